@@ -1,0 +1,1 @@
+"""Plecak issuer service."""

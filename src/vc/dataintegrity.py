@@ -1,0 +1,311 @@
+"""Data Integrity proofs: ``eddsa-rdfc-2022`` (add and verify) and ``Ed25519Signature2020``.
+
+Both suites hash two canonical forms (RDFC-1.0 N-Quads of the proof configuration and of
+the unsecured document) with SHA-256, concatenate ``proofHash || documentHash`` and sign
+that with Ed25519. Proof sets and ``previousProof`` chains follow VC Data Integrity 1.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from .did import ED25519_2020_CONTEXT, find_verification_method
+from .errors import DataModelError, DIDError, JsonLdError, KeyFormatError, ProofError, VCError
+from .jsonld import canonicalize
+from .keys import Ed25519KeyPair, decode_multibase, decode_multikey_public, encode_multibase, verify_ed25519
+from .loader import DocumentLoader, default_loader
+from .timeutil import parse_datetime
+
+__all__ = [
+    "DATA_INTEGRITY_CONTEXT",
+    "SUPPORTED_CRYPTOSUITES",
+    "DidDocumentResolver",
+    "ProofCheck",
+    "add_proof",
+    "hash_data",
+    "public_key_of_method",
+    "verify_proofs",
+]
+
+DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
+ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
+SUPPORTED_CRYPTOSUITES = (EDDSA_RDFC_2022,)
+
+
+class DidDocumentResolver(Protocol):
+    async def resolve(self, did: str) -> dict[str, Any]: ...
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _contexts(document: Mapping[str, Any]) -> list[Any]:
+    ctx = document.get("@context")
+    if ctx is None:
+        raise DataModelError(["the document has no @context"])
+    return list(ctx) if isinstance(ctx, list) else [ctx]
+
+
+def _proofs(document: Mapping[str, Any]) -> list[Any]:
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any], loader: DocumentLoader) -> bytes:
+    """``sha256(canon(proofConfig)) || sha256(canon(document))``."""
+    proof_hash = hashlib.sha256(canonicalize(dict(proof_config), loader).encode()).digest()
+    doc_hash = hashlib.sha256(canonicalize(dict(document), loader).encode()).digest()
+    return proof_hash + doc_hash
+
+
+def _with_previous(unsecured: dict[str, Any], all_proofs: list[Any], previous: Any) -> dict[str, Any]:
+    """The document as hashed for a proof with ``previousProof``: the referenced proofs included."""
+    if previous is None:
+        return unsecured
+    ids = [previous] if isinstance(previous, str) else previous
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise ProofError("previousProof must be a string or a list of strings")
+    by_id = {p.get("id"): p for p in all_proofs if isinstance(p, dict)}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise ProofError(f"previousProof {missing[0]!r} is not in the proof set")
+    chained = [by_id[i] for i in ids]
+    doc = dict(unsecured)
+    doc["proof"] = chained[0] if len(chained) == 1 else chained
+    return doc
+
+
+def add_proof(
+    document: Mapping[str, Any],
+    key: Ed25519KeyPair,
+    verification_method: str,
+    *,
+    suite: str = EDDSA_RDFC_2022,
+    proof_purpose: str = "assertionMethod",
+    created: str | None = None,
+    challenge: str | None = None,
+    domain: str | Sequence[str] | None = None,
+    proof_id: str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
+    loader: DocumentLoader | None = None,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` with one more proof (a proof set when it had one)."""
+    if not isinstance(document, Mapping):
+        raise TypeError("document must be a JSON object")
+    loader = loader or default_loader()
+    existing = _proofs(document)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    contexts = _contexts(unsecured)
+    if suite == EDDSA_RDFC_2022:
+        if VC_V2_CONTEXT not in contexts and DATA_INTEGRITY_CONTEXT not in contexts:
+            contexts.append(DATA_INTEGRITY_CONTEXT)
+            unsecured["@context"] = contexts
+        proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": EDDSA_RDFC_2022}
+    elif suite == ED25519_SIGNATURE_2020:
+        if ED25519_2020_CONTEXT not in contexts:
+            contexts.append(ED25519_2020_CONTEXT)
+            unsecured["@context"] = contexts
+        proof = {"type": ED25519_SIGNATURE_2020}
+    else:
+        raise ProofError(f"unsupported cryptosuite {suite!r}")
+    if proof_id is not None:
+        proof["id"] = proof_id
+    proof["created"] = created or _now()
+    proof["verificationMethod"] = verification_method
+    proof["proofPurpose"] = proof_purpose
+    if challenge is not None:
+        proof["challenge"] = challenge
+    if domain is not None:
+        proof["domain"] = domain if isinstance(domain, str) else list(domain)
+    if previous_proof is not None:
+        proof["previousProof"] = previous_proof if isinstance(previous_proof, str) else list(previous_proof)
+    hashed_doc = _with_previous(unsecured, existing, proof.get("previousProof"))
+    config = dict(proof)
+    config["@context"] = unsecured["@context"]
+    signature = key.sign(hash_data(hashed_doc, config, loader))
+    proof["proofValue"] = encode_multibase(signature)
+    secured = dict(unsecured)
+    secured["proof"] = [*existing, proof] if existing else proof
+    return secured
+
+
+def public_key_of_method(method: Mapping[str, Any]) -> Ed25519PublicKey:
+    """The Ed25519 key of a verification method (Multikey, Ed25519VerificationKey2020/2018, JWK)."""
+    vm_type = method.get("type")
+    if vm_type in ("Multikey", "Ed25519VerificationKey2020") and isinstance(method.get("publicKeyMultibase"), str):
+        return decode_multikey_public(method["publicKeyMultibase"])
+    if vm_type == "Ed25519VerificationKey2018" and isinstance(method.get("publicKeyBase58"), str):
+        import base58
+
+        raw = base58.b58decode(method["publicKeyBase58"])
+        if len(raw) != 32:
+            raise KeyFormatError("publicKeyBase58 is not a 32-byte Ed25519 key")
+        return Ed25519PublicKey.from_public_bytes(raw)
+    jwk = method.get("publicKeyJwk")
+    if isinstance(jwk, Mapping) and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+        import base64
+
+        x = str(jwk.get("x", ""))
+        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        if len(raw) != 32:
+            raise KeyFormatError("JWK x is not a 32-byte Ed25519 key")
+        return Ed25519PublicKey.from_public_bytes(raw)
+    raise KeyFormatError(f"verification method type {vm_type!r} does not carry an Ed25519 key")
+
+
+@dataclass
+class ProofCheck:
+    """The outcome of verifying one proof."""
+
+    verified: bool
+    proof_type: str | None = None
+    cryptosuite: str | None = None
+    verification_method: str | None = None
+    controller: str | None = None
+    proof_purpose: str | None = None
+    created: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def fail(self, message: str) -> ProofCheck:
+        self.verified = False
+        self.errors.append(message)
+        return self
+
+
+def _check_shape(proof: Any, check: ProofCheck) -> bool:
+    if not isinstance(proof, dict):
+        check.fail("proof is not a JSON object")
+        return False
+    check.proof_type = proof.get("type") if isinstance(proof.get("type"), str) else None
+    check.cryptosuite = proof.get("cryptosuite") if isinstance(proof.get("cryptosuite"), str) else None
+    check.verification_method = proof.get("verificationMethod") if isinstance(proof.get("verificationMethod"), str) else None
+    check.proof_purpose = proof.get("proofPurpose") if isinstance(proof.get("proofPurpose"), str) else None
+    if check.proof_type is None:
+        return bool(check.fail("proof has no type"))
+    if check.proof_type == "DataIntegrityProof":
+        if check.cryptosuite is None:
+            return bool(check.fail("DataIntegrityProof has no cryptosuite"))
+        if check.cryptosuite not in SUPPORTED_CRYPTOSUITES:
+            return bool(check.fail(f"unsupported cryptosuite {check.cryptosuite!r}"))
+    elif check.proof_type != ED25519_SIGNATURE_2020:
+        return bool(check.fail(f"unsupported proof type {check.proof_type!r}"))
+    if check.verification_method is None:
+        return bool(check.fail("proof has no verificationMethod"))
+    if check.proof_purpose is None:
+        return bool(check.fail("proof has no proofPurpose"))
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        return bool(check.fail("proofValue is missing or not base58btc multibase"))
+    created = proof.get("created")
+    if created is not None:
+        if not isinstance(created, str) or parse_datetime(created) is None:
+            return bool(check.fail("proof created is not an XML Schema dateTime"))
+        check.created = created
+    return True
+
+
+async def verify_proofs(
+    document: Mapping[str, Any],
+    resolver: DidDocumentResolver,
+    *,
+    expected_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    loader: DocumentLoader | None = None,
+) -> list[ProofCheck]:
+    """Verify every proof on ``document``; one :class:`ProofCheck` per proof (empty: no proof)."""
+    if not isinstance(document, Mapping):
+        raise TypeError("document must be a JSON object")
+    all_proofs = _proofs(document)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    results = []
+    for proof in all_proofs:
+        check = ProofCheck(verified=False)
+        results.append(check)
+        if not _check_shape(proof, check):
+            continue
+        assert isinstance(proof, dict)
+        if check.proof_purpose != expected_purpose:
+            check.fail(f"proofPurpose is {check.proof_purpose!r}, expected {expected_purpose!r}")
+            continue
+        if challenge is not None and proof.get("challenge") != challenge:
+            check.fail("proof challenge does not match the requested challenge")
+            continue
+        if domain is not None:
+            got = proof.get("domain")
+            domains = got if isinstance(got, list) else [got]
+            if domain not in domains:
+                check.fail("proof domain does not match the requested domain")
+                continue
+        try:
+            await _verify_one(unsecured, all_proofs, proof, check, resolver, loader or default_loader())
+        except (VCError, TypeError) as exc:
+            check.fail(str(exc))
+    return results
+
+
+async def _verify_one(
+    unsecured: dict[str, Any],
+    all_proofs: list[Any],
+    proof: dict[str, Any],
+    check: ProofCheck,
+    resolver: DidDocumentResolver,
+    loader: DocumentLoader,
+) -> None:
+    vm_id = str(check.verification_method)
+    did = vm_id.split("#", 1)[0]
+    if not did.startswith("did:"):
+        check.fail(f"verificationMethod {vm_id!r} is not a DID URL")
+        return
+    try:
+        did_doc = await resolver.resolve(did)
+        method = find_verification_method(did_doc, vm_id, str(check.proof_purpose))
+        public_key = public_key_of_method(method)
+    except (DIDError, KeyFormatError) as exc:
+        check.fail(str(exc))
+        return
+    check.controller = str(method.get("controller") or did)
+    try:
+        signature = decode_multibase(proof["proofValue"])
+    except KeyFormatError as exc:
+        check.fail(f"proofValue: {exc}")
+        return
+    if len(signature) != 64:
+        check.fail("proofValue is not a 64-byte Ed25519 signature")
+        return
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" not in proof:
+        config["@context"] = unsecured.get("@context")
+    elif check.proof_type == "DataIntegrityProof":
+        # The proof's own context must be a prefix of the document's (VC DI 1.0, verify step).
+        doc_ctx = _contexts(unsecured)
+        own = proof["@context"] if isinstance(proof["@context"], list) else [proof["@context"]]
+        if doc_ctx[: len(own)] != own:
+            check.fail("proof @context does not match the document @context")
+            return
+        config["@context"] = unsecured.get("@context")
+    try:
+        hashed_doc = _with_previous(unsecured, all_proofs, proof.get("previousProof"))
+        data = hash_data(hashed_doc, config, loader)
+    except (JsonLdError, ProofError, DataModelError) as exc:
+        check.fail(str(exc))
+        return
+    except VCError as exc:
+        check.fail(str(exc))
+        return
+    if verify_ed25519(public_key, signature, data):
+        check.verified = True
+    else:
+        check.fail("signature does not match: the credential was altered or signed with another key")

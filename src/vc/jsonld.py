@@ -1,0 +1,119 @@
+"""JSON-LD processing in "safe mode" and RDF Dataset Canonicalization (RDFC-1.0).
+
+Safe mode means: a property that expansion would drop, a type or enumeration value
+that stays a relative IRI, or a relative node identifier is an error naming the
+offending term. Nothing is silently left out of what gets signed or verified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyld import jsonld as _pyld
+
+from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
+from .loader import DocumentLoader, default_loader
+
+__all__ = ["canonicalize", "expand_safe", "to_nquads"]
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, DocumentLoaderError):
+            return cur
+        cur = cur.__cause__ or cur.__context__
+    return exc
+
+
+def _translate(exc: Exception) -> Exception:
+    cause = _root_cause(exc)
+    if isinstance(cause, DocumentLoaderError):
+        return cause
+    message = str(exc)
+    details = getattr(exc, "details", None)
+    inner = exc.__cause__
+    while inner is not None and message.startswith("Could not"):
+        message = f"{message} {inner}"
+        inner = inner.__cause__
+    if details:
+        message = f"{message} ({details})"
+    return JsonLdError(message)
+
+
+def _is_absolute(iri: Any) -> bool:
+    if not isinstance(iri, str):
+        return False
+    if iri.startswith("_:"):
+        return True
+    scheme, sep, _ = iri.partition(":")
+    return bool(sep) and bool(scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+
+
+def _check_iris(node: Any, path: str) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _check_iris(item, f"{path}[{i}]")
+        return
+    if not isinstance(node, dict):
+        return
+    is_value = "@value" in node
+    for key, value in node.items():
+        if key == "@type":
+            for t in value if isinstance(value, list) else [value]:
+                if is_value and t == "@json":
+                    continue
+                if not _is_absolute(t):
+                    raise UndefinedTermError(t, f"undefined type {t!r} at {path}")
+        elif key == "@id" and not is_value:
+            if not _is_absolute(value):
+                raise UndefinedTermError(
+                    str(value), f"{value!r} at {path} is not an absolute IRI (undefined term or bad identifier)"
+                )
+        elif key in ("@value", "@language", "@direction", "@index"):
+            continue
+        else:
+            if not key.startswith("@") and not _is_absolute(key):
+                raise UndefinedTermError(key, f"undefined term {key!r} at {path}")
+            _check_iris(value, f"{path}/{key}")
+
+
+def expand_safe(document: Any, loader: DocumentLoader | None = None) -> list[Any]:
+    """Expand ``document`` and fail on any term, type or value the contexts do not define."""
+    if not isinstance(document, dict):
+        raise TypeError("a JSON-LD document must be a JSON object")
+    if "@context" not in document:
+        raise JsonLdError("the document has no @context")
+    dropped: list[str] = []
+    options = {"documentLoader": loader or default_loader(), "base": None}
+    try:
+        expanded: list[Any] = _pyld.expand(document, options, on_property_dropped=dropped.append)
+    except _pyld.JsonLdError as exc:
+        raise _translate(exc) from exc
+    if dropped:
+        term = dropped[0]
+        raise UndefinedTermError(term, f"undefined term {term!r}: no context in @context defines it")
+    _check_iris(expanded, "$")
+    return expanded
+
+
+def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
+    """Canonical N-Quads (RDFC-1.0) of an already expanded document."""
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": loader or default_loader(),
+        "base": None,
+    }
+    try:
+        result: str = _pyld.normalize(expanded, options)
+    except _pyld.JsonLdError as exc:
+        raise _translate(exc) from exc
+    return result
+
+
+def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document``, after a safe-mode expansion."""
+    return to_nquads(expand_safe(document, loader), loader)

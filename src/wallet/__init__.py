@@ -1,0 +1,1 @@
+"""Plecak wallet service."""
