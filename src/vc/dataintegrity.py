@@ -144,7 +144,9 @@ def add_proof(
 def public_key_of_method(method: Mapping[str, Any]) -> Ed25519PublicKey:
     """The Ed25519 key of a verification method (Multikey, Ed25519VerificationKey2020/2018, JWK)."""
     vm_type = method.get("type")
-    if vm_type in ("Multikey", "Ed25519VerificationKey2020") and isinstance(method.get("publicKeyMultibase"), str):
+    if vm_type in ("Multikey", "Ed25519VerificationKey2020") and isinstance(
+        method.get("publicKeyMultibase"), str
+    ):
         return decode_multikey_public(method["publicKeyMultibase"])
     if vm_type == "Ed25519VerificationKey2018" and isinstance(method.get("publicKeyBase58"), str):
         import base58
@@ -190,7 +192,9 @@ def _check_shape(proof: Any, check: ProofCheck) -> bool:
         return False
     check.proof_type = proof.get("type") if isinstance(proof.get("type"), str) else None
     check.cryptosuite = proof.get("cryptosuite") if isinstance(proof.get("cryptosuite"), str) else None
-    check.verification_method = proof.get("verificationMethod") if isinstance(proof.get("verificationMethod"), str) else None
+    check.verification_method = (
+        proof.get("verificationMethod") if isinstance(proof.get("verificationMethod"), str) else None
+    )
     check.proof_purpose = proof.get("proofPurpose") if isinstance(proof.get("proofPurpose"), str) else None
     if check.proof_type is None:
         return bool(check.fail("proof has no type"))

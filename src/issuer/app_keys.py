@@ -1,0 +1,15 @@
+"""Typed application state keys (kept apart so handlers need not import the app factory)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from .config import Settings
+from .service import IssuerService
+
+__all__ = ["REDIS", "SERVICE", "SETTINGS"]
+
+SETTINGS = web.AppKey("settings", Settings)
+REDIS = web.AppKey("redis", Redis)
+SERVICE = web.AppKey("service", IssuerService)

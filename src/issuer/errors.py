@@ -1,0 +1,64 @@
+"""How the issuer's domain errors become RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from vc.errors import DataModelError, DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
+from vc.web import problem_response
+
+from .achievements import AchievementProblems
+from .service import Conflict, NotFound
+from .store import IdempotencyConflict
+
+__all__ = ["domain_errors_middleware"]
+
+
+@web.middleware
+async def domain_errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except AchievementProblems as exc:
+        title = "Missing EU micro-credential elements" if exc.missing else "Invalid achievement data"
+        return problem_response(
+            422,
+            title,
+            str(exc),
+            type_="https://w3id.org/plecak/problems#invalid-achievement",
+            missing=exc.missing,
+            invalid=exc.invalid,
+        )
+    except NotFound as exc:
+        return problem_response(404, "Not found", str(exc))
+    except Conflict as exc:
+        return problem_response(409, "Conflict", str(exc))
+    except IdempotencyConflict as exc:
+        status = 409 if "still being processed" in exc.reason else 422
+        return problem_response(status, "Idempotency-Key conflict", exc.reason)
+    except DataModelError as exc:
+        return problem_response(
+            422,
+            "Invalid credential",
+            str(exc),
+            type_="https://w3id.org/plecak/problems#data-model",
+            problems=exc.problems,
+        )
+    except UndefinedTermError as exc:
+        return problem_response(
+            422,
+            "Undefined JSON-LD term",
+            str(exc),
+            type_="https://w3id.org/plecak/problems#undefined-term",
+            term=exc.term,
+        )
+    except DocumentLoaderError as exc:
+        return problem_response(
+            422,
+            "Unsupported context",
+            str(exc),
+            type_="https://w3id.org/plecak/problems#unsupported-context",
+            url=exc.url,
+        )
+    except (JsonLdError, VCError) as exc:
+        return problem_response(422, "Invalid JSON-LD", str(exc))

@@ -1,0 +1,160 @@
+"""Thin HTTP handlers: parse the request, call the service, shape the response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from vc.loader import default_context_store
+from vc.web import json_response, read_json
+
+from .app_keys import REDIS, SERVICE, SETTINGS
+
+PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
+MAX_IDEMPOTENCY_KEY = 255
+
+
+async def _body(request: web.Request) -> Any:
+    settings = request.app[SETTINGS]
+    return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
+
+
+def _idempotency_key(request: web.Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise web.HTTPBadRequest(reason="Idempotency-Key must be 1 to 255 printable characters")
+    return key
+
+
+# -- public ------------------------------------------------------------------------------
+@aiohttp_jinja2.template("home.html")
+async def home(request: web.Request) -> dict[str, Any]:
+    service = request.app[SERVICE]
+    return {
+        "profile": await service.profile(),
+        "did": service.keys.did,
+        "achievements": await service.achievements(),
+    }
+
+
+async def health(request: web.Request) -> web.Response:
+    await request.app[REDIS].ping()
+    return json_response({"status": "ok", "service": "issuer"})
+
+
+async def did_document(request: web.Request) -> web.Response:
+    doc = request.app[SERVICE].keys.did_document()
+    resp = json_response(doc, content_type="application/did+json")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=300"
+    return resp
+
+
+async def extension_context(request: web.Request) -> web.Response:
+    body = default_context_store().raw(PLECAK_CONTEXT_URL)
+    return web.Response(
+        body=body,
+        content_type="application/ld+json",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=86400, immutable"},
+    )
+
+
+async def public_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].achievement(request.match_info["uuid"])
+    resp = json_response(record["achievement"])
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def _serve_list(request: web.Request, *, legacy: bool) -> web.Response:
+    body, etag = await request.app[SERVICE].status_list(request.match_info["list_id"], legacy=legacy)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=60, must-revalidate",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return web.Response(status=304, headers=headers)
+    content_type = "application/vc+ld+json" if not legacy else "application/ld+json"
+    return web.Response(body=body, content_type=content_type, headers=headers)
+
+
+async def status_list(request: web.Request) -> web.Response:
+    return await _serve_list(request, legacy=False)
+
+
+async def legacy_status_list(request: web.Request) -> web.Response:
+    return await _serve_list(request, legacy=True)
+
+
+# -- admin -------------------------------------------------------------------------------
+async def get_profile(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    return json_response({"did": service.keys.did, "profile": await service.profile()})
+
+
+async def put_profile(request: web.Request) -> web.Response:
+    profile = await request.app[SERVICE].set_profile(await _body(request))
+    return json_response({"did": request.app[SERVICE].keys.did, "profile": profile})
+
+
+async def list_achievements(request: web.Request) -> web.Response:
+    return json_response({"achievements": await request.app[SERVICE].achievements()})
+
+
+async def create_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].create_achievement(await _body(request))
+    resp = json_response(record, status=201)
+    resp.headers["Location"] = f"/api/achievements/{record['uuid']}"
+    return resp
+
+
+async def get_achievement(request: web.Request) -> web.Response:
+    return json_response(await request.app[SERVICE].achievement(request.match_info["uuid"]))
+
+
+async def update_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await _body(request))
+    return json_response(record)
+
+
+def _issued(result: Any) -> web.Response:
+    resp = json_response({"verifiableCredential": result.credential}, status=201)
+    if result.replayed:
+        resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+async def issue_for_learner(request: web.Request) -> web.Response:
+    key = _idempotency_key(request)
+    body = await _body(request)
+    result = await request.app[SERVICE].issue_for_learner(request.match_info["uuid"], body, key)
+    return _issued(result)
+
+
+async def get_credential(request: web.Request) -> web.Response:
+    return json_response(await request.app[SERVICE].credential_record(request.match_info["credential_id"]))
+
+
+# -- VC-API ------------------------------------------------------------------------------
+async def vcapi_issue(request: web.Request) -> web.Response:
+    key = _idempotency_key(request)
+    body = await _body(request)
+    if not isinstance(body, dict) or "credential" not in body:
+        raise web.HTTPBadRequest(reason='the body must be {"credential": {...}, "options": {...}}')
+    result = await request.app[SERVICE].issue_credential(body["credential"], body.get("options"), key)
+    return _issued(result)
+
+
+async def vcapi_status(request: web.Request) -> web.Response:
+    body = await _body(request)
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="the body must be a JSON object")
+    status = body.get("credentialStatus")
+    purpose = status.get("statusPurpose") if isinstance(status, dict) else None
+    result = await request.app[SERVICE].update_status(body.get("credentialId"), purpose, body.get("status"))
+    return json_response(result)

@@ -1,0 +1,37 @@
+"""URL map of the issuer service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from . import handlers
+
+__all__ = ["setup_routes"]
+
+
+def setup_routes(app: web.Application) -> None:
+    r = app.router
+    # public
+    r.add_get("/", handlers.home)
+    r.add_get("/health", handlers.health)
+    r.add_get("/.well-known/did.json", handlers.did_document)
+    r.add_get("/did.json", handlers.did_document)
+    r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)
+    r.add_get("/achievements/{uuid}", handlers.public_achievement)
+    r.add_get("/status-lists/{list_id}", handlers.status_list)
+    r.add_get("/status-lists/2021/{list_id}", handlers.legacy_status_list)
+    r.add_static("/static", Path(__file__).parent / "static")
+    # admin (bearer token)
+    r.add_get("/api/issuer/profile", handlers.get_profile)
+    r.add_put("/api/issuer/profile", handlers.put_profile)
+    r.add_get("/api/achievements", handlers.list_achievements)
+    r.add_post("/api/achievements", handlers.create_achievement)
+    r.add_get("/api/achievements/{uuid}", handlers.get_achievement)
+    r.add_put("/api/achievements/{uuid}", handlers.update_achievement)
+    r.add_post("/api/achievements/{uuid}/credentials", handlers.issue_for_learner)
+    r.add_get("/api/credentials/{credential_id}", handlers.get_credential)
+    # W3C VC-API
+    r.add_post("/credentials/issue", handlers.vcapi_issue)
+    r.add_post("/credentials/status", handlers.vcapi_status)

@@ -1,0 +1,442 @@
+"""The issuer's domain logic: achievements, issuing, status changes, status list credentials.
+
+No aiohttp here: handlers translate HTTP to these calls and the exceptions below to problem details.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import secrets
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vc.dataintegrity import add_proof
+from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
+from vc.errors import DataModelError
+from vc.jsonld import expand_safe
+from vc.statuslist import Bitstring, status_list_credential
+from vc.timeutil import format_datetime, utc_now
+
+from .achievements import AchievementProblems, build_achievement, normalise_input
+from .profile import issuer_object, normalise_profile
+from .signing import IssuerKeys
+from .store import IssuerStore
+
+__all__ = [
+    "OB_CONTEXT",
+    "PLECAK_CONTEXT",
+    "STATUS_PURPOSES",
+    "Conflict",
+    "IssueResult",
+    "IssuerService",
+    "NotFound",
+]
+
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+PLECAK_CONTEXT = "https://w3id.org/plecak/mc/v1"
+SL2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
+STATUS_PURPOSES = ("revocation", "suspension")
+
+
+class NotFound(LookupError):
+    """The named achievement, credential or status list does not exist."""
+
+
+class Conflict(Exception):
+    """The request conflicts with the current state (e.g. reinstating a revoked credential)."""
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    credential: dict[str, Any]
+    replayed: bool = False
+
+
+def _request_hash(route: str, body: Any) -> str:
+    canonical = json.dumps([route, body], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _hash_email(email: str) -> tuple[str, str]:
+    salt = secrets.token_hex(8)
+    digest = hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+    return f"sha256${digest}", salt
+
+
+class IssuerService:
+    def __init__(self, store: IssuerStore, keys: IssuerKeys, *, public_url: str, list_length: int) -> None:
+        self.store = store
+        self.keys = keys
+        self.public_url = public_url.rstrip("/")
+        self.list_length = list_length
+
+    # -- profile -------------------------------------------------------------------------
+    async def profile(self) -> dict[str, Any]:
+        return await self.store.get_profile() or {}
+
+    async def set_profile(self, data: Any) -> dict[str, Any]:
+        profile = normalise_profile(data)
+        await self.store.set_profile(profile)
+        return profile
+
+    async def _require_profile(self) -> dict[str, Any]:
+        profile = await self.store.get_profile()
+        if not profile:
+            raise AchievementProblems(
+                missing=["issuer profile"],
+                invalid={"profile": "set the institution's name and country first (PUT /api/issuer/profile)"},
+            )
+        return profile
+
+    # -- achievements --------------------------------------------------------------------
+    def achievement_url(self, achievement_uuid: str) -> str:
+        return f"{self.public_url}/achievements/{achievement_uuid}"
+
+    async def create_achievement(self, data: Any) -> dict[str, Any]:
+        return await self._save_achievement(str(uuid.uuid4()), data, existing=None)
+
+    async def update_achievement(self, achievement_uuid: str, data: Any) -> dict[str, Any]:
+        existing = await self.store.get_achievement(achievement_uuid)
+        if existing is None:
+            raise NotFound(f"no achievement {achievement_uuid}")
+        return await self._save_achievement(achievement_uuid, data, existing=existing)
+
+    async def _save_achievement(
+        self, achievement_uuid: str, data: Any, *, existing: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        clean = normalise_input(data)
+        profile = await self._require_profile()
+        achievement = build_achievement(self.achievement_url(achievement_uuid), clean, profile)
+        # Prove now, not at issuing time, that every term is defined by our contexts.
+        sample = self._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
+        expand_safe(sample)
+        now = time.time()
+        record = {
+            "uuid": achievement_uuid,
+            "id": achievement["id"],
+            "input": clean,
+            "achievement": achievement,
+            "version": (existing or {}).get("version", 0) + 1,
+            "created": (existing or {}).get("created", format_datetime(utc_now())),
+            "updated": format_datetime(utc_now()),
+        }
+        await self.store.save_achievement(achievement_uuid, record, created=now)
+        return record
+
+    async def achievement(self, achievement_uuid: str) -> dict[str, Any]:
+        record = await self.store.get_achievement(achievement_uuid)
+        if record is None:
+            raise NotFound(f"no achievement {achievement_uuid}")
+        return record
+
+    async def achievements(self) -> list[dict[str, Any]]:
+        return await self.store.list_achievements()
+
+    # -- issuing -------------------------------------------------------------------------
+    def _credential_skeleton(
+        self,
+        achievement: Mapping[str, Any],
+        profile: Mapping[str, Any],
+        learner: Mapping[str, Any],
+        grade: str | None,
+    ) -> dict[str, Any]:
+        now = format_datetime(utc_now())
+        subject: dict[str, Any] = {}
+        if learner.get("did"):
+            subject["id"] = learner["did"]
+        subject["type"] = ["AchievementSubject"]
+        subject["name"] = learner["name"]
+        identifiers: list[dict[str, Any]] = [
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": learner["name"],
+            }
+        ]
+        if learner.get("email"):
+            digest, salt = _hash_email(str(learner["email"]))
+            identifiers.append(
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": digest,
+                    "salt": salt,
+                }
+            )
+        subject["identifier"] = identifiers
+        subject["achievement"] = dict(achievement)
+        subject["creditsEarned"] = achievement.get("creditsAvailable")
+        if grade is not None:
+            descriptions = achievement.get("resultDescription") or []
+            subject["result"] = [
+                {"type": ["Result"], "resultDescription": descriptions[0]["id"], "value": grade}
+            ]
+        return {
+            "@context": [VC_V2_CONTEXT, OB_CONTEXT, PLECAK_CONTEXT],
+            "id": f"urn:uuid:{uuid.uuid4()}",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": achievement["name"],
+            "description": achievement.get("description", achievement["name"]),
+            "issuer": issuer_object(self.keys.did, profile),
+            "validFrom": now,
+            "awardedDate": now,
+            "credentialSubject": subject,
+        }
+
+    async def issue_for_learner(
+        self, achievement_uuid: str, body: Any, idempotency_key: str | None
+    ) -> IssueResult:
+        record = await self.achievement(achievement_uuid)
+        if not isinstance(body, Mapping):
+            raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
+        learner = _learner(body.get("learner"))
+        grade = _grade(body.get("grade"), record["input"].get("grading"))
+        profile = await self._require_profile()
+        credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
+        request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
+        return await self._sign_and_store(credential, achievement_uuid, idempotency_key, request_hash)
+
+    async def issue_credential(
+        self, credential: Any, options: Any, idempotency_key: str | None
+    ) -> IssueResult:
+        """VC-API ``/credentials/issue``: validate a caller's credential, add status entries, sign."""
+        if not isinstance(credential, Mapping):
+            raise DataModelError(["credential must be a JSON object"])
+        if options is not None and not isinstance(options, Mapping):
+            raise DataModelError(["options must be a JSON object"])
+        request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
+        doc = dict(credential)
+        if "proof" in doc:
+            raise DataModelError(["the credential already has a proof; send it unsigned"])
+        version = credential_version(doc)
+        if "issuer" not in doc:
+            doc["issuer"] = self.keys.did
+        now = format_datetime(utc_now())
+        if version == 1 and "issuanceDate" not in doc:
+            doc["issuanceDate"] = now
+        problems = validate_credential(doc)
+        if problems:
+            raise DataModelError(problems)
+        if issuer_id(doc) != self.keys.did:
+            raise DataModelError([f"issuer must be this issuer's DID {self.keys.did}"])
+        if "id" not in doc:
+            doc["id"] = f"urn:uuid:{uuid.uuid4()}"
+        elif await self.store.get_credential(str(doc["id"])) is not None:
+            raise Conflict(f"a credential with id {doc['id']} was already issued")
+        expand_safe(doc)
+        return await self._sign_and_store(doc, None, idempotency_key, request_hash)
+
+    async def _sign_and_store(
+        self,
+        credential: dict[str, Any],
+        achievement_uuid: str | None,
+        idempotency_key: str | None,
+        request_hash: str,
+    ) -> IssueResult:
+        key_hash = _key_hash(idempotency_key) if idempotency_key else None
+        if key_hash is not None:
+            done = await self.store.begin_idempotent(key_hash, request_hash)
+            if done is not None:
+                stored = await self.store.get_credential(done["credential"])
+                if stored is None:  # pragma: no cover - the transaction writes both together
+                    raise Conflict("the credential of this Idempotency-Key is gone")
+                return IssueResult(stored["credential"], replayed=True)
+        try:
+            status: dict[str, Any] | None = None
+            if "credentialStatus" not in credential:
+                status = await self._add_status_entries(credential)
+            signed = add_proof(credential, self.keys.active, self.keys.verification_method)
+            record = {
+                "id": signed["id"],
+                "achievement": achievement_uuid,
+                "issuedAt": format_datetime(utc_now()),
+                "status": status,
+                "credential": signed,
+            }
+            await self.store.save_credential(
+                record, idempotency=(key_hash, request_hash) if key_hash else None
+            )
+        except BaseException:
+            if key_hash is not None:
+                await self.store.abort_idempotent(key_hash)
+            raise
+        return IssueResult(signed)
+
+    async def _add_status_entries(self, credential: dict[str, Any]) -> dict[str, Any]:
+        position = await self.store.allocate_status_index()
+        list_no, index = position // self.list_length + 1, position % self.list_length
+        v2 = credential_version(credential) == 2
+        entries = []
+        for purpose in STATUS_PURPOSES:
+            url = self.status_list_url(purpose, list_no, legacy=not v2)
+            entries.append(
+                {
+                    "id": f"{url}#{index}",
+                    "type": "BitstringStatusListEntry" if v2 else "StatusList2021Entry",
+                    "statusPurpose": purpose,
+                    "statusListIndex": str(index),
+                    "statusListCredential": url,
+                }
+            )
+        if not v2:
+            ctx = credential["@context"]
+            credential["@context"] = [*(ctx if isinstance(ctx, list) else [ctx]), SL2021_CONTEXT]
+        credential["credentialStatus"] = entries
+        return {"list": list_no, "index": index, "format": "bitstring" if v2 else "statuslist2021"}
+
+    # -- status --------------------------------------------------------------------------
+    def status_list_url(self, purpose: str, list_no: int, *, legacy: bool = False) -> str:
+        return f"{self.public_url}/status-lists/{'2021/' if legacy else ''}{purpose}-{list_no}"
+
+    async def credential_record(self, credential_id: str) -> dict[str, Any]:
+        record = await self.store.get_credential(credential_id)
+        if record is None:
+            raise NotFound(f"no credential {credential_id} was issued here")
+        status = record.get("status")
+        if status:
+            record["currentStatus"] = {
+                purpose: await self.store.get_status_bit(purpose, status["list"], status["index"])
+                for purpose in STATUS_PURPOSES
+            }
+        return record
+
+    async def update_status(self, credential_id: Any, purpose: Any, value: Any) -> dict[str, Any]:
+        problems = []
+        if not isinstance(credential_id, str) or not credential_id:
+            problems.append("credentialId must be the credential's id")
+        if purpose not in STATUS_PURPOSES:
+            problems.append(f"credentialStatus.statusPurpose must be one of {', '.join(STATUS_PURPOSES)}")
+        if not isinstance(value, bool):
+            problems.append("status must be true (set: revoked/suspended) or false (clear)")
+        if problems:
+            raise DataModelError(problems)
+        assert isinstance(credential_id, str) and isinstance(purpose, str) and isinstance(value, bool)
+        record = await self.store.get_credential(credential_id)
+        if record is None:
+            raise NotFound(f"no credential {credential_id} was issued here")
+        status = record.get("status")
+        if not status:
+            raise Conflict("this credential carries its own credentialStatus; its status is not managed here")
+        from .store import RevocationIsPermanent
+
+        try:
+            previous = await self.store.set_status(
+                purpose, status["list"], status["index"], value, credential_id
+            )
+        except RevocationIsPermanent:
+            raise Conflict(
+                "the credential is revoked; revocation is permanent and cannot be undone"
+            ) from None
+        return {
+            "credentialId": credential_id,
+            "statusPurpose": purpose,
+            "status": value,
+            "changed": previous != value,
+            "statusListCredential": self.status_list_url(
+                purpose, status["list"], legacy=status.get("format") != "bitstring"
+            ),
+            "statusListIndex": str(status["index"]),
+        }
+
+    async def status_list(self, list_id: str, *, legacy: bool = False) -> tuple[bytes, str]:
+        """The signed status list credential ``{purpose}-{n}`` as bytes, with a strong ETag."""
+        purpose, _, number = list_id.rpartition("-")
+        if purpose not in STATUS_PURPOSES or not number.isdigit() or number != str(int(number)):
+            raise NotFound(f"no status list {list_id}")
+        list_no = int(number)
+        lists = max(1, math.ceil(await self.store.allocated_indices() / self.list_length))
+        if not 1 <= list_no <= lists:
+            raise NotFound(f"no status list {list_id}")
+        cache_name = f"{'2021:' if legacy else ''}{purpose}"
+        bits, version = await self.store.status_list_bits(purpose, list_no)
+        cached = await self.store.cached_status_list(cache_name, list_no)
+        if cached is not None and cached.get("version") == version:
+            body = str(cached["body"]).encode()
+        else:
+            bitstring = Bitstring.from_bytes(bits, length=self.list_length)
+            url = self.status_list_url(purpose, list_no, legacy=legacy)
+            unsigned = (
+                self._legacy_list(url, purpose, bitstring)
+                if legacy
+                else status_list_credential(
+                    list_url=url,
+                    issuer=self.keys.did,
+                    purpose=purpose,
+                    bitstring=bitstring,
+                    valid_from=format_datetime(utc_now()),
+                )
+            )
+            signed = add_proof(unsigned, self.keys.active, self.keys.verification_method)
+            text = json.dumps(signed, separators=(",", ":"), ensure_ascii=False)
+            await self.store.cache_status_list(cache_name, list_no, {"version": version, "body": text})
+            body = text.encode()
+        return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+    def _legacy_list(self, url: str, purpose: str, bitstring: Bitstring) -> dict[str, Any]:
+        return {
+            "@context": ["https://www.w3.org/2018/credentials/v1", SL2021_CONTEXT],
+            "id": url,
+            "type": ["VerifiableCredential", "StatusList2021Credential"],
+            "issuer": self.keys.did,
+            "issuanceDate": format_datetime(utc_now()),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "StatusList2021",
+                "statusPurpose": purpose,
+                "encodedList": bitstring.encode()[1:],
+            },
+        }
+
+
+def _learner(value: Any) -> dict[str, Any]:
+    problems = AchievementProblems()
+    if not isinstance(value, Mapping):
+        raise AchievementProblems(
+            missing=["learner"], invalid={"learner": "give the learner's name (and optionally email, did)"}
+        )
+    name = value.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.missing.append("learner.name")
+    elif len(name) > 200:
+        problems.invalid["learner.name"] = "at most 200 characters"
+    email = value.get("email")
+    if email is not None and (not isinstance(email, str) or "@" not in email or len(email) > 320):
+        problems.invalid["learner.email"] = "must be an e-mail address"
+    did = value.get("did")
+    if did is not None and (not isinstance(did, str) or not did.startswith("did:") or not is_url(did)):
+        problems.invalid["learner.did"] = "must be a DID such as did:key:z6Mk…"
+    unknown = set(value) - {"name", "email", "did"}
+    for key in sorted(unknown):
+        problems.invalid[f"learner.{key}"] = "unknown field"
+    if problems:
+        raise problems
+    learner = {"name": str(name).strip()}
+    if email:
+        learner["email"] = str(email).strip()
+    if did:
+        learner["did"] = str(did)
+    return learner
+
+
+def _grade(value: Any, grading: Mapping[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    if not grading:
+        raise AchievementProblems(invalid={"grade": "this achievement has no grading scheme"})
+    if not isinstance(value, str) or not value.strip():
+        raise AchievementProblems(invalid={"grade": 'must be text, e.g. "4.5"'})
+    allowed = grading.get("allowedValues")
+    if allowed and value not in allowed:
+        raise AchievementProblems(invalid={"grade": f"must be one of {', '.join(allowed)}"})
+    return value

@@ -1,0 +1,204 @@
+"""The issuer's Redis keys and the atomic operations on them.
+
+issuer:profile                          JSON of the institution's profile
+issuer:achievement:{uuid}               JSON record of one achievement
+issuer:achievements                     sorted set of achievement uuids by creation time
+issuer:keys                             hash kid -> JSON (public key, sealed private key)
+issuer:keys:active                      kid of the signing key
+issuer:status:next                      counter; status index n is list n // L, position n % L
+issuer:status:{purpose}:{list}          Redis bitmap of a status list (SETBIT order = spec order)
+issuer:status:{purpose}:{list}:version  bumped on every change of that list
+issuer:status:{purpose}:{list}:signed   JSON {version, body} of the last signed list credential
+issuer:status:log                       stream of status changes (audit trail)
+issuer:credential:{id}                  JSON record of an issued credential
+issuer:credentials                      sorted set of credential ids by issue time
+issuer:idem:{sha256(key)}               JSON idempotency record (pending or done)
+issuer:demo-seeded                      set once demo data was created
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from redis.asyncio import Redis
+
+__all__ = ["IdempotencyConflict", "IssuerStore", "RevocationIsPermanent"]
+
+P = "issuer:"
+IDEMPOTENCY_TTL = 7 * 24 * 3600
+PENDING_TTL = 120
+
+_SET_STATUS = """
+local old = redis.call('GETBIT', KEYS[1], ARGV[1])
+local new = tonumber(ARGV[2])
+if ARGV[3] == '1' and old == 1 and new == 0 then return -1 end
+if old ~= new then
+  redis.call('SETBIT', KEYS[1], ARGV[1], new)
+  redis.call('INCR', KEYS[2])
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'credential', ARGV[4], 'list', KEYS[1],
+             'index', ARGV[1], 'value', ARGV[2])
+end
+return old
+"""
+
+
+class RevocationIsPermanent(Exception):
+    """A revoked credential cannot be reinstated (Bitstring Status List: revocation is final)."""
+
+
+class IdempotencyConflict(Exception):
+    """An Idempotency-Key is in use by another request, or was used with a different body."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class IssuerStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+        self._set_status = redis.register_script(_SET_STATUS)
+
+    async def _get_json(self, key: str) -> Any:
+        raw = await self.redis.get(key)
+        return None if raw is None else json.loads(raw)
+
+    # -- profile -------------------------------------------------------------------------
+    async def get_profile(self) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._get_json(P + "profile")
+        return result
+
+    async def set_profile(self, profile: dict[str, Any]) -> None:
+        await self.redis.set(P + "profile", _dumps(profile))
+
+    # -- achievements --------------------------------------------------------------------
+    async def save_achievement(self, uuid: str, record: dict[str, Any], *, created: float) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(f"{P}achievement:{uuid}", _dumps(record))
+            pipe.zadd(P + "achievements", {uuid: created}, nx=True)
+            await pipe.execute()
+
+    async def get_achievement(self, uuid: str) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._get_json(f"{P}achievement:{uuid}")
+        return result
+
+    async def list_achievements(self) -> list[dict[str, Any]]:
+        uuids = await self.redis.zrange(P + "achievements", 0, -1)
+        if not uuids:
+            return []
+        raws = await self.redis.mget([f"{P}achievement:{_text(u)}" for u in uuids])
+        return [json.loads(r) for r in raws if r is not None]
+
+    async def count_achievements(self) -> int:
+        return int(await self.redis.zcard(P + "achievements"))
+
+    # -- signing keys --------------------------------------------------------------------
+    async def signing_keys(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
+        active = await self.redis.get(P + "keys:active")
+        raw = await self.redis.hgetall(P + "keys")
+        keys = {_text(k): json.loads(v) for k, v in raw.items()}
+        return (_text(active) if active else None), keys
+
+    async def add_signing_key(self, kid: str, record: dict[str, Any]) -> bool:
+        """Store a new key and make it active unless another process won the race (then False)."""
+        await self.redis.hset(P + "keys", kid, _dumps(record))
+        won = await self.redis.set(P + "keys:active", kid, nx=True)
+        if not won:
+            await self.redis.hdel(P + "keys", kid)
+        return bool(won)
+
+    # -- status lists --------------------------------------------------------------------
+    async def allocate_status_index(self) -> int:
+        """A fresh, never reused status index (atomic across processes)."""
+        return int(await self.redis.incr(P + "status:next")) - 1
+
+    async def allocated_indices(self) -> int:
+        raw = await self.redis.get(P + "status:next")
+        return int(raw or 0)
+
+    async def set_status(
+        self, purpose: str, list_no: int, index: int, value: bool, credential_id: str
+    ) -> bool:
+        """Set one bit; returns the previous value. Un-revoking raises :class:`RevocationIsPermanent`."""
+        base = f"{P}status:{purpose}:{list_no}"
+        old = await self._set_status(
+            keys=[base, base + ":version", P + "status:log"],
+            args=[index, 1 if value else 0, 1 if purpose == "revocation" else 0, credential_id],
+        )
+        if int(old) == -1:
+            raise RevocationIsPermanent(credential_id)
+        return bool(int(old))
+
+    async def get_status_bit(self, purpose: str, list_no: int, index: int) -> bool:
+        return bool(await self.redis.getbit(f"{P}status:{purpose}:{list_no}", index))
+
+    async def status_list_bits(self, purpose: str, list_no: int) -> tuple[bytes, int]:
+        base = f"{P}status:{purpose}:{list_no}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(base)
+            pipe.get(base + ":version")
+            bits, version = await pipe.execute()
+        return (bits or b""), int(version or 0)
+
+    async def cached_status_list(self, purpose: str, list_no: int) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._get_json(f"{P}status:{purpose}:{list_no}:signed")
+        return result
+
+    async def cache_status_list(self, purpose: str, list_no: int, record: dict[str, Any]) -> None:
+        await self.redis.set(f"{P}status:{purpose}:{list_no}:signed", _dumps(record))
+
+    # -- credentials and idempotency -----------------------------------------------------
+    async def begin_idempotent(self, key_hash: str, request_hash: str) -> dict[str, Any] | None:
+        """Claim an idempotency key. Returns the finished record if the request was already done."""
+        key = f"{P}idem:{key_hash}"
+        pending = _dumps({"state": "pending", "request": request_hash})
+        if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
+            return None
+        existing = await self._get_json(key)
+        if existing is None:  # expired between the two calls: try once more
+            if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
+                return None
+            existing = await self._get_json(key)
+        if existing is None or existing.get("request") != request_hash:
+            raise IdempotencyConflict("this Idempotency-Key was already used for a different request")
+        if existing.get("state") != "done":
+            raise IdempotencyConflict("a request with this Idempotency-Key is still being processed")
+        result: dict[str, Any] = existing
+        return result
+
+    async def abort_idempotent(self, key_hash: str) -> None:
+        await self.redis.delete(f"{P}idem:{key_hash}")
+
+    async def save_credential(
+        self, record: dict[str, Any], *, idempotency: tuple[str, str] | None = None
+    ) -> None:
+        """Store an issued credential (and finish its idempotency key) in one transaction."""
+        cred_id = record["id"]
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(f"{P}credential:{cred_id}", _dumps(record))
+            pipe.zadd(P + "credentials", {cred_id: time.time()})
+            if idempotency is not None:
+                key_hash, request_hash = idempotency
+                done = {"state": "done", "request": request_hash, "credential": cred_id}
+                pipe.set(f"{P}idem:{key_hash}", _dumps(done), ex=IDEMPOTENCY_TTL)
+            await pipe.execute()
+
+    async def get_credential(self, credential_id: str) -> dict[str, Any] | None:
+        result: dict[str, Any] | None = await self._get_json(f"{P}credential:{credential_id}")
+        return result
+
+    async def count_credentials(self) -> int:
+        return int(await self.redis.zcard(P + "credentials"))
+
+    async def mark_demo_seeded(self) -> bool:
+        return bool(await self.redis.set(P + "demo-seeded", "1", nx=True))

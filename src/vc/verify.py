@@ -1,0 +1,348 @@
+"""Credential verification as a pipeline of named checks: format → proof → issuer → status → validity.
+
+Each step is injected and returns a :class:`Check` with one of four outcomes and a sentence a
+person can read. :func:`verify_credential` never raises for a bad credential: it returns a
+:class:`VerificationResult` listing every check, so a page can show exactly what passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from .dataintegrity import DidDocumentResolver, verify_proofs
+from .datamodel import credential_version, issuer_id, validate_credential
+from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
+from .jsonld import expand_safe
+from .loader import DocumentLoader
+from .statuslist import parse_status_entry, read_status
+from .timeutil import parse_datetime, utc_now
+
+__all__ = [
+    "Check",
+    "Outcome",
+    "StatusListFetcher",
+    "TrustRegistry",
+    "VerificationResult",
+    "Verifier",
+    "verify_credential",
+]
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    WARNING = "warning"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Check:
+    name: str
+    outcome: Outcome
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.name,
+            "outcome": self.outcome.value,
+            "message": self.message,
+            **({"details": self.details} if self.details else {}),
+        }
+
+
+@dataclass
+class VerificationResult:
+    checks: list[Check]
+
+    @property
+    def verified(self) -> bool:
+        """No check failed and none is unknown (warnings allowed)."""
+        return all(c.outcome in (Outcome.PASSED, Outcome.WARNING) for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """``verified`` (green), ``warnings`` (amber: warnings or unknowns) or ``failed`` (red)."""
+        if any(c.outcome is Outcome.FAILED for c in self.checks):
+            return "failed"
+        if all(c.outcome is Outcome.PASSED for c in self.checks):
+            return "verified"
+        return "warnings"
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verified": self.verified,
+            "verdict": self.verdict,
+            "checks": [c.name for c in self.checks if c.outcome is Outcome.PASSED],
+            "warnings": [c.to_json() for c in self.checks if c.outcome is Outcome.WARNING],
+            "errors": [c.to_json() for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.UNKNOWN)],
+            "results": [c.to_json() for c in self.checks],
+        }
+
+
+class TrustRegistry(Protocol):
+    def lookup(self, issuer: str) -> Mapping[str, Any] | None: ...
+
+
+StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
+
+_MC_ELEMENTS = {
+    "name": "title",
+    "learningOutcome": "learning outcomes",
+    "creditPoint": "workload (ECTS)",
+    "eqfLevel": "EQF level",
+    "typeOfAssessment": "type of assessment",
+    "formOfParticipation": "form of participation",
+    "typeOfQualityAssurance": "type of quality assurance",
+}
+
+
+def _subjects(credential: Mapping[str, Any]) -> list[Any]:
+    subject = credential.get("credentialSubject")
+    return subject if isinstance(subject, list) else [subject]
+
+
+def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str] | None:
+    """Annex I elements missing from a micro-credential; ``None`` when it is not one."""
+    for subject in _subjects(credential):
+        achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+        if isinstance(achievement, Mapping) and achievement.get("achievementType") == "MicroCredential":
+            missing = [label for key, label in _MC_ELEMENTS.items() if not achievement.get(key)]
+            issuer = credential.get("issuer")
+            address = issuer.get("address") if isinstance(issuer, Mapping) else None
+            if not isinstance(address, Mapping) or not (
+                address.get("addressCountryCode") or address.get("addressCountry")
+            ):
+                missing.append("issuer country")
+            if not subject.get("identifier") and not subject.get("id") and not subject.get("name"):
+                missing.append("learner identification")
+            return missing
+    return None
+
+
+@dataclass
+class Verifier:
+    """The injected steps. Leave ``status_fetcher`` or ``trust`` out to skip those checks."""
+
+    resolver: DidDocumentResolver
+    status_fetcher: StatusListFetcher | None = None
+    trust: TrustRegistry | None = None
+    loader: DocumentLoader | None = None
+    clock_skew: timedelta = timedelta(minutes=5)
+    now: Callable[[], datetime] = utc_now
+
+    async def verify(self, credential: Any) -> VerificationResult:
+        checks: list[Check] = []
+        fmt = self.check_format(credential)
+        checks.append(fmt)
+        if fmt.outcome is Outcome.FAILED:
+            return VerificationResult(checks)
+        assert isinstance(credential, Mapping)
+        proof = await self.check_proof(credential)
+        checks.append(proof)
+        if self.trust is not None:
+            checks.append(self.check_issuer(credential))
+        if self.status_fetcher is not None and proof.outcome is Outcome.PASSED:
+            checks.append(await self.check_status(credential))
+        checks.append(self.check_validity(credential))
+        return VerificationResult(checks)
+
+    def check_format(self, credential: Any) -> Check:
+        problems = validate_credential(credential, require_proof=True)
+        if problems:
+            return Check(
+                "format",
+                Outcome.FAILED,
+                "This is not a well-formed verifiable credential: " + "; ".join(problems),
+                {"problems": problems},
+            )
+        try:
+            expand_safe(credential, self.loader)
+        except UndefinedTermError as exc:
+            return Check(
+                "format",
+                Outcome.FAILED,
+                f"The credential uses a term its contexts do not define: {exc.term}.",
+                {"term": exc.term},
+            )
+        except DocumentLoaderError as exc:
+            return Check(
+                "format",
+                Outcome.FAILED,
+                f"The credential uses a context this verifier does not know: {exc.url}.",
+                {"url": exc.url},
+            )
+        except VCError as exc:
+            return Check("format", Outcome.FAILED, f"The credential is not valid JSON-LD: {exc}")
+        version = credential_version(credential)
+        details: dict[str, Any] = {"dataModel": "2.0" if version == 2 else "1.1"}
+        missing = missing_micro_credential_elements(credential)
+        if missing:
+            details["missingElements"] = missing
+            return Check(
+                "format",
+                Outcome.WARNING,
+                "Incomplete micro-credential: it lacks " + ", ".join(missing) + ".",
+                details,
+            )
+        if missing is not None:
+            details["microCredential"] = True
+            return Check(
+                "format",
+                Outcome.PASSED,
+                "A complete EU micro-credential (all mandatory elements present).",
+                details,
+            )
+        return Check(
+            "format",
+            Outcome.PASSED,
+            f"A well-formed VC Data Model {details['dataModel']} credential.",
+            details,
+        )
+
+    async def check_proof(self, credential: Mapping[str, Any]) -> Check:
+        results = await verify_proofs(credential, self.resolver, loader=self.loader)
+        if not results:
+            return Check("proof", Outcome.FAILED, "The credential is not signed.")
+        issuer = issuer_id(credential)
+        details = {
+            "proofs": [
+                {
+                    "type": r.proof_type,
+                    "cryptosuite": r.cryptosuite,
+                    "verificationMethod": r.verification_method,
+                    "verified": r.verified,
+                    "errors": r.errors,
+                }
+                for r in results
+            ]
+        }
+        bad = [r for r in results if not r.verified]
+        if bad:
+            return Check(
+                "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
+            )
+        if not any(r.controller == issuer for r in results):
+            return Check(
+                "proof",
+                Outcome.FAILED,
+                f"The signature is valid but was not made by the issuer {issuer}.",
+                details,
+            )
+        return Check(
+            "proof",
+            Outcome.PASSED,
+            "The signature is valid and was made by the issuer: the content has not been changed.",
+            details,
+        )
+
+    def check_issuer(self, credential: Mapping[str, Any]) -> Check:
+        issuer = issuer_id(credential) or ""
+        assert self.trust is not None
+        entry = self.trust.lookup(issuer)
+        if entry is None:
+            return Check(
+                "issuer",
+                Outcome.WARNING,
+                "The signature is valid, but the issuer is not in your trusted list.",
+                {"issuer": issuer},
+            )
+        return Check(
+            "issuer",
+            Outcome.PASSED,
+            f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
+            {"issuer": issuer, **dict(entry)},
+        )
+
+    async def check_status(self, credential: Mapping[str, Any]) -> Check:
+        raw = credential.get("credentialStatus")
+        if raw is None:
+            return Check(
+                "status",
+                Outcome.PASSED,
+                "The issuer publishes no revocation status for this credential.",
+                {"status": "none"},
+            )
+        entries = raw if isinstance(raw, list) else [raw]
+        assert self.status_fetcher is not None
+        found: dict[str, bool] = {}
+        for item in entries:
+            if not isinstance(item, Mapping) or item.get("type") not in (
+                "BitstringStatusListEntry",
+                "StatusList2021Entry",
+            ):
+                kind = item.get("type") if isinstance(item, Mapping) else None
+                return Check(
+                    "status",
+                    Outcome.UNKNOWN,
+                    f"The status could not be checked: unsupported status type {kind!r}.",
+                )
+            try:
+                entry = parse_status_entry(item)
+                list_vc = await self.status_fetcher(entry.list_url)
+                list_proof = await self.check_proof(list_vc)
+                if list_proof.outcome is not Outcome.PASSED:
+                    raise StatusListError("the status list's signature is not valid")
+                if issuer_id(list_vc) != issuer_id(credential):
+                    raise StatusListError("the status list was not published by the credential's issuer")
+                found[entry.status_purpose] = read_status(list_vc, entry)
+            except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"
+                return Check(
+                    "status",
+                    Outcome.UNKNOWN,
+                    "The status could not be checked, so it is unknown whether the credential was revoked: "
+                    f"{exc}",
+                )
+        if found.get("revocation"):
+            return Check(
+                "status", Outcome.FAILED, "The issuer has revoked this credential.", {"status": "revoked"}
+            )
+        if found.get("suspension"):
+            return Check(
+                "status", Outcome.FAILED, "The issuer has suspended this credential.", {"status": "suspended"}
+            )
+        return Check(
+            "status",
+            Outcome.PASSED,
+            "The issuer has not revoked or suspended this credential.",
+            {"status": "ok", "checked": sorted(found)},
+        )
+
+    def check_validity(self, credential: Mapping[str, Any]) -> Check:
+        now = self.now()
+        v2 = credential_version(credential) == 2
+        start = parse_datetime(credential.get("validFrom" if v2 else "issuanceDate"))
+        end = parse_datetime(credential.get("validUntil" if v2 else "expirationDate"))
+        if not v2 and start is None:
+            start = parse_datetime(credential.get("validFrom"))
+        if start and start - self.clock_skew > now:
+            return Check(
+                "validity",
+                Outcome.FAILED,
+                f"The credential is not valid yet (from {start:%Y-%m-%d %H:%M} UTC).",
+            )
+        if end and end + self.clock_skew < now:
+            return Check("validity", Outcome.FAILED, f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.")
+        if end:
+            return Check(
+                "validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d})."
+            )
+        return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).")
+
+
+async def verify_credential(
+    credential: Any,
+    resolver: DidDocumentResolver,
+    *,
+    status_fetcher: StatusListFetcher | None = None,
+    trust: TrustRegistry | None = None,
+) -> VerificationResult:
+    """Verify with the default pipeline (convenience wrapper around :class:`Verifier`)."""
+    return await Verifier(resolver, status_fetcher=status_fetcher, trust=trust).verify(credential)
