@@ -1,0 +1,67 @@
+# Plecak. `make up` runs the whole system on this machine; `make test` runs what CI runs.
+# Everything Python lives in .venv (created with $(PYTHON) -m venv); data lives in ./data and
+# is never touched by any target here.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+PYTEST_ARGS ?=
+UP_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help up test lint clean distclean browser-deps
+
+help:
+	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
+	@echo "make test          ruff, mypy and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make lint          ruff and mypy only"
+	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
+	@echo "make clean         remove caches and build output (keeps .venv and data/)"
+	@echo "make distclean     clean, and remove .venv (keeps data/)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Plecak needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1). Try: make PYTHON=python3.11 ..." >&2; \
+	  exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "'$(PYTHON) -m venv' failed; on Debian or Ubuntu: apt-get install python3-venv" >&2; exit 1; }
+
+# Stamp files: re-install only when pyproject.toml changes (the install is editable, so code
+# changes need nothing).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+up: $(VENV)/.installed
+	$(BIN)/plecak up $(UP_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Hook for the browser tests of a later issue; `make test` does not depend on it yet.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium is installed: $$(command -v chromium)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "install Chromium with your package manager (this target knows only Debian's apt-get)" >&2; exit 1; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	fi
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist src/*.egg-info
+	find src tests bench -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

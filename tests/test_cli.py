@@ -1,0 +1,357 @@
+"""``plecak`` as a user runs it: real child processes, real Redis, real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from redis.asyncio import Redis
+
+from issuer.app import create_app
+from issuer_helpers import AUTH, TOKEN, issuer_settings
+from vc.cli import main, read_batch
+
+PLECAK = [sys.executable, "-m", "vc.cli"]
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _free_ports(n: int) -> list[int]:
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLECAK_") and k != "REDIS_URL"}
+    env.update(extra)
+    return env
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+class _Running:
+    """A ``plecak up`` child whose stdout is collected line by line."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.stdout: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 90) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.proc.poll() is not None and self.lines.empty():
+                    break
+                continue
+            self.stdout.append(line)
+            if text in line:
+                return "".join(self.stdout)
+        raise AssertionError(
+            f"no {text!r} on stdout; got {''.join(self.stdout)!r}; stderr: {self.stop_and_stderr()}"
+        )
+
+    def stop_and_stderr(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        _, err = self.proc.communicate(timeout=30)
+        return err
+
+
+@pytest.fixture
+def up_ports() -> Iterator[list[int]]:
+    yield _free_ports(3)
+
+
+def _up_args(data: Path, ports: list[int]) -> list[str]:
+    return [
+        *PLECAK,
+        "up",
+        "--data-dir",
+        str(data),
+        "--issuer-port",
+        str(ports[0]),
+        "--wallet-port",
+        str(ports[1]),
+        "--verifier-port",
+        str(ports[2]),
+    ]
+
+
+def test_help_lists_the_commands() -> None:
+    done = subprocess.run([*PLECAK, "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0
+    assert "up" in done.stdout and "issue-batch" in done.stdout
+    script = Path(sys.executable).with_name("plecak")
+    if script.exists():  # the console script of an installed checkout
+        assert (
+            subprocess.run([str(script), "--help"], capture_output=True, timeout=60, check=False).returncode
+            == 0
+        )
+
+
+def test_up_runs_three_services_and_stops_cleanly_on_sigint(tmp_path: Path, up_ports: list[int]) -> None:
+    data = tmp_path / "data"
+    token = "cli-test-admin-token-0123456789"
+    running = _Running(_up_args(data, up_ports), _env(PLECAK_ADMIN_TOKEN=token))
+    try:
+        banner = running.wait_for("Ctrl-C to stop")
+        for port in up_ports:
+            assert f"http://127.0.0.1:{port}" in banner
+        assert str(data) in banner
+        assert token not in banner  # a token from the environment is not echoed
+        for name, port in zip(("issuer", "wallet", "verifier"), up_ports, strict=True):
+            with NO_PROXY.open(f"http://127.0.0.1:{port}/health", timeout=10) as response:
+                assert response.status == 200
+                body = json.loads(response.read())
+                assert body["status"] == "ok" and body["service"] == name
+        for port in up_ports[1:]:
+            with NO_PROXY.open(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                assert "Coming soon" in response.read().decode()
+        # the issuer seeded its demo achievements and takes the token
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{up_ports[0]}/api/achievements", headers={"Authorization": f"Bearer {token}"}
+        )
+        with NO_PROXY.open(request, timeout=10) as response:
+            assert json.loads(response.read())["achievements"]
+        redis_pid = int((data / "redis" / "redis.pid").read_text())
+        assert _alive(redis_pid)
+        assert not (data / "admin-token").exists()
+        assert (data / "redis" / "redis.sock").exists()
+    except BaseException:
+        print(running.stop_and_stderr(), file=sys.stderr)
+        raise
+
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(timeout=60) == 0, running.stop_and_stderr()
+    assert not _alive(redis_pid)
+    assert not (data / "redis" / "redis.sock").exists()
+    assert (data / "redis" / "appendonly.aof").stat().st_size > 0
+    for port in up_ports:
+        assert not _port_open(port)
+    assert (data / "issuer-kek").exists()
+    assert oct(data.stat().st_mode & 0o777) == oct(0o700)
+
+
+def test_up_generates_an_admin_token_and_stops_everything_when_a_service_dies(
+    tmp_path: Path, up_ports: list[int]
+) -> None:
+    data = tmp_path / "data"
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", up_ports[1]))  # the wallet's port is taken
+    blocker.listen()
+    try:
+        done = subprocess.run(
+            _up_args(data, up_ports), env=_env(), capture_output=True, text=True, timeout=120, check=False
+        )
+    finally:
+        blocker.close()
+    assert done.returncode == 1, done.stderr
+    assert "the wallet service exited unexpectedly with code" in done.stderr
+    token_file = data / "admin-token"
+    assert len(token_file.read_text().strip()) >= 32
+    assert token_file.stat().st_mode & 0o777 == 0o600
+    assert not (data / "redis" / "redis.sock").exists()  # Redis was shut down
+    pid_file = data / "redis" / "redis.pid"
+    assert not pid_file.exists() or not _alive(int(pid_file.read_text()))
+    for port in (up_ports[0], up_ports[2]):
+        assert not _port_open(port)
+
+
+# -- issue-batch ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "is empty"),
+        (b"email,grade\na@example.org,4.0\n", "no 'name' column"),
+        (b"name,email\n", "no rows"),
+        (b"name,name\nA,B\n", "more than once"),
+        ("name\nZofia Żółć\n".encode("cp1250"), "not UTF-8"),
+    ],
+)
+def test_issue_batch_rejects_bad_files_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    path = tmp_path / "learners.csv"
+    if content is not None:
+        path.write_bytes(content)
+    code = main(["issue-batch", "--achievement", "x", "--token", "t" * 20, str(path)])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "learners.results.csv").exists()
+
+
+def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "learners.csv"
+    path.write_text("name\nAnna\n")
+    monkeypatch.delenv("PLECAK_ADMIN_TOKEN", raising=False)
+    # no token anywhere
+    assert main(["issue-batch", "--achievement", "x", "--data-dir", str(tmp_path), str(path)]) == 2
+    # output would overwrite the input
+    assert (
+        main(["issue-batch", "--achievement", "x", "--token", "t" * 20, "--output", str(path), str(path)])
+        == 2
+    )
+    # argparse errors: missing --achievement, bad --concurrency
+    with pytest.raises(SystemExit) as missing:
+        main(["issue-batch", str(path)])
+    assert missing.value.code == 2
+    assert (
+        main(["issue-batch", "--achievement", "x", "--token", "t" * 20, "--concurrency", "0", str(path)]) == 2
+    )
+    # an issuer that is not there is a failure, not a usage error
+    closed = _free_ports(1)[0]
+    url = f"http://127.0.0.1:{closed}"
+    assert (
+        main(["issue-batch", "--achievement", "x", "--token", "t" * 20, "--issuer-url", url, str(path)]) == 1
+    )
+    # subprocess: the exit code reaches the shell
+    done = subprocess.run(
+        [*PLECAK, "issue-batch", "--achievement", "x", str(tmp_path / "missing.csv")],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "no such file" in done.stderr
+
+
+def test_idempotency_keys_follow_row_content_not_position(tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("name,email,notes\nAnna,anna@example.org,x\nJan,,\nJan,,\n")
+    second = tmp_path / "b.csv"
+    second.write_text("Name,Email\nNew Person,\n\nJan,\nAnna,anna@example.org\nJan,\n")
+    rows_a, ignored = read_batch(first, "ach")
+    rows_b, _ = read_batch(second, "ach")
+    assert ignored == ["notes"]
+    assert [r.number for r in rows_b] == [1, 2, 3, 4]
+    assert rows_a[0].body == {"learner": {"name": "Anna", "email": "anna@example.org"}}
+    keys_a = {r.idempotency_key for r in rows_a}
+    keys_b = {r.idempotency_key for r in rows_b}
+    assert len(keys_a) == 3  # the two identical "Jan" rows are two learners
+    assert keys_a < keys_b  # inserting and reordering rows re-issues nothing
+    assert not keys_a & {r.idempotency_key for r in read_batch(first, "other")[0]}
+
+
+async def _run_cli(*args: str) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *PLECAK, *args, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode is not None
+    return proc.returncode, err.decode()
+
+
+def _results(path: Path) -> list[dict[str, Any]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_issue_batch_against_a_real_issuer_is_idempotent(
+    redis_url: str, redis_client: Redis, tmp_path: Path
+) -> None:
+    server = TestServer(create_app(issuer_settings(redis_url, tmp_path, seed_demo=True)), host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{base}/api/achievements", headers=AUTH) as response,
+        ):
+            achievements = (await response.json())["achievements"]
+        graded = next(a for a in achievements if a["input"].get("grading"))
+        allowed = graded["input"]["grading"]["allowedValues"]
+        learners = tmp_path / "learners.csv"
+        learners.write_text(
+            "name,email,did,grade\n"
+            f"Anna Nowak,anna@example.org,,{allowed[-1]}\n"
+            "Jan Kowalski,,did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK,\n"
+            "Ewa Zła,not-an-email,,\n"
+            f"Piotr Wiśniewski,,,{allowed[0]}\n"
+        )
+        args = ["issue-batch", "--achievement", graded["uuid"], "--issuer-url", base, "--token", TOKEN]
+        code, err = await _run_cli(*args, str(learners))
+        assert code == 1, err
+        assert "issued 3 of 4" in err
+        first = _results(tmp_path / "learners.results.csv")
+        assert [r["status"] for r in first] == ["issued", "issued", "error", "issued"]
+        assert [r["row"] for r in first] == ["1", "2", "3", "4"]
+        assert first[2]["credential_id"] == "" and "learner.email" in first[2]["error"]
+        assert all(r["credential_id"].startswith("urn:uuid:") for r in first if r["status"] == "issued")
+        issued = await redis_client.zcard("issuer:credentials")
+        assert issued == 3
+
+        # fix the bad row, add a learner at the top, run again: only the new rows are issued
+        learners.write_text(
+            "name,email,did,grade\n"
+            "Nowa Osoba,,,\n"
+            f"Anna Nowak,anna@example.org,,{allowed[-1]}\n"
+            "Jan Kowalski,,did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK,\n"
+            "Ewa Zła,ewa@example.org,,\n"
+            f"Piotr Wiśniewski,,,{allowed[0]}\n"
+        )
+        out = tmp_path / "second.csv"
+        code, err = await _run_cli(*args, "--output", str(out), "--concurrency", "2", str(learners))
+        assert code == 0, err
+        second = _results(out)
+        assert [r["status"] for r in second] == ["issued"] * 5
+        before = {r["name"]: r["credential_id"] for r in first if r["status"] == "issued"}
+        after = {r["name"]: r["credential_id"] for r in second}
+        for name, credential_id in before.items():
+            assert after[name] == credential_id
+        assert await redis_client.zcard("issuer:credentials") == issued + 2
+
+        code, err = await _run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
+        assert code == 2 and "refused the admin token" in err
+        code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
+        assert code == 2 and "no achievement" in err
+    finally:
+        await server.close()
