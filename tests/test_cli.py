@@ -20,6 +20,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import redis
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
@@ -202,6 +203,33 @@ def test_up_generates_an_admin_token_and_stops_everything_when_a_service_dies(
     assert not pid_file.exists() or not _alive(int(pid_file.read_text()))
     for port in (up_ports[0], up_ports[2]):
         assert not _port_open(port)
+
+
+def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_url: str) -> None:
+    data = tmp_path / "data"
+    running = _Running(_up_args(data, up_ports), _env(REDIS_URL=redis_url))
+    try:
+        banner = running.wait_for("Ctrl-C to stop")
+        assert "Redis: REDIS_URL" in banner
+        assert not (data / "redis").exists()
+        with redis.Redis.from_url(redis_url) as client:
+            assert client.exists("issuer:keys:active")  # the issuer started on this Redis
+    finally:
+        running.proc.send_signal(signal.SIGINT)
+        assert running.proc.wait(timeout=60) == 0, running.stop_and_stderr()
+
+
+def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{_free_ports(1)[0]}/0")
+    monkeypatch.setenv("PLECAK_ADMIN_TOKEN", "a-long-enough-admin-token")
+    assert main(["up", "--data-dir", str(tmp_path / "d")]) == 1
+    assert "REDIS_URL does not answer PING" in capsys.readouterr().err
+    monkeypatch.setenv("PLECAK_ADMIN_TOKEN", "short")
+    assert main(["up", "--data-dir", str(tmp_path / "d")]) == 2
+    assert "shorter than 16" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 # -- issue-batch ---------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 import aiohttp
+import redis
 
 from .redis_embedded import EmbeddedRedis, EmbeddedRedisError
 
@@ -84,9 +85,13 @@ def _admin_token(data_dir: Path) -> tuple[str, str]:
         source = str(path)
     if not token:
         token = secrets.token_urlsafe(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(token + "\n")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it just now: use theirs
+            token = _read_token_file(path) or ""
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(token + "\n")
     if len(token) < MIN_ADMIN_TOKEN:
         raise UsageError(f"the admin token from {source} is shorter than {MIN_ADMIN_TOKEN} characters")
     return token, source
@@ -224,6 +229,15 @@ def _banner(children: Sequence[_Child], token: str, token_source: str, data_dir:
     return "\n".join(lines)
 
 
+def _check_redis(url: str) -> None:
+    """Fail fast, before any service starts, when the Redis of ``REDIS_URL`` does not answer."""
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5) as client:
+            client.ping()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        raise Failure(f"the Redis of REDIS_URL does not answer PING: {exc}") from None
+
+
 def _cmd_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).expanduser().absolute()
     try:
@@ -254,6 +268,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
     try:
         redis_url = (os.environ.get("REDIS_URL") or "").strip()
         if redis_url:
+            _check_redis(redis_url)
             redis_note = "REDIS_URL"
         else:
             server = EmbeddedRedis(data_dir / "redis")
