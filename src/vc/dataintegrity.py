@@ -186,6 +186,12 @@ class ProofCheck:
         return self
 
 
+def _reject(check: ProofCheck, message: str) -> bool:
+    """Record why ``check`` failed and return ``False`` (a failed ProofCheck object is truthy)."""
+    check.fail(message)
+    return False
+
+
 def _check_shape(proof: Any, check: ProofCheck) -> bool:
     if not isinstance(proof, dict):
         check.fail("proof is not a JSON object")
@@ -197,25 +203,25 @@ def _check_shape(proof: Any, check: ProofCheck) -> bool:
     )
     check.proof_purpose = proof.get("proofPurpose") if isinstance(proof.get("proofPurpose"), str) else None
     if check.proof_type is None:
-        return bool(check.fail("proof has no type"))
+        return _reject(check, "proof has no type")
     if check.proof_type == "DataIntegrityProof":
         if check.cryptosuite is None:
-            return bool(check.fail("DataIntegrityProof has no cryptosuite"))
+            return _reject(check, "DataIntegrityProof has no cryptosuite")
         if check.cryptosuite not in SUPPORTED_CRYPTOSUITES:
-            return bool(check.fail(f"unsupported cryptosuite {check.cryptosuite!r}"))
+            return _reject(check, f"unsupported cryptosuite {check.cryptosuite!r}")
     elif check.proof_type != ED25519_SIGNATURE_2020:
-        return bool(check.fail(f"unsupported proof type {check.proof_type!r}"))
+        return _reject(check, f"unsupported proof type {check.proof_type!r}")
     if check.verification_method is None:
-        return bool(check.fail("proof has no verificationMethod"))
+        return _reject(check, "proof has no verificationMethod")
     if check.proof_purpose is None:
-        return bool(check.fail("proof has no proofPurpose"))
+        return _reject(check, "proof has no proofPurpose")
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        return bool(check.fail("proofValue is missing or not base58btc multibase"))
+        return _reject(check, "proofValue is missing or not base58btc multibase")
     created = proof.get("created")
     if created is not None:
         if not isinstance(created, str) or parse_datetime(created) is None:
-            return bool(check.fail("proof created is not an XML Schema dateTime"))
+            return _reject(check, "proof created is not an XML Schema dateTime")
         check.created = created
     return True
 

@@ -40,13 +40,19 @@ def did_key(key: Ed25519KeyPair) -> str:
     return "did:key:" + key.public_multibase
 
 
-def did_document(did: str, keys: Iterable[tuple[str, str]], *, relationships: Iterable[str] = VERIFICATION_RELATIONSHIPS) -> dict[str, Any]:
+def did_document(
+    did: str, keys: Iterable[tuple[str, str]], *, relationships: Iterable[str] = VERIFICATION_RELATIONSHIPS
+) -> dict[str, Any]:
     """A DID document listing ``(fragment_or_id, publicKeyMultibase)`` Multikey methods."""
     methods = []
     for key_id, multibase in keys:
         vm_id = key_id if key_id.startswith("did:") else f"{did}#{key_id.lstrip('#')}"
         methods.append({"id": vm_id, "type": "Multikey", "controller": did, "publicKeyMultibase": multibase})
-    doc: dict[str, Any] = {"@context": [DID_CONTEXT, MULTIKEY_CONTEXT], "id": did, "verificationMethod": methods}
+    doc: dict[str, Any] = {
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT],
+        "id": did,
+        "verificationMethod": methods,
+    }
     for rel in relationships:
         doc[rel] = [m["id"] for m in methods]
     return doc

@@ -49,7 +49,9 @@ def _is_absolute(iri: Any) -> bool:
     if iri.startswith("_:"):
         return True
     scheme, sep, _ = iri.partition(":")
-    return bool(sep) and bool(scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+    return (
+        bool(sep) and bool(scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+    )
 
 
 def _check_iris(node: Any, path: str) -> None:
@@ -70,7 +72,8 @@ def _check_iris(node: Any, path: str) -> None:
         elif key == "@id" and not is_value:
             if not _is_absolute(value):
                 raise UndefinedTermError(
-                    str(value), f"{value!r} at {path} is not an absolute IRI (undefined term or bad identifier)"
+                    str(value),
+                    f"{value!r} at {path} is not an absolute IRI (undefined term or bad identifier)",
                 )
         elif key in ("@value", "@language", "@direction", "@index"):
             continue

@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 
 __all__ = ["format_datetime", "parse_datetime", "utc_now"]
 
-_DATETIME = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"
-)
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
 def parse_datetime(value: object) -> datetime | None:
