@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,8 @@ def reference_installed() -> None:
     try:
         ensure_installed()
     except ReferenceUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"JS reference verifier unavailable in CI: {exc}")
         pytest.skip(f"JS reference verifier unavailable: {exc}")
 
 
