@@ -14,10 +14,11 @@ from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import REDIS, SERVICE, SETTINGS
+from .app_keys import OFFERS, REDIS, SERVICE, SETTINGS
 from .config import Settings
 from .demo import seed_demo
 from .errors import domain_errors_middleware
+from .oid4vci import OfferService
 from .routes import setup_routes
 from .service import IssuerService
 from .signing import load_or_create_keys
@@ -47,6 +48,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             store, keys, public_url=settings.public_url, list_length=settings.status_list_length
         )
         app[SERVICE] = service
+        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url)
         if settings.seed_demo:
             await seed_demo(service)
         yield

@@ -6,10 +6,12 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from .config import Settings
+from .oid4vci import OfferService
 from .service import IssuerService
 
-__all__ = ["REDIS", "SERVICE", "SETTINGS"]
+__all__ = ["OFFERS", "REDIS", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 SERVICE = web.AppKey("service", IssuerService)
+OFFERS = web.AppKey("offers", OfferService)

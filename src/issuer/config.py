@@ -27,6 +27,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_json_depth: int = 64
     seed_demo: bool = False
+    wallet_url: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -58,4 +59,5 @@ class Settings:
             did_method=e.get("PLECAK_ISSUER_DID_METHOD", "web"),
             status_list_length=int(e.get("PLECAK_STATUS_LIST_LENGTH", "131072")),
             seed_demo=_flag(e.get("PLECAK_SEED_DEMO")),
+            wallet_url=(e.get("PLECAK_WALLET_URL") or "").rstrip("/") or None,
         )

@@ -6,9 +6,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from vc.errors import DataModelError, DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
-from vc.web import problem_response
+from vc.web import json_response, problem_response
 
 from .achievements import AchievementProblems
+from .oid4vci import OpenIdError
 from .service import Conflict, NotFound
 from .store import IdempotencyConflict
 
@@ -19,6 +20,12 @@ __all__ = ["domain_errors_middleware"]
 async def domain_errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
+    except OpenIdError as exc:  # OAuth 2.0 / OpenID4VCI error shape, not problem details
+        resp = json_response({"error": exc.code, "error_description": exc.description}, status=exc.status)
+        resp.headers["Cache-Control"] = "no-store"
+        if exc.status == 401:
+            resp.headers["WWW-Authenticate"] = f'Bearer error="{exc.code}"'
+        return resp
     except AchievementProblems as exc:
         title = "Missing EU micro-credential elements" if exc.missing else "Invalid achievement data"
         return problem_response(

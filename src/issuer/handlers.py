@@ -8,9 +8,11 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from vc.loader import default_context_store
+from vc.qr import qr_data_uri
 from vc.web import json_response, read_json
 
-from .app_keys import REDIS, SERVICE, SETTINGS
+from .app_keys import OFFERS, REDIS, SERVICE, SETTINGS
+from .oid4vci import OpenIdError
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
@@ -158,3 +160,57 @@ async def vcapi_status(request: web.Request) -> web.Response:
     purpose = status.get("statusPurpose") if isinstance(status, dict) else None
     result = await request.app[SERVICE].update_status(body.get("credentialId"), purpose, body.get("status"))
     return json_response(result)
+
+
+# -- OpenID4VCI ---------------------------------------------------------------------------
+def _no_store(resp: web.Response) -> web.Response:
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+async def create_offer(request: web.Request) -> web.Response:
+    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await _body(request))
+    offer["qrCode"] = qr_data_uri(offer["offerLink"])
+    return _no_store(json_response(offer, status=201))
+
+
+async def get_offer(request: web.Request) -> web.Response:
+    return json_response(await request.app[OFFERS].offer_status(request.match_info["offer_id"]))
+
+
+async def oid4vci_issuer_metadata(request: web.Request) -> web.Response:
+    resp = json_response(await request.app[OFFERS].issuer_metadata())
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def oid4vci_as_metadata(request: web.Request) -> web.Response:
+    resp = json_response(request.app[OFFERS].authorization_server_metadata())
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def oid4vci_offer(request: web.Request) -> web.Response:
+    return _no_store(json_response(await request.app[OFFERS].public_offer(request.match_info["offer_id"])))
+
+
+async def oid4vci_token(request: web.Request) -> web.Response:
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise OpenIdError("invalid_request", "send the token request form-encoded")
+    if (request.content_length or 0) > 8192:
+        raise OpenIdError("invalid_request", "the token request is too large")
+    form = await request.post()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    return _no_store(json_response(await request.app[OFFERS].token(fields)))
+
+
+async def oid4vci_nonce(request: web.Request) -> web.Response:
+    return _no_store(json_response(await request.app[OFFERS].nonce()))
+
+
+async def oid4vci_credential(request: web.Request) -> web.Response:
+    auth = request.headers.get("Authorization", "")
+    scheme, _, token = auth.partition(" ")
+    access_token = token.strip() if scheme.lower() in ("bearer", "dpop") else None
+    body = await _body(request)
+    return _no_store(json_response(await request.app[OFFERS].credential(access_token, body)))
