@@ -43,6 +43,13 @@ async def home(request: web.Request) -> dict[str, Any]:
     }
 
 
+@aiohttp_jinja2.template("admin.html")
+async def admin_page(request: web.Request) -> dict[str, Any]:
+    """The "issue to learner" screen; its script calls the admin API with the token the admin types."""
+    service = request.app[SERVICE]
+    return {"profile": await service.profile(), "did": service.keys.did}
+
+
 async def health(request: web.Request) -> web.Response:
     await request.app[REDIS].ping()
     return json_response({"status": "ok", "service": "issuer"})

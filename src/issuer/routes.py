@@ -16,6 +16,7 @@ def setup_routes(app: web.Application) -> None:
     # public
     r.add_get("/", handlers.home)
     r.add_get("/health", handlers.health)
+    r.add_get("/admin", handlers.admin_page)
     r.add_get("/.well-known/did.json", handlers.did_document)
     r.add_get("/did.json", handlers.did_document)
     r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)
