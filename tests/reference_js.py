@@ -156,3 +156,17 @@ def verify_with_reference(
     if proc.returncode != 0 and result.get("verified"):
         raise RuntimeError(f"inconsistent reference result (exit {proc.returncode}): {result}")
     return result
+
+
+def require_reference() -> None:
+    """Install the reference or end the test: a skip on a developer machine, a failure in CI."""
+    import os
+
+    import pytest
+
+    try:
+        ensure_installed()
+    except ReferenceUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"JS reference verifier unavailable in CI: {exc}")
+        pytest.skip(f"JS reference verifier unavailable: {exc}")

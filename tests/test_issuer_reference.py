@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -12,19 +11,14 @@ from aiohttp.test_utils import TestClient
 
 from issuer.app import create_app
 from issuer_helpers import AUTH, achievement, issuer_settings, profile
-from reference_js import ReferenceUnavailable, ensure_installed, verify_with_reference
+from reference_js import require_reference, verify_with_reference
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def reference_installed() -> None:
-    try:
-        ensure_installed()
-    except ReferenceUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"JS reference verifier unavailable in CI: {exc}")
-        pytest.skip(f"JS reference verifier unavailable: {exc}")
+    require_reference()
 
 
 async def test_micro_credential_from_issuer_api_verifies_in_reference(
