@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from pyld import jsonld as _pyld
+from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
 from .loader import DocumentLoader, default_loader
@@ -103,15 +105,31 @@ def expand_safe(document: Any, loader: DocumentLoader | None = None) -> list[Any
 
 
 def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
-    """Canonical N-Quads (RDFC-1.0) of an already expanded document."""
-    options = {
+    """Canonical N-Quads (RDFC-1.0) of an already expanded document.
+
+    The expanded form goes straight to RDF (pyld's ``to_rdf`` steps after expansion) instead of
+    through ``normalize``, which would expand it a second time.
+    """
+    options: dict[str, Any] = {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": loader or default_loader(),
         "base": None,
+        "produceGeneralizedRdf": False,
+        "rdfDirection": None,
+        "processingMode": "json-ld-1.1",
     }
     try:
-        result: str = _pyld.normalize(expanded, options)
+        processor = _pyld.JsonLdProcessor()
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or _pyld._is_absolute_iri(name)
+        }
+        result: str = URDNA2015().main(dataset, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return result

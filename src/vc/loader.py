@@ -126,7 +126,12 @@ class DocumentLoader:
             from pyld.jsonld import JsonLdError as PyldError
 
             raise PyldError(str(exc), "jsonld.LoadDocumentError", code="loading document failed") from exc
-        return {"contextUrl": None, "documentUrl": url, "document": document}
+        response = {"contextUrl": None, "documentUrl": url, "document": document}
+        if url in self.store:
+            # Bundled contexts never change: "static" lets pyld keep the processed context in
+            # its shared cache instead of re-canonicalising the whole context on every use.
+            response["tag"] = "static"
+        return response
 
 
 @functools.cache
