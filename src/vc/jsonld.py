@@ -7,7 +7,10 @@ offending term. Nothing is silently left out of what gets signed or verified.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import uuid
+from collections import OrderedDict
+from typing import Any, ClassVar
 
 from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
@@ -17,6 +20,52 @@ from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
 from .loader import DocumentLoader, default_loader
 
 __all__ = ["canonicalize", "expand_safe", "to_nquads"]
+
+
+class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with processed contexts remembered across documents.
+
+    pyld caches a processed context per active context, but type-scoped contexts (``propagate:
+    false``) are applied to a fresh clone each time, so they are reprocessed for every node. Here
+    the result of processing context C on active context A is kept, keyed by A's identity tag and
+    C's object identity (the bundled contexts are parsed once, so the same objects come back).
+    """
+
+    _memo: ClassVar[OrderedDict[tuple[Any, ...], tuple[Any, Any]]] = OrderedDict()
+    _memo_lock = threading.Lock()
+    _MEMO_SIZE = 512  # processed contexts are shallow clones: a few tens of KB each at most
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        uuid_tag = active_ctx.get("_uuid")
+        if uuid_tag is None or cycles:
+            return super()._process_context(
+                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+            )
+        key = (uuid_tag, id(local_ctx), override_protected, propagate, validate_scoped)
+        with self._memo_lock:
+            hit = self._memo.get(key)
+            if hit is not None and hit[0] is local_ctx:
+                self._memo.move_to_end(key)
+                return hit[1]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        if isinstance(result, dict) and "_uuid" not in result:
+            result["_uuid"] = str(uuid.uuid4())
+        with self._memo_lock:
+            self._memo[key] = (local_ctx, result)  # keeps local_ctx alive, so its id is not reused
+            if len(self._memo) > self._MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return result
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -94,7 +143,7 @@ def expand_safe(document: Any, loader: DocumentLoader | None = None) -> list[Any
     dropped: list[str] = []
     options = {"documentLoader": loader or default_loader(), "base": None}
     try:
-        expanded: list[Any] = _pyld.expand(document, options, on_property_dropped=dropped.append)
+        expanded: list[Any] = _MemoProcessor(on_property_dropped=dropped.append).expand(document, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     if dropped:
