@@ -3,38 +3,85 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from vc.did import DidResolver
+from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
 
-from .app_keys import REDIS, SETTINGS
+from .accounts import AccountService
+from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
 from .config import Settings
+from .errors import user_errors_middleware
+from .middleware import csrf_middleware, session_middleware
+from .net import Http
 from .routes import setup_routes
+from .service import WalletService
+from .store import WalletStore
+from .vault import Vault
 
 __all__ = ["REDIS", "SETTINGS", "create_app"]
 
 
-async def _redis(app: web.Application) -> AsyncIterator[None]:
-    client = connect(app[SETTINGS].redis_url)
-    app[REDIS] = client
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    redis = connect(settings.redis_url)
+    app[REDIS] = redis
+    client = aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=settings.http_timeout),
+        headers={"User-Agent": "Plecak-Wallet/0.1"},
+    )
     try:
+        store = WalletStore(redis)
+        kek = load_or_create_key(
+            env_value=settings.wallet_key, key_file=Path(settings.data_dir) / "wallet-kek"
+        )
+        vault = Vault(SecretBox(kek))
+        app[ACCOUNTS] = AccountService(
+            store,
+            vault,
+            session_seconds=settings.session_seconds,
+            anonymous_session_seconds=settings.anonymous_session_seconds,
+            time_cost=settings.password_time_cost,
+            memory_kib=settings.password_memory_kib,
+            window_seconds=settings.signin_window_seconds,
+            per_email=settings.signin_attempts_per_email,
+            per_ip=settings.signin_attempts_per_ip,
+        )
+        http = Http(client, insecure_hosts=settings.insecure_hosts, max_bytes=settings.max_fetch_bytes)
+        resolver = DidResolver(insecure_hosts=settings.insecure_hosts, timeout=settings.http_timeout)
+        app[SERVICE] = WalletService(
+            store, vault, http, resolver, status_cache_seconds=settings.status_cache_seconds
+        )
         yield
     finally:
-        await client.aclose()
+        await client.close()
+        await redis.aclose()
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers_middleware, problem_middleware])
+    app = web.Application(
+        client_max_size=settings.max_body_bytes + 1,
+        middlewares=[
+            security_headers_middleware,
+            problem_middleware,
+            session_middleware,
+            user_errors_middleware,
+            csrf_middleware,
+        ],
+    )
     app[SETTINGS] = settings
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("wallet", "templates"),
         autoescape=jinja2.select_autoescape(default=True),
     )
-    app.cleanup_ctx.append(_redis)
+    app.cleanup_ctx.append(_resources)
     setup_routes(app)
     return app

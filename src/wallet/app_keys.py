@@ -5,9 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 from redis.asyncio import Redis
 
+from .accounts import AccountService
 from .config import Settings
+from .service import WalletService
 
-__all__ = ["REDIS", "SETTINGS"]
+__all__ = ["ACCOUNTS", "REDIS", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
+ACCOUNTS = web.AppKey("accounts", AccountService)
+SERVICE = web.AppKey("service", WalletService)

@@ -1,28 +1,214 @@
-"""HTTP handlers of the wallet service (a skeleton: the wallet itself comes later)."""
+"""Thin HTTP handlers: parse the request, call the services, render a page or redirect."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-import aiohttp_jinja2
 from aiohttp import web
 from redis.exceptions import RedisError
 
 from vc.web import json_response, raise_problem
 
-from .app_keys import REDIS, SETTINGS
+from .accounts import Account
+from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
+from .exceptions import Refused, UserError
+from .i18n import LANGUAGES
+from .middleware import LANG_COOKIE, SESSION_KEY, account_of, add_flash, render, set_session, tr
+from .service import MAX_CREDENTIAL_BYTES
 
-__all__ = ["health", "home"]
+__all__ = [
+    "add_credential",
+    "add_form",
+    "credential_detail",
+    "delete_confirm",
+    "delete_credential",
+    "health",
+    "home",
+    "set_language",
+    "signed_out",
+    "signin",
+    "signin_form",
+    "signout",
+    "signup",
+    "signup_form",
+]
 
 
-@aiohttp_jinja2.template("home.html")
-async def home(request: web.Request) -> dict[str, Any]:
-    return {"public_url": request.app[SETTINGS].public_url}
+# -- helpers -----------------------------------------------------------------------------
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
 
 
+def local_path(value: Any, default: str = "/") -> str:
+    """``value`` if it is a path on this site (never another origin), else ``default``."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return default
+
+
+def require_account(request: web.Request) -> Account:
+    account = account_of(request)
+    if account is None:
+        raise web.HTTPSeeOther(f"/signin?next={quote(request.path_qs, safe='')}")
+    return account
+
+
+def client_address(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str:
+    value = (await request.post()).get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+# -- public ------------------------------------------------------------------------------
 async def health(request: web.Request) -> web.Response:
     try:
         await request.app[REDIS].ping()
     except (RedisError, OSError) as exc:
         raise_problem(503, "Storage unavailable", f"Redis does not answer: {exc}")
     return json_response({"status": "ok", "service": "wallet"})
+
+
+async def set_language(request: web.Request) -> web.Response:
+    lang = request.match_info["lang"]
+    response = redirect(local_path(request.query.get("next")))
+    if lang in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 86400,
+            path="/",
+            samesite="Lax",
+            httponly=True,
+            secure=request.app[SETTINGS].secure_cookies,
+        )
+    return response
+
+
+# -- accounts ----------------------------------------------------------------------------
+async def signup_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect("/")
+    return await render(request, "signup.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signup(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    try:
+        account = await request.app[ACCOUNTS].sign_up(
+            email, str(form.get("password", "")), str(form.get("password_again", ""))
+        )
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signup.html", context, status=exc.status)
+    session = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    await add_flash(request, "flash.welcome", did=account.did)
+    return redirect(next_path)
+
+
+async def signin_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect(local_path(request.query.get("next")))
+    return await render(request, "signin.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signin(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    accounts = request.app[ACCOUNTS]
+    try:
+        account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_address(request))
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signin.html", context, status=exc.status)
+    session = await accounts.start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    return redirect(next_path)
+
+
+async def signout(request: web.Request) -> web.Response:
+    session = request.get(SESSION_KEY)
+    if session is not None:
+        await request.app[ACCOUNTS].end_session(session)
+    set_session(request, None, None)
+    return redirect("/signed-out")
+
+
+async def signed_out(request: web.Request) -> web.Response:
+    return await render(request, "signed_out.html", {})
+
+
+# -- keep --------------------------------------------------------------------------------
+async def home(request: web.Request) -> web.Response:
+    account = account_of(request)
+    if account is None:
+        return await render(request, "welcome.html", {})
+    query = request.query.get("q", "")[:200]
+    service = request.app[SERVICE]
+    items = await service.credentials(account.uid, query)
+    await service.refresh_status(account.uid, items)
+    total = len(items) if not query else await service.store.count_credentials(account.uid)
+    return await render(request, "credentials.html", {"items": items, "q": query, "total": total})
+
+
+async def credential_detail(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    stored = await service.credential(account.uid, request.match_info["cid"])
+    await service.refresh_status(account.uid, [stored])
+    return await render(request, "credential.html", {"c": stored})
+
+
+async def delete_confirm(request: web.Request) -> web.Response:
+    account = require_account(request)
+    stored = await request.app[SERVICE].credential(account.uid, request.match_info["cid"])
+    return await render(request, "delete.html", {"c": stored})
+
+
+async def delete_credential(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    stored = await service.credential(account.uid, request.match_info["cid"])
+    await service.delete_credential(account.uid, stored.cid)
+    await add_flash(request, "flash.deleted", title=stored.view.title)
+    return redirect("/")
+
+
+async def add_form(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "add.html", {"text": ""})
+
+
+async def add_credential(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    form = await request.post()
+    upload = form.get("file")
+    text = form.get("json")
+    source = "paste"
+    raw: str | bytes = text if isinstance(text, str) else ""
+    if isinstance(upload, web.FileField) and upload.filename:
+        raw = upload.file.read(MAX_CREDENTIAL_BYTES + 1)
+        source = "file"
+    try:
+        if not raw or (isinstance(raw, str) and not raw.strip()):
+            raise Refused("refused.empty", [])
+        credential = service.parse_credential_text(raw)
+        stored, _ = await service.add_credential(account.uid, account.did, credential, source)
+    except UserError as exc:
+        context = {
+            "text": raw if isinstance(raw, str) else "",
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+            "checks": exc.checks if isinstance(exc, Refused) else [],
+        }
+        return await render(request, "add.html", context, status=exc.status)
+    await add_flash(request, "flash.added", title=stored.view.title)
+    return redirect(f"/credentials/{stored.cid}")

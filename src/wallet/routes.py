@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiohttp import web
 
 from . import handlers
@@ -13,3 +15,18 @@ def setup_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/", handlers.home)
     r.add_get("/health", handlers.health)
+    r.add_get("/lang/{lang}", handlers.set_language)
+    # accounts
+    r.add_get("/signup", handlers.signup_form)
+    r.add_post("/signup", handlers.signup)
+    r.add_get("/signin", handlers.signin_form)
+    r.add_post("/signin", handlers.signin)
+    r.add_post("/signout", handlers.signout)
+    r.add_get("/signed-out", handlers.signed_out)
+    # keep
+    r.add_get("/credentials/{cid}", handlers.credential_detail)
+    r.add_get("/credentials/{cid}/delete", handlers.delete_confirm)
+    r.add_post("/credentials/{cid}/delete", handlers.delete_credential)
+    r.add_get("/add", handlers.add_form)
+    r.add_post("/add", handlers.add_credential)
+    r.add_static("/static", Path(__file__).parent / "static")

@@ -1,0 +1,197 @@
+"""Accounts, sessions, CSRF tokens and sign-in rate limits (no aiohttp here).
+
+* Passwords are hashed with argon2id (``argon2-cffi``); hashes are upgraded when the parameters change.
+* A session id is 256 random bits, kept by the browser in an HttpOnly cookie; Redis keeps only its
+  SHA-256, so a Redis dump does not hand out live sessions. Signing in replaces the session
+  (no fixation).
+* Each session carries a CSRF token (synchronizer token pattern): every form posts it back.
+* Sign-in attempts are counted per e-mail address (failures) and per client address (all), in
+  fixed windows.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .exceptions import RateLimited, UserError
+from .store import WalletStore, digest
+from .vault import HolderKey, Vault
+
+__all__ = ["Account", "AccountService", "Session", "normalise_email"]
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+@dataclass
+class Account:
+    uid: str
+    email: str
+    did: str
+    lang: str | None = None
+
+
+@dataclass
+class Session:
+    """A browser session: anonymous (``uid`` is ``None``) or signed in."""
+
+    sid: str
+    uid: str | None
+    csrf: str
+    created: float
+    flash: list[dict[str, Any]] = field(default_factory=list)
+    is_new: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"uid": self.uid, "csrf": self.csrf, "created": self.created, "flash": self.flash}
+
+    def csrf_ok(self, presented: str | None) -> bool:
+        if not presented:
+            return False
+        return hmac.compare_digest(presented.encode(), self.csrf.encode())
+
+
+class AccountService:
+    def __init__(
+        self,
+        store: WalletStore,
+        vault: Vault,
+        *,
+        session_seconds: int,
+        anonymous_session_seconds: int,
+        time_cost: int,
+        memory_kib: int,
+        window_seconds: int,
+        per_email: int,
+        per_ip: int,
+    ) -> None:
+        self.store = store
+        self.vault = vault
+        self.session_seconds = session_seconds
+        self.anonymous_session_seconds = anonymous_session_seconds
+        self.hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+        self.window = window_seconds
+        self.per_email = per_email
+        self.per_ip = per_ip
+        # A hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
+        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+
+    # -- accounts ------------------------------------------------------------------------
+    async def sign_up(self, email: str, password: str, password_again: str) -> Account:
+        email = normalise_email(email)
+        if not _EMAIL.match(email):
+            raise UserError("error.email_invalid")
+        if len(password) < MIN_PASSWORD:
+            raise UserError("error.password_short", min=MIN_PASSWORD)
+        if len(password) > MAX_PASSWORD:
+            raise UserError("error.password_long", max=MAX_PASSWORD)
+        if password != password_again:
+            raise UserError("error.password_mismatch")
+        uid = uuid.uuid4().hex
+        if not await self.store.claim_email(digest(email), uid):
+            raise UserError("error.email_taken")
+        key = HolderKey.generate()
+        await self.store.save_user(
+            uid,
+            {
+                "email": email,
+                "password": self.hasher.hash(password),
+                "did": key.did,
+                "key": self.vault.seal_key(uid, key).hex(),
+                "created": str(int(time.time())),
+            },
+        )
+        return Account(uid, email, key.did)
+
+    async def sign_in(self, email: str, password: str, client: str) -> Account:
+        email = normalise_email(email)
+        email_hash = digest(email)
+        if await self.store.hit("ip", client, self.window) > self.per_ip:
+            raise RateLimited("error.too_many_attempts", minutes=self.window // 60)
+        if await self.store.hits("email", email_hash) >= self.per_email:
+            raise RateLimited("error.too_many_attempts", minutes=self.window // 60)
+        uid = await self.store.uid_for_email(email_hash)
+        user = await self.store.get_user(uid) if uid else None
+        stored_hash = user["password"] if user else self._dummy_hash
+        try:
+            self.hasher.verify(stored_hash, password)
+            ok = user is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or uid is None or user is None:
+            await self.store.hit("email", email_hash, self.window)
+            raise UserError("error.signin_failed")
+        await self.store.clear_hits("email", email_hash)
+        if self.hasher.check_needs_rehash(stored_hash):
+            await self.store.set_user_field(uid, "password", self.hasher.hash(password))
+        return Account(uid, user["email"], user["did"], user.get("lang"))
+
+    async def account(self, uid: str) -> Account | None:
+        user = await self.store.get_user(uid)
+        if user is None:
+            return None
+        return Account(uid, user["email"], user["did"], user.get("lang"))
+
+    async def holder_key(self, uid: str) -> HolderKey:
+        user = await self.store.get_user(uid)
+        if user is None:
+            raise UserError("error.no_account")
+        return self.vault.open_key(uid, bytes.fromhex(user["key"]))
+
+    # -- sessions ------------------------------------------------------------------------
+    def new_session(self, uid: str | None = None) -> Session:
+        return Session(
+            sid=secrets.token_urlsafe(32),
+            uid=uid,
+            csrf=secrets.token_urlsafe(32),
+            created=time.time(),
+            is_new=True,
+        )
+
+    def ttl(self, session: Session) -> int:
+        return self.session_seconds if session.uid else self.anonymous_session_seconds
+
+    async def save_session(self, session: Session) -> None:
+        await self.store.save_session(digest(session.sid), session.to_json(), self.ttl(session))
+
+    async def load_session(self, sid: str | None) -> Session | None:
+        if not sid or len(sid) > 128:
+            return None
+        data = await self.store.get_session(digest(sid))
+        if data is None:
+            return None
+        return Session(
+            sid=sid,
+            uid=data.get("uid"),
+            csrf=str(data["csrf"]),
+            created=float(data.get("created", 0)),
+            flash=list(data.get("flash") or []),
+        )
+
+    async def update_session(self, session: Session) -> None:
+        await self.store.update_session(digest(session.sid), session.to_json())
+
+    async def start_session(self, old: Session | None, uid: str | None) -> Session:
+        """A fresh session (new id and CSRF token) replacing ``old``: at sign-in and sign-out."""
+        if old is not None:
+            await self.store.delete_session(digest(old.sid))
+        session = self.new_session(uid)
+        await self.save_session(session)
+        return session
+
+    async def end_session(self, session: Session) -> None:
+        await self.store.delete_session(digest(session.sid))

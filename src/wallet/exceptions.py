@@ -1,0 +1,48 @@
+"""Errors the wallet's domain code raises for people: each names a message of :mod:`wallet.i18n`.
+
+No aiohttp here; :mod:`wallet.errors` turns them into pages or problem details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "UserError"]
+
+
+class UserError(Exception):
+    """Something the learner can understand and fix: a message key and its parameters.
+
+    ``detail`` is text from elsewhere (an issuer's or verifier's error description, a
+    verification check) shown under the message, always escaped.
+    """
+
+    status = 400
+
+    def __init__(self, key: str, *, detail: str | None = None, **params: Any) -> None:
+        super().__init__(key if detail is None else f"{key}: {detail}")
+        self.key = key
+        self.detail = detail
+        self.params = params
+
+
+class NotFound(UserError):
+    status = 404
+
+
+class Gone(UserError):
+    status = 410
+
+
+class RateLimited(UserError):
+    status = 429
+
+
+class Refused(UserError):
+    """A credential was not stored because it does not verify; ``checks`` say why."""
+
+    status = 422
+
+    def __init__(self, key: str, checks: list[dict[str, Any]], *, detail: str | None = None, **params: Any):
+        super().__init__(key, detail=detail, **params)
+        self.checks = checks

@@ -1,0 +1,58 @@
+"""A small dict-based translation layer: English and Polish.
+
+``translator("pl")("error.password_short", min=10)`` looks the key up in the chosen language,
+then in English, and fills ``{placeholders}``. Templates call it as ``t("key", name=value)``;
+Jinja escapes the result like any other text. ``pick_language`` chooses from a cookie or
+``Accept-Language``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .messages_en import EN
+from .messages_pl import PL
+
+__all__ = ["LANGUAGES", "MESSAGES", "Translate", "pick_language", "translator"]
+
+LANGUAGES = ("en", "pl")
+MESSAGES: dict[str, dict[str, str]] = {"en": EN, "pl": PL}
+
+Translate = Callable[..., str]
+
+
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def translator(lang: str) -> Translate:
+    table = MESSAGES.get(lang, EN)
+
+    def t(key: str, **params: Any) -> str:
+        text = table.get(key) or EN.get(key) or key
+        return text.format_map(_Keep(params)) if params else text
+
+    return t
+
+
+def pick_language(cookie: str | None, accept_language: str | None) -> str:
+    """The cookie's language if it is one we have, else the best match of ``Accept-Language``."""
+    if cookie in LANGUAGES:
+        return str(cookie)
+    best, best_q = "en", -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if lang in LANGUAGES and q > best_q:
+            best, best_q = lang, q
+    return best

@@ -1,0 +1,186 @@
+"""The wallet's domain logic: keep, verify and look after a learner's credentials.
+
+No aiohttp here: handlers translate HTTP to these calls. Receiving (OpenID4VCI), sharing,
+presenting (OpenID4VP) and backups live in their own modules and use this service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vc.dataintegrity import DidDocumentResolver
+from vc.timeutil import format_datetime, utc_now
+from vc.verify import Outcome, VerificationResult, Verifier
+
+from .credentials import CredentialView, matches, subject_ids, view
+from .exceptions import NotFound, Refused, UserError
+from .ports import FetchError, HttpClient
+from .store import WalletStore
+from .vault import Vault
+
+__all__ = ["MAX_CREDENTIAL_BYTES", "StoredCredential", "WalletService"]
+
+MAX_CREDENTIAL_BYTES = 1_000_000
+STATUSES = ("valid", "revoked", "suspended", "expired", "unknown")
+
+
+@dataclass
+class StoredCredential:
+    cid: str
+    credential: dict[str, Any]
+    added: str
+    source: str
+    view: CredentialView
+    status: str = "unknown"
+    status_message: str | None = None
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.credential, indent=2, ensure_ascii=False)
+
+
+def _what(cid: str) -> str:
+    return f"credential:{cid}"
+
+
+class WalletService:
+    def __init__(
+        self,
+        store: WalletStore,
+        vault: Vault,
+        http: HttpClient,
+        resolver: DidDocumentResolver,
+        *,
+        status_cache_seconds: int = 60,
+    ) -> None:
+        self.store = store
+        self.vault = vault
+        self.http = http
+        self.status_cache_seconds = status_cache_seconds
+        self.verifier = Verifier(resolver, status_fetcher=self.status_list)
+
+    # -- status lists --------------------------------------------------------------------
+    async def status_list(self, url: str) -> Mapping[str, Any]:
+        """A status list credential, from a short cache or over HTTP (its proof is checked by the caller)."""
+        cached = await self.store.cached_status_list(url)
+        if isinstance(cached, Mapping):
+            return cached
+        try:
+            document = await self.http.get_json(url)
+        except FetchError as exc:
+            raise LookupError(str(exc)) from None
+        if not isinstance(document, Mapping):
+            raise LookupError(f"{url} is not a status list credential")
+        await self.store.cache_status_list(url, document, self.status_cache_seconds)
+        return document
+
+    # -- verification before storing -----------------------------------------------------
+    async def check_before_storing(self, credential: Any, holder_did: str) -> VerificationResult:
+        """Verify a credential; :class:`Refused` (nothing stored) unless it may be kept.
+
+        Kept: the proof is valid, no check failed (a status that cannot be checked right now is
+        a warning) and it was issued to this wallet's DID or to no DID at all.
+        """
+        result = await self.verifier.verify(credential)
+        checks = [c.to_json() for c in result.checks]
+        failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+        if failed:
+            key = "refused.revoked" if failed[0].name == "status" else "refused.not_verified"
+            raise Refused(key, checks, detail=failed[0].message)
+        assert isinstance(credential, Mapping)
+        others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]
+        if others:
+            raise Refused("refused.other_holder", checks, subject=others[0], did=holder_did)
+        return result
+
+    async def add_credential(
+        self, uid: str, holder_did: str, credential: Any, source: str
+    ) -> tuple[StoredCredential, VerificationResult]:
+        """Verify and store one credential; refused credentials change nothing."""
+        if not isinstance(credential, Mapping):
+            raise Refused("refused.not_json_object", [])
+        result = await self.check_before_storing(credential, holder_did)
+        existing = await self.credentials(uid)
+        if credential.get("id") and any(s.credential.get("id") == credential.get("id") for s in existing):
+            raise UserError("error.already_stored", title=view(credential).title)
+        cid = uuid.uuid4().hex
+        record = {"credential": dict(credential), "added": format_datetime(utc_now()), "source": source}
+        sealed = self.vault.seal_json(uid, _what(cid), record)
+        await self.store.add_credentials(uid, {cid: (sealed, time.time())})
+        return self._stored(cid, record), result
+
+    @staticmethod
+    def parse_credential_text(text: str | bytes) -> Any:
+        """A pasted or uploaded credential; :class:`Refused` if it is not a JSON object."""
+        if len(text) > MAX_CREDENTIAL_BYTES:
+            raise Refused("refused.too_large", [], max=MAX_CREDENTIAL_BYTES)
+        try:
+            raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+            data = json.loads(raw)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise Refused("refused.not_json", [], detail=str(exc)) from None
+        if isinstance(data, Mapping) and "verifiableCredential" in data and "proof" not in data:
+            data = data["verifiableCredential"]  # a VC-API answer {"verifiableCredential": …}
+        if not isinstance(data, Mapping):
+            raise Refused("refused.not_json_object", [])
+        return data
+
+    # -- keep ----------------------------------------------------------------------------
+    def _stored(self, cid: str, record: Mapping[str, Any]) -> StoredCredential:
+        credential = dict(record["credential"])
+        return StoredCredential(
+            cid=cid,
+            credential=credential,
+            added=str(record.get("added", "")),
+            source=str(record.get("source", "")),
+            view=view(credential),
+        )
+
+    async def credentials(self, uid: str, query: str = "") -> list[StoredCredential]:
+        items = []
+        for cid, blob in await self.store.credential_blobs(uid):
+            stored = self._stored(cid, self.vault.open_json(uid, _what(cid), blob))
+            if matches(stored.view, query):
+                items.append(stored)
+        return items
+
+    async def credential(self, uid: str, cid: str) -> StoredCredential:
+        blob = await self.store.credential_blob(uid, cid) if cid.isalnum() else None
+        if blob is None:
+            raise NotFound("error.credential_not_found")
+        return self._stored(cid, self.vault.open_json(uid, _what(cid), blob))
+
+    async def delete_credential(self, uid: str, cid: str) -> None:
+        if not cid.isalnum() or not await self.store.delete_credential(uid, cid):
+            raise NotFound("error.credential_not_found")
+
+    async def refresh_status(self, uid: str, items: list[StoredCredential]) -> None:
+        """Fill in each credential's status from the issuers' status lists (cached briefly)."""
+        await asyncio.gather(*(self._status(uid, s) for s in items))
+
+    async def _status(self, uid: str, stored: StoredCredential) -> None:
+        cached = await self.store.cached_status(uid, stored.cid)
+        if cached is None:
+            cached = await self.current_status(stored.credential)
+            if cached["status"] != "unknown":
+                await self.store.cache_status(uid, stored.cid, cached, self.status_cache_seconds)
+        stored.status = str(cached["status"])
+        stored.status_message = cached.get("message")
+
+    async def current_status(self, credential: Mapping[str, Any]) -> dict[str, Any]:
+        validity = self.verifier.check_validity(credential)
+        if validity.outcome is Outcome.FAILED:
+            return {"status": "expired", "message": validity.message}
+        check = await self.verifier.check_status(credential)
+        state = check.details.get("status")
+        if check.outcome is Outcome.UNKNOWN or state is None:
+            return {"status": "unknown", "message": check.message}
+        if state in ("revoked", "suspended"):
+            return {"status": state, "message": check.message}
+        return {"status": "valid", "message": check.message}
