@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from aiohttp import web
 from redis.exceptions import RedisError
@@ -14,10 +14,12 @@ from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
-from .middleware import LANG_COOKIE, SESSION_KEY, account_of, add_flash, render, set_session, tr
+from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
+from .oid4vci import offer_params
 from .service import MAX_CREDENTIAL_BYTES
 
 __all__ = [
+    "accept_offer",
     "add_credential",
     "add_form",
     "credential_detail",
@@ -25,6 +27,10 @@ __all__ = [
     "delete_credential",
     "health",
     "home",
+    "open_link",
+    "receive",
+    "route_link",
+    "scan",
     "set_language",
     "signed_out",
     "signin",
@@ -212,3 +218,76 @@ async def add_credential(request: web.Request) -> web.Response:
         return await render(request, "add.html", context, status=exc.status)
     await add_flash(request, "flash.added", title=stored.view.title)
     return redirect(f"/credentials/{stored.cid}")
+
+
+# -- receive -----------------------------------------------------------------------------
+async def receive(request: web.Request) -> web.Response:
+    account = require_account(request)
+    params = {k: request.query[k] for k in ("credential_offer_uri", "credential_offer") if k in request.query}
+    if not params:
+        return redirect("/scan")
+    pid, offer = await request.app[SERVICE].preview_offer(account.uid, params, request[LANG_KEY])
+    return await render(request, "receive.html", {"offer": offer, "pid": pid})
+
+
+async def accept_offer(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    pid = request.match_info["pid"]
+    offer = await service.pending_offer(account.uid, pid)
+    tx_code = (await form_text(request, "tx_code", 64)).strip() or None
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    try:
+        stored, _ = await service.accept_offer(account.uid, holder, pid, tx_code)
+    except UserError as exc:
+        context = {
+            "offer": offer,
+            "pid": pid,
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+            "checks": exc.checks if isinstance(exc, Refused) else [],
+            "retry": await service.store.get_pending(account.uid, pid) is not None,
+        }
+        return await render(request, "receive.html", context, status=exc.status)
+    await add_flash(request, "flash.received", title=stored.view.title)
+    return redirect(f"/credentials/{stored.cid}")
+
+
+# -- scan --------------------------------------------------------------------------------
+async def scan(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "scan.html", {"link": ""})
+
+
+def route_link(link: str, public_url: str) -> str | None:
+    """Where a scanned or pasted link goes in this wallet (``None``: not something we understand)."""
+    link = link.strip()
+    if not link:
+        return None
+    parts = urlsplit(link)
+    if link.startswith("{") or parts.scheme == "openid-credential-offer":
+        try:
+            return "/receive?" + urlencode(offer_params(link))
+        except UserError:
+            return None
+    query = parse_qs(parts.query)
+    if parts.scheme in ("openid4vp", "haip", "mdoc-openid4vp") or "request_uri" in query:
+        keep = {k: v[0] for k, v in query.items() if k in ("request_uri", "client_id", "request_uri_method")}
+        return "/present?" + urlencode(keep) if "request_uri" in keep else None
+    if "credential_offer_uri" in query or "credential_offer" in query:
+        return "/receive?" + urlencode(offer_params(link))
+    own = urlsplit(public_url)
+    if parts.scheme == own.scheme and parts.netloc == own.netloc:
+        return local_path(parts.path + ("?" + parts.query if parts.query else ""))
+    return None
+
+
+async def open_link(request: web.Request) -> web.Response:
+    require_account(request)
+    link = request.query.get("link", "")[:8192]
+    target = route_link(link, request.app[SETTINGS].public_url)
+    if target is None:
+        return await render(
+            request, "scan.html", {"link": link, "error": tr(request)("scan.unknown")}, status=400
+        )
+    return redirect(target)

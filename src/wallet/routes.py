@@ -29,4 +29,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/credentials/{cid}/delete", handlers.delete_credential)
     r.add_get("/add", handlers.add_form)
     r.add_post("/add", handlers.add_credential)
+    # receive
+    r.add_get("/receive", handlers.receive)
+    r.add_post("/receive/{pid}", handlers.accept_offer)
+    r.add_get("/scan", handlers.scan)
+    r.add_get("/open", handlers.open_link)
     r.add_static("/static", Path(__file__).parent / "static")

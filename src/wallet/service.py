@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import secrets
 import time
 import uuid
 from collections.abc import Mapping
@@ -18,16 +20,19 @@ from vc.dataintegrity import DidDocumentResolver
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
+from . import oid4vci
 from .credentials import CredentialView, matches, subject_ids, view
 from .exceptions import NotFound, Refused, UserError
+from .oid4vci import OfferPreview
 from .ports import FetchError, HttpClient
 from .store import WalletStore
-from .vault import Vault
+from .vault import HolderKey, Vault
 
 __all__ = ["MAX_CREDENTIAL_BYTES", "StoredCredential", "WalletService"]
 
 MAX_CREDENTIAL_BYTES = 1_000_000
 STATUSES = ("valid", "revoked", "suspended", "expired", "unknown")
+_PENDING_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @dataclass
@@ -184,3 +189,35 @@ class WalletService:
         if state in ("revoked", "suspended"):
             return {"status": state, "message": check.message}
         return {"status": "valid", "message": check.message}
+
+    # -- receive (OpenID4VCI) ------------------------------------------------------------
+    async def _new_pending(self, uid: str, kind: str, data: Mapping[str, Any]) -> str:
+        pid = secrets.token_urlsafe(16)
+        await self.store.save_pending(uid, pid, {"kind": kind, **data})
+        return pid
+
+    async def _pending(self, uid: str, pid: str, kind: str, expired_key: str) -> dict[str, Any]:
+        data = await self.store.get_pending(uid, pid) if _PENDING_ID.match(pid) else None
+        if data is None or data.get("kind") != kind:
+            raise UserError(expired_key)
+        return data
+
+    async def preview_offer(
+        self, uid: str, params: Mapping[str, str], lang: str = "en"
+    ) -> tuple[str, OfferPreview]:
+        """Read an offer for the learner to confirm; remembered for 15 minutes under a new id."""
+        preview = await oid4vci.load_offer(self.http, params, lang)
+        return await self._new_pending(uid, "offer", {"offer": preview.to_json()}), preview
+
+    async def pending_offer(self, uid: str, pid: str) -> OfferPreview:
+        data = await self._pending(uid, pid, "offer", "offer.expired_session")
+        return OfferPreview.from_json(data["offer"])
+
+    async def accept_offer(
+        self, uid: str, holder: HolderKey, pid: str, tx_code: str | None
+    ) -> tuple[StoredCredential, VerificationResult]:
+        """Redeem a pending offer, verify the credential and store it (only if it verifies)."""
+        offer = await self.pending_offer(uid, pid)
+        credential = await oid4vci.redeem(self.http, offer, holder, tx_code)
+        await self.store.take_pending(uid, pid)  # the code is spent, whatever happens next
+        return await self.add_credential(uid, holder.did, credential, "offer")
