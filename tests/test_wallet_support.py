@@ -121,12 +121,20 @@ class Issuer:
             result: dict[str, Any] = await resp.json()
             return result
 
-    async def issue(self, did: str | None = None, name: str = "Anna Nowak") -> dict[str, Any]:
+    async def add_achievement(self, data: dict[str, Any]) -> str:
+        async with self.client.post(f"{self.url}/api/achievements", json=data, headers=AUTH) as resp:
+            assert resp.status == 201, await resp.text()
+            uuid: str = (await resp.json())["uuid"]
+            return uuid
+
+    async def issue(
+        self, did: str | None = None, name: str = "Anna Nowak", achievement_uuid: str | None = None
+    ) -> dict[str, Any]:
         learner: dict[str, Any] = {"name": name}
         if did:
             learner["did"] = did
         async with self.client.post(
-            f"{self.url}/api/achievements/{self.achievement_uuid}/credentials",
+            f"{self.url}/api/achievements/{achievement_uuid or self.achievement_uuid}/credentials",
             json={"learner": learner, "grade": "4.5"},
             headers=AUTH,
         ) as resp:
@@ -154,6 +162,8 @@ class Servers:
     browser: Browser
     redis_url: str
     data_dir: Path
+    issuer_server: TestServer
+    wallet_server: TestServer
 
 
 @pytest.fixture
@@ -186,7 +196,15 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
         async with client.post(f"{issuer_url}/api/achievements", json=achievement(0), headers=AUTH) as resp:
             assert resp.status == 201
             uuid = (await resp.json())["uuid"]
-        yield Servers(Issuer(issuer_url, client, uuid), wallet_url, browser, redis_url, tmp_path)
+        yield Servers(
+            Issuer(issuer_url, client, uuid),
+            wallet_url,
+            browser,
+            redis_url,
+            tmp_path,
+            issuer_server,
+            wallet_server,
+        )
     finally:
         await browser.close()
         await client.close()
