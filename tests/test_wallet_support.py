@@ -24,6 +24,7 @@ from wallet.config import Settings as WalletSettings
 
 __all__ = [
     "PASSWORD",
+    "VERIFIER_URL",
     "Browser",
     "Issuer",
     "Servers",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 PASSWORD = "correct horse battery staple"
+VERIFIER_URL = "https://verifier.example"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -181,6 +183,7 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
             tmp_path / "wallet",
             wallet_port,
             issuer_url=issuer_url,
+            verifier_url=VERIFIER_URL,
             insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
         )
     )

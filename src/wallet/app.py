@@ -16,13 +16,14 @@ from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
 
 from .accounts import AccountService
-from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
+from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
 from .config import Settings
 from .errors import user_errors_middleware
 from .middleware import csrf_middleware, session_middleware
 from .net import Http
 from .routes import setup_routes
 from .service import WalletService
+from .shares import ShareService
 from .store import WalletStore
 from .vault import Vault
 
@@ -59,6 +60,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[SERVICE] = WalletService(
             store, vault, http, resolver, status_cache_seconds=settings.status_cache_seconds
         )
+        app[SHARES] = ShareService(store, vault)
         yield
     finally:
         await client.close()

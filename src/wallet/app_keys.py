@@ -8,10 +8,12 @@ from redis.asyncio import Redis
 from .accounts import AccountService
 from .config import Settings
 from .service import WalletService
+from .shares import ShareService
 
-__all__ = ["ACCOUNTS", "REDIS", "SERVICE", "SETTINGS"]
+__all__ = ["ACCOUNTS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
+SHARES = web.AppKey("shares", ShareService)

@@ -8,20 +8,23 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from vc.qr import qr_data_uri
 from vc.web import json_response, raise_problem
 
 from .accounts import Account
-from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
+from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
 from .service import MAX_CREDENTIAL_BYTES
+from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
 __all__ = [
     "accept_offer",
     "add_credential",
     "add_form",
+    "create_share",
     "credential_detail",
     "delete_confirm",
     "delete_credential",
@@ -29,9 +32,13 @@ __all__ = [
     "home",
     "open_link",
     "receive",
+    "revoke_share",
     "route_link",
     "scan",
+    "serve_share",
     "set_language",
+    "share_form",
+    "shares_list",
     "signed_out",
     "signin",
     "signin_form",
@@ -291,3 +298,78 @@ async def open_link(request: web.Request) -> web.Response:
             request, "scan.html", {"link": link, "error": tr(request)("scan.unknown")}, status=400
         )
     return redirect(target)
+
+
+# -- share -------------------------------------------------------------------------------
+async def share_form(request: web.Request) -> web.Response:
+    account = require_account(request)
+    items = await request.app[SERVICE].credentials(account.uid)
+    chosen = set(request.query.getall("c", []))
+    context = {"items": items, "chosen": chosen, "days": EXPIRY_DAYS, "default_days": DEFAULT_DAYS}
+    return await render(request, "share.html", context)
+
+
+def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
+    """The share's own URL (the presentation JSON) and the verifier page that checks it."""
+    raw = f"{public_url}/s/{token}"
+    return raw, (f"{verifier_url}/verify?url={quote(raw, safe='')}" if verifier_url else None)
+
+
+async def create_share(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    form = await request.post()
+    wanted = [v for v in form.getall("c", []) if isinstance(v, str)]
+    try:
+        days = int(str(form.get("days", DEFAULT_DAYS)))
+    except ValueError:
+        days = -1
+    items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    try:
+        token, share = await request.app[SHARES].create(
+            account.uid,
+            holder,
+            [c.credential for c in items],
+            [c.view.title for c in items],
+            days=days,
+            one_time=form.get("one_time") == "1",
+        )
+    except UserError as exc:
+        all_items = await service.credentials(account.uid)
+        context = {
+            "items": all_items,
+            "chosen": set(wanted),
+            "days": EXPIRY_DAYS,
+            "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,
+            "error": tr(request)(exc.key, **exc.params),
+        }
+        return await render(request, "share.html", context, status=exc.status)
+    settings = request.app[SETTINGS]
+    raw, verify = share_links(settings.public_url, settings.verifier_url, token)
+    context = {"share": share, "raw_link": raw, "verify_link": verify, "qr": qr_data_uri(verify or raw)}
+    response = await render(request, "share_created.html", context, status=201)
+    response.headers["Cache-Control"] = "no-store"  # the token is shown once, never cached
+    return response
+
+
+async def shares_list(request: web.Request) -> web.Response:
+    account = require_account(request)
+    return await render(request, "shares.html", {"shares": await request.app[SHARES].list(account.uid)})
+
+
+async def revoke_share(request: web.Request) -> web.Response:
+    account = require_account(request)
+    await request.app[SHARES].revoke(account.uid, request.match_info["share"])
+    await add_flash(request, "flash.share_revoked")
+    return redirect("/shares")
+
+
+async def serve_share(request: web.Request) -> web.Response:
+    """``GET /s/{token}``: the signed presentation, for a verifier (public, CORS open, never cached)."""
+    vp = await request.app[SHARES].open(request.match_info["token"], count=request.method != "HEAD")
+    response = json_response(vp)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -34,4 +34,10 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/receive/{pid}", handlers.accept_offer)
     r.add_get("/scan", handlers.scan)
     r.add_get("/open", handlers.open_link)
+    # share
+    r.add_get("/share", handlers.share_form)
+    r.add_post("/share", handlers.create_share)
+    r.add_get("/shares", handlers.shares_list)
+    r.add_post("/shares/{share}/revoke", handlers.revoke_share)
+    r.add_get("/s/{token}", handlers.serve_share)
     r.add_static("/static", Path(__file__).parent / "static")

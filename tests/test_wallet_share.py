@@ -1,0 +1,164 @@
+"""Sharing: a holder-signed presentation behind an unguessable link: expiring, one-time or revoked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from urllib.parse import quote
+
+from redis.asyncio import Redis
+
+from test_wallet_support import VERIFIER_URL, Browser, Servers, servers
+from vc.did import DidResolver
+from vc.presentation import verify_presentation
+from vc.verify import Verifier
+
+__all__ = ["servers"]
+
+
+async def _add(browser: Browser, credential: dict[str, object]) -> str:
+    await browser.get("/add")
+    status, text = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, text
+    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
+    assert found
+    return found.group(1)
+
+
+async def _share(browser: Browser, cids: list[str], **fields: str) -> tuple[int, str]:
+    await browser.get("/share")
+    data = [("c", cid) for cid in cids] + list(fields.items()) + [("csrf", browser.csrf or "")]
+    async with browser.session.post(browser.base + "/share", data=data) as resp:
+        text = await resp.text()
+        browser._remember(text)
+        return resp.status, text
+
+
+def _raw_link(text: str) -> str:
+    found = re.search(r'id="raw-link" href="([^"]+)"', text)
+    assert found, text
+    return found.group(1)
+
+
+async def _verifier(servers: Servers) -> Verifier:
+    host = servers.issuer.url.removeprefix("http://")
+
+    async def fetch(url: str) -> dict[str, object]:
+        async with servers.issuer.client.get(url) as resp:
+            result: dict[str, object] = await resp.json(content_type=None)
+            return result
+
+    return Verifier(DidResolver(insecure_hosts={host}), status_fetcher=fetch)
+
+
+async def test_share_link_serves_a_presentation_signed_by_the_learner(
+    servers: Servers, redis_client: Redis
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    first = await _add(browser, await servers.issuer.issue(did))
+    second = await _add(browser, await servers.issuer.issue(did))
+    status, text = await browser.get(f"/share?c={first}")
+    assert f'value="{first}" checked' in text and "coming soon" in text
+    status, text = await _share(browser, [first, second], days="7")
+    assert status == 201, text
+    raw = _raw_link(text)
+    token = raw.rsplit("/s/", 1)[1]
+    assert len(token) >= 43  # 256 bits, base64url
+    verify = f"{VERIFIER_URL}/verify?url={quote(raw, safe='')}"
+    assert verify.replace("&", "&amp;") in text or verify in text
+    assert 'src="data:image/svg+xml;base64,' in text
+    # only the token's hash is stored
+    keys = [k.decode() for k in await redis_client.keys("wallet:share:*")]
+    assert len(keys) == 1 and token not in keys[0]
+    assert token.encode() not in b"".join((await redis_client.hgetall(keys[0])).values())
+
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 200
+        assert resp.headers["Cache-Control"] == "no-store"
+        vp = await resp.json()
+    assert vp["holder"] == did and len(vp["verifiableCredential"]) == 2
+    result = await verify_presentation(vp, await _verifier(servers), require_holder_proof=True)
+    assert result.verified, result.to_json()
+    assert result.check("binding") is not None
+
+    _, listing = await browser.get("/shares")
+    assert "Active" in listing and "Opened 1 times" in listing
+
+
+async def test_revoked_credential_shows_in_the_shared_presentation(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    credential = await servers.issuer.issue(did)
+    cid = await _add(browser, credential)
+    _, text = await _share(browser, [cid])
+    await servers.issuer.set_status(credential["id"], "revocation", True)
+    async with browser.session.get(_raw_link(text)) as resp:
+        vp = await resp.json()
+    result = await verify_presentation(vp, await _verifier(servers))
+    assert not result.verified
+    assert "revoked" in json.dumps(result.to_json())
+
+
+async def test_one_time_link_works_once(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await servers.issuer.issue(did))
+    _, text = await _share(browser, [cid], one_time="1")
+    raw = _raw_link(text)
+    async with browser.session.head(raw) as resp:
+        assert resp.status == 200  # a link preview does not use it up
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 200
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 410
+        assert resp.headers["Content-Type"].startswith("application/problem+json")
+        assert "already used" in (await resp.json())["title"]
+    _, listing = await browser.get("/shares")
+    assert "Used up" in listing
+
+
+async def test_revoke_and_expiry(servers: Servers, redis_client: Redis) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await servers.issuer.issue(did))
+    _, text = await _share(browser, [cid])
+    raw = _raw_link(text)
+    _, listing = await browser.get("/shares")
+    action = re.search(r'action="(/shares/[0-9a-f]{64}/revoke)"', listing)
+    assert action
+    other = Browser(servers.wallet_url)
+    try:
+        await other.sign_up("eve@example.org")
+        status, _ = await other.post(action.group(1))
+        assert status == 404  # not hers
+    finally:
+        await other.close()
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 200
+    status, listing = await browser.post(action.group(1))
+    assert status == 200 and "was revoked" in listing and "Revoked" in listing
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 410 and "revoked" in (await resp.json())["title"]
+
+    _, text = await _share(browser, [cid], days="1")
+    raw = _raw_link(text)
+    key = "wallet:share:" + hashlib.sha256(raw.rsplit("/s/", 1)[1].encode()).hexdigest()
+    await redis_client.hset(key, "expires", "1000")
+    async with browser.session.get(raw) as resp:
+        assert resp.status == 410 and "expired" in (await resp.json())["title"]
+    async with browser.session.get(servers.wallet_url + "/s/" + "x" * 43) as resp:
+        assert resp.status == 404
+
+
+async def test_share_form_problems(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await servers.issuer.issue(did))
+    status, text = await _share(browser, [])
+    assert status == 400 and "Choose at least one credential" in text
+    status, text = await _share(browser, [cid], days="3650")
+    assert status == 400 and "how long" in text
+    status, text = await _share(browser, ["f" * 32])
+    assert status == 400  # not a credential of this learner
