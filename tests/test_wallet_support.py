@@ -166,12 +166,14 @@ class Servers:
     data_dir: Path
     issuer_server: TestServer
     wallet_server: TestServer
+    spare_port: int
+    """A free port the wallet may reach over plain http (for a verifier started by a test)."""
 
 
 @pytest.fixture
 async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
     """A real issuer (with a profile and one achievement) and a real wallet that trusts it over http."""
-    issuer_port, wallet_port = unused_port(), unused_port()
+    issuer_port, wallet_port, spare_port = unused_port(), unused_port(), unused_port()
     issuer_url = f"http://127.0.0.1:{issuer_port}"
     wallet_url = f"http://127.0.0.1:{wallet_port}"
     issuer_app = create_issuer(
@@ -184,7 +186,7 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
             wallet_port,
             issuer_url=issuer_url,
             verifier_url=VERIFIER_URL,
-            insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
+            insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}", f"127.0.0.1:{spare_port}"}),
         )
     )
     issuer_server = TestServer(issuer_app, host="127.0.0.1", port=issuer_port)
@@ -207,6 +209,7 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
             tmp_path,
             issuer_server,
             wallet_server,
+            spare_port,
         )
     finally:
         await browser.close()

@@ -24,6 +24,7 @@ __all__ = [
     "accept_offer",
     "add_credential",
     "add_form",
+    "answer_request",
     "create_share",
     "credential_detail",
     "delete_confirm",
@@ -31,6 +32,7 @@ __all__ = [
     "health",
     "home",
     "open_link",
+    "present",
     "receive",
     "revoke_share",
     "route_link",
@@ -373,3 +375,46 @@ async def serve_share(request: web.Request) -> web.Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+# -- present -----------------------------------------------------------------------------
+async def present(request: web.Request) -> web.Response:
+    account = require_account(request)
+    params = {k: request.query[k] for k in ("request_uri", "client_id") if k in request.query}
+    if "request_uri" not in params:
+        return redirect("/scan")
+    pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
+    context = {"req": presentation_request, "matches": matches, "pid": pid}
+    return await render(request, "present.html", context)
+
+
+async def answer_request(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    pid = request.match_info["pid"]
+    form = await request.post()
+    try:
+        if form.get("action") == "decline":
+            reply = await service.decline_request(account.uid, pid)
+            return await render(request, "present_done.html", {"declined": True, "reply": reply})
+        presentation_request, _ = await service.pending_request(account.uid, pid)
+        choices = {
+            q.id: [v for v in form.getall(f"q.{q.id}", []) if isinstance(v, str)]
+            for q in presentation_request.queries
+        }
+        holder = await request.app[ACCOUNTS].holder_key(account.uid)
+        reply = await service.answer_request(account.uid, holder, pid, choices)
+    except UserError as exc:
+        pending = await service.store.get_pending(account.uid, pid)
+        if pending is None:
+            raise
+        presentation_request, matches = await service.pending_request(account.uid, pid)
+        context = {
+            "req": presentation_request,
+            "matches": matches,
+            "pid": pid,
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+        }
+        return await render(request, "present.html", context, status=exc.status)
+    return await render(request, "present_done.html", {"declined": False, "reply": reply})

@@ -239,6 +239,7 @@ EN: dict[str, str] = {
     "present.invalid": "The presentation request is not valid.",
     "present.nothing_chosen": "Choose a credential for every item the verifier asks for.",
     "present.continue": "Continue to the verifier",
+    "present.expired_session": "This request page has expired. Scan the verifier's QR code again.",
     # backup
     "backup.title": "Backup and moving wallets",
     "backup.export_title": "Export everything",

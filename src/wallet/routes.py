@@ -40,4 +40,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/shares", handlers.shares_list)
     r.add_post("/shares/{share}/revoke", handlers.revoke_share)
     r.add_get("/s/{token}", handlers.serve_share)
+    # present (OpenID4VP)
+    r.add_get("/present", handlers.present)
+    r.add_post("/present/{pid}", handlers.answer_request)
     r.add_static("/static", Path(__file__).parent / "static")

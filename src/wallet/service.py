@@ -20,10 +20,11 @@ from vc.dataintegrity import DidDocumentResolver
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
-from . import oid4vci
+from . import oid4vci, oid4vp
 from .credentials import CredentialView, matches, subject_ids, view
 from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
+from .oid4vp import PresentationRequest
 from .ports import FetchError, HttpClient
 from .store import WalletStore
 from .vault import HolderKey, Vault
@@ -221,3 +222,56 @@ class WalletService:
         credential = await oid4vci.redeem(self.http, offer, holder, tx_code)
         await self.store.take_pending(uid, pid)  # the code is spent, whatever happens next
         return await self.add_credential(uid, holder.did, credential, "offer")
+
+    # -- present (OpenID4VP) -------------------------------------------------------------
+    async def _matches(self, uid: str, request: PresentationRequest) -> dict[str, list[StoredCredential]]:
+        items = await self.credentials(uid)
+        return {
+            q.id: [c for c in items if oid4vp.credential_matches(q, c.credential)] for q in request.queries
+        }
+
+    async def preview_request(
+        self, uid: str, params: Mapping[str, str]
+    ) -> tuple[str, PresentationRequest, dict[str, list[StoredCredential]]]:
+        """Fetch a verifier's request and find the learner's matching credentials."""
+        request = await oid4vp.load_request(self.http, params)
+        pid = await self._new_pending(uid, "request", {"request": request.to_json()})
+        return pid, request, await self._matches(uid, request)
+
+    async def pending_request(
+        self, uid: str, pid: str
+    ) -> tuple[PresentationRequest, dict[str, list[StoredCredential]]]:
+        data = await self._pending(uid, pid, "request", "present.expired_session")
+        request = PresentationRequest.from_json(data["request"])
+        return request, await self._matches(uid, request)
+
+    async def answer_request(
+        self, uid: str, holder: HolderKey, pid: str, choices: Mapping[str, list[str]]
+    ) -> dict[str, Any]:
+        """Send only the credentials the learner picked, each query answered by a signed presentation."""
+        request, matches = await self.pending_request(uid, pid)
+        chosen: dict[str, list[dict[str, Any]]] = {}
+        for query in request.queries:
+            if not matches[query.id]:
+                raise UserError("present.none")
+            picked = [c.credential for c in matches[query.id] if c.cid in choices.get(query.id, [])]
+            if not picked:
+                raise UserError("present.nothing_chosen")
+            chosen[query.id] = picked if query.multiple else picked[:1]
+        reply = await oid4vp.send_response(self.http, request, oid4vp.vp_token(request, chosen, holder))
+        await self.store.take_pending(uid, pid)
+        return self._safe_reply(reply)
+
+    async def decline_request(self, uid: str, pid: str) -> dict[str, Any]:
+        request, _ = await self.pending_request(uid, pid)
+        reply = await oid4vp.send_response(self.http, request, None)
+        await self.store.take_pending(uid, pid)
+        return self._safe_reply(reply)
+
+    def _safe_reply(self, reply: Mapping[str, Any]) -> dict[str, Any]:
+        """The verifier's reply, keeping ``redirect_uri`` only if it is a web address we would open."""
+        redirect = reply.get("redirect_uri")
+        try:
+            return {"redirect_uri": self.http.check_url(redirect)} if redirect else {}
+        except FetchError:
+            return {}

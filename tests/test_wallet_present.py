@@ -1,0 +1,205 @@
+"""Answering OpenID4VP 1.0 requests: who asks, what matches, only what the learner approves is sent.
+
+The verifier side here is a small contract double written from the OpenID4VP request/response
+contract (request object at ``request_uri``, ``direct_post`` to ``response_uri``); it verifies what
+it receives with the project's own ``vc.presentation.verify_presentation`` (nonce and client_id
+bound, holder proof required).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from test_wallet_support import Browser, Servers, servers
+from vc.did import DidResolver
+from vc.presentation import verify_presentation
+from vc.verify import Verifier
+
+__all__ = ["servers"]
+
+OB_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+
+
+@dataclass
+class ContractVerifier:
+    url: str
+    issuer_host: str
+    requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def ask(self, dcql: dict[str, Any]) -> str:
+        rid = secrets.token_urlsafe(8)
+        response_uri = f"{self.url}/response/{rid}"
+        self.requests[rid] = {
+            "response_type": "vp_token",
+            "response_mode": "direct_post",
+            "response_uri": response_uri,
+            "client_id": "redirect_uri:" + response_uri,
+            "nonce": secrets.token_urlsafe(16),
+            "state": secrets.token_urlsafe(16),
+            "dcql_query": dcql,
+        }
+        query = {"client_id": "redirect_uri:" + response_uri, "request_uri": f"{self.url}/request/{rid}"}
+        return "openid4vp://?" + urlencode(query)
+
+    async def request_object(self, request: web.Request) -> web.Response:
+        return web.json_response(self.requests[request.match_info["rid"]])
+
+    async def response(self, request: web.Request) -> web.Response:
+        req = self.requests[request.match_info["rid"]]
+        form = await request.post()
+        if form.get("state") != req["state"]:
+            return web.json_response({"error": "invalid_request", "error_description": "state"}, status=400)
+        if "error" in form:
+            self.answers.append({"declined": form["error"]})
+            return web.json_response({})
+        token = json.loads(str(form["vp_token"]))
+        verifier = Verifier(DidResolver(insecure_hosts={self.issuer_host}))
+        results = {}
+        for query_id, presentations in token.items():
+            result = await verify_presentation(
+                presentations[0],
+                verifier,
+                challenge=req["nonce"],
+                domain=req["client_id"],
+                require_holder_proof=True,
+            )
+            results[query_id] = result
+        self.answers.append({"token": token, "verified": {k: r.verified for k, r in results.items()}})
+        if not all(r.verified for r in results.values()):
+            description = json.dumps([r.to_json()["errors"] for r in results.values()])
+            return web.json_response(
+                {"error": "invalid_presentation", "error_description": description}, status=400
+            )
+        return web.json_response({"redirect_uri": f"{self.url}/done/{request.match_info['rid']}"})
+
+
+@pytest.fixture
+async def verifier(servers: Servers) -> AsyncIterator[ContractVerifier]:
+    port = servers.spare_port
+    double = ContractVerifier(f"http://127.0.0.1:{port}", servers.issuer.url.removeprefix("http://"))
+    app = web.Application()
+    app.router.add_get("/request/{rid}", double.request_object)
+    app.router.add_post("/response/{rid}", double.response)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    yield double
+    await server.close()
+
+
+def micro_credential_query(query_id: str = "micro_credential") -> dict[str, Any]:
+    return {
+        "credentials": [
+            {
+                "id": query_id,
+                "format": "ldp_vc",
+                "meta": {"type_values": [[OB_TYPE]]},
+                "claims": [
+                    {
+                        "path": ["credentialSubject", "achievement", "achievementType"],
+                        "values": ["MicroCredential"],
+                    }
+                ],
+            }
+        ]
+    }
+
+
+async def _wallet_with_two(servers: Servers) -> tuple[Browser, list[str]]:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cids = []
+    for _ in range(2):
+        await browser.get("/add")
+        await browser.post("/add", {"json": json.dumps(await servers.issuer.issue(did))})
+        cids.append(browser.last_url.rsplit("/", 1)[1])
+    return browser, cids
+
+
+async def test_request_shows_who_asks_and_sends_only_the_chosen_credential(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser, cids = await _wallet_with_two(servers)
+    link = verifier.ask(micro_credential_query())
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200, text
+    assert verifier.url.removeprefix("http://") in text  # who asks
+    assert "OpenBadgeCredential" in text and "MicroCredential" in text  # what is asked
+    assert text.count('name="q.micro_credential"') == 2
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"q.micro_credential": cids[1], "action": "send"})
+    assert status == 200, text
+    assert "The verifier accepted your credentials" in text
+    assert f'href="{verifier.url}/done/' in text
+    answer = verifier.answers[-1]
+    assert answer["verified"] == {"micro_credential": True}
+    sent = answer["token"]["micro_credential"][0]["verifiableCredential"]
+    assert len(sent) == 1
+    # the request can be answered once: the pending page is gone
+    status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
+    assert status == 400 and "expired" in text
+
+
+async def test_request_for_something_not_held(servers: Servers, verifier: ContractVerifier) -> None:
+    browser, _ = await _wallet_with_two(servers)
+    link = verifier.ask(
+        {
+            "credentials": [
+                {
+                    "id": "licence",
+                    "format": "ldp_vc",
+                    "meta": {"type_values": [["https://example.org/vocab#DrivingLicence"]]},
+                }
+            ]
+        }
+    )
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200
+    assert "You hold no credential that matches" in text
+    assert 'value="send"' not in text
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"action": "send"})
+    assert status == 400 and "no credential that matches" in text
+    assert verifier.answers == []  # nothing was sent
+    status, text = await browser.post(action.group(1), {"action": "decline"})
+    assert status == 200 and "You declined" in text
+    assert verifier.answers == [{"declined": "access_denied"}]
+    _, listing = await browser.get("/")
+    assert listing.count('class="card-title"') == 2  # nothing stored changed
+
+
+async def test_verifier_error_is_shown(servers: Servers, verifier: ContractVerifier) -> None:
+    browser, cids = await _wallet_with_two(servers)
+    link = verifier.ask(micro_credential_query())
+    rid = next(iter(verifier.requests))
+    _, text = await browser.get("/open?link=" + quote(link, safe=""))
+    verifier.requests[rid]["state"] = "changed-by-the-verifier"
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
+    assert status == 400 and "did not accept the answer" in text
+
+
+async def test_bad_requests_are_refused(servers: Servers, verifier: ContractVerifier) -> None:
+    browser, _ = await _wallet_with_two(servers)
+    link = verifier.ask(micro_credential_query())
+    rid = next(iter(verifier.requests))
+    verifier.requests[rid]["client_id"] = "redirect_uri:https://elsewhere.example/cb"
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 400 and "not valid" in text and "client_id" in text
+    status, text = await browser.get("/present?request_uri=" + quote("http://evil.example/r", safe=""))
+    assert status == 400 and "could not fetch the presentation request" in text
+    status, text = await browser.get("/present?request_uri=" + quote(f"{verifier.url}/nope", safe=""))
+    assert status == 410 and "could not fetch the presentation request" in text
