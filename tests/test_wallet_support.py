@@ -47,6 +47,8 @@ def wallet_settings(redis_url: str, data_dir: Path, port: int, **overrides: Any)
         "password_time_cost": 1,
         "password_memory_kib": 1024,
         "status_cache_seconds": 0,
+        "backup_time_cost": 1,
+        "backup_memory_kib": 1024,
         "http_timeout": 5.0,
     }
     values.update(overrides)

@@ -58,7 +58,13 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         http = Http(client, insecure_hosts=settings.insecure_hosts, max_bytes=settings.max_fetch_bytes)
         resolver = DidResolver(insecure_hosts=settings.insecure_hosts, timeout=settings.http_timeout)
         app[SERVICE] = WalletService(
-            store, vault, http, resolver, status_cache_seconds=settings.status_cache_seconds
+            store,
+            vault,
+            http,
+            resolver,
+            status_cache_seconds=settings.status_cache_seconds,
+            backup_time_cost=settings.backup_time_cost,
+            backup_memory_kib=settings.backup_memory_kib,
         )
         app[SHARES] = ShareService(store, vault)
         yield

@@ -53,6 +53,8 @@ class Settings:
     signin_attempts_per_email: int = 5
     signin_attempts_per_ip: int = 30
     status_cache_seconds: int = 60
+    backup_time_cost: int = 3
+    backup_memory_kib: int = 64 * 1024
     http_timeout: float = 10.0
     max_fetch_bytes: int = 2_000_000
     max_body_bytes: int = 5_000_000

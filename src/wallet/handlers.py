@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -13,6 +14,7 @@ from vc.web import json_response, raise_problem
 
 from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
+from .backup import MAX_BACKUP_BYTES
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
@@ -25,12 +27,15 @@ __all__ = [
     "add_credential",
     "add_form",
     "answer_request",
+    "backup_page",
     "create_share",
     "credential_detail",
     "delete_confirm",
     "delete_credential",
+    "export_backup",
     "health",
     "home",
+    "import_backup",
     "open_link",
     "present",
     "receive",
@@ -418,3 +423,46 @@ async def answer_request(request: web.Request) -> web.Response:
         }
         return await render(request, "present.html", context, status=exc.status)
     return await render(request, "present_done.html", {"declined": False, "reply": reply})
+
+
+# -- backup ------------------------------------------------------------------------------
+async def backup_page(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "backup.html", {})
+
+
+async def export_backup(request: web.Request) -> web.Response:
+    account = require_account(request)
+    form = await request.post()
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    try:
+        data = await request.app[SERVICE].export_backup(
+            account.uid, holder, str(form.get("passphrase", "")), str(form.get("passphrase_again", ""))
+        )
+    except UserError as exc:
+        context = {"export_error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "backup.html", context, status=exc.status)
+    name = f"plecak-wallet-{datetime.now(UTC):%Y%m%d}.json"
+    return web.Response(
+        body=data,
+        content_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+async def import_backup(request: web.Request) -> web.Response:
+    account = require_account(request)
+    form = await request.post()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, web.FileField):
+            raise UserError("backup.not_a_backup")
+        data = upload.file.read(MAX_BACKUP_BYTES + 1)
+        count = await request.app[SERVICE].import_backup(
+            account.uid, account.did, data, str(form.get("passphrase", ""))
+        )
+    except UserError as exc:
+        context = {"import_error": tr(request)(exc.key, **exc.params), "import_detail": exc.detail}
+        return await render(request, "backup.html", context, status=exc.status)
+    await add_flash(request, "flash.imported", count=count)
+    return redirect("/")

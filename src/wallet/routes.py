@@ -43,4 +43,8 @@ def setup_routes(app: web.Application) -> None:
     # present (OpenID4VP)
     r.add_get("/present", handlers.present)
     r.add_post("/present/{pid}", handlers.answer_request)
+    # backup
+    r.add_get("/backup", handlers.backup_page)
+    r.add_post("/backup/export", handlers.export_backup)
+    r.add_post("/backup/import", handlers.import_backup)
     r.add_static("/static", Path(__file__).parent / "static")

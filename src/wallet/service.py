@@ -20,7 +20,7 @@ from vc.dataintegrity import DidDocumentResolver
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
-from . import oid4vci, oid4vp
+from . import backup, oid4vci, oid4vp
 from .credentials import CredentialView, matches, subject_ids, view
 from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
@@ -64,7 +64,11 @@ class WalletService:
         resolver: DidDocumentResolver,
         *,
         status_cache_seconds: int = 60,
+        backup_time_cost: int = 3,
+        backup_memory_kib: int = 64 * 1024,
     ) -> None:
+        self.backup_time_cost = backup_time_cost
+        self.backup_memory_kib = backup_memory_kib
         self.store = store
         self.vault = vault
         self.http = http
@@ -275,3 +279,62 @@ class WalletService:
             return {"redirect_uri": self.http.check_url(redirect)} if redirect else {}
         except FetchError:
             return {}
+
+    # -- backups -------------------------------------------------------------------------
+    async def export_backup(self, uid: str, holder: HolderKey, passphrase: str, again: str) -> bytes:
+        backup.check_passphrase(passphrase, again)
+        records = [
+            {"credential": s.credential, "added": s.added, "source": s.source}
+            for s in await self.credentials(uid)
+        ]
+        return await asyncio.to_thread(
+            backup.write_backup,
+            passphrase,
+            holder,
+            records,
+            time_cost=self.backup_time_cost,
+            memory_kib=self.backup_memory_kib,
+        )
+
+    async def import_backup(self, uid: str, current_did: str, data: bytes, passphrase: str) -> int:
+        """Restore a backup into this account: all or nothing. Returns how many credentials were added.
+
+        The account must be empty or already use the backup's key (credentials are bound to it).
+        Each credential's format and signature are checked; its status is not (a revoked credential
+        comes back and shows as revoked).
+        """
+        restored = await asyncio.to_thread(backup.read_backup, data, passphrase)
+        existing = await self.credentials(uid)
+        if existing and restored.holder.did != current_did:
+            raise UserError("backup.not_empty", count=len(existing))
+        known = {s.credential.get("id") for s in existing if s.credential.get("id")}
+        sealed: dict[str, tuple[bytes, float]] = {}
+        now = time.time()
+        for position, record in enumerate(restored.credentials):
+            credential = record["credential"]
+            if credential.get("id") and credential["id"] in known:
+                continue
+            problem = await self._import_problem(credential, restored.holder.did)
+            if problem is not None:
+                raise UserError("backup.credential_refused", detail=problem, title=view(credential).title)
+            known.add(credential.get("id"))
+            cid = uuid.uuid4().hex
+            kept = {
+                "credential": credential,
+                "added": str(record.get("added") or format_datetime(utc_now())),
+                "source": str(record.get("source") or "import"),
+            }
+            sealed[cid] = (self.vault.seal_json(uid, _what(cid), kept), now - position / 1000)
+        key_fields = {"did": restored.holder.did, "key": self.vault.seal_key(uid, restored.holder).hex()}
+        await self.store.replace_holder_key_and_add(uid, key_fields, sealed)
+        return len(sealed)
+
+    async def _import_problem(self, credential: Mapping[str, Any], holder_did: str) -> str | None:
+        fmt = self.verifier.check_format(credential)
+        if fmt.outcome is Outcome.FAILED:
+            return fmt.message
+        proof = await self.verifier.check_proof(credential)
+        if proof.outcome is not Outcome.PASSED:
+            return proof.message
+        others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]
+        return f"issued to {others[0]}" if others else None

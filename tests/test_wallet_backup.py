@@ -1,0 +1,200 @@
+"""Export everything with a passphrase and import it on another wallet; a failed import changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer, unused_port
+
+from test_wallet_support import Browser, Servers, servers, wallet_settings
+from wallet.app import create_app
+from wallet.backup import read_backup, write_backup
+from wallet.exceptions import UserError
+from wallet.vault import HolderKey
+
+__all__ = ["servers"]
+
+PASSPHRASE = "a backup passphrase"
+
+
+def _other_db(url: str) -> str:
+    if url.startswith("unix://"):
+        return url.split("?", 1)[0] + "?db=1"
+    return url.rsplit("/", 1)[0] + "/1"
+
+
+@pytest.fixture
+async def second_wallet(servers: Servers, tmp_path: Path) -> AsyncIterator[Browser]:
+    """Another wallet instance: its own Redis database and its own key-encryption key."""
+    port = unused_port()
+    issuer_host = servers.issuer.url.removeprefix("http://")
+    app = create_app(
+        wallet_settings(
+            _other_db(servers.redis_url),
+            tmp_path / "second",
+            port,
+            insecure_hosts=frozenset({issuer_host}),
+        )
+    )
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    browser = Browser(f"http://127.0.0.1:{port}")
+    try:
+        yield browser
+    finally:
+        await browser.close()
+        await server.close()
+
+
+async def _add(browser: Browser, credential: dict[str, object]) -> None:
+    await browser.get("/add")
+    status, text = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, text
+
+
+async def _export(
+    browser: Browser, passphrase: str = PASSPHRASE, again: str | None = None
+) -> tuple[int, bytes]:
+    await browser.get("/backup")
+    form = {"passphrase": passphrase, "passphrase_again": passphrase if again is None else again}
+    async with browser.session.post(
+        browser.base + "/backup/export", data={**form, "csrf": browser.csrf or ""}
+    ) as resp:
+        return resp.status, await resp.read()
+
+
+async def _import(browser: Browser, data: bytes, passphrase: str = PASSPHRASE) -> tuple[int, str]:
+    await browser.get("/backup")
+    form = aiohttp.FormData()
+    form.add_field("passphrase", passphrase)
+    form.add_field("file", data, filename="backup.json", content_type="application/json")
+    return await browser.post("/backup/import", form)
+
+
+def _titles(text: str) -> list[str]:
+    return re.findall(r'class="card-title">([^<]+)<', text)
+
+
+async def test_export_then_import_on_another_wallet(servers: Servers, second_wallet: Browser) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    revoked = await servers.issuer.issue(did)
+    await _add(browser, await servers.issuer.issue(did))
+    await _add(browser, revoked)
+    await servers.issuer.set_status(revoked["id"], "revocation", True)
+    status, data = await _export(browser)
+    assert status == 200
+    document = json.loads(data)
+    assert document["format"] == "plecak-wallet-backup" and document["version"] == 1
+    assert document["kdf"]["name"] == "argon2id" and document["cipher"]["name"] == "AES-256-GCM"
+    assert b"Data Literacy" not in data and did.encode() not in data
+
+    new_did = await second_wallet.sign_up("anna.moved@example.org")
+    assert new_did != did
+    status, text = await _import(second_wallet, data)
+    assert status == 200 and "Imported 2 credentials" in text, text
+    assert len(_titles(text)) == 2
+    assert "status-valid" in text and "status-revoked" in text
+    _, page = await second_wallet.get("/backup")
+    assert did in page  # the wallet now uses the moved key
+    # importing again adds nothing twice
+    status, text = await _import(second_wallet, data)
+    assert status == 200 and "Imported 0 credentials" in text and len(_titles(text)) == 2
+
+
+async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Browser) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    await _add(browser, await servers.issuer.issue(did))
+    _, data = await _export(browser)
+
+    other_did = await second_wallet.sign_up("someone@example.org")
+    await _add(second_wallet, await servers.issuer.issue(other_did))
+
+    async def unchanged() -> None:
+        _, listing = await second_wallet.get("/")
+        assert len(_titles(listing)) == 1
+        _, page = await second_wallet.get("/backup")
+        assert other_did in page and did not in page
+
+    status, text = await _import(second_wallet, data, "wrong passphrase!")
+    assert status == 400 and "passphrase is wrong" in text
+    await unchanged()
+
+    status, text = await _import(second_wallet, data)
+    assert status == 400 and "already holds 1 credentials issued to another key" in text
+    await unchanged()
+
+    tampered = json.loads(data)
+    tampered["kdf"]["timeCost"] = 2
+    status, text = await _import(second_wallet, json.dumps(tampered).encode())
+    assert status == 400 and "passphrase is wrong, or the file was changed" in text
+
+    broken = json.loads(data)
+    raw = bytearray(base64.b64decode(broken["ciphertext"]))
+    raw[10] ^= 1
+    broken["ciphertext"] = base64.b64encode(bytes(raw)).decode()
+    status, text = await _import(second_wallet, json.dumps(broken).encode())
+    assert status == 400 and "passphrase is wrong" in text
+
+    for junk in (b"not json", b'{"format": "something else"}', b"[]"):
+        status, text = await _import(second_wallet, junk)
+        assert status == 400 and "not a Plecak wallet backup" in text
+    newer = json.loads(data)
+    newer["version"] = 2
+    status, text = await _import(second_wallet, json.dumps(newer).encode())
+    assert status == 400 and "newer wallet" in text
+    await unchanged()
+
+
+async def test_a_backup_with_a_forged_credential_is_refused_whole(
+    servers: Servers, second_wallet: Browser
+) -> None:
+    holder = HolderKey.generate()
+    good = await servers.issuer.issue(holder.did)
+    forged = await servers.issuer.issue(holder.did)
+    forged["credentialSubject"]["result"][0]["value"] = "5.0"
+    data = write_backup(
+        PASSPHRASE,
+        holder,
+        [{"credential": good, "added": "x", "source": "offer"}, {"credential": forged}],
+        time_cost=1,
+        memory_kib=1024,
+    )
+    await second_wallet.sign_up("fresh@example.org")
+    status, text = await _import(second_wallet, data)
+    assert status == 400 and "does not verify" in text and "signature" in text
+    _, listing = await second_wallet.get("/")
+    assert _titles(listing) == []
+    _, page = await second_wallet.get("/backup")
+    assert holder.did not in page
+
+
+def test_backup_round_trip_and_passphrase_rules() -> None:
+    holder = HolderKey.generate()
+    data = write_backup(PASSPHRASE, holder, [], time_cost=1, memory_kib=1024)
+    restored = read_backup(data, PASSPHRASE)
+    assert restored.holder.did == holder.did and restored.credentials == []
+    with pytest.raises(UserError) as err:
+        write_backup("short", holder, [])
+    assert err.value.key == "backup.passphrase_short"
+    crafted = json.loads(data)
+    crafted["kdf"]["memoryKiB"] = 1 << 30
+    with pytest.raises(UserError) as err:
+        read_backup(json.dumps(crafted).encode(), PASSPHRASE)
+    assert err.value.key == "backup.bad_content"
+
+
+async def test_export_passphrase_problems(servers: Servers) -> None:
+    browser = servers.browser
+    await browser.sign_up()
+    status, body = await _export(browser, "short")
+    assert status == 400 and b"at least 10 characters" in body
+    status, body = await _export(browser, PASSPHRASE, PASSPHRASE + "!")
+    assert status == 400 and b"not the same" in body
