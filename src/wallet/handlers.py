@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -36,6 +37,7 @@ __all__ = [
     "health",
     "home",
     "import_backup",
+    "manifest",
     "open_link",
     "present",
     "receive",
@@ -43,6 +45,7 @@ __all__ = [
     "route_link",
     "scan",
     "serve_share",
+    "service_worker",
     "set_language",
     "share_form",
     "shares_list",
@@ -466,3 +469,26 @@ async def import_backup(request: web.Request) -> web.Response:
         return await render(request, "backup.html", context, status=exc.status)
     await add_flash(request, "flash.imported", count=count)
     return redirect("/")
+
+
+# -- PWA ---------------------------------------------------------------------------------
+_STATIC = Path(__file__).parent / "static"
+
+
+async def service_worker(request: web.Request) -> web.FileResponse:
+    """``/sw.js`` at the root, so the worker may control every page (scope ``/``)."""
+    return web.FileResponse(
+        _STATIC / "sw.js",
+        headers={
+            "Content-Type": "text/javascript",
+            "Cache-Control": "no-cache",
+            "Service-Worker-Allowed": "/",
+        },
+    )
+
+
+async def manifest(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(
+        _STATIC / "manifest.webmanifest",
+        headers={"Content-Type": "application/manifest+json", "Cache-Control": "public, max-age=3600"},
+    )

@@ -47,4 +47,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/backup", handlers.backup_page)
     r.add_post("/backup/export", handlers.export_backup)
     r.add_post("/backup/import", handlers.import_backup)
+    # installable app (PWA)
+    r.add_get("/sw.js", handlers.service_worker)
+    r.add_get("/manifest.webmanifest", handlers.manifest)
     r.add_static("/static", Path(__file__).parent / "static")

@@ -4,6 +4,7 @@
   if (!("serviceWorker" in navigator)) return;
   var clear = document.querySelector("[data-clear-offline-cache]");
   if (clear) {
+    // Signed out: forget the pages kept for offline viewing (a shared phone shows nothing).
     if (window.caches) {
       caches.keys().then(function (names) {
         names.forEach(function (name) { caches.delete(name); });
