@@ -65,6 +65,7 @@ async def test_detail_page_shows_every_eu_element(servers: Servers) -> None:
         ("Date of issue", "20"),
         ("Learning outcomes", "Locate, access and critically evaluate data sources."),
         ("Notional workload (ECTS credits)", "3"),
+        ("Volume of learning", "75 h"),
         ("EQF level", "6"),
         ("QF-EHEA cycle", "First cycle"),
         ("Type of assessment", "Online quiz (40%) and practical data-analysis project"),

@@ -6,6 +6,7 @@ escape. Unknown shapes give ``None`` rather than errors, so a foreign credential
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,6 +114,12 @@ def _texts(value: Any) -> list[str]:
     return [t for t in (_text(v) for v in _list(value)) if t]
 
 
+def _duration(value: str | None) -> str | None:
+    """``PT75H`` → ``75 h``; other ISO 8601 durations are shown as they are."""
+    found = re.fullmatch(r"PT(\d+)H", value or "")
+    return f"{found.group(1)} h" if found else value
+
+
 def _date(value: Any) -> str | None:
     moment = parse_datetime(value)
     return moment.date().isoformat() if moment else None
@@ -172,7 +179,7 @@ def view(credential: Mapping[str, Any]) -> CredentialView:
         if isinstance(point, Mapping) and point.get("framework") == ECTS_FRAMEWORK:
             v.ects = _text(point.get("point"))
     v.ects = v.ects or _text(subject.get("creditsEarned")) or _text(ach.get("creditsAvailable"))
-    v.workload = _text(ach.get("volumeOfLearning"))
+    v.workload = _duration(_text(ach.get("volumeOfLearning")))
     eqf = _text(ach.get("eqfLevel"))
     if eqf and eqf.startswith(EQF_PREFIX):
         eqf = eqf[len(EQF_PREFIX) :]

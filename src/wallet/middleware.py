@@ -133,6 +133,8 @@ async def session_middleware(request: web.Request, handler: Handler) -> web.Stre
         raise
     if not response.prepared:
         _apply_cookie(request, response.headers)
+        # Same-origin form posts then carry a real Origin; other sites still get no referrer.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         if response.content_type == "text/html":
             response.headers.setdefault("Cache-Control", "private, no-cache")
             response.headers.setdefault("Vary", "Cookie")
@@ -151,7 +153,8 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         return await handler(request)
     origin = request.headers.get("Origin")
     allowed = {_origin(request.app[SETTINGS].public_url), _origin(str(request.url))}
-    if origin and origin.lower() not in allowed:
+    # "null" is what browsers send under a no-referrer policy; the CSRF token still has to match.
+    if origin and origin != "null" and origin.lower() not in allowed:
         raise Forbidden("error.cross_site")
     session = request.get(SESSION_KEY)
     form = await request.post()
