@@ -5,9 +5,22 @@ from __future__ import annotations
 from aiohttp import web
 from redis.asyncio import Redis
 
-from .config import Settings
+from vc.did import DidResolver
 
-__all__ = ["REDIS", "SETTINGS"]
+from .config import Settings
+from .csrf import CsrfGuard
+from .fetch import LinkFetcher
+from .oid4vp import PresentationRequests
+from .service import VerificationService
+from .trust import TrustRegistry
+
+__all__ = ["CSRF", "LINKS", "REDIS", "REQUESTS", "RESOLVER", "SETTINGS", "TRUST", "VERIFICATION"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
+RESOLVER = web.AppKey("resolver", DidResolver)
+TRUST = web.AppKey("trust", TrustRegistry)
+VERIFICATION = web.AppKey("verification", VerificationService)
+REQUESTS = web.AppKey("requests", PresentationRequests)
+LINKS = web.AppKey("links", LinkFetcher)
+CSRF = web.AppKey("csrf", CsrfGuard)

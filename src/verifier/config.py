@@ -4,32 +4,89 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DEFAULT_PORT", "Settings"]
+__all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
 
 DEFAULT_PORT = 8003
+MIN_ADMIN_TOKEN = 16
+
+
+def _hosts(value: str | None) -> frozenset[str]:
+    """``"127.0.0.1:8001, localhost:8002"`` → the set of ``host:port`` pairs."""
+    hosts = frozenset(h.strip().lower() for h in (value or "").split(",") if h.strip())
+    for host in hosts:
+        name, sep, port = host.rpartition(":")
+        if not sep or not name or not port.isdigit():
+            raise ValueError(f"PLECAK_INSECURE_HOSTS lists host:port pairs, not {host!r}")
+    return hosts
 
 
 @dataclass(frozen=True)
 class Settings:
+    admin_token: str
+    """Bearer token of the trust-registry admin API (``PLECAK_ADMIN_TOKEN``, shared with the issuer)."""
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
     public_url: str = f"http://127.0.0.1:{DEFAULT_PORT}"
     redis_url: str = "redis://127.0.0.1:6379/0"
     data_dir: Path = Path("data")
+    insecure_hosts: frozenset[str] = field(default_factory=frozenset)
+    """``host:port`` pairs reachable over plain http and on private addresses (development only)."""
+    trusted_issuers_file: Path | None = None
+    """JSON file whose issuers are written into the trust registry at every start."""
+    max_body_bytes: int = 1_000_000
+    """Largest JSON body, pasted text, uploaded file or fetched document."""
+    max_json_depth: int = 64
+    fetch_timeout: float = 10.0
+    result_seconds: int = 24 * 3600
+    """How long a verification result (page and JSON report) stays available."""
+    request_seconds: int = 600
+    """How long a wallet may answer a presentation request."""
+    challenge_seconds: int = 30 * 24 * 3600
+    """How long a used challenge is remembered (a presentation using it again is a replay)."""
+
+    def __post_init__(self) -> None:
+        if len(self.admin_token) < MIN_ADMIN_TOKEN:
+            raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("PLECAK_VERIFIER_URL must be an http(s) URL")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get ``Secure`` when the public URL is https."""
+        return self.public_url.startswith("https://")
+
+    @property
+    def max_form_bytes(self) -> int:
+        """Largest form body: pasted JSON is percent-encoded, up to three bytes per byte."""
+        return 3 * self.max_body_bytes + 64 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``."""
+        """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
+        ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``.
+        """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
         port = int(e.get("PLECAK_PORT") or DEFAULT_PORT)
+        data_dir = Path(e.get("PLECAK_DATA_DIR") or "data")
+        token = (e.get("PLECAK_ADMIN_TOKEN") or "").strip()
+        if not token and (data_dir / "admin-token").is_file():
+            token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
+        if not token:
+            raise ValueError("set PLECAK_ADMIN_TOKEN (or run `plecak up`, which creates one)")
+        trusted = (e.get("PLECAK_TRUSTED_ISSUERS_FILE") or "").strip()
         return cls(
+            admin_token=token,
             host=host,
             port=port,
             public_url=(e.get("PLECAK_VERIFIER_URL") or f"http://{host}:{port}").rstrip("/"),
             redis_url=e.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
-            data_dir=Path(e.get("PLECAK_DATA_DIR") or "data"),
+            data_dir=data_dir,
+            insecure_hosts=_hosts(e.get("PLECAK_INSECURE_HOSTS")),
+            trusted_issuers_file=Path(trusted) if trusted else None,
+            max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
         )

@@ -1,0 +1,208 @@
+"""Fetching a credential or presentation from a link (``/verify?url=…``, wallet share links).
+
+The link comes from whoever made the QR code, so the fetch is defensive: https only (plain http
+only for the development ``insecure_hosts``), no private, loopback or link-local addresses
+(except those hosts), a timeout, a size limit, at most three redirects each checked again, and
+JSON nesting limited like request bodies.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import ThreadedResolver
+
+__all__ = ["FetchError", "LinkFetcher", "parse_json"]
+
+ACCEPT = (
+    "application/vp+ld+json, application/vc+ld+json, application/vc, application/vp, "
+    "application/ld+json;q=0.9, application/json;q=0.9"
+)
+MAX_URL = 4096
+
+
+class FetchError(Exception):
+    """The link could not be fetched or does not hold JSON; the message is for the user.
+
+    ``status`` is the HTTP status to answer with: 400 a link we refuse, 502 or 504 the other
+    side failed, 413 or 422 what came back is too large or not JSON.
+    """
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _too_deep(value: Any, max_depth: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > max_depth:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(data: bytes | str, *, max_depth: int = 64) -> Any:
+    """Parse JSON text (UTF-8, BOM allowed); ``ValueError`` with a readable reason otherwise."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("the text is not UTF-8") from None
+    if not data.strip():
+        raise ValueError("there is no text")
+    try:
+        value = json.loads(data, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"it is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"arrays and objects nest more than {max_depth} deep") from None
+    if _too_deep(value, max_depth):
+        raise ValueError(f"arrays and objects nest more than {max_depth} deep")
+    return value
+
+
+def _host_port(url: str) -> tuple[str, int, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError("the link must be an https:// address")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise FetchError("the link has an invalid port") from None
+    return parts.hostname.lower(), port, parts.scheme
+
+
+def _is_public(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+    except ValueError:
+        return False
+
+
+class _PublicOnlyResolver(AbstractResolver):
+    """Resolves names, keeping only public addresses unless ``host:port`` is an allowed dev host."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self._inner = ThreadedResolver()
+        self._allowed = allowed
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if f"{host.lower()}:{port}" in self._allowed:
+            return results
+        public = [r for r in results if _is_public(r["host"])]
+        if not public:
+            raise OSError(f"{host} has no public address")
+        return public
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class LinkFetcher:
+    """``await fetch_json(url)``; one instance per app, ``await close()`` at shutdown."""
+
+    def __init__(
+        self,
+        *,
+        insecure_hosts: Iterable[str] = (),
+        timeout: float = 10.0,
+        max_bytes: int = 1_000_000,
+        max_depth: int = 64,
+        max_redirects: int = 3,
+    ) -> None:
+        self._insecure = frozenset(h.lower() for h in insecure_hosts)
+        self._timeout = timeout
+        self._max_bytes = max_bytes
+        self._max_depth = max_depth
+        self._max_redirects = max_redirects
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(resolver=_PublicOnlyResolver(self._insecure), limit=20)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                headers={"Accept": ACCEPT, "User-Agent": "Plecak-verifier"},
+                trust_env=False,
+            )
+        return self._session
+
+    def check_url(self, url: str) -> str:
+        """The URL if this fetcher would try it, else :class:`FetchError` saying why not."""
+        if not isinstance(url, str) or not url.strip():
+            raise FetchError("no link was given")
+        url = url.strip()
+        if len(url) > MAX_URL:
+            raise FetchError(f"the link is longer than {MAX_URL} characters")
+        host, port, scheme = _host_port(url)
+        allowed = f"{host}:{port}" in self._insecure
+        if scheme != "https" and not allowed:
+            raise FetchError("only https:// links are accepted")
+        literal = host.strip("[]")
+        try:
+            ipaddress.ip_address(literal)
+        except ValueError:
+            return url
+        if not allowed and not _is_public(literal):
+            raise FetchError("links to private or local addresses are not accepted")
+        return url
+
+    async def fetch_json(self, url: str) -> Any:
+        """The JSON document at ``url`` (following up to ``max_redirects`` checked redirects)."""
+        current = self.check_url(url)
+        for _ in range(self._max_redirects + 1):
+            try:
+                async with self._client().get(current, allow_redirects=False) as resp:
+                    if resp.status in (301, 302, 303, 307, 308) and "Location" in resp.headers:
+                        current = self.check_url(urljoin(current, resp.headers["Location"]))
+                        continue
+                    if resp.status != 200:
+                        raise FetchError(f"the link answered HTTP {resp.status}", 502)
+                    if (resp.content_length or 0) > self._max_bytes:
+                        raise FetchError(f"the document is larger than {self._max_bytes} bytes", 413)
+                    body = bytearray()
+                    async for chunk in resp.content.iter_chunked(65536):
+                        body += chunk
+                        if len(body) > self._max_bytes:
+                            raise FetchError(f"the document is larger than {self._max_bytes} bytes", 413)
+                    content_type = resp.content_type
+            except TimeoutError:  # an OSError too: caught first
+                raise FetchError(f"the link did not answer within {self._timeout:g} seconds", 504) from None
+            except (aiohttp.ClientError, OSError) as exc:
+                raise FetchError(
+                    f"the link could not be opened ({str(exc) or type(exc).__name__})", 502
+                ) from None
+            try:
+                return parse_json(bytes(body), max_depth=self._max_depth)
+            except ValueError as exc:
+                if content_type == "text/html":
+                    raise FetchError("the link leads to a web page, not to a credential", 422) from None
+                raise FetchError(f"the document is not a credential: {exc}", 422) from None
+        raise FetchError("the link redirects too often", 502)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -1,0 +1,203 @@
+"""Every sentence the employer pages show, in one place (English; a Polish table can follow).
+
+Templates read them as ``t.key`` and Python as ``t["key"]``; ``{name}``-style placeholders are
+filled with :func:`str.format` after escaping by the template. Check sentences are looked up as
+``check.<name>.<outcome>`` (or ``check.status.revoked`` / ``check.status.suspended``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["EN", "LANGUAGES", "messages"]
+
+EN: Mapping[str, str] = {
+    # layout
+    "service_name": "Plecak verifier",
+    "tagline": "Check an EU micro-credential in seconds.",
+    "footer": "Plecak verifies W3C Verifiable Credentials and EU micro-credentials. "
+    "Nothing you check is shared with anyone.",
+    "back_home": "Check another credential",
+    "languages_note": "Coming soon: these pages in Polish.",
+    # home
+    "home_title": "Check a micro-credential",
+    "home_intro": "A learner can show you a credential as a QR code, a link or a file. "
+    "Choose how you received it.",
+    "scan_title": "Scan a QR code",
+    "scan_intro": "Point your phone's camera at the learner's QR code.",
+    "scan_start": "Start the camera",
+    "scan_stop": "Stop the camera",
+    "scan_waiting": "Looking for a QR code…",
+    "scan_unsupported": "This browser cannot read QR codes itself. Open the QR code with your phone's "
+    "camera app instead, or paste the link below.",
+    "scan_denied": "The camera could not be used. Allow camera access, or paste the link below.",
+    "scan_not_link": "This QR code does not hold a link.",
+    "scan_nojs": "Scanning needs JavaScript. Open the QR code with your phone's camera app instead, "
+    "or paste the link below.",
+    "link_title": "Open a link",
+    "link_intro": "Paste the link the learner sent you (it starts with https://).",
+    "link_label": "Link to the credential",
+    "link_button": "Check the link",
+    "paste_title": "Paste the credential",
+    "paste_intro": "Paste the credential's text (JSON), as the learner's wallet exported it.",
+    "paste_label": "Credential (JSON)",
+    "paste_button": "Check the credential",
+    "upload_title": "Upload a file",
+    "upload_intro": "Choose the credential file (.json) the learner gave you. At most {limit}.",
+    "upload_label": "Credential file",
+    "upload_button": "Check the file",
+    "ask_title": "Ask a learner for a credential",
+    "ask_intro": "Show a QR code the learner scans with their wallet; the answer appears here by itself.",
+    "ask_any": "Any EU micro-credential",
+    "ask_specific": "A specific micro-credential (its achievement id)",
+    "ask_achievement_label": "Achievement id (https://…)",
+    "ask_trusted_only": "Only from an issuer on my trusted list",
+    "ask_button": "Create the request",
+    # result page
+    "result_title": "Verification result",
+    "verdict_verified": "Verified",
+    "verdict_verified_text": "Every check passed.",
+    "verdict_warnings": "Verified with warnings",
+    "verdict_warnings_text": "The credential is genuine, but read the warnings below.",
+    "verdict_incomplete": "Could not check everything",
+    "verdict_incomplete_text": "Some checks could not be completed, so this credential cannot be "
+    "confirmed as valid right now.",
+    "verdict_failed": "Not valid",
+    "verdict_failed_text": "Do not rely on this credential: at least one check failed.",
+    "checks_title": "Checks",
+    "presentation_checks_title": "The presentation",
+    "credential_checks_title": "The credential",
+    "outcome_passed": "Passed",
+    "outcome_warning": "Warning",
+    "outcome_failed": "Failed",
+    "outcome_unknown": "Not checked",
+    "technical_detail": "Technical detail",
+    "details_title": "What the credential says",
+    "not_stated": "not stated",
+    "no_credentials": "The presentation holds no credentials.",
+    "download_report": "Download JSON report",
+    "report_note": "The result and the report stay available at this address for {hours} hours.",
+    "checked_at": "Checked at {time} UTC",
+    "source_paste": "pasted text",
+    "source_upload": "uploaded file",
+    "source_link": "link",
+    "source_openid4vp": "answer to your request",
+    "source_label": "Received as",
+    # check names
+    "check_format": "Format",
+    "check_proof": "Seal (signature)",
+    "check_issuer": "Issuer trust and accreditation",
+    "check_status": "Revocation and suspension",
+    "check_validity": "Validity dates",
+    "check_presentation": "Presentation format",
+    "check_holder": "Holder's signature",
+    "check_replay": "Fresh answer (not replayed)",
+    "check_binding": "Presented by the learner",
+    "check_request": "Matches what you asked for",
+    # check sentences
+    "check.format.passed": "A well-formed credential.",
+    "check.format.warning": "An incomplete micro-credential: some EU mandatory elements are missing.",
+    "check.format.failed": "This is not a readable credential.",
+    "check.proof.passed": "The issuer's seal is intact: nothing was changed since it was issued.",
+    "check.proof.failed": "The seal is broken: the credential was changed after issuing, "
+    "or it was not sealed by its issuer.",
+    "check.issuer.passed": "The issuer is on your trusted list.",
+    "check.issuer.warning": "The seal is valid, but the issuer is not on your trusted list.",
+    "check.status.passed": "Not revoked or suspended by the issuer.",
+    "check.status.revoked": "Revoked by the issuer.",
+    "check.status.suspended": "Suspended by the issuer.",
+    "check.status.unknown": "Could not be checked: it is unknown whether the issuer revoked it.",
+    "check.validity.passed": "Within its validity dates.",
+    "check.validity.failed": "Outside its validity dates.",
+    "check.presentation.passed": "A well-formed presentation.",
+    "check.presentation.warning": "The presentation holds no credentials.",
+    "check.presentation.failed": "This is not a readable presentation.",
+    "check.holder.passed": "The holder signed this presentation for you.",
+    "check.holder.warning": "The presentation is not signed, so it does not prove who is showing it.",
+    "check.holder.failed": "The holder's signature is missing or not valid for this request.",
+    "check.replay.passed": "This answer was made for your request and used only once.",
+    "check.replay.failed": "This answer was already used: it may be a copy.",
+    "check.binding.passed": "Shown by the learner the credential was issued to.",
+    "check.binding.failed": "Shown by someone other than the learner it was issued to.",
+    "check.request.passed": "This is the kind of credential you asked for.",
+    "check.request.failed": "This is not the credential you asked for.",
+    # EU elements
+    "el_title": "Title",
+    "el_kind": "Kind of credential",
+    "el_description": "Description",
+    "el_learner": "Learner",
+    "el_awarding_body": "Awarding body",
+    "el_country": "Country and region of the issuer",
+    "el_issued": "Date of issuing",
+    "el_valid_until": "Valid until",
+    "el_outcomes": "Learning outcomes",
+    "el_ects": "Notional workload (ECTS credits)",
+    "el_workload_hours": "Workload in hours",
+    "el_eqf": "Level (EQF)",
+    "el_qf_ehea": "Cycle (QF-EHEA)",
+    "el_nqf": "Level (national framework)",
+    "el_assessment": "Type of assessment",
+    "el_participation": "Form of participation",
+    "el_supervision": "Supervision and identity check",
+    "el_quality": "Quality assurance",
+    "el_prerequisites": "Prerequisites",
+    "el_grade": "Grade",
+    "el_stackability": "Integration and stackability",
+    "el_part_of": "Stacks towards",
+    "el_skills": "Skills (ESCO)",
+    "el_further": "Further information",
+    "el_issuer_id": "Issuer identifier",
+    "el_credential_id": "Credential identifier",
+    "kind_microcredential": "EU micro-credential",
+    "does_not_expire": "does not expire",
+    "hours": "{n} hours",
+    # enumeration values (Plecak extension context)
+    "Online": "online",
+    "Onsite": "onsite",
+    "Blended": "blended (online and onsite)",
+    "Volunteering": "volunteering",
+    "WorkExperience": "work experience",
+    "ShortCycle": "short cycle",
+    "FirstCycle": "first cycle (bachelor level)",
+    "SecondCycle": "second cycle (master level)",
+    "ThirdCycle": "third cycle (doctoral level)",
+    "UnsupervisedNoIdVerification": "unsupervised, no identity check",
+    "SupervisedNoIdVerification": "supervised, no identity check",
+    "SupervisedOnlineWithIdVerification": "supervised online, with identity check",
+    "SupervisedOnsiteWithIdVerification": "supervised onsite, with identity check",
+    "StandAlone": "stand-alone",
+    "Stackable": "stackable towards a larger credential",
+    # presentation requests
+    "request_title": "Ask for a credential",
+    "request_scan": "Ask the learner to scan this code with their wallet app.",
+    "request_same_device": "On this phone? Open the request in your wallet",
+    "request_asked": "You asked for",
+    "request_expires": "The request expires at {time} UTC.",
+    "request_waiting": "Waiting for the learner's answer…",
+    "request_nojs": "This page cannot update itself without JavaScript. Reload it to see whether "
+    "the answer has arrived.",
+    "request_check_now": "Check for an answer",
+    "request_expired": "This request has expired. Create a new one.",
+    "request_declined": "The learner's wallet declined the request.",
+    "request_new": "Create a new request",
+    "request_trusted_only": "from an issuer on your trusted list only",
+    "request_done_title": "Answer sent",
+    "request_done_text": "Your wallet's answer reached the verifier. The result is shown on the screen "
+    "where the request was made.",
+    # errors
+    "error_title": "Something went wrong",
+    "error_bad_json": "The text is not a credential: {reason}.",
+    "error_empty": "Nothing was pasted or uploaded.",
+    "error_too_large": "That is too large: credentials are at most {limit}.",
+    "error_link": "The link could not be checked: {reason}.",
+    "error_form_expired": "This form has expired. Go back, reload the page and try again.",
+    "error_not_found": "This page does not exist, or the result has expired.",
+    "error_request_unknown": "This request does not exist or has expired.",
+}
+
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN}
+
+
+def messages(language: str = "en") -> Mapping[str, str]:
+    """The message table of ``language`` (English for anything not translated yet)."""
+    return LANGUAGES.get(language, EN)

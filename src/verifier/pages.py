@@ -1,0 +1,254 @@
+"""Thin handlers of the employer's HTML pages: read the form or link, call the services, render."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import BodyPartReader, web
+
+from vc.qr import qr_data_uri
+from vc.web import Problem
+
+from .app_keys import CSRF, LINKS, REQUESTS, SETTINGS, VERIFICATION
+from .csrf import FIELD
+from .display import result_view
+from .errors import page
+from .fetch import FetchError, parse_json
+from .messages import messages
+from .oid4vp import Ask, PresentationRequests
+from .service import unwrap
+
+__all__ = [
+    "TRANSACTION_COOKIE",
+    "create_request",
+    "home",
+    "request_done",
+    "request_page",
+    "result_page",
+    "result_report",
+    "verify_link",
+    "verify_paste",
+    "verify_upload",
+]
+
+TRANSACTION_COOKIE = "plecak_verifier_tx"
+"""Set on the employer's browser for ``/openid4vp/done/{rid}``: proves the answer lands where it was asked."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:g} MB" if n >= 1_000_000 else f"{n // 1000} kB"
+
+
+def _render(
+    request: web.Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> web.Response:
+    context = {"t": messages(), **context}
+    response = aiohttp_jinja2.render_template(template, request, context, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location, "Cache-Control": "no-store"})
+
+
+def _forbidden() -> Problem:
+    return Problem(403, "Form expired", messages()["error_form_expired"])
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    """The fields of a url-encoded form whose CSRF token checks out (else a 4xx problem)."""
+    limit = request.app[SETTINGS].max_form_bytes
+    if (request.content_length or 0) > limit:
+        raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit // 3)))
+    form = await request.post()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not request.app[CSRF].valid(request, fields.get(FIELD)):
+        raise _forbidden()
+    return fields
+
+
+async def _verify_and_show(
+    request: web.Request, document: Any, *, source: str, source_url: str | None = None
+) -> web.Response:
+    service = request.app[VERIFICATION]
+    document = unwrap(document)
+    kind, result = await service.verify_document(document)
+    result_id = await service.save(kind, document, result.to_json(), source=source, source_url=source_url)
+    return _redirect(f"/results/{result_id}")
+
+
+def _parse(data: bytes | str, request: web.Request) -> Any:
+    t = messages()
+    settings = request.app[SETTINGS]
+    try:
+        return parse_json(data, max_depth=settings.max_json_depth)
+    except ValueError as exc:
+        if str(exc) == "there is no text":
+            raise Problem(400, "Nothing to check", t["error_empty"]) from None
+        raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=exc)) from None
+
+
+# -- home and the four ways in ---------------------------------------------------------------
+@page
+async def home(request: web.Request) -> web.StreamResponse:
+    cookies: dict[str, str] = {}
+    guard = request.app[CSRF]
+    token = guard.token(request, cookies)
+    limit = _size(request.app[SETTINGS].max_body_bytes)
+    response = _render(request, "home.html", {"csrf": token, "field": FIELD, "limit": limit})
+    guard.set_cookies(response, cookies)
+    return response
+
+
+@page
+async def verify_link(request: web.Request) -> web.StreamResponse:
+    """``GET /verify?url=…``: fetch a credential or presentation (wallet share links, QR codes)."""
+    t = messages()
+    url = request.query.get("url", "")
+    links = request.app[LINKS]
+    try:
+        document = await links.fetch_json(url)
+    except FetchError as exc:
+        raise Problem(exc.status, "Link not checked", t["error_link"].format(reason=exc)) from None
+    return await _verify_and_show(request, document, source="link", source_url=url.strip())
+
+
+@page
+async def verify_paste(request: web.Request) -> web.StreamResponse:
+    fields = await _form(request)
+    text = fields.get("credential", "")
+    limit = request.app[SETTINGS].max_body_bytes
+    if len(text.encode("utf-8")) > limit:
+        raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit)))
+    return await _verify_and_show(request, _parse(text, request), source="paste")
+
+
+async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
+    """The part's bytes, or ``None`` if it is longer than ``limit``."""
+    data = bytearray()
+    while chunk := await part.read_chunk(65536):
+        data += chunk
+        if len(data) > limit:
+            return None
+    return bytes(data)
+
+
+@page
+async def verify_upload(request: web.Request) -> web.StreamResponse:
+    t = messages()
+    limit = request.app[SETTINGS].max_body_bytes
+    too_large = Problem(413, "Too large", t["error_too_large"].format(limit=_size(limit)))
+    if (request.content_length or 0) > limit + 64 * 1024:
+        raise too_large
+    if not request.content_type.startswith("multipart/"):
+        raise Problem(400, "Not a file upload", t["error_empty"])
+    token: str | None = None
+    data: bytes | None = None
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            raise Problem(400, "Not a file upload", t["error_empty"])
+        content = await _read_part(part, limit if part.name == "file" else 4096)
+        if content is None:
+            raise too_large
+        if part.name == FIELD:
+            token = content.decode("utf-8", "replace")
+        elif part.name == "file":
+            data = content
+    if not request.app[CSRF].valid(request, token):
+        raise _forbidden()
+    if not data:
+        raise Problem(400, "Nothing to check", t["error_empty"])
+    return await _verify_and_show(request, _parse(data, request), source="upload")
+
+
+# -- results ---------------------------------------------------------------------------------
+async def _record(request: web.Request) -> dict[str, Any]:
+    record = await request.app[VERIFICATION].result(request.match_info["result_id"])
+    if record is None:
+        raise Problem(404, "Not found", messages()["error_not_found"])
+    return record
+
+
+@page
+async def result_page(request: web.Request) -> web.StreamResponse:
+    t = messages()
+    record = await _record(request)
+    hours = request.app[SETTINGS].result_seconds // 3600
+    context = {"record": record, "view": result_view(record, t), "hours": hours}
+    return _render(request, "result.html", context)
+
+
+@page
+async def result_report(request: web.Request) -> web.StreamResponse:
+    record = await _record(request)
+    report = request.app[VERIFICATION].json_report(record)
+    filename = f"verification-{str(record['checkedAt'])[:10]}-{str(record['id'])[:8]}.json"
+    response = web.json_response(report, dumps=_pretty)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _pretty(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+# -- presentation requests (OpenID4VP) --------------------------------------------------------
+@page
+async def create_request(request: web.Request) -> web.StreamResponse:
+    fields = await _form(request)
+    achievement = fields.get("achievement", "").strip() if fields.get("what") == "specific" else ""
+    try:
+        ask = Ask(achievement or None, trusted_only=fields.get("trusted_only") == "1")
+    except ValueError as exc:
+        raise Problem(400, "Invalid request", str(exc)) from None
+    record = await request.app[REQUESTS].create(ask)
+    response = _redirect(f"/requests/{record['transaction']}")
+    settings = request.app[SETTINGS]
+    response.set_cookie(
+        TRANSACTION_COOKIE,
+        record["transaction"],
+        path=f"/openid4vp/done/{record['id']}",
+        httponly=True,
+        samesite="Lax",
+        secure=settings.secure_cookies,
+        max_age=settings.request_seconds + 3600,
+    )
+    return response
+
+
+@page
+async def request_page(request: web.Request) -> web.StreamResponse:
+    requests = request.app[REQUESTS]
+    tx = request.match_info["tx"]
+    record = await requests.by_transaction(tx)
+    status = await requests.status(tx)
+    if status["status"] == "answered":
+        return _redirect(status["resultUrl"])
+    link = PresentationRequests.wallet_link(record)
+    context = {
+        "record": record,
+        "status": status,
+        "link": link,
+        "qr": qr_data_uri(link),
+        "status_url": f"/requests/{tx}/status",
+        "expires": str(record["expiresAt"]).replace("T", " ").rstrip("Z"),
+    }
+    return _render(request, "request.html", context)
+
+
+@page
+async def request_done(request: web.Request) -> web.StreamResponse:
+    """Where the wallet sends the holder after answering; the result only for the asking browser."""
+    result_id = await request.app[REQUESTS].finish(
+        request.match_info["rid"],
+        request.query.get("response_code", ""),
+        request.cookies.get(TRANSACTION_COOKIE),
+    )
+    if result_id is not None:
+        return _redirect(f"/results/{result_id}")
+    return _render(request, "done.html", {})

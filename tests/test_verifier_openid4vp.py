@@ -1,0 +1,366 @@
+"""OpenID4VP 1.0 presentation requests end to end: the employer asks, a wallet answers, the page shows it.
+
+Real issuer and verifier over real HTTP with a real Redis; the "wallet" is the test, holding a
+did:key and signing presentations with ``vc.presentation`` exactly as a wallet would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import html
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from issuer_helpers import achievement
+from test_verifier_support import AUTH, Holder, Stack, start_stack
+
+ServerFactory = Callable[..., Awaitable[TestServer]]
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+OB_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+
+
+@pytest.fixture
+async def stack(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> Stack:
+    return await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path)
+
+
+@dataclass
+class Request:
+    tx: str
+    page_url: str
+    link: str
+    request_uri: str
+    client_id: str
+
+
+async def ask(stack: Stack, **form: str) -> Request:
+    """The employer fills in the "Ask a learner" form and lands on the request page."""
+    token = await stack.csrf()
+    resp = await stack.verifier.post(
+        "/requests", data={"csrf_token": token, "what": "any", **form}, allow_redirects=False
+    )
+    assert resp.status == 303, await resp.text()
+    page_url = resp.headers["Location"]
+    tx = page_url.rsplit("/", 1)[1]
+    page = await (await stack.verifier.get(page_url)).text()
+    assert 'src="data:image/svg+xml;base64,' in page
+    link = html.unescape(re.search(r'id="same-device" href="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+    assert link.startswith("openid4vp://?")
+    query = parse_qs(urlsplit(link).query)
+    return Request(tx, page_url, link, query["request_uri"][0], query["client_id"][0])
+
+
+async def fetch_request(stack: Stack, request: Request) -> dict[str, Any]:
+    """The wallet fetches the Authorization Request from request_uri."""
+    resp = await stack.verifier.get(urlsplit(request.request_uri).path)
+    assert resp.status == 200, await resp.text()
+    assert resp.headers["Cache-Control"] == "no-store"
+    body: dict[str, Any] = await resp.json()
+    return body
+
+
+async def answer(stack: Stack, claims: dict[str, Any], vp: Any, *, state: str | None = None) -> Any:
+    token = json.dumps({"micro_credential": [vp]})
+    data = {"vp_token": token, "state": claims["state"] if state is None else state}
+    return await stack.verifier.post(urlsplit(claims["response_uri"]).path, data=data)
+
+
+async def status(stack: Stack, request: Request) -> dict[str, Any]:
+    resp = await stack.verifier.get(f"/requests/{request.tx}/status")
+    assert resp.status == 200
+    body: dict[str, Any] = await resp.json()
+    return body
+
+
+def checks_of(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-check="([a-z]+)" data-outcome="([a-z]+)"', page))
+
+
+async def result(stack: Stack, request: Request) -> tuple[str, str]:
+    state = await status(stack, request)
+    assert state["status"] == "answered", state
+    page = await (await stack.verifier.get(state["resultUrl"])).text()
+    found = re.search(r'data-verdict="([a-z]+)"', page)
+    assert found
+    return found.group(1), page
+
+
+# -- the happy path ----------------------------------------------------------------------------
+async def test_request_answer_status_result(stack: Stack) -> None:
+    request = await ask(stack)
+    assert (
+        request.client_id
+        == f"redirect_uri:{stack.verifier_url}/openid4vp/response/" + (request.request_uri.rsplit("/", 1)[1])
+    )
+    claims = await fetch_request(stack, request)
+    assert claims["client_id"] == request.client_id
+    assert claims["response_type"] == "vp_token" and claims["response_mode"] == "direct_post"
+    assert claims["response_uri"] == request.client_id.removeprefix("redirect_uri:")
+    assert len(claims["nonce"]) >= 22 and claims["state"]
+    query = claims["dcql_query"]["credentials"][0]
+    assert query["id"] == "micro_credential" and query["format"] == "ldp_vc"
+    assert query["meta"] == {"type_values": [[OB_TYPE]]}
+    assert query["claims"][0]["values"] == ["MicroCredential"]
+    assert (await status(stack, request))["status"] == "pending"
+
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    resp = await answer(stack, claims, vp)
+    assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
+    redirect = (await resp.json())["redirect_uri"]
+    assert redirect.startswith(f"{stack.verifier_url}/openid4vp/done/")
+
+    verdict, page = await result(stack, request)
+    assert verdict == "verified"
+    checks = checks_of(page)
+    for name in ("presentation", "holder", "replay", "binding", "request", "proof", "status"):
+        assert checks[name] == "passed", (name, checks)
+    assert "answer to your request" in page
+    # the request page now leads straight to the result
+    resp = await stack.verifier.get(request.page_url, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == (await status(stack, request))["resultUrl"]
+
+
+async def test_request_object_as_an_unsecured_jwt(stack: Stack) -> None:
+    request = await ask(stack)
+    resp = await stack.verifier.get(
+        urlsplit(request.request_uri).path, headers={"Accept": "application/oauth-authz-req+jwt"}
+    )
+    assert resp.status == 200 and resp.content_type == "application/oauth-authz-req+jwt"
+    header, payload, signature = (await resp.text()).split(".")
+    pad = lambda part: part + "=" * (-len(part) % 4)  # noqa: E731
+    assert json.loads(base64.urlsafe_b64decode(pad(header))) == {"alg": "none", "typ": "oauth-authz-req+jwt"}
+    assert json.loads(base64.urlsafe_b64decode(pad(payload))) == await fetch_request(stack, request)
+    assert signature == ""
+
+
+async def test_same_device_redirect_shows_the_result_only_to_the_asking_browser(
+    stack: Stack, aiohttp_client: ClientFactory
+) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    redirect = urlsplit((await (await answer(stack, claims, vp)).json())["redirect_uri"])
+    done = f"{redirect.path}?{redirect.query}"
+    stranger = await aiohttp_client(stack.verifier.server)  # another browser: no transaction cookie
+    resp = await stranger.get(done, allow_redirects=False)
+    assert resp.status == 200 and "Answer sent" in await resp.text()
+    resp = await stack.verifier.get(done, allow_redirects=False)  # the browser that asked
+    assert resp.status == 303 and resp.headers["Location"].startswith("/results/")
+    wrong_code = done.rsplit("=", 1)[0] + "=not-the-code"
+    assert (await stack.verifier.get(wrong_code, allow_redirects=False)).status == 200
+
+
+async def test_specific_achievement_from_a_trusted_issuer(stack: Stack) -> None:
+    request = await ask(stack, what="specific", achievement=stack.achievement_id, trusted_only="1")
+    claims = await fetch_request(stack, request)
+    assert claims["dcql_query"]["credentials"][0]["claims"] == [
+        {"path": ["credentialSubject", "achievement", "id"], "values": [stack.achievement_id]}
+    ]
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "verified" and checks_of(page)["request"] == "passed"
+
+
+# -- answers that fail -------------------------------------------------------------------------
+async def test_wrong_nonce_fails(stack: Stack) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge="a-nonce-of-my-own", domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "failed"
+    assert checks_of(page)["holder"] == "failed"
+    assert "challenge does not match" in page
+
+
+async def test_wrong_audience_fails(stack: Stack) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)],
+        challenge=claims["nonce"],
+        domain="redirect_uri:https://other.example",
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+
+
+async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
+    first = await ask(stack)
+    claims = await fetch_request(stack, first)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    again = await answer(stack, claims, vp)  # the same answer to the same request
+    assert again.status == 400
+    assert (await again.json())["error"] == "invalid_request"
+    # the same presentation sent to a new request: bound to the old nonce and audience
+    second = await ask(stack)
+    claims2 = await fetch_request(stack, second)
+    assert (await answer(stack, claims2, vp)).status == 200
+    verdict, page = await result(stack, second)
+    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+
+
+async def test_credential_not_matching_the_query_fails(stack: Stack) -> None:
+    resp = await stack.issuer.post("/api/achievements", json=achievement(1), headers=AUTH)
+    other = (await resp.json())["id"]
+    request = await ask(stack, what="specific", achievement=other)
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(  # a valid credential, but of the first achievement
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "failed"
+    checks = checks_of(page)
+    assert checks["request"] == "failed" and checks["proof"] == "passed" and checks["holder"] == "passed"
+    assert "not for the achievement" in html.unescape(page)
+
+
+async def test_untrusted_issuer_fails_a_trusted_only_request(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
+    request = await ask(stack, trusted_only="1")
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "failed" and checks_of(page)["request"] == "failed"
+    assert "not on your trusted list" in page
+
+
+async def test_unsigned_presentation_fails_holder_binding(stack: Stack) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [await stack.issue()],
+    }
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict, page = await result(stack, request)
+    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+
+
+# -- malformed answers, unknown and expired requests -------------------------------------------
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"state": "STATE"}, "vp_token is missing"),
+        ({"vp_token": "{not json", "state": "STATE"}, "must be a JSON object"),
+        ({"vp_token": '["a"]', "state": "STATE"}, "must be a JSON object"),
+        ({"vp_token": '{"other_query": [{}]}', "state": "STATE"}, "exactly one presentation"),
+        ({"vp_token": '{"micro_credential": [{}, {}]}', "state": "STATE"}, "exactly one presentation"),
+        ({"vp_token": '{"micro_credential": [42]}', "state": "STATE"}, "must be a JSON object"),
+        ({"vp_token": '{"micro_credential": [{}]}', "state": "wrong-state"}, "state does not match"),
+        ({"vp_token": '{"micro_credential": [{}]}'}, "state does not match"),
+    ],
+    ids=["no-vp-token", "bad-json", "array", "wrong-query-id", "two", "number", "wrong-state", "no-state"],
+)
+async def test_malformed_answers_are_400_and_leave_the_request_open(
+    stack: Stack, data: dict[str, str], fragment: str
+) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    data = {k: v.replace("STATE", claims["state"]) for k, v in data.items()}
+    resp = await stack.verifier.post(urlsplit(claims["response_uri"]).path, data=data)
+    assert resp.status == 400
+    body = await resp.json()
+    assert body["error"] == "invalid_request" and fragment in body["error_description"]
+    assert (await status(stack, request))["status"] == "pending"
+
+
+async def test_answer_must_be_form_encoded(stack: Stack) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    resp = await stack.verifier.post(urlsplit(claims["response_uri"]).path, json={"vp_token": {}})
+    assert resp.status == 400 and (await resp.json())["error"] == "invalid_request"
+
+
+async def test_wallet_declining_is_shown(stack: Stack) -> None:
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    resp = await stack.verifier.post(
+        urlsplit(claims["response_uri"]).path,
+        data={"error": "access_denied", "error_description": "the user said no", "state": claims["state"]},
+    )
+    assert resp.status == 200 and await resp.json() == {}
+    assert (await status(stack, request))["status"] == "declined"
+
+
+async def test_unknown_request_ids_are_404(stack: Stack) -> None:
+    resp = await stack.verifier.get("/openid4vp/request/no-such-request")
+    assert resp.status == 404 and (await resp.json())["error"] == "invalid_request"
+    resp = await stack.verifier.post(
+        "/openid4vp/response/no-such-request", data={"vp_token": "{}", "state": "x"}
+    )
+    assert resp.status == 404 and (await resp.json())["error"] == "invalid_request"
+    resp = await stack.verifier.get("/requests/no-such-request/status")
+    assert resp.status == 404 and resp.content_type == "application/problem+json"
+    resp = await stack.verifier.get("/requests/no-such-request")
+    assert resp.status == 404 and resp.content_type == "text/html"
+    assert "does not exist or has expired" in await resp.text()
+
+
+async def test_expired_request_cannot_be_answered(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, request_seconds=1)
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    await asyncio.sleep(1.2)
+    resp = await stack.verifier.get(urlsplit(request.request_uri).path)
+    assert resp.status == 410 and (await resp.json())["error"] == "invalid_request"
+    resp = await answer(stack, claims, vp)
+    assert resp.status == 410 and "expired" in (await resp.json())["error_description"]
+    assert (await status(stack, request))["status"] == "expired"
+    page = await (await stack.verifier.get(request.page_url)).text()
+    assert "This request has expired" in page
+
+
+async def test_request_form_needs_its_token_and_a_url_for_a_specific_achievement(stack: Stack) -> None:
+    resp = await stack.verifier.post("/requests", data={"what": "any"})
+    assert resp.status == 403
+    token = await stack.csrf()
+    resp = await stack.verifier.post(
+        "/requests", data={"csrf_token": token, "what": "specific", "achievement": "not a url"}
+    )
+    assert resp.status == 400 and "must be a URL" in await resp.text()

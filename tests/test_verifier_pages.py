@@ -1,0 +1,383 @@
+"""The employer's pages over real HTTP: paste, upload, open a link; the verdict, checks and EU elements.
+
+A real issuer and verifier (real Redis); the "share link" server is a real test server too.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer, unused_port
+
+from test_verifier_support import (
+    AUTH,
+    Holder,
+    Stack,
+    closed_port,
+    credential_with_unreachable_status,
+    start_stack,
+)
+
+ServerFactory = Callable[..., Awaitable[TestServer]]
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+
+
+class ShareServer:
+    """Stands in for a wallet's share links: serves whatever JSON a test puts at a path."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, Any] = {}
+        self.app = web.Application()
+        self.app.router.add_get("/share/{name}", self._share)
+        self.app.router.add_get("/page", self._page)
+        self.app.router.add_get("/moved", self._moved)
+        self.url = ""
+
+    async def _share(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in self.documents:
+            raise web.HTTPNotFound()
+        return web.json_response(self.documents[name], content_type="application/vp+ld+json")
+
+    async def _page(self, request: web.Request) -> web.Response:
+        return web.Response(text="<html><body>Hello</body></html>", content_type="text/html")
+
+    async def _moved(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/share/valid")
+
+
+@pytest.fixture
+async def share(aiohttp_server: ServerFactory) -> ShareServer:
+    server = ShareServer()
+    port = unused_port()
+    await aiohttp_server(server.app, host="127.0.0.1", port=port)
+    server.url = f"http://127.0.0.1:{port}"
+    return server
+
+
+@pytest.fixture
+async def stack(
+    aiohttp_server: ServerFactory,
+    aiohttp_client: ClientFactory,
+    redis_url: str,
+    tmp_path: Path,
+    share: ShareServer,
+) -> Stack:
+    insecure = {share.url.removeprefix("http://")}
+    return await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)
+
+
+def verdict(page: str) -> str:
+    match = re.search(r'id="verdict" data-verdict="([a-z]+)"', page)
+    assert match, page[:2000]
+    return match.group(1)
+
+
+def element(page: str, key: str) -> str:
+    """The plain text shown for one EU element (tags stripped, entities decoded)."""
+    match = re.search(rf'id="el-{key}"[^>]*>\s*<dt>.*?</dt>\s*<dd>(.*?)</dd>', page, re.S)
+    assert match, f"no element {key}"
+    return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip()
+
+
+def check(page: str, name: str) -> str:
+    match = re.search(rf'data-check="{name}" data-outcome="([a-z]+)"', page)
+    assert match, f"no check {name}"
+    return match.group(1)
+
+
+async def paste(stack: Stack, document: Any, *, token: str | None = None) -> aiohttp.ClientResponse:
+    token = token if token is not None else await stack.csrf()
+    text = document if isinstance(document, str) else json.dumps(document)
+    return await stack.verifier.post(
+        "/verify", data={"csrf_token": token, "credential": text}, allow_redirects=False
+    )
+
+
+async def result_page(stack: Stack, resp: aiohttp.ClientResponse) -> tuple[str, str]:
+    assert resp.status == 303, await resp.text()
+    location = resp.headers["Location"]
+    assert re.fullmatch(r"/results/[A-Za-z0-9_-]{32}", location)
+    page = await stack.verifier.get(location)
+    assert page.status == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    return location, await page.text()
+
+
+def assert_no_inline_code(page: str) -> None:
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script"
+    assert "<style" not in page and " style=" not in page and " on" + "click=" not in page
+
+
+# -- home --------------------------------------------------------------------------------------
+async def test_home_offers_four_ways_in_with_strict_csp(stack: Stack) -> None:
+    resp = await stack.verifier.get("/")
+    page = await resp.text()
+    assert resp.status == 200
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    for way in ("scan", "link", "paste", "upload", "ask"):
+        assert f'id="{way}"' in page
+    assert '<script src="/static/scan.js" defer></script>' in page
+    assert_no_inline_code(page)
+    cookie = resp.cookies["plecak_verifier_csrf"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    for asset in ("/static/scan.js", "/static/request.js", "/static/verifier.css"):
+        assert (await stack.verifier.get(asset)).status == 200
+
+
+# -- paste -------------------------------------------------------------------------------------
+async def test_pasted_valid_credential_shows_green_verdict_and_every_eu_element(stack: Stack) -> None:
+    credential = await stack.issue("Zofia Wiśniewska", grade="4.5")
+    location, page = await result_page(stack, await paste(stack, credential))
+    assert verdict(page) == "verified"
+    assert ">Verified<" in page
+    for name in ("format", "proof", "issuer", "status", "validity"):
+        assert check(page, name) == "passed"
+    assert element(page, "title") == "Data Literacy Compact Course"
+    assert element(page, "kind") == "EU micro-credential"
+    assert element(page, "learner") == "Zofia Wiśniewska"
+    assert element(page, "awarding_body") == "Demo University of Technology"
+    assert element(page, "country") == "Poland (PL), Mazowieckie, Warszawa"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", element(page, "issued"))
+    assert element(page, "valid_until") == "does not expire"
+    assert "Locate, access and critically evaluate data sources." in element(page, "outcomes")
+    assert element(page, "ects") == "3"
+    assert element(page, "workload_hours") == "75 hours"
+    assert element(page, "eqf") == "6"
+    assert element(page, "qf_ehea") == "first cycle (bachelor level)"
+    assert element(page, "assessment").startswith("Online quiz (40%)")
+    assert element(page, "participation") == "blended (online and onsite)"
+    assert element(page, "supervision") == "supervised onsite, with identity check"
+    assert element(page, "quality").startswith("Internal quality assurance system")
+    assert element(page, "prerequisites").startswith("Basic spreadsheet skills")
+    assert element(page, "grade") == "4.5 (Final grade (2.0-5.0 scale))"
+    assert element(page, "stackability") == "stackable towards a larger credential"
+    assert element(page, "further") == "Demo data: not a real course."
+    assert element(page, "skills") == "perform data analysis"
+    assert f'href="{location}/report.json"' in page
+    assert_no_inline_code(page)
+
+
+async def test_issuer_api_answer_can_be_pasted_as_is(stack: Stack) -> None:
+    credential = await stack.issue()
+    _, page = await result_page(stack, await paste(stack, {"verifiableCredential": credential}))
+    assert verdict(page) == "verified"
+
+
+async def test_revoked_credential_shows_red_verdict(stack: Stack) -> None:
+    credential = await stack.issue()
+    await stack.set_status(credential, "revocation")
+    _, page = await result_page(stack, await paste(stack, credential))
+    assert verdict(page) == "failed" and ">Not valid<" in page
+    assert check(page, "status") == "failed"
+    assert "Revoked by the issuer." in page
+
+
+async def test_untrusted_issuer_shows_amber_verified_with_warnings(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
+    _, page = await result_page(stack, await paste(stack, await stack.issue()))
+    assert verdict(page) == "warnings" and "Verified with warnings" in page
+    assert check(page, "issuer") == "warning"
+    assert "not on your trusted list" in page
+
+
+async def test_unchecked_status_shows_amber_could_not_check_everything(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    port = closed_port()
+    stack = await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
+    )
+    credential, did = credential_with_unreachable_status(port)
+    await stack.trust(did, name="Self-hosted test issuer")
+    _, page = await result_page(stack, await paste(stack, credential))
+    assert verdict(page) == "incomplete" and "Could not check everything" in page
+    assert check(page, "status") == "unknown" and check(page, "proof") == "passed"
+
+
+async def test_missing_elements_are_not_stated(stack: Stack) -> None:
+    credential = await stack.issue_vcapi(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "name": "Workshop attendance",
+            "credentialSubject": {"id": "did:example:learner"},
+        }
+    )
+    _, page = await result_page(stack, await paste(stack, credential))
+    assert verdict(page) == "verified"
+    assert element(page, "title") == "Workshop attendance"
+    for key in ("ects", "eqf", "outcomes", "assessment", "participation", "quality", "learner"):
+        assert element(page, key) == "not stated"
+    assert 'id="el-grade"' not in page  # the grade is shown only when the credential has one
+
+
+async def test_everything_from_the_credential_is_escaped(stack: Stack) -> None:
+    evil = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
+    credential = await stack.issue(evil)
+    credential["credentialSubject"]["achievement"]["name"] = "</dd><script>steal()</script>"
+    _, page = await result_page(stack, await paste(stack, credential))
+    assert verdict(page) == "failed"  # the edit breaks the seal …
+    assert "<script>alert" not in page and "<script>steal" not in page and "<img src=x" not in page
+    assert html.escape(evil, quote=False) in page.replace("&#34;", '"')
+    assert element(page, "learner") == evil  # … and what it says is shown as text
+    assert_no_inline_code(page)
+
+
+async def test_paste_without_or_with_a_wrong_form_token_is_refused(stack: Stack) -> None:
+    credential = await stack.issue()
+    await stack.csrf()  # the browser has the cookie …
+    resp = await stack.verifier.post("/verify", data={"credential": json.dumps(credential)})
+    assert resp.status == 403 and "This form has expired" in await resp.text()
+    resp = await paste(stack, credential, token="forged-token")
+    assert resp.status == 403
+    assert resp.content_type == "text/html"
+
+
+async def test_form_token_is_bound_to_the_cookie(stack: Stack, aiohttp_client: ClientFactory) -> None:
+    token = await stack.csrf()
+    other = await aiohttp_client(stack.verifier.server)  # another browser, no cookie
+    resp = await other.post("/verify", data={"csrf_token": token, "credential": "{}"})
+    assert resp.status == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "fragment"),
+    [
+        ("", 400, "Nothing was pasted"),
+        ("{not json", 400, "not valid JSON"),
+        ("[" * 80 + "]" * 80, 400, "nest more than 64"),
+    ],
+    ids=["empty", "bad-json", "too-deep"],
+)
+async def test_paste_errors_are_readable_pages(stack: Stack, text: str, status: int, fragment: str) -> None:
+    resp = await paste(stack, text)
+    assert resp.status == status
+    assert resp.content_type == "text/html"
+    assert fragment in html.unescape(await resp.text())
+
+
+async def test_pasted_text_over_the_limit_is_413(stack: Stack) -> None:
+    resp = await paste(stack, json.dumps({"padding": "x" * 1_100_000}))
+    assert resp.status == 413 and "at most 1 MB" in await resp.text()
+
+
+# -- upload ------------------------------------------------------------------------------------
+def upload_form(token: str, content: bytes, name: str = "credential.json") -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", token)
+    form.add_field("file", content, filename=name, content_type="application/json")
+    return form
+
+
+async def test_uploaded_file_is_verified(stack: Stack) -> None:
+    credential = await stack.issue()
+    form = upload_form(await stack.csrf(), json.dumps(credential).encode())
+    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
+    _, page = await result_page(stack, resp)
+    assert verdict(page) == "verified" and "uploaded file" in page
+
+
+async def test_upload_over_the_limit_or_without_token_is_refused(stack: Stack) -> None:
+    token = await stack.csrf()
+    big = upload_form(token, b'{"x": "' + b"x" * 1_100_000 + b'"}')
+    resp = await stack.verifier.post("/verify/upload", data=big)
+    assert resp.status == 413 and resp.content_type == "text/html"
+    form = aiohttp.FormData()
+    form.add_field("file", b"{}", filename="c.json", content_type="application/json")
+    assert (await stack.verifier.post("/verify/upload", data=form)).status == 403
+    assert (await stack.verifier.post("/verify/upload", data=upload_form(token, b""))).status == 400
+
+
+# -- links -------------------------------------------------------------------------------------
+async def test_link_to_a_credential_is_fetched_and_verified(stack: Stack, share: ShareServer) -> None:
+    share.documents["valid"] = await stack.issue()
+    url = f"{share.url}/share/valid"
+    resp = await stack.verifier.get("/verify", params={"url": url}, allow_redirects=False)
+    _, page = await result_page(stack, resp)
+    assert verdict(page) == "verified"
+    assert url in page
+    moved = await stack.verifier.get("/verify", params={"url": f"{share.url}/moved"}, allow_redirects=False)
+    assert moved.status == 303
+
+
+async def test_link_to_a_presentation_verifies_each_credential(stack: Stack, share: ShareServer) -> None:
+    holder = Holder()
+    first = await stack.issue("Ola Nowak", did=holder.did)
+    second = await stack.issue("Ola Nowak", did=holder.did)
+    await stack.set_status(second, "suspension")
+    share.documents["vp"] = holder.present([first, second])
+    resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/share/vp"}, allow_redirects=False)
+    _, page = await result_page(stack, resp)
+    assert verdict(page) == "failed"
+    assert check(page, "presentation") == "passed" and check(page, "holder") == "passed"
+    assert page.count('data-element="ects"') == 2
+    assert element(page, "learner-1") == "Ola Nowak"
+    assert "Suspended by the issuer." in page
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "fragment"),
+    [
+        ("http://example.org/credential.json", 400, "only https://"),
+        ("https://127.0.0.1:9/credential.json", 400, "private or local addresses"),
+        ("https://[::1]:9/credential.json", 400, "private or local addresses"),
+        ("ftp://example.org/c.json", 400, "https://"),
+        ("", 400, "no link"),
+    ],
+    ids=["plain-http", "loopback", "loopback-v6", "ftp", "empty"],
+)
+async def test_links_that_are_refused(stack: Stack, url: str, status: int, fragment: str) -> None:
+    resp = await stack.verifier.get("/verify", params={"url": url})
+    assert resp.status == status
+    assert fragment in html.unescape(await resp.text())
+
+
+async def test_links_that_fail(stack: Stack, share: ShareServer) -> None:
+    resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/share/nothing-here"})
+    assert resp.status == 502 and "HTTP 404" in await resp.text()
+    resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/page"})
+    assert resp.status == 422 and "web page, not to a credential" in await resp.text()
+
+
+# -- results -----------------------------------------------------------------------------------
+async def test_json_report_downloads_the_full_result(stack: Stack) -> None:
+    credential = await stack.issue()
+    location, _ = await result_page(stack, await paste(stack, credential))
+    resp = await stack.verifier.get(f"{location}/report.json")
+    assert resp.status == 200
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="verification-')
+    report = json.loads(await resp.text())
+    assert report["verified"] is True and report["verdict"] == "verified"
+    assert report["reportId"] == location.rsplit("/", 1)[1]
+    assert {r["check"] for r in report["results"]} == {"format", "proof", "issuer", "status", "validity"}
+    assert report["verifiableCredential"] == credential
+    assert report["source"] == "paste"
+
+
+async def test_unknown_result_is_a_404_page(stack: Stack) -> None:
+    resp = await stack.verifier.get("/results/not-a-real-result-id")
+    assert resp.status == 404 and resp.content_type == "text/html"
+    assert "has expired" in await resp.text()
+    resp = await stack.verifier.get("/results/not-a-real-result-id/report.json")
+    assert resp.status == 404
+
+
+async def test_unknown_page_in_a_browser_is_html_and_api_errors_stay_json(stack: Stack) -> None:
+    resp = await stack.verifier.get("/nowhere", headers={"Accept": "text/html"})
+    assert resp.status == 404 and resp.content_type == "text/html"
+    resp = await stack.verifier.get("/nowhere")
+    assert resp.status == 404 and resp.content_type == "application/problem+json"
+    resp = await stack.verifier.get("/api/trusted-issuers/did:example:none", headers=AUTH)
+    assert resp.content_type == "application/problem+json"
