@@ -174,7 +174,58 @@ def _service_env(
     env["PLECAK_SEED_DEMO"] = base.get("PLECAK_SEED_DEMO") or "1"
     for child in children:
         env[f"PLECAK_{child.name.upper()}_URL"] = child.public_url
+    # The local demo runs over plain http: let the services reach each other's did:web documents,
+    # status lists and share links there (an explicit PLECAK_INSECURE_HOSTS wins).
+    env["PLECAK_INSECURE_HOSTS"] = base.get("PLECAK_INSECURE_HOSTS") or _http_hosts(children)
     return env
+
+
+def _http_hosts(children: Sequence[_Child]) -> str:
+    """``host:port`` of every service whose public URL is plain http, comma-separated."""
+    hosts = []
+    for child in children:
+        parts = urllib.parse.urlsplit(child.public_url)
+        if parts.scheme == "http" and parts.hostname:
+            hosts.append(f"{parts.hostname}:{parts.port or 80}")
+    return ",".join(hosts)
+
+
+def _trust_local_issuer(children: Sequence[_Child], token: str) -> None:
+    """Put the issuer started here into the verifier's trust registry (the demo's trusted issuer).
+
+    A failure is reported and otherwise ignored: everything still runs, the verifier just warns
+    that the issuer is not in its trusted list.
+    """
+    by_name = {c.name: c for c in children}
+    issuer, verifier = by_name.get("issuer"), by_name.get("verifier")
+    if issuer is None or verifier is None:
+        return
+    opener = _no_proxy_opener()
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    issuer_base = issuer.health_url.removesuffix("/health")
+    verifier_base = verifier.health_url.removesuffix("/health")
+    try:
+        request = urllib.request.Request(f"{issuer_base}/api/issuer/profile", headers=headers)  # noqa: S310
+        with opener.open(request, timeout=10) as response:
+            answer = json.loads(response.read())
+        did = str(answer["did"])
+        profile = answer.get("profile") or {}
+        entry = {
+            "name": profile.get("name") or f"Local issuer at {issuer.public_url}",
+            "country": profile.get("addressCountryCode"),
+            "region": profile.get("addressRegion"),
+            "url": profile.get("url"),
+            "notes": "Registered by plecak up: the issuer of this local installation.",
+        }
+        body = json.dumps({k: v for k, v in entry.items() if v}).encode()
+        url = f"{verifier_base}/api/trusted-issuers/{urllib.parse.quote(did, safe=':')}"
+        request = urllib.request.Request(  # noqa: S310 - http(s) URLs of our own services
+            url, data=body, method="PUT", headers={**headers, "Content-Type": "application/json"}
+        )
+        with opener.open(request, timeout=10):
+            pass
+    except (urllib.error.URLError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        _say(f"could not register the issuer as trusted by the verifier: {exc}")
 
 
 def _stop_children(children: Sequence[_Child], timeout: float = 10.0) -> None:
@@ -293,6 +344,7 @@ def _cmd_up(args: argparse.Namespace) -> int:
         _wait_healthy(children, stop, args.startup_timeout)
         if stop.requested:
             return EXIT_OK
+        _trust_local_issuer(children, token)
         print(_banner(children, token, token_source, data_dir, redis_note), flush=True)
         while not stop.requested:
             _check_children(children)
