@@ -48,10 +48,11 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Hook for the browser tests of a later issue; `make test` does not depend on it yet.
+# Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
+# browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.
 browser-deps:
-	@if command -v chromium >/dev/null 2>&1; then \
-	  echo "chromium is installed: $$(command -v chromium)"; \
+	@if [ -x /usr/bin/chromium ]; then \
+	  echo "chromium is installed: /usr/bin/chromium"; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "install Chromium with your package manager (this target knows only Debian's apt-get)" >&2; exit 1; \
 	else \
