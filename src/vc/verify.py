@@ -273,17 +273,21 @@ class Verifier:
         entries = raw if isinstance(raw, list) else [raw]
         assert self.status_fetcher is not None
         found: dict[str, bool] = {}
+        # A status that cannot be read is reported only when no other entry shows a revocation
+        # or suspension: a revoked credential stays "revoked" if its suspension list is down.
+        unknown: Check | None = None
         for item in entries:
             if not isinstance(item, Mapping) or item.get("type") not in (
                 "BitstringStatusListEntry",
                 "StatusList2021Entry",
             ):
                 kind = item.get("type") if isinstance(item, Mapping) else None
-                return Check(
+                unknown = unknown or Check(
                     "status",
                     Outcome.UNKNOWN,
                     f"The status could not be checked: unsupported status type {kind!r}.",
                 )
+                continue
             try:
                 entry = parse_status_entry(item)
                 list_vc = await self.status_fetcher(entry.list_url)
@@ -292,9 +296,10 @@ class Verifier:
                     raise StatusListError("the status list's signature is not valid")
                 if issuer_id(list_vc) != issuer_id(credential):
                     raise StatusListError("the status list was not published by the credential's issuer")
-                found[entry.status_purpose] = read_status(list_vc, entry)
+                revoked = read_status(list_vc, entry)
+                found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked
             except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"
-                return Check(
+                unknown = unknown or Check(
                     "status",
                     Outcome.UNKNOWN,
                     "The status could not be checked, so it is unknown whether the credential was revoked: "
@@ -308,6 +313,8 @@ class Verifier:
             return Check(
                 "status", Outcome.FAILED, "The issuer has suspended this credential.", {"status": "suspended"}
             )
+        if unknown is not None:
+            return unknown
         return Check(
             "status",
             Outcome.PASSED,
