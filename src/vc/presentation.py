@@ -170,14 +170,9 @@ async def verify_presentation(
             loader=verifier.loader,
         )
         bad = [r for r in results if not r.verified]
-        if bad:
-            checks.append(
-                Check(
-                    "holder",
-                    Outcome.FAILED,
-                    "The holder's signature is not valid: " + "; ".join(bad[0].errors),
-                )
-            )
+        if bad or not results:  # "proof": [] holds no signature at all
+            reason = "; ".join(bad[0].errors) if bad else "the proof is empty"
+            checks.append(Check("holder", Outcome.FAILED, "The holder's signature is not valid: " + reason))
         else:
             presenter = results[0].controller
             if holder is not None and presenter != holder:
