@@ -635,3 +635,68 @@ async def test_microcredential_without_learner_identification_warns(verifier: Ve
     format_check = result.check("format")
     assert format_check is not None and format_check.outcome is Outcome.WARNING
     assert format_check.details["missingElements"] == ["learner identification"]
+
+
+# --- credentials signed by other implementations (tests/fixtures/, see its README) ----------------
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_MANIFEST: dict[str, Any] = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+
+
+def fixture(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+    return document
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_MANIFEST["fixtures"]))
+async def test_credential_signed_by_another_implementation_verifies(name: str) -> None:
+    meta = FIXTURE_MANIFEST["fixtures"][name]
+    signer = FIXTURE_MANIFEST["keys"][meta["key"]]
+    vc = fixture(name)
+    result = await Verifier(DidResolver()).verify(vc)
+    assert outcome(result, "format") in (Outcome.PASSED, Outcome.WARNING), result.to_json()
+    assert outcome(result, "proof") is Outcome.PASSED, result.to_json()
+    proof = result.check("proof")
+    assert proof is not None
+    (details,) = proof.details["proofs"]
+    assert meta["suite"] in (details["type"], details["cryptosuite"])
+    assert details["verificationMethod"] == signer["verificationMethod"]
+    assert result.verified, result.to_json()
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_MANIFEST["fixtures"]))
+@pytest.mark.parametrize("tamper", ["subject", "proof-created", "proof-value"])
+async def test_tampered_credential_signed_by_another_implementation_fails_proof(
+    name: str, tamper: str
+) -> None:
+    vc = fixture(name)
+    if tamper == "subject":
+        vc["credentialSubject"]["id"] = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
+    elif tamper == "proof-created":
+        vc["proof"]["created"] = "2024-01-01T00:00:00Z"
+    else:
+        value = vc["proof"]["proofValue"]
+        vc["proof"]["proofValue"] = value[:-1] + ("2" if value[-1] != "2" else "3")
+    result = await Verifier(DidResolver()).verify(vc)
+    assert outcome(result, "proof") is Outcome.FAILED, result.to_json()
+    assert result.verdict == "failed"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, m in FIXTURE_MANIFEST["fixtures"].items() if m["key"] == "reference")
+)
+def test_our_signer_reproduces_the_reference_signature(name: str) -> None:
+    """Ed25519 is deterministic: same key, document and proof options give the same proofValue."""
+    signed = fixture(name)
+    signer = FIXTURE_MANIFEST["keys"]["reference"]
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    suite = FIXTURE_MANIFEST["fixtures"][name]["suite"]
+    ours = add_proof(
+        unsigned,
+        Ed25519KeyPair.from_seed(bytes.fromhex(signer["seed"])),
+        signer["verificationMethod"],
+        suite=suite,
+        created=signed["proof"]["created"],
+    )
+    assert ours["@context"] == signed["@context"]
+    assert ours["proof"]["proofValue"] == signed["proof"]["proofValue"]
