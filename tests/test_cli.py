@@ -152,9 +152,12 @@ def test_up_runs_three_services_and_stops_cleanly_on_sigint(tmp_path: Path, up_p
                 assert response.status == 200
                 body = json.loads(response.read())
                 assert body["status"] == "ok" and body["service"] == name
-        for port in up_ports[1:]:
+        # the learner and employer front pages are served
+        for port, marker in zip(
+            up_ports[1:], ("Your learning achievements", "Check a micro-credential"), strict=True
+        ):
             with NO_PROXY.open(f"http://127.0.0.1:{port}/", timeout=10) as response:
-                assert "Coming soon" in response.read().decode()
+                assert marker in response.read().decode()
         # the issuer seeded its demo achievements and takes the token
         request = urllib.request.Request(
             f"http://127.0.0.1:{up_ports[0]}/api/achievements", headers={"Authorization": f"Bearer {token}"}
@@ -222,6 +225,7 @@ def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_u
 def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    sigint_before = signal.getsignal(signal.SIGINT)
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{_free_ports(1)[0]}/0")
     monkeypatch.setenv("PLECAK_ADMIN_TOKEN", "a-long-enough-admin-token")
     assert main(["up", "--data-dir", str(tmp_path / "d")]) == 1
@@ -229,7 +233,7 @@ def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
     monkeypatch.setenv("PLECAK_ADMIN_TOKEN", "short")
     assert main(["up", "--data-dir", str(tmp_path / "d")]) == 2
     assert "shorter than 16" in capsys.readouterr().err
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) is sigint_before  # a failed start restores the handler
 
 
 # -- issue-batch ---------------------------------------------------------------------------------------

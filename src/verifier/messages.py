@@ -18,7 +18,6 @@ EN: Mapping[str, str] = {
     "footer": "Plecak verifies W3C Verifiable Credentials and EU micro-credentials. "
     "Nothing you check is shared with anyone.",
     "back_home": "Check another credential",
-    "languages_note": "Coming soon: these pages in Polish.",
     # home
     "home_title": "Check a micro-credential",
     "home_intro": "A learner can show you a credential as a QR code, a link or a file. "

@@ -1,0 +1,196 @@
+"""The learner's whole journey in real Chromium on a phone-sized screen (issue 4's done-criterion).
+
+Sign up in the wallet → open an offer link from the issuer → the credential appears → share it →
+open the share link → the verifier says verified → the issuer revokes it → the wallet and the
+share both show revoked. Issuer, wallet and verifier are real test servers on 127.0.0.1 with a
+real Redis; they reach each other over plain http through their ``insecure_hosts``. Screenshots
+go to /tmp (wallet-journey-*.png).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer, unused_port
+
+from issuer.app import create_app as create_issuer
+from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
+from verifier.app import create_app as create_verifier
+from verifier.config import Settings as VerifierSettings
+from wallet.app import create_app as create_wallet
+from wallet.config import Settings as WalletSettings
+
+SHOTS = Path("/tmp")
+PASSWORD = "a phone-friendly passphrase"
+
+
+@dataclass
+class System:
+    issuer_url: str
+    wallet_url: str
+    verifier_url: str
+    achievement_uuid: str
+    admin: aiohttp.ClientSession
+
+    async def offer(self) -> dict[str, Any]:
+        async with self.admin.post(
+            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/offers",
+            json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5"},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 201, await resp.text()
+            result: dict[str, Any] = await resp.json()
+            return result
+
+    async def revoke(self, credential_id: str) -> None:
+        async with self.admin.post(
+            f"{self.issuer_url}/credentials/status",
+            json={
+                "credentialId": credential_id,
+                "credentialStatus": {"statusPurpose": "revocation"},
+                "status": True,
+            },
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 200, await resp.text()
+
+
+@pytest.fixture
+async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
+    ports = [unused_port() for _ in range(3)]
+    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
+    hosts = {f"127.0.0.1:{p}" for p in ports}
+    issuer = TestServer(
+        create_issuer(
+            issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+        ),
+        host="127.0.0.1",
+        port=ports[0],
+    )
+    wallet = TestServer(
+        create_wallet(
+            WalletSettings(
+                port=ports[1],
+                public_url=wallet_url,
+                redis_url=redis_url,
+                data_dir=tmp_path / "wallet",
+                issuer_url=issuer_url,
+                verifier_url=verifier_url,
+                insecure_hosts=frozenset(hosts),
+                password_time_cost=1,
+                password_memory_kib=8 * 1024,
+                status_cache_seconds=0,
+            )
+        ),
+        host="127.0.0.1",
+        port=ports[1],
+    )
+    verifier = TestServer(
+        create_verifier(
+            VerifierSettings(
+                admin_token=TOKEN,
+                port=ports[2],
+                public_url=verifier_url,
+                redis_url=redis_url,
+                data_dir=tmp_path / "verifier",
+                insecure_hosts=frozenset(hosts),
+            )
+        ),
+        host="127.0.0.1",
+        port=ports[2],
+    )
+    for server in (issuer, wallet, verifier):
+        await server.start_server()
+    admin = aiohttp.ClientSession()
+    try:
+        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
+            assert resp.status == 200
+        async with admin.post(f"{issuer_url}/api/achievements", json=achievement(0), headers=AUTH) as resp:
+            assert resp.status == 201
+            uuid = (await resp.json())["uuid"]
+        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
+            did = (await resp.json())["id"]
+        async with admin.put(
+            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
+            json={"name": "Demo University of Technology", "country": "PL"},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status in (200, 201), await resp.text()
+        yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
+    finally:
+        await admin.close()
+        for server in (verifier, wallet, issuer):
+            await server.close()
+
+
+async def _verdict(page: Any, url: str) -> str:
+    await page.goto(url)
+    verdict: str = await page.locator("#verdict").get_attribute("data-verdict")
+    return verdict
+
+
+async def test_learner_journey_on_a_phone(phone: Any, system: System) -> None:
+    page = phone.page
+    wallet = system.wallet_url
+
+    # sign up
+    await page.goto(f"{wallet}/signup")
+    await page.fill("#email", "zofia@example.org")
+    await page.fill("#password", PASSWORD)
+    await page.fill("#password_again", PASSWORD)
+    await page.click("main button[type=submit]")
+    assert "Your wallet is empty" in await page.inner_text("main")
+    await page.screenshot(path=str(SHOTS / "wallet-journey-1-signed-up.png"), full_page=True)
+
+    # open the offer link the issuer sent, accept: the credential appears
+    offer = await system.offer()
+    await page.goto(offer["walletLink"])
+    assert "Demo University of Technology offers you" in await page.inner_text("main")
+    await page.screenshot(path=str(SHOTS / "wallet-journey-2-offer.png"), full_page=True)
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
+    assert "Data Literacy Compact Course" in await page.inner_text("h1")
+    credential_id = (await page.inner_text("main")).split("urn:uuid:", 1)[1].split()[0]
+    await page.goto(f"{wallet}/")
+    card = page.locator("#credential-list li").first
+    assert "Data Literacy Compact Course" in await card.inner_text()
+    assert (await card.locator(".badge").inner_text()).strip() == "Valid"
+    await page.screenshot(path=str(SHOTS / "wallet-journey-3-list.png"), full_page=True)
+
+    # share it: the link opens the verifier, which says verified
+    await card.locator("a").click()
+    await page.click('main .actions a[href^="/share"]')
+    await page.click("main form button[type=submit]")
+    verify_link = await page.locator("#verify-link").get_attribute("href")
+    assert verify_link.startswith(f"{system.verifier_url}/verify?url=")
+    await page.screenshot(path=str(SHOTS / "wallet-journey-4-share.png"), full_page=True)
+    assert await _verdict(page, verify_link) == "verified"
+    await page.screenshot(path=str(SHOTS / "wallet-journey-5-verified.png"), full_page=True)
+
+    # the issuer revokes it: the wallet and the share both show it
+    await system.revoke("urn:uuid:" + credential_id)
+    await page.goto(f"{wallet}/")
+    badge = page.locator("#credential-list li .badge").first
+    assert (await badge.inner_text()).strip() == "Revoked"
+    await page.screenshot(path=str(SHOTS / "wallet-journey-6-revoked.png"), full_page=True)
+    verdict = await _verdict(page, verify_link)
+    for _ in range(70):  # the verifier may cache a status list for up to a minute
+        if verdict == "failed":
+            break
+        await asyncio.sleep(1)
+        verdict = await _verdict(page, verify_link)
+    assert verdict == "failed"
+    assert "revoked" in (await page.inner_text("main")).lower()
+    await page.screenshot(path=str(SHOTS / "wallet-journey-7-share-revoked.png"), full_page=True)
+
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "a page scrolls sideways on a phone"
+    assert phone.errors == []
