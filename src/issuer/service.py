@@ -242,9 +242,16 @@ class IssuerService:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         elif await self.store.get_credential(str(doc["id"])) is not None:
             raise Conflict(f"a credential with id {doc['id']} was already issued")
+        status_format = _status_choice((options or {}).get("credentialStatus"), version)
         expand_safe(doc)
         return await self._sign_and_store(
-            doc, None, idempotency_key, request_hash, suite=suite.name, suite_options=suite_options
+            doc,
+            None,
+            idempotency_key,
+            request_hash,
+            suite=suite.name,
+            suite_options=suite_options,
+            status_format=status_format,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -273,6 +280,7 @@ class IssuerService:
         *,
         suite: str = EDDSA_RDFC_2022,
         suite_options: Mapping[str, Any] | None = None,
+        status_format: str | None = "default",
     ) -> IssueResult:
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
@@ -288,8 +296,8 @@ class IssuerService:
             if chosen is None or signer is None:
                 raise DataModelError([f"cryptosuite {suite!r} is not offered here"])
             status: dict[str, Any] | None = None
-            if "credentialStatus" not in credential:
-                status = await self._add_status_entries(credential)
+            if "credentialStatus" not in credential and status_format is not None:
+                status = await self._add_status_entries(credential, status_format)
             try:
                 signed = add_proof(
                     credential, signer.key, signer.verification_method, suite=suite, options=suite_options
@@ -312,10 +320,13 @@ class IssuerService:
             raise
         return IssueResult(signed)
 
-    async def _add_status_entries(self, credential: dict[str, Any]) -> dict[str, Any]:
+    async def _add_status_entries(self, credential: dict[str, Any], status_format: str) -> dict[str, Any]:
         position = await self.store.allocate_status_index()
         list_no, index = position // self.list_length + 1, position % self.list_length
-        v2 = credential_version(credential) == 2
+        if status_format == "default":
+            v2 = credential_version(credential) == 2
+        else:
+            v2 = status_format == "bitstring"
         entries = []
         for purpose in STATUS_PURPOSES:
             url = self.status_list_url(purpose, list_no, legacy=not v2)
@@ -436,6 +447,34 @@ class IssuerService:
                 "encodedList": bitstring.encode()[1:],
             },
         }
+
+
+_STATUS_TYPES = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "statuslist2021"}
+
+
+def _status_choice(value: Any, version: int) -> str | None:
+    """``options.credentialStatus`` of a VC-API issue request: which status entries the issuer adds.
+
+    Absent: the default for the credential's version (BitstringStatusListEntry for VC 2.0,
+    StatusList2021Entry for VC 1.1). ``{"type": T}``: that type (VC-API's older
+    ``IssueCredentialOptions.credentialStatus``). ``false``: none, for a credential that will
+    never be revoked or suspended (and for VC 1.1 verifiers that do not know the 2021 context).
+    """
+    if value is None:
+        return "default"
+    if value is False:
+        return None
+    kind = value.get("type") if isinstance(value, Mapping) else None
+    if kind not in _STATUS_TYPES:
+        raise DataModelError(
+            [
+                'options.credentialStatus must be false or {"type": "BitstringStatusListEntry"}'
+                ' or {"type": "StatusList2021Entry"}'
+            ]
+        )
+    if kind == "BitstringStatusListEntry" and version != 2:
+        raise DataModelError(["BitstringStatusListEntry needs a VC 2.0 credential"])
+    return _STATUS_TYPES[str(kind)]
 
 
 def _learner(value: Any) -> dict[str, Any]:
