@@ -20,6 +20,7 @@ from vc.dataintegrity import EDDSA_RDFC_2022, add_proof
 from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
 from vc.errors import DataModelError, ProofError
 from vc.jsonld import expand_safe
+from vc.relatedresource import digest_problems
 from vc.statuslist import Bitstring, status_list_credential
 from vc.timeutil import format_datetime, utc_now
 
@@ -233,7 +234,7 @@ class IssuerService:
         now = format_datetime(utc_now())
         if version == 1 and "issuanceDate" not in doc:
             doc["issuanceDate"] = now
-        problems = validate_credential(doc)
+        problems = validate_credential(doc) or digest_problems(doc)
         if problems:
             raise DataModelError(problems)
         if issuer_id(doc) != signer.did:
@@ -452,7 +453,7 @@ class IssuerService:
 _STATUS_TYPES = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "statuslist2021"}
 
 
-def _status_choice(value: Any, version: int) -> str | None:
+def _status_choice(value: Any, version: int | None) -> str | None:
     """``options.credentialStatus`` of a VC-API issue request: which status entries the issuer adds.
 
     Absent: the default for the credential's version (BitstringStatusListEntry for VC 2.0,

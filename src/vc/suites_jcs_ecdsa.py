@@ -70,6 +70,7 @@ class EddsaJcs2022:
     proof_type = "DataIntegrityProof"
     cryptosuite: str | None = "eddsa-jcs-2022"
     key_types = frozenset({"Ed25519"})
+    proof_has_context = True  # "If unsecuredDocument.@context is present, set proof.@context to it"
 
     def context_needed(self, contexts: list[Any]) -> str | None:
         return _di_context_needed(contexts)
@@ -164,6 +165,7 @@ class EcdsaJcs2019(_Ecdsa):
 
     name = "ecdsa-jcs-2019"
     cryptosuite: str | None = "ecdsa-jcs-2019"
+    proof_has_context = True
 
     def _hash_data(
         self,

@@ -7,7 +7,7 @@ person can read. :func:`verify_credential` never raises for a bad credential: it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,6 +18,7 @@ from .datamodel import credential_version, issuer_id, validate_credential
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from .jsonld import expand_safe
 from .loader import DocumentLoader
+from .relatedresource import digest_problems
 from .statuslist import parse_status_entry, read_status
 from .timeutil import parse_datetime, utc_now
 
@@ -148,14 +149,16 @@ class Verifier:
         proof = await self.check_proof(credential)
         checks.append(proof)
         if self.trust is not None:
-            checks.append(self.check_issuer(credential))
-        if self.status_fetcher is not None and proof.outcome is Outcome.PASSED:
-            checks.append(await self.check_status(credential))
+            checks.append(self.check_issuer(credential, confirmed=proof.outcome is Outcome.PASSED))
+        if self.status_fetcher is not None and proof.outcome is not Outcome.FAILED:
+            checks.append(await self.check_status(credential, proof.details.get("signers", [])))
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
     def check_format(self, credential: Any) -> Check:
         problems = validate_credential(credential, require_proof=True)
+        if not problems:
+            problems = digest_problems(credential)
         if problems:
             return Check(
                 "format",
@@ -212,7 +215,7 @@ class Verifier:
         if not results:
             return Check("proof", Outcome.FAILED, "The credential is not signed.")
         issuer = issuer_id(credential)
-        details = {
+        details: dict[str, Any] = {
             "proofs": [
                 {
                     "type": r.proof_type,
@@ -229,7 +232,20 @@ class Verifier:
             return Check(
                 "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
             )
+        signers = sorted({str(r.controller) for r in results if r.controller})
+        details["signers"] = signers
         if not any(r.controller == issuer for r in results):
+            if issuer and not issuer.startswith("did:"):
+                # A URL issuer names no key: Data Integrity proves who signed, not that the signer
+                # speaks for that URL. Valid, but the issuer is unconfirmed (never "trusted").
+                details["issuerConfirmed"] = False
+                return Check(
+                    "proof",
+                    Outcome.WARNING,
+                    f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                    f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                    details,
+                )
             return Check(
                 "proof",
                 Outcome.FAILED,
@@ -243,9 +259,18 @@ class Verifier:
             details,
         )
 
-    def check_issuer(self, credential: Mapping[str, Any]) -> Check:
+    def check_issuer(self, credential: Mapping[str, Any], *, confirmed: bool = True) -> Check:
+        """``confirmed=False``: the proof does not tie the signer to the issuer; never trusted then."""
         issuer = issuer_id(credential) or ""
         assert self.trust is not None
+        if not confirmed:
+            return Check(
+                "issuer",
+                Outcome.WARNING,
+                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list"
+                " does not apply.",
+                {"issuer": issuer},
+            )
         entry = self.trust.lookup(issuer)
         if entry is None:
             return Check(
@@ -261,7 +286,11 @@ class Verifier:
             {"issuer": issuer, **dict(entry)},
         )
 
-    async def check_status(self, credential: Mapping[str, Any]) -> Check:
+    async def check_status(
+        self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
+    ) -> Check:
+        """``signers``: controllers of the credential's proofs; the status list must be signed by one
+        of them (by default the issuer) and name the same issuer."""
         raw = credential.get("credentialStatus")
         if raw is None:
             return Check(
@@ -292,10 +321,13 @@ class Verifier:
                 entry = parse_status_entry(item)
                 list_vc = await self.status_fetcher(entry.list_url)
                 list_proof = await self.check_proof(list_vc)
-                if list_proof.outcome is not Outcome.PASSED:
+                if list_proof.outcome is Outcome.FAILED:
                     raise StatusListError("the status list's signature is not valid")
                 if issuer_id(list_vc) != issuer_id(credential):
                     raise StatusListError("the status list was not published by the credential's issuer")
+                allowed = set(signers or [str(issuer_id(credential))])
+                if not allowed & set(list_proof.details.get("signers", [])):
+                    raise StatusListError("the status list was not signed by the credential's signer")
                 revoked = read_status(list_vc, entry)
                 found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked
             except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"

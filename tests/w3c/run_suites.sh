@@ -4,7 +4,7 @@
 #   tests/w3c/run_suites.sh SCRATCH_DIR [suite ...]
 #
 # SCRATCH_DIR holds the suites installed by tests/w3c/setup_suites.sh (outside the repository).
-# Starts tests/w3c/serve.py (https on 127.0.0.1:40443 issuer, :40444 verifier, embedded Redis, fresh
+# Starts tests/w3c/serve.py (https on 127.0.0.1:23443 issuer, :23444 verifier (below the ephemeral port range), embedded Redis, fresh
 # state in SCRATCH_DIR/run) unless PLECAK_W3C_RUNTIME already points at a running one's runtime.json.
 # Each suite reads our localConfig.cjs from tests/w3c/<suite>/ through APP_ROOT_PATH. Mocha's JSON
 # report is written to SCRATCH_DIR/results/<suite>.json and summarised.

@@ -23,6 +23,7 @@ import signal
 import ssl
 import sys
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -100,8 +101,13 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
                 redis_url=redis_url,
                 data_dir=work,
                 insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
+                vcapi_policy="spec",
             )
         )
+        if os.environ.get("PLECAK_W3C_TRACE"):
+            trace = _tracer(work / "trace.jsonl", web)
+            issuer_app.middlewares.append(trace)
+            verifier_app.middlewares.append(trace)
         for app, port in ((issuer_app, issuer_port), (verifier_app, verifier_port)):
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
@@ -128,11 +134,27 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
         redis.stop()
 
 
+def _tracer(path: Path, web: Any) -> Any:
+    """With PLECAK_W3C_TRACE=1: every request's path and its answer, one JSON line each, to debug a
+    suite (the request body is left unread: the handlers read it as a stream)."""
+
+    @web.middleware
+    async def trace(request: Any, handler: Any) -> Any:
+        response = await handler(request)
+        text = getattr(response, "text", None)
+        with path.open("a", encoding="utf-8") as out:
+            line = {"path": request.path, "status": response.status, "response": text}
+            out.write(json.dumps(line) + "\n")
+        return response
+
+    return trace
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work_dir", type=Path)
-    parser.add_argument("--issuer-port", type=int, default=40443)
-    parser.add_argument("--verifier-port", type=int, default=40444)
+    parser.add_argument("--issuer-port", type=int, default=23443)
+    parser.add_argument("--verifier-port", type=int, default=23444)
     args = parser.parse_args()
     work = args.work_dir.absolute()
     work.mkdir(parents=True, exist_ok=True)
