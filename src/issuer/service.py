@@ -26,7 +26,7 @@ from vc.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .profile import issuer_object, normalise_profile
-from .signing import IssuerKeys
+from .signing import IssuerKeys, Signer
 from .store import IssuerStore
 
 __all__ = [
@@ -223,7 +223,9 @@ class IssuerService:
             raise DataModelError(["options must be a JSON object"])
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
         suite, suite_options = self._suite_choice(options or {})
-        signer = self.keys.signer_for(suite.key_types)
+        # With did:key the credential's issuer picks the key (e.g. the P-384 did:key for ECDSA).
+        wanted = issuer_id(credential) if "issuer" in credential else None
+        signer = self.keys.signer_for(suite.key_types, wanted) or self.keys.signer_for(suite.key_types)
         assert signer is not None  # _suite_choice made sure
         doc = dict(credential)
         if "proof" in doc:
@@ -253,6 +255,7 @@ class IssuerService:
             suite=suite.name,
             suite_options=suite_options,
             status_format=status_format,
+            signer=signer,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -282,6 +285,7 @@ class IssuerService:
         suite: str = EDDSA_RDFC_2022,
         suite_options: Mapping[str, Any] | None = None,
         status_format: str | None = "default",
+        signer: Signer | None = None,
     ) -> IssueResult:
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
@@ -293,7 +297,8 @@ class IssuerService:
                 return IssueResult(stored["credential"], replayed=True)
         try:
             chosen = suite_named(suite)
-            signer = self.keys.signer_for(chosen.key_types) if chosen else None
+            if chosen is not None and signer is None:
+                signer = self.keys.signer_for(chosen.key_types)
             if chosen is None or signer is None:
                 raise DataModelError([f"cryptosuite {suite!r} is not offered here"])
             status: dict[str, Any] | None = None

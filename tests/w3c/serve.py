@@ -119,6 +119,7 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
             "verifierUrl": verifier_url,
             "ed25519Did": keys.did,
             "p256Did": keys.ecdsa_did,
+            "p384Did": keys.signers()[-1].did,
             "adminToken": ADMIN_TOKEN,
         }
         (work / "runtime.json").write_text(json.dumps(runtime, indent=2))
