@@ -93,6 +93,7 @@ class TrustRegistry(Protocol):
 
 
 StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
+EDTECH_REVOCATION_LIST = "1EdTechRevocationList"
 
 _MC_ELEMENTS = {
     "name": "title",
@@ -306,6 +307,18 @@ class Verifier:
         # or suspension: a revoked credential stays "revoked" if its suspension list is down.
         unknown: Check | None = None
         for item in entries:
+            if isinstance(item, Mapping) and item.get("type") == EDTECH_REVOCATION_LIST:
+                try:
+                    revoked = await self._edtech_revoked(item, credential)
+                    found["revocation"] = found.get("revocation", False) or revoked
+                except Exception as exc:  # as below: an unreadable list is "unknown", never "ok"
+                    unknown = unknown or Check(
+                        "status",
+                        Outcome.UNKNOWN,
+                        "The status could not be checked, so it is unknown whether the credential was"
+                        f" revoked: {exc}",
+                    )
+                continue
             if not isinstance(item, Mapping) or item.get("type") not in (
                 "BitstringStatusListEntry",
                 "StatusList2021Entry",
@@ -353,6 +366,31 @@ class Verifier:
             "The issuer has not revoked or suspended this credential.",
             {"status": "ok", "checked": sorted(found)},
         )
+
+    async def _edtech_revoked(self, entry: Mapping[str, Any], credential: Mapping[str, Any]) -> bool:
+        """1EdTech Revocation List Status Method: ``entry.id`` is a JSON list whose
+        ``revokedCredentials`` name revoked credential ids. The list is not signed: it must come
+        over https (the fetcher's rule), say it is that URL and name the credential's issuer."""
+        assert self.status_fetcher is not None
+        url = entry.get("id")
+        if not isinstance(url, str) or not url.startswith("https://"):
+            raise StatusListError("a 1EdTechRevocationList id must be an https URL")
+        credential_id = credential.get("id")
+        if not isinstance(credential_id, str):
+            raise StatusListError("the credential has no id, so no revocation list can name it")
+        listing = await self.status_fetcher(url)
+        if listing.get("id", url) != url:
+            raise StatusListError(f"the revocation list at {url} says it is {listing.get('id')!r}")
+        list_issuer = listing.get("issuer")
+        if isinstance(list_issuer, Mapping):
+            list_issuer = list_issuer.get("id")
+        if list_issuer != issuer_id(credential):
+            raise StatusListError("the revocation list does not name the credential's issuer")
+        revoked = listing.get("revokedCredentials", [])
+        if not isinstance(revoked, list):
+            raise StatusListError("revokedCredentials is not a list")
+        ids = {r.get("id") if isinstance(r, Mapping) else r for r in revoked}
+        return credential_id in ids
 
     def check_validity(self, credential: Mapping[str, Any]) -> Check:
         now = self.now()
