@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from pathway_programmes import (
     DL_ECTS,
     PW,
@@ -17,7 +18,6 @@ from pathway_programmes import (
     credential,
     data_literacy_rule,
 )
-
 from vc.errors import RuleError
 from vc.pathways import (
     Part,
