@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -293,6 +294,8 @@ def route_link(link: str, public_url: str) -> str | None:
         return "/present?" + urlencode(keep) if "request_uri" in keep else None
     if "credential_offer_uri" in query or "credential_offer" in query:
         return "/receive?" + urlencode(offer_params(link))
+    if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
+        return "/pathways?" + urlencode({"url": link})
     own = urlsplit(public_url)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
         return local_path(parts.path + ("?" + parts.query if parts.query else ""))
