@@ -147,6 +147,13 @@ EN: Mapping[str, str] = {
     "el_further": "Further information",
     "el_issuer_id": "Issuer identifier",
     "el_credential_id": "Credential identifier",
+    # stacked certificates
+    "composition_title": "Composition: the parts this certificate cites",
+    "composition_rule": "Rule",
+    "part_verified": "Presented and verified (same content as cited)",
+    "part_changed": "Presented, but its content differs from what the certificate cites",
+    "part_failed": "Presented with the cited content, but it does not verify now",
+    "part_not_presented": "Not presented (ask the learner to share it to check it)",
     "kind_microcredential": "EU micro-credential",
     "does_not_expire": "does not expire",
     "hours": "{n} hours",
