@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from redis.asyncio import Redis
 
 from issuer.app import create_app
+from issuer.programmes_store import ProgrammeStore
 from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from vc.did import DidResolver, did_key
 from vc.keys import Ed25519KeyPair
@@ -430,3 +432,17 @@ async def test_trusted_issuer_list_is_managed_by_admin(world: World) -> None:
     assert bad.status == 422
     assert (await world.pw.delete(f"/api/trusted-issuers/{world.tum_did}", headers=AUTH)).status == 204
     assert (await world.pw.delete(f"/api/trusted-issuers/{world.tum_did}", headers=AUTH)).status == 404
+
+
+async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, redis_client: Redis) -> None:
+    uuid = await define(world, data_literacy(world))
+    key = _key("anna")
+    creds = [await world.issue(s, did_key(key)) for s in ("dl-basics", "dl-stats", "dl-viz")]
+    store = ProgrammeStore(redis_client)
+    assert await store.begin_claim(uuid, did_key(key))  # as if another request were issuing right now
+    status, body = await claim(world, uuid, creds, key)
+    assert status == 409 and body["title"] == "Claim in progress"
+    await store.end_claim(uuid, did_key(key))
+    status, body = await claim(world, uuid, creds, key)
+    assert status == 201, body
+    assert await store.begin_claim(uuid, "did:key:z6MkOther")  # other holders are independent

@@ -174,6 +174,24 @@ class ClaimService:
                 "Missing: " + "; ".join(evaluation.missing),
                 {"evaluation": evaluation.to_json()},
             )
+        store = self.programmes.store
+        if not await store.begin_claim(programme_uuid, holder):
+            raise ClaimRefused(
+                "Claim in progress", "another claim of this certificate is being issued", {}, 409
+            )
+        try:
+            return await self._issue_once(record, programme_uuid, evaluation, holder, creds)
+        finally:
+            await store.end_claim(programme_uuid, holder)
+
+    async def _issue_once(
+        self,
+        record: Mapping[str, Any],
+        programme_uuid: str,
+        evaluation: Evaluation,
+        holder: str,
+        creds: list[Mapping[str, Any]],
+    ) -> tuple[dict[str, Any], bool]:
         existing = await self.programmes.store.claimed(programme_uuid, holder)
         if existing is not None:
             stored = await self.issuer.store.get_credential(existing)

@@ -5,6 +5,7 @@ issuer:{prog}:programmes                 sorted set of programme uuids by creati
 issuer:{prog}:trusted                    hash issuer DID -> JSON {name, country}
 issuer:{prog}:claim-nonce:{nonce}        programme uuid a claim challenge was issued for (expires)
 issuer:{prog}:claimed:{uuid}:{sha256}    id of the certificate issued to a holder DID for a programme
+issuer:{prog}:claiming:{uuid}:{sha256}   set while a claim of that holder is being issued (expires)
 
 The ``{prog}`` hash tag keeps keys written in one transaction in one Redis Cluster slot.
 """
@@ -80,6 +81,14 @@ class ProgrammeStore:
     async def claimed(self, programme_uuid: str, holder: str) -> str | None:
         raw = await self.redis.get(self._claimed_key(programme_uuid, holder))
         return None if raw is None else _text(raw)
+
+    async def begin_claim(self, programme_uuid: str, holder: str) -> bool:
+        """Take the holder's claim lock for a programme; ``False`` if another claim holds it."""
+        key = self._claimed_key(programme_uuid, holder).replace(":claimed:", ":claiming:")
+        return bool(await self.redis.set(key, "1", nx=True, ex=60))
+
+    async def end_claim(self, programme_uuid: str, holder: str) -> None:
+        await self.redis.delete(self._claimed_key(programme_uuid, holder).replace(":claimed:", ":claiming:"))
 
     async def mark_claimed(self, programme_uuid: str, holder: str, credential_id: str) -> None:
         await self.redis.set(self._claimed_key(programme_uuid, holder), credential_id)
