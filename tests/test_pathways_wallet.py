@@ -140,3 +140,21 @@ def test_programme_link_is_routed_to_pathways() -> None:
     target = route_link("https://uni.example/programmes/abc-123", "https://wallet.example")
     assert target == "/pathways?url=https%3A%2F%2Funi.example%2Fprogrammes%2Fabc-123"
     assert route_link("https://uni.example/other/abc", "https://wallet.example") is None
+
+
+async def test_discovery_finds_programmes_that_use_held_credentials(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    _, text = await browser.get("/pathways")
+    assert 'id="discover"' in text
+    _, text = await browser.get("/pathways?discover=1")
+    assert "publishes a programme that uses them" in text  # nothing held yet
+    url, _ = await _programme(servers)
+    await _add(servers, await servers.issuer.issue(did))
+    _, text = await browser.get("/pathways?discover=1")
+    assert "Certificate in Data Literacy" in text
+    assert "Uses 1 of your credentials (3 parts in all)" in text
+    assert f'name="url" value="{url}"' in text
+    await _follow(servers, url)
+    _, text = await browser.get("/pathways?discover=1")
+    assert 'id="discovered-none"' in text  # already followed: not offered again

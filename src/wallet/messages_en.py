@@ -279,6 +279,11 @@ EN: dict[str, str] = {
     "pathways.complete_hint": "You hold every part: claim the certificate.",
     "pathways.in_progress": "In progress",
     "pathways.awarded": "Certificate held",
+    "pathways.discover_title": "Programmes from your universities",
+    "pathways.discover": "Find programmes that use my credentials",
+    "pathways.discover_none": "None of the universities that issued your credentials publishes a programme "
+    "that uses them (or they could not be reached).",
+    "pathways.uses": "Uses {uses} of your credentials ({total} parts in all)",
     "pathways.follow_title": "Follow a programme",
     "pathways.follow_label": "Programme link",
     "pathways.follow": "Follow",

@@ -278,6 +278,11 @@ PL: dict[str, str] = {
     "pathways.complete_hint": "Masz wszystkie części: odbierz certyfikat.",
     "pathways.in_progress": "W toku",
     "pathways.awarded": "Certyfikat otrzymany",
+    "pathways.discover_title": "Programy Twoich uczelni",
+    "pathways.discover": "Znajdź programy, w których liczą się moje poświadczenia",
+    "pathways.discover_none": "Żadna z uczelni, które wydały Twoje poświadczenia, nie publikuje programu, "
+    "w którym się liczą (albo nie udało się z nimi połączyć).",
+    "pathways.uses": "Liczą się {uses} Twoje poświadczenia (wszystkich części: {total})",
     "pathways.follow_title": "Obserwuj program",
     "pathways.follow_label": "Link do programu",
     "pathways.follow": "Obserwuj",

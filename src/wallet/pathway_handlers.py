@@ -16,7 +16,10 @@ async def pathways(request: web.Request) -> web.Response:
     account = require_account(request)
     items = await request.app[PATHWAYS].progress(account.uid, account.did)
     url = request.query.get("url", "")[:2048]
-    return await render(request, "pathways.html", {"items": items, "url": url})
+    context: dict[str, object] = {"items": items, "url": url}
+    if request.query.get("discover") == "1":
+        context["discovered"] = await request.app[PATHWAYS].discover(account.uid)
+    return await render(request, "pathways.html", context)
 
 
 async def follow(request: web.Request) -> web.Response:

@@ -30,6 +30,7 @@ from .vault import HolderKey
 __all__ = ["PathwayService", "Progress"]
 
 MAX_PROGRAMMES = 50
+MAX_DISCOVERY_ORIGINS = 10
 
 
 @dataclass
@@ -113,6 +114,44 @@ class PathwayService:
             "rule": rule,
             "claim": {"nonce": str(claim["nonce"]), "endpoint": str(claim["endpoint"])},
         }
+
+    async def discover(self, uid: str) -> list[dict[str, Any]]:
+        """Programmes published by the issuers of held credentials (``{origin}/programmes``) that use
+        at least one held credential and are not followed yet; unreachable issuers are skipped."""
+        held: set[tuple[str, str]] = set()
+        origins: list[str] = []
+        for stored in await self.service.credentials(uid):
+            part = part_from_credential(stored.credential)
+            if not part.achievement or not part.issuer:
+                continue
+            held.add((part.achievement, part.issuer))
+            pieces = urlsplit(part.achievement)
+            origin = f"{pieces.scheme}://{pieces.netloc}"
+            if pieces.scheme in ("https", "http") and origin not in origins:
+                origins.append(origin)
+        followed = {p["id"] for p in (await self.programmes(uid)).values()}
+        found: list[dict[str, Any]] = []
+        for origin in origins[:MAX_DISCOVERY_ORIGINS]:
+            try:
+                listing = await self.service.http.get_json(f"{origin}/programmes")
+            except FetchError:
+                continue
+            items = listing.get("programmes") if isinstance(listing, Mapping) else None
+            for item in items if isinstance(items, list) else []:
+                url = item.get("id") if isinstance(item, Mapping) else None
+                if not isinstance(url, str) or not _same_origin(origin, url) or url in followed:
+                    continue
+                try:
+                    programme = self._check(url, item)
+                except UserError:
+                    continue
+                components = {(c["achievement"], c["issuer"]) for c in programme["rule"]["components"]}
+                uses = len(components & held)
+                if uses:
+                    found.append(
+                        {"url": url, "name": programme["name"], "uses": uses, "total": len(components)}
+                    )
+        return found
 
     async def unfollow(self, uid: str, key: str) -> None:
         if not key.isalnum() or not await self.redis.hdel(self._key(uid), key):
