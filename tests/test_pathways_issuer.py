@@ -446,3 +446,19 @@ async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, 
     status, body = await claim(world, uuid, creds, key)
     assert status == 201, body
     assert await store.begin_claim(uuid, "did:key:z6MkOther")  # other holders are independent
+
+
+async def test_programme_update_bumps_version_and_warns_about_untrusted_components(world: World) -> None:
+    resp = await world.pw.post("/api/programmes", json=climate(world), headers=AUTH)
+    record = await resp.json()
+    assert len(record["warnings"]) == 2 and all(world.tum_did in w for w in record["warnings"])
+    await trust_tum(world)
+    programme = climate(world, mini=True)
+    resp = await world.pw.put(f"/api/programmes/{record['uuid']}", json=programme, headers=AUTH)
+    assert resp.status == 200
+    updated = await resp.json()
+    assert updated["version"] == 2 and updated["warnings"] == []
+    assert updated["achievement"]["name"] == "Mini-certificate in Climate Action"
+    assert (await world.pw.get("/programmes/no-such-programme")).status == 404
+    resp = await world.pw.put("/api/programmes/no-such-programme", json=programme, headers=AUTH)
+    assert resp.status == 404

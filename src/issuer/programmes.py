@@ -93,6 +93,13 @@ class ProgrammeService:
         electives = [a for g in rule["electiveGroups"] for a in g["components"]]
         if electives:
             achievement["electiveComponent"] = electives
+        trusted = await self.store.trusted()
+        warnings = [
+            f"component {c['achievement']} is awarded by {c['issuer']}, which is not in the trusted list:"
+            " claims cannot count it until it is added (PUT /api/trusted-issuers/{did})"
+            for c in rule["components"]
+            if c["issuer"] != self.issuer.keys.did and c["issuer"] not in trusted
+        ]
         sample = self.issuer._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
         expand_safe(sample)
         now = format_datetime(utc_now())
@@ -102,6 +109,7 @@ class ProgrammeService:
             "input": clean,
             "rule": rule,
             "achievement": achievement,
+            "warnings": warnings,
             "version": (existing or {}).get("version", 0) + 1,
             "created": (existing or {}).get("created", now),
             "updated": now,
