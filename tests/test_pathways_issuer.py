@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -462,3 +463,34 @@ async def test_programme_update_bumps_version_and_warns_about_untrusted_componen
     assert (await world.pw.get("/programmes/no-such-programme")).status == 404
     resp = await world.pw.put("/api/programmes/no-such-programme", json=programme, headers=AUTH)
     assert resp.status == 404
+
+
+async def test_programme_link_opened_in_a_browser_shows_a_page_with_a_follow_link(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(
+        create_app(issuer_settings(redis_url, tmp_path, wallet_url="https://wallet.example"))
+    )
+    await client.put("/api/issuer/profile", json=profile(), headers=AUTH)
+    record = await (
+        await client.post("/api/achievements", json=course("<b>Basics</b>", 3), headers=AUTH)
+    ).json()
+    did = (await (await client.get("/api/issuer/profile", headers=AUTH)).json())["did"]
+    programme = {
+        "achievement": certificate("Certificate <script>"),
+        "rule": {
+            "components": [{"achievement": record["id"], "issuer": did, "name": "<b>Basics</b>"}],
+            "mandatory": [record["id"]],
+        },
+    }
+    uuid = (await (await client.post("/api/programmes", json=programme, headers=AUTH)).json())["uuid"]
+    resp = await client.get(f"/programmes/{uuid}", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert resp.status == 200 and resp.content_type == "text/html"
+    page = await resp.text()
+    assert "Certificate &lt;script&gt;" in page and "<script>" not in page.split("</head>")[1]
+    assert "&lt;b&gt;Basics&lt;/b&gt;" in page
+    url = quote(f"https://issuer.example/programmes/{uuid}", safe="")
+    assert f'href="https://wallet.example/pathways?url={url}"' in page
+    resp = await client.get(f"/programmes/{uuid}")
+    assert resp.content_type == "application/json"
+    assert (await resp.json())["type"] == "Programme"

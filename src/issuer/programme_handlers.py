@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import aiohttp_jinja2
 from aiohttp import web
 
 from vc.web import json_response, problem_response, read_json
 
-from .app_keys import CLAIMS, PROGRAMMES, SETTINGS
+from .app_keys import CLAIMS, PROGRAMMES, SERVICE, SETTINGS
 from .claims import ClaimRefused
 
 __all__ = [
@@ -41,9 +44,25 @@ async def public_programmes(request: web.Request) -> web.Response:
     return _cors(json_response({"programmes": items}))
 
 
+def _wants_html(request: web.Request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
 async def public_programme(request: web.Request) -> web.Response:
+    """The definition as JSON (wallets), or a page for a person who opened the link in a browser."""
     service = request.app[PROGRAMMES]
-    return _cors(json_response(service.public(await service.get(request.match_info["uuid"]))))
+    record = await service.get(request.match_info["uuid"])
+    if _wants_html(request):
+        wallet = request.app[SETTINGS].wallet_url
+        follow = f"{wallet}/pathways?url={quote(str(record['id']), safe='')}" if wallet else None
+        context = {"p": record, "profile": await request.app[SERVICE].profile(), "follow_link": follow}
+        resp = aiohttp_jinja2.render_template("programme.html", request, context)
+        resp.headers["Vary"] = "Accept"
+        return resp
+    resp = json_response(service.public(record))
+    resp.headers["Vary"] = "Accept"
+    return _cors(resp)
 
 
 async def claim_nonce(request: web.Request) -> web.Response:
