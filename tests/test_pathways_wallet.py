@@ -90,6 +90,9 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
     assert status == 200, text
     assert "Certificate received: Certificate in Data Literacy." in text
     assert re.search(r"/credentials/[0-9a-f]{32}$", browser.last_url)
+    assert "Parts this certificate cites" in text
+    assert text.count("in your wallet") == 3 and "not in your wallet" not in text
+    assert "claimed from its parts (Pathways)" in text
     _, text = await browser.get(f"/pathways/{key}")
     assert "Certificate held" in text and 'id="claim"' not in text
 

@@ -21,6 +21,7 @@ from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
+from .pathways import cited_parts
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -187,7 +188,9 @@ async def credential_detail(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     stored = await service.credential(account.uid, request.match_info["cid"])
     await service.refresh_status(account.uid, [stored])
-    return await render(request, "credential.html", {"c": stored})
+    parts = cited_parts(stored.credential)
+    held = {str(c.credential.get("id")) for c in await service.credentials(account.uid)} if parts else set()
+    return await render(request, "credential.html", {"c": stored, "parts": parts, "held": held})
 
 
 async def delete_confirm(request: web.Request) -> web.Response:

@@ -27,7 +27,7 @@ from .service import StoredCredential, WalletService
 from .store import digest
 from .vault import HolderKey
 
-__all__ = ["PathwayService", "Progress"]
+__all__ = ["PathwayService", "Progress", "cited_parts"]
 
 MAX_PROGRAMMES = 50
 MAX_DISCOVERY_ORIGINS = 10
@@ -59,6 +59,17 @@ def _same_origin(a: str, b: Any) -> bool:
 
 def _achievement_id(credential: Mapping[str, Any]) -> str | None:
     return part_from_credential(credential).achievement
+
+
+def cited_parts(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(name, credential id)`` of each part a stacked certificate cites in ``evidence``."""
+    evidence = credential.get("evidence")
+    parts = []
+    for item in evidence if isinstance(evidence, list) else []:
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str) and "digestMultibase" in item:
+            name = item.get("name")
+            parts.append((str(name) if isinstance(name, str) else item["id"], item["id"]))
+    return parts[:MAX_PROGRAMMES]
 
 
 class PathwayService:
