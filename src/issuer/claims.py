@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from vc.datamodel import issuer_id
 from vc.did import DidResolver
 from vc.pathways import Evaluation, Part, evaluate, part_from_credential
 from vc.presentation import verify_presentation
@@ -69,6 +70,19 @@ def _rejection(result: VerificationResult) -> str | None:
             issuer = check.details.get("issuer", "its issuer")
             return f"issued by {issuer}, which is not in this issuer's list of trusted institutions"
     return None
+
+
+def _status_urls(vp: Any, trusted: set[str]) -> set[str]:
+    items = vp.get("verifiableCredential") if isinstance(vp, Mapping) else None
+    urls = set()
+    for cred in items if isinstance(items, list) else [items]:
+        if not isinstance(cred, Mapping) or issuer_id(cred) not in trusted:
+            continue
+        status = cred.get("credentialStatus")
+        for entry in status if isinstance(status, list) else [status]:
+            if isinstance(entry, Mapping) and isinstance(entry.get("statusListCredential"), str):
+                urls.add(str(entry["statusListCredential"]))
+    return urls
 
 
 def _learner_name(credential: Mapping[str, Any]) -> str | None:
@@ -137,7 +151,16 @@ class ClaimService:
             )
         trusted = await self.programmes.trusted()
         trusted[self.issuer.keys.did] = {"name": (await self.issuer.profile()).get("name", "this issuer")}
-        verifier = Verifier(self.resolver, status_fetcher=self._status_list, trust=_Trusted(trusted))
+        # Status lists are fetched only for credentials of trusted issuers: a stranger's credential
+        # must not make this issuer fetch URLs of the stranger's choosing.
+        allowed = _status_urls(vp, set(trusted))
+
+        async def fetch(url: str) -> Mapping[str, Any]:
+            if url not in allowed:
+                raise LookupError("the status of a credential from an untrusted issuer is not fetched")
+            return await self._status_list(url)
+
+        verifier = Verifier(self.resolver, status_fetcher=fetch, trust=_Trusted(trusted))
         result = await verify_presentation(
             vp,
             verifier,
