@@ -161,3 +161,48 @@ async def test_discovery_finds_programmes_that_use_held_credentials(servers: Ser
     await _follow(servers, url)
     _, text = await browser.get("/pathways?discover=1")
     assert 'id="discovered-none"' in text  # already followed: not offered again
+
+
+async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    await _add(servers, await servers.issuer.issue(None))  # issued to a name only, no DID
+    for k in ("stats", "viz"):
+        await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "2 of 3 requirements met" in text
+    assert "not issued to your wallet&#39;s DID" in text
+    assert 'id="claim"' not in text
+
+
+async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    for k in ("basics", "stats", "viz"):
+        await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert 'id="claim"' in text
+    # the coordinator adds a mandatory course afterwards
+    issuer = servers.issuer
+    extra = await issuer.add_achievement(_course("Data Ethics", 2))
+    async with issuer.client.get(url.replace("/programmes/", "/api/programmes/"), headers=AUTH) as resp:
+        record = await resp.json()
+    rule = record["rule"]
+    extra_id = f"{issuer.url}/achievements/{extra}"
+    rule["components"].append(
+        {"achievement": extra_id, "issuer": rule["components"][0]["issuer"], "name": "Data Ethics"}
+    )
+    rule["mandatory"].append(extra_id)
+    async with issuer.client.put(
+        url.replace("/programmes/", "/api/programmes/"),
+        json={"achievement": record["input"], "rule": rule},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 200, await resp.text()
+    status, text = await browser.post(f"/pathways/{key}/claim")
+    assert status == 400
+    assert "The requirements are not met yet." in text and "Mandatory: Data Ethics: missing" in text

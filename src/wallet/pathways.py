@@ -89,9 +89,10 @@ class PathwayService:
         except FetchError as exc:
             raise UserError("pathways.fetch_failed", detail=str(exc)) from None
         programme = self._check(url, data)
-        if await self.redis.hlen(self._key(uid)) >= MAX_PROGRAMMES:
-            raise UserError("pathways.too_many", max=MAX_PROGRAMMES)
         key = digest(programme["id"])[:32]
+        known = await self.redis.hexists(self._key(uid), key)
+        if not known and await self.redis.hlen(self._key(uid)) >= MAX_PROGRAMMES:
+            raise UserError("pathways.too_many", max=MAX_PROGRAMMES)
         sealed = self.service.vault.seal_json(uid, _what(key), programme)
         await self.redis.hset(self._key(uid), key, sealed)
         return programme
@@ -189,7 +190,11 @@ class PathwayService:
             rejected = None
             if stored.status in ("revoked", "suspended", "expired"):
                 rejected = f"{stored.status}: {stored.status_message or ''}".strip(": ")
-            parts.append(part_from_credential(stored.credential, rejected=rejected))
+            part = part_from_credential(stored.credential, rejected=rejected)
+            if part.subject is None and rejected is None:
+                # The issuer only counts parts issued to the DID that presents them.
+                part = part_from_credential(stored.credential, rejected="not issued to your wallet's DID")
+            parts.append(part)
         titles = {str(s.credential.get("id")): s.view.title for s in items}
         now = utc_now()
         result = []
@@ -216,6 +221,11 @@ class PathwayService:
     async def claim(self, uid: str, holder: HolderKey, key: str) -> StoredCredential:
         """Present the counting credentials to the issuer and keep the certificate it returns."""
         item = await self.one(uid, holder.did, key)
+        try:  # the issuer evaluates its current rule: refresh our copy first
+            await self.follow(uid, item.programme["id"])
+            item = await self.one(uid, holder.did, key)
+        except UserError:
+            pass
         if not item.evaluation.met:
             raise UserError("pathways.not_met", detail="; ".join(item.evaluation.missing))
         ids = {p.credential_id for p, _ in item.evaluation.used}
