@@ -14,12 +14,13 @@ from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import OFFERS, REDIS, SERVICE, SETTINGS
+from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
 from .config import Settings
 from .demo import seed_demo
 from .errors import domain_errors_middleware
 from .oid4vci import OfferService
 from .routes import setup_routes
+from .sdjwt import SdJwtIssuing, load_or_create_sdjwt_key
 from .service import IssuerService
 from .signing import load_or_create_keys
 from .store import IssuerStore
@@ -43,12 +44,15 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             env_value=settings.key_encryption_key, key_file=Path(settings.data_dir) / "issuer-kek"
         )
         did = did_web_from_url(settings.public_url) if settings.did_method == "web" else None
-        keys = await load_or_create_keys(store, SecretBox(kek), did)
+        box = SecretBox(kek)
+        keys = await load_or_create_keys(store, box, did)
         service = IssuerService(
             store, keys, public_url=settings.public_url, list_length=settings.status_list_length
         )
         app[SERVICE] = service
-        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url)
+        sdjwt = SdJwtIssuing(service, await load_or_create_sdjwt_key(redis, box))
+        app[SDJWT] = sdjwt
+        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)
         if settings.seed_demo:
             await seed_demo(service)
         yield
