@@ -293,3 +293,19 @@ def test_issue_requires_a_p256_issuer_key(holder: Ed25519KeyPair) -> None:
             signing_key=ec.generate_private_key(ec.SECP384R1()),
             holder=holder_jwk(holder),
         )
+
+
+async def test_without_a_nonce_the_binding_is_checked_but_reported_as_not_fresh(
+    issuer: Issuer, holder: Ed25519KeyPair
+) -> None:
+    old = int(time.time()) - 30 * 86400
+    issued = issuer.issue(holder)
+    shared = present(
+        issued, SHARE, holder_key=holder, nonce="share-1", audience="https://wallet.example/s/1", iat=old
+    )
+    result = await SdJwtVerifier(issuer.resolver()).verify(shared, nonce=None, audience=None)
+    check = result.check("key_binding")
+    assert result.verified and check is not None and check.details["fresh"] is False
+    thief = present(issued, SHARE, holder_key=Ed25519KeyPair.generate(), nonce="x", audience="y")
+    stolen = await SdJwtVerifier(issuer.resolver()).verify(thief, nonce=None, audience=None)
+    assert not stolen.verified

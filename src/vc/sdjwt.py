@@ -570,8 +570,10 @@ class SdJwtVerifier:
         audience: str | None,
         require_key_binding: bool = True,
     ) -> SdJwtVerificationResult:
-        """Verify a presentation; with ``require_key_binding`` it must end in a KB-JWT for
-        ``nonce`` and ``audience`` made within ``max_kb_age``."""
+        """Verify a presentation. With ``require_key_binding`` it must end in a key-binding JWT.
+        A KB-JWT is always checked (holder key, ``sd_hash``); its ``nonce`` when ``nonce`` is
+        given (and then its ``iat`` must be within ``max_kb_age``), its ``aud`` when ``audience``
+        is given. Share links and pasted text have no nonce: their binding is not fresh."""
         checks: list[Check] = []
         try:
             parsed = parse_sd_jwt(presentation)
@@ -799,13 +801,13 @@ class SdJwtVerifier:
                 "The key-binding JWT does not cover these disclosures (sd_hash differs): fields were "
                 "added or removed after the holder signed.",
             )
-        if required and (nonce is None or claims.get("nonce") != nonce):
+        if nonce is not None and claims.get("nonce") != nonce:
             return Check(
                 "key_binding",
                 Outcome.FAILED,
                 "The key-binding JWT was made for another request (wrong nonce): it may be a replay.",
             )
-        if required and (audience is None or claims.get("aud") != audience):
+        if audience is not None and claims.get("aud") != audience:
             return Check(
                 "key_binding",
                 Outcome.FAILED,
@@ -818,18 +820,27 @@ class SdJwtVerifier:
         made = datetime.fromtimestamp(iat, UTC)
         if made > now + self.clock_skew:
             return Check("key_binding", Outcome.FAILED, "The key-binding JWT was made in the future.")
-        if required and made < now - self.max_kb_age - self.clock_skew:
+        if nonce is not None and made < now - self.max_kb_age - self.clock_skew:
             return Check(
                 "key_binding",
                 Outcome.FAILED,
                 f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): "
                 "ask for a fresh presentation.",
             )
+        if nonce is None:
+            return Check(
+                "key_binding",
+                Outcome.PASSED,
+                f"The holder of the credential signed this presentation (on {made:%Y-%m-%d %H:%M} UTC) for "
+                f"{claims.get('aud')!r}; it does not answer a request of yours, so it may have been shown "
+                "before.",
+                {"aud": claims.get("aud"), "iat": iat, "fresh": False},
+            )
         return Check(
             "key_binding",
             Outcome.PASSED,
             "The holder of the credential made this presentation for you, just now.",
-            {"aud": claims.get("aud"), "iat": iat},
+            {"aud": claims.get("aud"), "iat": iat, "fresh": True},
         )
 
     def _check_issuer(self, parsed: ParsedSdJwt) -> Check:
