@@ -13,13 +13,14 @@ from vc.did import DidResolver
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import CSRF, LINKS, REDIS, REQUESTS, RESOLVER, SETTINGS, TRUST, VERIFICATION
+from .app_keys import CSRF, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .config import Settings
 from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
 from .fetch import LinkFetcher
 from .oid4vp import PresentationRequests
 from .routes import setup_routes
+from .sdjwt import SdJwtVerification
 from .service import VerificationService
 from .status import status_client
 from .store import VerifierStore
@@ -65,6 +66,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[RESOLVER] = resolver
         app[TRUST] = trust
         app[VERIFICATION] = verification
+        app[SDJWT] = SdJwtVerification(verification, links)
         app[REQUESTS] = PresentationRequests(
             store, verification, public_url=settings.public_url, seconds=settings.request_seconds
         )

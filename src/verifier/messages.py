@@ -73,6 +73,8 @@ EN: Mapping[str, str] = {
     "technical_detail": "Technical detail",
     "details_title": "What the credential says",
     "not_stated": "not stated",
+    "not_shared": "not shared by the holder",
+    "el_credits_earned": "ECTS credits earned",
     "no_credentials": "The presentation holds no credentials.",
     "download_report": "Download JSON report",
     "report_note": "The result and the report stay available at this address for {hours} hours.",
@@ -93,6 +95,8 @@ EN: Mapping[str, str] = {
     "check_replay": "Fresh answer (not replayed)",
     "check_binding": "Presented by the learner",
     "check_request": "Matches what you asked for",
+    "check_disclosures": "Shared fields match the issuer's seal",
+    "check_key_binding": "Presented by the holder",
     # check sentences
     "check.format.passed": "A well-formed credential.",
     "check.format.warning": "An incomplete micro-credential: some EU mandatory elements are missing.",
@@ -120,6 +124,10 @@ EN: Mapping[str, str] = {
     "check.binding.failed": "Shown by someone other than the learner it was issued to.",
     "check.request.passed": "This is the kind of credential you asked for.",
     "check.request.failed": "This is not the credential you asked for.",
+    "check.disclosures.passed": "Every field the holder shared is exactly what the issuer sealed.",
+    "check.disclosures.failed": "A shared field differs from what the issuer sealed: it was changed.",
+    "check.key_binding.failed": "Not shown by the holder the credential was issued to, or not for you.",
+    "check.key_binding.warning": "Not signed by the holder, so it does not prove who is showing it.",
     # EU elements
     "el_title": "Title",
     "el_kind": "Kind of credential",

@@ -11,13 +11,14 @@ from aiohttp import BodyPartReader, web
 from vc.qr import qr_data_uri
 from vc.web import Problem
 
-from .app_keys import CSRF, LINKS, REQUESTS, SETTINGS, VERIFICATION
+from .app_keys import CSRF, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
 from .display import result_view
 from .errors import page
 from .fetch import FetchError, parse_json
 from .messages import messages
 from .oid4vp import Ask, PresentationRequests
+from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
 
 __all__ = [
@@ -75,6 +76,11 @@ async def _verify_and_show(
 ) -> web.Response:
     service = request.app[VERIFICATION]
     document = unwrap(document)
+    sd_jwt = sd_jwt_text(document)
+    if sd_jwt is not None:
+        report = (await request.app[SDJWT].verify(sd_jwt)).to_json()
+        result_id = await service.save(SD_JWT_KIND, sd_jwt, report, source=source, source_url=source_url)
+        return _redirect(f"/results/{result_id}")
     kind, result = await service.verify_document(document)
     result_id = await service.save(kind, document, result.to_json(), source=source, source_url=source_url)
     return _redirect(f"/results/{result_id}")
@@ -123,6 +129,8 @@ async def verify_paste(request: web.Request) -> web.StreamResponse:
     limit = request.app[SETTINGS].max_body_bytes
     if len(text.encode("utf-8")) > limit:
         raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit)))
+    if sd_jwt_text(text) is not None:
+        return await _verify_and_show(request, text, source="paste")
     return await _verify_and_show(request, _parse(text, request), source="paste")
 
 
