@@ -10,6 +10,7 @@ import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.statusclient import StatusListClient
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
@@ -22,7 +23,6 @@ from .oid4vp import PresentationRequests
 from .routes import setup_routes
 from .sdjwt import SdJwtVerification
 from .service import VerificationService
-from .status import status_client
 from .store import VerifierStore
 from .trust import TrustRegistry, read_seed_file
 
@@ -40,7 +40,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    status_lists = status_client(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
+    status_lists = StatusListClient(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
     links = LinkFetcher(
         insecure_hosts=settings.insecure_hosts,
         timeout=settings.fetch_timeout,
