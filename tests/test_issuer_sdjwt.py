@@ -133,3 +133,19 @@ async def test_unknown_token_status_list_is_404(issuer: tuple[TestClient[Any, An
     client, _ = issuer
     assert (await client.get("/status-lists/token/7")).status == 404
     assert (await client.get("/status-lists/token/01")).status == 404
+
+
+async def test_a_did_key_issuer_signs_sd_jwt_vcs_as_its_p256_did_key(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    client = await aiohttp_client(create_app(issuer_settings(redis_url, tmp_path, did_method="key")))
+    await client.put("/api/issuer/profile", json=profile(), headers=AUTH)
+    uuid = (await (await client.post("/api/achievements", json=achievement(0), headers=AUTH)).json())["uuid"]
+    holder = Holder()
+    _, sd_jwt = await _issue(client, uuid, holder)
+    parsed = parse_sd_jwt(sd_jwt)
+    assert parsed.payload["iss"].startswith("did:key:zDna")
+    assert parsed.header["kid"].startswith(parsed.payload["iss"] + "#")
+    presentation = present(sd_jwt, ["grade"], holder_key=holder.key, nonce="n", audience=VERIFIER)
+    result = await SdJwtVerifier(DidResolver()).verify(presentation, nonce="n", audience=VERIFIER)
+    assert result.verified and result.disclosed["grade"] == "4.0"

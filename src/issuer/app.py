@@ -20,7 +20,7 @@ from .demo import seed_demo
 from .errors import domain_errors_middleware
 from .oid4vci import OfferService
 from .routes import setup_routes
-from .sdjwt import SdJwtIssuing, load_or_create_sdjwt_key
+from .sdjwt import SdJwtIssuing
 from .service import IssuerService
 from .signing import load_or_create_keys
 from .store import IssuerStore
@@ -44,13 +44,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             env_value=settings.key_encryption_key, key_file=Path(settings.data_dir) / "issuer-kek"
         )
         did = did_web_from_url(settings.public_url) if settings.did_method == "web" else None
-        box = SecretBox(kek)
-        keys = await load_or_create_keys(store, box, did)
+        keys = await load_or_create_keys(store, SecretBox(kek), did)
         service = IssuerService(
             store, keys, public_url=settings.public_url, list_length=settings.status_list_length
         )
         app[SERVICE] = service
-        sdjwt = SdJwtIssuing(service, await load_or_create_sdjwt_key(redis, box))
+        sdjwt = SdJwtIssuing(service)
         app[SDJWT] = sdjwt
         app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)
         if settings.seed_demo:

@@ -56,7 +56,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def did_document(request: web.Request) -> web.Response:
-    doc = request.app[SDJWT].add_to_did_document(request.app[SERVICE].keys.did_document())
+    doc = request.app[SERVICE].keys.did_document()
     resp = json_response(doc, content_type="application/did+json")
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Cache-Control"] = "public, max-age=300"

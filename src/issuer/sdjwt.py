@@ -1,110 +1,49 @@
-"""The issuer's SD-JWT VC side: its P-256 key, issuing ``dc+sd-jwt`` credentials, Token Status Lists.
+"""The issuer's SD-JWT VC side: issuing ``dc+sd-jwt`` credentials (ES256, the issuer's P-256 key) and
+the Token Status Lists they point at.
 
 An SD-JWT VC gets a status index from the same counter as the W3C credentials, so the admin's
 revoke/suspend (``POST /credentials/status``) sets the same Redis bits; the Token Status List
 ``/status-lists/token/{n}`` is packed from those bits on request (see :mod:`vc.tokenstatus`
 for the bit order).
-
-Redis keys (besides the issuer store's): ``issuer:sdjwt:p256`` JSON {publicKeyMultibase, sealed}.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from redis.asyncio import Redis
 
-from vc.keys import decode_multibase, encode_multibase
 from vc.sdjwt import VCT_MICRO_CREDENTIAL, issue_sd_jwt_vc, micro_credential_claims
-from vc.secretbox import SecretBox
 from vc.timeutil import format_datetime, utc_now
 from vc.tokenstatus import pack_statuses, sign_status_list_token
 
 from .service import IssuerService, NotFound
 
-__all__ = ["P256_PUB_PREFIX", "SdJwtIssuing", "SdJwtKey", "load_or_create_sdjwt_key"]
-
-P256_PUB_PREFIX = b"\x80\x24"  # multicodec p256-pub (0x1200), varint encoded
-KEY = "issuer:sdjwt:p256"
-
-
-@dataclass(frozen=True)
-class SdJwtKey:
-    """The issuer's ES256 key; ``fragment`` is its Multikey value (``zDn…``)."""
-
-    private: ec.EllipticCurvePrivateKey
-    fragment: str
-
-    @property
-    def public_multibase(self) -> str:
-        return self.fragment
-
-
-def _multibase(key: ec.EllipticCurvePublicKey) -> str:
-    point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
-    return encode_multibase(P256_PUB_PREFIX + point)
-
-
-async def load_or_create_sdjwt_key(redis: Redis, box: SecretBox) -> SdJwtKey:
-    """Load the sealed P-256 key, creating it once (the first process to store it wins)."""
-    raw = await redis.get(KEY)
-    if raw is None:
-        private = ec.generate_private_key(ec.SECP256R1())
-        fragment = _multibase(private.public_key())
-        secret = private.private_numbers().private_value.to_bytes(32, "big")
-        record = {
-            "publicKeyMultibase": fragment,
-            "sealed": encode_multibase(box.seal(secret, aad=fragment.encode())),
-            "created": format_datetime(utc_now()),
-        }
-        await redis.set(KEY, json.dumps(record), nx=True)
-        raw = await redis.get(KEY)
-    if raw is None:  # pragma: no cover - deleted between SET NX and GET
-        raise RuntimeError("the issuer's P-256 key disappeared from Redis")
-    record = json.loads(raw)
-    fragment = str(record["publicKeyMultibase"])
-    secret = box.open(decode_multibase(record["sealed"]), aad=fragment.encode())
-    private = ec.derive_private_key(int.from_bytes(secret, "big"), ec.SECP256R1())
-    if _multibase(private.public_key()) != fragment:
-        raise ValueError("the stored P-256 key does not match its public key")
-    return SdJwtKey(private, fragment)
+__all__ = ["SdJwtIssuing"]
 
 
 class SdJwtIssuing:
-    def __init__(self, issuer: IssuerService, key: SdJwtKey) -> None:
+    def __init__(self, issuer: IssuerService) -> None:
         self.issuer = issuer
-        self.key = key
+
+    @property
+    def did(self) -> str:
+        """``iss``: the issuer's DID (with ``did:key`` issuers, the P-256 key's own did:key)."""
+        return self.issuer.keys.ecdsa_did
 
     @property
     def kid(self) -> str:
-        return f"{self.issuer.keys.did}#{self.key.fragment}"
+        """The JWS ``kid``: the DID URL of the issuer's P-256 key (``…#zDna…``)."""
+        return self.issuer.keys.ecdsa_verification_method
 
-    def verification_method(self) -> dict[str, Any]:
-        """The DID document entry for the key (type Multikey, ``zDn…``)."""
-        did = self.issuer.keys.did
-        return {
-            "id": self.kid,
-            "type": "Multikey",
-            "controller": did,
-            "publicKeyMultibase": self.key.fragment,
-        }
-
-    def add_to_did_document(self, doc: dict[str, Any]) -> dict[str, Any]:
-        if not doc.get("id", "").startswith("did:web:"):
-            return doc  # a did:key issuer cannot list a second key
-        methods = doc.setdefault("verificationMethod", [])
-        if any(m.get("id") == self.kid for m in methods if isinstance(m, Mapping)):
-            return doc
-        methods.append(self.verification_method())
-        doc.setdefault("assertionMethod", []).append(self.kid)
-        return doc
+    @property
+    def signing_key(self) -> ec.EllipticCurvePrivateKey:
+        key = self.issuer.keys.ecdsa.private_key
+        assert key is not None
+        return key
 
     def token_list_url(self, list_no: int) -> str:
         return f"{self.issuer.public_url}/status-lists/token/{list_no}"
@@ -126,9 +65,9 @@ class SdJwtIssuing:
         list_no, index = position // service.list_length + 1, position % service.list_length
         sd_jwt = issue_sd_jwt_vc(
             claims,
-            issuer=service.keys.did,
+            issuer=self.did,
             kid=self.kid,
-            signing_key=self.key.private,
+            signing_key=self.signing_key,
             holder=holder_jwk,
             status={"status_list": {"idx": index, "uri": self.token_list_url(list_no)}},
             vct=VCT_MICRO_CREDENTIAL,
@@ -163,9 +102,9 @@ class SdJwtIssuing:
             packed,
             bits=2,
             uri=self.token_list_url(list_no),
-            issuer=service.keys.did,
+            issuer=self.did,
             kid=self.kid,
-            key=self.key.private,
+            key=self.signing_key,
             now=utc_now(),
             ttl=60,
         )

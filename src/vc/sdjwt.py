@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from .dataintegrity import DidDocumentResolver
 from .did import find_verification_method
 from .errors import KeyFormatError, VCError
-from .keys import Ed25519KeyPair, decode_multibase
+from .keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from .timeutil import utc_now
 from .tokenstatus import TokenStatus, read_status_list_token
 from .verify import Check, Outcome, TrustRegistry, VerificationResult
@@ -75,7 +75,6 @@ VCT_MICRO_CREDENTIAL = "https://w3id.org/plecak/vct/micro-credential/v1"
 MAX_PRESENTATION_CHARS = 256 * 1024
 MAX_DISCLOSURES = 200
 _HOLDER_ALGS = ("EdDSA", "ES256")
-_P256_PUB_PREFIX = b"\x80\x24"  # multicodec p256-pub (0x1200), varint encoded
 
 #: Claims in the signed payload itself: registered JWT/SD-JWT VC claims (which the SD-JWT VC
 #: draft forbids making selectively disclosable) and the elements that say *what* was achieved.
@@ -230,12 +229,9 @@ def _p256_key_of_method(method: Mapping[str, Any]) -> ec.EllipticCurvePublicKey:
         raise SdJwtError("the verification method's JWK is not a P-256 key")
     multibase = method.get("publicKeyMultibase")
     if isinstance(multibase, str):
-        raw = decode_multibase(multibase)
-        if len(raw) == 35 and raw.startswith(_P256_PUB_PREFIX):
-            try:
-                return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw[2:])
-            except ValueError:
-                raise SdJwtError("the Multikey is not a valid compressed P-256 point") from None
+        pair = decode_multikey(multibase)
+        if isinstance(pair, EcdsaKeyPair) and pair.key_type == "P-256":
+            return pair.public_key
     raise SdJwtError("the verification method does not carry a P-256 key")
 
 
