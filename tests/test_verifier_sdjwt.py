@@ -116,3 +116,74 @@ async def test_pasted_sd_jwt_with_a_changed_grade_fails(stack: Stack) -> None:
     assert verdict(page) == "failed"
     assert check(page, "disclosures") == "failed"
     assert "5.0" not in page  # a value that fails its digest is never shown
+
+
+# -- OpenID4VP with a DCQL query for dc+sd-jwt --------------------------------------------------
+async def test_openid4vp_dcql_request_for_chosen_claims_is_answered_with_only_those(stack: Stack) -> None:
+    from test_verifier_openid4vp import answer, ask, fetch_request, result
+
+    holder, _, sd_jwt = await _issued(stack)
+    request = await ask(stack, format="dc+sd-jwt", claim_name="1", claim_credits_earned="1")
+    claims = await fetch_request(stack, request)
+    query = claims["dcql_query"]["credentials"][0]
+    assert query["format"] == "dc+sd-jwt"
+    assert query["meta"] == {"vct_values": ["https://w3id.org/plecak/vct/micro-credential/v1"]}
+    paths = [c["path"] for c in query["claims"]]
+    assert ["name"] in paths and ["credits_earned"] in paths and ["grade"] not in paths
+    assert "dc+sd-jwt" in claims["client_metadata"]["vp_formats_supported"]
+
+    asked = [p[0] for p in paths if p[0] in ("name", "credits_earned")]
+    shown = present(sd_jwt, asked, holder_key=holder, nonce=claims["nonce"], audience=claims["client_id"])
+    resp = await answer(stack, claims, shown)
+    assert resp.status == 200, await resp.text()
+    verdict_, page = await result(stack, request)
+    assert verdict_ == "verified", page[:3000]
+    assert element(page, "grade") == "not shared by the holder"
+    assert element(page, "learner") == "Anna Kowalska"
+    assert check(page, "request") == "passed"
+
+
+async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack) -> None:
+    from test_verifier_openid4vp import answer, ask, fetch_request, result
+
+    holder, _, sd_jwt = await _issued(stack)
+    request = await ask(stack, format="dc+sd-jwt", claim_grade="1")
+    claims = await fetch_request(stack, request)
+    replayed = present(
+        sd_jwt, ["grade"], holder_key=holder, nonce="an-old-nonce", audience=claims["client_id"]
+    )
+    assert (await answer(stack, claims, replayed)).status == 200
+    verdict_, page = await result(stack, request)
+    assert verdict_ == "failed"
+    assert check(page, "key_binding") == "failed"
+
+
+async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: Stack) -> None:
+    from test_verifier_openid4vp import answer, ask, fetch_request, result
+    from test_verifier_support import Holder
+
+    request = await ask(stack, format="dc+sd-jwt")
+    claims = await fetch_request(stack, request)
+    holder = Holder()
+    vp = holder.present(
+        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
+    )
+    assert (await answer(stack, claims, vp)).status == 200
+    verdict_, page = await result(stack, request)
+    assert verdict_ == "failed" and check(page, "request") == "failed"
+
+
+def test_ask_accepts_claims_only_for_sd_jwt_and_only_disclosable_ones() -> None:
+    from verifier.oid4vp import Ask, dcql_query
+
+    with pytest.raises(ValueError):
+        Ask(format="ldp_vc", claims=("grade",))
+    with pytest.raises(ValueError):
+        Ask(format="dc+sd-jwt", claims=("password",))
+    with pytest.raises(ValueError):
+        Ask(format="mso_mdoc")
+    ask = Ask("https://uni.example/achievements/1", format="dc+sd-jwt", claims=("grade",))
+    assert Ask.from_json(ask.to_json()) == ask
+    claims = dcql_query(ask)["credentials"][0]["claims"]
+    assert {"id": "achievement", "path": ["achievement_id"], "values": [ask.achievement_id]} in claims
+    assert dcql_query(Ask())["credentials"][0]["format"] == "ldp_vc"

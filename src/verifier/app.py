@@ -66,9 +66,14 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[RESOLVER] = resolver
         app[TRUST] = trust
         app[VERIFICATION] = verification
-        app[SDJWT] = SdJwtVerification(verification, links)
+        sd_jwt = SdJwtVerification(verification, links)
+        app[SDJWT] = sd_jwt
         app[REQUESTS] = PresentationRequests(
-            store, verification, public_url=settings.public_url, seconds=settings.request_seconds
+            store,
+            verification,
+            public_url=settings.public_url,
+            seconds=settings.request_seconds,
+            sd_jwt=sd_jwt,
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
         yield

@@ -74,6 +74,11 @@ EN: Mapping[str, str] = {
     "details_title": "What the credential says",
     "not_stated": "not stated",
     "not_shared": "not shared by the holder",
+    "ask_format_legend": "Kind of credential",
+    "ask_format_ldp": "W3C credential (the whole credential is shown)",
+    "ask_format_sd_jwt": "SD-JWT VC (selective disclosure: only what you tick below)",
+    "ask_claims_hint": "The title, awarding body, country, date, learning outcomes, ECTS, EQF level, "
+    "assessment, form of participation and quality assurance are always shared. Ask also for:",
     "el_credits_earned": "ECTS credits earned",
     "no_credentials": "The presentation holds no credentials.",
     "download_report": "Download JSON report",

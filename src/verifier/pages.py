@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
 from vc.qr import qr_data_uri
+from vc.sdjwt import SELECTIVELY_DISCLOSABLE
 from vc.web import Problem
 
 from .app_keys import CSRF, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
@@ -104,7 +105,8 @@ async def home(request: web.Request) -> web.StreamResponse:
     guard = request.app[CSRF]
     token = guard.token(request, cookies)
     limit = _size(request.app[SETTINGS].max_body_bytes)
-    response = _render(request, "home.html", {"csrf": token, "field": FIELD, "limit": limit})
+    context = {"csrf": token, "field": FIELD, "limit": limit, "sd_claims": SELECTIVELY_DISCLOSABLE}
+    response = _render(request, "home.html", context)
     guard.set_cookies(response, cookies)
     return response
 
@@ -210,8 +212,15 @@ def _pretty(data: Any) -> str:
 async def create_request(request: web.Request) -> web.StreamResponse:
     fields = await _form(request)
     achievement = fields.get("achievement", "").strip() if fields.get("what") == "specific" else ""
+    sd_jwt = fields.get("format") == "dc+sd-jwt"
+    claims = tuple(c for c in SELECTIVELY_DISCLOSABLE if sd_jwt and fields.get(f"claim_{c}") == "1")
     try:
-        ask = Ask(achievement or None, trusted_only=fields.get("trusted_only") == "1")
+        ask = Ask(
+            achievement or None,
+            trusted_only=fields.get("trusted_only") == "1",
+            format="dc+sd-jwt" if sd_jwt else "ldp_vc",
+            claims=claims,
+        )
     except ValueError as exc:
         raise Problem(400, "Invalid request", str(exc)) from None
     record = await request.app[REQUESTS].create(ask)
