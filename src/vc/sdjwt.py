@@ -61,6 +61,7 @@ __all__ = [
     "issue_sd_jwt_vc",
     "looks_like_sd_jwt",
     "micro_credential_claims",
+    "open_badges_form",
     "parse_sd_jwt",
     "present",
     "public_key_from_jwk",
@@ -334,6 +335,53 @@ def micro_credential_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
         if _text(descriptions[0].get("name")):
             claims["grading_scheme"] = descriptions[0]["name"]
     return {k: v for k, v in claims.items() if v is not None}
+
+
+def open_badges_form(c: Mapping[str, Any], issuer_id: str) -> dict[str, Any]:
+    """Disclosed SD-JWT VC claims in the Open Badges shape that the pages already know how to show.
+
+    Only for display: the result is not a credential (no context, no proof).
+    """
+    bodies = c.get("awarding_body")
+    first = bodies[0] if isinstance(bodies, list) and bodies and isinstance(bodies[0], Mapping) else {}
+    issuer: dict[str, Any] = {"id": issuer_id}
+    if first.get("name"):
+        issuer["name"] = first["name"]
+    if c.get("issuer_country"):
+        issuer["address"] = {"addressCountryCode": c["issuer_country"]}
+    achievement: dict[str, Any] = {
+        "id": c.get("achievement_id"),
+        "name": c.get("title"),
+        "achievementType": c.get("achievement_type"),
+        "description": c.get("description"),
+        "learningOutcome": c.get("learning_outcomes"),
+        "typeOfAssessment": c.get("type_of_assessment"),
+        "formOfParticipation": c.get("form_of_participation"),
+        "typeOfQualityAssurance": c.get("type_of_quality_assurance"),
+        "qfEheaLevel": c.get("qf_ehea_level"),
+        "nqfLevel": c.get("nqf_level"),
+        "supervisionAndIdVerification": c.get("supervision_and_id_verification"),
+        "prerequisites": c.get("prerequisites"),
+        "integrationStackability": c.get("integration_stackability"),
+        "isPartOf": c.get("is_part_of"),
+        "furtherInformation": c.get("further_information"),
+    }
+    if c.get("ects") is not None:
+        achievement["creditsAvailable"] = c["ects"]
+    if c.get("eqf_level") is not None:
+        achievement["eqfLevel"] = f"http://data.europa.eu/snb/eqf/{c['eqf_level']}"
+    if isinstance(c.get("workload_hours"), int):
+        achievement["volumeOfLearning"] = f"PT{c['workload_hours']}H"
+    if isinstance(bodies, list) and bodies:
+        achievement["awardingBody"] = bodies
+    subject: dict[str, Any] = {"achievement": {k: v for k, v in achievement.items() if v is not None}}
+    if c.get("name"):
+        subject["name"] = c["name"]
+    if c.get("grade") is not None:
+        subject["result"] = [{"value": c["grade"], "resultDescription": "#grade"}]
+        if c.get("grading_scheme"):
+            subject["achievement"]["resultDescription"] = [{"id": "#grade", "name": c["grading_scheme"]}]
+    return {"issuer": issuer, "awardedDate": c.get("awarding_date"), "credentialSubject": subject}
 
 
 def issue_sd_jwt_vc(

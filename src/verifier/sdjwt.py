@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from vc.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt
+from vc.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt, open_badges_form
 
 from .display import CredentialView, Row, check_view, credential_rows, text_of, verdict_key
 from .fetch import LinkFetcher
@@ -97,49 +97,8 @@ class SdJwtVerification:
 
 
 def _as_document(report: Mapping[str, Any]) -> dict[str, Any]:
-    """The disclosed claims in the Open Badges shape the result page already knows how to show."""
     claims = report.get("disclosed")
-    c: Mapping[str, Any] = claims if isinstance(claims, Mapping) else {}
-    bodies = c.get("awarding_body")
-    first = bodies[0] if isinstance(bodies, list) and bodies and isinstance(bodies[0], Mapping) else {}
-    issuer: dict[str, Any] = {"id": report.get("issuer") or ""}
-    if first.get("name"):
-        issuer["name"] = first["name"]
-    if c.get("issuer_country"):
-        issuer["address"] = {"addressCountryCode": c["issuer_country"]}
-    achievement: dict[str, Any] = {
-        "id": c.get("achievement_id"),
-        "name": c.get("title"),
-        "achievementType": c.get("achievement_type"),
-        "description": c.get("description"),
-        "learningOutcome": c.get("learning_outcomes"),
-        "typeOfAssessment": c.get("type_of_assessment"),
-        "formOfParticipation": c.get("form_of_participation"),
-        "typeOfQualityAssurance": c.get("type_of_quality_assurance"),
-        "qfEheaLevel": c.get("qf_ehea_level"),
-        "nqfLevel": c.get("nqf_level"),
-        "supervisionAndIdVerification": c.get("supervision_and_id_verification"),
-        "prerequisites": c.get("prerequisites"),
-        "integrationStackability": c.get("integration_stackability"),
-        "isPartOf": c.get("is_part_of"),
-        "furtherInformation": c.get("further_information"),
-    }
-    if c.get("ects") is not None:
-        achievement["creditsAvailable"] = c["ects"]
-    if c.get("eqf_level") is not None:
-        achievement["eqfLevel"] = f"http://data.europa.eu/snb/eqf/{text_of(c['eqf_level'])}"
-    if isinstance(c.get("workload_hours"), int):
-        achievement["volumeOfLearning"] = f"PT{c['workload_hours']}H"
-    if isinstance(bodies, list) and bodies:
-        achievement["awardingBody"] = bodies
-    subject: dict[str, Any] = {"achievement": {k: v for k, v in achievement.items() if v is not None}}
-    if c.get("name"):
-        subject["name"] = c["name"]
-    if c.get("grade") is not None:
-        subject["result"] = [{"value": c["grade"], "resultDescription": "#grade"}]
-        if c.get("grading_scheme"):
-            subject["achievement"]["resultDescription"] = [{"id": "#grade", "name": c["grading_scheme"]}]
-    return {"issuer": issuer, "awardedDate": c.get("awarding_date"), "credentialSubject": subject}
+    return open_badges_form(claims if isinstance(claims, Mapping) else {}, str(report.get("issuer") or ""))
 
 
 def sd_jwt_credential_view(report: Mapping[str, Any], t: Mapping[str, str]) -> CredentialView:
