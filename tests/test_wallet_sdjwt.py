@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -48,3 +49,54 @@ async def test_sd_jwt_credential_shows_revoked_after_the_issuer_revokes_it(serve
     await servers.issuer.set_status(credential_id, "revocation", True)
     _, listing = await servers.browser.get("/")
     assert "status-revoked" in listing
+
+
+async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hides_the_grade(
+    servers: Servers,
+) -> None:
+    from test_wallet_share import _raw_link, _share
+
+    await _receive(servers)
+    browser = servers.browser
+    cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
+    _, text = await browser.get(f"/share?c={cid}")
+    assert f'name="fields.{cid}" value="grade"' in text
+    assert f'name="fields.{cid}" value="name"' in text
+    # mandatory elements are shown as always shared, with no switch
+    assert re.search(r'data-field="title"><span class="small"><strong>[^<]+</strong>: Data Literacy', text)
+    assert f'name="fields.{cid}" value="title"' not in text
+    assert "always shared" in text and 'data-preview="grade"' in text
+    assert '<script src="/static/share.js" defer></script>' in text
+    # the learner switches the grade off: everything else stays on
+    status, created = await _share(browser, [cid], days="7", **{f"fields.{cid}": "name"})
+    assert status == 201, created
+    raw = _raw_link(created)
+    async with servers.issuer.client.get(raw) as resp:
+        document = await resp.json(content_type=None)
+    assert document["type"] == "EnvelopedVerifiableCredential"
+    from urllib.parse import unquote
+
+    from vc.did import DidResolver
+    from vc.sdjwt import SdJwtVerifier
+
+    shown = unquote(document["id"].removeprefix("data:application/dc+sd-jwt,"))
+    resolver = DidResolver(insecure_hosts={servers.issuer.url.removeprefix("http://")})
+    result = await SdJwtVerifier(resolver).verify(shown, nonce=None, audience=None)
+    assert result.verified, result.to_json()
+    assert result.disclosed["name"] == "Anna Nowak"
+    assert "grade" not in result.disclosed and "grade" in result.undisclosed
+
+
+async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> None:
+    from test_wallet_share import _share
+
+    await _receive(servers)
+    browser = servers.browser
+    sd_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
+    other = await servers.issuer.issue()  # a W3C credential with no subject DID
+    await browser.get("/add")
+    status, _ = await browser.post("/add", {"json": json.dumps(other)})
+    assert status == 200
+    w3c_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
+    status, text = await _share(browser, [sd_cid, w3c_cid], days="7")
+    assert status == 400 and "on its own" in text
