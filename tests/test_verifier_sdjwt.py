@@ -187,3 +187,11 @@ def test_ask_accepts_claims_only_for_sd_jwt_and_only_disclosable_ones() -> None:
     claims = dcql_query(ask)["credentials"][0]["claims"]
     assert {"id": "achievement", "path": ["achievement_id"], "values": [ask.achievement_id]} in claims
     assert dcql_query(Ask())["credentials"][0]["format"] == "ldp_vc"
+
+
+async def test_grade_hidden_with_its_grading_scheme_shared_is_still_marked_not_shared(stack: Stack) -> None:
+    holder, _, sd_jwt = await _issued(stack)
+    shown = present(sd_jwt, ["name", "grading_scheme"], holder_key=holder, nonce="s", audience="wallet")
+    _, page = await result_page(stack, await paste(stack, shown))
+    assert verdict(page) == "verified"
+    assert element(page, "grade") == "not shared by the holder"

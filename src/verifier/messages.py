@@ -80,6 +80,7 @@ EN: Mapping[str, str] = {
     "ask_claims_hint": "The title, awarding body, country, date, learning outcomes, ECTS, EQF level, "
     "assessment, form of participation and quality assurance are always shared. Ask also for:",
     "el_credits_earned": "ECTS credits earned",
+    "el_grading_scheme": "Grading scheme",
     "no_credentials": "The presentation holds no credentials.",
     "download_report": "Download JSON report",
     "report_note": "The result and the report stay available at this address for {hours} hours.",

@@ -37,7 +37,7 @@ STATUS_ACCEPT = "application/statuslist+jwt"
 _ROW_OF_CLAIM = {
     "name": "learner",
     "grade": "grade",
-    "grading_scheme": "grade",
+    "grading_scheme": "grading_scheme",
     "credits_earned": "credits_earned",
     "workload_hours": "workload_hours",
     "description": "description",
