@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import quote
+
+import aiohttp
 
 from test_wallet_support import AUTH, Servers, servers
 
@@ -100,3 +103,72 @@ async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> No
     w3c_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
     status, text = await _share(browser, [sd_cid, w3c_cid], days="7")
     assert status == 400 and "on its own" in text
+
+
+async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_requested_claims(
+    servers: Servers,
+) -> None:
+    from aiohttp.test_utils import TestServer
+
+    from issuer_helpers import TOKEN
+    from verifier.app import create_app as create_verifier
+    from verifier.config import Settings as VerifierSettings
+
+    verifier_url = f"http://127.0.0.1:{servers.spare_port}"
+    verifier = TestServer(
+        create_verifier(
+            VerifierSettings(
+                admin_token=TOKEN,
+                port=servers.spare_port,
+                public_url=verifier_url,
+                redis_url=servers.redis_url,
+                data_dir=servers.data_dir / "verifier",
+                insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),
+            )
+        ),
+        host="127.0.0.1",
+        port=servers.spare_port,
+    )
+    await verifier.start_server()
+    employer = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    try:
+        await _receive(servers)
+        async with employer.get(f"{verifier_url}/") as resp:
+            page = await resp.text()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf, page[:500]
+        form = {"csrf_token": csrf.group(1), "what": "any", "format": "dc+sd-jwt", "claim_name": "1"}
+        async with employer.post(f"{verifier_url}/requests", data=form, allow_redirects=False) as resp:
+            assert resp.status == 303, await resp.text()
+            request_page = resp.headers["Location"]
+        async with employer.get(f"{verifier_url}{request_page}") as resp:
+            link = re.search(r'id="same-device" href="([^"]+)"', await resp.text())
+        assert link
+        from html import unescape
+        from urllib.parse import parse_qs, urlsplit
+
+        params = parse_qs(urlsplit(unescape(link.group(1))).query)
+        status, text = await servers.browser.get(
+            "/present?" + "&".join(f"{k}={quote(v[0], safe='')}" for k, v in params.items())
+        )
+        assert status == 200, text
+        action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+        choice = re.search(r'name="(q\.[a-z_]+)" value="([0-9a-f]+)"', text)
+        assert action and choice, text
+        status, text = await servers.browser.post(
+            action.group(1), {choice.group(1): choice.group(2), "action": "send"}
+        )
+        assert status == 200, text
+        tx = request_page.rsplit("/", 1)[1]
+        async with employer.get(f"{verifier_url}/requests/{tx}/status") as resp:
+            state = await resp.json()
+        assert state["status"] == "answered" and state["verdict"] in ("verified", "warnings"), state
+        async with employer.get(f"{verifier_url}{state['resultUrl']}") as resp:
+            result = await resp.text()
+        assert 'data-check="key_binding" data-outcome="passed"' in result
+        assert "Anna Nowak" in result
+        # the grade was not asked for, so it was not disclosed
+        assert re.search(r'id="el-grade"[^>]*>\s*<dt>[^<]*</dt>\s*<dd><span class="not-shared">', result)
+    finally:
+        await employer.close()
+        await verifier.close()
