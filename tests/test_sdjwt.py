@@ -309,3 +309,12 @@ async def test_without_a_nonce_the_binding_is_checked_but_reported_as_not_fresh(
     thief = present(issued, SHARE, holder_key=Ed25519KeyPair.generate(), nonce="x", audience="y")
     stolen = await SdJwtVerifier(issuer.resolver()).verify(thief, nonce=None, audience=None)
     assert not stolen.verified
+
+
+@pytest.mark.parametrize("exp", ["NaN", "1e300", "-5", "Infinity"])
+async def test_verify_reports_absurd_dates_as_a_failed_format_check(issuer: Issuer, exp: str) -> None:
+    header = _b64(json.dumps({"alg": "ES256", "typ": "dc+sd-jwt", "kid": KID}).encode())
+    payload = _b64(f'{{"iss": "{ISSUER_DID}", "vct": "x", "iat": 1, "exp": {exp}}}'.encode())
+    result = await _verify(issuer, f"{header}.{payload}.c2ln~", require_key_binding=False)
+    assert [c.name for c in result.checks] == ["format"]
+    assert result.checks[0].outcome is Outcome.FAILED and "exp" in result.checks[0].message

@@ -172,3 +172,38 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
     finally:
         await employer.close()
         await verifier.close()
+
+
+async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
+    servers: Servers, tmp_path: Any
+) -> None:
+    from aiohttp.test_utils import TestServer, unused_port
+
+    from test_wallet_backup import _export, _import, _other_db, _titles
+    from test_wallet_support import Browser, wallet_settings
+    from wallet.app import create_app
+
+    await _receive(servers)
+    status, data = await _export(servers.browser)
+    assert status == 200
+    port = unused_port()
+    app = create_app(
+        wallet_settings(
+            _other_db(servers.redis_url),
+            tmp_path / "second",
+            port,
+            insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),
+        )
+    )
+    server = TestServer(app, host="127.0.0.1", port=port)
+    await server.start_server()
+    second = Browser(f"http://127.0.0.1:{port}")
+    try:
+        await second.sign_up("anna.moved@example.org")
+        status, text = await _import(second, data)
+        assert status == 200 and "Imported 1 credentials" in text, text
+        assert _titles(text) == ["Data Literacy Compact Course"]
+        assert "status-valid" in text
+    finally:
+        await second.close()
+        await server.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -589,8 +590,14 @@ class SdJwtVerificationResult(VerificationResult):
         }
 
 
+_MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z
+
+
 def _as_int(value: Any) -> int | None:
+    """A NumericDate as seconds, or ``None`` for anything else (NaN, infinities, beyond year 9999)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= _MAX_TIME:
         return None
     return int(value)
 

@@ -359,7 +359,8 @@ class WalletService:
                 continue
             problem = await self._import_problem(credential, restored.holder.did)
             if problem is not None:
-                raise UserError("backup.credential_refused", detail=problem, title=view(credential).title)
+                title = view(sdjwt.display_form(credential)).title
+                raise UserError("backup.credential_refused", detail=problem, title=title)
             known.add(credential.get("id"))
             cid = uuid.uuid4().hex
             kept = {
@@ -373,6 +374,13 @@ class WalletService:
         return len(sealed)
 
     async def _import_problem(self, credential: Mapping[str, Any], holder_did: str) -> str | None:
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:  # format, signature and disclosures; not the status (as below)
+            result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, None)
+            failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+            if failed:
+                return failed[0].message
+            return None if bound else "bound to another key"
         fmt = self.verifier.check_format(credential)
         if fmt.outcome is Outcome.FAILED:
             return fmt.message
