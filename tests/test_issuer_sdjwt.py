@@ -102,6 +102,7 @@ async def test_revoking_an_sd_jwt_vc_shows_in_the_token_status_list(
         body = {"credentialId": credential_id, "credentialStatus": {"statusPurpose": purpose}, "status": True}
         resp = await client.post("/credentials/status", json=body, headers=AUTH)
         assert resp.status == 200, await resp.text()
+        assert (await resp.json())["statusListCredential"] == f"{PUBLIC_URL}/status-lists/token/1"
         presentation = present(sd_jwt, [], holder_key=holder.key, nonce="n", audience=VERIFIER)
         result = await (await _verifier(client)).verify(presentation, nonce="n", audience=VERIFIER)
         check = result.check("status")
