@@ -9,9 +9,10 @@ from .claims import ClaimService
 from .config import Settings
 from .oid4vci import OfferService
 from .programmes import ProgrammeService
+from .sdjwt import SdJwtIssuing
 from .service import IssuerService
 
-__all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SERVICE", "SETTINGS"]
+__all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
@@ -19,3 +20,4 @@ SERVICE = web.AppKey("service", IssuerService)
 OFFERS = web.AppKey("offers", OfferService)
 PROGRAMMES = web.AppKey("programmes", ProgrammeService)
 CLAIMS = web.AppKey("claims", ClaimService)
+SDJWT = web.AppKey("sdjwt", SdJwtIssuing)

@@ -23,6 +23,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/achievements/{uuid}", handlers.public_achievement)
     r.add_get("/status-lists/{list_id}", handlers.status_list)
     r.add_get("/status-lists/2021/{list_id}", handlers.legacy_status_list)
+    r.add_get("/status-lists/token/{list_id}", handlers.token_status_list)
     # OpenID4VCI (pre-authorised code flow)
     r.add_get("/.well-known/openid-credential-issuer", handlers.oid4vci_issuer_metadata)
     r.add_get("/.well-known/oauth-authorization-server", handlers.oid4vci_as_metadata)

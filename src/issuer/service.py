@@ -400,8 +400,10 @@ class IssuerService:
             "statusPurpose": purpose,
             "status": value,
             "changed": previous != value,
-            "statusListCredential": self.status_list_url(
-                purpose, status["list"], legacy=status.get("format") != "bitstring"
+            "statusListCredential": (
+                f"{self.public_url}/status-lists/token/{status['list']}"  # an SD-JWT VC's Token Status List
+                if status.get("format") == "token"
+                else self.status_list_url(purpose, status["list"], legacy=status.get("format") != "bitstring")
             ),
             "statusListIndex": str(status["index"]),
         }

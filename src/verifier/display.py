@@ -39,6 +39,8 @@ class Row:
     label: str
     value: str | list[str] | None
     """``None``: not stated; a list: shown as a bulleted list."""
+    not_shared: bool = False
+    """Selective disclosure: the holder chose not to share this element (``value`` is ``None``)."""
 
 
 @dataclass
@@ -368,6 +370,11 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
     kind = str(record.get("kind", "credential"))
     document = record.get("document")
     view = ResultView(verdict=verdict_key(report), kind=kind)
+    if kind == "sd-jwt":
+        from .sdjwt import sd_jwt_credential_view
+
+        view.credentials.append(sd_jwt_credential_view(report, t))
+        return view
     if kind == "presentation":
         view.presentation_checks = [
             check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)

@@ -196,6 +196,12 @@ EN: dict[str, str] = {
     "share.fields": "Fields to show",
     "share.fields_soon": "Choosing individual fields (for example hiding a grade) is coming soon. "
     "For now, the whole credential is shared.",
+    "share.sd_fields": "Fields the employer will see (switch off what you do not want to share)",
+    "share.always_shared": "always shared",
+    "share.preview_title": "Preview: what the employer will see",
+    "share.not_shared": "not shared",
+    "share.sd_jwt_alone": "Share a selective-disclosure (SD-JWT) credential on its own, in its own link.",
+    "share.bad_fields": "One of the chosen fields is not in this credential.",
     "share.expires": "The link expires after",
     "share.days": "{n} days",
     "share.one_time": "One-time link (works once, then stops)",

@@ -194,6 +194,12 @@ PL: dict[str, str] = {
     "share.fields": "Pola do pokazania",
     "share.fields_soon": "Wybór pojedynczych pól (np. ukrycie oceny) pojawi się wkrótce. "
     "Na razie udostępniane jest całe poświadczenie.",
+    "share.sd_fields": "Pola, które zobaczy pracodawca (wyłącz to, czego nie chcesz udostępniać)",
+    "share.always_shared": "zawsze udostępniane",
+    "share.preview_title": "Podgląd: co zobaczy pracodawca",
+    "share.not_shared": "nie udostępniono",
+    "share.sd_jwt_alone": "Poświadczenie SD-JWT (selektywne ujawnianie) udostępnij osobno, we własnym linku.",
+    "share.bad_fields": "Jednego z wybranych pól nie ma w tym poświadczeniu.",
     "share.expires": "Link wygaśnie po",
     "share.days": "{n} dniach",
     "share.one_time": "Link jednorazowy (zadziała raz, potem przestanie)",
