@@ -182,3 +182,5 @@ def suite_names() -> tuple[str, ...]:
 
 register_suite(EddsaRdfc2022())
 register_suite(Ed25519Signature2020())
+
+from . import ecdsa_sd  # noqa: E402,F401  (registers ecdsa-sd-2023)
