@@ -58,6 +58,7 @@ __all__ = [
     "canonicalize_and_group",
     "create_base_proof_value",
     "derive",
+    "disclose_all",
     "find_sd_proof",
     "hmac_label_map_factory",
     "is_base_proof",
@@ -737,6 +738,15 @@ def _verifier_nquads(
     lines = sorted({serialize_nquad(q) for q in _dataset(expanded, loader)})
     nquads, _ = _label_replacement_canonicalize(lines, _fixed_label_map_factory(label_map))
     return nquads
+
+
+def disclose_all(credential: Mapping[str, Any], loader: DocumentLoader | None = None) -> dict[str, Any]:
+    """A derived credential that discloses everything: how a holder checks a base proof (a
+    verifier accepts derived proofs only). Its verification covers every signature."""
+    pointers = [
+        "/" + k.replace("~", "~0").replace("/", "~1") for k in credential if k not in ("@context", "proof")
+    ]
+    return derive(credential, pointers, loader)
 
 
 def verify_derived_proof_value(

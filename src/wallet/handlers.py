@@ -11,11 +11,12 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from vc.qr import qr_data_uri
-from vc.web import json_response, raise_problem
+from vc.web import json_response, raise_problem, read_json
 
 from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
 from .backup import MAX_BACKUP_BYTES
+from .derive import derive_request
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
@@ -33,6 +34,7 @@ __all__ = [
     "credential_detail",
     "delete_confirm",
     "delete_credential",
+    "derive_credential",
     "export_backup",
     "health",
     "home",
@@ -109,6 +111,12 @@ async def set_language(request: web.Request) -> web.Response:
             secure=request.app[SETTINGS].secure_cookies,
         )
     return response
+
+
+async def derive_credential(request: web.Request) -> web.Response:
+    """VC-API holder ``POST /credentials/derive`` (ecdsa-sd-2023); stateless, for machine clients."""
+    body = await read_json(request, max_bytes=MAX_CREDENTIAL_BYTES, max_depth=64)
+    return json_response(await derive_request(body), status=201)
 
 
 # -- accounts ----------------------------------------------------------------------------

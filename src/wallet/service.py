@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vc.dataintegrity import DidDocumentResolver
+from vc.disclosure import EcdsaSdAdapter
+from vc.ecdsa_sd import disclose_all
+from vc.errors import VCError
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
@@ -97,7 +100,15 @@ class WalletService:
         Kept: the proof is valid, no check failed (a status that cannot be checked right now is
         a warning) and it was issued to this wallet's DID or to no DID at all.
         """
-        result = await self.verifier.verify(credential)
+        to_verify = credential
+        if EcdsaSdAdapter().handles(credential):
+            # A verifier accepts only derived proofs: check the base proof by disclosing everything.
+            assert isinstance(credential, Mapping)
+            try:
+                to_verify = await asyncio.to_thread(disclose_all, dict(credential))
+            except VCError as exc:
+                raise Refused("refused.not_verified", [], detail=str(exc)) from None
+        result = await self.verifier.verify(to_verify)
         checks = [c.to_json() for c in result.checks]
         failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
         if failed:
