@@ -406,10 +406,23 @@ async def test_did_web_timeout(did_server: DidServer) -> None:
         did_server.delay.set()
 
 
-async def test_did_web_https_unless_insecure(did_server: DidServer) -> None:
-    """Without insecure_hosts the resolver insists on https, which this plain-http server cannot serve."""
-    with pytest.raises(DIDError, match="https://"):
+async def test_did_web_on_a_local_address_is_refused_unless_listed_as_insecure(did_server: DidServer) -> None:
+    """A did:web naming a loopback or private address is never fetched (no SSRF through a DID)."""
+    with pytest.raises(DIDError, match="private or local address"):
         await DidResolver(timeout=2).resolve(did_server.did)
+    for did in ("did:web:10.1.2.3", "did:web:169.254.169.254", "did:web:%5B%3A%3A1%5D"):
+        with pytest.raises(DIDError, match="private or local address"):
+            await DidResolver(timeout=2).resolve(did)
+    assert did_server.requests == []
+
+
+async def test_did_web_host_name_resolving_to_loopback_is_refused(did_server: DidServer) -> None:
+    port = did_server.did.rsplit("%3A", 1)[1]
+    with pytest.raises(DIDError, match="no public address"):
+        await DidResolver(timeout=2, insecure_hosts=[f"127.0.0.1:{port}"]).resolve(
+            f"did:web:localhost%3A{port}"
+        )
+    assert did_server.requests == []
 
 
 async def test_did_web_cache(did_server: DidServer) -> None:

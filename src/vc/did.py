@@ -192,12 +192,27 @@ class DidResolver:
     async def _fetch_web(self, did: str) -> dict[str, Any]:
         import aiohttp
 
+        from .netguard import PRIVATE_ADDRESS_HINT, host_allowed, public_connector
+
         host = unquote(did[len("did:web:") :].split(":")[0])
         scheme = "http" if host in self._insecure else "https"
         url = did_web_document_url(did, scheme=scheme)
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (80 if scheme == "http" else 443)
+        except ValueError:
+            raise DIDError(f"malformed did:web: {did!r}") from None
+        allowed = frozenset(h.lower() for h in self._insecure)
+        if not host_allowed(parts.hostname or "", port, allowed):
+            raise DIDError(f"{did} names a private or local address; {PRIVATE_ADDRESS_HINT}")
         timeout = aiohttp.ClientTimeout(total=self._timeout)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as resp:
+            async with (
+                aiohttp.ClientSession(
+                    timeout=timeout, connector=public_connector(allowed), trust_env=False
+                ) as session,
+                session.get(url, allow_redirects=False) as resp,
+            ):
                 if resp.status != 200:
                     raise DIDError(f"{url} answered HTTP {resp.status}")
                 body = await resp.content.read(self._max_bytes + 1)

@@ -10,6 +10,7 @@ import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.statusclient import StatusListClient
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
@@ -21,7 +22,6 @@ from .fetch import LinkFetcher
 from .oid4vp import PresentationRequests
 from .routes import setup_routes
 from .service import VerificationService
-from .status import status_client
 from .store import VerifierStore
 from .trust import TrustRegistry, read_seed_file
 
@@ -39,7 +39,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    status_lists = status_client(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
+    status_lists = StatusListClient(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
     links = LinkFetcher(
         insecure_hosts=settings.insecure_hosts,
         timeout=settings.fetch_timeout,

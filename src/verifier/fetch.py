@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import ThreadedResolver
+
+from vc.netguard import is_public_address, public_connector
 
 __all__ = ["FetchError", "LinkFetcher", "parse_json"]
 
@@ -90,35 +89,6 @@ def _host_port(url: str) -> tuple[str, int, str]:
     return parts.hostname.lower(), port, parts.scheme
 
 
-def _is_public(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_global
-    except ValueError:
-        return False
-
-
-class _PublicOnlyResolver(AbstractResolver):
-    """Resolves names, keeping only public addresses unless ``host:port`` is an allowed dev host."""
-
-    def __init__(self, allowed: frozenset[str]) -> None:
-        self._inner = ThreadedResolver()
-        self._allowed = allowed
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if f"{host.lower()}:{port}" in self._allowed:
-            return results
-        public = [r for r in results if _is_public(r["host"])]
-        if not public:
-            raise OSError(f"{host} has no public address")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
 class LinkFetcher:
     """``await fetch_json(url)``; one instance per app, ``await close()`` at shutdown."""
 
@@ -140,7 +110,7 @@ class LinkFetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(resolver=_PublicOnlyResolver(self._insecure), limit=20)
+            connector = public_connector(self._insecure)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
@@ -165,7 +135,7 @@ class LinkFetcher:
             ipaddress.ip_address(literal)
         except ValueError:
             return url
-        if not allowed and not _is_public(literal):
+        if not allowed and not is_public_address(literal):
             raise FetchError("links to private or local addresses are not accepted")
         return url
 
