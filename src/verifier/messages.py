@@ -73,6 +73,7 @@ EN: Mapping[str, str] = {
     "technical_detail": "Technical detail",
     "details_title": "What the credential says",
     "not_stated": "not stated",
+    "not_shared": "not shared by the holder",
     "no_credentials": "The presentation holds no credentials.",
     "download_report": "Download JSON report",
     "report_note": "The result and the report stay available at this address for {hours} hours.",
@@ -95,6 +96,8 @@ EN: Mapping[str, str] = {
     "check_request": "Matches what you asked for",
     # check sentences
     "check.format.passed": "A well-formed credential.",
+    "check.format.selective": "A well-formed credential, shared selectively: the holder chose which "
+    "elements to show; what is shown is exactly what the issuer signed.",
     "check.format.warning": "An incomplete micro-credential: some EU mandatory elements are missing.",
     "check.format.failed": "This is not a readable credential.",
     "check.proof.passed": "The issuer's seal is intact: nothing was changed since it was issued.",
