@@ -44,7 +44,8 @@ ELEMENT_POINTERS: dict[str, tuple[str, ...]] = {
     "title": (f"{_ACH}/name", "/name"),
     "kind": (f"{_ACH}/achievementType",),
     "learner": ("/credentialSubject/name", "/credentialSubject/identifier"),
-    "awarding_body": (f"{_ACH}/awardingBody",),
+    "awarding_body": (f"{_ACH}/awardingBody", "/issuer/name"),
+    "country": ("/issuer/address",),
     "issued": ("/awardedDate", "/validFrom"),
     "valid_until": ("/validUntil",),
     "description": (f"{_ACH}/description", "/description"),
@@ -64,6 +65,8 @@ ELEMENT_POINTERS: dict[str, tuple[str, ...]] = {
     "skills": (f"{_ACH}/alignment",),
     "grade": ("/credentialSubject/result", f"{_ACH}/resultDescription"),
     "further": (f"{_ACH}/furtherInformation",),
+    "code": (f"{_ACH}/humanCode",),
+    "language": (f"{_ACH}/inLanguage",),
 }
 """EU element key -> where it may live in an Open Badges 3.0 micro-credential."""
 
@@ -139,6 +142,15 @@ class DisclosureAdapter(Protocol):
         """The credential to send when the learner keeps the element keys ``keep``."""
         ...
 
+    def disclose_paths(
+        self,
+        credential: Mapping[str, Any],
+        paths: Sequence[Sequence[Any]],
+        loader: DocumentLoader | None = None,
+    ) -> Any:
+        """The credential to send for DCQL claim paths (none: only what the issuer made mandatory)."""
+        ...
+
 
 def _sd_proof(credential: Any) -> dict[str, Any] | None:
     if not isinstance(credential, Mapping):
@@ -187,6 +199,14 @@ class EcdsaSdAdapter:
         self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
         return ecdsa_sd.derive(credential, self.pointers(credential, keep), loader)
+
+    def disclose_paths(
+        self,
+        credential: Mapping[str, Any],
+        paths: Sequence[Sequence[Any]],
+        loader: DocumentLoader | None = None,
+    ) -> dict[str, Any]:
+        return ecdsa_sd.derive(credential, pointers_for_claim_paths(credential, paths), loader)
 
 
 _ADAPTERS: list[DisclosureAdapter] = [EcdsaSdAdapter()]

@@ -21,6 +21,7 @@ from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
+from .selective import disclose, share_fields
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -323,8 +324,24 @@ async def share_form(request: web.Request) -> web.Response:
     account = require_account(request)
     items = await request.app[SERVICE].credentials(account.uid)
     chosen = set(request.query.getall("c", []))
-    context = {"items": items, "chosen": chosen, "days": EXPIRY_DAYS, "default_days": DEFAULT_DAYS}
+    context = {
+        "items": items,
+        "sd": selective_fields(items),
+        "chosen": chosen,
+        "days": EXPIRY_DAYS,
+        "default_days": DEFAULT_DAYS,
+    }
     return await render(request, "share.html", context)
+
+
+def selective_fields(items: list[Any]) -> dict[str, Any]:
+    """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
+    out = {}
+    for c in items:
+        fields = share_fields(c.credential, c.view)
+        if fields:
+            out[c.cid] = fields
+    return out
 
 
 def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
@@ -345,10 +362,19 @@ async def create_share(request: web.Request) -> web.Response:
     items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
     holder = await request.app[ACCOUNTS].holder_key(account.uid)
     try:
+        shared = [
+            await disclose(
+                c.credential,
+                [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
+                if form.get(f"sd.{c.cid}") == "1"
+                else None,
+            )
+            for c in items
+        ]
         token, share = await request.app[SHARES].create(
             account.uid,
             holder,
-            [c.credential for c in items],
+            shared,
             [c.view.title for c in items],
             days=days,
             one_time=form.get("one_time") == "1",
@@ -357,6 +383,7 @@ async def create_share(request: web.Request) -> web.Response:
         all_items = await service.credentials(account.uid)
         context = {
             "items": all_items,
+            "sd": selective_fields(all_items),
             "chosen": set(wanted),
             "days": EXPIRY_DAYS,
             "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vc.dataintegrity import DidDocumentResolver
-from vc.disclosure import EcdsaSdAdapter
+from vc.disclosure import EcdsaSdAdapter, adapter_for
 from vc.ecdsa_sd import disclose_all
 from vc.errors import VCError
 from vc.timeutil import format_datetime, utc_now
@@ -29,6 +29,7 @@ from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
 from .oid4vp import PresentationRequest
 from .ports import FetchError, HttpClient
+from .selective import disclose_for_claims
 from .store import WalletStore
 from .vault import HolderKey, Vault
 
@@ -52,6 +53,11 @@ class StoredCredential:
     @property
     def json(self) -> str:
         return json.dumps(self.credential, indent=2, ensure_ascii=False)
+
+    @property
+    def selective(self) -> bool:
+        """Whether the learner can share only some of its fields (selective disclosure)."""
+        return adapter_for(self.credential) is not None
 
 
 def _what(cid: str) -> str:
@@ -272,7 +278,9 @@ class WalletService:
             picked = [c.credential for c in matches[query.id] if c.cid in choices.get(query.id, [])]
             if not picked:
                 raise UserError("present.nothing_chosen")
-            chosen[query.id] = picked if query.multiple else picked[:1]
+            picked = picked if query.multiple else picked[:1]
+            paths = [c["path"] for c in query.claims]
+            chosen[query.id] = [await disclose_for_claims(c, paths) for c in picked]
         reply = await oid4vp.send_response(self.http, request, oid4vp.vp_token(request, chosen, holder))
         await self.store.take_pending(uid, pid)
         return self._safe_reply(reply)

@@ -1,0 +1,19 @@
+// Plecak wallet, share screen: the preview follows the field switches, so it shows exactly what
+// the employer will see (a switched-off field is left out of the disclosure the wallet signs).
+"use strict";
+(function () {
+  function update(input) {
+    var rows = document.querySelectorAll('[data-preview="' + input.getAttribute("data-sd-field") + '"]');
+    rows.forEach(function (row) {
+      var shown = row.querySelector(".sd-value");
+      var hidden = row.querySelector(".sd-hidden");
+      if (shown) shown.hidden = !input.checked;
+      if (hidden) hidden.hidden = input.checked;
+      row.classList.toggle("sd-off", !input.checked);
+    });
+  }
+  document.querySelectorAll("input[data-sd-field]").forEach(function (input) {
+    input.addEventListener("change", function () { update(input); });
+    update(input);
+  });
+})();
