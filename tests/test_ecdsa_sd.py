@@ -161,3 +161,47 @@ async def test_two_disclosures_of_one_credential_both_verify(signed: dict[str, A
 def test_derive_uses_the_offline_loader_only(signed: dict[str, Any]) -> None:
     derived = sd.derive(signed, [GRADE], default_loader())
     assert derived["@context"] == signed["@context"]
+
+
+@pytest.mark.parametrize(
+    "pointers",
+    [
+        {"mandatory": MANDATORY},
+        {"mandatory": MANDATORY, "selective": [GRADE, ALLOWED], "combined": [*MANDATORY, GRADE, ALLOWED]},
+    ],
+)
+def test_direct_compact_skolemization_groups_like_the_spec_route(
+    pointers: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    factory = sd.hmac_label_map_factory(b"\x01" * 32)
+    fast = sd.canonicalize_and_group(document, factory, pointers, default_loader())
+    monkeypatch.setattr(sd, "_FAST_SKOLEMIZE", False)
+    spec = sd.canonicalize_and_group(document, factory, pointers, default_loader())
+    assert fast.nquads == spec.nquads
+    for name in pointers:
+        assert fast.groups[name].matching == spec.groups[name].matching
+        assert fast.groups[name].non_matching == spec.groups[name].non_matching
+
+
+def test_direct_skolemization_falls_back_for_json_literals_and_value_objects() -> None:
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSchema": {
+            "id": "https://example.org/schema",
+            "type": "JsonSchema",
+            "jsonSchema": {"a": {"b": 1}},
+        },
+        "credentialSubject": {"id": "did:example:x", "name": {"@value": "Anna", "@language": "pl"}},
+    }
+    expanded = sd.expand_safe(document, default_loader())
+    assert sd._skolemize_compact(document, expanded, "urn:t:", default_loader()) is None
+    grouped = sd.canonicalize_and_group(
+        document, sd.hmac_label_map_factory(b"\x02" * 32), {"m": ["/credentialSchema"]}, default_loader()
+    )
+    assert any(r'"{\"a\":{\"b\":1}}"' in q for q in grouped.groups["m"].matching.values())
+    del document["credentialSchema"]
+    expanded = sd.expand_safe(document, default_loader())
+    assert sd._skolemize_compact(document, expanded, "urn:t:", default_loader()) is not None

@@ -529,6 +529,78 @@ class Grouped:
     skolemized_compact: dict[str, Any]
 
 
+_FAST_SKOLEMIZE = True
+"""Skolemize the compact document directly (checked against the expanded form); ``False`` forces
+the specification's expand -> skolemize -> compact route (tests compare both)."""
+
+
+def _skolemize_compact(
+    document: Mapping[str, Any], expanded: list[Any], prefix: str, loader: DocumentLoader
+) -> tuple[dict[str, Any], list[Any]] | None:
+    """``(skolemized compact document, its expansion)`` by naming every JSON object of the compact
+    form, or ``None`` when that is not the same as skolemizing the expanded form (a value object,
+    a ``@json`` literal, a language or index map …): then the caller compacts, as the spec does.
+
+    Compaction is the slowest step of selective disclosure; one more expansion and a comparison
+    with the original expansion cost a fraction of it."""
+    count = 0
+
+    def name(node: Any) -> Any:
+        nonlocal count
+        if isinstance(node, list):
+            return [name(v) for v in node]
+        if not isinstance(node, dict) or "@value" in node:
+            return node
+        out = {k: (v if k == "@context" else name(v)) for k, v in node.items()}
+        if "@list" in node or "@set" in node:
+            return out
+        key = "@id" if "@id" in node else "id" if "id" in node else None
+        if key is None:
+            out["@id"] = f"{prefix}n{count}"
+            count += 1
+        elif isinstance(out[key], str) and out[key].startswith("_:"):
+            out[key] = f"{prefix}b{out[key][2:]}"
+        return out
+
+    compact = {
+        "@context": copy.deepcopy(document["@context"]),
+        **name({k: v for k, v in document.items() if k != "@context"}),
+    }
+    try:
+        again = expand_safe(compact, loader)
+    except (JsonLdError, TypeError):
+        return None
+
+    def unname(node: Any) -> Any:
+        if isinstance(node, list):
+            return [unname(v) for v in node]
+        if not isinstance(node, dict) or "@value" in node:
+            return node
+        out = {}
+        for k, v in node.items():
+            if k == "@id" and isinstance(v, str) and v.startswith(prefix):
+                if v[len(prefix)] == "b":
+                    out[k] = "_:" + v[len(prefix) + 1 :]
+                continue
+            out[k] = unname(v)
+        return out
+
+    def unnamed_nodes(node: Any) -> bool:
+        if isinstance(node, list):
+            return any(unnamed_nodes(v) for v in node)
+        if not isinstance(node, dict) or "@value" in node:
+            return False
+        if "@list" in node or "@set" in node:
+            return any(unnamed_nodes(v) for k, v in node.items() if k in ("@list", "@set"))
+        if "@id" not in node:
+            return True
+        return any(unnamed_nodes(v) for k, v in node.items() if k not in ("@id", "@type"))
+
+    if unname(again) != expanded or unnamed_nodes(again):
+        return None
+    return compact, again
+
+
 def canonicalize_and_group(
     document: Mapping[str, Any],
     factory: LabelMapFactory,
@@ -539,15 +611,19 @@ def canonicalize_and_group(
     them (by index) the pointers select."""
     skolemizer = _Skolemizer()
     expanded = expand_safe(dict(document), loader)
-    skolemized = skolemizer.nodes(expanded)
-    try:
-        compact: dict[str, Any] = _pyld.compact(
-            skolemized, {"@context": document["@context"]}, {"documentLoader": loader, "base": None}
-        )
-    except _pyld.JsonLdError as exc:
-        raise JsonLdError(f"cannot compact the skolemized document: {exc}") from exc
-    compact.pop("@context", None)
-    compact = {"@context": copy.deepcopy(document["@context"]), **compact}
+    fast = _skolemize_compact(document, expanded, skolemizer.prefix, loader) if _FAST_SKOLEMIZE else None
+    if fast is not None:
+        compact, skolemized = fast
+    else:
+        skolemized = skolemizer.nodes(expanded)
+        try:
+            compact = _pyld.compact(
+                skolemized, {"@context": document["@context"]}, {"documentLoader": loader, "base": None}
+            )
+        except _pyld.JsonLdError as exc:
+            raise JsonLdError(f"cannot compact the skolemized document: {exc}") from exc
+        compact.pop("@context", None)
+        compact = {"@context": copy.deepcopy(document["@context"]), **compact}
     deskolemized = _deskolemize(_dataset(skolemized, loader), skolemizer.prefix)
     nquads, label_map = _label_replacement_canonicalize(deskolemized, factory)
     known = set(nquads)
