@@ -221,6 +221,24 @@ class IssuerService:
             suite_options=suite_options,
         )
 
+    def certificate_credential(
+        self,
+        achievement: Mapping[str, Any],
+        learner: Mapping[str, Any],
+        *,
+        evidence: list[dict[str, Any]],
+        profile: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """An unsigned stacked certificate: the programme's achievement, citing its parts in ``evidence``."""
+        credential = self._credential_skeleton(achievement, profile, learner, None)
+        credential["evidence"] = evidence
+        return credential
+
+    async def issue_prepared(self, credential: dict[str, Any], achievement_uuid: str) -> dict[str, Any]:
+        """Sign and store a credential built here (status entries added), no idempotency key."""
+        result = await self._sign_and_store(credential, achievement_uuid, None, "")
+        return result.credential
+
     async def issue_credential(
         self, credential: Any, options: Any, idempotency_key: str | None
     ) -> IssueResult:
@@ -400,8 +418,10 @@ class IssuerService:
             "statusPurpose": purpose,
             "status": value,
             "changed": previous != value,
-            "statusListCredential": self.status_list_url(
-                purpose, status["list"], legacy=status.get("format") != "bitstring"
+            "statusListCredential": (
+                f"{self.public_url}/status-lists/token/{status['list']}"  # an SD-JWT VC's Token Status List
+                if status.get("format") == "token"
+                else self.status_list_url(purpose, status["list"], legacy=status.get("format") != "bitstring")
             ),
             "statusListIndex": str(status["index"]),
         }

@@ -7,7 +7,7 @@ Ed25519 signs the EdDSA suites; a P-256 key signs the ECDSA suites (``ecdsa-sd-2
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,49 +70,49 @@ class IssuerKeys:
 
 
 async def load_or_create_keys(store: IssuerStore, box: SecretBox, did: str | None) -> IssuerKeys:
-    """Load the active key (decrypting it), creating and sealing one on first start.
+    """Load the active Ed25519 and P-256 keys (decrypting them), creating and sealing each on first start.
 
-    With ``did=None`` the issuer is the ``did:key`` of its active key.
+    With ``did=None`` the issuer is the ``did:key`` of its active Ed25519 key.
     """
-    active, records = await store.signing_keys()
-    if active is None:
-        pair = Ed25519KeyPair.generate()
-        kid = pair.public_multibase
-        record = {
-            "type": "Ed25519",
-            "publicKeyMultibase": pair.public_multibase,
-            "sealed": encode_multibase(box.seal(pair.seed, aad=kid.encode())),
-            "created": format_datetime(utc_now()),
-        }
-        await store.add_signing_key(kid, record)
-        active, records = await store.signing_keys()
-    assert active is not None
-    record = records[active]
-    seed = box.open(decode_multibase(record["sealed"]), aad=active.encode())
-    pair = Ed25519KeyPair.from_seed(seed)
-    ecdsa, ecdsa_kid = await _load_or_create_ecdsa(store, box)
+    ed_kid, ed_secret = await _load_or_create(
+        store, box, "active", "Ed25519", lambda: _fresh(Ed25519KeyPair.generate())
+    )
+    ec_kid, ec_secret = await _load_or_create(
+        store, box, ECDSA_SLOT, "P-256", lambda: _fresh(EcdsaKeyPair.generate("P-256"))
+    )
+    pair = Ed25519KeyPair.from_seed(ed_secret)
+    ecdsa = EcdsaKeyPair.from_private_value("P-256", ec_secret)
     _, records = await store.signing_keys()
     publics = {kid: rec["publicKeyMultibase"] for kid, rec in records.items()}
     if did is None:
         did = "did:key:" + pair.public_multibase
     return IssuerKeys(
-        did=did, active=pair, active_kid=active, public_keys=publics, ecdsa=ecdsa, ecdsa_kid=ecdsa_kid
+        did=did, active=pair, active_kid=ed_kid, public_keys=publics, ecdsa=ecdsa, ecdsa_kid=ec_kid
     )
 
 
-async def _load_or_create_ecdsa(store: IssuerStore, box: SecretBox) -> tuple[EcdsaKeyPair, str]:
-    active, records = await store.signing_keys(ECDSA_SLOT)
+def _fresh(pair: KeyPair) -> tuple[str, bytes]:
+    secret = pair.seed if isinstance(pair, Ed25519KeyPair) else pair.secret_bytes
+    return pair.public_multibase, secret
+
+
+async def _load_or_create(
+    store: IssuerStore, box: SecretBox, slot: str, key_type: str, generate: Callable[[], tuple[str, bytes]]
+) -> tuple[str, bytes]:
+    """The kid and secret of the key active in ``slot``; a new sealed key if there is none yet.
+
+    Two processes starting together may both generate: the store keeps the first one made active.
+    """
+    active, records = await store.signing_keys(slot)
     if active is None:
-        pair = EcdsaKeyPair.generate("P-256")
-        kid = pair.public_multibase
+        public_multibase, secret = generate()
         record = {
-            "type": "P-256",
-            "publicKeyMultibase": pair.public_multibase,
-            "sealed": encode_multibase(box.seal(pair.secret_bytes, aad=kid.encode())),
+            "type": key_type,
+            "publicKeyMultibase": public_multibase,
+            "sealed": encode_multibase(box.seal(secret, aad=public_multibase.encode())),
             "created": format_datetime(utc_now()),
         }
-        await store.add_signing_key(kid, record, ECDSA_SLOT)
-        active, records = await store.signing_keys(ECDSA_SLOT)
+        await store.add_signing_key(public_multibase, record, slot)
+        active, records = await store.signing_keys(slot)
     assert active is not None
-    secret = box.open(decode_multibase(records[active]["sealed"]), aad=active.encode())
-    return EcdsaKeyPair.from_private_value("P-256", secret), active
+    return active, box.open(decode_multibase(records[active]["sealed"]), aad=active.encode())

@@ -141,10 +141,29 @@ class LinkFetcher:
 
     async def fetch_json(self, url: str) -> Any:
         """The JSON document at ``url`` (following up to ``max_redirects`` checked redirects)."""
+        body, content_type = await self._fetch(url, ACCEPT)
+        try:
+            return parse_json(body, max_depth=self._max_depth)
+        except ValueError as exc:
+            if content_type == "text/html":
+                raise FetchError("the link leads to a web page, not to a credential", 422) from None
+            raise FetchError(f"the document is not a credential: {exc}", 422) from None
+
+    async def fetch_text(self, url: str, accept: str) -> str:
+        """The text at ``url`` (a status list token, an SD-JWT), with the same rules as JSON."""
+        body, _ = await self._fetch(url, accept)
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FetchError("the document is not text", 422) from None
+
+    async def _fetch(self, url: str, accept: str) -> tuple[bytes, str]:
         current = self.check_url(url)
         for _ in range(self._max_redirects + 1):
             try:
-                async with self._client().get(current, allow_redirects=False) as resp:
+                async with self._client().get(
+                    current, allow_redirects=False, headers={"Accept": accept}
+                ) as resp:
                     if resp.status in (301, 302, 303, 307, 308) and "Location" in resp.headers:
                         current = self.check_url(urljoin(current, resp.headers["Location"]))
                         continue
@@ -164,12 +183,7 @@ class LinkFetcher:
                 raise FetchError(
                     f"the link could not be opened ({str(exc) or type(exc).__name__})", 502
                 ) from None
-            try:
-                return parse_json(bytes(body), max_depth=self._max_depth)
-            except ValueError as exc:
-                if content_type == "text/html":
-                    raise FetchError("the link leads to a web page, not to a credential", 422) from None
-                raise FetchError(f"the document is not a credential: {exc}", 422) from None
+            return bytes(body), content_type
         raise FetchError("the link redirects too often", 502)
 
     async def close(self) -> None:

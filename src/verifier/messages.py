@@ -74,6 +74,13 @@ EN: Mapping[str, str] = {
     "details_title": "What the credential says",
     "not_stated": "not stated",
     "not_shared": "not shared by the holder",
+    "ask_format_legend": "Kind of credential",
+    "ask_format_ldp": "W3C credential (the whole credential is shown)",
+    "ask_format_sd_jwt": "SD-JWT VC (selective disclosure: only what you tick below)",
+    "ask_claims_hint": "The title, awarding body, country, date, learning outcomes, ECTS, EQF level, "
+    "assessment, form of participation and quality assurance are always shared. Ask also for:",
+    "el_credits_earned": "ECTS credits earned",
+    "el_grading_scheme": "Grading scheme",
     "no_credentials": "The presentation holds no credentials.",
     "download_report": "Download JSON report",
     "report_note": "The result and the report stay available at this address for {hours} hours.",
@@ -94,6 +101,8 @@ EN: Mapping[str, str] = {
     "check_replay": "Fresh answer (not replayed)",
     "check_binding": "Presented by the learner",
     "check_request": "Matches what you asked for",
+    "check_disclosures": "Shared fields match the issuer's seal",
+    "check_key_binding": "Presented by the holder",
     # check sentences
     "check.format.passed": "A well-formed credential.",
     "check.format.selective": "A well-formed credential, shared selectively: the holder chose which "
@@ -123,6 +132,10 @@ EN: Mapping[str, str] = {
     "check.binding.failed": "Shown by someone other than the learner it was issued to.",
     "check.request.passed": "This is the kind of credential you asked for.",
     "check.request.failed": "This is not the credential you asked for.",
+    "check.disclosures.passed": "Every field the holder shared is exactly what the issuer sealed.",
+    "check.disclosures.failed": "A shared field differs from what the issuer sealed: it was changed.",
+    "check.key_binding.failed": "Not shown by the holder the credential was issued to, or not for you.",
+    "check.key_binding.warning": "Not signed by the holder, so it does not prove who is showing it.",
     # EU elements
     "el_title": "Title",
     "el_kind": "Kind of credential",
@@ -150,6 +163,13 @@ EN: Mapping[str, str] = {
     "el_further": "Further information",
     "el_issuer_id": "Issuer identifier",
     "el_credential_id": "Credential identifier",
+    # stacked certificates
+    "composition_title": "Composition: the parts this certificate cites",
+    "composition_rule": "Rule",
+    "part_verified": "Presented and verified (same content as cited)",
+    "part_changed": "Presented, but its content differs from what the certificate cites",
+    "part_failed": "Presented with the cited content, but it does not verify now",
+    "part_not_presented": "Not presented (ask the learner to share it to check it)",
     "kind_microcredential": "EU micro-credential",
     "does_not_expire": "does not expire",
     "hours": "{n} hours",
