@@ -10,13 +10,14 @@ from typing import Any
 from urllib.parse import quote
 
 from issuer_helpers import AUTH
+from test_wallet_backup import _export, _import, second_wallet
 from test_wallet_present import OB_TYPE, ContractVerifier, verifier
 from test_wallet_share import _add, _raw_link, _share, _verifier
-from test_wallet_support import Servers, servers
+from test_wallet_support import Browser, Servers, servers
 from vc.disclosure import is_derived_disclosure
 from vc.presentation import verify_presentation
 
-__all__ = ["servers", "verifier"]
+__all__ = ["second_wallet", "servers", "verifier"]
 
 
 async def issue_sd(servers: Servers, did: str) -> dict[str, Any]:
@@ -160,3 +161,17 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
     assert achievement["creditPoint"]
     assert "result" not in sent["credentialSubject"]
     assert "learningOutcome" not in achievement
+
+
+async def test_sd_credential_survives_a_backup_into_another_wallet(
+    servers: Servers, second_wallet: Browser
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    await _add(browser, await issue_sd(servers, did))
+    status, data = await _export(browser)
+    assert status == 200
+    await second_wallet.sign_up("anna.moved@example.org")
+    status, text = await _import(second_wallet, data)
+    assert status == 200 and "Imported 1 credentials" in text, text
+    assert "status-valid" in text

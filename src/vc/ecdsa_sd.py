@@ -133,7 +133,7 @@ def _decode(proof_value: str) -> tuple[bytes, Any]:
     stream = io.BytesIO(raw[3:])
     try:
         items = cbor2.CBORDecoder(stream).decode()
-    except (cbor2.CBORDecodeError, ValueError, EOFError) as exc:
+    except (cbor2.CBORDecodeError, ValueError, EOFError, RecursionError) as exc:
         raise ProofError(f"proofValue is not valid CBOR ({exc})") from None
     if stream.tell() != len(raw) - 3:
         raise ProofError("proofValue has trailing bytes after its CBOR value")
