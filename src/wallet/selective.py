@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vc.disclosure import ELEMENT_POINTERS, adapter_for
+from vc.disclosure import ELEMENT_POINTERS, EcdsaSdAdapter, adapter_for
+from vc.ecdsa_sd import disclose_all
 from vc.errors import VCError
 
 from .credentials import CredentialView
 from .exceptions import UserError
 
-__all__ = ["ShareField", "disclose", "disclose_for_claims", "share_fields"]
+__all__ = ["ShareField", "disclose", "disclose_for_claims", "full_disclosure", "share_fields"]
 
 # EU element key (vc.disclosure) -> the wallet's field message keys (the first one labels it)
 _WALLET_FIELDS: dict[str, tuple[str, ...]] = {
@@ -109,6 +110,19 @@ async def disclose_for_claims(
         return dict(credential)
     try:
         disclosed: dict[str, Any] = await asyncio.to_thread(adapter.disclose_paths, credential, paths)
+    except VCError as exc:
+        raise UserError("share.disclosure_failed", detail=str(exc)) from None
+    return disclosed
+
+
+async def full_disclosure(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """What to present when everything is shown (e.g. claiming a programme certificate): an
+    ecdsa-sd-2023 credential as a derived proof disclosing every field (a verifier refuses base
+    proofs); any other credential unchanged."""
+    if not EcdsaSdAdapter().handles(credential):
+        return dict(credential)
+    try:
+        disclosed: dict[str, Any] = await asyncio.to_thread(disclose_all, credential)
     except VCError as exc:
         raise UserError("share.disclosure_failed", detail=str(exc)) from None
     return disclosed
