@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 from vc import ecdsa_sd as sd
+from vc import sd_primitives
 from vc.dataintegrity import add_proof, verify_proofs
 from vc.did import DidResolver, did_key
 from vc.errors import ProofError
+from vc.jsonld import expand_safe
 from vc.keys import EcdsaKeyPair, Ed25519KeyPair
 from vc.loader import default_loader
 
@@ -176,7 +178,7 @@ def test_direct_compact_skolemization_groups_like_the_spec_route(
     document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     factory = sd.hmac_label_map_factory(b"\x01" * 32)
     fast = sd.canonicalize_and_group(document, factory, pointers, default_loader())
-    monkeypatch.setattr(sd, "_FAST_SKOLEMIZE", False)
+    monkeypatch.setattr(sd_primitives, "_FAST_SKOLEMIZE", False)
     spec = sd.canonicalize_and_group(document, factory, pointers, default_loader())
     assert fast.nquads == spec.nquads
     for name in pointers:
@@ -196,12 +198,12 @@ def test_direct_skolemization_falls_back_for_json_literals_and_value_objects() -
         },
         "credentialSubject": {"id": "did:example:x", "name": {"@value": "Anna", "@language": "pl"}},
     }
-    expanded = sd.expand_safe(document, default_loader())
-    assert sd._skolemize_compact(document, expanded, "urn:t:", default_loader()) is None
+    expanded = expand_safe(document, default_loader())
+    assert sd_primitives._skolemize_compact(document, expanded, "urn:t:", default_loader()) is None
     grouped = sd.canonicalize_and_group(
         document, sd.hmac_label_map_factory(b"\x02" * 32), {"m": ["/credentialSchema"]}, default_loader()
     )
     assert any(r'"{\"a\":{\"b\":1}}"' in q for q in grouped.groups["m"].matching.values())
     del document["credentialSchema"]
-    expanded = sd.expand_safe(document, default_loader())
-    assert sd._skolemize_compact(document, expanded, "urn:t:", default_loader()) is not None
+    expanded = expand_safe(document, default_loader())
+    assert sd_primitives._skolemize_compact(document, expanded, "urn:t:", default_loader()) is not None

@@ -23,12 +23,10 @@ for byte.
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
-import hmac
 import io
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,16 +34,22 @@ import cbor2
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from pyld import jsonld as _pyld
-from pyld.canon import URDNA2015
-from pyld.identifier_issuer import IdentifierIssuer
-from pyld.nquads import parse_nquads, serialize_nquad
 
 from .cryptosuites import DATA_INTEGRITY_CONTEXT, VC_V2_CONTEXT, register_suite
-from .errors import JsonLdError, KeyFormatError, ProofError
-from .jsonld import canonicalize, expand_safe
+from .errors import KeyFormatError, ProofError
+from .jsonld import canonicalize
+from .jsonld_select import parse_pointer, select_json_ld
 from .keys import EcdsaKeyPair, KeyPair, decode_multibase, decode_multikey, encode_multibase
 from .loader import DocumentLoader, default_loader
+from .sd_primitives import (
+    Grouped,
+    canonical_id_map,
+    canonicalize_and_group,
+    dataset_lines,
+    fixed_label_map_factory,
+    hmac_label_map_factory,
+    label_replacement_canonicalize,
+)
 
 __all__ = [
     "BASE_PROOF_HEADER",
@@ -74,11 +78,7 @@ __all__ = [
 ECDSA_SD_2023 = "ecdsa-sd-2023"
 BASE_PROOF_HEADER = b"\xd9\x5d\x00"
 DERIVED_PROOF_HEADER = b"\xd9\x5d\x01"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_RDF_FIRST, _RDF_REST = _RDF + "first", _RDF + "rest"
 _MAX_PROOF_VALUE = 1 << 20
-
-LabelMapFactory = Callable[[Mapping[str, str]], dict[str, str]]
 
 
 # --- proof values ---------------------------------------------------------------------------
@@ -221,449 +221,6 @@ def is_base_proof(proof_value: Any) -> bool:
     return isinstance(proof_value, str) and proof_value.startswith("u2V0A")
 
 
-# --- JSON pointers and selection ------------------------------------------------------------
-
-
-class _Hole:
-    """A not-selected array slot (removed before the selection is returned)."""
-
-
-_HOLE = _Hole()
-
-
-def parse_pointer(pointer: str) -> list[str]:
-    """The reference tokens of a JSON Pointer (RFC 6901); the whole-document pointer is refused."""
-    if not isinstance(pointer, str):
-        raise TypeError("a JSON pointer must be a string")
-    if not pointer.startswith("/"):
-        raise ProofError(f"JSON pointer {pointer!r} must start with '/'")
-    tokens = pointer[1:].split("/")
-    out = []
-    for token in tokens:
-        if "~" in token.replace("~0", "").replace("~1", ""):
-            raise ProofError(f"JSON pointer {pointer!r} has an invalid '~' escape")
-        out.append(token.replace("~1", "/").replace("~0", "~"))
-    return out
-
-
-def _initial_selection(source: Any) -> Any:
-    if isinstance(source, list):
-        return []
-    selection: dict[str, Any] = {}
-    if isinstance(source, dict):
-        for key in ("id", "@id"):
-            node_id = source.get(key)
-            if isinstance(node_id, str) and not node_id.startswith("_:"):
-                selection[key] = node_id
-        for key in ("type", "@type"):
-            if key in source:
-                selection[key] = copy.deepcopy(source[key])
-    return selection
-
-
-def _child(container: Any, token: str, pointer: str) -> tuple[Any, Any]:
-    """(key, value) of ``token`` in ``container``; ProofError when the pointer selects nothing."""
-    if isinstance(container, dict):
-        if token not in container:
-            raise ProofError(f"JSON pointer {pointer!r} selects nothing in the document")
-        return token, container[token]
-    if isinstance(container, list):
-        if not token.isdigit() or (len(token) > 1 and token.startswith("0")) or int(token) >= len(container):
-            raise ProofError(f"JSON pointer {pointer!r} selects nothing in the document")
-        return int(token), container[int(token)]
-    raise ProofError(f"JSON pointer {pointer!r} goes below a literal value")
-
-
-def _get_selected(parent: Any, key: Any) -> Any:
-    if isinstance(parent, dict):
-        return parent.get(key, _HOLE)
-    if isinstance(parent, list) and isinstance(key, int) and key < len(parent):
-        return parent[key]
-    return _HOLE
-
-
-def _set_selected(parent: Any, key: Any, value: Any) -> None:
-    if isinstance(parent, dict):
-        parent[key] = value
-        return
-    while len(parent) <= key:
-        parent.append(_HOLE)
-    parent[key] = value
-
-
-def _select_path(pointer: str, document: dict[str, Any], selection: dict[str, Any]) -> None:
-    tokens = parse_pointer(pointer)
-    value: Any = document
-    selected_value: Any = selection
-    selected_parent: Any = selection
-    key: Any = None
-    for token in tokens:
-        selected_parent = selected_value
-        key, value = _child(value, token, pointer)
-        selected_value = _get_selected(selected_parent, key)
-        if selected_value is _HOLE:
-            selected_value = _initial_selection(value)
-            _set_selected(selected_parent, key, selected_value)
-    if isinstance(value, list):
-        final: Any = copy.deepcopy(value)
-    elif isinstance(value, dict):
-        final = {**selected_value, **copy.deepcopy(value)} if isinstance(selected_value, dict) else value
-    else:
-        final = value
-    _set_selected(selected_parent, key, final)
-
-
-def _drop_holes(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_drop_holes(v) for v in node if v is not _HOLE]
-    if isinstance(node, dict):
-        return {k: _drop_holes(v) for k, v in node.items()}
-    return node
-
-
-def select_json_ld(pointers: Sequence[str], document: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The part of a compact JSON-LD ``document`` the JSON pointers select (with ``@context`` and
-    the ``id``/``type`` of every node on the way); ``None`` for no pointers."""
-    if isinstance(pointers, str) or not isinstance(pointers, Sequence):
-        raise TypeError("pointers must be a list of strings")
-    if not pointers:
-        return None
-    doc = dict(document)
-    selection: dict[str, Any] = {"@context": copy.deepcopy(doc.get("@context")), **_initial_selection(doc)}
-    for pointer in pointers:
-        _select_path(pointer, doc, selection)
-    result: dict[str, Any] = _drop_holes(selection)
-    return result
-
-
-# --- skolemization, RDF and canonicalization ------------------------------------------------
-
-
-class _Skolemizer:
-    def __init__(self) -> None:
-        self.prefix = f"urn:plecak-sd:{secrets.token_hex(8)}:"
-        self.count = 0
-
-    def nodes(self, elements: list[Any]) -> list[Any]:
-        return [self.node(e) for e in elements]
-
-    def node(self, element: Any) -> Any:
-        if not isinstance(element, dict) or "@value" in element:
-            return copy.deepcopy(element)
-        if "@list" in element or "@set" in element:
-            return {
-                k: (self.nodes(v) if k in ("@list", "@set") else copy.deepcopy(v)) for k, v in element.items()
-            }
-        node: dict[str, Any] = {}
-        for key, value in element.items():
-            if key in ("@id", "@type", "@context"):
-                node[key] = copy.deepcopy(value)
-            elif isinstance(value, list):
-                node[key] = self.nodes(value)
-            elif isinstance(value, dict):
-                node[key] = self.node(value)
-            else:
-                node[key] = value
-        node_id = node.get("@id")
-        if node_id is None:
-            node["@id"] = f"{self.prefix}n{self.count}"
-            self.count += 1
-        elif isinstance(node_id, str) and node_id.startswith("_:"):
-            node["@id"] = f"{self.prefix}b{node_id[2:]}"
-        return node
-
-
-def _dataset(expanded: list[Any], loader: DocumentLoader) -> list[dict[str, Any]]:
-    """RDF quads (pyld's dict form) of an expanded document, not canonicalized."""
-    options: dict[str, Any] = {
-        "documentLoader": loader,
-        "base": None,
-        "produceGeneralizedRdf": False,
-        "rdfDirection": None,
-        "processingMode": "json-ld-1.1",
-    }
-    try:
-        processor = _pyld.JsonLdProcessor()
-        issuer = IdentifierIssuer("_:b")
-        node_map: dict[str, Any] = {"@default": {}}
-        processor._create_node_map(expanded, node_map, "@default", issuer)
-        quads: list[dict[str, Any]] = []
-        for name, graph in sorted(node_map.items()):
-            if name != "@default" and not _pyld._is_absolute_iri(name):
-                continue
-            for triple in processor._graph_to_rdf(graph, issuer, options):
-                if name != "@default":
-                    triple["name"] = {"type": "blank node" if name.startswith("_:") else "IRI", "value": name}
-                quads.append(triple)
-    except _pyld.JsonLdError as exc:
-        raise JsonLdError(str(exc)) from exc
-    return quads
-
-
-def _name_list_nodes(quads: list[dict[str, Any]]) -> None:
-    """Give the blank nodes of RDF lists labels that do not depend on what else was selected."""
-    blank = {
-        c["value"] for q in quads for k, c in q.items() if k != "predicate" and c["type"] == "blank node"
-    }
-    if not blank:
-        return
-    rest: dict[str, str] = {}
-    heads: dict[str, str] = {}
-    for quad in quads:
-        subject, predicate, obj = quad["subject"], quad["predicate"]["value"], quad["object"]
-        if predicate == _RDF_REST and obj["type"] == "blank node":
-            rest[subject["value"]] = obj["value"]
-        elif obj["type"] == "blank node" and obj["value"] in blank and predicate != _RDF_REST:
-            if subject["type"] == "blank node":
-                raise ProofError("ecdsa-sd-2023 does not support JSON-LD lists of lists")
-            owner = f"{subject['value']} {predicate}"
-            if owner in heads.values():
-                raise ProofError(f"ecdsa-sd-2023 cannot tell apart two lists under {predicate}")
-            heads[obj["value"]] = owner
-    names: dict[str, str] = {}
-    for head, owner in heads.items():
-        stem = "l" + hashlib.sha256(owner.encode()).hexdigest()[:24]
-        node: str | None = head
-        position = 0
-        while node is not None and node not in names:
-            names[node] = f"_:{stem}_{position}"
-            node = rest.get(node)
-            position += 1
-    unnamed = blank - set(names)
-    if unnamed:
-        raise ProofError("ecdsa-sd-2023: the document has blank nodes that are not JSON-LD list nodes")
-    for quad in quads:
-        for key, component in list(quad.items()):
-            if key != "predicate" and component["type"] == "blank node":
-                quad[key] = {**component, "value": names[component["value"]]}
-
-
-def _deskolemize(quads: list[dict[str, Any]], prefix: str) -> list[str]:
-    _name_list_nodes(quads)
-    lines = []
-    for quad in quads:
-        for key, component in list(quad.items()):
-            if key != "predicate" and component["type"] == "IRI" and component["value"].startswith(prefix):
-                quad[key] = {"type": "blank node", "value": "_:" + component["value"][len(prefix) :]}
-        lines.append(serialize_nquad(quad))
-    return sorted(set(lines))
-
-
-def _compact_to_deskolemized(compact: Mapping[str, Any], prefix: str, loader: DocumentLoader) -> list[str]:
-    return _deskolemize(_dataset(expand_safe(dict(compact), loader), loader), prefix)
-
-
-def _canonical(lines: Sequence[str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """RDFC-1.0 of N-Quads: the canonical quads and the map input label -> canonical label
-    (both without ``_:``)."""
-    try:
-        dataset = parse_nquads("".join(lines))
-    except Exception as exc:  # pyld raises its own ParserError
-        raise JsonLdError(f"N-Quads do not parse: {exc}") from None
-    canon = URDNA2015()
-    canon.main(dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"})
-    id_map = {old[2:]: new[2:] for old, new in canon.canonical_issuer.existing.items()}
-    return canon.quads, id_map
-
-
-def _relabel(quads: list[dict[str, Any]], labels: Mapping[str, str]) -> list[str]:
-    out = set()
-    for quad in quads:
-        for key, component in list(quad.items()):
-            if key != "predicate" and component["type"] == "blank node":
-                label = component["value"][2:]
-                if label not in labels:
-                    raise ProofError(f"no label for blank node _:{label}")
-                quad[key] = {**component, "value": "_:" + labels[label]}
-        out.add(serialize_nquad(quad))
-    return sorted(out)
-
-
-def _label_replacement_canonicalize(
-    lines: Sequence[str], factory: LabelMapFactory
-) -> tuple[list[str], dict[str, str]]:
-    """Canonical N-Quads with blank nodes relabelled by ``factory(canonicalIdMap)``; returns the
-    sorted N-Quads and the map input label -> new label."""
-    quads, id_map = _canonical(lines)
-    label_map = factory(id_map)
-    by_canonical = {id_map[inp]: new for inp, new in label_map.items()}
-    return _relabel(quads, by_canonical), label_map
-
-
-def hmac_label_map_factory(hmac_key: bytes) -> LabelMapFactory:
-    """Input label -> ``u`` + base64url(HMAC-SHA256(key, canonical label))."""
-
-    def factory(canonical_id_map: Mapping[str, str]) -> dict[str, str]:
-        return {
-            inp: "u" + _b64url(hmac.new(hmac_key, c14n.encode(), hashlib.sha256).digest())
-            for inp, c14n in canonical_id_map.items()
-        }
-
-    return factory
-
-
-def _fixed_label_map_factory(label_map: Mapping[str, str]) -> LabelMapFactory:
-    def factory(canonical_id_map: Mapping[str, str]) -> dict[str, str]:
-        out = {}
-        for inp, c14n in canonical_id_map.items():
-            if c14n not in label_map:
-                raise ProofError(f"the proof's label map has no entry for _:{c14n}")
-            out[inp] = label_map[c14n]
-        return out
-
-    return factory
-
-
-@dataclass
-class Group:
-    matching: dict[int, str]
-    non_matching: dict[int, str]
-    deskolemized_nquads: list[str]
-
-
-@dataclass
-class Grouped:
-    groups: dict[str, Group]
-    label_map: dict[str, str]
-    nquads: list[str]
-    skolemized_compact: dict[str, Any]
-
-
-_FAST_SKOLEMIZE = True
-"""Skolemize the compact document directly (checked against the expanded form); ``False`` forces
-the specification's expand -> skolemize -> compact route (tests compare both)."""
-
-
-def _skolemize_compact(
-    document: Mapping[str, Any], expanded: list[Any], prefix: str, loader: DocumentLoader
-) -> tuple[dict[str, Any], list[Any]] | None:
-    """``(skolemized compact document, its expansion)`` by naming every JSON object of the compact
-    form, or ``None`` when that is not the same as skolemizing the expanded form (a value object,
-    a ``@json`` literal, a language or index map …): then the caller compacts, as the spec does.
-
-    Compaction is the slowest step of selective disclosure; one more expansion and a comparison
-    with the original expansion cost a fraction of it."""
-    count = 0
-
-    def name(node: Any) -> Any:
-        nonlocal count
-        if isinstance(node, list):
-            return [name(v) for v in node]
-        if not isinstance(node, dict) or "@value" in node:
-            return node
-        out = {k: (v if k == "@context" else name(v)) for k, v in node.items()}
-        if "@list" in node or "@set" in node:
-            return out
-        key = "@id" if "@id" in node else "id" if "id" in node else None
-        if key is None:
-            out["@id"] = f"{prefix}n{count}"
-            count += 1
-        elif isinstance(out[key], str) and out[key].startswith("_:"):
-            out[key] = f"{prefix}b{out[key][2:]}"
-        return out
-
-    compact = {
-        "@context": copy.deepcopy(document["@context"]),
-        **name({k: v for k, v in document.items() if k != "@context"}),
-    }
-    try:
-        again = expand_safe(compact, loader)
-    except (JsonLdError, TypeError):
-        return None
-
-    def unname(node: Any) -> Any:
-        if isinstance(node, list):
-            return [unname(v) for v in node]
-        if not isinstance(node, dict) or "@value" in node:
-            return node
-        out = {}
-        for k, v in node.items():
-            if k == "@id" and isinstance(v, str) and v.startswith(prefix):
-                if v[len(prefix)] == "b":
-                    out[k] = "_:" + v[len(prefix) + 1 :]
-                continue
-            out[k] = unname(v)
-        return out
-
-    def unnamed_nodes(node: Any) -> bool:
-        if isinstance(node, list):
-            return any(unnamed_nodes(v) for v in node)
-        if not isinstance(node, dict) or "@value" in node:
-            return False
-        if "@list" in node or "@set" in node:
-            return any(unnamed_nodes(v) for k, v in node.items() if k in ("@list", "@set"))
-        if "@id" not in node:
-            return True
-        return any(unnamed_nodes(v) for k, v in node.items() if k not in ("@id", "@type"))
-
-    if unname(again) != expanded or unnamed_nodes(again):
-        return None
-    return compact, again
-
-
-def canonicalize_and_group(
-    document: Mapping[str, Any],
-    factory: LabelMapFactory,
-    group_definitions: Mapping[str, Sequence[str]],
-    loader: DocumentLoader,
-) -> Grouped:
-    """Canonical relabelled N-Quads of ``document`` and, per group of JSON pointers, which of
-    them (by index) the pointers select."""
-    skolemizer = _Skolemizer()
-    expanded = expand_safe(dict(document), loader)
-    fast = _skolemize_compact(document, expanded, skolemizer.prefix, loader) if _FAST_SKOLEMIZE else None
-    if fast is not None:
-        compact, skolemized = fast
-    else:
-        skolemized = skolemizer.nodes(expanded)
-        try:
-            compact = _pyld.compact(
-                skolemized, {"@context": document["@context"]}, {"documentLoader": loader, "base": None}
-            )
-        except _pyld.JsonLdError as exc:
-            raise JsonLdError(f"cannot compact the skolemized document: {exc}") from exc
-        compact.pop("@context", None)
-        compact = {"@context": copy.deepcopy(document["@context"]), **compact}
-    deskolemized = _deskolemize(_dataset(skolemized, loader), skolemizer.prefix)
-    nquads, label_map = _label_replacement_canonicalize(deskolemized, factory)
-    known = set(nquads)
-    groups: dict[str, Group] = {}
-    for name, pointers in group_definitions.items():
-        selection = select_json_ld(pointers, compact)
-        if selection is None:
-            selected_lines: list[str] = []
-            selected: set[str] = set()
-        else:
-            selected_lines = _compact_to_deskolemized(selection, skolemizer.prefix, loader)
-            try:
-                selected = set(_relabel(_parse_quads(selected_lines), label_map))
-            except ProofError:
-                raise ProofError(
-                    f"the {name} pointers select part of a JSON-LD list; select the whole list"
-                ) from None
-            strays = selected - known
-            if strays:
-                raise ProofError(f"the {name} pointers select part of a JSON-LD list; select the whole list")
-        matching = {i: q for i, q in enumerate(nquads) if q in selected}
-        non_matching = {i: q for i, q in enumerate(nquads) if q not in selected}
-        groups[name] = Group(matching, non_matching, selected_lines)
-    return Grouped(groups, label_map, nquads, compact)
-
-
-def _parse_quads(lines: Sequence[str]) -> list[dict[str, Any]]:
-    try:
-        dataset = parse_nquads("".join(lines))
-    except Exception as exc:  # pyld raises its own ParserError
-        raise JsonLdError(f"N-Quads do not parse: {exc}") from None
-    quads = []
-    for name, triples in dataset.items():
-        for triple in triples:
-            if name != "@default":
-                triple["name"] = {"type": "blank node" if name.startswith("_:") else "IRI", "value": name}
-            quads.append(triple)
-    return quads
-
-
 # --- the suite ------------------------------------------------------------------------------
 
 
@@ -756,7 +313,7 @@ def _disclosure(
     signatures = [base.signatures[i] for i, absolute in enumerate(non_mandatory) if absolute in selected]
     reveal = select_json_ld(combined, document)
     assert reveal is not None
-    _, id_map = _canonical(combined_group.deskolemized_nquads)
+    id_map = canonical_id_map(combined_group.deskolemized_nquads)
     verifier_labels = {c14n: grouped.label_map[inp] for inp, c14n in id_map.items()}
     value = DerivedProofValue(
         base.base_signature, base.public_key, signatures, verifier_labels, mandatory_indexes
@@ -810,9 +367,9 @@ def _verifier_nquads(
     document: Mapping[str, Any], label_map: Mapping[str, str], loader: DocumentLoader
 ) -> list[str]:
     """The disclosed document's canonical N-Quads with the proof's HMAC labels, sorted."""
-    expanded = expand_safe(dict(document), loader)
-    lines = sorted({serialize_nquad(q) for q in _dataset(expanded, loader)})
-    nquads, _ = _label_replacement_canonicalize(lines, _fixed_label_map_factory(label_map))
+    nquads, _ = label_replacement_canonicalize(
+        dataset_lines(document, loader), fixed_label_map_factory(label_map)
+    )
     return nquads
 
 
