@@ -18,6 +18,8 @@ from typing import Any
 from vc.cryptosuites import Cryptosuite, suite_named, suite_names
 from vc.dataintegrity import EDDSA_RDFC_2022, add_proof
 from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
+from vc.disclosure import default_mandatory_pointers
+from vc.ecdsa_sd import ECDSA_SD_2023
 from vc.errors import DataModelError, ProofError
 from vc.jsonld import expand_safe
 from vc.relatedresource import digest_problems
@@ -204,10 +206,21 @@ class IssuerService:
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
         learner = _learner(body.get("learner"))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
+        options = body.get("options")
+        if options is not None and not isinstance(options, Mapping):
+            raise DataModelError(["options must be a JSON object"])
+        suite, suite_options = self._suite_choice(options or {})
         profile = await self._require_profile()
         credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
         request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
-        return await self._sign_and_store(credential, achievement_uuid, idempotency_key, request_hash)
+        return await self._sign_and_store(
+            credential,
+            achievement_uuid,
+            idempotency_key,
+            request_hash,
+            suite=suite.name,
+            suite_options=suite_options,
+        )
 
     def certificate_credential(
         self,
@@ -322,6 +335,11 @@ class IssuerService:
             status: dict[str, Any] | None = None
             if "credentialStatus" not in credential and status_format is not None:
                 status = await self._add_status_entries(credential, status_format)
+            if suite == ECDSA_SD_2023 and "mandatoryPointers" not in (suite_options or {}):
+                suite_options = {
+                    **(suite_options or {}),
+                    "mandatoryPointers": default_mandatory_pointers(credential),
+                }
             try:
                 signed = add_proof(
                     credential, signer.key, signer.verification_method, suite=suite, options=suite_options

@@ -193,3 +193,4 @@ from . import suites_jcs_ecdsa as _suites_jcs_ecdsa  # noqa: E402
 register_suite(_suites_jcs_ecdsa.EddsaJcs2022())
 register_suite(_suites_jcs_ecdsa.EcdsaRdfc2019())
 register_suite(_suites_jcs_ecdsa.EcdsaJcs2019())
+from . import ecdsa_sd  # noqa: E402,F401  (registers ecdsa-sd-2023)

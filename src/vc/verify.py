@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from .dataintegrity import DidDocumentResolver, verify_proofs
 from .datamodel import credential_version, issuer_id, validate_credential
+from .disclosure import is_derived_disclosure
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from .jsonld import expand_safe
 from .loader import DocumentLoader
@@ -188,6 +189,20 @@ class Verifier:
         version = credential_version(credential)
         details: dict[str, Any] = {"dataModel": "2.0" if version == 2 else "1.1"}
         missing = missing_micro_credential_elements(credential)
+        if missing and is_derived_disclosure(credential):
+            # A selective disclosure: the holder chose not to share these; the proof check says
+            # whether what was shared is what the issuer signed.
+            details["microCredential"] = True
+            details["selectiveDisclosure"] = True
+            details["notShared"] = missing
+            return Check(
+                "format",
+                Outcome.PASSED,
+                "A selective disclosure of an EU micro-credential; not shared by the holder: "
+                + ", ".join(missing)
+                + ".",
+                details,
+            )
         if missing:
             details["missingElements"] = missing
             return Check(
