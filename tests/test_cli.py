@@ -20,13 +20,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-import redis
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from issuer.app import create_app
 from issuer_helpers import AUTH, TOKEN, issuer_settings
 from vc.cli import main, read_batch
+from vc.storage import connect_sync
 
 PLECAK = [sys.executable, "-m", "vc.cli"]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -215,7 +215,7 @@ def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_u
         banner = running.wait_for("Ctrl-C to stop")
         assert "Redis: REDIS_URL" in banner
         assert not (data / "redis").exists()
-        with redis.Redis.from_url(redis_url) as client:
+        with connect_sync(redis_url) as client:
             assert client.exists("issuer:keys:active")  # the issuer started on this Redis
     finally:
         running.proc.send_signal(signal.SIGINT)
@@ -358,7 +358,7 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert [r["row"] for r in first] == ["1", "2", "3", "4"]
         assert first[2]["credential_id"] == "" and "learner.email" in first[2]["error"]
         assert all(r["credential_id"].startswith("urn:uuid:") for r in first if r["status"] == "issued")
-        issued = await redis_client.zcard("issuer:credentials")
+        issued = await redis_client.zcard("issuer:{records}:credentials")
         assert issued == 3
 
         # fix the bad row, add a learner at the top, run again: only the new rows are issued
@@ -379,7 +379,7 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         after = {r["name"]: r["credential_id"] for r in second}
         for name, credential_id in before.items():
             assert after[name] == credential_id
-        assert await redis_client.zcard("issuer:credentials") == issued + 2
+        assert await redis_client.zcard("issuer:{records}:credentials") == issued + 2
 
         code, err = await _run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
         assert code == 2 and "refused the admin token" in err

@@ -165,14 +165,15 @@ async def test_issue_rejects_grade_outside_scheme_and_missing_name(
         await client.post(url, json={"learner": {"email": "a@b.c"}}, headers=AUTH), 422
     )
     assert "learner.name" in body["missing"]
+    other = uuid[:-1] + ("1" if uuid.endswith("0") else "0")  # an achievement that does not exist
     await assert_problem(
         await client.post(
-            f"/api/achievements/{uuid[:-1]}0/credentials", json={"learner": {"name": "A"}}, headers=AUTH
+            f"/api/achievements/{other}/credentials", json={"learner": {"name": "A"}}, headers=AUTH
         ),
         404,
     )
     assert await redis_client.get("issuer:status:next") is None
-    assert await redis_client.zcard("issuer:credentials") == 0
+    assert await redis_client.zcard("issuer:{records}:credentials") == 0
 
 
 async def test_vcapi_issue_signs_v2_credential_with_status_entries(client: TestClient[Any, Any]) -> None:
@@ -249,7 +250,7 @@ async def test_vcapi_issue_rejects_bad_credentials_without_side_effects(
     if field:
         assert body[field] == expected
     assert await redis_client.get("issuer:status:next") is None
-    assert await redis_client.zcard("issuer:credentials") == 0
+    assert await redis_client.zcard("issuer:{records}:credentials") == 0
 
 
 async def test_malformed_oversized_and_non_json_bodies_get_problem_details(

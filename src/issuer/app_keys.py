@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiohttp import web
-from redis.asyncio import Redis
+
+from vc.storage import RedisClient
 
 from .config import Settings
 from .oid4vci import OfferService
@@ -12,6 +13,6 @@ from .service import IssuerService
 __all__ = ["OFFERS", "REDIS", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
-REDIS = web.AppKey("redis", Redis)
+REDIS = web.AppKey[RedisClient]("redis")
 SERVICE = web.AppKey("service", IssuerService)
 OFFERS = web.AppKey("offers", OfferService)

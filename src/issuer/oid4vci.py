@@ -23,11 +23,11 @@ from typing import Any
 from urllib.parse import quote
 
 import jwt
-from redis.asyncio import Redis
 
 from vc.did import resolve_did_key
 from vc.errors import DIDError, KeyFormatError
 from vc.keys import decode_multikey_public
+from vc.storage import RedisClient
 from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
@@ -42,6 +42,8 @@ TOKEN_TTL = 600
 NONCE_TTL = 300
 MAX_TX_ATTEMPTS = 5
 P = "issuer:oid4vci:"
+OFFER_P = "issuer:oid4vci:{offers}:"
+"""Offers, their documents, codes and tokens are written together: one Redis Cluster hash tag."""
 
 
 class OpenIdError(Exception):
@@ -66,7 +68,7 @@ class CreatedOffer:
 
 
 class OfferService:
-    def __init__(self, issuer: IssuerService, redis: Redis, *, wallet_url: str | None) -> None:
+    def __init__(self, issuer: IssuerService, redis: RedisClient, *, wallet_url: str | None) -> None:
         self.issuer = issuer
         self.redis = redis
         self.wallet_url = wallet_url.rstrip("/") if wallet_url else None
@@ -147,9 +149,9 @@ class OfferService:
         created = CreatedOffer(offer, code, tx_code)
         doc = self.offer_document(created)
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}offer:{offer_id}", json.dumps(offer), ex=ttl)
-            pipe.set(f"{P}offerdoc:{offer_id}", json.dumps(doc), ex=ttl)
-            pipe.set(f"{P}code:{offer['codeHash']}", offer_id, ex=ttl)
+            pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), ex=ttl)
+            pipe.set(f"{OFFER_P}offerdoc:{offer_id}", json.dumps(doc), ex=ttl)
+            pipe.set(f"{OFFER_P}code:{offer['codeHash']}", offer_id, ex=ttl)
             await pipe.execute()
         offer_uri = f"{self.base}/credential-offers/{offer_id}"
         links = {
@@ -182,7 +184,7 @@ class OfferService:
         }
 
     async def _offer(self, offer_id: str) -> dict[str, Any]:
-        raw = await self.redis.get(f"{P}offer:{offer_id}")
+        raw = await self.redis.get(f"{OFFER_P}offer:{offer_id}")
         if raw is None:
             raise OpenIdError("invalid_request", "this credential offer does not exist or has expired", 404)
         result: dict[str, Any] = json.loads(raw)
@@ -197,7 +199,7 @@ class OfferService:
         offer = await self._offer(offer_id)
         if offer["state"] != "offered":
             raise OpenIdError("invalid_request", "this credential offer was already used", 410)
-        doc = await self.redis.get(f"{P}offerdoc:{offer_id}")
+        doc = await self.redis.get(f"{OFFER_P}offerdoc:{offer_id}")
         if doc is None:
             raise OpenIdError("invalid_request", "this credential offer is no longer available", 410)
         result: dict[str, Any] = json.loads(doc)
@@ -210,7 +212,7 @@ class OfferService:
         code = form.get("pre-authorized_code") or ""
         if not code:
             raise OpenIdError("invalid_request", "pre-authorized_code is missing")
-        code_key = f"{P}code:{_digest(code)}"
+        code_key = f"{OFFER_P}code:{_digest(code)}"
         offer_id_raw = await self.redis.get(code_key)
         if offer_id_raw is None:
             raise OpenIdError("invalid_grant", "the pre-authorised code is wrong, used or expired")
@@ -231,9 +233,9 @@ class OfferService:
         token = secrets.token_urlsafe(32)
         offer["state"] = "redeemed"
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}token:{_digest(token)}", offer_id, ex=TOKEN_TTL)
-            pipe.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
-            pipe.delete(f"{P}offerdoc:{offer_id}")
+            pipe.set(f"{OFFER_P}token:{_digest(token)}", offer_id, ex=TOKEN_TTL)
+            pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+            pipe.delete(f"{OFFER_P}offerdoc:{offer_id}")
             await pipe.execute()
         return {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
 
@@ -246,7 +248,7 @@ class OfferService:
     async def credential(self, access_token: str | None, body: Any) -> dict[str, Any]:
         if not access_token:
             raise OpenIdError("invalid_token", "an access token from the token endpoint is required", 401)
-        offer_id_raw = await self.redis.get(f"{P}token:{_digest(access_token)}")
+        offer_id_raw = await self.redis.get(f"{OFFER_P}token:{_digest(access_token)}")
         if offer_id_raw is None:
             raise OpenIdError("invalid_token", "the access token is wrong or expired", 401)
         offer_id = offer_id_raw.decode() if isinstance(offer_id_raw, bytes) else str(offer_id_raw)
@@ -271,7 +273,7 @@ class OfferService:
         )
         offer["state"] = "issued"
         offer["credentialId"] = result.credential["id"]
-        await self.redis.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+        await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": result.credential}]}
 
     async def _check_key_proof(self, token: str) -> str:

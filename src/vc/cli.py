@@ -34,8 +34,10 @@ from typing import Any, TextIO
 
 import aiohttp
 import redis
+from redis.exceptions import RedisClusterException
 
 from .redis_embedded import EmbeddedRedis, EmbeddedRedisError
+from .storage import connect_sync, redis_url_from_env
 
 __all__ = ["build_parser", "main"]
 
@@ -283,9 +285,9 @@ def _banner(children: Sequence[_Child], token: str, token_source: str, data_dir:
 def _check_redis(url: str) -> None:
     """Fail fast, before any service starts, when the Redis of ``REDIS_URL`` does not answer."""
     try:
-        with redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5) as client:
+        with connect_sync(url) as client:
             client.ping()
-    except (redis.RedisError, OSError, ValueError) as exc:
+    except (redis.RedisError, RedisClusterException, OSError, ValueError) as exc:
         raise Failure(f"the Redis of REDIS_URL does not answer PING: {exc}") from None
 
 
@@ -317,10 +319,10 @@ def _cmd_up(args: argparse.Namespace) -> int:
     stop.install()
     server: EmbeddedRedis | None = None
     try:
-        redis_url = (os.environ.get("REDIS_URL") or "").strip()
+        redis_url = redis_url_from_env(os.environ, default="")
         if redis_url:
             _check_redis(redis_url)
-            redis_note = "REDIS_URL"
+            redis_note = "REDIS_URL" if os.environ.get("REDIS_URL") else "REDIS_CLUSTER_NODES"
         else:
             server = EmbeddedRedis(data_dir / "redis")
             try:
