@@ -40,9 +40,25 @@ def _free_port() -> int:
         return port
 
 
+def _issuer_cpu_seconds(parent: int) -> float:
+    """User + system CPU time of the ``python -m issuer`` children of ``parent`` (Linux /proc)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent and argv[1:3] == [b"-m", b"issuer"]:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def plecak_up(data: Path, workers: int, redis_url: str | None) -> Iterator[tuple[str, str]]:
-    """A running ``plecak up``; yields the issuer's base URL and the Redis URL it uses."""
+def plecak_up(data: Path, workers: int, redis_url: str | None) -> Iterator[tuple[str, str, int]]:
+    """A running ``plecak up``; yields the issuer's base URL, the Redis URL it uses and its pid."""
     ports = [str(_free_port()) for _ in range(3)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLECAK_") and k != "REDIS_URL"}
     env.update(PLECAK_ADMIN_TOKEN=TOKEN, PLECAK_SEED_DEMO="1")
@@ -59,7 +75,7 @@ def plecak_up(data: Path, workers: int, redis_url: str | None) -> Iterator[tuple
         else:
             raise SystemExit(f"plecak up exited with code {proc.wait()}")
         url = redis_url or f"unix://{data / 'redis' / 'redis.sock'}"
-        yield f"http://127.0.0.1:{ports[0]}", url
+        yield f"http://127.0.0.1:{ports[0]}", url, proc.pid
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(60)
@@ -111,8 +127,11 @@ def main() -> None:
         if args.cluster:
             cluster = stack.enter_context(EmbeddedRedisCluster(Path(tmp) / "cluster", masters=3))
             redis_url = cluster.url
-        base, used_url = stack.enter_context(plecak_up(Path(tmp) / "data", args.workers, redis_url))
+        base, used_url, pid = stack.enter_context(plecak_up(Path(tmp) / "data", args.workers, redis_url))
+        cpu_before, own_before = _issuer_cpu_seconds(pid), time.process_time()
         seconds, positions = asyncio.run(issue_cohort(base, args.learners, args.concurrency))
+        cpu = _issuer_cpu_seconds(pid) - cpu_before
+        own = time.process_time() - own_before
         with connect_sync(used_url) as client:
             stored = int(client.zcard("issuer:{records}:credentials"))
     unique = len(set(positions))
@@ -123,6 +142,12 @@ def main() -> None:
     print(
         f"issued {len(positions)} in {seconds:.1f} s = {len(positions) / seconds:.0f}/s; "
         f"unique status positions {unique}; issuer records {stored}"
+    )
+    per = cpu / max(1, len(positions))
+    print(
+        f"issuer CPU {cpu:.1f} s = {per * 1000:.2f} ms per credential (the load generator used {own:.1f} s); "
+        f"{args.learners} in 30 s needs {per * args.learners / 30:.2f} issuer cores; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     if unique != args.learners or stored != args.learners:
         raise SystemExit("FAILED: duplicate status positions or missing records")
