@@ -16,7 +16,7 @@ UP_ARGS ?=
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
 	@echo "make test          ruff, mypy and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
-	@echo "make test-cluster  the pytest suite again, on a local 3-master Redis Cluster (CI runs it too)"
+	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff and mypy only"
 	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"

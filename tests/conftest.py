@@ -60,3 +60,15 @@ async def redis_client(redis_url: str) -> AsyncIterator[RedisClient]:
         yield client
     finally:
         await client.aclose()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a cluster run only the tests that use the session's Redis: the others would repeat
+    ``make test`` exactly (tests/test_storage_cluster.py starts clusters of its own there)."""
+    if TEST_REDIS != "cluster":
+        return
+    uses_redis = [item for item in items if "redis_server_url" in getattr(item, "fixturenames", ())]
+    others = [item for item in items if "redis_server_url" not in getattr(item, "fixturenames", ())]
+    if others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = uses_redis

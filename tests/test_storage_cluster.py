@@ -12,7 +12,15 @@ from redis.exceptions import CrossSlotTransactionError, RedisClusterException
 from issuer.oid4vci import OFFER_P
 from issuer.store import IssuerStore
 from vc.redis_cluster_embedded import SLOTS, EmbeddedRedisCluster
-from vc.storage import Keys, cluster_nodes, connect, connect_sync, is_cluster_url, redis_url_from_env
+from vc.storage import (
+    Keys,
+    cluster_nodes,
+    connect,
+    connect_sync,
+    is_cluster_url,
+    redis_url_from_env,
+    transaction,
+)
 
 
 def test_cluster_url_names_nodes_password_and_tls() -> None:
@@ -110,5 +118,41 @@ async def test_async_client_runs_tagged_transactions_and_scripts_on_a_cluster(tm
             assert (bits[0], version) == (0b00000100, 1)
             await store.save_credential({"id": "urn:c", "credential": {}}, idempotency=("kh", "rh"))
             assert await store.count_credentials() == 1
+        finally:
+            await client.aclose()
+
+
+async def test_transaction_runs_on_the_slot_owner_and_follows_a_moved_slot(tmp_path: Path) -> None:
+    with EmbeddedRedisCluster(tmp_path / "c", masters=3) as cluster:
+        assert cluster.url is not None
+        client = connect(cluster.url)
+        try:
+            async with transaction(client) as pipe:
+                pipe.set("a:{t}", "1").zadd("b:{t}", {"m": 1.0})
+                assert await pipe.execute() == [True, 1]
+            assert await client.get("a:{t}") == b"1"
+            with pytest.raises(CrossSlotTransactionError):
+                async with transaction(client) as pipe:
+                    pipe.set("c:{t}", "1").set("d:{u}", "2")
+                    await pipe.execute()
+            assert await client.exists("c:{t}", "d:{u}") == 0  # nothing half-written
+
+            # Reshard behind the client's back: hand the (empty) slot of {v} to another master.
+            slot = key_slot(b"{v}")
+            with connect_sync(cluster.url) as admin:
+                owner = admin.get_node_from_key("{v}")
+                nodes = {n.port: n for n in admin.get_primaries()}
+                target = next(port for port in nodes if port != owner.port)
+                target_id = admin.cluster_myid(nodes[target])
+                for port in [target, owner.port, *(p for p in nodes if p not in (target, owner.port))]:
+                    admin.execute_command(
+                        "CLUSTER SETSLOT", slot, "NODE", target_id, target_nodes=nodes[port]
+                    )
+            async with transaction(client) as pipe:  # the client still thinks the old owner has it
+                pipe.set("e:{v}", "moved").set("f:{v}", "too")
+                await pipe.execute()
+            with connect_sync(cluster.url) as fresh:
+                assert fresh.get_node_from_key("{v}").port == target
+                assert fresh.mget("e:{v}", "f:{v}") == [b"moved", b"too"]
         finally:
             await client.aclose()

@@ -27,7 +27,7 @@ import jwt
 from vc.did import resolve_did_key
 from vc.errors import DIDError, KeyFormatError
 from vc.keys import decode_multikey_public
-from vc.storage import RedisClient
+from vc.storage import RedisClient, transaction
 from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
@@ -148,7 +148,7 @@ class OfferService:
         }
         created = CreatedOffer(offer, code, tx_code)
         doc = self.offer_document(created)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), ex=ttl)
             pipe.set(f"{OFFER_P}offerdoc:{offer_id}", json.dumps(doc), ex=ttl)
             pipe.set(f"{OFFER_P}code:{offer['codeHash']}", offer_id, ex=ttl)
@@ -232,7 +232,7 @@ class OfferService:
             raise OpenIdError("invalid_grant", "the pre-authorised code was already used")
         token = secrets.token_urlsafe(32)
         offer["state"] = "redeemed"
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.set(f"{OFFER_P}token:{_digest(token)}", offer_id, ex=TOKEN_TTL)
             pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
             pipe.delete(f"{OFFER_P}offerdoc:{offer_id}")

@@ -32,7 +32,7 @@ import json
 import time
 from typing import Any
 
-from vc.storage import RedisClient
+from vc.storage import RedisClient, transaction
 
 __all__ = ["IdempotencyConflict", "IssuerStore", "RevocationIsPermanent"]
 
@@ -95,7 +95,7 @@ class IssuerStore:
 
     # -- achievements --------------------------------------------------------------------
     async def save_achievement(self, uuid: str, record: dict[str, Any], *, created: float) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.set(f"{T}achievement:{uuid}", _dumps(record))
             pipe.zadd(T + "achievements", {uuid: created}, nx=True)
             await pipe.execute()
@@ -160,7 +160,7 @@ class IssuerStore:
 
     async def status_list_bits(self, purpose: str, list_no: int) -> tuple[bytes, int]:
         base = self._list_key(purpose, list_no)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.get(base)
             pipe.get(base + ":version")
             bits, version = await pipe.execute()
@@ -205,7 +205,7 @@ class IssuerStore:
     ) -> None:
         """Store an issued credential (and finish its idempotency key) in one transaction."""
         cred_id = record["id"]
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.set(f"{T}credential:{cred_id}", _dumps(record))
             pipe.zadd(T + "credentials", {cred_id: time.time()})
             if idempotency is not None:

@@ -34,7 +34,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from vc.storage import Keys, RedisClient
+from vc.storage import Keys, RedisClient, transaction
 
 __all__ = ["PENDING_SECONDS", "SHARE_GRACE_SECONDS", "WalletStore", "digest"]
 
@@ -133,7 +133,7 @@ class WalletStore:
         """Store sealed credentials ``{local id: (blob, time added)}`` in one transaction."""
         if not sealed:
             return
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.hset(
                 K.tagged("cred", uid), mapping=_mapping({cid: blob for cid, (blob, _) in sealed.items()})
             )
@@ -156,7 +156,7 @@ class WalletStore:
         return int(await self.redis.zcard(K.tagged("creds", uid)))
 
     async def delete_credential(self, uid: str, cid: str) -> bool:
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.hdel(K.tagged("cred", uid), cid)
             pipe.zrem(K.tagged("creds", uid), cid)
             pipe.delete(K.tagged("status", uid, cid))
@@ -167,7 +167,7 @@ class WalletStore:
         self, uid: str, fields: Mapping[str, str], sealed: Mapping[str, tuple[bytes, float]]
     ) -> None:
         """Import: set the holder key fields and add credentials in one transaction."""
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.hset(K.tagged("user", uid), mapping=_mapping(fields))
             if sealed:
                 pipe.hset(
@@ -211,7 +211,7 @@ class WalletStore:
         entry whose share was never written is skipped and forgotten by ``wallet.shares`` when listing."""
         key = K("share", share_hash)
         await self.redis.zadd(K.tagged("shares", uid), {share_hash: float(fields["created"])})
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.hset(key, mapping=_mapping(fields))
             pipe.expire(key, ttl)
             await pipe.execute()
