@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
 from vc.redis_cluster_embedded import EmbeddedRedisCluster
 from vc.redis_embedded import EmbeddedRedis
-from vc.storage import RedisClient, connect, connect_sync
+from vc.storage import RedisClient, connect, connect_sync, is_cluster_url
 
 TEST_REDIS = os.environ.get("PLECAK_TEST_REDIS", "single").strip().lower() or "single"
 if TEST_REDIS not in ("single", "cluster"):
@@ -50,6 +51,34 @@ def redis_url(redis_server_url: str) -> str:
     with connect_sync(redis_server_url) as client:
         client.flushall()  # a cluster client sends FLUSHALL to every primary
     return redis_server_url
+
+
+@pytest.fixture(scope="session")
+def second_redis_server_url(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second, separate Redis for a second institution or wallet: database 1 of the session's
+    server, or (a cluster has database 0 only) a single-node embedded Redis of its own."""
+    if not is_cluster_url(redis_server_url):
+        yield _database(redis_server_url, 1)
+        return
+    with EmbeddedRedis(tmp_path_factory.mktemp("redis-second")) as server:
+        assert server.url is not None
+        yield server.url
+
+
+@pytest.fixture
+def second_redis_url(redis_url: str, second_redis_server_url: str) -> str:
+    """URL of a second empty Redis (see ``second_redis_server_url``), independent of ``redis_url``."""
+    with connect_sync(second_redis_server_url) as client:
+        client.flushdb()  # only its own database: other fixtures may have written to database 0
+    return second_redis_server_url
+
+
+def _database(url: str, number: int) -> str:
+    base, _, query = url.partition("?")
+    if base.startswith("unix://"):  # urlunsplit would drop the empty host of unix:///path
+        params = [(k, v) for k, v in parse_qsl(query) if k != "db"] + [("db", str(number))]
+        return f"{base}?{urlencode(params)}"
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -13,8 +13,6 @@ import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
 from test_wallet_support import Browser, Servers, servers, wallet_settings
-from vc.redis_embedded import EmbeddedRedis
-from vc.storage import is_cluster_url
 from wallet.app import create_app
 from wallet.backup import read_backup, write_backup
 from wallet.exceptions import UserError
@@ -25,31 +23,14 @@ __all__ = ["servers"]
 PASSPHRASE = "a backup passphrase"
 
 
-def _other_db(url: str) -> str:
-    if url.startswith("unix://"):
-        return url.split("?", 1)[0] + "?db=1"
-    return url.rsplit("/", 1)[0] + "/1"
-
-
 @pytest.fixture
-def other_redis_url(servers: Servers, tmp_path: Path) -> Iterator[str]:
-    """Another Redis database; a cluster has only database 0, so there: another Redis server."""
-    if not is_cluster_url(servers.redis_url):
-        yield _other_db(servers.redis_url)
-        return
-    with EmbeddedRedis(tmp_path / "other-redis") as server:
-        assert server.url is not None
-        yield server.url
-
-
-@pytest.fixture
-async def second_wallet(servers: Servers, tmp_path: Path, other_redis_url: str) -> AsyncIterator[Browser]:
+async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str) -> AsyncIterator[Browser]:
     """Another wallet instance: its own Redis database and its own key-encryption key."""
     port = unused_port()
     issuer_host = servers.issuer.url.removeprefix("http://")
     app = create_app(
         wallet_settings(
-            other_redis_url,
+            second_redis_url,
             tmp_path / "second",
             port,
             insecure_hosts=frozenset({issuer_host}),

@@ -8,13 +8,15 @@ from vc.storage import RedisClient
 
 from .accounts import AccountService
 from .config import Settings
+from .pathways import PathwayService
 from .service import WalletService
 from .shares import ShareService
 
-__all__ = ["ACCOUNTS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
+__all__ = ["ACCOUNTS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
 ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
 SHARES = web.AppKey("shares", ShareService)
+PATHWAYS = web.AppKey("pathways", PathwayService)
