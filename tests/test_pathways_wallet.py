@@ -206,3 +206,22 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     status, text = await browser.post(f"/pathways/{key}/claim")
     assert status == 400
     assert "The requirements are not met yet." in text and "Mandatory: Data Ethics: missing" in text
+
+
+async def test_claim_presents_a_selective_disclosure_credential_in_full(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    async with servers.issuer.client.post(
+        f"{servers.issuer.url}/api/achievements/{uuids['basics']}/credentials",
+        json={"learner": {"name": "Anna Nowak", "did": did}, "options": {"cryptosuite": "ecdsa-sd-2023"}},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        await _add(servers, (await resp.json())["verifiableCredential"])
+    await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids["stats"]))
+    await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids["viz"]))
+    key = await _follow(servers, url)
+    status, text = await browser.post(f"/pathways/{key}/claim")
+    assert status == 200, text
+    assert "Certificate received: Certificate in Data Literacy." in text

@@ -25,6 +25,7 @@ from test_verifier_support import (
     credential_with_unreachable_status,
     start_stack,
 )
+from vc.disclosure import EcdsaSdAdapter
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -381,3 +382,49 @@ async def test_unknown_page_in_a_browser_is_html_and_api_errors_stay_json(stack:
     assert resp.status == 404 and resp.content_type == "application/problem+json"
     resp = await stack.verifier.get("/api/trusted-issuers/did:example:none", headers=AUTH)
     assert resp.content_type == "application/problem+json"
+
+
+# -- selective disclosure (ecdsa-sd-2023) --------------------------------------------------------
+async def issue_selective(stack: Stack) -> dict[str, Any]:
+    body = {
+        "learner": {"name": "Zofia Wiśniewska"},
+        "grade": "4.5",
+        "options": {"cryptosuite": "ecdsa-sd-2023"},
+    }
+    resp = await stack.issuer.post(
+        f"/api/achievements/{stack.achievement_uuid}/credentials", json=body, headers=AUTH
+    )
+    assert resp.status == 201, await resp.text()
+    credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
+    return credential
+
+
+async def test_selective_disclosure_shows_hidden_elements_as_not_shared(stack: Stack) -> None:
+    credential = await issue_selective(stack)
+    derived = EcdsaSdAdapter().disclose(credential, ["ects", "eqf", "learner"])
+    _, page = await result_page(stack, await paste(stack, derived))
+    assert verdict(page) == "verified"
+    assert check(page, "format") == "passed" and check(page, "proof") == "passed"
+    assert "shared selectively" in page
+    assert element(page, "title") == "Data Literacy Compact Course"
+    assert element(page, "learner") == "Zofia Wiśniewska"
+    assert element(page, "ects") == "3"
+    assert element(page, "eqf") == "6"
+    assert element(page, "grade") == "not shared by the holder"
+    assert element(page, "assessment") == "not shared by the holder"
+    assert "not stated" not in page
+    assert_no_inline_code(page)
+
+
+async def test_selective_disclosure_with_tampered_value_fails(stack: Stack) -> None:
+    derived = EcdsaSdAdapter().disclose(await issue_selective(stack), ["grade"])
+    derived["credentialSubject"]["result"][0]["value"] = "5.0"
+    _, page = await result_page(stack, await paste(stack, derived))
+    assert verdict(page) == "failed"
+    assert check(page, "proof") == "failed"
+
+
+async def test_base_proof_pasted_to_verifier_fails_with_a_reason(stack: Stack) -> None:
+    _, page = await result_page(stack, await paste(stack, await issue_selective(stack)))
+    assert verdict(page) == "failed"
+    assert "derive a disclosure first" in page

@@ -61,7 +61,7 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
     first = await _add(browser, await servers.issuer.issue(did))
     second = await _add(browser, await servers.issuer.issue(did))
     status, text = await browser.get(f"/share?c={first}")
-    assert f'value="{first}" checked' in text and "coming soon" in text
+    assert f'value="{first}" checked' in text and "shared whole" in text
     status, text = await _share(browser, [first, second], days="7")
     assert status == 201, text
     raw = _raw_link(text)

@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import jwt
 
+from vc.cryptosuites import suite_named
 from vc.did import resolve_did_key
 from vc.errors import DIDError, KeyFormatError
 from vc.keys import decode_multikey_public
@@ -41,6 +42,10 @@ __all__ = ["CONFIGURATION_ID", "PRE_AUTH_GRANT", "SDJWT_CONFIGURATION_ID", "Offe
 
 PRE_AUTH_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"
+SD_CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc_sd"
+CONFIGURATION_SUITES = {CONFIGURATION_ID: "eddsa-rdfc-2022", SD_CONFIGURATION_ID: "ecdsa-sd-2023"}
+"""Credential configuration -> the Data Integrity cryptosuite it is signed with. The ``_sd`` one
+(``ecdsa-sd-2023``) lets the learner disclose only some fields later."""
 PROOF_TYP = "openid4vci-proof+jwt"
 TOKEN_TTL = 600
 NONCE_TTL = 300
@@ -100,20 +105,34 @@ class OfferService:
             "nonce_endpoint": f"{self.base}/nonce",
             "display": [{"name": name, "locale": "en"}],
             "credential_configurations_supported": {
-                CONFIGURATION_ID: {
-                    "format": "ldp_vc",
-                    "scope": "OpenBadgeCredential",
-                    "cryptographic_binding_methods_supported": ["did:key"],
-                    "credential_signing_alg_values_supported": ["eddsa-rdfc-2022"],
-                    "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
-                    "credential_definition": {
-                        "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
-                        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-                    },
-                    "credential_metadata": {"display": [{"name": "EU micro-credential", "locale": "en"}]},
+                **{
+                    config_id: self._configuration(suite, selective=config_id == SD_CONFIGURATION_ID)
+                    for config_id, suite in CONFIGURATION_SUITES.items()
+                    if self._offers(suite)
                 },
                 **({SDJWT_CONFIGURATION_ID: sdjwt_configuration()} if self.sdjwt else {}),
             },
+        }
+
+    def _offers(self, suite: str) -> bool:
+        chosen = suite_named(suite)
+        return chosen is not None and self.issuer.keys.signer_for(chosen.key_types) is not None
+
+    @staticmethod
+    def _configuration(suite: str, *, selective: bool) -> dict[str, Any]:
+        name = "EU micro-credential (selective disclosure)" if selective else "EU micro-credential"
+        return {
+            "format": "ldp_vc",
+            "scope": "OpenBadgeCredential",
+            "cryptographic_binding_methods_supported": ["did:key"],
+            "credential_signing_alg_values_supported": [suite],
+            "cryptosuite": suite,
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
+            "credential_definition": {
+                "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
+                "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            },
+            "credential_metadata": {"display": [{"name": name, "locale": "en"}]},
         }
 
     def authorization_server_metadata(self) -> dict[str, Any]:
@@ -144,6 +163,11 @@ class OfferService:
         with_tx = body.get("txCode", False)
         if not isinstance(with_tx, bool):
             raise AchievementProblems(invalid={"txCode": "must be true or false"})
+        suite = body.get("cryptosuite", CONFIGURATION_SUITES[CONFIGURATION_ID])
+        by_suite = {v: k for k, v in CONFIGURATION_SUITES.items()}
+        if not isinstance(suite, str) or suite not in by_suite or not self._offers(suite):
+            offered = ", ".join(v for v in CONFIGURATION_SUITES.values() if self._offers(v))
+            raise AchievementProblems(invalid={"cryptosuite": f"must be one of {offered}"})
         offer_id = secrets.token_urlsafe(16)
         code = secrets.token_urlsafe(32)
         tx_code = f"{secrets.randbelow(10**6):06d}" if with_tx else None
@@ -161,7 +185,7 @@ class OfferService:
             "expiresAt": format_datetime_ts(now + ttl),
             "state": "offered",
             "credentialId": None,
-            "configuration": SDJWT_CONFIGURATION_ID if fmt == "dc+sd-jwt" else CONFIGURATION_ID,
+            "configuration": SDJWT_CONFIGURATION_ID if fmt == "dc+sd-jwt" else by_suite[suite],
         }
         created = CreatedOffer(offer, code, tx_code)
         doc = self.offer_document(created)
@@ -272,16 +296,15 @@ class OfferService:
         if not isinstance(body, Mapping):
             raise OpenIdError("invalid_credential_request", "the body must be a JSON object")
         config = body.get("credential_configuration_id")
-        if config not in (CONFIGURATION_ID, SDJWT_CONFIGURATION_ID) or (
-            config == SDJWT_CONFIGURATION_ID and self.sdjwt is None
-        ):
-            raise OpenIdError("unknown_credential_configuration", f"ask for {CONFIGURATION_ID}")
+        offer = await self._offer(offer_id)
+        offered = str(offer.get("configuration", CONFIGURATION_ID))
+        if config != offered or (config == SDJWT_CONFIGURATION_ID and self.sdjwt is None):
+            raise OpenIdError("unknown_credential_configuration", f"ask for {offered}")
         proofs = body.get("proofs")
         jwts = proofs.get("jwt") if isinstance(proofs, Mapping) else None
         if not isinstance(jwts, list) or len(jwts) != 1 or not isinstance(jwts[0], str):
             raise OpenIdError("invalid_proof", 'send exactly one key proof as {"proofs": {"jwt": ["…"]}}')
         holder = await self._check_key_proof(jwts[0])
-        offer = await self._offer(offer_id)
         if config == SDJWT_CONFIGURATION_ID:
             return await self._sd_jwt_credential(offer_id, offer, holder)
         result = await self.issuer.issue_for_learner(
@@ -289,6 +312,7 @@ class OfferService:
             {
                 "learner": {**offer["learner"], "did": holder},
                 **({"grade": offer["grade"]} if offer.get("grade") else {}),
+                "options": {"cryptosuite": CONFIGURATION_SUITES[offered]},
             },
             f"oid4vci:{offer_id}",
         )

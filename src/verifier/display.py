@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vc.disclosure import ELEMENT_POINTERS, is_derived_disclosure
 from vc.pathways import credential_digest
 from vc.timeutil import parse_datetime
 
@@ -275,9 +276,16 @@ def credential_rows(credential: Mapping[str, Any], t: Mapping[str, str]) -> list
         Row("part_of", t["el_part_of"], list_of(achievement.get("isPartOf"))),
         Row("skills", t["el_skills"], _skills(achievement)),
     ]
-    rows += [row for row in optional if row.value is not None]
+    selective = is_derived_disclosure(credential)
+    rows += [row for row in optional if row.value is not None or (selective and row.key == "grade")]
     rows.append(Row("issuer_id", t["el_issuer_id"], text_of(issuer_id)))
     rows.append(Row("credential_id", t["el_credential_id"], text_of(credential.get("id"))))
+    if selective:
+        # An element missing from a selective disclosure was withheld by the holder (the issuer's
+        # mandatory elements cannot be withheld), so it is "not shared", never "missing".
+        for row in rows:
+            if row.value is None and row.key in ELEMENT_POINTERS:
+                row.not_shared = True
     return rows
 
 
@@ -307,6 +315,8 @@ def check_view(check: Mapping[str, Any], t: Mapping[str, str]) -> CheckView:
     message = str(check.get("message", ""))
     details = _mapping(check.get("details"))
     key = f"check.{name}.{outcome}"
+    if name == "format" and outcome == "passed" and details.get("selectiveDisclosure") is True:
+        key = "check.format.selective"
     if name == "status" and outcome == "failed" and details.get("status") in ("revoked", "suspended"):
         key = f"check.status.{details['status']}"
     summary = t.get(key, message)

@@ -105,6 +105,8 @@ EN: Mapping[str, str] = {
     "check_key_binding": "Presented by the holder",
     # check sentences
     "check.format.passed": "A well-formed credential.",
+    "check.format.selective": "A well-formed credential, shared selectively: the holder chose which "
+    "elements to show; what is shown is exactly what the issuer signed.",
     "check.format.warning": "An incomplete micro-credential: some EU mandatory elements are missing.",
     "check.format.failed": "This is not a readable credential.",
     "check.proof.passed": "The issuer's seal is intact: nothing was changed since it was issued.",

@@ -14,11 +14,12 @@ from redis.exceptions import RedisError
 
 from vc.qr import qr_data_uri
 from vc.sdjwt import SdJwtError
-from vc.web import json_response, raise_problem
+from vc.web import json_response, raise_problem, read_json
 
 from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
 from .backup import MAX_BACKUP_BYTES
+from .derive import derive_request
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
@@ -26,6 +27,8 @@ from .oid4vci import offer_params
 from .pathways import cited_parts
 from .sdjwt import disclosable_fields, envelope, sd_jwt_of
 from .sdjwt import presentation as sd_presentation
+from .selective import disclose as disclose_selected
+from .selective import share_fields
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -39,6 +42,7 @@ __all__ = [
     "credential_detail",
     "delete_confirm",
     "delete_credential",
+    "derive_credential",
     "export_backup",
     "health",
     "home",
@@ -115,6 +119,12 @@ async def set_language(request: web.Request) -> web.Response:
             secure=request.app[SETTINGS].secure_cookies,
         )
     return response
+
+
+async def derive_credential(request: web.Request) -> web.Response:
+    """VC-API holder ``POST /credentials/derive`` (ecdsa-sd-2023); stateless, for machine clients."""
+    body = await read_json(request, max_bytes=MAX_CREDENTIAL_BYTES, max_depth=64)
+    return json_response(await derive_request(body), status=201)
 
 
 # -- accounts ----------------------------------------------------------------------------
@@ -331,8 +341,19 @@ async def share_form(request: web.Request) -> web.Response:
         "days": EXPIRY_DAYS,
         "default_days": DEFAULT_DAYS,
         "sd": sd_fields(items),
+        "ldsd": selective_fields(items),
     }
     return await render(request, "share.html", context)
+
+
+def selective_fields(items: list[Any]) -> dict[str, Any]:
+    """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
+    out = {}
+    for c in items:
+        fields = share_fields(c.credential, c.view)
+        if fields:
+            out[c.cid] = fields
+    return out
 
 
 def sd_fields(items: list[Any]) -> dict[str, list[Any]]:
@@ -386,10 +407,19 @@ async def create_share(request: web.Request) -> web.Response:
         if any(sd_jwt_of(c.credential) for c in items):
             token, share = await _sd_jwt_share(request, account, items, form, days)
         else:
+            shared = [
+                await disclose_selected(
+                    c.credential,
+                    [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
+                    if form.get(f"sd.{c.cid}") == "1"
+                    else None,
+                )
+                for c in items
+            ]
             token, share = await request.app[SHARES].create(
                 account.uid,
                 holder,
-                [c.credential for c in items],
+                shared,
                 [c.view.title for c in items],
                 days=days,
                 one_time=form.get("one_time") == "1",
@@ -398,6 +428,7 @@ async def create_share(request: web.Request) -> web.Response:
         all_items = await service.credentials(account.uid)
         context = {
             "items": all_items,
+            "ldsd": selective_fields(all_items),
             "chosen": set(wanted),
             "days": EXPIRY_DAYS,
             "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,

@@ -189,17 +189,22 @@ EN: dict[str, str] = {
     "scan.open": "Open",
     "scan.unknown": "This QR code or link is not a credential offer or a presentation request.",
     # sharing
+    "field.kind": "Type of credential",
+    "share.fields_hint": "Switch off what the employer should not see. The issuer's signature still proves "
+    "every field you share.",
+    "share.whole": "This credential is shared whole: its signature does not allow hiding fields.",
+    "share.always_shared": "always shared",
+    "share.preview": "What the employer will see",
+    "share.not_shared": "not shared",
+    "share.disclosure_failed": "This credential could not be shared with the fields you chose.",
+    "present.selective": "Only the requested fields and the ones the issuer requires are shared.",
     "share.title": "Share credentials",
     "share.intro": "Choose what to share. The wallet signs a presentation with your key and makes a link "
     "and a QR code that open the verifier's page.",
     "share.pick": "Credentials",
     "share.fields": "Fields to show",
-    "share.fields_soon": "Choosing individual fields (for example hiding a grade) is coming soon. "
-    "For now, the whole credential is shared.",
     "share.sd_fields": "Fields the employer will see (switch off what you do not want to share)",
-    "share.always_shared": "always shared",
     "share.preview_title": "Preview: what the employer will see",
-    "share.not_shared": "not shared",
     "share.sd_jwt_alone": "Share a selective-disclosure (SD-JWT) credential on its own, in its own link.",
     "share.bad_fields": "One of the chosen fields is not in this credential.",
     "share.expires": "The link expires after",

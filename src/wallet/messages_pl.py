@@ -187,17 +187,22 @@ PL: dict[str, str] = {
     "scan.open": "Otwórz",
     "scan.unknown": "Ten kod QR lub link nie jest ofertą poświadczenia ani prośbą o prezentację.",
     # sharing
+    "field.kind": "Rodzaj poświadczenia",
+    "share.fields_hint": "Wyłącz to, czego pracodawca nie powinien zobaczyć. Podpis wystawcy nadal "
+    "potwierdza każde udostępnione pole.",
+    "share.whole": "To poświadczenie udostępnia się w całości: jego podpis nie pozwala ukryć pól.",
+    "share.always_shared": "zawsze udostępniane",
+    "share.preview": "Co zobaczy pracodawca",
+    "share.not_shared": "nie udostępniono",
+    "share.disclosure_failed": "Nie udało się udostępnić tego poświadczenia z wybranymi polami.",
+    "present.selective": "Udostępniane są tylko żądane pola oraz te, których wymaga wystawca.",
     "share.title": "Udostępnij poświadczenia",
     "share.intro": "Wybierz, co chcesz udostępnić. Portfel podpisze prezentację Twoim kluczem i utworzy "
     "link oraz kod QR, które otwierają stronę weryfikatora.",
     "share.pick": "Poświadczenia",
     "share.fields": "Pola do pokazania",
-    "share.fields_soon": "Wybór pojedynczych pól (np. ukrycie oceny) pojawi się wkrótce. "
-    "Na razie udostępniane jest całe poświadczenie.",
     "share.sd_fields": "Pola, które zobaczy pracodawca (wyłącz to, czego nie chcesz udostępniać)",
-    "share.always_shared": "zawsze udostępniane",
     "share.preview_title": "Podgląd: co zobaczy pracodawca",
-    "share.not_shared": "nie udostępniono",
     "share.sd_jwt_alone": "Poświadczenie SD-JWT (selektywne ujawnianie) udostępnij osobno, we własnym linku.",
     "share.bad_fields": "Jednego z wybranych pól nie ma w tym poświadczeniu.",
     "share.expires": "Link wygaśnie po",

@@ -35,7 +35,14 @@ __all__ = [
 ]
 
 LANG_COOKIE = "lang"
-_NO_SESSION_PREFIXES = ("/static/", "/s/", "/health", "/sw.js", "/manifest.webmanifest")
+_NO_SESSION_PREFIXES = (
+    "/static/",
+    "/s/",
+    "/health",
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/credentials/derive",
+)
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SESSION_KEY: web.RequestKey[Session | None] = web.RequestKey("wallet.session")
 ACCOUNT_KEY: web.RequestKey[Account | None] = web.RequestKey("wallet.account")

@@ -23,6 +23,7 @@ from vc.timeutil import utc_now
 
 from .exceptions import NotFound, UserError
 from .ports import FetchError
+from .selective import full_disclosure
 from .service import StoredCredential, WalletService
 from .store import digest
 from .vault import HolderKey
@@ -230,7 +231,9 @@ class PathwayService:
             raise UserError("pathways.not_met", detail="; ".join(item.evaluation.missing))
         ids = {p.credential_id for p, _ in item.evaluation.used}
         creds = [
-            s.credential for s in await self.service.credentials(uid) if str(s.credential.get("id")) in ids
+            await full_disclosure(s.credential)
+            for s in await self.service.credentials(uid)
+            if str(s.credential.get("id")) in ids
         ]
         http = self.service.http
         claim = item.programme["claim"]

@@ -23,6 +23,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/signin", handlers.signin)
     r.add_post("/signout", handlers.signout)
     r.add_get("/signed-out", handlers.signed_out)
+    # holder API for machine clients (stateless)
+    r.add_post("/credentials/derive", handlers.derive_credential)
     # keep
     r.add_get("/credentials/{cid}", handlers.credential_detail)
     r.add_get("/credentials/{cid}/delete", handlers.delete_confirm)

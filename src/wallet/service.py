@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vc.dataintegrity import DidDocumentResolver
+from vc.disclosure import EcdsaSdAdapter, adapter_for
+from vc.ecdsa_sd import disclose_all
+from vc.errors import VCError
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
@@ -26,6 +29,7 @@ from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
 from .oid4vp import PresentationRequest
 from .ports import FetchError, HttpClient
+from .selective import disclose_for_claims
 from .store import WalletStore
 from .vault import HolderKey, Vault
 
@@ -49,6 +53,11 @@ class StoredCredential:
     @property
     def json(self) -> str:
         return json.dumps(self.credential, indent=2, ensure_ascii=False)
+
+    @property
+    def selective(self) -> bool:
+        """Whether the learner can share only some of its fields (selective disclosure)."""
+        return adapter_for(self.credential) is not None
 
 
 def _what(cid: str) -> str:
@@ -98,7 +107,15 @@ class WalletService:
         Kept: the proof is valid, no check failed (a status that cannot be checked right now is
         a warning) and it was issued to this wallet's DID or to no DID at all.
         """
-        result = await self.verifier.verify(credential)
+        to_verify = credential
+        if EcdsaSdAdapter().handles(credential):
+            # A verifier accepts only derived proofs: check the base proof by disclosing everything.
+            assert isinstance(credential, Mapping)
+            try:
+                to_verify = await asyncio.to_thread(disclose_all, dict(credential))
+            except VCError as exc:
+                raise Refused("refused.not_verified", [], detail=str(exc)) from None
+        result = await self.verifier.verify(to_verify)
         checks = [c.to_json() for c in result.checks]
         failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
         if failed:
@@ -304,7 +321,9 @@ class WalletService:
             picked = [c.credential for c in matches[query.id] if c.cid in choices.get(query.id, [])]
             if not picked:
                 raise UserError("present.nothing_chosen")
-            chosen[query.id] = picked if query.multiple else picked[:1]
+            picked = picked if query.multiple else picked[:1]
+            paths = [c["path"] for c in query.claims]
+            chosen[query.id] = [await disclose_for_claims(c, paths) for c in picked]
         reply = await oid4vp.send_response(self.http, request, oid4vp.vp_token(request, chosen, holder))
         await self.store.take_pending(uid, pid)
         return self._safe_reply(reply)
@@ -384,7 +403,13 @@ class WalletService:
         fmt = self.verifier.check_format(credential)
         if fmt.outcome is Outcome.FAILED:
             return fmt.message
-        proof = await self.verifier.check_proof(credential)
+        to_check = credential
+        if EcdsaSdAdapter().handles(credential):  # a base proof: checked through a full disclosure
+            try:
+                to_check = await asyncio.to_thread(disclose_all, dict(credential))
+            except VCError as exc:
+                return str(exc)
+        proof = await self.verifier.check_proof(to_check)
         if proof.outcome is not Outcome.PASSED:
             return proof.message
         others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]

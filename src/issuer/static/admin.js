@@ -67,6 +67,7 @@ $("offer-form").addEventListener("submit", async (event) => {
   if ($("learner-email").value.trim()) learner.email = $("learner-email").value.trim();
   const body = { learner, txCode: $("tx-code").checked };
   if ($("grade").value.trim()) body.grade = $("grade").value.trim();
+  if ($("selective").checked) body.cryptosuite = "ecdsa-sd-2023";
   $("offer-error").hidden = true;
   try {
     const offer = await api("POST", "/api/achievements/" + encodeURIComponent($("achievement").value) + "/offers", body);

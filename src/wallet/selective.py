@@ -1,0 +1,128 @@
+"""The share screen's list of fields for credentials that allow selective disclosure.
+
+Format-neutral: :func:`vc.disclosure.adapter_for` finds the credential's format adapter
+(``ecdsa-sd-2023`` today; SD-JWT VC can register its own), which lists the EU elements present,
+which of them the issuer made mandatory, and makes the disclosure. This module only adds what the
+wallet shows: the label and the value of each element as the learner sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vc.disclosure import ELEMENT_POINTERS, EcdsaSdAdapter, adapter_for
+from vc.ecdsa_sd import disclose_all
+from vc.errors import VCError
+
+from .credentials import CredentialView
+from .exceptions import UserError
+
+__all__ = ["ShareField", "disclose", "disclose_for_claims", "full_disclosure", "share_fields"]
+
+# EU element key (vc.disclosure) -> the wallet's field message keys (the first one labels it)
+_WALLET_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("field.title",),
+    "kind": ("field.kind",),
+    "learner": ("field.learner",),
+    "awarding_body": ("field.awarding_body",),
+    "country": ("field.country",),
+    "issued": ("field.issued",),
+    "valid_until": ("field.valid_until",),
+    "description": ("field.description",),
+    "outcomes": ("field.learning_outcomes",),
+    "ects": ("field.ects",),
+    "workload_hours": ("field.workload",),
+    "eqf": ("field.eqf",),
+    "qf_ehea": ("field.qf_ehea",),
+    "nqf": ("field.nqf",),
+    "assessment": ("field.assessment",),
+    "participation": ("field.participation",),
+    "supervision": ("field.supervision",),
+    "quality": ("field.quality_assurance",),
+    "prerequisites": ("field.prerequisites",),
+    "stackability": ("field.stackability",),
+    "part_of": ("field.part_of",),
+    "skills": ("field.skills",),
+    "grade": ("field.grade", "field.grading_scheme"),
+    "further": ("field.further_information",),
+    "code": ("field.code",),
+    "language": ("field.language",),
+}
+assert set(_WALLET_FIELDS) == set(ELEMENT_POINTERS)
+
+
+@dataclass(frozen=True)
+class ShareField:
+    key: str
+    """The EU element key (the form value of its switch)."""
+    label: str
+    """The message key of its label."""
+    values: list[tuple[str, Any]]
+    """``(message key, value)`` rows the employer sees when it is shared."""
+    mandatory: bool
+
+
+def share_fields(credential: Mapping[str, Any], view: CredentialView) -> list[ShareField] | None:
+    """The fields the learner may switch off, mandatory ones first; ``None``: all or nothing."""
+    adapter = adapter_for(credential)
+    if adapter is None:
+        return None
+    shown = dict(view.fields())
+    if view.achievement_type:
+        shown["field.kind"] = view.achievement_type
+    out = [
+        ShareField(
+            f.key,
+            _WALLET_FIELDS[f.key][0],
+            [(k, shown[k]) for k in _WALLET_FIELDS[f.key] if shown.get(k)],
+            f.mandatory,
+        )
+        for f in adapter.fields(credential)
+    ]
+    return sorted(out, key=lambda f: not f.mandatory)
+
+
+async def disclose(credential: Mapping[str, Any], keep: Sequence[str] | None) -> dict[str, Any]:
+    """The credential to share: unchanged for all-or-nothing formats; else only the mandatory
+    elements and ``keep`` (``None``: every element)."""
+    adapter = adapter_for(credential)
+    if adapter is None:
+        return dict(credential)
+    fields = adapter.fields(credential)
+    wanted = [f.key for f in fields] if keep is None else [k for k in keep if k in _WALLET_FIELDS]
+    try:
+        disclosed: dict[str, Any] = await asyncio.to_thread(adapter.disclose, credential, wanted)
+    except VCError as exc:
+        raise UserError("share.disclosure_failed", detail=str(exc)) from None
+    return disclosed
+
+
+async def disclose_for_claims(
+    credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]
+) -> dict[str, Any]:
+    """For an OpenID4VP answer: the mandatory elements plus the DCQL claim ``paths`` (none: only
+    the mandatory ones, as DCQL asks when a query names no claims)."""
+    adapter = adapter_for(credential)
+    if adapter is None:
+        return dict(credential)
+    try:
+        disclosed: dict[str, Any] = await asyncio.to_thread(adapter.disclose_paths, credential, paths)
+    except VCError as exc:
+        raise UserError("share.disclosure_failed", detail=str(exc)) from None
+    return disclosed
+
+
+async def full_disclosure(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """What to present when everything is shown (e.g. claiming a programme certificate): an
+    ecdsa-sd-2023 credential as a derived proof disclosing every field (a verifier refuses base
+    proofs); any other credential unchanged."""
+    if not EcdsaSdAdapter().handles(credential):
+        return dict(credential)
+    try:
+        disclosed: dict[str, Any] = await asyncio.to_thread(disclose_all, credential)
+    except VCError as exc:
+        raise UserError("share.disclosure_failed", detail=str(exc)) from None
+    return disclosed

@@ -1,0 +1,177 @@
+"""Selective disclosure in the wallet: the share screen's field switches, share links and OpenID4VP
+answers carry a derived ecdsa-sd-2023 credential with only what the learner keeps (or the verifier
+asked for), and it verifies."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from issuer_helpers import AUTH
+from test_wallet_backup import _export, _import, second_wallet
+from test_wallet_present import OB_TYPE, ContractVerifier, verifier
+from test_wallet_share import _add, _raw_link, _share, _verifier
+from test_wallet_support import Browser, Servers, servers
+from vc.disclosure import is_derived_disclosure
+from vc.presentation import verify_presentation
+
+__all__ = ["second_wallet", "servers", "verifier"]
+
+
+async def issue_sd(servers: Servers, did: str) -> dict[str, Any]:
+    async with servers.issuer.client.post(
+        f"{servers.issuer.url}/api/achievements/{servers.issuer.achievement_uuid}/credentials",
+        json={
+            "learner": {"name": "Anna Nowak", "did": did},
+            "grade": "4.5",
+            "options": {"cryptosuite": "ecdsa-sd-2023"},
+        },
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
+        return credential
+
+
+def switches(page: str, cid: str) -> dict[str, bool]:
+    """Field key -> whether its switch can be changed (False: mandatory, always shared)."""
+    free = re.findall(rf'name="fields\.{cid}" value="([a-z_]+)"', page)
+    return {key: True for key in free}
+
+
+async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always_shared(
+    servers: Servers,
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    _, page = await browser.get(f"/share?c={cid}")
+    free = switches(page, cid)
+    assert {"grade", "ects", "eqf", "learner", "assessment"} <= set(free)
+    assert "title" not in free and "kind" not in free  # mandatory
+    assert page.count("(always shared)") >= 4
+    assert f'name="sd.{cid}" value="1"' in page
+    assert f'data-preview="{cid}:grade"' in page and "4.5" in page
+    assert "What the employer will see" in page
+    assert '<script src="/static/share.js" defer></script>' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) and " style=" not in page
+    status, _ = await browser.get("/static/share.js")
+    assert status == 200
+
+
+async def test_share_link_without_grade_carries_a_derived_credential_that_verifies(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    _, page = await browser.get(f"/share?c={cid}")
+    kept = [k for k in switches(page, cid) if k != "grade"]
+    await browser.get("/share")
+    data = [
+        ("c", cid),
+        (f"sd.{cid}", "1"),
+        *[(f"fields.{cid}", k) for k in kept],
+        ("csrf", browser.csrf or ""),
+    ]
+    async with browser.session.post(browser.base + "/share", data=data) as resp:
+        text = await resp.text()
+        assert resp.status == 201, text
+    async with browser.session.get(_raw_link(text)) as resp:
+        vp = await resp.json()
+    sent = vp["verifiableCredential"][0]
+    assert is_derived_disclosure(sent)
+    assert "result" not in sent["credentialSubject"]
+    assert "resultDescription" not in sent["credentialSubject"]["achievement"]
+    assert sent["credentialSubject"]["achievement"]["creditPoint"]
+    result = await verify_presentation(vp, await _verifier(servers), require_holder_proof=True)
+    assert result.verified, result.to_json()
+
+
+async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    status, text = await _share(browser, [cid], **{f"sd.{cid}": "1"})
+    assert status == 201, text
+    async with browser.session.get(_raw_link(text)) as resp:
+        sent = (await resp.json())["verifiableCredential"][0]
+    achievement = sent["credentialSubject"]["achievement"]
+    assert set(achievement) == {"id", "type", "name", "achievementType"}
+    assert "identifier" not in sent["credentialSubject"] and "creditsEarned" not in sent["credentialSubject"]
+    assert sent["credentialStatus"] and sent["issuer"]["name"]
+
+
+async def test_share_form_without_field_list_shares_every_field(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    credential = await issue_sd(servers, did)
+    cid = await _add(browser, credential)
+    status, text = await _share(browser, [cid])
+    assert status == 201, text
+    async with browser.session.get(_raw_link(text)) as resp:
+        sent = (await resp.json())["verifiableCredential"][0]
+    assert is_derived_disclosure(sent)
+    assert sent["credentialSubject"]["result"][0]["value"] == "4.5"
+
+
+async def test_wallet_refuses_sd_credential_with_broken_base_proof(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    credential = await issue_sd(servers, did)
+    credential["credentialSubject"]["result"][0]["value"] = "5.0"
+    await browser.get("/add")
+    status, text = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 422, text
+    assert "/credentials/" not in browser.last_url
+    assert "altered" in text
+
+
+async def test_openid4vp_answer_discloses_only_requested_claims(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    query = {
+        "credentials": [
+            {
+                "id": "mc",
+                "format": "ldp_vc",
+                "meta": {"type_values": [[OB_TYPE]]},
+                "claims": [
+                    {"path": ["credentialSubject", "achievement", "creditPoint"]},
+                    {"path": ["credentialSubject", "achievement", "eqfLevel"]},
+                ],
+            }
+        ]
+    }
+    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
+    assert status == 200, text
+    assert f'data-selective="{cid}"' in text
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"q.mc": cid, "action": "send"})
+    assert status == 200, text
+    answer = verifier.answers[-1]
+    assert answer["verified"] == {"mc": True}
+    sent = answer["token"]["mc"][0]["verifiableCredential"][0]
+    achievement = sent["credentialSubject"]["achievement"]
+    assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"
+    assert achievement["creditPoint"]
+    assert "result" not in sent["credentialSubject"]
+    assert "learningOutcome" not in achievement
+
+
+async def test_sd_credential_survives_a_backup_into_another_wallet(
+    servers: Servers, second_wallet: Browser
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    await _add(browser, await issue_sd(servers, did))
+    status, data = await _export(browser)
+    assert status == 200
+    await second_wallet.sign_up("anna.moved@example.org")
+    status, text = await _import(second_wallet, data)
+    assert status == 200 and "Imported 1 credentials" in text, text
+    assert "status-valid" in text
