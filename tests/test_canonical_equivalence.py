@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
+from vc.fastrdf import flat_node_nquads
 from vc.jsonld import canonicalize
 from vc.loader import default_loader
 
@@ -57,3 +58,145 @@ def test_fuzzed_micro_credentials_canonicalise_like_pyld(seed: int) -> None:
     )
     doc = _prune(base, random.Random(seed))
     assert canonicalize(doc) == reference(doc)
+
+
+# --- the flat-node (proof configuration) template path, vc.fastrdf --------------------------------
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+V1 = "https://www.w3.org/2018/credentials/v1"
+DI = "https://w3id.org/security/data-integrity/v2"
+ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
+OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+PROOF_CONFIGS = sorted(
+    p for p in VECTORS.rglob("*.json") if "Config" in p.name and "@context" in p.read_text(encoding="utf-8")
+)
+
+
+def fast(doc: dict[str, Any]) -> str | None:
+    return flat_node_nquads(doc, default_loader(), lambda d, loader: canonicalize(d, loader))
+
+
+@pytest.mark.parametrize("path", PROOF_CONFIGS, ids=lambda p: str(p.relative_to(VECTORS)))
+def test_vector_proof_configurations_take_the_template_path_and_equal_pyld(path: Path) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert fast(doc) == reference(doc)  # first call builds the template
+    again = dict(doc, created="2031-02-03T04:05:06.789+02:00")
+    assert fast(again) == reference(again)  # second call substitutes into it
+    assert canonicalize(again) == reference(again)
+
+
+def _random_config(rng: random.Random) -> dict[str, Any]:
+    contexts = rng.choice([[V2], [V2, EXAMPLES], [V2, OB], [V1, DI], [V1, ED2020], [V2, ED2020], [DI]])
+    config: dict[str, Any] = {"@context": contexts}
+    if ED2020 in contexts and rng.random() < 0.7:
+        config["type"] = "Ed25519Signature2020"
+    else:
+        config["type"] = "DataIntegrityProof"
+        config["cryptosuite"] = rng.choice(["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022"])
+    config["proofPurpose"] = rng.choice(["assertionMethod", "authentication", "capabilityInvocation"])
+    did = "did:key:z6Mk" + "".join(
+        rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGH123456789") for _ in range(20)
+    )
+    ordinary = rng.random() < 0.6  # mostly the values real proofs carry, else the awkward ones
+    config["verificationMethod"] = rng.choice(
+        [f"{did}#{did[8:]}", f"did:web:example.org:{rng.randint(0, 99)}#key-1"]
+        if ordinary
+        else [
+            f"{did}#{did[8:]}",
+            f"did:web:example.org:{rng.randint(0, 99)}#key-1",
+            f"https://issuer.example/keys/{rng.randint(0, 999)}",
+            "urn:uuid:2f3d0f7a-5a5e-4b10-9f6e-0a1b2c3d4e5f",
+            "sec:someKey",  # a compact IRI in contexts that define the prefix
+            "VerifiableCredential:x",  # a scheme that is a term
+            "relative/key",  # not absolute: an error either way
+            "did:example:has space",
+            "did:example:with>bracket",
+        ]
+    )
+    config["created"] = rng.choice(
+        [f"20{rng.randint(10, 40)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T1{rng.randint(0, 9)}:00:00Z"]
+        if ordinary
+        else [
+            f"20{rng.randint(10, 40)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T1{rng.randint(0, 9)}:00:00Z",
+            "2024-05-06T07:08:09.123456Z",
+            "2024-05-06T07:08:09+05:30",
+            "2024-05-06",  # not a dateTime: pyld keeps it as is
+            "yesterday",
+            "1999-01-01T00:00:01Z",  # the template's own sentinel value
+        ]
+    )
+    for key in ("challenge", "domain", "nonce"):
+        if rng.random() < 0.4:
+            config[key] = rng.choice(
+                [f"abc{rng.randint(0, 10**6)}", "https://verifier.example/path?x=1"]
+                if ordinary
+                else [
+                    "abc123",
+                    "https://verifier.example/path?x=1",
+                    'quote " and \\ backslash',
+                    "line\nbreak",
+                    "ünïcødé",
+                    "plecak-sentinel-challenge",
+                    "",
+                ]
+            )
+    if rng.random() < 0.2:
+        config["domain"] = ["a.example", "b.example"]
+    if rng.random() < 0.2:
+        config["expires"] = "2035-01-01T00:00:00Z"
+    if rng.random() < 0.15:
+        config["id"] = f"urn:uuid:{rng.randint(0, 10**9)}"
+    if rng.random() < 0.1:
+        config["previousProof"] = "urn:uuid:0"
+    if rng.random() < 0.05:
+        config["unknownTerm"] = "x"
+    return config
+
+
+def _outcome(fn: Any, doc: dict[str, Any]) -> tuple[str, str]:
+    try:
+        return "ok", fn(copy.deepcopy(doc))
+    except Exception as exc:
+        return "error", type(exc).__name__
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_proof_configurations_canonicalise_like_pyld(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    templated = 0
+    for _ in range(40):
+        doc = _random_config(rng)
+        got = _outcome(canonicalize, doc)
+        if got[0] == "ok":
+            assert got[1] == reference(doc), doc
+            templated += fast(doc) is not None
+        else:  # safe mode refuses it; then the template path must not have answered either
+            assert fast(doc) is None, doc
+    assert templated >= 8  # the comparison really exercised the template path
+
+
+def test_template_path_is_taken_for_an_ordinary_proof_configuration() -> None:
+    doc = {
+        "@context": [V2],
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2024-01-01T00:00:00Z",
+        "verificationMethod": "did:key:z6MkAbc#z6MkAbc",
+        "proofPurpose": "assertionMethod",
+        "challenge": "1234",
+    }
+    first = fast(doc)
+    doc2 = dict(doc, created="2025-12-31T23:59:59Z", verificationMethod="did:web:x.example#k", challenge="zz")
+    second = fast(doc2)
+    assert first == reference(doc) and second == reference(doc2)
+    assert first != second
+
+
+def test_template_path_declines_nested_values_and_unbundled_contexts() -> None:
+    base = {"@context": [V2], "type": "DataIntegrityProof", "created": "2024-01-01T00:00:00Z"}
+    assert fast(dict(base, proofPurpose={"id": "x"})) is None
+    assert fast(dict(base, **{"@context": [V2, {"x": "https://x.example/x"}]})) is None
+    assert fast(dict(base, **{"@context": ["https://not.bundled.example/ctx"]})) is None
+    assert fast(dict(base, created=20240101)) is None

@@ -17,6 +17,7 @@ from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
+from .fastrdf import flat_node_nquads
 from .loader import DocumentLoader, default_loader
 
 __all__ = ["canonicalize", "expand_safe", "to_nquads"]
@@ -184,6 +185,20 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
     return result
 
 
-def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
-    """RDFC-1.0 canonical N-Quads of ``document``, after a safe-mode expansion."""
+def _canonicalize_pyld(document: Any, loader: DocumentLoader | None) -> str:
     return to_nquads(expand_safe(document, loader), loader)
+
+
+def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document``, after a safe-mode expansion.
+
+    Flat nodes such as proof configurations come from a per-shape template when
+    :func:`vc.fastrdf.flat_node_nquads` can prove the result equals pyld's; everything else
+    goes through pyld.
+    """
+    if isinstance(document, dict):
+        loader = loader or default_loader()
+        fast = flat_node_nquads(document, loader, _canonicalize_pyld)
+        if fast is not None:
+            return fast
+    return _canonicalize_pyld(document, loader)
