@@ -7,6 +7,7 @@ offending term. Nothing is silently left out of what gets signed or verified.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections import OrderedDict
@@ -68,6 +69,47 @@ class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 self._memo.popitem(last=False)
         return result
 
+    _iri_memo: ClassVar[dict[tuple[Any, ...], Any]] = {}
+    _IRI_MEMO_SIZE = 20_000
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        """pyld's IRI expansion, remembered per processed context (keyed by its ``_uuid``).
+
+        Only lookups outside context processing (no ``local_ctx``/``defined``) are remembered:
+        pyld gives every processed context a fresh ``_uuid`` once its definitions are final and
+        keys its own caches by it, so the answer for (context, value, base, vocab) cannot change.
+        """
+        uuid_tag = active_ctx.get("_uuid") if local_ctx is None and defined is None else None
+        if uuid_tag is None or not isinstance(value, str) or not isinstance(base, str | None):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid_tag, value, base, vocab)
+        memo = self._iri_memo
+        hit = memo.get(key, memo)
+        if hit is not memo:
+            return hit
+        result = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if len(memo) >= self._IRI_MEMO_SIZE:
+            memo.clear()
+        memo[key] = result
+        return result
+
+
+class _Urdna2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 with a shallow copy where it deep-copies a blank-node term (same result)."""
+
+    def modify_first_degree_component(self, id_: str, component: Any, key: str) -> Any:
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
 
 def _root_cause(exc: BaseException) -> BaseException:
     seen = set()
@@ -96,8 +138,12 @@ def _translate(exc: Exception) -> Exception:
 
 
 def _is_absolute(iri: Any) -> bool:
-    if not isinstance(iri, str):
-        return False
+    """``_:``-prefixed, or a scheme (a letter, then letters, digits, ``+``, ``-``, ``.``) and ``:``."""
+    return isinstance(iri, str) and _is_absolute_str(iri)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_absolute_str(iri: str) -> bool:
     if iri.startswith("_:"):
         return True
     scheme, sep, _ = iri.partition(":")
@@ -170,7 +216,7 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
         "processingMode": "json-ld-1.1",
     }
     try:
-        processor = _pyld.JsonLdProcessor()
+        processor = _MemoProcessor()
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
@@ -179,7 +225,7 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
             for name, graph in sorted(node_map.items())
             if name == "@default" or _pyld._is_absolute_iri(name)
         }
-        result: str = URDNA2015().main(dataset, options)
+        result: str = _Urdna2015().main(dataset, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return result
