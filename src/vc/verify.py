@@ -7,6 +7,11 @@ person can read. :func:`verify_credential` never raises for a bad credential: it
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +32,7 @@ __all__ = [
     "StatusListFetcher",
     "TrustRegistry",
     "VerificationResult",
+    "VerifiedListCache",
     "Verifier",
     "verify_credential",
 ]
@@ -93,6 +99,50 @@ class TrustRegistry(Protocol):
 
 StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
 
+
+class VerifiedListCache:
+    """Status-list credentials whose proof passed, remembered by content digest for ``seconds``.
+
+    Every credential of an issuer points at the same few lists, and the status client already
+    caches their bytes; this keeps their (large) proofs from being verified again on each request.
+    A changed list has another digest and is verified afresh. ``seconds`` matches the DID
+    resolver's cache, so a rotated key is noticed no later than it would be anyway.
+    """
+
+    def __init__(
+        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._clock = clock
+        self._entries: OrderedDict[bytes, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _digest(list_vc: Mapping[str, Any]) -> bytes:
+        text = json.dumps(list_vc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).digest()
+
+    def passed(self, list_vc: Mapping[str, Any]) -> bool:
+        key = self._digest(list_vc)
+        with self._lock:
+            expires = self._entries.get(key)
+            if expires is None:
+                return False
+            if expires <= self._clock():
+                del self._entries[key]
+                return False
+            return True
+
+    def remember(self, list_vc: Mapping[str, Any]) -> None:
+        key = self._digest(list_vc)
+        with self._lock:
+            self._entries[key] = self._clock() + self.seconds
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 _MC_ELEMENTS = {
     "name": "title",
     "learningOutcome": "learning outcomes",
@@ -137,6 +187,8 @@ class Verifier:
     loader: DocumentLoader | None = None
     clock_skew: timedelta = timedelta(minutes=5)
     now: Callable[[], datetime] = utc_now
+    verified_lists: VerifiedListCache | None = None
+    """Status lists whose proof already passed (shared between requests); ``None``: check every time."""
 
     async def verify(self, credential: Any) -> VerificationResult:
         checks: list[Check] = []
@@ -291,9 +343,12 @@ class Verifier:
             try:
                 entry = parse_status_entry(item)
                 list_vc = await self.status_fetcher(entry.list_url)
-                list_proof = await self.check_proof(list_vc)
-                if list_proof.outcome is not Outcome.PASSED:
-                    raise StatusListError("the status list's signature is not valid")
+                if self.verified_lists is None or not self.verified_lists.passed(list_vc):
+                    list_proof = await self.check_proof(list_vc)
+                    if list_proof.outcome is not Outcome.PASSED:
+                        raise StatusListError("the status list's signature is not valid")
+                    if self.verified_lists is not None:
+                        self.verified_lists.remember(list_vc)
                 if issuer_id(list_vc) != issuer_id(credential):
                     raise StatusListError("the status list was not published by the credential's issuer")
                 revoked = read_status(list_vc, entry)
