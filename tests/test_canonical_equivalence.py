@@ -12,7 +12,7 @@ import pytest
 from pyld import jsonld as pyld
 
 from vc.fastrdf import flat_node_nquads
-from vc.jsonld import canonicalize
+from vc.jsonld import _canonicalize_direct, _canonicalize_pyld, canonicalize
 from vc.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -200,3 +200,132 @@ def test_template_path_declines_nested_values_and_unbundled_contexts() -> None:
     assert fast(dict(base, **{"@context": [V2, {"x": "https://x.example/x"}]})) is None
     assert fast(dict(base, **{"@context": ["https://not.bundled.example/ctx"]})) is None
     assert fast(dict(base, created=20240101)) is None
+
+
+# --- the direct compacted JSON → quads path, vc.fastrdf.document_quads ------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def direct(doc: dict[str, Any]) -> str | None:
+    return _canonicalize_direct(copy.deepcopy(doc), default_loader())
+
+
+def slow(doc: dict[str, Any]) -> tuple[str, str]:
+    return _outcome(lambda d: _canonicalize_pyld(d, default_loader()), doc)
+
+
+def unsecured(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "proof"}
+
+
+FAST_DOCUMENTS = [
+    VECTORS / "vc-di-eddsa" / "unsigned.json",
+    VECTORS / "vc-di-eddsa" / "employmentAuth.json",
+    VECTORS / "examples" / "microcredential-data-literacy.json",
+    VECTORS / "examples" / "stackable-certificate-data-literacy.json",
+    *sorted(FIXTURES.glob("*.json")),
+]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in FAST_DOCUMENTS if p.name != "manifest.json"], ids=lambda p: p.name
+)
+def test_direct_path_answers_for_our_credentials_and_equals_pyld(path: Path) -> None:
+    doc = unsecured(json.loads(path.read_text(encoding="utf-8")))
+    got = direct(doc)
+    assert got is not None
+    assert got == reference(doc) and slow(doc) == ("ok", got)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(VECTORS)))
+def test_direct_path_equals_pyld_or_declines_on_every_vector(path: Path) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    got = direct(doc)
+    if got is not None:
+        assert got == reference(doc)
+
+
+_SCALARS: list[Any] = [
+    True,
+    False,
+    0,
+    1,
+    -7,
+    5.0,
+    2.5,
+    -0.0,
+    1e-7,
+    1e21,
+    10**22,
+    3.14159,
+    "",
+    "plain",
+    'quote " back \\ slash',
+    "new\nline\ttab\r",
+    "ünïcødé ✓",
+    "2024-01-01T00:00:00Z",
+    "http://example.org/x",
+    "_:b9",
+    "relative/iri",
+    "schema:name",
+    None,
+    [],
+    [1, 1],
+    ["a", "a"],
+    [True, 1],
+    ["5", 5],
+]
+
+
+def _mutate(node: Any, rng: random.Random, rate: float = 1.0) -> Any:
+    """Random edits that push at the edges of the direct path (values, ids, keywords, contexts)."""
+    if isinstance(node, list):
+        out = [_mutate(x, rng, rate) for x in node]
+        if out and rng.random() < 0.1 * rate:
+            out.append(copy.deepcopy(rng.choice(out)))  # a duplicate value
+        return out
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        roll = rng.random() / rate
+        if key == "@context":
+            if roll < 0.05:
+                value = [*value, {"extra": "https://example.org/extra", "@language": "pl"}]
+            out[key] = value
+            continue
+        if key in ("id", "type") and roll < 0.06:
+            value = rng.choice(
+                ["_:b1", "relative", "https://example.org/n/1", "VerifiableCredential", ["a", "b"]]
+            )
+        elif not isinstance(value, dict | list) and roll < 0.25:
+            value = copy.deepcopy(rng.choice(_SCALARS))
+        elif isinstance(value, str) and roll < 0.3:
+            value = rng.choice(
+                [{"@value": value}, {"@value": value, "@language": "en"}, {"@id": value}, [value]]
+            )
+        else:
+            value = _mutate(value, rng, rate)
+        out[key] = value
+    if rng.random() < 0.04 * rate:
+        out["undefinedTermHere"] = "x"
+    if rng.random() < 0.04 * rate:
+        out["https://example.org/absolute-property"] = rng.choice(_SCALARS[:12])
+    if rng.random() < 0.03 * rate:
+        out["@context"] = {"@vocab": "https://example.org/vocab#"}
+    return out
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_direct_path_agrees_with_the_safe_pyld_path_on_mutated_credentials(seed: int) -> None:
+    rng = random.Random(seed)
+    source = rng.choice(FAST_DOCUMENTS[:4] + sorted(FIXTURES.glob("*.json"))[:3])
+    rate = rng.choice([0.1, 0.3, 1.0])
+    doc = _mutate(unsecured(json.loads(source.read_text(encoding="utf-8"))), rng, rate)
+    got = direct(doc)
+    expected = slow(doc)
+    if got is not None:
+        assert expected == ("ok", got), doc  # whenever it answers, it answers exactly like pyld
+    if expected[0] == "ok":
+        assert expected[1] == reference(doc)

@@ -28,6 +28,7 @@ pyld's ``normalize`` on the test vectors and on generated configurations.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -200,3 +201,239 @@ def flat_node_nquads(
     out = [part[0] if len(part) == 1 else part[0] + values[part[1]] + part[2] for part in template.lines]
     out.sort()
     return "".join(out)
+
+
+# --- compacted JSON-LD straight to RDF quads ------------------------------------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING, _XSD_BOOLEAN, _XSD_INTEGER = XSD + "string", XSD + "boolean", XSD + "integer"
+_XSD_DOUBLE = XSD + "double"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE, _RDF_FIRST, _RDF_REST, _RDF_NIL = _RDF + "type", _RDF + "first", _RDF + "rest", _RDF + "nil"
+_PLAIN_CONTAINERS: tuple[Any, ...] = (None, [], ["@set"])
+
+
+class _Unsupported(Exception):
+    """Something the direct path does not handle: the caller uses pyld instead."""
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _absolute(iri: Any) -> bool:
+    """An absolute IRI by our safe-mode rule *and* pyld's (which also refuses whitespace)."""
+    if not isinstance(iri, str) or iri.startswith("_:") or _SPACE.search(iri):
+        return False
+    scheme, sep, _ = iri.partition(":")
+    return bool(sep and scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
+
+
+class _Quads:
+    """Mirrors pyld's expansion (the same context calls, in the same order) for plain node trees.
+
+    Supported: node objects whose keys are ``@context``, terms or IRIs that expand to absolute
+    IRIs, ``@id`` and ``@type`` (or their aliases); values that are strings, booleans, integers,
+    node objects and arrays of those; term definitions without containers (other than
+    ``@set``), ``@reverse``, ``@json``, ``@language`` or ``@direction``; type- and
+    property-scoped contexts. Anything else raises :class:`_Unsupported`.
+    """
+
+    def __init__(self, processor: Any, options: dict[str, Any]) -> None:
+        self.p = processor
+        self.options = options
+        self.quads: set[tuple[Any, ...]] = set()
+        self.scalars: dict[tuple[str, str], set[type]] = {}
+        self.count = 0
+
+    def blank(self) -> str:
+        self.count += 1
+        return f"_:f{self.count}"
+
+    def get(self, ctx: Any, key: str | None, kind: str) -> Any:
+        return self.p.get_context_value(ctx, key, kind)
+
+    def node(self, active_ctx: Any, active_property: str | None, element: dict[str, Any]) -> str:
+        """Emit the quads of ``element`` (a node object); returns its subject (IRI or blank)."""
+        p, options = self.p, self.options
+        property_scoped = self.get(active_ctx, active_property, "@context") if active_property else None
+        type_scoped = active_ctx if active_ctx.get("previousContext") else None
+        must_revert = True
+        if type_scoped and len(element) <= 2 and "@context" not in element:
+            for key in sorted(element):
+                expanded = p._expand_iri(type_scoped, key, vocab=True)
+                if expanded == "@value":
+                    raise _Unsupported("value object")
+                if expanded == "@id" and len(element) == 1:
+                    must_revert = False
+                    break
+        if must_revert:
+            active_ctx = p._revert_to_previous_context(active_ctx)
+        if property_scoped is not None:
+            active_ctx = p._process_context(active_ctx, property_scoped, options, override_protected=True)
+        active_ctx, _type_key, type_scoped_ctx = p._prepare_nested_context(active_ctx, element, options)
+
+        subject: str | None = None
+        types: list[str] = []
+        properties: list[tuple[str, str, Any]] = []
+        seen_type = False
+        for key, value in element.items():
+            if key == "@context":
+                continue
+            expanded = p._expand_iri(active_ctx, key, vocab=True)
+            if expanded == "@id":
+                if subject is not None or not isinstance(value, str):
+                    raise _Unsupported("@id")
+                subject = p._expand_iri(active_ctx, value, base=None)
+                if not _absolute(subject):
+                    raise _Unsupported("relative or blank @id")
+            elif expanded == "@type":
+                if seen_type:
+                    raise _Unsupported("two @type keys")
+                seen_type = True
+                for t in value if isinstance(value, list) else [value]:
+                    if not isinstance(t, str):
+                        raise _Unsupported("@type value")
+                    iri = p._expand_iri(type_scoped_ctx, t, vocab=True, base=None)
+                    if not _absolute(iri):
+                        raise _Unsupported("relative type")
+                    types.append(iri)
+            elif isinstance(expanded, str) and _absolute(expanded):
+                properties.append((key, expanded, value))
+            else:
+                raise _Unsupported(f"key {key!r}")
+        if subject is None:
+            subject = self.blank()
+        for iri in types:
+            self.add(subject, _RDF_TYPE, ("I", iri, None))
+        for key, predicate, value in properties:
+            self.property(active_ctx, subject, key, predicate, value)
+        return subject
+
+    def property(self, active_ctx: Any, subject: str, key: str, predicate: str, value: Any) -> None:
+        p = self.p
+        mapping = active_ctx["mappings"].get(key)
+        container = self.get(active_ctx, key, "@container")
+        if container not in _PLAIN_CONTAINERS and container != ["@list"]:
+            raise _Unsupported("container")
+        term_ctx = active_ctx
+        scoped = self.get(active_ctx, key, "@context")
+        if scoped is not None:
+            term_ctx = p._process_context(
+                active_ctx, scoped, self.options, propagate=True, override_protected=True
+            )
+            mapping = term_ctx["mappings"].get(key)
+        if mapping and (mapping.get("reverse") or mapping.get("@type") == "@json"):
+            raise _Unsupported("reverse or @json term")
+        if self.get(term_ctx, key, "@container") != container:
+            raise _Unsupported("container changed by a scoped context")
+        items = value if isinstance(value, list) else [value]
+        if container == ["@list"]:
+            self.add(subject, predicate, self.rdf_list(term_ctx, key, items))
+            return
+        for item in items:
+            obj = self.item(term_ctx, key, item)
+            if isinstance(item, str | bool | int | float):
+                # pyld merges values that are equal in Python (True == 1 == 1.0) and keeps apart
+                # equal RDF terms made from different JSON types ("5" and 5 typed xsd:integer):
+                # one JSON type per property keeps both questions away.
+                kinds = self.scalars.setdefault((subject, predicate), set())
+                kinds.add(type(item))
+                if len(kinds) > 1:
+                    raise _Unsupported("mixed scalar types on one property")
+            self.add(subject, predicate, obj)
+
+    def add(self, subject: str, predicate: str, obj: tuple[str, str, str | None]) -> None:
+        self.quads.add((subject, predicate, *obj))
+
+    def rdf_list(self, ctx: Any, key: str, items: list[Any]) -> tuple[str, str, str | None]:
+        """An RDF collection (``rdf:first``/``rdf:rest`` blank nodes), as pyld's ``_list_to_rdf``."""
+        if not items:
+            return ("I", _RDF_NIL, None)
+        heads = [self.blank() for _ in items]
+        for i, item in enumerate(items):
+            if isinstance(item, list):
+                raise _Unsupported("list of lists")
+            self.add(heads[i], _RDF_FIRST, self.item(ctx, key, item))
+            self.add(
+                heads[i],
+                _RDF_REST,
+                ("B", heads[i + 1], None) if i + 1 < len(heads) else ("I", _RDF_NIL, None),
+            )
+        return ("B", heads[0], None)
+
+    def item(self, ctx: Any, key: str, item: Any) -> tuple[str, str, str | None]:
+        """The RDF object for one value: a node (its quads emitted), an IRI or a literal."""
+        if isinstance(item, dict):
+            obj = self.node(ctx, key, item)
+            return ("B" if obj.startswith("_:") else "I", obj, None)
+        if isinstance(item, str | bool | int | float):
+            return self.scalar(ctx, key, item)
+        raise _Unsupported("value")
+
+    def scalar(self, ctx: Any, key: str, value: str | bool | int | float) -> tuple[str, str, str | None]:
+        p = self.p
+        kind = self.get(ctx, key, "@type")
+        if kind in ("@id", "@vocab"):
+            if not isinstance(value, str):
+                raise _Unsupported("non-string IRI value")
+            iri = p._expand_iri(ctx, value, vocab=kind == "@vocab", base=None)
+            if not _absolute(iri):
+                raise _Unsupported("relative IRI value")
+            return ("I", iri, None)
+        datatype = None if kind is None or kind == "@none" else kind
+        if datatype is not None and (not _absolute(datatype) or datatype == _XSD_DOUBLE):
+            raise _Unsupported("datatype")  # xsd:double values are rewritten by pyld
+        if isinstance(value, str):
+            if datatype is None and (
+                self.get(ctx, key, "@language") is not None or self.get(ctx, key, "@direction") is not None
+            ):
+                raise _Unsupported("language or direction")
+            return ("L", value, datatype or _XSD_STRING)
+        if isinstance(value, bool):
+            return ("L", "true" if value else "false", datatype or _XSD_BOOLEAN)
+        if isinstance(value, float) and not value.is_integer():  # pyld's "double"
+            if not math.isfinite(value):
+                raise _Unsupported("not a finite number")
+            return ("L", _canonical_double(value), datatype or _XSD_DOUBLE)
+        if abs(value) < 1e21:  # integers, and floats with an integer value (5.0 is written 5)
+            return ("L", str(int(value)), datatype or _XSD_INTEGER)
+        raise _Unsupported("huge number")
+
+
+def _canonical_double(value: float) -> str:
+    """The canonical xsd:double form pyld writes (``5.0E0``, ``1.5E-7``)."""
+    return re.sub(r"(\d)0*E\+?(-)?0*(\d)", r"\1E\2\3", f"{value:1.15E}")
+
+
+def _term(value: str, kind: str) -> dict[str, str]:
+    return {"type": "blank node" if kind == "B" or value.startswith("_:") else "IRI", "value": value}
+
+
+def document_quads(
+    document: Mapping[str, Any], processor: Any, options: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The RDF quads (pyld's dict form, default graph) of ``document``, or ``None`` (use pyld).
+
+    ``processor`` is a pyld ``JsonLdProcessor`` (its remembered contexts are reused) and ``options``
+    the expansion options with a ``contextResolver``. The result is what pyld's expansion, node map
+    and ``_graph_to_rdf`` produce, blank node labels aside (canonicalisation relabels them).
+    """
+    if not isinstance(document, dict) or "@context" not in document:
+        return None
+    builder = _Quads(processor, options)
+    try:
+        builder.node(processor._get_initial_context(options), None, document)
+    except _Unsupported:
+        return None
+    except Exception:  # a context error: pyld reports it properly on the slow path
+        return None
+    quads = []
+    for subject, predicate, kind, value, datatype in builder.quads:
+        if kind == "L":
+            obj: dict[str, str] = {"type": "literal", "value": value, "datatype": datatype}
+        else:
+            obj = _term(value, kind)
+        quads.append(
+            {"subject": _term(subject, "I"), "predicate": {"type": "IRI", "value": predicate}, "object": obj}
+        )
+    return quads

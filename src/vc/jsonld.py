@@ -15,10 +15,11 @@ from typing import Any, ClassVar
 
 from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
-from .fastrdf import flat_node_nquads
+from .fastrdf import document_quads, flat_node_nquads
 from .loader import DocumentLoader, default_loader
 
 __all__ = ["canonicalize", "expand_safe", "to_nquads"]
@@ -247,4 +248,26 @@ def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
         fast = flat_node_nquads(document, loader, _canonicalize_pyld)
         if fast is not None:
             return fast
+        fast = _canonicalize_direct(document, loader)
+        if fast is not None:
+            return fast
     return _canonicalize_pyld(document, loader)
+
+
+def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> str | None:
+    """RDFC-1.0 of the quads :func:`vc.fastrdf.document_quads` builds, or ``None`` (use pyld)."""
+    options: dict[str, Any] = {
+        "documentLoader": loader,
+        "base": None,
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "processingMode": "json-ld-1.1",
+        "contextResolver": ContextResolver(_pyld._resolved_context_cache, loader),
+    }
+    quads = document_quads(document, _MemoProcessor(), options)
+    if quads is None:
+        return None
+    result: str = _Urdna2015().main(
+        {"@default": quads}, {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    )
+    return result
