@@ -28,6 +28,7 @@ pyld's ``normalize`` on the test vectors and on generated configurations.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -222,7 +223,12 @@ _SPACE = re.compile(r"\s")
 
 def _absolute(iri: Any) -> bool:
     """An absolute IRI by our safe-mode rule *and* pyld's (which also refuses whitespace)."""
-    if not isinstance(iri, str) or iri.startswith("_:") or _SPACE.search(iri):
+    return isinstance(iri, str) and _absolute_str(iri)
+
+
+@functools.lru_cache(maxsize=8192)
+def _absolute_str(iri: str) -> bool:
+    if iri.startswith("_:") or _SPACE.search(iri):
         return False
     scheme, sep, _ = iri.partition(":")
     return bool(sep and scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
