@@ -228,22 +228,24 @@ FAST_DOCUMENTS = [
 ]
 
 
+@pytest.mark.parametrize("secured", [False, True], ids=["unsecured", "with-proof"])
 @pytest.mark.parametrize(
     "path", [p for p in FAST_DOCUMENTS if p.name != "manifest.json"], ids=lambda p: p.name
 )
-def test_direct_path_answers_for_our_credentials_and_equals_pyld(path: Path) -> None:
-    doc = unsecured(json.loads(path.read_text(encoding="utf-8")))
+def test_direct_path_answers_for_our_credentials_and_equals_pyld(path: Path, secured: bool) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not secured:
+        doc = unsecured(doc)
     got = direct(doc)
     assert got is not None
     assert got == reference(doc) and slow(doc) == ("ok", got)
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(VECTORS)))
-def test_direct_path_equals_pyld_or_declines_on_every_vector(path: Path) -> None:
+def test_direct_path_answers_on_every_vector_including_proof_sets_and_chains(path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     got = direct(doc)
-    if got is not None:
-        assert got == reference(doc)
+    assert got is not None and got == reference(doc)
 
 
 _SCALARS: list[Any] = [
@@ -322,7 +324,8 @@ def test_direct_path_agrees_with_the_safe_pyld_path_on_mutated_credentials(seed:
     rng = random.Random(seed)
     source = rng.choice(FAST_DOCUMENTS[:4] + sorted(FIXTURES.glob("*.json"))[:3])
     rate = rng.choice([0.1, 0.3, 1.0])
-    doc = _mutate(unsecured(json.loads(source.read_text(encoding="utf-8"))), rng, rate)
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    doc = _mutate(doc if rng.random() < 0.5 else unsecured(doc), rng, rate)
     got = direct(doc)
     expected = slow(doc)
     if got is not None:

@@ -212,6 +212,7 @@ _XSD_DOUBLE = XSD + "double"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDF_TYPE, _RDF_FIRST, _RDF_REST, _RDF_NIL = _RDF + "type", _RDF + "first", _RDF + "rest", _RDF + "nil"
 _PLAIN_CONTAINERS: tuple[Any, ...] = (None, [], ["@set"])
+_GRAPH_CONTAINERS: tuple[Any, ...] = (["@graph"], ["@graph", "@set"], ["@set", "@graph"])
 
 
 class _Unsupported(Exception):
@@ -238,17 +239,20 @@ class _Quads:
     """Mirrors pyld's expansion (the same context calls, in the same order) for plain node trees.
 
     Supported: node objects whose keys are ``@context``, terms or IRIs that expand to absolute
-    IRIs, ``@id`` and ``@type`` (or their aliases); values that are strings, booleans, integers,
-    node objects and arrays of those; term definitions without containers (other than
-    ``@set``), ``@reverse``, ``@json``, ``@language`` or ``@direction``; type- and
-    property-scoped contexts. Anything else raises :class:`_Unsupported`.
+    IRIs, ``@id`` and ``@type`` (or their aliases); values that are strings, booleans, numbers,
+    node objects and arrays of those; ``@set``, ``@list`` and ``@graph`` containers (the last as
+    VC ``proof`` uses it); type- and property-scoped contexts. Not supported (:class:`_Unsupported`,
+    the caller uses pyld): other containers, ``@reverse``, ``@json``, ``@language``,
+    ``@direction``, value objects, blank node identifiers, nulls, nested arrays, ``xsd:double``
+    coercion, and one property holding values of different JSON types.
     """
 
     def __init__(self, processor: Any, options: dict[str, Any]) -> None:
         self.p = processor
         self.options = options
         self.quads: set[tuple[Any, ...]] = set()
-        self.scalars: dict[tuple[str, str], set[type]] = {}
+        self.scalars: dict[tuple[str, str, str | None], set[type]] = {}
+        self.graph: str | None = None  # the named graph being written (None: the default graph)
         self.count = 0
 
     def blank(self) -> str:
@@ -319,7 +323,11 @@ class _Quads:
         p = self.p
         mapping = active_ctx["mappings"].get(key)
         container = self.get(active_ctx, key, "@container")
-        if container not in _PLAIN_CONTAINERS and container != ["@list"]:
+        if (
+            container not in _PLAIN_CONTAINERS
+            and container != ["@list"]
+            and container not in _GRAPH_CONTAINERS
+        ):
             raise _Unsupported("container")
         term_ctx = active_ctx
         scoped = self.get(active_ctx, key, "@context")
@@ -336,20 +344,34 @@ class _Quads:
         if container == ["@list"]:
             self.add(subject, predicate, self.rdf_list(term_ctx, key, items))
             return
+        if container in _GRAPH_CONTAINERS:
+            # Each node object goes into a graph of its own, named by a blank node the property
+            # points at (pyld: {"@graph": [node]} without @id, then the node map).
+            for item in items:
+                if not isinstance(item, dict):
+                    raise _Unsupported("graph container value")
+                name = self.blank()
+                self.add(subject, predicate, ("B", name, None))
+                outer, self.graph = self.graph, name
+                try:
+                    self.node(term_ctx, key, item)
+                finally:
+                    self.graph = outer
+            return
         for item in items:
             obj = self.item(term_ctx, key, item)
             if isinstance(item, str | bool | int | float):
                 # pyld merges values that are equal in Python (True == 1 == 1.0) and keeps apart
                 # equal RDF terms made from different JSON types ("5" and 5 typed xsd:integer):
                 # one JSON type per property keeps both questions away.
-                kinds = self.scalars.setdefault((subject, predicate), set())
+                kinds = self.scalars.setdefault((subject, predicate, self.graph), set())
                 kinds.add(type(item))
                 if len(kinds) > 1:
                     raise _Unsupported("mixed scalar types on one property")
             self.add(subject, predicate, obj)
 
     def add(self, subject: str, predicate: str, obj: tuple[str, str, str | None]) -> None:
-        self.quads.add((subject, predicate, *obj))
+        self.quads.add((subject, predicate, *obj, self.graph))
 
     def rdf_list(self, ctx: Any, key: str, items: list[Any]) -> tuple[str, str, str | None]:
         """An RDF collection (``rdf:first``/``rdf:rest`` blank nodes), as pyld's ``_list_to_rdf``."""
@@ -417,8 +439,8 @@ def _term(value: str, kind: str) -> dict[str, str]:
 
 def document_quads(
     document: Mapping[str, Any], processor: Any, options: dict[str, Any]
-) -> list[dict[str, Any]] | None:
-    """The RDF quads (pyld's dict form, default graph) of ``document``, or ``None`` (use pyld).
+) -> dict[str, list[dict[str, Any]]] | None:
+    """The RDF dataset (pyld's form: graph name → triples) of ``document``, or ``None`` (use pyld).
 
     ``processor`` is a pyld ``JsonLdProcessor`` (its remembered contexts are reused) and ``options``
     the expansion options with a ``contextResolver``. The result is what pyld's expansion, node map
@@ -433,13 +455,13 @@ def document_quads(
         return None
     except Exception:  # a context error: pyld reports it properly on the slow path
         return None
-    quads = []
-    for subject, predicate, kind, value, datatype in builder.quads:
+    dataset: dict[str, list[dict[str, Any]]] = {"@default": []}
+    for subject, predicate, kind, value, datatype, graph in builder.quads:
         if kind == "L":
             obj: dict[str, str] = {"type": "literal", "value": value, "datatype": datatype}
         else:
             obj = _term(value, kind)
-        quads.append(
+        dataset.setdefault(graph or "@default", []).append(
             {"subject": _term(subject, "I"), "predicate": {"type": "IRI", "value": predicate}, "object": obj}
         )
-    return quads
+    return dataset

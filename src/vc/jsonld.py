@@ -22,7 +22,7 @@ from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
 from .fastrdf import document_quads, flat_node_nquads
 from .loader import DocumentLoader, default_loader
 
-__all__ = ["canonicalize", "expand_safe", "to_nquads"]
+__all__ = ["canonicalize", "check_safe", "expand_safe", "to_nquads"]
 
 
 class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -254,9 +254,23 @@ def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
     return _canonicalize_pyld(document, loader)
 
 
-def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> str | None:
-    """RDFC-1.0 of the quads :func:`vc.fastrdf.document_quads` builds, or ``None`` (use pyld)."""
-    options: dict[str, Any] = {
+def check_safe(document: Any, loader: DocumentLoader | None = None) -> None:
+    """Raise exactly what :func:`expand_safe` would raise, without keeping the expanded form.
+
+    When :func:`vc.fastrdf.document_quads` can convert the document, every term, type and
+    identifier in it expanded to an absolute IRI through the same context processing, so safe
+    mode has nothing to refuse (``tests/test_canonical_equivalence.py`` checks that claim on
+    mutated credentials); otherwise pyld's expansion decides.
+    """
+    if isinstance(document, dict) and "@context" in document:
+        loader = loader or default_loader()
+        if document_quads(document, _MemoProcessor(), _direct_options(loader)) is not None:
+            return
+    expand_safe(document, loader)
+
+
+def _direct_options(loader: DocumentLoader) -> dict[str, Any]:
+    return {
         "documentLoader": loader,
         "base": None,
         "isFrame": False,
@@ -264,10 +278,12 @@ def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> st
         "processingMode": "json-ld-1.1",
         "contextResolver": ContextResolver(_pyld._resolved_context_cache, loader),
     }
-    quads = document_quads(document, _MemoProcessor(), options)
-    if quads is None:
+
+
+def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> str | None:
+    """RDFC-1.0 of the quads :func:`vc.fastrdf.document_quads` builds, or ``None`` (use pyld)."""
+    dataset = document_quads(document, _MemoProcessor(), _direct_options(loader))
+    if dataset is None:
         return None
-    result: str = _Urdna2015().main(
-        {"@default": quads}, {"algorithm": "URDNA2015", "format": "application/n-quads"}
-    )
+    result: str = _Urdna2015().main(dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"})
     return result

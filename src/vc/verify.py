@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from .dataintegrity import DidDocumentResolver, verify_proofs
 from .datamodel import credential_version, issuer_id, validate_credential
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
-from .jsonld import expand_safe
+from .jsonld import check_safe
 from .loader import DocumentLoader
 from .statuslist import parse_status_entry, read_status
 from .timeutil import parse_datetime, utc_now
@@ -216,7 +216,7 @@ class Verifier:
                 {"problems": problems},
             )
         try:
-            expand_safe(credential, self.loader)
+            check_safe(credential, self.loader)
         except UndefinedTermError as exc:
             return Check(
                 "format",
