@@ -1,6 +1,6 @@
 """HTTP throughput of the verifier: ``POST /credentials/verify`` over loopback.
 
-    .venv/bin/python bench/bench_http.py [--requests 20000] [--seconds 20] [--concurrency 32] [--json]
+    .venv/bin/python bench/bench_http.py [--requests 20000] [--seconds 20] [--concurrency 16] [--json]
                                          [--server-cpu 0] [--client-cpu 1]
 
 The verifier (``verifier.app.create_app``) runs in a child process with an embedded Redis
@@ -220,7 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--server-cpu", type=int, default=0)
     parser.add_argument("--client-cpu", type=int, default=1)
     parser.add_argument("--json", action="store_true")

@@ -1,13 +1,16 @@
 """``make bench``: our proofs in-process and over HTTP, beside didkit and the JS reference, in one run.
 
-    .venv/bin/python bench/run.py [--seconds 3] [--http-requests 20000] [--http-seconds 20]
-                                  [--skip-peers] [--skip-http] [--no-write]
+    .venv/bin/python bench/run.py [--seconds 5] [--rounds 5] [--http-requests 20000] [--http-seconds 20]
+                                  [--cpu 1] [--skip-peers] [--skip-http] [--no-write]
 
 Every measurement runs in its own process pinned to one core (``taskset``, when there are two or
 more cores): ``bench_proofs.py`` (ours), ``peers/js_bench.mjs`` (Digital Bazaar's
 ``@digitalbazaar/vc`` 7.3 stack, from the npm cache of tests/reference_js.py) and
-``peers/didkit_bench.py`` (didkit 0.3.3, VC 1.1 only). The HTTP benchmark (``bench_http.py``) pins
-the verifier to one core and its loopback load generator to the other. The credentials are the same
+``peers/didkit_bench.py`` (didkit 0.3.3, VC 1.1 only). Rounds are interleaved: each round runs
+every implementation once (rotating the order), and the median over rounds is reported, so that
+load from other processes on a shared machine falls on all implementations alike. The HTTP
+benchmark (``bench_http.py``) pins the verifier to one core and its loopback load generator to the
+other. The credentials are the same
 for all (``credentials.py``). Prints the table with ratios and the targets of issue 8, then rewrites
 the measured section of docs/performance.md and the chart docs/performance.png.
 """
@@ -19,6 +22,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -43,9 +47,18 @@ def pin(cpu: int) -> list[str]:
     return ["taskset", "-c", str(cpu)]
 
 
-def ours(seconds: float, cpu: int) -> dict[str, float]:
+def ours(seconds: float, cpu: int, rounds: int = 5) -> dict[str, float]:
     proc = subprocess.run(
-        [*pin(cpu), sys.executable, str(BENCH / "bench_proofs.py"), "--seconds", str(seconds), "--json"],
+        [
+            *pin(cpu),
+            sys.executable,
+            str(BENCH / "bench_proofs.py"),
+            "--seconds",
+            str(seconds),
+            "--rounds",
+            str(rounds),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -55,16 +68,16 @@ def ours(seconds: float, cpu: int) -> dict[str, float]:
     return result
 
 
-def js_peer(seconds: float, cpu: int) -> dict[str, Any]:
+def js_peer(seconds: float, cpu: int, rounds: int = 5) -> dict[str, Any]:
     from peers.jsref import run_js
 
-    return run_js([(name, signed(name)) for name in ("small", "full", "small11")], seconds, pin(cpu))
+    return run_js([(name, signed(name)) for name in ("small", "full", "small11")], seconds, pin(cpu), rounds)
 
 
-def didkit_peer(seconds: float, cpu: int) -> dict[str, Any]:
+def didkit_peer(seconds: float, cpu: int, rounds: int = 5) -> dict[str, Any]:
     request = {
         "seconds": seconds,
-        "rounds": 5,
+        "rounds": rounds,
         "credentials": [{"label": "small11", "credential": signed("small11")}],
     }
     try:
@@ -101,6 +114,45 @@ def http(requests: int, seconds: float) -> dict[str, Any]:
         return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-400:]}"}
     result: dict[str, Any] = json.loads(lines[-1])
     return result
+
+
+def _median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Peer answers of several one-round runs merged: per label, the median of the rounds."""
+    good = [r for r in rounds if "results" in r]
+    if not good:
+        return rounds[0] if rounds else {"error": "no rounds"}
+    merged: dict[str, Any] = {k: v for k, v in good[0].items() if k != "results"}
+    results: dict[str, Any] = {}
+    for label in good[0]["results"]:
+        items = [r["results"].get(label) or {} for r in good]
+        values = [float(i["ops"]) for i in items if i.get("ops")]
+        failed = next((i for i in items if not i.get("verified", True)), None)
+        results[label] = failed or {"ops": statistics.median(values), "rounds": values, "verified": True}
+    merged["results"] = results
+    return merged
+
+
+def interleaved(args: argparse.Namespace) -> tuple[dict[str, float], dict[str, Any], dict[str, Any]]:
+    """Every implementation once per round, in rotating order, so that load from elsewhere on the
+    machine falls on all of them alike; per measurement, the median over the rounds."""
+    slice_seconds = args.seconds / args.rounds
+    ours_rounds: list[dict[str, float]] = []
+    js_rounds: list[dict[str, Any]] = []
+    dk_rounds: list[dict[str, Any]] = []
+    steps = [("Plecak", lambda: ours_rounds.append(ours(slice_seconds, args.cpu, 1)))]
+    if not args.skip_peers:
+        steps.append(("JS reference", lambda: js_rounds.append(js_peer(slice_seconds, args.cpu, 1))))
+        steps.append(("didkit", lambda: dk_rounds.append(didkit_peer(slice_seconds, args.cpu, 1))))
+    for r in range(args.rounds):
+        order = steps[r % len(steps) :] + steps[: r % len(steps)]
+        print(f"round {r + 1}/{args.rounds}: " + ", ".join(name for name, _ in order), flush=True)
+        for _, step in order:
+            step()
+    our = {key: statistics.median(r[key] for r in ours_rounds) for key in ours_rounds[0]}
+    skipped: dict[str, Any] = {"error": "skipped"}
+    js = _median_of(js_rounds) if js_rounds else skipped
+    dk = _median_of(dk_rounds) if dk_rounds else skipped
+    return our, js, dk
 
 
 def peer_ops(peer: dict[str, Any], name: str) -> float | None:
@@ -147,7 +199,7 @@ def build(
         chart[f"verify {LABELS[name]}"] = bars
     for name in ("small", "full", "small11"):
         mine = our[f"sign {name}"]
-        rows.append(["sign", LABELS[name], fmt(mine), "–", "–", "–", "–", ratio(floor, mine)])
+        rows.append(["sign", LABELS[name], fmt(mine), "–", "–", "–", "–", "–"])
     rows.append(
         ["Ed25519 verify", "32 bytes (pyca/cryptography, the floor)", fmt(floor), "–", "–", "–", "–", "1.0×"]
     )
@@ -210,7 +262,7 @@ HEADER = [
     "didkit",
     "Plecak/JS",
     "Plecak/didkit",
-    "floor/Plecak",
+    "Ed25519 floor ÷ Plecak",
 ]
 
 
@@ -282,7 +334,8 @@ def write_doc(section: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=3.0, help="per measurement (five rounds, median)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per measurement, all rounds together")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--http-requests", type=int, default=20000)
     parser.add_argument("--http-seconds", type=float, default=20.0)
     parser.add_argument("--cpu", type=int, default=1, help="core the single-core runs are pinned to")
@@ -291,15 +344,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
     args = parser.parse_args()
 
-    print("Plecak (in-process) …", flush=True)
-    our = ours(args.seconds, args.cpu)
-    js: dict[str, Any] = {"error": "skipped"}
-    dk: dict[str, Any] = {"error": "skipped"}
-    if not args.skip_peers:
-        print("Digital Bazaar JS reference (node) …", flush=True)
-        js = js_peer(args.seconds, args.cpu)
-        print("didkit …", flush=True)
-        dk = didkit_peer(args.seconds, args.cpu)
+    our, js, dk = interleaved(args)
     web: dict[str, Any] = {"error": "skipped"}
     if not args.skip_http:
         print("HTTP verifier (loopback) …", flush=True)
@@ -327,7 +372,8 @@ def main() -> None:
         versions.append(f"didkit {dk['version']}")
     meta = (
         f"Measured {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} on {os.cpu_count()} cores "
-        f"({platform.machine()}), one core per run, median of five rounds of {args.seconds / 5:.1f} s; "
+        f"({platform.machine()}), one core per run, median of {args.rounds} interleaved rounds of "
+        f"{args.seconds / args.rounds:.1f} s (each round runs every implementation once, in rotating order); "
         + ", ".join(versions)
         + "."
     )

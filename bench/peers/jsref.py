@@ -25,6 +25,7 @@ def run_js(
     credentials: Sequence[tuple[str, dict[str, Any]]],
     seconds: float,
     prefix: Sequence[str] = (),
+    rounds: int = 5,
     timeout: float = 600.0,
 ) -> dict[str, Any]:
     """``{"node": version, "results": {label: {...}}}`` or ``{"error": why}``."""
@@ -42,7 +43,7 @@ def run_js(
     request = {
         "contextsDir": str(ROOT / "contexts"),
         "seconds": seconds,
-        "rounds": 5,
+        "rounds": rounds,
         "credentials": [{"label": label, "credential": vc} for label, vc in credentials],
     }
     proc = subprocess.run(
