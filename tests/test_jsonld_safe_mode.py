@@ -278,3 +278,18 @@ def test_check_safe_accepts_the_micro_credential_and_its_signed_copy(mc: dict[st
     signed = json.loads((Path(__file__).parent / "fixtures" / "ob3-vc2-eddsa-rdfc-2022.json").read_text())
     check_safe(signed)
     expand_safe(signed)
+
+
+@pytest.mark.parametrize("where", ["credential id", "subject id", "IRI value"])
+def test_identifiers_with_whitespace_are_refused_not_dropped(mc: dict[str, Any], where: str) -> None:
+    # pyld's RDF conversion would leave such an IRI out of the canonical form without a word.
+    if where == "credential id":
+        mc["id"] = "urn:uuid:has space"
+    elif where == "subject id":
+        mc["credentialSubject"]["id"] = "did:example:tab\there"
+    else:
+        mc["credentialSubject"]["achievement"]["image"]["id"] = "https://example.org/a b.png"
+    with pytest.raises(UndefinedTermError):
+        canonicalize(mc)
+    with pytest.raises(UndefinedTermError):
+        check_safe(mc)

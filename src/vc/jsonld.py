@@ -145,6 +145,10 @@ def _is_absolute(iri: Any) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _is_absolute_str(iri: str) -> bool:
+    # pyld's RDF conversion silently drops any IRI or blank node identifier with whitespace in
+    # it; refusing it here keeps it from falling out of what gets signed.
+    if any(c.isspace() for c in iri):
+        return False
     if iri.startswith("_:"):
         return True
     scheme, sep, _ = iri.partition(":")
