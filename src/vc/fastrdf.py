@@ -215,6 +215,11 @@ _PLAIN_CONTAINERS: tuple[Any, ...] = (None, [], ["@set"])
 _GRAPH_CONTAINERS: tuple[Any, ...] = (["@graph"], ["@graph", "@set"], ["@set", "@graph"])
 
 
+_TermInfo = tuple[Any, Any, Any, bool, bool]  # @container, @context, @type, language/direction, unsupported
+_term_memo: dict[tuple[str, str], _TermInfo] = {}
+_TERM_MEMO_SIZE = 20_000
+
+
 class _Unsupported(Exception):
     """Something the direct path does not handle: the caller uses pyld instead."""
 
@@ -319,10 +324,31 @@ class _Quads:
             self.property(active_ctx, subject, key, predicate, value)
         return subject
 
+    def info(self, ctx: Any, key: str) -> _TermInfo:
+        """What the value expansion of ``key`` needs from ``ctx``, remembered per processed context."""
+        tag = ctx.get("_uuid")
+        if tag is not None:
+            hit = _term_memo.get((tag, key))
+            if hit is not None:
+                return hit
+        get = self.p.get_context_value
+        mapping = ctx["mappings"].get(key)
+        info: _TermInfo = (
+            get(ctx, key, "@container"),
+            get(ctx, key, "@context"),
+            get(ctx, key, "@type"),
+            get(ctx, key, "@language") is not None or get(ctx, key, "@direction") is not None,
+            bool(mapping and (mapping.get("reverse") or mapping.get("@type") == "@json")),
+        )
+        if tag is not None:
+            if len(_term_memo) >= _TERM_MEMO_SIZE:
+                _term_memo.clear()
+            _term_memo[(tag, key)] = info
+        return info
+
     def property(self, active_ctx: Any, subject: str, key: str, predicate: str, value: Any) -> None:
-        p = self.p
-        mapping = active_ctx["mappings"].get(key)
-        container = self.get(active_ctx, key, "@container")
+        info = self.info(active_ctx, key)
+        container, scoped = info[0], info[1]
         if (
             container not in _PLAIN_CONTAINERS
             and container != ["@list"]
@@ -330,19 +356,18 @@ class _Quads:
         ):
             raise _Unsupported("container")
         term_ctx = active_ctx
-        scoped = self.get(active_ctx, key, "@context")
         if scoped is not None:
-            term_ctx = p._process_context(
+            term_ctx = self.p._process_context(
                 active_ctx, scoped, self.options, propagate=True, override_protected=True
             )
-            mapping = term_ctx["mappings"].get(key)
-        if mapping and (mapping.get("reverse") or mapping.get("@type") == "@json"):
+            info = self.info(term_ctx, key)
+        if info[4]:
             raise _Unsupported("reverse or @json term")
-        if self.get(term_ctx, key, "@container") != container:
+        if info[0] != container:
             raise _Unsupported("container changed by a scoped context")
         items = value if isinstance(value, list) else [value]
         if container == ["@list"]:
-            self.add(subject, predicate, self.rdf_list(term_ctx, key, items))
+            self.add(subject, predicate, self.rdf_list(term_ctx, key, items, info))
             return
         if container in _GRAPH_CONTAINERS:
             # Each node object goes into a graph of its own, named by a blank node the property
@@ -359,7 +384,7 @@ class _Quads:
                     self.graph = outer
             return
         for item in items:
-            obj = self.item(term_ctx, key, item)
+            obj = self.item(term_ctx, key, item, info)
             if isinstance(item, str | bool | int | float):
                 # pyld merges values that are equal in Python (True == 1 == 1.0) and keeps apart
                 # equal RDF terms made from different JSON types ("5" and 5 typed xsd:integer):
@@ -373,7 +398,7 @@ class _Quads:
     def add(self, subject: str, predicate: str, obj: tuple[str, str, str | None]) -> None:
         self.quads.add((subject, predicate, *obj, self.graph))
 
-    def rdf_list(self, ctx: Any, key: str, items: list[Any]) -> tuple[str, str, str | None]:
+    def rdf_list(self, ctx: Any, key: str, items: list[Any], info: _TermInfo) -> tuple[str, str, str | None]:
         """An RDF collection (``rdf:first``/``rdf:rest`` blank nodes), as pyld's ``_list_to_rdf``."""
         if not items:
             return ("I", _RDF_NIL, None)
@@ -381,7 +406,7 @@ class _Quads:
         for i, item in enumerate(items):
             if isinstance(item, list):
                 raise _Unsupported("list of lists")
-            self.add(heads[i], _RDF_FIRST, self.item(ctx, key, item))
+            self.add(heads[i], _RDF_FIRST, self.item(ctx, key, item, info))
             self.add(
                 heads[i],
                 _RDF_REST,
@@ -389,18 +414,20 @@ class _Quads:
             )
         return ("B", heads[0], None)
 
-    def item(self, ctx: Any, key: str, item: Any) -> tuple[str, str, str | None]:
+    def item(self, ctx: Any, key: str, item: Any, info: _TermInfo) -> tuple[str, str, str | None]:
         """The RDF object for one value: a node (its quads emitted), an IRI or a literal."""
         if isinstance(item, dict):
             obj = self.node(ctx, key, item)
             return ("B" if obj.startswith("_:") else "I", obj, None)
         if isinstance(item, str | bool | int | float):
-            return self.scalar(ctx, key, item)
+            return self.scalar(ctx, item, info[2], info[3])
         raise _Unsupported("value")
 
-    def scalar(self, ctx: Any, key: str, value: str | bool | int | float) -> tuple[str, str, str | None]:
+    def scalar(
+        self, ctx: Any, value: str | bool | int | float, kind: Any, language_or_direction: bool
+    ) -> tuple[str, str, str | None]:
+        """A scalar as pyld's ``_expand_value`` and ``_object_to_rdf`` make it (``kind``: term @type)."""
         p = self.p
-        kind = self.get(ctx, key, "@type")
         if kind in ("@id", "@vocab"):
             if not isinstance(value, str):
                 raise _Unsupported("non-string IRI value")
@@ -412,9 +439,7 @@ class _Quads:
         if datatype is not None and (not _absolute(datatype) or datatype == _XSD_DOUBLE):
             raise _Unsupported("datatype")  # xsd:double values are rewritten by pyld
         if isinstance(value, str):
-            if datatype is None and (
-                self.get(ctx, key, "@language") is not None or self.get(ctx, key, "@direction") is not None
-            ):
+            if datatype is None and language_or_direction:
                 raise _Unsupported("language or direction")
             return ("L", value, datatype or _XSD_STRING)
         if isinstance(value, bool):
