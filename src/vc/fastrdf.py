@@ -29,6 +29,7 @@ pyld's ``normalize`` on the test vectors and on generated configurations.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import threading
@@ -36,9 +37,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pyld.nquads import escape as _escape
+
 from .loader import DocumentLoader
 
-__all__ = ["flat_node_nquads"]
+__all__ = ["Quad", "canonical_nquads", "document_quads", "flat_node_nquads", "pyld_dataset"]
 
 _DATETIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z")
 _PLAIN = re.compile(r"\A[A-Za-z0-9 ._~:/?#\[\]@!$&'()*+,;=%-]{0,512}\Z")
@@ -209,6 +212,7 @@ def flat_node_nquads(
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING, _XSD_BOOLEAN, _XSD_INTEGER = XSD + "string", XSD + "boolean", XSD + "integer"
 _XSD_DOUBLE = XSD + "double"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDF_TYPE, _RDF_FIRST, _RDF_REST, _RDF_NIL = _RDF + "type", _RDF + "first", _RDF + "rest", _RDF + "nil"
 _PLAIN_CONTAINERS: tuple[Any, ...] = (None, [], ["@set"])
@@ -462,10 +466,13 @@ def _term(value: str, kind: str) -> dict[str, str]:
     return {"type": "blank node" if kind == "B" or value.startswith("_:") else "IRI", "value": value}
 
 
-def document_quads(
-    document: Mapping[str, Any], processor: Any, options: dict[str, Any]
-) -> dict[str, list[dict[str, Any]]] | None:
-    """The RDF dataset (pyld's form: graph name → triples) of ``document``, or ``None`` (use pyld).
+Quad = tuple[str, str, str, str, str | None, str | None]
+"""``(subject, predicate, kind, value, datatype, graph)``: ``kind`` is ``I`` (IRI), ``B`` (blank
+node) or ``L`` (literal with ``datatype``); subjects and graph names starting ``_:`` are blank."""
+
+
+def document_quads(document: Mapping[str, Any], processor: Any, options: dict[str, Any]) -> set[Quad] | None:
+    """The RDF quads of ``document``, or ``None`` when the direct path declines (use pyld).
 
     ``processor`` is a pyld ``JsonLdProcessor`` (its remembered contexts are reused) and ``options``
     the expansion options with a ``contextResolver``. The result is what pyld's expansion, node map
@@ -480,13 +487,69 @@ def document_quads(
         return None
     except Exception:  # a context error: pyld reports it properly on the slow path
         return None
+    return builder.quads
+
+
+def pyld_dataset(quads: set[Quad]) -> dict[str, list[dict[str, Any]]]:
+    """``quads`` in the form pyld's ``URDNA2015.main`` takes (graph name → triples)."""
     dataset: dict[str, list[dict[str, Any]]] = {"@default": []}
-    for subject, predicate, kind, value, datatype, graph in builder.quads:
+    for subject, predicate, kind, value, datatype, graph in quads:
         if kind == "L":
-            obj: dict[str, str] = {"type": "literal", "value": value, "datatype": datatype}
+            obj: dict[str, Any] = {"type": "literal", "value": value, "datatype": datatype}
         else:
             obj = _term(value, kind)
         dataset.setdefault(graph or "@default", []).append(
             {"subject": _term(subject, "I"), "predicate": {"type": "IRI", "value": predicate}, "object": obj}
         )
     return dataset
+
+
+def _nquad(quad: Quad, label: Callable[[str], str]) -> str:
+    """One N-Quads line exactly as pyld's ``serialize_nquad`` writes it, blank nodes via ``label``."""
+    subject, predicate, kind, value, datatype, graph = quad
+    s = label(subject) if subject.startswith("_:") else f"<{subject}>"
+    if kind == "I":
+        o = f"<{value}>"
+    elif kind == "B":
+        o = label(value)
+    elif datatype == _XSD_STRING:
+        o = f'"{_escape(value)}"'
+    else:
+        o = f'"{_escape(value)}"^^<{datatype}>'
+    if graph is None:
+        return f"{s} <{predicate}> {o} .\n"
+    g = label(graph) if graph.startswith("_:") else f"<{graph}>"
+    return f"{s} <{predicate}> {o} {g} .\n"
+
+
+def canonical_nquads(quads: set[Quad]) -> str | None:
+    """RDFC-1.0 when every blank node has its own first-degree hash, else ``None`` (use pyld).
+
+    That is the common case (credentials rarely hold two blank nodes with identical
+    surroundings), and then RDFC-1.0 is: hash each blank node's quads with itself written
+    ``_:a`` and others ``_:z``; label blank nodes ``_:c14n0``, ``_:c14n1`` … in the order of
+    their hashes; write every quad and sort the lines. Ties need the N-degree algorithm: pyld.
+    """
+    by_node: dict[str, list[Quad]] = {}
+    for quad in quads:
+        subject, _, kind, value, datatype, graph = quad
+        if datatype == _RDF_LANGSTRING:
+            return None
+        if subject.startswith("_:"):
+            by_node.setdefault(subject, []).append(quad)
+        if kind == "B":
+            by_node.setdefault(value, []).append(quad)
+        if graph is not None and graph.startswith("_:"):
+            by_node.setdefault(graph, []).append(quad)
+    hashes: dict[str, str] = {}
+    for node, node_quads in by_node.items():
+
+        def first_degree(label: str, node: str = node) -> str:
+            return "_:a" if label == node else "_:z"
+
+        lines = sorted(_nquad(q, first_degree) for q in node_quads)
+        hashes[node] = hashlib.sha256("".join(lines).encode("utf8")).hexdigest()
+    if len(set(hashes.values())) != len(hashes):
+        return None
+    canonical = {node: f"_:c14n{i}" for i, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
+    return "".join(sorted(_nquad(q, canonical.__getitem__) for q in quads))

@@ -19,7 +19,7 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
-from .fastrdf import document_quads, flat_node_nquads
+from .fastrdf import canonical_nquads, document_quads, flat_node_nquads, pyld_dataset
 from .loader import DocumentLoader, default_loader
 
 __all__ = ["canonicalize", "check_safe", "expand_safe", "to_nquads"]
@@ -286,8 +286,13 @@ def _direct_options(loader: DocumentLoader) -> dict[str, Any]:
 
 def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> str | None:
     """RDFC-1.0 of the quads :func:`vc.fastrdf.document_quads` builds, or ``None`` (use pyld)."""
-    dataset = document_quads(document, _MemoProcessor(), _direct_options(loader))
-    if dataset is None:
+    quads = document_quads(document, _MemoProcessor(), _direct_options(loader))
+    if quads is None:
         return None
-    result: str = _Urdna2015().main(dataset, {"algorithm": "URDNA2015", "format": "application/n-quads"})
+    fast = canonical_nquads(quads)
+    if fast is not None:
+        return fast
+    result: str = _Urdna2015().main(
+        pyld_dataset(quads), {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    )
     return result
