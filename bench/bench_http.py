@@ -11,8 +11,9 @@ signed by the same did:key (resolved locally, no network). The load generator is
 aiohttp client with ``--concurrency`` requests in flight, stopping after ``--requests`` requests or
 ``--seconds`` seconds, whichever comes first. Every answer must be 200 with verdict ``verified``
 (or ``warnings``: the issuer is not in the trust registry); anything else counts as an error.
-Reports requests/s, p50 and p99 latency. With ``taskset`` the server and the generator are pinned
-to different cores.
+Reports requests/s, p50 and p99 latency, and the server's CPU time per request (from ``/proc``),
+which says what one free core could serve even when the shared machine is busy. With ``taskset``
+the server and the generator are pinned to different cores.
 """
 
 from __future__ import annotations
@@ -155,6 +156,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` (Linux ``/proc``), or ``None``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pin(cpu: int | None) -> list[str]:
     if cpu is None or shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
         return []
@@ -198,9 +208,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             _, _, _, warm_errors = asyncio.run(load(url, body, 300, 30.0, 4))
             if warm_errors:
                 raise RuntimeError(f"warm-up answers were not verified: {warm_errors[0]}")
+            cpu_before = cpu_seconds(server.pid)
             latencies, done, elapsed, errors = asyncio.run(
                 load(url, body, args.requests, args.seconds, args.concurrency)
             )
+            cpu_after = cpu_seconds(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=15)
@@ -213,6 +225,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
         "concurrency": args.concurrency,
+        # The server's own CPU time per request: what one core can serve when nothing else runs on
+        # it, whatever the load on a shared machine did to the wall-clock rate.
+        "server_cpu_ms": None
+        if cpu_before is None or cpu_after is None
+        else 1000 * (cpu_after - cpu_before) / max(done, 1),
     }
 
 
@@ -238,6 +255,11 @@ def main() -> None:
             f"(concurrency {result['concurrency']}), p50 {result['p50_ms']:.1f} ms, "
             f"p99 {result['p99_ms']:.1f} ms, errors {result['errors']}"
         )
+        if result["server_cpu_ms"]:
+            print(
+                f"server CPU per request: {result['server_cpu_ms']:.2f} ms "
+                f"(one core: at most {1000 / result['server_cpu_ms']:.0f} req/s)"
+            )
         if result["first_error"]:
             print(f"first error: {result['first_error']}")
 

@@ -209,7 +209,8 @@ def build(
             [
                 "HTTP verify",
                 f"POST /credentials/verify, small VC + status list (p50 {web['p50_ms']:.1f} ms, "
-                f"p99 {web['p99_ms']:.1f} ms, {web['errors']} errors)",
+                f"p99 {web['p99_ms']:.1f} ms, {web['errors']} errors; server CPU "
+                f"{web.get('server_cpu_ms') or 0:.2f} ms per request)",
                 fmt(web["rps"]),
                 "–",
                 "–",
