@@ -19,7 +19,10 @@ VECTORS = Path(__file__).parent / "vectors"
 DOCUMENTS = sorted(
     p
     for p in VECTORS.rglob("*.json")
-    if "KeyPair" not in p.name and "keyPair" not in p.name and "@context" in p.read_text(encoding="utf-8")
+    if "KeyPair" not in p.name
+    and "keyPair" not in p.name
+    and isinstance(doc := json.loads(p.read_text(encoding="utf-8")), dict)
+    and "@context" in doc
 )
 
 

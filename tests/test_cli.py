@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
@@ -385,5 +386,46 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert code == 2 and "refused the admin token" in err
         code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
         assert code == 2 and "no achievement" in err
+    finally:
+        await server.close()
+
+
+async def test_issue_batch_offers_writes_wallet_links_codes_and_email_texts(
+    redis_url: str, redis_client: Redis, tmp_path: Path
+) -> None:
+    settings = issuer_settings(redis_url, tmp_path, seed_demo=True)
+    server = TestServer(create_app(settings), host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{base}/api/achievements", headers=AUTH) as response,
+        ):
+            achievement = (await response.json())["achievements"][0]
+        learners = tmp_path / "cohort.csv"
+        learners.write_text("name,email\nAnna Nowak,anna@example.org\nEwa Zła,not-an-email\nJan Kos,\n")
+        args = ["issue-batch", "--offers", "--achievement", achievement["uuid"], "--issuer-url", base]
+        code, err = await _run_cli(*args, "--token", TOKEN, str(learners))
+        assert code == 1, err
+        assert "offered 2 of 3 offer(s)" in err
+        rows = _results(tmp_path / "cohort.results.csv")
+        assert [r["status"] for r in rows] == ["offered", "error", "offered"]
+        assert "learner.email" in rows[1]["error"] and rows[1]["link"] == ""
+        assert rows[0]["email"] == "anna@example.org"
+        assert await redis_client.zcard("issuer:credentials") == 0  # offers issue nothing yet
+        async with aiohttp.ClientSession() as http:
+            for row in (rows[0], rows[2]):
+                assert row["tx_code"].isdigit() and len(row["tx_code"]) == 6
+                assert row["link"] in row["email_text"] and row["name"] in row["email_text"]
+                assert row["tx_code"] not in row["email_text"]  # the code travels separately
+                assert row["expires_at"][:10] in row["email_text"]
+                offer_uri = parse_qs(urlsplit(row["link"]).query)["credential_offer_uri"][0]
+                async with http.get(base + urlsplit(offer_uri).path) as resp:
+                    assert resp.status == 200
+                    offer = await resp.json()
+                grant = offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]
+                assert grant["tx_code"]["length"] == 6
+        assert rows[0]["link"] != rows[2]["link"]
     finally:
         await server.close()

@@ -17,7 +17,7 @@ import pytest
 from vc.dataintegrity import DATA_INTEGRITY_CONTEXT, ProofCheck, add_proof, hash_data, verify_proofs
 from vc.did import DidResolver, did_document, did_key
 from vc.errors import ProofError
-from vc.keys import Ed25519KeyPair, decode_multibase, encode_multibase
+from vc.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multibase, encode_multibase
 from vc.loader import default_loader
 
 EXAMPLES = Path(__file__).parent / "vectors" / "examples"
@@ -418,3 +418,23 @@ async def test_microcredential_roundtrip_and_undefined_term(key: Ed25519KeyPair)
     altered = copy.deepcopy(signed)
     altered["credentialSubject"]["achievement"]["formOfParticipation"] = "Hybrid"
     assert_fails(await verify(altered), "Hybrid")
+
+
+# --- the cryptosuite registry -------------------------------------------------------------------------
+
+
+def test_add_proof_names_the_known_suites_for_an_unknown_one(key: Ed25519KeyPair) -> None:
+    with pytest.raises(ProofError, match="eddsa-rdfc-2022"):
+        add_proof(credential(did_key(key)), key, method(key), suite="eddsa-rdfc-2099")
+
+
+def test_add_proof_refuses_a_key_of_the_wrong_type_for_the_suite() -> None:
+    p256 = EcdsaKeyPair.generate()
+    with pytest.raises(ProofError, match="needs a Ed25519 key, not P-256"):
+        add_proof(credential(did_key(p256)), p256, f"{did_key(p256)}#{p256.public_multibase}")
+
+
+async def test_eddsa_proof_naming_a_p256_method_fails_on_the_key_type(key: Ed25519KeyPair) -> None:
+    p256 = EcdsaKeyPair.generate()
+    doc = add_proof(credential(did_key(p256)), key, f"{did_key(p256)}#{p256.public_multibase}")
+    assert_fails(await verify(doc), "needs a Ed25519 key, not P-256")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,9 @@ async def test_issue_rejects_grade_outside_scheme_and_missing_name(
     assert "learner.name" in body["missing"]
     await assert_problem(
         await client.post(
-            f"/api/achievements/{uuid[:-1]}0/credentials", json={"learner": {"name": "A"}}, headers=AUTH
+            f"/api/achievements/{uuid[:-1]}{'1' if uuid.endswith('0') else '0'}/credentials",
+            json={"learner": {"name": "A"}},
+            headers=AUTH,
         ),
         404,
     )
@@ -191,6 +194,38 @@ async def test_vcapi_issue_signs_v2_credential_with_status_entries(client: TestC
     )
     assert vc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     assert [c.verified for c in await verify_proofs(vc, await resolver_for(client))] == [True]
+
+
+async def test_vcapi_issue_picks_the_cryptosuite_named_in_options(client: TestClient[Any, Any]) -> None:
+    resp = await client.post(
+        "/credentials/issue",
+        json={"credential": simple_credential_v2(), "options": {"cryptosuite": "Ed25519Signature2020"}},
+        headers=AUTH,
+    )
+    assert resp.status == 201, await resp.text()
+    vc = (await resp.json())["verifiableCredential"]
+    assert vc["proof"]["type"] == "Ed25519Signature2020" and "cryptosuite" not in vc["proof"]
+    assert [c.verified for c in await verify_proofs(vc, await resolver_for(client))] == [True]
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"cryptosuite": "rsa-2048-rdfc"}, "is not offered here; use one of"),
+        ({"cryptosuite": 7}, "options.cryptosuite must be a string"),
+        ({"mandatoryPointers": "/issuer"}, "options.mandatoryPointers must be a list"),
+    ],
+)
+async def test_vcapi_issue_rejects_bad_suite_options_without_using_an_index(
+    client: TestClient[Any, Any], redis_client: Redis, options: dict[str, Any], named: str
+) -> None:
+    before = await redis_client.get("issuer:status:next")
+    resp = await client.post(
+        "/credentials/issue", json={"credential": simple_credential_v2(), "options": options}, headers=AUTH
+    )
+    assert resp.status == 422
+    assert named in json.dumps(await resp.json())
+    assert await redis_client.get("issuer:status:next") == before
 
 
 async def test_vcapi_issue_signs_vc_1_1_credential(client: TestClient[Any, Any]) -> None:
@@ -410,9 +445,12 @@ async def test_keys_are_encrypted_at_rest_and_survive_restart(
     )["verifiableCredential"]
     await first.close()
     raw = await redis_client.hgetall("issuer:keys")
-    assert len(raw) == 1
-    record = next(iter(raw.values())).decode()
-    assert "sealed" in record and "secretKeyMultibase" not in record and "z3u2" not in record
+    records = [json.loads(v) for v in raw.values()]
+    assert sorted(r["type"] for r in records) == ["Ed25519", "P-256"]  # EdDSA and ECDSA/JOSE keys
+    for record in records:
+        assert set(record) == {"type", "publicKeyMultibase", "sealed", "created"}  # no secret in the clear
+    published = {m["publicKeyMultibase"] for m in doc1["verificationMethod"]}
+    assert published == {r["publicKeyMultibase"] for r in records}  # both keys are in the DID document
     assert (tmp_path / "issuer-kek").stat().st_mode & 0o777 == 0o600
     second = await aiohttp_client(create_app(issuer_settings(redis_url, tmp_path)))
     assert await (await second.get("/.well-known/did.json")).json() == doc1

@@ -7,6 +7,7 @@ import json
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import base58
@@ -28,8 +29,10 @@ from vc.errors import DIDError, KeyFormatError
 from vc.keys import (
     ED25519_PUB_PREFIX,
     ED25519_SECRET_PREFIX,
+    EcdsaKeyPair,
     Ed25519KeyPair,
     decode_multibase,
+    decode_multikey,
     decode_multikey_public,
     encode_multibase,
 )
@@ -161,7 +164,8 @@ def test_key_errors_are_value_errors() -> None:
 @pytest.mark.parametrize(
     "did",
     [
-        "did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76",  # P-256: not supported
+        "did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU7",  # P-256, truncated point
+        "did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme",  # secp256k1: not supported
         "did:key:z6Mk",
         "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ",  # truncated
         "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2x",  # one char too many
@@ -174,6 +178,35 @@ def test_key_errors_are_value_errors() -> None:
 def test_malformed_did_key(did: str) -> None:
     with pytest.raises(DIDError):
         resolve_did_key(did)
+
+
+@pytest.mark.parametrize("curve", ["P-256", "P-384"])
+def test_ecdsa_did_key_resolves_to_its_multikey(curve: str) -> None:
+    pair = EcdsaKeyPair.generate(curve)
+    did = did_key(pair)
+    assert did.startswith("did:key:zDna" if curve == "P-256" else "did:key:z82L")
+    doc = resolve_did_key(did)
+    method = doc["verificationMethod"][0]
+    assert method["publicKeyMultibase"] == pair.public_multibase
+    decoded = decode_multikey(method["publicKeyMultibase"])
+    assert isinstance(decoded, EcdsaKeyPair) and decoded.public_bytes == pair.public_bytes
+    assert decoded.verify(pair.sign(b"data"), b"data")
+    assert not decoded.verify(pair.sign(b"data"), b"other")
+
+
+def test_ecdsa_multikey_round_trips_the_w3c_key_vectors() -> None:
+    vectors = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
+    for name in ("p256KeyPair.json", "p384KeyPair.json"):
+        data = json.loads((vectors / name).read_text())
+        pair = EcdsaKeyPair.from_multikey(data["publicKeyMultibase"], data["secretKeyMultibase"])
+        assert pair.public_multibase == data["publicKeyMultibase"]
+        assert pair.secret_multibase == data["secretKeyMultibase"]
+
+
+def test_ecdsa_secret_must_match_public() -> None:
+    one, other = EcdsaKeyPair.generate(), EcdsaKeyPair.generate()
+    with pytest.raises(KeyFormatError):
+        EcdsaKeyPair.from_multikey(one.public_multibase, other.secret_multibase)
 
 
 def test_did_key_wrong_multicodec_is_did_error() -> None:
@@ -253,7 +286,7 @@ async def test_resolver_did_key_and_static() -> None:
     with pytest.raises(DIDError, match="unsupported DID method"):
         await resolver.resolve("did:example:123")
     with pytest.raises(DIDError):
-        await resolver.resolve("did:key:zDnaegE6RR3atJtHKwTRTWHsJ3kNHqFwv7n9YjTgmU7TyfU76")
+        await resolver.resolve("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme")  # secp256k1
     with pytest.raises(TypeError):
         await resolver.resolve(None)  # type: ignore[arg-type]
 
@@ -374,10 +407,23 @@ async def test_did_web_timeout(did_server: DidServer) -> None:
         did_server.delay.set()
 
 
-async def test_did_web_https_unless_insecure(did_server: DidServer) -> None:
-    """Without insecure_hosts the resolver insists on https, which this plain-http server cannot serve."""
-    with pytest.raises(DIDError, match="https://"):
+async def test_did_web_on_a_local_address_is_refused_unless_listed_as_insecure(did_server: DidServer) -> None:
+    """A did:web naming a loopback or private address is never fetched (no SSRF through a DID)."""
+    with pytest.raises(DIDError, match="private or local address"):
         await DidResolver(timeout=2).resolve(did_server.did)
+    for did in ("did:web:10.1.2.3", "did:web:169.254.169.254", "did:web:%5B%3A%3A1%5D"):
+        with pytest.raises(DIDError, match="private or local address"):
+            await DidResolver(timeout=2).resolve(did)
+    assert did_server.requests == []
+
+
+async def test_did_web_host_name_resolving_to_loopback_is_refused(did_server: DidServer) -> None:
+    port = did_server.did.rsplit("%3A", 1)[1]
+    with pytest.raises(DIDError, match="no public address"):
+        await DidResolver(timeout=2, insecure_hosts=[f"127.0.0.1:{port}"]).resolve(
+            f"did:web:localhost%3A{port}"
+        )
+    assert did_server.requests == []
 
 
 async def test_did_web_cache(did_server: DidServer) -> None:

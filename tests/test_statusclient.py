@@ -461,6 +461,31 @@ async def test_http_to_a_host_not_listed_as_insecure_is_refused_without_a_reques
     assert state.hits["list"] == 0
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://127.0.0.1/list",
+        "https://10.20.30.40/list",
+        "https://169.254.169.254/latest",
+        "https://[::1]/x",
+    ],
+)
+async def test_private_and_local_ip_addresses_are_refused_without_a_request(target: str) -> None:
+    async with StatusListClient() as client:
+        with pytest.raises(StatusListFetchError, match="private or local address"):
+            await client.fetch(target)
+
+
+async def test_a_name_resolving_to_a_local_address_is_refused_before_connecting(
+    status_server: tuple[StatusServer, TestServer],
+) -> None:
+    state, server = status_server
+    async with StatusListClient() as client:
+        with pytest.raises(StatusListFetchError, match="no public address"):
+            await client.fetch(f"https://localhost:{server.port}/list")
+    assert state.hits["list"] == 0
+
+
 async def test_http_to_an_insecure_host_is_allowed(status_server: tuple[StatusServer, TestServer]) -> None:
     _, server = status_server
     async with StatusListClient(insecure_hosts=[host_of(server)]) as client:

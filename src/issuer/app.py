@@ -14,12 +14,16 @@ from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import OFFERS, REDIS, SERVICE, SETTINGS
+from .app_keys import CLAIMS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
+from .claims import ClaimService
 from .config import Settings
 from .demo import seed_demo
 from .errors import domain_errors_middleware
 from .oid4vci import OfferService
+from .programmes import ProgrammeService
+from .programmes_store import ProgrammeStore
 from .routes import setup_routes
+from .sdjwt import SdJwtIssuing
 from .service import IssuerService
 from .signing import load_or_create_keys
 from .store import IssuerStore
@@ -48,10 +52,16 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             store, keys, public_url=settings.public_url, list_length=settings.status_list_length
         )
         app[SERVICE] = service
-        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url)
+        sdjwt = SdJwtIssuing(service)
+        app[SDJWT] = sdjwt
+        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)
+        programmes = ProgrammeService(service, ProgrammeStore(redis))
+        app[PROGRAMMES] = programmes
+        app[CLAIMS] = ClaimService(service, programmes, insecure_hosts=settings.insecure_hosts)
         if settings.seed_demo:
             await seed_demo(service)
         yield
+        await app[CLAIMS].close()
     finally:
         await redis.aclose()
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 from aiohttp import web
 from redis.asyncio import Redis
 
+from .claims import ClaimService
 from .config import Settings
 from .oid4vci import OfferService
+from .programmes import ProgrammeService
+from .sdjwt import SdJwtIssuing
 from .service import IssuerService
 
-__all__ = ["OFFERS", "REDIS", "SERVICE", "SETTINGS"]
+__all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 SERVICE = web.AppKey("service", IssuerService)
 OFFERS = web.AppKey("offers", OfferService)
+PROGRAMMES = web.AppKey("programmes", ProgrammeService)
+CLAIMS = web.AppKey("claims", ClaimService)
+SDJWT = web.AppKey("sdjwt", SdJwtIssuing)

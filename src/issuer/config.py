@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Settings"]
@@ -28,6 +28,8 @@ class Settings:
     max_json_depth: int = 64
     seed_demo: bool = False
     wallet_url: str | None = None
+    #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
+    insecure_hosts: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -60,4 +62,7 @@ class Settings:
             status_list_length=int(e.get("PLECAK_STATUS_LIST_LENGTH", "131072")),
             seed_demo=_flag(e.get("PLECAK_SEED_DEMO")),
             wallet_url=(e.get("PLECAK_WALLET_URL") or "").rstrip("/") or None,
+            insecure_hosts=frozenset(
+                h.strip().lower() for h in e.get("PLECAK_INSECURE_HOSTS", "").split(",") if h.strip()
+            ),
         )

@@ -11,7 +11,7 @@ from vc.loader import default_context_store
 from vc.qr import qr_data_uri
 from vc.web import json_response, read_json
 
-from .app_keys import OFFERS, REDIS, SERVICE, SETTINGS
+from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
 from .oid4vci import OpenIdError
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
@@ -98,6 +98,16 @@ async def status_list(request: web.Request) -> web.Response:
 
 async def legacy_status_list(request: web.Request) -> web.Response:
     return await _serve_list(request, legacy=True)
+
+
+async def token_status_list(request: web.Request) -> web.Response:
+    """The IETF Token Status List (``statuslist+jwt``) that SD-JWT VCs point at."""
+    token = await request.app[SDJWT].status_list_token(request.match_info["list_id"])
+    return web.Response(
+        text=token,
+        content_type="application/statuslist+jwt",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"},
+    )
 
 
 # -- admin -------------------------------------------------------------------------------

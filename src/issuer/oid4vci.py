@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jwt
@@ -31,9 +31,13 @@ from vc.keys import decode_multikey_public
 from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
+from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration
 from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _learner
 
-__all__ = ["CONFIGURATION_ID", "PRE_AUTH_GRANT", "OfferService", "OpenIdError"]
+if TYPE_CHECKING:
+    from .sdjwt import SdJwtIssuing
+
+__all__ = ["CONFIGURATION_ID", "PRE_AUTH_GRANT", "SDJWT_CONFIGURATION_ID", "OfferService", "OpenIdError"]
 
 PRE_AUTH_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc"
@@ -66,9 +70,17 @@ class CreatedOffer:
 
 
 class OfferService:
-    def __init__(self, issuer: IssuerService, redis: Redis, *, wallet_url: str | None) -> None:
+    def __init__(
+        self,
+        issuer: IssuerService,
+        redis: Redis,
+        *,
+        wallet_url: str | None,
+        sdjwt: SdJwtIssuing | None = None,
+    ) -> None:
         self.issuer = issuer
         self.redis = redis
+        self.sdjwt = sdjwt
         self.wallet_url = wallet_url.rstrip("/") if wallet_url else None
 
     @property
@@ -97,7 +109,8 @@ class OfferService:
                         "type": ["VerifiableCredential", "OpenBadgeCredential"],
                     },
                     "credential_metadata": {"display": [{"name": "EU micro-credential", "locale": "en"}]},
-                }
+                },
+                **({SDJWT_CONFIGURATION_ID: sdjwt_configuration()} if self.sdjwt else {}),
             },
         }
 
@@ -123,6 +136,9 @@ class OfferService:
             raise AchievementProblems(
                 invalid={"expiresInDays": "must be a whole number of days from 1 to 90"}
             )
+        fmt = body.get("format", "ldp_vc")
+        if fmt not in ("ldp_vc", "dc+sd-jwt") or (fmt == "dc+sd-jwt" and self.sdjwt is None):
+            raise AchievementProblems(invalid={"format": 'must be "ldp_vc" or "dc+sd-jwt"'})
         with_tx = body.get("txCode", False)
         if not isinstance(with_tx, bool):
             raise AchievementProblems(invalid={"txCode": "must be true or false"})
@@ -143,6 +159,7 @@ class OfferService:
             "expiresAt": format_datetime_ts(now + ttl),
             "state": "offered",
             "credentialId": None,
+            "configuration": SDJWT_CONFIGURATION_ID if fmt == "dc+sd-jwt" else CONFIGURATION_ID,
         }
         created = CreatedOffer(offer, code, tx_code)
         doc = self.offer_document(created)
@@ -177,7 +194,7 @@ class OfferService:
             }
         return {
             "credential_issuer": self.base,
-            "credential_configuration_ids": [CONFIGURATION_ID],
+            "credential_configuration_ids": [created.record.get("configuration", CONFIGURATION_ID)],
             "grants": {PRE_AUTH_GRANT: grant},
         }
 
@@ -253,7 +270,9 @@ class OfferService:
         if not isinstance(body, Mapping):
             raise OpenIdError("invalid_credential_request", "the body must be a JSON object")
         config = body.get("credential_configuration_id")
-        if config != CONFIGURATION_ID:
+        if config not in (CONFIGURATION_ID, SDJWT_CONFIGURATION_ID) or (
+            config == SDJWT_CONFIGURATION_ID and self.sdjwt is None
+        ):
             raise OpenIdError("unknown_credential_configuration", f"ask for {CONFIGURATION_ID}")
         proofs = body.get("proofs")
         jwts = proofs.get("jwt") if isinstance(proofs, Mapping) else None
@@ -261,6 +280,8 @@ class OfferService:
             raise OpenIdError("invalid_proof", 'send exactly one key proof as {"proofs": {"jwt": ["…"]}}')
         holder = await self._check_key_proof(jwts[0])
         offer = await self._offer(offer_id)
+        if config == SDJWT_CONFIGURATION_ID:
+            return await self._sd_jwt_credential(offer_id, offer, holder)
         result = await self.issuer.issue_for_learner(
             offer["achievement"],
             {
@@ -273,6 +294,22 @@ class OfferService:
         offer["credentialId"] = result.credential["id"]
         await self.redis.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": result.credential}]}
+
+    async def _sd_jwt_credential(self, offer_id: str, offer: dict[str, Any], holder: str) -> dict[str, Any]:
+        """Issue the offer as an SD-JWT VC bound (``cnf.jwk``) to the key of the key proof."""
+        assert self.sdjwt is not None
+        if offer.get("state") == "issued":
+            raise OpenIdError("invalid_token", "the credential of this offer was already issued", 401)
+        from vc.sdjwt import holder_jwk
+
+        jwk = holder_jwk(decode_multikey_public(holder.removeprefix("did:key:")))
+        credential_id, sd_jwt = await self.sdjwt.issue(
+            offer["achievement"], {**offer["learner"], "did": holder}, offer.get("grade"), jwk
+        )
+        offer["state"] = "issued"
+        offer["credentialId"] = credential_id
+        await self.redis.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+        return {"credentials": [{"credential": sd_jwt}]}
 
     async def _check_key_proof(self, token: str) -> str:
         try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import handlers
+from . import handlers, programme_handlers
 
 __all__ = ["setup_routes"]
 
@@ -23,6 +23,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/achievements/{uuid}", handlers.public_achievement)
     r.add_get("/status-lists/{list_id}", handlers.status_list)
     r.add_get("/status-lists/2021/{list_id}", handlers.legacy_status_list)
+    r.add_get("/status-lists/token/{list_id}", handlers.token_status_list)
     # OpenID4VCI (pre-authorised code flow)
     r.add_get("/.well-known/openid-credential-issuer", handlers.oid4vci_issuer_metadata)
     r.add_get("/.well-known/oauth-authorization-server", handlers.oid4vci_as_metadata)
@@ -31,6 +32,11 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/nonce", handlers.oid4vci_nonce)
     r.add_post("/credential", handlers.oid4vci_credential)
     r.add_static("/static", Path(__file__).parent / "static")
+    # programmes (learning pathways): public definitions and claims
+    r.add_get("/programmes", programme_handlers.public_programmes)
+    r.add_get("/programmes/{uuid}", programme_handlers.public_programme)
+    r.add_post("/programmes/{uuid}/claim-nonce", programme_handlers.claim_nonce)
+    r.add_post("/programmes/{uuid}/claim", programme_handlers.claim)
     # admin (bearer token)
     r.add_get("/api/issuer/profile", handlers.get_profile)
     r.add_put("/api/issuer/profile", handlers.put_profile)
@@ -42,6 +48,13 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/api/credentials/{credential_id}", handlers.get_credential)
     r.add_post("/api/achievements/{uuid}/offers", handlers.create_offer)
     r.add_get("/api/offers/{offer_id}", handlers.get_offer)
+    r.add_get("/api/programmes", programme_handlers.list_programmes)
+    r.add_post("/api/programmes", programme_handlers.create_programme)
+    r.add_get("/api/programmes/{uuid}", programme_handlers.get_programme)
+    r.add_put("/api/programmes/{uuid}", programme_handlers.update_programme)
+    r.add_get("/api/trusted-issuers", programme_handlers.list_trusted)
+    r.add_put("/api/trusted-issuers/{did}", programme_handlers.put_trusted)
+    r.add_delete("/api/trusted-issuers/{did}", programme_handlers.delete_trusted)
     # W3C VC-API
     r.add_post("/credentials/issue", handlers.vcapi_issue)
     r.add_post("/credentials/status", handlers.vcapi_status)

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vc.dataintegrity import add_proof
+from vc.cryptosuites import Cryptosuite, suite_named, suite_names
+from vc.dataintegrity import EDDSA_RDFC_2022, add_proof
 from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
-from vc.errors import DataModelError
+from vc.errors import DataModelError, ProofError
 from vc.jsonld import expand_safe
 from vc.statuslist import Bitstring, status_list_credential
 from vc.timeutil import format_datetime, utc_now
@@ -207,35 +208,79 @@ class IssuerService:
         request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
         return await self._sign_and_store(credential, achievement_uuid, idempotency_key, request_hash)
 
+    def certificate_credential(
+        self,
+        achievement: Mapping[str, Any],
+        learner: Mapping[str, Any],
+        *,
+        evidence: list[dict[str, Any]],
+        profile: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """An unsigned stacked certificate: the programme's achievement, citing its parts in ``evidence``."""
+        credential = self._credential_skeleton(achievement, profile, learner, None)
+        credential["evidence"] = evidence
+        return credential
+
+    async def issue_prepared(self, credential: dict[str, Any], achievement_uuid: str) -> dict[str, Any]:
+        """Sign and store a credential built here (status entries added), no idempotency key."""
+        result = await self._sign_and_store(credential, achievement_uuid, None, "")
+        return result.credential
+
     async def issue_credential(
         self, credential: Any, options: Any, idempotency_key: str | None
     ) -> IssueResult:
-        """VC-API ``/credentials/issue``: validate a caller's credential, add status entries, sign."""
+        """VC-API ``/credentials/issue``: validate a caller's credential, add status entries, sign.
+
+        ``options.cryptosuite`` picks any registered suite the issuer holds a key for
+        (``eddsa-rdfc-2022`` by default); other options (e.g. ``mandatoryPointers``) go to the suite.
+        """
         if not isinstance(credential, Mapping):
             raise DataModelError(["credential must be a JSON object"])
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
+        suite, suite_options = self._suite_choice(options or {})
+        signer = self.keys.signer_for(suite.key_types)
+        assert signer is not None  # _suite_choice made sure
         doc = dict(credential)
         if "proof" in doc:
             raise DataModelError(["the credential already has a proof; send it unsigned"])
         version = credential_version(doc)
         if "issuer" not in doc:
-            doc["issuer"] = self.keys.did
+            doc["issuer"] = signer.did
         now = format_datetime(utc_now())
         if version == 1 and "issuanceDate" not in doc:
             doc["issuanceDate"] = now
         problems = validate_credential(doc)
         if problems:
             raise DataModelError(problems)
-        if issuer_id(doc) != self.keys.did:
-            raise DataModelError([f"issuer must be this issuer's DID {self.keys.did}"])
+        if issuer_id(doc) != signer.did:
+            raise DataModelError([f"issuer must be this issuer's DID {signer.did}"])
         if "id" not in doc:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         elif await self.store.get_credential(str(doc["id"])) is not None:
             raise Conflict(f"a credential with id {doc['id']} was already issued")
         expand_safe(doc)
-        return await self._sign_and_store(doc, None, idempotency_key, request_hash)
+        return await self._sign_and_store(
+            doc, None, idempotency_key, request_hash, suite=suite.name, suite_options=suite_options
+        )
+
+    def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
+        name = options.get("cryptosuite", EDDSA_RDFC_2022)
+        if not isinstance(name, str):
+            raise DataModelError(["options.cryptosuite must be a string"])
+        suite = suite_named(name)
+        if suite is None or self.keys.signer_for(suite.key_types) is None:
+            usable = [n for n in suite_names() if (s := suite_named(n)) and self.keys.signer_for(s.key_types)]
+            offered = ", ".join(usable)
+            raise DataModelError([f"options.cryptosuite {name!r} is not offered here; use one of {offered}"])
+        pointers = options.get("mandatoryPointers")
+        suite_options: dict[str, Any] = {}
+        if pointers is not None:
+            if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+                raise DataModelError(["options.mandatoryPointers must be a list of JSON Pointer strings"])
+            suite_options["mandatoryPointers"] = list(pointers)
+        return suite, suite_options
 
     async def _sign_and_store(
         self,
@@ -243,6 +288,9 @@ class IssuerService:
         achievement_uuid: str | None,
         idempotency_key: str | None,
         request_hash: str,
+        *,
+        suite: str = EDDSA_RDFC_2022,
+        suite_options: Mapping[str, Any] | None = None,
     ) -> IssueResult:
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
@@ -253,10 +301,19 @@ class IssuerService:
                     raise Conflict("the credential of this Idempotency-Key is gone")
                 return IssueResult(stored["credential"], replayed=True)
         try:
+            chosen = suite_named(suite)
+            signer = self.keys.signer_for(chosen.key_types) if chosen else None
+            if chosen is None or signer is None:
+                raise DataModelError([f"cryptosuite {suite!r} is not offered here"])
             status: dict[str, Any] | None = None
             if "credentialStatus" not in credential:
                 status = await self._add_status_entries(credential)
-            signed = add_proof(credential, self.keys.active, self.keys.verification_method)
+            try:
+                signed = add_proof(
+                    credential, signer.key, signer.verification_method, suite=suite, options=suite_options
+                )
+            except ProofError as exc:  # e.g. a mandatory pointer that selects nothing
+                raise DataModelError([str(exc)]) from None
             record = {
                 "id": signed["id"],
                 "achievement": achievement_uuid,
@@ -343,8 +400,10 @@ class IssuerService:
             "statusPurpose": purpose,
             "status": value,
             "changed": previous != value,
-            "statusListCredential": self.status_list_url(
-                purpose, status["list"], legacy=status.get("format") != "bitstring"
+            "statusListCredential": (
+                f"{self.public_url}/status-lists/token/{status['list']}"  # an SD-JWT VC's Token Status List
+                if status.get("format") == "token"
+                else self.status_list_url(purpose, status["list"], legacy=status.get("format") != "bitstring")
             ),
             "statusListIndex": str(status["index"]),
         }

@@ -103,16 +103,17 @@ class IssuerStore:
         return int(await self.redis.zcard(P + "achievements"))
 
     # -- signing keys --------------------------------------------------------------------
-    async def signing_keys(self) -> tuple[str | None, dict[str, dict[str, Any]]]:
-        active = await self.redis.get(P + "keys:active")
+    async def signing_keys(self, slot: str = "active") -> tuple[str | None, dict[str, dict[str, Any]]]:
+        """The kid active in ``slot`` (``active``: Ed25519, ``active:p256``: ECDSA) and every key record."""
+        active = await self.redis.get(P + "keys:" + slot)
         raw = await self.redis.hgetall(P + "keys")
         keys = {_text(k): json.loads(v) for k, v in raw.items()}
         return (_text(active) if active else None), keys
 
-    async def add_signing_key(self, kid: str, record: dict[str, Any]) -> bool:
-        """Store a new key and make it active unless another process won the race (then False)."""
+    async def add_signing_key(self, kid: str, record: dict[str, Any], slot: str = "active") -> bool:
+        """Store a new key and make it active in ``slot`` unless another process won the race (then False)."""
         await self.redis.hset(P + "keys", kid, _dumps(record))
-        won = await self.redis.set(P + "keys:active", kid, nx=True)
+        won = await self.redis.set(P + "keys:" + slot, kid, nx=True)
         if not won:
             await self.redis.hdel(P + "keys", kid)
         return bool(won)

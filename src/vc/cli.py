@@ -46,6 +46,7 @@ MIN_ADMIN_TOKEN = 16
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 CSV_COLUMNS = ("name", "email", "did", "grade")
 RESULT_COLUMNS = ("row", "name", "status", "credential_id", "error")
+OFFER_COLUMNS = ("row", "name", "status", "email", "link", "tx_code", "expires_at", "email_text", "error")
 
 
 class UsageError(Exception):
@@ -377,6 +378,7 @@ class RowResult:
     status: str
     credential_id: str = ""
     error: str = ""
+    offer: dict[str, str] = field(default_factory=dict)  # --offers: link, tx_code, expires_at, …
 
 
 def _idempotency_key(achievement: str, body: Mapping[str, Any], occurrence: int) -> str:
@@ -497,6 +499,7 @@ class _Batch:
     concurrency: int
     attempts: int = 4
     backoff: float = 0.5
+    offers: bool = False
     on_result: Callable[[RowResult], None] = field(default=lambda result: None)
 
     def _headers(self) -> dict[str, str]:
@@ -527,12 +530,15 @@ class _Batch:
     async def issue(self, session: aiohttp.ClientSession, row: BatchRow) -> RowResult:
         if row.problem:
             return RowResult(row.number, row.name, "error", error=row.problem)
-        headers = {**self._headers(), "Idempotency-Key": row.idempotency_key}
+        headers = self._headers()
+        if not self.offers:  # an offer is single-use and expires; a new run makes new offers
+            headers["Idempotency-Key"] = row.idempotency_key
+        body = {**row.body, "txCode": True} if self.offers else row.body
         error = ""
         for attempt in range(1, self.attempts + 1):
             try:
                 async with session.post(
-                    self._endpoint("/credentials"), json=row.body, headers=headers
+                    self._endpoint("/offers" if self.offers else "/credentials"), json=body, headers=headers
                 ) as resp:
                     text = await resp.text(errors="replace")
                     status, reason = resp.status, resp.reason
@@ -540,7 +546,7 @@ class _Batch:
                 error = f"no answer from the issuer: {str(exc) or type(exc).__name__}"
             else:
                 if status in (200, 201):
-                    return self._issued(row, text)
+                    return self._offered(row, text) if self.offers else self._issued(row, text)
                 error = _problem_text(status, reason, text)
                 if status not in _RETRY_STATUSES:
                     break
@@ -558,6 +564,29 @@ class _Batch:
             )
         return RowResult(row.number, row.name, "issued", credential_id=str(credential_id))
 
+    def _offered(self, row: BatchRow, text: str) -> RowResult:
+        try:
+            offer = json.loads(text)
+            link = str(offer.get("walletLink") or offer["offerLink"])
+            expires = str(offer["expiresAt"])
+            tx_code = str(offer.get("txCode") or "")
+            title = str(offer.get("achievementName") or "your micro-credential")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return RowResult(row.number, row.name, "error", error="the issuer's answer holds no offer link")
+        email = str((row.body.get("learner") or {}).get("email") or "")
+        return RowResult(
+            row.number,
+            row.name,
+            "offered",
+            offer={
+                "email": email,
+                "link": link,
+                "tx_code": tx_code,
+                "expires_at": expires,
+                "email_text": offer_email_text(row.name, title, link, expires, with_code=bool(tx_code)),
+            },
+        )
+
     async def run(self, rows: Sequence[BatchRow]) -> list[RowResult]:
         timeout = aiohttp.ClientTimeout(total=120, sock_connect=10)
         connector = aiohttp.TCPConnector(limit=self.concurrency)
@@ -574,14 +603,29 @@ class _Batch:
             return list(await asyncio.gather(*(one(row) for row in rows)))
 
 
-def _write_results(path: Path, results: Sequence[RowResult]) -> None:
+def offer_email_text(name: str, title: str, link: str, expires_at: str, *, with_code: bool) -> str:
+    """The e-mail a registrar can send a learner with their offer link (the code goes separately)."""
+    text = (
+        f'Dear {name},\n\nyour micro-credential "{title}" is ready. '
+        f"Open this link on your phone to add it to your wallet:\n{link}\n\n"
+    )
+    if with_code:
+        text += "You will be asked for a code, which we send in a separate message.\n\n"
+    return text + f"The link expires on {expires_at[:10]}."
+
+
+def _write_results(path: Path, results: Sequence[RowResult], *, offers: bool = False) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow(RESULT_COLUMNS)
+            writer.writerow(OFFER_COLUMNS if offers else RESULT_COLUMNS)
             for r in sorted(results, key=lambda r: r.number):
-                writer.writerow([r.number, r.name, r.status, r.credential_id, r.error])
+                if offers:
+                    extra = [r.offer.get(c, "") for c in OFFER_COLUMNS[3:-1]]
+                    writer.writerow([r.number, r.name, r.status, *extra, r.error])
+                else:
+                    writer.writerow([r.number, r.name, r.status, r.credential_id, r.error])
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -627,20 +671,23 @@ def _cmd_issue_batch(args: argparse.Namespace) -> int:
         raise UsageError(f"--issuer-url must be an http(s) URL, not {issuer!r}")
 
     progress = _Progress(len(rows), sys.stderr)
+    done = "offered" if args.offers else "issued"
     batch = _Batch(
         issuer_url=issuer,
         achievement=achievement,
         token=token,
         concurrency=args.concurrency,
-        on_result=lambda result: progress.advance(result.status == "issued"),
+        offers=args.offers,
+        on_result=lambda result: progress.advance(result.status == done),
     )
     try:
         results = asyncio.run(batch.run(rows))
     finally:
         progress.close()
-    _write_results(output, results)
-    failed = sum(1 for r in results if r.status != "issued")
-    summary = f"issued {len(results) - failed} of {len(results)} credential(s)"
+    _write_results(output, results, offers=args.offers)
+    failed = sum(1 for r in results if r.status != done)
+    noun = "offer(s)" if args.offers else "credential(s)"
+    summary = f"{done} {len(results) - failed} of {len(results)} {noun}"
     if failed:
         summary += f"; {failed} failed"
     print(f"{summary}; results in {output}", file=sys.stderr, flush=True)
@@ -708,6 +755,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--output", default=None, metavar="OUT.csv", help="default: FILE.results.csv")
     batch.add_argument("--concurrency", type=int, default=8, help="requests at a time (default: %(default)s)")
+    batch.add_argument(
+        "--offers",
+        action="store_true",
+        help=(
+            "make an OpenID4VCI offer per row instead of issuing: the output lists each learner's "
+            "wallet link, the code to send separately, its expiry and a ready-to-send e-mail text "
+            "(a new run makes new offers)"
+        ),
+    )
     batch.set_defaults(handler=_cmd_issue_batch)
     return parser
 

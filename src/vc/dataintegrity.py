@@ -1,8 +1,9 @@
-"""Data Integrity proofs: ``eddsa-rdfc-2022`` (add and verify) and ``Ed25519Signature2020``.
+"""Data Integrity proofs: add and verify, for every suite in :mod:`vc.cryptosuites`.
 
-Both suites hash two canonical forms (RDFC-1.0 N-Quads of the proof configuration and of
-the unsecured document) with SHA-256, concatenate ``proofHash || documentHash`` and sign
-that with Ed25519. Proof sets and ``previousProof`` chains follow VC Data Integrity 1.0.
+This module owns what all suites share (VC Data Integrity 1.0): the proof's shape, purpose,
+challenge and domain, proof sets and ``previousProof`` chains, resolving the verification
+method and checking the controller authorises it. How a proof value is made and checked is
+the suite's business: ``eddsa-rdfc-2022`` and ``Ed25519Signature2020`` are built in.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from .did import ED25519_2020_CONTEXT, find_verification_method
+from .cryptosuites import DATA_INTEGRITY_CONTEXT, rdfc_hash_data, suite_for_proof, suite_named, suite_names
+from .did import find_verification_method
 from .errors import DataModelError, DIDError, JsonLdError, KeyFormatError, ProofError, VCError
-from .jsonld import canonicalize
-from .keys import Ed25519KeyPair, decode_multibase, decode_multikey_public, encode_multibase, verify_ed25519
+from .keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multikey
 from .loader import DocumentLoader, default_loader
 from .timeutil import parse_datetime
 
 __all__ = [
     "DATA_INTEGRITY_CONTEXT",
-    "SUPPORTED_CRYPTOSUITES",
     "DidDocumentResolver",
     "ProofCheck",
     "add_proof",
@@ -33,12 +34,7 @@ __all__ = [
     "verify_proofs",
 ]
 
-DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 EDDSA_RDFC_2022 = "eddsa-rdfc-2022"
-ED25519_SIGNATURE_2020 = "Ed25519Signature2020"
-SUPPORTED_CRYPTOSUITES = (EDDSA_RDFC_2022,)
 
 
 class DidDocumentResolver(Protocol):
@@ -64,10 +60,8 @@ def _proofs(document: Mapping[str, Any]) -> list[Any]:
 
 
 def hash_data(document: Mapping[str, Any], proof_config: Mapping[str, Any], loader: DocumentLoader) -> bytes:
-    """``sha256(canon(proofConfig)) || sha256(canon(document))``."""
-    proof_hash = hashlib.sha256(canonicalize(dict(proof_config), loader).encode()).digest()
-    doc_hash = hashlib.sha256(canonicalize(dict(document), loader).encode()).digest()
-    return proof_hash + doc_hash
+    """``sha256(canon(proofConfig)) || sha256(canon(document))`` (the EdDSA RDFC suites' input)."""
+    return rdfc_hash_data(document, proof_config, loader, hashlib.sha256)
 
 
 def _with_previous(unsecured: dict[str, Any], all_proofs: list[Any], previous: Any) -> dict[str, Any]:
@@ -89,7 +83,7 @@ def _with_previous(unsecured: dict[str, Any], all_proofs: list[Any], previous: A
 
 def add_proof(
     document: Mapping[str, Any],
-    key: Ed25519KeyPair,
+    key: KeyPair,
     verification_method: str,
     *,
     suite: str = EDDSA_RDFC_2022,
@@ -99,27 +93,32 @@ def add_proof(
     domain: str | Sequence[str] | None = None,
     proof_id: str | None = None,
     previous_proof: str | Sequence[str] | None = None,
+    options: Mapping[str, Any] | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of ``document`` with one more proof (a proof set when it had one)."""
+    """Return a copy of ``document`` with one more proof (a proof set when it had one).
+
+    ``suite`` names a registered cryptosuite (``eddsa-rdfc-2022``, ``Ed25519Signature2020``, …);
+    ``options`` are suite-specific (e.g. ``mandatoryPointers`` for selective-disclosure suites).
+    """
     if not isinstance(document, Mapping):
         raise TypeError("document must be a JSON object")
+    chosen = suite_named(suite)
+    if chosen is None:
+        raise ProofError(f"unsupported cryptosuite {suite!r}; known: {', '.join(suite_names())}")
+    if key.key_type not in chosen.key_types:
+        raise ProofError(f"{suite} needs a {' or '.join(sorted(chosen.key_types))} key, not {key.key_type}")
     loader = loader or default_loader()
     existing = _proofs(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     contexts = _contexts(unsecured)
-    if suite == EDDSA_RDFC_2022:
-        if VC_V2_CONTEXT not in contexts and DATA_INTEGRITY_CONTEXT not in contexts:
-            contexts.append(DATA_INTEGRITY_CONTEXT)
-            unsecured["@context"] = contexts
-        proof: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": EDDSA_RDFC_2022}
-    elif suite == ED25519_SIGNATURE_2020:
-        if ED25519_2020_CONTEXT not in contexts:
-            contexts.append(ED25519_2020_CONTEXT)
-            unsecured["@context"] = contexts
-        proof = {"type": ED25519_SIGNATURE_2020}
-    else:
-        raise ProofError(f"unsupported cryptosuite {suite!r}")
+    needed = chosen.context_needed(contexts)
+    if needed is not None:
+        contexts.append(needed)
+        unsecured["@context"] = contexts
+    proof: dict[str, Any] = {"type": chosen.proof_type}
+    if chosen.cryptosuite is not None:
+        proof["cryptosuite"] = chosen.cryptosuite
     if proof_id is not None:
         proof["id"] = proof_id
     proof["created"] = created or _now()
@@ -134,37 +133,57 @@ def add_proof(
     hashed_doc = _with_previous(unsecured, existing, proof.get("previousProof"))
     config = dict(proof)
     config["@context"] = unsecured["@context"]
-    signature = key.sign(hash_data(hashed_doc, config, loader))
-    proof["proofValue"] = encode_multibase(signature)
+    proof["proofValue"] = chosen.create_proof_value(hashed_doc, config, key, loader, options or {})
     secured = dict(unsecured)
     secured["proof"] = [*existing, proof] if existing else proof
     return secured
 
 
-def public_key_of_method(method: Mapping[str, Any]) -> Ed25519PublicKey:
-    """The Ed25519 key of a verification method (Multikey, Ed25519VerificationKey2020/2018, JWK)."""
+def _b64url_decode(value: Any) -> bytes:
+    import base64
+
+    text = str(value or "")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        raise KeyFormatError("JWK coordinate is not base64url") from None
+
+
+def public_key_of_method(method: Mapping[str, Any]) -> KeyPair:
+    """The public key of a verification method (Multikey, Ed25519VerificationKey2020/2018, JWK)."""
     vm_type = method.get("type")
     if vm_type in ("Multikey", "Ed25519VerificationKey2020") and isinstance(
         method.get("publicKeyMultibase"), str
     ):
-        return decode_multikey_public(method["publicKeyMultibase"])
+        key = decode_multikey(method["publicKeyMultibase"])
+        if vm_type == "Ed25519VerificationKey2020" and not isinstance(key, Ed25519KeyPair):
+            raise KeyFormatError("Ed25519VerificationKey2020 does not carry an Ed25519 key")
+        return key
     if vm_type == "Ed25519VerificationKey2018" and isinstance(method.get("publicKeyBase58"), str):
         import base58
 
         raw = base58.b58decode(method["publicKeyBase58"])
         if len(raw) != 32:
             raise KeyFormatError("publicKeyBase58 is not a 32-byte Ed25519 key")
-        return Ed25519PublicKey.from_public_bytes(raw)
+        return Ed25519KeyPair(Ed25519PublicKey.from_public_bytes(raw))
     jwk = method.get("publicKeyJwk")
     if isinstance(jwk, Mapping) and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-        import base64
-
-        x = str(jwk.get("x", ""))
-        raw = base64.urlsafe_b64decode(x + "=" * (-len(x) % 4))
+        raw = _b64url_decode(jwk.get("x"))
         if len(raw) != 32:
             raise KeyFormatError("JWK x is not a 32-byte Ed25519 key")
-        return Ed25519PublicKey.from_public_bytes(raw)
-    raise KeyFormatError(f"verification method type {vm_type!r} does not carry an Ed25519 key")
+        return Ed25519KeyPair(Ed25519PublicKey.from_public_bytes(raw))
+    if isinstance(jwk, Mapping) and jwk.get("kty") == "EC" and jwk.get("crv") in ("P-256", "P-384"):
+        curve: ec.EllipticCurve = ec.SECP256R1() if jwk["crv"] == "P-256" else ec.SECP384R1()
+        try:
+            numbers = ec.EllipticCurvePublicNumbers(
+                int.from_bytes(_b64url_decode(jwk.get("x")), "big"),
+                int.from_bytes(_b64url_decode(jwk.get("y")), "big"),
+                curve,
+            )
+            return EcdsaKeyPair(str(jwk["crv"]), numbers.public_key())
+        except ValueError as exc:
+            raise KeyFormatError(f"invalid {jwk['crv']} JWK: {exc}") from None
+    raise KeyFormatError(f"verification method type {vm_type!r} carries no key this library understands")
 
 
 @dataclass
@@ -207,17 +226,17 @@ def _check_shape(proof: Any, check: ProofCheck) -> bool:
     if check.proof_type == "DataIntegrityProof":
         if check.cryptosuite is None:
             return _reject(check, "DataIntegrityProof has no cryptosuite")
-        if check.cryptosuite not in SUPPORTED_CRYPTOSUITES:
+        if suite_for_proof("DataIntegrityProof", check.cryptosuite) is None:
             return _reject(check, f"unsupported cryptosuite {check.cryptosuite!r}")
-    elif check.proof_type != ED25519_SIGNATURE_2020:
+    elif suite_for_proof(check.proof_type, None) is None:
         return _reject(check, f"unsupported proof type {check.proof_type!r}")
     if check.verification_method is None:
         return _reject(check, "proof has no verificationMethod")
     if check.proof_purpose is None:
         return _reject(check, "proof has no proofPurpose")
     value = proof.get("proofValue")
-    if not isinstance(value, str) or not value.startswith("z"):
-        return _reject(check, "proofValue is missing or not base58btc multibase")
+    if not isinstance(value, str) or not value:
+        return _reject(check, "proofValue is missing or not a multibase string")
     created = proof.get("created")
     if created is not None:
         if not isinstance(created, str) or parse_datetime(created) is None:
@@ -287,13 +306,11 @@ async def _verify_one(
         check.fail(str(exc))
         return
     check.controller = str(method.get("controller") or did)
-    try:
-        signature = decode_multibase(proof["proofValue"])
-    except KeyFormatError as exc:
-        check.fail(f"proofValue: {exc}")
-        return
-    if len(signature) != 64:
-        check.fail("proofValue is not a 64-byte Ed25519 signature")
+    suite = suite_for_proof(str(check.proof_type), check.cryptosuite)
+    assert suite is not None  # _check_shape made sure
+    if public_key.key_type not in suite.key_types:
+        wanted = " or ".join(sorted(suite.key_types))
+        check.fail(f"{suite.name} needs a {wanted} key, not {public_key.key_type}")
         return
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" not in proof:
@@ -308,14 +325,11 @@ async def _verify_one(
         config["@context"] = unsecured.get("@context")
     try:
         hashed_doc = _with_previous(unsecured, all_proofs, proof.get("previousProof"))
-        data = hash_data(hashed_doc, config, loader)
-    except (JsonLdError, ProofError, DataModelError) as exc:
+        suite.verify_proof_value(hashed_doc, config, str(proof["proofValue"]), public_key, loader)
+    except (JsonLdError, ProofError, DataModelError, KeyFormatError) as exc:
         check.fail(str(exc))
         return
     except VCError as exc:
         check.fail(str(exc))
         return
-    if verify_ed25519(public_key, signature, data):
-        check.verified = True
-    else:
-        check.fail("signature does not match: the credential was altered or signed with another key")
+    check.verified = True

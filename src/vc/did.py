@@ -1,4 +1,4 @@
-"""DIDs: ``did:key`` (Ed25519) creation and resolution, ``did:web`` documents and resolution."""
+"""DIDs: ``did:key`` (Ed25519, P-256, P-384) creation and resolution, ``did:web`` documents and resolution."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import DIDError, KeyFormatError
-from .keys import Ed25519KeyPair, decode_multikey_public
+from .keys import KeyPair, decode_multikey
 
 __all__ = [
     "DID_CONTEXT",
@@ -35,8 +35,8 @@ VERIFICATION_RELATIONSHIPS = (
 )
 
 
-def did_key(key: Ed25519KeyPair) -> str:
-    """The ``did:key`` of an Ed25519 key (``did:key:z6Mk…``)."""
+def did_key(key: KeyPair) -> str:
+    """The ``did:key`` of a key (``did:key:z6Mk…`` for Ed25519, ``zDna…`` P-256, ``z82L…`` P-384)."""
     return "did:key:" + key.public_multibase
 
 
@@ -59,15 +59,15 @@ def did_document(
 
 
 def resolve_did_key(did: str) -> dict[str, Any]:
-    """Resolve an Ed25519 ``did:key`` locally (no network)."""
+    """Resolve an Ed25519, P-256 or P-384 ``did:key`` locally (no network)."""
     if not isinstance(did, str):
         raise TypeError("a DID must be a string")
     did = did.split("#", 1)[0]
-    if not did.startswith("did:key:z6Mk"):
-        raise DIDError(f"unsupported did:key (only Ed25519 z6Mk… keys): {did!r}")
+    if not did.startswith(("did:key:z6Mk", "did:key:zDna", "did:key:z82L")):
+        raise DIDError(f"unsupported did:key (Ed25519 z6Mk…, P-256 zDna… or P-384 z82L… keys): {did!r}")
     multibase = did[len("did:key:") :]
     try:
-        decode_multikey_public(multibase)
+        decode_multikey(multibase)
     except KeyFormatError as exc:
         raise DIDError(f"malformed did:key: {exc}") from None
     return did_document(did, [(multibase, multibase)])
@@ -192,12 +192,27 @@ class DidResolver:
     async def _fetch_web(self, did: str) -> dict[str, Any]:
         import aiohttp
 
+        from .netguard import PRIVATE_ADDRESS_HINT, host_allowed, public_connector
+
         host = unquote(did[len("did:web:") :].split(":")[0])
         scheme = "http" if host in self._insecure else "https"
         url = did_web_document_url(did, scheme=scheme)
+        parts = urlsplit(url)
+        try:
+            port = parts.port or (80 if scheme == "http" else 443)
+        except ValueError:
+            raise DIDError(f"malformed did:web: {did!r}") from None
+        allowed = frozenset(h.lower() for h in self._insecure)
+        if not host_allowed(parts.hostname or "", port, allowed):
+            raise DIDError(f"{did} names a private or local address; {PRIVATE_ADDRESS_HINT}")
         timeout = aiohttp.ClientTimeout(total=self._timeout)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(url) as resp:
+            async with (
+                aiohttp.ClientSession(
+                    timeout=timeout, connector=public_connector(allowed), trust_env=False
+                ) as session,
+                session.get(url, allow_redirects=False) as resp,
+            ):
                 if resp.status != 200:
                     raise DIDError(f"{url} answered HTTP {resp.status}")
                 body = await resp.content.read(self._max_bytes + 1)

@@ -13,6 +13,7 @@ types raise plain :class:`TypeError`), following pyca/cryptography.
     ├── DIDError                   a DID is malformed or cannot be resolved
     ├── ProofError                 a proof cannot be created (bad options, unsupported suite)
     ├── StatusListError            a status list or entry is malformed
+    ├── RuleError                  a programme (stacking) rule is malformed
     └── SecretBoxError             encrypted-at-rest data cannot be decrypted
 
 Verification never raises for an invalid credential: :func:`vc.verify.verify_credential`
@@ -28,6 +29,7 @@ __all__ = [
     "JsonLdError",
     "KeyFormatError",
     "ProofError",
+    "RuleError",
     "SecretBoxError",
     "StatusListError",
     "UndefinedTermError",
@@ -85,3 +87,11 @@ class StatusListError(VCError, ValueError):
 
 class SecretBoxError(VCError, ValueError):
     """Encrypted-at-rest data could not be decrypted (wrong key or tampered data)."""
+
+
+class RuleError(VCError, ValueError):
+    """A programme's stacking rule is malformed; ``problems`` lists every issue found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

@@ -9,6 +9,8 @@ Rules, because the URL comes from a credential anyone can sign:
 
 * only ``https://`` URLs; plain ``http://`` only to the ``host:port`` pairs in
   ``insecure_hosts`` (local development), and the same for every redirect (at most three);
+* only public addresses (:mod:`vc.netguard`): no private, loopback or link-local targets
+  except the ``insecure_hosts``;
 * a timeout for the whole request and a size limit enforced while the body is read;
 * a ``200`` answer holding a JSON object, or :class:`StatusListFetchError`.
 
@@ -35,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .errors import StatusListError
+from .netguard import PRIVATE_ADDRESS_HINT, host_allowed, public_connector
 
 __all__ = ["StatusListClient", "StatusListFetchError"]
 
@@ -167,19 +170,22 @@ class StatusListClient:
         host = (parts.hostname or "").lower()
         if not host:
             raise StatusListFetchError(url, f"the status list URL has no host: {url!r}")
-        if parts.scheme == "https":
-            return
-        if parts.scheme == "http" and (
-            f"{host}:{port or 80}" in self._insecure or (port is None and host in self._insecure)
+        secure = parts.scheme == "https"
+        if not secure and not (
+            parts.scheme == "http"
+            and (f"{host}:{port or 80}" in self._insecure or (port is None and host in self._insecure))
         ):
-            return
-        raise StatusListFetchError(url, f"status lists are fetched over https only, not from {url!r}")
+            raise StatusListFetchError(url, f"status lists are fetched over https only, not from {url!r}")
+        if not host_allowed(host, port or (443 if secure else 80), self._insecure):
+            raise StatusListFetchError(url, f"{host} is a private or local address; {PRIVATE_ADDRESS_HINT}")
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
+                connector=public_connector(self._insecure),
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
                 headers={"Accept": ACCEPT},
+                trust_env=False,
             )
         return self._session
 

@@ -10,18 +10,19 @@ import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.statusclient import StatusListClient
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import CSRF, LINKS, REDIS, REQUESTS, RESOLVER, SETTINGS, TRUST, VERIFICATION
+from .app_keys import CSRF, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .config import Settings
 from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
 from .fetch import LinkFetcher
 from .oid4vp import PresentationRequests
 from .routes import setup_routes
+from .sdjwt import SdJwtVerification
 from .service import VerificationService
-from .status import status_client
 from .store import VerifierStore
 from .trust import TrustRegistry, read_seed_file
 
@@ -39,7 +40,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    status_lists = status_client(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
+    status_lists = StatusListClient(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
     links = LinkFetcher(
         insecure_hosts=settings.insecure_hosts,
         timeout=settings.fetch_timeout,
@@ -65,8 +66,14 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[RESOLVER] = resolver
         app[TRUST] = trust
         app[VERIFICATION] = verification
+        sd_jwt = SdJwtVerification(verification, links)
+        app[SDJWT] = sd_jwt
         app[REQUESTS] = PresentationRequests(
-            store, verification, public_url=settings.public_url, seconds=settings.request_seconds
+            store,
+            verification,
+            public_url=settings.public_url,
+            seconds=settings.request_seconds,
+            sd_jwt=sd_jwt,
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
         yield

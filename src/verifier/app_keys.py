@@ -11,10 +11,11 @@ from .config import Settings
 from .csrf import CsrfGuard
 from .fetch import LinkFetcher
 from .oid4vp import PresentationRequests
+from .sdjwt import SdJwtVerification
 from .service import VerificationService
 from .trust import TrustRegistry
 
-__all__ = ["CSRF", "LINKS", "REDIS", "REQUESTS", "RESOLVER", "SETTINGS", "TRUST", "VERIFICATION"]
+__all__ = ["CSRF", "LINKS", "REDIS", "REQUESTS", "RESOLVER", "SDJWT", "SETTINGS", "TRUST", "VERIFICATION"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
@@ -24,3 +25,4 @@ VERIFICATION = web.AppKey("verification", VerificationService)
 REQUESTS = web.AppKey("requests", PresentationRequests)
 LINKS = web.AppKey("links", LinkFetcher)
 CSRF = web.AppKey("csrf", CsrfGuard)
+SDJWT = web.AppKey("sdjwt", SdJwtVerification)

@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vc.pathways import credential_digest
 from vc.timeutil import parse_datetime
 
 __all__ = [
     "CheckView",
     "CredentialView",
+    "PartView",
     "ResultView",
     "Row",
     "credential_view",
@@ -37,6 +39,8 @@ class Row:
     label: str
     value: str | list[str] | None
     """``None``: not stated; a list: shown as a bulleted list."""
+    not_shared: bool = False
+    """Selective disclosure: the holder chose not to share this element (``value`` is ``None``)."""
 
 
 @dataclass
@@ -49,11 +53,24 @@ class CheckView:
 
 
 @dataclass
+class PartView:
+    """One part a stacked certificate cites in ``evidence`` (a component credential and its digest)."""
+
+    name: str
+    credential_id: str
+    state: str
+    """``verified`` (presented, same digest, verifies), ``changed`` (presented, digest differs),
+    ``failed`` (presented, same digest, does not verify) or ``not_presented``."""
+
+
+@dataclass
 class CredentialView:
     title: str
     verdict: str
     checks: list[CheckView]
     rows: list[Row]
+    composition: list[PartView] = field(default_factory=list)
+    composition_rule: str | None = None
 
 
 @dataclass
@@ -306,15 +323,44 @@ def check_view(check: Mapping[str, Any], t: Mapping[str, str]) -> CheckView:
     )
 
 
-def credential_view(credential: Any, report: Mapping[str, Any], t: Mapping[str, str]) -> CredentialView:
+Presented = Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]]
+"""Credentials presented together, by id: ``(credential, its verification report)``."""
+
+
+def composition(credential: Mapping[str, Any], presented: Presented) -> list[PartView]:
+    """The parts a stacked certificate cites (``evidence`` entries with a ``digestMultibase``),
+    each checked against a credential presented alongside it, when there is one."""
+    parts = []
+    for item in _as_list(credential.get("evidence"))[:MAX_ITEMS]:
+        evidence = _mapping(item)
+        cid, digest = text_of(evidence.get("id")), evidence.get("digestMultibase")
+        if not cid or not isinstance(digest, str):
+            continue
+        state = "not_presented"
+        if cid in presented:
+            doc, report = presented[cid]
+            if credential_digest(doc) != digest:
+                state = "changed"
+            else:
+                state = "verified" if report.get("verified") is True else "failed"
+        parts.append(PartView(text_of(evidence.get("name")) or cid, cid, state))
+    return parts
+
+
+def credential_view(
+    credential: Any, report: Mapping[str, Any], t: Mapping[str, str], presented: Presented | None = None
+) -> CredentialView:
     doc = _mapping(credential)
     rows = credential_rows(doc, t)
     title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
+    achievement = _mapping(_subject(doc).get("achievement"))
     return CredentialView(
         title=title or t["result_title"],
         verdict=verdict_key(report),
         checks=[check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)],
         rows=rows,
+        composition=composition(doc, presented or {}),
+        composition_rule=text_of(achievement.get("compositionRule")),
     )
 
 
@@ -324,14 +370,23 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
     kind = str(record.get("kind", "credential"))
     document = record.get("document")
     view = ResultView(verdict=verdict_key(report), kind=kind)
+    if kind == "sd-jwt":
+        from .sdjwt import sd_jwt_credential_view
+
+        view.credentials.append(sd_jwt_credential_view(report, t))
+        return view
     if kind == "presentation":
         view.presentation_checks = [
             check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)
         ]
         credentials: Sequence[Any] = _as_list(_mapping(document).get("verifiableCredential"))
         sub_reports = _as_list(report.get("credentialResults"))
-        for credential, sub in zip(credentials, sub_reports, strict=False):
-            view.credentials.append(credential_view(credential, _mapping(sub), t))
+        pairs = list(zip(credentials, sub_reports, strict=False))
+        presented = {
+            str(_mapping(c).get("id")): (_mapping(c), _mapping(r)) for c, r in pairs if _mapping(c).get("id")
+        }
+        for credential, sub in pairs:
+            view.credentials.append(credential_view(credential, _mapping(sub), t, presented))
     else:
         view.credentials.append(credential_view(document, report, t))
     return view

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import ThreadedResolver
+
+from vc.netguard import is_public_address, public_connector
 
 __all__ = ["FetchError", "LinkFetcher", "parse_json"]
 
@@ -90,35 +89,6 @@ def _host_port(url: str) -> tuple[str, int, str]:
     return parts.hostname.lower(), port, parts.scheme
 
 
-def _is_public(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_global
-    except ValueError:
-        return False
-
-
-class _PublicOnlyResolver(AbstractResolver):
-    """Resolves names, keeping only public addresses unless ``host:port`` is an allowed dev host."""
-
-    def __init__(self, allowed: frozenset[str]) -> None:
-        self._inner = ThreadedResolver()
-        self._allowed = allowed
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if f"{host.lower()}:{port}" in self._allowed:
-            return results
-        public = [r for r in results if _is_public(r["host"])]
-        if not public:
-            raise OSError(f"{host} has no public address")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
 class LinkFetcher:
     """``await fetch_json(url)``; one instance per app, ``await close()`` at shutdown."""
 
@@ -140,7 +110,7 @@ class LinkFetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(resolver=_PublicOnlyResolver(self._insecure), limit=20)
+            connector = public_connector(self._insecure)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self._timeout),
@@ -165,16 +135,35 @@ class LinkFetcher:
             ipaddress.ip_address(literal)
         except ValueError:
             return url
-        if not allowed and not _is_public(literal):
+        if not allowed and not is_public_address(literal):
             raise FetchError("links to private or local addresses are not accepted")
         return url
 
     async def fetch_json(self, url: str) -> Any:
         """The JSON document at ``url`` (following up to ``max_redirects`` checked redirects)."""
+        body, content_type = await self._fetch(url, ACCEPT)
+        try:
+            return parse_json(body, max_depth=self._max_depth)
+        except ValueError as exc:
+            if content_type == "text/html":
+                raise FetchError("the link leads to a web page, not to a credential", 422) from None
+            raise FetchError(f"the document is not a credential: {exc}", 422) from None
+
+    async def fetch_text(self, url: str, accept: str) -> str:
+        """The text at ``url`` (a status list token, an SD-JWT), with the same rules as JSON."""
+        body, _ = await self._fetch(url, accept)
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FetchError("the document is not text", 422) from None
+
+    async def _fetch(self, url: str, accept: str) -> tuple[bytes, str]:
         current = self.check_url(url)
         for _ in range(self._max_redirects + 1):
             try:
-                async with self._client().get(current, allow_redirects=False) as resp:
+                async with self._client().get(
+                    current, allow_redirects=False, headers={"Accept": accept}
+                ) as resp:
                     if resp.status in (301, 302, 303, 307, 308) and "Location" in resp.headers:
                         current = self.check_url(urljoin(current, resp.headers["Location"]))
                         continue
@@ -194,12 +183,7 @@ class LinkFetcher:
                 raise FetchError(
                     f"the link could not be opened ({str(exc) or type(exc).__name__})", 502
                 ) from None
-            try:
-                return parse_json(bytes(body), max_depth=self._max_depth)
-            except ValueError as exc:
-                if content_type == "text/html":
-                    raise FetchError("the link leads to a web page, not to a credential", 422) from None
-                raise FetchError(f"the document is not a credential: {exc}", 422) from None
+            return bytes(body), content_type
         raise FetchError("the link redirects too often", 502)
 
     async def close(self) -> None:

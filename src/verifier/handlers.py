@@ -11,8 +11,9 @@ from redis.exceptions import RedisError
 
 from vc.web import Problem, json_response, raise_problem, read_json
 
-from .app_keys import REDIS, REQUESTS, SETTINGS, TRUST, VERIFICATION
+from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .oid4vp import OpenIdError, RequestExpired, RequestNotFound
+from .sdjwt import sd_jwt_text
 from .service import PROBLEM_TYPES, problem_details
 
 __all__ = [
@@ -50,7 +51,9 @@ def _request_error(status: int, kind: str, title: str, detail: str) -> web.Respo
     return json_response({"verified": False, "problemDetails": [problem]}, status=status)
 
 
-async def _vcapi_body(request: web.Request, member: str) -> tuple[dict[str, Any], dict[str, Any]]:
+async def _vcapi_body(
+    request: web.Request, member: str, *, sd_jwt: bool = False
+) -> tuple[dict[str, Any] | str, dict[str, Any]]:
     """``(document, options)`` of a VC-API verify request, or a 4xx :class:`_BadRequest`."""
     settings = request.app[SETTINGS]
     try:
@@ -62,16 +65,19 @@ async def _vcapi_body(request: web.Request, member: str) -> tuple[dict[str, Any]
     document = body.get(member)
     if document is None:
         raise _BadRequest(400, "malformed", "Malformed request", f"{member} is missing")
-    if not isinstance(document, dict):
-        kind = "a JSON string" if isinstance(document, str) else f"a JSON {type(document).__name__}"
-        raise _BadRequest(
-            400, "malformed", "Malformed request", f"{member} must be a JSON object, not {kind}"
-        )
     options = body.get("options")
     if options is None:
         options = {}
     if not isinstance(options, dict):
         raise _BadRequest(400, "malformed", "Malformed request", "options must be a JSON object")
+    text = sd_jwt_text(document) if sd_jwt else None
+    if text is not None:
+        return text, options
+    if not isinstance(document, dict):
+        kind = "a JSON string" if isinstance(document, str) else f"a JSON {type(document).__name__}"
+        raise _BadRequest(
+            400, "malformed", "Malformed request", f"{member} must be a JSON object, not {kind}"
+        )
     return document, options
 
 
@@ -87,11 +93,28 @@ def _verification_response(report: dict[str, Any]) -> web.Response:
 
 
 async def verify_credential(request: web.Request) -> web.Response:
-    """``POST /credentials/verify`` ``{verifiableCredential, options}`` (unknown options are ignored)."""
+    """``POST /credentials/verify`` ``{verifiableCredential, options}`` (unknown options are ignored).
+
+    ``verifiableCredential`` may also be an SD-JWT VC: the compact string, or an
+    ``EnvelopedVerifiableCredential`` (``data:application/dc+sd-jwt,…``); then ``options.challenge``
+    and ``options.domain`` are the nonce and audience its key-binding JWT must carry (and with a
+    challenge a key binding is required).
+    """
     try:
-        credential, _options = await _vcapi_body(request, "verifiableCredential")
+        credential, options = await _vcapi_body(request, "verifiableCredential", sd_jwt=True)
+        for name in ("challenge", "domain"):
+            if options.get(name) is not None and not isinstance(options[name], str):
+                raise _BadRequest(400, "malformed", "Malformed request", f"options.{name} must be a string")
     except _BadRequest as exc:
         return exc.response
+    if isinstance(credential, str):
+        sd_result = await request.app[SDJWT].verify(
+            credential,
+            nonce=options.get("challenge"),
+            audience=options.get("domain"),
+            require_key_binding=options.get("challenge") is not None,
+        )
+        return _verification_response(sd_result.to_json())
     result = await request.app[VERIFICATION].verify_credential(credential)
     return _verification_response(result.to_json())
 
@@ -100,6 +123,7 @@ async def verify_presentation(request: web.Request) -> web.Response:
     """``POST /presentations/verify`` ``{verifiablePresentation, options: {challenge, domain}}``."""
     try:
         presentation, options = await _vcapi_body(request, "verifiablePresentation")
+        assert isinstance(presentation, dict)
         for name in ("challenge", "domain"):
             if options.get(name) is not None and not isinstance(options[name], str):
                 raise _BadRequest(400, "malformed", "Malformed request", f"options.{name} must be a string")

@@ -21,17 +21,21 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from vc.datamodel import is_url, issuer_id
 from vc.errors import VCError
 from vc.jsonld import expand_safe
+from vc.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
 from vc.timeutil import format_datetime, parse_datetime, utc_now
 from vc.verify import Check, Outcome
 
 from .service import VerificationService
 from .store import VerifierStore, new_id
+
+if TYPE_CHECKING:
+    from .sdjwt import SdJwtVerification
 
 __all__ = [
     "OB_CREDENTIAL_TYPE",
@@ -78,23 +82,61 @@ class Ask:
 
     achievement_id: str | None = None
     trusted_only: bool = False
+    format: str = "ldp_vc"
+    """``ldp_vc`` (a signed W3C credential) or ``dc+sd-jwt`` (an SD-JWT VC: only ``claims`` are asked)."""
+    claims: tuple[str, ...] = ()
+    """For ``dc+sd-jwt``: the selectively disclosable claims asked for (the others stay hidden)."""
 
     def __post_init__(self) -> None:
         if self.achievement_id is not None and (
             not is_url(self.achievement_id) or len(self.achievement_id) > 2048
         ):
             raise ValueError("the achievement id must be a URL (e.g. https://…/achievements/…)")
+        if self.format not in ("ldp_vc", "dc+sd-jwt"):
+            raise ValueError('the format must be "ldp_vc" or "dc+sd-jwt"')
+        unknown = [c for c in self.claims if c not in SELECTIVELY_DISCLOSABLE]
+        if unknown or (self.claims and self.format != "dc+sd-jwt"):
+            raise ValueError(f"claims can be asked only of an SD-JWT VC, and only these: {unknown or ''}")
 
     def to_json(self) -> dict[str, Any]:
-        return {"achievementId": self.achievement_id, "trustedOnly": self.trusted_only}
+        out: dict[str, Any] = {"achievementId": self.achievement_id, "trustedOnly": self.trusted_only}
+        if self.format != "ldp_vc":
+            out.update(format=self.format, claims=list(self.claims))
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Ask:
-        return cls(data.get("achievementId"), bool(data.get("trustedOnly")))
+        return cls(
+            data.get("achievementId"),
+            bool(data.get("trustedOnly")),
+            str(data.get("format", "ldp_vc")),
+            tuple(data.get("claims") or ()),
+        )
+
+
+def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
+    """One ``dc+sd-jwt`` micro-credential: claim paths for the always-shared title (and the named
+    achievement) and for each selectively disclosable claim asked for, so a wallet discloses only those."""
+    claims: list[dict[str, Any]] = [{"id": "title", "path": ["title"]}]
+    if ask.achievement_id:
+        claims.append({"id": "achievement", "path": ["achievement_id"], "values": [ask.achievement_id]})
+    claims += [{"id": name, "path": [name]} for name in ask.claims]
+    return {
+        "credentials": [
+            {
+                "id": QUERY_ID,
+                "format": "dc+sd-jwt",
+                "meta": {"vct_values": [VCT_MICRO_CREDENTIAL]},
+                "claims": claims,
+            }
+        ]
+    }
 
 
 def dcql_query(ask: Ask) -> dict[str, Any]:
     """One ``ldp_vc`` Open Badges credential: a micro-credential, or the named achievement."""
+    if ask.format == "dc+sd-jwt":
+        return sd_jwt_dcql_query(ask)
     if ask.achievement_id:
         claim = {"path": ["credentialSubject", "achievement", "id"], "values": [ask.achievement_id]}
     else:
@@ -143,6 +185,8 @@ def mismatches(credential: Any, ask: Ask, trusted: Callable[[str], bool]) -> lis
     if not isinstance(credential, Mapping):
         return ["it is not a credential"]
     problems = []
+    if ask.format != "ldp_vc":
+        problems.append("you asked for an SD-JWT VC, not a W3C credential")
     if OB_CREDENTIAL_TYPE not in _expanded_types(credential):
         problems.append("it is not an Open Badges credential")
     achievements = _subject_achievements(credential)
@@ -162,6 +206,7 @@ def _epoch(value: Any) -> int:
 
 
 def _presentations(fields: Mapping[str, str]) -> list[Any]:
+    """The one presentation in ``vp_token``: a JSON object (``ldp_vc``) or an SD-JWT string."""
     raw = fields.get("vp_token")
     if not raw:
         raise OpenIdError("invalid_request", "vp_token is missing")
@@ -177,6 +222,8 @@ def _presentations(fields: Mapping[str, str]) -> list[Any]:
     if not isinstance(items, list) or len(items) != 1:
         raise OpenIdError("invalid_request", f'vp_token must hold exactly one presentation for "{QUERY_ID}"')
     presentation = items[0]
+    if isinstance(presentation, str) and looks_like_sd_jwt(presentation):
+        return [presentation.strip()]
     if isinstance(presentation, str):
         try:
             presentation = json.loads(presentation)
@@ -196,9 +243,11 @@ class PresentationRequests:
         public_url: str,
         seconds: int,
         now: Callable[[], datetime] = utc_now,
+        sd_jwt: SdJwtVerification | None = None,
     ) -> None:
         self.store = store
         self.verification = verification
+        self.sd_jwt = sd_jwt
         self.public_url = public_url.rstrip("/")
         self.seconds = seconds
         self.now = now
@@ -264,7 +313,8 @@ class PresentationRequests:
                     "ldp_vc": {
                         "proof_type_values": ["DataIntegrityProof", "Ed25519Signature2020"],
                         "cryptosuite_values": ["eddsa-rdfc-2022"],
-                    }
+                    },
+                    "dc+sd-jwt": {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]},
                 }
             },
             "aud": STATIC_AUDIENCE,
@@ -328,7 +378,9 @@ class PresentationRequests:
         await self.store.save_answer(record["id"], answer, self.seconds + KEEP_EXPIRED_SECONDS)
         return {}
 
-    async def _verify(self, record: Mapping[str, Any], presentation: dict[str, Any]) -> tuple[str, str]:
+    async def _verify(self, record: Mapping[str, Any], presentation: dict[str, Any] | str) -> tuple[str, str]:
+        if isinstance(presentation, str):
+            return await self._verify_sd_jwt(record, presentation)
         result = await self.verification.verify_presentation(
             presentation,
             challenge=str(record["nonce"]),
@@ -341,6 +393,51 @@ class PresentationRequests:
         request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
         result_id = await self.verification.save(
             "presentation", presentation, report, source="openid4vp", request=request_info
+        )
+        return result_id, str(report["verdict"])
+
+    async def _verify_sd_jwt(self, record: Mapping[str, Any], presentation: str) -> tuple[str, str]:
+        """An SD-JWT VC answer: its KB-JWT must carry this request's nonce and client_id."""
+        if self.sd_jwt is None:
+            raise OpenIdError("invalid_request", "this verifier does not accept SD-JWT VCs")
+        result = await self.sd_jwt.verify(
+            presentation,
+            nonce=str(record["nonce"]),
+            audience=str(record["clientId"]),
+            require_key_binding=True,
+        )
+        ask = Ask.from_json(record["ask"])
+        problems = []
+        if ask.format != "dc+sd-jwt":
+            problems.append("you asked for a W3C credential, not an SD-JWT VC")
+        if result.vct != VCT_MICRO_CREDENTIAL:
+            problems.append("it is not an EU micro-credential")
+        if ask.achievement_id and result.disclosed.get("achievement_id") != ask.achievement_id:
+            problems.append(f"it is not for the achievement {ask.achievement_id}")
+        snapshot = await self.verification.trust.snapshot()
+        if ask.trusted_only and snapshot.lookup(str(result.issuer or "")) is None:
+            problems.append("its issuer is not on your trusted list")
+        missing = [c for c in ask.claims if c not in result.disclosed]
+        extra = sorted(set(result.disclosed) & set(SELECTIVELY_DISCLOSABLE) - set(ask.claims))
+        details = {"asked": ask.to_json(), "notShared": missing, "notAskedButShared": extra}
+        if problems:
+            result.checks.append(
+                Check(
+                    "request",
+                    Outcome.FAILED,
+                    "The answer does not match what you asked for: " + "; ".join(problems) + ".",
+                    {**details, "problems": problems},
+                )
+            )
+        else:
+            message = "The answer is the kind of credential you asked for."
+            if missing:
+                message += " The holder chose not to share: " + ", ".join(missing) + "."
+            result.checks.append(Check("request", Outcome.PASSED, message, details))
+        report = result.to_json()
+        request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
+        result_id = await self.verification.save(
+            "sd-jwt", presentation, report, source="openid4vp", request=request_info
         )
         return result_id, str(report["verdict"])
 

@@ -9,15 +9,17 @@ import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
 from vc.qr import qr_data_uri
+from vc.sdjwt import SELECTIVELY_DISCLOSABLE
 from vc.web import Problem
 
-from .app_keys import CSRF, LINKS, REQUESTS, SETTINGS, VERIFICATION
+from .app_keys import CSRF, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
 from .display import result_view
 from .errors import page
 from .fetch import FetchError, parse_json
 from .messages import messages
 from .oid4vp import Ask, PresentationRequests
+from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
 
 __all__ = [
@@ -75,6 +77,11 @@ async def _verify_and_show(
 ) -> web.Response:
     service = request.app[VERIFICATION]
     document = unwrap(document)
+    sd_jwt = sd_jwt_text(document)
+    if sd_jwt is not None:
+        report = (await request.app[SDJWT].verify(sd_jwt)).to_json()
+        result_id = await service.save(SD_JWT_KIND, sd_jwt, report, source=source, source_url=source_url)
+        return _redirect(f"/results/{result_id}")
     kind, result = await service.verify_document(document)
     result_id = await service.save(kind, document, result.to_json(), source=source, source_url=source_url)
     return _redirect(f"/results/{result_id}")
@@ -98,7 +105,8 @@ async def home(request: web.Request) -> web.StreamResponse:
     guard = request.app[CSRF]
     token = guard.token(request, cookies)
     limit = _size(request.app[SETTINGS].max_body_bytes)
-    response = _render(request, "home.html", {"csrf": token, "field": FIELD, "limit": limit})
+    context = {"csrf": token, "field": FIELD, "limit": limit, "sd_claims": SELECTIVELY_DISCLOSABLE}
+    response = _render(request, "home.html", context)
     guard.set_cookies(response, cookies)
     return response
 
@@ -123,6 +131,8 @@ async def verify_paste(request: web.Request) -> web.StreamResponse:
     limit = request.app[SETTINGS].max_body_bytes
     if len(text.encode("utf-8")) > limit:
         raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit)))
+    if sd_jwt_text(text) is not None:
+        return await _verify_and_show(request, text, source="paste")
     return await _verify_and_show(request, _parse(text, request), source="paste")
 
 
@@ -202,8 +212,15 @@ def _pretty(data: Any) -> str:
 async def create_request(request: web.Request) -> web.StreamResponse:
     fields = await _form(request)
     achievement = fields.get("achievement", "").strip() if fields.get("what") == "specific" else ""
+    sd_jwt = fields.get("format") == "dc+sd-jwt"
+    claims = tuple(c for c in SELECTIVELY_DISCLOSABLE if sd_jwt and fields.get(f"claim_{c}") == "1")
     try:
-        ask = Ask(achievement or None, trusted_only=fields.get("trusted_only") == "1")
+        ask = Ask(
+            achievement or None,
+            trusted_only=fields.get("trusted_only") == "1",
+            format="dc+sd-jwt" if sd_jwt else "ldp_vc",
+            claims=claims,
+        )
     except ValueError as exc:
         raise Problem(400, "Invalid request", str(exc)) from None
     record = await request.app[REQUESTS].create(ask)

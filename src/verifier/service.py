@@ -56,6 +56,8 @@ _TITLES = {
     "replay": "Replayed presentation",
     "binding": "Holder is not the subject",
     "request": "Does not match the request",
+    "disclosures": "Disclosed fields do not match the issuer's signature",
+    "key_binding": "Invalid key binding",
 }
 
 
@@ -65,7 +67,7 @@ def _problem_type(check: Mapping[str, Any]) -> str:
     assert isinstance(details, Mapping)
     if name in ("format", "presentation"):
         return PROBLEM_TYPES["malformed" if "problems" in details else "parsing"]
-    if name in ("proof", "holder"):
+    if name in ("proof", "holder", "disclosures", "key_binding"):
         return PROBLEM_TYPES["crypto"]
     if name == "status":
         status = details.get("status")

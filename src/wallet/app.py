@@ -16,11 +16,12 @@ from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
 
 from .accounts import AccountService
-from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
+from .app_keys import ACCOUNTS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
 from .config import Settings
 from .errors import user_errors_middleware
 from .middleware import csrf_middleware, session_middleware
 from .net import Http
+from .pathways import PathwayService
 from .routes import setup_routes
 from .service import WalletService
 from .shares import ShareService
@@ -67,6 +68,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             backup_memory_kib=settings.backup_memory_kib,
         )
         app[SHARES] = ShareService(store, vault)
+        app[PATHWAYS] = PathwayService(app[SERVICE])
         yield
     finally:
         await client.close()

@@ -7,13 +7,15 @@ from redis.asyncio import Redis
 
 from .accounts import AccountService
 from .config import Settings
+from .pathways import PathwayService
 from .service import WalletService
 from .shares import ShareService
 
-__all__ = ["ACCOUNTS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
+__all__ = ["ACCOUNTS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
 ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
 SHARES = web.AppKey("shares", ShareService)
+PATHWAYS = web.AppKey("pathways", PathwayService)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from vc.qr import qr_data_uri
+from vc.sdjwt import SdJwtError
 from vc.web import json_response, raise_problem
 
 from .accounts import Account
@@ -20,6 +23,9 @@ from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
+from .pathways import cited_parts
+from .sdjwt import disclosable_fields, envelope, sd_jwt_of
+from .sdjwt import presentation as sd_presentation
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -186,7 +192,9 @@ async def credential_detail(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     stored = await service.credential(account.uid, request.match_info["cid"])
     await service.refresh_status(account.uid, [stored])
-    return await render(request, "credential.html", {"c": stored})
+    parts = cited_parts(stored.credential)
+    held = {str(c.credential.get("id")) for c in await service.credentials(account.uid)} if parts else set()
+    return await render(request, "credential.html", {"c": stored, "parts": parts, "held": held})
 
 
 async def delete_confirm(request: web.Request) -> web.Response:
@@ -293,6 +301,8 @@ def route_link(link: str, public_url: str) -> str | None:
         return "/present?" + urlencode(keep) if "request_uri" in keep else None
     if "credential_offer_uri" in query or "credential_offer" in query:
         return "/receive?" + urlencode(offer_params(link))
+    if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
+        return "/pathways?" + urlencode({"url": link})
     own = urlsplit(public_url)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
         return local_path(parts.path + ("?" + parts.query if parts.query else ""))
@@ -315,8 +325,44 @@ async def share_form(request: web.Request) -> web.Response:
     account = require_account(request)
     items = await request.app[SERVICE].credentials(account.uid)
     chosen = set(request.query.getall("c", []))
-    context = {"items": items, "chosen": chosen, "days": EXPIRY_DAYS, "default_days": DEFAULT_DAYS}
+    context = {
+        "items": items,
+        "chosen": chosen,
+        "days": EXPIRY_DAYS,
+        "default_days": DEFAULT_DAYS,
+        "sd": sd_fields(items),
+    }
     return await render(request, "share.html", context)
+
+
+def sd_fields(items: list[Any]) -> dict[str, list[Any]]:
+    """The share screen's switches: for each SD-JWT VC, its always-shared and disclosable fields."""
+    return {c.cid: disclosable_fields(c.credential) for c in items if sd_jwt_of(c.credential)}
+
+
+async def _sd_jwt_share(
+    request: web.Request, account: Any, items: list[Any], form: Any, days: int
+) -> tuple[str, Any]:
+    """A share of one SD-JWT VC with only the fields the learner left switched on."""
+    if len(items) != 1:
+        raise UserError("share.sd_jwt_alone")
+    item = items[0]
+    disclose = [v for v in form.getall(f"fields.{item.cid}", []) if isinstance(v, str)]
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    settings = request.app[SETTINGS]
+    try:
+        shown = sd_presentation(
+            item.credential,
+            disclose,
+            holder,
+            nonce=secrets.token_urlsafe(16),
+            audience=f"{settings.public_url}/s",
+        )
+    except SdJwtError:
+        raise UserError("share.bad_fields") from None
+    return await request.app[SHARES].create_document(
+        account.uid, envelope(shown), [item.view.title], days=days, one_time=form.get("one_time") == "1"
+    )
 
 
 def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
@@ -337,14 +383,17 @@ async def create_share(request: web.Request) -> web.Response:
     items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
     holder = await request.app[ACCOUNTS].holder_key(account.uid)
     try:
-        token, share = await request.app[SHARES].create(
-            account.uid,
-            holder,
-            [c.credential for c in items],
-            [c.view.title for c in items],
-            days=days,
-            one_time=form.get("one_time") == "1",
-        )
+        if any(sd_jwt_of(c.credential) for c in items):
+            token, share = await _sd_jwt_share(request, account, items, form, days)
+        else:
+            token, share = await request.app[SHARES].create(
+                account.uid,
+                holder,
+                [c.credential for c in items],
+                [c.view.title for c in items],
+                days=days,
+                one_time=form.get("one_time") == "1",
+            )
     except UserError as exc:
         all_items = await service.credentials(account.uid)
         context = {
@@ -353,6 +402,7 @@ async def create_share(request: web.Request) -> web.Response:
             "days": EXPIRY_DAYS,
             "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,
             "error": tr(request)(exc.key, **exc.params),
+            "sd": sd_fields(all_items),
         }
         return await render(request, "share.html", context, status=exc.status)
     settings = request.app[SETTINGS]

@@ -58,7 +58,7 @@ class Http:
                 parsed = json.loads(body)
             except ValueError:
                 parsed = None
-        return HttpReply(resp.status, parsed, resp.content_type)
+        return HttpReply(resp.status, parsed, resp.content_type, body)
 
     async def get(self, url: str) -> HttpReply:
         self.check_url(url)

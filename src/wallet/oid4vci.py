@@ -29,7 +29,7 @@ __all__ = ["PRE_AUTH_GRANT", "OfferPreview", "load_offer", "offer_params", "rede
 
 PRE_AUTH_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYP = "openid4vci-proof+jwt"
-SUPPORTED_FORMATS = ("ldp_vc",)
+SUPPORTED_FORMATS = ("ldp_vc", "dc+sd-jwt")
 OFFER_SCHEME = "openid-credential-offer://"
 
 

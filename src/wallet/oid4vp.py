@@ -22,9 +22,12 @@ from urllib.parse import urlsplit
 from vc.errors import VCError
 from vc.jsonld import expand_safe
 from vc.presentation import create_presentation
+from vc.sdjwt import SELECTIVELY_DISCLOSABLE, SdJwtError, parse_sd_jwt
 
 from .exceptions import Gone, UserError
 from .ports import FetchError, HttpClient
+from .sdjwt import presentation as sd_presentation
+from .sdjwt import sd_jwt_of
 from .vault import HolderKey
 
 __all__ = [
@@ -37,7 +40,7 @@ __all__ = [
 ]
 
 CLIENT_ID_PREFIX = "redirect_uri:"
-SUPPORTED_FORMATS = ("ldp_vc",)
+SUPPORTED_FORMATS = ("ldp_vc", "dc+sd-jwt")
 
 
 @dataclass
@@ -47,6 +50,8 @@ class CredentialQuery:
     type_values: list[list[str]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     multiple: bool = False
+    vct_values: list[str] = field(default_factory=list)
+    """``dc+sd-jwt`` queries: the credential types asked for (``meta.vct_values``)."""
 
     @property
     def type_names(self) -> list[str]:
@@ -114,6 +119,9 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
             isinstance(g, list) and all(isinstance(t, str) for t in g) for g in type_values
         ):
             raise _invalid("meta.type_values must be a list of lists of types")
+        vct_values = meta.get("vct_values", [])
+        if not isinstance(vct_values, list) or not all(isinstance(v, str) for v in vct_values):
+            raise _invalid("meta.vct_values must be a list of types")
         claims = item.get("claims", [])
         if not isinstance(claims, list) or not all(
             isinstance(c, Mapping) and isinstance(c.get("path"), list) and c["path"] for c in claims
@@ -126,6 +134,7 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
                 type_values=[list(g) for g in type_values],
                 claims=[dict(c) for c in claims],
                 multiple=item.get("multiple") is True,
+                vct_values=list(vct_values),
             )
         )
     if len({q.id for q in queries}) != len(queries):
@@ -202,9 +211,37 @@ def _resolve(value: Any, path: Sequence[Any]) -> list[Any]:
     return [v for c in current for v in (c if isinstance(c, list) else [c])]
 
 
+def _sd_jwt_claims(credential: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Every claim of a stored SD-JWT VC (the holder has all disclosures), else ``None``."""
+    sd_jwt = sd_jwt_of(credential)
+    if sd_jwt is None:
+        return None
+    try:
+        parsed = parse_sd_jwt(sd_jwt)
+    except SdJwtError:
+        return None
+    claims = {k: v for k, v in parsed.payload.items() if k not in ("_sd", "_sd_alg")}
+    claims.update({name: d.value for name, d in parsed.disclosable().items()})
+    return claims
+
+
+def disclosures_for(query: CredentialQuery, credential: Mapping[str, Any]) -> list[str]:
+    """The selectively disclosable claims a ``dc+sd-jwt`` query asks for: the only ones the answer reveals."""
+    claims = _sd_jwt_claims(credential) or {}
+    asked = {str(c["path"][0]) for c in query.claims if c.get("path") and isinstance(c["path"][0], str)}
+    return [name for name in SELECTIVELY_DISCLOSABLE if name in asked and name in claims]
+
+
 def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) -> bool:
     if query.format not in SUPPORTED_FORMATS:
         return False
+    sd_claims = _sd_jwt_claims(credential)
+    if (query.format == "dc+sd-jwt") != (sd_claims is not None):
+        return False
+    if sd_claims is not None:
+        if query.vct_values and sd_claims.get("vct") not in query.vct_values:
+            return False
+        credential = sd_claims
     if query.type_values:
         types = _types(credential)
         if not any(set(group) <= types for group in query.type_values):
@@ -221,9 +258,24 @@ def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) ->
 
 def vp_token(
     request: PresentationRequest, chosen: Mapping[str, Sequence[Mapping[str, Any]]], holder: HolderKey
-) -> dict[str, list[dict[str, Any]]]:
-    """One holder-signed presentation per credential query, bound to the request's nonce and client."""
-    return {
+) -> dict[str, list[Any]]:
+    """One holder-signed presentation per credential query, bound to the request's nonce and client.
+
+    A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, revealing only the
+    claims the query names, with a key-binding JWT for the request's nonce and ``client_id``.
+    """
+    queries = {q.id: q for q in request.queries}
+    token: dict[str, list[Any]] = {}
+    for query_id, credentials in chosen.items():
+        query = queries.get(query_id)
+        if query is not None and query.format == "dc+sd-jwt":
+            token[query_id] = [
+                sd_presentation(
+                    c, disclosures_for(query, c), holder, nonce=request.nonce, audience=request.client_id
+                )
+                for c in credentials
+            ]
+    return token | {
         query_id: [
             create_presentation(
                 credentials,
@@ -235,6 +287,7 @@ def vp_token(
             )
         ]
         for query_id, credentials in chosen.items()
+        if query_id not in token
     }
 
 

@@ -19,6 +19,8 @@ class HttpReply:
     body: Any
     """The parsed JSON body, or ``None`` when the answer was not JSON."""
     content_type: str = ""
+    raw: bytes = b""
+    """The body as received (for answers that are not JSON, such as a status list token)."""
 
 
 class HttpClient(Protocol):

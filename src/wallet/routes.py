@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import handlers
+from . import handlers, pathway_handlers
 
 __all__ = ["setup_routes"]
 
@@ -43,6 +43,12 @@ def setup_routes(app: web.Application) -> None:
     # present (OpenID4VP)
     r.add_get("/present", handlers.present)
     r.add_post("/present/{pid}", handlers.answer_request)
+    # pathways (programmes the learner follows) and claiming their certificates
+    r.add_get("/pathways", pathway_handlers.pathways)
+    r.add_post("/pathways/follow", pathway_handlers.follow)
+    r.add_get("/pathways/{key}", pathway_handlers.pathway)
+    r.add_post("/pathways/{key}/claim", pathway_handlers.claim)
+    r.add_post("/pathways/{key}/unfollow", pathway_handlers.unfollow)
     # backup
     r.add_get("/backup", handlers.backup_page)
     r.add_post("/backup/export", handlers.export_backup)

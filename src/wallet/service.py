@@ -20,7 +20,7 @@ from vc.dataintegrity import DidDocumentResolver
 from vc.timeutil import format_datetime, utc_now
 from vc.verify import Outcome, VerificationResult, Verifier
 
-from . import backup, oid4vci, oid4vp
+from . import backup, oid4vci, oid4vp, sdjwt
 from .credentials import CredentialView, matches, subject_ids, view
 from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
@@ -73,6 +73,7 @@ class WalletService:
         self.vault = vault
         self.http = http
         self.status_cache_seconds = status_cache_seconds
+        self.resolver = resolver
         self.verifier = Verifier(resolver, status_fetcher=self.status_list)
 
     # -- status lists --------------------------------------------------------------------
@@ -109,13 +110,41 @@ class WalletService:
             raise Refused("refused.other_holder", checks, subject=others[0], did=holder_did)
         return result
 
+    async def status_token(self, url: str) -> str:
+        """A Token Status List JWT (for SD-JWT VCs); its signature is checked by the caller."""
+        try:
+            reply = await self.http.get(url)
+        except FetchError as exc:
+            raise LookupError(str(exc)) from None
+        if reply.status != 200 or not reply.raw:
+            raise LookupError(f"{url} answered HTTP {reply.status}")
+        return reply.raw.decode("utf-8", "replace").strip()
+
+    async def check_sd_jwt_before_storing(self, sd_jwt: str, holder_did: str) -> VerificationResult:
+        """Like :meth:`check_before_storing`, for an SD-JWT VC: valid, and bound to this wallet's key."""
+        result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, self.status_token)
+        checks = [c.to_json() for c in result.checks]
+        failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+        if failed:
+            key = "refused.revoked" if failed[0].name == "status" else "refused.not_verified"
+            raise Refused(key, checks, detail=failed[0].message)
+        if not bound:
+            raise Refused("refused.other_holder", checks, subject="another key", did=holder_did)
+        return result
+
     async def add_credential(
         self, uid: str, holder_did: str, credential: Any, source: str
     ) -> tuple[StoredCredential, VerificationResult]:
         """Verify and store one credential; refused credentials change nothing."""
-        if not isinstance(credential, Mapping):
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:
+            credential = sdjwt.envelope(sd_jwt)
+            result: VerificationResult = await self.check_sd_jwt_before_storing(sd_jwt, holder_did)
+        elif not isinstance(credential, Mapping):
             raise Refused("refused.not_json_object", [])
-        result = await self.check_before_storing(credential, holder_did)
+        else:
+            result = await self.check_before_storing(credential, holder_did)
+        assert isinstance(credential, Mapping)
         existing = await self.credentials(uid)
         if credential.get("id") and any(s.credential.get("id") == credential.get("id") for s in existing):
             raise UserError("error.already_stored", title=view(credential).title)
@@ -132,6 +161,8 @@ class WalletService:
             raise Refused("refused.too_large", [], max=MAX_CREDENTIAL_BYTES)
         try:
             raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+            if sdjwt.sd_jwt_of(raw) is not None:
+                return raw.strip()  # an SD-JWT VC (compact serialisation)
             data = json.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Refused("refused.not_json", [], detail=str(exc)) from None
@@ -149,7 +180,7 @@ class WalletService:
             credential=credential,
             added=str(record.get("added", "")),
             source=str(record.get("source", "")),
-            view=view(credential),
+            view=view(sdjwt.display_form(credential)),
         )
 
     async def credentials(self, uid: str, query: str = "") -> list[StoredCredential]:
@@ -184,6 +215,18 @@ class WalletService:
         stored.status_message = cached.get("message")
 
     async def current_status(self, credential: Mapping[str, Any]) -> dict[str, Any]:
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:
+            result, _ = await sdjwt.check_issued(sd_jwt, "", self.resolver, self.status_token)
+            validity, status = result.check("validity"), result.check("status")
+            if validity is not None and validity.outcome is Outcome.FAILED:
+                return {"status": "expired", "message": validity.message}
+            if status is None or status.outcome is Outcome.UNKNOWN:
+                return {"status": "unknown", "message": status.message if status else None}
+            state = status.details.get("status")
+            if state in ("revoked", "suspended"):
+                return {"status": state, "message": status.message}
+            return {"status": "valid", "message": status.message}
         validity = self.verifier.check_validity(credential)
         if validity.outcome is Outcome.FAILED:
             return {"status": "expired", "message": validity.message}
@@ -316,7 +359,8 @@ class WalletService:
                 continue
             problem = await self._import_problem(credential, restored.holder.did)
             if problem is not None:
-                raise UserError("backup.credential_refused", detail=problem, title=view(credential).title)
+                title = view(sdjwt.display_form(credential)).title
+                raise UserError("backup.credential_refused", detail=problem, title=title)
             known.add(credential.get("id"))
             cid = uuid.uuid4().hex
             kept = {
@@ -330,6 +374,13 @@ class WalletService:
         return len(sealed)
 
     async def _import_problem(self, credential: Mapping[str, Any], holder_did: str) -> str | None:
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:  # format, signature and disclosures; not the status (as below)
+            result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, None)
+            failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+            if failed:
+                return failed[0].message
+            return None if bound else "bound to another key"
         fmt = self.verifier.check_format(credential)
         if fmt.outcome is Outcome.FAILED:
             return fmt.message

@@ -89,8 +89,6 @@ class ShareService:
             raise UserError("share.none_chosen")
         if days not in EXPIRY_DAYS:
             raise UserError("share.bad_expiry")
-        token = secrets.token_urlsafe(32)
-        share_hash = digest(token)
         vp = create_presentation(
             credentials,
             holder.pair,
@@ -99,6 +97,22 @@ class ShareService:
             challenge=secrets.token_urlsafe(16),
             presentation_id=f"urn:uuid:{uuid.uuid4()}",
         )
+        return await self.create_document(uid, vp, titles, days=days, one_time=one_time)
+
+    async def create_document(
+        self,
+        uid: str,
+        vp: dict[str, Any],
+        titles: Sequence[str],
+        *,
+        days: int = DEFAULT_DAYS,
+        one_time: bool = False,
+    ) -> tuple[str, Share]:
+        """Store an already made presentation (e.g. an enveloped SD-JWT VC) under a new token."""
+        if days not in EXPIRY_DAYS:
+            raise UserError("share.bad_expiry")
+        token = secrets.token_urlsafe(32)
+        share_hash = digest(token)
         now = time.time()
         expires = now + days * 86400
         sealed = self.vault.seal_json(uid, _what(share_hash), {"vp": vp, "titles": list(titles)})

@@ -15,6 +15,8 @@ wallet:statuslist:{sha256(url)}    a fetched status list credential (public data
 wallet:share:{sha256(token)}       hash: uid, created, expires, one_time, uses, revoked, count,
                                    sealed (JSON {vp, titles}) – the share link's token is never stored
 wallet:shares:{uid}                sorted set of share hashes by creation time
+wallet:programmes:{uid}            hash sha256(programme URL)[:32] -> sealed JSON of a followed programme
+                                   (see wallet.pathways)
 wallet:pending:{uid}:{id}          JSON of an offer or presentation request the learner is looking at;
                                    TTL 15 minutes
 wallet:limit:email:{sha256(email)} failed sign-ins for that e-mail in the current window

@@ -1,0 +1,208 @@
+"""Wallet Pathways: follow a programme by link, see progress from held credentials, claim the certificate."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from issuer_helpers import AUTH, achievement
+from test_wallet_support import Servers, servers
+from wallet.handlers import route_link
+
+__all__ = ["servers"]
+
+
+def _course(name: str, ects: int) -> dict[str, Any]:
+    data = achievement(0)
+    data.update(name=name, ects=ects)
+    del data["humanCode"]
+    return data
+
+
+async def _programme(servers: Servers) -> tuple[str, dict[str, str]]:
+    """A Data Literacy programme on the test issuer: two mandatory courses and one elective of 3+ ECTS."""
+    issuer = servers.issuer
+    uuids = {
+        "basics": issuer.achievement_uuid,
+        "stats": await issuer.add_achievement(_course("Statistics for Decisions", 4)),
+        "viz": await issuer.add_achievement(_course("Data Visualisation", 4)),
+    }
+    async with issuer.client.get(f"{issuer.url}/api/issuer/profile", headers=AUTH) as resp:
+        did = (await resp.json())["did"]
+    ids = {k: f"{issuer.url}/achievements/{u}" for k, u in uuids.items()}
+    names = {
+        "basics": "Data Literacy Compact Course",
+        "stats": "Statistics for Decisions",
+        "viz": "Data Visualisation",
+    }
+    cert = _course("Certificate in Data Literacy", 11)
+    cert["achievementType"] = "Certificate"
+    programme = {
+        "achievement": cert,
+        "rule": {
+            "components": [{"achievement": ids[k], "issuer": did, "name": names[k]} for k in ids],
+            "mandatory": [ids["basics"], ids["stats"]],
+            "electiveGroups": [
+                {"name": "Electives", "components": [ids["viz"]], "minCount": 1, "minEctsEach": 3}
+            ],
+        },
+    }
+    async with issuer.client.post(f"{issuer.url}/api/programmes", json=programme, headers=AUTH) as resp:
+        assert resp.status == 201, await resp.text()
+        record = await resp.json()
+    return str(record["id"]), uuids
+
+
+async def _add(servers: Servers, credential: dict[str, Any]) -> None:
+    await servers.browser.get("/add")
+    status, text = await servers.browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, text
+
+
+async def _follow(servers: Servers, url: str) -> str:
+    status, text = await servers.browser.post("/pathways/follow", {"url": url})
+    assert status == 200, text
+    assert "You now follow Certificate in Data Literacy." in text
+    found = re.search(r'href="/pathways/([0-9a-f]{32})"', text)
+    assert found
+    return found.group(1)
+
+
+async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_certificate(
+    servers: Servers,
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    await _add(servers, await servers.issuer.issue(did))
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "1 of 3 requirements met" in text
+    assert "Mandatory: Statistics for Decisions</strong>: missing" in text
+    assert 'id="claim"' not in text
+    await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids["stats"]))
+    await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids["viz"]))
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "You hold every part: claim the certificate." in text
+    assert 'id="claim"' in text
+    status, text = await browser.post(f"/pathways/{key}/claim")
+    assert status == 200, text
+    assert "Certificate received: Certificate in Data Literacy." in text
+    assert re.search(r"/credentials/[0-9a-f]{32}$", browser.last_url)
+    assert "Parts this certificate cites" in text
+    assert text.count("in your wallet") == 3 and "not in your wallet" not in text
+    assert "claimed from its parts (Pathways)" in text
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "Certificate held" in text and 'id="claim"' not in text
+
+
+async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    basics = await servers.issuer.issue(did)
+    for cred in (
+        basics,
+        *[await servers.issuer.issue(did, achievement_uuid=uuids[k]) for k in ("stats", "viz")],
+    ):
+        await _add(servers, cred)
+    await servers.issuer.set_status(basics["id"], "revocation", True)
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "2 of 3 requirements met" in text
+    assert "Credentials that do not count" in text and "revoked" in text
+    assert 'id="claim"' not in text
+    status, text = await browser.post(f"/pathways/{key}/claim")
+    assert status == 400 and "The requirements are not met yet." in text
+
+
+async def test_following_something_that_is_not_a_programme_is_refused(servers: Servers) -> None:
+    browser = servers.browser
+    await browser.sign_up()
+    status, text = await browser.post(
+        "/pathways/follow", {"url": f"{servers.issuer.url}/.well-known/did.json"}
+    )
+    assert status == 400 and "does not lead to a programme definition" in text
+    status, text = await browser.post("/pathways/follow", {"url": "ftp://example.org/programmes/x"})
+    assert status == 400 and "could not be loaded" in text
+    _, text = await browser.get("/pathways")
+    assert "You do not follow any programme yet." in text
+
+
+async def test_pathways_need_an_account_and_csrf(servers: Servers) -> None:
+    browser = servers.browser
+    _, _ = await browser.get("/pathways")
+    assert "/signin" in browser.last_url
+    await browser.sign_up()
+    status, _ = await browser.post("/pathways/follow", {"url": "https://x.example/programmes/1"}, csrf=False)
+    assert status == 403
+
+
+def test_programme_link_is_routed_to_pathways() -> None:
+    target = route_link("https://uni.example/programmes/abc-123", "https://wallet.example")
+    assert target == "/pathways?url=https%3A%2F%2Funi.example%2Fprogrammes%2Fabc-123"
+    assert route_link("https://uni.example/other/abc", "https://wallet.example") is None
+
+
+async def test_discovery_finds_programmes_that_use_held_credentials(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    _, text = await browser.get("/pathways")
+    assert 'id="discover"' in text
+    _, text = await browser.get("/pathways?discover=1")
+    assert "publishes a programme that uses them" in text  # nothing held yet
+    url, _ = await _programme(servers)
+    await _add(servers, await servers.issuer.issue(did))
+    _, text = await browser.get("/pathways?discover=1")
+    assert "Certificate in Data Literacy" in text
+    assert "Uses 1 of your credentials (3 parts in all)" in text
+    assert f'name="url" value="{url}"' in text
+    await _follow(servers, url)
+    _, text = await browser.get("/pathways?discover=1")
+    assert 'id="discovered-none"' in text  # already followed: not offered again
+
+
+async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    await _add(servers, await servers.issuer.issue(None))  # issued to a name only, no DID
+    for k in ("stats", "viz"):
+        await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert "2 of 3 requirements met" in text
+    assert "not issued to your wallet&#39;s DID" in text
+    assert 'id="claim"' not in text
+
+
+async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    url, uuids = await _programme(servers)
+    for k in ("basics", "stats", "viz"):
+        await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
+    key = await _follow(servers, url)
+    _, text = await browser.get(f"/pathways/{key}")
+    assert 'id="claim"' in text
+    # the coordinator adds a mandatory course afterwards
+    issuer = servers.issuer
+    extra = await issuer.add_achievement(_course("Data Ethics", 2))
+    async with issuer.client.get(url.replace("/programmes/", "/api/programmes/"), headers=AUTH) as resp:
+        record = await resp.json()
+    rule = record["rule"]
+    extra_id = f"{issuer.url}/achievements/{extra}"
+    rule["components"].append(
+        {"achievement": extra_id, "issuer": rule["components"][0]["issuer"], "name": "Data Ethics"}
+    )
+    rule["mandatory"].append(extra_id)
+    async with issuer.client.put(
+        url.replace("/programmes/", "/api/programmes/"),
+        json={"achievement": record["input"], "rule": rule},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 200, await resp.text()
+    status, text = await browser.post(f"/pathways/{key}/claim")
+    assert status == 400
+    assert "The requirements are not met yet." in text and "Mandatory: Data Ethics: missing" in text
