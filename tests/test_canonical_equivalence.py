@@ -227,21 +227,23 @@ FAST_DOCUMENTS = [
     VECTORS / "vc-di-eddsa" / "employmentAuth.json",
     VECTORS / "examples" / "microcredential-data-literacy.json",
     VECTORS / "examples" / "stackable-certificate-data-literacy.json",
-    *sorted(FIXTURES.glob("*.json")),
+    *sorted(p for p in FIXTURES.glob("*.json") if "@context" in p.read_text(encoding="utf-8")),
 ]
 
 
 @pytest.mark.parametrize("secured", [False, True], ids=["unsecured", "with-proof"])
-@pytest.mark.parametrize(
-    "path", [p for p in FAST_DOCUMENTS if p.name != "manifest.json"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", FAST_DOCUMENTS, ids=lambda p: p.name)
 def test_direct_path_answers_for_our_credentials_and_equals_pyld(path: Path, secured: bool) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     if not secured:
         doc = unsecured(doc)
     got = direct(doc)
-    assert got is not None
-    assert got == reference(doc) and slow(doc) == ("ok", got)
+    expected = slow(doc)
+    if expected[0] == "ok":  # every credential safe mode accepts goes the direct way, byte-equal
+        assert got is not None
+        assert got == expected[1] == reference(doc)
+    else:  # e.g. a status entry type no context defines: refused by pyld, declined here
+        assert got is None
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(VECTORS)))
@@ -325,7 +327,7 @@ def _mutate(node: Any, rng: random.Random, rate: float = 1.0) -> Any:
 @pytest.mark.parametrize("seed", range(80))
 def test_direct_path_agrees_with_the_safe_pyld_path_on_mutated_credentials(seed: int) -> None:
     rng = random.Random(seed)
-    source = rng.choice(FAST_DOCUMENTS[:4] + sorted(FIXTURES.glob("*.json"))[:3])
+    source = rng.choice(FAST_DOCUMENTS)
     rate = rng.choice([0.1, 0.3, 1.0])
     doc = json.loads(source.read_text(encoding="utf-8"))
     doc = _mutate(doc if rng.random() < 0.5 else unsecured(doc), rng, rate)

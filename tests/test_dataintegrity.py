@@ -251,7 +251,7 @@ async def test_missing_proof_field(signed: dict[str, Any], field: str, message: 
     assert_fails(await verify(signed), message)
 
 
-@pytest.mark.parametrize("suite", ["eddsa-jcs-2022", "ecdsa-rdfc-2019", "bbs-2023", ""])
+@pytest.mark.parametrize("suite", ["eddsa-jcs-2099", "ecdsa-rdfc-2000", "bbs-2023", ""])
 async def test_unknown_cryptosuite(signed: dict[str, Any], suite: str) -> None:
     signed["proof"]["cryptosuite"] = suite
     assert_fails(await verify(signed), "cryptosuite")
@@ -275,7 +275,7 @@ def sign_raw(document: dict[str, Any], key: Ed25519KeyPair, proof: dict[str, Any
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"cryptosuite": "eddsa-jcs-2022"}, "unsupported cryptosuite"),
+        ({"cryptosuite": "eddsa-jcs-2099"}, "unsupported cryptosuite"),
         ({"cryptosuite": None}, "no cryptosuite"),
         ({"created": "2025-13-45"}, "created"),
     ],
@@ -336,6 +336,11 @@ async def test_add_proof_refuses_a_missing_previous_proof(
 
 async def test_add_proof_refuses_unknown_suite(key: Ed25519KeyPair) -> None:
     with pytest.raises(ProofError, match="unsupported"):
+        add_proof(credential(did_key(key)), key, method(key), suite="bbs-2023")
+
+
+async def test_add_proof_refuses_key_of_the_wrong_type(key: Ed25519KeyPair) -> None:
+    with pytest.raises(ProofError, match="needs a P-256 or P-384 key"):
         add_proof(credential(did_key(key)), key, method(key), suite="ecdsa-rdfc-2019")
 
 

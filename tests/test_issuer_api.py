@@ -446,7 +446,7 @@ async def test_keys_are_encrypted_at_rest_and_survive_restart(
     await first.close()
     raw = await redis_client.hgetall("issuer:keys")
     records = [json.loads(v) for v in raw.values()]
-    assert sorted(r["type"] for r in records) == ["Ed25519", "P-256"]  # EdDSA and ECDSA/JOSE keys
+    assert sorted(r["type"] for r in records) == ["Ed25519", "P-256", "P-384"]  # EdDSA, ECDSA/JOSE, P-384
     for record in records:
         assert set(record) == {"type", "publicKeyMultibase", "sealed", "created"}  # no secret in the clear
     published = {m["publicKeyMultibase"] for m in doc1["verificationMethod"]}

@@ -745,7 +745,7 @@ async def test_a_changed_status_list_is_verified_afresh_and_a_forged_one_still_f
     ).verdict == ("failed")
     forged = copy.deepcopy(status_host.lists["/status/revocation"])
     forged["credentialSubject"]["encodedList"] = Bitstring(MIN_LIST_LENGTH).encode()
-    assert not cache.passed(forged)
+    assert cache.signers(forged) is None
     status_host.lists["/status/revocation"] = forged
     fresh_client = StatusListClient(insecure_hosts=[f"{status_host.server.host}:{status_host.server.port}"])
     async with fresh_client:
@@ -758,10 +758,11 @@ def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> Non
     now = [0.0]
     cache = VerifiedListCache(seconds=10, size=2, clock=lambda: now[0])
     a, b, c = {"id": "a"}, {"id": "b"}, {"id": "c"}
-    cache.remember(a)
-    assert cache.passed(a) and cache.passed({"id": "a"}) and not cache.passed(b)
+    cache.remember(a, ["did:example:signer"])
+    assert cache.signers(a) == ["did:example:signer"] and cache.signers({"id": "a"}) == ["did:example:signer"]
+    assert cache.signers(b) is None
     now[0] = 10.0
-    assert not cache.passed(a)
+    assert cache.signers(a) is None
     for doc in (a, b, c):
-        cache.remember(doc)
-    assert not cache.passed(a) and cache.passed(b) and cache.passed(c)
+        cache.remember(doc, [])
+    assert cache.signers(a) is None and cache.signers(b) == [] and cache.signers(c) == []

@@ -20,12 +20,13 @@ from vc.dataintegrity import EDDSA_RDFC_2022, add_proof
 from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
 from vc.errors import DataModelError, ProofError
 from vc.jsonld import expand_safe
+from vc.relatedresource import digest_problems
 from vc.statuslist import Bitstring, status_list_credential
 from vc.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .profile import issuer_object, normalise_profile
-from .signing import IssuerKeys
+from .signing import IssuerKeys, Signer
 from .store import IssuerStore
 
 __all__ = [
@@ -240,7 +241,9 @@ class IssuerService:
             raise DataModelError(["options must be a JSON object"])
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
         suite, suite_options = self._suite_choice(options or {})
-        signer = self.keys.signer_for(suite.key_types)
+        # With did:key the credential's issuer picks the key (e.g. the P-384 did:key for ECDSA).
+        wanted = issuer_id(credential) if "issuer" in credential else None
+        signer = self.keys.signer_for(suite.key_types, wanted) or self.keys.signer_for(suite.key_types)
         assert signer is not None  # _suite_choice made sure
         doc = dict(credential)
         if "proof" in doc:
@@ -251,7 +254,7 @@ class IssuerService:
         now = format_datetime(utc_now())
         if version == 1 and "issuanceDate" not in doc:
             doc["issuanceDate"] = now
-        problems = validate_credential(doc)
+        problems = validate_credential(doc) or digest_problems(doc)
         if problems:
             raise DataModelError(problems)
         if issuer_id(doc) != signer.did:
@@ -260,9 +263,17 @@ class IssuerService:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
         elif await self.store.get_credential(str(doc["id"])) is not None:
             raise Conflict(f"a credential with id {doc['id']} was already issued")
+        status_format = _status_choice((options or {}).get("credentialStatus"), version)
         expand_safe(doc)
         return await self._sign_and_store(
-            doc, None, idempotency_key, request_hash, suite=suite.name, suite_options=suite_options
+            doc,
+            None,
+            idempotency_key,
+            request_hash,
+            suite=suite.name,
+            suite_options=suite_options,
+            status_format=status_format,
+            signer=signer,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -291,6 +302,8 @@ class IssuerService:
         *,
         suite: str = EDDSA_RDFC_2022,
         suite_options: Mapping[str, Any] | None = None,
+        status_format: str | None = "default",
+        signer: Signer | None = None,
     ) -> IssueResult:
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
@@ -302,12 +315,13 @@ class IssuerService:
                 return IssueResult(stored["credential"], replayed=True)
         try:
             chosen = suite_named(suite)
-            signer = self.keys.signer_for(chosen.key_types) if chosen else None
+            if chosen is not None and signer is None:
+                signer = self.keys.signer_for(chosen.key_types)
             if chosen is None or signer is None:
                 raise DataModelError([f"cryptosuite {suite!r} is not offered here"])
             status: dict[str, Any] | None = None
-            if "credentialStatus" not in credential:
-                status = await self._add_status_entries(credential)
+            if "credentialStatus" not in credential and status_format is not None:
+                status = await self._add_status_entries(credential, status_format)
             try:
                 signed = add_proof(
                     credential, signer.key, signer.verification_method, suite=suite, options=suite_options
@@ -330,10 +344,13 @@ class IssuerService:
             raise
         return IssueResult(signed)
 
-    async def _add_status_entries(self, credential: dict[str, Any]) -> dict[str, Any]:
+    async def _add_status_entries(self, credential: dict[str, Any], status_format: str) -> dict[str, Any]:
         position = await self.store.allocate_status_index()
         list_no, index = position // self.list_length + 1, position % self.list_length
-        v2 = credential_version(credential) == 2
+        if status_format == "default":
+            v2 = credential_version(credential) == 2
+        else:
+            v2 = status_format == "bitstring"
         entries = []
         for purpose in STATUS_PURPOSES:
             url = self.status_list_url(purpose, list_no, legacy=not v2)
@@ -456,6 +473,34 @@ class IssuerService:
                 "encodedList": bitstring.encode()[1:],
             },
         }
+
+
+_STATUS_TYPES = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "statuslist2021"}
+
+
+def _status_choice(value: Any, version: int | None) -> str | None:
+    """``options.credentialStatus`` of a VC-API issue request: which status entries the issuer adds.
+
+    Absent: the default for the credential's version (BitstringStatusListEntry for VC 2.0,
+    StatusList2021Entry for VC 1.1). ``{"type": T}``: that type (VC-API's older
+    ``IssueCredentialOptions.credentialStatus``). ``false``: none, for a credential that will
+    never be revoked or suspended (and for VC 1.1 verifiers that do not know the 2021 context).
+    """
+    if value is None:
+        return "default"
+    if value is False:
+        return None
+    kind = value.get("type") if isinstance(value, Mapping) else None
+    if kind not in _STATUS_TYPES:
+        raise DataModelError(
+            [
+                'options.credentialStatus must be false or {"type": "BitstringStatusListEntry"}'
+                ' or {"type": "StatusList2021Entry"}'
+            ]
+        )
+    if kind == "BitstringStatusListEntry" and version != 2:
+        raise DataModelError(["BitstringStatusListEntry needs a VC 2.0 credential"])
+    return _STATUS_TYPES[str(kind)]
 
 
 def _learner(value: Any) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The issuer's signing keys, sealed with AES-GCM at rest and published in its DID document.
 
 Ed25519 signs the EdDSA suites; a P-256 key signs the ECDSA suites (``ecdsa-sd-2023``) and JOSE
-(ES256, SD-JWT VC). With ``did:web`` both keys are methods of the one issuer DID; with
-``did:key`` each key is its own DID, so ECDSA credentials name the P-256 ``did:key`` as issuer.
+(ES256, SD-JWT VC); a P-384 key signs ECDSA when a credential names it as issuer (``did:key``) —
+``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` are defined for both curves. With ``did:web`` all keys
+are methods of the one issuer DID; with ``did:key`` each key is its own DID, so ECDSA credentials
+name the P-256 (or P-384) ``did:key`` as issuer.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from vc.timeutil import format_datetime, utc_now
 
 from .store import IssuerStore
 
-__all__ = ["ECDSA_SLOT", "IssuerKeys", "Signer", "load_or_create_keys"]
+__all__ = ["ECDSA_P384_SLOT", "ECDSA_SLOT", "IssuerKeys", "Signer", "load_or_create_keys"]
 
 ECDSA_SLOT = "active:p256"
+ECDSA_P384_SLOT = "active:p384"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class IssuerKeys:
     public_keys: Mapping[str, str]  # kid -> publicKeyMultibase, every key ever used (old ones still verify)
     ecdsa: EcdsaKeyPair
     ecdsa_kid: str
+    p384: EcdsaKeyPair | None = None
+    p384_kid: str | None = None
 
     @property
     def verification_method(self) -> str:
@@ -54,12 +59,23 @@ class IssuerKeys:
     def ecdsa_verification_method(self) -> str:
         return f"{self.ecdsa_did}#{self.ecdsa_kid}"
 
-    def signer_for(self, key_types: Collection[str]) -> Signer | None:
-        """The key, verification method and issuer DID to sign with a suite taking ``key_types``."""
-        if "Ed25519" in key_types:
-            return Signer(self.active, self.verification_method, self.did)
-        if "P-256" in key_types:
-            return Signer(self.ecdsa, self.ecdsa_verification_method, self.ecdsa_did)
+    def signers(self) -> list[Signer]:
+        """Every signing key, preferred first: Ed25519, P-256, P-384."""
+        found = [
+            Signer(self.active, self.verification_method, self.did),
+            Signer(self.ecdsa, self.ecdsa_verification_method, self.ecdsa_did),
+        ]
+        if self.p384 is not None and self.p384_kid is not None:
+            did = "did:key:" + self.p384.public_multibase if self.did.startswith("did:key:") else self.did
+            found.append(Signer(self.p384, f"{did}#{self.p384_kid}", did))
+        return found
+
+    def signer_for(self, key_types: Collection[str], issuer: str | None = None) -> Signer | None:
+        """The key, verification method and issuer DID to sign with a suite taking ``key_types``;
+        with ``issuer``, only a key of that DID (with did:key, the DID picks the key)."""
+        for signer in self.signers():
+            if signer.key.key_type in key_types and issuer in (None, signer.did):
+                return signer
         return None
 
     def did_document(self) -> dict[str, Any]:
@@ -70,7 +86,8 @@ class IssuerKeys:
 
 
 async def load_or_create_keys(store: IssuerStore, box: SecretBox, did: str | None) -> IssuerKeys:
-    """Load the active Ed25519 and P-256 keys (decrypting them), creating and sealing each on first start.
+    """Load the active Ed25519, P-256 and P-384 keys (decrypting them), creating and sealing each on
+    first start.
 
     With ``did=None`` the issuer is the ``did:key`` of its active Ed25519 key.
     """
@@ -82,12 +99,23 @@ async def load_or_create_keys(store: IssuerStore, box: SecretBox, did: str | Non
     )
     pair = Ed25519KeyPair.from_seed(ed_secret)
     ecdsa = EcdsaKeyPair.from_private_value("P-256", ec_secret)
+    p384_kid, p384_secret = await _load_or_create(
+        store, box, ECDSA_P384_SLOT, "P-384", lambda: _fresh(EcdsaKeyPair.generate("P-384"))
+    )
+    p384 = EcdsaKeyPair.from_private_value("P-384", p384_secret)
     _, records = await store.signing_keys()
     publics = {kid: rec["publicKeyMultibase"] for kid, rec in records.items()}
     if did is None:
         did = "did:key:" + pair.public_multibase
     return IssuerKeys(
-        did=did, active=pair, active_kid=ed_kid, public_keys=publics, ecdsa=ecdsa, ecdsa_kid=ec_kid
+        did=did,
+        active=pair,
+        active_kid=ed_kid,
+        public_keys=publics,
+        ecdsa=ecdsa,
+        ecdsa_kid=ec_kid,
+        p384=p384,
+        p384_kid=p384_kid,
     )
 
 

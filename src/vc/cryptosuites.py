@@ -5,7 +5,8 @@ domain, proof sets and ``previousProof`` chains, DID resolution and key authoris
 owns only how a proof value is made and checked: the transformation and hashing of the document
 and the proof configuration, and the signature format.
 
-Built in: ``eddsa-rdfc-2022`` (``DataIntegrityProof``) and the older ``Ed25519Signature2020``.
+Built in: ``eddsa-rdfc-2022`` (``DataIntegrityProof``) and the older ``Ed25519Signature2020``;
+:mod:`vc.suites_jcs_ecdsa` adds ``eddsa-jcs-2022``, ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019``.
 Other modules add suites with :func:`register_suite`; a suite is found by proof ``type`` and
 ``cryptosuite`` (:func:`suite_for_proof`) or by name (:func:`suite_named`): the cryptosuite
 name for ``DataIntegrityProof`` suites, the proof type for the older ones.
@@ -25,9 +26,11 @@ from .loader import DocumentLoader
 __all__ = [
     "DATA_INTEGRITY_CONTEXT",
     "ED25519_2020_CONTEXT",
+    "VC_V2_CONTEXT",
     "Cryptosuite",
     "Ed25519Signature2020",
     "EddsaRdfc2022",
+    "decode_proof_value",
     "rdfc_hash_data",
     "register_suite",
     "suite_for_proof",
@@ -94,7 +97,8 @@ def rdfc_hash_data(
     return bytes(proof_hash + doc_hash)
 
 
-def _decode_z(proof_value: str) -> bytes:
+def decode_proof_value(proof_value: str) -> bytes:
+    """The signature bytes of a base58btc multibase ``proofValue``; :class:`ProofError` if malformed."""
     if not proof_value.startswith("z"):
         raise ProofError("proofValue is not base58btc multibase (it must start with 'z')")
     try:
@@ -124,7 +128,7 @@ class _Ed25519Rdfc:
         key: KeyPair,
         loader: DocumentLoader,
     ) -> None:
-        signature = _decode_z(proof_value)
+        signature = decode_proof_value(proof_value)
         if len(signature) != 64:
             raise ProofError("proofValue is not a 64-byte Ed25519 signature")
         if not key.verify(signature, rdfc_hash_data(document, proof_config, loader)):
@@ -182,3 +186,10 @@ def suite_names() -> tuple[str, ...]:
 
 register_suite(EddsaRdfc2022())
 register_suite(Ed25519Signature2020())
+
+# Suites in their own modules register themselves here (imported last: they use this module).
+from . import suites_jcs_ecdsa as _suites_jcs_ecdsa  # noqa: E402
+
+register_suite(_suites_jcs_ecdsa.EddsaJcs2022())
+register_suite(_suites_jcs_ecdsa.EcdsaRdfc2019())
+register_suite(_suites_jcs_ecdsa.EcdsaJcs2019())

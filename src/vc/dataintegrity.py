@@ -130,6 +130,8 @@ def add_proof(
         proof["domain"] = domain if isinstance(domain, str) else list(domain)
     if previous_proof is not None:
         proof["previousProof"] = previous_proof if isinstance(previous_proof, str) else list(previous_proof)
+    if getattr(chosen, "proof_has_context", False):  # the JCS suites: proof.@context = document's
+        proof["@context"] = unsecured["@context"]
     hashed_doc = _with_previous(unsecured, existing, proof.get("previousProof"))
     config = dict(proof)
     config["@context"] = unsecured["@context"]

@@ -120,6 +120,11 @@ def validate_credential(document: Any, *, require_proof: bool = False) -> list[s
                 problems.append(f"{member} must have a type")
             elif "id" in item and not is_url(item["id"]):
                 problems.append(f"{member}.id must be a URL")
+            elif member == "credentialSchema" and "id" not in item:
+                problems.append("credentialSchema must have an id (the URL of the schema)")
+    from .relatedresource import related_resource_problems  # it imports is_url from here
+
+    problems.extend(related_resource_problems(document))
     if require_proof and "proof" not in document:
         problems.append("the credential has no proof")
     return problems

@@ -133,8 +133,11 @@ async def verify_presentation(
     domain: str | None = None,
     challenges: ChallengeStore | None = None,
     require_holder_proof: bool = False,
+    require_binding: bool = True,
 ) -> PresentationResult:
-    """Verify a presentation and every credential in it; never raises for bad input."""
+    """Verify a presentation and every credential in it; never raises for bad input.
+
+    ``require_binding=False``: a credential whose subject is not the presenter is a warning."""
     problems = _shape_problems(vp)
     if problems:
         return PresentationResult(
@@ -224,7 +227,7 @@ async def verify_presentation(
             checks.append(
                 Check(
                     "binding",
-                    Outcome.FAILED,
+                    Outcome.FAILED if require_binding else Outcome.WARNING,
                     "Presented by someone other than the learner it was issued to: "
                     + ", ".join(strangers)
                     + ".",

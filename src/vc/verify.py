@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -23,6 +23,7 @@ from .datamodel import credential_version, issuer_id, validate_credential
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from .jsonld import check_safe
 from .loader import DocumentLoader
+from .relatedresource import digest_problems
 from .statuslist import parse_status_entry, read_status
 from .timeutil import parse_datetime, utc_now
 
@@ -98,10 +99,12 @@ class TrustRegistry(Protocol):
 
 
 StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
+EDTECH_REVOCATION_LIST = "1EdTechRevocationList"
 
 
 class VerifiedListCache:
-    """Status-list credentials whose proof passed, remembered by content digest for ``seconds``.
+    """Status-list credentials whose proof passed, remembered by content digest for ``seconds``
+    together with who signed them.
 
     Every credential of an issuer points at the same few lists, and the status client already
     caches their bytes; this keeps their (large) proofs from being verified again on each request.
@@ -115,7 +118,7 @@ class VerifiedListCache:
         self.seconds = seconds
         self.size = size
         self._clock = clock
-        self._entries: OrderedDict[bytes, float] = OrderedDict()
+        self._entries: OrderedDict[bytes, tuple[float, list[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -123,21 +126,22 @@ class VerifiedListCache:
         text = json.dumps(list_vc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).digest()
 
-    def passed(self, list_vc: Mapping[str, Any]) -> bool:
+    def signers(self, list_vc: Mapping[str, Any]) -> list[str] | None:
+        """The signers of ``list_vc`` if its proof passed within ``seconds``, else ``None``."""
         key = self._digest(list_vc)
         with self._lock:
-            expires = self._entries.get(key)
-            if expires is None:
-                return False
-            if expires <= self._clock():
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            if hit[0] <= self._clock():
                 del self._entries[key]
-                return False
-            return True
+                return None
+            return list(hit[1])
 
-    def remember(self, list_vc: Mapping[str, Any]) -> None:
+    def remember(self, list_vc: Mapping[str, Any], signers: Sequence[str]) -> None:
         key = self._digest(list_vc)
         with self._lock:
-            self._entries[key] = self._clock() + self.seconds
+            self._entries[key] = (self._clock() + self.seconds, list(signers))
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -200,14 +204,16 @@ class Verifier:
         proof = await self.check_proof(credential)
         checks.append(proof)
         if self.trust is not None:
-            checks.append(self.check_issuer(credential))
-        if self.status_fetcher is not None and proof.outcome is Outcome.PASSED:
-            checks.append(await self.check_status(credential))
+            checks.append(self.check_issuer(credential, confirmed=proof.outcome is Outcome.PASSED))
+        if self.status_fetcher is not None and proof.outcome is not Outcome.FAILED:
+            checks.append(await self.check_status(credential, proof.details.get("signers", [])))
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
     def check_format(self, credential: Any) -> Check:
         problems = validate_credential(credential, require_proof=True)
+        if not problems:
+            problems = digest_problems(credential)
         if problems:
             return Check(
                 "format",
@@ -264,7 +270,7 @@ class Verifier:
         if not results:
             return Check("proof", Outcome.FAILED, "The credential is not signed.")
         issuer = issuer_id(credential)
-        details = {
+        details: dict[str, Any] = {
             "proofs": [
                 {
                     "type": r.proof_type,
@@ -281,7 +287,20 @@ class Verifier:
             return Check(
                 "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
             )
+        signers = sorted({str(r.controller) for r in results if r.controller})
+        details["signers"] = signers
         if not any(r.controller == issuer for r in results):
+            if issuer and not issuer.startswith("did:"):
+                # A URL issuer names no key: Data Integrity proves who signed, not that the signer
+                # speaks for that URL. Valid, but the issuer is unconfirmed (never "trusted").
+                details["issuerConfirmed"] = False
+                return Check(
+                    "proof",
+                    Outcome.WARNING,
+                    f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                    f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                    details,
+                )
             return Check(
                 "proof",
                 Outcome.FAILED,
@@ -295,9 +314,18 @@ class Verifier:
             details,
         )
 
-    def check_issuer(self, credential: Mapping[str, Any]) -> Check:
+    def check_issuer(self, credential: Mapping[str, Any], *, confirmed: bool = True) -> Check:
+        """``confirmed=False``: the proof does not tie the signer to the issuer; never trusted then."""
         issuer = issuer_id(credential) or ""
         assert self.trust is not None
+        if not confirmed:
+            return Check(
+                "issuer",
+                Outcome.WARNING,
+                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list"
+                " does not apply.",
+                {"issuer": issuer},
+            )
         entry = self.trust.lookup(issuer)
         if entry is None:
             return Check(
@@ -313,7 +341,11 @@ class Verifier:
             {"issuer": issuer, **dict(entry)},
         )
 
-    async def check_status(self, credential: Mapping[str, Any]) -> Check:
+    async def check_status(
+        self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
+    ) -> Check:
+        """``signers``: controllers of the credential's proofs; the status list must be signed by one
+        of them (by default the issuer) and name the same issuer."""
         raw = credential.get("credentialStatus")
         if raw is None:
             return Check(
@@ -329,6 +361,18 @@ class Verifier:
         # or suspension: a revoked credential stays "revoked" if its suspension list is down.
         unknown: Check | None = None
         for item in entries:
+            if isinstance(item, Mapping) and item.get("type") == EDTECH_REVOCATION_LIST:
+                try:
+                    revoked = await self._edtech_revoked(item, credential)
+                    found["revocation"] = found.get("revocation", False) or revoked
+                except Exception as exc:  # as below: an unreadable list is "unknown", never "ok"
+                    unknown = unknown or Check(
+                        "status",
+                        Outcome.UNKNOWN,
+                        "The status could not be checked, so it is unknown whether the credential was"
+                        f" revoked: {exc}",
+                    )
+                continue
             if not isinstance(item, Mapping) or item.get("type") not in (
                 "BitstringStatusListEntry",
                 "StatusList2021Entry",
@@ -343,14 +387,19 @@ class Verifier:
             try:
                 entry = parse_status_entry(item)
                 list_vc = await self.status_fetcher(entry.list_url)
-                if self.verified_lists is None or not self.verified_lists.passed(list_vc):
+                list_signers = self.verified_lists.signers(list_vc) if self.verified_lists else None
+                if list_signers is None:
                     list_proof = await self.check_proof(list_vc)
-                    if list_proof.outcome is not Outcome.PASSED:
+                    if list_proof.outcome is Outcome.FAILED:
                         raise StatusListError("the status list's signature is not valid")
+                    list_signers = [str(s) for s in list_proof.details.get("signers", [])]
                     if self.verified_lists is not None:
-                        self.verified_lists.remember(list_vc)
+                        self.verified_lists.remember(list_vc, list_signers)
                 if issuer_id(list_vc) != issuer_id(credential):
                     raise StatusListError("the status list was not published by the credential's issuer")
+                allowed = set(signers or [str(issuer_id(credential))])
+                if not allowed & set(list_signers):
+                    raise StatusListError("the status list was not signed by the credential's signer")
                 revoked = read_status(list_vc, entry)
                 found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked
             except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"
@@ -376,6 +425,31 @@ class Verifier:
             "The issuer has not revoked or suspended this credential.",
             {"status": "ok", "checked": sorted(found)},
         )
+
+    async def _edtech_revoked(self, entry: Mapping[str, Any], credential: Mapping[str, Any]) -> bool:
+        """1EdTech Revocation List Status Method: ``entry.id`` is a JSON list whose
+        ``revokedCredentials`` name revoked credential ids. The list is not signed: it must come
+        over https (the fetcher's rule), say it is that URL and name the credential's issuer."""
+        assert self.status_fetcher is not None
+        url = entry.get("id")
+        if not isinstance(url, str) or not url.startswith("https://"):
+            raise StatusListError("a 1EdTechRevocationList id must be an https URL")
+        credential_id = credential.get("id")
+        if not isinstance(credential_id, str):
+            raise StatusListError("the credential has no id, so no revocation list can name it")
+        listing = await self.status_fetcher(url)
+        if listing.get("id", url) != url:
+            raise StatusListError(f"the revocation list at {url} says it is {listing.get('id')!r}")
+        list_issuer = listing.get("issuer")
+        if isinstance(list_issuer, Mapping):
+            list_issuer = list_issuer.get("id")
+        if list_issuer != issuer_id(credential):
+            raise StatusListError("the revocation list does not name the credential's issuer")
+        revoked = listing.get("revokedCredentials", [])
+        if not isinstance(revoked, list):
+            raise StatusListError("revokedCredentials is not a list")
+        ids = {r.get("id") if isinstance(r, Mapping) else r for r in revoked}
+        return credential_id in ids
 
     def check_validity(self, credential: Mapping[str, Any]) -> Check:
         now = self.now()

@@ -46,12 +46,20 @@ class Settings:
     """How long a wallet may answer a presentation request."""
     challenge_seconds: int = 30 * 24 * 3600
     """How long a used challenge is remembered (a presentation using it again is a replay)."""
+    vcapi_policy: str = "strict"
+    """``POST /presentations/verify`` policy (``PLECAK_VCAPI_POLICY``). ``strict``: a caller's
+    challenge is accepted once, a challenge requires a holder proof, and credentials must be presented
+    by their subject. ``spec``: only what VC Data Model 2.0 and Data Integrity require (proofs,
+    challenge and domain match); the three checks above become warnings or are left to the caller,
+    as the W3C test suites expect (docs/conformance.md)."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < MIN_ADMIN_TOKEN:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
         if not self.public_url.startswith(("http://", "https://")):
             raise ValueError("PLECAK_VERIFIER_URL must be an http(s) URL")
+        if self.vcapi_policy not in ("strict", "spec"):
+            raise ValueError("PLECAK_VCAPI_POLICY must be 'strict' or 'spec'")
 
     @property
     def secure_cookies(self) -> bool:
@@ -67,7 +75,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
-        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``.
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -89,4 +97,5 @@ class Settings:
             insecure_hosts=_hosts(e.get("PLECAK_INSECURE_HOSTS")),
             trusted_issuers_file=Path(trusted) if trusted else None,
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
+            vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
         )

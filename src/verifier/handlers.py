@@ -130,7 +130,10 @@ async def verify_presentation(request: web.Request) -> web.Response:
     except _BadRequest as exc:
         return exc.response
     result = await request.app[VERIFICATION].verify_presentation(
-        presentation, challenge=options.get("challenge"), domain=options.get("domain")
+        presentation,
+        challenge=options.get("challenge"),
+        domain=options.get("domain"),
+        strict=request.app[SETTINGS].vcapi_policy == "strict",
     )
     return _verification_response(result.to_json())
 

@@ -170,15 +170,20 @@ class VerificationService:
         challenge: str | None = None,
         domain: str | None = None,
         require_holder_proof: bool = False,
+        strict: bool = True,
     ) -> PresentationResult:
-        """Verify a presentation; a ``challenge`` is accepted once and then requires a holder proof."""
+        """Verify a presentation; a ``challenge`` is accepted once and then requires a holder proof.
+
+        ``strict=False`` (VC-API ``spec`` policy): the caller owns its challenge (no single use, no
+        forced holder proof) and a subject other than the presenter is a warning."""
         return await verify_presentation(
             presentation,
             await self.verifier(),
             challenge=challenge,
             domain=domain,
-            challenges=self.challenges if challenge is not None else None,
-            require_holder_proof=require_holder_proof or challenge is not None,
+            challenges=self.challenges if challenge is not None and strict else None,
+            require_holder_proof=require_holder_proof or (challenge is not None and strict),
+            require_binding=strict,
         )
 
     async def verify_document(self, document: Any) -> tuple[str, VerificationResult | PresentationResult]:

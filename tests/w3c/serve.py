@@ -1,0 +1,168 @@
+"""Run our issuer and verifier over https on loopback for the W3C VC test suites.
+
+    .venv/bin/python tests/w3c/serve.py WORK_DIR [--issuer-port 40443] [--verifier-port 40444]
+
+Starts an embedded Redis (data in WORK_DIR/redis), makes a self-signed certificate for localhost
+and 127.0.0.1 (WORK_DIR/cert.pem, key.pem; ``cryptography``), and serves the issuer
+(``PLECAK_ISSUER_DID_METHOD=key``: its issuer ids are did:keys, as the suites need) and the verifier
+with that certificate. The verifier trusts the certificate (``SSL_CERT_FILE``) and may fetch from
+the issuer's loopback address (``insecure_hosts``), so it can dereference the https status lists.
+When both answer, WORK_DIR/runtime.json holds the URLs and the issuer's did:keys for the
+localConfig.cjs files next to this script. Stops on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import ipaddress
+import json
+import os
+import signal
+import ssl
+import sys
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ADMIN_TOKEN = "w3c-suites-admin-token-not-secret"
+
+
+def make_certificate(work: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=7))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = work / "cert.pem", work / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_port: int) -> None:
+    # aiohttp builds its default client TLS context when imported: trust our certificate first.
+    from aiohttp import web
+
+    from issuer.app import create_app as create_issuer
+    from issuer.app_keys import SERVICE
+    from issuer.config import Settings as IssuerSettings
+    from vc.redis_embedded import EmbeddedRedis
+    from verifier.app import create_app as create_verifier
+    from verifier.config import Settings as VerifierSettings
+
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    redis = EmbeddedRedis(work / "redis")
+    redis_url = redis.start()
+    runners: list[web.AppRunner] = []
+    try:
+        issuer_url = f"https://127.0.0.1:{issuer_port}"
+        verifier_url = f"https://127.0.0.1:{verifier_port}"
+        issuer_app = create_issuer(
+            IssuerSettings(
+                redis_url=redis_url,
+                admin_token=ADMIN_TOKEN,
+                public_url=issuer_url,
+                port=issuer_port,
+                data_dir=work,
+                did_method="key",
+            )
+        )
+        verifier_app = create_verifier(
+            VerifierSettings(
+                admin_token=ADMIN_TOKEN,
+                port=verifier_port,
+                public_url=verifier_url,
+                redis_url=redis_url,
+                data_dir=work,
+                insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
+                vcapi_policy="spec",
+            )
+        )
+        if os.environ.get("PLECAK_W3C_TRACE"):
+            trace = _tracer(work / "trace.jsonl", web)
+            issuer_app.middlewares.append(trace)
+            verifier_app.middlewares.append(trace)
+        for app, port in ((issuer_app, issuer_port), (verifier_app, verifier_port)):
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls).start()
+            runners.append(runner)
+        keys = issuer_app[SERVICE].keys
+        runtime = {
+            "issuerUrl": issuer_url,
+            "verifierUrl": verifier_url,
+            "ed25519Did": keys.did,
+            "p256Did": keys.ecdsa_did,
+            "p384Did": keys.signers()[-1].did,
+            "adminToken": ADMIN_TOKEN,
+        }
+        (work / "runtime.json").write_text(json.dumps(runtime, indent=2))
+        print(json.dumps(runtime), flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        for runner in reversed(runners):
+            await runner.cleanup()
+        redis.stop()
+
+
+def _tracer(path: Path, web: Any) -> Any:
+    """With PLECAK_W3C_TRACE=1: every request's path and its answer, one JSON line each, to debug a
+    suite (the request body is left unread: the handlers read it as a stream)."""
+
+    @web.middleware
+    async def trace(request: Any, handler: Any) -> Any:
+        response = await handler(request)
+        text = getattr(response, "text", None)
+        with path.open("a", encoding="utf-8") as out:
+            line = {"path": request.path, "status": response.status, "response": text}
+            out.write(json.dumps(line) + "\n")
+        return response
+
+    return trace
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("work_dir", type=Path)
+    parser.add_argument("--issuer-port", type=int, default=23443)
+    parser.add_argument("--verifier-port", type=int, default=23444)
+    args = parser.parse_args()
+    work = args.work_dir.absolute()
+    work.mkdir(parents=True, exist_ok=True)
+    cert, key = make_certificate(work)
+    os.environ["SSL_CERT_FILE"] = str(cert)  # the verifier's client trusts our own certificate
+    asyncio.run(serve(work, cert, key, args.issuer_port, args.verifier_port))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
