@@ -19,6 +19,7 @@ from .config import Settings
 from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
 from .fetch import LinkFetcher
+from .i18n import language_middleware
 from .oid4vp import PresentationRequests
 from .routes import setup_routes
 from .sdjwt import SdJwtVerification
@@ -88,6 +89,7 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=settings.max_form_bytes,
         middlewares=[
             security_headers_middleware,
+            language_middleware,
             problem_middleware,
             page_errors_middleware,
             domain_errors_middleware,

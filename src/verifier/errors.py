@@ -4,7 +4,7 @@ APIs, and a readable HTML page for the employer's pages.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -13,6 +13,7 @@ from aiohttp.typedefs import Handler
 
 from vc.web import Problem, json_response
 
+from .i18n import language_of, page_path, texts_of
 from .messages import messages
 from .oid4vp import OpenIdError, RequestExpired, RequestNotFound
 from .trust import InvalidEntry
@@ -36,8 +37,8 @@ def is_page(request: web.Request) -> bool:
     return unmatched and "text/html" in request.headers.get("Accept", "")
 
 
-def _message(exc: web.HTTPException) -> str:
-    t = messages()
+def _message(request: web.Request, exc: web.HTTPException) -> str:
+    t = texts_of(request)
     if isinstance(exc, Problem) and exc.detail:
         return exc.detail
     if exc.status == 404:
@@ -47,7 +48,13 @@ def _message(exc: web.HTTPException) -> str:
 
 
 def error_page(request: web.Request, status: int, message: str) -> web.Response:
-    context: dict[str, Any] = {"t": messages(), "status": status, "message": message}
+    context: dict[str, Any] = {
+        "t": texts_of(request),
+        "lang": language_of(request),
+        "path": page_path(request),
+        "status": status,
+        "message": message,
+    }
     response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -61,7 +68,12 @@ async def page_errors_middleware(request: web.Request, handler: Handler) -> web.
     except web.HTTPException as exc:
         if exc.status < 400 or not is_page(request):
             raise
-        return error_page(request, exc.status, _message(exc))
+        return error_page(request, exc.status, _message(request, exc))
+
+
+def _texts(request: web.Request) -> Mapping[str, str]:
+    """The reader's language on pages; English in JSON answers to wallets and API clients."""
+    return texts_of(request) if is_page(request) else messages()
 
 
 @web.middleware
@@ -73,9 +85,9 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
         response.headers["Cache-Control"] = "no-store"
         return response
     except RequestNotFound:
-        raise Problem(404, "Unknown request", messages()["error_request_unknown"]) from None
+        raise Problem(404, "Unknown request", _texts(request)["error_request_unknown"]) from None
     except RequestExpired:
-        raise Problem(410, "Request expired", messages()["request_expired"]) from None
+        raise Problem(410, "Request expired", _texts(request)["request_expired"]) from None
     except InvalidEntry as exc:
         raise Problem(
             422,

@@ -1,4 +1,4 @@
-"""Every sentence the employer pages show, in one place (English; a Polish table can follow).
+"""Every sentence the employer pages show, in one place: English here, Polish in ``messages_pl``.
 
 Templates read them as ``t.key`` and Python as ``t["key"]``; ``{name}``-style placeholders are
 filled with :func:`str.format` after escaping by the template. Check sentences are looked up as
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["EN", "LANGUAGES", "messages"]
+from .messages_pl import PL
+
+__all__ = ["EN", "LANGUAGES", "messages", "pick_language"]
 
 EN: Mapping[str, str] = {
     # layout
@@ -18,6 +20,8 @@ EN: Mapping[str, str] = {
     "footer": "Plecak verifies W3C Verifiable Credentials and EU micro-credentials. "
     "Nothing you check is shared with anyone.",
     "back_home": "Check another credential",
+    "skip": "Skip to content",
+    "language": "Language",
     # home
     "home_title": "Check a micro-credential",
     "home_intro": "A learner can show you a credential as a QR code, a link or a file. "
@@ -163,6 +167,20 @@ EN: Mapping[str, str] = {
     "el_further": "Further information",
     "el_issuer_id": "Issuer identifier",
     "el_credential_id": "Credential identifier",
+    # claims an SD-JWT request may ask for (vc.sdjwt.SELECTIVELY_DISCLOSABLE)
+    "claim_name": "Learner's name",
+    "claim_grade": "Grade achieved",
+    "claim_grading_scheme": "Grading scheme",
+    "claim_credits_earned": "ECTS credits earned",
+    "claim_workload_hours": "Notional workload (hours)",
+    "claim_description": "Description",
+    "claim_qf_ehea_level": "QF-EHEA cycle",
+    "claim_nqf_level": "National qualifications framework level",
+    "claim_supervision_and_id_verification": "Supervision and identity verification",
+    "claim_prerequisites": "Prerequisites",
+    "claim_integration_stackability": "Integration and stackability",
+    "claim_is_part_of": "Stacks towards",
+    "claim_further_information": "Further information",
     # stacked certificates
     "composition_title": "Composition: the parts this certificate cites",
     "composition_rule": "Rule",
@@ -192,6 +210,7 @@ EN: Mapping[str, str] = {
     # presentation requests
     "request_title": "Ask for a credential",
     "request_scan": "Ask the learner to scan this code with their wallet app.",
+    "request_qr_alt": "QR code of the credential request",
     "request_same_device": "On this phone? Open the request in your wallet",
     "request_asked": "You asked for",
     "request_expires": "The request expires at {time} UTC.",
@@ -217,9 +236,30 @@ EN: Mapping[str, str] = {
     "error_request_unknown": "This request does not exist or has expired.",
 }
 
-LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN}
+LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "pl": PL}
 
 
 def messages(language: str = "en") -> Mapping[str, str]:
-    """The message table of ``language`` (English for anything not translated yet)."""
+    """The message table of ``language`` (English for an unknown language)."""
     return LANGUAGES.get(language, EN)
+
+
+def pick_language(cookie: str | None, accept_language: str | None) -> str:
+    """The cookie's language if we have it, else the best ``Accept-Language`` match, else English."""
+    if cookie in LANGUAGES:
+        return str(cookie)
+    best, best_q = "en", 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        language = tag.strip().lower().split("-")[0]
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if language in LANGUAGES and q > best_q:
+            best, best_q = language, q
+    return best

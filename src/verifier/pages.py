@@ -17,7 +17,8 @@ from .csrf import FIELD
 from .display import result_view
 from .errors import page
 from .fetch import FetchError, parse_json
-from .messages import messages
+from .i18n import LANG_COOKIE, language_of, local_path, page_path, texts_of
+from .messages import LANGUAGES
 from .oid4vp import Ask, PresentationRequests
 from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
@@ -30,6 +31,7 @@ __all__ = [
     "request_page",
     "result_page",
     "result_report",
+    "set_language",
     "verify_link",
     "verify_paste",
     "verify_upload",
@@ -46,7 +48,7 @@ def _size(n: int) -> str:
 def _render(
     request: web.Request, template: str, context: dict[str, Any], *, status: int = 200
 ) -> web.Response:
-    context = {"t": messages(), **context}
+    context = {"t": texts_of(request), "lang": language_of(request), "path": page_path(request), **context}
     response = aiohttp_jinja2.render_template(template, request, context, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -56,19 +58,19 @@ def _redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location, "Cache-Control": "no-store"})
 
 
-def _forbidden() -> Problem:
-    return Problem(403, "Form expired", messages()["error_form_expired"])
+def _forbidden(request: web.Request) -> Problem:
+    return Problem(403, "Form expired", texts_of(request)["error_form_expired"])
 
 
 async def _form(request: web.Request) -> dict[str, str]:
     """The fields of a url-encoded form whose CSRF token checks out (else a 4xx problem)."""
     limit = request.app[SETTINGS].max_form_bytes
     if (request.content_length or 0) > limit:
-        raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit // 3)))
+        raise Problem(413, "Too large", texts_of(request)["error_too_large"].format(limit=_size(limit // 3)))
     form = await request.post()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     if not request.app[CSRF].valid(request, fields.get(FIELD)):
-        raise _forbidden()
+        raise _forbidden(request)
     return fields
 
 
@@ -88,7 +90,7 @@ async def _verify_and_show(
 
 
 def _parse(data: bytes | str, request: web.Request) -> Any:
-    t = messages()
+    t = texts_of(request)
     settings = request.app[SETTINGS]
     try:
         return parse_json(data, max_depth=settings.max_json_depth)
@@ -98,6 +100,28 @@ def _parse(data: bytes | str, request: web.Request) -> Any:
         raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=exc)) from None
 
 
+# -- language switch --------------------------------------------------------------------------
+async def set_language(request: web.Request) -> web.StreamResponse:
+    """``GET /lang/{lang}?next=/path``: remember the language in a cookie and go back.
+
+    A GET link, not a form: it changes only how pages are worded (no data, no account), so a
+    forged request can do no more than switch the language; ``next`` must be a path on this site.
+    """
+    language = request.match_info["lang"]
+    response = _redirect(local_path(request.query.get("next")))
+    if language in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE,
+            language,
+            max_age=365 * 86400,
+            path="/",
+            samesite="Lax",
+            httponly=True,
+            secure=request.app[SETTINGS].secure_cookies,
+        )
+    return response
+
+
 # -- home and the four ways in ---------------------------------------------------------------
 @page
 async def home(request: web.Request) -> web.StreamResponse:
@@ -105,7 +129,9 @@ async def home(request: web.Request) -> web.StreamResponse:
     guard = request.app[CSRF]
     token = guard.token(request, cookies)
     limit = _size(request.app[SETTINGS].max_body_bytes)
-    context = {"csrf": token, "field": FIELD, "limit": limit, "sd_claims": SELECTIVELY_DISCLOSABLE}
+    t = texts_of(request)
+    sd_claims = {name: t.get(f"claim_{name}", label) for name, label in SELECTIVELY_DISCLOSABLE.items()}
+    context = {"csrf": token, "field": FIELD, "limit": limit, "sd_claims": sd_claims}
     response = _render(request, "home.html", context)
     guard.set_cookies(response, cookies)
     return response
@@ -114,7 +140,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 @page
 async def verify_link(request: web.Request) -> web.StreamResponse:
     """``GET /verify?url=…``: fetch a credential or presentation (wallet share links, QR codes)."""
-    t = messages()
+    t = texts_of(request)
     url = request.query.get("url", "")
     links = request.app[LINKS]
     try:
@@ -130,7 +156,7 @@ async def verify_paste(request: web.Request) -> web.StreamResponse:
     text = fields.get("credential", "")
     limit = request.app[SETTINGS].max_body_bytes
     if len(text.encode("utf-8")) > limit:
-        raise Problem(413, "Too large", messages()["error_too_large"].format(limit=_size(limit)))
+        raise Problem(413, "Too large", texts_of(request)["error_too_large"].format(limit=_size(limit)))
     if sd_jwt_text(text) is not None:
         return await _verify_and_show(request, text, source="paste")
     return await _verify_and_show(request, _parse(text, request), source="paste")
@@ -148,7 +174,7 @@ async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
 
 @page
 async def verify_upload(request: web.Request) -> web.StreamResponse:
-    t = messages()
+    t = texts_of(request)
     limit = request.app[SETTINGS].max_body_bytes
     too_large = Problem(413, "Too large", t["error_too_large"].format(limit=_size(limit)))
     if (request.content_length or 0) > limit + 64 * 1024:
@@ -169,7 +195,7 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         elif part.name == "file":
             data = content
     if not request.app[CSRF].valid(request, token):
-        raise _forbidden()
+        raise _forbidden(request)
     if not data:
         raise Problem(400, "Nothing to check", t["error_empty"])
     return await _verify_and_show(request, _parse(data, request), source="upload")
@@ -179,13 +205,13 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
 async def _record(request: web.Request) -> dict[str, Any]:
     record = await request.app[VERIFICATION].result(request.match_info["result_id"])
     if record is None:
-        raise Problem(404, "Not found", messages()["error_not_found"])
+        raise Problem(404, "Not found", texts_of(request)["error_not_found"])
     return record
 
 
 @page
 async def result_page(request: web.Request) -> web.StreamResponse:
-    t = messages()
+    t = texts_of(request)
     record = await _record(request)
     hours = request.app[SETTINGS].result_seconds // 3600
     context = {"record": record, "view": result_view(record, t), "hours": hours}

@@ -15,6 +15,7 @@ def setup_routes(app: web.Application) -> None:
     r = app.router
     # employer pages
     r.add_get("/", pages.home)
+    r.add_get("/lang/{lang}", pages.set_language)
     r.add_get("/verify", pages.verify_link)
     r.add_post("/verify", pages.verify_paste)
     r.add_post("/verify/upload", pages.verify_upload)
