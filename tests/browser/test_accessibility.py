@@ -1,0 +1,230 @@
+"""Automated WCAG checks: axe-core in real Chromium on every page of the three services.
+
+axe-core (npm, pinned in tests/axe/package.json, installed outside the repository by
+tests/axe_js.py) is injected into each page and ``axe.run()`` checks the rendered page (WCAG 2.0,
+2.1 and 2.2 A/AA rules plus axe's best practices). The pages are reached the way a person reaches
+them: the same issuer, wallet and verifier test servers as the Pathways journey (real Redis).
+A "serious" or "critical" violation fails the test; all findings, moderate and minor included,
+are written to /tmp/axe-<service>.json (docs/accessibility.md lists the known remaining ones).
+
+Our pages have a strict CSP (``script-src 'self'``) that rightly refuses an injected script, so
+these tests (only these) open the pages in a context with Playwright's ``bypass_csp``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from test_pathways_browser import PASSWORD, System, system
+
+from axe_js import require_axe
+from issuer_helpers import AUTH, TOKEN
+
+__all__ = ["system"]
+
+PHONE = {"width": 390, "height": 844}
+BLOCKING = ("serious", "critical")
+_RUN = """async () => {
+  const results = await axe.run(document);
+  const brief = (kind) => (v) => ({
+    kind, id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + (n.failureSummary || "")),
+  });
+  return results.violations.map(brief("violation")).concat(results.incomplete.map(brief("needs review")));
+}"""
+
+
+@dataclass
+class Audit:
+    """Runs axe on pages of one service and keeps every finding by page."""
+
+    page: Any
+    script: Path
+    service: str
+    findings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def check(self, name: str) -> None:
+        await self.page.wait_for_load_state("load")
+        await self.page.add_script_tag(path=str(self.script))
+        self.findings[name] = await self.page.evaluate(_RUN)
+
+    async def open(self, name: str, url: str) -> None:
+        await self.page.goto(url)
+        await self.check(name)
+
+    def assert_clean(self) -> None:
+        Path(f"/tmp/axe-{self.service}.json").write_text(json.dumps(self.findings, indent=2))
+        blocking = {
+            page: [
+                f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes']}"
+                for v in found
+                if v["kind"] == "violation" and v["impact"] in BLOCKING
+            ]
+            for page, found in self.findings.items()
+        }
+        blocking = {page: found for page, found in blocking.items() if found}
+        assert not blocking, json.dumps(blocking, indent=2, ensure_ascii=False)
+
+
+@pytest.fixture
+async def audit_page(browser: Any) -> AsyncIterator[Any]:
+    context = await browser.new_context(viewport=PHONE, bypass_csp=True)
+    try:
+        yield await context.new_page()
+    finally:
+        await context.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> Path:
+    return require_axe()
+
+
+async def _issue(system: System) -> dict[str, Any]:
+    async with system.admin.post(
+        f"{system.issuer_url}/api/achievements/{system.achievements[0]}/credentials",
+        json={"learner": {"name": "Zofia Mazur"}},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
+        return credential
+
+
+async def _paste(audit: Audit, url: str, text: str) -> None:
+    await audit.page.goto(url + "/")
+    await audit.page.fill("#paste-json", text)
+    await audit.page.click("#paste button[type=submit]")
+
+
+async def test_axe_finds_serious_violations_on_a_page_made_to_have_them(audit_page: Any, axe: Path) -> None:
+    """The control: the harness does see what it must fail on (so a clean run means something)."""
+    audit = Audit(audit_page, axe, "control")
+    await audit_page.set_content(
+        "<html><body><main><h1>Control</h1>"
+        '<p style="color:#bbb;background:#fff">Pale text that is hard to read.</p>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<input type="text"><a href="/x"></a></main></body></html>'
+    )
+    await audit.check("made to fail")
+    found = {v["id"] for v in audit.findings["made to fail"] if v["impact"] in BLOCKING}
+    assert {"color-contrast", "image-alt", "label", "link-name", "html-has-lang"} <= found
+    with pytest.raises(AssertionError, match="color-contrast"):
+        audit.assert_clean()
+
+
+async def test_verifier_pages_have_no_serious_accessibility_violations(
+    audit_page: Any, axe: Path, system: System
+) -> None:
+    audit = Audit(audit_page, axe, "verifier")
+    verifier = system.verifier_url
+    await audit.open("home", verifier + "/")
+    await audit.open("home (Polish)", verifier + "/lang/pl?next=/")
+    await audit.page.goto(verifier + "/lang/en?next=/")
+
+    credential = await _issue(system)
+    revoked = await _issue(system)  # revoked before the verifier first reads (and caches) the list
+    async with system.admin.post(
+        f"{system.issuer_url}/credentials/status",
+        json={
+            "credentialId": revoked["id"],
+            "credentialStatus": {"statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 200
+    await _paste(audit, verifier, json.dumps(credential))
+    await audit.page.wait_for_url(re.compile(r"/results/"))
+    assert await audit.page.get_attribute("#verdict", "data-verdict") == "verified"
+    await audit.check("result: verified")
+    await audit.open(
+        "result: verified (Polish)", verifier + "/lang/pl?next=" + quote(audit.page.url[len(verifier) :])
+    )
+    await audit.page.goto(verifier + "/lang/en?next=/")
+
+    tampered = json.loads(json.dumps(credential))
+    tampered["credentialSubject"]["achievement"]["name"] = "Changed after issuing"
+    await _paste(audit, verifier, json.dumps(tampered))
+    await audit.page.wait_for_url(re.compile(r"/results/"))
+    assert await audit.page.get_attribute("#verdict", "data-verdict") == "failed"
+    await audit.check("result: failed (seal broken)")
+
+    await _paste(audit, verifier, json.dumps(revoked))
+    await audit.page.wait_for_url(re.compile(r"/results/"))
+    assert await audit.page.get_attribute("#verdict", "data-verdict") == "failed"
+    await audit.check("result: revoked")
+
+    await _paste(audit, verifier, "{not json")
+    await audit.check("paste error page")
+
+    await audit.page.goto(verifier + "/")
+    await audit.page.click("#ask button[type=submit]")
+    await audit.page.wait_for_url(re.compile(r"/requests/"))
+    await audit.check("OpenID4VP request page")
+    audit.assert_clean()
+
+
+async def test_issuer_pages_have_no_serious_accessibility_violations(
+    audit_page: Any, axe: Path, system: System
+) -> None:
+    audit = Audit(audit_page, axe, "issuer")
+    await audit.open("home", system.issuer_url + "/")
+    await audit.open("admin: sign in", system.issuer_url + "/admin")
+    await audit.page.fill("#token", TOKEN)
+    await audit.page.click("#token-form button[type=submit]")
+    await audit.page.wait_for_selector("#issue:not([hidden])")
+    await audit.check("admin: signed in")
+    await audit.open("public programme page", system.programme_url)
+    audit.assert_clean()
+
+
+async def test_wallet_pages_have_no_serious_accessibility_violations(
+    audit_page: Any, axe: Path, system: System
+) -> None:
+    audit = Audit(audit_page, axe, "wallet")
+    wallet = system.wallet_url
+    await audit.open("welcome", wallet + "/")
+    await audit.open("sign in", wallet + "/signin")
+    await audit.page.fill("#email", "nobody@example.org")
+    await audit.page.fill("#password", "not the password at all")
+    await audit.page.click("main button[type=submit]")
+    await audit.check("sign in: wrong password")
+    await audit.open("sign up", wallet + "/signup")
+    await audit.page.fill("#email", "zofia@example.org")
+    await audit.page.fill("#password", PASSWORD)
+    await audit.page.fill("#password_again", PASSWORD)
+    await audit.page.click("main button[type=submit]")
+    await audit.page.wait_for_url(wallet + "/")
+    await audit.check("credential list (empty)")
+
+    for uuid in system.achievements:
+        await audit.page.goto(await system.offer(uuid))
+        if uuid == system.achievements[0]:
+            await audit.check("credential offer")
+        await audit.page.click("main form button[type=submit]")
+        await audit.page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
+    await audit.check("credential detail")
+    await audit.open("credential list", wallet + "/")
+    await audit.open("share", wallet + "/share")
+    await audit.page.locator("input[name=c]").first.check()
+    await audit.page.click("main form button[type=submit]")
+    await audit.page.wait_for_selector("#verify-link")
+    await audit.check("share created")
+    await audit.open("shares", wallet + "/shares")
+
+    await audit.page.goto(f"{wallet}/open?link={quote(system.programme_url, safe='')}")
+    await audit.page.click("main form[action='/pathways/follow'] button[type=submit]")
+    await audit.open("pathways", wallet + "/pathways")
+    await audit.page.locator("#pathway-list li a").first.click()
+    await audit.page.wait_for_selector("#requirements")
+    await audit.check("pathway detail")
+    await audit.open("credential list (Polish)", wallet + "/lang/pl?next=/")
+    audit.assert_clean()
