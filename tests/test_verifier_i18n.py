@@ -185,3 +185,22 @@ def test_every_check_sentence_has_both_languages() -> None:
         table = messages(language)
         for name in ("format", "proof", "status", "validity", "holder", "replay", "binding", "request"):
             assert table[f"check_{name}"] and table[f"check.{name}.passed"]
+
+
+async def test_report_can_add_polish_summaries_beside_the_codes(stack: Stack) -> None:
+    credential = await stack.issue()
+    await stack.set_status(credential, "revocation")
+    location, _ = await result_page(stack, await paste(stack, credential))
+    plain = await (await stack.verifier.get(f"{location}/report.json")).json()
+    assert "language" not in plain and all("summary" not in r for r in plain["results"])
+    report = await (await stack.verifier.get(f"{location}/report.json?lang=pl")).json()
+    assert report["language"] == "pl"
+    status = next(r for r in report["results"] if r["check"] == "status")
+    assert status["outcome"] == "failed" and status["message"] == next(
+        r["message"] for r in plain["results"] if r["check"] == "status"
+    )
+    assert status["label"] == "Unieważnienie i zawieszenie"
+    assert status["summary"] == "Unieważnione przez wystawcę."
+    assert report["verifiableCredential"] == plain["verifiableCredential"]
+    unknown = await (await stack.verifier.get(f"{location}/report.json?lang=xx")).json()
+    assert unknown == plain

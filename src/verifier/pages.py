@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -14,11 +16,11 @@ from vc.web import Problem
 
 from .app_keys import CSRF, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
-from .display import result_view
+from .display import check_view, result_view
 from .errors import page
 from .fetch import FetchError, parse_json
 from .i18n import LANG_COOKIE, language_of, local_path, page_path, texts_of
-from .messages import LANGUAGES
+from .messages import LANGUAGES, messages
 from .oid4vp import Ask, PresentationRequests
 from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
@@ -222,11 +224,27 @@ async def result_page(request: web.Request) -> web.StreamResponse:
 async def result_report(request: web.Request) -> web.StreamResponse:
     record = await _record(request)
     report = request.app[VERIFICATION].json_report(record)
+    language = request.query.get("lang", "")
+    if language in LANGUAGES:
+        report = {"language": language, **copy.deepcopy(report)}
+        _add_summaries(report, messages(language))
     filename = f"verification-{str(record['checkedAt'])[:10]}-{str(record['id'])[:8]}.json"
     response = web.json_response(report, dumps=_pretty)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _add_summaries(report: dict[str, Any], t: Mapping[str, str]) -> None:
+    """``?lang=pl``: each check also gets the page's ``label`` and ``summary`` in that language
+    (codes and the English ``message`` stay as they are)."""
+    for check in report.get("results") or []:
+        if isinstance(check, dict):
+            view = check_view(check, t)
+            check["label"], check["summary"] = view.label, view.summary
+    for sub in report.get("credentialResults") or []:
+        if isinstance(sub, dict):
+            _add_summaries(sub, t)
 
 
 def _pretty(data: Any) -> str:

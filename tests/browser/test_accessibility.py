@@ -228,3 +228,40 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
     await audit.check("pathway detail")
     await audit.open("credential list (Polish)", wallet + "/lang/pl?next=/")
     audit.assert_clean()
+
+
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + el.textContent.trim().slice(0, 30),
+    outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+    ring: style.boxShadow !== "none",
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.left < window.innerWidth,
+  };
+}"""
+
+
+async def _tab_through(page: Any, url: str, stops: int) -> list[str]:
+    """Tab through the first ``stops`` controls of a page; a sentence for each one without a visible focus."""
+    await page.goto(url)
+    problems = []
+    for _ in range(stops):
+        await page.keyboard.press("Tab")
+        focused = await page.evaluate(_FOCUSED)
+        if focused is None:
+            break
+        if focused["outline"] < 2 or not focused["ring"] or not focused["onScreen"]:
+            problems.append(f"{url}: {focused}")
+    return problems
+
+
+async def test_keyboard_focus_is_visible_on_every_control(audit_page: Any, system: System) -> None:
+    """axe cannot see focus; tab through each service's main form and look at the focus ring."""
+    problems = []
+    problems += await _tab_through(audit_page, system.verifier_url + "/", 20)
+    problems += await _tab_through(audit_page, system.wallet_url + "/signup", 8)
+    problems += await _tab_through(audit_page, system.issuer_url + "/admin", 4)
+    assert problems == []
