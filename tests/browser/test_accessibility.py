@@ -30,6 +30,7 @@ from issuer_helpers import AUTH, TOKEN
 __all__ = ["system"]
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 BLOCKING = ("serious", "critical")
 _RUN = """async () => {
   const results = await axe.run(document);
@@ -58,6 +59,15 @@ class Audit:
     async def open(self, name: str, url: str) -> None:
         await self.page.goto(url)
         await self.check(name)
+
+    async def check_on_desktop(self, name: str) -> None:
+        """The same page on a wide screen too (the layouts switch at 40rem)."""
+        await self.page.set_viewport_size(DESKTOP)
+        try:
+            await self.page.reload()
+            await self.check(name + " (desktop)")
+        finally:
+            await self.page.set_viewport_size(PHONE)
 
     def assert_clean(self) -> None:
         Path(f"/tmp/axe-{self.service}.json").write_text(json.dumps(self.findings, indent=2))
@@ -126,6 +136,7 @@ async def test_verifier_pages_have_no_serious_accessibility_violations(
     audit = Audit(audit_page, axe, "verifier")
     verifier = system.verifier_url
     await audit.open("home", verifier + "/")
+    await audit.check_on_desktop("home")
     await audit.open("home (Polish)", verifier + "/lang/pl?next=/")
     await audit.page.goto(verifier + "/lang/en?next=/")
 
@@ -145,6 +156,7 @@ async def test_verifier_pages_have_no_serious_accessibility_violations(
     await audit.page.wait_for_url(re.compile(r"/results/"))
     assert await audit.page.get_attribute("#verdict", "data-verdict") == "verified"
     await audit.check("result: verified")
+    await audit.check_on_desktop("result: verified")
     await audit.open(
         "result: verified (Polish)", verifier + "/lang/pl?next=" + quote(audit.page.url[len(verifier) :])
     )
@@ -177,6 +189,7 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
 ) -> None:
     audit = Audit(audit_page, axe, "issuer")
     await audit.open("home", system.issuer_url + "/")
+    await audit.check_on_desktop("home")
     await audit.open("admin: sign in", system.issuer_url + "/admin")
     await audit.page.fill("#token", TOKEN)
     await audit.page.click("#token-form button[type=submit]")
@@ -213,12 +226,28 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
         await audit.page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
     await audit.check("credential detail")
     await audit.open("credential list", wallet + "/")
+    await audit.check_on_desktop("credential list")
     await audit.open("share", wallet + "/share")
     await audit.page.locator("input[name=c]").first.check()
     await audit.page.click("main form button[type=submit]")
     await audit.page.wait_for_selector("#verify-link")
     await audit.check("share created")
     await audit.open("shares", wallet + "/shares")
+
+    await audit.open("add a credential", wallet + "/add")
+    await audit.open("scan", wallet + "/scan")
+    await audit.open("backup", wallet + "/backup")
+
+    # an employer's OpenID4VP request, opened on the same phone: the answer page
+    await audit.page.goto(system.verifier_url + "/")
+    await audit.page.click("#ask button[type=submit]")
+    link = await audit.page.get_attribute("#same-device", "href")
+    await audit.page.goto(f"{wallet}/open?link={quote(link, safe='')}")
+    await audit.page.wait_for_url(re.compile(r"/present\?"))
+    await audit.check("OpenID4VP answer page")
+    await audit.page.click("main form button[value=send]")
+    await audit.page.wait_for_load_state("load")
+    await audit.check("OpenID4VP answer sent")
 
     await audit.page.goto(f"{wallet}/open?link={quote(system.programme_url, safe='')}")
     await audit.page.click("main form[action='/pathways/follow'] button[type=submit]")
