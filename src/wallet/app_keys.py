@@ -7,11 +7,12 @@ from redis.asyncio import Redis
 
 from .accounts import AccountService
 from .config import Settings
+from .passkeys import PasskeyService
 from .pathways import PathwayService
 from .service import WalletService
 from .shares import ShareService
 
-__all__ = ["ACCOUNTS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
+__all__ = ["ACCOUNTS", "PASSKEYS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey("redis", Redis)
@@ -19,3 +20,4 @@ ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
 SHARES = web.AppKey("shares", ShareService)
 PATHWAYS = web.AppKey("pathways", PathwayService)
+PASSKEYS = web.AppKey("passkeys", PasskeyService)
