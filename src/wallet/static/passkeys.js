@@ -118,6 +118,8 @@
     if (name === "NotAllowedError" || name === "AbortError") return root.getAttribute("data-cancelled");
     if (name === "InvalidStateError" && registering) return root.getAttribute("data-exists");
     if (name === "NotSupportedError") return root.getAttribute("data-not-supported");
+    // the page is open at another address than the wallet's (e.g. 127.0.0.1 instead of localhost)
+    if (name === "SecurityError") return root.getAttribute("data-unavailable");
     return root.getAttribute("data-failed");
   }
 
