@@ -1,14 +1,15 @@
 """Redis keys of passkeys (WebAuthn credentials) and their ceremonies.
 
-Every operation touches one key (a single command or a one-key Lua script), so nothing here needs a
-shared hash tag on Redis Cluster.
+Every operation touches one key (a single command or a one-key Lua script), so no two keys here
+need one slot on Redis Cluster; the per-account hash still carries the account's ``{<uid>}`` tag
+like the wallet's other per-user keys.
 
-wallet:passkeys:{uid}              hash per account: ``{cred}`` -> JSON {public_key, name, created,
+wallet:passkeys:{<uid>}            hash per account: ``{cred}`` -> JSON {public_key, name, created,
                                    transports, aaguid, backed_up}; ``{cred}:count`` -> signature
                                    counter; ``{cred}:used`` -> last sign-in (unix time) or "" –
                                    ``{cred}`` is the credential id in base64url
-wallet:passkey:{cred}              uid owning that credential id (written first, with NX)
-wallet:ceremony:{sha256(sid)}:{kind}  JSON {challenge, uid|null} of the session's pending
+wallet:passkey:<cred>             uid owning that credential id (written first, with NX)
+wallet:ceremony:<sha256(sid)>:<kind>  JSON {challenge, uid|null} of the session's pending
                                    registration or sign-in; taken (GETDEL) once; short TTL
 """
 
@@ -18,9 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from redis.asyncio import Redis
-
-from vc.storage import Keys
+from vc.storage import Keys, RedisClient
 
 __all__ = ["PasskeyStore", "StoredPasskey"]
 
@@ -53,7 +52,7 @@ class StoredPasskey(dict[str, Any]):
 
 
 class PasskeyStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
         self._use = redis.register_script(_USE)
         self._remove = redis.register_script(_REMOVE)
@@ -79,12 +78,12 @@ class PasskeyStore:
     async def add(self, uid: str, cred: str, record: Mapping[str, Any], sign_count: int) -> None:
         """Store a passkey (one HSET: all three fields or none); call :meth:`claim` first."""
         await self.redis.hset(
-            K("passkeys", uid),
+            K.tagged("passkeys", uid),
             mapping={cred: json.dumps(dict(record)), f"{cred}:count": str(sign_count), f"{cred}:used": ""},
         )
 
     async def list(self, uid: str) -> list[StoredPasskey]:
-        raw = {_text(k): _text(v) for k, v in (await self.redis.hgetall(K("passkeys", uid))).items()}
+        raw = {_text(k): _text(v) for k, v in (await self.redis.hgetall(K.tagged("passkeys", uid))).items()}
         out = []
         for name, value in raw.items():
             if ":" in name:
@@ -100,7 +99,7 @@ class PasskeyStore:
 
     async def get(self, uid: str, cred: str) -> StoredPasskey | None:
         record, count, used = await self.redis.hmget(
-            K("passkeys", uid), [cred, f"{cred}:count", f"{cred}:used"]
+            K.tagged("passkeys", uid), [cred, f"{cred}:count", f"{cred}:used"]
         )
         if record is None:
             return None
@@ -112,15 +111,17 @@ class PasskeyStore:
         return item
 
     async def count(self, uid: str) -> int:
-        return int(await self.redis.hlen(K("passkeys", uid))) // 3
+        return int(await self.redis.hlen(K.tagged("passkeys", uid))) // 3
 
     async def use(self, uid: str, cred: str, old_count: int, new_count: int, when: int) -> bool:
         """Move the counter from ``old_count`` to ``new_count`` and stamp the sign-in, atomically."""
-        return int(await self._use(keys=[K("passkeys", uid)], args=[cred, old_count, new_count, when])) == 1
+        key = K.tagged("passkeys", uid)
+        return int(await self._use(keys=[key], args=[cred, old_count, new_count, when])) == 1
 
     async def remove(self, uid: str, cred: str, *, has_password: bool) -> int:
         """1 removed, 0 refused (the last way to sign in), -1 no such passkey."""
-        result = int(await self._remove(keys=[K("passkeys", uid)], args=[cred, "1" if has_password else "0"]))
+        key = K.tagged("passkeys", uid)
+        result = int(await self._remove(keys=[key], args=[cred, "1" if has_password else "0"]))
         if result == 1:
             await self.redis.delete(K("passkey", cred))
         return result
