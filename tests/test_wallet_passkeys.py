@@ -28,9 +28,9 @@ from wallet.app import create_app
 from wallet.exceptions import NotFound, RateLimited, UserError
 from wallet.passkey_store import PasskeyStore
 from wallet.passkeys import PasskeyService, RelyingParty, relying_party
-from wallet.store import WalletStore
+from wallet.store import WalletStore, digest
 from wallet.vault import Vault
-from webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url
+from webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
 
 __all__ = ["servers"]
 
@@ -438,3 +438,80 @@ async def test_passkeys_are_off_when_the_wallet_is_at_an_ip_address(servers: Ser
     await browser.sign_up()
     status, text = await browser.get("/account")
     assert "not on an IP address such as 127.0.0.1" in text and "passkey-add" not in text
+
+
+# -- sign-up with a passkey only ---------------------------------------------------------------
+async def test_sign_up_with_a_passkey_only_creates_a_passwordless_account(wallet: Wallet) -> None:
+    authenticator = SoftAuthenticator()
+    sid = secrets.token_urlsafe(32)
+    options = json.loads(await wallet.passkeys.signup_options(sid, " Celina@Example.org "))
+    assert options["user"]["name"] == "celina@example.org"
+    response = authenticator.create(options, ORIGIN)
+    account = await wallet.passkeys.sign_up(sid, json.dumps(response), "Laptop")
+    assert account.email == "celina@example.org" and account.did.startswith("did:key:z6Mk")
+    assert options["user"]["id"] == b64url(bytes.fromhex(account.uid))
+    user = await wallet.accounts.store.get_user(account.uid)
+    assert user is not None and "password" not in user
+    assert [p["name"] for p in await wallet.passkeys.list(account.uid)] == ["Laptop"]
+    # it signs in with the passkey; a password sign-in is refused (no password to match), not a crash
+    assert (await wallet.sign_in(authenticator)).uid == account.uid
+    with pytest.raises(UserError) as caught:
+        await wallet.accounts.sign_in("celina@example.org", "", "192.0.2.1")
+    assert caught.value.key == "error.signin_failed"
+    # its only passkey cannot be removed
+    with pytest.raises(UserError) as caught:
+        await wallet.passkeys.remove(account.uid, response["id"])
+    assert caught.value.key == "passkey.last_one"
+
+
+async def test_sign_up_with_a_passkey_refuses_a_taken_or_invalid_email(wallet: Wallet) -> None:
+    sid = secrets.token_urlsafe(32)
+    for email, key in (("anna@example.org", "error.email_taken"), ("not-an-email", "error.email_invalid")):
+        with pytest.raises(UserError) as caught:
+            await wallet.passkeys.signup_options(sid, email)
+        assert caught.value.key == key
+
+
+async def test_sign_up_with_a_passkey_loses_a_race_for_the_email_cleanly(wallet: Wallet) -> None:
+    sid = secrets.token_urlsafe(32)
+    options = json.loads(await wallet.passkeys.signup_options(sid, "dora@example.org"))
+    await wallet.accounts.sign_up("dora@example.org", PASSWORD, PASSWORD)  # someone else was quicker
+    response = SoftAuthenticator().create(options, ORIGIN)
+    with pytest.raises(UserError) as caught:
+        await wallet.passkeys.sign_up(sid, json.dumps(response), "x")
+    assert caught.value.key == "error.email_taken"
+    assert await keys_matching(wallet.redis, "wallet:passkey:*") == []  # the credential claim was released
+    uid = unb64url(options["user"]["id"]).hex()
+    assert await wallet.redis.exists(f"wallet:user:{{{uid}}}", f"wallet:passkeys:{{{uid}}}") == 0
+
+
+async def test_sign_up_with_a_passkey_rejects_a_replayed_or_foreign_answer(wallet: Wallet) -> None:
+    sid = secrets.token_urlsafe(32)
+    options = json.loads(await wallet.passkeys.signup_options(sid, "ewa@example.org"))
+    with pytest.raises(UserError) as caught:
+        await wallet.passkeys.sign_up(
+            sid, json.dumps(SoftAuthenticator().create(options, "https://evil.example")), ""
+        )
+    assert caught.value.key == "passkey.rejected"
+    with pytest.raises(UserError) as caught:  # the challenge went with the failed attempt
+        await wallet.passkeys.sign_up(sid, json.dumps(SoftAuthenticator().create(options, ORIGIN)), "")
+    assert caught.value.key == "passkey.expired"
+    assert await wallet.accounts.store.uid_for_email(digest("ewa@example.org")) is None
+
+
+async def test_passkey_sign_up_over_http_signs_the_new_account_in(local_wallet: LocalWallet) -> None:
+    browser = local_wallet.browser
+    status, text = await browser.get("/signup")
+    assert 'id="passkey-signup"' in text and "Create the account with a passkey" in text
+    status, options = await _post_json(browser, "/passkeys/signup/options", {"email": "filip@example.org"})
+    assert status == 200
+    response = SoftAuthenticator().create(options, local_wallet.origin)
+    status, body = await _post_json(
+        browser, "/passkeys/signup", {"credential": json.dumps(response), "name": "", "next": "/account"}
+    )
+    assert status == 201 and body == {"redirect": "/account"}
+    status, text = await browser.get("/account")
+    assert "Welcome! Your wallet is ready" in text and "This account has no password" in text
+    assert "Passkey 1" in text and "Signed in as filip@example.org" in text
+    status, text = await browser.post(f"/account/passkeys/{response['id']}/delete")
+    assert status == 400 and "your only way to sign in" in text

@@ -329,6 +329,9 @@ EN: dict[str, str] = {
     "(fingerprint, face or screen lock). If you typed your e-mail address above, it must be the "
     "passkey's account.",
     "account.or": "or",
+    "account.signup_passkey": "Create the account with a passkey (no password)",
+    "account.signup_passkey_hint": "Enter your e-mail address above, then let your phone or computer "
+    "create a passkey. You can add more passkeys later, on the Account page.",
     "passkey.title": "Passkeys",
     "passkey.intro": "A passkey lets you sign in with your device's screen lock instead of a password. "
     "It stays on your device (or in its password manager) and works only on this wallet, so it "

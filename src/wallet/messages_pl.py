@@ -327,6 +327,9 @@ PL: dict[str, str] = {
     "account.signin_passkey_hint": "Bez hasła: telefon lub komputer odblokowuje klucz (odcisk palca, "
     "twarz albo blokada ekranu). Jeśli wpisano wyżej adres e-mail, musi to być konto tego klucza.",
     "account.or": "albo",
+    "account.signup_passkey": "Załóż konto z kluczem dostępu (bez hasła)",
+    "account.signup_passkey_hint": "Wpisz wyżej adres e-mail, a potem pozwól telefonowi lub komputerowi "
+    "utworzyć klucz dostępu. Kolejne klucze możesz dodać później na stronie Konto.",
     "passkey.title": "Klucze dostępu (passkeys)",
     "passkey.intro": "Klucz dostępu pozwala logować się blokadą ekranu urządzenia zamiast hasłem. "
     "Zostaje na urządzeniu (lub w jego menedżerze haseł) i działa tylko w tym portfelu, więc nie da "

@@ -25,6 +25,8 @@ __all__ = [
     "remove_passkey",
     "signin_finish",
     "signin_options",
+    "signup_finish",
+    "signup_options",
 ]
 
 
@@ -98,3 +100,22 @@ async def signin_finish(request: web.Request) -> web.Response:
     new = await accounts.start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, new, account)
     return json_response({"redirect": next_path})
+
+
+async def signup_options(request: web.Request) -> web.Response:
+    session = await ensure_session(request)
+    email = await form_text(request, "email", 320)
+    return _json_text(await request.app[PASSKEYS].signup_options(session.sid, email))
+
+
+async def signup_finish(request: web.Request) -> web.Response:
+    """A new account with a passkey and no password; signed in like after a password sign-up."""
+    session = await ensure_session(request)
+    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    name = await form_text(request, "name", 200)
+    next_path = local_path(await form_text(request, "next", 2000))
+    account = await request.app[PASSKEYS].sign_up(session.sid, data, name)
+    new = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, new, account)
+    await add_flash(request, "flash.welcome", did=account.did)
+    return json_response({"redirect": next_path}, status=201)

@@ -71,6 +71,11 @@ class PasskeyStore:
         """Reserve a credential id for ``uid``; ``False`` if some account already has it."""
         return bool(await self.redis.set(K("passkey", cred), uid, nx=True))
 
+    async def release(self, cred: str, uid: str) -> None:
+        """Undo :meth:`claim` (only ``uid``'s own claim)."""
+        if await self.owner(cred) == uid:
+            await self.redis.delete(K("passkey", cred))
+
     async def owner(self, cred: str) -> str | None:
         raw = await self.redis.get(K("passkey", cred))
         return None if raw is None else _text(raw)

@@ -26,6 +26,7 @@ import ipaddress
 import json
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,8 +47,9 @@ from webauthn.helpers.structs import (
     ResidentKeyRequirement,
     UserVerificationRequirement,
 )
+from webauthn.registration.verify_registration_response import VerifiedRegistration
 
-from .accounts import Account, AccountService, normalise_email
+from .accounts import Account, AccountService, normalise_email, valid_email
 from .exceptions import NotFound, RateLimited, UserError
 from .passkey_store import PasskeyStore, StoredPasskey
 from .store import digest
@@ -167,10 +169,19 @@ class PasskeyService:
 
     async def register(self, sid: str, account: Account, data: str, name: str) -> StoredPasskey:
         """Check the browser's answer to :meth:`registration_options` and keep the passkey."""
-        rp = self._rp()
         ceremony = await self.store.take_ceremony(digest(sid), "register")
         if ceremony is None or ceremony.get("uid") != account.uid:
             raise UserError("passkey.expired")
+        credential, verified = self._verify_new(ceremony, data)
+        if await self.store.count(account.uid) >= MAX_PASSKEYS:
+            raise UserError("passkey.too_many", max=MAX_PASSKEYS)
+        cred = bytes_to_base64url(verified.credential_id)
+        if not await self.store.claim(cred, account.uid):
+            raise UserError("passkey.already_registered")
+        return await self._keep(account.uid, cred, credential, verified, name)
+
+    def _verify_new(self, ceremony: dict[str, Any], data: str) -> tuple[dict[str, Any], VerifiedRegistration]:
+        rp = self._rp()
         credential = _credential(data)
         try:
             verified = verify_registration_response(
@@ -182,29 +193,81 @@ class PasskeyService:
             )
         except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
             raise UserError("passkey.rejected", detail=str(exc)[:300]) from None
-        cred = bytes_to_base64url(verified.credential_id)
-        if await self.store.count(account.uid) >= MAX_PASSKEYS:
-            raise UserError("passkey.too_many", max=MAX_PASSKEYS)
-        if not await self.store.claim(cred, account.uid):
-            raise UserError("passkey.already_registered")
-        raw_transports = credential["response"].get("transports")
-        transports = (
-            [t for t in raw_transports if t in _TRANSPORTS] if isinstance(raw_transports, list) else []
-        )
+        return credential, verified
+
+    async def _keep(
+        self, uid: str, cred: str, credential: dict[str, Any], verified: VerifiedRegistration, name: str
+    ) -> StoredPasskey:
+        raw = credential["response"].get("transports")
+        transports = [t for t in raw if t in _TRANSPORTS] if isinstance(raw, list) else []
         clean = " ".join(name.split())[:MAX_NAME]
         record = {
             "public_key": bytes_to_base64url(verified.credential_public_key),
-            "name": clean or f"Passkey {await self.store.count(account.uid) + 1}",
+            "name": clean or f"Passkey {await self.store.count(uid) + 1}",
             "created": int(time.time()),
             "transports": transports,
             "aaguid": verified.aaguid,
             "backed_up": verified.credential_backed_up,
             "user_verified": verified.user_verified,
         }
-        await self.store.add(account.uid, cred, record, verified.sign_count)
-        stored = await self.store.get(account.uid, cred)
+        await self.store.add(uid, cred, record, verified.sign_count)
+        stored = await self.store.get(uid, cred)
         assert stored is not None
         return stored
+
+    # -- sign-up with a passkey only -----------------------------------------------------
+    async def signup_options(self, sid: str, email: str) -> str:
+        """Creation options for a new account that will have a passkey and no password."""
+        rp = self._rp()
+        email = normalise_email(email)
+        if not valid_email(email):
+            raise UserError("error.email_invalid")
+        if await self.accounts.store.uid_for_email(digest(email)) is not None:
+            raise UserError("error.email_taken")
+        uid = uuid.uuid4().hex
+        challenge = secrets.token_bytes(32)
+        options = generate_registration_options(
+            rp_id=rp.id,
+            rp_name=rp.name,
+            user_id=_handle(uid),
+            user_name=email,
+            user_display_name=email,
+            challenge=challenge,
+            timeout=self.challenge_seconds * 1000,
+            authenticator_selection=AuthenticatorSelectionCriteria(
+                resident_key=ResidentKeyRequirement.REQUIRED,
+                user_verification=UserVerificationRequirement.PREFERRED,
+            ),
+        )
+        await self.store.save_ceremony(
+            digest(sid),
+            "signup",
+            {"challenge": bytes_to_base64url(challenge), "uid": uid, "email": email},
+            self.challenge_seconds,
+        )
+        return options_to_json(options)
+
+    async def sign_up(self, sid: str, data: str, name: str) -> Account:
+        """Check the answer to :meth:`signup_options`; create the account and its first passkey.
+
+        The credential id is claimed first, then the e-mail address (released claims on failure),
+        then the account is written and the passkey last.
+        """
+        ceremony = await self.store.take_ceremony(digest(sid), "signup")
+        if ceremony is None:
+            raise UserError("passkey.expired")
+        credential, verified = self._verify_new(ceremony, data)
+        uid = str(ceremony["uid"])
+        cred = bytes_to_base64url(verified.credential_id)
+        if not await self.store.claim(cred, uid):
+            raise UserError("passkey.already_registered")
+        try:
+            account = await self.accounts.create_account(uid, str(ceremony["email"]), None)
+        except UserError:
+            await self.store.release(cred, uid)
+            raise
+        await self._keep(uid, cred, credential, verified, name)
+        return account
 
     async def remove(self, uid: str, cred: str) -> None:
         user = await self.accounts.store.get_user(uid)

@@ -30,6 +30,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/passkeys/register", passkey_handlers.register_finish)
     r.add_post("/passkeys/signin/options", passkey_handlers.signin_options)
     r.add_post("/passkeys/signin", passkey_handlers.signin_finish)
+    r.add_post("/passkeys/signup/options", passkey_handlers.signup_options)
+    r.add_post("/passkeys/signup", passkey_handlers.signup_finish)
     # holder API for machine clients (stateless)
     r.add_post("/credentials/derive", handlers.derive_credential)
     # keep

@@ -136,3 +136,30 @@ async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, walle
            .then(() => "created", (e) => e.name)"""
     )
     assert error == "SecurityError", error
+
+
+async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
+    page = phone.page
+    cdp, authenticator = await _authenticator(page)
+    await page.goto(f"{wallet_url}/signup")
+    await page.click("#passkey-signup-button")  # no e-mail address yet: the wallet says so
+    await page.wait_for_function(
+        "document.getElementById('passkey-message').textContent.includes('valid e-mail')"
+    )
+    await page.fill("#email", "jan@example.org")
+    await page.click("#passkey-signup-button")
+    await page.wait_for_url(f"{wallet_url}/")
+    main = await page.inner_text("main")
+    assert "Welcome! Your wallet is ready" in main and "Your wallet is empty" in main
+    await page.click('nav.main-nav a[href="/account"]')
+    main = await page.inner_text("main")
+    assert "This account has no password" in main and "Passkey 1" in main
+    stored = (await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator}))["credentials"]
+    assert len(stored) == 1 and stored[0]["isResidentCredential"]
+    await page.screenshot(path=str(SHOTS / "wallet-passkeys-5-passkey-only.png"), full_page=True)
+    # the device already holds this wallet's passkey: adding another on it is refused, clearly
+    await page.click("#passkey-add-button")
+    message = page.locator("#passkey-message")
+    await page.wait_for_function("document.getElementById('passkey-message').textContent.includes('already')")
+    assert "This device already holds a passkey for your wallet" in await message.inner_text()
+    assert all("status of 400" in e for e in phone.errors), phone.errors

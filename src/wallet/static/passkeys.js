@@ -1,14 +1,16 @@
-// Passkeys (WebAuthn): add one on the account page, sign in with one on the sign-in page.
-// The wallet sends the options as JSON with base64url byte strings; this file turns them into
-// ArrayBuffers for navigator.credentials and the answer back into base64url JSON, then posts it as
-// an ordinary form (with the page's CSRF token). Messages come translated in data- attributes.
+// Passkeys (WebAuthn): add one on the account page, sign in with one on the sign-in page, create an
+// account with one on the sign-up page. The form's data-options URL answers the options as JSON with
+// base64url byte strings; this file turns them into ArrayBuffers for navigator.credentials and the
+// answer back into base64url JSON, then posts it to the form's action as an ordinary form (with the
+// page's CSRF token; data-email adds the page's e-mail field). Messages come translated in data-
+// attributes of #passkeys.
 "use strict";
 (function () {
   var root = document.getElementById("passkeys");
-  var form = document.getElementById("passkey-add") || document.getElementById("passkey-signin");
+  var form = root && root.querySelector("form.passkey-form");
   var message = document.getElementById("passkey-message");
   if (!root || !form || !message) return;
-  var registering = form.id === "passkey-add";
+  var registering = form.hasAttribute("data-registering");
   var button = form.querySelector("button[type=submit]");
 
   function say(text) {
@@ -123,45 +125,36 @@
     return root.getAttribute("data-failed");
   }
 
+  function fields(extra) {
+    var out = {};
+    new FormData(form).forEach(function (value, key) { out[key] = String(value); });
+    var email = document.getElementById("email");
+    if (form.hasAttribute("data-email") && email) out.email = email.value;
+    Object.keys(extra).forEach(function (k) { out[k] = extra[k]; });
+    return out;
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var csrf = form.querySelector("input[name=csrf]").value;
     button.disabled = true;
-    say("");
     message.classList.remove("error");
     say(root.getAttribute("data-working"));
-    var ceremony;
-    if (registering) {
-      var name = form.querySelector("input[name=name]").value;
-      ceremony = post("/passkeys/register/options", { csrf: csrf })
-        .then(function (options) {
-          return navigator.credentials.create({ publicKey: creationOptions(options) });
-        })
-        .then(function (cred) {
-          return post("/passkeys/register", { csrf: csrf, name: name, credential: credentialJSON(cred) });
-        });
-    } else {
-      var email = document.getElementById("email");
-      var next = form.querySelector("input[name=next]");
-      ceremony = post("/passkeys/signin/options", { csrf: csrf })
-        .then(function (options) {
-          return navigator.credentials.get({ publicKey: requestOptions(options) });
-        })
-        .then(function (cred) {
-          return post("/passkeys/signin", {
-            csrf: csrf,
-            credential: credentialJSON(cred),
-            email: email ? email.value : "",
-            next: next ? next.value : "/"
-          });
-        });
-    }
-    ceremony.then(function (data) {
-      window.location.assign(data.redirect || "/");
-    }).catch(function (err) {
-      message.classList.add("error");
-      say(explain(err));
-      button.disabled = false;
-    });
+    post(form.getAttribute("data-options"), fields({}))
+      .then(function (options) {
+        return registering
+          ? navigator.credentials.create({ publicKey: creationOptions(options) })
+          : navigator.credentials.get({ publicKey: requestOptions(options) });
+      })
+      .then(function (cred) {
+        return post(form.getAttribute("action"), fields({ credential: credentialJSON(cred) }));
+      })
+      .then(function (data) {
+        window.location.assign(data.redirect || "/");
+      })
+      .catch(function (err) {
+        message.classList.add("error");
+        say(explain(err));
+        button.disabled = false;
+      });
   });
 })();
