@@ -515,3 +515,10 @@ async def test_passkey_sign_up_over_http_signs_the_new_account_in(local_wallet: 
     assert "Passkey 1" in text and "Signed in as filip@example.org" in text
     status, text = await browser.post(f"/account/passkeys/{response['id']}/delete")
     assert status == 400 and "your only way to sign in" in text
+
+
+async def test_registration_rejects_a_credential_id_of_too_few_bytes(wallet: Wallet) -> None:
+    with pytest.raises(UserError) as caught:
+        await wallet.add(SoftAuthenticator(), credential_id=b"short")
+    assert caught.value.key == "passkey.rejected" and caught.value.detail == "credential id length"
+    assert await keys_matching(wallet.redis, "wallet:passkey:*") == []

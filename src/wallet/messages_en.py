@@ -19,8 +19,8 @@ EN: dict[str, str] = {
     "welcome.title": "Your learning achievements, in your pocket",
     "welcome.intro": "Receive EU micro-credentials from universities and training providers, keep them "
     "in one place and show them to employers, who can check that they are genuine.",
-    "welcome.passkeys": "You can also sign in with a passkey instead of a password: add one on the "
-    "Account page once you are signed in.",
+    "welcome.passkeys": "No password needed: create your account with a passkey (your phone's or "
+    "computer's screen lock), or add passkeys later on the Account page.",
     # accounts
     "account.signup": "Create an account",
     "account.signin": "Sign in",

@@ -19,8 +19,8 @@ PL: dict[str, str] = {
     "welcome.title": "Twoje osiągnięcia edukacyjne w kieszeni",
     "welcome.intro": "Odbieraj europejskie mikropoświadczenia od uczelni i instytucji szkoleniowych, "
     "przechowuj je w jednym miejscu i pokazuj pracodawcom, którzy mogą sprawdzić ich autentyczność.",
-    "welcome.passkeys": "Możesz też logować się kluczem dostępu (passkey) zamiast hasłem: dodaj go na "
-    "stronie Konto po zalogowaniu.",
+    "welcome.passkeys": "Hasło nie jest konieczne: załóż konto z kluczem dostępu (passkey, czyli blokada "
+    "ekranu telefonu lub komputera) albo dodaj klucze później na stronie Konto.",
     # accounts
     "account.signup": "Załóż konto",
     "account.signin": "Zaloguj się",

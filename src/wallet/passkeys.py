@@ -193,6 +193,8 @@ class PasskeyService:
             )
         except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
             raise UserError("passkey.rejected", detail=str(exc)[:300]) from None
+        if not 16 <= len(verified.credential_id) <= 1023:  # WebAuthn: at most 1023 bytes; we want 128 bits
+            raise UserError("passkey.rejected", detail="credential id length")
         return credential, verified
 
     async def _keep(
