@@ -163,3 +163,34 @@ async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     await page.wait_for_function("document.getElementById('passkey-message').textContent.includes('already')")
     assert "This device already holds a passkey for your wallet" in await message.inner_text()
     assert all("status of 400" in e for e in phone.errors), phone.errors
+
+
+async def test_passkey_errors_a_learner_can_understand(browser: Any, wallet_url: str) -> None:
+    """A browser without WebAuthn, and a prompt the learner cancels (the browser then rejects with
+    NotAllowedError, which the page stands in for here): each gets its own message, in EN and PL."""
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = await context.new_page()
+        await context.add_init_script("delete window.PublicKeyCredential;")
+        await page.goto(f"{wallet_url}/signin")
+        message = page.locator("#passkey-message")
+        assert "does not support passkeys" in await message.inner_text()
+        assert await page.locator("#passkey-signin-button").is_disabled()
+    finally:
+        await context.close()
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = await context.new_page()
+        await context.add_init_script(
+            "navigator.credentials.get = () =>"
+            " Promise.reject(new DOMException('cancelled', 'NotAllowedError'));"
+        )
+        for lang, text in (("en", "was cancelled or timed out"), ("pl", "zostało zamknięte lub minął czas")):
+            await page.goto(f"{wallet_url}/lang/{lang}?next=/signin")
+            await page.click("#passkey-signin-button")
+            await page.wait_for_function(
+                f"document.getElementById('passkey-message').textContent.includes({text!r})"
+            )
+            assert await page.locator("#passkey-signin-button").is_enabled()  # the learner may try again
+    finally:
+        await context.close()
