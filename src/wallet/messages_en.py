@@ -350,8 +350,7 @@ EN: dict[str, str] = {
     "passkey.unavailable_here": "Passkeys are not available at this address. Browsers allow them only "
     "on https, or on http://localhost while developing (not on an IP address such as 127.0.0.1).",
     "passkey.js_cancelled": "The passkey prompt was cancelled or timed out. Nothing was changed.",
-    "passkey.js_not_supported": "This browser or device does not support passkeys. Use a password "
-    "instead.",
+    "passkey.js_not_supported": "This browser or device does not support passkeys. Use a password instead.",
     "passkey.js_exists": "This device already holds a passkey for your wallet.",
     "passkey.js_failed": "The passkey could not be used. Reload the page and try again.",
     "passkey.js_network": "The wallet could not be reached. Check your connection and try again.",

@@ -349,8 +349,7 @@ PL: dict[str, str] = {
     "nie tylko przez https albo pod http://localhost podczas programowania (nie pod adresem IP, np. "
     "127.0.0.1).",
     "passkey.js_cancelled": "Okno klucza dostępu zostało zamknięte lub minął czas. Nic nie zmieniono.",
-    "passkey.js_not_supported": "Ta przeglądarka lub to urządzenie nie obsługuje kluczy dostępu. "
-    "Użyj hasła.",
+    "passkey.js_not_supported": "Ta przeglądarka lub to urządzenie nie obsługuje kluczy dostępu. Użyj hasła.",
     "passkey.js_exists": "To urządzenie ma już klucz dostępu do Twojego portfela.",
     "passkey.js_failed": "Nie udało się użyć klucza dostępu. Odśwież stronę i spróbuj ponownie.",
     "passkey.js_network": "Nie można połączyć się z portfelem. Sprawdź połączenie i spróbuj ponownie.",
