@@ -62,6 +62,11 @@ async def _authenticator(page: Any) -> tuple[Any, str]:
     return cdp, added["authenticatorId"]
 
 
+async def _message(page: Any, text: str) -> None:
+    """Wait until the passkey message says ``text`` (a locator: the CSP forbids eval-based polling)."""
+    await page.locator("#passkey-message", has_text=text).wait_for(state="visible")
+
+
 async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url: str) -> None:
     page = phone.page
     cdp, authenticator = await _authenticator(page)
@@ -110,7 +115,7 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
     await page.click("#passkey-signin-button")
     message = page.locator("#passkey-message")
     await message.wait_for(state="visible")
-    await page.wait_for_function("document.getElementById('passkey-message').textContent.includes('nie zna')")
+    await _message(page, "nie zna")
     assert "Ten portfel nie zna tego klucza dostępu" in await message.inner_text()
     assert page.url.endswith("/signin")
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-4-unknown.png"), full_page=True)
@@ -126,9 +131,7 @@ async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, walle
     await page.goto(wallet_url.replace("localhost", "127.0.0.1") + "/signin")
     # the wallet's RP id is localhost: opened at 127.0.0.1 its button explains instead of failing
     await page.click("#passkey-signin-button")
-    await page.wait_for_function(
-        "document.getElementById('passkey-message').textContent.includes('not available')"
-    )
+    await _message(page, "not available")
     error = await page.evaluate(
         """() => navigator.credentials.create({publicKey: {
              rp: {id: "127.0.0.1", name: "x"}, user: {id: new Uint8Array(16), name: "a", displayName: "a"},
@@ -143,9 +146,7 @@ async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     cdp, authenticator = await _authenticator(page)
     await page.goto(f"{wallet_url}/signup")
     await page.click("#passkey-signup-button")  # no e-mail address yet: the wallet says so
-    await page.wait_for_function(
-        "document.getElementById('passkey-message').textContent.includes('valid e-mail')"
-    )
+    await _message(page, "valid e-mail")
     await page.fill("#email", "jan@example.org")
     await page.click("#passkey-signup-button")
     await page.wait_for_url(f"{wallet_url}/")
@@ -160,7 +161,7 @@ async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     # the device already holds this wallet's passkey: adding another on it is refused, clearly
     await page.click("#passkey-add-button")
     message = page.locator("#passkey-message")
-    await page.wait_for_function("document.getElementById('passkey-message').textContent.includes('already')")
+    await _message(page, "already")
     assert "This device already holds a passkey for your wallet" in await message.inner_text()
     assert all("status of 400" in e for e in phone.errors), phone.errors
 
@@ -188,9 +189,7 @@ async def test_passkey_errors_a_learner_can_understand(browser: Any, wallet_url:
         for lang, text in (("en", "was cancelled or timed out"), ("pl", "zostało zamknięte lub minął czas")):
             await page.goto(f"{wallet_url}/lang/{lang}?next=/signin")
             await page.click("#passkey-signin-button")
-            await page.wait_for_function(
-                f"document.getElementById('passkey-message').textContent.includes({text!r})"
-            )
+            await _message(page, text)
             assert await page.locator("#passkey-signin-button").is_enabled()  # the learner may try again
     finally:
         await context.close()
