@@ -258,6 +258,17 @@ async def test_sign_in_rejects_a_foreign_user_handle(wallet: Wallet) -> None:
     assert caught.value.key == "passkey.unknown"
 
 
+async def test_sign_in_rejects_an_answer_without_the_user_handle(wallet: Wallet) -> None:
+    authenticator = SoftAuthenticator()
+    await wallet.add(authenticator)
+    options = json.loads(await wallet.passkeys.signin_options(wallet.sid))
+    response = authenticator.get(options, ORIGIN)
+    del response["response"]["userHandle"]  # a discoverable sign-in must say whose credential it is
+    with pytest.raises(UserError) as caught:
+        await wallet.passkeys.sign_in(wallet.sid, json.dumps(response), "", "192.0.2.1")
+    assert caught.value.key == "passkey.unknown"
+
+
 async def test_sign_in_rejects_a_signature_counter_that_goes_back(wallet: Wallet) -> None:
     authenticator = SoftAuthenticator()
     await wallet.add(authenticator)

@@ -13,7 +13,7 @@ what the library leaves to the relying party:
 * Registration asks for a discoverable credential (resident key required, user verification
   preferred, attestation ``none``); a credential id belongs to one account only.
 * Sign-in asks for any discoverable credential (no ``allowCredentials``: nothing about accounts is
-  revealed). The credential id names the account; ``userHandle``, when present, must be that
+  revealed). The credential id names the account; ``userHandle`` must be present and be that
   account's handle; an e-mail address typed in must be that account's address. The new counter is
   written with compare-and-set, so two sign-ins with one counter value cannot both succeed.
 * Sign-in attempts count against the same limits as password sign-in (per client address; failures
@@ -321,8 +321,9 @@ class PasskeyService:
             passkey = await self.store.get(uid, cred) if uid else None
             if uid is None or passkey is None:
                 raise UserError("passkey.unknown")
-            handle = credential["response"].get("userHandle")
-            if handle and (not isinstance(handle, str) or handle != bytes_to_base64url(_handle(uid))):
+            # WebAuthn §7.2 step 6: with an empty allowCredentials the response must carry the user
+            # handle, and it must be the handle of the credential's owner.
+            if credential["response"].get("userHandle") != bytes_to_base64url(_handle(uid)):
                 raise UserError("passkey.unknown")
             try:
                 verified = verify_authentication_response(
