@@ -22,12 +22,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from test_passkeys_browser import _authenticator, wallet_url
 from test_pathways_browser import PASSWORD, System, system
 
 from axe_js import require_axe
 from issuer_helpers import AUTH, TOKEN
 
-__all__ = ["system"]
+__all__ = ["system", "wallet_url"]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -237,6 +238,7 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
     await audit.open("add a credential", wallet + "/add")
     await audit.open("scan", wallet + "/scan")
     await audit.open("backup", wallet + "/backup")
+    await audit.open("account (passkeys)", wallet + "/account")
 
     # an employer's OpenID4VP request, opened on the same phone: the answer page
     await audit.page.goto(system.verifier_url + "/")
@@ -294,3 +296,24 @@ async def test_keyboard_focus_is_visible_on_every_control(audit_page: Any, syste
     problems += await _tab_through(audit_page, system.wallet_url + "/signup", 8)
     problems += await _tab_through(audit_page, system.issuer_url + "/admin", 4)
     assert problems == []
+
+
+async def test_wallet_passkey_pages_have_no_serious_accessibility_violations(
+    audit_page: Any, axe: Path, wallet_url: str
+) -> None:
+    """Passkeys need a host name (``localhost``), so these pages run on a wallet of their own."""
+    audit = Audit(audit_page, axe, "wallet-passkeys")
+    await _authenticator(audit_page)
+    await audit.open("sign in with a passkey", wallet_url + "/signin")
+    await audit.open("sign up", wallet_url + "/signup")
+    await audit.page.fill("#email", "zofia@example.org")
+    await audit.page.fill("#password", PASSWORD)
+    await audit.page.fill("#password_again", PASSWORD)
+    await audit.page.click("main button[type=submit]")
+    await audit.open("account: no passkeys", wallet_url + "/account")
+    await audit.page.fill("#passkey-name", "Zofia's phone")
+    await audit.page.click("#passkey-add-button")
+    await audit.page.wait_for_selector("#passkey-list")
+    await audit.check("account: one passkey")
+    await audit.open("account: one passkey (Polish)", wallet_url + "/lang/pl?next=/account")
+    audit.assert_clean()
