@@ -226,10 +226,22 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
         await audit.page.click("main form button[type=submit]")
         await audit.page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
     await audit.check("credential detail")
+    async with system.admin.post(
+        f"{system.issuer_url}/api/achievements/{system.achievements[0]}/offers",
+        json={"learner": {"name": "Zofia Mazur"}, "cryptosuite": "ecdsa-sd-2023"},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        await audit.page.goto((await resp.json())["walletLink"])
+    await audit.page.click("main form button[type=submit]")
+    await audit.page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
+    await audit.check("credential detail (selective disclosure)")
     await audit.open("credential list", wallet + "/")
     await audit.check_on_desktop("credential list")
     await audit.open("share", wallet + "/share")
-    await audit.page.locator("input[name=c]").first.check()
+    for box in await audit.page.locator("input[name=c]").all():
+        await box.check()
+    await audit.check("share: all chosen, with the selective-disclosure switches")
     await audit.page.click("main form button[type=submit]")
     await audit.page.wait_for_selector("#verify-link")
     await audit.check("share created")
@@ -242,7 +254,11 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
 
     # an employer's OpenID4VP request, opened on the same phone: the answer page
     await audit.page.goto(system.verifier_url + "/")
+    for element in ("#ask-workload_hours", "#ask-description"):
+        if await audit.page.locator(element).count():  # elements a selective disclosure may withhold
+            await audit.page.check(element)
     await audit.page.click("#ask button[type=submit]")
+    await audit.check("OpenID4VP request page with elements")
     link = await audit.page.get_attribute("#same-device", "href")
     await audit.page.goto(f"{wallet}/open?link={quote(link, safe='')}")
     await audit.page.wait_for_url(re.compile(r"/present\?"))
