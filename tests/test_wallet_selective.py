@@ -49,9 +49,10 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
     cid = await _add(browser, await issue_sd(servers, did))
     _, page = await browser.get(f"/share?c={cid}")
     free = switches(page, cid)
-    assert {"grade", "ects", "eqf", "learner", "assessment"} <= set(free)
-    assert "title" not in free and "kind" not in free  # mandatory
-    assert page.count("(always shared)") >= 4
+    assert {"grade", "credits_earned", "learner", "workload_hours"} <= set(free)
+    for mandatory in ("title", "kind", "ects", "eqf", "assessment", "outcomes", "quality"):
+        assert mandatory not in free, mandatory
+    assert page.count("always shared") >= 10
     assert f'name="sd.{cid}" value="1"' in page
     assert f'data-preview="{cid}:grade"' in page and "4.5" in page
     assert "What the employer will see" in page
@@ -97,7 +98,11 @@ async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: 
     async with browser.session.get(_raw_link(text)) as resp:
         sent = (await resp.json())["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
-    assert set(achievement) == {"id", "type", "name", "achievementType"}
+    mandatory = {"id", "type", "name", "achievementType", "learningOutcome", "creditPoint", "eqfLevel"}
+    mandatory |= {"creditsAvailable", "typeOfAssessment", "formOfParticipation", "typeOfQualityAssurance"}
+    assert {"id", "type", "name", "achievementType", "creditPoint", "eqfLevel"} <= set(achievement)
+    assert set(achievement) <= mandatory
+    assert "alignment" not in achievement and "volumeOfLearning" not in achievement
     assert "identifier" not in sent["credentialSubject"] and "creditsEarned" not in sent["credentialSubject"]
     assert sent["credentialStatus"] and sent["issuer"]["name"]
 
@@ -140,8 +145,8 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
                 "format": "ldp_vc",
                 "meta": {"type_values": [[OB_TYPE]]},
                 "claims": [
-                    {"path": ["credentialSubject", "achievement", "creditPoint"]},
-                    {"path": ["credentialSubject", "achievement", "eqfLevel"]},
+                    {"path": ["credentialSubject", "creditsEarned"]},
+                    {"path": ["credentialSubject", "achievement", "volumeOfLearning"]},
                 ],
             }
         ]
@@ -157,10 +162,10 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
     assert answer["verified"] == {"mc": True}
     sent = answer["token"]["mc"][0]["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
-    assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"
-    assert achievement["creditPoint"]
+    assert sent["credentialSubject"]["creditsEarned"] and achievement["volumeOfLearning"]
+    assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"  # mandatory: always there
     assert "result" not in sent["credentialSubject"]
-    assert "learningOutcome" not in achievement
+    assert "alignment" not in achievement
 
 
 async def test_sd_credential_survives_a_backup_into_another_wallet(

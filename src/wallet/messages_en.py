@@ -85,6 +85,7 @@ EN: dict[str, str] = {
     "field.description": "Description",
     "field.learning_outcomes": "Learning outcomes",
     "field.ects": "Notional workload (ECTS credits)",
+    "field.credits_earned": "ECTS credits earned",
     "field.workload": "Volume of learning",
     "field.eqf": "EQF level",
     "field.nqf": "National qualifications framework level",
@@ -206,6 +207,11 @@ EN: dict[str, str] = {
     "share.sd_fields": "Fields the employer will see (switch off what you do not want to share)",
     "share.preview_title": "Preview: what the employer will see",
     "share.sd_jwt_alone": "Share a selective-disclosure (SD-JWT) credential on its own, in its own link.",
+    "share.sd_jwt_alone_hint": (
+        "An SD-JWT credential is shared on its own link: a link holds one signed presentation, and "
+        "the W3C presentation that carries several credentials cannot carry an SD-JWT credential to "
+        "the verifier. Share it alone, and your other credentials in another link."
+    ),
     "share.bad_fields": "One of the chosen fields is not in this credential.",
     "share.expires": "The link expires after",
     "share.days": "{n} days",

@@ -85,6 +85,7 @@ PL: dict[str, str] = {
     "field.description": "Opis",
     "field.learning_outcomes": "Efekty uczenia się",
     "field.ects": "Nakład pracy (punkty ECTS)",
+    "field.credits_earned": "Uzyskane punkty ECTS",
     "field.workload": "Wymiar nauki",
     "field.eqf": "Poziom ERK (EQF)",
     "field.nqf": "Poziom krajowej ramy kwalifikacji",
@@ -204,6 +205,12 @@ PL: dict[str, str] = {
     "share.sd_fields": "Pola, które zobaczy pracodawca (wyłącz to, czego nie chcesz udostępniać)",
     "share.preview_title": "Podgląd: co zobaczy pracodawca",
     "share.sd_jwt_alone": "Poświadczenie SD-JWT (selektywne ujawnianie) udostępnij osobno, we własnym linku.",
+    "share.sd_jwt_alone_hint": (
+        "Poświadczenie SD-JWT udostępnia się w osobnym linku: link zawiera jedną podpisaną "
+        "prezentację, a prezentacja W3C, która mieści kilka poświadczeń, nie przeniesie do "
+        "weryfikatora poświadczenia SD-JWT. Udostępnij je samo, a pozostałe poświadczenia w innym "
+        "linku."
+    ),
     "share.bad_fields": "Jednego z wybranych pól nie ma w tym poświadczeniu.",
     "share.expires": "Link wygaśnie po",
     "share.days": "{n} dniach",

@@ -22,12 +22,11 @@ from urllib.parse import urlsplit
 from vc.errors import VCError
 from vc.jsonld import expand_safe
 from vc.presentation import create_presentation
-from vc.sdjwt import SELECTIVELY_DISCLOSABLE, SdJwtError, parse_sd_jwt
+from vc.sdjwt import SdJwtError, parse_sd_jwt
 
 from .exceptions import Gone, UserError
 from .ports import FetchError, HttpClient
-from .sdjwt import presentation as sd_presentation
-from .sdjwt import sd_jwt_of
+from .sdjwt import bind, sd_jwt_of
 from .vault import HolderKey
 
 __all__ = [
@@ -225,13 +224,6 @@ def _sd_jwt_claims(credential: Mapping[str, Any]) -> dict[str, Any] | None:
     return claims
 
 
-def disclosures_for(query: CredentialQuery, credential: Mapping[str, Any]) -> list[str]:
-    """The selectively disclosable claims a ``dc+sd-jwt`` query asks for: the only ones the answer reveals."""
-    claims = _sd_jwt_claims(credential) or {}
-    asked = {str(c["path"][0]) for c in query.claims if c.get("path") and isinstance(c["path"][0], str)}
-    return [name for name in SELECTIVELY_DISCLOSABLE if name in asked and name in claims]
-
-
 def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) -> bool:
     if query.format not in SUPPORTED_FORMATS:
         return False
@@ -261,19 +253,15 @@ def vp_token(
 ) -> dict[str, list[Any]]:
     """One holder-signed presentation per credential query, bound to the request's nonce and client.
 
-    A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, revealing only the
-    claims the query names, with a key-binding JWT for the request's nonce and ``client_id``.
+    ``chosen`` holds the credentials as disclosed (:func:`wallet.selective.disclose_for_claims`).
+    A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, with the disclosures
+    it kept and a key-binding JWT for the request's nonce and ``client_id``.
     """
-    queries = {q.id: q for q in request.queries}
     token: dict[str, list[Any]] = {}
     for query_id, credentials in chosen.items():
-        query = queries.get(query_id)
-        if query is not None and query.format == "dc+sd-jwt":
+        if credentials and all(sd_jwt_of(c) is not None for c in credentials):
             token[query_id] = [
-                sd_presentation(
-                    c, disclosures_for(query, c), holder, nonce=request.nonce, audience=request.client_id
-                )
-                for c in credentials
+                bind(c, holder, nonce=request.nonce, audience=request.client_id) for c in credentials
             ]
     return token | {
         query_id: [

@@ -34,6 +34,7 @@ _WALLET_FIELDS: dict[str, tuple[str, ...]] = {
     "description": ("field.description",),
     "outcomes": ("field.learning_outcomes",),
     "ects": ("field.ects",),
+    "credits_earned": ("field.credits_earned",),
     "workload_hours": ("field.workload",),
     "eqf": ("field.eqf",),
     "qf_ehea": ("field.qf_ehea",),
