@@ -25,7 +25,7 @@ from .oid4vci import offer_params
 from .pathways import cited_parts
 from .sdjwt import sd_jwt_of
 from .selective import disclose as disclose_selected
-from .selective import share_fields
+from .selective import request_fields, share_fields
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -440,8 +440,33 @@ async def present(request: web.Request) -> web.Response:
     if "request_uri" not in params:
         return redirect("/scan")
     pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
-    context = {"req": presentation_request, "matches": matches, "pid": pid}
+    context = {
+        "req": presentation_request,
+        "matches": matches,
+        "pid": pid,
+        "fields": answer_fields(presentation_request, matches),
+    }
     return await render(request, "present.html", context)
+
+
+def answer_fields(presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
+    return {
+        q.id: {c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets) for c in matches[q.id]}
+        for q in presentation_request.queries
+    }
+
+
+def approved_fields(form: Any, presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, Any]:
+    """query id -> cid -> the optional elements left switched on, for the credentials whose
+    switches were on the page (the others: everything that was asked)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for q in presentation_request.queries:
+        for c in matches[q.id]:
+            if form.get(f"sd.{q.id}.{c.cid}") == "1":
+                kept = [v for v in form.getall(f"fields.{q.id}.{c.cid}", []) if isinstance(v, str)]
+                out.setdefault(q.id, {})[c.cid] = kept
+    return out
 
 
 async def answer_request(request: web.Request) -> web.Response:
@@ -453,13 +478,14 @@ async def answer_request(request: web.Request) -> web.Response:
         if form.get("action") == "decline":
             reply = await service.decline_request(account.uid, pid)
             return await render(request, "present_done.html", {"declined": True, "reply": reply})
-        presentation_request, _ = await service.pending_request(account.uid, pid)
+        presentation_request, matches = await service.pending_request(account.uid, pid)
         choices = {
             q.id: [v for v in form.getall(f"q.{q.id}", []) if isinstance(v, str)]
             for q in presentation_request.queries
         }
+        approved = approved_fields(form, presentation_request, matches)
         holder = await request.app[ACCOUNTS].holder_key(account.uid)
-        reply = await service.answer_request(account.uid, holder, pid, choices)
+        reply = await service.answer_request(account.uid, holder, pid, choices, approved)
     except UserError as exc:
         pending = await service.store.get_pending(account.uid, pid)
         if pending is None:
@@ -469,6 +495,7 @@ async def answer_request(request: web.Request) -> web.Response:
             "req": presentation_request,
             "matches": matches,
             "pid": pid,
+            "fields": answer_fields(presentation_request, matches),
             "error": tr(request)(exc.key, **exc.params),
             "detail": exc.detail,
         }

@@ -199,6 +199,15 @@ EN: dict[str, str] = {
     "share.not_shared": "not shared",
     "share.disclosure_failed": "This credential could not be shared with the fields you chose.",
     "present.selective": "Only the requested fields and the ones the issuer requires are shared.",
+    "present.fields": "Fields the verifier asks for",
+    "present.fields_hint": (
+        "Switch off what you do not want to send. Fields the issuer or the verifier requires "
+        "are always sent; fields nobody asked for are never sent."
+    ),
+    "present.mandatory": "always shared (the issuer requires it)",
+    "present.required": "always shared (the verifier requires it)",
+    "present.optional": "asked, optional",
+    "present.whole": "This credential is sent whole: its signature does not allow hiding fields.",
     "share.title": "Share credentials",
     "share.intro": "Choose what to share. The wallet signs a presentation with your key and makes a link "
     "and a QR code that open the verifier's page.",

@@ -197,6 +197,15 @@ PL: dict[str, str] = {
     "share.not_shared": "nie udostępniono",
     "share.disclosure_failed": "Nie udało się udostępnić tego poświadczenia z wybranymi polami.",
     "present.selective": "Udostępniane są tylko żądane pola oraz te, których wymaga wystawca.",
+    "present.fields": "Pola, o które prosi weryfikator",
+    "present.fields_hint": (
+        "Wyłącz to, czego nie chcesz wysłać. Pola wymagane przez wystawcę lub weryfikatora są "
+        "wysyłane zawsze; pól, o które nikt nie prosił, nie wysyła się nigdy."
+    ),
+    "present.mandatory": "udostępniane zawsze (wymaga tego wystawca)",
+    "present.required": "udostępniane zawsze (wymaga tego weryfikator)",
+    "present.optional": "prośba, opcjonalne",
+    "present.whole": "To poświadczenie jest wysyłane w całości: jego podpis nie pozwala ukryć pól.",
     "share.title": "Udostępnij poświadczenia",
     "share.intro": "Wybierz, co chcesz udostępnić. Portfel podpisze prezentację Twoim kluczem i utworzy "
     "link oraz kod QR, które otwierają stronę weryfikatora.",

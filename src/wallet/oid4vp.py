@@ -51,6 +51,9 @@ class CredentialQuery:
     multiple: bool = False
     vct_values: list[str] = field(default_factory=list)
     """``dc+sd-jwt`` queries: the credential types asked for (``meta.vct_values``)."""
+    claim_sets: list[list[str]] = field(default_factory=list)
+    """DCQL ``claim_sets``: the combinations of claim ids the verifier accepts; a claim in every
+    option is required, the others are optional (the learner may decline them)."""
 
     @property
     def type_names(self) -> list[str]:
@@ -126,6 +129,12 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
             isinstance(c, Mapping) and isinstance(c.get("path"), list) and c["path"] for c in claims
         ):
             raise _invalid("claims must be a list of objects with a path")
+        claim_sets = item.get("claim_sets", [])
+        ids = {c.get("id") for c in claims if isinstance(c.get("id"), str)}
+        if not isinstance(claim_sets, list) or not all(
+            isinstance(o, list) and o and all(isinstance(i, str) and i in ids for i in o) for o in claim_sets
+        ):
+            raise _invalid("claim_sets must list options of the ids of the query's claims")
         queries.append(
             CredentialQuery(
                 id=item["id"],
@@ -134,6 +143,7 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
                 claims=[dict(c) for c in claims],
                 multiple=item.get("multiple") is True,
                 vct_values=list(vct_values),
+                claim_sets=[list(o) for o in claim_sets],
             )
         )
     if len({q.id for q in queries}) != len(queries):
@@ -238,14 +248,17 @@ def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) ->
         types = _types(credential)
         if not any(set(group) <= types for group in query.type_values):
             return False
-    for claim in query.claims:
+
+    def satisfied(claim: Mapping[str, Any]) -> bool:
         found = _resolve(credential, claim["path"])
-        if not found:
-            return False
         values = claim.get("values")
-        if isinstance(values, list) and not any(v in values for v in found):
-            return False
-    return True
+        return bool(found) and not (isinstance(values, list) and not any(v in values for v in found))
+
+    if query.claim_sets:  # some option the credential can answer in full
+        return any(
+            all(satisfied(c) for c in query.claims if c.get("id") in option) for option in query.claim_sets
+        )
+    return all(satisfied(c) for c in query.claims)
 
 
 def vp_token(
