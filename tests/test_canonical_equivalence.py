@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
-from vc.jsonld import canonicalize
+from vc.fastrdf import canonical_nquads, document_quads, flat_node_nquads
+from vc.jsonld import _canonicalize_direct, _canonicalize_pyld, _direct_options, _MemoProcessor, canonicalize
 from vc.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -59,4 +60,307 @@ def test_fuzzed_micro_credentials_canonicalise_like_pyld(seed: int) -> None:
         (VECTORS / "examples" / "microcredential-data-literacy.json").read_text(encoding="utf-8")
     )
     doc = _prune(base, random.Random(seed))
+    assert canonicalize(doc) == reference(doc)
+
+
+# --- the flat-node (proof configuration) template path, vc.fastrdf --------------------------------
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+V1 = "https://www.w3.org/2018/credentials/v1"
+DI = "https://w3id.org/security/data-integrity/v2"
+ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+EXAMPLES = "https://www.w3.org/ns/credentials/examples/v2"
+OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+PROOF_CONFIGS = sorted(
+    p for p in VECTORS.rglob("*.json") if "Config" in p.name and "@context" in p.read_text(encoding="utf-8")
+)
+
+
+def fast(doc: dict[str, Any]) -> str | None:
+    return flat_node_nquads(doc, default_loader(), lambda d, loader: canonicalize(d, loader))
+
+
+@pytest.mark.parametrize("path", PROOF_CONFIGS, ids=lambda p: str(p.relative_to(VECTORS)))
+def test_vector_proof_configurations_take_the_template_path_and_equal_pyld(path: Path) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert fast(doc) == reference(doc)  # first call builds the template
+    again = dict(doc, created="2031-02-03T04:05:06.789+02:00")
+    assert fast(again) == reference(again)  # second call substitutes into it
+    assert canonicalize(again) == reference(again)
+
+
+def _random_config(rng: random.Random) -> dict[str, Any]:
+    contexts = rng.choice([[V2], [V2, EXAMPLES], [V2, OB], [V1, DI], [V1, ED2020], [V2, ED2020], [DI]])
+    config: dict[str, Any] = {"@context": contexts}
+    if ED2020 in contexts and rng.random() < 0.7:
+        config["type"] = "Ed25519Signature2020"
+    else:
+        config["type"] = "DataIntegrityProof"
+        config["cryptosuite"] = rng.choice(["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022"])
+    config["proofPurpose"] = rng.choice(["assertionMethod", "authentication", "capabilityInvocation"])
+    did = "did:key:z6Mk" + "".join(
+        rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGH123456789") for _ in range(20)
+    )
+    ordinary = rng.random() < 0.6  # mostly the values real proofs carry, else the awkward ones
+    config["verificationMethod"] = rng.choice(
+        [f"{did}#{did[8:]}", f"did:web:example.org:{rng.randint(0, 99)}#key-1"]
+        if ordinary
+        else [
+            f"{did}#{did[8:]}",
+            f"did:web:example.org:{rng.randint(0, 99)}#key-1",
+            f"https://issuer.example/keys/{rng.randint(0, 999)}",
+            "urn:uuid:2f3d0f7a-5a5e-4b10-9f6e-0a1b2c3d4e5f",
+            "sec:someKey",  # a compact IRI in contexts that define the prefix
+            "VerifiableCredential:x",  # a scheme that is a term
+            "relative/key",  # not absolute: an error either way
+            "did:example:has space",
+            "did:example:with>bracket",
+        ]
+    )
+    config["created"] = rng.choice(
+        [f"20{rng.randint(10, 40)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T1{rng.randint(0, 9)}:00:00Z"]
+        if ordinary
+        else [
+            f"20{rng.randint(10, 40)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T1{rng.randint(0, 9)}:00:00Z",
+            "2024-05-06T07:08:09.123456Z",
+            "2024-05-06T07:08:09+05:30",
+            "2024-05-06",  # not a dateTime: pyld keeps it as is
+            "yesterday",
+            "1999-01-01T00:00:01Z",  # the template's own sentinel value
+        ]
+    )
+    for key in ("challenge", "domain", "nonce"):
+        if rng.random() < 0.4:
+            config[key] = rng.choice(
+                [f"abc{rng.randint(0, 10**6)}", "https://verifier.example/path?x=1"]
+                if ordinary
+                else [
+                    "abc123",
+                    "https://verifier.example/path?x=1",
+                    'quote " and \\ backslash',
+                    "line\nbreak",
+                    "ünïcødé",
+                    "plecak-sentinel-challenge",
+                    "",
+                ]
+            )
+    if rng.random() < 0.2:
+        config["domain"] = ["a.example", "b.example"]
+    if rng.random() < 0.2:
+        config["expires"] = "2035-01-01T00:00:00Z"
+    if rng.random() < 0.15:
+        config["id"] = f"urn:uuid:{rng.randint(0, 10**9)}"
+    if rng.random() < 0.1:
+        config["previousProof"] = "urn:uuid:0"
+    if rng.random() < 0.05:
+        config["unknownTerm"] = "x"
+    return config
+
+
+def _outcome(fn: Any, doc: dict[str, Any]) -> tuple[str, str]:
+    try:
+        return "ok", fn(copy.deepcopy(doc))
+    except Exception as exc:
+        return "error", type(exc).__name__
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_proof_configurations_canonicalise_like_pyld(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    templated = 0
+    for _ in range(40):
+        doc = _random_config(rng)
+        got = _outcome(canonicalize, doc)
+        if got[0] == "ok":
+            assert got[1] == reference(doc), doc
+            templated += fast(doc) is not None
+        else:  # safe mode refuses it; then the template path must not have answered either
+            assert fast(doc) is None, doc
+    assert templated >= 8  # the comparison really exercised the template path
+
+
+def test_template_path_is_taken_for_an_ordinary_proof_configuration() -> None:
+    doc = {
+        "@context": [V2],
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2024-01-01T00:00:00Z",
+        "verificationMethod": "did:key:z6MkAbc#z6MkAbc",
+        "proofPurpose": "assertionMethod",
+        "challenge": "1234",
+    }
+    first = fast(doc)
+    doc2 = dict(doc, created="2025-12-31T23:59:59Z", verificationMethod="did:web:x.example#k", challenge="zz")
+    second = fast(doc2)
+    assert first == reference(doc) and second == reference(doc2)
+    assert first != second
+
+
+def test_template_path_declines_nested_values_and_unbundled_contexts() -> None:
+    base = {"@context": [V2], "type": "DataIntegrityProof", "created": "2024-01-01T00:00:00Z"}
+    assert fast(dict(base, proofPurpose={"id": "x"})) is None
+    assert fast(dict(base, **{"@context": [V2, {"x": "https://x.example/x"}]})) is None
+    assert fast(dict(base, **{"@context": ["https://not.bundled.example/ctx"]})) is None
+    assert fast(dict(base, created=20240101)) is None
+
+
+# --- the direct compacted JSON → quads path, vc.fastrdf.document_quads ------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def direct(doc: dict[str, Any]) -> str | None:
+    return _canonicalize_direct(copy.deepcopy(doc), default_loader())
+
+
+def slow(doc: dict[str, Any]) -> tuple[str, str]:
+    return _outcome(lambda d: _canonicalize_pyld(d, default_loader()), doc)
+
+
+def unsecured(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "proof"}
+
+
+FAST_DOCUMENTS = [
+    VECTORS / "vc-di-eddsa" / "unsigned.json",
+    VECTORS / "vc-di-eddsa" / "employmentAuth.json",
+    VECTORS / "examples" / "microcredential-data-literacy.json",
+    VECTORS / "examples" / "stackable-certificate-data-literacy.json",
+    *sorted(p for p in FIXTURES.glob("*.json") if "@context" in p.read_text(encoding="utf-8")),
+]
+
+
+@pytest.mark.parametrize("secured", [False, True], ids=["unsecured", "with-proof"])
+@pytest.mark.parametrize("path", FAST_DOCUMENTS, ids=lambda p: p.name)
+def test_direct_path_answers_for_our_credentials_and_equals_pyld(path: Path, secured: bool) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if not secured:
+        doc = unsecured(doc)
+    got = direct(doc)
+    expected = slow(doc)
+    if expected[0] == "ok":  # every credential safe mode accepts goes the direct way, byte-equal
+        assert got is not None
+        assert got == expected[1] == reference(doc)
+    else:  # e.g. a status entry type no context defines: refused by pyld, declined here
+        assert got is None
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(VECTORS)))
+def test_direct_path_answers_on_every_vector_including_proof_sets_and_chains(path: Path) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    got = direct(doc)
+    assert got is not None and got == reference(doc)
+
+
+_SCALARS: list[Any] = [
+    True,
+    False,
+    0,
+    1,
+    -7,
+    5.0,
+    2.5,
+    -0.0,
+    1e-7,
+    1e21,
+    10**22,
+    3.14159,
+    "",
+    "plain",
+    'quote " back \\ slash',
+    "new\nline\ttab\r",
+    "ünïcødé ✓",
+    "2024-01-01T00:00:00Z",
+    "http://example.org/x",
+    "_:b9",
+    "relative/iri",
+    "schema:name",
+    None,
+    [],
+    [1, 1],
+    ["a", "a"],
+    [True, 1],
+    ["5", 5],
+]
+
+
+def _mutate(node: Any, rng: random.Random, rate: float = 1.0) -> Any:
+    """Random edits that push at the edges of the direct path (values, ids, keywords, contexts)."""
+    if isinstance(node, list):
+        out = [_mutate(x, rng, rate) for x in node]
+        if out and rng.random() < 0.1 * rate:
+            out.append(copy.deepcopy(rng.choice(out)))  # a duplicate value
+        return out
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        roll = rng.random() / rate
+        if key == "@context":
+            if roll < 0.05:
+                value = [*value, {"extra": "https://example.org/extra", "@language": "pl"}]
+            out[key] = value
+            continue
+        if key in ("id", "type") and roll < 0.06:
+            value = rng.choice(
+                ["_:b1", "relative", "https://example.org/n/1", "VerifiableCredential", ["a", "b"]]
+            )
+        elif not isinstance(value, dict | list) and roll < 0.25:
+            value = copy.deepcopy(rng.choice(_SCALARS))
+        elif isinstance(value, str) and roll < 0.3:
+            value = rng.choice(
+                [{"@value": value}, {"@value": value, "@language": "en"}, {"@id": value}, [value]]
+            )
+        else:
+            value = _mutate(value, rng, rate)
+        out[key] = value
+    if rng.random() < 0.04 * rate:
+        out["undefinedTermHere"] = "x"
+    if rng.random() < 0.04 * rate:
+        out["https://example.org/absolute-property"] = rng.choice(_SCALARS[:12])
+    if rng.random() < 0.03 * rate:
+        out["@context"] = {"@vocab": "https://example.org/vocab#"}
+    return out
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_direct_path_agrees_with_the_safe_pyld_path_on_mutated_credentials(seed: int) -> None:
+    rng = random.Random(seed)
+    source = rng.choice(FAST_DOCUMENTS)
+    rate = rng.choice([0.1, 0.3, 1.0])
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    doc = _mutate(doc if rng.random() < 0.5 else unsecured(doc), rng, rate)
+    got = direct(doc)
+    expected = slow(doc)
+    if got is not None:
+        assert expected == ("ok", got), doc  # whenever it answers, it answers exactly like pyld
+    if expected[0] == "ok":
+        assert expected[1] == reference(doc)
+
+
+def _quads(doc: dict[str, Any]) -> Any:
+    return document_quads(copy.deepcopy(doc), _MemoProcessor(), _direct_options(default_loader()))
+
+
+def test_rdfc_shortcut_labels_the_micro_credential_like_pyld() -> None:
+    doc = json.loads(
+        (VECTORS / "examples" / "microcredential-data-literacy.json").read_text(encoding="utf-8")
+    )
+    quads = _quads(doc)
+    assert quads is not None
+    text = canonical_nquads(quads)
+    assert text is not None and "_:c14n9" in text  # ten blank nodes, all with distinct hashes
+    assert text == reference(doc)
+
+
+def test_rdfc_shortcut_leaves_blank_nodes_with_equal_hashes_to_pyld() -> None:
+    doc = json.loads(
+        (VECTORS / "examples" / "microcredential-data-literacy.json").read_text(encoding="utf-8")
+    )
+    twin = {"type": "Alignment", "targetName": "Twin", "targetUrl": "https://example.org/twin"}
+    doc["credentialSubject"]["achievement"]["alignment"] = [twin, copy.deepcopy(twin)]
+    quads = _quads(doc)
+    assert quads is not None
+    assert canonical_nquads(quads) is None  # two indistinguishable nodes: N-degree hashing needed
     assert canonicalize(doc) == reference(doc)

@@ -21,13 +21,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
-import redis
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from issuer.app import create_app
 from issuer_helpers import AUTH, TOKEN, issuer_settings
 from vc.cli import main, read_batch
+from vc.storage import connect_sync
 
 PLECAK = [sys.executable, "-m", "vc.cli"]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -216,7 +216,7 @@ def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_u
         banner = running.wait_for("Ctrl-C to stop")
         assert "Redis: REDIS_URL" in banner
         assert not (data / "redis").exists()
-        with redis.Redis.from_url(redis_url) as client:
+        with connect_sync(redis_url) as client:
             assert client.exists("issuer:keys:active")  # the issuer started on this Redis
     finally:
         running.proc.send_signal(signal.SIGINT)
@@ -359,7 +359,7 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert [r["row"] for r in first] == ["1", "2", "3", "4"]
         assert first[2]["credential_id"] == "" and "learner.email" in first[2]["error"]
         assert all(r["credential_id"].startswith("urn:uuid:") for r in first if r["status"] == "issued")
-        issued = await redis_client.zcard("issuer:credentials")
+        issued = await redis_client.zcard("issuer:{records}:credentials")
         assert issued == 3
 
         # fix the bad row, add a learner at the top, run again: only the new rows are issued
@@ -380,7 +380,7 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         after = {r["name"]: r["credential_id"] for r in second}
         for name, credential_id in before.items():
             assert after[name] == credential_id
-        assert await redis_client.zcard("issuer:credentials") == issued + 2
+        assert await redis_client.zcard("issuer:{records}:credentials") == issued + 2
 
         code, err = await _run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
         assert code == 2 and "refused the admin token" in err
@@ -388,6 +388,123 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert code == 2 and "no achievement" in err
     finally:
         await server.close()
+
+
+def _children_by_module(parent: int) -> dict[str, list[int]]:
+    """The ``python -m NAME`` children of ``parent``, by NAME."""
+    found: dict[str, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent and b"-m" in argv[:-1]:
+            found.setdefault(argv[argv.index(b"-m") + 1].decode(), []).append(int(entry.name))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+async def _issue_on_fresh_connections(base: str, token: str, count: int) -> list[tuple[int, int]]:
+    """Issue ``count`` credentials, each request on a new TCP connection (so the kernel picks a
+    worker each time); returns their (list, index) status positions."""
+    headers = {"Authorization": f"Bearer {token}"}
+    connector = aiohttp.TCPConnector(force_close=True)
+    async with aiohttp.ClientSession(connector=connector) as client:
+        async with client.get(f"{base}/api/achievements", headers=headers) as resp:
+            uuid = (await resp.json())["achievements"][0]["uuid"]
+        gate = asyncio.Semaphore(4)
+
+        async def one(n: int) -> tuple[int, int]:
+            async with (
+                gate,
+                client.post(
+                    f"{base}/api/achievements/{uuid}/credentials",
+                    json={"learner": {"name": f"L{n}"}},
+                    headers=headers,
+                ) as resp,
+            ):
+                assert resp.status == 201, await resp.text()
+                entry = (await resp.json())["verifiableCredential"]["credentialStatus"][0]
+                return entry["statusListCredential"], int(entry["statusListIndex"])
+
+        positions = await asyncio.gather(*(one(n) for n in range(count)))
+    return [(hash(url), index) for url, index in positions]
+
+
+async def _wallet_session_on_fresh_connections(base: str) -> None:
+    from test_wallet_support import Browser
+
+    browser = Browser(base)
+    await browser.session.close()
+    browser.session = aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True), connector=aiohttp.TCPConnector(force_close=True)
+    )
+    try:
+        await browser.sign_up("workers@example.org")  # GET the form, POST it with its CSRF token
+        for _ in range(12):
+            status, text = await browser.get("/")
+            assert status == 200, text
+            assert "workers@example.org" in text and 'action="/signout"' in text  # every worker knows it
+        status, text = await browser.post("/signout", {})  # the CSRF token of one worker's page
+        assert status == 200 and 'action="/signout"' not in text, text
+    finally:
+        await browser.close()
+
+
+def test_up_workers_share_each_port_and_keep_no_state_of_their_own(
+    tmp_path: Path, up_ports: list[int], redis_url: str
+) -> None:
+    data = tmp_path / "data"
+    token = "cli-test-admin-token-0123456789"
+    args = [*_up_args(data, up_ports), "--workers", "2"]
+    running = _Running(args, _env(REDIS_URL=redis_url, PLECAK_ADMIN_TOKEN=token))
+    try:
+        banner = running.wait_for("Ctrl-C to stop")
+        assert banner.count("(2 workers)") == 3
+        workers = _children_by_module(running.proc.pid)
+        assert {name: len(pids) for name, pids in workers.items()} == {
+            "issuer": 2,
+            "wallet": 2,
+            "verifier": 2,
+        }
+        before = {pid: _cpu_ticks(pid) for pid in workers["issuer"]}
+        positions = asyncio.run(_issue_on_fresh_connections(f"http://127.0.0.1:{up_ports[0]}", token, 24))
+        assert len(set(positions)) == 24  # one shared status counter: no index handed out twice
+        busy = [pid for pid in workers["issuer"] if _cpu_ticks(pid) > before[pid]]
+        assert len(busy) == 2  # both issuer workers signed credentials on the one port
+        asyncio.run(_wallet_session_on_fresh_connections(f"http://127.0.0.1:{up_ports[1]}"))
+    except BaseException:
+        for pids in _children_by_module(running.proc.pid).values():
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)  # they would keep the output pipes open
+        print(running.stop_and_stderr(), file=sys.stderr)
+        raise
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(timeout=60) == 0, running.stop_and_stderr()
+    assert not any(_alive(pid) for pids in workers.values() for pid in pids)
+    for port in up_ports:
+        assert not _port_open(port)
+
+
+def test_up_refuses_a_bad_worker_count(tmp_path: Path, up_ports: list[int]) -> None:
+    for bad in ("0", "65"):
+        done = subprocess.run(
+            [*_up_args(tmp_path / "data", up_ports), "--workers", bad],
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "--workers must be between 1 and 64" in done.stderr
 
 
 async def test_issue_batch_offers_writes_wallet_links_codes_and_email_texts(
@@ -413,7 +530,7 @@ async def test_issue_batch_offers_writes_wallet_links_codes_and_email_texts(
         assert [r["status"] for r in rows] == ["offered", "error", "offered"]
         assert "learner.email" in rows[1]["error"] and rows[1]["link"] == ""
         assert rows[0]["email"] == "anna@example.org"
-        assert await redis_client.zcard("issuer:credentials") == 0  # offers issue nothing yet
+        assert await redis_client.zcard("issuer:{records}:credentials") == 0  # offers issue nothing yet
         async with aiohttp.ClientSession() as http:
             for row in (rows[0], rows[2]):
                 assert row["tx_code"].isdigit() and len(row["tx_code"]) == 6

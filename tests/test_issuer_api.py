@@ -175,7 +175,7 @@ async def test_issue_rejects_grade_outside_scheme_and_missing_name(
         404,
     )
     assert await redis_client.get("issuer:status:next") is None
-    assert await redis_client.zcard("issuer:credentials") == 0
+    assert await redis_client.zcard("issuer:{records}:credentials") == 0
 
 
 async def test_vcapi_issue_signs_v2_credential_with_status_entries(client: TestClient[Any, Any]) -> None:
@@ -284,7 +284,7 @@ async def test_vcapi_issue_rejects_bad_credentials_without_side_effects(
     if field:
         assert body[field] == expected
     assert await redis_client.get("issuer:status:next") is None
-    assert await redis_client.zcard("issuer:credentials") == 0
+    assert await redis_client.zcard("issuer:{records}:credentials") == 0
 
 
 async def test_malformed_oversized_and_non_json_bodies_get_problem_details(

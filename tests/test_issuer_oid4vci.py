@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from issuer.app import create_app
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
+from redis_helpers import keys_matching
 from vc.dataintegrity import verify_proofs
 from vc.did import DidResolver, did_key
 from vc.keys import Ed25519KeyPair
@@ -188,7 +189,7 @@ async def test_credential_endpoint_needs_valid_access_token(issuer: tuple[TestCl
 async def test_expired_offer_is_gone(issuer: tuple[TestClient[Any, Any], str], redis_client: Redis) -> None:
     client, uuid = issuer
     offer = await make_offer(client, uuid)
-    for key in await redis_client.keys("issuer:oid4vci:*"):
+    for key in await keys_matching(redis_client, "issuer:oid4vci:*"):
         await redis_client.pexpire(key, 50)
     await asyncio.sleep(0.2)
     assert (await client.get(offer["credentialOfferUri"].removeprefix(PUBLIC_URL))).status == 404

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from vc.errors import DocumentLoaderError, JsonLdError, UndefinedTermError
-from vc.jsonld import canonicalize, expand_safe
+from vc.errors import DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
+from vc.jsonld import canonicalize, check_safe, expand_safe
 
 EXAMPLES = Path(__file__).parent / "vectors" / "examples"
 SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
@@ -245,3 +245,51 @@ def test_errors_are_value_errors(mc: dict[str, Any]) -> None:
     mc["favouriteColour"] = "blue"
     with pytest.raises(ValueError):
         canonicalize(mc)
+
+
+def _break(mc: dict[str, Any], how: str) -> dict[str, Any]:
+    if how == "undefined property":
+        mc["credentialSubject"]["achievement"]["favouriteColour"] = "blue"
+    elif how == "undefined type":
+        mc["credentialSubject"]["achievement"]["type"] = ["Achievement", "InvalidType"]
+    elif how == "relative id":
+        mc["id"] = "credential-1"
+    elif how == "relative IRI value":
+        mc["credentialSubject"]["achievement"]["image"]["id"] = "images/course.png"
+    elif how == "unknown context":
+        mc["@context"] = [*mc["@context"], "https://example.org/unknown-context"]
+    return mc
+
+
+@pytest.mark.parametrize(
+    "how", ["undefined property", "undefined type", "relative id", "relative IRI value", "unknown context"]
+)
+def test_check_safe_refuses_what_expand_safe_refuses(mc: dict[str, Any], how: str) -> None:
+    broken = _break(mc, how)
+    with pytest.raises(VCError) as expected:
+        expand_safe(copy.deepcopy(broken))
+    with pytest.raises(VCError) as got:
+        check_safe(broken)
+    assert type(got.value) is type(expected.value) and str(got.value) == str(expected.value)
+
+
+def test_check_safe_accepts_the_micro_credential_and_its_signed_copy(mc: dict[str, Any]) -> None:
+    check_safe(mc)
+    signed = json.loads((Path(__file__).parent / "fixtures" / "ob3-vc2-eddsa-rdfc-2022.json").read_text())
+    check_safe(signed)
+    expand_safe(signed)
+
+
+@pytest.mark.parametrize("where", ["credential id", "subject id", "IRI value"])
+def test_identifiers_with_whitespace_are_refused_not_dropped(mc: dict[str, Any], where: str) -> None:
+    # pyld's RDF conversion would leave such an IRI out of the canonical form without a word.
+    if where == "credential id":
+        mc["id"] = "urn:uuid:has space"
+    elif where == "subject id":
+        mc["credentialSubject"]["id"] = "did:example:tab\there"
+    else:
+        mc["credentialSubject"]["achievement"]["image"]["id"] = "https://example.org/a b.png"
+    with pytest.raises(UndefinedTermError):
+        canonicalize(mc)
+    with pytest.raises(UndefinedTermError):
+        check_safe(mc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -474,3 +475,16 @@ async def test_verify_credential_signed_by_did_web_key(did_server: DidServer) ->
     (check,) = await verify_proofs(signed, resolver)
     assert check.verified
     assert did_server.requests == ["/.well-known/did.json"]
+
+
+def test_decode_multibase_equals_base58_package_on_random_bytes() -> None:
+    rng = random.Random(8)
+    for _ in range(2000):
+        data = bytes(rng.randint(0, 3)) + rng.randbytes(rng.randint(1, 80))
+        text = base58.b58encode(data).decode("ascii")
+        assert decode_multibase("z" + text) == base58.b58decode(text) == data
+
+
+def test_decode_multikey_public_rejects_non_strings() -> None:
+    with pytest.raises(TypeError):
+        decode_multikey_public(b"z6Mk")  # type: ignore[arg-type]

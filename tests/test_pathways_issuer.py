@@ -37,10 +37,6 @@ def _key(label: str) -> Ed25519KeyPair:
     return Ed25519KeyPair.from_seed(hashlib.sha256(f"pathways learner: {label}".encode()).digest())
 
 
-def _db(url: str, n: int) -> str:
-    return url + ("&" if "?" in url else "?") + f"db={n}"
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,12 +101,16 @@ COURSES = {
 
 @pytest.fixture
 async def world(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, redis_url: str, tmp_path: Path
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    redis_url: str,
+    second_redis_url: str,
+    tmp_path: Path,
 ) -> World:
     port = _free_port()
     tum_url = f"http://127.0.0.1:{port}"
     tum_app = create_app(
-        issuer_settings(_db(redis_url, 1), tmp_path / "tum", public_url=tum_url, did_method="key")
+        issuer_settings(second_redis_url, tmp_path / "tum", public_url=tum_url, did_method="key")
     )
     tum_server = await aiohttp_server(tum_app, host="127.0.0.1", port=port)
     tum = await aiohttp_client(tum_server)

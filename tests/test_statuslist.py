@@ -454,3 +454,26 @@ def test_multi_bit_status_value() -> None:
     entry11 = parse_status_entry(entry_json(statusPurpose="message", statusSize=2, statusListIndex="11"))
     assert read_status_value(vc, entry10, min_entries=MIN_LIST_LENGTH // 2) == 2
     assert read_status_value(vc, entry11, min_entries=MIN_LIST_LENGTH // 2) == 1
+
+
+def test_decoded_lists_are_reused_and_bounded() -> None:
+    from vc.statuslist import _DecodedLists
+
+    one = Bitstring(MIN_LIST_LENGTH)
+    one.set(7, True)
+    two = Bitstring(MIN_LIST_LENGTH)
+    two.set(8, True)
+    text_one, text_two = one.encode(), two.encode()
+    weight = MIN_LIST_LENGTH // 8 + len(text_one)
+    cache = _DecodedLists(budget=weight + len(text_two) + MIN_LIST_LENGTH // 8)
+    first = cache.get(text_one)
+    assert cache.get(text_one) is first  # decoded once, then looked up
+    assert first.get(7) and not first.get(8)
+    second = cache.get(text_two)
+    assert second.get(8) and not second.get(7)
+    assert cache.size <= cache.budget
+    third = Bitstring(MIN_LIST_LENGTH)
+    cache.get(third.encode())  # over budget: the least recently used list goes
+    assert cache.get(text_one) is not first
+    tiny = _DecodedLists(budget=10)
+    assert tiny.get(text_one).get(7) and tiny.size == 0  # too big to keep, still answered

@@ -26,7 +26,7 @@ from vc.keys import Ed25519KeyPair
 from vc.statusclient import StatusListClient
 from vc.statuslist import MIN_LIST_LENGTH, Bitstring, status_list_credential
 from vc.timeutil import format_datetime, utc_now
-from vc.verify import Outcome, VerificationResult, Verifier
+from vc.verify import Outcome, VerificationResult, VerifiedListCache, Verifier
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
@@ -700,3 +700,69 @@ def test_our_signer_reproduces_the_reference_signature(name: str) -> None:
     )
     assert ours["@context"] == signed["@context"]
     assert ours["proof"]["proofValue"] == signed["proof"]["proofValue"]
+
+
+# --- status lists whose proof already passed ------------------------------------------------------
+
+
+class CountingResolver(DidResolver):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    async def resolve(self, did: str) -> dict[str, Any]:
+        self.calls += 1
+        return await super().resolve(did)
+
+
+def cached_verifier(
+    status_client: StatusListClient, cache: VerifiedListCache
+) -> tuple[Verifier, CountingResolver]:
+    resolver = CountingResolver()
+    return Verifier(resolver, status_fetcher=status_client.fetch, verified_lists=cache), resolver
+
+
+async def test_verified_status_lists_are_not_verified_again_while_remembered(
+    status_client: StatusListClient, status_host: StatusHost
+) -> None:
+    verifier, resolver = cached_verifier(status_client, VerifiedListCache())
+    vc = sign(with_status(ob_credential(), status_host, VALID_INDEX))
+    assert (await verifier.verify(vc)).verdict == "verified"
+    assert resolver.calls == 3  # the credential and its two lists
+    assert (await verifier.verify(vc)).verdict == "verified"
+    assert resolver.calls == 4  # only the credential this time
+    revoked = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
+    assert outcome(revoked, "status") is Outcome.FAILED  # the bits are still read every time
+
+
+async def test_a_changed_status_list_is_verified_afresh_and_a_forged_one_still_fails(
+    status_client: StatusListClient, status_host: StatusHost
+) -> None:
+    cache = VerifiedListCache()
+    verifier, _ = cached_verifier(status_client, cache)
+    assert (
+        await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
+    ).verdict == ("failed")
+    forged = copy.deepcopy(status_host.lists["/status/revocation"])
+    forged["credentialSubject"]["encodedList"] = Bitstring(MIN_LIST_LENGTH).encode()
+    assert cache.signers(forged) is None
+    status_host.lists["/status/revocation"] = forged
+    fresh_client = StatusListClient(insecure_hosts=[f"{status_host.server.host}:{status_host.server.port}"])
+    async with fresh_client:
+        verifier = Verifier(DidResolver(), status_fetcher=fresh_client.fetch, verified_lists=cache)
+        result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
+    assert outcome(result, "status") is Outcome.UNKNOWN and not result.verified
+
+
+def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> None:
+    now = [0.0]
+    cache = VerifiedListCache(seconds=10, size=2, clock=lambda: now[0])
+    a, b, c = {"id": "a"}, {"id": "b"}, {"id": "c"}
+    cache.remember(a, ["did:example:signer"])
+    assert cache.signers(a) == ["did:example:signer"] and cache.signers({"id": "a"}) == ["did:example:signer"]
+    assert cache.signers(b) is None
+    now[0] = 10.0
+    assert cache.signers(a) is None
+    for doc in (a, b, c):
+        cache.remember(doc, [])
+    assert cache.signers(a) is None and cache.signers(b) == [] and cache.signers(c) == []

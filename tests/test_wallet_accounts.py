@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer, unused_port
 from redis.asyncio import Redis
 
+from redis_helpers import keys_matching
 from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
 from vc.did import resolve_did_key
 from wallet.app import create_app
@@ -25,8 +26,8 @@ async def test_sign_up_gives_a_did_key_and_an_empty_wallet(servers: Servers, red
     assert "Your wallet is empty" in text
     assert "anna@example.org" in text
     # at rest: an argon2id hash and a sealed key, never the seed or the password
-    uid = (await redis_client.get(next(iter(await redis_client.keys("wallet:email:*"))))).decode()
-    user = {k.decode(): v.decode() for k, v in (await redis_client.hgetall(f"wallet:user:{uid}")).items()}
+    uid = (await redis_client.get(next(iter(await keys_matching(redis_client, "wallet:email:*"))))).decode()
+    user = {k.decode(): v.decode() for k, v in (await redis_client.hgetall(f"wallet:user:{{{uid}}}")).items()}
     assert user["password"].startswith("$argon2id$")
     assert PASSWORD not in str(user)
     assert user["did"] == did
@@ -76,7 +77,7 @@ async def test_sign_in_and_out_replace_the_session(servers: Servers, redis_clien
     after = {c.key: c.value for c in browser.session.cookie_jar}
     assert after["wallet_session"] != before["wallet_session"]
     # Redis keeps only the SHA-256 of a session id
-    keys = [k.decode() for k in await redis_client.keys("wallet:session:*")]
+    keys = [k.decode() for k in await keys_matching(redis_client, "wallet:session:*")]
     assert keys and all(after["wallet_session"] not in k for k in keys)
     old = Browser(servers.wallet_url)
     try:

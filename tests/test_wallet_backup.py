@@ -23,20 +23,14 @@ __all__ = ["servers"]
 PASSPHRASE = "a backup passphrase"
 
 
-def _other_db(url: str) -> str:
-    if url.startswith("unix://"):
-        return url.split("?", 1)[0] + "?db=1"
-    return url.rsplit("/", 1)[0] + "/1"
-
-
 @pytest.fixture
-async def second_wallet(servers: Servers, tmp_path: Path) -> AsyncIterator[Browser]:
+async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str) -> AsyncIterator[Browser]:
     """Another wallet instance: its own Redis database and its own key-encryption key."""
     port = unused_port()
     issuer_host = servers.issuer.url.removeprefix("http://")
     app = create_app(
         wallet_settings(
-            _other_db(servers.redis_url),
+            second_redis_url,
             tmp_path / "second",
             port,
             insecure_hosts=frozenset({issuer_host}),

@@ -8,6 +8,7 @@ import re
 from redis.asyncio import Redis
 
 from issuer_helpers import achievement
+from redis_helpers import keys_matching
 from test_wallet_support import Browser, Servers, servers
 from wallet.credentials import view
 
@@ -141,7 +142,7 @@ async def test_credentials_are_encrypted_at_rest_and_private_to_their_owner(
     did = await browser.sign_up()
     cid = await _add(browser, await servers.issuer.issue(did))
     dump = b""
-    for key in await redis_client.keys("wallet:cred:*"):
+    for key in await keys_matching(redis_client, "wallet:cred:*"):
         dump += b"".join(await redis_client.hvals(key))
     assert dump and b"Data Literacy" not in dump and b"Anna" not in dump
     other = Browser(servers.wallet_url)

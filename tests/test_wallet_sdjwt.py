@@ -176,11 +176,11 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
 
 
 async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
-    servers: Servers, tmp_path: Any
+    servers: Servers, tmp_path: Any, second_redis_url: str
 ) -> None:
     from aiohttp.test_utils import TestServer, unused_port
 
-    from test_wallet_backup import _export, _import, _other_db, _titles
+    from test_wallet_backup import _export, _import, _titles
     from test_wallet_support import Browser, wallet_settings
     from wallet.app import create_app
 
@@ -190,7 +190,7 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     port = unused_port()
     app = create_app(
         wallet_settings(
-            _other_db(servers.redis_url),
+            second_redis_url,
             tmp_path / "second",
             port,
             insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),

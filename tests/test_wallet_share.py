@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from redis.asyncio import Redis
 
+from redis_helpers import keys_matching
 from test_wallet_support import VERIFIER_URL, Browser, Servers, servers
 from vc.did import DidResolver
 from vc.presentation import verify_presentation
@@ -70,7 +71,7 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
     assert verify.replace("&", "&amp;") in text or verify in text
     assert 'src="data:image/svg+xml;base64,' in text
     # only the token's hash is stored
-    keys = [k.decode() for k in await redis_client.keys("wallet:share:*")]
+    keys = [k.decode() for k in await keys_matching(redis_client, "wallet:share:*")]
     assert len(keys) == 1 and token not in keys[0]
     assert token.encode() not in b"".join((await redis_client.hgetall(keys[0])).values())
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiohttp import web
-from redis.asyncio import Redis
+
+from vc.storage import RedisClient
 
 from .claims import ClaimService
 from .config import Settings
@@ -15,7 +16,7 @@ from .service import IssuerService
 __all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
-REDIS = web.AppKey("redis", Redis)
+REDIS = web.AppKey[RedisClient]("redis")
 SERVICE = web.AppKey("service", IssuerService)
 OFFERS = web.AppKey("offers", OfferService)
 PROGRAMMES = web.AppKey("programmes", ProgrammeService)

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.storage import redis_url_from_env
+
 __all__ = ["Settings"]
 
 
@@ -51,7 +53,7 @@ class Settings:
         if not token:
             raise ValueError("set PLECAK_ADMIN_TOKEN (or run `plecak up`, which creates one)")
         return cls(
-            redis_url=e.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            redis_url=redis_url_from_env(e),
             admin_token=token,
             public_url=e.get("PLECAK_ISSUER_URL", f"http://{host}:{port}").rstrip("/"),
             host=host,

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jwt
-from redis.asyncio import Redis
 
 from vc.cryptosuites import suite_named
 from vc.did import resolve_did_key
 from vc.errors import DIDError, KeyFormatError
 from vc.keys import decode_multikey_public
+from vc.storage import RedisClient, transaction
 from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
@@ -51,6 +51,8 @@ TOKEN_TTL = 600
 NONCE_TTL = 300
 MAX_TX_ATTEMPTS = 5
 P = "issuer:oid4vci:"
+OFFER_P = "issuer:oid4vci:{offers}:"
+"""Offers, their documents, codes and tokens are written together: one Redis Cluster hash tag."""
 
 
 class OpenIdError(Exception):
@@ -78,7 +80,7 @@ class OfferService:
     def __init__(
         self,
         issuer: IssuerService,
-        redis: Redis,
+        redis: RedisClient,
         *,
         wallet_url: str | None,
         sdjwt: SdJwtIssuing | None = None,
@@ -187,10 +189,10 @@ class OfferService:
         }
         created = CreatedOffer(offer, code, tx_code)
         doc = self.offer_document(created)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}offer:{offer_id}", json.dumps(offer), ex=ttl)
-            pipe.set(f"{P}offerdoc:{offer_id}", json.dumps(doc), ex=ttl)
-            pipe.set(f"{P}code:{offer['codeHash']}", offer_id, ex=ttl)
+        async with transaction(self.redis) as pipe:
+            pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), ex=ttl)
+            pipe.set(f"{OFFER_P}offerdoc:{offer_id}", json.dumps(doc), ex=ttl)
+            pipe.set(f"{OFFER_P}code:{offer['codeHash']}", offer_id, ex=ttl)
             await pipe.execute()
         offer_uri = f"{self.base}/credential-offers/{offer_id}"
         links = {
@@ -223,7 +225,7 @@ class OfferService:
         }
 
     async def _offer(self, offer_id: str) -> dict[str, Any]:
-        raw = await self.redis.get(f"{P}offer:{offer_id}")
+        raw = await self.redis.get(f"{OFFER_P}offer:{offer_id}")
         if raw is None:
             raise OpenIdError("invalid_request", "this credential offer does not exist or has expired", 404)
         result: dict[str, Any] = json.loads(raw)
@@ -238,7 +240,7 @@ class OfferService:
         offer = await self._offer(offer_id)
         if offer["state"] != "offered":
             raise OpenIdError("invalid_request", "this credential offer was already used", 410)
-        doc = await self.redis.get(f"{P}offerdoc:{offer_id}")
+        doc = await self.redis.get(f"{OFFER_P}offerdoc:{offer_id}")
         if doc is None:
             raise OpenIdError("invalid_request", "this credential offer is no longer available", 410)
         result: dict[str, Any] = json.loads(doc)
@@ -251,7 +253,7 @@ class OfferService:
         code = form.get("pre-authorized_code") or ""
         if not code:
             raise OpenIdError("invalid_request", "pre-authorized_code is missing")
-        code_key = f"{P}code:{_digest(code)}"
+        code_key = f"{OFFER_P}code:{_digest(code)}"
         offer_id_raw = await self.redis.get(code_key)
         if offer_id_raw is None:
             raise OpenIdError("invalid_grant", "the pre-authorised code is wrong, used or expired")
@@ -271,10 +273,10 @@ class OfferService:
             raise OpenIdError("invalid_grant", "the pre-authorised code was already used")
         token = secrets.token_urlsafe(32)
         offer["state"] = "redeemed"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}token:{_digest(token)}", offer_id, ex=TOKEN_TTL)
-            pipe.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
-            pipe.delete(f"{P}offerdoc:{offer_id}")
+        async with transaction(self.redis) as pipe:
+            pipe.set(f"{OFFER_P}token:{_digest(token)}", offer_id, ex=TOKEN_TTL)
+            pipe.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+            pipe.delete(f"{OFFER_P}offerdoc:{offer_id}")
             await pipe.execute()
         return {"access_token": token, "token_type": "Bearer", "expires_in": TOKEN_TTL}
 
@@ -287,7 +289,7 @@ class OfferService:
     async def credential(self, access_token: str | None, body: Any) -> dict[str, Any]:
         if not access_token:
             raise OpenIdError("invalid_token", "an access token from the token endpoint is required", 401)
-        offer_id_raw = await self.redis.get(f"{P}token:{_digest(access_token)}")
+        offer_id_raw = await self.redis.get(f"{OFFER_P}token:{_digest(access_token)}")
         if offer_id_raw is None:
             raise OpenIdError("invalid_token", "the access token is wrong or expired", 401)
         offer_id = offer_id_raw.decode() if isinstance(offer_id_raw, bytes) else str(offer_id_raw)
@@ -316,7 +318,7 @@ class OfferService:
         )
         offer["state"] = "issued"
         offer["credentialId"] = result.credential["id"]
-        await self.redis.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+        await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": result.credential}]}
 
     async def _sd_jwt_credential(self, offer_id: str, offer: dict[str, Any], holder: str) -> dict[str, Any]:
@@ -332,7 +334,7 @@ class OfferService:
         )
         offer["state"] = "issued"
         offer["credentialId"] = credential_id
-        await self.redis.set(f"{P}offer:{offer_id}", json.dumps(offer), keepttl=True)
+        await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": sd_jwt}]}
 
     async def _check_key_proof(self, token: str) -> str:

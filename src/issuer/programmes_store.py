@@ -17,7 +17,7 @@ import json
 import time
 from typing import Any
 
-from redis.asyncio import Redis
+from vc.storage import RedisClient, transaction
 
 __all__ = ["ProgrammeStore"]
 
@@ -34,11 +34,11 @@ def _text(value: Any) -> str:
 
 
 class ProgrammeStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
 
     async def save(self, uuid: str, record: dict[str, Any]) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with transaction(self.redis) as pipe:
             pipe.set(f"{P}programme:{uuid}", _dumps(record))
             pipe.zadd(P + "programmes", {uuid: time.time()}, nx=True)
             await pipe.execute()

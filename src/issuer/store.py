@@ -1,19 +1,29 @@
 """The issuer's Redis keys and the atomic operations on them.
 
+Keys written together in one transaction or Lua script share a Redis Cluster hash tag ``{…}``:
+the issuer's records (achievements, credentials, idempotency keys) share ``{records}``; each status
+list has its own tag, so lists spread over the cluster's masters.
+
+Braces in a name are literal (the hash tag); ``<…>`` stands for a value.
+
 issuer:profile                          JSON of the institution's profile
-issuer:achievement:{uuid}               JSON record of one achievement
-issuer:achievements                     sorted set of achievement uuids by creation time
+issuer:{records}:achievement:<uuid>     JSON record of one achievement
+issuer:{records}:achievements           sorted set of achievement uuids by creation time
 issuer:keys                             hash kid -> JSON (public key, sealed private key)
 issuer:keys:active                      kid of the signing key
 issuer:status:next                      counter; status index n is list n // L, position n % L
-issuer:status:{purpose}:{list}          Redis bitmap of a status list (SETBIT order = spec order)
-issuer:status:{purpose}:{list}:version  bumped on every change of that list
-issuer:status:{purpose}:{list}:signed   JSON {version, body} of the last signed list credential
-issuer:status:log                       stream of status changes (audit trail)
-issuer:credential:{id}                  JSON record of an issued credential
-issuer:credentials                      sorted set of credential ids by issue time
-issuer:idem:{sha256(key)}               JSON idempotency record (pending or done)
+issuer:status:{<P>:<N>}                 bitmap of status list N of purpose P (SETBIT order = spec order)
+issuer:status:{<P>:<N>}:version         bumped on every change of that list
+issuer:status:{<P>:<N>}:log             stream of that list's status changes (audit trail)
+issuer:status:{<P>:<N>}:signed[:2021]   JSON {version, body} of the last signed list credential
+issuer:{records}:credential:<id>        JSON record of an issued credential
+issuer:{records}:credentials            sorted set of credential ids by issue time
+issuer:{records}:idem:<sha256(key)>     JSON idempotency record (pending or done)
 issuer:demo-seeded                      set once demo data was created
+
+Renamed in 0.x for Redis Cluster (data written before is not migrated): ``issuer:achievement*``,
+``issuer:credential*`` and ``issuer:idem:*`` gained the ``{records}`` tag; ``issuer:status:P:N*``
+became ``issuer:status:{P:N}*``; the single ``issuer:status:log`` became one log per list.
 """
 
 from __future__ import annotations
@@ -22,11 +32,13 @@ import json
 import time
 from typing import Any
 
-from redis.asyncio import Redis
+from vc.storage import RedisClient, transaction
 
 __all__ = ["IdempotencyConflict", "IssuerStore", "RevocationIsPermanent"]
 
 P = "issuer:"
+T = "issuer:{records}:"
+"""Prefix of the keys that share the ``{records}`` hash tag (records written in one transaction)."""
 IDEMPOTENCY_TTL = 7 * 24 * 3600
 PENDING_TTL = 120
 
@@ -65,7 +77,7 @@ def _dumps(value: Any) -> str:
 
 
 class IssuerStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
         self._set_status = redis.register_script(_SET_STATUS)
 
@@ -83,24 +95,24 @@ class IssuerStore:
 
     # -- achievements --------------------------------------------------------------------
     async def save_achievement(self, uuid: str, record: dict[str, Any], *, created: float) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}achievement:{uuid}", _dumps(record))
-            pipe.zadd(P + "achievements", {uuid: created}, nx=True)
+        async with transaction(self.redis) as pipe:
+            pipe.set(f"{T}achievement:{uuid}", _dumps(record))
+            pipe.zadd(T + "achievements", {uuid: created}, nx=True)
             await pipe.execute()
 
     async def get_achievement(self, uuid: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(f"{P}achievement:{uuid}")
+        result: dict[str, Any] | None = await self._get_json(f"{T}achievement:{uuid}")
         return result
 
     async def list_achievements(self) -> list[dict[str, Any]]:
-        uuids = await self.redis.zrange(P + "achievements", 0, -1)
+        uuids = await self.redis.zrange(T + "achievements", 0, -1)
         if not uuids:
             return []
-        raws = await self.redis.mget([f"{P}achievement:{_text(u)}" for u in uuids])
+        raws = await self.redis.mget([f"{T}achievement:{_text(u)}" for u in uuids])
         return [json.loads(r) for r in raws if r is not None]
 
     async def count_achievements(self) -> int:
-        return int(await self.redis.zcard(P + "achievements"))
+        return int(await self.redis.zcard(T + "achievements"))
 
     # -- signing keys --------------------------------------------------------------------
     async def signing_keys(self, slot: str = "active") -> tuple[str | None, dict[str, dict[str, Any]]]:
@@ -127,13 +139,17 @@ class IssuerStore:
         raw = await self.redis.get(P + "status:next")
         return int(raw or 0)
 
+    @staticmethod
+    def _list_key(purpose: str, list_no: int) -> str:
+        return f"{P}status:{{{purpose}:{list_no}}}"
+
     async def set_status(
         self, purpose: str, list_no: int, index: int, value: bool, credential_id: str
     ) -> bool:
         """Set one bit; returns the previous value. Un-revoking raises :class:`RevocationIsPermanent`."""
-        base = f"{P}status:{purpose}:{list_no}"
+        base = self._list_key(purpose, list_no)
         old = await self._set_status(
-            keys=[base, base + ":version", P + "status:log"],
+            keys=[base, base + ":version", base + ":log"],
             args=[index, 1 if value else 0, 1 if purpose == "revocation" else 0, credential_id],
         )
         if int(old) == -1:
@@ -141,27 +157,32 @@ class IssuerStore:
         return bool(int(old))
 
     async def get_status_bit(self, purpose: str, list_no: int, index: int) -> bool:
-        return bool(await self.redis.getbit(f"{P}status:{purpose}:{list_no}", index))
+        return bool(await self.redis.getbit(self._list_key(purpose, list_no), index))
 
     async def status_list_bits(self, purpose: str, list_no: int) -> tuple[bytes, int]:
-        base = f"{P}status:{purpose}:{list_no}"
-        async with self.redis.pipeline(transaction=True) as pipe:
+        base = self._list_key(purpose, list_no)
+        async with transaction(self.redis) as pipe:
             pipe.get(base)
             pipe.get(base + ":version")
             bits, version = await pipe.execute()
         return (bits or b""), int(version or 0)
 
+    def _signed_key(self, cache_name: str, list_no: int) -> str:
+        """``cache_name`` is the purpose, or ``2021:{purpose}`` for the StatusList2021 form."""
+        legacy, _, purpose = cache_name.rpartition(":")
+        return self._list_key(purpose, list_no) + ":signed" + (f":{legacy}" if legacy else "")
+
     async def cached_status_list(self, purpose: str, list_no: int) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(f"{P}status:{purpose}:{list_no}:signed")
+        result: dict[str, Any] | None = await self._get_json(self._signed_key(purpose, list_no))
         return result
 
     async def cache_status_list(self, purpose: str, list_no: int, record: dict[str, Any]) -> None:
-        await self.redis.set(f"{P}status:{purpose}:{list_no}:signed", _dumps(record))
+        await self.redis.set(self._signed_key(purpose, list_no), _dumps(record))
 
     # -- credentials and idempotency -----------------------------------------------------
     async def begin_idempotent(self, key_hash: str, request_hash: str) -> dict[str, Any] | None:
         """Claim an idempotency key. Returns the finished record if the request was already done."""
-        key = f"{P}idem:{key_hash}"
+        key = f"{T}idem:{key_hash}"
         pending = _dumps({"state": "pending", "request": request_hash})
         if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
             return None
@@ -178,28 +199,28 @@ class IssuerStore:
         return result
 
     async def abort_idempotent(self, key_hash: str) -> None:
-        await self.redis.delete(f"{P}idem:{key_hash}")
+        await self.redis.delete(f"{T}idem:{key_hash}")
 
     async def save_credential(
         self, record: dict[str, Any], *, idempotency: tuple[str, str] | None = None
     ) -> None:
         """Store an issued credential (and finish its idempotency key) in one transaction."""
         cred_id = record["id"]
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}credential:{cred_id}", _dumps(record))
-            pipe.zadd(P + "credentials", {cred_id: time.time()})
+        async with transaction(self.redis) as pipe:
+            pipe.set(f"{T}credential:{cred_id}", _dumps(record))
+            pipe.zadd(T + "credentials", {cred_id: time.time()})
             if idempotency is not None:
                 key_hash, request_hash = idempotency
                 done = {"state": "done", "request": request_hash, "credential": cred_id}
-                pipe.set(f"{P}idem:{key_hash}", _dumps(done), ex=IDEMPOTENCY_TTL)
+                pipe.set(f"{T}idem:{key_hash}", _dumps(done), ex=IDEMPOTENCY_TTL)
             await pipe.execute()
 
     async def get_credential(self, credential_id: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(f"{P}credential:{credential_id}")
+        result: dict[str, Any] | None = await self._get_json(f"{T}credential:{credential_id}")
         return result
 
     async def count_credentials(self) -> int:
-        return int(await self.redis.zcard(P + "credentials"))
+        return int(await self.redis.zcard(T + "credentials"))
 
     async def mark_demo_seeded(self) -> bool:
         return bool(await self.redis.set(P + "demo-seeded", "1", nx=True))

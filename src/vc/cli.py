@@ -1,8 +1,11 @@
 """``plecak``: run the whole system on one machine, and issue credentials from a CSV file.
 
-``plecak up`` starts Redis (the embedded one unless ``REDIS_URL`` is set) and the issuer,
-wallet and verifier services as child processes, waits until each answers ``GET /health``,
-prints where they are, and stops everything on Ctrl-C or SIGTERM.
+``plecak up`` starts Redis (the embedded one unless ``REDIS_URL`` or ``REDIS_CLUSTER_NODES`` is
+set) and the issuer, wallet and verifier services as child processes, waits until each answers
+``GET /health``, prints where they are, and stops everything on Ctrl-C or SIGTERM. With
+``--workers N`` every service runs as N processes sharing its port (``SO_REUSEPORT``: the kernel
+spreads connections over them); the services keep all state in Redis, so any worker can answer
+any request.
 
 ``plecak issue-batch`` issues one credential per CSV row through the issuer's HTTP API. Each
 row carries an ``Idempotency-Key`` derived from its content, so running the same file again
@@ -34,14 +37,17 @@ from typing import Any, TextIO
 
 import aiohttp
 import redis
+from redis.exceptions import RedisClusterException
 
 from .redis_embedded import EmbeddedRedis, EmbeddedRedisError
+from .storage import connect_sync, redis_url_from_env
 
 __all__ = ["build_parser", "main"]
 
 SERVICES: tuple[tuple[str, int], ...] = (("issuer", 8001), ("wallet", 8002), ("verifier", 8003))
 """The services ``plecak up`` runs (``python -m NAME``) and their default ports."""
 
+MAX_WORKERS = 64
 MIN_ADMIN_TOKEN = 16
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 CSV_COLUMNS = ("name", "email", "did", "grade")
@@ -106,6 +112,7 @@ class _Child:
     public_url: str
     health_url: str
     proc: subprocess.Popen[bytes] | None = None
+    worker: int = 1
 
 
 class _StopFlag:
@@ -251,7 +258,8 @@ def _check_children(children: Sequence[_Child]) -> None:
     for child in children:
         code = child.proc.poll() if child.proc is not None else None
         if code is not None:
-            raise Failure(f"the {child.name} service exited unexpectedly with code {code}")
+            which = f"the {child.name} service" + (f" (worker {child.worker})" if child.worker > 1 else "")
+            raise Failure(f"{which} exited unexpectedly with code {code}")
 
 
 def _wait_healthy(children: Sequence[_Child], stop: _StopFlag, timeout: float) -> None:
@@ -271,7 +279,15 @@ def _wait_healthy(children: Sequence[_Child], stop: _StopFlag, timeout: float) -
 
 def _banner(children: Sequence[_Child], token: str, token_source: str, data_dir: Path, redis: str) -> str:
     lines = ["", "Plecak is running:"]
-    lines += [f"  {c.name:<9} {c.public_url}" for c in children]
+    workers: dict[str, int] = {}
+    for child in children:
+        workers[child.name] = workers.get(child.name, 0) + 1
+    for child in children:
+        if child.worker == 1:
+            many = workers[child.name]
+            lines.append(
+                f"  {child.name:<9} {child.public_url}" + (f"  ({many} workers)" if many > 1 else "")
+            )
     if token_source == "PLECAK_ADMIN_TOKEN":
         lines.append("  issuer admin token: the value of PLECAK_ADMIN_TOKEN")
     else:
@@ -284,9 +300,9 @@ def _banner(children: Sequence[_Child], token: str, token_source: str, data_dir:
 def _check_redis(url: str) -> None:
     """Fail fast, before any service starts, when the Redis of ``REDIS_URL`` does not answer."""
     try:
-        with redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5) as client:
+        with connect_sync(url) as client:
             client.ping()
-    except (redis.RedisError, OSError, ValueError) as exc:
+    except (redis.RedisError, RedisClusterException, OSError, ValueError) as exc:
         raise Failure(f"the Redis of REDIS_URL does not answer PING: {exc}") from None
 
 
@@ -313,15 +329,22 @@ def _cmd_up(args: argparse.Namespace) -> int:
     ports = [c.port for c in children]
     if len(set(ports)) != len(ports):
         raise UsageError(f"the three services need three different ports, not {ports}")
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}")
+    children = [
+        _Child(c.name, c.port, c.public_url, c.health_url, worker=n)
+        for c in children
+        for n in range(1, args.workers + 1)
+    ]
 
     stop = _StopFlag()
     stop.install()
     server: EmbeddedRedis | None = None
     try:
-        redis_url = (os.environ.get("REDIS_URL") or "").strip()
+        redis_url = redis_url_from_env(os.environ, default="")
         if redis_url:
             _check_redis(redis_url)
-            redis_note = "REDIS_URL"
+            redis_note = "REDIS_URL" if os.environ.get("REDIS_URL") else "REDIS_CLUSTER_NODES"
         else:
             server = EmbeddedRedis(data_dir / "redis")
             try:
@@ -336,9 +359,10 @@ def _cmd_up(args: argparse.Namespace) -> int:
         for child in children:
             if stop.requested:
                 return EXIT_OK
+            worker_env = {"PLECAK_REUSE_PORT": "1"} if args.workers > 1 else {}
             child.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module names
                 [sys.executable, "-m", child.name],
-                env={**env, "PLECAK_PORT": str(child.port)},
+                env={**env, "PLECAK_PORT": str(child.port), **worker_env},
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # Ctrl-C reaches only us; we stop the children in order
             )
@@ -723,6 +747,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name, port in SERVICES:
         up.add_argument(f"--{name}-port", type=_port, default=port, help=f"default: {port}")
+    up.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes per service, sharing its port with SO_REUSEPORT (default: %(default)s)",
+    )
     up.add_argument(
         "--startup-timeout",
         type=float,

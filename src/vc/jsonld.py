@@ -7,6 +7,7 @@ offending term. Nothing is silently left out of what gets signed or verified.
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections import OrderedDict
@@ -14,12 +15,14 @@ from typing import Any, ClassVar
 
 from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
+from .fastrdf import canonical_nquads, document_quads, flat_node_nquads, pyld_dataset
 from .loader import DocumentLoader, default_loader
 
-__all__ = ["canonicalize", "expand_safe", "to_nquads"]
+__all__ = ["canonicalize", "check_safe", "expand_safe", "to_nquads"]
 
 
 class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -67,6 +70,47 @@ class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
                 self._memo.popitem(last=False)
         return result
 
+    _iri_memo: ClassVar[dict[tuple[Any, ...], Any]] = {}
+    _IRI_MEMO_SIZE = 20_000
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        """pyld's IRI expansion, remembered per processed context (keyed by its ``_uuid``).
+
+        Only lookups outside context processing (no ``local_ctx``/``defined``) are remembered:
+        pyld gives every processed context a fresh ``_uuid`` once its definitions are final and
+        keys its own caches by it, so the answer for (context, value, base, vocab) cannot change.
+        """
+        uuid_tag = active_ctx.get("_uuid") if local_ctx is None and defined is None else None
+        if uuid_tag is None or not isinstance(value, str) or not isinstance(base, str | None):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid_tag, value, base, vocab)
+        memo = self._iri_memo
+        hit = memo.get(key, memo)
+        if hit is not memo:
+            return hit
+        result = super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        if len(memo) >= self._IRI_MEMO_SIZE:
+            memo.clear()
+        memo[key] = result
+        return result
+
+
+class _Urdna2015(URDNA2015):  # type: ignore[misc]
+    """pyld's RDFC-1.0 with a shallow copy where it deep-copies a blank-node term (same result)."""
+
+    def modify_first_degree_component(self, id_: str, component: Any, key: str) -> Any:
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
 
 def _root_cause(exc: BaseException) -> BaseException:
     seen = set()
@@ -95,7 +139,15 @@ def _translate(exc: Exception) -> Exception:
 
 
 def _is_absolute(iri: Any) -> bool:
-    if not isinstance(iri, str):
+    """``_:``-prefixed, or a scheme (a letter, then letters, digits, ``+``, ``-``, ``.``) and ``:``."""
+    return isinstance(iri, str) and _is_absolute_str(iri)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_absolute_str(iri: str) -> bool:
+    # pyld's RDF conversion silently drops any IRI or blank node identifier with whitespace in
+    # it; refusing it here keeps it from falling out of what gets signed.
+    if any(c.isspace() for c in iri):
         return False
     if iri.startswith("_:"):
         return True
@@ -169,7 +221,7 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
         "processingMode": "json-ld-1.1",
     }
     try:
-        processor = _pyld.JsonLdProcessor()
+        processor = _MemoProcessor()
         issuer = IdentifierIssuer("_:b")
         node_map: dict[str, Any] = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
@@ -178,12 +230,69 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
             for name, graph in sorted(node_map.items())
             if name == "@default" or _pyld._is_absolute_iri(name)
         }
-        result: str = URDNA2015().main(dataset, options)
+        result: str = _Urdna2015().main(dataset, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return result
 
 
-def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
-    """RDFC-1.0 canonical N-Quads of ``document``, after a safe-mode expansion."""
+def _canonicalize_pyld(document: Any, loader: DocumentLoader | None) -> str:
     return to_nquads(expand_safe(document, loader), loader)
+
+
+def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document``, after a safe-mode expansion.
+
+    Flat nodes such as proof configurations come from a per-shape template when
+    :func:`vc.fastrdf.flat_node_nquads` can prove the result equals pyld's; everything else
+    goes through pyld.
+    """
+    if isinstance(document, dict):
+        loader = loader or default_loader()
+        fast = flat_node_nquads(document, loader, _canonicalize_pyld)
+        if fast is not None:
+            return fast
+        fast = _canonicalize_direct(document, loader)
+        if fast is not None:
+            return fast
+    return _canonicalize_pyld(document, loader)
+
+
+def check_safe(document: Any, loader: DocumentLoader | None = None) -> None:
+    """Raise exactly what :func:`expand_safe` would raise, without keeping the expanded form.
+
+    When :func:`vc.fastrdf.document_quads` can convert the document, every term, type and
+    identifier in it expanded to an absolute IRI through the same context processing, so safe
+    mode has nothing to refuse (``tests/test_canonical_equivalence.py`` checks that claim on
+    mutated credentials); otherwise pyld's expansion decides.
+    """
+    if isinstance(document, dict) and "@context" in document:
+        loader = loader or default_loader()
+        if document_quads(document, _MemoProcessor(), _direct_options(loader)) is not None:
+            return
+    expand_safe(document, loader)
+
+
+def _direct_options(loader: DocumentLoader) -> dict[str, Any]:
+    return {
+        "documentLoader": loader,
+        "base": None,
+        "isFrame": False,
+        "keepFreeFloatingNodes": False,
+        "processingMode": "json-ld-1.1",
+        "contextResolver": ContextResolver(_pyld._resolved_context_cache, loader),
+    }
+
+
+def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> str | None:
+    """RDFC-1.0 of the quads :func:`vc.fastrdf.document_quads` builds, or ``None`` (use pyld)."""
+    quads = document_quads(document, _MemoProcessor(), _direct_options(loader))
+    if quads is None:
+        return None
+    fast = canonical_nquads(quads)
+    if fast is not None:
+        return fast
+    result: str = _Urdna2015().main(
+        pyld_dataset(quads), {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    )
+    return result

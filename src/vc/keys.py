@@ -8,6 +8,7 @@ fixed-size ``r || s`` form (IEEE P1363) that Data Integrity and JOSE use.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import base58
@@ -34,6 +35,8 @@ __all__ = [
 
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub (0xed), varint encoded
 ED25519_SECRET_PREFIX = b"\x80\x26"  # multicodec ed25519-priv (0x1300), varint encoded
+_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 # multicodec p256-pub 0x1200, p384-pub 0x1201, p256-priv 0x1306, p384-priv 0x1307 (varint encoded)
 _EC_PUB_PREFIX = {"P-256": b"\x80\x24", "P-384": b"\x81\x24"}
 _EC_SECRET_PREFIX = {"P-256": b"\x86\x26", "P-384": b"\x87\x26"}
@@ -56,14 +59,28 @@ def decode_multibase(value: str) -> bytes:
         raise TypeError("a multibase value must be a string")
     if not value.startswith("z") or len(value) < 2:
         raise KeyFormatError("multibase value must use base58btc (start with 'z')")
-    try:
-        return base58.b58decode(value[1:])
-    except ValueError as exc:
-        raise KeyFormatError(f"invalid base58btc: {exc}") from None
+    # The same result as base58.b58decode, with the big-integer conversion done by int.to_bytes.
+    number = 0
+    index = _B58_INDEX
+    for char in value[1:]:
+        digit = index.get(char)
+        if digit is None:
+            raise KeyFormatError(f"invalid base58btc: invalid character {char!r}")
+        number = number * 58 + digit
+    body = value[1:]
+    zeros = len(body) - len(body.lstrip("1"))
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 def decode_multikey_public(value: str) -> Ed25519PublicKey:
-    """The Ed25519 public key in a ``z6Mk…`` Multikey value."""
+    """The Ed25519 public key in a ``z6Mk…`` Multikey value (remembered: keys are immutable)."""
+    if not isinstance(value, str):
+        raise TypeError("a multibase value must be a string")
+    return _decode_multikey_public(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _decode_multikey_public(value: str) -> Ed25519PublicKey:
     raw = decode_multibase(value)
     if len(raw) != 34 or not raw.startswith(ED25519_PUB_PREFIX):
         raise KeyFormatError("not an Ed25519 Multikey public key (expected 0xed01 + 32 bytes)")

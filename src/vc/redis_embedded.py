@@ -77,6 +77,21 @@ def _free_loopback_port() -> int:
         return port
 
 
+def _free_cluster_port() -> int:
+    """A free loopback port whose cluster bus port (port + 10000) is free as well."""
+    for _ in range(50):
+        port = _free_loopback_port()
+        if port + 10000 > 65535:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port + 10000))
+            except OSError:
+                continue
+        return port
+    raise EmbeddedRedisError("no free pair of loopback ports (port and port + 10000) for a cluster node")
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -102,14 +117,24 @@ class EmbeddedRedis:
         startup_timeout: float = 30.0,
         stop_timeout: float = 15.0,
         new_session: bool = True,
+        cluster: bool = False,
+        password: str | None = None,
     ) -> None:
         """``new_session`` puts the server in its own session, so that a Ctrl-C in the terminal
-        reaches only the owner, which then stops the server after the services that use it."""
+        reaches only the owner, which then stops the server after the services that use it.
+
+        ``cluster=True`` starts a Redis Cluster node (``cluster-enabled yes``, always on a loopback
+        TCP port whose cluster bus port, +10000, is free too); joining nodes into a cluster is
+        :class:`vc.redis_cluster_embedded.EmbeddedRedisCluster`'s job. ``password`` fixes the
+        ``requirepass`` of a TCP server (all nodes of a cluster share one); random by default."""
         self.data_dir = Path(data_dir).absolute()
         self.binary = Path(binary) if binary is not None else None
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.new_session = new_session
+        self.cluster = cluster
+        self.password = password
+        self.port: int | None = None
         self.url: str | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock_fd: int | None = None
@@ -138,7 +163,7 @@ class EmbeddedRedis:
 
     @property
     def uses_unix_socket(self) -> bool:
-        return len(os.fsencode(self.socket_path)) <= MAX_SOCKET_PATH
+        return not self.cluster and len(os.fsencode(self.socket_path)) <= MAX_SOCKET_PATH
 
     @property
     def pid(self) -> int | None:
@@ -301,10 +326,18 @@ class EmbeddedRedis:
             lines += ["port 0", f"unixsocket {_quote(str(self.socket_path))}", "unixsocketperm 700"]
             url = f"unix://{self.socket_path}"
         else:
-            port = _free_loopback_port()
-            password = secrets.token_urlsafe(32)
+            port = _free_cluster_port() if self.cluster else _free_loopback_port()
+            password = self.password or secrets.token_urlsafe(32)
             lines += ["bind 127.0.0.1", f"port {port}", "protected-mode yes"]
-            lines += [f"requirepass {_quote(password)}"]
+            lines += [f"requirepass {_quote(password)}", f"masterauth {_quote(password)}"]
+            if self.cluster:
+                lines += [
+                    "cluster-enabled yes",
+                    'cluster-config-file "nodes.conf"',
+                    "cluster-node-timeout 5000",
+                    "cluster-require-full-coverage yes",
+                ]
+            self.port = port
             url = f"redis://:{password}@127.0.0.1:{port}/0"
         tmp = self.conf_path.with_name(f".redis.conf.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -59,6 +60,36 @@ _BASE64URL = re.compile(r"^[A-Za-z0-9_-]*={0,2}$")
 _INDEX = re.compile(r"^[0-9]{1,18}$")
 _MAX_STATUS_SIZE = 32
 _CLOCK_SKEW = timedelta(minutes=5)
+
+DECODED_CACHE_BYTES = 64 * 1024 * 1024
+"""How many bytes of decoded lists :func:`read_status_value` keeps (least recently used go first)."""
+
+
+class _DecodedLists:
+    """Decoded bitstrings by their ``encodedList`` text, so that checking many credentials against
+    one cached list costs a dictionary look-up, not a GZIP inflation of the whole list each time.
+    A ``str`` caches its own hash, and a cached list credential hands over the same ``str`` object
+    every time, so a hit is O(1) whatever the list's size."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self._lists: OrderedDict[str, Bitstring] = OrderedDict()
+
+    def get(self, encoded: str) -> Bitstring:
+        bits = self._lists.get(encoded)
+        if bits is not None:
+            self._lists.move_to_end(encoded)
+            return bits
+        bits = Bitstring.decode(encoded)
+        weight = len(bits) // 8 + len(encoded)
+        if weight <= self.budget:
+            self._lists[encoded] = bits
+            self.size += weight
+            while self.size > self.budget:
+                old_text, old = self._lists.popitem(last=False)
+                self.size -= len(old) // 8 + len(old_text)
+        return bits
 
 
 def _check_length(length: object, *, allow_short: bool) -> int:
@@ -381,7 +412,7 @@ def read_status_value(
     encoded = subject.get("encodedList")
     if not isinstance(encoded, str):
         raise StatusListError("the status list's credentialSubject.encodedList is missing")
-    bits = Bitstring.decode(encoded)
+    bits = _DECODED.get(encoded)  # read only: the cached instance is never changed
     entries = len(bits) // entry.status_size
     if entries < min_entries:
         raise StatusListError(f"the status list has {entries} entries, fewer than the minimum {min_entries}")
@@ -403,3 +434,6 @@ def read_status(
 ) -> bool:
     """Whether ``entry``'s status is set (revoked, suspended …); see :func:`read_status_value`."""
     return read_status_value(list_credential, entry, min_entries=min_entries, now=now) != 0
+
+
+_DECODED = _DecodedLists(DECODED_CACHE_BYTES)

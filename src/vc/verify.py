@@ -7,6 +7,11 @@ person can read. :func:`verify_credential` never raises for a bad credential: it
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +22,7 @@ from .dataintegrity import DidDocumentResolver, verify_proofs
 from .datamodel import credential_version, issuer_id, validate_credential
 from .disclosure import is_derived_disclosure
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
-from .jsonld import expand_safe
+from .jsonld import check_safe
 from .loader import DocumentLoader
 from .relatedresource import digest_problems
 from .statuslist import parse_status_entry, read_status
@@ -29,6 +34,7 @@ __all__ = [
     "StatusListFetcher",
     "TrustRegistry",
     "VerificationResult",
+    "VerifiedListCache",
     "Verifier",
     "verify_credential",
 ]
@@ -96,6 +102,52 @@ class TrustRegistry(Protocol):
 StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
 EDTECH_REVOCATION_LIST = "1EdTechRevocationList"
 
+
+class VerifiedListCache:
+    """Status-list credentials whose proof passed, remembered by content digest for ``seconds``
+    together with who signed them.
+
+    Every credential of an issuer points at the same few lists, and the status client already
+    caches their bytes; this keeps their (large) proofs from being verified again on each request.
+    A changed list has another digest and is verified afresh. ``seconds`` matches the DID
+    resolver's cache, so a rotated key is noticed no later than it would be anyway.
+    """
+
+    def __init__(
+        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._clock = clock
+        self._entries: OrderedDict[bytes, tuple[float, list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _digest(list_vc: Mapping[str, Any]) -> bytes:
+        text = json.dumps(list_vc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).digest()
+
+    def signers(self, list_vc: Mapping[str, Any]) -> list[str] | None:
+        """The signers of ``list_vc`` if its proof passed within ``seconds``, else ``None``."""
+        key = self._digest(list_vc)
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None:
+                return None
+            if hit[0] <= self._clock():
+                del self._entries[key]
+                return None
+            return list(hit[1])
+
+    def remember(self, list_vc: Mapping[str, Any], signers: Sequence[str]) -> None:
+        key = self._digest(list_vc)
+        with self._lock:
+            self._entries[key] = (self._clock() + self.seconds, list(signers))
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 _MC_ELEMENTS = {
     "name": "title",
     "learningOutcome": "learning outcomes",
@@ -140,6 +192,8 @@ class Verifier:
     loader: DocumentLoader | None = None
     clock_skew: timedelta = timedelta(minutes=5)
     now: Callable[[], datetime] = utc_now
+    verified_lists: VerifiedListCache | None = None
+    """Status lists whose proof already passed (shared between requests); ``None``: check every time."""
 
     async def verify(self, credential: Any) -> VerificationResult:
         checks: list[Check] = []
@@ -169,7 +223,7 @@ class Verifier:
                 {"problems": problems},
             )
         try:
-            expand_safe(credential, self.loader)
+            check_safe(credential, self.loader)
         except UndefinedTermError as exc:
             return Check(
                 "format",
@@ -343,13 +397,18 @@ class Verifier:
             try:
                 entry = parse_status_entry(item)
                 list_vc = await self.status_fetcher(entry.list_url)
-                list_proof = await self.check_proof(list_vc)
-                if list_proof.outcome is Outcome.FAILED:
-                    raise StatusListError("the status list's signature is not valid")
+                list_signers = self.verified_lists.signers(list_vc) if self.verified_lists else None
+                if list_signers is None:
+                    list_proof = await self.check_proof(list_vc)
+                    if list_proof.outcome is Outcome.FAILED:
+                        raise StatusListError("the status list's signature is not valid")
+                    list_signers = [str(s) for s in list_proof.details.get("signers", [])]
+                    if self.verified_lists is not None:
+                        self.verified_lists.remember(list_vc, list_signers)
                 if issuer_id(list_vc) != issuer_id(credential):
                     raise StatusListError("the status list was not published by the credential's issuer")
                 allowed = set(signers or [str(issuer_id(credential))])
-                if not allowed & set(list_proof.details.get("signers", [])):
+                if not allowed & set(list_signers):
                     raise StatusListError("the status list was not signed by the credential's signer")
                 revoked = read_status(list_vc, entry)
                 found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiohttp import web
-from redis.asyncio import Redis
 
 from vc.did import DidResolver
+from vc.storage import RedisClient
 
 from .config import Settings
 from .csrf import CsrfGuard
@@ -18,7 +18,7 @@ from .trust import TrustRegistry
 __all__ = ["CSRF", "LINKS", "REDIS", "REQUESTS", "RESOLVER", "SDJWT", "SETTINGS", "TRUST", "VERIFICATION"]
 
 SETTINGS = web.AppKey("settings", Settings)
-REDIS = web.AppKey("redis", Redis)
+REDIS = web.AppKey[RedisClient]("redis")
 RESOLVER = web.AppKey("resolver", DidResolver)
 TRUST = web.AppKey("trust", TrustRegistry)
 VERIFICATION = web.AppKey("verification", VerificationService)

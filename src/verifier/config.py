@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.storage import redis_url_from_env
+
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
 
 DEFAULT_PORT = 8003
@@ -92,7 +94,7 @@ class Settings:
             host=host,
             port=port,
             public_url=(e.get("PLECAK_VERIFIER_URL") or f"http://{host}:{port}").rstrip("/"),
-            redis_url=e.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+            redis_url=redis_url_from_env(e),
             data_dir=data_dir,
             insecure_hosts=_hosts(e.get("PLECAK_INSECURE_HOSTS")),
             trusted_issuers_file=Path(trusted) if trusted else None,

@@ -12,7 +12,7 @@ from typing import Any
 from vc.dataintegrity import DidDocumentResolver
 from vc.presentation import PresentationResult, verify_presentation
 from vc.timeutil import format_datetime, utc_now
-from vc.verify import StatusListFetcher, VerificationResult, Verifier
+from vc.verify import StatusListFetcher, VerificationResult, VerifiedListCache, Verifier
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry
@@ -148,11 +148,16 @@ class VerificationService:
         self.result_seconds = result_seconds
         self.challenges = RedisChallenges(store, challenge_seconds)
         self.now = now
+        self.verified_lists = VerifiedListCache()
 
     async def verifier(self) -> Verifier:
         """A pipeline reading the trust registry as it is now."""
         return Verifier(
-            self.resolver, status_fetcher=self.status_fetcher, trust=await self.trust.snapshot(), now=self.now
+            self.resolver,
+            status_fetcher=self.status_fetcher,
+            trust=await self.trust.snapshot(),
+            now=self.now,
+            verified_lists=self.verified_lists,
         )
 
     async def verify_credential(self, credential: Any) -> VerificationResult:

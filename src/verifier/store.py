@@ -9,6 +9,7 @@ verifier:transaction:{tx}            rid of the request the employer's page {tx}
 verifier:csrf-key                    random key signing form tokens, created once (SET NX)
 
 Ids (``id``, ``rid``, ``tx``) are random, URL-safe and unguessable; challenges are stored hashed.
+No operation here touches two keys at once (Redis Cluster: every key may live on its own master).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import secrets
 from typing import Any
 
-from redis.asyncio import Redis
+from vc.storage import RedisClient
 
 __all__ = ["VerifierStore", "new_id"]
 
@@ -39,7 +40,7 @@ def _text(value: bytes | str) -> str:
 
 
 class VerifierStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
 
     async def _get_json(self, key: str) -> Any:
@@ -78,10 +79,11 @@ class VerifierStore:
 
     # -- presentation requests -----------------------------------------------------------
     async def save_request(self, record: dict[str, Any], seconds: int) -> None:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(f"{P}request:{record['id']}", _dumps(record), ex=seconds)
-            pipe.set(f"{P}transaction:{record['transaction']}", record["id"], ex=seconds)
-            await pipe.execute()
+        """Two keys in different cluster slots, so no transaction: the transaction's pointer is
+        written first and the request last; a pointer to a request never written reads as an
+        unknown request (``get_request`` is ``None``), so a crash in between leaves nothing usable."""
+        await self.redis.set(f"{P}transaction:{record['transaction']}", record["id"], ex=seconds)
+        await self.redis.set(f"{P}request:{record['id']}", _dumps(record), ex=seconds)
 
     async def get_request(self, rid: str) -> dict[str, Any] | None:
         result: dict[str, Any] | None = await self._get_json(f"{P}request:{rid}")

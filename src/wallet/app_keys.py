@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from aiohttp import web
-from redis.asyncio import Redis
+
+from vc.storage import RedisClient
 
 from .accounts import AccountService
 from .config import Settings
@@ -14,7 +15,7 @@ from .shares import ShareService
 __all__ = ["ACCOUNTS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
-REDIS = web.AppKey("redis", Redis)
+REDIS = web.AppKey[RedisClient]("redis")
 ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
 SHARES = web.AppKey("shares", ShareService)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from vc.storage import redis_url_from_env
+
 __all__ = ["DEFAULT_PORT", "Settings"]
 
 DEFAULT_PORT = 8002
@@ -84,7 +86,7 @@ class Settings:
             host=host,
             port=port,
             public_url=_url(e.get("PLECAK_WALLET_URL")) or f"http://{host}:{port}",
-            redis_url=e.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+            redis_url=redis_url_from_env(e),
             data_dir=Path(e.get("PLECAK_DATA_DIR") or "data"),
             issuer_url=issuer_url,
             verifier_url=verifier_url,

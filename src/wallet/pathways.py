@@ -79,7 +79,7 @@ class PathwayService:
         self.redis = service.store.redis
 
     def _key(self, uid: str) -> str:
-        return f"wallet:programmes:{uid}"
+        return f"wallet:programmes:{{{uid}}}"  # the user's hash tag, as in wallet.store
 
     async def follow(self, uid: str, url: str) -> dict[str, Any]:
         """Fetch a programme definition and remember it; :class:`UserError` if it is not one."""

@@ -4,23 +4,29 @@ Every key starts with ``wallet:``. Sealed values are AES-256-GCM blobs (:class:`
 whose associated data names the user (see :mod:`wallet.vault`), so a blob copied to another
 user's record does not open.
 
-wallet:user:{uid}                  hash: email, password (argon2id), did, key (sealed holder seed),
+Braces are literal hash tags: a user's keys share the tag ``{<uid>}``, so the transactions over
+them stay in one Redis Cluster slot; ``<…>`` stands for a value.
+
+wallet:user:{<uid>}                hash: email, password (argon2id), did, key (sealed holder seed),
                                    created, lang
-wallet:email:{sha256(email)}       uid of the account with that (normalised) e-mail address
-wallet:session:{sha256(sid)}       JSON {uid|null, csrf, created, flash[]}; TTL = session lifetime
-wallet:cred:{uid}                  hash credential id (local) -> sealed JSON {credential, added, source}
-wallet:creds:{uid}                 sorted set of local credential ids by time added
-wallet:status:{uid}:{cid}          JSON of the last status check of one credential; TTL a minute
-wallet:statuslist:{sha256(url)}    a fetched status list credential (public data); TTL a minute
-wallet:share:{sha256(token)}       hash: uid, created, expires, one_time, uses, revoked, count,
+wallet:email:<sha256(email)>       uid of the account with that (normalised) e-mail address
+wallet:session:<sha256(sid)>       JSON {uid|null, csrf, created, flash[]}; TTL = session lifetime
+wallet:cred:{<uid>}                hash credential id (local) -> sealed JSON {credential, added, source}
+wallet:creds:{<uid>}               sorted set of local credential ids by time added
+wallet:status:{<uid>}:<cid>        JSON of the last status check of one credential; TTL a minute
+wallet:statuslist:<sha256(url)>    a fetched status list credential (public data); TTL a minute
+wallet:share:<sha256(token)>       hash: uid, created, expires, one_time, uses, revoked, count,
                                    sealed (JSON {vp, titles}) – the share link's token is never stored
-wallet:shares:{uid}                sorted set of share hashes by creation time
-wallet:programmes:{uid}            hash sha256(programme URL)[:32] -> sealed JSON of a followed programme
+wallet:shares:{<uid>}              sorted set of share hashes by creation time (may name shares
+                                   that are gone: readers skip and forget those)
+wallet:programmes:{<uid>}          hash sha256(programme URL)[:32] -> sealed JSON of a followed programme
                                    (see wallet.pathways)
-wallet:pending:{uid}:{id}          JSON of an offer or presentation request the learner is looking at;
+wallet:pending:{<uid>}:<id>        JSON of an offer or presentation request the learner is looking at;
                                    TTL 15 minutes
-wallet:limit:email:{sha256(email)} failed sign-ins for that e-mail in the current window
-wallet:limit:ip:{ip}               sign-in attempts from that address in the current window
+wallet:limit:email:<sha256(email)> failed sign-ins for that e-mail in the current window
+wallet:limit:ip:<ip>               sign-in attempts from that address in the current window
+
+Renamed in 0.x for Redis Cluster (no migration): the per-user keys gained the ``{<uid>}`` tag.
 """
 
 from __future__ import annotations
@@ -30,9 +36,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from redis.asyncio import Redis
-
-from vc.storage import Keys
+from vc.storage import Keys, RedisClient, transaction
 
 __all__ = ["PENDING_SECONDS", "SHARE_GRACE_SECONDS", "WalletStore", "digest"]
 
@@ -71,7 +75,7 @@ def _dumps(value: Any) -> str:
 
 
 class WalletStore:
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
         self._hit = redis.register_script(_HIT)
 
@@ -89,14 +93,14 @@ class WalletStore:
         return None if raw is None else _text(raw)
 
     async def save_user(self, uid: str, fields: Mapping[str, str]) -> None:
-        await self.redis.hset(K("user", uid), mapping=_mapping(fields))
+        await self.redis.hset(K.tagged("user", uid), mapping=_mapping(fields))
 
     async def get_user(self, uid: str) -> dict[str, str] | None:
-        raw = await self.redis.hgetall(K("user", uid))
+        raw = await self.redis.hgetall(K.tagged("user", uid))
         return {_text(k): _text(v) for k, v in raw.items()} if raw else None
 
     async def set_user_field(self, uid: str, name: str, value: str) -> None:
-        await self.redis.hset(K("user", uid), name, value)
+        await self.redis.hset(K.tagged("user", uid), name, value)
 
     # -- sessions ------------------------------------------------------------------------
     async def save_session(self, sid_hash: str, data: Mapping[str, Any], ttl: int) -> None:
@@ -131,31 +135,33 @@ class WalletStore:
         """Store sealed credentials ``{local id: (blob, time added)}`` in one transaction."""
         if not sealed:
             return
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(K("cred", uid), mapping=_mapping({cid: blob for cid, (blob, _) in sealed.items()}))
-            pipe.zadd(K("creds", uid), {cid: added for cid, (_, added) in sealed.items()})
+        async with transaction(self.redis) as pipe:
+            pipe.hset(
+                K.tagged("cred", uid), mapping=_mapping({cid: blob for cid, (blob, _) in sealed.items()})
+            )
+            pipe.zadd(K.tagged("creds", uid), {cid: added for cid, (_, added) in sealed.items()})
             await pipe.execute()
 
     async def credential_blobs(self, uid: str) -> list[tuple[str, bytes]]:
         """Every sealed credential of ``uid``, newest first."""
-        ids = [_text(i) for i in await self.redis.zrevrange(K("creds", uid), 0, -1)]
+        ids = [_text(i) for i in await self.redis.zrevrange(K.tagged("creds", uid), 0, -1)]
         if not ids:
             return []
-        blobs = await self.redis.hmget(K("cred", uid), ids)
+        blobs = await self.redis.hmget(K.tagged("cred", uid), ids)
         return [(cid, _bytes(blob)) for cid, blob in zip(ids, blobs, strict=True) if blob is not None]
 
     async def credential_blob(self, uid: str, cid: str) -> bytes | None:
-        blob = await self.redis.hget(K("cred", uid), cid)
+        blob = await self.redis.hget(K.tagged("cred", uid), cid)
         return None if blob is None else _bytes(blob)
 
     async def count_credentials(self, uid: str) -> int:
-        return int(await self.redis.zcard(K("creds", uid)))
+        return int(await self.redis.zcard(K.tagged("creds", uid)))
 
     async def delete_credential(self, uid: str, cid: str) -> bool:
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hdel(K("cred", uid), cid)
-            pipe.zrem(K("creds", uid), cid)
-            pipe.delete(K("status", uid, cid))
+        async with transaction(self.redis) as pipe:
+            pipe.hdel(K.tagged("cred", uid), cid)
+            pipe.zrem(K.tagged("creds", uid), cid)
+            pipe.delete(K.tagged("status", uid, cid))
             removed, _, _ = await pipe.execute()
         return bool(removed)
 
@@ -163,21 +169,23 @@ class WalletStore:
         self, uid: str, fields: Mapping[str, str], sealed: Mapping[str, tuple[bytes, float]]
     ) -> None:
         """Import: set the holder key fields and add credentials in one transaction."""
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(K("user", uid), mapping=_mapping(fields))
+        async with transaction(self.redis) as pipe:
+            pipe.hset(K.tagged("user", uid), mapping=_mapping(fields))
             if sealed:
-                pipe.hset(K("cred", uid), mapping=_mapping({cid: blob for cid, (blob, _) in sealed.items()}))
-                pipe.zadd(K("creds", uid), {cid: added for cid, (_, added) in sealed.items()})
+                pipe.hset(
+                    K.tagged("cred", uid), mapping=_mapping({cid: blob for cid, (blob, _) in sealed.items()})
+                )
+                pipe.zadd(K.tagged("creds", uid), {cid: added for cid, (_, added) in sealed.items()})
             await pipe.execute()
 
     # -- status caches -------------------------------------------------------------------
     async def cached_status(self, uid: str, cid: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(K("status", uid, cid))
+        result: dict[str, Any] | None = await self._get_json(K.tagged("status", uid, cid))
         return result
 
     async def cache_status(self, uid: str, cid: str, status: Mapping[str, Any], ttl: int) -> None:
         if ttl > 0:
-            await self.redis.set(K("status", uid, cid), _dumps(status), ex=ttl)
+            await self.redis.set(K.tagged("status", uid, cid), _dumps(status), ex=ttl)
 
     async def cached_status_list(self, url: str) -> Any:
         return await self._get_json(K("statuslist", digest(url)))
@@ -188,24 +196,26 @@ class WalletStore:
 
     # -- pending offers and requests -----------------------------------------------------
     async def save_pending(self, uid: str, pid: str, data: Mapping[str, Any]) -> None:
-        await self.redis.set(K("pending", uid, pid), _dumps(data), ex=PENDING_SECONDS)
+        await self.redis.set(K.tagged("pending", uid, pid), _dumps(data), ex=PENDING_SECONDS)
 
     async def get_pending(self, uid: str, pid: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(K("pending", uid, pid))
+        result: dict[str, Any] | None = await self._get_json(K.tagged("pending", uid, pid))
         return result
 
     async def take_pending(self, uid: str, pid: str) -> dict[str, Any] | None:
         """Get and delete: a pending offer or request is acted on once."""
-        raw = await self.redis.getdel(K("pending", uid, pid))
+        raw = await self.redis.getdel(K.tagged("pending", uid, pid))
         return None if raw is None else dict(json.loads(raw))
 
     # -- shares --------------------------------------------------------------------------
     async def save_share(self, uid: str, share_hash: str, fields: Mapping[str, Any], ttl: int) -> None:
+        """The user's index first, the share last (they live in different cluster slots): an index
+        entry whose share was never written is skipped and forgotten by ``wallet.shares`` when listing."""
         key = K("share", share_hash)
-        async with self.redis.pipeline(transaction=True) as pipe:
+        await self.redis.zadd(K.tagged("shares", uid), {share_hash: float(fields["created"])})
+        async with transaction(self.redis) as pipe:
             pipe.hset(key, mapping=_mapping(fields))
             pipe.expire(key, ttl)
-            pipe.zadd(K("shares", uid), {share_hash: float(fields["created"])})
             await pipe.execute()
 
     async def get_share(self, share_hash: str) -> dict[str, Any] | None:
@@ -227,9 +237,9 @@ class WalletStore:
         return True
 
     async def share_hashes(self, uid: str) -> list[str]:
-        hashes = [_text(h) for h in await self.redis.zrevrange(K("shares", uid), 0, -1)]
+        hashes = [_text(h) for h in await self.redis.zrevrange(K.tagged("shares", uid), 0, -1)]
         return hashes
 
     async def forget_shares(self, uid: str, hashes: list[str]) -> None:
         if hashes:
-            await self.redis.zrem(K("shares", uid), *hashes)
+            await self.redis.zrem(K.tagged("shares", uid), *hashes)
