@@ -213,8 +213,6 @@ EN: dict[str, str] = {
     "and a QR code that open the verifier's page.",
     "share.pick": "Credentials",
     "share.fields": "Fields to show",
-    "share.sd_fields": "Fields the employer will see (switch off what you do not want to share)",
-    "share.preview_title": "Preview: what the employer will see",
     "share.sd_jwt_alone": "Share a selective-disclosure (SD-JWT) credential on its own, in its own link.",
     "share.sd_jwt_alone_hint": (
         "An SD-JWT credential is shared on its own link: a link holds one signed presentation, and "

@@ -211,8 +211,6 @@ PL: dict[str, str] = {
     "link oraz kod QR, które otwierają stronę weryfikatora.",
     "share.pick": "Poświadczenia",
     "share.fields": "Pola do pokazania",
-    "share.sd_fields": "Pola, które zobaczy pracodawca (wyłącz to, czego nie chcesz udostępniać)",
-    "share.preview_title": "Podgląd: co zobaczy pracodawca",
     "share.sd_jwt_alone": "Poświadczenie SD-JWT (selektywne ujawnianie) udostępnij osobno, we własnym linku.",
     "share.sd_jwt_alone_hint": (
         "Poświadczenie SD-JWT udostępnia się w osobnym linku: link zawiera jedną podpisaną "

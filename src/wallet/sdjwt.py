@@ -3,12 +3,13 @@
 The wallet stores an SD-JWT VC, with all its disclosures, as a VC 2.0 ``EnvelopedVerifiableCredential``
 (``{"id": "data:application/dc+sd-jwt,<sd-jwt>"}``), so it sits in the same sealed records, lists,
 backups and searches as W3C credentials. Only the holder sees every disclosure; a presentation
-(:func:`presentation`) keeps the chosen ones and adds a key-binding JWT by the holder key.
+(:func:`bind`) holds the ones :class:`vc.disclosure.SdJwtAdapter` kept and a key-binding JWT by
+the holder key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from vc.dataintegrity import DidDocumentResolver
@@ -35,7 +36,6 @@ __all__ = [
     "check_issued",
     "display_form",
     "envelope",
-    "presentation",
     "sd_jwt_of",
 ]
 
@@ -75,16 +75,6 @@ def bind(credential: Mapping[str, Any], holder: HolderKey, *, nonce: str, audien
         raise SdJwtError("not an SD-JWT VC")
     names = list(parse_sd_jwt(sd_jwt).disclosable())
     return present(sd_jwt, names, holder_key=holder.pair, nonce=nonce, audience=audience)
-
-
-def presentation(
-    credential: Mapping[str, Any], disclose: Iterable[str], holder: HolderKey, *, nonce: str, audience: str
-) -> str:
-    """The SD-JWT with only ``disclose`` and a key-binding JWT for ``nonce`` and ``audience``."""
-    sd_jwt = sd_jwt_of(credential)
-    if sd_jwt is None:
-        raise SdJwtError("not an SD-JWT VC")
-    return present(sd_jwt, disclose, holder_key=holder.pair, nonce=nonce, audience=audience)
 
 
 async def check_issued(
