@@ -42,8 +42,11 @@ class Employer:
 
     async def wallet_link(self, request_page: str) -> str:
         async with self.session.get(f"{self.url}{request_page}") as resp:
-            link = re.search(r'id="same-device" href="([^"]+)"', await resp.text())
+            page = await resp.text()
+        link = re.search(r'id="same-device" href="([^"]+)"', page)
         assert link
+        asked = re.search(r'id="asked-elements">([^<]+)</p>', page)
+        assert asked and "Grade" in asked.group(1) and "Workload in hours" in asked.group(1), page
         params = parse_qs(urlsplit(unescape(link.group(1))).query)
         return "/present?" + "&".join(f"{k}={quote(v[0], safe='')}" for k, v in params.items())
 

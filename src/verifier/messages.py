@@ -204,6 +204,7 @@ EN: Mapping[str, str] = {
     "request_expired": "This request has expired. Create a new one.",
     "request_declined": "The learner's wallet declined the request.",
     "request_new": "Create a new request",
+    "request_elements": "Also asked for (the holder may decline)",
     "request_trusted_only": "from an issuer on your trusted list only",
     "request_done_title": "Answer sent",
     "request_done_text": "Your wallet's answer reached the verifier. The result is shown on the screen "

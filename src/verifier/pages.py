@@ -253,12 +253,14 @@ async def request_page(request: web.Request) -> web.StreamResponse:
     if status["status"] == "answered":
         return _redirect(status["resultUrl"])
     link = PresentationRequests.wallet_link(record)
+    t = messages()
     context = {
         "record": record,
         "status": status,
         "link": link,
         "qr": qr_data_uri(link),
         "status_url": f"/requests/{tx}/status",
+        "asked": [t[f"el_{e}"] for e in Ask.from_json(record["ask"]).asked_elements if f"el_{e}" in t],
         "expires": str(record["expiresAt"]).replace("T", " ").rstrip("Z"),
     }
     return _render(request, "request.html", context)
