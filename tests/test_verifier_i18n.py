@@ -92,7 +92,7 @@ async def test_home_follows_accept_language(stack: Stack) -> None:
     assert "Sprawdź mikropoświadczenie" in page and "Check a micro-credential" not in page
     assert 'href="/lang/en?next=/"' in page
     assert 'href="/lang/pl?next=/" lang="pl" hreflang="pl" aria-current="true"' in page
-    assert "Uzyskane punkty ECTS" in page  # SD-JWT claim labels are translated too
+    assert "Nakład pracy w godzinach" in page  # the elements an employer may ask for, too
     assert 'data-start="Włącz aparat"' in page  # and the texts scan.js shows
 
 
@@ -154,12 +154,15 @@ async def test_errors_and_the_request_page_in_polish(stack: Stack) -> None:
     missing = await stack.verifier.get("/results/" + "A" * 32)
     assert missing.status == 404 and "albo wynik już wygasł" in await missing.text()
     token = await stack.csrf()
-    resp = await stack.verifier.post("/requests", data={"csrf_token": token, "what": "any"})
+    resp = await stack.verifier.post(
+        "/requests", data={"csrf_token": token, "what": "any", "element_workload_hours": "1"}
+    )
     page = await resp.text()
     assert resp.status == 200 and "/requests/" in str(resp.url)
     assert "<h1>Poproś o poświadczenie</h1>" in page and "Dowolne europejskie mikropoświadczenie" in page
     assert 'data-waiting="Czekam na odpowiedź osoby uczącej się…"' in page
     assert 'alt="Kod QR z prośbą o poświadczenie"' in page
+    assert "Prośba obejmuje też (posiadacz może odmówić): Nakład pracy w godzinach" in page
 
 
 async def test_json_answers_stay_english_whatever_the_language(stack: Stack) -> None:

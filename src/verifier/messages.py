@@ -79,10 +79,12 @@ EN: Mapping[str, str] = {
     "not_stated": "not stated",
     "not_shared": "not shared by the holder",
     "ask_format_legend": "Kind of credential",
-    "ask_format_ldp": "W3C credential (the whole credential is shown)",
+    "ask_format_ldp": "W3C credential (selective disclosure with ecdsa-sd-2023: only what you tick "
+    "below; other W3C credentials are shared whole)",
     "ask_format_sd_jwt": "SD-JWT VC (selective disclosure: only what you tick below)",
     "ask_claims_hint": "The title, awarding body, country, date, learning outcomes, ECTS, EQF level, "
-    "assessment, form of participation and quality assurance are always shared. Ask also for:",
+    "assessment, form of participation and quality assurance are always shared. Ask also for "
+    "(the holder may still decline; what is not shared is shown as such):",
     "el_credits_earned": "ECTS credits earned",
     "el_grading_scheme": "Grading scheme",
     "no_credentials": "The presentation holds no credentials.",
@@ -167,20 +169,6 @@ EN: Mapping[str, str] = {
     "el_further": "Further information",
     "el_issuer_id": "Issuer identifier",
     "el_credential_id": "Credential identifier",
-    # claims an SD-JWT request may ask for (vc.sdjwt.SELECTIVELY_DISCLOSABLE)
-    "claim_name": "Learner's name",
-    "claim_grade": "Grade achieved",
-    "claim_grading_scheme": "Grading scheme",
-    "claim_credits_earned": "ECTS credits earned",
-    "claim_workload_hours": "Notional workload (hours)",
-    "claim_description": "Description",
-    "claim_qf_ehea_level": "QF-EHEA cycle",
-    "claim_nqf_level": "National qualifications framework level",
-    "claim_supervision_and_id_verification": "Supervision and identity verification",
-    "claim_prerequisites": "Prerequisites",
-    "claim_integration_stackability": "Integration and stackability",
-    "claim_is_part_of": "Stacks towards",
-    "claim_further_information": "Further information",
     # stacked certificates
     "composition_title": "Composition: the parts this certificate cites",
     "composition_rule": "Rule",
@@ -221,6 +209,7 @@ EN: Mapping[str, str] = {
     "request_expired": "This request has expired. Create a new one.",
     "request_declined": "The learner's wallet declined the request.",
     "request_new": "Create a new request",
+    "request_elements": "Also asked for (the holder may decline)",
     "request_trusted_only": "from an issuer on your trusted list only",
     "request_done_title": "Answer sent",
     "request_done_text": "Your wallet's answer reached the verifier. The result is shown on the screen "

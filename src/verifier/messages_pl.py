@@ -74,11 +74,13 @@ PL: Mapping[str, str] = {
     "not_stated": "nie podano",
     "not_shared": "nieudostępnione przez posiadacza",
     "ask_format_legend": "Rodzaj poświadczenia",
-    "ask_format_ldp": "Poświadczenie W3C (pokazywane w całości)",
+    "ask_format_ldp": "Poświadczenie W3C (selektywne ujawnianie z ecdsa-sd-2023: tylko to, co "
+    "zaznaczysz poniżej; inne poświadczenia W3C są udostępniane w całości)",
     "ask_format_sd_jwt": "SD-JWT VC (selektywne ujawnianie: tylko to, co zaznaczysz poniżej)",
     "ask_claims_hint": "Tytuł, podmiot przyznający, kraj, data, efekty uczenia się, punkty ECTS, "
     "poziom ERK (EQF), sposób oceniania, forma uczestnictwa i zapewnianie jakości są udostępniane "
-    "zawsze. Poproś także o:",
+    "zawsze. Poproś także o (posiadacz nadal może odmówić; to, czego nie udostępni, zostanie tak "
+    "oznaczone):",
     "el_credits_earned": "Uzyskane punkty ECTS",
     "el_grading_scheme": "Skala ocen",
     "no_credentials": "Prezentacja nie zawiera żadnych poświadczeń.",
@@ -167,20 +169,6 @@ PL: Mapping[str, str] = {
     "el_further": "Dodatkowe informacje",
     "el_issuer_id": "Identyfikator wystawcy",
     "el_credential_id": "Identyfikator poświadczenia",
-    # claims an SD-JWT request may ask for
-    "claim_name": "Imię i nazwisko osoby uczącej się",
-    "claim_grade": "Uzyskana ocena",
-    "claim_grading_scheme": "Skala ocen",
-    "claim_credits_earned": "Uzyskane punkty ECTS",
-    "claim_workload_hours": "Nakład pracy (godziny)",
-    "claim_description": "Opis",
-    "claim_qf_ehea_level": "Cykl QF-EHEA",
-    "claim_nqf_level": "Poziom krajowej ramy kwalifikacji",
-    "claim_supervision_and_id_verification": "Nadzór i weryfikacja tożsamości",
-    "claim_prerequisites": "Wymagania wstępne",
-    "claim_integration_stackability": "Integracja i łączenie",
-    "claim_is_part_of": "Część większego poświadczenia",
-    "claim_further_information": "Dodatkowe informacje",
     # stacked certificates
     "composition_title": "Skład: części, na które powołuje się ten certyfikat",
     "composition_rule": "Zasada",
@@ -221,6 +209,7 @@ PL: Mapping[str, str] = {
     "request_expired": "Ta prośba wygasła. Utwórz nową.",
     "request_declined": "Portfel osoby uczącej się odrzucił prośbę.",
     "request_new": "Utwórz nową prośbę",
+    "request_elements": "Prośba obejmuje też (posiadacz może odmówić)",
     "request_trusted_only": "tylko od wystawcy z Twojej listy zaufanych",
     "request_done_title": "Odpowiedź wysłana",
     "request_done_text": "Odpowiedź Twojego portfela dotarła do weryfikatora. Wynik jest widoczny na "
