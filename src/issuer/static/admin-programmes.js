@@ -147,7 +147,7 @@ function addGroup(kind, group, components) {
   }
   if (group) {
     for (const key of ["name", "minCount", "minEcts", "minEctsEach"]) {
-      const input = fieldset.querySelector("[data-sub=" + key + "]");
+      const input = fieldset.querySelector(":scope > label > [data-sub=" + key + "]");
       if (input) input.value = group[key] ?? "";
     }
     const list = fieldset.querySelector("ol");
@@ -213,10 +213,10 @@ function readRule() {
   ]) {
     const groups = [];
     for (const fieldset of $(kind).querySelectorAll(".groups > fieldset")) {
-      const group = { name: fieldset.querySelector("[data-sub=name]").value.trim() };
+      const group = { name: fieldset.querySelector(":scope > label > [data-sub=name]").value.trim() };
       group.components = refs(fieldset.querySelector("ol"));
       for (const sub of subs) {
-        const value = numberOrText(fieldset.querySelector("[data-sub=" + sub + "]").value);
+        const value = numberOrText(fieldset.querySelector(":scope > label > [data-sub=" + sub + "]").value);
         if (value !== undefined) group[sub] = value;
       }
       groups.push(group);
