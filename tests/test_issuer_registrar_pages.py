@@ -34,7 +34,9 @@ async def client(aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("path", PAGES)
-async def test_registrar_page_has_strict_csp_and_no_inline_code(client: TestClient[Any, Any], path: str) -> None:
+async def test_registrar_page_has_strict_csp_and_no_inline_code(
+    client: TestClient[Any, Any], path: str
+) -> None:
     page = await client.get(path)
     html = await page.text()
     assert page.status == 200
@@ -59,7 +61,12 @@ async def test_registrar_scripts_never_write_html(client: TestClient[Any, Any], 
 
 async def test_form_offers_exactly_the_allowed_values(client: TestClient[Any, Any]) -> None:
     html = await (await client.get("/admin/achievements/new")).text()
-    for name in ("formOfParticipation", "supervisionAndIdVerification", "qfEheaLevel", "integrationStackability"):
+    for name in (
+        "formOfParticipation",
+        "supervisionAndIdVerification",
+        "qfEheaLevel",
+        "integrationStackability",
+    ):
         select = re.search(rf'<select id="a-{name}".*?</select>', html, re.S)
         assert select is not None, name
         values = re.findall(r'<option value="([^"]*)"', select.group(0))
@@ -92,7 +99,9 @@ async def test_missing_element_problem_names_the_field_with_a_message(client: Te
     problem = await resp.json()
     assert problem["missing"] == ["typeOfQualityAssurance"]
     assert problem["fields"] == {
-        "typeOfQualityAssurance": "missing: type of quality assurance is a mandatory EU micro-credential element",
+        "typeOfQualityAssurance": (
+            "missing: type of quality assurance is a mandatory EU micro-credential element"
+        ),
         "eqfLevel": "must be a whole number from 1 to 8",
     }
 

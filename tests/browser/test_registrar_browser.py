@@ -151,7 +151,11 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     assert data["learningOutcomes"] == ["Clean a tabular dataset.", "Choose a suitable chart."]
     assert (data["ects"], data["workloadHours"], data["eqfLevel"]) == (4, 100, 6)
     assert data["formOfParticipation"] == "Blended" and data["qfEheaLevel"] == "FirstCycle"
-    assert data["grading"] == {"name": "Final grade (2.0-5.0)", "allowedValues": ["3.0", "4.0", "5.0"], "requiredValue": "3.0"}
+    assert data["grading"] == {
+        "name": "Final grade (2.0-5.0)",
+        "allowedValues": ["3.0", "4.0", "5.0"],
+        "requiredValue": "3.0",
+    }
     assert data["alignments"][0]["targetName"] == "perform data analysis"
     assert record["achievement"]["criteria"]["narrative"].startswith("**EU micro-credential information")
 
@@ -359,10 +363,16 @@ async def test_programme_component_from_another_institution_is_warned_until_trus
 
     await other.locator("[data-sub=issuer]").fill("did:web:tum.example")
     await other.locator("[data-sub=ects]").fill("3")
+    # long addresses in the messages wrap: the page never gets wider than the phone
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.click("#save")
     await page.wait_for_selector("#result", state="visible")
     assert "not in the trusted list" in await page.inner_text("#warnings")
     [record] = (await issuer.get("/api/programmes"))["programmes"]
-    assert {"achievement": "https://tum.example/achievements/python", "issuer": "did:web:tum.example",
-            "name": "Python for Data", "ects": 3} in record["rule"]["components"]
+    assert {
+        "achievement": "https://tum.example/achievements/python",
+        "issuer": "did:web:tum.example",
+        "name": "Python for Data",
+        "ects": 3,
+    } in record["rule"]["components"]
     assert _real_errors(phone.errors) == []
