@@ -133,6 +133,7 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     assert await page.evaluate("document.activeElement.id") == "a-typeOfQualityAssurance"
     assert await page.is_hidden("#a-name-error")  # only the named field is marked
     assert (await issuer.get("/api/achievements"))["achievements"] == []  # nothing half-saved
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
     await page.screenshot(path=str(SHOTS / "registrar-achievement-error.png"), full_page=True)
 
     await page.fill("#a-typeOfQualityAssurance", "Internal QA (ESG Part 1).")
