@@ -196,6 +196,23 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
     await audit.page.click("#token-form button[type=submit]")
     await audit.page.wait_for_selector("#issue:not([hidden])")
     await audit.check("admin: signed in")
+    for name, path in (
+        ("registrar: achievements", "/admin/achievements"),
+        ("registrar: new achievement", "/admin/achievements/new"),
+        ("registrar: programmes", "/admin/programmes"),
+        ("registrar: new programme", "/admin/programmes/new"),
+    ):
+        await audit.page.goto(system.issuer_url + path)
+        await audit.page.wait_for_selector("#token-form:visible, #app:visible")
+        if await audit.page.is_visible("#token-form"):
+            await audit.page.fill("#token", TOKEN)
+            await audit.page.click("#token-form button[type=submit]")
+        await audit.page.wait_for_selector("#app", state="visible")
+        await audit.check(name)
+        if path == "/admin/achievements/new":
+            await audit.page.click("#save")
+            await audit.page.wait_for_selector("#error-summary", state="visible")
+            await audit.check("registrar: new achievement with errors")
     await audit.open("public programme page", system.programme_url)
     audit.assert_clean()
 
