@@ -178,6 +178,16 @@ async def test_verifier_pages_have_no_serious_accessibility_violations(
     await _paste(audit, verifier, "{not json")
     await audit.check("paste error page")
 
+    async with system.admin.get(f"{system.issuer_url}/.well-known/did.json") as resp:
+        did = (await resp.json())["id"]
+    trusted = f"{verifier}/api/trusted-issuers/{quote(did, safe=':')}"
+    async with system.admin.delete(trusted, headers=AUTH) as resp:
+        assert resp.status in (200, 204), await resp.text()
+    await _paste(audit, verifier, json.dumps(credential))
+    await audit.page.wait_for_url(re.compile(r"/results/"))
+    assert await audit.page.get_attribute("#verdict", "data-verdict") == "warnings"
+    await audit.check("result: verified with warnings (issuer not trusted)")
+
     await audit.page.goto(verifier + "/")
     await audit.page.click("#ask button[type=submit]")
     await audit.page.wait_for_url(re.compile(r"/requests/"))
