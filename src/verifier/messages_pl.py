@@ -18,7 +18,7 @@ PL: Mapping[str, str] = {
     # home
     "home_title": "Sprawdź mikropoświadczenie",
     "home_intro": "Osoba ucząca się może pokazać poświadczenie jako kod QR, link albo plik. "
-    "Wybierz, w jakiej postaci je otrzymałeś.",
+    "Wybierz, w jakiej postaci je otrzymano.",
     "scan_title": "Zeskanuj kod QR",
     "scan_intro": "Skieruj aparat telefonu na kod QR pokazany przez osobę uczącą się.",
     "scan_start": "Włącz aparat",
@@ -102,7 +102,7 @@ PL: Mapping[str, str] = {
     "check_holder": "Podpis posiadacza",
     "check_replay": "Świeża odpowiedź (nie powtórzona)",
     "check_binding": "Pokazane przez osobę uczącą się",
-    "check_request": "Zgodne z tym, o co prosiłeś",
+    "check_request": "Zgodne z prośbą",
     "check_disclosures": "Udostępnione pola zgodne z pieczęcią wystawcy",
     "check_key_binding": "Pokazane przez posiadacza",
     # check sentences
@@ -117,7 +117,7 @@ PL: Mapping[str, str] = {
     "opieczętował go jego wystawca.",
     "check.issuer.passed": "Wystawca jest na Twojej liście zaufanych.",
     "check.issuer.warning": "Pieczęć jest ważna, ale wystawcy nie ma na Twojej liście zaufanych.",
-    "check.status.passed": "Wystawca go nie unieważnił ani nie zawiesił.",
+    "check.status.passed": "Nie zostało unieważnione ani zawieszone przez wystawcę.",
     "check.status.revoked": "Unieważnione przez wystawcę.",
     "check.status.suspended": "Zawieszone przez wystawcę.",
     "check.status.unknown": "Nie udało się sprawdzić: nie wiadomo, czy wystawca je unieważnił.",
@@ -132,16 +132,16 @@ PL: Mapping[str, str] = {
     "check.replay.passed": "Ta odpowiedź powstała dla Twojej prośby i została użyta tylko raz.",
     "check.replay.failed": "Ta odpowiedź została już użyta: może to być kopia.",
     "check.binding.passed": "Pokazane przez osobę uczącą się, której wydano poświadczenie.",
-    "check.binding.failed": "Pokazane przez kogoś innego niż osoba ucząca się, której je wydano.",
-    "check.request.passed": "To jest poświadczenie takiego rodzaju, o jaki prosiłeś.",
-    "check.request.failed": "To nie jest poświadczenie, o które prosiłeś.",
+    "check.binding.failed": "Pokazane przez kogoś innego niż osobę uczącą się, której je wydano.",
+    "check.request.passed": "To poświadczenie takiego rodzaju, o jaki prosisz.",
+    "check.request.failed": "To nie jest poświadczenie, o które prosisz.",
     "check.disclosures.passed": "Każde pole udostępnione przez posiadacza jest dokładnie takie, jak "
     "opieczętował je wystawca.",
     "check.disclosures.failed": "Udostępnione pole różni się od tego, co opieczętował wystawca: "
     "zostało zmienione.",
-    "check.key_binding.failed": "Nie pokazuje go posiadacz, któremu je wydano, albo nie jest "
-    "przeznaczone dla Ciebie.",
-    "check.key_binding.warning": "Brak podpisu posiadacza, więc nie dowodzi, kto je pokazuje.",
+    "check.key_binding.failed": "Pokazuje je ktoś inny niż posiadacz, któremu je wydano, albo nie "
+    "jest przeznaczone dla Ciebie.",
+    "check.key_binding.warning": "Brak podpisu posiadacza, więc nie wiadomo, kto je pokazuje.",
     # EU elements
     "el_title": "Tytuł",
     "el_kind": "Rodzaj poświadczenia",
