@@ -270,3 +270,71 @@ def test_component_needs_issuer_did_and_unused_component_is_rejected() -> None:
 def test_rule_that_is_not_an_object_is_rejected() -> None:
     with pytest.raises(RuleError):
         normalise_rule([1, 2])
+
+
+# --- citing a selectively disclosable part ------------------------------------------------------
+
+
+def _sd_credential(key: Any, name: str) -> dict[str, Any]:
+    from vc.dataintegrity import add_proof
+    from vc.did import did_key
+
+    did = did_key(key)
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"urn:uuid:{name}",
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:learner", "name": name, "description": "graded 5.0"},
+    }
+    return add_proof(
+        credential,
+        key,
+        f"{did}#{key.public_multibase}",
+        suite="ecdsa-sd-2023",
+        options={"mandatoryPointers": ["/issuer", "/validFrom"]},
+    )
+
+
+def test_digest_of_an_sd_part_is_the_same_for_every_disclosure_of_it() -> None:
+    from vc.ecdsa_sd import derive
+    from vc.keys import EcdsaKeyPair
+
+    key = EcdsaKeyPair.generate()
+    base = _sd_credential(key, "Anna")
+    everything = derive(base, ["/credentialSubject"])
+    name_only = derive(base, ["/credentialSubject/name"])
+    assert "description" not in name_only["credentialSubject"]
+    assert credential_digest(base) == credential_digest(everything) == credential_digest(name_only)
+    other = _sd_credential(key, "Anna")  # the same content issued again is another credential
+    assert credential_digest(other) != credential_digest(base)
+
+
+def test_digest_of_an_ordinary_credential_covers_every_byte_of_its_json() -> None:
+    doc = {"id": "urn:uuid:1", "credentialSubject": {"name": "Anna"}, "proof": {"type": "X"}}
+    changed = {**doc, "credentialSubject": {"name": "Anne"}}
+    assert credential_digest(doc) != credential_digest(changed)
+    assert credential_digest(doc) == credential_digest(dict(reversed(list(doc.items()))))
+
+
+def test_verifier_composition_matches_a_partly_disclosed_sd_part() -> None:
+    from vc.ecdsa_sd import derive
+    from vc.keys import EcdsaKeyPair
+    from verifier.display import composition
+
+    base = _sd_credential(EcdsaKeyPair.generate(), "Ewa")
+    certificate = {
+        "evidence": [{"id": base["id"], "name": "Part", "digestMultibase": credential_digest(base)}]
+    }
+    shown = derive(base, ["/credentialSubject/name"])
+    assert [p.state for p in composition(certificate, {base["id"]: (shown, {"verified": True})})] == [
+        "verified"
+    ]
+    assert [p.state for p in composition(certificate, {base["id"]: (shown, {"verified": False})})] == [
+        "failed"
+    ]
+    forged = {**shown, "proof": {**shown["proof"], "proofValue": "uAAAA"}}
+    assert [p.state for p in composition(certificate, {base["id"]: (forged, {"verified": False})})] == [
+        "changed"
+    ]

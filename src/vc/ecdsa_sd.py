@@ -59,6 +59,7 @@ __all__ = [
     "DerivedProofValue",
     "EcdsaSd2023",
     "Grouped",
+    "base_signature_of",
     "canonicalize_and_group",
     "create_base_proof_value",
     "derive",
@@ -336,6 +337,19 @@ def find_sd_proof(document: Mapping[str, Any]) -> dict[str, Any]:
     if len(candidates) > 1:
         raise ProofError("the credential has more than one ecdsa-sd-2023 proof")
     return candidates[0]
+
+
+def base_signature_of(document: Mapping[str, Any]) -> bytes:
+    """The issuer's base signature on an ecdsa-sd-2023 credential, from its base or derived proof.
+
+    Every disclosure derived from one issued credential carries the same base signature, and a
+    derived proof only verifies with the issuer's genuine one: it identifies the issued credential
+    whatever the holder chose to disclose. ProofError if there is no readable ecdsa-sd-2023 proof.
+    """
+    value = str(find_sd_proof(document).get("proofValue", ""))
+    if is_base_proof(value):
+        return parse_base_proof_value(value).base_signature
+    return parse_derived_proof_value(value).base_signature
 
 
 def derive(

@@ -31,7 +31,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .datamodel import is_url, issuer_id
-from .errors import RuleError
+from .ecdsa_sd import base_signature_of
+from .errors import ProofError, RuleError
 from .timeutil import format_datetime, parse_datetime
 
 __all__ = [
@@ -289,11 +290,22 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
 
 
 # -- facts from credentials ---------------------------------------------------------------
+SD_DIGEST_PREFIX = b"ecdsa-sd-2023 base signature\x00"
+
+
 def credential_digest(credential: Mapping[str, Any]) -> str:
-    """``digestMultibase`` of a credential: base64url multibase of the sha2-256 multihash of its
-    canonical JSON (sorted keys, no insignificant white space, UTF-8)."""
-    canonical = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = hashlib.sha256(canonical.encode()).digest()
+    """``digestMultibase`` of a credential: base64url multibase of a sha2-256 multihash.
+
+    Of its canonical JSON (sorted keys, no insignificant white space, UTF-8); for a selectively
+    disclosable (``ecdsa-sd-2023``) credential, of the issuer's base signature instead, which every
+    disclosure of that issued credential carries: a part cited once matches whatever fields the
+    holder later shows (the disclosure's own proof still has to verify).
+    """
+    try:
+        material = SD_DIGEST_PREFIX + base_signature_of(credential)
+    except ProofError:
+        material = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    digest = hashlib.sha256(material).digest()
     return "u" + base64.urlsafe_b64encode(b"\x12\x20" + digest).decode().rstrip("=")
 
 

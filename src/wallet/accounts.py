@@ -26,7 +26,7 @@ from .exceptions import RateLimited, UserError
 from .store import WalletStore, digest
 from .vault import HolderKey, Vault
 
-__all__ = ["Account", "AccountService", "Session", "normalise_email"]
+__all__ = ["Account", "AccountService", "Session", "normalise_email", "valid_email"]
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
@@ -35,6 +35,11 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
 
 def normalise_email(value: str) -> str:
     return value.strip().lower()
+
+
+def valid_email(value: str) -> bool:
+    """Whether a normalised address looks like ``name@example.org``."""
+    return bool(_EMAIL.match(value))
 
 
 @dataclass
@@ -101,20 +106,28 @@ class AccountService:
             raise UserError("error.password_long", max=MAX_PASSWORD)
         if password != password_again:
             raise UserError("error.password_mismatch")
-        uid = uuid.uuid4().hex
+        return await self.create_account(uuid.uuid4().hex, email, self.hasher.hash(password))
+
+    async def create_account(self, uid: str, email: str, password_hash: str | None) -> Account:
+        """Claim ``email`` for ``uid`` and write the account with a new holder key.
+
+        ``password_hash`` is ``None`` for an account that signs in with passkeys only.
+        """
+        email = normalise_email(email)
+        if not _EMAIL.match(email):
+            raise UserError("error.email_invalid")
         if not await self.store.claim_email(digest(email), uid):
             raise UserError("error.email_taken")
         key = HolderKey.generate()
-        await self.store.save_user(
-            uid,
-            {
-                "email": email,
-                "password": self.hasher.hash(password),
-                "did": key.did,
-                "key": self.vault.seal_key(uid, key).hex(),
-                "created": str(int(time.time())),
-            },
-        )
+        fields = {
+            "email": email,
+            "did": key.did,
+            "key": self.vault.seal_key(uid, key).hex(),
+            "created": str(int(time.time())),
+        }
+        if password_hash is not None:
+            fields["password"] = password_hash
+        await self.store.save_user(uid, fields)
         return Account(uid, email, key.did)
 
     async def sign_in(self, email: str, password: str, client: str) -> Account:
@@ -126,10 +139,11 @@ class AccountService:
             raise RateLimited("error.too_many_attempts", minutes=self.window // 60)
         uid = await self.store.uid_for_email(email_hash)
         user = await self.store.get_user(uid) if uid else None
-        stored_hash = user["password"] if user else self._dummy_hash
+        # A passkey-only account has no password: it is checked against the dummy hash and fails.
+        stored_hash = (user or {}).get("password") or self._dummy_hash
         try:
             self.hasher.verify(stored_hash, password)
-            ok = user is not None
+            ok = user is not None and bool(user.get("password"))
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or uid is None or user is None:

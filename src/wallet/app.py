@@ -16,11 +16,13 @@ from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
 
 from .accounts import AccountService
-from .app_keys import ACCOUNTS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
+from .app_keys import ACCOUNTS, PASSKEYS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
 from .config import Settings
 from .errors import user_errors_middleware
 from .middleware import csrf_middleware, session_middleware
 from .net import Http
+from .passkey_store import PasskeyStore
+from .passkeys import PasskeyService, relying_party
 from .pathways import PathwayService
 from .routes import setup_routes
 from .service import WalletService
@@ -55,6 +57,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             window_seconds=settings.signin_window_seconds,
             per_email=settings.signin_attempts_per_email,
             per_ip=settings.signin_attempts_per_ip,
+        )
+        app[PASSKEYS] = PasskeyService(
+            PasskeyStore(redis),
+            app[ACCOUNTS],
+            relying_party(settings.public_url),
+            settings.passkey_challenge_seconds,
         )
         http = Http(client, insecure_hosts=settings.insecure_hosts, max_bytes=settings.max_fetch_bytes)
         resolver = DidResolver(insecure_hosts=settings.insecure_hosts, timeout=settings.http_timeout)

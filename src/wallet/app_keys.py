@@ -8,11 +8,12 @@ from vc.storage import RedisClient
 
 from .accounts import AccountService
 from .config import Settings
+from .passkeys import PasskeyService
 from .pathways import PathwayService
 from .service import WalletService
 from .shares import ShareService
 
-__all__ = ["ACCOUNTS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
+__all__ = ["ACCOUNTS", "PASSKEYS", "PATHWAYS", "REDIS", "SERVICE", "SETTINGS", "SHARES"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
@@ -20,3 +21,4 @@ ACCOUNTS = web.AppKey("accounts", AccountService)
 SERVICE = web.AppKey("service", WalletService)
 SHARES = web.AppKey("shares", ShareService)
 PATHWAYS = web.AppKey("pathways", PathwayService)
+PASSKEYS = web.AppKey("passkeys", PasskeyService)

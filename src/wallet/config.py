@@ -54,6 +54,8 @@ class Settings:
     signin_window_seconds: int = 15 * 60
     signin_attempts_per_email: int = 5
     signin_attempts_per_ip: int = 30
+    passkey_challenge_seconds: int = 180
+    """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
     status_cache_seconds: int = 60
     backup_time_cost: int = 3
     backup_memory_kib: int = 64 * 1024

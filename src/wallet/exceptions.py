@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "UserError"]
+__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "Unauthorized", "UserError"]
 
 
 class UserError(Exception):
@@ -24,6 +24,12 @@ class UserError(Exception):
         self.key = key
         self.detail = detail
         self.params = params
+
+
+class Unauthorized(UserError):
+    """Not signed in (for machine-facing paths, which cannot redirect to the sign-in page)."""
+
+    status = 401
 
 
 class NotFound(UserError):

@@ -19,7 +19,8 @@ EN: dict[str, str] = {
     "welcome.title": "Your learning achievements, in your pocket",
     "welcome.intro": "Receive EU micro-credentials from universities and training providers, keep them "
     "in one place and show them to employers, who can check that they are genuine.",
-    "welcome.passkeys": "Coming soon: signing in with a passkey instead of a password.",
+    "welcome.passkeys": "No password needed: create your account with a passkey (your phone's or "
+    "computer's screen lock), or add passkeys later on the Account page.",
     # accounts
     "account.signup": "Create an account",
     "account.signin": "Sign in",
@@ -317,4 +318,54 @@ EN: dict[str, str] = {
     "pathways.claim_refused": "The university did not issue the certificate.",
     "flash.following": "You now follow {name}.",
     "flash.claimed": "Certificate received: {title}.",
+    # passkeys
+    "nav.account": "Account",
+    "account.title": "Account and sign-in",
+    "account.email_line": "E-mail address: {email}",
+    "account.password_set": "You can sign in with your password or with a passkey.",
+    "account.password_none": "This account has no password: you sign in with a passkey only.",
+    "account.signin_passkey": "Sign in with a passkey",
+    "account.signin_passkey_hint": "No password needed: your phone or computer unlocks the passkey "
+    "(fingerprint, face or screen lock). If you typed your e-mail address above, it must be the "
+    "passkey's account.",
+    "account.or": "or",
+    "account.signup_passkey": "Create the account with a passkey (no password)",
+    "account.signup_passkey_hint": "Enter your e-mail address above, then let your phone or computer "
+    "create a passkey. You can add more passkeys later, on the Account page.",
+    "passkey.title": "Passkeys",
+    "passkey.intro": "A passkey lets you sign in with your device's screen lock instead of a password. "
+    "It stays on your device (or in its password manager) and works only on this wallet, so it "
+    "cannot be phished.",
+    "passkey.none": "You have no passkeys yet.",
+    "passkey.created": "Added {date}",
+    "passkey.last_used": "Last used {date}",
+    "passkey.never_used": "Not used yet",
+    "passkey.remove": "Remove",
+    "passkey.remove_label": "Remove the passkey “{name}”",
+    "passkey.add_title": "Add a passkey",
+    "passkey.name": "Name (to tell your passkeys apart)",
+    "passkey.name_placeholder": "e.g. My phone",
+    "passkey.add": "Add a passkey",
+    "passkey.working": "Follow your device's prompts…",
+    "passkey.unavailable_here": "Passkeys are not available at this address. Browsers allow them only "
+    "on https, or on http://localhost while developing (not on an IP address such as 127.0.0.1).",
+    "passkey.js_cancelled": "The passkey prompt was cancelled or timed out. Nothing was changed.",
+    "passkey.js_not_supported": "This browser or device does not support passkeys. Use a password instead.",
+    "passkey.js_exists": "This device already holds a passkey for your wallet.",
+    "passkey.js_failed": "The passkey could not be used. Reload the page and try again.",
+    "passkey.js_network": "The wallet could not be reached. Check your connection and try again.",
+    "passkey.unavailable": "Passkeys are not available at this wallet's address.",
+    "passkey.signed_out": "You are signed out. Sign in again, then add the passkey.",
+    "passkey.bad_response": "The browser sent an answer the wallet cannot read.",
+    "passkey.expired": "This passkey request has expired or was already used. Try again.",
+    "passkey.rejected": "The passkey's answer did not check out, so it was not accepted.",
+    "passkey.unknown": "This passkey is not known to this wallet. It may have been removed; sign in "
+    "with your password, or use another passkey.",
+    "passkey.already_registered": "This passkey is already registered.",
+    "passkey.too_many": "An account can have at most {max} passkeys. Remove one first.",
+    "passkey.not_found": "There is no such passkey in your account.",
+    "passkey.last_one": "This is your only way to sign in (the account has no password), so it cannot "
+    "be removed. Add another passkey first.",
+    "flash.passkey_added": "Passkey “{name}” added. Next time you can sign in with it.",
+    "flash.passkey_removed": "The passkey was removed. It no longer signs in to this wallet.",
 }

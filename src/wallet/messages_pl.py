@@ -19,7 +19,8 @@ PL: dict[str, str] = {
     "welcome.title": "Twoje osiągnięcia edukacyjne w kieszeni",
     "welcome.intro": "Odbieraj europejskie mikropoświadczenia od uczelni i instytucji szkoleniowych, "
     "przechowuj je w jednym miejscu i pokazuj pracodawcom, którzy mogą sprawdzić ich autentyczność.",
-    "welcome.passkeys": "Wkrótce: logowanie kluczem dostępu (passkey) zamiast hasła.",
+    "welcome.passkeys": "Hasło nie jest konieczne: załóż konto z kluczem dostępu (passkey, czyli blokada "
+    "ekranu telefonu lub komputera) albo dodaj klucze później na stronie Konto.",
     # accounts
     "account.signup": "Załóż konto",
     "account.signin": "Zaloguj się",
@@ -316,4 +317,54 @@ PL: dict[str, str] = {
     "pathways.claim_refused": "Uczelnia nie wydała certyfikatu.",
     "flash.following": "Obserwujesz teraz: {name}.",
     "flash.claimed": "Otrzymano certyfikat: {title}.",
+    # passkeys
+    "nav.account": "Konto",
+    "account.title": "Konto i logowanie",
+    "account.email_line": "Adres e-mail: {email}",
+    "account.password_set": "Możesz logować się hasłem albo kluczem dostępu (passkey).",
+    "account.password_none": "To konto nie ma hasła: logujesz się tylko kluczem dostępu.",
+    "account.signin_passkey": "Zaloguj się kluczem dostępu",
+    "account.signin_passkey_hint": "Bez hasła: telefon lub komputer odblokowuje klucz (odcisk palca, "
+    "twarz albo blokada ekranu). Jeśli wpisano wyżej adres e-mail, musi to być konto tego klucza.",
+    "account.or": "albo",
+    "account.signup_passkey": "Załóż konto z kluczem dostępu (bez hasła)",
+    "account.signup_passkey_hint": "Wpisz wyżej adres e-mail, a potem pozwól telefonowi lub komputerowi "
+    "utworzyć klucz dostępu. Kolejne klucze możesz dodać później na stronie Konto.",
+    "passkey.title": "Klucze dostępu (passkeys)",
+    "passkey.intro": "Klucz dostępu pozwala logować się blokadą ekranu urządzenia zamiast hasłem. "
+    "Zostaje na urządzeniu (lub w jego menedżerze haseł) i działa tylko w tym portfelu, więc nie da "
+    "się go wyłudzić.",
+    "passkey.none": "Nie masz jeszcze kluczy dostępu.",
+    "passkey.created": "Dodano {date}",
+    "passkey.last_used": "Ostatnio użyty {date}",
+    "passkey.never_used": "Jeszcze nieużywany",
+    "passkey.remove": "Usuń",
+    "passkey.remove_label": "Usuń klucz dostępu „{name}”",
+    "passkey.add_title": "Dodaj klucz dostępu",
+    "passkey.name": "Nazwa (aby odróżnić klucze)",
+    "passkey.name_placeholder": "np. Mój telefon",
+    "passkey.add": "Dodaj klucz dostępu",
+    "passkey.working": "Postępuj zgodnie z poleceniami urządzenia…",
+    "passkey.unavailable_here": "Klucze dostępu nie działają pod tym adresem. Przeglądarki pozwalają na "
+    "nie tylko przez https albo pod http://localhost podczas programowania (nie pod adresem IP, np. "
+    "127.0.0.1).",
+    "passkey.js_cancelled": "Okno klucza dostępu zostało zamknięte lub minął czas. Nic nie zmieniono.",
+    "passkey.js_not_supported": "Ta przeglądarka lub to urządzenie nie obsługuje kluczy dostępu. Użyj hasła.",
+    "passkey.js_exists": "To urządzenie ma już klucz dostępu do Twojego portfela.",
+    "passkey.js_failed": "Nie udało się użyć klucza dostępu. Odśwież stronę i spróbuj ponownie.",
+    "passkey.js_network": "Nie można połączyć się z portfelem. Sprawdź połączenie i spróbuj ponownie.",
+    "passkey.unavailable": "Klucze dostępu nie działają pod adresem tego portfela.",
+    "passkey.signed_out": "Wylogowano Cię. Zaloguj się ponownie, a potem dodaj klucz.",
+    "passkey.bad_response": "Przeglądarka wysłała odpowiedź, której portfel nie potrafi odczytać.",
+    "passkey.expired": "To żądanie klucza dostępu wygasło albo zostało już użyte. Spróbuj ponownie.",
+    "passkey.rejected": "Odpowiedź klucza dostępu nie przeszła weryfikacji, więc jej nie przyjęto.",
+    "passkey.unknown": "Ten portfel nie zna tego klucza dostępu. Mógł zostać usunięty; zaloguj się "
+    "hasłem albo innym kluczem.",
+    "passkey.already_registered": "Ten klucz dostępu jest już zarejestrowany.",
+    "passkey.too_many": "Konto może mieć najwyżej {max} kluczy dostępu. Najpierw usuń któryś.",
+    "passkey.not_found": "Na Twoim koncie nie ma takiego klucza dostępu.",
+    "passkey.last_one": "To Twój jedyny sposób logowania (konto nie ma hasła), więc nie można go usunąć. "
+    "Najpierw dodaj inny klucz dostępu.",
+    "flash.passkey_added": "Dodano klucz dostępu „{name}”. Następnym razem możesz się nim zalogować.",
+    "flash.passkey_removed": "Usunięto klucz dostępu. Nie loguje już do tego portfela.",
 }

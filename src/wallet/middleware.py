@@ -12,7 +12,7 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from .accounts import Account, Session
-from .app_keys import ACCOUNTS, SETTINGS
+from .app_keys import ACCOUNTS, PASSKEYS, SETTINGS
 from .exceptions import UserError
 from .i18n import Translate, pick_language, translator
 
@@ -186,6 +186,7 @@ async def base_context(request: web.Request) -> dict[str, Any]:
         "flash": flash,
         "path": request.path_qs,
         "verifier_url": settings.verifier_url,
+        "passkeys_available": request.app[PASSKEYS].available,
     }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import handlers, pathway_handlers
+from . import handlers, passkey_handlers, pathway_handlers
 
 __all__ = ["setup_routes"]
 
@@ -23,6 +23,15 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/signin", handlers.signin)
     r.add_post("/signout", handlers.signout)
     r.add_get("/signed-out", handlers.signed_out)
+    # passkeys (WebAuthn): the account page, and the ceremonies' JSON endpoints (form posts with CSRF)
+    r.add_get("/account", passkey_handlers.account_page)
+    r.add_post("/account/passkeys/{cred}/delete", passkey_handlers.remove_passkey)
+    r.add_post("/passkeys/register/options", passkey_handlers.register_options)
+    r.add_post("/passkeys/register", passkey_handlers.register_finish)
+    r.add_post("/passkeys/signin/options", passkey_handlers.signin_options)
+    r.add_post("/passkeys/signin", passkey_handlers.signin_finish)
+    r.add_post("/passkeys/signup/options", passkey_handlers.signup_options)
+    r.add_post("/passkeys/signup", passkey_handlers.signup_finish)
     # holder API for machine clients (stateless)
     r.add_post("/credentials/derive", handlers.derive_credential)
     # keep

@@ -2,13 +2,14 @@
 // Only GET requests of this origin are handled; sharing, receiving, presenting and backups
 // always go to the network, and nothing is cached for them.
 "use strict";
-var SHELL = "plecak-shell-v2";
+var SHELL = "plecak-shell-v3";
 var PAGES = "plecak-pages-v1";
 var SHELL_URLS = [
-  "/static/wallet.css", "/static/app.js", "/static/scan.js", "/static/share.js", "/static/icon.svg",
+  "/static/wallet.css", "/static/app.js", "/static/scan.js", "/static/share.js", "/static/passkeys.js",
+  "/static/icon.svg",
   "/static/offline.html", "/manifest.webmanifest"
 ];
-var NEVER = /^\/(s\/|receive|present|open|backup|signin|signup|signout|signed-out|lang\/|share$|sw\.js)/;
+var NEVER = /^\/(s\/|receive|present|open|backup|account|passkeys|signin|signup|signout|signed-out|lang\/|share$|sw\.js)/;
 var PAGE = /^\/($|credentials\/[0-9a-f]+$|shares$|scan$|add$)/;
 
 self.addEventListener("install", function (event) {
