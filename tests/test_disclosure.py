@@ -1,4 +1,5 @@
-"""vc.disclosure: the format-neutral element list, default mandatory pointers, DCQL claim paths."""
+"""vc.disclosure: the format-neutral element list, default mandatory pointers, DCQL claim paths,
+the ecdsa-sd-2023 and SD-JWT VC adapters."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from typing import Any
 
 import pytest
 
+from sdjwt_helpers import Issuer
 from vc.dataintegrity import add_proof
 from vc.did import did_key
 from vc.disclosure import (
     DEFAULT_MANDATORY_POINTERS,
+    ELEMENT_POINTERS,
+    MANDATORY_ELEMENTS,
+    SD_JWT_ELEMENT_CLAIMS,
     EcdsaSdAdapter,
+    SdJwtAdapter,
     adapter_for,
     default_mandatory_pointers,
     is_derived_disclosure,
@@ -21,7 +27,15 @@ from vc.disclosure import (
 )
 from vc.ecdsa_sd import derive
 from vc.errors import ProofError
-from vc.keys import EcdsaKeyPair
+from vc.keys import EcdsaKeyPair, Ed25519KeyPair
+from vc.sdjwt import (
+    ALWAYS_DISCLOSED,
+    SELECTIVELY_DISCLOSABLE,
+    envelope,
+    parse_sd_jwt,
+    present,
+    sd_jwt_of,
+)
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 
@@ -53,7 +67,9 @@ def test_fields_mark_mandatory_elements(signed: dict[str, Any]) -> None:
     fields = {f.key: f for f in EcdsaSdAdapter().fields(signed)}
     assert fields["title"].mandatory and fields["issued"].mandatory and fields["country"].mandatory
     assert fields["awarding_body"].mandatory  # falls back to the issuer's name, under /issuer
-    for key in ("grade", "ects", "eqf", "learner", "outcomes", "skills"):
+    for key in ("ects", "eqf", "outcomes", "assessment", "participation", "quality", "kind"):
+        assert fields[key].mandatory, key
+    for key in ("grade", "learner", "credits_earned", "skills", "workload_hours", "description"):
         assert not fields[key].mandatory, key
     assert fields["grade"].pointers == (
         "/credentialSubject/result",
@@ -72,10 +88,10 @@ def test_adapter_is_found_for_base_proofs_only(signed: dict[str, Any]) -> None:
 
 
 def test_disclose_keeps_chosen_elements_only(signed: dict[str, Any]) -> None:
-    derived = EcdsaSdAdapter().disclose(signed, ["ects", "eqf"])
+    derived = EcdsaSdAdapter().disclose(signed, ["credits_earned", "workload_hours"])
     achievement = derived["credentialSubject"]["achievement"]
-    assert achievement["creditPoint"] and achievement["eqfLevel"]
-    assert "result" not in derived["credentialSubject"] and "learningOutcome" not in achievement
+    assert derived["credentialSubject"]["creditsEarned"] and achievement["volumeOfLearning"]
+    assert "result" not in derived["credentialSubject"] and "alignment" not in achievement
     with pytest.raises(ProofError, match="unknown element"):
         EcdsaSdAdapter().disclose(signed, ["shoe_size"])
 
@@ -108,4 +124,121 @@ def test_disclose_paths_for_dcql(signed: dict[str, Any]) -> None:
         "type",
         "name",
         "achievementType",
+        "learningOutcome",
+        "creditPoint",
+        "creditsAvailable",
+        "eqfLevel",
+        "typeOfAssessment",
+        "formOfParticipation",
+        "typeOfQualityAssurance",
     }
+    assert "result" not in only_mandatory["credentialSubject"]
+
+
+def test_mandatory_elements_are_the_annex_mandatory_course_elements_in_both_formats() -> None:
+    assert set(MANDATORY_ELEMENTS) >= {"title", "awarding_body", "country", "issued", "outcomes", "ects"}
+    assert set(MANDATORY_ELEMENTS) >= {"eqf", "assessment", "participation", "quality"}
+    for private in ("learner", "grade", "credits_earned", "skills", "description"):
+        assert private not in MANDATORY_ELEMENTS
+    # ecdsa-sd-2023: each mandatory element's pointers are mandatory by default
+    for key in MANDATORY_ELEMENTS:
+        for pointer in ELEMENT_POINTERS[key]:
+            assert any(pointer == p or pointer.startswith(p + "/") for p in DEFAULT_MANDATORY_POINTERS), (
+                pointer
+            )
+    assert "/credentialSubject/result" not in DEFAULT_MANDATORY_POINTERS
+    assert "/credentialSubject/name" not in DEFAULT_MANDATORY_POINTERS
+    # SD-JWT VC: the same elements' claims are issued in the clear, every other element's claims
+    # are disclosures
+    for key, claims in SD_JWT_ELEMENT_CLAIMS.items():
+        for claim in claims:
+            if key in MANDATORY_ELEMENTS:
+                assert claim in ALWAYS_DISCLOSED and claim not in SELECTIVELY_DISCLOSABLE, claim
+            else:
+                assert claim in SELECTIVELY_DISCLOSABLE and claim not in ALWAYS_DISCLOSED, claim
+    assert set(SD_JWT_ELEMENT_CLAIMS) <= set(ELEMENT_POINTERS)
+
+
+# -- SD-JWT VC ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sd_issuer() -> Issuer:
+    return Issuer()
+
+
+@pytest.fixture(scope="module")
+def holder() -> Ed25519KeyPair:
+    return Ed25519KeyPair.generate()
+
+
+@pytest.fixture(scope="module")
+def stored_sd_jwt(sd_issuer: Issuer, holder: Ed25519KeyPair) -> dict[str, Any]:
+    return envelope(sd_issuer.issue(holder, exp=4102444800))
+
+
+def _names(credential: Any) -> set[str]:
+    text = sd_jwt_of(credential)
+    assert text is not None
+    return set(parse_sd_jwt(text).disclosable())
+
+
+def test_sd_jwt_adapter_is_found_for_a_stored_sd_jwt_vc_only(
+    stored_sd_jwt: dict[str, Any], signed: dict[str, Any], holder: Ed25519KeyPair
+) -> None:
+    adapter = adapter_for(stored_sd_jwt)
+    assert isinstance(adapter, SdJwtAdapter)
+    assert not isinstance(adapter_for(signed), SdJwtAdapter)
+    text = sd_jwt_of(stored_sd_jwt)
+    assert text is not None
+    bound = present(text, ["grade"], holder_key=holder, nonce="n", audience="https://v.example")
+    assert adapter_for(envelope(bound)) is None  # a presentation (key-bound) is not disclosed again
+    assert adapter_for(envelope("not.an.sd-jwt~")) is None
+    assert adapter_for({"type": "EnvelopedVerifiableCredential", "id": "data:text/plain,x"}) is None
+
+
+def test_sd_jwt_fields_mark_the_issuers_clear_claims_mandatory(stored_sd_jwt: dict[str, Any]) -> None:
+    fields = {f.key: f for f in SdJwtAdapter().fields(stored_sd_jwt)}
+    for key in ("title", "awarding_body", "country", "issued", "outcomes", "ects", "eqf", "valid_until"):
+        assert fields[key].mandatory, key
+    for key in ("learner", "grade", "workload_hours", "description"):
+        assert not fields[key].mandatory, key
+    assert fields["grade"].pointers == ("grade", "grading_scheme")
+    assert "nqf" not in fields and "skills" not in fields  # not in this credential / not in the format
+    # the same elements are always shared as for the JSON-LD credential with default pointers
+    assert {k for k, f in fields.items() if f.mandatory} <= set(MANDATORY_ELEMENTS)
+
+
+def test_sd_jwt_disclose_keeps_only_the_chosen_elements_disclosures(stored_sd_jwt: dict[str, Any]) -> None:
+    adapter = SdJwtAdapter()
+    assert _names(stored_sd_jwt) >= {"name", "grade", "grading_scheme", "workload_hours"}
+    kept = adapter.disclose(stored_sd_jwt, ["grade", "title"])
+    assert _names(kept) == {"grade", "grading_scheme"}  # title is in the payload anyway
+    text = sd_jwt_of(kept)
+    assert text is not None and text.endswith("~") and parse_sd_jwt(text).key_binding_jwt is None
+    assert _names(adapter.disclose(stored_sd_jwt, [])) == set()
+    with pytest.raises(ProofError, match="unknown element"):
+        adapter.disclose(stored_sd_jwt, ["shoe_size"])
+
+
+def test_sd_jwt_disclose_paths_and_element_of_path(stored_sd_jwt: dict[str, Any]) -> None:
+    adapter = SdJwtAdapter()
+    kept = adapter.disclose_paths(stored_sd_jwt, [["title"], ["name"], ["grade"], ["not_a_claim"], [0]])
+    assert _names(kept) == {"name", "grade"}
+    assert adapter.element_of_path(stored_sd_jwt, ["grading_scheme"]) == "grade"
+    assert adapter.element_of_path(stored_sd_jwt, ["title"]) == "title"
+    assert adapter.element_of_path(stored_sd_jwt, ["nqf_level"]) is None  # not in this credential
+    assert adapter.element_of_path(stored_sd_jwt, []) is None
+    grade = next(f for f in adapter.fields(stored_sd_jwt) if f.key == "grade")
+    assert adapter.claim_paths(grade) == [["grade"], ["grading_scheme"]]
+
+
+def test_ecdsa_element_of_path_and_claim_paths(signed: dict[str, Any]) -> None:
+    adapter = EcdsaSdAdapter()
+    assert adapter.element_of_path(signed, ["credentialSubject", "result"]) == "grade"
+    assert adapter.element_of_path(signed, ["credentialSubject", "result", 0, "value"]) == "grade"
+    assert adapter.element_of_path(signed, ["credentialSubject", "achievement", "name"]) == "title"
+    assert adapter.element_of_path(signed, ["credentialSubject", "nothing"]) is None
+    grade = next(f for f in adapter.fields(signed) if f.key == "grade")
+    assert adapter.claim_paths(grade) == [
+        ["credentialSubject", "result"],
+        ["credentialSubject", "achievement", "resultDescription"],
+    ]

@@ -16,7 +16,7 @@ from issuer.app import create_app as create_issuer
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 from test_wallet_support import wallet_settings
 from vc.did import DidResolver
-from vc.disclosure import DEFAULT_MANDATORY_POINTERS, EcdsaSdAdapter
+from vc.disclosure import DEFAULT_MANDATORY_POINTERS, EcdsaSdAdapter, pointer_exists
 from vc.ecdsa_sd import parse_base_proof_value
 from vc.verify import Outcome, Verifier
 from wallet.app import create_app as create_wallet
@@ -88,14 +88,14 @@ async def test_achievement_credential_gets_base_proof_with_default_mandatory_poi
         ).split("#")[-1]
     )
     pointers = parse_base_proof_value(credential["proof"]["proofValue"]).mandatory_pointers
-    assert pointers == [
-        p
-        for p in DEFAULT_MANDATORY_POINTERS
-        if p not in ("/validUntil", "/credentialSchema", "/credentialSubject/achievement/awardingBody")
-    ]
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    assert pointers == [p for p in DEFAULT_MANDATORY_POINTERS if pointer_exists(unsigned, p)]
+    assert "/credentialSubject/achievement/eqfLevel" in pointers and "/issuer" in pointers
+    assert "/credentialSubject/result" not in pointers and "/credentialSubject/name" not in pointers
     fields = {f.key: f for f in EcdsaSdAdapter().fields(credential)}
     assert fields["title"].mandatory and fields["kind"].mandatory
-    assert not fields["grade"].mandatory and not fields["ects"].mandatory
+    assert not fields["grade"].mandatory and fields["ects"].mandatory and fields["eqf"].mandatory
+    assert not fields["learner"].mandatory
 
 
 async def test_derived_credential_passes_every_verifier_check(setup: Setup) -> None:

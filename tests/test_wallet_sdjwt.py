@@ -64,14 +64,15 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
     cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
     _, text = await browser.get(f"/share?c={cid}")
     assert f'name="fields.{cid}" value="grade"' in text
-    assert f'name="fields.{cid}" value="name"' in text
-    # mandatory elements are shown as always shared, with no switch
-    assert re.search(r'data-field="title"><span class="small"><strong>[^<]+</strong>: Data Literacy', text)
+    assert f'name="fields.{cid}" value="learner"' in text
+    # the same switch list as for JSON-LD credentials: mandatory elements always shared, no switch
+    assert re.search(r'data-field="title">\s*<input type="checkbox" checked disabled>', text)
     assert f'name="fields.{cid}" value="title"' not in text
-    assert "always shared" in text and 'data-preview="grade"' in text
+    assert "always shared" in text and f'data-preview="{cid}:grade"' in text
+    assert f'data-alone="{cid}"' in text  # why it cannot share a link with W3C credentials
     assert '<script src="/static/share.js" defer></script>' in text
     # the learner switches the grade off: everything else stays on
-    status, created = await _share(browser, [cid], days="7", **{f"fields.{cid}": "name"})
+    status, created = await _share(browser, [cid], days="7", **{f"sd.{cid}": "1", f"fields.{cid}": "learner"})
     assert status == 201, created
     raw = _raw_link(created)
     async with servers.issuer.client.get(raw) as resp:

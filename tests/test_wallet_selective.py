@@ -49,9 +49,10 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
     cid = await _add(browser, await issue_sd(servers, did))
     _, page = await browser.get(f"/share?c={cid}")
     free = switches(page, cid)
-    assert {"grade", "ects", "eqf", "learner", "assessment"} <= set(free)
-    assert "title" not in free and "kind" not in free  # mandatory
-    assert page.count("(always shared)") >= 4
+    assert {"grade", "credits_earned", "learner", "workload_hours"} <= set(free)
+    for mandatory in ("title", "kind", "ects", "eqf", "assessment", "outcomes", "quality"):
+        assert mandatory not in free, mandatory
+    assert page.count("always shared") >= 10
     assert f'name="sd.{cid}" value="1"' in page
     assert f'data-preview="{cid}:grade"' in page and "4.5" in page
     assert "What the employer will see" in page
@@ -97,7 +98,11 @@ async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: 
     async with browser.session.get(_raw_link(text)) as resp:
         sent = (await resp.json())["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
-    assert set(achievement) == {"id", "type", "name", "achievementType"}
+    mandatory = {"id", "type", "name", "achievementType", "learningOutcome", "creditPoint", "eqfLevel"}
+    mandatory |= {"creditsAvailable", "typeOfAssessment", "formOfParticipation", "typeOfQualityAssurance"}
+    assert {"id", "type", "name", "achievementType", "creditPoint", "eqfLevel"} <= set(achievement)
+    assert set(achievement) <= mandatory
+    assert "alignment" not in achievement and "volumeOfLearning" not in achievement
     assert "identifier" not in sent["credentialSubject"] and "creditsEarned" not in sent["credentialSubject"]
     assert sent["credentialStatus"] and sent["issuer"]["name"]
 
@@ -140,8 +145,8 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
                 "format": "ldp_vc",
                 "meta": {"type_values": [[OB_TYPE]]},
                 "claims": [
-                    {"path": ["credentialSubject", "achievement", "creditPoint"]},
-                    {"path": ["credentialSubject", "achievement", "eqfLevel"]},
+                    {"path": ["credentialSubject", "creditsEarned"]},
+                    {"path": ["credentialSubject", "achievement", "volumeOfLearning"]},
                 ],
             }
         ]
@@ -157,10 +162,10 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
     assert answer["verified"] == {"mc": True}
     sent = answer["token"]["mc"][0]["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
-    assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"
-    assert achievement["creditPoint"]
+    assert sent["credentialSubject"]["creditsEarned"] and achievement["volumeOfLearning"]
+    assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"  # mandatory: always there
     assert "result" not in sent["credentialSubject"]
-    assert "learningOutcome" not in achievement
+    assert "alignment" not in achievement
 
 
 async def test_sd_credential_survives_a_backup_into_another_wallet(
@@ -175,3 +180,88 @@ async def test_sd_credential_survives_a_backup_into_another_wallet(
     status, text = await _import(second_wallet, data)
     assert status == 200 and "Imported 1 credentials" in text, text
     assert "status-valid" in text
+
+
+async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_only(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    achievement = ["credentialSubject", "achievement"]
+    query = {
+        "credentials": [
+            {
+                "id": "mc",
+                "format": "ldp_vc",
+                "meta": {"type_values": [[OB_TYPE]]},
+                "claims": [
+                    {"id": "kind", "path": [*achievement, "achievementType"], "values": ["MicroCredential"]},
+                    {"id": "earned", "path": ["credentialSubject", "creditsEarned"]},
+                    {"id": "grade", "path": ["credentialSubject", "result"]},
+                    {"id": "hours", "path": [*achievement, "volumeOfLearning"]},
+                ],
+                "claim_sets": [["kind", "earned", "grade", "hours"], ["kind", "earned"]],
+            }
+        ]
+    }
+    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
+    assert status == 200, text
+    states = dict(re.findall(r'data-field="([a-z_]+)" data-state="([a-z_]+)"', text))
+    assert states["credits_earned"] == "required" and states["title"] == "mandatory"
+    assert states["grade"] == "optional" and states["workload_hours"] == "optional"
+    assert "learner" not in states  # nobody asked for the name: no switch, never sent
+    assert f'name="fields.mc.{cid}" value="grade"' in text
+    assert f'name="fields.mc.{cid}" value="credits_earned"' not in text  # required: no switch
+    assert re.search(rf'data-preview="q1-{cid}:learner" class="sd-off"', text)
+    assert "4.5" in text  # the preview shows the grade while its switch is on
+    assert '<script src="/static/share.js" defer></script>' in text
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    data = [
+        ("q.mc", cid),
+        (f"sd.mc.{cid}", "1"),
+        (f"fields.mc.{cid}", "workload_hours"),
+        (f"fields.mc.{cid}", "learner"),  # not asked: a forged switch changes nothing
+        ("action", "send"),
+        ("csrf", browser.csrf or ""),
+    ]
+    async with browser.session.post(browser.base + action.group(1), data=data) as resp:
+        assert resp.status == 200, await resp.text()
+    answer = verifier.answers[-1]
+    assert answer["verified"] == {"mc": True}
+    sent = answer["token"]["mc"][0]["verifiableCredential"][0]
+    subject = sent["credentialSubject"]
+    assert subject["creditsEarned"] and subject["achievement"]["volumeOfLearning"]
+    assert "result" not in subject and "resultDescription" not in subject["achievement"]  # declined
+    assert "name" not in subject and "identifier" not in subject  # never asked
+    assert subject["achievement"]["eqfLevel"]  # the issuer's mandatory elements always go
+
+
+async def test_openid4vp_without_claim_sets_sends_every_requested_claim(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    cid = await _add(browser, await issue_sd(servers, did))
+    query = {
+        "credentials": [
+            {
+                "id": "mc",
+                "format": "ldp_vc",
+                "meta": {"type_values": [[OB_TYPE]]},
+                "claims": [{"id": "grade", "path": ["credentialSubject", "result"]}],
+            }
+        ]
+    }
+    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
+    assert status == 200, text
+    assert 'data-field="grade" data-state="required"' in text
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    data = [("q.mc", cid), (f"sd.mc.{cid}", "1"), ("action", "send"), ("csrf", browser.csrf or "")]
+    async with browser.session.post(browser.base + action.group(1), data=data) as resp:
+        assert resp.status == 200, await resp.text()
+    sent = verifier.answers[-1]["token"]["mc"][0]["verifiableCredential"][0]
+    assert sent["credentialSubject"]["result"][0]["value"] == "4.5"
+    assert sent["credentialSubject"]["achievement"]["resultDescription"]  # the element, whole

@@ -8,12 +8,22 @@ from aiohttp.typedefs import Handler
 from vc.errors import DataModelError, DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
 from vc.web import json_response, problem_response
 
-from .achievements import AchievementProblems
+from .achievements import MANDATORY_ELEMENTS, AchievementProblems
 from .oid4vci import OpenIdError
 from .service import Conflict, NotFound
 from .store import IdempotencyConflict
 
-__all__ = ["domain_errors_middleware"]
+__all__ = ["domain_errors_middleware", "field_messages"]
+
+
+def field_messages(exc: AchievementProblems) -> dict[str, str]:
+    """One readable message per named field, for forms that show it next to the field."""
+    fields: dict[str, str] = {}
+    for name in exc.missing:
+        label = MANDATORY_ELEMENTS.get(name.rpartition(".")[2])
+        fields[name] = f"missing: {label} is a mandatory EU micro-credential element" if label else "missing"
+    fields.update(exc.invalid)
+    return fields
 
 
 @web.middleware
@@ -35,6 +45,7 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
             type_="https://w3id.org/plecak/problems#invalid-achievement",
             missing=exc.missing,
             invalid=exc.invalid,
+            fields=field_messages(exc),
         )
     except NotFound as exc:
         return problem_response(404, "Not found", str(exc))

@@ -11,6 +11,8 @@ from vc.loader import default_context_store
 from vc.qr import qr_data_uri
 from vc.web import json_response, read_json
 
+from .achievements import _READABLE as READABLE
+from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
 from .oid4vci import OpenIdError
 
@@ -48,6 +50,32 @@ async def admin_page(request: web.Request) -> dict[str, Any]:
     """The "issue to learner" screen; its script calls the admin API with the token the admin types."""
     service = request.app[SERVICE]
     return {"profile": await service.profile(), "did": service.keys.did}
+
+
+async def _registrar_context(request: web.Request) -> dict[str, Any]:
+    service = request.app[SERVICE]
+    editing = request.match_info.get("uuid")
+    mode = "edit" if editing else "new" if request.path.endswith("/new") else "list"
+    return {
+        "profile": await service.profile(),
+        "did": service.keys.did,
+        "enums": ENUMERATIONS,
+        "readable": READABLE,
+        "mode": mode,
+        "editing": editing or "",
+    }
+
+
+@aiohttp_jinja2.template("admin_achievements.html")
+async def admin_achievements_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: list, create and edit achievements (data comes from the admin API)."""
+    return await _registrar_context(request)
+
+
+@aiohttp_jinja2.template("admin_programmes.html")
+async def admin_programmes_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: list, create and edit programmes; trusted institutions."""
+    return await _registrar_context(request)
 
 
 async def health(request: web.Request) -> web.Response:

@@ -17,6 +17,13 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/", handlers.home)
     r.add_get("/health", handlers.health)
     r.add_get("/admin", handlers.admin_page)
+    # registrar screens: HTML only, every datum is fetched from the admin API with the bearer token
+    r.add_get("/admin/achievements", handlers.admin_achievements_page)
+    r.add_get("/admin/achievements/new", handlers.admin_achievements_page)
+    r.add_get("/admin/achievements/{uuid}/edit", handlers.admin_achievements_page)
+    r.add_get("/admin/programmes", handlers.admin_programmes_page)
+    r.add_get("/admin/programmes/new", handlers.admin_programmes_page)
+    r.add_get("/admin/programmes/{uuid}/edit", handlers.admin_programmes_page)
     r.add_get("/.well-known/did.json", handlers.did_document)
     r.add_get("/did.json", handlers.did_document)
     r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)

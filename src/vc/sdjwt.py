@@ -31,6 +31,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote, unquote
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -38,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from .dataintegrity import DidDocumentResolver
 from .did import find_verification_method
+from .disclosure import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
 from .errors import KeyFormatError, VCError
 from .keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from .timeutil import utc_now
@@ -47,6 +49,7 @@ from .verify import Check, Outcome, TrustRegistry, VerificationResult
 __all__ = [
     "ALWAYS_DISCLOSED",
     "CLAIM_LABELS",
+    "ENVELOPED_PREFIX",
     "KB_JWT_TYP",
     "SD_JWT_VC_TYP",
     "SELECTIVELY_DISCLOSABLE",
@@ -58,6 +61,7 @@ __all__ = [
     "SdJwtVerifier",
     "StatusTokenFetcher",
     "ec_public_jwk",
+    "envelope",
     "holder_jwk",
     "issue_sd_jwt_vc",
     "looks_like_sd_jwt",
@@ -66,6 +70,7 @@ __all__ = [
     "parse_sd_jwt",
     "present",
     "public_key_from_jwk",
+    "sd_jwt_of",
 ]
 
 SD_JWT_VC_TYP = "dc+sd-jwt"
@@ -78,32 +83,19 @@ MAX_PRESENTATION_CHARS = 256 * 1024
 MAX_DISCLOSURES = 200
 _HOLDER_ALGS = ("EdDSA", "ES256")
 
-#: Claims in the signed payload itself: registered JWT/SD-JWT VC claims (which the SD-JWT VC
-#: draft forbids making selectively disclosable) and the elements that say *what* was achieved.
-ALWAYS_DISCLOSED: tuple[str, ...] = (
-    "iss",
-    "iat",
-    "nbf",
-    "exp",
-    "vct",
-    "cnf",
-    "status",
-    "achievement_id",
-    "title",
-    "achievement_type",
-    "awarding_body",
-    "issuer_country",
-    "awarding_date",
-    "learning_outcomes",
-    "ects",
-    "eqf_level",
-    "type_of_assessment",
-    "form_of_participation",
-    "type_of_quality_assurance",
-)
-
-#: Claims the holder may withhold (one disclosure each), with the label a person reads.
-SELECTIVELY_DISCLOSABLE: dict[str, str] = {
+#: A label a person reads for each claim of our ``vct``.
+_LABELS: dict[str, str] = {
+    "title": "Title of the micro-credential",
+    "achievement_type": "Kind of achievement",
+    "awarding_body": "Awarding body",
+    "issuer_country": "Country of the issuer",
+    "awarding_date": "Date of issuing",
+    "learning_outcomes": "Learning outcomes",
+    "ects": "Notional workload (ECTS)",
+    "eqf_level": "EQF level",
+    "type_of_assessment": "Type of assessment",
+    "form_of_participation": "Form of participation",
+    "type_of_quality_assurance": "Type of quality assurance",
     "name": "Learner's name",
     "grade": "Grade achieved",
     "grading_scheme": "Grading scheme",
@@ -119,22 +111,39 @@ SELECTIVELY_DISCLOSABLE: dict[str, str] = {
     "further_information": "Further information",
 }
 
+_MANDATORY_CLAIMS = tuple(
+    c for key in MANDATORY_ELEMENTS for c in SD_JWT_ELEMENT_CLAIMS.get(key, ()) if c != "exp"
+)
+
+#: Claims in the signed payload itself: registered JWT/SD-JWT VC claims (which the SD-JWT VC
+#: draft forbids making selectively disclosable), the achievement's id and the claims of the
+#: elements every format always discloses (:data:`vc.disclosure.MANDATORY_ELEMENTS`).
+ALWAYS_DISCLOSED: tuple[str, ...] = (
+    "iss",
+    "iat",
+    "nbf",
+    "exp",
+    "vct",
+    "cnf",
+    "status",
+    "achievement_id",
+    *_MANDATORY_CLAIMS,
+)
+
+#: Claims the holder may withhold (one disclosure each), with the label a person reads.
+SELECTIVELY_DISCLOSABLE: dict[str, str] = {
+    c: _LABELS[c]
+    for claims in SD_JWT_ELEMENT_CLAIMS.values()
+    for c in claims
+    if c in _LABELS
+    if c not in ALWAYS_DISCLOSED
+}
+
 CLAIM_LABELS: dict[str, str] = {
     "iss": "Issuer",
     "vct": "Credential type",
     "achievement_id": "Achievement",
-    "title": "Title of the micro-credential",
-    "achievement_type": "Kind of achievement",
-    "awarding_body": "Awarding body",
-    "issuer_country": "Country of the issuer",
-    "awarding_date": "Date of issuing",
-    "learning_outcomes": "Learning outcomes",
-    "ects": "Notional workload (ECTS)",
-    "eqf_level": "EQF level",
-    "type_of_assessment": "Type of assessment",
-    "form_of_participation": "Form of participation",
-    "type_of_quality_assurance": "Type of quality assurance",
-    **SELECTIVELY_DISCLOSABLE,
+    **_LABELS,
 }
 
 #: Claims that are about the token rather than the learner: not shown as credential content.
@@ -470,6 +479,30 @@ class ParsedSdJwt:
         """Top-level object-property disclosures whose digest is in the payload's ``_sd``."""
         digests = set(self.payload.get("_sd") or [])
         return {d.name: d for d in self.disclosures if d.name is not None and d.digest in digests}
+
+
+ENVELOPED_PREFIX = "data:application/dc+sd-jwt,"
+
+
+def envelope(sd_jwt: str) -> dict[str, Any]:
+    """A VC 2.0 ``EnvelopedVerifiableCredential`` carrying ``sd_jwt``."""
+    return {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "type": "EnvelopedVerifiableCredential",
+        "id": ENVELOPED_PREFIX + quote(sd_jwt, safe=""),
+    }
+
+
+def sd_jwt_of(credential: Any) -> str | None:
+    """The compact SD-JWT inside an enveloped credential (or a bare SD-JWT string), else ``None``."""
+    if isinstance(credential, str):
+        return credential.strip() if looks_like_sd_jwt(credential) else None
+    if isinstance(credential, Mapping) and credential.get("type") == "EnvelopedVerifiableCredential":
+        ident = credential.get("id")
+        if isinstance(ident, str) and ident.startswith(ENVELOPED_PREFIX):
+            text = unquote(ident[len(ENVELOPED_PREFIX) :])
+            return text if looks_like_sd_jwt(text) else None
+    return None
 
 
 def looks_like_sd_jwt(text: Any) -> bool:

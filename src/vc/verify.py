@@ -246,20 +246,15 @@ class Verifier:
         version = credential_version(credential)
         details: dict[str, Any] = {"dataModel": "2.0" if version == 2 else "1.1"}
         missing = missing_micro_credential_elements(credential)
-        if missing and is_derived_disclosure(credential):
-            # A selective disclosure: the holder chose not to share these; the proof check says
-            # whether what was shared is what the issuer signed.
+        if missing is not None and is_derived_disclosure(credential):
+            # A selective disclosure: the holder chose not to share what is missing; the proof
+            # check says whether what was shared is what the issuer signed.
             details["microCredential"] = True
             details["selectiveDisclosure"] = True
             details["notShared"] = missing
-            return Check(
-                "format",
-                Outcome.PASSED,
-                "A selective disclosure of an EU micro-credential; not shared by the holder: "
-                + ", ".join(missing)
-                + ".",
-                details,
-            )
+            message = "A selective disclosure of an EU micro-credential"
+            message += f"; not shared by the holder: {', '.join(missing)}." if missing else "."
+            return Check("format", Outcome.PASSED, message, details)
         if missing:
             details["missingElements"] = missing
             return Check(

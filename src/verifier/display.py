@@ -277,7 +277,10 @@ def credential_rows(credential: Mapping[str, Any], t: Mapping[str, str]) -> list
         Row("skills", t["el_skills"], _skills(achievement)),
     ]
     selective = is_derived_disclosure(credential)
-    rows += [row for row in optional if row.value is not None or (selective and row.key == "grade")]
+    if selective:  # a selective disclosure: every element it lacks is listed as not shared
+        earned = Row("credits_earned", t["el_credits_earned"], text_of(subject.get("creditsEarned")))
+        rows.insert([r.key for r in rows].index("ects") + 1, earned)
+    rows += [row for row in optional if row.value is not None or selective]
     rows.append(Row("issuer_id", t["el_issuer_id"], text_of(issuer_id)))
     rows.append(Row("credential_id", t["el_credential_id"], text_of(credential.get("id"))))
     if selective:

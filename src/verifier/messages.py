@@ -75,10 +75,12 @@ EN: Mapping[str, str] = {
     "not_stated": "not stated",
     "not_shared": "not shared by the holder",
     "ask_format_legend": "Kind of credential",
-    "ask_format_ldp": "W3C credential (the whole credential is shown)",
+    "ask_format_ldp": "W3C credential (selective disclosure with ecdsa-sd-2023: only what you tick "
+    "below; other W3C credentials are shared whole)",
     "ask_format_sd_jwt": "SD-JWT VC (selective disclosure: only what you tick below)",
     "ask_claims_hint": "The title, awarding body, country, date, learning outcomes, ECTS, EQF level, "
-    "assessment, form of participation and quality assurance are always shared. Ask also for:",
+    "assessment, form of participation and quality assurance are always shared. Ask also for "
+    "(the holder may still decline; what is not shared is shown as such):",
     "el_credits_earned": "ECTS credits earned",
     "el_grading_scheme": "Grading scheme",
     "no_credentials": "The presentation holds no credentials.",
@@ -202,6 +204,7 @@ EN: Mapping[str, str] = {
     "request_expired": "This request has expired. Create a new one.",
     "request_declined": "The learner's wallet declined the request.",
     "request_new": "Create a new request",
+    "request_elements": "Also asked for (the holder may decline)",
     "request_trusted_only": "from an issuer on your trusted list only",
     "request_done_title": "Answer sent",
     "request_done_text": "Your wallet's answer reached the verifier. The result is shown on the screen "

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from vc.datamodel import is_url, issuer_id
+from vc.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS, pointer_exists
 from vc.errors import VCError
 from vc.jsonld import expand_safe
 from vc.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .sdjwt import SdJwtVerification
 
 __all__ = [
+    "ASKABLE_ELEMENTS",
     "OB_CREDENTIAL_TYPE",
     "QUERY_ID",
     "Ask",
@@ -56,6 +58,9 @@ STATIC_AUDIENCE = "https://self-issued.me/v2"
 KEEP_EXPIRED_SECONDS = 3600
 """How long an expired request is remembered (to answer "expired" rather than "unknown")."""
 MAX_VP_TOKEN = 2_000_000
+ASKABLE_ELEMENTS: tuple[str, ...] = tuple(k for k in ELEMENT_POINTERS if k not in MANDATORY_ELEMENTS)
+"""EU elements an employer may ask for: the ones a holder may withhold (the issuer's mandatory
+elements are always shared)."""
 
 
 class OpenIdError(Exception):
@@ -86,6 +91,9 @@ class Ask:
     """``ldp_vc`` (a signed W3C credential) or ``dc+sd-jwt`` (an SD-JWT VC: only ``claims`` are asked)."""
     claims: tuple[str, ...] = ()
     """For ``dc+sd-jwt``: the selectively disclosable claims asked for (the others stay hidden)."""
+    elements: tuple[str, ...] = ()
+    """For ``ldp_vc``: the EU elements asked for (:data:`ASKABLE_ELEMENTS`); an ``ecdsa-sd-2023``
+    credential discloses only these beyond the issuer's mandatory ones."""
 
     def __post_init__(self) -> None:
         if self.achievement_id is not None and (
@@ -97,11 +105,16 @@ class Ask:
         unknown = [c for c in self.claims if c not in SELECTIVELY_DISCLOSABLE]
         if unknown or (self.claims and self.format != "dc+sd-jwt"):
             raise ValueError(f"claims can be asked only of an SD-JWT VC, and only these: {unknown or ''}")
+        odd = [e for e in self.elements if e not in ASKABLE_ELEMENTS]
+        if odd or (self.elements and self.format != "ldp_vc"):
+            raise ValueError(f"elements can be asked only of a W3C credential, and only these: {odd or ''}")
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"achievementId": self.achievement_id, "trustedOnly": self.trusted_only}
         if self.format != "ldp_vc":
             out.update(format=self.format, claims=list(self.claims))
+        if self.elements:
+            out["elements"] = list(self.elements)
         return out
 
     @classmethod
@@ -111,7 +124,22 @@ class Ask:
             bool(data.get("trustedOnly")),
             str(data.get("format", "ldp_vc")),
             tuple(data.get("claims") or ()),
+            tuple(data.get("elements") or ()),
         )
+
+    @property
+    def asked_elements(self) -> list[str]:
+        """The EU elements asked for beyond the mandatory ones, in either format."""
+        if self.format == "dc+sd-jwt":
+            return [k for k, claims in SD_JWT_ELEMENT_CLAIMS.items() if set(claims) & set(self.claims)]
+        return list(self.elements)
+
+
+def sd_jwt_claims_of(elements: Any) -> tuple[str, ...]:
+    """The SD-JWT VC claims that carry the EU ``elements`` (those the format has)."""
+    return tuple(
+        c for key in elements for c in SD_JWT_ELEMENT_CLAIMS.get(key, ()) if c in SELECTIVELY_DISCLOSABLE
+    )
 
 
 def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
@@ -120,23 +148,24 @@ def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
     claims: list[dict[str, Any]] = [{"id": "title", "path": ["title"]}]
     if ask.achievement_id:
         claims.append({"id": "achievement", "path": ["achievement_id"], "values": [ask.achievement_id]})
+    required = [c["id"] for c in claims]
     claims += [{"id": name, "path": [name]} for name in ask.claims]
-    return {
-        "credentials": [
-            {
-                "id": QUERY_ID,
-                "format": "dc+sd-jwt",
-                "meta": {"vct_values": [VCT_MICRO_CREDENTIAL]},
-                "claims": claims,
-            }
-        ]
+    query: dict[str, Any] = {
+        "id": QUERY_ID,
+        "format": "dc+sd-jwt",
+        "meta": {"vct_values": [VCT_MICRO_CREDENTIAL]},
+        "claims": claims,
     }
+    if ask.claims:  # what the holder may withhold: any of it, none of it
+        query["claim_sets"] = [[c["id"] for c in claims], required]
+    return {"credentials": [query]}
 
 
 def dcql_query(ask: Ask) -> dict[str, Any]:
     """One ``ldp_vc`` Open Badges credential: a micro-credential, or the named achievement."""
     if ask.format == "dc+sd-jwt":
         return sd_jwt_dcql_query(ask)
+    claim: dict[str, Any]
     if ask.achievement_id:
         claim = {"path": ["credentialSubject", "achievement", "id"], "values": [ask.achievement_id]}
     else:
@@ -144,16 +173,27 @@ def dcql_query(ask: Ask) -> dict[str, Any]:
             "path": ["credentialSubject", "achievement", "achievementType"],
             "values": ["MicroCredential"],
         }
-    return {
-        "credentials": [
-            {
-                "id": QUERY_ID,
-                "format": "ldp_vc",
-                "meta": {"type_values": [[OB_CREDENTIAL_TYPE]]},
-                "claims": [claim],
-            }
-        ]
+    query: dict[str, Any] = {
+        "id": QUERY_ID,
+        "format": "ldp_vc",
+        "meta": {"type_values": [[OB_CREDENTIAL_TYPE]]},
+        "claims": [claim],
     }
+    if ask.elements:
+        # one claim per place an element may live (an ecdsa-sd-2023 wallet discloses those the
+        # credential has); the holder may withhold any of them: claim_sets [[all], [the match]]
+        claim["id"] = "match"
+        for key in ask.elements:
+            for i, pointer in enumerate(ELEMENT_POINTERS[key]):
+                path = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+                query["claims"].append({"id": key if i == 0 else f"{key}-{i}", "path": path})
+        query["claim_sets"] = [[c["id"] for c in query["claims"]], ["match"]]
+    return {"credentials": [query]}
+
+
+def elements_shared(credential: Mapping[str, Any], elements: Any) -> list[str]:
+    """Which of the EU ``elements`` ``credential`` discloses."""
+    return [k for k in elements if any(pointer_exists(credential, p) for p in ELEMENT_POINTERS.get(k, ()))]
 
 
 def _subject_achievements(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -458,12 +498,12 @@ class PresentationRequests:
                 "The answer does not match what you asked for: " + "; ".join(problems) + ".",
                 {"asked": ask.to_json(), "problems": problems},
             )
-        return Check(
-            "request",
-            Outcome.PASSED,
-            "The answer is the kind of credential you asked for.",
-            {"asked": ask.to_json()},
-        )
+        shared = {k for c in items if isinstance(c, Mapping) for k in elements_shared(c, ask.elements)}
+        missing = [k for k in ask.elements if k not in shared]
+        message = "The answer is the kind of credential you asked for."
+        if missing:
+            message += " The holder chose not to share: " + ", ".join(missing) + "."
+        return Check("request", Outcome.PASSED, message, {"asked": ask.to_json(), "notShared": missing})
 
     async def finish(self, rid: str, response_code: str, transaction: str | None) -> str | None:
         """The result id, if ``response_code`` is this request's and the browser started it."""

@@ -18,7 +18,7 @@ from .display import result_view
 from .errors import page
 from .fetch import FetchError, parse_json
 from .messages import messages
-from .oid4vp import Ask, PresentationRequests
+from .oid4vp import ASKABLE_ELEMENTS, Ask, PresentationRequests, sd_jwt_claims_of
 from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
 
@@ -105,7 +105,9 @@ async def home(request: web.Request) -> web.StreamResponse:
     guard = request.app[CSRF]
     token = guard.token(request, cookies)
     limit = _size(request.app[SETTINGS].max_body_bytes)
-    context = {"csrf": token, "field": FIELD, "limit": limit, "sd_claims": SELECTIVELY_DISCLOSABLE}
+    t = messages()
+    askable = [(e, t[f"el_{e}"]) for e in ASKABLE_ELEMENTS if f"el_{e}" in t]
+    context = {"csrf": token, "field": FIELD, "limit": limit, "elements": askable}
     response = _render(request, "home.html", context)
     guard.set_cookies(response, cookies)
     return response
@@ -213,13 +215,17 @@ async def create_request(request: web.Request) -> web.StreamResponse:
     fields = await _form(request)
     achievement = fields.get("achievement", "").strip() if fields.get("what") == "specific" else ""
     sd_jwt = fields.get("format") == "dc+sd-jwt"
+    elements = tuple(e for e in ASKABLE_ELEMENTS if fields.get(f"element_{e}") == "1")
     claims = tuple(c for c in SELECTIVELY_DISCLOSABLE if sd_jwt and fields.get(f"claim_{c}") == "1")
+    if sd_jwt:
+        claims = tuple(c for c in SELECTIVELY_DISCLOSABLE if c in claims or c in sd_jwt_claims_of(elements))
     try:
         ask = Ask(
             achievement or None,
             trusted_only=fields.get("trusted_only") == "1",
             format="dc+sd-jwt" if sd_jwt else "ldp_vc",
             claims=claims,
+            elements=() if sd_jwt else elements,
         )
     except ValueError as exc:
         raise Problem(400, "Invalid request", str(exc)) from None
@@ -247,12 +253,14 @@ async def request_page(request: web.Request) -> web.StreamResponse:
     if status["status"] == "answered":
         return _redirect(status["resultUrl"])
     link = PresentationRequests.wallet_link(record)
+    t = messages()
     context = {
         "record": record,
         "status": status,
         "link": link,
         "qr": qr_data_uri(link),
         "status_url": f"/requests/{tx}/status",
+        "asked": [t[f"el_{e}"] for e in Ask.from_json(record["ask"]).asked_elements if f"el_{e}" in t],
         "expires": str(record["expiresAt"]).replace("T", " ").rstrip("Z"),
     }
     return _render(request, "request.html", context)

@@ -36,6 +36,7 @@ class CredentialView:
     credential_id: str | None = None
     learning_outcomes: list[str] = field(default_factory=list)
     ects: str | None = None
+    credits_earned: str | None = None
     workload: str | None = None
     eqf_level: str | None = None
     nqf_level: str | None = None
@@ -71,6 +72,7 @@ class CredentialView:
             ("field.description", self.description),
             ("field.learning_outcomes", self.learning_outcomes),
             ("field.ects", self.ects),
+            ("field.credits_earned", self.credits_earned),
             ("field.workload", self.workload),
             ("field.eqf", self.eqf_level),
             ("field.nqf", self.nqf_level),
@@ -179,6 +181,7 @@ def view(credential: Mapping[str, Any]) -> CredentialView:
         if isinstance(point, Mapping) and point.get("framework") == ECTS_FRAMEWORK:
             v.ects = _text(point.get("point"))
     v.ects = v.ects or _text(subject.get("creditsEarned")) or _text(ach.get("creditsAvailable"))
+    v.credits_earned = _text(subject.get("creditsEarned"))
     v.workload = _duration(_text(ach.get("volumeOfLearning")))
     eqf = _text(ach.get("eqfLevel"))
     if eqf and eqf.startswith(EQF_PREFIX):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from vc.qr import qr_data_uri
-from vc.sdjwt import SdJwtError
 from vc.web import json_response, raise_problem, read_json
 
 from .accounts import Account
@@ -25,10 +23,9 @@ from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
 from .pathways import cited_parts
-from .sdjwt import disclosable_fields, envelope, sd_jwt_of
-from .sdjwt import presentation as sd_presentation
+from .sdjwt import sd_jwt_of
 from .selective import disclose as disclose_selected
-from .selective import share_fields
+from .selective import request_fields, share_fields
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
@@ -340,8 +337,8 @@ async def share_form(request: web.Request) -> web.Response:
         "chosen": chosen,
         "days": EXPIRY_DAYS,
         "default_days": DEFAULT_DAYS,
-        "sd": sd_fields(items),
-        "ldsd": selective_fields(items),
+        "sd": selective_fields(items),
+        "sd_jwt": {c.cid for c in items if sd_jwt_of(c.credential)},
     }
     return await render(request, "share.html", context)
 
@@ -354,36 +351,6 @@ def selective_fields(items: list[Any]) -> dict[str, Any]:
         if fields:
             out[c.cid] = fields
     return out
-
-
-def sd_fields(items: list[Any]) -> dict[str, list[Any]]:
-    """The share screen's switches: for each SD-JWT VC, its always-shared and disclosable fields."""
-    return {c.cid: disclosable_fields(c.credential) for c in items if sd_jwt_of(c.credential)}
-
-
-async def _sd_jwt_share(
-    request: web.Request, account: Any, items: list[Any], form: Any, days: int
-) -> tuple[str, Any]:
-    """A share of one SD-JWT VC with only the fields the learner left switched on."""
-    if len(items) != 1:
-        raise UserError("share.sd_jwt_alone")
-    item = items[0]
-    disclose = [v for v in form.getall(f"fields.{item.cid}", []) if isinstance(v, str)]
-    holder = await request.app[ACCOUNTS].holder_key(account.uid)
-    settings = request.app[SETTINGS]
-    try:
-        shown = sd_presentation(
-            item.credential,
-            disclose,
-            holder,
-            nonce=secrets.token_urlsafe(16),
-            audience=f"{settings.public_url}/s",
-        )
-    except SdJwtError:
-        raise UserError("share.bad_fields") from None
-    return await request.app[SHARES].create_document(
-        account.uid, envelope(shown), [item.view.title], days=days, one_time=form.get("one_time") == "1"
-    )
 
 
 def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
@@ -403,40 +370,40 @@ async def create_share(request: web.Request) -> web.Response:
         days = -1
     items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
     holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    settings = request.app[SETTINGS]
     try:
-        if any(sd_jwt_of(c.credential) for c in items):
-            token, share = await _sd_jwt_share(request, account, items, form, days)
-        else:
-            shared = [
-                await disclose_selected(
-                    c.credential,
-                    [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
-                    if form.get(f"sd.{c.cid}") == "1"
-                    else None,
-                )
-                for c in items
-            ]
-            token, share = await request.app[SHARES].create(
-                account.uid,
-                holder,
-                shared,
-                [c.view.title for c in items],
-                days=days,
-                one_time=form.get("one_time") == "1",
+        if len(items) > 1 and any(sd_jwt_of(c.credential) for c in items):
+            raise UserError("share.sd_jwt_alone")
+        shared = [
+            await disclose_selected(
+                c.credential,
+                [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
+                if form.get(f"sd.{c.cid}") == "1"
+                else None,
             )
+            for c in items
+        ]
+        token, share = await request.app[SHARES].create(
+            account.uid,
+            holder,
+            shared,
+            [c.view.title for c in items],
+            days=days,
+            one_time=form.get("one_time") == "1",
+            audience=f"{settings.public_url}/s",
+        )
     except UserError as exc:
         all_items = await service.credentials(account.uid)
         context = {
             "items": all_items,
-            "ldsd": selective_fields(all_items),
+            "sd": selective_fields(all_items),
+            "sd_jwt": {c.cid for c in all_items if sd_jwt_of(c.credential)},
             "chosen": set(wanted),
             "days": EXPIRY_DAYS,
             "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,
             "error": tr(request)(exc.key, **exc.params),
-            "sd": sd_fields(all_items),
         }
         return await render(request, "share.html", context, status=exc.status)
-    settings = request.app[SETTINGS]
     raw, verify = share_links(settings.public_url, settings.verifier_url, token)
     context = {"share": share, "raw_link": raw, "verify_link": verify, "qr": qr_data_uri(verify or raw)}
     response = await render(request, "share_created.html", context, status=201)
@@ -473,8 +440,33 @@ async def present(request: web.Request) -> web.Response:
     if "request_uri" not in params:
         return redirect("/scan")
     pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
-    context = {"req": presentation_request, "matches": matches, "pid": pid}
+    context = {
+        "req": presentation_request,
+        "matches": matches,
+        "pid": pid,
+        "fields": answer_fields(presentation_request, matches),
+    }
     return await render(request, "present.html", context)
+
+
+def answer_fields(presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
+    return {
+        q.id: {c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets) for c in matches[q.id]}
+        for q in presentation_request.queries
+    }
+
+
+def approved_fields(form: Any, presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, Any]:
+    """query id -> cid -> the optional elements left switched on, for the credentials whose
+    switches were on the page (the others: everything that was asked)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for q in presentation_request.queries:
+        for c in matches[q.id]:
+            if form.get(f"sd.{q.id}.{c.cid}") == "1":
+                kept = [v for v in form.getall(f"fields.{q.id}.{c.cid}", []) if isinstance(v, str)]
+                out.setdefault(q.id, {})[c.cid] = kept
+    return out
 
 
 async def answer_request(request: web.Request) -> web.Response:
@@ -486,13 +478,14 @@ async def answer_request(request: web.Request) -> web.Response:
         if form.get("action") == "decline":
             reply = await service.decline_request(account.uid, pid)
             return await render(request, "present_done.html", {"declined": True, "reply": reply})
-        presentation_request, _ = await service.pending_request(account.uid, pid)
+        presentation_request, matches = await service.pending_request(account.uid, pid)
         choices = {
             q.id: [v for v in form.getall(f"q.{q.id}", []) if isinstance(v, str)]
             for q in presentation_request.queries
         }
+        approved = approved_fields(form, presentation_request, matches)
         holder = await request.app[ACCOUNTS].holder_key(account.uid)
-        reply = await service.answer_request(account.uid, holder, pid, choices)
+        reply = await service.answer_request(account.uid, holder, pid, choices, approved)
     except UserError as exc:
         pending = await service.store.get_pending(account.uid, pid)
         if pending is None:
@@ -502,6 +495,7 @@ async def answer_request(request: web.Request) -> web.Response:
             "req": presentation_request,
             "matches": matches,
             "pid": pid,
+            "fields": answer_fields(presentation_request, matches),
             "error": tr(request)(exc.key, **exc.params),
             "detail": exc.detail,
         }

@@ -86,6 +86,7 @@ EN: dict[str, str] = {
     "field.description": "Description",
     "field.learning_outcomes": "Learning outcomes",
     "field.ects": "Notional workload (ECTS credits)",
+    "field.credits_earned": "ECTS credits earned",
     "field.workload": "Volume of learning",
     "field.eqf": "EQF level",
     "field.nqf": "National qualifications framework level",
@@ -199,14 +200,26 @@ EN: dict[str, str] = {
     "share.not_shared": "not shared",
     "share.disclosure_failed": "This credential could not be shared with the fields you chose.",
     "present.selective": "Only the requested fields and the ones the issuer requires are shared.",
+    "present.fields": "Fields the verifier asks for",
+    "present.fields_hint": (
+        "Switch off what you do not want to send. Fields the issuer or the verifier requires "
+        "are always sent; fields nobody asked for are never sent."
+    ),
+    "present.mandatory": "always shared (the issuer requires it)",
+    "present.required": "always shared (the verifier requires it)",
+    "present.optional": "asked, optional",
+    "present.whole": "This credential is sent whole: its signature does not allow hiding fields.",
     "share.title": "Share credentials",
     "share.intro": "Choose what to share. The wallet signs a presentation with your key and makes a link "
     "and a QR code that open the verifier's page.",
     "share.pick": "Credentials",
     "share.fields": "Fields to show",
-    "share.sd_fields": "Fields the employer will see (switch off what you do not want to share)",
-    "share.preview_title": "Preview: what the employer will see",
     "share.sd_jwt_alone": "Share a selective-disclosure (SD-JWT) credential on its own, in its own link.",
+    "share.sd_jwt_alone_hint": (
+        "An SD-JWT credential is shared on its own link: a link holds one signed presentation, and "
+        "the W3C presentation that carries several credentials cannot carry an SD-JWT credential to "
+        "the verifier. Share it alone, and your other credentials in another link."
+    ),
     "share.bad_fields": "One of the chosen fields is not in this credential.",
     "share.expires": "The link expires after",
     "share.days": "{n} days",

@@ -86,6 +86,7 @@ PL: dict[str, str] = {
     "field.description": "Opis",
     "field.learning_outcomes": "Efekty uczenia się",
     "field.ects": "Nakład pracy (punkty ECTS)",
+    "field.credits_earned": "Uzyskane punkty ECTS",
     "field.workload": "Wymiar nauki",
     "field.eqf": "Poziom ERK (EQF)",
     "field.nqf": "Poziom krajowej ramy kwalifikacji",
@@ -197,14 +198,27 @@ PL: dict[str, str] = {
     "share.not_shared": "nie udostępniono",
     "share.disclosure_failed": "Nie udało się udostępnić tego poświadczenia z wybranymi polami.",
     "present.selective": "Udostępniane są tylko żądane pola oraz te, których wymaga wystawca.",
+    "present.fields": "Pola, o które prosi weryfikator",
+    "present.fields_hint": (
+        "Wyłącz to, czego nie chcesz wysłać. Pola wymagane przez wystawcę lub weryfikatora są "
+        "wysyłane zawsze; pól, o które nikt nie prosił, nie wysyła się nigdy."
+    ),
+    "present.mandatory": "udostępniane zawsze (wymaga tego wystawca)",
+    "present.required": "udostępniane zawsze (wymaga tego weryfikator)",
+    "present.optional": "prośba, opcjonalne",
+    "present.whole": "To poświadczenie jest wysyłane w całości: jego podpis nie pozwala ukryć pól.",
     "share.title": "Udostępnij poświadczenia",
     "share.intro": "Wybierz, co chcesz udostępnić. Portfel podpisze prezentację Twoim kluczem i utworzy "
     "link oraz kod QR, które otwierają stronę weryfikatora.",
     "share.pick": "Poświadczenia",
     "share.fields": "Pola do pokazania",
-    "share.sd_fields": "Pola, które zobaczy pracodawca (wyłącz to, czego nie chcesz udostępniać)",
-    "share.preview_title": "Podgląd: co zobaczy pracodawca",
     "share.sd_jwt_alone": "Poświadczenie SD-JWT (selektywne ujawnianie) udostępnij osobno, we własnym linku.",
+    "share.sd_jwt_alone_hint": (
+        "Poświadczenie SD-JWT udostępnia się w osobnym linku: link zawiera jedną podpisaną "
+        "prezentację, a prezentacja W3C, która mieści kilka poświadczeń, nie przeniesie do "
+        "weryfikatora poświadczenia SD-JWT. Udostępnij je samo, a pozostałe poświadczenia w innym "
+        "linku."
+    ),
     "share.bad_fields": "Jednego z wybranych pól nie ma w tym poświadczeniu.",
     "share.expires": "Link wygaśnie po",
     "share.days": "{n} dniach",

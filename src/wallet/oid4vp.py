@@ -22,12 +22,11 @@ from urllib.parse import urlsplit
 from vc.errors import VCError
 from vc.jsonld import expand_safe
 from vc.presentation import create_presentation
-from vc.sdjwt import SELECTIVELY_DISCLOSABLE, SdJwtError, parse_sd_jwt
+from vc.sdjwt import SdJwtError, parse_sd_jwt
 
 from .exceptions import Gone, UserError
 from .ports import FetchError, HttpClient
-from .sdjwt import presentation as sd_presentation
-from .sdjwt import sd_jwt_of
+from .sdjwt import bind, sd_jwt_of
 from .vault import HolderKey
 
 __all__ = [
@@ -52,6 +51,9 @@ class CredentialQuery:
     multiple: bool = False
     vct_values: list[str] = field(default_factory=list)
     """``dc+sd-jwt`` queries: the credential types asked for (``meta.vct_values``)."""
+    claim_sets: list[list[str]] = field(default_factory=list)
+    """DCQL ``claim_sets``: the combinations of claim ids the verifier accepts; a claim in every
+    option is required, the others are optional (the learner may decline them)."""
 
     @property
     def type_names(self) -> list[str]:
@@ -127,6 +129,12 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
             isinstance(c, Mapping) and isinstance(c.get("path"), list) and c["path"] for c in claims
         ):
             raise _invalid("claims must be a list of objects with a path")
+        claim_sets = item.get("claim_sets", [])
+        ids = {c.get("id") for c in claims if isinstance(c.get("id"), str)}
+        if not isinstance(claim_sets, list) or not all(
+            isinstance(o, list) and o and all(isinstance(i, str) and i in ids for i in o) for o in claim_sets
+        ):
+            raise _invalid("claim_sets must list options of the ids of the query's claims")
         queries.append(
             CredentialQuery(
                 id=item["id"],
@@ -135,6 +143,7 @@ def _queries(dcql: Any) -> list[CredentialQuery]:
                 claims=[dict(c) for c in claims],
                 multiple=item.get("multiple") is True,
                 vct_values=list(vct_values),
+                claim_sets=[list(o) for o in claim_sets],
             )
         )
     if len({q.id for q in queries}) != len(queries):
@@ -225,13 +234,6 @@ def _sd_jwt_claims(credential: Mapping[str, Any]) -> dict[str, Any] | None:
     return claims
 
 
-def disclosures_for(query: CredentialQuery, credential: Mapping[str, Any]) -> list[str]:
-    """The selectively disclosable claims a ``dc+sd-jwt`` query asks for: the only ones the answer reveals."""
-    claims = _sd_jwt_claims(credential) or {}
-    asked = {str(c["path"][0]) for c in query.claims if c.get("path") and isinstance(c["path"][0], str)}
-    return [name for name in SELECTIVELY_DISCLOSABLE if name in asked and name in claims]
-
-
 def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) -> bool:
     if query.format not in SUPPORTED_FORMATS:
         return False
@@ -246,14 +248,17 @@ def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) ->
         types = _types(credential)
         if not any(set(group) <= types for group in query.type_values):
             return False
-    for claim in query.claims:
+
+    def satisfied(claim: Mapping[str, Any]) -> bool:
         found = _resolve(credential, claim["path"])
-        if not found:
-            return False
         values = claim.get("values")
-        if isinstance(values, list) and not any(v in values for v in found):
-            return False
-    return True
+        return bool(found) and not (isinstance(values, list) and not any(v in values for v in found))
+
+    if query.claim_sets:  # some option the credential can answer in full
+        return any(
+            all(satisfied(c) for c in query.claims if c.get("id") in option) for option in query.claim_sets
+        )
+    return all(satisfied(c) for c in query.claims)
 
 
 def vp_token(
@@ -261,19 +266,15 @@ def vp_token(
 ) -> dict[str, list[Any]]:
     """One holder-signed presentation per credential query, bound to the request's nonce and client.
 
-    A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, revealing only the
-    claims the query names, with a key-binding JWT for the request's nonce and ``client_id``.
+    ``chosen`` holds the credentials as disclosed (:func:`wallet.selective.disclose_for_claims`).
+    A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, with the disclosures
+    it kept and a key-binding JWT for the request's nonce and ``client_id``.
     """
-    queries = {q.id: q for q in request.queries}
     token: dict[str, list[Any]] = {}
     for query_id, credentials in chosen.items():
-        query = queries.get(query_id)
-        if query is not None and query.format == "dc+sd-jwt":
+        if credentials and all(sd_jwt_of(c) is not None for c in credentials):
             token[query_id] = [
-                sd_presentation(
-                    c, disclosures_for(query, c), holder, nonce=request.nonce, audience=request.client_id
-                )
-                for c in credentials
+                bind(c, holder, nonce=request.nonce, audience=request.client_id) for c in credentials
             ]
     return token | {
         query_id: [

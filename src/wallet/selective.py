@@ -20,7 +20,17 @@ from vc.errors import VCError
 from .credentials import CredentialView
 from .exceptions import UserError
 
-__all__ = ["ShareField", "disclose", "disclose_for_claims", "full_disclosure", "share_fields"]
+__all__ = [
+    "RequestField",
+    "ShareField",
+    "claim_is_required",
+    "disclose",
+    "disclose_for_claims",
+    "disclose_for_request",
+    "full_disclosure",
+    "request_fields",
+    "share_fields",
+]
 
 # EU element key (vc.disclosure) -> the wallet's field message keys (the first one labels it)
 _WALLET_FIELDS: dict[str, tuple[str, ...]] = {
@@ -34,6 +44,7 @@ _WALLET_FIELDS: dict[str, tuple[str, ...]] = {
     "description": ("field.description",),
     "outcomes": ("field.learning_outcomes",),
     "ects": ("field.ects",),
+    "credits_earned": ("field.credits_earned",),
     "workload_hours": ("field.workload",),
     "eqf": ("field.eqf",),
     "qf_ehea": ("field.qf_ehea",),
@@ -83,6 +94,98 @@ def share_fields(credential: Mapping[str, Any], view: CredentialView) -> list[Sh
         for f in adapter.fields(credential)
     ]
     return sorted(out, key=lambda f: not f.mandatory)
+
+
+def claim_is_required(claim: Mapping[str, Any], claim_sets: Sequence[Sequence[str]]) -> bool:
+    """Whether a DCQL claim must be sent: it constrains ``values`` (what makes the credential the
+    one asked for), or every ``claim_sets`` option names it; without ``claim_sets`` DCQL asks for
+    every claim. Any other requested claim is optional: the learner may decline it."""
+    if claim.get("values"):
+        return True
+    if not claim_sets:
+        return True
+    return all(claim.get("id") in option for option in claim_sets)
+
+
+@dataclass(frozen=True)
+class RequestField:
+    """One EU element on the OpenID4VP answer page."""
+
+    field: ShareField
+    state: str
+    """``mandatory`` (the issuer), ``required`` (the verifier), ``optional`` (asked: a switch) or
+    ``not_asked`` (never sent)."""
+
+    @property
+    def key(self) -> str:
+        return self.field.key
+
+    @property
+    def sent(self) -> bool:
+        return self.state != "not_asked"
+
+
+def _requested(
+    credential: Mapping[str, Any], claims: Sequence[Mapping[str, Any]], claim_sets: Sequence[Sequence[str]]
+) -> tuple[dict[str, bool], list[list[Any]]]:
+    """EU element -> required?, for the claims that name an element; the paths of the others."""
+    adapter = adapter_for(credential)
+    elements: dict[str, bool] = {}
+    other: list[list[Any]] = []
+    for claim in claims:
+        path = list(claim.get("path") or [])
+        key = adapter.element_of_path(credential, path) if adapter else None
+        if key is None:
+            other.append(path)
+        else:
+            elements[key] = elements.get(key, False) or claim_is_required(claim, claim_sets)
+    return elements, other
+
+
+def request_fields(
+    credential: Mapping[str, Any],
+    view: CredentialView,
+    claims: Sequence[Mapping[str, Any]],
+    claim_sets: Sequence[Sequence[str]] = (),
+) -> list[RequestField] | None:
+    """The answer page's elements of one credential for one DCQL query (``None``: sent whole)."""
+    fields = share_fields(credential, view)
+    if fields is None:
+        return None
+    asked, _ = _requested(credential, claims, claim_sets)
+    order = {"mandatory": 0, "required": 1, "optional": 2, "not_asked": 3}
+    out = []
+    for f in fields:
+        if f.mandatory:
+            state = "mandatory"
+        elif f.key in asked:
+            state = "required" if asked[f.key] else "optional"
+        else:
+            state = "not_asked"
+        out.append(RequestField(f, state))
+    return sorted(out, key=lambda r: order[r.state])
+
+
+async def disclose_for_request(
+    credential: Mapping[str, Any],
+    claims: Sequence[Mapping[str, Any]],
+    claim_sets: Sequence[Sequence[str]] = (),
+    approved: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """For an OpenID4VP answer: the issuer's mandatory elements, the requested elements the
+    verifier requires, and the optional requested elements in ``approved`` (``None``: all of
+    them). A requested element is disclosed whole (e.g. the grade with its grading scheme), as
+    the answer page shows it; claims that name no element are sent as asked."""
+    adapter = adapter_for(credential)
+    if adapter is None:
+        return dict(credential)
+    asked, other = _requested(credential, claims, claim_sets)
+    keep = {k for k, required in asked.items() if required or approved is None or k in approved}
+    paths = list(other)
+    for f in adapter.fields(credential):
+        if f.key in keep:
+            paths += adapter.claim_paths(f)
+    return await disclose_for_claims(credential, paths)
 
 
 async def disclose(credential: Mapping[str, Any], keep: Sequence[str] | None) -> dict[str, Any]:

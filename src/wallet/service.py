@@ -29,7 +29,7 @@ from .exceptions import NotFound, Refused, UserError
 from .oid4vci import OfferPreview
 from .oid4vp import PresentationRequest
 from .ports import FetchError, HttpClient
-from .selective import disclose_for_claims
+from .selective import disclose_for_request
 from .store import WalletStore
 from .vault import HolderKey, Vault
 
@@ -310,20 +310,33 @@ class WalletService:
         return request, await self._matches(uid, request)
 
     async def answer_request(
-        self, uid: str, holder: HolderKey, pid: str, choices: Mapping[str, list[str]]
+        self,
+        uid: str,
+        holder: HolderKey,
+        pid: str,
+        choices: Mapping[str, list[str]],
+        approved: Mapping[str, Mapping[str, list[str]]] | None = None,
     ) -> dict[str, Any]:
-        """Send only the credentials the learner picked, each query answered by a signed presentation."""
+        """Send only the credentials the learner picked, each query answered by a signed presentation.
+
+        ``approved[query id][cid]`` lists the optional requested elements the learner left switched
+        on (a credential missing there: all of them); the issuer's mandatory elements and the
+        claims the verifier requires are always sent, elements nobody asked for never are.
+        """
         request, matches = await self.pending_request(uid, pid)
         chosen: dict[str, list[dict[str, Any]]] = {}
         for query in request.queries:
             if not matches[query.id]:
                 raise UserError("present.none")
-            picked = [c.credential for c in matches[query.id] if c.cid in choices.get(query.id, [])]
+            picked = [c for c in matches[query.id] if c.cid in choices.get(query.id, [])]
             if not picked:
                 raise UserError("present.nothing_chosen")
             picked = picked if query.multiple else picked[:1]
-            paths = [c["path"] for c in query.claims]
-            chosen[query.id] = [await disclose_for_claims(c, paths) for c in picked]
+            allowed = (approved or {}).get(query.id, {})
+            chosen[query.id] = [
+                await disclose_for_request(c.credential, query.claims, query.claim_sets, allowed.get(c.cid))
+                for c in picked
+            ]
         reply = await oid4vp.send_response(self.http, request, oid4vp.vp_token(request, chosen, holder))
         await self.store.take_pending(uid, pid)
         return self._safe_reply(reply)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vc.presentation import create_presentation
+from vc.sdjwt import SdJwtError
 from vc.timeutil import format_datetime
 
 from .exceptions import Gone, NotFound, UserError
+from .sdjwt import bind, envelope, sd_jwt_of
 from .store import SHARE_GRACE_SECONDS, WalletStore, digest
 from .vault import HolderKey, Vault
 
@@ -81,14 +83,30 @@ class ShareService:
         *,
         days: int = DEFAULT_DAYS,
         one_time: bool = False,
+        audience: str = "",
     ) -> tuple[str, Share]:
-        """Sign a presentation of ``credentials`` and store it under a new token (returned once)."""
+        """Present ``credentials`` (already disclosed: see :func:`wallet.selective.disclose`) and
+        store the presentation under a new token (returned once).
+
+        W3C credentials go into one presentation signed by the holder key. An SD-JWT VC travels
+        alone: the link then serves it as an ``EnvelopedVerifiableCredential`` whose SD-JWT ends
+        with a key-binding JWT for ``audience`` (a W3C presentation cannot carry an SD-JWT VC to
+        our verifier, so the two formats do not mix in one link).
+        """
         if not credentials:
             raise UserError("share.none_chosen")
         if len(credentials) > MAX_CREDENTIALS:
             raise UserError("share.none_chosen")
         if days not in EXPIRY_DAYS:
             raise UserError("share.bad_expiry")
+        if any(sd_jwt_of(c) is not None for c in credentials):
+            if len(credentials) != 1:
+                raise UserError("share.sd_jwt_alone")
+            try:
+                shown = bind(credentials[0], holder, nonce=secrets.token_urlsafe(16), audience=audience)
+            except SdJwtError:
+                raise UserError("share.bad_fields") from None
+            return await self.create_document(uid, envelope(shown), titles, days=days, one_time=one_time)
         vp = create_presentation(
             credentials,
             holder.pair,

@@ -62,7 +62,7 @@ async def test_learner_hides_the_grade_and_the_verifier_shows_it_not_shared(
     cid = page.url.rsplit("/", 1)[1]
     assert "Data Literacy Compact Course" in await page.inner_text("h1")
 
-    # the share screen: a switch per disclosable field, mandatory ones always shared
+    # the share screen: the same switch list as for JSON-LD credentials, mandatory ones always shared
     await page.click('main .actions a[href^="/share"]')
     grade = page.locator(f"#field-{cid}-grade")
     assert await grade.is_checked()
@@ -70,8 +70,10 @@ async def test_learner_hides_the_grade_and_the_verifier_shows_it_not_shared(
         await page.locator(f'[data-disclose="{cid}"] [data-field="title"] .badge').inner_text()
         == "always shared"
     )
+    assert await page.locator(f'[data-disclose="{cid}"] [data-field="title"] input').is_disabled()
     assert await page.locator(f'[data-disclose="{cid}"] input[value="title"]').count() == 0
-    preview = page.locator(f'[data-preview-for="{cid}"] [data-preview="grade"]')
+    assert "on its own link" in await page.locator(f'[data-alone="{cid}"]').inner_text()
+    preview = page.locator(f'[data-preview="{cid}:grade"]').first
     assert "4.5" in await preview.inner_text()
     await grade.uncheck()
     assert (await preview.inner_text()).strip().endswith("not shared")

@@ -12,6 +12,7 @@ import copy
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from test_wallet_journey import PASSWORD, SHOTS, System, system
@@ -90,6 +91,58 @@ async def test_learner_hides_grade_and_verifier_shows_it_not_shared(phone: Any, 
     assert await page.locator("#verdict").get_attribute("data-verdict") == "failed"
     await page.screenshot(path=str(SHOTS / "sd-3-tampered-failed.png"), full_page=True)
 
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "a page scrolls sideways on a phone"
+    assert phone.errors == []
+
+
+async def test_employer_asks_for_elements_and_the_learner_declines_the_grade_over_openid4vp(
+    phone: Any, system: System
+) -> None:
+    page = phone.page
+    wallet = system.wallet_url
+    await page.goto(f"{wallet}/signup")
+    await page.fill("#email", "zofia@example.org")
+    await page.fill("#password", PASSWORD)
+    await page.fill("#password_again", PASSWORD)
+    await page.click("main button[type=submit]")
+    offer = await sd_offer(system)
+    await page.goto(offer["walletLink"])
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
+    cid = page.url.rsplit("/", 1)[1]
+
+    # the employer asks for a W3C micro-credential with the grade and the workload in hours
+    await page.goto(f"{system.verifier_url}/")
+    await page.check("#ask-grade")
+    await page.check("#ask-workload_hours")
+    await page.locator("#ask button[type=submit]").click()
+    link = await page.get_attribute("#same-device", "href")
+    assert link is not None and link.startswith("openid4vp://")
+
+    # the learner's answer page: a switch per asked element, the rest always or never shared
+    await page.goto(f"{wallet}/open?link={quote(link, safe='')}")
+    grade = page.locator(f"#answer-q1-{cid}-grade")
+    assert await grade.is_checked()
+    title = page.locator(f'[data-answer="{cid}"] [data-field="title"]')
+    assert "the issuer requires it" in await title.inner_text()
+    assert await title.locator("input").is_disabled()
+    assert await page.locator(f'[data-answer="{cid}"] [data-field="learner"]').count() == 0
+    preview = page.locator(f'[data-preview="q1-{cid}:grade"]').first
+    assert "4.5" in await preview.inner_text()
+    assert "not shared" in await page.locator(f'[data-preview="q1-{cid}:learner"]').inner_text()
+    await grade.uncheck()
+    assert "not shared" in await preview.inner_text() and "4.5" not in await preview.inner_text()
+    await page.screenshot(path=str(SHOTS / "sd-4-openid4vp-answer.png"), full_page=True)
+    await page.click('main button[name="action"][value="send"]')
+    await page.wait_for_selector("#present-sent")
+    await page.click("main a.button")  # back to the verifier, which holds the transaction cookie
+    await page.wait_for_url(re.compile(r"/results/"))
+    assert element(await page.inner_text("#el-grade dd")) == "not shared by the holder"
+    assert element(await page.inner_text("#el-learner dd")) == "not shared by the holder"
+    assert element(await page.inner_text("#el-eqf dd")) == "6"
+    assert "not shared by the holder" not in await page.inner_text("#el-workload_hours dd")
+    await page.screenshot(path=str(SHOTS / "sd-5-openid4vp-result.png"), full_page=True)
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "a page scrolls sideways on a phone"
     assert phone.errors == []

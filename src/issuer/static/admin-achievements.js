@@ -1,0 +1,118 @@
+// Registrar screen: the list of achievements, and the form creating or editing one with every EU
+// micro-credential element. Validation is the server's: a 422 names the fields, shown beside them.
+"use strict";
+
+import {
+  $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
+  renderFactSheet, showSummary, signIn, wireRows,
+} from "./admin-common.js";
+
+const main = $("main");
+let mode = main.dataset.mode;
+let editing = main.dataset.editing;
+
+function numberText(value) {
+  return value === undefined || value === null ? "" : String(value);
+}
+
+async function showList() {
+  const list = await api("GET", "/api/achievements");
+  const body = $("achievement-rows");
+  body.replaceChildren();
+  for (const record of list.achievements) {
+    const input = record.input || {};
+    const title = record.achievement.name;
+    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, "Edit");
+    edit.append(el("span", { class: "visually-hidden" }, " " + title));
+    body.append(
+      el(
+        "tr",
+        { "data-uuid": record.uuid },
+        el("th", { scope: "row" }, title),
+        el("td", { "data-label": "ECTS" }, numberText(input.ects)),
+        el("td", { "data-label": "EQF" }, numberText(input.eqfLevel)),
+        el("td", { "data-label": "Last updated" }, formatDate(record.updated)),
+        el("td", {}, edit),
+      ),
+    );
+  }
+  $("list-status").textContent = list.achievements.length
+    ? list.achievements.length + " achievement(s)."
+    : "No achievements yet: create the first one.";
+}
+
+function showPreview(record) {
+  const narrative = record.achievement && record.achievement.criteria && record.achievement.criteria.narrative;
+  if (!narrative) {
+    $("preview").hidden = true;
+    return;
+  }
+  $("preview-body").replaceChildren(renderFactSheet(narrative));
+  $("preview-version").textContent = String(record.version);
+  $("preview-link").href = "/achievements/" + encodeURIComponent(record.uuid);
+  $("preview").hidden = false;
+}
+
+async function showForm() {
+  if (mode === "edit") {
+    const record = await api("GET", "/api/achievements/" + encodeURIComponent(editing));
+    fillFields($("achievement-form"), record.input);
+    showPreview(record);
+  }
+}
+
+function showProblem(form, error) {
+  const summary = $("error-summary");
+  const entries = [];
+  if (error instanceof ApiError && error.status === 422) {
+    for (const [name, message] of problemMessages(error.data)) {
+      const wrapper = form.querySelector('[data-field="' + CSS.escape(name) + '"]');
+      const control = wrapper ? markField(wrapper, message) : null;
+      const label = wrapper ? wrapper.querySelector("label, legend") : null;
+      const prefix = label ? label.firstChild.textContent.trim() + ": " : name === "$" ? "" : name + ": ";
+      entries.push({ message: prefix + message, control });
+    }
+  }
+  const title = error instanceof ApiError ? error.data.title || "The achievement was not saved" : "The achievement was not saved";
+  showSummary(summary, title, entries.length ? "" : error.message, entries);
+}
+
+async function save(event) {
+  event.preventDefault();
+  const form = $("achievement-form");
+  clearErrors(form, $("error-summary"));
+  $("save-status").textContent = "";
+  const body = readFields(form);
+  $("save").disabled = true;
+  try {
+    const record =
+      mode === "edit"
+        ? await api("PUT", "/api/achievements/" + encodeURIComponent(editing), body)
+        : await api("POST", "/api/achievements", body);
+    showPreview(record);
+    if (mode === "new") {
+      history.replaceState(null, "", "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit");
+      mode = "edit";
+      editing = record.uuid;
+      $("save").textContent = "Save changes";
+    }
+    $("save-status").replaceChildren(
+      "Saved “" + record.achievement.name + "” (version " + record.version + "). ",
+      el("a", { href: "/admin/achievements" }, "Back to the list"),
+    );
+  } catch (error) {
+    showProblem(form, error);
+  } finally {
+    $("save").disabled = false;
+  }
+}
+
+if (mode === "list") {
+  signIn(showList);
+} else {
+  wireRows($("achievement-form"));
+  $("achievement-form").addEventListener("submit", (event) => {
+    save(event).catch(() => {});
+  });
+  signIn(showForm);
+}
