@@ -11,8 +11,17 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
-from vc.fastrdf import canonical_nquads, document_quads, flat_node_nquads
-from vc.jsonld import _canonicalize_direct, _canonicalize_pyld, _direct_options, _MemoProcessor, canonicalize
+from vc.errors import VCError
+from vc.fastrdf import canonical_nquads, document_quads, document_quads_split, flat_node_nquads
+from vc.jsonld import (
+    _canonicalize_direct,
+    _canonicalize_pyld,
+    _direct_options,
+    _MemoProcessor,
+    canonicalize,
+    check_safe,
+    sharing_quads,
+)
 from vc.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors"
@@ -364,3 +373,92 @@ def test_rdfc_shortcut_leaves_blank_nodes_with_equal_hashes_to_pyld() -> None:
     assert quads is not None
     assert canonical_nquads(quads) is None  # two indistinguishable nodes: N-degree hashing needed
     assert canonicalize(doc) == reference(doc)
+
+
+# --- one conversion for the safe-mode check and the proofs (vc.jsonld.sharing_quads) -------------
+
+
+class _Conversions:
+    """Counts the direct conversions of documents (wraps the real functions; nothing is faked)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        import vc.jsonld as module
+
+        for name in ("document_quads", "document_quads_split"):
+            real = getattr(module, name)
+
+            def counted(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                self.count += 1
+                return _real(*args, **kwargs)
+
+            monkeypatch.setattr(module, name, counted)
+
+
+def _shared_unsecured(doc: dict[str, Any]) -> str:
+    """check_safe(doc), then canonicalize a shallow unsecured copy, inside one sharing block."""
+    with sharing_quads():
+        check_safe(doc)
+        return canonicalize({k: v for k, v in doc.items() if k != "proof"})
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(VECTORS)))
+def test_shared_quads_give_the_unsecured_documents_pyld_form_on_every_vector(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    expected = reference(unsecured(doc))
+    conversions = _Conversions(monkeypatch)
+    assert _shared_unsecured(doc) == expected
+    assert conversions.count == 1  # the check's conversion served the canonical form too
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_shared_quads_agree_with_pyld_on_mutated_credentials(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    doc = json.loads(rng.choice(FAST_DOCUMENTS).read_text(encoding="utf-8"))
+    doc = _mutate(doc, rng, rng.choice([0.1, 0.3, 1.0]))
+    try:
+        got = _shared_unsecured(doc)
+    except VCError:
+        assert slow(doc)[0] != "ok"  # refused exactly when safe mode refuses the whole document
+        return
+    assert got == reference(unsecured(doc)), doc
+
+
+def test_shared_quads_are_not_used_for_another_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = json.loads(
+        (VECTORS / "vc-di-eddsa" / "eddsa-rdfc-2022" / "signedDataInt.json").read_text(encoding="utf-8")
+    )
+    assert "proof" in doc and "validUntil" not in doc
+    conversions = _Conversions(monkeypatch)
+    with sharing_quads():
+        check_safe(doc)
+        changed = {k: v for k, v in doc.items() if k != "proof"}
+        changed["credentialSubject"] = copy.deepcopy(changed["credentialSubject"])
+        changed["credentialSubject"]["id"] = "did:example:someone-else"  # a new object: converted anew
+        with_proof = dict(doc)  # the proof is part of this document: not the unsecured form
+        extra = {
+            **changed,
+            "credentialSubject": doc["credentialSubject"],
+            "validUntil": "2030-01-01T00:00:00Z",
+        }
+        assert conversions.count == 1
+        assert canonicalize(changed) == reference(changed)
+        assert canonicalize(with_proof) == reference(with_proof)
+        assert canonicalize(extra) == reference(extra)
+        assert conversions.count == 4
+    assert canonicalize(unsecured(doc)) == reference(unsecured(doc))  # outside the block: as before
+    assert conversions.count == 5
+
+
+def test_shared_quads_decline_a_proof_member_that_is_not_a_property() -> None:
+    doc = {
+        "@context": {"proof": "@id", "name": "https://schema.org/name"},
+        "proof": "https://example.org/credentials/1",
+        "name": "A node whose identifier is written as proof",
+    }
+    options = _direct_options(default_loader())
+    assert document_quads_split(doc, _MemoProcessor(), options, "proof") is None
+    assert document_quads(doc, _MemoProcessor(), options) is not None
+    assert _shared_unsecured(doc) == reference(unsecured(doc))  # without the @id: another graph

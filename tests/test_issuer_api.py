@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from issuer.app import create_app
+from issuer.app_keys import SERVICE
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 from vc.dataintegrity import verify_proofs
 from vc.did import DidResolver
@@ -510,3 +511,15 @@ async def test_demo_seed_creates_two_achievements_once(
         assert "Demo University of Technology" in text and "Data Literacy Compact Course" in text
         assert "default-src 'none'" in page.headers["Content-Security-Policy"]
         await client.close()
+
+
+async def test_issuer_signers_are_made_once_and_handed_out_as_fresh_lists(
+    client: TestClient[Any, Any],
+) -> None:
+    keys = client.app[SERVICE].keys
+    first = keys.signers()
+    first.clear()  # a caller's list is its own
+    again = keys.signers()
+    assert [s.key.key_type for s in again] == ["Ed25519", "P-256", "P-384"]
+    assert again[0] is keys.signers()[0]  # the same Signer objects every time
+    assert again[0].verification_method == keys.verification_method

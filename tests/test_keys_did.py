@@ -488,3 +488,20 @@ def test_decode_multibase_equals_base58_package_on_random_bytes() -> None:
 def test_decode_multikey_public_rejects_non_strings() -> None:
     with pytest.raises(TypeError):
         decode_multikey_public(b"z6Mk")  # type: ignore[arg-type]
+
+
+def test_decode_multikey_remembers_keys_and_refuses_bad_values_every_time() -> None:
+    first = decode_multikey(VECTOR_PUBLIC)
+    assert first is decode_multikey(VECTOR_PUBLIC)  # remembered: the same immutable key pair
+    assert isinstance(first, Ed25519KeyPair) and first.public_multibase == VECTOR_PUBLIC
+    p256 = EcdsaKeyPair.generate("P-256")
+    again = decode_multikey(p256.public_multibase)
+    assert isinstance(again, EcdsaKeyPair) and again.public_multibase == p256.public_multibase
+    bad = "z" + "1" * 40
+    for _ in range(2):
+        with pytest.raises(KeyFormatError):
+            decode_multikey(bad)
+    with pytest.raises(KeyFormatError):  # longer than what is remembered: decoded, and refused
+        decode_multikey("z" + "2" * 300)
+    with pytest.raises(TypeError):
+        decode_multikey(b"z6Mk")  # type: ignore[arg-type]

@@ -766,3 +766,43 @@ def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> Non
     for doc in (a, b, c):
         cache.remember(doc, [])
     assert cache.signers(a) is None and cache.signers(b) == [] and cache.signers(c) == []
+
+
+# --- one conversion of the credential for the format and proof checks -----------------------------
+
+
+def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts vc.jsonld's direct conversions of documents (the real functions still run)."""
+    import vc.jsonld as jsonld
+
+    calls: Counter[str] = Counter()
+    for name in ("document_quads", "document_quads_split"):
+        real = getattr(jsonld, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(jsonld, name, counted)
+    return calls
+
+
+async def test_format_and_proof_checks_convert_the_credential_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    vc = sign(microcredential())
+    vc = sign(vc, OTHER_KEY, OTHER_VM)  # a proof set: both proofs sign the same unsecured document
+    calls = _count_conversions(monkeypatch)
+    result = await Verifier(DidResolver()).verify(vc)
+    assert outcome(result, "format") is Outcome.PASSED
+    proof = result.check("proof")
+    assert proof is not None and proof.outcome is Outcome.PASSED
+    assert [p["verified"] for p in proof.details["proofs"]] == [True, True]
+    assert sum(calls.values()) == 1, calls
+
+
+async def test_a_credential_changed_between_two_verifications_fails_the_second(verifier: Verifier) -> None:
+    vc = sign(microcredential())
+    assert (await verifier.verify(vc)).verdict == "verified"
+    vc["credentialSubject"]["achievement"]["name"] = "Something else"  # in place, same objects
+    result = await verifier.verify(vc)
+    assert outcome(result, "format") is Outcome.PASSED
+    assert outcome(result, "proof") is Outcome.FAILED

@@ -21,7 +21,7 @@ from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, v
 from vc.disclosure import default_mandatory_pointers
 from vc.ecdsa_sd import ECDSA_SD_2023
 from vc.errors import DataModelError, ProofError
-from vc.jsonld import expand_safe
+from vc.jsonld import check_safe, expand_safe
 from vc.relatedresource import digest_problems
 from vc.statuslist import Bitstring, status_list_credential
 from vc.timeutil import format_datetime, utc_now
@@ -277,7 +277,7 @@ class IssuerService:
         elif await self.store.get_credential(str(doc["id"])) is not None:
             raise Conflict(f"a credential with id {doc['id']} was already issued")
         status_format = _status_choice((options or {}).get("credentialStatus"), version)
-        expand_safe(doc)
+        check_safe(doc)  # what expand_safe would refuse, without building the expanded form
         return await self._sign_and_store(
             doc,
             None,

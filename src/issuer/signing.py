@@ -9,6 +9,7 @@ name the P-256 (or P-384) ``did:key`` as issuer.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +62,12 @@ class IssuerKeys:
 
     def signers(self) -> list[Signer]:
         """Every signing key, preferred first: Ed25519, P-256, P-384."""
+        return list(self._signers)
+
+    @functools.cached_property
+    def _signers(self) -> tuple[Signer, ...]:
+        """Made once: the keys never change in a running issuer, and encoding the ECDSA keys'
+        multibase (for their did:key) costs more than signing a small credential."""
         found = [
             Signer(self.active, self.verification_method, self.did),
             Signer(self.ecdsa, self.ecdsa_verification_method, self.ecdsa_did),
@@ -68,7 +75,7 @@ class IssuerKeys:
         if self.p384 is not None and self.p384_kid is not None:
             did = "did:key:" + self.p384.public_multibase if self.did.startswith("did:key:") else self.did
             found.append(Signer(self.p384, f"{did}#{self.p384_kid}", did))
-        return found
+        return tuple(found)
 
     def signer_for(self, key_types: Collection[str], issuer: str | None = None) -> Signer | None:
         """The key, verification method and issuer DID to sign with a suite taking ``key_types``;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,12 +25,22 @@ _TYPED_MEMBERS = ("credentialStatus", "termsOfUse", "evidence", "refreshService"
 
 def is_url(value: object) -> bool:
     """An absolute IRI with a scheme (``https:``, ``urn:``, ``did:`` …) and no spaces."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
+    if not isinstance(value, str):
+        return False
+    # Remembered for short values (the same issuer, context and type IRIs come every time).
+    return _is_url_cached(value) if len(value) <= 256 else _is_url(value)
+
+
+def _is_url(value: str) -> bool:
+    if not value or any(c.isspace() for c in value):
         return False
     scheme, sep, rest = value.partition(":")
     return bool(
         sep and rest and scheme and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
     )
+
+
+_is_url_cached = functools.lru_cache(maxsize=4096)(_is_url)
 
 
 def _as_list(value: Any) -> list[Any]:

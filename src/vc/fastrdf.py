@@ -41,7 +41,14 @@ from pyld.nquads import escape as _escape
 
 from .loader import DocumentLoader
 
-__all__ = ["Quad", "canonical_nquads", "document_quads", "flat_node_nquads", "pyld_dataset"]
+__all__ = [
+    "Quad",
+    "canonical_nquads",
+    "document_quads",
+    "document_quads_split",
+    "flat_node_nquads",
+    "pyld_dataset",
+]
 
 _DATETIME = re.compile(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z")
 _PLAIN = re.compile(r"\A[A-Za-z0-9 ._~:/?#\[\]@!$&'()*+,;=%-]{0,512}\Z")
@@ -263,6 +270,10 @@ class _Quads:
         self.scalars: dict[tuple[str, str, str | None], set[type]] = {}
         self.graph: str | None = None  # the named graph being written (None: the default graph)
         self.count = 0
+        self.split_key: str | None = None  # a member of the top node whose quads go apart
+        self.split_quads: set[tuple[Any, ...]] = set()
+        self.split_done = False
+        self.at_root = True
 
     def blank(self) -> str:
         self.count += 1
@@ -274,6 +285,7 @@ class _Quads:
     def node(self, active_ctx: Any, active_property: str | None, element: dict[str, Any]) -> str:
         """Emit the quads of ``element`` (a node object); returns its subject (IRI or blank)."""
         p, options = self.p, self.options
+        root, self.at_root = self.at_root, False
         property_scoped = self.get(active_ctx, active_property, "@context") if active_property else None
         type_scoped = active_ctx if active_ctx.get("previousContext") else None
         must_revert = True
@@ -325,7 +337,18 @@ class _Quads:
         for iri in types:
             self.add(subject, _RDF_TYPE, ("I", iri, None))
         for key, predicate, value in properties:
-            self.property(active_ctx, subject, key, predicate, value)
+            if root and key == self.split_key:
+                # The top node's member and everything under it (the link to the node and
+                # its quads) go into ``split_quads``; the rest is exactly the quads of the
+                # document without that member (blank node labels aside).
+                main, self.quads = self.quads, self.split_quads
+                self.split_done = True
+                try:
+                    self.property(active_ctx, subject, key, predicate, value)
+                finally:
+                    self.quads = main
+            else:
+                self.property(active_ctx, subject, key, predicate, value)
         return subject
 
     def info(self, ctx: Any, key: str) -> _TermInfo:
@@ -478,16 +501,34 @@ def document_quads(document: Mapping[str, Any], processor: Any, options: dict[st
     the expansion options with a ``contextResolver``. The result is what pyld's expansion, node map
     and ``_graph_to_rdf`` produce, blank node labels aside (canonicalisation relabels them).
     """
+    split = document_quads_split(document, processor, options, None)
+    return None if split is None else split[0]
+
+
+def document_quads_split(
+    document: Mapping[str, Any], processor: Any, options: dict[str, Any], key: str | None
+) -> tuple[set[Quad], set[Quad]] | None:
+    """:func:`document_quads` in one walk, split in two: the quads of ``document`` without its
+    top-level member ``key``, and the quads that member adds (``None``: the direct path declines).
+
+    The union is the document's quads; the first set is what :func:`document_quads` gives for
+    ``{k: v for k, v in document.items() if k != key}`` (blank node labels aside), because the
+    members of a node are converted independently of each other. For ``key="proof"`` the first
+    set is the unsecured credential that its proofs sign.
+    """
     if not isinstance(document, dict) or "@context" not in document:
         return None
     builder = _Quads(processor, options)
+    builder.split_key = key
     try:
         builder.node(processor._get_initial_context(options), None, document)
     except _Unsupported:
         return None
     except Exception:  # a context error: pyld reports it properly on the slow path
         return None
-    return builder.quads
+    if key is not None and key in document and not builder.split_done:
+        return None  # the member is not a property here (an alias of @id or @type)
+    return builder.quads, builder.split_quads
 
 
 def pyld_dataset(quads: set[Quad]) -> dict[str, list[dict[str, Any]]]:

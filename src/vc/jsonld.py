@@ -7,10 +7,13 @@ offending term. Nothing is silently left out of what gets signed or verified.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from pyld import jsonld as _pyld
@@ -19,10 +22,17 @@ from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from .errors import DocumentLoaderError, JsonLdError, UndefinedTermError
-from .fastrdf import canonical_nquads, document_quads, flat_node_nquads, pyld_dataset
+from .fastrdf import (
+    Quad,
+    canonical_nquads,
+    document_quads,
+    document_quads_split,
+    flat_node_nquads,
+    pyld_dataset,
+)
 from .loader import DocumentLoader, default_loader
 
-__all__ = ["canonicalize", "check_safe", "expand_safe", "to_nquads"]
+__all__ = ["canonicalize", "check_safe", "expand_safe", "sharing_quads", "to_nquads"]
 
 
 class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -245,10 +255,16 @@ def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
 
     Flat nodes such as proof configurations come from a per-shape template when
     :func:`vc.fastrdf.flat_node_nquads` can prove the result equals pyld's; everything else
-    goes through pyld.
+    goes through pyld. Inside :func:`sharing_quads`, the unsecured form of a document that
+    :func:`check_safe` has just converted reuses those quads.
     """
     if isinstance(document, dict):
         loader = loader or default_loader()
+        shared = _shared.get()
+        if shared is not None:
+            known = shared.canonical_unsecured(document, loader)
+            if known is not None:
+                return known
         fast = flat_node_nquads(document, loader, _canonicalize_pyld)
         if fast is not None:
             return fast
@@ -258,16 +274,79 @@ def canonicalize(document: Any, loader: DocumentLoader | None = None) -> str:
     return _canonicalize_pyld(document, loader)
 
 
+class _SharedQuads:
+    """What :func:`check_safe` learnt inside one :func:`sharing_quads` block.
+
+    ``document`` is held so that the identities of its members stay valid (no other object can
+    take their ``id``) for as long as the block lasts.
+    """
+
+    __slots__ = ("canonical", "document", "loader", "quads")
+
+    def __init__(self) -> None:
+        self.document: Mapping[str, Any] | None = None
+        self.loader: DocumentLoader | None = None
+        self.quads: set[Quad] | None = None
+        self.canonical: str | None = None
+
+    def remember(self, document: Mapping[str, Any], loader: DocumentLoader, quads: set[Quad]) -> None:
+        self.document, self.loader, self.quads, self.canonical = document, loader, quads, None
+
+    def canonical_unsecured(self, document: Mapping[str, Any], loader: DocumentLoader) -> str | None:
+        """The canonical form when ``document`` has exactly the remembered document's members
+        except ``proof``, as the same objects (a shallow copy, as proof verification makes)."""
+        source = self.document
+        if source is None or loader is not self.loader or self.quads is None:
+            return None
+        if len(document) != len(source) - ("proof" in source) or "proof" in document:
+            return None
+        for key, value in document.items():
+            if key not in source or source[key] is not value:
+                return None
+        if self.canonical is None:
+            self.canonical = _canonical_from_quads(self.quads)
+        return self.canonical
+
+
+_shared: ContextVar[_SharedQuads | None] = ContextVar("plecak_shared_quads", default=None)
+
+
+@contextlib.contextmanager
+def sharing_quads() -> Iterator[None]:
+    """Within the block, build a credential's quads once for its safe-mode check and its proofs.
+
+    :func:`check_safe` of a credential keeps the quads of the credential without its ``proof``
+    member (the unsecured document every proof without ``previousProof`` signs), made in the same
+    walk; :func:`canonicalize` of a shallow copy of that unsecured document (the same member
+    objects) canonicalises those quads instead of converting the document again. The answer is
+    the same bytes (``tests/test_canonical_equivalence.py``). The documents must not be changed
+    inside the block; the verifier's pipeline (:meth:`vc.verify.Verifier.verify`) uses it around
+    its format and proof checks, which only read.
+    """
+    token = _shared.set(_SharedQuads())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def check_safe(document: Any, loader: DocumentLoader | None = None) -> None:
     """Raise exactly what :func:`expand_safe` would raise, without keeping the expanded form.
 
     When :func:`vc.fastrdf.document_quads` can convert the document, every term, type and
     identifier in it expanded to an absolute IRI through the same context processing, so safe
     mode has nothing to refuse (``tests/test_canonical_equivalence.py`` checks that claim on
-    mutated credentials); otherwise pyld's expansion decides.
+    mutated credentials); otherwise pyld's expansion decides. Inside :func:`sharing_quads` the
+    quads of the document without its proof are kept for :func:`canonicalize`.
     """
     if isinstance(document, dict) and "@context" in document:
         loader = loader or default_loader()
+        shared = _shared.get()
+        if shared is not None:
+            split = document_quads_split(document, _MemoProcessor(), _direct_options(loader), "proof")
+            if split is not None:
+                shared.remember(document, loader, split[0])
+                return
         if document_quads(document, _MemoProcessor(), _direct_options(loader)) is not None:
             return
     expand_safe(document, loader)
@@ -289,6 +368,11 @@ def _canonicalize_direct(document: dict[str, Any], loader: DocumentLoader) -> st
     quads = document_quads(document, _MemoProcessor(), _direct_options(loader))
     if quads is None:
         return None
+    return _canonical_from_quads(quads)
+
+
+def _canonical_from_quads(quads: set[Quad]) -> str:
+    """RDFC-1.0 of direct quads: the shortcut when it applies, else pyld's N-degree algorithm."""
     fast = canonical_nquads(quads)
     if fast is not None:
         return fast

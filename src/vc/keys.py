@@ -271,7 +271,16 @@ def _b64url(data: bytes) -> str:
 
 
 def decode_multikey(value: str) -> KeyPair:
-    """The public key in a Multikey value: Ed25519 (``z6Mk…``), P-256 (``zDna…``) or P-384 (``z82L…``)."""
+    """The public key in a Multikey value: Ed25519 (``z6Mk…``), P-256 (``zDna…``) or P-384 (``z82L…``).
+
+    Remembered per value (the key pairs are immutable); a value that is not a key is refused
+    every time."""
+    if not isinstance(value, str):
+        raise TypeError("a multibase value must be a string")
+    return _decode_multikey_cached(value) if len(value) <= 160 else _decode_multikey(value)
+
+
+def _decode_multikey(value: str) -> KeyPair:
     raw = decode_multibase(value)
     if raw.startswith(ED25519_PUB_PREFIX):
         return Ed25519KeyPair(decode_multikey_public(value))
@@ -287,3 +296,6 @@ def decode_multikey(value: str) -> KeyPair:
                 raise KeyFormatError(f"invalid {curve} point: {exc}") from None
             return EcdsaKeyPair(curve, public)
     raise KeyFormatError("unsupported Multikey (Ed25519, P-256 and P-384 are understood)")
+
+
+_decode_multikey_cached = functools.lru_cache(maxsize=1024)(_decode_multikey)

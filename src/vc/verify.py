@@ -22,7 +22,7 @@ from .dataintegrity import DidDocumentResolver, verify_proofs
 from .datamodel import credential_version, issuer_id, validate_credential
 from .disclosure import is_derived_disclosure
 from .errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
-from .jsonld import check_safe
+from .jsonld import check_safe, sharing_quads
 from .loader import DocumentLoader
 from .relatedresource import digest_problems
 from .statuslist import parse_status_entry, read_status
@@ -197,12 +197,15 @@ class Verifier:
 
     async def verify(self, credential: Any) -> VerificationResult:
         checks: list[Check] = []
-        fmt = self.check_format(credential)
-        checks.append(fmt)
-        if fmt.outcome is Outcome.FAILED:
-            return VerificationResult(checks)
-        assert isinstance(credential, Mapping)
-        proof = await self.check_proof(credential)
+        # The format check's safe-mode conversion and the proof check both need the credential's
+        # RDF quads: built once (vc.jsonld.sharing_quads); neither step changes the credential.
+        with sharing_quads():
+            fmt = self.check_format(credential)
+            checks.append(fmt)
+            if fmt.outcome is Outcome.FAILED:
+                return VerificationResult(checks)
+            assert isinstance(credential, Mapping)
+            proof = await self.check_proof(credential)
         checks.append(proof)
         if self.trust is not None:
             checks.append(self.check_issuer(credential, confirmed=proof.outcome is Outcome.PASSED))

@@ -5,14 +5,18 @@ An entry names the issuer (its DID is the key) and says where it is and who accr
     {"name": "Demo University of Technology", "country": "PL", "region": "Mazowieckie",
      "accreditation": "Polish Accreditation Committee", "url": "https://university.example"}
 
-Verification reads a :class:`TrustSnapshot` (one Redis round trip per verification), whose
-``lookup(did)`` answers the :class:`vc.verify.TrustRegistry` protocol.
+Verification reads a :class:`TrustSnapshot`, whose ``lookup(did)`` answers the
+:class:`vc.verify.TrustRegistry` protocol. A process reads the registry from Redis at most once
+per ``seconds`` (default one second) and shares that snapshot between verifications; a change made
+through this process (``put``, ``delete``, ``seed``) is seen by its next verification, a change made
+through another worker within ``seconds``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -119,11 +123,28 @@ class TrustSnapshot:
 
 
 class TrustRegistry:
-    def __init__(self, store: VerifierStore) -> None:
+    def __init__(
+        self, store: VerifierStore, *, seconds: float = 1.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.store = store
+        self.seconds = seconds
+        self._clock = clock
+        self._snapshot: tuple[float, TrustSnapshot] | None = None
 
     async def snapshot(self) -> TrustSnapshot:
-        return TrustSnapshot(await self.store.trusted_issuers())
+        """The registry as read from Redis no more than ``seconds`` ago (or after this process's
+        last change, whichever is later)."""
+        cached = self._snapshot
+        now = self._clock()
+        if cached is not None and now < cached[0]:
+            return cached[1]
+        snapshot = TrustSnapshot(await self.store.trusted_issuers())
+        if self._snapshot is cached:  # a change while reading invalidated it: do not keep this one
+            self._snapshot = (now + self.seconds, snapshot)
+        return snapshot
+
+    def _changed(self) -> None:
+        self._snapshot = None
 
     async def lookup(self, did: str) -> dict[str, Any] | None:
         return await self.store.trusted_issuer(did)
@@ -141,11 +162,17 @@ class TrustRegistry:
         entry["addedAt"] = (old or {}).get("addedAt", now)
         entry["updatedAt"] = now
         entry["source"] = source
-        created = await self.store.put_trusted_issuer(did, entry)
+        try:
+            created = await self.store.put_trusted_issuer(did, entry)
+        finally:
+            self._changed()
         return {"did": did, **entry}, created
 
     async def delete(self, did: str) -> bool:
-        return await self.store.delete_trusted_issuer(did)
+        try:
+            return await self.store.delete_trusted_issuer(did)
+        finally:
+            self._changed()
 
     async def seed(self, entries: Mapping[str, Mapping[str, Any]]) -> None:
         """Write the entries of a seed file (the file wins for the DIDs it names)."""
