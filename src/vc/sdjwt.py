@@ -44,7 +44,7 @@ from .errors import KeyFormatError, VCError
 from .keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from .timeutil import utc_now
 from .tokenstatus import TokenStatus, read_status_list_token
-from .verify import Check, Outcome, TrustRegistry, VerificationResult
+from .verify import Check, Outcome, TrustRegistry, VerificationResult, trust_check
 
 __all__ = [
     "ALWAYS_DISCLOSED",
@@ -930,20 +930,7 @@ class SdJwtVerifier:
     def _check_issuer(self, parsed: ParsedSdJwt) -> Check:
         issuer = str(parsed.payload["iss"])
         assert self.trust is not None
-        entry = self.trust.lookup(issuer)
-        if entry is None:
-            return Check(
-                "issuer",
-                Outcome.WARNING,
-                "The signature is valid, but the issuer is not in your trusted list.",
-                {"issuer": issuer},
-            )
-        return Check(
-            "issuer",
-            Outcome.PASSED,
-            f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
-            {"issuer": issuer, **dict(entry)},
-        )
+        return trust_check(self.trust, issuer)
 
     async def _check_status(self, parsed: ParsedSdJwt) -> Check:
         status = parsed.payload.get("status")

@@ -36,6 +36,7 @@ __all__ = [
     "VerificationResult",
     "VerifiedListCache",
     "Verifier",
+    "trust_check",
     "verify_credential",
 ]
 
@@ -157,6 +158,24 @@ _MC_ELEMENTS = {
     "formOfParticipation": "form of participation",
     "typeOfQualityAssurance": "type of quality assurance",
 }
+
+
+def trust_check(trust: TrustRegistry, issuer: str) -> Check:
+    """The ``issuer`` check of a signature already tied to ``issuer``: trusted, or a warning."""
+    entry = trust.lookup(issuer)
+    if entry is None:
+        return Check(
+            "issuer",
+            Outcome.WARNING,
+            "The signature is valid, but the issuer is not in your trusted list.",
+            {"issuer": issuer},
+        )
+    return Check(
+        "issuer",
+        Outcome.PASSED,
+        f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
+        {"issuer": issuer, **dict(entry)},
+    )
 
 
 def _subjects(credential: Mapping[str, Any]) -> list[Any]:
@@ -339,20 +358,7 @@ class Verifier:
                 " does not apply.",
                 {"issuer": issuer},
             )
-        entry = self.trust.lookup(issuer)
-        if entry is None:
-            return Check(
-                "issuer",
-                Outcome.WARNING,
-                "The signature is valid, but the issuer is not in your trusted list.",
-                {"issuer": issuer},
-            )
-        return Check(
-            "issuer",
-            Outcome.PASSED,
-            f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
-            {"issuer": issuer, **dict(entry)},
-        )
+        return trust_check(self.trust, issuer)
 
     async def check_status(
         self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
