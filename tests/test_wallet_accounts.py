@@ -192,6 +192,8 @@ def test_language_comes_from_the_cookie_then_accept_language() -> None:
     assert pick_language(None, "de-DE, en;q=0.5, pl;q=0.7") == "pl"
     assert pick_language("en", "pl") == "en"
     assert pick_language("xx", None) == "en"
+    assert pick_language(None, "pl;q=0, en;q=0.1") == "en"  # q=0: Polish is not acceptable
+    assert pick_language(None, "pl;q=0") == "en"
     assert pick_language(None, "fr") == "en"
     t = translator("pl")
     assert t("error.password_short", min=10)  # falls back to English when missing

@@ -53,6 +53,6 @@ def pick_language(cookie: str | None, accept_language: str | None) -> str:
                     q = float(value)
                 except ValueError:
                     q = 0.0
-        if lang in LANGUAGES and q > best_q:
+        if lang in LANGUAGES and q > 0 and q > best_q:  # q=0 means "not acceptable"
             best, best_q = lang, q
     return best
