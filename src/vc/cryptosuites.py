@@ -107,6 +107,21 @@ def decode_proof_value(proof_value: str) -> bytes:
         raise ProofError(f"proofValue: {exc}") from None
 
 
+def check_signature(key: KeyPair, signature: bytes, data: bytes, size: int, what: str) -> None:
+    """Return if ``signature`` (``size`` bytes) is ``key``'s over ``data``; else :class:`ProofError`."""
+    if len(signature) != size:
+        raise ProofError(f"proofValue is not a {size}-byte {what} signature")
+    if not key.verify(signature, data):
+        raise ProofError("signature does not match: the credential was altered or signed with another key")
+
+
+def data_integrity_context_needed(contexts: list[Any]) -> str | None:
+    """The Data Integrity context, unless the document's contexts already define its terms."""
+    if VC_V2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
+        return None
+    return DATA_INTEGRITY_CONTEXT
+
+
 class _Ed25519Rdfc:
     key_types = frozenset({"Ed25519"})
 
@@ -129,12 +144,7 @@ class _Ed25519Rdfc:
         loader: DocumentLoader,
     ) -> None:
         signature = decode_proof_value(proof_value)
-        if len(signature) != 64:
-            raise ProofError("proofValue is not a 64-byte Ed25519 signature")
-        if not key.verify(signature, rdfc_hash_data(document, proof_config, loader)):
-            raise ProofError(
-                "signature does not match: the credential was altered or signed with another key"
-            )
+        check_signature(key, signature, rdfc_hash_data(document, proof_config, loader), 64, "Ed25519")
 
 
 class EddsaRdfc2022(_Ed25519Rdfc):
@@ -145,9 +155,7 @@ class EddsaRdfc2022(_Ed25519Rdfc):
     cryptosuite: str | None = "eddsa-rdfc-2022"
 
     def context_needed(self, contexts: list[Any]) -> str | None:
-        if VC_V2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
-            return None
-        return DATA_INTEGRITY_CONTEXT
+        return data_integrity_context_needed(contexts)
 
 
 class Ed25519Signature2020(_Ed25519Rdfc):

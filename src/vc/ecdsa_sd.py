@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from .cryptosuites import DATA_INTEGRITY_CONTEXT, VC_V2_CONTEXT, register_suite
+from .cryptosuites import data_integrity_context_needed, register_suite
 from .errors import KeyFormatError, ProofError
 from .jsonld import canonicalize
 from .jsonld_select import parse_pointer, select_json_ld
@@ -442,9 +442,7 @@ class EcdsaSd2023:
     key_types = frozenset({"P-256"})
 
     def context_needed(self, contexts: list[Any]) -> str | None:
-        if VC_V2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
-            return None
-        return DATA_INTEGRITY_CONTEXT
+        return data_integrity_context_needed(contexts)
 
     def create_proof_value(
         self,

@@ -21,7 +21,12 @@ from typing import Any
 
 import rfc8785
 
-from .cryptosuites import DATA_INTEGRITY_CONTEXT, VC_V2_CONTEXT, decode_proof_value, rdfc_hash_data
+from .cryptosuites import (
+    check_signature,
+    data_integrity_context_needed,
+    decode_proof_value,
+    rdfc_hash_data,
+)
 from .errors import DataModelError, ProofError
 from .keys import EcdsaKeyPair, KeyPair, encode_multibase
 from .loader import DocumentLoader
@@ -50,19 +55,6 @@ def jcs_hash_data(
     )
 
 
-def _di_context_needed(contexts: list[Any]) -> str | None:
-    if VC_V2_CONTEXT in contexts or DATA_INTEGRITY_CONTEXT in contexts:
-        return None
-    return DATA_INTEGRITY_CONTEXT
-
-
-def _check_signature(key: KeyPair, signature: bytes, data: bytes, size: int, what: str) -> None:
-    if len(signature) != size:
-        raise ProofError(f"proofValue is not a {size}-byte {what} signature")
-    if not key.verify(signature, data):
-        raise ProofError("signature does not match: the credential was altered or signed with another key")
-
-
 class EddsaJcs2022:
     """``eddsa-jcs-2022``: JCS, SHA-256, Ed25519."""
 
@@ -73,7 +65,7 @@ class EddsaJcs2022:
     proof_has_context = True  # "If unsecuredDocument.@context is present, set proof.@context to it"
 
     def context_needed(self, contexts: list[Any]) -> str | None:
-        return _di_context_needed(contexts)
+        return data_integrity_context_needed(contexts)
 
     def create_proof_value(
         self,
@@ -94,7 +86,7 @@ class EddsaJcs2022:
         loader: DocumentLoader,
     ) -> None:
         signature = decode_proof_value(proof_value)
-        _check_signature(key, signature, jcs_hash_data(document, proof_config), 64, "Ed25519")
+        check_signature(key, signature, jcs_hash_data(document, proof_config), 64, "Ed25519")
 
 
 class _Ecdsa:
@@ -104,7 +96,7 @@ class _Ecdsa:
     key_types = frozenset({"P-256", "P-384"})
 
     def context_needed(self, contexts: list[Any]) -> str | None:
-        return _di_context_needed(contexts)
+        return data_integrity_context_needed(contexts)
 
     def _hash_data(
         self,
@@ -141,7 +133,7 @@ class _Ecdsa:
         signature = decode_proof_value(proof_value)
         size = 64 if key.key_type == "P-256" else 96
         data = self._hash_data(document, proof_config, loader, _HASH_FOR_CURVE[key.key_type])
-        _check_signature(key, signature, data, size, key.key_type)
+        check_signature(key, signature, data, size, key.key_type)
 
 
 class EcdsaRdfc2019(_Ecdsa):
