@@ -8,7 +8,6 @@ JSON nesting limited like request bodies.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
-from vc.netguard import is_public_address, public_connector
+from vc.netguard import AllowList, guarded_session, host_allowed
 
 __all__ = ["FetchError", "LinkFetcher", "parse_json"]
 
@@ -101,7 +100,7 @@ class LinkFetcher:
         max_depth: int = 64,
         max_redirects: int = 3,
     ) -> None:
-        self._insecure = frozenset(h.lower() for h in insecure_hosts)
+        self._insecure = AllowList(insecure_hosts)
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._max_depth = max_depth
@@ -110,12 +109,10 @@ class LinkFetcher:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = public_connector(self._insecure)
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
+            self._session = guarded_session(
+                self._insecure,
+                timeout=self._timeout,
                 headers={"Accept": ACCEPT, "User-Agent": "Plecak-verifier"},
-                trust_env=False,
             )
         return self._session
 
@@ -127,15 +124,9 @@ class LinkFetcher:
         if len(url) > MAX_URL:
             raise FetchError(f"the link is longer than {MAX_URL} characters")
         host, port, scheme = _host_port(url)
-        allowed = f"{host}:{port}" in self._insecure
-        if scheme != "https" and not allowed:
+        if scheme != "https" and not self._insecure.allows(host, port):
             raise FetchError("only https:// links are accepted")
-        literal = host.strip("[]")
-        try:
-            ipaddress.ip_address(literal)
-        except ValueError:
-            return url
-        if not allowed and not is_public_address(literal):
+        if not host_allowed(host, port, self._insecure):
             raise FetchError("links to private or local addresses are not accepted")
         return url
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.netguard import guarded_session
 from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
@@ -37,8 +37,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    client = aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=settings.http_timeout),
+    client = guarded_session(
+        settings.insecure_hosts,
+        timeout=settings.http_timeout,
         headers={"User-Agent": "Plecak-Wallet/0.1"},
     )
     try:
