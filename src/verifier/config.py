@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.clientaddr import TrustedProxies
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
@@ -36,6 +37,8 @@ class Settings:
     data_dir: Path = Path("data")
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     """``host:port`` pairs reachable over plain http and on private addresses (development only)."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
     trusted_issuers_file: Path | None = None
     """JSON file whose issuers are written into the trust registry at every start."""
     max_body_bytes: int = 1_000_000
@@ -77,7 +80,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
-        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``.
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
+        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -100,4 +104,5 @@ class Settings:
             trusted_issuers_file=Path(trusted) if trusted else None,
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
             vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
+            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
         )

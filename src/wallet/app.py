@@ -80,6 +80,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[PATHWAYS] = PathwayService(app[SERVICE])
         yield
     finally:
+        if ACCOUNTS in app:
+            app[ACCOUNTS].close()
         await client.close()
         await redis.aclose()
 
