@@ -45,8 +45,12 @@ class Settings:
     """Largest JSON body, pasted text, uploaded file or fetched document."""
     max_json_depth: int = 64
     fetch_timeout: float = 10.0
-    result_seconds: int = 24 * 3600
+    result_seconds: int = 8 * 3600
     """How long a verification result (page and JSON report) stays available."""
+    verify_per_client: int = 30
+    """Checks (link, paste, upload, presentation request) one client address may start per
+    ``verify_window_seconds`` (``PLECAK_VERIFY_PER_CLIENT``, 0 = no limit): each one stores a result."""
+    verify_window_seconds: int = 600
     request_seconds: int = 600
     """How long a wallet may answer a presentation request."""
     challenge_seconds: int = 30 * 24 * 3600
@@ -63,6 +67,10 @@ class Settings:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
         if not self.public_url.startswith(("http://", "https://")):
             raise ValueError("PLECAK_VERIFIER_URL must be an http(s) URL")
+        if self.result_seconds < 3600:
+            raise ValueError("PLECAK_VERIFIER_RESULT_SECONDS must be at least 3600 (an hour)")
+        if self.verify_per_client < 0 or self.verify_window_seconds <= 0:
+            raise ValueError("PLECAK_VERIFY_PER_CLIENT must not be negative")
         if self.vcapi_policy not in ("strict", "spec"):
             raise ValueError("PLECAK_VCAPI_POLICY must be 'strict' or 'spec'")
 
@@ -81,7 +89,7 @@ class Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
         ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
-        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``.
+        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -105,4 +113,6 @@ class Settings:
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
             vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
             trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
+            verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
+            result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
         )
