@@ -58,6 +58,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             window_seconds=settings.signin_window_seconds,
             per_email=settings.signin_attempts_per_email,
             per_ip=settings.signin_attempts_per_ip,
+            per_email_total=settings.signin_throttle_after,
+            throttle_seconds=settings.signin_throttle_seconds,
+            hash_workers=settings.hash_workers,
         )
         app[PASSKEYS] = PasskeyService(
             PasskeyStore(redis),

@@ -57,6 +57,12 @@ class Settings:
     signin_window_seconds: int = 15 * 60
     signin_attempts_per_email: int = 5
     signin_attempts_per_ip: int = 30
+    signin_throttle_after: int = 50
+    """Failures for one e-mail address (from any client) after which its attempts are slowed."""
+    signin_throttle_seconds: float = 5.0
+    """Then at most one attempt for that e-mail address is checked per this many seconds."""
+    hash_workers: int = 2
+    """Threads hashing passwords (each hash holds ``password_memory_kib`` while it runs)."""
     passkey_challenge_seconds: int = 180
     """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
     status_cache_seconds: int = 60
