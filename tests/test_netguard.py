@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -230,3 +232,18 @@ def test_allow_list_matches_equivalent_spellings_of_an_allowed_pair() -> None:
     assert not allowed.allows("localhost", 8081)
     assert not allowed.allows("127.0.0.2", 7000)
     assert host_allowed("127.1", 7000, allowed) and not host_allowed("127.1", 7001, allowed)
+
+
+def test_every_outgoing_session_in_the_services_comes_from_the_guard() -> None:
+    """A new HTTP client in src/ must use vc.netguard.guarded_session (only `plecak` talks to its own
+    services, at URLs the operator gave it, with a plain session)."""
+    src = Path(__file__).resolve().parent.parent / "src"
+    pattern = re.compile(r"ClientSession\(|TCPConnector\(|urlopen\(|aiohttp\.request\(|http\.client")
+    offenders = [
+        f"{path.relative_to(src)}:{n}"
+        for path in sorted(src.rglob("*.py"))
+        if path.relative_to(src).as_posix() not in ("vc/netguard.py", "vc/cli.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
