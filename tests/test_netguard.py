@@ -17,6 +17,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import unused_port
 
 from vc.did import DIDError, DidResolver
 from vc.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
@@ -126,6 +127,27 @@ async def test_verifier_link_check_refuses_loopback_by_any_spelling(listener: Li
         assert caught.value.status in (400, 502)
     finally:
         await fetcher.close()
+    assert listener.connections == []
+
+
+async def test_verifier_link_errors_do_not_tell_open_from_closed_ports_or_local_names(
+    listener: Listener,
+) -> None:
+    closed = unused_port()
+    fetcher = LinkFetcher(timeout=5)
+    messages = set()
+    try:
+        for url in (
+            f"https://localhost:{listener.port}/c.json",
+            f"https://localhost:{closed}/c.json",
+            "https://no-such-host.invalid/c.json",
+        ):
+            with pytest.raises(FetchError) as caught:
+                await fetcher.fetch_json(url)
+            messages.add((caught.value.status, str(caught.value)))
+    finally:
+        await fetcher.close()
+    assert len(messages) == 1, messages
     assert listener.connections == []
 
 

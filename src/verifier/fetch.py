@@ -24,6 +24,7 @@ ACCEPT = (
     "application/ld+json;q=0.9, application/json;q=0.9"
 )
 MAX_URL = 4096
+_UNREACHABLE = "the link could not be opened (the site did not answer, or it is not on the public internet)"
 
 
 class FetchError(Exception):
@@ -170,10 +171,10 @@ class LinkFetcher:
                     content_type = resp.content_type
             except TimeoutError:  # an OSError too: caught first
                 raise FetchError(f"the link did not answer within {self._timeout:g} seconds", 504) from None
-            except (aiohttp.ClientError, OSError) as exc:
-                raise FetchError(
-                    f"the link could not be opened ({str(exc) or type(exc).__name__})", 502
-                ) from None
+            except (aiohttp.ClientError, OSError):
+                # one message for refused, unreachable, unresolvable and guarded (non-public)
+                # addresses: the verifier does not map networks for anonymous visitors
+                raise FetchError(_UNREACHABLE, 502) from None
             return bytes(body), content_type
         raise FetchError("the link redirects too often", 502)
 
