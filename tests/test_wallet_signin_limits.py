@@ -25,6 +25,7 @@ from vc.secretbox import SecretBox
 from wallet.accounts import AccountService
 from wallet.app import create_app
 from wallet.app_keys import ACCOUNTS
+from wallet.config import Settings as WalletSettings
 from wallet.exceptions import RateLimited, UserError
 from wallet.store import WalletStore
 from wallet.vault import Vault
@@ -245,3 +246,11 @@ async def test_health_answers_while_sign_ups_are_hashing(redis_url: str, tmp_pat
     finally:
         gate.set()
         await wallet.close()
+
+
+def test_trusted_proxies_setting_is_read_from_the_environment() -> None:
+    settings = WalletSettings.from_env({"PLECAK_TRUSTED_PROXIES": "10.0.0.0/8, ::1"})
+    assert settings.trusted_proxies.client_of("10.2.3.4", ["192.0.2.7"]) == "192.0.2.7"
+    assert WalletSettings.from_env({}).trusted_proxies.client_of("10.2.3.4", ["192.0.2.7"]) == "10.2.3.4"
+    with pytest.raises(ValueError, match="PLECAK_TRUSTED_PROXIES"):
+        WalletSettings.from_env({"PLECAK_TRUSTED_PROXIES": "proxy.internal"})
