@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer, unused_port
 
 from test_wallet_support import Browser, Servers, servers, wallet_settings
 from wallet.app import create_app
-from wallet.backup import read_backup, write_backup
+from wallet.backup import KdfLimits, read_backup, write_backup
 from wallet.exceptions import UserError
 from wallet.vault import HolderKey
 
@@ -179,10 +179,54 @@ def test_backup_round_trip_and_passphrase_rules() -> None:
         write_backup("short", holder, [])
     assert err.value.key == "backup.passphrase_short"
     crafted = json.loads(data)
-    crafted["kdf"]["memoryKiB"] = 1 << 30
+    crafted["kdf"]["memoryKiB"] = "a lot"
     with pytest.raises(UserError) as err:
         read_backup(json.dumps(crafted).encode(), PASSPHRASE)
     assert err.value.key == "backup.bad_content"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("memoryKiB", 1 << 20),  # 1 GiB: what took three uploads past 2.9 GB
+        ("memoryKiB", 80 * 1024 + 1),  # just over the default 64 MiB and its margin
+        ("timeCost", 7),
+        ("parallelism", 5),
+        ("parallelism", 1 << 20),
+    ],
+)
+def test_backup_asking_for_a_costlier_key_derivation_than_the_wallet_writes_is_refused_before_deriving(
+    field: str, value: int
+) -> None:
+    holder = HolderKey.generate()
+    crafted = json.loads(write_backup(PASSPHRASE, holder, [], time_cost=1, memory_kib=1024))
+    crafted["kdf"][field] = value
+    with pytest.raises(UserError) as err:
+        read_backup(json.dumps(crafted).encode(), PASSPHRASE)
+    assert err.value.key == "backup.too_costly"
+    assert f"kdf.{field} {value}" in err.value.params["problem"]
+
+
+def test_backup_limits_follow_the_wallet_settings_with_a_margin() -> None:
+    assert KdfLimits.accepting() == KdfLimits(time_cost=6, memory_kib=80 * 1024, parallelism=4)
+    assert KdfLimits.accepting(4, 128 * 1024) == KdfLimits(time_cost=8, memory_kib=160 * 1024, parallelism=4)
+    holder = HolderKey.generate()
+    data = write_backup(PASSPHRASE, holder, [], time_cost=2, memory_kib=80 * 1024)  # at the edge: accepted
+    assert read_backup(data, PASSPHRASE).holder.did == holder.did
+
+
+async def test_uploading_a_backup_with_a_huge_memory_cost_is_answered_4xx_at_once(
+    servers: Servers, second_wallet: Browser
+) -> None:
+    await second_wallet.sign_up()
+    crafted = json.loads(write_backup(PASSPHRASE, HolderKey.generate(), [], time_cost=1, memory_kib=1024))
+    crafted["kdf"]["memoryKiB"] = 1 << 20
+    status, text = await _import(second_wallet, json.dumps(crafted).encode())
+    assert status == 400
+    assert "stronger than this wallet accepts" in text and "kdf.memoryKiB 1048576, at most 81920" in text
+    await second_wallet.get("/lang/pl?next=/backup")
+    status, text = await _import(second_wallet, json.dumps(crafted).encode())
+    assert status == 400 and "większym koszcie" in text
 
 
 async def test_export_passphrase_problems(servers: Servers) -> None:

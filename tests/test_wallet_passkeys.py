@@ -9,6 +9,7 @@ counter that goes back, an e-mail address of another account, the last way to si
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 from collections.abc import AsyncIterator
@@ -315,6 +316,27 @@ async def test_passkey_sign_in_counts_against_the_sign_in_limits(wallet: Wallet)
         await wallet.sign_in(authenticator, email="anna@example.org")
     # without the e-mail address only the per-address limit applies (30)
     assert (await wallet.sign_in(authenticator)).uid == wallet.account.uid
+
+
+async def test_concurrent_passkey_sign_ins_for_one_email_are_checked_at_most_the_limit(
+    wallet: Wallet,
+) -> None:
+    stranger = SoftAuthenticator()
+    stranger.credentials.append(SoftCredential("localhost", b"\0" * 16))
+
+    async def attempt(sid: str) -> str:
+        options = json.loads(await wallet.passkeys.signin_options(sid))
+        response = stranger.get(options, ORIGIN)
+        try:
+            await wallet.passkeys.sign_in(sid, json.dumps(response), "anna@example.org", "192.0.2.1")
+        except RateLimited:
+            return "limited"
+        except UserError:
+            return "checked"
+        return "signed in"
+
+    results = await asyncio.gather(*(attempt(secrets.token_urlsafe(32)) for _ in range(12)))
+    assert results.count("checked") == 5 and results.count("limited") == 7
 
 
 async def test_removing_a_passkey_keeps_the_last_way_to_sign_in(wallet: Wallet) -> None:

@@ -192,7 +192,7 @@ class DidResolver:
     async def _fetch_web(self, did: str) -> dict[str, Any]:
         import aiohttp
 
-        from .netguard import PRIVATE_ADDRESS_HINT, host_allowed, public_connector
+        from .netguard import PRIVATE_ADDRESS_HINT, AllowList, guarded_session, host_allowed
 
         host = unquote(did[len("did:web:") :].split(":")[0])
         scheme = "http" if host in self._insecure else "https"
@@ -202,15 +202,12 @@ class DidResolver:
             port = parts.port or (80 if scheme == "http" else 443)
         except ValueError:
             raise DIDError(f"malformed did:web: {did!r}") from None
-        allowed = frozenset(h.lower() for h in self._insecure)
+        allowed = AllowList(self._insecure)
         if not host_allowed(parts.hostname or "", port, allowed):
             raise DIDError(f"{did} names a private or local address; {PRIVATE_ADDRESS_HINT}")
-        timeout = aiohttp.ClientTimeout(total=self._timeout)
         try:
             async with (
-                aiohttp.ClientSession(
-                    timeout=timeout, connector=public_connector(allowed), trust_env=False
-                ) as session,
+                guarded_session(allowed, timeout=self._timeout) as session,
                 session.get(url, allow_redirects=False) as resp,
             ):
                 if resp.status != 200:

@@ -37,7 +37,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from .errors import StatusListError
-from .netguard import PRIVATE_ADDRESS_HINT, host_allowed, public_connector
+from .netguard import PRIVATE_ADDRESS_HINT, AllowList, guarded_session, host_allowed
 
 __all__ = ["StatusListClient", "StatusListFetchError"]
 
@@ -94,7 +94,7 @@ class StatusListClient:
             raise ValueError("timeout, max_bytes and max_entries must be positive")
         if default_ttl < 0 or max_ttl < 0:
             raise ValueError("default_ttl and max_ttl must not be negative")
-        self._insecure = frozenset(h.lower() for h in insecure_hosts)
+        self._insecure = AllowList(insecure_hosts)
         self._timeout = timeout
         self._max_bytes = max_bytes
         self._default_ttl = min(default_ttl, max_ttl)
@@ -171,22 +171,14 @@ class StatusListClient:
         if not host:
             raise StatusListFetchError(url, f"the status list URL has no host: {url!r}")
         secure = parts.scheme == "https"
-        if not secure and not (
-            parts.scheme == "http"
-            and (f"{host}:{port or 80}" in self._insecure or (port is None and host in self._insecure))
-        ):
+        if not secure and not (parts.scheme == "http" and self._insecure.allows(host, port or 80)):
             raise StatusListFetchError(url, f"status lists are fetched over https only, not from {url!r}")
         if not host_allowed(host, port or (443 if secure else 80), self._insecure):
             raise StatusListFetchError(url, f"{host} is a private or local address; {PRIVATE_ADDRESS_HINT}")
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=public_connector(self._insecure),
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
-                headers={"Accept": ACCEPT},
-                trust_env=False,
-            )
+            self._session = guarded_session(self._insecure, timeout=self._timeout, headers={"Accept": ACCEPT})
         return self._session
 
     async def _refresh(self, url: str) -> dict[str, Any]:

@@ -10,11 +10,12 @@ import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.ratelimit import RateLimiter
 from vc.statusclient import StatusListClient
 from vc.storage import connect
 from vc.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import CSRF, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
+from .app_keys import CSRF, LIMITER, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .config import Settings
 from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
@@ -77,6 +78,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             sd_jwt=sd_jwt,
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
+        app[LIMITER] = RateLimiter(redis, "verifier:limit:checks:")
         yield
     finally:
         await links.close()

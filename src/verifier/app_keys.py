@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.ratelimit import RateLimiter
 from vc.storage import RedisClient
 
 from .config import Settings
@@ -15,7 +16,18 @@ from .sdjwt import SdJwtVerification
 from .service import VerificationService
 from .trust import TrustRegistry
 
-__all__ = ["CSRF", "LINKS", "REDIS", "REQUESTS", "RESOLVER", "SDJWT", "SETTINGS", "TRUST", "VERIFICATION"]
+__all__ = [
+    "CSRF",
+    "LIMITER",
+    "LINKS",
+    "REDIS",
+    "REQUESTS",
+    "RESOLVER",
+    "SDJWT",
+    "SETTINGS",
+    "TRUST",
+    "VERIFICATION",
+]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
@@ -25,4 +37,5 @@ VERIFICATION = web.AppKey("verification", VerificationService)
 REQUESTS = web.AppKey("requests", PresentationRequests)
 LINKS = web.AppKey("links", LinkFetcher)
 CSRF = web.AppKey("csrf", CsrfGuard)
+LIMITER = web.AppKey("limiter", RateLimiter)
 SDJWT = web.AppKey("sdjwt", SdJwtVerification)

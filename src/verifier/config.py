@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.clientaddr import TrustedProxies
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
@@ -36,14 +37,20 @@ class Settings:
     data_dir: Path = Path("data")
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     """``host:port`` pairs reachable over plain http and on private addresses (development only)."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
     trusted_issuers_file: Path | None = None
     """JSON file whose issuers are written into the trust registry at every start."""
     max_body_bytes: int = 1_000_000
     """Largest JSON body, pasted text, uploaded file or fetched document."""
     max_json_depth: int = 64
     fetch_timeout: float = 10.0
-    result_seconds: int = 24 * 3600
+    result_seconds: int = 8 * 3600
     """How long a verification result (page and JSON report) stays available."""
+    verify_per_client: int = 30
+    """Checks (link, paste, upload, presentation request) one client address may start per
+    ``verify_window_seconds`` (``PLECAK_VERIFY_PER_CLIENT``, 0 = no limit): each one stores a result."""
+    verify_window_seconds: int = 600
     request_seconds: int = 600
     """How long a wallet may answer a presentation request."""
     challenge_seconds: int = 30 * 24 * 3600
@@ -60,6 +67,10 @@ class Settings:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
         if not self.public_url.startswith(("http://", "https://")):
             raise ValueError("PLECAK_VERIFIER_URL must be an http(s) URL")
+        if self.result_seconds < 3600:
+            raise ValueError("PLECAK_VERIFIER_RESULT_SECONDS must be at least 3600 (an hour)")
+        if self.verify_per_client < 0 or self.verify_window_seconds <= 0:
+            raise ValueError("PLECAK_VERIFY_PER_CLIENT must not be negative")
         if self.vcapi_policy not in ("strict", "spec"):
             raise ValueError("PLECAK_VCAPI_POLICY must be 'strict' or 'spec'")
 
@@ -77,7 +88,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
-        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``.
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
+        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -100,4 +112,7 @@ class Settings:
             trusted_issuers_file=Path(trusted) if trusted else None,
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
             vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
+            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
+            verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
+            result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
         )

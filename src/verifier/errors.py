@@ -68,7 +68,10 @@ async def page_errors_middleware(request: web.Request, handler: Handler) -> web.
     except web.HTTPException as exc:
         if exc.status < 400 or not is_page(request):
             raise
-        return error_page(request, exc.status, _message(request, exc))
+        response = error_page(request, exc.status, _message(request, exc))
+        if "Retry-After" in exc.headers:
+            response.headers["Retry-After"] = exc.headers["Retry-After"]
+        return response
 
 
 def _texts(request: web.Request) -> Mapping[str, str]:

@@ -219,6 +219,8 @@ EN: Mapping[str, str] = {
     "error_bad_json": "The text is not a credential: {reason}.",
     "error_empty": "Nothing was pasted or uploaded.",
     "error_too_large": "That is too large: credentials are at most {limit}.",
+    "error_too_many_checks": "This verifier has started many checks from your network in the last "
+    "minutes. Wait {minutes} min and try again.",
     "error_link": "The link could not be checked: {reason}.",
     "error_form_expired": "This form has expired. Go back, reload the page and try again.",
     "error_not_found": "This page does not exist, or the result has expired.",

@@ -219,6 +219,8 @@ PL: Mapping[str, str] = {
     "error_bad_json": "Ten tekst nie jest poświadczeniem: {reason}.",
     "error_empty": "Niczego nie wklejono ani nie wczytano.",
     "error_too_large": "To za dużo: poświadczenie może mieć najwyżej {limit}.",
+    "error_too_many_checks": "Ten weryfikator rozpoczął ostatnio wiele sprawdzeń z Twojej sieci. "
+    "Odczekaj {minutes} min i spróbuj ponownie.",
     "error_link": "Nie udało się sprawdzić linku: {reason}.",
     "error_form_expired": "Ten formularz wygasł. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_not_found": "Ta strona nie istnieje albo wynik już wygasł.",

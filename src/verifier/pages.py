@@ -10,11 +10,12 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
+from vc.clientaddr import client_address
 from vc.qr import qr_data_uri
 from vc.sdjwt import SELECTIVELY_DISCLOSABLE
 from vc.web import Problem
 
-from .app_keys import CSRF, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
+from .app_keys import CSRF, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
 from .display import check_view, result_view
 from .errors import page
@@ -62,6 +63,25 @@ def _redirect(location: str) -> web.Response:
 
 def _forbidden(request: web.Request) -> Problem:
     return Problem(403, "Form expired", texts_of(request)["error_form_expired"])
+
+
+async def _limit(request: web.Request) -> None:
+    """Count one stored check for this client; 429 once it has started too many in the window.
+
+    Every check (link, paste, upload) and presentation request stores a record in Redis, so an
+    anonymous client may start only ``verify_per_client`` of them per ``verify_window_seconds``.
+    """
+    settings = request.app[SETTINGS]
+    client = client_address(request, settings.trusted_proxies)
+    wait = await request.app[LIMITER].take(client, settings.verify_per_client, settings.verify_window_seconds)
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        raise Problem(
+            429,
+            "Too many checks",
+            texts_of(request)["error_too_many_checks"].format(minutes=minutes),
+            headers={"Retry-After": str(wait)},
+        )
 
 
 async def _form(request: web.Request) -> dict[str, str]:
@@ -145,6 +165,7 @@ async def verify_link(request: web.Request) -> web.StreamResponse:
     t = texts_of(request)
     url = request.query.get("url", "")
     links = request.app[LINKS]
+    await _limit(request)
     try:
         document = await links.fetch_json(url)
     except FetchError as exc:
@@ -155,6 +176,7 @@ async def verify_link(request: web.Request) -> web.StreamResponse:
 @page
 async def verify_paste(request: web.Request) -> web.StreamResponse:
     fields = await _form(request)
+    await _limit(request)
     text = fields.get("credential", "")
     limit = request.app[SETTINGS].max_body_bytes
     if len(text.encode("utf-8")) > limit:
@@ -200,6 +222,7 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         raise _forbidden(request)
     if not data:
         raise Problem(400, "Nothing to check", t["error_empty"])
+    await _limit(request)
     return await _verify_and_show(request, _parse(data, request), source="upload")
 
 
@@ -271,6 +294,7 @@ async def create_request(request: web.Request) -> web.StreamResponse:
         )
     except ValueError as exc:
         raise Problem(400, "Invalid request", str(exc)) from None
+    await _limit(request)
     record = await request.app[REQUESTS].create(ask)
     response = _redirect(f"/requests/{record['transaction']}")
     settings = request.app[SETTINGS]

@@ -2,7 +2,9 @@
 
 verifier:trusted                     hash DID -> JSON trust-registry entry (name, country, accreditation …)
 verifier:challenge:{sha256}          replay guard: set when a presentation first uses it (SET NX EX)
-verifier:result:{id}                 JSON verification result shown at /results/{id} (expires, 24 h default)
+verifier:result:{id}                 verification result shown at /results/{id}: "z1:" + zlib(JSON)
+                                     (plain JSON before 0.x); expires, 8 h default
+verifier:limit:checks:{client}       checks started from that client address in the current window
 verifier:request:{rid}               JSON OpenID4VP presentation request (expires some time after the request)
 verifier:request:{rid}:answer        JSON answer to that request: processing, or the result id (SET NX)
 verifier:transaction:{tx}            rid of the request the employer's page {tx} follows (same expiry)
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import zlib
 from typing import Any
 
 from vc.storage import RedisClient
@@ -24,6 +27,9 @@ from vc.storage import RedisClient
 __all__ = ["VerifierStore", "new_id"]
 
 P = "verifier:"
+
+
+_COMPRESSED = b"z1:"
 
 
 def new_id() -> str:
@@ -71,10 +77,18 @@ class VerifierStore:
 
     # -- results -------------------------------------------------------------------------
     async def save_result(self, result_id: str, record: dict[str, Any], seconds: int) -> None:
-        await self.redis.set(f"{P}result:{result_id}", _dumps(record), ex=seconds)
+        """Stored compactly: zlib-compressed JSON behind a ``z1:`` marker."""
+        packed = _COMPRESSED + zlib.compress(_dumps(record).encode("utf-8"), 6)
+        await self.redis.set(f"{P}result:{result_id}", packed, ex=seconds)
 
     async def get_result(self, result_id: str) -> dict[str, Any] | None:
-        result: dict[str, Any] | None = await self._get_json(f"{P}result:{result_id}")
+        raw = await self.redis.get(f"{P}result:{result_id}")
+        if raw is None:
+            return None
+        data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+        if data.startswith(_COMPRESSED):
+            data = zlib.decompress(data[len(_COMPRESSED) :])
+        result: dict[str, Any] = json.loads(data)  # a result stored before compression: plain JSON
         return result
 
     # -- presentation requests -----------------------------------------------------------

@@ -5,17 +5,30 @@
   SHA-256, so a Redis dump does not hand out live sessions. Signing in replaces the session
   (no fixation).
 * Each session carries a CSRF token (synchronizer token pattern): every form posts it back.
-* Sign-in attempts are counted per e-mail address (failures) and per client address (all), in
-  fixed windows.
+* Sign-in attempts are limited in fixed windows, and each limit is taken atomically (Redis INCR)
+  *before* a password is evaluated, so concurrent guesses cannot slip past it:
+
+  - per client address: all attempts (``per_ip``);
+  - per e-mail address *and* client address: attempts since the last success (``per_email``), so
+    someone else's failures never lock the owner out of their account from their own address;
+  - per e-mail address over all clients: once ``per_email_total`` failures are counted, attempts
+    are evaluated at most once every ``throttle_seconds`` (a delay, not a lock-out).
+
+* argon2 hashing runs in a small thread pool (argon2-cffi releases the GIL), never on the event
+  loop: sign-ups and sign-ins do not stall other requests.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import math
 import re
 import secrets
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +96,10 @@ class AccountService:
         window_seconds: int,
         per_email: int,
         per_ip: int,
+        per_email_total: int | None = None,
+        throttle_seconds: float = 5.0,
+        hash_workers: int = 2,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.vault = vault
@@ -92,8 +109,60 @@ class AccountService:
         self.window = window_seconds
         self.per_email = per_email
         self.per_ip = per_ip
+        self.per_email_total = per_email_total if per_email_total is not None else 10 * per_email
+        self.throttle_seconds = throttle_seconds
+        self.clock = clock
+        # Bounded: at most ``hash_workers`` hashes (each memory_kib of RAM) run at once; more wait.
+        self._hash_pool = ThreadPoolExecutor(max_workers=hash_workers, thread_name_prefix="argon2")
         # A hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+
+    def close(self) -> None:
+        """Stop the hashing threads (after the last request)."""
+        self._hash_pool.shutdown(wait=False, cancel_futures=True)
+
+    async def hash_password(self, password: str) -> str:
+        """The argon2id hash of ``password``, computed off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._hash_pool, self.hasher.hash, password)
+
+    async def password_matches(self, stored_hash: str, password: str) -> bool:
+        """Whether ``password`` matches ``stored_hash``, checked off the event loop."""
+
+        def check() -> bool:
+            try:
+                return self.hasher.verify(stored_hash, password)
+            except (VerificationError, InvalidHashError):
+                return False
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._hash_pool, check)
+
+    # -- sign-in limits -------------------------------------------------------------------
+    def _pair(self, email_hash: str, client: str) -> str:
+        return digest(f"{email_hash}\n{client}")
+
+    async def reserve_attempt(self, email_hash: str | None, client: str) -> None:
+        """Count one sign-in attempt before it is evaluated; :class:`RateLimited` if over a limit."""
+        minutes = max(1, self.window // 60)
+        if await self.store.hit("ip", client, self.window) > self.per_ip:
+            raise RateLimited("error.too_many_attempts", minutes=minutes)
+        if email_hash is None:
+            return
+        if await self.store.hit("pair", self._pair(email_hash, client), self.window) > self.per_email:
+            raise RateLimited("error.too_many_attempts", minutes=minutes)
+        if await self.store.hits("email", email_hash) >= self.per_email_total:
+            wait = await self.store.take_slot(email_hash, self.clock(), self.throttle_seconds, self.window)
+            if wait > 0:
+                raise RateLimited("error.signin_throttled", seconds=math.ceil(wait))
+
+    async def attempt_failed(self, email_hash: str | None) -> None:
+        if email_hash is not None:
+            await self.store.hit("email", email_hash, self.window)
+
+    async def attempt_succeeded(self, email_hash: str | None, client: str) -> None:
+        if email_hash is not None:
+            await self.store.clear_hits("pair", self._pair(email_hash, client))
 
     # -- accounts ------------------------------------------------------------------------
     async def sign_up(self, email: str, password: str, password_again: str) -> Account:
@@ -106,7 +175,7 @@ class AccountService:
             raise UserError("error.password_long", max=MAX_PASSWORD)
         if password != password_again:
             raise UserError("error.password_mismatch")
-        return await self.create_account(uuid.uuid4().hex, email, self.hasher.hash(password))
+        return await self.create_account(uuid.uuid4().hex, email, await self.hash_password(password))
 
     async def create_account(self, uid: str, email: str, password_hash: str | None) -> Account:
         """Claim ``email`` for ``uid`` and write the account with a new holder key.
@@ -133,25 +202,19 @@ class AccountService:
     async def sign_in(self, email: str, password: str, client: str) -> Account:
         email = normalise_email(email)
         email_hash = digest(email)
-        if await self.store.hit("ip", client, self.window) > self.per_ip:
-            raise RateLimited("error.too_many_attempts", minutes=self.window // 60)
-        if await self.store.hits("email", email_hash) >= self.per_email:
-            raise RateLimited("error.too_many_attempts", minutes=self.window // 60)
+        await self.reserve_attempt(email_hash, client)
         uid = await self.store.uid_for_email(email_hash)
         user = await self.store.get_user(uid) if uid else None
         # A passkey-only account has no password: it is checked against the dummy hash and fails.
         stored_hash = (user or {}).get("password") or self._dummy_hash
-        try:
-            self.hasher.verify(stored_hash, password)
-            ok = user is not None and bool(user.get("password"))
-        except (VerificationError, InvalidHashError):
-            ok = False
+        ok = await self.password_matches(stored_hash, password)
+        ok = ok and user is not None and bool(user.get("password"))
         if not ok or uid is None or user is None:
-            await self.store.hit("email", email_hash, self.window)
+            await self.attempt_failed(email_hash)
             raise UserError("error.signin_failed")
-        await self.store.clear_hits("email", email_hash)
+        await self.attempt_succeeded(email_hash, client)
         if self.hasher.check_needs_rehash(stored_hash):
-            await self.store.set_user_field(uid, "password", self.hasher.hash(password))
+            await self.store.set_user_field(uid, "password", await self.hash_password(password))
         return Account(uid, user["email"], user["did"], user.get("lang"))
 
     async def account(self, uid: str) -> Account | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
 from vc.did import DidResolver
+from vc.netguard import guarded_session
 from vc.secretbox import SecretBox, load_or_create_key
 from vc.storage import connect
 from vc.web import problem_middleware, security_headers_middleware
@@ -37,8 +37,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    client = aiohttp.ClientSession(
-        timeout=aiohttp.ClientTimeout(total=settings.http_timeout),
+    client = guarded_session(
+        settings.insecure_hosts,
+        timeout=settings.http_timeout,
         headers={"User-Agent": "Plecak-Wallet/0.1"},
     )
     try:
@@ -57,6 +58,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             window_seconds=settings.signin_window_seconds,
             per_email=settings.signin_attempts_per_email,
             per_ip=settings.signin_attempts_per_ip,
+            per_email_total=settings.signin_throttle_after,
+            throttle_seconds=settings.signin_throttle_seconds,
+            hash_workers=settings.hash_workers,
         )
         app[PASSKEYS] = PasskeyService(
             PasskeyStore(redis),
@@ -79,6 +83,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         app[PATHWAYS] = PathwayService(app[SERVICE])
         yield
     finally:
+        if ACCOUNTS in app:
+            app[ACCOUNTS].close()
         await client.close()
         await redis.aclose()
 

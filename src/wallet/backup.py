@@ -33,14 +33,45 @@ from vc.timeutil import format_datetime, utc_now
 from .exceptions import UserError
 from .vault import HolderKey
 
-__all__ = ["FORMAT", "MIN_PASSPHRASE", "VERSION", "Backup", "read_backup", "write_backup"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "FORMAT",
+    "MIN_PASSPHRASE",
+    "VERSION",
+    "Backup",
+    "KdfLimits",
+    "read_backup",
+    "write_backup",
+]
 
 FORMAT = "plecak-wallet-backup"
 VERSION = 1
 MIN_PASSPHRASE = 10
 MAX_BACKUP_BYTES = 50_000_000
-# Upper bounds for parameters read from a file, so a crafted file cannot make the server work forever.
-_MAX_TIME, _MAX_MEMORY, _MAX_PARALLELISM = 10, 1024 * 1024, 8
+DEFAULT_TIME_COST, DEFAULT_MEMORY_KIB = 3, 64 * 1024
+
+
+@dataclass(frozen=True)
+class KdfLimits:
+    """The most costly argon2id parameters a backup file may ask for.
+
+    They come from the file, so without a bound one upload could make the wallet allocate a GiB
+    (three at once took it past 2.9 GB). A wallet accepts what it writes itself, or what a wallet
+    with the default settings writes, with a small margin.
+    """
+
+    time_cost: int
+    memory_kib: int
+    parallelism: int = 4
+
+    @classmethod
+    def accepting(cls, time_cost: int = DEFAULT_TIME_COST, memory_kib: int = DEFAULT_MEMORY_KIB) -> KdfLimits:
+        base_time = max(time_cost, DEFAULT_TIME_COST)
+        base_memory = max(memory_kib, DEFAULT_MEMORY_KIB)
+        return cls(time_cost=2 * base_time, memory_kib=base_memory + base_memory // 4)
+
+
+DEFAULT_LIMITS = KdfLimits.accepting()
 
 
 @dataclass
@@ -91,8 +122,8 @@ def write_backup(
     holder: HolderKey,
     credentials: Sequence[Mapping[str, Any]],
     *,
-    time_cost: int = 3,
-    memory_kib: int = 64 * 1024,
+    time_cost: int = DEFAULT_TIME_COST,
+    memory_kib: int = DEFAULT_MEMORY_KIB,
 ) -> bytes:
     check_passphrase(passphrase)
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
@@ -131,8 +162,17 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
-def read_backup(data: bytes, passphrase: str) -> Backup:
-    """Decrypt and check a backup; :class:`UserError` says what is wrong (nothing is changed)."""
+def _bounded(value: int, name: str, limit: int) -> int:
+    if value > limit:
+        raise UserError("backup.too_costly", problem=f"{name} {value}, at most {limit}")
+    return value
+
+
+def read_backup(data: bytes, passphrase: str, limits: KdfLimits = DEFAULT_LIMITS) -> Backup:
+    """Decrypt and check a backup; :class:`UserError` says what is wrong (nothing is changed).
+
+    The key derivation's cost is checked against ``limits`` before any work is done.
+    """
     if len(data) > MAX_BACKUP_BYTES:
         raise UserError("backup.not_a_backup")
     try:
@@ -153,13 +193,18 @@ def read_backup(data: bytes, passphrase: str) -> Backup:
     ciphertext = _unb64(document.get("ciphertext"), "ciphertext")
     if len(salt) < 16 or len(nonce) != 12:
         raise UserError("backup.bad_content", problem="salt or nonce has the wrong length")
-    key = _derive(
-        passphrase,
-        salt,
-        _int(kdf.get("timeCost"), "kdf.timeCost", 1, _MAX_TIME),
-        _int(kdf.get("memoryKiB"), "kdf.memoryKiB", 8, _MAX_MEMORY),
-        _int(kdf.get("parallelism"), "kdf.parallelism", 1, _MAX_PARALLELISM),
+    time_cost = _bounded(
+        _int(kdf.get("timeCost"), "kdf.timeCost", 1, 2**32 - 1), "kdf.timeCost", limits.time_cost
     )
+    parallelism = _bounded(
+        _int(kdf.get("parallelism"), "kdf.parallelism", 1, 2**24 - 1), "kdf.parallelism", limits.parallelism
+    )
+    memory_kib = _bounded(
+        _int(kdf.get("memoryKiB"), "kdf.memoryKiB", 8 * parallelism, 2**32 - 1),
+        "kdf.memoryKiB",
+        limits.memory_kib,
+    )
+    key = _derive(passphrase, salt, time_cost, memory_kib, parallelism)
     header = {k: v for k, v in document.items() if k != "ciphertext"}
     try:
         plaintext = AESGCM(key).decrypt(nonce, ciphertext, _header_bytes(header))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from vc.clientaddr import TrustedProxies
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "Settings"]
@@ -45,6 +46,8 @@ class Settings:
     verifier_url: str | None = None
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     """``host:port`` pairs the wallet may reach over plain http (local development only)."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
     wallet_key: str | None = None
     """``PLECAK_WALLET_KEY``: base64url 32-byte key sealing holder keys and credentials at rest."""
     session_seconds: int = 14 * 86400
@@ -54,6 +57,12 @@ class Settings:
     signin_window_seconds: int = 15 * 60
     signin_attempts_per_email: int = 5
     signin_attempts_per_ip: int = 30
+    signin_throttle_after: int = 50
+    """Failures for one e-mail address (from any client) after which its attempts are slowed."""
+    signin_throttle_seconds: float = 5.0
+    """Then at most one attempt for that e-mail address is checked per this many seconds."""
+    hash_workers: int = 2
+    """Threads hashing passwords (each hash holds ``password_memory_kib`` while it runs)."""
     passkey_challenge_seconds: int = 180
     """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
     status_cache_seconds: int = 60
@@ -72,7 +81,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_WALLET_URL``, ``PLECAK_ISSUER_URL``,
         ``PLECAK_VERIFIER_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_WALLET_KEY``, ``REDIS_URL``,
-        ``PLECAK_DATA_DIR``.
+        ``PLECAK_DATA_DIR``, ``PLECAK_TRUSTED_PROXIES``.
 
         Without ``PLECAK_INSECURE_HOSTS`` the hosts of an http ``PLECAK_ISSUER_URL`` and
         ``PLECAK_VERIFIER_URL`` are allowed over http (what ``plecak up`` runs); set it to an
@@ -97,4 +106,5 @@ class Settings:
                 _hosts(insecure) if insecure is not None else _http_hosts(issuer_url, verifier_url)
             ),
             wallet_key=e.get("PLECAK_WALLET_KEY") or None,
+            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
         )

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from vc import clientaddr
 from vc.qr import qr_data_uri
 from vc.web import json_response, raise_problem, read_json
 
@@ -85,7 +86,8 @@ def require_account(request: web.Request) -> Account:
 
 
 def client_address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The client's address for rate limits (behind a trusted proxy: the forwarded client)."""
+    return clientaddr.client_address(request, request.app[SETTINGS].trusted_proxies)
 
 
 async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str:

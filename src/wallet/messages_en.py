@@ -42,6 +42,8 @@ EN: dict[str, str] = {
     "error.password_mismatch": "The two passwords are not the same.",
     "error.signin_failed": "The e-mail address or the password is wrong.",
     "error.too_many_attempts": "Too many sign-in attempts. Wait {minutes} minutes and try again.",
+    "error.signin_throttled": "There were many failed sign-ins to this account recently, so attempts are "
+    "slowed down. Wait a few seconds and try again.",
     "error.no_account": "This account no longer exists.",
     "error.csrf": "This form has expired or did not come from this wallet. Go "
     "back, reload the page and try again.",
@@ -289,6 +291,8 @@ EN: dict[str, str] = {
     "backup.unsupported_version": "This backup was made by a newer wallet (format version {version}).",
     "backup.wrong_passphrase": "The passphrase is wrong, or the file was changed.",
     "backup.bad_content": "The backup's content is damaged: {problem}",
+    "backup.too_costly": "This backup asks for a key derivation stronger than this wallet accepts "
+    "({problem}). Export it again from a Plecak wallet with its default settings.",
     "backup.not_empty": "This wallet already holds {count} credentials issued to another key. Import into "
     "a new, empty account instead; nothing was changed.",
     "backup.credential_refused": "The backup holds a credential that does not verify "

@@ -42,6 +42,8 @@ PL: dict[str, str] = {
     "error.password_mismatch": "Hasła nie są takie same.",
     "error.signin_failed": "Błędny adres e-mail lub hasło.",
     "error.too_many_attempts": "Zbyt wiele prób logowania. Odczekaj {minutes} minut i spróbuj ponownie.",
+    "error.signin_throttled": "Ostatnio było wiele nieudanych prób logowania na to konto, dlatego kolejne "
+    "są spowolnione. Odczekaj kilka sekund i spróbuj ponownie.",
     "error.no_account": "To konto już nie istnieje.",
     "error.csrf": "Ten formularz wygasł albo nie pochodzi z tego portfela. Wróć, odśwież stronę "
     "i spróbuj ponownie.",
@@ -287,6 +289,8 @@ PL: dict[str, str] = {
     "backup.not_a_backup": "Ten plik nie jest kopią zapasową portfela Plecak.",
     "backup.unsupported_version": "Tę kopię utworzył nowszy portfel (wersja formatu {version}).",
     "backup.wrong_passphrase": "Hasło jest błędne albo plik został zmieniony.",
+    "backup.too_costly": "Ta kopia wymaga wyprowadzenia klucza o większym koszcie, niż ten portfel "
+    "przyjmuje ({problem}). Wyeksportuj ją ponownie z portfela Plecak z ustawieniami domyślnymi.",
     "backup.bad_content": "Zawartość kopii jest uszkodzona: {problem}",
     "backup.not_empty": "Ten portfel ma już {count} poświadczeń wydanych dla innego klucza. Zaimportuj "
     "kopię na nowe, puste konto; niczego nie zmieniono.",

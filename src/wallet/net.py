@@ -1,7 +1,12 @@
 """The wallet's HTTP client: only https (or http to development hosts), no redirects, size and time limits.
 
 The wallet fetches URLs that come from QR codes and links, so every request goes through
-:meth:`Http.check_url` first. Redirects are not followed (a redirect could lead anywhere).
+:meth:`Http.check_url` first, over a session from :func:`vc.netguard.guarded_session` (public
+addresses only, checked again at name resolution and at connect time). Redirects are not followed
+(a redirect could lead anywhere).
+
+A fetch that is refused or fails says only that the address could not be reached: whether a port
+is closed, open but silent, or refused by the guard is never told (the wallet is not a port scanner).
 """
 
 from __future__ import annotations
@@ -13,9 +18,15 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from vc.netguard import AllowList, host_allowed
+
 from .ports import FetchError, HttpReply
 
 __all__ = ["Http"]
+
+
+def _unreachable(url: str) -> FetchError:
+    return FetchError(f"could not reach {url}")
 
 
 class Http:
@@ -27,7 +38,7 @@ class Http:
         max_bytes: int = 2_000_000,
     ) -> None:
         self._session = session
-        self._insecure = frozenset(insecure_hosts)
+        self._insecure = AllowList(insecure_hosts)
         self._max_bytes = max_bytes
 
     def check_url(self, url: Any) -> str:
@@ -38,15 +49,17 @@ class Http:
             raise FetchError(f"not a web address: {url}")
         if parts.username or parts.password:
             raise FetchError(f"a web address with a user name or password is not accepted: {url}")
-        if parts.scheme == "https":
-            return url
         try:
-            port = parts.port or 80
+            port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise FetchError(f"not a web address: {url}") from None
-        if parts.scheme == "http" and f"{parts.hostname}:{port}" in self._insecure:
-            return url
-        raise FetchError(f"only secure (https) addresses are accepted, not {url}")
+        if parts.scheme != "https" and not (
+            parts.scheme == "http" and self._insecure.allows(parts.hostname, port)
+        ):
+            raise FetchError(f"only secure (https) addresses are accepted, not {url}")
+        if not host_allowed(parts.hostname, port, self._insecure):
+            raise _unreachable(url)
+        return url
 
     async def _reply(self, resp: aiohttp.ClientResponse) -> HttpReply:
         body = await resp.content.read(self._max_bytes + 1)
@@ -67,8 +80,8 @@ class Http:
                 url, allow_redirects=False, headers={"Accept": "application/json"}
             ) as resp:
                 return await self._reply(resp)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise FetchError(f"could not reach {url}: {exc or type(exc).__name__}") from None
+        except (aiohttp.ClientError, OSError):  # TimeoutError is an OSError
+            raise _unreachable(url) from None
 
     async def get_json(self, url: str) -> Any:
         reply = await self.get(url)
@@ -95,5 +108,5 @@ class Http:
         try:
             async with self._session.post(url, **kwargs) as resp:
                 return await self._reply(resp)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise FetchError(f"could not reach {url}: {exc or type(exc).__name__}") from None
+        except (aiohttp.ClientError, OSError):  # TimeoutError is an OSError
+            raise _unreachable(url) from None

@@ -50,7 +50,7 @@ from webauthn.helpers.structs import (
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from .accounts import Account, AccountService, normalise_email, valid_email
-from .exceptions import NotFound, RateLimited, UserError
+from .exceptions import NotFound, UserError
 from .passkey_store import PasskeyStore, StoredPasskey
 from .store import digest
 
@@ -304,13 +304,9 @@ class PasskeyService:
         """Check the browser's answer to :meth:`signin_options`; the account it signs in to."""
         rp = self._rp()
         accounts = self.accounts
-        store = accounts.store
         email = normalise_email(email)
         email_hash = digest(email) if email else None
-        if await store.hit("ip", client, accounts.window) > accounts.per_ip:
-            raise RateLimited("error.too_many_attempts", minutes=accounts.window // 60)
-        if email_hash and await store.hits("email", email_hash) >= accounts.per_email:
-            raise RateLimited("error.too_many_attempts", minutes=accounts.window // 60)
+        await accounts.reserve_attempt(email_hash, client)
         ceremony = await self.store.take_ceremony(digest(sid), "signin")
         try:
             if ceremony is None:
@@ -346,9 +342,7 @@ class PasskeyService:
             ):
                 raise UserError("passkey.rejected", detail="the signature counter changed meanwhile")
         except UserError:
-            if email_hash:
-                await store.hit("email", email_hash, accounts.window)
+            await accounts.attempt_failed(email_hash)
             raise
-        if email_hash:
-            await store.clear_hits("email", email_hash)
+        await accounts.attempt_succeeded(email_hash, client)
         return account

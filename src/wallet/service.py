@@ -78,6 +78,9 @@ class WalletService:
     ) -> None:
         self.backup_time_cost = backup_time_cost
         self.backup_memory_kib = backup_memory_kib
+        self.backup_limits = backup.KdfLimits.accepting(backup_time_cost, backup_memory_kib)
+        # At most two backup key derivations (each up to backup_limits.memory_kib) run at once.
+        self._kdf_slots = asyncio.Semaphore(2)
         self.store = store
         self.vault = vault
         self.http = http
@@ -362,14 +365,15 @@ class WalletService:
             {"credential": s.credential, "added": s.added, "source": s.source}
             for s in await self.credentials(uid)
         ]
-        return await asyncio.to_thread(
-            backup.write_backup,
-            passphrase,
-            holder,
-            records,
-            time_cost=self.backup_time_cost,
-            memory_kib=self.backup_memory_kib,
-        )
+        async with self._kdf_slots:
+            return await asyncio.to_thread(
+                backup.write_backup,
+                passphrase,
+                holder,
+                records,
+                time_cost=self.backup_time_cost,
+                memory_kib=self.backup_memory_kib,
+            )
 
     async def import_backup(self, uid: str, current_did: str, data: bytes, passphrase: str) -> int:
         """Restore a backup into this account: all or nothing. Returns how many credentials were added.
@@ -378,7 +382,8 @@ class WalletService:
         Each credential's format and signature are checked; its status is not (a revoked credential
         comes back and shows as revoked).
         """
-        restored = await asyncio.to_thread(backup.read_backup, data, passphrase)
+        async with self._kdf_slots:
+            restored = await asyncio.to_thread(backup.read_backup, data, passphrase, self.backup_limits)
         existing = await self.credentials(uid)
         if existing and restored.holder.did != current_did:
             raise UserError("backup.not_empty", count=len(existing))

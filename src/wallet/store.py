@@ -23,8 +23,12 @@ wallet:programmes:{<uid>}          hash sha256(programme URL)[:32] -> sealed JSO
                                    (see wallet.pathways)
 wallet:pending:{<uid>}:<id>        JSON of an offer or presentation request the learner is looking at;
                                    TTL 15 minutes
-wallet:limit:email:<sha256(email)> failed sign-ins for that e-mail in the current window
+wallet:limit:email:<sha256(email)> failed sign-ins for that e-mail (from any client) in the window
+wallet:limit:pair:<sha256(email, client)>  sign-in attempts for that e-mail from that client address
+                                   since its last success, in the current window
 wallet:limit:ip:<ip>               sign-in attempts from that address in the current window
+wallet:limit:slot:<sha256(email)>  when the next throttled attempt for that e-mail may be evaluated
+                                   (only used after many failures from many clients)
 
 Renamed in 0.x for Redis Cluster (no migration): the per-user keys gained the ``{<uid>}`` tag.
 """
@@ -70,6 +74,17 @@ def _mapping(fields: Mapping[str, Any]) -> dict[Any, Any]:
     return dict(fields)
 
 
+# One evaluation slot per ARGV[2] seconds: 0 if this caller takes the slot (now = ARGV[1]), else how
+# long until the next one. The key expires after ARGV[3] seconds of no use.
+_SLOT = """
+local now = tonumber(ARGV[1])
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < nxt then return tostring(nxt - now) end
+redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[2])), 'EX', ARGV[3])
+return '0'
+"""
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
@@ -78,6 +93,7 @@ class WalletStore:
     def __init__(self, redis: RedisClient) -> None:
         self.redis = redis
         self._hit = redis.register_script(_HIT)
+        self._slot = redis.register_script(_SLOT)
 
     async def _get_json(self, key: str) -> Any:
         raw = await self.redis.get(key)
@@ -129,6 +145,11 @@ class WalletStore:
 
     async def clear_hits(self, kind: str, who: str) -> None:
         await self.redis.delete(K("limit", kind, who))
+
+    async def take_slot(self, who: str, now: float, every: float, keep: int) -> float:
+        """0 if an attempt for ``who`` may go ahead now (at most one per ``every`` seconds), else the wait."""
+        wait = await self._slot(keys=[K("limit", "slot", who)], args=[repr(now), repr(every), keep])
+        return float(_text(wait))
 
     # -- credentials ---------------------------------------------------------------------
     async def add_credentials(self, uid: str, sealed: Mapping[str, tuple[bytes, float]]) -> None:
