@@ -396,6 +396,33 @@ async def test_idempotency_key_returns_same_credential_and_uses_one_index(
     await assert_problem(await client.post("/credentials/issue", json=other, headers=headers), 422)
 
 
+async def test_vcapi_issue_retry_with_own_id_and_same_key_returns_same_credential(
+    client: TestClient[Any, Any], redis_client: Redis
+) -> None:
+    """A client whose first answer was lost retries: same credential, same status indices, no 409."""
+    headers = {**AUTH, "Idempotency-Key": "lost-answer-1"}
+    credential = {**simple_credential_v2(), "id": "urn:uuid:0b5c5b8e-2a4b-4d8e-9a59-6d1f4f1b7c11"}
+    body = {"credential": credential}
+    first = await client.post("/credentials/issue", json=body, headers=headers)
+    second = await client.post("/credentials/issue", json=body, headers=headers)
+    assert first.status == 201, await first.text()
+    assert second.status == 201, await second.text()
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    one, two = (await first.json())["verifiableCredential"], (await second.json())["verifiableCredential"]
+    assert one == two
+    assert [e["statusListIndex"] for e in one["credentialStatus"]] == [
+        e["statusListIndex"] for e in two["credentialStatus"]
+    ]
+    assert int(await redis_client.get("issuer:status:next")) == 1
+    changed = {"credential": {**credential, "name": "Other"}}
+    await assert_problem(await client.post("/credentials/issue", json=changed, headers=headers), 422)
+    # the same id without the key (or under another key) is still refused as already issued
+    await assert_problem(await client.post("/credentials/issue", json=body, headers=AUTH), 409)
+    other_key = {**AUTH, "Idempotency-Key": "another-key"}
+    await assert_problem(await client.post("/credentials/issue", json=body, headers=other_key), 409)
+    assert int(await redis_client.get("issuer:status:next")) == 1
+
+
 async def test_concurrent_issuance_allocates_distinct_indices(client: TestClient[Any, Any]) -> None:
     async def issue() -> str:
         resp = await client.post(

@@ -272,10 +272,9 @@ class IssuerService:
             raise DataModelError(problems)
         if issuer_id(doc) != signer.did:
             raise DataModelError([f"issuer must be this issuer's DID {signer.did}"])
-        if "id" not in doc:
+        given_id = "id" in doc
+        if not given_id:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
-        elif await self.store.get_credential(str(doc["id"])) is not None:
-            raise Conflict(f"a credential with id {doc['id']} was already issued")
         status_format = _status_choice((options or {}).get("credentialStatus"), version)
         check_safe(doc)  # what expand_safe would refuse, without building the expanded form
         return await self._sign_and_store(
@@ -287,6 +286,7 @@ class IssuerService:
             suite_options=suite_options,
             status_format=status_format,
             signer=signer,
+            new_id=str(doc["id"]) if given_id else None,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -317,7 +317,11 @@ class IssuerService:
         suite_options: Mapping[str, Any] | None = None,
         status_format: str | None = "default",
         signer: Signer | None = None,
+        new_id: str | None = None,
     ) -> IssueResult:
+        """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
+        returns the stored credential (checked before ``new_id``, the caller's own credential id,
+        is refused as already issued)."""
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
             done = await self.store.begin_idempotent(key_hash, request_hash)
@@ -327,6 +331,8 @@ class IssuerService:
                     raise Conflict("the credential of this Idempotency-Key is gone")
                 return IssueResult(stored["credential"], replayed=True)
         try:
+            if new_id is not None and await self.store.get_credential(new_id) is not None:
+                raise Conflict(f"a credential with id {new_id} was already issued")
             chosen = suite_named(suite)
             if chosen is not None and signer is None:
                 signer = self.keys.signer_for(chosen.key_types)
