@@ -33,7 +33,8 @@ from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration
-from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _learner
+from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _key_hash, _learner, _request_hash
+from .store import IdempotencyConflict
 
 if TYPE_CHECKING:
     from .sdjwt import SdJwtIssuing
@@ -328,10 +329,35 @@ class OfferService:
             raise OpenIdError("invalid_token", "the credential of this offer was already issued", 401)
         from vc.sdjwt import holder_jwk
 
+        # One offer, one credential: the offer's idempotency key is claimed atomically (SET NX)
+        # before anything is issued, as the ldp_vc path does; a repeat with the same holder key
+        # after a lost answer gets the stored credential back.
+        store = self.issuer.store
+        key_hash = _key_hash(f"oid4vci:{offer_id}")
+        request_hash = _request_hash("oid4vci:dc+sd-jwt", {"offer": offer_id, "holder": holder})
+        try:
+            done = await store.begin_idempotent(key_hash, request_hash)
+        except IdempotencyConflict:
+            raise OpenIdError(
+                "invalid_token", "the credential of this offer was already issued or is being issued", 401
+            ) from None
+        if done is not None:
+            stored = await store.get_credential(done["credential"])
+            if stored is None:  # pragma: no cover - the transaction writes both together
+                raise OpenIdError("invalid_token", "the credential of this offer is gone", 401)
+            return {"credentials": [{"credential": stored["credential"]}]}
         jwk = holder_jwk(decode_multikey_public(holder.removeprefix("did:key:")))
-        credential_id, sd_jwt = await self.sdjwt.issue(
-            offer["achievement"], {**offer["learner"], "did": holder}, offer.get("grade"), jwk
-        )
+        try:
+            credential_id, sd_jwt = await self.sdjwt.issue(
+                offer["achievement"],
+                {**offer["learner"], "did": holder},
+                offer.get("grade"),
+                jwk,
+                idempotency=(key_hash, request_hash),
+            )
+        except BaseException:
+            await store.abort_idempotent(key_hash)
+            raise
         offer["state"] = "issued"
         offer["credentialId"] = credential_id
         await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
