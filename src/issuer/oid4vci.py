@@ -151,7 +151,8 @@ class OfferService:
         record = await self.issuer.achievement(achievement_uuid)
         if not isinstance(body, Mapping):
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
-        learner = _learner(body.get("learner"))
+        # Redis keeps the learner's e-mail only as a salted hash (and a keyed index): never in clear
+        learner = self.issuer.stored_learner(_learner(body.get("learner")))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
         days = body.get("expiresInDays", 14)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
@@ -236,6 +237,10 @@ class OfferService:
         offer = await self._offer(offer_id)
         return {k: v for k, v in offer.items() if not k.endswith("Hash")}
 
+    def _offer_learner(self, offer: Mapping[str, Any]) -> dict[str, Any]:
+        """The offer's learner in stored form (an offer written before e-mails were hashed is converted)."""
+        return self.issuer.stored_learner(offer["learner"])
+
     async def public_offer(self, offer_id: str) -> dict[str, Any]:
         """The offer document served at its ``credential_offer_uri``."""
         offer = await self._offer(offer_id)
@@ -308,14 +313,16 @@ class OfferService:
         holder = await self._check_key_proof(jwts[0])
         if config == SDJWT_CONFIGURATION_ID:
             return await self._sd_jwt_credential(offer_id, offer, holder)
-        result = await self.issuer.issue_for_learner(
+        learner = {**self._offer_learner(offer), "did": holder}
+        options = {"cryptosuite": CONFIGURATION_SUITES[offered]}
+        request = {"learner": learner, "grade": offer.get("grade"), "options": options}
+        result = await self.issuer.issue_to_learner(
             offer["achievement"],
-            {
-                "learner": {**offer["learner"], "did": holder},
-                **({"grade": offer["grade"]} if offer.get("grade") else {}),
-                "options": {"cryptosuite": CONFIGURATION_SUITES[offered]},
-            },
+            learner,
+            offer.get("grade") or None,
+            options,
             f"oid4vci:{offer_id}",
+            _request_hash(f"achievement:{offer['achievement']}", request),
         )
         offer["state"] = "issued"
         offer["credentialId"] = result.credential["id"]
@@ -350,7 +357,7 @@ class OfferService:
         try:
             credential_id, sd_jwt = await self.sdjwt.issue(
                 offer["achievement"],
-                {**offer["learner"], "did": holder},
+                {**self._offer_learner(offer), "did": holder},
                 offer.get("grade"),
                 jwk,
                 idempotency=(key_hash, request_hash),

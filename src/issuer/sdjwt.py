@@ -86,6 +86,7 @@ class SdJwtIssuing:
                 "format": "dc+sd-jwt",
                 "status": {"list": list_no, "index": index, "format": "token"},
                 "credential": sd_jwt,
+                "learner": service.learner_index(learner),
             },
             idempotency=idempotency,
         )

@@ -6,6 +6,7 @@ No aiohttp here: handlers translate HTTP to these calls and the exceptions below
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import secrets
@@ -76,12 +77,55 @@ def _hash_email(email: str) -> tuple[str, str]:
     return f"sha256${digest}", salt
 
 
+EMAIL_INDEX_LABEL = b"plecak issuer: learner e-mail index v1"
+"""Derives the per-deployment e-mail index key from the key-encryption key (HMAC as a KDF)."""
+
+
+def email_index_key(key_encryption_key: bytes) -> bytes:
+    return hmac.new(key_encryption_key, EMAIL_INDEX_LABEL, hashlib.sha256).digest()
+
+
 class IssuerService:
-    def __init__(self, store: IssuerStore, keys: IssuerKeys, *, public_url: str, list_length: int) -> None:
+    def __init__(
+        self,
+        store: IssuerStore,
+        keys: IssuerKeys,
+        *,
+        public_url: str,
+        list_length: int,
+        email_key: bytes | None = None,
+    ) -> None:
         self.store = store
         self.keys = keys
         self.public_url = public_url.rstrip("/")
         self.list_length = list_length
+        self._email_key = email_key if email_key is not None else secrets.token_bytes(32)
+
+    # -- learners' e-mail addresses ------------------------------------------------------
+    def email_index(self, email: str) -> str:
+        """A keyed hash (HMAC-SHA-256, per-deployment secret) of a normalised e-mail address: the
+        registrar can find a learner by the address they type, and Redis never holds it in clear."""
+        normalised = email.strip().lower().encode()
+        return "hmac-sha256:" + hmac.new(self._email_key, normalised, hashlib.sha256).hexdigest()
+
+    def stored_learner(self, learner: Mapping[str, Any]) -> dict[str, Any]:
+        """``learner`` as kept in Redis: the clear ``email`` becomes its salted hash (the identifier
+        the credential will carry) and its keyed index; everything else is kept."""
+        out = {k: v for k, v in learner.items() if k != "email"}
+        email = learner.get("email")
+        if isinstance(email, str) and email:
+            digest, salt = _hash_email(email)
+            out["emailIdentity"] = {"identityHash": digest, "salt": salt}
+            out["emailIndex"] = self.email_index(email)
+        return out
+
+    @staticmethod
+    def learner_index(learner: Mapping[str, Any]) -> dict[str, Any]:
+        """What a credential record keeps to be found by: the name and the e-mail's keyed index."""
+        out: dict[str, Any] = {"name": learner.get("name", "")}
+        if learner.get("emailIndex"):
+            out["emailIndex"] = learner["emailIndex"]
+        return out
 
     # -- profile -------------------------------------------------------------------------
     async def profile(self) -> dict[str, Any]:
@@ -167,15 +211,18 @@ class IssuerService:
                 "identityHash": learner["name"],
             }
         ]
+        email_identity = learner.get("emailIdentity")
         if learner.get("email"):
             digest, salt = _hash_email(str(learner["email"]))
+            email_identity = {"identityHash": digest, "salt": salt}
+        if isinstance(email_identity, Mapping):
             identifiers.append(
                 {
                     "type": "IdentityObject",
                     "identityType": "emailAddress",
                     "hashed": True,
-                    "identityHash": digest,
-                    "salt": salt,
+                    "identityHash": email_identity["identityHash"],
+                    "salt": email_identity["salt"],
                 }
             )
         subject["identifier"] = identifiers
@@ -204,15 +251,29 @@ class IssuerService:
         record = await self.achievement(achievement_uuid)
         if not isinstance(body, Mapping):
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
-        learner = _learner(body.get("learner"))
+        learner = self.stored_learner(_learner(body.get("learner")))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
-        options = body.get("options")
+        request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
+        return await self.issue_to_learner(
+            achievement_uuid, learner, grade, body.get("options"), idempotency_key, request_hash
+        )
+
+    async def issue_to_learner(
+        self,
+        achievement_uuid: str,
+        learner: Mapping[str, Any],
+        grade: str | None,
+        options: Any,
+        idempotency_key: str | None,
+        request_hash: str,
+    ) -> IssueResult:
+        """Issue to a learner already checked and in stored form (see :meth:`stored_learner`)."""
+        record = await self.achievement(achievement_uuid)
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
         suite, suite_options = self._suite_choice(options or {})
         profile = await self._require_profile()
         credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
-        request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
         return await self._sign_and_store(
             credential,
             achievement_uuid,
@@ -220,6 +281,7 @@ class IssuerService:
             request_hash,
             suite=suite.name,
             suite_options=suite_options,
+            learner=self.learner_index(learner),
         )
 
     def certificate_credential(
@@ -318,6 +380,7 @@ class IssuerService:
         status_format: str | None = "default",
         signer: Signer | None = None,
         new_id: str | None = None,
+        learner: Mapping[str, Any] | None = None,
     ) -> IssueResult:
         """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
         returns the stored credential (checked before ``new_id``, the caller's own credential id,
@@ -359,6 +422,12 @@ class IssuerService:
                 "status": status,
                 "credential": signed,
             }
+            if learner is None:
+                subject = signed.get("credentialSubject")
+                name = subject.get("name") if isinstance(subject, Mapping) else None
+                learner = {"name": name} if isinstance(name, str) else None
+            if learner is not None:
+                record["learner"] = dict(learner)
             await self.store.save_credential(
                 record, idempotency=(key_hash, request_hash) if key_hash else None
             )
