@@ -314,6 +314,45 @@ def test_idempotency_keys_follow_row_content_not_position(tmp_path: Path) -> Non
     assert not keys_a & {r.idempotency_key for r in read_batch(first, "other")[0]}
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        'name;email;did;grade\r\nAnna Nowak;anna@example.org;;4,5\r\n"Kowalski; Jan";;;3,0\r\n',
+        'sep=;\r\nname;email;did;grade\r\nAnna Nowak;anna@example.org;;4,5\r\n"Kowalski; Jan";;;3,0\r\n',
+        'name\temail\tdid\tgrade\nAnna Nowak\tanna@example.org\t\t4,5\n"Kowalski; Jan"\t\t\t3,0\n',
+    ],
+    ids=["semicolon", "excel-sep-line", "tab"],
+)
+def test_issue_batch_reads_semicolon_and_tab_separated_files_keeping_decimal_commas(
+    tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "learners.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))  # spreadsheets write a BOM
+    rows, ignored = read_batch(path, "ach")
+    assert ignored == []
+    assert [r.body for r in rows] == [
+        {"learner": {"name": "Anna Nowak", "email": "anna@example.org"}, "grade": "4,5"},
+        {"learner": {"name": "Kowalski; Jan"}, "grade": "3,0"},
+    ]
+    comma = tmp_path / "comma.csv"
+    comma.write_text('name,email,did,grade\nAnna Nowak,anna@example.org,,"4,5"\n')
+    assert read_batch(comma, "ach")[0][0].body["grade"] == "4,5"
+    # the same learners give the same idempotency keys whatever the separator
+    assert [r.idempotency_key for r in rows] == [
+        r.idempotency_key for r in read_batch(tmp_path / "learners.csv", "ach")[0]
+    ]
+
+
+def test_issue_batch_says_which_separators_it_expects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "learners.csv"
+    path.write_text("imię|email\nAnna|anna@example.org\n")
+    assert main(["issue-batch", "--achievement", "x", "--token", "t" * 20, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "no 'name' column" in err and "commas, semicolons or tabs" in err
+
+
 async def _run_cli(*args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         *PLECAK, *args, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -420,16 +421,41 @@ def _idempotency_key(achievement: str, body: Mapping[str, Any], occurrence: int)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+"""Separators ``issue-batch`` understands: commas, semicolons (what spreadsheets write in locales
+with a decimal comma, e.g. Polish) and tabs."""
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator of a CSV file, judged from its header row (names, so no quoted separators):
+    the most frequent of comma, semicolon and tab; a comma when the header has one column."""
+    counts = {d: header_line.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])  # ties keep the earlier (comma)
+    return best if counts[best] else ","
+
+
 def read_batch(path: Path, achievement: str) -> tuple[list[BatchRow], list[str]]:
     """The rows of a batch CSV file and the names of columns that will be ignored.
+
+    The separator (comma, semicolon or tab) is taken from the header row; a first line
+    ``sep=;`` (as some spreadsheets write) names it explicitly. Cells are kept as text, so a
+    grade written with a decimal comma (``4,5``) stays ``4,5``.
 
     Raises :class:`UsageError` for an unreadable file, a missing ``name`` column or no rows.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            records = [(reader.line_num, rec) for rec in reader]
+            text = handle.read()
+        lines = text.splitlines()
+        first = lines[0].strip() if lines else ""
+        if first.lower().startswith("sep=") and len(first) == 5:
+            delimiter = first[4]
+            text = text.split("\n", 1)[1] if "\n" in text else ""
+        else:
+            delimiter = sniff_delimiter(first)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next(reader, None)
+        records = [(reader.line_num, rec) for rec in reader]
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -442,7 +468,10 @@ def read_batch(path: Path, achievement: str) -> tuple[list[BatchRow], list[str]]
         raise UsageError(f"{path} is empty; the first row must name the columns (name,email,did,grade)")
     columns = [cell.strip().lower() for cell in header]
     if "name" not in columns:
-        raise UsageError(f"{path} has no 'name' column; the header row is {','.join(header)}")
+        raise UsageError(
+            f"{path} has no 'name' column; the header row is {delimiter.join(header)!r}. Expected a header "
+            "row such as name,email,did,grade (separated by commas, semicolons or tabs)"
+        )
     duplicates = sorted({c for c in columns if c in CSV_COLUMNS and columns.count(c) > 1})
     if duplicates:
         raise UsageError(f"{path} names the column(s) {', '.join(duplicates)} more than once")
@@ -767,7 +796,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="issue one credential per row of a CSV file",
         description=(
             "Issue one credential of an achievement per CSV row (columns: name, and optionally email, did, "
-            "grade; a header row is required). Running the same file again issues nothing twice. "
+            "grade; a header row is required; cells separated by commas, semicolons or tabs, taken from the "
+            "header row; grades are kept as written, e.g. 4,5). "
+            "Running the same file again issues nothing twice. "
             "Exit code 0: all issued; 1: some rows failed; 2: bad arguments or file."
         ),
     )
