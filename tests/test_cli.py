@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import json
 import os
 import queue
@@ -25,8 +26,10 @@ from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from issuer.app import create_app
+from issuer.service import _request_hash
+from issuer.store import PENDING_TTL
 from issuer_helpers import AUTH, TOKEN, issuer_settings
-from vc.cli import main, read_batch
+from vc.cli import IN_FLIGHT_WAIT, BatchRow, _Batch, main, read_batch
 from vc.storage import connect_sync
 
 PLECAK = [sys.executable, "-m", "vc.cli"]
@@ -425,6 +428,94 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert code == 2 and "refused the admin token" in err
         code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
         assert code == 2 and "no achievement" in err
+    finally:
+        await server.close()
+
+
+async def test_issue_batch_waits_for_a_row_left_in_flight_by_a_crash_and_finishes(
+    redis_url: str, redis_client: Redis, tmp_path: Path
+) -> None:
+    """A crash leaves the row in flight claimed (pending, two-minute expiry): the issuer answers 409
+    with Retry-After and one rerun of issue-batch waits and finishes the batch. The wait is on a
+    simulated clock: the injected sleep lets that much time pass for Redis's expiring keys."""
+    server = TestServer(create_app(issuer_settings(redis_url, tmp_path, seed_demo=True)), host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{base}/api/achievements", headers=AUTH) as response,
+        ):
+            achievement = (await response.json())["achievements"][0]["uuid"]
+        learners = tmp_path / "learners.csv"  # as a Polish spreadsheet saves it
+        learners.write_text("name;email\r\nAnna Nowak;anna@example.org\r\nJan Kowalski;\r\nEwa Zięba;\r\n")
+        rows, _ = read_batch(learners, achievement)
+        crashed = rows[1]
+        key = "issuer:{records}:idem:" + hashlib.sha256(crashed.idempotency_key.encode()).hexdigest()
+        pending = {"state": "pending", "request": _request_hash(f"achievement:{achievement}", crashed.body)}
+        await redis_client.set(key, json.dumps(pending), ex=PENDING_TTL)
+
+        headers = {**AUTH, "Idempotency-Key": crashed.idempotency_key}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                f"{base}/api/achievements/{achievement}/credentials", json=crashed.body, headers=headers
+            ) as r,
+        ):
+            assert r.status == 409
+            assert 100 <= int(r.headers["Retry-After"]) <= PENDING_TTL
+            assert (await r.json())["retryAfter"] == int(r.headers["Retry-After"])
+
+        slept: list[float] = []
+
+        async def simulated_sleep(seconds: float) -> None:
+            slept.append(seconds)
+            remaining = int(await redis_client.pttl(key))
+            if remaining > 0:  # let `seconds` pass for the expiring claim
+                left = remaining - int(seconds * 1000)
+                if left <= 0:
+                    await redis_client.delete(key)
+                else:
+                    await redis_client.pexpire(key, left)
+
+        batch = _Batch(
+            issuer_url=base, achievement=achievement, token=TOKEN, concurrency=2, sleep=simulated_sleep
+        )
+        results = await batch.run(rows)
+        assert [r.status for r in sorted(results, key=lambda r: r.number)] == ["issued"] * 3, results
+        assert PENDING_TTL - 30 <= sum(slept) <= IN_FLIGHT_WAIT
+        assert await redis_client.zcard("issuer:{records}:credentials") == 3
+        assert int(await redis_client.get("issuer:status:next")) == 3
+
+        # a claim that outlasts the row's wait budget ends as an error that says to run again
+        rows2 = [*read_batch(learners, achievement)[0]]
+        other = BatchRow(9, "Late Row", {"learner": {"name": "Late Row"}}, "late-row-key")
+        late_key = "issuer:{records}:idem:" + hashlib.sha256(b"late-row-key").hexdigest()
+        late = {"state": "pending", "request": _request_hash(f"achievement:{achievement}", other.body)}
+        await redis_client.set(late_key, json.dumps(late), ex=PENDING_TTL)
+        slept.clear()
+
+        async def no_time_passes(seconds: float) -> None:
+            slept.append(seconds)
+
+        short = _Batch(
+            issuer_url=base,
+            achievement=achievement,
+            token=TOKEN,
+            concurrency=2,
+            in_flight_wait=30,
+            sleep=no_time_passes,
+        )
+        results = await short.run([*rows2, other])
+        by_name = {r.name: r for r in results}
+        assert by_name["Late Row"].status == "error"
+        assert (
+            "still being processed" in by_name["Late Row"].error
+            and "run the same file again" in by_name["Late Row"].error
+        )
+        assert sum(slept) == pytest.approx(30)
+        assert all(by_name[r.name].status == "issued" for r in rows2)  # replayed, not issued again
+        assert await redis_client.zcard("issuer:{records}:credentials") == 3
     finally:
         await server.close()
 

@@ -29,6 +29,7 @@ became ``issuer:status:{P:N}*``; the single ``issuer:status:log`` became one log
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -63,9 +64,12 @@ class RevocationIsPermanent(Exception):
 class IdempotencyConflict(Exception):
     """An Idempotency-Key is in use by another request, or was used with a different body."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, retry_after: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        #: seconds until the key is free again, when another request holds it (the one in flight,
+        #: or one a crash left behind: its claim expires after ``PENDING_TTL``)
+        self.retry_after = retry_after
 
 
 def _text(value: Any) -> str:
@@ -194,7 +198,11 @@ class IssuerStore:
         if existing is None or existing.get("request") != request_hash:
             raise IdempotencyConflict("this Idempotency-Key was already used for a different request")
         if existing.get("state") != "done":
-            raise IdempotencyConflict("a request with this Idempotency-Key is still being processed")
+            remaining_ms = int(await self.redis.pttl(key))
+            raise IdempotencyConflict(
+                "a request with this Idempotency-Key is still being processed",
+                retry_after=max(1, math.ceil(remaining_ms / 1000)) if remaining_ms > 0 else 1,
+            )
         result: dict[str, Any] = existing
         return result
 

@@ -30,7 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -529,6 +529,16 @@ class _Progress:
 
 
 _RETRY_STATUSES = frozenset({409, 429, 500, 502, 503, 504})
+IN_FLIGHT_WAIT = 180.0
+"""Seconds a row may wait, in all, on an issuer answering "still being processed" with Retry-After:
+a request in flight when an earlier run crashed holds its Idempotency-Key for two minutes."""
+
+
+def _retry_after(value: str | None) -> float | None:
+    """A ``Retry-After`` header in seconds (the HTTP-date form is not used by our issuer)."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return float(int(value.strip()))
 
 
 def _problem_text(status: int, reason: str | None, text: str) -> str:
@@ -554,6 +564,8 @@ class _Batch:
     backoff: float = 0.5
     offers: bool = False
     on_result: Callable[[RowResult], None] = field(default=lambda result: None)
+    in_flight_wait: float = IN_FLIGHT_WAIT
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
@@ -588,23 +600,39 @@ class _Batch:
             headers["Idempotency-Key"] = row.idempotency_key
         body = {**row.body, "txCode": True} if self.offers else row.body
         error = ""
-        for attempt in range(1, self.attempts + 1):
+        attempt = 0
+        waited = 0.0  # on "still being processed" answers: they do not use up attempts
+        while attempt < self.attempts:
+            attempt += 1
+            retry_after: float | None = None
             try:
                 async with session.post(
                     self._endpoint("/offers" if self.offers else "/credentials"), json=body, headers=headers
                 ) as resp:
                     text = await resp.text(errors="replace")
                     status, reason = resp.status, resp.reason
+                    retry_after = _retry_after(resp.headers.get("Retry-After"))
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 error = f"no answer from the issuer: {str(exc) or type(exc).__name__}"
             else:
                 if status in (200, 201):
                     return self._offered(row, text) if self.offers else self._issued(row, text)
                 error = _problem_text(status, reason, text)
+                if status == 409 and retry_after is not None:
+                    # the row's key is held by a request in flight (or left behind by a crash):
+                    # wait as told, within the row's budget, and ask again
+                    if waited < self.in_flight_wait:
+                        delay = min(max(retry_after, 0.1), self.in_flight_wait - waited)
+                        waited += delay
+                        attempt -= 1
+                        await self.sleep(delay)
+                        continue
+                    error += f" (waited {waited:.0f} s; run the same file again later)"
+                    break
                 if status not in _RETRY_STATUSES:
                     break
             if attempt < self.attempts:
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                await self.sleep(self.backoff * 2 ** (attempt - 1))
         return RowResult(row.number, row.name, "error", error=error)
 
     def _issued(self, row: BatchRow, text: str) -> RowResult:
@@ -725,12 +753,15 @@ def _cmd_issue_batch(args: argparse.Namespace) -> int:
 
     progress = _Progress(len(rows), sys.stderr)
     done = "offered" if args.offers else "issued"
+    if not 0 <= args.wait_in_flight <= 3600:
+        raise UsageError("--wait-in-flight must be between 0 and 3600 seconds")
     batch = _Batch(
         issuer_url=issuer,
         achievement=achievement,
         token=token,
         concurrency=args.concurrency,
         offers=args.offers,
+        in_flight_wait=args.wait_in_flight,
         on_result=lambda result: progress.advance(result.status == done),
     )
     try:
@@ -817,6 +848,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--output", default=None, metavar="OUT.csv", help="default: FILE.results.csv")
     batch.add_argument("--concurrency", type=int, default=8, help="requests at a time (default: %(default)s)")
+    batch.add_argument(
+        "--wait-in-flight",
+        type=float,
+        default=IN_FLIGHT_WAIT,
+        metavar="SECONDS",
+        help=(
+            "how long a row may wait, in all, while the issuer says it is still being processed "
+            "(after a crash the row in flight is held for up to two minutes) (default: %(default)s)"
+        ),
+    )
     batch.add_argument(
         "--offers",
         action="store_true",
