@@ -109,9 +109,10 @@ async def public_achievement(request: web.Request) -> web.Response:
 
 async def _serve_list(request: web.Request, *, legacy: bool) -> web.Response:
     body, etag = await request.app[SERVICE].status_list(request.match_info["list_id"], legacy=legacy)
+    max_age = request.app[SETTINGS].status_list_max_age
     headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=60, must-revalidate",
+        "ETag": etag,  # strong: a digest of the exact bytes
+        "Cache-Control": f"public, max-age={max_age}, must-revalidate",
         "Access-Control-Allow-Origin": "*",
     }
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
@@ -134,7 +135,10 @@ async def token_status_list(request: web.Request) -> web.Response:
     return web.Response(
         text=token,
         content_type="application/statuslist+jwt",
-        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"},
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Cache-Control": f"public, max-age={request.app[SETTINGS].status_list_max_age}",
+        },
     )
 
 

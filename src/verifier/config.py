@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.statusclient import DEFAULT_CACHE_SECONDS, cache_seconds
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
@@ -42,6 +43,9 @@ class Settings:
     """Largest JSON body, pasted text, uploaded file or fetched document."""
     max_json_depth: int = 64
     fetch_timeout: float = 10.0
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a fetched status list is used before it is revalidated (``If-None-Match``), at most,
+    whatever the issuer's ``max-age`` says (``PLECAK_STATUS_CACHE_SECONDS``)."""
     result_seconds: int = 24 * 3600
     """How long a verification result (page and JSON report) stays available."""
     request_seconds: int = 600
@@ -77,7 +81,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
-        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``.
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
+        ``PLECAK_STATUS_CACHE_SECONDS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -100,4 +105,5 @@ class Settings:
             trusted_issuers_file=Path(trusted) if trusted else None,
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
             vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
         )

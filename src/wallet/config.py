@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from vc.statusclient import DEFAULT_CACHE_SECONDS, cache_seconds
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "Settings"]
@@ -56,7 +57,9 @@ class Settings:
     signin_attempts_per_ip: int = 30
     passkey_challenge_seconds: int = 180
     """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
-    status_cache_seconds: int = 60
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a status list (and a credential's status) is reused before it is fetched again
+    (``PLECAK_STATUS_CACHE_SECONDS``; 0: every time)."""
     backup_time_cost: int = 3
     backup_memory_kib: int = 64 * 1024
     http_timeout: float = 10.0
@@ -97,4 +100,5 @@ class Settings:
                 _hosts(insecure) if insecure is not None else _http_hosts(issuer_url, verifier_url)
             ),
             wallet_key=e.get("PLECAK_WALLET_KEY") or None,
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
         )
