@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +31,8 @@ from issuer.app import create_app
 from issuer.service import _request_hash
 from issuer.store import PENDING_TTL
 from issuer_helpers import AUTH, TOKEN, issuer_settings
-from vc.cli import IN_FLIGHT_WAIT, BatchRow, _Batch, main, read_batch
+from vc.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
+from vc.redis_embedded import EmbeddedRedis
 from vc.storage import connect_sync
 
 PLECAK = [sys.executable, "-m", "vc.cli"]
@@ -238,6 +241,114 @@ def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
     assert main(["up", "--data-dir", str(tmp_path / "d")]) == 2
     assert "shorter than 16" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is sigint_before  # a failed start restores the handler
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _kill_redis(server: EmbeddedRedis) -> None:
+    """kill -9 the redis-server child and wait (bounded) until it is gone."""
+    assert server.pid is not None
+    os.kill(server.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while server.running:
+        assert time.monotonic() < deadline, "redis-server survived SIGKILL"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_redis_watch_restarts_a_killed_embedded_redis_on_the_same_data_then_gives_up(
+    tmp_path: Path, transport: str
+) -> None:
+    data = tmp_path / "redis" if transport == "unix" else tmp_path / ("d" * 120) / "redis"
+    server = EmbeddedRedis(data)
+    url = server.start()
+    assert url.startswith("unix://" if transport == "unix" else "redis://")
+    clock = _Clock()
+    watch = RedisWatch(server, max_restarts=2, window=60, clock=clock)
+    try:
+        with connect_sync(url) as client:
+            client.set("answered", "before the crash")
+        assert watch.check() is False
+        for restart in (1, 2):
+            before = server.pid
+            _kill_redis(server)
+            assert watch.check() is True
+            assert server.url == url and server.pid != before and server.running
+            with connect_sync(url) as client:  # same address, same data (append-only file)
+                assert client.get("answered") == b"before the crash"
+                client.set(f"after-{restart}", "1")
+            clock.now += 10
+        _kill_redis(server)
+        with pytest.raises(Failure, match=r"after 2 restart\(s\) within 60s; stopping everything"):
+            watch.check()
+        clock.now += 60  # the earlier restarts are out of the window: it may restart again
+        assert watch.check() is True
+        with connect_sync(url) as client:
+            assert client.get("after-2") == b"1"
+    finally:
+        server.stop()
+
+
+def test_up_restarts_its_embedded_redis_after_kill_9_and_keeps_the_data(
+    tmp_path: Path, up_ports: list[int]
+) -> None:
+    data = tmp_path / "data"
+    token = "cli-test-admin-token-0123456789"
+    running = _Running(
+        [*_up_args(data, up_ports), "--watch-interval", "0.05"], _env(PLECAK_ADMIN_TOKEN=token)
+    )
+    issuer = f"http://127.0.0.1:{up_ports[0]}"
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    try:
+        running.wait_for("Ctrl-C to stop")
+        credential = {
+            "credential": {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {"id": "did:example:learner", "name": "Anna"},
+            }
+        }
+        request = urllib.request.Request(
+            f"{issuer}/credentials/issue", data=json.dumps(credential).encode(), headers=auth, method="POST"
+        )
+        with NO_PROXY.open(request, timeout=30) as response:
+            assert response.status == 201
+            credential_id = json.loads(response.read())["verifiableCredential"]["id"]
+        redis_pid = int((data / "redis" / "redis.pid").read_text())
+        os.kill(redis_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:  # bounded: the watch (every 0.05 s) restarts Redis, the issuer reconnects
+            try:
+                with NO_PROXY.open(f"{issuer}/health", timeout=5) as response:
+                    if response.status == 200 and (data / "redis" / "redis.pid").exists():
+                        new_pid = int((data / "redis" / "redis.pid").read_text() or 0)
+                        if new_pid and new_pid != redis_pid:
+                            break
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+            assert time.monotonic() < deadline, "the issuer did not come back after Redis was killed"
+            time.sleep(0.05)
+        assert running.proc.poll() is None and _alive(new_pid)
+        lookup = urllib.request.Request(
+            f"{issuer}/api/credentials/{urllib.parse.quote(credential_id, safe='')}", headers=auth
+        )
+        with NO_PROXY.open(lookup, timeout=30) as response:
+            assert json.loads(response.read())["id"] == credential_id
+    except BaseException:
+        print(running.stop_and_stderr(), file=sys.stderr)
+        raise
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(timeout=60) == 0
+    err = running.stop_and_stderr()
+    assert "the embedded Redis stopped (killed by signal 9); restarting it" in err
+    assert "running again" in err
+    assert not _alive(new_pid)
 
 
 # -- issue-batch ---------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 ``plecak up`` starts Redis (the embedded one unless ``REDIS_URL`` or ``REDIS_CLUSTER_NODES`` is
 set) and the issuer, wallet and verifier services as child processes, waits until each answers
-``GET /health``, prints where they are, and stops everything on Ctrl-C or SIGTERM. With
+``GET /health``, prints where they are, and stops everything on Ctrl-C or SIGTERM. It watches
+its children: a service that exits stops everything (exit code 1); an embedded Redis that dies is
+restarted on the same data (:class:`RedisWatch`), a few times at most, then everything stops. With
 ``--workers N`` every service runs as N processes sharing its port (``SO_REUSEPORT``: the kernel
 spreads connections over them); the services keep all state in Redis, so any worker can answer
 any request.
@@ -307,6 +309,57 @@ def _check_redis(url: str) -> None:
         raise Failure(f"the Redis of REDIS_URL does not answer PING: {exc}") from None
 
 
+REDIS_RESTARTS = 3
+REDIS_RESTART_WINDOW = 300.0
+
+
+@dataclass
+class RedisWatch:
+    """Keeps the embedded Redis of ``plecak up`` running.
+
+    When the ``redis-server`` child has died (killed, out of memory, …) it is started again on
+    the same data directory and address, so the services reconnect by themselves and nothing
+    answered before is lost (append-only file). A Redis that keeps dying is not restarted
+    forever: after ``max_restarts`` restarts within ``window`` seconds, :meth:`check` raises
+    :class:`Failure`, and ``plecak up`` stops everything and exits with code 1.
+    """
+
+    server: EmbeddedRedis
+    max_restarts: int = REDIS_RESTARTS
+    window: float = REDIS_RESTART_WINDOW
+    clock: Callable[[], float] = time.monotonic
+    restarts: list[float] = field(default_factory=list)
+
+    def check(self) -> bool:
+        """Restart Redis if it died; True when it did. Raises :class:`Failure` when it may not."""
+        if self.server.running:
+            return False
+        code = self.server.exit_code
+        how = (
+            f"killed by signal {-code}"
+            if code is not None and code < 0
+            else f"exit code {code}"
+            if code is not None
+            else "not running"
+        )
+        now = self.clock()
+        self.restarts = [t for t in self.restarts if now - t < self.window]
+        log = self.server.log_path
+        if len(self.restarts) >= self.max_restarts:
+            raise Failure(
+                f"the embedded Redis stopped ({how}) after {len(self.restarts)} restart(s) within "
+                f"{self.window:g}s; stopping everything. See {log}"
+            )
+        _say(f"the embedded Redis stopped ({how}); restarting it on the same data in {self.server.data_dir}")
+        try:
+            self.server.restart()
+        except EmbeddedRedisError as exc:
+            raise Failure(f"the embedded Redis stopped ({how}) and could not be restarted: {exc}") from None
+        self.restarts.append(now)
+        _say(f"the embedded Redis is running again (pid {self.server.pid}); see {log} for why it stopped")
+        return True
+
+
 def _cmd_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).expanduser().absolute()
     try:
@@ -332,6 +385,10 @@ def _cmd_up(args: argparse.Namespace) -> int:
         raise UsageError(f"the three services need three different ports, not {ports}")
     if not 1 <= args.workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}")
+    if not 0.01 <= args.watch_interval <= 60:
+        raise UsageError("--watch-interval must be between 0.01 and 60 seconds")
+    if not 0 <= args.redis_restarts <= 100:
+        raise UsageError("--redis-restarts must be between 0 and 100")
     children = [
         _Child(c.name, c.port, c.public_url, c.health_url, worker=n)
         for c in children
@@ -372,9 +429,12 @@ def _cmd_up(args: argparse.Namespace) -> int:
             return EXIT_OK
         _trust_local_issuer(children, token)
         print(_banner(children, token, token_source, data_dir, redis_note), flush=True)
+        watch = RedisWatch(server, max_restarts=args.redis_restarts) if server is not None else None
         while not stop.requested:
             _check_children(children)
-            time.sleep(0.2)
+            if watch is not None:
+                watch.check()
+            time.sleep(args.watch_interval)
         _say("stopping...")
         return EXIT_OK
     finally:
@@ -819,6 +879,23 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=60.0,
         help="seconds to wait for /health (default: %(default)s)",
+    )
+    up.add_argument(
+        "--watch-interval",
+        type=float,
+        default=0.2,
+        metavar="SECONDS",
+        help="how often the services and the embedded Redis are checked (default: %(default)s)",
+    )
+    up.add_argument(
+        "--redis-restarts",
+        type=int,
+        default=REDIS_RESTARTS,
+        metavar="N",
+        help=(
+            "restart a dead embedded Redis at most N times within 5 minutes, then stop everything "
+            "with exit code 1 (default: %(default)s; 0: never restart)"
+        ),
     )
     up.set_defaults(handler=_cmd_up)
 

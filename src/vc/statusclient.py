@@ -62,6 +62,8 @@ def cache_seconds(env: Mapping[str, str], name: str, default: int = DEFAULT_CACH
             f"(how long a status list may be used before it is checked again), not {raw!r}"
         )
     return int(raw)
+
+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
