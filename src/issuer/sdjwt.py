@@ -87,6 +87,7 @@ class SdJwtIssuing:
                 "status": {"list": list_no, "index": index, "format": "token"},
                 "credential": sd_jwt,
                 "learner": service.learner_index(learner),
+                "title": record["achievement"].get("name", ""),
             },
             idempotency=idempotency,
         )

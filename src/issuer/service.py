@@ -11,6 +11,7 @@ import json
 import math
 import secrets
 import time
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -505,6 +506,9 @@ class IssuerService:
             raise Conflict(
                 "the credential is revoked; revocation is permanent and cannot be undone"
             ) from None
+        if previous != value:
+            event = {"at": format_datetime(utc_now()), "purpose": purpose, "status": value}
+            await self.store.add_history(credential_id, event)
         return {
             "credentialId": credential_id,
             "statusPurpose": purpose,
@@ -517,6 +521,57 @@ class IssuerService:
             ),
             "statusListIndex": str(status["index"]),
         }
+
+    # -- registrar: finding credentials, their history ---------------------------------
+    async def search_credentials(
+        self, query: str = "", achievement: str | None = None, *, limit: int = 100
+    ) -> dict[str, Any]:
+        """Issued credentials, newest first, whose learner name or title contains ``query`` (case,
+        accents and ``ł`` ignored), or, when ``query`` is an e-mail address, whose learner had that
+        address (matched by its keyed hash). ``achievement`` (a uuid) narrows to one achievement."""
+        wanted = _fold(query.strip())
+        email = self.email_index(query) if "@" in query else None
+        found = []
+        for entry in await self.store.credential_index():
+            if achievement and entry.get("achievement") != achievement:
+                continue
+            if email is not None:
+                if entry.get("emailIndex") != email:
+                    continue
+            elif (
+                wanted
+                and wanted not in _fold(entry.get("name") or "")
+                and wanted not in _fold(entry.get("title") or "")
+            ):
+                continue
+            found.append(entry)
+        found.sort(key=lambda e: (str(e.get("issuedAt") or ""), str(e["id"])), reverse=True)
+        shown = found[:limit]
+        slots = [
+            (purpose, int(e["status"][0]), int(e["status"][1]))
+            for e in shown
+            if e.get("status")
+            for purpose in STATUS_PURPOSES
+        ]
+        bits = iter(await self.store.status_bits(slots))
+        results = []
+        for entry in shown:
+            current = {p: next(bits) for p in STATUS_PURPOSES} if entry.get("status") else None
+            results.append(_summary(entry, current))
+        return {"credentials": results, "total": len(found), "shown": len(results)}
+
+    async def credential_history(self, credential_id: str) -> dict[str, Any]:
+        """The credential (as the search shows it) and what happened to it, oldest first."""
+        record = await self.credential_record(credential_id)
+        from .store import index_entry
+
+        summary = _summary(index_entry(record), record.get("currentStatus"))
+        events: list[dict[str, Any]] = [{"at": record.get("issuedAt", ""), "event": "issued"}]
+        for change in await self.store.history(credential_id):
+            purpose, value = change.get("purpose"), change.get("status")
+            kind = "revoked" if purpose == "revocation" else "suspended" if value else "unsuspended"
+            events.append({"at": change.get("at", ""), "event": kind})
+        return {"credential": summary, "events": events}
 
     async def status_list(self, list_id: str, *, legacy: bool = False) -> tuple[bytes, str]:
         """The signed status list credential ``{purpose}-{n}`` as bytes, with a strong ETag."""
@@ -566,6 +621,33 @@ class IssuerService:
                 "encodedList": bitstring.encode()[1:],
             },
         }
+
+
+def _fold(text: str) -> str:
+    """``text`` for matching: case, accents and the Polish ``ł`` (no decomposition) ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _summary(entry: Mapping[str, Any], current: Mapping[str, bool] | None) -> dict[str, Any]:
+    """A search entry as the registrar API returns it: no e-mail hash, a readable status."""
+    if current is None:
+        state = "not managed here"
+    elif current.get("revocation"):
+        state = "revoked"
+    elif current.get("suspension"):
+        state = "suspended"
+    else:
+        state = "active"
+    return {
+        "id": entry["id"],
+        "learner": entry.get("name") or "",
+        "title": entry.get("title") or "",
+        "achievement": entry.get("achievement"),
+        "issuedAt": entry.get("issuedAt") or "",
+        "format": entry.get("format") or "ldp_vc",
+        "status": state,
+    }
 
 
 _STATUS_TYPES = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "statuslist2021"}
