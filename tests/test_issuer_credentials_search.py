@@ -93,7 +93,15 @@ async def test_registrar_search_refuses_bad_parameters_with_problems(
     registry: tuple[TestClient[Any, Any], list[str], dict[str, str]],
 ) -> None:
     client, _, _ = registry
-    for params in ({"q": "x" * 321}, {"limit": "0"}, {"limit": "many"}, {"limit": "501"}, {"q": "a\u0000b"}):
+    for params in (
+        {"q": "x" * 321},
+        {"limit": "0"},
+        {"limit": "many"},
+        {"limit": "501"},
+        {"limit": "9" * 5000},
+        {"limit": "٣"},
+        {"q": "a\u0000b"},
+    ):
         resp = await client.get("/api/credentials", params=params, headers=AUTH)
         assert resp.status == 400, params
         assert resp.headers["Content-Type"].startswith("application/problem+json")

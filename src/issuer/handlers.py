@@ -205,7 +205,11 @@ async def list_credentials(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason=f"q must be at most {MAX_SEARCH_TEXT} printable characters")
     if achievement is not None and (len(achievement) > 100 or not achievement.isprintable()):
         raise web.HTTPBadRequest(reason="achievement must be an achievement's uuid")
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 500:
+    if (
+        not (limit_text.isascii() and limit_text.isdigit())
+        or len(limit_text) > 3
+        or not 1 <= int(limit_text) <= 500
+    ):
         raise web.HTTPBadRequest(reason="limit must be a whole number from 1 to 500")
     found = await request.app[SERVICE].search_credentials(query, achievement, limit=int(limit_text))
     return _no_store(json_response(found))

@@ -31,7 +31,7 @@ from vc.timeutil import format_datetime, utc_now
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .profile import issuer_object, normalise_profile
 from .signing import IssuerKeys, Signer
-from .store import IssuerStore
+from .store import IssuerStore, index_entry
 
 __all__ = [
     "OB_CONTEXT",
@@ -563,8 +563,6 @@ class IssuerService:
     async def credential_history(self, credential_id: str) -> dict[str, Any]:
         """The credential (as the search shows it) and what happened to it, oldest first."""
         record = await self.credential_record(credential_id)
-        from .store import index_entry
-
         summary = _summary(index_entry(record), record.get("currentStatus"))
         events: list[dict[str, Any]] = [{"at": record.get("issuedAt", ""), "event": "issued"}]
         for change in await self.store.history(credential_id):

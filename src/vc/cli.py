@@ -596,9 +596,10 @@ a request in flight when an earlier run crashed holds its Idempotency-Key for tw
 
 def _retry_after(value: str | None) -> float | None:
     """A ``Retry-After`` header in seconds (the HTTP-date form is not used by our issuer)."""
-    if value is None or not value.strip().isdigit():
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
         return None
-    return float(int(value.strip()))
+    return float(int(text))
 
 
 def _problem_text(status: int, reason: str | None, text: str) -> str:
