@@ -254,10 +254,28 @@ class IssuerService:
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
         learner = self.stored_learner(_learner(body.get("learner")))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
-        request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
+        route = f"achievement:{achievement_uuid}"
+        # The idempotency record keeps a digest of the request: of its e-mail-free form, so that
+        # not even a digest of the clear address is stored. Records written before (digest of the
+        # body as sent, kept 7 days) are still recognised.
+        request_hash = _request_hash(route, self._without_clear_email(body))
         return await self.issue_to_learner(
-            achievement_uuid, learner, grade, body.get("options"), idempotency_key, request_hash
+            achievement_uuid,
+            learner,
+            grade,
+            body.get("options"),
+            idempotency_key,
+            request_hash,
+            legacy_request_hash=_request_hash(route, body),
         )
+
+    def _without_clear_email(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        learner = body.get("learner")
+        if not isinstance(learner, Mapping) or not isinstance(learner.get("email"), str):
+            return dict(body)
+        email = learner["email"]
+        private = {k: v for k, v in learner.items() if k != "email"}
+        return {**body, "learner": {**private, "emailIndex": self.email_index(email)}}
 
     async def issue_to_learner(
         self,
@@ -267,6 +285,8 @@ class IssuerService:
         options: Any,
         idempotency_key: str | None,
         request_hash: str,
+        *,
+        legacy_request_hash: str | None = None,
     ) -> IssueResult:
         """Issue to a learner already checked and in stored form (see :meth:`stored_learner`)."""
         record = await self.achievement(achievement_uuid)
@@ -283,6 +303,7 @@ class IssuerService:
             suite=suite.name,
             suite_options=suite_options,
             learner=self.learner_index(learner),
+            legacy_request_hash=legacy_request_hash,
         )
 
     def certificate_credential(
@@ -382,13 +403,14 @@ class IssuerService:
         signer: Signer | None = None,
         new_id: str | None = None,
         learner: Mapping[str, Any] | None = None,
+        legacy_request_hash: str | None = None,
     ) -> IssueResult:
         """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
         returns the stored credential (checked before ``new_id``, the caller's own credential id,
         is refused as already issued)."""
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
-            done = await self.store.begin_idempotent(key_hash, request_hash)
+            done = await self.store.begin_idempotent(key_hash, request_hash, legacy=legacy_request_hash)
             if done is not None:
                 stored = await self.store.get_credential(done["credential"])
                 if stored is None:  # pragma: no cover - the transaction writes both together

@@ -210,8 +210,12 @@ class IssuerStore:
         await self.redis.set(self._signed_key(purpose, list_no), _dumps(record))
 
     # -- credentials and idempotency -----------------------------------------------------
-    async def begin_idempotent(self, key_hash: str, request_hash: str) -> dict[str, Any] | None:
-        """Claim an idempotency key. Returns the finished record if the request was already done."""
+    async def begin_idempotent(
+        self, key_hash: str, request_hash: str, *, legacy: str | None = None
+    ) -> dict[str, Any] | None:
+        """Claim an idempotency key. Returns the finished record if the request was already done.
+
+        ``legacy`` is the same request's digest as an older version computed it (still accepted)."""
         key = f"{T}idem:{key_hash}"
         pending = _dumps({"state": "pending", "request": request_hash})
         if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
@@ -221,7 +225,7 @@ class IssuerStore:
             if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
                 return None
             existing = await self._get_json(key)
-        if existing is None or existing.get("request") != request_hash:
+        if existing is None or existing.get("request") not in (request_hash, legacy or request_hash):
             raise IdempotencyConflict("this Idempotency-Key was already used for a different request")
         if existing.get("state") != "done":
             remaining_ms = int(await self.redis.pttl(key))
