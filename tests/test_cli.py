@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import json
 import os
 import queue
@@ -13,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +28,11 @@ from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from issuer.app import create_app
+from issuer.service import _request_hash
+from issuer.store import PENDING_TTL
 from issuer_helpers import AUTH, TOKEN, issuer_settings
-from vc.cli import main, read_batch
+from vc.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
+from vc.redis_embedded import EmbeddedRedis
 from vc.storage import connect_sync
 
 PLECAK = [sys.executable, "-m", "vc.cli"]
@@ -237,6 +243,114 @@ def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
     assert signal.getsignal(signal.SIGINT) is sigint_before  # a failed start restores the handler
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _kill_redis(server: EmbeddedRedis) -> None:
+    """kill -9 the redis-server child and wait (bounded) until it is gone."""
+    assert server.pid is not None
+    os.kill(server.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while server.running:
+        assert time.monotonic() < deadline, "redis-server survived SIGKILL"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_redis_watch_restarts_a_killed_embedded_redis_on_the_same_data_then_gives_up(
+    tmp_path: Path, transport: str
+) -> None:
+    data = tmp_path / "redis" if transport == "unix" else tmp_path / ("d" * 120) / "redis"
+    server = EmbeddedRedis(data)
+    url = server.start()
+    assert url.startswith("unix://" if transport == "unix" else "redis://")
+    clock = _Clock()
+    watch = RedisWatch(server, max_restarts=2, window=60, clock=clock)
+    try:
+        with connect_sync(url) as client:
+            client.set("answered", "before the crash")
+        assert watch.check() is False
+        for restart in (1, 2):
+            before = server.pid
+            _kill_redis(server)
+            assert watch.check() is True
+            assert server.url == url and server.pid != before and server.running
+            with connect_sync(url) as client:  # same address, same data (append-only file)
+                assert client.get("answered") == b"before the crash"
+                client.set(f"after-{restart}", "1")
+            clock.now += 10
+        _kill_redis(server)
+        with pytest.raises(Failure, match=r"after 2 restart\(s\) within 60s; stopping everything"):
+            watch.check()
+        clock.now += 60  # the earlier restarts are out of the window: it may restart again
+        assert watch.check() is True
+        with connect_sync(url) as client:
+            assert client.get("after-2") == b"1"
+    finally:
+        server.stop()
+
+
+def test_up_restarts_its_embedded_redis_after_kill_9_and_keeps_the_data(
+    tmp_path: Path, up_ports: list[int]
+) -> None:
+    data = tmp_path / "data"
+    token = "cli-test-admin-token-0123456789"
+    running = _Running(
+        [*_up_args(data, up_ports), "--watch-interval", "0.05"], _env(PLECAK_ADMIN_TOKEN=token)
+    )
+    issuer = f"http://127.0.0.1:{up_ports[0]}"
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    try:
+        running.wait_for("Ctrl-C to stop")
+        credential = {
+            "credential": {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": ["VerifiableCredential"],
+                "credentialSubject": {"id": "did:example:learner", "name": "Anna"},
+            }
+        }
+        request = urllib.request.Request(
+            f"{issuer}/credentials/issue", data=json.dumps(credential).encode(), headers=auth, method="POST"
+        )
+        with NO_PROXY.open(request, timeout=30) as response:
+            assert response.status == 201
+            credential_id = json.loads(response.read())["verifiableCredential"]["id"]
+        redis_pid = int((data / "redis" / "redis.pid").read_text())
+        os.kill(redis_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:  # bounded: the watch (every 0.05 s) restarts Redis, the issuer reconnects
+            try:
+                with NO_PROXY.open(f"{issuer}/health", timeout=5) as response:
+                    if response.status == 200 and (data / "redis" / "redis.pid").exists():
+                        new_pid = int((data / "redis" / "redis.pid").read_text() or 0)
+                        if new_pid and new_pid != redis_pid:
+                            break
+            except (urllib.error.URLError, OSError, ValueError):
+                pass
+            assert time.monotonic() < deadline, "the issuer did not come back after Redis was killed"
+            time.sleep(0.05)
+        assert running.proc.poll() is None and _alive(new_pid)
+        lookup = urllib.request.Request(
+            f"{issuer}/api/credentials/{urllib.parse.quote(credential_id, safe='')}", headers=auth
+        )
+        with NO_PROXY.open(lookup, timeout=30) as response:
+            assert json.loads(response.read())["id"] == credential_id
+    except BaseException:
+        print(running.stop_and_stderr(), file=sys.stderr)
+        raise
+    running.proc.send_signal(signal.SIGINT)
+    assert running.proc.wait(timeout=60) == 0
+    err = running.stop_and_stderr()
+    assert "the embedded Redis stopped (killed by signal 9); restarting it" in err
+    assert "running again" in err
+    assert not _alive(new_pid)
+
+
 # -- issue-batch ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("content", "message"),
@@ -314,6 +428,45 @@ def test_idempotency_keys_follow_row_content_not_position(tmp_path: Path) -> Non
     assert not keys_a & {r.idempotency_key for r in read_batch(first, "other")[0]}
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        'name;email;did;grade\r\nAnna Nowak;anna@example.org;;4,5\r\n"Kowalski; Jan";;;3,0\r\n',
+        'sep=;\r\nname;email;did;grade\r\nAnna Nowak;anna@example.org;;4,5\r\n"Kowalski; Jan";;;3,0\r\n',
+        'name\temail\tdid\tgrade\nAnna Nowak\tanna@example.org\t\t4,5\n"Kowalski; Jan"\t\t\t3,0\n',
+    ],
+    ids=["semicolon", "excel-sep-line", "tab"],
+)
+def test_issue_batch_reads_semicolon_and_tab_separated_files_keeping_decimal_commas(
+    tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "learners.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + content.encode("utf-8"))  # spreadsheets write a BOM
+    rows, ignored = read_batch(path, "ach")
+    assert ignored == []
+    assert [r.body for r in rows] == [
+        {"learner": {"name": "Anna Nowak", "email": "anna@example.org"}, "grade": "4,5"},
+        {"learner": {"name": "Kowalski; Jan"}, "grade": "3,0"},
+    ]
+    comma = tmp_path / "comma.csv"
+    comma.write_text('name,email,did,grade\nAnna Nowak,anna@example.org,,"4,5"\n')
+    assert read_batch(comma, "ach")[0][0].body["grade"] == "4,5"
+    # the same learners give the same idempotency keys whatever the separator
+    assert [r.idempotency_key for r in rows] == [
+        r.idempotency_key for r in read_batch(tmp_path / "learners.csv", "ach")[0]
+    ]
+
+
+def test_issue_batch_says_which_separators_it_expects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "learners.csv"
+    path.write_text("imię|email\nAnna|anna@example.org\n")
+    assert main(["issue-batch", "--achievement", "x", "--token", "t" * 20, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "no 'name' column" in err and "commas, semicolons or tabs" in err
+
+
 async def _run_cli(*args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
         *PLECAK, *args, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
@@ -386,6 +539,94 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert code == 2 and "refused the admin token" in err
         code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
         assert code == 2 and "no achievement" in err
+    finally:
+        await server.close()
+
+
+async def test_issue_batch_waits_for_a_row_left_in_flight_by_a_crash_and_finishes(
+    redis_url: str, redis_client: Redis, tmp_path: Path
+) -> None:
+    """A crash leaves the row in flight claimed (pending, two-minute expiry): the issuer answers 409
+    with Retry-After and one rerun of issue-batch waits and finishes the batch. The wait is on a
+    simulated clock: the injected sleep lets that much time pass for Redis's expiring keys."""
+    server = TestServer(create_app(issuer_settings(redis_url, tmp_path, seed_demo=True)), host="127.0.0.1")
+    await server.start_server()
+    try:
+        base = str(server.make_url("")).rstrip("/")
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{base}/api/achievements", headers=AUTH) as response,
+        ):
+            achievement = (await response.json())["achievements"][0]["uuid"]
+        learners = tmp_path / "learners.csv"  # as a Polish spreadsheet saves it
+        learners.write_text("name;email\r\nAnna Nowak;anna@example.org\r\nJan Kowalski;\r\nEwa Zięba;\r\n")
+        rows, _ = read_batch(learners, achievement)
+        crashed = rows[1]
+        key = "issuer:{records}:idem:" + hashlib.sha256(crashed.idempotency_key.encode()).hexdigest()
+        pending = {"state": "pending", "request": _request_hash(f"achievement:{achievement}", crashed.body)}
+        await redis_client.set(key, json.dumps(pending), ex=PENDING_TTL)
+
+        headers = {**AUTH, "Idempotency-Key": crashed.idempotency_key}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                f"{base}/api/achievements/{achievement}/credentials", json=crashed.body, headers=headers
+            ) as r,
+        ):
+            assert r.status == 409
+            assert 100 <= int(r.headers["Retry-After"]) <= PENDING_TTL
+            assert (await r.json())["retryAfter"] == int(r.headers["Retry-After"])
+
+        slept: list[float] = []
+
+        async def simulated_sleep(seconds: float) -> None:
+            slept.append(seconds)
+            remaining = int(await redis_client.pttl(key))
+            if remaining > 0:  # let `seconds` pass for the expiring claim
+                left = remaining - int(seconds * 1000)
+                if left <= 0:
+                    await redis_client.delete(key)
+                else:
+                    await redis_client.pexpire(key, left)
+
+        batch = _Batch(
+            issuer_url=base, achievement=achievement, token=TOKEN, concurrency=2, sleep=simulated_sleep
+        )
+        results = await batch.run(rows)
+        assert [r.status for r in sorted(results, key=lambda r: r.number)] == ["issued"] * 3, results
+        assert PENDING_TTL - 30 <= sum(slept) <= IN_FLIGHT_WAIT
+        assert await redis_client.zcard("issuer:{records}:credentials") == 3
+        assert int(await redis_client.get("issuer:status:next")) == 3
+
+        # a claim that outlasts the row's wait budget ends as an error that says to run again
+        rows2 = [*read_batch(learners, achievement)[0]]
+        other = BatchRow(9, "Late Row", {"learner": {"name": "Late Row"}}, "late-row-key")
+        late_key = "issuer:{records}:idem:" + hashlib.sha256(b"late-row-key").hexdigest()
+        late = {"state": "pending", "request": _request_hash(f"achievement:{achievement}", other.body)}
+        await redis_client.set(late_key, json.dumps(late), ex=PENDING_TTL)
+        slept.clear()
+
+        async def no_time_passes(seconds: float) -> None:
+            slept.append(seconds)
+
+        short = _Batch(
+            issuer_url=base,
+            achievement=achievement,
+            token=TOKEN,
+            concurrency=2,
+            in_flight_wait=30,
+            sleep=no_time_passes,
+        )
+        results = await short.run([*rows2, other])
+        by_name = {r.name: r for r in results}
+        assert by_name["Late Row"].status == "error"
+        assert (
+            "still being processed" in by_name["Late Row"].error
+            and "run the same file again" in by_name["Late Row"].error
+        )
+        assert sum(slept) == pytest.approx(30)
+        assert all(by_name[r.name].status == "issued" for r in rows2)  # replayed, not issued again
+        assert await redis_client.zcard("issuer:{records}:credentials") == 3
     finally:
         await server.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from redis.asyncio import Redis
 
 from issuer.app import create_app
 from issuer.app_keys import SERVICE
+from issuer.service import _request_hash
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 from vc.dataintegrity import verify_proofs
 from vc.did import DidResolver
@@ -394,6 +396,56 @@ async def test_idempotency_key_returns_same_credential_and_uses_one_index(
     assert int(await redis_client.get("issuer:status:next")) == 1
     other = {"credential": {**simple_credential_v2(), "name": "Other"}}
     await assert_problem(await client.post("/credentials/issue", json=other, headers=headers), 422)
+
+
+async def test_vcapi_issue_retry_with_own_id_and_same_key_returns_same_credential(
+    client: TestClient[Any, Any], redis_client: Redis
+) -> None:
+    """A client whose first answer was lost retries: same credential, same status indices, no 409."""
+    headers = {**AUTH, "Idempotency-Key": "lost-answer-1"}
+    credential = {**simple_credential_v2(), "id": "urn:uuid:0b5c5b8e-2a4b-4d8e-9a59-6d1f4f1b7c11"}
+    body = {"credential": credential}
+    first = await client.post("/credentials/issue", json=body, headers=headers)
+    second = await client.post("/credentials/issue", json=body, headers=headers)
+    assert first.status == 201, await first.text()
+    assert second.status == 201, await second.text()
+    assert second.headers.get("Idempotent-Replayed") == "true"
+    one, two = (await first.json())["verifiableCredential"], (await second.json())["verifiableCredential"]
+    assert one == two
+    assert [e["statusListIndex"] for e in one["credentialStatus"]] == [
+        e["statusListIndex"] for e in two["credentialStatus"]
+    ]
+    assert int(await redis_client.get("issuer:status:next")) == 1
+    changed = {"credential": {**credential, "name": "Other"}}
+    await assert_problem(await client.post("/credentials/issue", json=changed, headers=headers), 422)
+    # the same id without the key (or under another key) is still refused as already issued
+    await assert_problem(await client.post("/credentials/issue", json=body, headers=AUTH), 409)
+    other_key = {**AUTH, "Idempotency-Key": "another-key"}
+    await assert_problem(await client.post("/credentials/issue", json=body, headers=other_key), 409)
+    assert int(await redis_client.get("issuer:status:next")) == 1
+
+
+async def test_idempotency_record_holds_no_digest_of_the_clear_email_and_old_records_still_replay(
+    ready: tuple[TestClient[Any, Any], str], redis_client: Redis
+) -> None:
+    client, uuid = ready
+    body = {"learner": {"name": "Anna Nowak", "email": "anna@example.org"}}
+    headers = {**AUTH, "Idempotency-Key": "row-1"}
+    first = await client.post(f"/api/achievements/{uuid}/credentials", json=body, headers=headers)
+    assert first.status == 201
+    key = "issuer:{records}:idem:" + hashlib.sha256(b"row-1").hexdigest()
+    record = json.loads(await redis_client.get(key))
+    clear_digest = _request_hash(f"achievement:{uuid}", body)
+    assert record["state"] == "done" and record["request"] != clear_digest
+    # a record written by the previous version (digest of the body as sent) is still recognised
+    await redis_client.set(key, json.dumps({**record, "request": clear_digest}))
+    again = await client.post(f"/api/achievements/{uuid}/credentials", json=body, headers=headers)
+    assert again.status == 201 and again.headers.get("Idempotent-Replayed") == "true"
+    assert (await again.json()) == (await first.json())
+    other = {"learner": {"name": "Anna Nowak", "email": "other@example.org"}}
+    await assert_problem(
+        await client.post(f"/api/achievements/{uuid}/credentials", json=other, headers=headers), 422
+    )
 
 
 async def test_concurrent_issuance_allocates_distinct_indices(client: TestClient[Any, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -205,3 +206,54 @@ async def test_offer_creation_validates_and_needs_admin(issuer: tuple[TestClient
     assert resp.status == 422 and "learner.name" in (await resp.json())["missing"]
     resp = await client.post(url, json={"learner": {"name": "A"}, "expiresInDays": 365}, headers=AUTH)
     assert resp.status == 422
+
+
+async def _all_redis_text(redis: Redis) -> str:
+    """Every string, hash, set and stream value in Redis, as text (to look for a clear address)."""
+    parts: list[str] = []
+    async for key in redis.scan_iter(count=1000):
+        kind = (await redis.type(key)).decode()
+        if kind == "string":
+            parts.append((await redis.get(key) or b"").decode("utf-8", "replace"))
+        elif kind == "hash":
+            parts.extend(str(v) for v in (await redis.hgetall(key)).values())
+        elif kind == "zset":
+            parts.extend(str(m) for m in await redis.zrange(key, 0, -1))
+        elif kind == "stream":
+            parts.extend(str(e) for e in await redis.xrange(key))
+    return "\n".join(parts)
+
+
+async def test_learner_email_is_stored_and_returned_only_hashed(
+    issuer: tuple[TestClient[Any, Any], str], redis_client: Redis
+) -> None:
+    """The offer form promises a hashed e-mail: neither the API nor Redis ever holds it in clear."""
+    client, uuid = issuer
+    address = "Anna.Kowalska@Example.org"
+    body = {"learner": {"name": "Anna Kowalska", "email": address}}
+    resp = await client.post(f"/api/achievements/{uuid}/offers", json=body, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    created = await resp.json()
+    assert address.lower() not in (await resp.text()).lower()
+    status_resp = await client.get(f"/api/offers/{created['id']}", headers=AUTH)
+    assert status_resp.status == 200
+    assert address.lower() not in (await status_resp.text()).lower()
+    learner = (await status_resp.json())["learner"]
+    assert learner["name"] == "Anna Kowalska" and "email" not in learner
+    assert address.lower() not in (await _all_redis_text(redis_client)).lower()
+
+    # the credential still carries the learner's salted e-mail identifier, which matches the address
+    access = (await (await token(client, code_of(created))).json())["access_token"]
+    resp = await request_credential(client, access, Holder().proof(await nonce(client)))
+    assert resp.status == 200, await resp.text()
+    vc = (await resp.json())["credentials"][0]["credential"]
+    email_id = next(i for i in vc["credentialSubject"]["identifier"] if i["identityType"] == "emailAddress")
+    expected = hashlib.sha256((address.lower() + email_id["salt"]).encode()).hexdigest()
+    assert email_id["hashed"] is True and email_id["identityHash"] == f"sha256${expected}"
+    assert address.lower() not in (await _all_redis_text(redis_client)).lower()
+
+    # issuing directly (not by offer) keeps no clear address either
+    direct = {"learner": {"name": "Bartosz Nowak", "email": "bartosz@example.org"}}
+    resp = await client.post(f"/api/achievements/{uuid}/credentials", json=direct, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    assert "bartosz@example.org" not in (await _all_redis_text(redis_client)).lower()

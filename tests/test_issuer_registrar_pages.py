@@ -24,8 +24,15 @@ PAGES = [
     "/admin/programmes",
     "/admin/programmes/new",
     "/admin/programmes/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
+    "/admin/credentials",
 ]
-STATIC = ["admin-common.js", "admin-achievements.js", "admin-programmes.js", "admin.js"]
+STATIC = [
+    "admin-common.js",
+    "admin-achievements.js",
+    "admin-programmes.js",
+    "admin.js",
+    "admin-credentials.js",
+]
 
 
 @pytest.fixture
@@ -118,7 +125,8 @@ async def test_programme_problem_prefixes_certificate_fields(client: TestClient[
 
 
 async def test_admin_pages_link_to_each_other(client: TestClient[Any, Any]) -> None:
-    for path in ("/admin", "/admin/achievements", "/admin/programmes"):
+    for path in ("/admin", "/admin/achievements", "/admin/programmes", "/admin/credentials"):
         html = await (await client.get(path)).text()
         assert 'href="/admin/achievements"' in html and 'href="/admin/programmes"' in html
+        assert 'href="/admin/credentials"' in html
         assert f'<a href="{path}" aria-current="page">' in html

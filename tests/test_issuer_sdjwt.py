@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
 
 from issuer.app import create_app
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
@@ -150,3 +152,31 @@ async def test_a_did_key_issuer_signs_sd_jwt_vcs_as_its_p256_did_key(
     presentation = present(sd_jwt, ["grade"], holder_key=holder.key, nonce="n", audience=VERIFIER)
     result = await SdJwtVerifier(DidResolver()).verify(presentation, nonce="n", audience=VERIFIER)
     assert result.verified and result.disclosed["grade"] == "4.0"
+
+
+async def test_concurrent_sd_jwt_credential_requests_with_one_token_issue_one_credential(
+    issuer: tuple[TestClient[Any, Any], str], redis_client: Redis
+) -> None:
+    """Ten wallets racing with one access token: exactly one SD-JWT VC, one status index."""
+    client, uuid = issuer
+    offer = await make_offer(client, uuid, format="dc+sd-jwt")
+    access = (await (await token(client, code_of(offer))).json())["access_token"]
+    bodies = [
+        {"credential_configuration_id": CONFIG, "proofs": {"jwt": [Holder().proof(await nonce(client))]}}
+        for _ in range(10)
+    ]
+    before = int(await redis_client.get("issuer:status:next") or 0)
+
+    async def request(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        resp = await client.post("/credential", json=body, headers={"Authorization": f"Bearer {access}"})
+        return resp.status, await resp.json()
+
+    answers = await asyncio.gather(*(request(b) for b in bodies))
+    issued = [body for status, body in answers if status == 200]
+    assert len(issued) == 1, answers
+    refused = [body for status, body in answers if status != 200]
+    assert len(refused) == 9 and all(b["error"] == "invalid_token" for b in refused)
+    assert int(await redis_client.get("issuer:status:next") or 0) == before + 1
+    assert await redis_client.zcard("issuer:{records}:credentials") == 1
+    status = await (await client.get(f"/api/offers/{offer['id']}", headers=AUTH)).json()
+    assert status["state"] == "issued"

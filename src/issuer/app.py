@@ -24,7 +24,7 @@ from .programmes import ProgrammeService
 from .programmes_store import ProgrammeStore
 from .routes import setup_routes
 from .sdjwt import SdJwtIssuing
-from .service import IssuerService
+from .service import IssuerService, email_index_key
 from .signing import load_or_create_keys
 from .store import IssuerStore
 
@@ -49,7 +49,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         did = did_web_from_url(settings.public_url) if settings.did_method == "web" else None
         keys = await load_or_create_keys(store, SecretBox(kek), did)
         service = IssuerService(
-            store, keys, public_url=settings.public_url, list_length=settings.status_list_length
+            store,
+            keys,
+            public_url=settings.public_url,
+            list_length=settings.status_list_length,
+            email_key=email_index_key(kek),
         )
         app[SERVICE] = service
         sdjwt = SdJwtIssuing(service)

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vc.statusclient import DEFAULT_CACHE_SECONDS, cache_seconds
 from vc.storage import redis_url_from_env
 
 __all__ = ["Settings"]
@@ -29,6 +30,9 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_json_depth: int = 64
     seed_demo: bool = False
+    status_list_max_age: int = DEFAULT_CACHE_SECONDS
+    """``Cache-Control: max-age`` of the status lists (``PLECAK_STATUS_LIST_MAX_AGE``): how long
+    others may use a copy before revalidating it with its ETag; a revocation shows after this long."""
     wallet_url: str | None = None
     #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
@@ -38,6 +42,8 @@ class Settings:
             raise ValueError("the admin token must be at least 16 characters")
         if self.did_method not in ("web", "key"):
             raise ValueError("PLECAK_ISSUER_DID_METHOD must be 'web' or 'key'")
+        if not 0 <= self.status_list_max_age <= 86400:
+            raise ValueError("PLECAK_STATUS_LIST_MAX_AGE is 0 to 86400 seconds")
         if self.status_list_length < 131072 or self.status_list_length % 8:
             raise ValueError("status lists hold at least 131072 entries, in whole bytes")
 
@@ -63,6 +69,7 @@ class Settings:
             did_method=e.get("PLECAK_ISSUER_DID_METHOD", "web"),
             status_list_length=int(e.get("PLECAK_STATUS_LIST_LENGTH", "131072")),
             seed_demo=_flag(e.get("PLECAK_SEED_DEMO")),
+            status_list_max_age=cache_seconds(e, "PLECAK_STATUS_LIST_MAX_AGE"),
             wallet_url=(e.get("PLECAK_WALLET_URL") or "").rstrip("/") or None,
             insecure_hosts=frozenset(
                 h.strip().lower() for h in e.get("PLECAK_INSECURE_HOSTS", "").split(",") if h.strip()

@@ -52,8 +52,15 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
     except Conflict as exc:
         return problem_response(409, "Conflict", str(exc))
     except IdempotencyConflict as exc:
-        status = 409 if "still being processed" in exc.reason else 422
-        return problem_response(status, "Idempotency-Key conflict", exc.reason)
+        if exc.retry_after is not None:  # in flight (or left by a crash): try again later
+            return problem_response(
+                409,
+                "Idempotency-Key conflict",
+                exc.reason,
+                headers={"Retry-After": str(exc.retry_after)},
+                retryAfter=exc.retry_after,
+            )
+        return problem_response(422, "Idempotency-Key conflict", exc.reason)
     except DataModelError as exc:
         return problem_response(
             422,

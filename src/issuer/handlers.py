@@ -72,6 +72,12 @@ async def admin_achievements_page(request: web.Request) -> dict[str, Any]:
     return await _registrar_context(request)
 
 
+@aiohttp_jinja2.template("admin_credentials.html")
+async def admin_credentials_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: find issued credentials, revoke/suspend them, see their history."""
+    return await _registrar_context(request)
+
+
 @aiohttp_jinja2.template("admin_programmes.html")
 async def admin_programmes_page(request: web.Request) -> dict[str, Any]:
     """Registrar screen: list, create and edit programmes; trusted institutions."""
@@ -109,9 +115,10 @@ async def public_achievement(request: web.Request) -> web.Response:
 
 async def _serve_list(request: web.Request, *, legacy: bool) -> web.Response:
     body, etag = await request.app[SERVICE].status_list(request.match_info["list_id"], legacy=legacy)
+    max_age = request.app[SETTINGS].status_list_max_age
     headers = {
-        "ETag": etag,
-        "Cache-Control": "public, max-age=60, must-revalidate",
+        "ETag": etag,  # strong: a digest of the exact bytes
+        "Cache-Control": f"public, max-age={max_age}, must-revalidate",
         "Access-Control-Allow-Origin": "*",
     }
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
@@ -134,7 +141,10 @@ async def token_status_list(request: web.Request) -> web.Response:
     return web.Response(
         text=token,
         content_type="application/statuslist+jwt",
-        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=60"},
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Cache-Control": f"public, max-age={request.app[SETTINGS].status_list_max_age}",
+        },
     )
 
 
@@ -181,6 +191,33 @@ async def issue_for_learner(request: web.Request) -> web.Response:
     body = await _body(request)
     result = await request.app[SERVICE].issue_for_learner(request.match_info["uuid"], body, key)
     return _issued(result)
+
+
+MAX_SEARCH_TEXT = 320
+
+
+async def list_credentials(request: web.Request) -> web.Response:
+    """``GET /api/credentials?q=…&achievement=…&limit=…``: the registrar's search."""
+    query = request.query.get("q", "")
+    achievement = request.query.get("achievement", "") or None
+    limit_text = request.query.get("limit", "100")
+    if len(query) > MAX_SEARCH_TEXT or not query.isprintable():
+        raise web.HTTPBadRequest(reason=f"q must be at most {MAX_SEARCH_TEXT} printable characters")
+    if achievement is not None and (len(achievement) > 100 or not achievement.isprintable()):
+        raise web.HTTPBadRequest(reason="achievement must be an achievement's uuid")
+    if (
+        not (limit_text.isascii() and limit_text.isdigit())
+        or len(limit_text) > 3
+        or not 1 <= int(limit_text) <= 500
+    ):
+        raise web.HTTPBadRequest(reason="limit must be a whole number from 1 to 500")
+    found = await request.app[SERVICE].search_credentials(query, achievement, limit=int(limit_text))
+    return _no_store(json_response(found))
+
+
+async def credential_history(request: web.Request) -> web.Response:
+    history = await request.app[SERVICE].credential_history(request.match_info["credential_id"])
+    return _no_store(json_response(history))
 
 
 async def get_credential(request: web.Request) -> web.Response:

@@ -33,7 +33,8 @@ from vc.timeutil import format_datetime
 
 from .achievements import AchievementProblems
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration
-from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _learner
+from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _key_hash, _learner, _request_hash
+from .store import IdempotencyConflict
 
 if TYPE_CHECKING:
     from .sdjwt import SdJwtIssuing
@@ -150,7 +151,8 @@ class OfferService:
         record = await self.issuer.achievement(achievement_uuid)
         if not isinstance(body, Mapping):
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
-        learner = _learner(body.get("learner"))
+        # Redis keeps the learner's e-mail only as a salted hash (and a keyed index): never in clear
+        learner = self.issuer.stored_learner(_learner(body.get("learner")))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
         days = body.get("expiresInDays", 14)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
@@ -235,6 +237,10 @@ class OfferService:
         offer = await self._offer(offer_id)
         return {k: v for k, v in offer.items() if not k.endswith("Hash")}
 
+    def _offer_learner(self, offer: Mapping[str, Any]) -> dict[str, Any]:
+        """The offer's learner in stored form (an offer written before e-mails were hashed is converted)."""
+        return self.issuer.stored_learner(offer["learner"])
+
     async def public_offer(self, offer_id: str) -> dict[str, Any]:
         """The offer document served at its ``credential_offer_uri``."""
         offer = await self._offer(offer_id)
@@ -307,14 +313,16 @@ class OfferService:
         holder = await self._check_key_proof(jwts[0])
         if config == SDJWT_CONFIGURATION_ID:
             return await self._sd_jwt_credential(offer_id, offer, holder)
-        result = await self.issuer.issue_for_learner(
+        learner = {**self._offer_learner(offer), "did": holder}
+        options = {"cryptosuite": CONFIGURATION_SUITES[offered]}
+        request = {"learner": learner, "grade": offer.get("grade"), "options": options}
+        result = await self.issuer.issue_to_learner(
             offer["achievement"],
-            {
-                "learner": {**offer["learner"], "did": holder},
-                **({"grade": offer["grade"]} if offer.get("grade") else {}),
-                "options": {"cryptosuite": CONFIGURATION_SUITES[offered]},
-            },
+            learner,
+            offer.get("grade") or None,
+            options,
             f"oid4vci:{offer_id}",
+            _request_hash(f"achievement:{offer['achievement']}", request),
         )
         offer["state"] = "issued"
         offer["credentialId"] = result.credential["id"]
@@ -328,10 +336,35 @@ class OfferService:
             raise OpenIdError("invalid_token", "the credential of this offer was already issued", 401)
         from vc.sdjwt import holder_jwk
 
+        # One offer, one credential: the offer's idempotency key is claimed atomically (SET NX)
+        # before anything is issued, as the ldp_vc path does; a repeat with the same holder key
+        # after a lost answer gets the stored credential back.
+        store = self.issuer.store
+        key_hash = _key_hash(f"oid4vci:{offer_id}")
+        request_hash = _request_hash("oid4vci:dc+sd-jwt", {"offer": offer_id, "holder": holder})
+        try:
+            done = await store.begin_idempotent(key_hash, request_hash)
+        except IdempotencyConflict:
+            raise OpenIdError(
+                "invalid_token", "the credential of this offer was already issued or is being issued", 401
+            ) from None
+        if done is not None:
+            stored = await store.get_credential(done["credential"])
+            if stored is None:  # pragma: no cover - the transaction writes both together
+                raise OpenIdError("invalid_token", "the credential of this offer is gone", 401)
+            return {"credentials": [{"credential": stored["credential"]}]}
         jwk = holder_jwk(decode_multikey_public(holder.removeprefix("did:key:")))
-        credential_id, sd_jwt = await self.sdjwt.issue(
-            offer["achievement"], {**offer["learner"], "did": holder}, offer.get("grade"), jwk
-        )
+        try:
+            credential_id, sd_jwt = await self.sdjwt.issue(
+                offer["achievement"],
+                {**self._offer_learner(offer), "did": holder},
+                offer.get("grade"),
+                jwk,
+                idempotency=(key_hash, request_hash),
+            )
+        except BaseException:
+            await store.abort_idempotent(key_hash)
+            raise
         offer["state"] = "issued"
         offer["credentialId"] = credential_id
         await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)

@@ -54,8 +54,13 @@ class SdJwtIssuing:
         learner: Mapping[str, Any],
         grade: str | None,
         holder_jwk: Mapping[str, Any],
+        *,
+        idempotency: tuple[str, str] | None = None,
     ) -> tuple[str, str]:
-        """Issue an SD-JWT VC to ``holder_jwk``; returns (record id, SD-JWT)."""
+        """Issue an SD-JWT VC to ``holder_jwk``; returns (record id, SD-JWT).
+
+        ``idempotency`` (key hash, request hash), claimed by the caller, is finished in the same
+        transaction that stores the credential."""
         service = self.issuer
         record = await service.achievement(achievement_uuid)
         profile = await service._require_profile()
@@ -81,8 +86,10 @@ class SdJwtIssuing:
                 "format": "dc+sd-jwt",
                 "status": {"list": list_no, "index": index, "format": "token"},
                 "credential": sd_jwt,
+                "learner": service.learner_index(learner),
+                "title": record["achievement"].get("name", ""),
             },
-            idempotency=None,
+            idempotency=idempotency,
         )
         return credential_id, sd_jwt
 

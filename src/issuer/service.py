@@ -6,10 +6,12 @@ No aiohttp here: handlers translate HTTP to these calls and the exceptions below
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import secrets
 import time
+import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +31,7 @@ from vc.timeutil import format_datetime, utc_now
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .profile import issuer_object, normalise_profile
 from .signing import IssuerKeys, Signer
-from .store import IssuerStore
+from .store import IssuerStore, index_entry
 
 __all__ = [
     "OB_CONTEXT",
@@ -76,12 +78,55 @@ def _hash_email(email: str) -> tuple[str, str]:
     return f"sha256${digest}", salt
 
 
+EMAIL_INDEX_LABEL = b"plecak issuer: learner e-mail index v1"
+"""Derives the per-deployment e-mail index key from the key-encryption key (HMAC as a KDF)."""
+
+
+def email_index_key(key_encryption_key: bytes) -> bytes:
+    return hmac.new(key_encryption_key, EMAIL_INDEX_LABEL, hashlib.sha256).digest()
+
+
 class IssuerService:
-    def __init__(self, store: IssuerStore, keys: IssuerKeys, *, public_url: str, list_length: int) -> None:
+    def __init__(
+        self,
+        store: IssuerStore,
+        keys: IssuerKeys,
+        *,
+        public_url: str,
+        list_length: int,
+        email_key: bytes | None = None,
+    ) -> None:
         self.store = store
         self.keys = keys
         self.public_url = public_url.rstrip("/")
         self.list_length = list_length
+        self._email_key = email_key if email_key is not None else secrets.token_bytes(32)
+
+    # -- learners' e-mail addresses ------------------------------------------------------
+    def email_index(self, email: str) -> str:
+        """A keyed hash (HMAC-SHA-256, per-deployment secret) of a normalised e-mail address: the
+        registrar can find a learner by the address they type, and Redis never holds it in clear."""
+        normalised = email.strip().lower().encode()
+        return "hmac-sha256:" + hmac.new(self._email_key, normalised, hashlib.sha256).hexdigest()
+
+    def stored_learner(self, learner: Mapping[str, Any]) -> dict[str, Any]:
+        """``learner`` as kept in Redis: the clear ``email`` becomes its salted hash (the identifier
+        the credential will carry) and its keyed index; everything else is kept."""
+        out = {k: v for k, v in learner.items() if k != "email"}
+        email = learner.get("email")
+        if isinstance(email, str) and email:
+            digest, salt = _hash_email(email)
+            out["emailIdentity"] = {"identityHash": digest, "salt": salt}
+            out["emailIndex"] = self.email_index(email)
+        return out
+
+    @staticmethod
+    def learner_index(learner: Mapping[str, Any]) -> dict[str, Any]:
+        """What a credential record keeps to be found by: the name and the e-mail's keyed index."""
+        out: dict[str, Any] = {"name": learner.get("name", "")}
+        if learner.get("emailIndex"):
+            out["emailIndex"] = learner["emailIndex"]
+        return out
 
     # -- profile -------------------------------------------------------------------------
     async def profile(self) -> dict[str, Any]:
@@ -167,15 +212,18 @@ class IssuerService:
                 "identityHash": learner["name"],
             }
         ]
+        email_identity = learner.get("emailIdentity")
         if learner.get("email"):
             digest, salt = _hash_email(str(learner["email"]))
+            email_identity = {"identityHash": digest, "salt": salt}
+        if isinstance(email_identity, Mapping):
             identifiers.append(
                 {
                     "type": "IdentityObject",
                     "identityType": "emailAddress",
                     "hashed": True,
-                    "identityHash": digest,
-                    "salt": salt,
+                    "identityHash": email_identity["identityHash"],
+                    "salt": email_identity["salt"],
                 }
             )
         subject["identifier"] = identifiers
@@ -204,15 +252,49 @@ class IssuerService:
         record = await self.achievement(achievement_uuid)
         if not isinstance(body, Mapping):
             raise AchievementProblems(invalid={"$": "the request must be a JSON object"})
-        learner = _learner(body.get("learner"))
+        learner = self.stored_learner(_learner(body.get("learner")))
         grade = _grade(body.get("grade"), record["input"].get("grading"))
-        options = body.get("options")
+        route = f"achievement:{achievement_uuid}"
+        # The idempotency record keeps a digest of the request: of its e-mail-free form, so that
+        # not even a digest of the clear address is stored. Records written before (digest of the
+        # body as sent, kept 7 days) are still recognised.
+        request_hash = _request_hash(route, self._without_clear_email(body))
+        return await self.issue_to_learner(
+            achievement_uuid,
+            learner,
+            grade,
+            body.get("options"),
+            idempotency_key,
+            request_hash,
+            legacy_request_hash=_request_hash(route, body),
+        )
+
+    def _without_clear_email(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        learner = body.get("learner")
+        if not isinstance(learner, Mapping) or not isinstance(learner.get("email"), str):
+            return dict(body)
+        email = learner["email"]
+        private = {k: v for k, v in learner.items() if k != "email"}
+        return {**body, "learner": {**private, "emailIndex": self.email_index(email)}}
+
+    async def issue_to_learner(
+        self,
+        achievement_uuid: str,
+        learner: Mapping[str, Any],
+        grade: str | None,
+        options: Any,
+        idempotency_key: str | None,
+        request_hash: str,
+        *,
+        legacy_request_hash: str | None = None,
+    ) -> IssueResult:
+        """Issue to a learner already checked and in stored form (see :meth:`stored_learner`)."""
+        record = await self.achievement(achievement_uuid)
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
         suite, suite_options = self._suite_choice(options or {})
         profile = await self._require_profile()
         credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
-        request_hash = _request_hash(f"achievement:{achievement_uuid}", body)
         return await self._sign_and_store(
             credential,
             achievement_uuid,
@@ -220,6 +302,8 @@ class IssuerService:
             request_hash,
             suite=suite.name,
             suite_options=suite_options,
+            learner=self.learner_index(learner),
+            legacy_request_hash=legacy_request_hash,
         )
 
     def certificate_credential(
@@ -272,10 +356,9 @@ class IssuerService:
             raise DataModelError(problems)
         if issuer_id(doc) != signer.did:
             raise DataModelError([f"issuer must be this issuer's DID {signer.did}"])
-        if "id" not in doc:
+        given_id = "id" in doc
+        if not given_id:
             doc["id"] = f"urn:uuid:{uuid.uuid4()}"
-        elif await self.store.get_credential(str(doc["id"])) is not None:
-            raise Conflict(f"a credential with id {doc['id']} was already issued")
         status_format = _status_choice((options or {}).get("credentialStatus"), version)
         check_safe(doc)  # what expand_safe would refuse, without building the expanded form
         return await self._sign_and_store(
@@ -287,6 +370,7 @@ class IssuerService:
             suite_options=suite_options,
             status_format=status_format,
             signer=signer,
+            new_id=str(doc["id"]) if given_id else None,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -317,16 +401,24 @@ class IssuerService:
         suite_options: Mapping[str, Any] | None = None,
         status_format: str | None = "default",
         signer: Signer | None = None,
+        new_id: str | None = None,
+        learner: Mapping[str, Any] | None = None,
+        legacy_request_hash: str | None = None,
     ) -> IssueResult:
+        """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
+        returns the stored credential (checked before ``new_id``, the caller's own credential id,
+        is refused as already issued)."""
         key_hash = _key_hash(idempotency_key) if idempotency_key else None
         if key_hash is not None:
-            done = await self.store.begin_idempotent(key_hash, request_hash)
+            done = await self.store.begin_idempotent(key_hash, request_hash, legacy=legacy_request_hash)
             if done is not None:
                 stored = await self.store.get_credential(done["credential"])
                 if stored is None:  # pragma: no cover - the transaction writes both together
                     raise Conflict("the credential of this Idempotency-Key is gone")
                 return IssueResult(stored["credential"], replayed=True)
         try:
+            if new_id is not None and await self.store.get_credential(new_id) is not None:
+                raise Conflict(f"a credential with id {new_id} was already issued")
             chosen = suite_named(suite)
             if chosen is not None and signer is None:
                 signer = self.keys.signer_for(chosen.key_types)
@@ -353,6 +445,12 @@ class IssuerService:
                 "status": status,
                 "credential": signed,
             }
+            if learner is None:
+                subject = signed.get("credentialSubject")
+                name = subject.get("name") if isinstance(subject, Mapping) else None
+                learner = {"name": name} if isinstance(name, str) else None
+            if learner is not None:
+                record["learner"] = dict(learner)
             await self.store.save_credential(
                 record, idempotency=(key_hash, request_hash) if key_hash else None
             )
@@ -430,6 +528,9 @@ class IssuerService:
             raise Conflict(
                 "the credential is revoked; revocation is permanent and cannot be undone"
             ) from None
+        if previous != value:
+            event = {"at": format_datetime(utc_now()), "purpose": purpose, "status": value}
+            await self.store.add_history(credential_id, event)
         return {
             "credentialId": credential_id,
             "statusPurpose": purpose,
@@ -442,6 +543,55 @@ class IssuerService:
             ),
             "statusListIndex": str(status["index"]),
         }
+
+    # -- registrar: finding credentials, their history ---------------------------------
+    async def search_credentials(
+        self, query: str = "", achievement: str | None = None, *, limit: int = 100
+    ) -> dict[str, Any]:
+        """Issued credentials, newest first, whose learner name or title contains ``query`` (case,
+        accents and ``ł`` ignored), or, when ``query`` is an e-mail address, whose learner had that
+        address (matched by its keyed hash). ``achievement`` (a uuid) narrows to one achievement."""
+        wanted = _fold(query.strip())
+        email = self.email_index(query) if "@" in query else None
+        found = []
+        for entry in await self.store.credential_index():
+            if achievement and entry.get("achievement") != achievement:
+                continue
+            if email is not None:
+                if entry.get("emailIndex") != email:
+                    continue
+            elif (
+                wanted
+                and wanted not in _fold(entry.get("name") or "")
+                and wanted not in _fold(entry.get("title") or "")
+            ):
+                continue
+            found.append(entry)
+        found.sort(key=lambda e: (str(e.get("issuedAt") or ""), str(e["id"])), reverse=True)
+        shown = found[:limit]
+        slots = [
+            (purpose, int(e["status"][0]), int(e["status"][1]))
+            for e in shown
+            if e.get("status")
+            for purpose in STATUS_PURPOSES
+        ]
+        bits = iter(await self.store.status_bits(slots))
+        results = []
+        for entry in shown:
+            current = {p: next(bits) for p in STATUS_PURPOSES} if entry.get("status") else None
+            results.append(_summary(entry, current))
+        return {"credentials": results, "total": len(found), "shown": len(results)}
+
+    async def credential_history(self, credential_id: str) -> dict[str, Any]:
+        """The credential (as the search shows it) and what happened to it, oldest first."""
+        record = await self.credential_record(credential_id)
+        summary = _summary(index_entry(record), record.get("currentStatus"))
+        events: list[dict[str, Any]] = [{"at": record.get("issuedAt", ""), "event": "issued"}]
+        for change in await self.store.history(credential_id):
+            purpose, value = change.get("purpose"), change.get("status")
+            kind = "revoked" if purpose == "revocation" else "suspended" if value else "unsuspended"
+            events.append({"at": change.get("at", ""), "event": kind})
+        return {"credential": summary, "events": events}
 
     async def status_list(self, list_id: str, *, legacy: bool = False) -> tuple[bytes, str]:
         """The signed status list credential ``{purpose}-{n}`` as bytes, with a strong ETag."""
@@ -491,6 +641,33 @@ class IssuerService:
                 "encodedList": bitstring.encode()[1:],
             },
         }
+
+
+def _fold(text: str) -> str:
+    """``text`` for matching: case, accents and the Polish ``ł`` (no decomposition) ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _summary(entry: Mapping[str, Any], current: Mapping[str, bool] | None) -> dict[str, Any]:
+    """A search entry as the registrar API returns it: no e-mail hash, a readable status."""
+    if current is None:
+        state = "not managed here"
+    elif current.get("revocation"):
+        state = "revoked"
+    elif current.get("suspension"):
+        state = "suspended"
+    else:
+        state = "active"
+    return {
+        "id": entry["id"],
+        "learner": entry.get("name") or "",
+        "title": entry.get("title") or "",
+        "achievement": entry.get("achievement"),
+        "issuedAt": entry.get("issuedAt") or "",
+        "format": entry.get("format") or "ldp_vc",
+        "status": state,
+    }
 
 
 _STATUS_TYPES = {"BitstringStatusListEntry": "bitstring", "StatusList2021Entry": "statuslist2021"}

@@ -19,6 +19,10 @@ issuer:status:{<P>:<N>}:signed[:2021]   JSON {version, body} of the last signed 
 issuer:{records}:credential:<id>        JSON record of an issued credential
 issuer:{records}:credentials            sorted set of credential ids by issue time
 issuer:{records}:idem:<sha256(key)>     JSON idempotency record (pending or done)
+issuer:{records}:credential-index       hash id -> JSON of what the registrar searches by (learner name,
+                                        keyed e-mail index, achievement, title, issue time, status slot)
+issuer:{records}:history:<id>           list of JSON status changes of one credential (registrar's view;
+                                        the per-list streams above stay the complete audit trail)
 issuer:demo-seeded                      set once demo data was created
 
 Renamed in 0.x for Redis Cluster (data written before is not migrated): ``issuer:achievement*``,
@@ -29,6 +33,7 @@ became ``issuer:status:{P:N}*``; the single ``issuer:status:log`` became one log
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -63,9 +68,12 @@ class RevocationIsPermanent(Exception):
 class IdempotencyConflict(Exception):
     """An Idempotency-Key is in use by another request, or was used with a different body."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, retry_after: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        #: seconds until the key is free again, when another request holds it (the one in flight,
+        #: or one a crash left behind: its claim expires after ``PENDING_TTL``)
+        self.retry_after = retry_after
 
 
 def _text(value: Any) -> str:
@@ -74,6 +82,28 @@ def _text(value: Any) -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def index_entry(record: dict[str, Any]) -> dict[str, Any]:
+    """What the registrar's search keeps of a credential record (never the clear e-mail address)."""
+    learner = record.get("learner") or {}
+    credential = record.get("credential")
+    title = record.get("title") or (credential.get("name") if isinstance(credential, dict) else None)
+    if learner.get("name") is None and isinstance(credential, dict):
+        subject = credential.get("credentialSubject")
+        if isinstance(subject, dict) and isinstance(subject.get("name"), str):
+            learner = {**learner, "name": subject["name"]}
+    status = record.get("status")
+    return {
+        "id": record["id"],
+        "name": learner.get("name") if isinstance(learner.get("name"), str) else "",
+        "emailIndex": learner.get("emailIndex"),
+        "achievement": record.get("achievement"),
+        "title": title if isinstance(title, str) else "",
+        "issuedAt": record.get("issuedAt", ""),
+        "format": record.get("format", "ldp_vc"),
+        "status": [status["list"], status["index"]] if isinstance(status, dict) else None,
+    }
 
 
 class IssuerStore:
@@ -180,8 +210,12 @@ class IssuerStore:
         await self.redis.set(self._signed_key(purpose, list_no), _dumps(record))
 
     # -- credentials and idempotency -----------------------------------------------------
-    async def begin_idempotent(self, key_hash: str, request_hash: str) -> dict[str, Any] | None:
-        """Claim an idempotency key. Returns the finished record if the request was already done."""
+    async def begin_idempotent(
+        self, key_hash: str, request_hash: str, *, legacy: str | None = None
+    ) -> dict[str, Any] | None:
+        """Claim an idempotency key. Returns the finished record if the request was already done.
+
+        ``legacy`` is the same request's digest as an older version computed it (still accepted)."""
         key = f"{T}idem:{key_hash}"
         pending = _dumps({"state": "pending", "request": request_hash})
         if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
@@ -191,10 +225,14 @@ class IssuerStore:
             if await self.redis.set(key, pending, nx=True, ex=PENDING_TTL):
                 return None
             existing = await self._get_json(key)
-        if existing is None or existing.get("request") != request_hash:
+        if existing is None or existing.get("request") not in (request_hash, legacy or request_hash):
             raise IdempotencyConflict("this Idempotency-Key was already used for a different request")
         if existing.get("state") != "done":
-            raise IdempotencyConflict("a request with this Idempotency-Key is still being processed")
+            remaining_ms = int(await self.redis.pttl(key))
+            raise IdempotencyConflict(
+                "a request with this Idempotency-Key is still being processed",
+                retry_after=max(1, math.ceil(remaining_ms / 1000)) if remaining_ms > 0 else 1,
+            )
         result: dict[str, Any] = existing
         return result
 
@@ -204,11 +242,13 @@ class IssuerStore:
     async def save_credential(
         self, record: dict[str, Any], *, idempotency: tuple[str, str] | None = None
     ) -> None:
-        """Store an issued credential (and finish its idempotency key) in one transaction."""
+        """Store an issued credential, its search entry (and finish its idempotency key) in one
+        transaction."""
         cred_id = record["id"]
         async with transaction(self.redis) as pipe:
             pipe.set(f"{T}credential:{cred_id}", _dumps(record))
             pipe.zadd(T + "credentials", {cred_id: time.time()})
+            pipe.hset(T + "credential-index", cred_id, _dumps(index_entry(record)))
             if idempotency is not None:
                 key_hash, request_hash = idempotency
                 done = {"state": "done", "request": request_hash, "credential": cred_id}
@@ -218,6 +258,46 @@ class IssuerStore:
     async def get_credential(self, credential_id: str) -> dict[str, Any] | None:
         result: dict[str, Any] | None = await self._get_json(f"{T}credential:{credential_id}")
         return result
+
+    async def credential_index(self) -> list[dict[str, Any]]:
+        """Every credential's search entry; records saved before the index existed are added now."""
+        await self._backfill_index()
+        raw = await self.redis.hgetall(T + "credential-index")
+        return [json.loads(v) for v in raw.values()]
+
+    async def _backfill_index(self, batch: int = 500) -> None:
+        if int(await self.redis.hlen(T + "credential-index")) >= await self.count_credentials():
+            return
+        ids = [_text(i) for i in await self.redis.zrange(T + "credentials", 0, -1)]
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            present = await self.redis.hmget(T + "credential-index", chunk)
+            missing = [i for i, entry in zip(chunk, present, strict=True) if entry is None]
+            if not missing:
+                continue
+            raws = await self.redis.mget([f"{T}credential:{i}" for i in missing])
+            entries: dict[Any, Any] = {
+                i: _dumps(index_entry(json.loads(r)))
+                for i, r in zip(missing, raws, strict=True)
+                if r is not None
+            }
+            if entries:
+                await self.redis.hset(T + "credential-index", mapping=entries)
+
+    async def add_history(self, credential_id: str, event: dict[str, Any]) -> None:
+        await self.redis.rpush(f"{T}history:{credential_id}", _dumps(event))
+
+    async def history(self, credential_id: str) -> list[dict[str, Any]]:
+        return [json.loads(e) for e in await self.redis.lrange(f"{T}history:{credential_id}", 0, -1)]
+
+    async def status_bits(self, slots: list[tuple[str, int, int]]) -> list[bool]:
+        """The bits at (purpose, list, index) ``slots``, read in one round trip."""
+        if not slots:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for purpose, list_no, index in slots:
+            pipe.getbit(self._list_key(purpose, list_no), index)
+        return [bool(b) for b in await pipe.execute()]
 
     async def count_credentials(self) -> int:
         return int(await self.redis.zcard(T + "credentials"))

@@ -2,7 +2,9 @@
 
 ``plecak up`` starts Redis (the embedded one unless ``REDIS_URL`` or ``REDIS_CLUSTER_NODES`` is
 set) and the issuer, wallet and verifier services as child processes, waits until each answers
-``GET /health``, prints where they are, and stops everything on Ctrl-C or SIGTERM. With
+``GET /health``, prints where they are, and stops everything on Ctrl-C or SIGTERM. It watches
+its children: a service that exits stops everything (exit code 1); an embedded Redis that dies is
+restarted on the same data (:class:`RedisWatch`), a few times at most, then everything stops. With
 ``--workers N`` every service runs as N processes sharing its port (``SO_REUSEPORT``: the kernel
 spreads connections over them); the services keep all state in Redis, so any worker can answer
 any request.
@@ -19,6 +21,7 @@ import asyncio
 import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -29,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -306,6 +309,57 @@ def _check_redis(url: str) -> None:
         raise Failure(f"the Redis of REDIS_URL does not answer PING: {exc}") from None
 
 
+REDIS_RESTARTS = 3
+REDIS_RESTART_WINDOW = 300.0
+
+
+@dataclass
+class RedisWatch:
+    """Keeps the embedded Redis of ``plecak up`` running.
+
+    When the ``redis-server`` child has died (killed, out of memory, …) it is started again on
+    the same data directory and address, so the services reconnect by themselves and nothing
+    answered before is lost (append-only file). A Redis that keeps dying is not restarted
+    forever: after ``max_restarts`` restarts within ``window`` seconds, :meth:`check` raises
+    :class:`Failure`, and ``plecak up`` stops everything and exits with code 1.
+    """
+
+    server: EmbeddedRedis
+    max_restarts: int = REDIS_RESTARTS
+    window: float = REDIS_RESTART_WINDOW
+    clock: Callable[[], float] = time.monotonic
+    restarts: list[float] = field(default_factory=list)
+
+    def check(self) -> bool:
+        """Restart Redis if it died; True when it did. Raises :class:`Failure` when it may not."""
+        if self.server.running:
+            return False
+        code = self.server.exit_code
+        how = (
+            f"killed by signal {-code}"
+            if code is not None and code < 0
+            else f"exit code {code}"
+            if code is not None
+            else "not running"
+        )
+        now = self.clock()
+        self.restarts = [t for t in self.restarts if now - t < self.window]
+        log = self.server.log_path
+        if len(self.restarts) >= self.max_restarts:
+            raise Failure(
+                f"the embedded Redis stopped ({how}) after {len(self.restarts)} restart(s) within "
+                f"{self.window:g}s; stopping everything. See {log}"
+            )
+        _say(f"the embedded Redis stopped ({how}); restarting it on the same data in {self.server.data_dir}")
+        try:
+            self.server.restart()
+        except EmbeddedRedisError as exc:
+            raise Failure(f"the embedded Redis stopped ({how}) and could not be restarted: {exc}") from None
+        self.restarts.append(now)
+        _say(f"the embedded Redis is running again (pid {self.server.pid}); see {log} for why it stopped")
+        return True
+
+
 def _cmd_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).expanduser().absolute()
     try:
@@ -331,6 +385,10 @@ def _cmd_up(args: argparse.Namespace) -> int:
         raise UsageError(f"the three services need three different ports, not {ports}")
     if not 1 <= args.workers <= MAX_WORKERS:
         raise UsageError(f"--workers must be between 1 and {MAX_WORKERS}")
+    if not 0.01 <= args.watch_interval <= 60:
+        raise UsageError("--watch-interval must be between 0.01 and 60 seconds")
+    if not 0 <= args.redis_restarts <= 100:
+        raise UsageError("--redis-restarts must be between 0 and 100")
     children = [
         _Child(c.name, c.port, c.public_url, c.health_url, worker=n)
         for c in children
@@ -371,9 +429,12 @@ def _cmd_up(args: argparse.Namespace) -> int:
             return EXIT_OK
         _trust_local_issuer(children, token)
         print(_banner(children, token, token_source, data_dir, redis_note), flush=True)
+        watch = RedisWatch(server, max_restarts=args.redis_restarts) if server is not None else None
         while not stop.requested:
             _check_children(children)
-            time.sleep(0.2)
+            if watch is not None:
+                watch.check()
+            time.sleep(args.watch_interval)
         _say("stopping...")
         return EXIT_OK
     finally:
@@ -420,16 +481,41 @@ def _idempotency_key(achievement: str, body: Mapping[str, Any], occurrence: int)
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+"""Separators ``issue-batch`` understands: commas, semicolons (what spreadsheets write in locales
+with a decimal comma, e.g. Polish) and tabs."""
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator of a CSV file, judged from its header row (names, so no quoted separators):
+    the most frequent of comma, semicolon and tab; a comma when the header has one column."""
+    counts = {d: header_line.count(d) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: counts[d])  # ties keep the earlier (comma)
+    return best if counts[best] else ","
+
+
 def read_batch(path: Path, achievement: str) -> tuple[list[BatchRow], list[str]]:
     """The rows of a batch CSV file and the names of columns that will be ignored.
+
+    The separator (comma, semicolon or tab) is taken from the header row; a first line
+    ``sep=;`` (as some spreadsheets write) names it explicitly. Cells are kept as text, so a
+    grade written with a decimal comma (``4,5``) stays ``4,5``.
 
     Raises :class:`UsageError` for an unreadable file, a missing ``name`` column or no rows.
     """
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            records = [(reader.line_num, rec) for rec in reader]
+            text = handle.read()
+        lines = text.splitlines()
+        first = lines[0].strip() if lines else ""
+        if first.lower().startswith("sep=") and len(first) == 5:
+            delimiter = first[4]
+            text = text.split("\n", 1)[1] if "\n" in text else ""
+        else:
+            delimiter = sniff_delimiter(first)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next(reader, None)
+        records = [(reader.line_num, rec) for rec in reader]
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -442,7 +528,10 @@ def read_batch(path: Path, achievement: str) -> tuple[list[BatchRow], list[str]]
         raise UsageError(f"{path} is empty; the first row must name the columns (name,email,did,grade)")
     columns = [cell.strip().lower() for cell in header]
     if "name" not in columns:
-        raise UsageError(f"{path} has no 'name' column; the header row is {','.join(header)}")
+        raise UsageError(
+            f"{path} has no 'name' column; the header row is {delimiter.join(header)!r}. Expected a header "
+            "row such as name,email,did,grade (separated by commas, semicolons or tabs)"
+        )
     duplicates = sorted({c for c in columns if c in CSV_COLUMNS and columns.count(c) > 1})
     if duplicates:
         raise UsageError(f"{path} names the column(s) {', '.join(duplicates)} more than once")
@@ -500,6 +589,17 @@ class _Progress:
 
 
 _RETRY_STATUSES = frozenset({409, 429, 500, 502, 503, 504})
+IN_FLIGHT_WAIT = 180.0
+"""Seconds a row may wait, in all, on an issuer answering "still being processed" with Retry-After:
+a request in flight when an earlier run crashed holds its Idempotency-Key for two minutes."""
+
+
+def _retry_after(value: str | None) -> float | None:
+    """A ``Retry-After`` header in seconds (the HTTP-date form is not used by our issuer)."""
+    text = (value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
+        return None
+    return float(int(text))
 
 
 def _problem_text(status: int, reason: str | None, text: str) -> str:
@@ -525,6 +625,8 @@ class _Batch:
     backoff: float = 0.5
     offers: bool = False
     on_result: Callable[[RowResult], None] = field(default=lambda result: None)
+    in_flight_wait: float = IN_FLIGHT_WAIT
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
@@ -559,23 +661,39 @@ class _Batch:
             headers["Idempotency-Key"] = row.idempotency_key
         body = {**row.body, "txCode": True} if self.offers else row.body
         error = ""
-        for attempt in range(1, self.attempts + 1):
+        attempt = 0
+        waited = 0.0  # on "still being processed" answers: they do not use up attempts
+        while attempt < self.attempts:
+            attempt += 1
+            retry_after: float | None = None
             try:
                 async with session.post(
                     self._endpoint("/offers" if self.offers else "/credentials"), json=body, headers=headers
                 ) as resp:
                     text = await resp.text(errors="replace")
                     status, reason = resp.status, resp.reason
+                    retry_after = _retry_after(resp.headers.get("Retry-After"))
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 error = f"no answer from the issuer: {str(exc) or type(exc).__name__}"
             else:
                 if status in (200, 201):
                     return self._offered(row, text) if self.offers else self._issued(row, text)
                 error = _problem_text(status, reason, text)
+                if status == 409 and retry_after is not None:
+                    # the row's key is held by a request in flight (or left behind by a crash):
+                    # wait as told, within the row's budget, and ask again
+                    if waited < self.in_flight_wait:
+                        delay = min(max(retry_after, 0.1), self.in_flight_wait - waited)
+                        waited += delay
+                        attempt -= 1
+                        await self.sleep(delay)
+                        continue
+                    error += f" (waited {waited:.0f} s; run the same file again later)"
+                    break
                 if status not in _RETRY_STATUSES:
                     break
             if attempt < self.attempts:
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                await self.sleep(self.backoff * 2 ** (attempt - 1))
         return RowResult(row.number, row.name, "error", error=error)
 
     def _issued(self, row: BatchRow, text: str) -> RowResult:
@@ -696,12 +814,15 @@ def _cmd_issue_batch(args: argparse.Namespace) -> int:
 
     progress = _Progress(len(rows), sys.stderr)
     done = "offered" if args.offers else "issued"
+    if not 0 <= args.wait_in_flight <= 3600:
+        raise UsageError("--wait-in-flight must be between 0 and 3600 seconds")
     batch = _Batch(
         issuer_url=issuer,
         achievement=achievement,
         token=token,
         concurrency=args.concurrency,
         offers=args.offers,
+        in_flight_wait=args.wait_in_flight,
         on_result=lambda result: progress.advance(result.status == done),
     )
     try:
@@ -760,6 +881,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=60.0,
         help="seconds to wait for /health (default: %(default)s)",
     )
+    up.add_argument(
+        "--watch-interval",
+        type=float,
+        default=0.2,
+        metavar="SECONDS",
+        help="how often the services and the embedded Redis are checked (default: %(default)s)",
+    )
+    up.add_argument(
+        "--redis-restarts",
+        type=int,
+        default=REDIS_RESTARTS,
+        metavar="N",
+        help=(
+            "restart a dead embedded Redis at most N times within 5 minutes, then stop everything "
+            "with exit code 1 (default: %(default)s; 0: never restart)"
+        ),
+    )
     up.set_defaults(handler=_cmd_up)
 
     batch = commands.add_parser(
@@ -767,7 +905,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="issue one credential per row of a CSV file",
         description=(
             "Issue one credential of an achievement per CSV row (columns: name, and optionally email, did, "
-            "grade; a header row is required). Running the same file again issues nothing twice. "
+            "grade; a header row is required; cells separated by commas, semicolons or tabs, taken from the "
+            "header row; grades are kept as written, e.g. 4,5). "
+            "Running the same file again issues nothing twice. "
             "Exit code 0: all issued; 1: some rows failed; 2: bad arguments or file."
         ),
     )
@@ -786,6 +926,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--output", default=None, metavar="OUT.csv", help="default: FILE.results.csv")
     batch.add_argument("--concurrency", type=int, default=8, help="requests at a time (default: %(default)s)")
+    batch.add_argument(
+        "--wait-in-flight",
+        type=float,
+        default=IN_FLIGHT_WAIT,
+        metavar="SECONDS",
+        help=(
+            "how long a row may wait, in all, while the issuer says it is still being processed "
+            "(after a crash the row in flight is held for up to two minutes) (default: %(default)s)"
+        ),
+    )
     batch.add_argument(
         "--offers",
         action="store_true",

@@ -39,10 +39,31 @@ import aiohttp
 from .errors import StatusListError
 from .netguard import PRIVATE_ADDRESS_HINT, AllowList, guarded_session, host_allowed
 
-__all__ = ["StatusListClient", "StatusListFetchError"]
+__all__ = ["DEFAULT_CACHE_SECONDS", "StatusListClient", "StatusListFetchError", "cache_seconds"]
 
 ACCEPT = "application/vc+ld+json, application/vc, application/ld+json;q=0.9, application/json;q=0.9"
 MAX_REDIRECTS = 3
+DEFAULT_CACHE_SECONDS = 5
+"""How long our verifier and wallet trust a cached status list before revalidating it
+(``If-None-Match``: a 304 costs one small round trip), and the issuer's ``max-age``. A revocation
+shows after at most this long."""
+MAX_CACHE_SECONDS = 86400
+
+
+def cache_seconds(env: Mapping[str, str], name: str, default: int = DEFAULT_CACHE_SECONDS) -> int:
+    """A status list cache lifetime from the environment variable ``name``: whole seconds, 0 (always
+    revalidate) to one day; unset or blank gives ``default``. Anything else is a clear ``ValueError``."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) > MAX_CACHE_SECONDS:
+        raise ValueError(
+            f"{name} must be a whole number of seconds from 0 to {MAX_CACHE_SECONDS} "
+            f"(how long a status list may be used before it is checked again), not {raw!r}"
+        )
+    return int(raw)
+
+
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 

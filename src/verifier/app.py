@@ -42,7 +42,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
     redis = connect(settings.redis_url)
     app[REDIS] = redis
-    status_lists = StatusListClient(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
+    status_lists = StatusListClient(
+        insecure_hosts=settings.insecure_hosts,
+        timeout=settings.fetch_timeout,
+        max_ttl=settings.status_cache_seconds,
+    )
     links = LinkFetcher(
         insecure_hosts=settings.insecure_hosts,
         timeout=settings.fetch_timeout,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vc.clientaddr import TrustedProxies
+from vc.statusclient import DEFAULT_CACHE_SECONDS, cache_seconds
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
@@ -45,6 +46,9 @@ class Settings:
     """Largest JSON body, pasted text, uploaded file or fetched document."""
     max_json_depth: int = 64
     fetch_timeout: float = 10.0
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a fetched status list is used before it is revalidated (``If-None-Match``), at most,
+    whatever the issuer's ``max-age`` says (``PLECAK_STATUS_CACHE_SECONDS``)."""
     result_seconds: int = 8 * 3600
     """How long a verification result (page and JSON report) stays available."""
     verify_per_client: int = 30
@@ -89,7 +93,8 @@ class Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
         ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
-        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``.
+        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``,
+        ``PLECAK_STATUS_CACHE_SECONDS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -115,4 +120,5 @@ class Settings:
             trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
             verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
             result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
         )

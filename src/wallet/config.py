@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from vc.clientaddr import TrustedProxies
+from vc.statusclient import DEFAULT_CACHE_SECONDS, cache_seconds
 from vc.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "Settings"]
@@ -65,7 +66,9 @@ class Settings:
     """Threads hashing passwords (each hash holds ``password_memory_kib`` while it runs)."""
     passkey_challenge_seconds: int = 180
     """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
-    status_cache_seconds: int = 60
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a status list (and a credential's status) is reused before it is fetched again
+    (``PLECAK_STATUS_CACHE_SECONDS``; 0: every time)."""
     backup_time_cost: int = 3
     backup_memory_kib: int = 64 * 1024
     http_timeout: float = 10.0
@@ -107,4 +110,5 @@ class Settings:
             ),
             wallet_key=e.get("PLECAK_WALLET_KEY") or None,
             trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
         )

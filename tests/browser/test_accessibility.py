@@ -199,6 +199,7 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
     audit_page: Any, axe: Path, system: System
 ) -> None:
     audit = Audit(audit_page, axe, "issuer")
+    await _issue(system)  # for the issued-credentials screen
     await audit.open("home", system.issuer_url + "/")
     await audit.check_on_desktop("home")
     await audit.open("admin: sign in", system.issuer_url + "/admin")
@@ -211,6 +212,7 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
         ("registrar: new achievement", "/admin/achievements/new"),
         ("registrar: programmes", "/admin/programmes"),
         ("registrar: new programme", "/admin/programmes/new"),
+        ("registrar: issued credentials", "/admin/credentials"),
     ):
         await audit.page.goto(system.issuer_url + path)
         await audit.page.wait_for_selector("#token-form:visible, #app:visible")
@@ -223,6 +225,14 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
             await audit.page.click("#save")
             await audit.page.wait_for_selector("#error-summary", state="visible")
             await audit.check("registrar: new achievement with errors")
+        if path == "/admin/credentials":
+            await audit.page.locator("button[data-action=suspend]").first.click()
+            await audit.page.wait_for_selector("#confirm", state="visible")
+            await audit.check("registrar: confirm a suspension")
+            await audit.page.click("#confirm-no")
+            await audit.page.locator("button[data-action=history]").first.click()
+            await audit.page.wait_for_selector("#history", state="visible")
+            await audit.check("registrar: a credential's history")
     await audit.open("public programme page", system.programme_url)
     audit.assert_clean()
 

@@ -377,3 +377,90 @@ async def test_programme_component_from_another_institution_is_warned_until_trus
         "ects": 3,
     } in record["rule"]["components"]
     assert _real_errors(phone.errors) == []
+
+
+async def _issue_to(issuer: Issuer, uuid: str, name: str, email: str | None = None) -> str:
+    learner: dict[str, Any] = {"name": name, **({"email": email} if email else {})}
+    async with issuer.admin.post(
+        f"{issuer.url}/api/achievements/{uuid}/credentials", json={"learner": learner}, headers=AUTH
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        credential_id: str = (await resp.json())["verifiableCredential"]["id"]
+        return credential_id
+
+
+async def test_registrar_finds_a_credential_by_email_suspends_and_revokes_it_with_confirmation(
+    issuer: Issuer, phone: Any
+) -> None:
+    page = phone.page
+    first = await issuer.create(achievement(0))
+    second = await issuer.create(achievement(1))
+    anna = await _issue_to(issuer, first["uuid"], "Anna Kowalska", "anna.kowalska@example.org")
+    evil = await _issue_to(issuer, first["uuid"], '<img src=x onerror="window.pwned=1">Mallory')
+    await _issue_to(issuer, second["uuid"], "Jan Nowak")
+
+    await _sign_in(page, f"{issuer.url}/admin/credentials")
+    await page.wait_for_selector("#results li")
+    assert "3 credential(s) found." in await page.inner_text("#search-status")
+    # content is text, never markup
+    assert '<img src=x onerror="window.pwned=1">Mallory' in await page.inner_text(
+        f'li[data-id="{evil}"] .learner'
+    )
+    assert await page.evaluate("window.pwned") is None
+
+    # by the whole e-mail address (stored only hashed), in another case
+    await page.fill("#search-q", "Anna.Kowalska@EXAMPLE.org")
+    await page.click("#search")
+    await page.wait_for_selector("#search-status:has-text('1 credential(s) found.')")
+    row = page.locator(f'li[data-id="{anna}"]')
+    assert await row.locator(".state").inner_text() == "Valid"
+    # by achievement
+    await page.fill("#search-q", "")
+    await page.select_option("#search-achievement", second["uuid"])
+    await page.click("#search")
+    await page.wait_for_selector("#results li .learner:text-is('Jan Nowak')")
+    assert await page.locator("#results li").count() == 1
+    # by name, accents ignored
+    await page.select_option("#search-achievement", "")
+    await page.fill("#search-q", "kowalska")
+    await page.click("#search")
+    await page.wait_for_selector(f'#results li[data-id="{anna}"]')
+    assert await page.locator("#results li").count() == 1
+
+    # suspend: a confirmation step first; cancelling changes nothing
+    await row.locator("button[data-action=suspend]").click()
+    await page.wait_for_selector("#confirm", state="visible")
+    assert await page.evaluate("document.activeElement.id") == "confirm"
+    assert "Suspend “" in await page.inner_text("#confirm-text")
+    await page.click("#confirm-no")
+    assert await page.is_hidden("#confirm")
+    assert await page.inner_text("#action-status") == "Nothing was changed."
+    assert (await issuer.get(f"/api/credentials/{anna}"))["currentStatus"] == {
+        "revocation": False,
+        "suspension": False,
+    }
+    await row.locator("button[data-action=suspend]").click()
+    await page.click("#confirm-yes")
+    await page.wait_for_selector(f'li[data-id="{anna}"][data-status="suspended"]')
+    assert (await issuer.get(f"/api/credentials/{anna}"))["currentStatus"]["suspension"] is True
+    assert await row.locator("button[data-action=unsuspend]").count() == 1
+
+    # revoke, with its warning that it is permanent
+    await row.locator("button[data-action=revoke]").click()
+    await page.wait_for_selector("#confirm", state="visible")
+    assert "permanent" in await page.inner_text("#confirm-warning")
+    assert await page.inner_text("#confirm-yes") == "Yes, revoke"
+    await page.click("#confirm-yes")
+    await page.wait_for_selector(f'li[data-id="{anna}"][data-status="revoked"]')
+    assert (await issuer.get(f"/api/credentials/{anna}"))["currentStatus"]["revocation"] is True
+    assert await row.locator("button[data-action=revoke]").count() == 0  # nothing left to do
+
+    # what happened, in order
+    await row.locator("button[data-action=history]").click()
+    await page.wait_for_selector("#history", state="visible")
+    events = await page.locator("#history-events li").evaluate_all("items => items.map(i => i.dataset.event)")
+    assert events == ["issued", "suspended", "revoked"]
+    assert "Anna Kowalska" in await page.inner_text("#history-title")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
+    await page.screenshot(path=str(SHOTS / "registrar-credentials.png"), full_page=True)
+    assert _real_errors(phone.errors) == []
