@@ -25,6 +25,15 @@ def _hosts(value: str | None) -> frozenset[str]:
     return hosts
 
 
+def _flag(value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"PLECAK_ALLOW_URL_ISSUERS must be 1 or 0, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     admin_token: str
@@ -55,6 +64,11 @@ class Settings:
     challenge and domain match); the three checks above become warnings or are left to the caller,
     as the W3C test suites expect (docs/conformance.md)."""
 
+    url_issuers: bool = False
+    """``PLECAK_ALLOW_URL_ISSUERS=1``: a credential whose issuer is not a DID (the specifications'
+    test vectors, the W3C suites) verifies with an "issuer unconfirmed" warning. Off by default:
+    nothing ties a URL issuer to the key that signed, so anyone could forge a university."""
+
     def __post_init__(self) -> None:
         if len(self.admin_token) < MIN_ADMIN_TOKEN:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
@@ -77,7 +91,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
-        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``.
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
+        ``PLECAK_ALLOW_URL_ISSUERS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -100,4 +115,5 @@ class Settings:
             trusted_issuers_file=Path(trusted) if trusted else None,
             max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
             vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
+            url_issuers=_flag(e.get("PLECAK_ALLOW_URL_ISSUERS")),
         )
