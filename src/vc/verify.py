@@ -296,11 +296,26 @@ class Verifier:
         if missing is not None and is_derived_disclosure(credential):
             # A selective disclosure: the holder chose not to share what is missing; the proof
             # check says whether what was shared is what the issuer signed.
+            # Annex I course elements are mandatory disclosures (vc.disclosure.MANDATORY_ELEMENTS):
+            # missing, the issuer never stated them. Only the learner may have been withheld.
             details["microCredential"] = True
             details["selectiveDisclosure"] = True
-            details["notShared"] = missing
+            withheld = [m for m in missing if m == "learner identification"]
+            absent = [m for m in missing if m not in withheld]
+            details["notShared"] = withheld
             message = "A selective disclosure of an EU micro-credential"
-            message += f"; not shared by the holder: {', '.join(missing)}." if missing else "."
+            message += f"; not shared by the holder: {', '.join(withheld)}." if withheld else "."
+            if absent:
+                details["missingElements"] = absent
+                return Check(
+                    "format",
+                    Outcome.WARNING,
+                    "Incomplete micro-credential: the issuer did not state "
+                    + ", ".join(absent)
+                    + ". "
+                    + message,
+                    details,
+                )
             return Check("format", Outcome.PASSED, message, details)
         if missing:
             details["missingElements"] = missing
