@@ -407,7 +407,8 @@ async def test_revoked_credential_fails_status(verifier: Verifier, status_host: 
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
     status = result.check("status")
     assert status is not None and status.outcome is Outcome.FAILED
-    assert status.details == {"status": "revoked"} and "revoked" in status.message
+    assert status.details["status"] == "revoked" and "revoked" in status.message
+    assert status.details["statusListValidFrom"] in status.message  # the list that says so, dated
     assert not result.verified and result.verdict == "failed"
 
 
@@ -415,7 +416,7 @@ async def test_suspended_credential_fails_status(verifier: Verifier, status_host
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, SUSPENDED_INDEX)))
     status = result.check("status")
     assert status is not None and status.outcome is Outcome.FAILED
-    assert status.details == {"status": "suspended"} and "suspended" in status.message
+    assert status.details["status"] == "suspended" and "suspended" in status.message
     assert result.verdict == "failed"
 
 
@@ -506,7 +507,7 @@ async def test_revocation_in_any_of_several_revocation_entries_counts(
     for entries in ([revoked, not_revoked], [not_revoked, revoked]):
         result = await verifier.verify(sign({**ob_credential(), "credentialStatus": entries}))
         status = result.check("status")
-        assert status is not None and status.details == {"status": "revoked"}, result.to_json()
+        assert status is not None and status.details["status"] == "revoked", result.to_json()
 
 
 async def test_unsupported_status_type_makes_status_unknown(verifier: Verifier) -> None:

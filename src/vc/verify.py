@@ -431,6 +431,7 @@ class Verifier:
         entries = raw if isinstance(raw, list) else [raw]
         assert self.status_fetcher is not None
         found: dict[str, bool] = {}
+        as_of: dict[str, str] = {}  # purpose -> validFrom of the list that says revoked/suspended
         # A status that cannot be read is reported only when no other entry shows a revocation
         # or suspension: a revoked credential stays "revoked" if its suspension list is down.
         unknown: Check | None = None
@@ -476,6 +477,8 @@ class Verifier:
                     raise StatusListError("the status list was not signed by the credential's signer")
                 revoked = read_status(list_vc, entry)
                 found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked
+                if revoked and isinstance(list_vc.get("validFrom"), str):
+                    as_of[entry.status_purpose] = str(list_vc["validFrom"])
             except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"
                 unknown = unknown or Check(
                     "status",
@@ -483,14 +486,14 @@ class Verifier:
                     "The status could not be checked, so it is unknown whether the credential was revoked: "
                     f"{exc}",
                 )
-        if found.get("revocation"):
-            return Check(
-                "status", Outcome.FAILED, "The issuer has revoked this credential.", {"status": "revoked"}
-            )
-        if found.get("suspension"):
-            return Check(
-                "status", Outcome.FAILED, "The issuer has suspended this credential.", {"status": "suspended"}
-            )
+        for purpose, status in (("revocation", "revoked"), ("suspension", "suspended")):
+            if found.get(purpose):
+                details: dict[str, Any] = {"status": status}
+                message = f"The issuer has {status} this credential."
+                if purpose in as_of:  # the list was signed after the change: it happened by then
+                    details["statusListValidFrom"] = as_of[purpose]
+                    message = f"The issuer has {status} this credential (status list of {as_of[purpose]})."
+                return Check("status", Outcome.FAILED, message, details)
         if unknown is not None:
             return unknown
         return Check(

@@ -89,6 +89,8 @@ class ResultView:
     reason: str | None = None
     """Why the verdict is not green, as a message key suffix (``headline.<reason>``): the banner
     names it instead of a generic sentence."""
+    since: str | None = None
+    """Revoked or suspended: the date of the status list that says so (it happened by then)."""
     presentation_checks: list[CheckView] = field(default_factory=list)
     credentials: list[CredentialView] = field(default_factory=list)
 
@@ -470,6 +472,9 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
     kind = str(record.get("kind", "credential"))
     document = record.get("document")
     view = ResultView(verdict=verdict_key(report), kind=kind, reason=verdict_reason(report))
+    if view.reason in ("revoked", "suspended"):
+        status = next((c for c in _all_checks(report) if c.get("check") == "status"), {})
+        view.since = _date(_mapping(status.get("details")).get("statusListValidFrom"))
     if kind == "sd-jwt":
         from .sdjwt import sd_jwt_credential_view
 

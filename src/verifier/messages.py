@@ -237,6 +237,7 @@ EN: Mapping[str, str] = {
     "a key "
     "that issuer does not control. Anyone could have made it.",
     "headline.revoked": "Revoked by the issuer",
+    "headline_by_date": "on or before {date}",
     "headline.revoked.text": "The issuer has withdrawn this credential: it no longer counts.",
     "headline.suspended": "Suspended by the issuer",
     "headline.suspended.text": "The issuer has suspended this credential: it does not count while suspended.",

@@ -237,6 +237,7 @@ PL: Mapping[str, str] = {
     "je "
     "kluczem, którego ten wystawca nie kontroluje. Mógł je wykonać ktokolwiek.",
     "headline.revoked": "Unieważnione przez wystawcę",
+    "headline_by_date": "najpóźniej {date}",
     "headline.revoked.text": "Wystawca wycofał to poświadczenie: już się nie liczy.",
     "headline.suspended": "Zawieszone przez wystawcę",
     "headline.suspended.text": "Wystawca zawiesił to poświadczenie: w czasie zawieszenia się nie liczy.",
