@@ -21,6 +21,7 @@ from test_verifier_support import Holder, Stack, start_stack
 from vc.dataintegrity import add_proof
 from vc.did import did_document, did_key, did_web_from_url
 from vc.keys import Ed25519KeyPair
+from vc.presentation import create_presentation
 from vc.timeutil import format_datetime, utc_now
 from verifier.config import Settings as VerifierSettings
 
@@ -180,3 +181,32 @@ async def test_url_issuers_are_allowed_only_when_configured(
     proof = next(c for c in body["results"] if c["check"] == "proof")
     assert status == 200 and body["verified"] is True and body["verdict"] == "warnings"
     assert proof["outcome"] == "warning" and "unconfirmed" in proof["message"]
+
+
+async def test_a_did_web_claiming_to_be_controlled_by_the_learner_does_not_present_as_the_learner(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    """The presenter is the DID whose document authorises the key, not whom that document names as
+    the key's controller: a thief's did:web cannot present a learner's credential as the learner."""
+    port = unused_port()
+    stack = await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
+    )
+    learner = Holder()
+    thief = Attacker(f"http://127.0.0.1:{port}", learner.did)
+    app = web.Application()
+
+    async def did_json(request: web.Request) -> web.Response:
+        return web.json_response(thief.document)
+
+    app.router.add_get("/.well-known/did.json", did_json)
+    await aiohttp_server(app, host="127.0.0.1", port=port)
+    stolen = await stack.issue(did=learner.did)
+    vp = create_presentation([stolen], thief.key, learner.did, thief.vm_web, challenge="steal")
+    resp = await stack.verifier.post(
+        "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "steal"}}
+    )
+    body = await resp.json()
+    outcomes = {c["check"]: c["outcome"] for c in body["results"]}
+    assert resp.status == 422 and body["verified"] is False, body
+    assert outcomes["holder"] == "failed" and outcomes["binding"] != "passed"
