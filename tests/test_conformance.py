@@ -204,10 +204,21 @@ class _TrustEverything:
         return {"name": "Anyone"}
 
 
-async def test_url_issuer_signed_by_a_did_key_verifies_with_unconfirmed_issuer() -> None:
+async def test_url_issuer_fails_by_default() -> None:
+    """Issue 15: nothing ties a URL issuer to the key that signed, so by default it is not verified."""
+    vc = json.loads((ECDSA_VECTORS / "ecdsa-rdfc-2019-p256" / "signedECDSAP256.json").read_text())
+    result = await Verifier(DidResolver(), trust=_TrustEverything()).verify(vc)  # type: ignore[arg-type]
+    proof = result.check("proof")
+    assert proof is not None and proof.outcome is Outcome.FAILED
+    assert proof.details["reason"] == "issuer_not_did" and "not a DID" in proof.message
+    assert not result.verified and result.verdict == "failed"
+
+
+async def test_url_issuer_signed_by_a_did_key_verifies_with_unconfirmed_issuer_when_allowed() -> None:
     vc = json.loads((ECDSA_VECTORS / "ecdsa-rdfc-2019-p256" / "signedECDSAP256.json").read_text())
     assert vc["issuer"] == "https://vc.example/issuers/5678"
-    result = await Verifier(DidResolver(), trust=_TrustEverything()).verify(vc)  # type: ignore[arg-type]
+    verifier = Verifier(DidResolver(), trust=_TrustEverything(), url_issuers=True)  # type: ignore[arg-type]
+    result = await verifier.verify(vc)
     proof, issuer = result.check("proof"), result.check("issuer")
     assert proof is not None and proof.outcome is Outcome.WARNING
     assert "unconfirmed" in proof.message and proof.details["issuerConfirmed"] is False
@@ -227,7 +238,7 @@ async def test_did_issuer_signed_by_another_did_still_fails() -> None:
 async def test_url_issuer_signature_must_still_be_valid() -> None:
     vc = json.loads((ECDSA_VECTORS / "ecdsa-rdfc-2019-p256" / "signedECDSAP256.json").read_text())
     vc["credentialSubject"]["alumniOf"] = "Another School"
-    result = await Verifier(DidResolver()).verify(vc)
+    result = await Verifier(DidResolver(), url_issuers=True).verify(vc)
     assert not result.verified
 
 

@@ -130,10 +130,20 @@ async def test_valid_signed_presentation_with_challenge_and_domain_is_verified(
 
 
 async def test_presentation_with_several_credentials_verifies_each(verifier: Verifier) -> None:
-    vp = present([credential(number=1), credential(number=2), credential(None, number=3)])
+    vp = present([credential(number=1), credential(number=2), credential(number=3)])
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     assert [r.verdict for r in result.credentials] == ["verified"] * 3
+    assert outcomes(result)["binding"] is Outcome.PASSED
     assert result.verdict == "verified", result.to_json()
+
+
+async def test_one_unbound_credential_among_bound_ones_keeps_the_verdict_amber(verifier: Verifier) -> None:
+    vp = present([credential(number=1), credential(None, number=3)])
+    result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
+    binding = result.check("binding")
+    assert binding is not None and binding.outcome is Outcome.WARNING
+    assert binding.details["credentials"] == ["urn:uuid:5d0c1e8a-9f3b-4e27-a1c4-000000000003"]
+    assert result.verdict == "warnings"
 
 
 async def test_holder_given_as_an_object_is_accepted(verifier: Verifier) -> None:
@@ -160,7 +170,9 @@ async def test_wrong_challenge_fails_holder_and_does_not_use_up_the_challenge(
     )
     holder = result.check("holder")
     assert holder is not None and holder.outcome is Outcome.FAILED and "challenge" in holder.message
-    assert "replay" not in outcomes(result) and "binding" not in outcomes(result)
+    assert "replay" not in outcomes(result)
+    # Nobody proved control of the learner's DID: binding is not checked, never "passed".
+    assert outcomes(result)["binding"] is Outcome.UNKNOWN
     assert not result.verified and result.verdict == "failed"
     assert await keys_matching(redis_client, "test:challenge:*") == []
     good = await verify_presentation(
@@ -234,7 +246,10 @@ async def test_unsigned_presentation_warns_but_verifies(verifier: Verifier) -> N
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
     assert holder is not None and holder.outcome is Outcome.WARNING and "not signed" in holder.message
-    assert "binding" not in outcomes(result)  # nobody proved who presents it
+    binding = result.check("binding")  # nobody proved who presents it
+    assert binding is not None and binding.outcome is Outcome.WARNING
+    assert binding.details == {"bound": False, "reason": "unsigned"}
+    assert "could not be tied to the learner" in binding.message
     assert result.verified and result.verdict == "warnings"
 
 
@@ -301,9 +316,15 @@ async def test_credential_issued_to_another_did_fails_binding(verifier: Verifier
     assert not result.verified and result.verdict == "failed"
 
 
-async def test_credential_without_subject_id_needs_no_binding(verifier: Verifier) -> None:
+async def test_credential_without_subject_id_is_not_bound_to_the_presenter(verifier: Verifier) -> None:
+    """Issue 15: a credential issued by name only, presented by someone else, never passes binding."""
     result = await verify_presentation(present([credential(None)]), verifier, challenge=CHALLENGE)
-    assert outcomes(result)["binding"] is Outcome.PASSED and result.verdict == "verified"
+    binding = result.check("binding")
+    assert binding is not None and binding.outcome is Outcome.WARNING
+    assert binding.details["bound"] is False and binding.details["reason"] == "no_subject_id"
+    assert "could not be tied to the learner" in binding.message
+    assert "Anyone who holds a copy" in binding.message
+    assert result.verdict == "warnings" and "binding" not in result.to_json()["checks"]
 
 
 async def test_forged_credential_fails_the_presentation_though_the_holder_signed_it(

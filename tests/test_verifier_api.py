@@ -56,14 +56,17 @@ def unsigned(credential: dict[str, Any]) -> dict[str, Any]:
 async def test_valid_credential_is_verified(stack: Stack) -> None:
     status, body = await stack.verify(await stack.issue())
     assert status == 200, body
-    assert body["verified"] is True and body["verdict"] == "verified"
+    # Genuine (verified), but nobody presented it, so the verdict is not green.
+    assert body["verified"] is True and body["verdict"] == "warnings"
     assert outcomes(body) == {
         "format": "passed",
         "proof": "passed",
         "issuer": "passed",
         "status": "passed",
         "validity": "passed",
+        "binding": "warning",
     }
+    assert body["warnings"][0]["details"] == {"bound": False, "reason": "not_presented"}
     assert body["problemDetails"] == [] and body["errors"] == []
 
 
@@ -111,7 +114,7 @@ async def test_signed_by_someone_else_than_the_issuer_fails(stack: Stack) -> Non
     forged = add_proof(unsigned(credential), key, f"{did_key(key)}#{key.public_multibase}")
     status, body = await stack.verify(forged)
     assert status == 422 and outcomes(body)["proof"] == "failed"
-    assert "not made by the issuer" in body["errors"][0]["message"]
+    assert "not sealed by its issuer" in body["errors"][0]["message"]
 
 
 def _dated(stack: Stack, **dates: str) -> dict[str, Any]:

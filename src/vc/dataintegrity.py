@@ -307,7 +307,10 @@ async def _verify_one(
     except (DIDError, KeyFormatError) as exc:
         check.fail(str(exc))
         return
-    check.controller = str(method.get("controller") or did)
+    # The signer is the DID whose document authorises the key for this purpose. A method's own
+    # "controller" member is a claim made by that document, so it cannot speak for another DID
+    # (did:web:evil listing a key "controlled by" did:web:university proves nothing about it).
+    check.controller = did
     suite = suite_for_proof(str(check.proof_type), check.cryptosuite)
     assert suite is not None  # _check_shape made sure
     if public_key.key_type not in suite.key_types:

@@ -5,7 +5,9 @@ Verification adds presentation-level checks to each credential's own pipeline:
 * ``presentation`` – the VC data model shape of the presentation;
 * ``holder`` – the holder's ``authentication`` proof with the requested ``challenge`` and ``domain``;
 * ``replay`` – a challenge is accepted once (an injected :class:`ChallengeStore` remembers it);
-* ``binding`` – a credential whose subject has an id is presented by that subject.
+* ``binding`` – passes only when the presenter proved control of the DID each credential's subject
+  names (the presentation is signed with that DID's key); a subject without a DID or an unsigned
+  presentation is a warning saying the presenter is not tied to the learner.
 """
 
 from __future__ import annotations
@@ -118,6 +120,78 @@ def _shape_problems(vp: Any) -> list[str]:
     return problems
 
 
+UNBOUND_MESSAGE = (
+    "The presenter could not be tied to the learner: {what}. Anyone who holds a copy of the credential"
+    " can show it, so it proves what was awarded, not that the person showing it is the learner; check"
+    " their identity another way (for example their name against an identity document)."
+)
+
+
+def _holder_failed(checks: Sequence[Check]) -> bool:
+    return any(c.name == "holder" and c.outcome is Outcome.FAILED for c in checks)
+
+
+def subject_ids(credential: Mapping[str, Any]) -> list[str | None]:
+    """Each ``credentialSubject``'s id when it is a DID (``None`` for a subject without one)."""
+    subjects = credential.get("credentialSubject")
+    out: list[str | None] = []
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        sid = subject.get("id") if isinstance(subject, Mapping) else None
+        out.append(sid if isinstance(sid, str) and sid.startswith("did:") else None)
+    return out
+
+
+def binding_check(
+    credentials: Sequence[Any], presenter: str | None, *, holder_failed: bool = False, strict: bool = True
+) -> Check:
+    """Holder binding: passes only when the presenter proved control (signed the presentation) of
+    the DID every credential's subject names. A subject without a DID, or an unsigned presentation,
+    is a warning (``bound: false``) that says what it means; a subject that is someone else fails
+    (a warning when not ``strict``)."""
+    strangers, unbound = [], []
+    for cred in credentials:
+        if not isinstance(cred, Mapping):
+            continue
+        name = str(cred.get("id", "a credential"))
+        ids = subject_ids(cred)
+        if any(sid is None for sid in ids):
+            unbound.append(name)
+        if presenter is not None and any(sid is not None and sid != presenter for sid in ids):
+            strangers.append(name)
+    if strangers:
+        return Check(
+            "binding",
+            Outcome.FAILED if strict else Outcome.WARNING,
+            "Presented by someone other than the learner it was issued to: " + ", ".join(strangers) + ".",
+            {"bound": False, "reason": "other_subject", "credentials": strangers},
+        )
+    if unbound:
+        return Check(
+            "binding",
+            Outcome.WARNING,
+            UNBOUND_MESSAGE.format(
+                what="the credential names no learner identifier (DID) that the presenter could prove"
+                " control of (" + ", ".join(unbound) + ")"
+            ),
+            {"bound": False, "reason": "no_subject_id", "credentials": unbound},
+        )
+    if presenter is None:
+        why = "the presenter's signature is not valid" if holder_failed else "the presentation is not signed"
+        return Check(
+            "binding",
+            Outcome.UNKNOWN if holder_failed else Outcome.WARNING,
+            UNBOUND_MESSAGE.format(what=why + ", so nobody proved control of the learner's identifier"),
+            {"bound": False, "reason": "invalid_holder_proof" if holder_failed else "unsigned"},
+        )
+    return Check(
+        "binding",
+        Outcome.PASSED,
+        "Presented by the learner the credentials were issued to: the presenter signed with the key"
+        " of the learner's identifier.",
+        {"bound": True, "holder": presenter},
+    )
+
+
 def _holder_id(vp: Mapping[str, Any]) -> str | None:
     holder = vp.get("holder")
     if isinstance(holder, Mapping):
@@ -215,28 +289,16 @@ async def verify_presentation(
     creds = vp.get("verifiableCredential")
     items = creds if isinstance(creds, list) else [] if creds is None else [creds]
     results_per_credential = [await verifier.verify(c) for c in items]
-    if presenter is not None:
-        strangers = []
-        for cred in items:
-            subjects = cred.get("credentialSubject")
-            for subject in subjects if isinstance(subjects, list) else [subjects]:
-                sid = subject.get("id") if isinstance(subject, Mapping) else None
-                if isinstance(sid, str) and sid.startswith("did:") and sid != presenter:
-                    strangers.append(str(cred.get("id", "a credential")))
-        if strangers:
-            checks.append(
-                Check(
-                    "binding",
-                    Outcome.FAILED if require_binding else Outcome.WARNING,
-                    "Presented by someone other than the learner it was issued to: "
-                    + ", ".join(strangers)
-                    + ".",
-                )
+    if items:
+        holder_failed = _holder_failed(checks)
+        checks.append(
+            binding_check(
+                items,
+                None if holder_failed else presenter,
+                holder_failed=holder_failed,
+                strict=require_binding,
             )
-        elif items:
-            checks.append(
-                Check("binding", Outcome.PASSED, "Presented by the learner the credentials were issued to.")
-            )
+        )
     if not items:
         checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
     return PresentationResult(checks, results_per_credential)

@@ -44,7 +44,7 @@ from .errors import KeyFormatError, VCError
 from .keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from .timeutil import utc_now
 from .tokenstatus import TokenStatus, read_status_list_token
-from .verify import Check, Outcome, TrustRegistry, VerificationResult, trust_check
+from .verify import Check, Outcome, TrustRegistry, VerificationResult, not_checked_after_seal, trust_check
 
 __all__ = [
     "ALWAYS_DISCLOSED",
@@ -674,6 +674,11 @@ class SdJwtVerifier:
         proof = await self._check_signature(parsed)
         checks.append(proof)
         if proof.outcome is not Outcome.PASSED:
+            if proof.outcome is Outcome.FAILED:  # the rows stay, saying why they were not checked
+                if self.trust is not None:
+                    checks.append(not_checked_after_seal("issuer"))
+                if self.status_fetcher is not None:
+                    checks.append(not_checked_after_seal("status"))
             return result
         disclosure_check = self._check_disclosures(parsed, result)
         checks.append(disclosure_check)

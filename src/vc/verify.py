@@ -36,6 +36,7 @@ __all__ = [
     "VerificationResult",
     "VerifiedListCache",
     "Verifier",
+    "not_checked_after_seal",
     "trust_check",
     "verify_credential",
 ]
@@ -168,13 +169,28 @@ def trust_check(trust: TrustRegistry, issuer: str) -> Check:
             "issuer",
             Outcome.WARNING,
             "The signature is valid, but the issuer is not in your trusted list.",
-            {"issuer": issuer},
+            {"issuer": issuer, "trusted": False},
         )
     return Check(
         "issuer",
         Outcome.PASSED,
         f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
         {"issuer": issuer, **dict(entry)},
+    )
+
+
+def not_checked_after_seal(name: str) -> Check:
+    """The row of a check skipped because the seal (proof) failed: shown, never silently dropped,
+    and never claiming anything about the seal."""
+    what = {
+        "issuer": "whether the issuer is trusted",
+        "status": "whether the issuer revoked or suspended it",
+    }.get(name, name)
+    return Check(
+        name,
+        Outcome.UNKNOWN,
+        f"Not checked because the seal failed: {what} cannot be known for content the issuer did not seal.",
+        {"notChecked": "seal_failed"},
     )
 
 
@@ -213,6 +229,9 @@ class Verifier:
     now: Callable[[], datetime] = utc_now
     verified_lists: VerifiedListCache | None = None
     """Status lists whose proof already passed (shared between requests); ``None``: check every time."""
+    url_issuers: bool = False
+    """Relaxed (test vectors, W3C suites): an issuer that is not a DID passes with an "unconfirmed"
+    warning. Default: it fails, because nothing ties a URL to the key that signed."""
 
     async def verify(self, credential: Any) -> VerificationResult:
         checks: list[Check] = []
@@ -226,10 +245,19 @@ class Verifier:
             assert isinstance(credential, Mapping)
             proof = await self.check_proof(credential)
         checks.append(proof)
+        sealed = proof.outcome is not Outcome.FAILED
         if self.trust is not None:
-            checks.append(self.check_issuer(credential, confirmed=proof.outcome is Outcome.PASSED))
-        if self.status_fetcher is not None and proof.outcome is not Outcome.FAILED:
-            checks.append(await self.check_status(credential, proof.details.get("signers", [])))
+            checks.append(
+                self.check_issuer(credential, confirmed=proof.outcome is Outcome.PASSED)
+                if sealed
+                else not_checked_after_seal("issuer")
+            )
+        if self.status_fetcher is not None:
+            checks.append(
+                await self.check_status(credential, proof.details.get("signers", []))
+                if sealed
+                else not_checked_after_seal("status")
+            )
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
@@ -268,11 +296,26 @@ class Verifier:
         if missing is not None and is_derived_disclosure(credential):
             # A selective disclosure: the holder chose not to share what is missing; the proof
             # check says whether what was shared is what the issuer signed.
+            # Annex I course elements are mandatory disclosures (vc.disclosure.MANDATORY_ELEMENTS):
+            # missing, the issuer never stated them. Only the learner may have been withheld.
             details["microCredential"] = True
             details["selectiveDisclosure"] = True
-            details["notShared"] = missing
+            withheld = [m for m in missing if m == "learner identification"]
+            absent = [m for m in missing if m not in withheld]
+            details["notShared"] = withheld
             message = "A selective disclosure of an EU micro-credential"
-            message += f"; not shared by the holder: {', '.join(missing)}." if missing else "."
+            message += f"; not shared by the holder: {', '.join(withheld)}." if withheld else "."
+            if absent:
+                details["missingElements"] = absent
+                return Check(
+                    "format",
+                    Outcome.WARNING,
+                    "Incomplete micro-credential: the issuer did not state "
+                    + ", ".join(absent)
+                    + ". "
+                    + message,
+                    details,
+                )
             return Check("format", Outcome.PASSED, message, details)
         if missing:
             details["missingElements"] = missing
@@ -300,7 +343,7 @@ class Verifier:
     async def check_proof(self, credential: Mapping[str, Any]) -> Check:
         results = await verify_proofs(credential, self.resolver, loader=self.loader)
         if not results:
-            return Check("proof", Outcome.FAILED, "The credential is not signed.")
+            return Check("proof", Outcome.FAILED, "The credential is not signed.", {"reason": "unsigned"})
         issuer = issuer_id(credential)
         details: dict[str, Any] = {
             "proofs": [
@@ -316,27 +359,39 @@ class Verifier:
         }
         bad = [r for r in results if not r.verified]
         if bad:
+            details["reason"] = "signature"
             return Check(
                 "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
             )
         signers = sorted({str(r.controller) for r in results if r.controller})
         details["signers"] = signers
         if not any(r.controller == issuer for r in results):
+            details["issuerConfirmed"] = False
             if issuer and not issuer.startswith("did:"):
                 # A URL issuer names no key: Data Integrity proves who signed, not that the signer
-                # speaks for that URL. Valid, but the issuer is unconfirmed (never "trusted").
-                details["issuerConfirmed"] = False
+                # speaks for that URL. Anyone can sign a credential naming any university's URL.
+                if self.url_issuers:  # test vectors: valid, but unconfirmed (never "trusted")
+                    return Check(
+                        "proof",
+                        Outcome.WARNING,
+                        f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                        f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                        details,
+                    )
+                details["reason"] = "issuer_not_did"
                 return Check(
                     "proof",
-                    Outcome.WARNING,
-                    f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
-                    f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                    Outcome.FAILED,
+                    f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
+                    f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
                     details,
                 )
+            details["reason"] = "issuer_key"
             return Check(
                 "proof",
                 Outcome.FAILED,
-                f"The signature is valid but was not made by the issuer {issuer}.",
+                f"The credential was not sealed by its issuer {issuer}: it was signed with a key of"
+                f" {', '.join(signers)}.",
                 details,
             )
         return Check(
@@ -376,6 +431,7 @@ class Verifier:
         entries = raw if isinstance(raw, list) else [raw]
         assert self.status_fetcher is not None
         found: dict[str, bool] = {}
+        as_of: dict[str, str] = {}  # purpose -> validFrom of the list that says revoked/suspended
         # A status that cannot be read is reported only when no other entry shows a revocation
         # or suspension: a revoked credential stays "revoked" if its suspension list is down.
         unknown: Check | None = None
@@ -421,6 +477,8 @@ class Verifier:
                     raise StatusListError("the status list was not signed by the credential's signer")
                 revoked = read_status(list_vc, entry)
                 found[entry.status_purpose] = found.get(entry.status_purpose, False) or revoked
+                if revoked and isinstance(list_vc.get("validFrom"), str):
+                    as_of[entry.status_purpose] = str(list_vc["validFrom"])
             except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"
                 unknown = unknown or Check(
                     "status",
@@ -428,14 +486,14 @@ class Verifier:
                     "The status could not be checked, so it is unknown whether the credential was revoked: "
                     f"{exc}",
                 )
-        if found.get("revocation"):
-            return Check(
-                "status", Outcome.FAILED, "The issuer has revoked this credential.", {"status": "revoked"}
-            )
-        if found.get("suspension"):
-            return Check(
-                "status", Outcome.FAILED, "The issuer has suspended this credential.", {"status": "suspended"}
-            )
+        for purpose, status in (("revocation", "revoked"), ("suspension", "suspended")):
+            if found.get(purpose):
+                details: dict[str, Any] = {"status": status}
+                message = f"The issuer has {status} this credential."
+                if purpose in as_of:  # the list was signed after the change: it happened by then
+                    details["statusListValidFrom"] = as_of[purpose]
+                    message = f"The issuer has {status} this credential (status list of {as_of[purpose]})."
+                return Check("status", Outcome.FAILED, message, details)
         if unknown is not None:
             return unknown
         return Check(

@@ -68,6 +68,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             trust,
             result_seconds=settings.result_seconds,
             challenge_seconds=settings.challenge_seconds,
+            url_issuers=settings.url_issuers,
         )
         app[RESOLVER] = resolver
         app[TRUST] = trust

@@ -27,6 +27,15 @@ def _hosts(value: str | None) -> frozenset[str]:
     return hosts
 
 
+def _flag(value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"PLECAK_ALLOW_URL_ISSUERS must be 1 or 0, not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     admin_token: str
@@ -66,6 +75,11 @@ class Settings:
     challenge and domain match); the three checks above become warnings or are left to the caller,
     as the W3C test suites expect (docs/conformance.md)."""
 
+    url_issuers: bool = False
+    """``PLECAK_ALLOW_URL_ISSUERS=1``: a credential whose issuer is not a DID (the specifications'
+    test vectors, the W3C suites) verifies with an "issuer unconfirmed" warning. Off by default:
+    nothing ties a URL issuer to the key that signed, so anyone could forge a university."""
+
     def __post_init__(self) -> None:
         if len(self.admin_token) < MIN_ADMIN_TOKEN:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
@@ -94,7 +108,8 @@ class Settings:
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
         ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
         ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``,
-        ``PLECAK_STATUS_CACHE_SECONDS``.
+        ``PLECAK_STATUS_CACHE_SECONDS``,
+        ``PLECAK_ALLOW_URL_ISSUERS``.
         """
         e = os.environ if env is None else env
         host = e.get("PLECAK_HOST") or "127.0.0.1"
@@ -121,4 +136,5 @@ class Settings:
             verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
             result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
             status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
+            url_issuers=_flag(e.get("PLECAK_ALLOW_URL_ISSUERS")),
         )

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vc.disclosure import ELEMENT_POINTERS, is_derived_disclosure
+from vc.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
 from vc.pathways import credential_digest
 from vc.timeutil import parse_datetime
 
@@ -24,7 +24,9 @@ __all__ = [
     "Row",
     "credential_view",
     "result_view",
+    "sealed",
     "verdict_key",
+    "verdict_reason",
 ]
 
 ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
@@ -42,6 +44,9 @@ class Row:
     """``None``: not stated; a list: shown as a bulleted list."""
     not_shared: bool = False
     """Selective disclosure: the holder chose not to share this element (``value`` is ``None``)."""
+    maybe_not_stated: bool = False
+    """With ``not_shared``: the format cannot tell a withheld element from one the issuer never
+    filled in (an ecdsa-sd-2023 disclosure hides how much was left out), so the page says both."""
 
 
 @dataclass
@@ -72,6 +77,8 @@ class CredentialView:
     rows: list[Row]
     composition: list[PartView] = field(default_factory=list)
     composition_rule: str | None = None
+    unverified: bool = False
+    """The seal failed: the rows are what the document says, not what the issuer sealed."""
 
 
 @dataclass
@@ -79,6 +86,11 @@ class ResultView:
     verdict: str
     """``verified``, ``warnings``, ``incomplete`` (something unknown) or ``failed``."""
     kind: str
+    reason: str | None = None
+    """Why the verdict is not green, as a message key suffix (``headline.<reason>``): the banner
+    names it instead of a generic sentence."""
+    since: str | None = None
+    """Revoked or suspended: the date of the status list that says so (it happened by then)."""
     presentation_checks: list[CheckView] = field(default_factory=list)
     credentials: list[CredentialView] = field(default_factory=list)
 
@@ -284,11 +296,12 @@ def credential_rows(credential: Mapping[str, Any], t: Mapping[str, str]) -> list
     rows.append(Row("issuer_id", t["el_issuer_id"], text_of(issuer_id)))
     rows.append(Row("credential_id", t["el_credential_id"], text_of(credential.get("id"))))
     if selective:
-        # An element missing from a selective disclosure was withheld by the holder (the issuer's
-        # mandatory elements cannot be withheld), so it is "not shared", never "missing".
+        # An issuer's mandatory element cannot be withheld: missing, it was never stated. Any other
+        # missing element may have been withheld by the holder, or never filled in by the issuer:
+        # an ecdsa-sd-2023 disclosure does not say which, so the page says both.
         for row in rows:
-            if row.value is None and row.key in ELEMENT_POINTERS:
-                row.not_shared = True
+            if row.value is None and row.key in ELEMENT_POINTERS and row.key not in MANDATORY_ELEMENTS:
+                row.not_shared = row.maybe_not_stated = True
     return rows
 
 
@@ -312,16 +325,91 @@ def _all_checks(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return checks
 
 
+_SEAL_CHECKS = ("format", "proof", "disclosures")
+
+_REASON_ORDER = (
+    "format",
+    "presentation",
+    "proof",
+    "disclosures",
+    "status",
+    "validity",
+    "holder",
+    "key_binding",
+    "binding",
+    "replay",
+    "request",
+    "issuer",
+)
+
+
+def _failed_reason(check: Mapping[str, Any]) -> str:
+    name = str(check.get("check", ""))
+    details = _mapping(check.get("details"))
+    if name == "proof":
+        return "forged_issuer" if details.get("reason") in ("issuer_not_did", "issuer_key") else "altered"
+    if name == "disclosures":
+        return "altered"
+    if name == "status":
+        return str(details["status"]) if details.get("status") in ("revoked", "suspended") else "status"
+    if name == "validity":
+        return "expired" if "expired" in str(check.get("message", "")) else "not_yet_valid"
+    if name == "binding":
+        return "other_subject"
+    return name
+
+
+def verdict_reason(report: Mapping[str, Any]) -> str | None:
+    """What the banner names: the most telling failure, or why an amber verdict is amber."""
+    checks = _all_checks(report)
+    verdict = verdict_key(report)
+    if verdict == "failed":
+        for name in _REASON_ORDER:
+            for check in checks:
+                if check.get("check") == name and check.get("outcome") == "failed":
+                    return _failed_reason(check)
+        return None
+    if verdict == "warnings":
+        for check in checks:
+            details = _mapping(check.get("details"))
+            if check.get("check") == "binding" and details.get("bound") is False:
+                return "bare" if details.get("reason") == "not_presented" else "unbound"
+            if check.get("check") == "key_binding" and check.get("outcome") == "warning":
+                return "bare"
+    return None
+
+
+def sealed(report: Mapping[str, Any]) -> bool:
+    """``False`` when the content is not what the issuer sealed (format, seal or disclosures failed)."""
+    return not any(
+        c.get("check") in _SEAL_CHECKS and c.get("outcome") == "failed"
+        for c in _as_list(report.get("results"))
+        if isinstance(c, Mapping)
+    )
+
+
+def _check_key(name: str, outcome: str, details: Mapping[str, Any]) -> str:
+    if details.get("notChecked") == "seal_failed":
+        return "check.not_checked_seal"
+    if name == "format" and outcome == "passed" and details.get("selectiveDisclosure") is True:
+        return "check.format.selective"
+    if name == "status" and outcome == "failed" and details.get("status") in ("revoked", "suspended"):
+        return f"check.status.{details['status']}"
+    if name == "proof" and outcome == "failed" and details.get("reason") in ("issuer_not_did", "issuer_key"):
+        return f"check.proof.failed.{details['reason']}"
+    if name == "issuer" and outcome == "warning" and details.get("trusted") is not False:
+        return "check.issuer.unconfirmed"
+    if name == "binding" and outcome == "warning" and details.get("reason"):
+        return f"check.binding.warning.{details['reason']}"
+    return f"check.{name}.{outcome}"
+
+
 def check_view(check: Mapping[str, Any], t: Mapping[str, str]) -> CheckView:
     name = str(check.get("check", ""))
     outcome = str(check.get("outcome", "unknown"))
     message = str(check.get("message", ""))
     details = _mapping(check.get("details"))
-    key = f"check.{name}.{outcome}"
-    if name == "format" and outcome == "passed" and details.get("selectiveDisclosure") is True:
-        key = "check.format.selective"
-    if name == "status" and outcome == "failed" and details.get("status") in ("revoked", "suspended"):
-        key = f"check.status.{details['status']}"
+    key = _check_key(name, outcome, details)
     summary = t.get(key, message)
     if name == "issuer" and outcome == "passed":
         trusted = ", ".join(p for p in (text_of(details.get("name")), text_of(details.get("country"))) if p)
@@ -374,6 +462,7 @@ def credential_view(
         rows=rows,
         composition=composition(doc, presented or {}),
         composition_rule=text_of(achievement.get("compositionRule")),
+        unverified=not sealed(report),
     )
 
 
@@ -382,7 +471,10 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
     report = _mapping(record.get("report"))
     kind = str(record.get("kind", "credential"))
     document = record.get("document")
-    view = ResultView(verdict=verdict_key(report), kind=kind)
+    view = ResultView(verdict=verdict_key(report), kind=kind, reason=verdict_reason(report))
+    if view.reason in ("revoked", "suspended"):
+        status = next((c for c in _all_checks(report) if c.get("check") == "status"), {})
+        view.since = _date(_mapping(status.get("details")).get("statusListValidFrom"))
     if kind == "sd-jwt":
         from .sdjwt import sd_jwt_credential_view
 

@@ -48,8 +48,10 @@ def _message(request: web.Request, exc: web.HTTPException) -> str:
 
 
 def error_page(request: web.Request, status: int, message: str) -> web.Response:
+    t = texts_of(request)
     context: dict[str, Any] = {
-        "t": texts_of(request),
+        "t": t,
+        "title": t.get(f"error_title_{status}", t["error_title"]),
         "lang": language_of(request),
         "path": page_path(request),
         "status": status,

@@ -34,9 +34,11 @@ class FetchError(Exception):
     side failed, 413 or 422 what came back is too large or not JSON.
     """
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, *, upstream: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.upstream = upstream
+        """The HTTP status the link itself answered, when it answered one other than 200."""
 
 
 def _too_deep(value: Any, max_depth: int) -> bool:
@@ -160,7 +162,7 @@ class LinkFetcher:
                         current = self.check_url(urljoin(current, resp.headers["Location"]))
                         continue
                     if resp.status != 200:
-                        raise FetchError(f"the link answered HTTP {resp.status}", 502)
+                        raise FetchError(f"the link answered HTTP {resp.status}", 502, upstream=resp.status)
                     if (resp.content_length or 0) > self._max_bytes:
                         raise FetchError(f"the document is larger than {self._max_bytes} bytes", 413)
                     body = bytearray()

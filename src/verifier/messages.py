@@ -225,6 +225,90 @@ EN: Mapping[str, str] = {
     "error_form_expired": "This form has expired. Go back, reload the page and try again.",
     "error_not_found": "This page does not exist, or the result has expired.",
     "error_request_unknown": "This request does not exist or has expired.",
+    # issue 15: verdicts that name their reason, holder binding, content the seal does not cover
+    "headline.format": "Not a readable credential",
+    "headline.format.text": "Do not rely on it: it is not a well-formed credential, so nothing in it could "
+    "be checked.",
+    "headline.presentation": "Not a readable presentation",
+    "headline.presentation.text": "Do not rely on it: it is not a well-formed presentation.",
+    "headline.altered": "The content was altered",
+    "headline.altered.text": "Do not rely on this credential: what it says is not what the issuer sealed. "
+    "The details below are shown only so you can see what was changed.",
+    "headline.forged_issuer": "Not sealed by the issuer it names",
+    "headline.forged_issuer.text": "Do not rely on this credential: it names an issuer, but was sealed with "
+    "a key "
+    "that issuer does not control. Anyone could have made it.",
+    "headline.revoked": "Revoked by the issuer",
+    "headline_by_date": "on or before {date}",
+    "headline.revoked.text": "The issuer has withdrawn this credential: it no longer counts.",
+    "headline.suspended": "Suspended by the issuer",
+    "headline.suspended.text": "The issuer has suspended this credential: it does not count while suspended.",
+    "headline.status": "Not valid",
+    "headline.status.text": "Do not rely on this credential: its revocation status is not valid.",
+    "headline.expired": "Expired",
+    "headline.expired.text": "This credential is past its end of validity.",
+    "headline.not_yet_valid": "Not valid yet",
+    "headline.not_yet_valid.text": "This credential's validity has not started yet.",
+    "headline.holder": "The presenter's signature is not valid",
+    "headline.holder.text": "Do not rely on this answer: the presentation was not signed for your request "
+    "by the person presenting it.",
+    "headline.key_binding": "Not shown by the holder",
+    "headline.key_binding.text": "Do not rely on this answer: it was not signed by the holder the credential "
+    "was issued to, or not for your request.",
+    "headline.other_subject": "Shown by someone else",
+    "headline.other_subject.text": "Do not rely on this answer: the credential was issued to another learner "
+    "than the person who presented it.",
+    "headline.replay": "This answer was already used",
+    "headline.replay.text": "Do not rely on this answer: it was made for an earlier request and may be a "
+    "copy.",
+    "headline.request": "Not what you asked for",
+    "headline.request.text": "This is not the credential your request asked for.",
+    "headline.issuer": "Issuer not accepted",
+    "headline.issuer.text": "Do not rely on this credential: its issuer is not accepted.",
+    "headline.unbound": "Genuine, but not tied to the person showing it",
+    "headline.unbound.text": "The issuer's seal is intact, but the presenter could not be tied to the "
+    "learner "
+    "it was issued to: anyone who has a copy could show it. Check the person's identity another way.",
+    "headline.bare": "Genuine, but the holder was not checked",
+    "headline.bare.text": "The issuer's seal is intact, but this credential was not presented by its holder: "
+    "anyone who has the file can show it. Ask for it through a request, or check the person's identity "
+    "another way.",
+    "check.not_checked_seal": "Not checked because the seal failed.",
+    "check.proof.failed.issuer_not_did": "The seal does not prove who issued it: the named issuer is not a "
+    "DID, so anyone could have sealed it in that issuer's name.",
+    "check.proof.failed.issuer_key": "Sealed with a key the named issuer does not control: it was not "
+    "sealed by its issuer.",
+    "check.issuer.unconfirmed": "The issuer is unconfirmed: nothing ties the seal to it, so your trusted "
+    "list does not apply.",
+    "check.binding.warning.no_subject_id": "Not tied to the learner: the credential names no learner "
+    "identifier the presenter could prove is theirs, so anyone with a copy could show it. Check their "
+    "identity another way.",
+    "check.binding.warning.unsigned": "Not tied to the learner: the presentation is not signed, so nobody "
+    "proved they are the learner it was issued to.",
+    "check.binding.warning.not_presented": "Holder not checked: the credential was not presented by its "
+    "holder, so anyone holding the file can show it.",
+    "check.binding.warning.other_subject": "Shown by someone other than the learner it was issued to.",
+    "check.binding.unknown": "Not checked: the presenter's signature is not valid, so nobody was tied to "
+    "the learner.",
+    "unverified_title": "Unverified content.",
+    "unverified_text": "The seal failed, so this is what the document says, not what the issuer said.",
+    "not_shared_or_not_stated": "not shared by the holder, or not filled in by the issuer",
+    "error_title_400": "This could not be checked",
+    "error_title_403": "This form has expired",
+    "error_title_404": "Not found",
+    "error_title_410": "No longer available",
+    "error_title_413": "Too large",
+    "error_title_422": "This is not a credential",
+    "error_title_502": "The link could not be opened",
+    "error_title_504": "The link did not answer",
+    "error_link_withdrawn": "The learner withdrew this link, or it expired or was already used. Ask the "
+    "learner for a new link.",
+    "error_link_missing": "This link does not exist or has expired. Check that it was copied whole, or ask "
+    "the learner for a new link.",
+    "error_link_refused": "The link's server refused to show it (it answered {status}). Ask the learner for "
+    "a new link.",
+    "error_link_broken": "The link's server could not answer right now (it answered {status}). Try again "
+    "later.",
 }
 
 LANGUAGES: Mapping[str, Mapping[str, str]] = {"en": EN, "pl": PL}

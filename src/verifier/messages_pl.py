@@ -225,4 +225,90 @@ PL: Mapping[str, str] = {
     "error_form_expired": "Ten formularz wygasł. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_not_found": "Ta strona nie istnieje albo wynik już wygasł.",
     "error_request_unknown": "Ta prośba nie istnieje albo wygasła.",
+    # issue 15: werdykty nazywające powód, powiązanie z posiadaczem, treść nieobjęta pieczęcią
+    "headline.format": "To nie jest czytelne poświadczenie",
+    "headline.format.text": "Nie polegaj na nim: to nie jest poprawnie zbudowane poświadczenie, więc niczego "
+    "w nim nie dało się sprawdzić.",
+    "headline.presentation": "To nie jest czytelna prezentacja",
+    "headline.presentation.text": "Nie polegaj na niej: to nie jest poprawnie zbudowana prezentacja.",
+    "headline.altered": "Treść została zmieniona",
+    "headline.altered.text": "Nie polegaj na tym poświadczeniu: jego treść nie jest tym, co opieczętował "
+    "wystawca. Szczegóły poniżej pokazujemy tylko po to, by było widać, co zmieniono.",
+    "headline.forged_issuer": "Nie opieczętował go wskazany wystawca",
+    "headline.forged_issuer.text": "Nie polegaj na tym poświadczeniu: wskazuje wystawcę, ale opieczętowano "
+    "je "
+    "kluczem, którego ten wystawca nie kontroluje. Mógł je wykonać ktokolwiek.",
+    "headline.revoked": "Unieważnione przez wystawcę",
+    "headline_by_date": "najpóźniej {date}",
+    "headline.revoked.text": "Wystawca wycofał to poświadczenie: już się nie liczy.",
+    "headline.suspended": "Zawieszone przez wystawcę",
+    "headline.suspended.text": "Wystawca zawiesił to poświadczenie: w czasie zawieszenia się nie liczy.",
+    "headline.status": "Nieważne",
+    "headline.status.text": "Nie polegaj na tym poświadczeniu: jego status unieważnienia jest niepoprawny.",
+    "headline.expired": "Wygasło",
+    "headline.expired.text": "Okres ważności tego poświadczenia już minął.",
+    "headline.not_yet_valid": "Jeszcze nieważne",
+    "headline.not_yet_valid.text": "Okres ważności tego poświadczenia jeszcze się nie zaczął.",
+    "headline.holder": "Podpis osoby prezentującej jest nieważny",
+    "headline.holder.text": "Nie polegaj na tej odpowiedzi: osoba prezentująca nie podpisała prezentacji "
+    "dla Twojej prośby.",
+    "headline.key_binding": "Nie pokazał go posiadacz",
+    "headline.key_binding.text": "Nie polegaj na tej odpowiedzi: nie podpisał jej posiadacz, któremu wydano "
+    "poświadczenie, albo nie podpisał jej dla Ciebie.",
+    "headline.other_subject": "Pokazane przez kogoś innego",
+    "headline.other_subject.text": "Nie polegaj na tej odpowiedzi: poświadczenie wydano innej osobie "
+    "uczącej się "
+    "niż ta, która je pokazała.",
+    "headline.replay": "Ta odpowiedź została już użyta",
+    "headline.replay.text": "Nie polegaj na tej odpowiedzi: powstała dla wcześniejszej prośby i może być "
+    "kopią.",
+    "headline.request": "To nie to, o co prosisz",
+    "headline.request.text": "To nie jest poświadczenie, o które prosiła Twoja prośba.",
+    "headline.issuer": "Wystawca nieakceptowany",
+    "headline.issuer.text": "Nie polegaj na tym poświadczeniu: jego wystawca nie jest akceptowany.",
+    "headline.unbound": "Autentyczne, ale niepowiązane z osobą, która je pokazuje",
+    "headline.unbound.text": "Pieczęć wystawcy jest nienaruszona, ale nie udało się powiązać osoby "
+    "prezentującej z osobą uczącą się, której je wydano: każdy, kto ma kopię, może je pokazać. Sprawdź "
+    "tożsamość tej osoby w inny sposób.",
+    "headline.bare": "Autentyczne, ale posiadacza nie sprawdzono",
+    "headline.bare.text": "Pieczęć wystawcy jest nienaruszona, ale tego poświadczenia nie przedstawił jego "
+    "posiadacz: każdy, kto ma ten plik, może je pokazać. Poproś o nie przez prośbę albo sprawdź tożsamość "
+    "tej osoby w inny sposób.",
+    "check.not_checked_seal": "Nie sprawdzono, bo pieczęć jest naruszona.",
+    "check.proof.failed.issuer_not_did": "Pieczęć nie dowodzi, kto je wydał: wskazany wystawca nie jest "
+    "identyfikatorem DID, więc każdy mógł je opieczętować w jego imieniu.",
+    "check.proof.failed.issuer_key": "Opieczętowane kluczem, którego wskazany wystawca nie kontroluje: nie "
+    "opieczętował go jego wystawca.",
+    "check.issuer.unconfirmed": "Wystawca jest niepotwierdzony: nic nie wiąże z nim pieczęci, więc Twoja "
+    "lista zaufanych nie ma zastosowania.",
+    "check.binding.warning.no_subject_id": "Niepowiązane z osobą uczącą się: poświadczenie nie wskazuje "
+    "identyfikatora osoby uczącej się, który osoba prezentująca mogłaby udowodnić jako swój, więc każdy, "
+    "kto ma kopię, może je pokazać. Sprawdź tożsamość w inny sposób.",
+    "check.binding.warning.unsigned": "Niepowiązane z osobą uczącą się: prezentacja nie jest podpisana, więc "
+    "nikt nie udowodnił, że jest osobą, której wydano poświadczenie.",
+    "check.binding.warning.not_presented": "Posiadacza nie sprawdzono: poświadczenia nie przedstawił jego "
+    "posiadacz, więc każdy, kto ma ten plik, może je pokazać.",
+    "check.binding.warning.other_subject": "Pokazane przez kogoś innego niż osobę uczącą się, której je "
+    "wydano.",
+    "check.binding.unknown": "Nie sprawdzono: podpis osoby prezentującej jest nieważny, więc nikogo nie "
+    "powiązano z osobą uczącą się.",
+    "unverified_title": "Treść niepotwierdzona.",
+    "unverified_text": "Pieczęć jest naruszona, więc to jest treść dokumentu, a nie to, co podał wystawca.",
+    "not_shared_or_not_stated": "nieudostępnione przez posiadacza albo niewypełnione przez wystawcę",
+    "error_title_400": "Nie udało się tego sprawdzić",
+    "error_title_403": "Ten formularz wygasł",
+    "error_title_404": "Nie znaleziono",
+    "error_title_410": "Już niedostępne",
+    "error_title_413": "Za duże",
+    "error_title_422": "To nie jest poświadczenie",
+    "error_title_502": "Nie udało się otworzyć linku",
+    "error_title_504": "Link nie odpowiedział",
+    "error_link_withdrawn": "Osoba ucząca się wycofała ten link albo wygasł lub został już użyty. Poproś ją "
+    "o nowy link.",
+    "error_link_missing": "Ten link nie istnieje albo wygasł. Sprawdź, czy skopiowano go w całości, albo "
+    "poproś osobę uczącą się o nowy link.",
+    "error_link_refused": "Serwer linku odmówił pokazania go (odpowiedział kodem {status}). Poproś osobę "
+    "uczącą się o nowy link.",
+    "error_link_broken": "Serwer linku nie mógł teraz odpowiedzieć (odpowiedział kodem {status}). Spróbuj "
+    "ponownie później.",
 }

@@ -169,8 +169,23 @@ async def verify_link(request: web.Request) -> web.StreamResponse:
     try:
         document = await links.fetch_json(url)
     except FetchError as exc:
-        raise Problem(exc.status, "Link not checked", t["error_link"].format(reason=exc)) from None
+        raise _link_problem(exc, t) from None
     return await _verify_and_show(request, document, source="link", source_url=url.strip())
+
+
+def _link_problem(exc: FetchError, t: Mapping[str, str]) -> Problem:
+    """A link that answered an error, in words: a share link the learner withdrew (410), one that
+    does not exist (404), one the server refused or could not serve; anything else as it failed."""
+    upstream = exc.upstream
+    if upstream == 410:
+        return Problem(410, "Link withdrawn", t["error_link_withdrawn"])
+    if upstream == 404:
+        return Problem(404, "Link not found", t["error_link_missing"])
+    if upstream is not None and 400 <= upstream < 500:
+        return Problem(502, "Link refused", t["error_link_refused"].format(status=upstream))
+    if upstream is not None:
+        return Problem(502, "Link failed", t["error_link_broken"].format(status=upstream))
+    return Problem(exc.status, "Link not checked", t["error_link"].format(reason=exc))
 
 
 @page

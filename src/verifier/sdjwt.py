@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from vc.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt, open_badges_form
 
-from .display import CredentialView, Row, check_view, credential_rows, text_of, verdict_key
+from .display import CredentialView, Row, check_view, credential_rows, sealed, text_of, verdict_key
 from .fetch import LinkFetcher
 from .service import VerificationService
 
@@ -130,4 +130,5 @@ def sd_jwt_credential_view(report: Mapping[str, Any], t: Mapping[str, str]) -> C
         verdict=verdict_key(report),
         checks=[check_view(c, t) for c in results or [] if isinstance(c, Mapping)],
         rows=rows,
+        unverified=not sealed(report),
     )

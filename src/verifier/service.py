@@ -12,7 +12,7 @@ from typing import Any
 from vc.dataintegrity import DidDocumentResolver
 from vc.presentation import PresentationResult, verify_presentation
 from vc.timeutil import format_datetime, utc_now
-from vc.verify import StatusListFetcher, VerificationResult, VerifiedListCache, Verifier
+from vc.verify import Check, Outcome, StatusListFetcher, VerificationResult, VerifiedListCache, Verifier
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry
@@ -54,7 +54,7 @@ _TITLES = {
     "presentation": "Invalid presentation",
     "holder": "Invalid holder proof",
     "replay": "Replayed presentation",
-    "binding": "Holder is not the subject",
+    "binding": "Holder not tied to the subject",
     "request": "Does not match the request",
     "disclosures": "Disclosed fields do not match the issuer's signature",
     "key_binding": "Invalid key binding",
@@ -129,6 +129,18 @@ class RedisChallenges:
         return await self.store.use_challenge(challenge, self.seconds)
 
 
+BARE_CREDENTIAL = Check(
+    "binding",
+    Outcome.WARNING,
+    "Holder not checked: this credential was not presented by its holder (no signed presentation),"
+    " so anyone who holds a copy of the file can show it. It proves what was awarded, not that the"
+    " person showing it is the learner; ask for it through a presentation request, or check their"
+    " identity another way.",
+    {"bound": False, "reason": "not_presented"},
+)
+"""The ``binding`` row of a credential checked on its own (pasted, uploaded, linked, VC-API)."""
+
+
 class VerificationService:
     def __init__(
         self,
@@ -140,7 +152,9 @@ class VerificationService:
         result_seconds: int,
         challenge_seconds: int,
         now: Callable[[], datetime] = utc_now,
+        url_issuers: bool = False,
     ) -> None:
+        self.url_issuers = url_issuers
         self.store = store
         self.resolver = resolver
         self.status_fetcher = status_fetcher
@@ -158,10 +172,15 @@ class VerificationService:
             trust=await self.trust.snapshot(),
             now=self.now,
             verified_lists=self.verified_lists,
+            url_issuers=self.url_issuers,
         )
 
     async def verify_credential(self, credential: Any) -> VerificationResult:
-        return await (await self.verifier()).verify(credential)
+        """A credential on its own: its checks, and a ``binding`` warning (nobody presented it)."""
+        result = await (await self.verifier()).verify(credential)
+        if result.check("format") is not None and result.checks[0].outcome is not Outcome.FAILED:
+            result.checks.append(BARE_CREDENTIAL)
+        return result
 
     async def verify_presentation(
         self,

@@ -18,6 +18,7 @@ from vc.web import json_response, raise_problem, read_json
 from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
 from .backup import MAX_BACKUP_BYTES
+from .credentials import subject_ids
 from .derive import derive_request
 from .exceptions import Refused, UserError
 from .i18n import LANGUAGES
@@ -251,7 +252,20 @@ async def add_credential(request: web.Request) -> web.Response:
         }
         return await render(request, "add.html", context, status=exc.status)
     await add_flash(request, "flash.added", title=stored.view.title)
+    if not holder_bound(stored.credential, account.did):
+        await add_flash(request, "flash.not_bound", did=account.did)
     return redirect(f"/credentials/{stored.cid}")
+
+
+def holder_bound(credential: Any, did: str) -> bool:
+    """Whether a kept credential can only be presented by this wallet: every subject names its DID
+    (an SD-JWT VC is bound to the wallet's key, checked before it was stored)."""
+    if sd_jwt_of(credential) is not None:
+        return True
+    subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    count = len(subjects) if isinstance(subjects, list) else 1
+    ids = subject_ids(credential) if isinstance(credential, dict) else []
+    return len(ids) == count and all(i == did for i in ids)
 
 
 # -- receive -----------------------------------------------------------------------------
@@ -284,6 +298,8 @@ async def accept_offer(request: web.Request) -> web.Response:
         }
         return await render(request, "receive.html", context, status=exc.status)
     await add_flash(request, "flash.received", title=stored.view.title)
+    if not holder_bound(stored.credential, account.did):
+        await add_flash(request, "flash.not_bound", did=account.did)
     return redirect(f"/credentials/{stored.cid}")
 
 

@@ -138,6 +138,10 @@ EN: dict[str, str] = {
     "add.submit": "Check and add",
     "add.offer_hint": "Got a QR code or a link from your university?",
     "flash.added": "“{title}” was added to your wallet.",
+    "flash.not_bound": "Warning: this credential is not bound to your DID (it names no learner identifier)."
+    " A verifier cannot tell that you are the learner it was issued to, and anyone with a copy could show it"
+    " the same way, so verifiers will not show it as fully verified. Ask the issuer for a credential issued"
+    " to your DID ({did}).",
     "error.already_stored": "“{title}” is already in your wallet.",
     "refused.empty": "Paste a credential or choose a file first.",
     "refused.too_large": "This file is too large for a credential (more than {max} bytes).",

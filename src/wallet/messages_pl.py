@@ -138,6 +138,10 @@ PL: dict[str, str] = {
     "add.submit": "Sprawdź i dodaj",
     "add.offer_hint": "Masz kod QR lub link od swojej uczelni?",
     "flash.added": "Dodano „{title}” do Twojego portfela.",
+    "flash.not_bound": "Uwaga: to poświadczenie nie jest powiązane z Twoim DID (nie wskazuje identyfikatora"
+    " osoby uczącej się). Weryfikator nie pozna, że to Ty jesteś osobą, której je wydano, a każdy, kto ma"
+    " jego kopię, może je pokazać tak samo, więc weryfikatorzy nie pokażą go jako w pełni zweryfikowanego."
+    " Poproś wystawcę o poświadczenie wydane na Twój DID ({did}).",
     "error.already_stored": "„{title}” jest już w Twoim portfelu.",
     "refused.empty": "Najpierw wklej poświadczenie albo wybierz plik.",
     "refused.too_large": "Ten plik jest za duży jak na poświadczenie (ponad {max} bajtów).",

@@ -10,6 +10,7 @@ go to /tmp (wallet-journey-*.png).
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -190,6 +191,63 @@ async def test_learner_journey_on_a_phone(phone: Any, system: System) -> None:
     assert verdict == "failed"
     assert "revoked" in (await page.inner_text("main")).lower()
     await page.screenshot(path=str(SHOTS / "wallet-journey-7-share-revoked.png"), full_page=True)
+
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "a page scrolls sideways on a phone"
+    assert phone.errors == []
+
+
+async def test_learner_b_shares_learner_a_credential_and_the_verifier_is_not_green(
+    phone: Any, system: System, tmp_path: Path
+) -> None:
+    """Issue 15: a credential issued by name only (no DID) to learner A, uploaded into learner B's
+    wallet and shared: the wallet warns B, and the verifier never shows it green, in EN and PL."""
+    async with system.admin.post(
+        f"{system.issuer_url}/api/achievements/{system.achievement_uuid}/credentials",
+        json={"learner": {"name": "Anna Nowak"}},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        credential_of_a = (await resp.json())["verifiableCredential"]
+    assert "id" not in credential_of_a["credentialSubject"]
+    file = tmp_path / "anna-nowak.json"
+    file.write_text(json.dumps(credential_of_a), encoding="utf-8")
+
+    page = phone.page
+    wallet = system.wallet_url
+    await page.goto(f"{wallet}/signup")
+    await page.fill("#email", "bartek@example.org")
+    await page.fill("#password", PASSWORD)
+    await page.fill("#password_again", PASSWORD)
+    await page.click("main button[type=submit]")
+
+    await page.goto(f"{wallet}/add")
+    await page.set_input_files("#file", str(file))
+    await page.click("main form button[type=submit]")
+    await page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
+    warning = await page.locator(".flash").all_inner_texts()
+    assert any("not bound to your DID" in w for w in warning), warning
+    await page.screenshot(path=str(SHOTS / "wallet-unbound-1-warning.png"), full_page=True)
+
+    await page.click('main .actions a[href^="/share"]')
+    await page.click("main form button[type=submit]")
+    verify_link = await page.locator("#verify-link").get_attribute("href")
+    assert await _verdict(page, verify_link) == "warnings"
+    assert (await page.inner_text("#verdict h1")).strip() == "Genuine, but not tied to the person showing it"
+    binding = page.locator("[data-check=binding]")
+    assert await binding.get_attribute("data-outcome") == "warning"
+    assert "Not tied to the learner" in await binding.inner_text()
+    assert "Every check passed" not in await page.inner_text("main")
+    await page.screenshot(path=str(SHOTS / "wallet-unbound-2-verifier-en.png"), full_page=True)
+
+    async with page.expect_navigation(url=re.compile(r"/results/")):
+        await page.click("nav.langs a[hreflang=pl]")
+    assert await page.locator("#verdict").get_attribute("data-verdict") == "warnings"
+    assert (await page.inner_text("#verdict h1")).strip() == (
+        "Autentyczne, ale niepowiązane z osobą, która je pokazuje"
+    )
+    assert "Niepowiązane z osobą uczącą się" in await page.inner_text("[data-check=binding]")
+    await page.screenshot(path=str(SHOTS / "wallet-unbound-3-verifier-pl.png"), full_page=True)
 
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "a page scrolls sideways on a phone"

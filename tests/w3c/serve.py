@@ -102,6 +102,7 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
                 data_dir=work,
                 insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
                 vcapi_policy="spec",
+                url_issuers=True,
             )
         )
         if os.environ.get("PLECAK_W3C_TRACE"):
