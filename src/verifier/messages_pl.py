@@ -220,6 +220,7 @@ PL: Mapping[str, str] = {
     "error_empty": "Niczego nie wklejono ani nie wczytano.",
     "error_too_large": "To za dużo: poświadczenie może mieć najwyżej {limit}.",
     "error_link": "Nie udało się sprawdzić linku: {reason}.",
+    "error_bad_form": "Nie udało się odczytać formularza. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_form_expired": "Ten formularz wygasł. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_not_found": "Ta strona nie istnieje albo wynik już wygasł.",
     "error_request_unknown": "Ta prośba nie istnieje albo wygasła.",

@@ -6,12 +6,13 @@ The wallet fetches URLs that come from QR codes and links, so every request goes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+
+from vc import safejson
 
 from .ports import FetchError, HttpReply
 
@@ -55,9 +56,9 @@ class Http:
         parsed: Any = None
         if body:
             try:
-                parsed = json.loads(body)
-            except ValueError:
-                parsed = None
+                parsed = safejson.loads(body)
+            except safejson.UnsafeJson:
+                parsed = None  # not JSON we accept: callers say "did not answer with JSON"
         return HttpReply(resp.status, parsed, resp.content_type, body)
 
     async def get(self, url: str) -> HttpReply:

@@ -1,0 +1,648 @@
+"""Hostile input to every route of the issuer, wallet and verifier: never a 5xx, and a readable 4xx.
+
+The routes come from each service's own route table (``create_app(settings).router``), so a route
+added later is walked too. Each route gets, with and without credentials (the admin bearer token; a
+signed-in wallet session and its CSRF token; the verifier's CSRF cookie and token):
+
+* JSON of the wrong shape: every JSON type at the top, and for the bodies we know a valid example
+  of, every field replaced by every other JSON type, a 5,000-digit integer and a lone surrogate;
+* 10,000 levels of nesting, invalid UTF-8, a ``"\\ud800"`` escape, a body over the size limit;
+* url-encoded and multipart forms that are garbage, lack a boundary or carry bad bytes, with the
+  field names the handler reads (taken from its source) set to hostile values;
+* hostile query strings and path parameters.
+
+A 4xx must be problem details (``application/problem+json``), except where the project answers
+otherwise on purpose: HTML error pages for the wallet's and verifier's pages, and the OAuth error
+shape (``{"error": …}``) of the OpenID4VCI and OpenID4VP endpoints.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import inspect
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer, unused_port
+
+from issuer.app import create_app as create_issuer
+from issuer.config import Settings as IssuerSettings
+from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
+from pathway_programmes import data_literacy_rule
+from test_wallet_support import PASSWORD, wallet_settings
+from vc.storage import connect_sync
+from verifier.app import create_app as create_verifier
+from verifier.config import Settings as VerifierSettings
+from wallet.app import create_app as create_wallet
+from wallet.config import Settings as WalletSettings
+
+SERVICES = ("issuer", "wallet", "verifier")
+BIG = "__BIG_INTEGER__"
+"""Stands for a 5,000-digit integer (``json.dumps`` cannot write one: Python's int-to-str limit)."""
+BIG_DIGITS = "9" * 5000
+SURROGATE = "\ud800"
+DEEP = 10_000
+
+_OAUTH_ROUTES = (
+    "issuer POST /token",
+    "issuer POST /credential",
+    "issuer POST /nonce",
+    "issuer GET /credential-offers/{offer_id}",
+)
+_OAUTH_PREFIXES = ("verifier POST /openid4vp/", "verifier GET /openid4vp/request/")
+_VCAPI_VERIFY = ("verifier POST /credentials/verify", "verifier POST /presentations/verify")
+_WALLET_MACHINE_PREFIXES = ("/s/", "/credentials/derive", "/passkeys/")
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_VERIFIER_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_NAME = r"[A-Za-z_][\w-]{0,40}"
+_FIELD_PATTERNS = (
+    re.compile(rf'\.get\(\s*"({_NAME})"'),
+    re.compile(rf'\[\s*"({_NAME})"\s*\]'),
+    re.compile(rf'\.getall\(\s*"({_NAME})"'),
+)
+
+
+# -- the route tables ------------------------------------------------------------------------
+def _apps_for_collection() -> dict[str, web.Application]:
+    """Each service's application, only to read its route table (nothing is started)."""
+    dummy = Path("unused")
+    return {
+        "issuer": create_issuer(
+            IssuerSettings(redis_url="redis://unused", admin_token=TOKEN, data_dir=dummy)
+        ),
+        "wallet": create_wallet(WalletSettings(data_dir=dummy)),
+        "verifier": create_verifier(VerifierSettings(admin_token=TOKEN, data_dir=dummy)),
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    method: str
+    path: str
+    """The canonical path, ``{name}`` for each parameter; a static resource's prefix ends in ``/*``."""
+    handler: Any = field(compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.service} {self.method} {self.path}"
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"\{(\w+)\}", self.path)
+
+    def fields(self) -> list[str]:
+        """Names the handler reads from its query, form or body (found in its source)."""
+        try:
+            source = inspect.getsource(self.handler)
+        except (OSError, TypeError):
+            return []
+        names: set[str] = set()
+        for pattern in _FIELD_PATTERNS:
+            names.update(pattern.findall(source))
+        return sorted(names)
+
+    def is_page(self) -> bool:
+        """Answers errors with an HTML page on purpose (not problem details)."""
+        if self.service == "wallet":
+            return not self.path.startswith(_WALLET_MACHINE_PREFIXES)
+        if self.service == "verifier":
+            return bool(getattr(self.handler, "is_page", False))
+        return False
+
+    def is_oauth(self) -> bool:
+        """Answers the OAuth error shape (OpenID4VCI, OpenID4VP)."""
+        return self.id in _OAUTH_ROUTES or self.id.startswith(_OAUTH_PREFIXES)
+
+    def is_vcapi_verify(self) -> bool:
+        """Answers a VC-API verification result with ``problemDetails`` (what the W3C suites read)."""
+        return self.id in _VCAPI_VERIFY
+
+    def is_static(self) -> bool:
+        return self.path.endswith("/*")
+
+
+def _routes() -> list[Route]:
+    routes: list[Route] = []
+    for service, app in _apps_for_collection().items():
+        for r in app.router.routes():
+            if r.method == "HEAD":
+                continue
+            info = r.resource.get_info() if r.resource is not None else {}
+            if "prefix" in info:  # a static directory
+                path = info["prefix"].rstrip("/") + "/*"
+            else:
+                path = r.resource.canonical if r.resource is not None else ""
+            routes.append(Route(service, r.method, path, r.handler))
+    return routes
+
+
+ROUTES = _routes()
+
+
+def test_every_service_has_its_routes_walked() -> None:
+    by_service = {s: [r for r in ROUTES if r.service == s] for s in SERVICES}
+    assert all(len(v) >= 10 for v in by_service.values()), {s: len(v) for s, v in by_service.items()}
+    assert any(r.id == "issuer POST /credentials/issue" for r in ROUTES)
+    assert any(r.id == "wallet POST /signup" for r in ROUTES)
+    assert any(r.id == "verifier POST /credentials/verify" for r in ROUTES)
+
+
+# -- hostile values ----------------------------------------------------------------------------
+def _dumps(value: Any) -> bytes:
+    """JSON text with ``BIG`` written as 5,000 digits and lone surrogates as ``\\ud800`` escapes."""
+    return json.dumps(value, ensure_ascii=True).replace(f'"{BIG}"', BIG_DIGITS).encode("ascii")
+
+
+WRONG_TYPES: tuple[Any, ...] = (
+    {"k": "v"},
+    ["v"],
+    12,
+    1.5,
+    None,
+    True,
+    "text",
+    BIG,
+    SURROGATE,
+    "javascript:alert(1)",
+)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float) and b != BIG:
+        return True
+    return type(a) is type(b) and a == b
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if prefix:
+        yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, (*prefix, index))
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    out = copy.deepcopy(value)
+    node = out
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = new
+    return out
+
+
+def mutations(valid: Any) -> Iterator[tuple[str, bytes]]:
+    """``(label, JSON body)``: ``valid`` with each field replaced by every other JSON type."""
+    for path in _paths(valid):
+        node = valid
+        for step in path:
+            node = node[step]
+        for new in WRONG_TYPES:
+            if _same_kind(node, new):
+                continue
+            label = "/".join(str(p) for p in path) + f" = {new!r:.20}"
+            yield label, _dumps(_replaced(valid, path, new))
+    # an extra member of each hostile kind at the top
+    if isinstance(valid, dict):
+        for new in (BIG, SURROGATE, {"k": "v"}):
+            yield f"extra = {new!r:.20}", _dumps({**valid, "extra": new})
+
+
+def _deep_json() -> list[tuple[str, bytes]]:
+    return [
+        ("deep arrays", b"[" * DEEP + b"]" * DEEP),
+        ("deep objects", b'{"a":' * DEEP + b"1" + b"}" * DEEP),
+        ("deep in a field", b'{"credential":' + b"[" * DEEP + b"]" * DEEP + b"}"),
+    ]
+
+
+GENERIC_JSON: list[tuple[str, bytes]] = [
+    ("empty", b""),
+    ("array", b"[]"),
+    ("string", b'"text"'),
+    ("number", b"12"),
+    ("null", b"null"),
+    ("true", b"true"),
+    ("object", b"{}"),
+    ("big integer", BIG_DIGITS.encode()),
+    ("big integer in object", b'{"a":' + BIG_DIGITS.encode() + b"}"),
+    ("big float", b'{"a":' + BIG_DIGITS.encode() + b".5}"),
+    ("big exponent", b'{"a":1e999999}'),
+    ("NaN", b'{"a":NaN}'),
+    ("lone surrogate value", b'{"a":"\\ud800"}'),
+    ("lone surrogate key", b'{"\\udfff":"a"}'),
+    ("invalid UTF-8", b'{"a":"\xff\xfe\xed\xa0\x80"}'),
+    ("truncated", b'{"a":'),
+    *_deep_json(),
+]
+
+HOSTILE_TEXT: tuple[tuple[str, str], ...] = (
+    ("invalid UTF-8", "%FF%FE"),
+    ("surrogate bytes", "%ED%A0%80"),
+    ("NUL", "%00"),
+    ("long", "a" * 1000),
+    ("javascript", quote("javascript:alert(1)", safe="")),
+    ("brackets", "%5B%5D%7B%7D"),
+)
+
+
+# -- valid bodies we know, per route (mutated field by field) ----------------------------------
+def _achievement() -> dict[str, Any]:
+    data = achievement()
+    data["image"] = "https://issuer.example/logo.png"
+    data["awardingBodies"] = [
+        {
+            "id": "did:web:uni.example",
+            "name": "Example University",
+            "url": "https://uni.example",
+            "countryCode": "PL",
+        }
+    ]
+    data["isPartOf"] = ["https://issuer.example/programmes/1"]
+    data["nqfLevel"] = "https://nqf.example/6"
+    return data
+
+
+# -- the running services ----------------------------------------------------------------------
+@dataclass
+class Stack:
+    base: dict[str, str]
+    settings: dict[str, Any]
+    """Each service's settings (the admin token, body limits …)."""
+    anonymous: aiohttp.ClientSession
+    wallet: aiohttp.ClientSession
+    """Signed in to the wallet (its cookie jar holds the session)."""
+    verifier: aiohttp.ClientSession
+    """Holds the verifier's CSRF cookie."""
+    wallet_csrf: str
+    verifier_csrf: str
+    values: dict[str, str]
+    """Real path parameter values (an achievement's uuid, a credential id …)."""
+    bodies: dict[str, Any]
+    """Valid JSON bodies by ``"METHOD path"``."""
+    wallet_email: str = "hostile@example.org"
+
+
+async def _text(resp: aiohttp.ClientResponse) -> str:
+    return (await resp.read()).decode("utf-8", "replace")
+
+
+async def _wallet_sign_in(stack: Stack, *, sign_up: bool = False) -> None:
+    base = stack.base["wallet"]
+    path = "/signup" if sign_up else "/signin"
+    async with stack.wallet.get(base + path) as resp:
+        found = _CSRF.search(await _text(resp))
+    assert found
+    form = {"email": stack.wallet_email, "password": PASSWORD, "csrf": html.unescape(found.group(1))}
+    if sign_up:
+        form["password_again"] = PASSWORD
+    async with stack.wallet.post(base + path, data=form) as resp:
+        text = await _text(resp)
+        assert resp.status == 200, text
+    found = _CSRF.search(text)
+    assert found and "signout" in text
+    stack.wallet_csrf = html.unescape(found.group(1))
+
+
+async def _prepare_issuer(stack: Stack, client: aiohttp.ClientSession) -> None:
+    base = stack.base["issuer"]
+    async with client.put(base + "/api/issuer/profile", json=profile(), headers=AUTH) as resp:
+        assert resp.status == 200, await resp.text()
+        did = (await resp.json())["did"]
+    async with client.post(base + "/api/achievements", json=_achievement(), headers=AUTH) as resp:
+        assert resp.status == 201, await resp.text()
+        ach_uuid = (await resp.json())["uuid"]
+    learner = {
+        "learner": {"name": "Anna Nowak", "did": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}
+    }
+    async with client.post(
+        base + f"/api/achievements/{ach_uuid}/credentials", json=learner, headers=AUTH
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        credential = (await resp.json())["verifiableCredential"]
+    async with client.post(
+        base + f"/api/achievements/{ach_uuid}/offers", json={"learner": {"name": "Anna"}}, headers=AUTH
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        offer_id = (await resp.json())["offerId"] if "offerId" in (await resp.json()) else "x"
+    async with client.post(
+        base + "/api/programmes", json={"name": "Data literacy", "rule": data_literacy_rule()}, headers=AUTH
+    ) as resp:
+        programme = (await resp.json()).get("uuid", "x") if resp.status == 201 else "x"
+    list_url = credential["credentialStatus"][0]["statusListCredential"]
+    stack.values.update(
+        uuid=ach_uuid,
+        credential_id=credential["id"],
+        offer_id=offer_id,
+        list_id=list_url.rstrip("/").rpartition("/")[2],
+        did=did,
+    )
+    status_entry = credential["credentialStatus"][0]
+    vc_api = simple_credential_v2(did)
+    stack.bodies.update(
+        {
+            "issuer PUT /api/issuer/profile": profile(),
+            "issuer POST /api/achievements": _achievement(),
+            "issuer PUT /api/achievements/{uuid}": _achievement(),
+            "issuer POST /api/achievements/{uuid}/credentials": {**learner, "grade": "4.5"},
+            "issuer POST /api/achievements/{uuid}/offers": {
+                "learner": {"name": "Anna", "email": "anna@example.org"}
+            },
+            "issuer POST /api/programmes": {"name": "Data literacy", "rule": data_literacy_rule()},
+            "issuer PUT /api/programmes/{uuid}": {"name": "Data literacy", "rule": data_literacy_rule()},
+            "issuer PUT /api/trusted-issuers/{did}": {"name": "TU Example", "country": "DE"},
+            "issuer POST /credentials/issue": {"credential": vc_api, "options": {}},
+            "issuer POST /credentials/status": {
+                "credentialId": credential["id"],
+                "credentialStatus": {"type": status_entry["type"], "statusPurpose": "suspension"},
+                "status": False,
+            },
+            "verifier POST /credentials/verify": {"verifiableCredential": credential, "options": {}},
+            "verifier POST /presentations/verify": {
+                "verifiablePresentation": {
+                    "@context": ["https://www.w3.org/ns/credentials/v2"],
+                    "type": ["VerifiablePresentation"],
+                    "verifiableCredential": [credential],
+                },
+                "options": {"challenge": "abc", "domain": "verifier.example"},
+            },
+            "verifier PUT /api/trusted-issuers/{did}": {"name": "Example", "country": "PL"},
+        }
+    )
+    if programme != "x":
+        stack.values["programme"] = programme
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    with connect_sync(redis_server_url) as client:
+        client.flushall()
+    tmp = tmp_path_factory.mktemp("hostile")
+    ports = {s: unused_port() for s in SERVICES}
+    base = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
+    settings: dict[str, Any] = {
+        "issuer": issuer_settings(
+            redis_server_url, tmp / "issuer", public_url=base["issuer"], wallet_url=base["wallet"]
+        ),
+        "wallet": wallet_settings(
+            redis_server_url,
+            tmp / "wallet",
+            ports["wallet"],
+            issuer_url=base["issuer"],
+            verifier_url=base["verifier"],
+            signin_attempts_per_email=1_000_000,
+            signin_attempts_per_ip=1_000_000,
+        ),
+        "verifier": VerifierSettings(
+            admin_token=TOKEN,
+            port=ports["verifier"],
+            public_url=base["verifier"],
+            redis_url=redis_server_url,
+            data_dir=tmp / "verifier",
+        ),
+    }
+    factories: dict[str, Callable[[Any], web.Application]] = {
+        "issuer": create_issuer,
+        "wallet": create_wallet,
+        "verifier": create_verifier,
+    }
+    servers = [TestServer(factories[s](settings[s]), host="127.0.0.1", port=ports[s]) for s in SERVICES]
+    for server in servers:
+        await server.start_server()
+    jar = aiohttp.CookieJar(unsafe=True)
+    sessions = [
+        aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()),
+        aiohttp.ClientSession(cookie_jar=jar),
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)),
+    ]
+    try:
+        stack = Stack(base, settings, *sessions, wallet_csrf="", verifier_csrf="", values={}, bodies={})
+        await _wallet_sign_in(stack, sign_up=True)
+        async with stack.verifier.get(base["verifier"] + "/") as resp:
+            found = _VERIFIER_CSRF.search(await _text(resp))
+        assert found
+        stack.verifier_csrf = html.unescape(found.group(1))
+        await _prepare_issuer(stack, sessions[0])
+        yield stack
+    finally:
+        for session in sessions:
+            await session.close()
+        for server in servers:
+            await server.close()
+
+
+# -- requests ----------------------------------------------------------------------------------
+@dataclass
+class Attempt:
+    label: str
+    url: str
+    method: str
+    body: bytes | None = None
+    content_type: str | None = None
+    auth: bool = True
+
+
+def _fill(route: Route, values: dict[str, str], hostile: str | None = None) -> str:
+    path = route.path.replace("/*", "/" + (hostile or "app.css"))
+    for name in route.params:
+        real = values.get("programme" if route.path.startswith(("/api/programmes", "/programmes")) else name)
+        path = path.replace("{" + name + "}", hostile or real or "x")
+    return path
+
+
+def _form_bodies(fields: list[str], csrf: dict[str, str]) -> list[tuple[str, bytes, str]]:
+    """``(label, body, content type)``: url-encoded and multipart forms, broken and hostile."""
+    token = "&".join(f"{k}={quote(v, safe='')}" for k, v in csrf.items())
+    out: list[tuple[str, bytes, str]] = []
+    form = "application/x-www-form-urlencoded"
+    out.append(("form garbage", b"%%%&&==&=%zz&" + token.encode(), form))
+    for label, value in HOSTILE_TEXT:
+        body = "&".join([f"{name}={value}" for name in fields] + ([token] if token else []))
+        out.append((f"form fields {label}", body.encode(), form))
+    out.append(("form bad UTF-8 name", b"%FF%FE=1&" + token.encode(), form))
+    out.append(("multipart garbage", b"garbage\r\n--x--", "multipart/form-data; boundary=x"))
+    out.append(
+        (
+            "multipart no boundary",
+            b"--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--\r\n",
+            "multipart/form-data",
+        )
+    )
+    out.append(("multipart empty boundary", b"--\r\n\r\n", "multipart/form-data; boundary="))
+    out.append(
+        (
+            "multipart unterminated",
+            b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+            "multipart/form-data; boundary=x",
+        )
+    )
+    text_part = (
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n'
+        b"Content-Type: text/plain; charset=%s\r\n\r\n%s\r\n--x--\r\n"
+    )
+    out.append(
+        (
+            "multipart bad UTF-8 text",
+            text_part % (b"utf-8", b"\xff\xed\xa0\x80"),
+            "multipart/form-data; boundary=x",
+        )
+    )
+    out.append(
+        (
+            "multipart unknown charset",
+            text_part % (b"no-such-charset", b"a"),
+            "multipart/form-data; boundary=x",
+        )
+    )
+    out.append(
+        (
+            "form unknown charset",
+            b"a=1&" + token.encode(),
+            "application/x-www-form-urlencoded; charset=no-such",
+        )
+    )
+    parts = [(name, b"\xff\xfe\xed\xa0\x80") for name in fields] + [(k, v.encode()) for k, v in csrf.items()]
+    parts.append(("file", b"\x00\xff garbage"))
+    body = b"".join(
+        b'--x\r\nContent-Disposition: form-data; name="' + name.encode() + b'"; filename="f.json"\r\n'
+        b"Content-Type: application/json\r\n\r\n" + value + b"\r\n"
+        for name, value in parts
+    )
+    out.append(("multipart bad bytes", body + b"--x--\r\n", "multipart/form-data; boundary=x"))
+    return out
+
+
+def attempts(route: Route, stack: Stack) -> Iterator[Attempt]:
+    base = stack.base[route.service]
+    url = base + _fill(route, stack.values)
+    for label, value in HOSTILE_TEXT:
+        yield Attempt(f"path {label}", base + _fill(route, stack.values, value), route.method)
+    names = route.fields() or ["q"]
+    for label, value in HOSTILE_TEXT:
+        query = "&".join(f"{name}={value}" for name in names)[:6000]  # aiohttp reads lines up to 8 KiB
+        yield Attempt(f"query {label}", f"{url}?{query}", route.method)
+        yield Attempt(f"query {label} (anonymous)", f"{url}?{query}", route.method, auth=False)
+    if route.method == "GET":
+        return
+    for auth in (True, False):
+        suffix = "" if auth else " (anonymous)"
+        for label, body in GENERIC_JSON:
+            yield Attempt(f"json {label}{suffix}", url, route.method, body, "application/json", auth)
+        csrf: dict[str, str] = {}
+        if auth and route.service == "wallet":
+            csrf = {"csrf": stack.wallet_csrf}
+        elif auth and route.service == "verifier":
+            csrf = {"csrf_token": stack.verifier_csrf}
+        for label, body, ctype in _form_bodies(route.fields(), csrf):
+            yield Attempt(f"{label}{suffix}", url, route.method, body, ctype, auth)
+    limit = getattr(stack.settings[route.service], "max_body_bytes", 1_000_000)
+    oversize = b'{"a":"' + b"a" * (3 * limit + 70_000) + b'"}'
+    yield Attempt("json oversize", url, route.method, oversize, "application/json")
+    yield Attempt(
+        "form oversize",
+        url,
+        route.method,
+        b"a=" + b"a" * (3 * limit + 70_000),
+        "application/x-www-form-urlencoded",
+    )
+    valid = stack.bodies.get(route.id)
+    if valid is not None:
+        for label, body in mutations(valid):
+            yield Attempt(f"field {label}", url, route.method, body, "application/json")
+
+
+def _headers(route: Route, stack: Stack, attempt: Attempt) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if attempt.content_type is not None:
+        headers["Content-Type"] = attempt.content_type
+    if attempt.auth and route.service in ("issuer", "verifier"):
+        headers.update(AUTH)
+    if attempt.auth and route.service == "wallet":
+        headers["Origin"] = stack.base["wallet"]
+    return headers
+
+
+def _session(route: Route, stack: Stack, attempt: Attempt) -> aiohttp.ClientSession:
+    if not attempt.auth or route.service == "issuer":
+        return stack.anonymous
+    return stack.wallet if route.service == "wallet" else stack.verifier
+
+
+def _problem_of(route: Route, status: int, content_type: str, body: bytes) -> str | None:
+    """What is wrong with a 4xx answer, or ``None``."""
+    if content_type == "application/problem+json":
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            return "problem details that are not JSON"
+        if not isinstance(doc, dict) or doc.get("status") != status or not isinstance(doc.get("title"), str):
+            return f"problem details without a matching status and a title: {body[:200]!r}"
+        return None
+    if route.is_oauth() and content_type == "application/json":
+        doc = json.loads(body)
+        return (
+            None
+            if isinstance(doc, dict) and isinstance(doc.get("error"), str)
+            else "OAuth error without error"
+        )
+    if route.is_vcapi_verify() and content_type == "application/json":
+        doc = json.loads(body)
+        ok = isinstance(doc, dict) and doc.get("verified") is False and doc.get("problemDetails")
+        return None if ok else f"a VC-API answer without problemDetails: {body[:200]!r}"
+    if route.is_page() and content_type == "text/html":
+        return None
+    if route.is_static() and status == 404 and not body:
+        return None  # aiohttp's file response for a missing file
+    return f"a {status} answered {content_type or 'no content type'}, not problem details: {body[:200]!r}"
+
+
+def _check_many(route: Route) -> bool:
+    return route.method != "GET"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("route", ROUTES, ids=[r.id for r in ROUTES])
+async def test_hostile_input_never_gets_a_server_error(route: Route, stack: Stack) -> None:
+    if route.service == "wallet":
+        async with stack.wallet.get(stack.base["wallet"] + "/account") as resp:
+            if resp.status != 200 or "signout" not in await _text(resp):
+                await _wallet_sign_in(stack)
+    failures: list[str] = []
+    count = 0
+    for attempt in attempts(route, stack):
+        count += 1
+        session = _session(route, stack, attempt)
+        async with session.request(
+            attempt.method,
+            attempt.url,
+            data=attempt.body,
+            headers=_headers(route, stack, attempt),
+            allow_redirects=False,
+        ) as resp:
+            body = await resp.read()
+            status = resp.status
+            if status >= 500:
+                failures.append(f"{attempt.label}: {status} {body[:300]!r}")
+            elif status >= 400:
+                wrong = _problem_of(route, status, resp.content_type, body)
+                if wrong:
+                    failures.append(f"{attempt.label}: {wrong}")
+    assert count < 2000
+    assert not failures, f"{route.id}: {len(failures)} of {count} hostile requests went wrong:\n" + "\n".join(
+        failures[:40]
+    )
