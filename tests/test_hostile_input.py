@@ -664,3 +664,77 @@ async def test_hostile_input_never_gets_a_server_error(route: Route, stack: Stac
     assert not failures, f"{route.id}: {len(failures)} of {count} hostile requests went wrong:\n" + "\n".join(
         failures[:40]
     )
+
+
+# -- documents fetched from hostile servers --------------------------------------------------------
+HOSTILE_DOCUMENTS: dict[str, bytes] = {
+    "deep": b"[" * DEEP + b"]" * DEEP,
+    "deep-object": b'{"credential_issuer":' + b'{"a":' * DEEP + b"1" + b"}" * DEEP + b"}",
+    "big-integer": b'{"credential_issuer":"https://issuer.example","n":' + BIG_DIGITS.encode() + b"}",
+    "surrogate": b'{"credential_issuer":"https://issuer.example\\ud800","credential_configuration_ids":["\\udfff"]}',
+    "not-utf8": b'{"credential_issuer":"\xff\xfe"}',
+}
+
+
+@pytest.fixture
+async def hostile_server() -> AsyncIterator[str]:
+    """A web server answering each of :data:`HOSTILE_DOCUMENTS` at ``/{name}`` as JSON."""
+
+    async def serve(request: web.Request) -> web.Response:
+        body = HOSTILE_DOCUMENTS[request.match_info["name"]]
+        return web.Response(body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/{name}", serve)
+    server = TestServer(app, host="127.0.0.1", port=unused_port())
+    await server.start_server()
+    try:
+        yield f"127.0.0.1:{server.port}"
+    finally:
+        await server.close()
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_DOCUMENTS))
+async def test_wallet_refuses_a_hostile_offer_document_without_a_server_error(
+    name: str, hostile_server: str, redis_url: str, tmp_path: Path
+) -> None:
+    port = unused_port()
+    wallet = create_wallet(
+        wallet_settings(redis_url, tmp_path, port, insecure_hosts=frozenset({hostile_server}))
+    )
+    server = TestServer(wallet, host="127.0.0.1", port=port)
+    await server.start_server()
+    session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+    stack = Stack({"wallet": f"http://127.0.0.1:{port}"}, {}, session, session, session, "", "", {}, {})
+    try:
+        await _wallet_sign_in(stack, sign_up=True)
+        offer_uri = quote(f"http://{hostile_server}/{name}", safe="")
+        document = HOSTILE_DOCUMENTS[name]
+        inline = document if len(document) < 2000 else b"[" * 1000 + b"]" * 1000  # a URL holds 8 KiB
+        for query in (f"credential_offer_uri={offer_uri}", f"credential_offer={quote(inline)}"):
+            async with session.get(f"{stack.base['wallet']}/receive?{query}", allow_redirects=False) as resp:
+                text = await _text(resp)
+                assert 400 <= resp.status < 500, (query[:40], resp.status, text[:300])
+                assert resp.content_type == "text/html"
+    finally:
+        await session.close()
+        await server.close()
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_DOCUMENTS))
+async def test_verifier_refuses_a_hostile_linked_document_without_a_server_error(
+    name: str, hostile_server: str, redis_url: str, tmp_path: Path
+) -> None:
+    settings = VerifierSettings(
+        admin_token=TOKEN, redis_url=redis_url, data_dir=tmp_path, insecure_hosts=frozenset({hostile_server})
+    )
+    server = TestServer(create_verifier(settings), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = server.make_url("/verify").with_query(url=f"http://{hostile_server}/{name}")
+            async with session.get(url, allow_redirects=False) as resp:
+                text = await _text(resp)
+                assert 400 <= resp.status < 500, (resp.status, text[:300])
+    finally:
+        await server.close()
