@@ -175,6 +175,8 @@ def _digest(text: str) -> str:
 def _json_part(text: str, what: str) -> dict[str, Any]:
     try:
         value = safejson.loads(_b64d(text))
+    except safejson.UnsafeJson as exc:
+        raise SdJwtError(f"the {what} is not JSON we accept: {exc}") from None
     except (ValueError, SdJwtError):
         raise SdJwtError(f"the {what} is not base64url-encoded JSON") from None
     if not isinstance(value, dict):
