@@ -738,3 +738,59 @@ async def test_verifier_refuses_a_hostile_linked_document_without_a_server_error
                 assert 400 <= resp.status < 500, (resp.status, text[:300])
     finally:
         await server.close()
+
+
+# -- script links are never rendered as links ------------------------------------------------------
+_LINK_ATTRIBUTE = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']?\s*([a-zA-Z][a-zA-Z0-9+.-]*):""")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_verifier_result_page_never_links_to_a_script_in_the_credential(stack: Stack) -> None:
+    script = "javascript:alert(document.domain)"
+    credential = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:web:uni.example", "type": ["Profile"], "name": "Uni", "url": script},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Data literacy",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": script,
+                "type": ["Achievement"],
+                "name": "Data literacy",
+                "description": "A course.",
+                "criteria": {"narrative": f"[click]({script})"},
+                "image": {"id": script, "type": "Image"},
+                "alignment": [{"type": ["Alignment"], "targetName": "skill", "targetUrl": script}],
+            },
+        },
+    }
+    base = stack.base["verifier"]
+    form = {"csrf_token": stack.verifier_csrf, "credential": json.dumps(credential)}
+    async with stack.verifier.post(base + "/verify", data=form, allow_redirects=False) as resp:
+        assert resp.status == 303, await _text(resp)
+        location = resp.headers["Location"]
+    async with stack.verifier.get(base + location) as resp:
+        page = await _text(resp)
+    assert resp.status == 200 and "Data literacy" in page
+    schemes = {s.lower() for s in _LINK_ATTRIBUTE.findall(page)}
+    assert schemes <= {"http", "https", "data"}, schemes
+    assert 'href="javascript' not in page.lower()
+
+
+def test_templates_put_no_credential_value_in_a_link() -> None:
+    """Every ``href``/``src`` of the three services' templates is a path of ours or a value the
+    service builds itself (a QR image, a share or request link), never credential content."""
+    built = {"qr", "link", "follow_link", "verify_link", "raw_link", "reply.redirect_uri"}
+    found: dict[str, set[str]] = {}
+    for service in SERVICES:
+        for template in (Path(__file__).parent.parent / "src" / service / "templates").glob("*.html"):
+            text = template.read_text(encoding="utf-8")
+            for name in re.findall(r"""(?:href|src)="\{\{\s*([\w.]+)""", text):
+                found.setdefault(name, set()).add(f"{service}/{template.name}")
+    unexpected = {name: where for name, where in found.items() if name not in built}
+    assert not unexpected, unexpected
