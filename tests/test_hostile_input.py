@@ -208,17 +208,25 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
     return out
 
 
-def mutations(valid: Any) -> Iterator[tuple[str, bytes]]:
-    """``(label, JSON body)``: ``valid`` with each field replaced by every other JSON type."""
-    for path in _paths(valid):
+MUTATION_BUDGET = 160
+"""Most field mutations sent to one route: a large body gets a rotating share of the wrong types
+for each field (every field still gets several, and every type is used across the fields)."""
+
+
+def mutations(valid: Any, budget: int = MUTATION_BUDGET) -> Iterator[tuple[str, bytes]]:
+    """``(label, JSON body)``: ``valid`` with each field replaced by other JSON types."""
+    candidates: list[tuple[int, tuple[Any, ...], Any]] = []
+    for index, path in enumerate(_paths(valid)):
         node = valid
         for step in path:
             node = node[step]
-        for new in WRONG_TYPES:
-            if _same_kind(node, new):
-                continue
-            label = "/".join(str(p) for p in path) + f" = {new!r:.20}"
-            yield label, _dumps(_replaced(valid, path, new))
+        candidates += [(index, path, new) for new in WRONG_TYPES if not _same_kind(node, new)]
+    stride = max(1, -(-len(candidates) // budget))
+    for position, (index, path, new) in enumerate(candidates):
+        if position % stride != index % stride:
+            continue
+        label = "/".join(str(p) for p in path) + f" = {new!r:.20}"
+        yield label, _dumps(_replaced(valid, path, new))
     # an extra member of each hostile kind at the top
     if isinstance(valid, dict):
         for new in (BIG, SURROGATE, {"k": "v"}):
@@ -545,26 +553,31 @@ def _form_bodies(fields: list[str], csrf: dict[str, str]) -> list[tuple[str, byt
 def attempts(route: Route, stack: Stack) -> Iterator[Attempt]:
     base = stack.base[route.service]
     url = base + _fill(route, stack.values)
-    for label, value in HOSTILE_TEXT:
-        yield Attempt(f"path {label}", base + _fill(route, stack.values, value), route.method)
+    if route.params or route.is_static():
+        for label, value in HOSTILE_TEXT:
+            yield Attempt(f"path {label}", base + _fill(route, stack.values, value), route.method)
     names = route.fields() or ["q"]
-    for label, value in HOSTILE_TEXT:
+    for label, value in HOSTILE_TEXT if route.method == "GET" else HOSTILE_TEXT[:3]:
         query = "&".join(f"{name}={value}" for name in names)[:6000]  # aiohttp reads lines up to 8 KiB
         yield Attempt(f"query {label}", f"{url}?{query}", route.method)
-        yield Attempt(f"query {label} (anonymous)", f"{url}?{query}", route.method, auth=False)
+        if route.method == "GET":
+            yield Attempt(f"query {label} (anonymous)", f"{url}?{query}", route.method, auth=False)
     if route.method == "GET":
         return
-    for auth in (True, False):
-        suffix = "" if auth else " (anonymous)"
-        for label, body in GENERIC_JSON:
-            yield Attempt(f"json {label}{suffix}", url, route.method, body, "application/json", auth)
-        csrf: dict[str, str] = {}
-        if auth and route.service == "wallet":
-            csrf = {"csrf": stack.wallet_csrf}
-        elif auth and route.service == "verifier":
-            csrf = {"csrf_token": stack.verifier_csrf}
-        for label, body, ctype in _form_bodies(route.fields(), csrf):
-            yield Attempt(f"{label}{suffix}", url, route.method, body, ctype, auth)
+    csrf: dict[str, str] = {}
+    if route.service == "wallet":
+        csrf = {"csrf": stack.wallet_csrf}
+    elif route.service == "verifier":
+        csrf = {"csrf_token": stack.verifier_csrf}
+    for label, body in GENERIC_JSON:
+        yield Attempt(f"json {label}", url, route.method, body, "application/json")
+    for label, body, ctype in _form_bodies(route.fields(), csrf):
+        yield Attempt(label, url, route.method, body, ctype)
+    # Without credentials most requests stop at the door: a sample of each kind is enough there.
+    for label, body in GENERIC_JSON[::3]:
+        yield Attempt(f"json {label} (anonymous)", url, route.method, body, "application/json", False)
+    for label, body, ctype in _form_bodies(route.fields(), {})[::2]:
+        yield Attempt(f"{label} (anonymous)", url, route.method, body, ctype, False)
     limit = getattr(stack.settings[route.service], "max_body_bytes", 1_000_000)
     oversize = b'{"a":"' + b"a" * (3 * limit + 70_000) + b'"}'
     yield Attempt("json oversize", url, route.method, oversize, "application/json")
@@ -660,7 +673,9 @@ async def test_hostile_input_never_gets_a_server_error(route: Route, stack: Stac
                 wrong = _problem_of(route, status, resp.content_type, body)
                 if wrong:
                     failures.append(f"{attempt.label}: {wrong}")
-    assert count < 2000
+    assert count <= 400  # with the other routes, a few thousand requests in all
+    if os.environ.get("HOSTILE_DEBUG"):
+        print(f"{route.id}: {count} requests")
     assert not failures, f"{route.id}: {len(failures)} of {count} hostile requests went wrong:\n" + "\n".join(
         failures[:40]
     )
