@@ -271,6 +271,21 @@ HOSTILE_TEXT: tuple[tuple[str, str], ...] = (
 )
 
 
+HOSTILE_HEADERS: tuple[tuple[str, dict[str, str]], ...] = (
+    (
+        "garbage",
+        {
+            "Accept-Language": ";;q=abc, *-*-*;q=NaN, " + "x" * 500,
+            "Cookie": 'lang="\\; wallet_session=%FF%FE; plecak_verifier_csrf=' + "a" * 43,
+            "Idempotency-Key": "ÿ" * 300,
+            "If-None-Match": '"' * 100,
+            "Accept": "*/*;q=bad",
+        },
+    ),
+    ("authorization", {"Authorization": "Bearer ÿÿÿ", "Origin": "null"}),
+)
+
+
 # -- valid bodies we know, per route (mutated field by field) ----------------------------------
 def _achievement() -> dict[str, Any]:
     data = achievement()
@@ -478,6 +493,7 @@ class Attempt:
     body: bytes | None = None
     content_type: str | None = None
     auth: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _fill(route: Route, values: dict[str, str], hostile: str | None = None) -> str:
@@ -556,6 +572,8 @@ def attempts(route: Route, stack: Stack) -> Iterator[Attempt]:
     if route.params or route.is_static():
         for label, value in HOSTILE_TEXT:
             yield Attempt(f"path {label}", base + _fill(route, stack.values, value), route.method)
+    for label, value in HOSTILE_HEADERS:
+        yield Attempt(f"headers {label}", url, route.method, headers=value)
     names = route.fields() or ["q"]
     for label, value in HOSTILE_TEXT if route.method == "GET" else HOSTILE_TEXT[:3]:
         query = "&".join(f"{name}={value}" for name in names)[:6000]  # aiohttp reads lines up to 8 KiB
@@ -603,6 +621,7 @@ def _headers(route: Route, stack: Stack, attempt: Attempt) -> dict[str, str]:
         headers.update(AUTH)
     if attempt.auth and route.service == "wallet":
         headers["Origin"] = stack.base["wallet"]
+    headers.update(attempt.headers)
     return headers
 
 
