@@ -504,6 +504,23 @@ def _fill(route: Route, values: dict[str, str], hostile: str | None = None) -> s
     return path
 
 
+JSON_TEXTS: tuple[tuple[str, str], ...] = (
+    ("deep", "[" * DEEP + "]" * DEEP),
+    ("big integer", '{"a":' + BIG_DIGITS + "}"),
+    ("lone surrogate", '{"@context":"\\ud800","a":["\\udfff"]}'),
+)
+
+
+def _multipart(parts: list[tuple[str, bytes]]) -> bytes:
+    """A multipart body (boundary ``x``) with each part a file upload named as given."""
+    body = b"".join(
+        b'--x\r\nContent-Disposition: form-data; name="' + name.encode() + b'"; filename="f.json"\r\n'
+        b"Content-Type: application/json\r\n\r\n" + value + b"\r\n"
+        for name, value in parts
+    )
+    return body + b"--x--\r\n"
+
+
 def _form_bodies(fields: list[str], csrf: dict[str, str]) -> list[tuple[str, bytes, str]]:
     """``(label, body, content type)``: url-encoded and multipart forms, broken and hostile."""
     token = "&".join(f"{k}={quote(v, safe='')}" for k, v in csrf.items())
@@ -514,6 +531,15 @@ def _form_bodies(fields: list[str], csrf: dict[str, str]) -> list[tuple[str, byt
         body = "&".join([f"{name}={value}" for name in fields] + ([token] if token else []))
         out.append((f"form fields {label}", body.encode(), form))
     out.append(("form bad UTF-8 name", b"%FF%FE=1&" + token.encode(), form))
+    for label, text in JSON_TEXTS:  # pasted JSON: a credential, a backup …
+        body = "&".join([f"{name}={quote(text)}" for name in fields] + ([token] if token else []))
+        out.append((f"form fields JSON {label}", body.encode(), form))
+        file_parts = [(name, text.encode()) for name in [*fields, "file"]] + [
+            (k, v.encode()) for k, v in csrf.items()
+        ]
+        out.append(
+            (f"multipart files JSON {label}", _multipart(file_parts), "multipart/form-data; boundary=x")
+        )
     out.append(("multipart garbage", b"garbage\r\n--x--", "multipart/form-data; boundary=x"))
     out.append(
         (
@@ -557,12 +583,7 @@ def _form_bodies(fields: list[str], csrf: dict[str, str]) -> list[tuple[str, byt
     )
     parts = [(name, b"\xff\xfe\xed\xa0\x80") for name in fields] + [(k, v.encode()) for k, v in csrf.items()]
     parts.append(("file", b"\x00\xff garbage"))
-    body = b"".join(
-        b'--x\r\nContent-Disposition: form-data; name="' + name.encode() + b'"; filename="f.json"\r\n'
-        b"Content-Type: application/json\r\n\r\n" + value + b"\r\n"
-        for name, value in parts
-    )
-    out.append(("multipart bad bytes", body + b"--x--\r\n", "multipart/form-data; boundary=x"))
+    out.append(("multipart bad bytes", _multipart(parts), "multipart/form-data; boundary=x"))
     return out
 
 
