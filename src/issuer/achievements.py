@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vc.datamodel import is_url
+from vc.datamodel import is_image, is_link, is_safe_id, is_url
 
 __all__ = [
     "ENUMERATIONS",
@@ -118,6 +118,11 @@ class AchievementProblems(Exception):
         return "; ".join(parts)
 
 
+def _text(value: Any) -> bool:
+    """Non-blank text (a name, a label): a number or an object is not text."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
@@ -142,6 +147,8 @@ def normalise_input(data: Any) -> dict[str, Any]:
             problems.invalid[name] = "must be text"
         elif len(value) > _TEXT_LIMIT:
             problems.invalid[name] = f"must be at most {_TEXT_LIMIT} characters"
+        elif name == "furtherInformation" and is_url(value.strip()) and not is_link(value.strip()):
+            problems.invalid[name] = "must be text or an http(s) URL"
         else:
             out[name] = value.strip()
     for name, allowed in ENUMERATIONS.items():
@@ -185,20 +192,22 @@ def normalise_input(data: Any) -> dict[str, Any]:
             out["eqfLevel"] = eqf
     nqf = data.get("nqfLevel")
     if nqf is not None:
-        if not is_url(nqf):
+        if not is_safe_id(nqf):
             problems.invalid["nqfLevel"] = "must be the IRI of a national qualifications framework level"
         else:
             out["nqfLevel"] = nqf
     part_of = data.get("isPartOf")
     if not _blank(part_of):
-        if not isinstance(part_of, list) or not all(is_url(p) for p in part_of):
+        if not isinstance(part_of, list) or not all(is_safe_id(p) for p in part_of):
             problems.invalid["isPartOf"] = "must be a list of achievement IRIs"
         else:
             out["isPartOf"] = list(part_of)
     image = data.get("image")
     if image is not None:
-        if not isinstance(image, str) or not image.startswith(("https://", "http://", "data:image/")):
-            problems.invalid["image"] = "must be an http(s) or data: image URL"
+        if not is_image(image):
+            problems.invalid["image"] = (
+                "must be an http(s) URL or a data: URI of a PNG, JPEG, GIF or WebP picture"
+            )
         else:
             out["image"] = image
     _normalise_bodies(data.get("awardingBodies"), out, problems)
@@ -217,13 +226,20 @@ def _normalise_bodies(bodies: Any, out: dict[str, Any], problems: AchievementPro
         problems.invalid["awardingBodies"] = "must be a list of organisations"
         return
     clean = []
-    for body in bodies:
-        if not isinstance(body, Mapping) or not is_url(body.get("id")) or _blank(body.get("name")):
-            problems.invalid["awardingBodies"] = "each awarding body needs an id (IRI) and a name"
+    for index, body in enumerate(bodies):
+        if not isinstance(body, Mapping) or not is_safe_id(body.get("id")) or not _text(body.get("name")):
+            problems.invalid["awardingBodies"] = (
+                f"awardingBodies[{index}]: each awarding body needs an id (an http(s) URL, urn: or did:)"
+                " and a name"
+            )
             return
-        entry = {"id": body["id"], "name": str(body["name"]).strip()}
-        if is_url(body.get("url")):
-            entry["url"] = body["url"]
+        url = body.get("url")
+        if url is not None and not is_link(url):
+            problems.invalid["awardingBodies"] = f"awardingBodies[{index}].url must be an http(s) URL"
+            return
+        entry = {"id": body["id"], "name": body["name"].strip()}
+        if url is not None:
+            entry["url"] = url
         if isinstance(body.get("countryCode"), str) and len(body["countryCode"]) == 2:
             entry["countryCode"] = body["countryCode"].upper()
         clean.append(entry)
@@ -233,10 +249,10 @@ def _normalise_bodies(bodies: Any, out: dict[str, Any], problems: AchievementPro
 def _normalise_grading(grading: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
     if grading is None:
         return
-    if not isinstance(grading, Mapping) or _blank(grading.get("name")):
-        problems.invalid["grading"] = "must be an object with a name (the grading scheme)"
+    if not isinstance(grading, Mapping) or not _text(grading.get("name")):
+        problems.invalid["grading"] = "must be an object with a name (the grading scheme, as text)"
         return
-    clean: dict[str, Any] = {"name": str(grading["name"]).strip()}
+    clean: dict[str, Any] = {"name": grading["name"].strip()}
     allowed = grading.get("allowedValues")
     if allowed is not None:
         if not isinstance(allowed, list) or not allowed or not all(isinstance(v, str) and v for v in allowed):
@@ -259,15 +275,18 @@ def _normalise_alignments(alignments: Any, out: dict[str, Any], problems: Achiev
         problems.invalid["alignments"] = "must be a list"
         return
     clean = []
-    for item in alignments:
+    for index, item in enumerate(alignments):
         if (
             not isinstance(item, Mapping)
-            or _blank(item.get("targetName"))
-            or not is_url(item.get("targetUrl"))
+            or not _text(item.get("targetName"))
+            or not is_link(item.get("targetUrl"))
         ):
-            problems.invalid["alignments"] = "each alignment needs targetName and targetUrl"
+            problems.invalid["alignments"] = (
+                f"alignments[{index}]: each alignment needs a targetName (text)"
+                " and a targetUrl (an http(s) URL)"
+            )
             return
-        entry = {"targetName": str(item["targetName"]), "targetUrl": item["targetUrl"]}
+        entry = {"targetName": item["targetName"], "targetUrl": item["targetUrl"]}
         for key in ("targetCode", "targetFramework", "targetDescription"):
             if isinstance(item.get(key), str) and item[key]:
                 entry[key] = item[key]

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from vc.loader import default_context_store
 from vc.qr import qr_data_uri
-from vc.web import json_response, read_json
+from vc.web import Problem, json_response, read_form, read_json
 
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
@@ -257,7 +257,13 @@ async def create_offer(request: web.Request) -> web.Response:
 
 
 async def get_offer(request: web.Request) -> web.Response:
-    return json_response(await request.app[OFFERS].offer_status(request.match_info["offer_id"]))
+    try:
+        offer = await request.app[OFFERS].offer_status(request.match_info["offer_id"])
+    except OpenIdError as exc:  # the admin API answers problem details, not OAuth errors
+        raise Problem(
+            exc.status, "Not found" if exc.status == 404 else "Offer unavailable", exc.description
+        ) from None
+    return json_response(offer)
 
 
 async def oid4vci_issuer_metadata(request: web.Request) -> web.Response:
@@ -281,7 +287,10 @@ async def oid4vci_token(request: web.Request) -> web.Response:
         raise OpenIdError("invalid_request", "send the token request form-encoded")
     if (request.content_length or 0) > 8192:
         raise OpenIdError("invalid_request", "the token request is too large")
-    form = await request.post()
+    try:
+        form = await read_form(request)
+    except Problem as exc:
+        raise OpenIdError("invalid_request", exc.detail or "the form cannot be read") from None
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     return _no_store(json_response(await request.app[OFFERS].token(fields)))
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from vc.cryptosuites import Cryptosuite, suite_named, suite_names
 from vc.dataintegrity import EDDSA_RDFC_2022, add_proof
-from vc.datamodel import VC_V2_CONTEXT, credential_version, is_url, issuer_id, validate_credential
+from vc.datamodel import (
+    VC_V2_CONTEXT,
+    credential_version,
+    is_url,
+    issuer_id,
+    link_problems,
+    validate_credential,
+)
 from vc.disclosure import default_mandatory_pointers
 from vc.ecdsa_sd import ECDSA_SD_2023
 from vc.errors import DataModelError, ProofError
@@ -351,7 +358,7 @@ class IssuerService:
         now = format_datetime(utc_now())
         if version == 1 and "issuanceDate" not in doc:
             doc["issuanceDate"] = now
-        problems = validate_credential(doc) or digest_problems(doc)
+        problems = validate_credential(doc) or digest_problems(doc) or link_problems(doc)
         if problems:
             raise DataModelError(problems)
         if issuer_id(doc) != signer.did:

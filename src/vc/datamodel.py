@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from .timeutil import parse_datetime
 
@@ -12,8 +14,12 @@ __all__ = [
     "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
     "credential_version",
+    "is_image",
+    "is_link",
+    "is_safe_id",
     "is_url",
     "issuer_id",
+    "link_problems",
     "validate_credential",
 ]
 
@@ -41,6 +47,100 @@ def _is_url(value: str) -> bool:
 
 
 _is_url_cached = functools.lru_cache(maxsize=4096)(_is_url)
+
+LINK_SCHEMES = frozenset({"http", "https"})
+"""Schemes of a value meant as a link: a person may open it, so never ``javascript:``, ``data:``,
+``file:`` and the like."""
+ID_SCHEMES = LINK_SCHEMES | {"urn", "did"}
+"""Schemes of an identifier (an IRI naming a thing): a web address, a URN (``urn:uuid:…``) or a DID."""
+_IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+\Z")
+
+
+def _scheme(value: str) -> str:
+    return value.partition(":")[0].lower()
+
+
+def is_link(value: object) -> bool:
+    """An absolute http(s) URL with a host: what may be shown to people as a link."""
+    if not is_url(value):
+        return False
+    assert isinstance(value, str)
+    if _scheme(value) not in LINK_SCHEMES:
+        return False
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:
+        return False
+
+
+def is_safe_id(value: object) -> bool:
+    """An identifier IRI of a scheme in :data:`ID_SCHEMES` (http(s) ones with a host)."""
+    if not is_url(value):
+        return False
+    assert isinstance(value, str)
+    scheme = _scheme(value)
+    return is_link(value) if scheme in LINK_SCHEMES else scheme in ID_SCHEMES
+
+
+def is_image(value: object) -> bool:
+    """An image address: an http(s) link, or a base64 ``data:`` URI of a PNG, JPEG, GIF or WebP
+    picture (Open Badges allows embedded images; SVG, which can carry scripts, is not accepted)."""
+    return is_link(value) or (isinstance(value, str) and _IMAGE_DATA.match(value) is not None)
+
+
+_LINK_MEMBERS = frozenset({"url", "targetUrl", "homepage", "sameAs"})
+"""Members whose value is a link people may open."""
+_TEXT_OR_LINK_MEMBERS = frozenset({"furtherInformation"})
+"""Free text that may be a single link: a value that looks like an IRI must then be an http(s) link."""
+_ID_MEMBERS = frozenset({"id", "@id"})
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+def link_problems(document: Any) -> list[str]:
+    """Identifiers and links of a credential (at any depth) whose scheme people must not be sent to.
+
+    ``id``: an http(s) URL, ``urn:`` or ``did:``; ``url``, ``targetUrl`` …: an http(s) URL;
+    ``image`` (a string or ``image.id``): an http(s) URL or a data: URI of a raster picture;
+    ``furtherInformation``: text, or if it is a single IRI an http(s) URL. Every problem names its
+    field, e.g. ``credentialSubject.achievement.alignment[0].targetUrl``.
+    """
+    problems: list[str] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(node))))
+            continue
+        if not isinstance(node, Mapping):
+            continue
+        image_parent = bool(path) and path[-1] == "image"
+        for key, value in node.items():
+            if key in ("@context", "proof"):  # term definitions, and what the issuer adds itself
+                continue
+            where = _where((*path, key))
+            if key in _ID_MEMBERS and isinstance(value, str):
+                ok = is_image(value) if image_parent else is_safe_id(value)
+                if not ok:
+                    problems.append(
+                        f"{where} must be an http(s) URL, a urn: or a did: identifier, not {value[:60]!r}"
+                    )
+            elif key in _LINK_MEMBERS:
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, str) and not is_link(item):
+                        problems.append(f"{where} must be an http(s) URL, not {item[:60]!r}")
+            elif key in _TEXT_OR_LINK_MEMBERS and is_url(value) and not is_link(value):
+                problems.append(f"{where} must be text or an http(s) URL, not {str(value)[:60]!r}")
+            elif key == "image" and isinstance(value, str) and not is_image(value):
+                problems.append(f"{where} must be an http(s) URL or a data: URI of a picture")
+            if isinstance(value, Mapping | list):
+                stack.append(((*path, key), value))
+    return sorted(problems)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from . import safejson
 from .errors import DIDError, KeyFormatError
 from .keys import KeyPair, decode_multikey
 
@@ -218,7 +218,7 @@ class DidResolver:
         if len(body) > self._max_bytes:
             raise DIDError(f"{url} is larger than {self._max_bytes} bytes")
         try:
-            doc = json.loads(body)
+            doc = safejson.loads(body)
         except ValueError:
             raise DIDError(f"{url} is not JSON") from None
         if not isinstance(doc, dict) or doc.get("id") != did:

@@ -208,6 +208,10 @@ def expand_safe(document: Any, loader: DocumentLoader | None = None) -> list[Any
         expanded: list[Any] = _MemoProcessor(on_property_dropped=dropped.append).expand(document, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
+    except ValueError as exc:  # pyld's IRI resolver raises a bare ValueError (a relative context IRI)
+        if isinstance(exc, JsonLdError):
+            raise
+        raise JsonLdError(str(exc)) from exc
     if dropped:
         term = dropped[0]
         raise UndefinedTermError(term, f"undefined term {term!r}: no context in @context defines it")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -37,6 +36,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from . import safejson
 from .dataintegrity import DidDocumentResolver
 from .did import find_verification_method
 from .disclosure import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
@@ -174,7 +174,9 @@ def _digest(text: str) -> str:
 
 def _json_part(text: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(_b64d(text))
+        value = safejson.loads(_b64d(text))
+    except safejson.UnsafeJson as exc:
+        raise SdJwtError(f"the {what} is not JSON we accept: {exc}") from None
     except (ValueError, SdJwtError):
         raise SdJwtError(f"the {what} is not base64url-encoded JSON") from None
     if not isinstance(value, dict):
@@ -536,7 +538,7 @@ def parse_sd_jwt(text: Any) -> ParsedSdJwt:
         if not item:
             raise SdJwtError("an empty disclosure")
         try:
-            decoded = json.loads(_b64d(item))
+            decoded = safejson.loads(_b64d(item))
         except (ValueError, SdJwtError):
             raise SdJwtError("a disclosure is not base64url-encoded JSON") from None
         if not isinstance(decoded, list) or len(decoded) not in (2, 3) or not isinstance(decoded[0], str):

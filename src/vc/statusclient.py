@@ -25,7 +25,6 @@ The cache is an LRU of at most ``max_entries`` URLs; a fresh hit is a dictionary
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -36,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from . import safejson
 from .errors import StatusListError
 from .netguard import PRIVATE_ADDRESS_HINT, AllowList, guarded_session, host_allowed
 
@@ -227,7 +227,7 @@ class StatusListClient:
         if status != 200:
             raise StatusListFetchError(url, f"the status list {url} answered HTTP {status}", status)
         try:
-            document = json.loads(body)
+            document = safejson.loads(body)
         except (ValueError, RecursionError):
             raise StatusListFetchError(url, f"the status list {url} is not JSON", status) from None
         if not isinstance(document, dict):

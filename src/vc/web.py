@@ -22,7 +22,9 @@ from typing import Any, NoReturn
 
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler, Middleware
+from multidict import MultiDictProxy
 
+from . import safejson
 from .errors import (
     DataModelError,
     DIDError,
@@ -38,6 +40,7 @@ from .errors import (
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "FORM_ERRORS",
     "PROBLEM_CONTENT_TYPE",
     "SECURITY_HEADERS",
     "Problem",
@@ -46,6 +49,7 @@ __all__ = [
     "problem_middleware",
     "problem_response",
     "raise_problem",
+    "read_form",
     "read_json",
     "require_bearer",
     "security_headers_middleware",
@@ -190,6 +194,11 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         if isinstance(exc, DataModelError):
             extra["problems"] = exc.problems
         return problem_response(422, _vc_error_title(exc), str(exc), **extra)
+    except OSError as exc:
+        if isinstance(request.match_info.route.resource, web.StaticResource):
+            # a file name the file system refuses (too long …) names no file we serve
+            return problem_response(404, "Not Found")
+        return _internal_error(request, exc)
     except Exception as exc:  # the last line of defence
         return _internal_error(request, exc)
 
@@ -241,34 +250,8 @@ def _is_json_type(content_type: str) -> bool:
     return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
-class _NonFiniteNumber(ValueError):
-    pass
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NonFiniteNumber(name)
-
-
-def _too_deep(value: Any, max_depth: int) -> bool:
-    """Whether arrays/objects nest more than ``max_depth`` levels (a scalar is depth 0)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is None:
-            continue
-        if depth > max_depth:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
-
-
 def _too_large(max_bytes: int) -> Problem:
     return Problem(413, "Request body too large", f"the request body must be at most {max_bytes} bytes")
-
-
-def _too_deep_problem(max_depth: int) -> Problem:
-    return Problem(400, "JSON nested too deeply", f"arrays and objects may nest at most {max_depth} deep")
 
 
 async def read_json(request: web.Request, *, max_bytes: int = 1_000_000, max_depth: int = 64) -> Any:
@@ -281,7 +264,8 @@ async def read_json(request: web.Request, *, max_bytes: int = 1_000_000, max_dep
       ``client_max_size`` does not apply here; still set it to about ``max_bytes + 1`` for
       ``request.read()``/``post()`` elsewhere, the default is 1 MiB);
     * 400 for a body that is empty, not UTF-8, malformed (with line/column), nested more
-      than ``max_depth`` arrays/objects deep, or containing ``NaN``/``Infinity``.
+      than ``max_depth`` arrays/objects deep, or holding what :func:`vc.safejson.loads`
+      refuses (``NaN``/``Infinity``, numbers of more than 64 characters, lone surrogates).
     """
     if not _is_json_type(request.content_type):
         given = request.headers.get(hdrs.CONTENT_TYPE) or "no Content-Type"
@@ -300,27 +284,28 @@ async def read_json(request: web.Request, *, max_bytes: int = 1_000_000, max_dep
     if not body.strip():
         raise Problem(400, "Malformed JSON", "the request body is empty")
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Problem(400, "Malformed JSON", f"the request body is not UTF-8 (byte {exc.start})") from None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except _NonFiniteNumber as exc:
-        raise Problem(400, "Malformed JSON", f"{exc} is not a JSON number") from None
-    except json.JSONDecodeError as exc:
+        return safejson.loads(body, max_depth=max_depth)
+    except safejson.UnsafeJson as exc:
+        if exc.line is None:
+            title = "JSON nested too deeply" if "nest" in str(exc) else "Malformed JSON"
+            raise Problem(400, title, f"the request body: {exc}") from None
         raise Problem(
-            400,
-            "Malformed JSON",
-            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            line=exc.lineno,
-            column=exc.colno,
-            position=exc.pos,
+            400, "Malformed JSON", str(exc), line=exc.line, column=exc.column, position=exc.position
         ) from None
-    except RecursionError:
-        raise _too_deep_problem(max_depth) from None
-    if _too_deep(data, max_depth):
-        raise _too_deep_problem(max_depth)
-    return data
+
+
+FORM_ERRORS: tuple[type[Exception], ...] = (ValueError, LookupError)
+"""What aiohttp raises for a form body it cannot parse: a multipart body without a boundary or
+cut short, a part without a name, bytes that are not in the declared charset, an unknown charset."""
+
+
+async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    """``request.post()``, with a body that is not a readable form answered ``400`` (a
+    :class:`Problem`) instead of escaping as a 500; 413 still comes from ``client_max_size``."""
+    try:
+        return await request.post()
+    except FORM_ERRORS as exc:
+        raise Problem(400, "Malformed form", f"the form body cannot be read: {exc}") from None
 
 
 # --- authentication -------------------------------------------------------------------------

@@ -8,13 +8,13 @@ JSON nesting limited like request bodies.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
+from vc import safejson
 from vc.netguard import AllowList, guarded_session, host_allowed
 
 __all__ = ["FetchError", "LinkFetcher", "parse_json"]
@@ -41,43 +41,20 @@ class FetchError(Exception):
         """The HTTP status the link itself answered, when it answered one other than 200."""
 
 
-def _too_deep(value: Any, max_depth: int) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is None:
-            continue
-        if depth > max_depth:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def parse_json(data: bytes | str, *, max_depth: int = 64) -> Any:
-    """Parse JSON text (UTF-8, BOM allowed); ``ValueError`` with a readable reason otherwise."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError("the text is not UTF-8") from None
-    if not data.strip():
+    """Parse JSON text (UTF-8, BOM allowed); ``ValueError`` with a readable reason otherwise.
+
+    What :func:`vc.safejson.loads` refuses is refused here too (huge numbers, lone surrogates …).
+    """
+    if (isinstance(data, str) and not data.strip()) or (isinstance(data, bytes) and not data.strip()):
         raise ValueError("there is no text")
     try:
-        value = json.loads(data, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"it is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
-    except RecursionError:
-        raise ValueError(f"arrays and objects nest more than {max_depth} deep") from None
-    if _too_deep(value, max_depth):
-        raise ValueError(f"arrays and objects nest more than {max_depth} deep")
-    return value
+        return safejson.loads(data, max_depth=max_depth)
+    except safejson.UnsafeJson as exc:
+        if exc.line is not None:
+            reason = str(exc).removeprefix("malformed JSON: ")
+            raise ValueError(f"it is not valid JSON ({reason})") from None
+        raise ValueError(str(exc)) from None
 
 
 def _host_port(url: str) -> tuple[str, int, str]:

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from vc.web import Problem, json_response, raise_problem, read_json
+from vc.web import Problem, json_response, raise_problem, read_form, read_json
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .oid4vp import OpenIdError, RequestExpired, RequestNotFound
@@ -204,9 +204,11 @@ async def openid4vp_response(request: web.Request) -> web.Response:
     if (request.content_length or 0) > request.app[SETTINGS].max_form_bytes:
         raise OpenIdError("invalid_request", "the response is too large", 413)
     try:
-        form = await request.post()
+        form = await read_form(request)
     except web.HTTPRequestEntityTooLarge:
         raise OpenIdError("invalid_request", "the response is too large", 413) from None
+    except Problem as exc:
+        raise OpenIdError("invalid_request", exc.detail or "the form cannot be read") from None
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     answer = await request.app[REQUESTS].respond(request.match_info["rid"], fields)
     return _no_store(json_response(answer))

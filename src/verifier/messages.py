@@ -222,6 +222,7 @@ EN: Mapping[str, str] = {
     "error_too_many_checks": "This verifier has started many checks from your network in the last "
     "minutes. Wait {minutes} min and try again.",
     "error_link": "The link could not be checked: {reason}.",
+    "error_bad_form": "The form could not be read. Go back, reload the page and try again.",
     "error_form_expired": "This form has expired. Go back, reload the page and try again.",
     "error_not_found": "This page does not exist, or the result has expired.",
     "error_request_unknown": "This request does not exist or has expired.",

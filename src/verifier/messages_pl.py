@@ -222,6 +222,7 @@ PL: Mapping[str, str] = {
     "error_too_many_checks": "Ten weryfikator rozpoczął ostatnio wiele sprawdzeń z Twojej sieci. "
     "Odczekaj {minutes} min i spróbuj ponownie.",
     "error_link": "Nie udało się sprawdzić linku: {reason}.",
+    "error_bad_form": "Nie udało się odczytać formularza. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_form_expired": "Ten formularz wygasł. Wróć, odśwież stronę i spróbuj ponownie.",
     "error_not_found": "Ta strona nie istnieje albo wynik już wygasł.",
     "error_request_unknown": "Ta prośba nie istnieje albo wygasła.",

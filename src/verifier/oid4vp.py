@@ -16,7 +16,6 @@ shown there only to the browser holding the transaction cookie (session-fixation
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from vc import safejson
 from vc.datamodel import is_url, issuer_id
 from vc.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS, pointer_exists
 from vc.errors import VCError
@@ -253,7 +253,7 @@ def _presentations(fields: Mapping[str, str]) -> list[Any]:
     if len(raw) > MAX_VP_TOKEN:
         raise OpenIdError("invalid_request", "vp_token is too large")
     try:
-        token = json.loads(raw)
+        token = safejson.loads(raw)
     except ValueError:
         raise OpenIdError("invalid_request", "vp_token must be a JSON object") from None
     if not isinstance(token, dict):
@@ -266,7 +266,7 @@ def _presentations(fields: Mapping[str, str]) -> list[Any]:
         return [presentation.strip()]
     if isinstance(presentation, str):
         try:
-            presentation = json.loads(presentation)
+            presentation = safejson.loads(presentation)
         except ValueError:
             raise OpenIdError("invalid_request", "the presentation is not JSON") from None
     if not isinstance(presentation, dict):

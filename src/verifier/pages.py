@@ -13,7 +13,7 @@ from aiohttp import BodyPartReader, web
 from vc.clientaddr import client_address
 from vc.qr import qr_data_uri
 from vc.sdjwt import SELECTIVELY_DISCLOSABLE
-from vc.web import Problem
+from vc.web import FORM_ERRORS, Problem, read_form
 
 from .app_keys import CSRF, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
@@ -89,7 +89,10 @@ async def _form(request: web.Request) -> dict[str, str]:
     limit = request.app[SETTINGS].max_form_bytes
     if (request.content_length or 0) > limit:
         raise Problem(413, "Too large", texts_of(request)["error_too_large"].format(limit=_size(limit // 3)))
-    form = await request.post()
+    try:
+        form = await read_form(request)
+    except Problem:
+        raise Problem(400, "Malformed form", texts_of(request)["error_bad_form"]) from None
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     if not request.app[CSRF].valid(request, fields.get(FIELD)):
         raise _forbidden(request)
@@ -222,17 +225,20 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         raise Problem(400, "Not a file upload", t["error_empty"])
     token: str | None = None
     data: bytes | None = None
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            raise Problem(400, "Not a file upload", t["error_empty"])
-        content = await _read_part(part, limit if part.name == "file" else 4096)
-        if content is None:
-            raise too_large
-        if part.name == FIELD:
-            token = content.decode("utf-8", "replace")
-        elif part.name == "file":
-            data = content
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                raise Problem(400, "Not a file upload", t["error_empty"])
+            content = await _read_part(part, limit if part.name == "file" else 4096)
+            if content is None:
+                raise too_large
+            if part.name == FIELD:
+                token = content.decode("utf-8", "replace")
+            elif part.name == "file":
+                data = content
+    except FORM_ERRORS:
+        raise Problem(400, "Malformed form", t["error_bad_form"]) from None
     if not request.app[CSRF].valid(request, token):
         raise _forbidden(request)
     if not data:

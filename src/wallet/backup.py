@@ -26,6 +26,7 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from vc import safejson
 from vc.errors import KeyFormatError
 from vc.keys import Ed25519KeyPair
 from vc.timeutil import format_datetime, utc_now
@@ -176,7 +177,7 @@ def read_backup(data: bytes, passphrase: str, limits: KdfLimits = DEFAULT_LIMITS
     if len(data) > MAX_BACKUP_BYTES:
         raise UserError("backup.not_a_backup")
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = safejson.loads(data)
     except (UnicodeDecodeError, ValueError):
         raise UserError("backup.not_a_backup") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -211,7 +212,7 @@ def read_backup(data: bytes, passphrase: str, limits: KdfLimits = DEFAULT_LIMITS
     except InvalidTag:
         raise UserError("backup.wrong_passphrase") from None
     try:
-        content = json.loads(plaintext)
+        content = safejson.loads(plaintext)
         holder_data = content["holder"]
         pair = Ed25519KeyPair.from_multikey(
             holder_data["publicKeyMultibase"], holder_data["secretKeyMultibase"]

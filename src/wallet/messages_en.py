@@ -47,6 +47,7 @@ EN: dict[str, str] = {
     "error.no_account": "This account no longer exists.",
     "error.csrf": "This form has expired or did not come from this wallet. Go "
     "back, reload the page and try again.",
+    "error.bad_form": "The form could not be read. Go back, reload the page and try again.",
     "error.cross_site": "This request came from another web site and was refused.",
     "error.title": "Something went wrong",
     # list and detail

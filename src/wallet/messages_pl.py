@@ -47,6 +47,7 @@ PL: dict[str, str] = {
     "error.no_account": "To konto już nie istnieje.",
     "error.csrf": "Ten formularz wygasł albo nie pochodzi z tego portfela. Wróć, odśwież stronę "
     "i spróbuj ponownie.",
+    "error.bad_form": "Nie udało się odczytać formularza. Wróć, odśwież stronę i spróbuj ponownie.",
     "error.cross_site": "To żądanie przyszło z innej strony internetowej i zostało odrzucone.",
     "error.title": "Coś poszło nie tak",
     # list and detail

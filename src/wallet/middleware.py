@@ -11,6 +11,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
+from vc.web import Problem, read_form
+
 from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS, SETTINGS
 from .exceptions import UserError
@@ -164,7 +166,10 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if origin and origin != "null" and origin.lower() not in allowed:
         raise Forbidden("error.cross_site")
     session = request.get(SESSION_KEY)
-    form = await request.post()
+    try:
+        form = await read_form(request)
+    except Problem:
+        raise UserError("error.bad_form") from None
     token = form.get("csrf")
     if session is None or not isinstance(token, str) or not session.csrf_ok(token):
         raise Forbidden("error.csrf")

@@ -11,13 +11,13 @@ is closed, open but silent, or refused by the guard is never told (the wallet is
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 
+from vc import safejson
 from vc.netguard import AllowList, host_allowed
 
 from .ports import FetchError, HttpReply
@@ -68,9 +68,9 @@ class Http:
         parsed: Any = None
         if body:
             try:
-                parsed = json.loads(body)
-            except ValueError:
-                parsed = None
+                parsed = safejson.loads(body)
+            except safejson.UnsafeJson:
+                parsed = None  # not JSON we accept: callers say "did not answer with JSON"
         return HttpReply(resp.status, parsed, resp.content_type, body)
 
     async def get(self, url: str) -> HttpReply:

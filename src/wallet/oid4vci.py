@@ -12,7 +12,6 @@ Every failure is a :class:`~wallet.exceptions.UserError` naming what went wrong;
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -20,6 +19,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+
+from vc import safejson
 
 from .exceptions import Gone, UserError
 from .ports import FetchError, HttpClient
@@ -112,7 +113,7 @@ async def load_offer(http: HttpClient, params: Mapping[str, str], lang: str = "e
         offer = reply.body
     elif params.get("credential_offer"):
         try:
-            offer = json.loads(params["credential_offer"])
+            offer = safejson.loads(params["credential_offer"])
         except ValueError:
             raise UserError("offer.invalid", detail="the inline credential_offer is not JSON") from None
     else:

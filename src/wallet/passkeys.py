@@ -23,7 +23,6 @@ what the library leaves to the relying party:
 from __future__ import annotations
 
 import ipaddress
-import json
 import secrets
 import time
 import uuid
@@ -48,6 +47,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 from webauthn.registration.verify_registration_response import VerifiedRegistration
+
+from vc import safejson
 
 from .accounts import Account, AccountService, normalise_email, valid_email
 from .exceptions import NotFound, UserError
@@ -100,7 +101,7 @@ def _credential(data: str) -> dict[str, Any]:
     if len(data) > MAX_CREDENTIAL_JSON:
         raise UserError("passkey.bad_response")
     try:
-        value = json.loads(data)
+        value = safejson.loads(data)
     except ValueError:
         raise UserError("passkey.bad_response") from None
     if not isinstance(value, dict) or not isinstance(value.get("id"), str) or not value["id"]:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vc import safejson
 from vc.dataintegrity import DidDocumentResolver
 from vc.disclosure import EcdsaSdAdapter, adapter_for
 from vc.ecdsa_sd import disclose_all
@@ -183,7 +184,7 @@ class WalletService:
             raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
             if sdjwt.sd_jwt_of(raw) is not None:
                 return raw.strip()  # an SD-JWT VC (compact serialisation)
-            data = json.loads(raw)
+            data = safejson.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Refused("refused.not_json", [], detail=str(exc)) from None
         if isinstance(data, Mapping) and "verifiableCredential" in data and "proof" not in data:
