@@ -1,5 +1,6 @@
 // Scan a QR code with the phone camera (BarcodeDetector on a getUserMedia video) and open its link.
-// Without these browser features the page says so; the other ways in work without JavaScript.
+// Without these browser features the page says so and offers the photo form (read on the server);
+// the other ways in work without JavaScript.
 (function () {
   "use strict";
   var section = document.getElementById("scan");
@@ -12,6 +13,14 @@
   var timer = null;
 
   function say(words) { message.textContent = words; }
+
+  // A photo of the QR code (every browser): send it as soon as it is chosen.
+  var photo = document.getElementById("photo-file");
+  if (photo && photo.form) {
+    photo.addEventListener("change", function () {
+      if (photo.files && photo.files.length) { photo.form.submit(); }
+    });
+  }
 
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     say(text.unsupported);
