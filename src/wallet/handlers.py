@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from vc.qr import qr_data_uri
+from vc.qr import NotAnImage, qr_data_uri, read_qr
 from vc.web import json_response, raise_problem, read_json
 
 from .accounts import Account
@@ -314,6 +316,29 @@ def route_link(link: str, public_url: str) -> str | None:
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
         return local_path(parts.path + ("?" + parts.query if parts.query else ""))
     return None
+
+
+_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
+"""At most two photos are searched for QR codes at once (CPU-bound), off the event loop."""
+
+
+async def scan_photo(request: web.Request) -> web.Response:
+    """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed)."""
+    require_account(request)
+    upload = (await request.post()).get("photo")
+    data = upload.file.read() if isinstance(upload, web.FileField) else b""
+    error = "scan.photo_missing"
+    if data:
+        try:
+            texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+        except NotAnImage:
+            error = "scan.photo_not_image"
+        else:
+            targets = [route_link(text, request.app[SETTINGS].public_url) for text in texts]
+            if found := next((target for target in targets if target), None):
+                return redirect(found)
+            error = "scan.unknown" if texts else "scan.photo_no_qr"
+    return await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=422)
 
 
 async def open_link(request: web.Request) -> web.Response:

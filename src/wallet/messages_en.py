@@ -186,7 +186,17 @@ EN: dict[str, str] = {
     "or at a request from an employer.",
     "scan.start": "Start the camera",
     "scan.stop": "Stop the camera",
-    "scan.no_camera": "This browser cannot scan QR codes here. Paste the link below instead.",
+    "scan.no_camera": "This browser cannot scan QR codes live. Take a photo of the QR code below, "
+    "or paste the link.",
+    "scan.photo": "Photo of the QR code",
+    "scan.photo_hint": "No live scanner? Take a photo of the QR code, or choose a screenshot of it "
+    "(PNG, JPEG, GIF, WebP or BMP, at most 5 MB).",
+    "scan.photo_read": "Read the QR code",
+    "scan.photo_missing": "Choose a photo or screenshot of the QR code first.",
+    "scan.photo_not_image": "This file is not a picture the wallet can read. Use a PNG, JPEG, GIF, WebP "
+    "or BMP picture (an iPhone HEIC photo must be saved as JPEG first).",
+    "scan.photo_no_qr": "No QR code could be read in this picture. Take the photo again closer, "
+    "straight on and in good light.",
     "scan.paste": "…or paste the link",
     "scan.open": "Open",
     "scan.unknown": "This QR code or link is not a credential offer or a presentation request.",

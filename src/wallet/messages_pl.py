@@ -184,7 +184,17 @@ PL: dict[str, str] = {
     "scan.intro": "Skieruj aparat na ofertę poświadczenia od uczelni lub na prośbę pracodawcy.",
     "scan.start": "Włącz aparat",
     "scan.stop": "Wyłącz aparat",
-    "scan.no_camera": "Ta przeglądarka nie potrafi tu skanować kodów QR. Wklej link poniżej.",
+    "scan.no_camera": "Ta przeglądarka nie skanuje kodów QR na żywo. Zrób zdjęcie kodu QR poniżej "
+    "albo wklej link.",
+    "scan.photo": "Zdjęcie kodu QR",
+    "scan.photo_hint": "Brak skanera na żywo? Zrób zdjęcie kodu QR albo wybierz jego zrzut ekranu "
+    "(PNG, JPEG, GIF, WebP lub BMP, najwyżej 5 MB).",
+    "scan.photo_read": "Odczytaj kod QR",
+    "scan.photo_missing": "Najpierw wybierz zdjęcie lub zrzut ekranu kodu QR.",
+    "scan.photo_not_image": "Tego pliku portfel nie odczyta jako obrazu. Użyj obrazu PNG, JPEG, GIF, WebP "
+    "lub BMP (zdjęcie HEIC z iPhone'a trzeba najpierw zapisać jako JPEG).",
+    "scan.photo_no_qr": "Na tym obrazie nie udało się odczytać kodu QR. Zrób zdjęcie jeszcze raz, bliżej, "
+    "na wprost i przy dobrym świetle.",
     "scan.paste": "…albo wklej link",
     "scan.open": "Otwórz",
     "scan.unknown": "Ten kod QR lub link nie jest ofertą poświadczenia ani prośbą o prezentację.",

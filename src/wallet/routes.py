@@ -44,6 +44,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/receive", handlers.receive)
     r.add_post("/receive/{pid}", handlers.accept_offer)
     r.add_get("/scan", handlers.scan)
+    r.add_post("/scan/photo", handlers.scan_photo)
     r.add_get("/open", handlers.open_link)
     # share
     r.add_get("/share", handlers.share_form)

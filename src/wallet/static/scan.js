@@ -1,4 +1,5 @@
-// Camera QR scanning with the browser's BarcodeDetector; without it the paste box still works.
+// Camera QR scanning with the browser's BarcodeDetector; without it, the photo form (read by the
+// wallet on the server) and the paste box still work.
 "use strict";
 (function () {
   var start = document.getElementById("scan-start");
@@ -11,6 +12,13 @@
   if (!start || !video || !form || !box) return;
   var stream = null;
   var timer = null;
+  // A photo of the QR code (every browser, read by the wallet): send it as soon as it is chosen.
+  var photo = document.getElementById("photo");
+  if (photo && photo.form) {
+    photo.addEventListener("change", function () {
+      if (photo.files && photo.files.length) { photo.form.submit(); }
+    });
+  }
   var supported = "BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
   if (!supported) {
     message.textContent = root.getAttribute("data-no-camera");
