@@ -1,7 +1,10 @@
 """A small dict-based translation layer: English and Polish.
 
 ``translator("pl")("error.password_short", min=10)`` looks the key up in the chosen language,
-then in English, and fills ``{placeholders}``. Templates call it as ``t("key", name=value)``;
+then in English, and fills ``{placeholders}``. A message with plural forms (``key.one``,
+``key.few``, ``key.many``, ``key.other``: :mod:`vc.plural`) takes the form for its count: the
+``n`` or ``count`` parameter, else the first whole-number parameter. Templates call it as
+``t("key", name=value)``;
 Jinja escapes the result like any other text. ``pick_language`` chooses from a cookie or
 ``Accept-Language``.
 """
@@ -10,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from vc.plural import plural_text
 
 from .messages_en import EN
 from .messages_pl import PL
@@ -27,11 +32,28 @@ class _Keep(dict[str, Any]):
         return "{" + key + "}"
 
 
+def _count(params: dict[str, Any]) -> int | None:
+    """The number a plural message agrees with: ``n``, ``count``, else the first whole number."""
+    for name in ("n", "count"):
+        if isinstance(params.get(name), int) and not isinstance(params[name], bool):
+            return int(params[name])
+    for value in params.values():
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
 def translator(lang: str) -> Translate:
     table = MESSAGES.get(lang, EN)
 
     def t(key: str, **params: Any) -> str:
-        text = table.get(key) or EN.get(key) or key
+        count = _count(params)
+        text = None
+        if count is not None:
+            text = plural_text(table, key, lang, count)
+            if text is None and key not in table:
+                text = plural_text(EN, key, "en", count)
+        text = text or table.get(key) or EN.get(key) or key
         return text.format_map(_Keep(params)) if params else text
 
     return t
