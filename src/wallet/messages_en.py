@@ -308,10 +308,14 @@ EN: dict[str, str] = {
     "backup.unsupported_version": "This backup was made by a newer wallet (format version {version}).",
     "backup.wrong_passphrase": "The passphrase is wrong, or the file was changed.",
     "backup.bad_content": "The backup's content is damaged: {problem}",
-    "backup.not_empty.one": "This wallet already holds {count} credential issued to another key. Import into a new, empty account instead; nothing was changed.",
-    "backup.not_empty.few": "This wallet already holds {count} credentials issued to another key. Import into a new, empty account instead; nothing was changed.",
-    "backup.not_empty.many": "This wallet already holds {count} credentials issued to another key. Import into a new, empty account instead; nothing was changed.",
-    "backup.not_empty.other": "This wallet already holds {count} credentials issued to another key. Import into a new, empty account instead; nothing was changed.",
+    "backup.not_empty.one": "This wallet already holds {count} credential issued to another key. Import "
+    "into a new, empty account instead; nothing was changed.",
+    "backup.not_empty.few": "This wallet already holds {count} credentials issued to another key. Import "
+    "into a new, empty account instead; nothing was changed.",
+    "backup.not_empty.many": "This wallet already holds {count} credentials issued to another key. Import "
+    "into a new, empty account instead; nothing was changed.",
+    "backup.not_empty.other": "This wallet already holds {count} credentials issued to another key. Import "
+    "into a new, empty account instead; nothing was changed.",
     "backup.credential_refused": "The backup holds a credential that does not verify "
     "(“{title}”); nothing was imported.",
     "flash.imported.one": "Imported {count} credential and the wallet key.",

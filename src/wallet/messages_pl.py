@@ -44,7 +44,8 @@ PL: dict[str, str] = {
     "error.too_many_attempts.one": "Zbyt wiele prób logowania. Odczekaj {minutes} minutę i spróbuj ponownie.",
     "error.too_many_attempts.few": "Zbyt wiele prób logowania. Odczekaj {minutes} minuty i spróbuj ponownie.",
     "error.too_many_attempts.many": "Zbyt wiele prób logowania. Odczekaj {minutes} minut i spróbuj ponownie.",
-    "error.too_many_attempts.other": "Zbyt wiele prób logowania. Odczekaj {minutes} minuty i spróbuj ponownie.",
+    "error.too_many_attempts.other": "Zbyt wiele prób logowania. Odczekaj {minutes} minuty i spróbuj "
+    "ponownie.",
     "error.no_account": "To konto już nie istnieje.",
     "error.csrf": "Ten formularz wygasł albo nie pochodzi z tego portfela. Wróć, odśwież stronę "
     "i spróbuj ponownie.",
@@ -307,10 +308,14 @@ PL: dict[str, str] = {
     "backup.unsupported_version": "Tę kopię utworzył nowszy portfel (wersja formatu {version}).",
     "backup.wrong_passphrase": "Hasło jest błędne albo plik został zmieniony.",
     "backup.bad_content": "Zawartość kopii jest uszkodzona: {problem}",
-    "backup.not_empty.one": "Ten portfel ma już {count} poświadczenie wydane dla innego klucza. Zaimportuj kopię na nowe, puste konto; niczego nie zmieniono.",
-    "backup.not_empty.few": "Ten portfel ma już {count} poświadczenia wydane dla innego klucza. Zaimportuj kopię na nowe, puste konto; niczego nie zmieniono.",
-    "backup.not_empty.many": "Ten portfel ma już {count} poświadczeń wydanych dla innego klucza. Zaimportuj kopię na nowe, puste konto; niczego nie zmieniono.",
-    "backup.not_empty.other": "Ten portfel ma już {count} poświadczenia wydanego dla innego klucza. Zaimportuj kopię na nowe, puste konto; niczego nie zmieniono.",
+    "backup.not_empty.one": "Ten portfel ma już {count} poświadczenie wydane dla innego klucza. Zaimportuj "
+    "kopię na nowe, puste konto; niczego nie zmieniono.",
+    "backup.not_empty.few": "Ten portfel ma już {count} poświadczenia wydane dla innego klucza. Zaimportuj "
+    "kopię na nowe, puste konto; niczego nie zmieniono.",
+    "backup.not_empty.many": "Ten portfel ma już {count} poświadczeń wydanych dla innego klucza. Zaimportuj "
+    "kopię na nowe, puste konto; niczego nie zmieniono.",
+    "backup.not_empty.other": "Ten portfel ma już {count} poświadczenia wydanego dla innego klucza. "
+    "Zaimportuj kopię na nowe, puste konto; niczego nie zmieniono.",
     "backup.credential_refused": "Kopia zawiera poświadczenie, które nie przechodzi weryfikacji "
     "(„{title}”); niczego nie zaimportowano.",
     "flash.imported.one": "Zaimportowano {count} poświadczenie i klucz portfela.",
