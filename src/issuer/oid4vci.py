@@ -121,6 +121,7 @@ class OfferService:
     @staticmethod
     def _configuration(suite: str, *, selective: bool) -> dict[str, Any]:
         name = "EU micro-credential (selective disclosure)" if selective else "EU micro-credential"
+        name_pl = "Europejskie mikropoświadczenie" + (" (selektywne ujawnianie)" if selective else "")
         return {
             "format": "ldp_vc",
             "scope": "OpenBadgeCredential",
@@ -132,7 +133,9 @@ class OfferService:
                 "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
             },
-            "credential_metadata": {"display": [{"name": name, "locale": "en"}]},
+            "credential_metadata": {
+                "display": [{"name": name, "locale": "en"}, {"name": name_pl, "locale": "pl"}]
+            },
         }
 
     def authorization_server_metadata(self) -> dict[str, Any]:

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from vc.countries import country_name
+from vc.pathways import Phrase
 from vc.plural import plural_text
 
 from .messages_en import EN
 from .messages_pl import PL
 
-__all__ = ["LANGUAGES", "MESSAGES", "Translate", "pick_language", "translator"]
+__all__ = ["LANGUAGES", "MESSAGES", "Translate", "pick_language", "say", "translator"]
 
 LANGUAGES = ("en", "pl")
 MESSAGES: dict[str, dict[str, str]] = {"en": EN, "pl": PL}
@@ -78,3 +80,20 @@ def pick_language(cookie: str | None, accept_language: str | None) -> str:
         if lang in LANGUAGES and q > 0 and q > best_q:  # q=0 means "not acceptable"
             best, best_q = lang, q
     return best
+
+
+def say(t: Translate, lang: str, value: Any) -> str:
+    """A programme evaluation's phrase (:class:`vc.pathways.Phrase`) in the reader's language:
+    its ``phrase.<code>`` message when the catalogue has one, else the English text as it is."""
+    if not isinstance(value, Phrase):
+        return str(value)
+    if value.code == "joined":
+        return "; ".join(say(t, lang, part) for part in value.params.get("parts", []))
+    key = f"phrase.{value.code}"
+    if key not in EN and f"{key}.other" not in EN:
+        return str(value)
+    params = dict(value.params)
+    if value.code == "countries_of":
+        names = [country_name(code, lang) or code for code in params.pop("codes", [])]
+        params["listed"] = f" ({', '.join(names)})" if names else ""
+    return t(key, **params)
