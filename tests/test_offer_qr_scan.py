@@ -14,9 +14,10 @@ import aiohttp
 import pytest
 from markupsafe import escape
 
+from issuer.handlers import offer_qr_payload
 from qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
 from test_wallet_support import Browser, Servers, servers
-from vc.qr import read_qr
+from vc.qr import qr_svg, read_qr
 from wallet.messages_en import EN
 from wallet.messages_pl import PL
 
@@ -103,3 +104,13 @@ async def test_photo_needs_the_form_token_and_an_account(servers: Servers) -> No
     form.add_field("photo", qr_png("x"), filename="qr.png", content_type="image/png")
     status, _ = await browser.post("/scan/photo", form, csrf=False)
     assert status == 403
+
+
+def test_offer_qr_payload_prefers_the_wallet_link() -> None:
+    offer = {
+        "offerLink": "openid-credential-offer://?credential_offer_uri=x",
+        "walletLink": "https://w/receive?x",
+    }
+    assert offer_qr_payload(offer) == "https://w/receive?x"
+    assert offer_qr_payload({"offerLink": offer["offerLink"]}) == offer["offerLink"]
+    assert read_qr(png_of_svg(qr_svg(offer_qr_payload(offer)))) == ["https://w/receive?x"]

@@ -162,6 +162,7 @@ EN: Mapping[str, str] = {
     "el_description": "Description",
     "el_learner": "Learner",
     "el_awarding_body": "Awarding body",
+    "lang_code": "en",  # country names in this language (vc.countries)
     "el_country": "Country and region of the issuer",
     "el_issued": "Date of issuing",
     "el_valid_until": "Valid until",

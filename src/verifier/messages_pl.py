@@ -83,7 +83,7 @@ PL: Mapping[str, str] = {
     "outcome_warning": "Ostrzeżenie",
     "outcome_failed": "Negatywnie",
     "outcome_unknown": "Nie sprawdzono",
-    "technical_detail": "Szczegóły techniczne",
+    "technical_detail": "Szczegóły techniczne (po angielsku)",
     "details_title": "Co zawiera poświadczenie",
     "not_stated": "nie podano",
     "not_shared": "nieudostępnione przez posiadacza",
@@ -162,6 +162,7 @@ PL: Mapping[str, str] = {
     "el_description": "Opis",
     "el_learner": "Osoba ucząca się",
     "el_awarding_body": "Podmiot przyznający",
+    "lang_code": "pl",  # country names in this language (vc.countries)
     "el_country": "Kraj i region wystawcy",
     "el_issued": "Data wydania",
     "el_valid_until": "Ważne do",
