@@ -9,7 +9,7 @@ import re
 import qrcode
 from PIL import Image, ImageDraw
 
-__all__ = ["blank_png", "png_of_svg", "qr_photo", "qr_png"]
+__all__ = ["blank_png", "png_of_svg", "qr_photo", "qr_png", "qr_y4m"]
 
 _CELL = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z")
 
@@ -57,3 +57,17 @@ def blank_png(side: int = 300) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (side, side), (200, 220, 240)).save(out, "PNG")
     return out.getvalue()
+
+
+def qr_y4m(text: str, width: int = 640, height: int = 480) -> bytes:
+    """One frame of Y4M video (what Chromium's fake camera plays) showing the QR code of ``text``."""
+    frame = Image.new("RGB", (width, height), (235, 235, 235))
+    code = Image.open(io.BytesIO(qr_png(text))).convert("RGB")
+    side = min(width, height) - 40
+    code = code.resize((side, side), Image.Resampling.NEAREST)
+    frame.paste(code, ((width - side) // 2, (height - side) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    header = f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+    return header + b"FRAME\n" + planes

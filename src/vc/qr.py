@@ -6,13 +6,30 @@ from __future__ import annotations
 import base64
 import io
 import warnings
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
-__all__ = ["IMAGE_FORMATS", "NotAnImage", "looks_like_image", "qr_data_uri", "qr_svg", "read_qr"]
+__all__ = [
+    "IMAGE_FORMATS",
+    "JS_DECODER",
+    "VENDOR_DIR",
+    "NotAnImage",
+    "looks_like_image",
+    "qr_data_uri",
+    "qr_svg",
+    "read_qr",
+]
+
+VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
+"""Third-party browser code we serve ourselves (never from a CDN), at ``/vendor/`` of the wallet and
+the verifier: jsQR (Apache-2.0, npm ``jsqr``), the live camera QR reader for browsers without
+``BarcodeDetector`` (Firefox, Safari). ``make vendor-js`` refreshes it from npm and checks its hash."""
+
+JS_DECODER = "jsQR-1.4.0.js"
 
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 """The picture formats a photo of a QR code may come in (what phones and screenshots write)."""

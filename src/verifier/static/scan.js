@@ -1,4 +1,4 @@
-// Scan a QR code with the phone camera (BarcodeDetector on a getUserMedia video) and open its link.
+// Scan a QR code with the phone camera (BarcodeDetector, else jsQR, on a getUserMedia video) and open its link.
 // Without these browser features the page says so and offers the photo form (read on the server);
 // the other ways in work without JavaScript.
 (function () {
@@ -22,7 +22,36 @@
     });
   }
 
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+  // A function reading one video frame: a promise of the QR code's text, or null (none seen).
+  // BarcodeDetector where the browser has it, else jsQR (our own copy at /vendor/) on a canvas.
+  function frameReader() {
+    if (typeof window.BarcodeDetector === "function") {
+      try {
+        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        return function () {
+          return detector.detect(video).then(function (codes) {
+            return codes.length && codes[0].rawValue ? codes[0].rawValue : null;
+          });
+        };
+      } catch (e) { /* no QR support in this detector: try jsQR */ }
+    }
+    if (typeof window.jsQR !== "function") { return null; }
+    var canvas = document.createElement("canvas");
+    var context = canvas.getContext("2d", { willReadFrequently: true });
+    return function () {
+      var width = video.videoWidth, height = video.videoHeight;
+      if (!width || !height) { return Promise.resolve(null); }
+      var scale = Math.min(1, 720 / Math.max(width, height));
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: "dontInvert" });
+      return Promise.resolve(code && code.data ? code.data : null);
+    };
+  }
+
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !frameReader()) {
     say(text.unsupported);
     return;
   }
@@ -53,8 +82,8 @@
   }
 
   function start() {
-    var detector;
-    try { detector = new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { say(text.unsupported); return; }
+    var read = frameReader();
+    if (!read) { say(text.unsupported); return; }
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (media) {
       stream = media;
       video.srcObject = media;
@@ -65,8 +94,8 @@
     }).then(function () {
       function look() {
         if (!stream) { return; }
-        detector.detect(video).then(function (codes) {
-          if (codes.length && open(codes[0].rawValue)) { return; }
+        read().then(function (value) {
+          if (value && open(value)) { return; }
           timer = setTimeout(look, 250);
         }).catch(function () { timer = setTimeout(look, 500); });
       }
