@@ -114,3 +114,10 @@ def test_offer_qr_payload_prefers_the_wallet_link() -> None:
     assert offer_qr_payload(offer) == "https://w/receive?x"
     assert offer_qr_payload({"offerLink": offer["offerLink"]}) == offer["offerLink"]
     assert read_qr(png_of_svg(qr_svg(offer_qr_payload(offer)))) == ["https://w/receive?x"]
+
+
+async def test_photo_over_the_wallet_body_limit_is_413_not_500(servers: Servers) -> None:
+    browser = servers.browser
+    await browser.sign_up()
+    status, text = await send_photo(browser, b"\xff\xd8\xff" + b"\x00" * 6_000_000, "big.jpg")
+    assert status == 413, text[:300]

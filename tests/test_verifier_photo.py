@@ -111,3 +111,19 @@ async def test_photo_of_a_qr_pointing_at_the_verifier_itself_opens_that_page(sta
 async def test_photo_over_the_photo_limit_is_413_with_the_limit(stack: Stack) -> None:
     resp = await upload(stack, b"\xff\xd8\xff" + b"\x00" * 10_100_000, "huge.jpg", "image/jpeg")
     assert resp.status == 413 and "at most 10 MB" in await resp.text()
+
+
+def test_pictures_claiming_a_huge_canvas_are_refused_before_decoding() -> None:
+    import io
+
+    from PIL import Image
+
+    from vc.qr import NotAnImage, read_qr
+
+    out = io.BytesIO()
+    Image.new("1", (5000, 4000)).save(out, "PNG")  # 20 megapixels in a few kilobytes
+    assert len(out.getvalue()) < 100_000
+    with pytest.raises(NotAnImage):
+        read_qr(out.getvalue())
+    with pytest.raises(NotAnImage):
+        read_qr(qr_png("x"), max_pixels=100)

@@ -37,6 +37,9 @@ IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 MAX_PIXELS = 50_000_000
 """A larger picture is refused before it is decoded (a small file can claim a huge canvas)."""
 
+MAX_FULL_PIXELS = 16_000_000
+"""Pictures other than JPEG are decoded at full size (a JPEG at a reduced scale): a smaller cap."""
+
 _WORK_SIDE = 2400
 """Big photos are scaled down to about this many pixels a side before looking for codes."""
 
@@ -83,7 +86,8 @@ def read_qr(data: bytes, *, max_pixels: int = MAX_PIXELS) -> list[str]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             opened = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
             width, height = opened.size
-            if width * height > max_pixels or width < 1 or height < 1:
+            cap = max_pixels if opened.format == "JPEG" else min(max_pixels, MAX_FULL_PIXELS)
+            if width * height > cap or width < 1 or height < 1:
                 raise NotAnImage(f"the picture is {width}×{height} pixels, more than we read")
             if opened.format == "JPEG":
                 opened.draft("L", (_WORK_SIDE, _WORK_SIDE))  # decode a JPEG at a smaller scale: fast
