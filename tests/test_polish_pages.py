@@ -126,6 +126,29 @@ async def test_wallet_pages_in_polish_hold_no_english(servers: Servers) -> None:
     assert english_in({"en": english}, content)
 
 
+async def test_selective_disclosure_preview_in_polish_names_kind_and_country_in_polish(
+    servers: Servers,
+) -> None:
+    browser = servers.browser
+    await browser.sign_up()
+    await browser.get("/lang/pl?next=/")
+    offer = await servers.issuer.offer(format="dc+sd-jwt", grade="4.5")
+    _, preview = await browser.get(offer["walletLink"])
+    action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', preview)
+    assert action, preview
+    _, detail = await browser.post(action.group(1), {})
+    cid = browser.last_url.rsplit("/", 1)[1]
+    _, share_page = await browser.get(f"/share?c={cid}")
+    assert re.search(r"sd-value\">\s*Europejskie mikropoświadczenie\s*<", share_page), share_page[:3000]
+    assert re.search(r"sd-value\">\s*Polska\s*<", share_page)
+    pages = {"receive": preview, "detail": detail, "share": share_page}
+    content = [*strings(offer), "Demo University of Technology", "Data Literacy Compact Course"]
+    found = english_in(pages, content)
+    # the credential's own English words (description, outcomes…) are content; the interface is not
+    interface = {"Poland", "EU micro-credential", "held", "missing", "Valid", "Revoked", "unknown"}
+    assert not {name: set(words) & interface for name, words in found.items() if set(words) & interface}
+
+
 async def test_polish_shows_the_plural_form_of_each_count(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()

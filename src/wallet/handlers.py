@@ -362,17 +362,17 @@ async def share_form(request: web.Request) -> web.Response:
         "chosen": chosen,
         "days": EXPIRY_DAYS,
         "default_days": DEFAULT_DAYS,
-        "sd": selective_fields(items),
+        "sd": selective_fields(items, request[LANG_KEY]),
         "sd_jwt": {c.cid for c in items if sd_jwt_of(c.credential)},
     }
     return await render(request, "share.html", context)
 
 
-def selective_fields(items: list[Any]) -> dict[str, Any]:
+def selective_fields(items: list[Any], lang: str = "en") -> dict[str, Any]:
     """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
     out = {}
     for c in items:
-        fields = share_fields(c.credential, c.view)
+        fields = share_fields(c.credential, c.view, lang)
         if fields:
             out[c.cid] = fields
     return out
@@ -421,7 +421,7 @@ async def create_share(request: web.Request) -> web.Response:
         all_items = await service.credentials(account.uid)
         context = {
             "items": all_items,
-            "sd": selective_fields(all_items),
+            "sd": selective_fields(all_items, request[LANG_KEY]),
             "sd_jwt": {c.cid for c in all_items if sd_jwt_of(c.credential)},
             "chosen": set(wanted),
             "days": EXPIRY_DAYS,
@@ -469,15 +469,19 @@ async def present(request: web.Request) -> web.Response:
         "req": presentation_request,
         "matches": matches,
         "pid": pid,
-        "fields": answer_fields(presentation_request, matches),
+        "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
     }
     return await render(request, "present.html", context)
 
 
-def answer_fields(presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+def answer_fields(
+    presentation_request: Any, matches: dict[str, list[Any]], lang: str = "en"
+) -> dict[str, dict[str, Any]]:
     """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
     return {
-        q.id: {c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets) for c in matches[q.id]}
+        q.id: {
+            c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets, lang) for c in matches[q.id]
+        }
         for q in presentation_request.queries
     }
 
@@ -520,7 +524,7 @@ async def answer_request(request: web.Request) -> web.Response:
             "req": presentation_request,
             "matches": matches,
             "pid": pid,
-            "fields": answer_fields(presentation_request, matches),
+            "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
             "error": tr(request)(exc.key, **exc.params),
             "detail": exc.detail,
         }
