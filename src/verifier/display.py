@@ -15,6 +15,7 @@ from typing import Any
 from vc.countries import country_code, country_name
 from vc.disclosure import ELEMENT_POINTERS, is_derived_disclosure
 from vc.pathways import credential_digest
+from vc.plural import plural_text
 from vc.timeutil import parse_datetime
 
 __all__ = [
@@ -183,7 +184,8 @@ def _eqf(achievement: Mapping[str, Any]) -> str | None:
 
 def _hours(value: Any, t: Mapping[str, str]) -> str | None:
     if isinstance(value, str) and (match := _DURATION_HOURS.match(value)):
-        return t["hours"].format(n=int(match.group(1)))
+        n = int(match.group(1))
+        return (plural_text(t, "hours", t.get("lang_code", "en"), n) or t["hours"]).format(n=n)
     return text_of(value)
 
 

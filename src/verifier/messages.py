@@ -194,6 +194,10 @@ EN: Mapping[str, str] = {
     "kind_microcredential": "EU micro-credential",
     "does_not_expire": "does not expire",
     "hours": "{n} hours",
+    "hours.one": "{n} hour",
+    "hours.few": "{n} hours",
+    "hours.many": "{n} hours",
+    "hours.other": "{n} hours",
     # enumeration values (Plecak extension context)
     "Online": "online",
     "Onsite": "onsite",

@@ -194,6 +194,10 @@ PL: Mapping[str, str] = {
     "kind_microcredential": "Europejskie mikropoświadczenie",
     "does_not_expire": "bezterminowo",
     "hours": "{n} godz.",
+    "hours.one": "{n} godzina",
+    "hours.few": "{n} godziny",
+    "hours.many": "{n} godzin",
+    "hours.other": "{n} godziny",
     # enumeration values (Plecak extension context)
     "Online": "online",
     "Onsite": "stacjonarnie",
