@@ -5,6 +5,8 @@ Real issuer, verifier and share-link server (real Redis), as in ``test_verifier_
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import aiohttp
 import pytest
 from markupsafe import escape
@@ -127,3 +129,12 @@ def test_pictures_claiming_a_huge_canvas_are_refused_before_decoding() -> None:
         read_qr(out.getvalue())
     with pytest.raises(NotAnImage):
         read_qr(qr_png("x"), max_pixels=100)
+
+
+async def test_photo_of_a_share_qr_naming_another_verifier_checks_the_shared_link_here(
+    stack: Stack, share: ShareServer
+) -> None:
+    link = f"{share.url}/share/valid"
+    other = "https://verifier.example/verify?" + urlencode({"url": link})
+    resp = await upload(stack, qr_png(other))
+    assert resp.status == 303 and resp.headers["Location"] == "/verify?" + urlencode({"url": link})

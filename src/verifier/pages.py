@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
@@ -199,6 +199,10 @@ async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse
     if scheme in ("http", "https"):
         own = urlsplit(request.app[SETTINGS].public_url)
         parts = urlsplit(text)
+        inner = parse_qs(parts.query).get("url", [""])[0]
+        if parts.path.rstrip("/").endswith("/verify") and inner.startswith(("https://", "http://")):
+            # a wallet's share QR code names its own verifier: check the shared link here
+            return _redirect("/verify?" + urlencode({"url": inner}))
         if (parts.scheme, parts.netloc) == (own.scheme, own.netloc):
             return _redirect(local_path(parts.path + ("?" + parts.query if parts.query else "")))
         return _redirect("/verify?" + urlencode({"url": text}))

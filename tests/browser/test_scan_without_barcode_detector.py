@@ -13,6 +13,7 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
@@ -133,7 +134,9 @@ async def test_verifier_live_camera_reads_a_share_qr_with_jsqr_without_barcode_d
     insecure = {share.url.removeprefix("http://")}
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)
     share.documents["valid"] = await stack.issue("Katarzyna Zielińska")
-    playwright, chromium, page = await fake_camera_phone(tmp_path, f"{share.url}/share/valid")
+    # what a wallet's share QR code holds: its own verifier's page for the shared link
+    wallet_qr = "https://verifier.example/verify?" + urlencode({"url": f"{share.url}/share/valid"})
+    playwright, chromium, page = await fake_camera_phone(tmp_path, wallet_qr)
     try:
         await page.goto(f"{stack.verifier_url}/")
         assert await page.locator("#scan-toggle").is_visible()

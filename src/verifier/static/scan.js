@@ -73,7 +73,11 @@
       return false;
     }
     stop();
-    if (url.origin === window.location.origin) {
+    var inner = url.pathname.replace(/\/+$/, "").slice(-7) === "/verify" ? url.searchParams.get("url") : null;
+    if (inner && /^https?:\/\//.test(inner)) {
+      // a wallet's share QR code names its own verifier: check the shared link here
+      window.location.assign("/verify?url=" + encodeURIComponent(inner));
+    } else if (url.origin === window.location.origin) {
       window.location.assign(url.href);
     } else {
       window.location.assign("/verify?url=" + encodeURIComponent(url.href));
