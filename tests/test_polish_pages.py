@@ -204,3 +204,17 @@ def test_verifier_workload_hours_agree_with_their_number() -> None:
         "1 godzina", "2 godziny", "5 godzin", "22 godziny", "75 godzin",
     ]  # fmt: skip
     assert [_hours(f"PT{n}H", EN) for n in (1, 75)] == ["1 hour", "75 hours"]
+
+
+async def test_verifier_says_why_a_pasted_text_is_not_json_in_polish(stack: Stack) -> None:
+    token = await stack.csrf()
+    for text, expected in (
+        ("{not json", "to nie jest poprawny JSON (błąd w wierszu 1, kolumnie 2)"),
+        ("[" * 100 + "]" * 100, "zagnieżdżone zbyt głęboko (limit: 64)"),
+    ):
+        resp = await stack.verifier.post(
+            "/verify", data={"csrf_token": token, "credential": text}, headers=POLISH
+        )
+        page = await resp.text()
+        assert resp.status == 400 and expected in page
+        assert not ENGLISH.findall(visible(page)), visible(page)

@@ -56,6 +56,9 @@ PL: Mapping[str, str] = {
     "osoby uczącej się, a nie do sprawdzania. Poproś ją o udostępnienie poświadczenia z portfela.",
     "upload_qr_unknown": "Ten kod QR nie zawiera ani linku, ani poświadczenia, więc nie ma czego sprawdzić.",
     "upload_photo_too_large": "Ten obraz jest za duży: najwyżej {limit}.",
+    "reason_not_json": "to nie jest poprawny JSON (błąd w wierszu {line}, kolumnie {column})",
+    "reason_not_utf8": "tekst nie jest zapisany w UTF-8",
+    "reason_too_deep": "tablice i obiekty są zagnieżdżone zbyt głęboko (limit: {depth})",
     "ask_title": "Poproś osobę uczącą się o poświadczenie",
     "ask_intro": "Pokaż kod QR, który osoba ucząca się zeskanuje swoim portfelem; odpowiedź pojawi się "
     "tutaj sama.",

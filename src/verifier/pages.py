@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -102,7 +103,23 @@ def _parse(data: bytes | str, request: web.Request) -> Any:
     except ValueError as exc:
         if str(exc) == "there is no text":
             raise Problem(400, "Nothing to check", t["error_empty"]) from None
-        raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=exc)) from None
+        raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=_reason(exc, t))) from None
+
+
+def _reason(exc: ValueError, t: Mapping[str, str]) -> str:
+    """Why a text is not JSON, in the page's language (``parse_json``'s English reasons)."""
+    text = str(exc)
+    if t.get("lang_code", "en") == "en":
+        return text
+    if (where := re.search(r"at line (\d+), column (\d+)\)$", text)) and text.startswith(
+        "it is not valid JSON"
+    ):
+        return t["reason_not_json"].format(line=where.group(1), column=where.group(2))
+    if text == "the text is not UTF-8":
+        return t["reason_not_utf8"]
+    if deep := re.fullmatch(r"arrays and objects nest more than (\d+) deep", text):
+        return t["reason_too_deep"].format(depth=deep.group(1))
+    return text
 
 
 # -- language switch --------------------------------------------------------------------------
