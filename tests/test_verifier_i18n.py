@@ -114,7 +114,7 @@ async def test_switch_sets_a_cookie_that_wins_over_accept_language(stack: Stack)
     assert "Pieczęć wystawcy jest nienaruszona: od wydania niczego nie zmieniono." in page
     assert "Wystawca jest na Twojej liście zaufanych." in page
     assert ">Nakład pracy (punkty ECTS)<" in page and ">Forma uczestnictwa<" in page
-    assert element(page, "workload_hours") == "75 godz."
+    assert element(page, "workload_hours") == "75 godzin"
     assert element(page, "qf_ehea") == "pierwszy cykl (poziom licencjacki)"
     assert element(page, "participation") == "hybrydowo (online i stacjonarnie)"
     assert element(page, "valid_until") == "bezterminowo"

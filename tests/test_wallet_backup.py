@@ -122,7 +122,7 @@ async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Br
     await unchanged()
 
     status, text = await _import(second_wallet, data)
-    assert status == 400 and "already holds 1 credentials issued to another key" in text
+    assert status == 400 and "already holds 1 credential issued to another key" in text
     await unchanged()
 
     tampered = json.loads(data)

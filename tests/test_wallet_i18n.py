@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
 from test_wallet_support import Servers, servers
+from vc.plural import plural_category
+from wallet.i18n import translator
 from wallet.messages_en import EN
 from wallet.messages_pl import PL
 
@@ -43,3 +47,40 @@ async def test_error_messages_are_translated(servers: Servers) -> None:
         "/signup", {"email": "anna@example.org", "password": "short", "password_again": "short"}
     )
     assert status == 400 and "Hasło jest za krótkie: użyj co najmniej 10 znaków." in text
+
+
+@pytest.mark.parametrize(
+    ("n", "days", "uses"),
+    [
+        (1, "1 dniu", "Otwarto 1 raz"),
+        (2, "2 dniach", "Otwarto 2 razy"),
+        (5, "5 dniach", "Otwarto 5 razy"),
+        (12, "12 dniach", "Otwarto 12 razy"),
+        (22, "22 dniach", "Otwarto 22 razy"),
+    ],
+)
+def test_polish_counts_take_the_plural_form_of_their_number(n: int, days: str, uses: str) -> None:
+    t = translator("pl")
+    assert t("share.days", n=n) == days and t("share.uses", n=n) == uses
+
+
+def test_polish_plural_categories_follow_cldr() -> None:
+    assert [plural_category("pl", n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 102, 112)] == [
+        "many", "one", "few", "few", "many", "many", "many", "many", "many", "few", "many", "few", "many",
+    ]  # fmt: skip
+    assert [plural_category("en", n) for n in (0, 1, 2)] == ["other", "one", "other"]
+
+
+def test_counted_messages_agree_with_their_number_in_both_languages() -> None:
+    pl, en = translator("pl"), translator("en")
+    assert pl("error.too_many_attempts", minutes=1).endswith("Odczekaj 1 minutę i spróbuj ponownie.")
+    assert pl("error.too_many_attempts", minutes=3).endswith("Odczekaj 3 minuty i spróbuj ponownie.")
+    assert pl("error.too_many_attempts", minutes=15).endswith("Odczekaj 15 minut i spróbuj ponownie.")
+    assert pl("flash.imported", count=1) == "Zaimportowano 1 poświadczenie i klucz portfela."
+    assert pl("flash.imported", count=5) == "Zaimportowano 5 poświadczeń i klucz portfela."
+    assert pl("pathways.uses", uses=2, total=5).startswith("Liczą się 2 Twoje poświadczenia")
+    assert pl("pathways.uses", uses=5, total=6).startswith("Liczy się 5 Twoich poświadczeń")
+    assert en("share.days", n=1) == "1 day" and en("share.days", n=7) == "7 days"
+    assert en("share.uses", n=1) == "Opened 1 time" and en("flash.imported", count=1).startswith(
+        "Imported 1 credential "
+    )

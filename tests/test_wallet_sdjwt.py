@@ -202,7 +202,7 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     try:
         await second.sign_up("anna.moved@example.org")
         status, text = await _import(second, data)
-        assert status == 200 and "Imported 1 credentials" in text, text
+        assert status == 200 and "Imported 1 credential and" in text, text
         assert _titles(text) == ["Data Literacy Compact Course"]
         assert "status-valid" in text
     finally:

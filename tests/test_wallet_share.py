@@ -85,7 +85,7 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
     assert result.check("binding") is not None
 
     _, listing = await browser.get("/shares")
-    assert "Active" in listing and "Opened 1 times" in listing
+    assert "Active" in listing and "Opened 1 time" in listing
 
 
 async def test_revoked_credential_shows_in_the_shared_presentation(servers: Servers) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -250,9 +251,19 @@ def _no_store(resp: web.Response) -> web.Response:
     return resp
 
 
+def offer_qr_payload(offer: Mapping[str, Any]) -> str:
+    """What an offer's main QR code holds: the https link into the web wallet when the issuer knows
+    the wallet (``PLECAK_WALLET_URL``), else the ``openid-credential-offer://`` link."""
+    return str(offer.get("walletLink") or offer["offerLink"])
+
+
 async def create_offer(request: web.Request) -> web.Response:
     offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await _body(request))
-    offer["qrCode"] = qr_data_uri(offer["offerLink"])
+    # A phone's camera app opens https links, not openid-credential-offer:// (no handler on most
+    # phones): the main QR code opens the web wallet, which reads the offer; native wallets get
+    # their own QR code of the custom-scheme link.
+    offer["qrCode"] = qr_data_uri(offer_qr_payload(offer))
+    offer["appQrCode"] = qr_data_uri(offer["offerLink"])
     return _no_store(json_response(offer, status=201))
 
 

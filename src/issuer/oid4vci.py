@@ -122,6 +122,7 @@ class OfferService:
     @staticmethod
     def _configuration(suite: str, *, selective: bool) -> dict[str, Any]:
         name = "EU micro-credential (selective disclosure)" if selective else "EU micro-credential"
+        name_pl = "Europejskie mikropoświadczenie" + (" (selektywne ujawnianie)" if selective else "")
         return {
             "format": "ldp_vc",
             "scope": "OpenBadgeCredential",
@@ -133,7 +134,9 @@ class OfferService:
                 "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
             },
-            "credential_metadata": {"display": [{"name": name, "locale": "en"}]},
+            "credential_metadata": {
+                "display": [{"name": name, "locale": "en"}, {"name": name_pl, "locale": "pl"}]
+            },
         }
 
     def authorization_server_metadata(self) -> dict[str, Any]:

@@ -33,7 +33,10 @@ def sdjwt_configuration() -> dict[str, Any]:
         "credential_signing_alg_values_supported": ["ES256"],
         "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
         "credential_metadata": {
-            "display": [{"name": "EU micro-credential (selective disclosure)", "locale": "en"}],
+            "display": [
+                {"name": "EU micro-credential (selective disclosure)", "locale": "en"},
+                {"name": "Europejskie mikropoświadczenie (selektywne ujawnianie)", "locale": "pl"},
+            ],
             "claims": claims,
         },
     }

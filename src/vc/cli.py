@@ -836,6 +836,12 @@ def _cmd_issue_batch(args: argparse.Namespace) -> int:
     if failed:
         summary += f"; {failed} failed"
     print(f"{summary}; results in {output}", file=sys.stderr, flush=True)
+    if args.offers and any(r.offer.get("link", "").startswith("openid-credential-offer:") for r in results):
+        _say(
+            "the issuer knows no wallet address (set PLECAK_WALLET_URL on the issuer; `plecak up` does), "
+            "so the links are openid-credential-offer://, which only a wallet app opens: a phone's camera "
+            "and most mail apps will not"
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 

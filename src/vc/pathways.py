@@ -446,6 +446,20 @@ class Evaluation:
         }
 
 
+class Phrase(str):
+    """An English phrase of an evaluation that also carries a message ``code`` and its ``params``,
+    so a page in another language can say the same thing in its own words (the wallet does)."""
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, code: str, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, text)
+        phrase.code = code
+        phrase.params = params
+        return phrase
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -476,39 +490,48 @@ def evaluate(
     for part in ordered:
         comp = components.get(part.achievement or "")
         if part.credential_id in seen_ids:
-            excluded.append((part, "the same credential was presented twice"))
+            excluded.append((part, Phrase("the same credential was presented twice", "presented_twice")))
             continue
         seen_ids.add(part.credential_id)
         if comp is None:
-            excluded.append((part, "not a component of this programme"))
+            excluded.append((part, Phrase("not a component of this programme", "not_component")))
             continue
         if part.issuer != comp["issuer"]:
-            excluded.append(
-                (part, f"issued by {part.issuer}, but the programme accepts it only from {comp['issuer']}")
-            )
+            why = f"issued by {part.issuer}, but the programme accepts it only from {comp['issuer']}"
+            excluded.append((part, Phrase(why, "wrong_issuer", issuer=part.issuer, accepted=comp["issuer"])))
             continue
         if part.rejected:
             excluded.append((part, part.rejected))
             continue
         if holder is not None and part.subject is not None and part.subject != holder:
-            excluded.append((part, f"issued to {part.subject}, not to {holder}"))
+            why = f"issued to {part.subject}, not to {holder}"
+            excluded.append((part, Phrase(why, "wrong_subject", subject=part.subject, holder=holder)))
             continue
         awarded = parse_datetime(part.awarded)
         if (after or before or max_age) and awarded is None:
-            excluded.append((part, "its award date is unknown, so the validity window cannot be checked"))
+            why = "its award date is unknown, so the validity window cannot be checked"
+            excluded.append((part, Phrase(why, "no_award_date")))
             continue
         if awarded is not None:
             if after is not None and awarded < after:
-                excluded.append((part, f"awarded {part.awarded}, before {format_datetime(after)}"))
+                why = f"awarded {part.awarded}, before {format_datetime(after)}"
+                excluded.append(
+                    (part, Phrase(why, "too_early", awarded=part.awarded, after=format_datetime(after)))
+                )
                 continue
             if before is not None and awarded >= before:
-                excluded.append((part, f"awarded {part.awarded}, not before {format_datetime(before)}"))
+                why = f"awarded {part.awarded}, not before {format_datetime(before)}"
+                excluded.append(
+                    (part, Phrase(why, "too_late", awarded=part.awarded, before=format_datetime(before)))
+                )
                 continue
             if max_age is not None and awarded < now - timedelta(days=int(max_age)):
-                excluded.append((part, f"awarded {part.awarded}, more than {max_age} days ago"))
+                why = f"awarded {part.awarded}, more than {max_age} days ago"
+                excluded.append((part, Phrase(why, "too_old", awarded=part.awarded, n=int(max_age))))
                 continue
         if part.achievement in held:
-            excluded.append((part, f"a duplicate of {held[part.achievement].credential_id}"))
+            first = held[part.achievement].credential_id
+            excluded.append((part, Phrase(f"a duplicate of {first}", "duplicate", first=first)))
             continue
         comp_ects = comp.get("ects")
         if part.ects is None and comp_ects is not None:
@@ -524,9 +547,9 @@ def evaluate(
         requirements.append(
             Requirement(
                 f"mandatory:{ach}",
-                f"Mandatory: {name}",
+                Phrase(f"Mandatory: {name}", "mandatory", name=name),
                 got is not None,
-                "held" if got else "missing",
+                Phrase("held", "held") if got else Phrase("missing", "missing"),
                 (got.credential_id,) if got else (),
             )
         )
@@ -537,26 +560,33 @@ def evaluate(
         mine = [held[a] for a in group["components"] if a in held]
         eligible = [p for p in mine if each is None or (p.ects or 0) >= each]
         count, total = len(eligible), sum(p.ects or 0 for p in eligible)
-        details, met = [], True
+        details: list[Phrase] = []
+        met = True
         if group.get("minCount") is not None:
-            word = f"electives of at least {_number(each)} ECTS" if each else "electives"
-            details.append(f"{word} {count} of {group['minCount']}")
+            need = group["minCount"]
+            if each:
+                text = f"electives of at least {_number(each)} ECTS {count} of {need}"
+                details.append(Phrase(text, "electives_each", count=count, need=need, each=_number(each)))
+            else:
+                details.append(Phrase(f"electives {count} of {need}", "electives", count=count, need=need))
             met = met and count >= group["minCount"]
         if group.get("minEcts") is not None:
-            details.append(f"elective ECTS {_number(total)} of {_number(group['minEcts'])}")
+            got_ects, need_ects = _number(total), _number(group["minEcts"])
+            text = f"elective ECTS {got_ects} of {need_ects}"
+            details.append(Phrase(text, "elective_ects", total=got_ects, need=need_ects))
             met = met and total >= group["minEcts"]
         too_small = [p for p in mine if p not in eligible]
         if too_small and not met:
+            listed = ", ".join(f"{p.name} ({_number(p.ects or 0)})" for p in too_small)
             details.append(
-                "not counted (under the minimum ECTS): "
-                + ", ".join(f"{p.name} ({_number(p.ects or 0)})" for p in too_small)
+                Phrase(f"not counted (under the minimum ECTS): {listed}", "too_small", parts=listed)
             )
         requirements.append(
             Requirement(
                 f"electives:{i}",
                 group["name"],
                 met,
-                "; ".join(details),
+                Phrase("; ".join(details), "joined", parts=details),
                 tuple(p.credential_id for p in eligible),
             )
         )
@@ -568,9 +598,16 @@ def evaluate(
         requirements.append(
             Requirement(
                 f"module:{i}",
-                f"Module: {module['name']}",
+                Phrase(f"Module: {module['name']}", "module", name=module["name"]),
                 len(mine) >= module["minCount"],
-                f"{len(mine)} of {module['minCount']} {'course' if module['minCount'] == 1 else 'courses'}",
+                Phrase(
+                    f"{len(mine)} of {module['minCount']} "
+                    f"{'course' if module['minCount'] == 1 else 'courses'}",
+                    "courses",
+                    count=len(mine),
+                    need=module["minCount"],
+                    n=module["minCount"],  # "1 of 2 courses": the noun agrees with the number needed
+                ),
                 tuple(p.credential_id for p in mine),
             )
         )
@@ -584,16 +621,22 @@ def evaluate(
     ]
     for part in held.values():
         if part.achievement not in roles:
-            excluded.append((part, "held, but it does not count towards any requirement"))
+            why = "held, but it does not count towards any requirement"
+            excluded.append((part, Phrase(why, "not_needed")))
     if rule.get("minInstitutions"):
         issuers = sorted({p.issuer for p, _ in used if p.issuer})
         need = rule["minInstitutions"]
         requirements.append(
             Requirement(
                 "institutions",
-                "Awarding institutions",
+                Phrase("Awarding institutions", "institutions"),
                 len(issuers) >= need,
-                f"{_plural(len(issuers), 'institution')} of {need}",
+                Phrase(
+                    f"{_plural(len(issuers), 'institution')} of {need}",
+                    "count_of",
+                    count=len(issuers),
+                    need=need,
+                ),
             )
         )
     if rule.get("minCountries"):
@@ -603,9 +646,16 @@ def evaluate(
         requirements.append(
             Requirement(
                 "countries",
-                "Countries",
+                Phrase("Countries", "countries"),
                 len(countries) >= need,
-                f"{_plural(len(countries), 'country').replace('countrys', 'countries')}{listed} of {need}",
+                Phrase(
+                    _plural(len(countries), "country").replace("countrys", "countries")
+                    + f"{listed} of {need}",
+                    "countries_of",
+                    count=len(countries),
+                    need=need,
+                    codes=countries,
+                ),
             )
         )
     excluded.sort(key=lambda item: (item[0].credential_id, item[1]))

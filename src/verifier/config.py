@@ -53,6 +53,8 @@ class Settings:
     """JSON file whose issuers are written into the trust registry at every start."""
     max_body_bytes: int = 1_000_000
     """Largest JSON body, pasted text, uploaded file or fetched document."""
+    max_photo_bytes: int = 10_000_000
+    """Largest uploaded picture of a QR code (phone photos are larger than credentials)."""
     max_json_depth: int = 64
     fetch_timeout: float = 10.0
     status_cache_seconds: int = DEFAULT_CACHE_SECONDS

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vc.countries import country_code, country_name
 from vc.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
 from vc.pathways import credential_digest
+from vc.plural import plural_text
 from vc.timeutil import parse_datetime
 
 __all__ = [
@@ -194,7 +196,8 @@ def _eqf(achievement: Mapping[str, Any]) -> str | None:
 
 def _hours(value: Any, t: Mapping[str, str]) -> str | None:
     if isinstance(value, str) and (match := _DURATION_HOURS.match(value)):
-        return t["hours"].format(n=int(match.group(1)))
+        n = int(match.group(1))
+        return (plural_text(t, "hours", t.get("lang_code", "en"), n) or t["hours"]).format(n=n)
     return text_of(value)
 
 
@@ -216,10 +219,13 @@ def _grade(achievement: Mapping[str, Any], subject: Mapping[str, Any]) -> str | 
     return "; ".join(grades) or None
 
 
-def _place(issuer: Mapping[str, Any]) -> str | None:
+def _place(issuer: Mapping[str, Any], language: str = "en") -> str | None:
     address = _mapping(issuer.get("address"))
     country = text_of(address.get("addressCountry"))
     code = text_of(address.get("addressCountryCode"))
+    known = country_code(code) or (country_code(country) if not code else None)
+    if language != "en" and known and (not country or country_code(country) in (None, known)):
+        country, code = country_name(known, language), None  # a country we know, in the reader's words
     if country and code and code.lower() not in country.lower():
         country = f"{country} ({code})"
     parts = [country or code, text_of(address.get("addressRegion")), text_of(address.get("addressLocality"))]
@@ -265,7 +271,7 @@ def credential_rows(credential: Mapping[str, Any], t: Mapping[str, str]) -> list
         Row("kind", t["el_kind"], t["kind_microcredential"] if kind == "MicroCredential" else text_of(kind)),
         Row("learner", t["el_learner"], learner_name(subject)),
         Row("awarding_body", t["el_awarding_body"], _awarding_bodies(achievement, issuer, issuer_id)),
-        Row("country", t["el_country"], _place(issuer)),
+        Row("country", t["el_country"], _place(issuer, t.get("lang_code", "en"))),
         Row("issued", t["el_issued"], _date(issued)),
         Row("valid_until", t["el_valid_until"], _date(until) if until else t["does_not_expire"]),
         Row("description", t["el_description"], text_of(achievement.get("description"))),

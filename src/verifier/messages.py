@@ -31,12 +31,12 @@ EN: Mapping[str, str] = {
     "scan_start": "Start the camera",
     "scan_stop": "Stop the camera",
     "scan_waiting": "Looking for a QR code…",
-    "scan_unsupported": "This browser cannot read QR codes itself. Open the QR code with your phone's "
-    "camera app instead, or paste the link below.",
+    "scan_unsupported": "This browser cannot scan QR codes live. Take a photo of the QR code below, "
+    "open it with your phone's camera app, or paste the link.",
     "scan_denied": "The camera could not be used. Allow camera access, or paste the link below.",
     "scan_not_link": "This QR code does not hold a link.",
-    "scan_nojs": "Scanning needs JavaScript. Open the QR code with your phone's camera app instead, "
-    "or paste the link below.",
+    "scan_nojs": "Live scanning needs JavaScript. Take a photo of the QR code below, open it with your "
+    "phone's camera app, or paste the link.",
     "link_title": "Open a link",
     "link_intro": "Paste the link the learner sent you (it starts with https://).",
     "link_label": "Link to the credential",
@@ -49,6 +49,23 @@ EN: Mapping[str, str] = {
     "upload_intro": "Choose the credential file (.json) the learner gave you. At most {limit}.",
     "upload_label": "Credential file",
     "upload_button": "Check the file",
+    "upload_photo_hint": "A photo or screenshot of the learner's QR code works here too.",
+    "photo_intro": "No live camera scanner? Take a photo of the QR code (or choose a screenshot) "
+    "and the verifier reads it.",
+    "photo_label": "Photo of the QR code",
+    "photo_button": "Read the QR code",
+    "upload_not_accepted": "The verifier cannot read this file. It accepts a credential file (.json or "
+    ".jsonld), an SD-JWT credential saved as text, or a picture of a QR code (PNG, JPEG, GIF, WebP "
+    "or BMP; an iPhone HEIC photo must be saved as JPEG first).",
+    "upload_no_qr": "No QR code could be read in this picture. Take the photo again closer, straight on "
+    "and in good light, or ask the learner for the link or the file.",
+    "upload_qr_offer": "This QR code is a credential offer: it is for the learner's wallet, to receive a "
+    "credential, not something to check. Ask the learner to share the credential from their wallet.",
+    "upload_qr_unknown": "This QR code holds neither a link nor a credential, so there is nothing to check.",
+    "upload_photo_too_large": "That picture is too large: at most {limit}.",
+    "reason_not_json": "it is not valid JSON (the error is at line {line}, column {column})",
+    "reason_not_utf8": "the text is not UTF-8",
+    "reason_too_deep": "arrays and objects nest more than {depth} deep",
     "ask_title": "Ask a learner for a credential",
     "ask_intro": "Show a QR code the learner scans with their wallet; the answer appears here by itself.",
     "ask_any": "Any EU micro-credential",
@@ -148,6 +165,7 @@ EN: Mapping[str, str] = {
     "el_description": "Description",
     "el_learner": "Learner",
     "el_awarding_body": "Awarding body",
+    "lang_code": "en",  # country names in this language (vc.countries)
     "el_country": "Country and region of the issuer",
     "el_issued": "Date of issuing",
     "el_valid_until": "Valid until",
@@ -179,6 +197,10 @@ EN: Mapping[str, str] = {
     "kind_microcredential": "EU micro-credential",
     "does_not_expire": "does not expire",
     "hours": "{n} hours",
+    "hours.one": "{n} hour",
+    "hours.few": "{n} hours",
+    "hours.many": "{n} hours",
+    "hours.other": "{n} hours",
     # enumeration values (Plecak extension context)
     "Online": "online",
     "Onsite": "onsite",

@@ -24,12 +24,12 @@ PL: Mapping[str, str] = {
     "scan_start": "Włącz aparat",
     "scan_stop": "Wyłącz aparat",
     "scan_waiting": "Szukam kodu QR…",
-    "scan_unsupported": "Ta przeglądarka nie potrafi sama odczytać kodów QR. Otwórz kod QR aplikacją "
-    "aparatu w telefonie albo wklej link poniżej.",
+    "scan_unsupported": "Ta przeglądarka nie skanuje kodów QR na żywo. Zrób zdjęcie kodu QR poniżej, "
+    "otwórz go aplikacją aparatu w telefonie albo wklej link.",
     "scan_denied": "Nie udało się użyć aparatu. Zezwól na dostęp do aparatu albo wklej link poniżej.",
     "scan_not_link": "Ten kod QR nie zawiera linku.",
-    "scan_nojs": "Skanowanie wymaga JavaScriptu. Otwórz kod QR aplikacją aparatu w telefonie "
-    "albo wklej link poniżej.",
+    "scan_nojs": "Skanowanie na żywo wymaga JavaScriptu. Zrób zdjęcie kodu QR poniżej, otwórz go "
+    "aplikacją aparatu w telefonie albo wklej link.",
     "link_title": "Otwórz link",
     "link_intro": "Wklej link, który przysłała Ci osoba ucząca się (zaczyna się od https://).",
     "link_label": "Link do poświadczenia",
@@ -42,6 +42,23 @@ PL: Mapping[str, str] = {
     "upload_intro": "Wybierz plik z poświadczeniem (.json) otrzymany od osoby uczącej się. Najwyżej {limit}.",
     "upload_label": "Plik z poświadczeniem",
     "upload_button": "Sprawdź plik",
+    "upload_photo_hint": "Można tu też wczytać zdjęcie lub zrzut ekranu kodu QR osoby uczącej się.",
+    "photo_intro": "Brak skanera na żywo? Zrób zdjęcie kodu QR (albo wybierz zrzut ekranu), "
+    "a weryfikator je odczyta.",
+    "photo_label": "Zdjęcie kodu QR",
+    "photo_button": "Odczytaj kod QR",
+    "upload_not_accepted": "Weryfikator nie odczyta tego pliku. Przyjmuje plik z poświadczeniem (.json lub "
+    ".jsonld), poświadczenie SD-JWT zapisane jako tekst albo obraz kodu QR (PNG, JPEG, GIF, WebP lub BMP; "
+    "zdjęcie HEIC z iPhone'a trzeba najpierw zapisać jako JPEG).",
+    "upload_no_qr": "Na tym obrazie nie udało się odczytać kodu QR. Zrób zdjęcie jeszcze raz, bliżej, "
+    "na wprost i przy dobrym świetle, albo poproś osobę uczącą się o link lub plik.",
+    "upload_qr_offer": "Ten kod QR to oferta poświadczenia: służy do odebrania poświadczenia w portfelu "
+    "osoby uczącej się, a nie do sprawdzania. Poproś ją o udostępnienie poświadczenia z portfela.",
+    "upload_qr_unknown": "Ten kod QR nie zawiera ani linku, ani poświadczenia, więc nie ma czego sprawdzić.",
+    "upload_photo_too_large": "Ten obraz jest za duży: najwyżej {limit}.",
+    "reason_not_json": "to nie jest poprawny JSON (błąd w wierszu {line}, kolumnie {column})",
+    "reason_not_utf8": "tekst nie jest zapisany w UTF-8",
+    "reason_too_deep": "tablice i obiekty są zagnieżdżone zbyt głęboko (limit: {depth})",
     "ask_title": "Poproś osobę uczącą się o poświadczenie",
     "ask_intro": "Pokaż kod QR, który osoba ucząca się zeskanuje swoim portfelem; odpowiedź pojawi się "
     "tutaj sama.",
@@ -69,7 +86,7 @@ PL: Mapping[str, str] = {
     "outcome_warning": "Ostrzeżenie",
     "outcome_failed": "Negatywnie",
     "outcome_unknown": "Nie sprawdzono",
-    "technical_detail": "Szczegóły techniczne",
+    "technical_detail": "Szczegóły techniczne (po angielsku)",
     "details_title": "Co zawiera poświadczenie",
     "not_stated": "nie podano",
     "not_shared": "nieudostępnione przez posiadacza",
@@ -148,6 +165,7 @@ PL: Mapping[str, str] = {
     "el_description": "Opis",
     "el_learner": "Osoba ucząca się",
     "el_awarding_body": "Podmiot przyznający",
+    "lang_code": "pl",  # country names in this language (vc.countries)
     "el_country": "Kraj i region wystawcy",
     "el_issued": "Data wydania",
     "el_valid_until": "Ważne do",
@@ -179,6 +197,10 @@ PL: Mapping[str, str] = {
     "kind_microcredential": "Europejskie mikropoświadczenie",
     "does_not_expire": "bezterminowo",
     "hours": "{n} godz.",
+    "hours.one": "{n} godzina",
+    "hours.few": "{n} godziny",
+    "hours.many": "{n} godzin",
+    "hours.other": "{n} godziny",
     # enumeration values (Plecak extension context)
     "Online": "online",
     "Onsite": "stacjonarnie",

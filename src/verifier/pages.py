@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
 from vc.clientaddr import client_address
-from vc.qr import qr_data_uri
+from vc.qr import NotAnImage, looks_like_image, qr_data_uri, read_qr
 from vc.sdjwt import SELECTIVELY_DISCLOSABLE
 from vc.web import FORM_ERRORS, Problem, read_form
 
@@ -122,7 +126,23 @@ def _parse(data: bytes | str, request: web.Request) -> Any:
     except ValueError as exc:
         if str(exc) == "there is no text":
             raise Problem(400, "Nothing to check", t["error_empty"]) from None
-        raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=exc)) from None
+        raise Problem(400, "Not a credential", t["error_bad_json"].format(reason=_reason(exc, t))) from None
+
+
+def _reason(exc: ValueError, t: Mapping[str, str]) -> str:
+    """Why a text is not JSON, in the page's language (``parse_json``'s English reasons)."""
+    text = str(exc)
+    if t.get("lang_code", "en") == "en":
+        return text
+    if (where := re.search(r"at line (\d+), column (\d+)\)$", text)) and text.startswith(
+        "it is not valid JSON"
+    ):
+        return t["reason_not_json"].format(line=where.group(1), column=where.group(2))
+    if text == "the text is not UTF-8":
+        return t["reason_not_utf8"]
+    if deep := re.fullmatch(r"arrays and objects nest more than (\d+) deep", text):
+        return t["reason_too_deep"].format(depth=deep.group(1))
+    return text
 
 
 # -- language switch --------------------------------------------------------------------------
@@ -214,13 +234,54 @@ async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
     return bytes(data)
 
 
+_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
+"""At most two pictures are searched for QR codes at once (CPU-bound), off the event loop."""
+
+
+def _not_accepted(t: Mapping[str, str]) -> Problem:
+    return Problem(415, "Not a credential or a QR code", t["upload_not_accepted"])
+
+
+async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse:
+    """A photo or screenshot of a QR code: check what the code holds (a link, or the credential itself)."""
+    t = texts_of(request)
+    try:
+        texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+    except NotAnImage:
+        raise _not_accepted(t) from None
+    if not texts:
+        raise Problem(422, "No QR code found", t["upload_no_qr"])
+    text = texts[0].strip()
+    scheme = urlsplit(text).scheme.lower() if "://" in text[:40] else ""
+    if scheme in ("http", "https"):
+        own = urlsplit(request.app[SETTINGS].public_url)
+        parts = urlsplit(text)
+        inner = parse_qs(parts.query).get("url", [""])[0]
+        if parts.path.rstrip("/").endswith("/verify") and inner.startswith(("https://", "http://")):
+            # a wallet's share QR code names its own verifier: check the shared link here
+            return _redirect("/verify?" + urlencode({"url": inner}))
+        if (parts.scheme, parts.netloc) == (own.scheme, own.netloc):
+            return _redirect(local_path(parts.path + ("?" + parts.query if parts.query else "")))
+        return _redirect("/verify?" + urlencode({"url": text}))
+    if scheme == "openid-credential-offer":
+        raise Problem(422, "A credential offer", t["upload_qr_offer"])
+    if sd_jwt_text(text) is not None:
+        return await _verify_and_show(request, text, source="upload")
+    if text.startswith("{"):
+        return await _verify_and_show(request, _parse(text, request), source="upload")
+    raise Problem(422, "Nothing to check in this QR code", t["upload_qr_unknown"])
+
+
 @page
 async def verify_upload(request: web.Request) -> web.StreamResponse:
+    """A credential file (JSON, SD-JWT text) or a picture of a QR code (photo or screenshot)."""
     t = texts_of(request)
-    limit = request.app[SETTINGS].max_body_bytes
+    settings = request.app[SETTINGS]
+    limit = settings.max_body_bytes
+    photo_limit = max(limit, settings.max_photo_bytes)
     too_large = Problem(413, "Too large", t["error_too_large"].format(limit=_size(limit)))
-    if (request.content_length or 0) > limit + 64 * 1024:
-        raise too_large
+    if (request.content_length or 0) > photo_limit + 64 * 1024:
+        raise Problem(413, "Too large", t["upload_photo_too_large"].format(limit=_size(photo_limit)))
     if not request.content_type.startswith("multipart/"):
         raise Problem(400, "Not a file upload", t["error_empty"])
     token: str | None = None
@@ -230,9 +291,9 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader):
                 raise Problem(400, "Not a file upload", t["error_empty"])
-            content = await _read_part(part, limit if part.name == "file" else 4096)
+            content = await _read_part(part, photo_limit if part.name == "file" else 4096)
             if content is None:
-                raise too_large
+                raise Problem(413, "Too large", t["upload_photo_too_large"].format(limit=_size(photo_limit)))
             if part.name == FIELD:
                 token = content.decode("utf-8", "replace")
             elif part.name == "file":
@@ -244,6 +305,16 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
     if not data:
         raise Problem(400, "Nothing to check", t["error_empty"])
     await _limit(request)
+    if looks_like_image(data):
+        return await _verify_photo(request, data)
+    if len(data) > limit:
+        raise too_large
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _not_accepted(t) from None
+    if sd_jwt_text(text) is not None:
+        return await _verify_and_show(request, text, source="upload")
     return await _verify_and_show(request, _parse(data, request), source="upload")
 
 

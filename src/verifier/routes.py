@@ -6,6 +6,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from vc.qr import VENDOR_DIR
+
 from . import handlers, pages
 
 __all__ = ["setup_routes"]
@@ -25,6 +27,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/requests/{tx}", pages.request_page)
     r.add_get("/requests/{tx}/status", handlers.request_status)
     r.add_static("/static", Path(__file__).parent / "static")
+    r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files
     # OpenID4VP (the wallet's side)
     r.add_get("/openid4vp/request/{rid}", handlers.openid4vp_request)
     r.add_post("/openid4vp/response/{rid}", handlers.openid4vp_response)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from vc.countries import country_code, country_name, language_name
 from vc.timeutil import parse_datetime
 
 __all__ = ["CredentialView", "matches", "subject_ids", "types_of", "view"]
@@ -26,6 +27,8 @@ class CredentialView:
     issuer_id: str | None = None
     issuer_country: str | None = None
     issuer_place: str | None = None
+    issuer_locality: list[str] = field(default_factory=list)
+    """Town and region, as the issuer wrote them (the country is shown in the reader's language)."""
     issuer_url: str | None = None
     issued: str | None = None
     valid_until: str | None = None
@@ -60,12 +63,22 @@ class CredentialView:
     def is_micro_credential(self) -> bool:
         return self.achievement_type == "MicroCredential"
 
-    def fields(self) -> list[tuple[str, Any]]:
-        """``(message key, value)`` of every element present, in Annex I order (for the detail page)."""
+    def country(self, lang: str = "en") -> str | None:
+        """The issuer's country in the reader's language (as the issuer wrote it when unknown to us)."""
+        return country_name(self.issuer_country, lang)
+
+    def place(self, lang: str = "en") -> str | None:
+        """Town, region and country of the issuer, the country in the reader's language."""
+        parts = [*self.issuer_locality, self.country(lang)]
+        return ", ".join(p for p in parts if p) or None
+
+    def fields(self, lang: str = "en") -> list[tuple[str, Any]]:
+        """``(message key, value)`` of every element present, in Annex I order (for the detail page);
+        country and language names in ``lang``."""
         rows: list[tuple[str, Any]] = [
             ("field.title", self.title),
             ("field.awarding_body", "; ".join(self.awarding_bodies) or self.issuer_name),
-            ("field.country", self.issuer_place or self.issuer_country),
+            ("field.country", self.place(lang)),
             ("field.issued", self.issued),
             ("field.valid_until", self.valid_until),
             ("field.learner", self.learner_name),
@@ -89,7 +102,7 @@ class CredentialView:
             ("field.skills", self.skills),
             ("field.further_information", self.further_information),
             ("field.code", self.code),
-            ("field.language", self.language),
+            ("field.language", language_name(self.language, lang)),
         ]
         return [(k, v) for k, v in rows if v]
 
@@ -163,6 +176,11 @@ def view(credential: Mapping[str, Any]) -> CredentialView:
         [None] if address.get("addressCountry") else [_text(address.get("addressCountryCode"))]
     )
     v.issuer_place = ", ".join(p for p in place if p) or None
+    v.issuer_locality = [
+        p for p in (_text(address.get(k)) for k in ("addressLocality", "addressRegion")) if p
+    ]
+    # a country code we know is shown in the reader's language; any other name as the issuer wrote it
+    v.issuer_country = country_code(_text(address.get("addressCountryCode"))) or v.issuer_country
     v.issued = _date(credential.get("awardedDate")) or _date(
         credential.get("validFrom") or credential.get("issuanceDate")
     )

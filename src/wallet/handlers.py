@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from aiohttp import web
 from redis.exceptions import RedisError
 
 from vc import clientaddr
-from vc.qr import qr_data_uri
+from vc.qr import NotAnImage, qr_data_uri, read_qr
 from vc.web import json_response, raise_problem, read_json
 
 from .accounts import Account
@@ -334,6 +336,29 @@ def route_link(link: str, public_url: str) -> str | None:
     return None
 
 
+_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
+"""At most two photos are searched for QR codes at once (CPU-bound), off the event loop."""
+
+
+async def scan_photo(request: web.Request) -> web.Response:
+    """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed)."""
+    require_account(request)
+    upload = (await request.post()).get("photo")
+    data = upload.file.read() if isinstance(upload, web.FileField) else b""
+    error = "scan.photo_missing"
+    if data:
+        try:
+            texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+        except NotAnImage:
+            error = "scan.photo_not_image"
+        else:
+            targets = [route_link(text, request.app[SETTINGS].public_url) for text in texts]
+            if found := next((target for target in targets if target), None):
+                return redirect(found)
+            error = "scan.unknown" if texts else "scan.photo_no_qr"
+    return await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=422)
+
+
 async def open_link(request: web.Request) -> web.Response:
     require_account(request)
     link = request.query.get("link", "")[:8192]
@@ -355,17 +380,17 @@ async def share_form(request: web.Request) -> web.Response:
         "chosen": chosen,
         "days": EXPIRY_DAYS,
         "default_days": DEFAULT_DAYS,
-        "sd": selective_fields(items),
+        "sd": selective_fields(items, request[LANG_KEY]),
         "sd_jwt": {c.cid for c in items if sd_jwt_of(c.credential)},
     }
     return await render(request, "share.html", context)
 
 
-def selective_fields(items: list[Any]) -> dict[str, Any]:
+def selective_fields(items: list[Any], lang: str = "en") -> dict[str, Any]:
     """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
     out = {}
     for c in items:
-        fields = share_fields(c.credential, c.view)
+        fields = share_fields(c.credential, c.view, lang)
         if fields:
             out[c.cid] = fields
     return out
@@ -414,7 +439,7 @@ async def create_share(request: web.Request) -> web.Response:
         all_items = await service.credentials(account.uid)
         context = {
             "items": all_items,
-            "sd": selective_fields(all_items),
+            "sd": selective_fields(all_items, request[LANG_KEY]),
             "sd_jwt": {c.cid for c in all_items if sd_jwt_of(c.credential)},
             "chosen": set(wanted),
             "days": EXPIRY_DAYS,
@@ -462,15 +487,19 @@ async def present(request: web.Request) -> web.Response:
         "req": presentation_request,
         "matches": matches,
         "pid": pid,
-        "fields": answer_fields(presentation_request, matches),
+        "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
     }
     return await render(request, "present.html", context)
 
 
-def answer_fields(presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+def answer_fields(
+    presentation_request: Any, matches: dict[str, list[Any]], lang: str = "en"
+) -> dict[str, dict[str, Any]]:
     """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
     return {
-        q.id: {c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets) for c in matches[q.id]}
+        q.id: {
+            c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets, lang) for c in matches[q.id]
+        }
         for q in presentation_request.queries
     }
 
@@ -513,7 +542,7 @@ async def answer_request(request: web.Request) -> web.Response:
             "req": presentation_request,
             "matches": matches,
             "pid": pid,
-            "fields": answer_fields(presentation_request, matches),
+            "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
             "error": tr(request)(exc.key, **exc.params),
             "detail": exc.detail,
         }

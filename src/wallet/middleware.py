@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from http.cookies import Morsel
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from vc.web import Problem, read_form
 from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS, SETTINGS
 from .exceptions import UserError
-from .i18n import Translate, pick_language, translator
+from .i18n import Translate, pick_language, say, translator
 
 __all__ = [
     "ACCOUNT_KEY",
@@ -185,6 +186,7 @@ async def base_context(request: web.Request) -> dict[str, Any]:
     settings = request.app[SETTINGS]
     return {
         "t": request[T_KEY],
+        "say": partial(say, request[T_KEY], request[LANG_KEY]),
         "lang": request[LANG_KEY],
         "account": account_of(request),
         "csrf": session.csrf,

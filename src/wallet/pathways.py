@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from vc.errors import RuleError
-from vc.pathways import Evaluation, evaluate, normalise_rule, part_from_credential
+from vc.pathways import Evaluation, Phrase, evaluate, normalise_rule, part_from_credential
 from vc.presentation import create_presentation
 from vc.timeutil import utc_now
 
@@ -190,11 +190,13 @@ class PathwayService:
         for stored in items:
             rejected = None
             if stored.status in ("revoked", "suspended", "expired"):
-                rejected = f"{stored.status}: {stored.status_message or ''}".strip(": ")
+                english = f"{stored.status}: {stored.status_message or ''}".strip(": ")
+                rejected = Phrase(english, f"rejected_{stored.status}")
             part = part_from_credential(stored.credential, rejected=rejected)
             if part.subject is None and rejected is None:
                 # The issuer only counts parts issued to the DID that presents them.
-                part = part_from_credential(stored.credential, rejected="not issued to your wallet's DID")
+                unbound = Phrase("not issued to your wallet's DID", "not_bound")
+                part = part_from_credential(stored.credential, rejected=unbound)
             parts.append(part)
         titles = {str(s.credential.get("id")): s.view.title for s in items}
         now = utc_now()

@@ -76,12 +76,15 @@ class ShareField:
     mandatory: bool
 
 
-def share_fields(credential: Mapping[str, Any], view: CredentialView) -> list[ShareField] | None:
-    """The fields the learner may switch off, mandatory ones first; ``None``: all or nothing."""
+def share_fields(
+    credential: Mapping[str, Any], view: CredentialView, lang: str = "en"
+) -> list[ShareField] | None:
+    """The fields the learner may switch off, mandatory ones first; ``None``: all or nothing.
+    Country and language names are in ``lang``."""
     adapter = adapter_for(credential)
     if adapter is None:
         return None
-    shown = dict(view.fields())
+    shown = dict(view.fields(lang))
     if view.achievement_type:
         shown["field.kind"] = view.achievement_type
     out = [
@@ -147,9 +150,10 @@ def request_fields(
     view: CredentialView,
     claims: Sequence[Mapping[str, Any]],
     claim_sets: Sequence[Sequence[str]] = (),
+    lang: str = "en",
 ) -> list[RequestField] | None:
     """The answer page's elements of one credential for one DCQL query (``None``: sent whole)."""
-    fields = share_fields(credential, view)
+    fields = share_fields(credential, view, lang)
     if fields is None:
         return None
     asked, _ = _requested(credential, claims, claim_sets)
