@@ -693,7 +693,7 @@ def _status_choice(value: Any, version: int | None) -> str | None:
     if value is False:
         return None
     kind = value.get("type") if isinstance(value, Mapping) else None
-    if kind not in _STATUS_TYPES:
+    if not isinstance(kind, str) or kind not in _STATUS_TYPES:
         raise DataModelError(
             [
                 'options.credentialStatus must be false or {"type": "BitstringStatusListEntry"}'
