@@ -1,5 +1,5 @@
 # One image for the three Plecak services; docker-compose.yml chooses the module each runs
-# (python -m issuer | wallet | verifier). Settings come from the environment (see README.md).
+# (python -m plecak.issuer | wallet | verifier). Settings come from the environment (see README.md).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,4 +27,4 @@ ENV PLECAK_CONTEXTS_DIR=/app/contexts \
 
 USER plecak
 EXPOSE 8001 8002 8003
-CMD ["python", "-m", "issuer"]
+CMD ["python", "-m", "plecak.issuer"]

@@ -68,7 +68,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # jsQR, the camera QR reader of browsers without BarcodeDetector, is served from our own files
-# (src/vc/static/vendor/), never from a CDN. This fetches the pinned npm release and checks it
+# (src/plecak/core/static/vendor/), never from a CDN. This fetches the pinned npm release and checks it
 # against the hash recorded in tests/test_vendor_js.py (update both together when upgrading).
 JSQR_VERSION := 1.4.0
 JSQR_SHA256 := bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
@@ -76,8 +76,8 @@ vendor-js:
 	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null && \
 	  tar xzf jsqr-$(JSQR_VERSION).tgz && \
 	  echo "$(JSQR_SHA256)  package/dist/jsQR.js" | sha256sum -c - && \
-	  cp package/dist/jsQR.js $(CURDIR)/src/vc/static/vendor/jsQR-$(JSQR_VERSION).js && \
-	  cp package/LICENSE $(CURDIR)/src/vc/static/vendor/jsQR-LICENSE.txt && rm -rf $$tmp
+	  cp package/dist/jsQR.js $(CURDIR)/src/plecak/core/static/vendor/jsQR-$(JSQR_VERSION).js && \
+	  cp package/LICENSE $(CURDIR)/src/plecak/core/static/vendor/jsQR-LICENSE.txt && rm -rf $$tmp
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
 # browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.

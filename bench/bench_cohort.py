@@ -27,8 +27,8 @@ from pathlib import Path
 
 import aiohttp
 
-from vc.redis_cluster_embedded import EmbeddedRedisCluster
-from vc.storage import connect_sync
+from plecak.runtime.redis_cluster_embedded import EmbeddedRedisCluster
+from plecak.runtime.storage import connect_sync
 
 TOKEN = "bench-admin-token-0123456789abcdef"
 
@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 
 def _issuer_cpu_seconds(parent: int) -> float:
-    """User + system CPU time of the ``python -m issuer`` children of ``parent`` (Linux /proc)."""
+    """User + system CPU time of the ``python -m plecak.issuer`` children of ``parent`` (Linux /proc)."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -51,7 +51,7 @@ def _issuer_cpu_seconds(parent: int) -> float:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == parent and argv[1:3] == [b"-m", b"issuer"]:
+        if int(fields[1]) == parent and argv[1:3] == [b"-m", b"plecak.issuer"]:
             total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
@@ -64,7 +64,7 @@ def plecak_up(data: Path, workers: int, redis_url: str | None) -> Iterator[tuple
     env.update(PLECAK_ADMIN_TOKEN=TOKEN, PLECAK_SEED_DEMO="1")
     if redis_url:
         env["REDIS_URL"] = redis_url
-    args = [sys.executable, "-m", "vc.cli", "up", "--data-dir", str(data), "--workers", str(workers)]
+    args = [sys.executable, "-m", "plecak.cli", "up", "--data-dir", str(data), "--workers", str(workers)]
     args += ["--issuer-port", ports[0], "--wallet-port", ports[1], "--verifier-port", ports[2]]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     try:

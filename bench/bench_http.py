@@ -4,7 +4,7 @@
                                          [--server-cpu 0] [--client-cpu 1]
 
 The verifier (``verifier.app.create_app``) runs in a child process with an embedded Redis
-(``vc.redis_embedded``), next to a tiny status-list server on another loopback port that answers
+(``plecak.runtime.redis_embedded``), next to a tiny status-list server on another loopback port that answers
 with ``Cache-Control: max-age=600`` (so the verifier's status client caches it). The credential is
 the small VC 2.0 of ``bench/credentials.py`` with a ``BitstringStatusListEntry``; its status list is
 signed by the same did:key (resolved locally, no network). The load generator is this process: an
@@ -47,8 +47,8 @@ def free_port() -> int:
 def make_documents(status_port: int) -> tuple[dict[str, Any], dict[str, Any]]:
     from credentials import CREATED, key_and_method, unsigned
 
-    from vc.dataintegrity import add_proof
-    from vc.statuslist import Bitstring, status_list_credential
+    from plecak.core.integrity.proofs import add_proof
+    from plecak.core.status.bitstring import Bitstring, status_list_credential
 
     key, did, method = key_and_method()
     list_url = f"http://127.0.0.1:{status_port}/status/1"
@@ -79,8 +79,8 @@ def make_documents(status_port: int) -> tuple[dict[str, Any], dict[str, Any]]:
 def serve(port: int, status_port: int, redis_url: str, status_file: Path) -> None:
     from aiohttp import web
 
-    from verifier.app import create_app
-    from verifier.config import Settings
+    from plecak.verifier.app import create_app
+    from plecak.verifier.config import Settings
 
     body = status_file.read_bytes()
 
@@ -172,7 +172,7 @@ def pin(cpu: int | None) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from vc.redis_embedded import EmbeddedRedis
+    from plecak.runtime.redis_embedded import EmbeddedRedis
 
     port, status_port = free_port(), free_port()
     credential, status_vc = make_documents(status_port)

@@ -6,7 +6,7 @@ SD-JWT VC: *issue* (build the disclosures, sign ES256), *present* (the holder's 
 chosen disclosures, sign the EdDSA key-binding JWT) and *verify* (issuer signature, digests, key
 binding, validity; DID resolution is a cached look-up, no status fetch). eddsa-rdfc-2022: *sign* and
 *verify* the same micro-credential as the issuer makes it (RDF canonicalisation dominates); it has no
-derive step. ecdsa-sd-2023 is reported when a suite of that name is registered in vc.cryptosuites.
+derive step. ecdsa-sd-2023 is reported when a suite of that name is registered in plecak.core.integrity.suites.
 Operations per second, median of five rounds, one core.
 """
 
@@ -24,10 +24,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from vc.dataintegrity import add_proof, verify_proofs
-from vc.did import DidResolver, did_key
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import (
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.did import DidResolver, did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import (
     SdJwtVerifier,
     ec_public_jwk,
     holder_jwk,
@@ -128,7 +128,7 @@ def main() -> None:
         )
     )
     try:
-        from vc.cryptosuites import suite_named
+        from plecak.core.integrity.suites import suite_named
 
         has_sd = suite_named("ecdsa-sd-2023") is not None
     except ImportError:  # pragma: no cover

@@ -17,9 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vc.dataintegrity import add_proof
-from vc.did import did_key
-from vc.keys import Ed25519KeyPair
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
 
 __all__ = ["CREATED", "KEY_SEED", "LABELS", "ROOT", "key_and_method", "signed", "unsigned"]
 

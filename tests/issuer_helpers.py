@@ -6,8 +6,8 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from issuer.config import Settings
-from issuer.demo import DEMO_ACHIEVEMENTS, DEMO_PROFILE
+from plecak.issuer.config import Settings
+from plecak.issuer.demo import DEMO_ACHIEVEMENTS, DEMO_PROFILE
 
 TOKEN = "test-admin-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -15,7 +15,7 @@ _CELL = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z")
 
 
 def png_of_svg(svg: str, scale: int = 8) -> bytes:
-    """Draw the SVG that :func:`vc.qr.qr_svg` writes (unit squares on a white canvas) as a PNG."""
+    """Draw the SVG that :func:`plecak.runtime.qr.qr_svg` writes (unit squares on a white canvas) as a PNG."""
     size = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
     assert size, svg[:200]
     width, height = int(size.group(1)), int(size.group(2))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vc.storage import RedisClient
+from plecak.runtime.storage import RedisClient
 
 __all__ = ["keys_matching"]
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from vc.loader import find_contexts_dir
+from plecak.core.jsonld.loader import find_contexts_dir
 
 __all__ = ["ReferenceUnavailable", "cache_dir", "ensure_installed", "verify_with_reference"]
 

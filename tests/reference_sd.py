@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
-from vc.loader import find_contexts_dir
+from plecak.core.jsonld.loader import find_contexts_dir
 
 __all__ = ["ReferenceUnavailable", "require_sd_reference", "run_sd_reference"]
 

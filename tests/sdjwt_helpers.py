@@ -9,9 +9,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from vc.did import DidResolver
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import ec_public_jwk, holder_jwk, issue_sd_jwt_vc, micro_credential_claims
+from plecak.core.did import DidResolver
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import ec_public_jwk, holder_jwk, issue_sd_jwt_vc, micro_credential_claims
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 ISSUER_DID = "did:web:uni.example"
@@ -63,7 +63,7 @@ async def issue_over_oid4vci(
 
     import jwt
 
-    from vc.did import did_key
+    from plecak.core.did import did_key
 
     auth = {"Authorization": "Bearer test-admin-token-0123456789abcdef"}
     body = {"learner": {"name": "Anna Kowalska"}, "grade": "4.5", "format": "dc+sd-jwt", **offer}

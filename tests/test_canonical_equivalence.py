@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld
 
-from vc.errors import VCError
-from vc.fastrdf import canonical_nquads, document_quads, document_quads_split, flat_node_nquads
-from vc.jsonld import (
+from plecak.core.errors import VCError
+from plecak.core.jsonld.fastrdf import canonical_nquads, document_quads, document_quads_split, flat_node_nquads
+from plecak.core.jsonld.rdf import (
     _canonicalize_direct,
     _canonicalize_pyld,
     _direct_options,
@@ -22,7 +22,7 @@ from vc.jsonld import (
     check_safe,
     sharing_quads,
 )
-from vc.loader import default_loader
+from plecak.core.jsonld.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors"
 DOCUMENTS = sorted(
@@ -72,7 +72,7 @@ def test_fuzzed_micro_credentials_canonicalise_like_pyld(seed: int) -> None:
     assert canonicalize(doc) == reference(doc)
 
 
-# --- the flat-node (proof configuration) template path, vc.fastrdf --------------------------------
+# --- the flat-node (proof configuration) template path, plecak.core.jsonld.fastrdf --------------------------------
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -214,7 +214,7 @@ def test_template_path_declines_nested_values_and_unbundled_contexts() -> None:
     assert fast(dict(base, created=20240101)) is None
 
 
-# --- the direct compacted JSON → quads path, vc.fastrdf.document_quads ------------------------------
+# --- the direct compacted JSON → quads path, plecak.core.jsonld.fastrdf.document_quads ------------------------------
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -375,7 +375,7 @@ def test_rdfc_shortcut_leaves_blank_nodes_with_equal_hashes_to_pyld() -> None:
     assert canonicalize(doc) == reference(doc)
 
 
-# --- one conversion for the safe-mode check and the proofs (vc.jsonld.sharing_quads) -------------
+# --- one conversion for the safe-mode check and the proofs (plecak.core.jsonld.rdf.sharing_quads) -------------
 
 
 class _Conversions:
@@ -383,7 +383,7 @@ class _Conversions:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        import vc.jsonld as module
+        import plecak.core.jsonld.rdf as module
 
         for name in ("document_quads", "document_quads_split"):
             real = getattr(module, name)

@@ -27,15 +27,15 @@ import pytest
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
-from issuer.app import create_app
-from issuer.service import _request_hash
-from issuer.store import PENDING_TTL
+from plecak.issuer.app import create_app
+from plecak.issuer.service import _request_hash
+from plecak.issuer.store import PENDING_TTL
 from issuer_helpers import AUTH, TOKEN, issuer_settings
-from vc.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
-from vc.redis_embedded import EmbeddedRedis
-from vc.storage import connect_sync
+from plecak.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
+from plecak.runtime.redis_embedded import EmbeddedRedis
+from plecak.runtime.storage import connect_sync
 
-PLECAK = [sys.executable, "-m", "vc.cli"]
+PLECAK = [sys.executable, "-m", "plecak.cli"]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -643,7 +643,7 @@ def _children_by_module(parent: int) -> dict[str, list[int]]:
         except (OSError, IndexError, ValueError):
             continue
         if ppid == parent and b"-m" in argv[:-1]:
-            found.setdefault(argv[argv.index(b"-m") + 1].decode(), []).append(int(entry.name))
+            found.setdefault(argv[argv.index(b"-m") + 1].decode().removeprefix("plecak."), []).append(int(entry.name))
     return found
 
 

@@ -1,10 +1,10 @@
-"""vc.clientaddr: the client address behind a request, believing X-Forwarded-For only from trusted proxies."""
+"""plecak.runtime.clientaddr: the client address behind a request, believing X-Forwarded-For only from trusted proxies."""
 
 from __future__ import annotations
 
 import pytest
 
-from vc.clientaddr import TrustedProxies, parse_trusted_proxies
+from plecak.runtime.clientaddr import TrustedProxies, parse_trusted_proxies
 
 
 def test_without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() -> None:

@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from issuer.app import create_app
-from issuer.app_keys import SERVICE
+from plecak.issuer.app import create_app
+from plecak.issuer.app_keys import SERVICE
 from issuer_helpers import AUTH, issuer_settings, simple_credential_v2
 from test_verifier_support import Holder, Stack, start_stack
-from vc.dataintegrity import verify_proofs
-from vc.did import DidResolver
-from vc.loader import default_context_store
-from vc.relatedresource import digest_problems, related_resource_problems, unchecked_resources
-from vc.verify import Outcome, Verifier
+from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.did import DidResolver
+from plecak.core.jsonld.loader import default_context_store
+from plecak.core.model.relatedresource import digest_problems, related_resource_problems, unchecked_resources
+from plecak.core.verify.credential import Outcome, Verifier
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -291,7 +291,7 @@ async def test_spec_policy_makes_subject_binding_a_warning(spec_stack: Stack) ->
 
 
 def test_vcapi_policy_must_be_known() -> None:
-    from verifier.config import Settings
+    from plecak.verifier.config import Settings
 
     with pytest.raises(ValueError, match="PLECAK_VCAPI_POLICY"):
         Settings(admin_token="x" * 32, vcapi_policy="lenient")

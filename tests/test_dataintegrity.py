@@ -1,4 +1,4 @@
-"""Negative (and a few positive) tests of ``vc.dataintegrity`` against the real verifier.
+"""Negative (and a few positive) tests of ``plecak.core.integrity.proofs`` against the real verifier.
 
 Each altered credential goes through ``verify_proofs`` with a real resolver: ``did:key``
 locally, other DIDs from static documents. A failure must come back as a failed
@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from vc.dataintegrity import DATA_INTEGRITY_CONTEXT, ProofCheck, add_proof, hash_data, verify_proofs
-from vc.did import DidResolver, did_document, did_key
-from vc.errors import ProofError
-from vc.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multibase, encode_multibase
-from vc.loader import default_loader
+from plecak.core.integrity.proofs import DATA_INTEGRITY_CONTEXT, ProofCheck, add_proof, hash_data, verify_proofs
+from plecak.core.did import DidResolver, did_document, did_key
+from plecak.core.errors import ProofError
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multibase, encode_multibase
+from plecak.core.jsonld.loader import default_loader
 
 EXAMPLES = Path(__file__).parent / "vectors" / "examples"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"

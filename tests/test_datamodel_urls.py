@@ -1,10 +1,10 @@
-"""vc.datamodel.is_url: the same answer for short (remembered) and long values."""
+"""plecak.core.model.datamodel.is_url: the same answer for short (remembered) and long values."""
 
 from __future__ import annotations
 
 import pytest
 
-from vc.datamodel import is_url
+from plecak.core.model.datamodel import is_url
 
 
 @pytest.mark.parametrize("pad", [0, 400], ids=["short", "long"])

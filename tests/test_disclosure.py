@@ -1,4 +1,4 @@
-"""vc.disclosure: the format-neutral element list, default mandatory pointers, DCQL claim paths,
+"""plecak.core.disclosure: the format-neutral element list, default mandatory pointers, DCQL claim paths,
 the ecdsa-sd-2023 and SD-JWT VC adapters."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from sdjwt_helpers import Issuer
-from vc.dataintegrity import add_proof
-from vc.did import did_key
-from vc.disclosure import (
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import did_key
+from plecak.core.disclosure import (
     DEFAULT_MANDATORY_POINTERS,
     ELEMENT_POINTERS,
     MANDATORY_ELEMENTS,
@@ -25,10 +25,10 @@ from vc.disclosure import (
     pointer_exists,
     pointers_for_claim_paths,
 )
-from vc.ecdsa_sd import derive
-from vc.errors import ProofError
-from vc.keys import EcdsaKeyPair, Ed25519KeyPair
-from vc.sdjwt import (
+from plecak.core.integrity.ecdsa_sd import derive
+from plecak.core.errors import ProofError
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
+from plecak.core.sdjwt import (
     ALWAYS_DISCLOSED,
     SELECTIVELY_DISCLOSABLE,
     envelope,

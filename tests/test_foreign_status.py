@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from vc.did import DidResolver
-from vc.errors import StatusListError
-from vc.verify import Outcome, Verifier
+from plecak.core.did import DidResolver
+from plecak.core.errors import StatusListError
+from plecak.core.verify.credential import Outcome, Verifier
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SL2021_URL = "https://academy.example.org/status/2021/revocation-1"

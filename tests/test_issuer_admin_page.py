@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from issuer.app import create_app
+from plecak.issuer.app import create_app
 from issuer_helpers import issuer_settings
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

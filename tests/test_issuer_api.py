@@ -13,15 +13,15 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from issuer.app import create_app
-from issuer.app_keys import SERVICE
-from issuer.service import _request_hash
+from plecak.issuer.app import create_app
+from plecak.issuer.app_keys import SERVICE
+from plecak.issuer.service import _request_hash
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
-from vc.dataintegrity import verify_proofs
-from vc.did import DidResolver
-from vc.errors import SecretBoxError
-from vc.jsonld import canonicalize
-from vc.statuslist import Bitstring
+from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.did import DidResolver
+from plecak.core.errors import SecretBoxError
+from plecak.core.jsonld.rdf import canonicalize
+from plecak.core.status.bitstring import Bitstring
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

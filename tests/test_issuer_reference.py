@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from issuer.app import create_app
+from plecak.issuer.app import create_app
 from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from reference_js import require_reference, verify_with_reference
 

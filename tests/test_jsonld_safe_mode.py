@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from vc.errors import DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
-from vc.jsonld import canonicalize, check_safe, expand_safe
+from plecak.core.errors import DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
+from plecak.core.jsonld.rdf import canonicalize, check_safe, expand_safe
 
 EXAMPLES = Path(__file__).parent / "vectors" / "examples"
 SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from vc.dataintegrity import add_proof, verify_proofs
-from vc.did import (
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.did import (
     DidResolver,
     did_document,
     did_key,
@@ -25,8 +25,8 @@ from vc.did import (
     find_verification_method,
     resolve_did_key,
 )
-from vc.errors import DIDError, KeyFormatError
-from vc.keys import (
+from plecak.core.errors import DIDError, KeyFormatError
+from plecak.core.crypto.keys import (
     ED25519_PUB_PREFIX,
     ED25519_SECRET_PREFIX,
     EcdsaKeyPair,

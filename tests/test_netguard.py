@@ -1,4 +1,4 @@
-"""vc.netguard: no outgoing request reaches a loopback, private or local address, however it is spelt.
+"""plecak.core.netguard: no outgoing request reaches a loopback, private or local address, however it is spelt.
 
 A real loopback TCP server counts every connection it accepts (not only well-formed requests, so a
 TLS attempt counts too); each refused spelling must leave it untouched, and the allow-listed
@@ -19,10 +19,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import unused_port
 
-from vc.did import DIDError, DidResolver
-from vc.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
-from vc.statusclient import StatusListClient, StatusListFetchError
-from verifier.fetch import FetchError, LinkFetcher
+from plecak.core.did import DIDError, DidResolver
+from plecak.core.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
+from plecak.core.status.client import StatusListClient, StatusListFetchError
+from plecak.verifier.fetch import FetchError, LinkFetcher
 
 _REPLY = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
@@ -257,7 +257,7 @@ def test_allow_list_matches_equivalent_spellings_of_an_allowed_pair() -> None:
 
 
 def test_every_outgoing_session_in_the_services_comes_from_the_guard() -> None:
-    """A new HTTP client in src/ must use vc.netguard.guarded_session (only `plecak` talks to its own
+    """A new HTTP client in src/ must use plecak.core.netguard.guarded_session (only `plecak` talks to its own
     services, at URLs the operator gave it, with a plain session)."""
     src = Path(__file__).resolve().parent.parent / "src"
     pattern = re.compile(r"ClientSession\(|TCPConnector\(|urlopen\(|aiohttp\.request\(|http\.client")

@@ -6,9 +6,9 @@ import copy
 from typing import Any
 
 from pathway_programmes import PW, credential
-from vc.pathways import credential_digest
-from verifier.display import composition, result_view
-from verifier.messages import EN
+from plecak.core.pathways import credential_digest
+from plecak.verifier.display import composition, result_view
+from plecak.verifier.messages import EN
 
 
 def _certificate(parts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from issuer_helpers import AUTH, achievement
 from test_wallet_support import Servers, servers
-from wallet.handlers import route_link
+from plecak.wallet.handlers import route_link
 
 __all__ = ["servers"]
 

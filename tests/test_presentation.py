@@ -1,4 +1,4 @@
-"""vc.presentation: presentations signed here by did:key holders, verified with holder binding.
+"""plecak.core.verify.presentation: presentations signed here by did:key holders, verified with holder binding.
 
 Replay protection uses a tiny ChallengeStore on the test's real Redis (``SET key 1 NX EX``).
 """
@@ -14,11 +14,11 @@ import pytest
 from redis.asyncio import Redis
 
 from redis_helpers import keys_matching
-from vc.dataintegrity import add_proof
-from vc.did import DidResolver, did_key
-from vc.keys import Ed25519KeyPair
-from vc.presentation import create_presentation, verify_presentation
-from vc.verify import Outcome, Verifier
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import DidResolver, did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.verify.presentation import create_presentation, verify_presentation
+from plecak.core.verify.credential import Outcome, Verifier
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -16,8 +16,8 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
-from vc.redis_embedded import MAX_SOCKET_PATH, EmbeddedRedis, EmbeddedRedisError
-from vc.storage import Keys, connect
+from plecak.runtime.redis_embedded import MAX_SOCKET_PATH, EmbeddedRedis, EmbeddedRedisError
+from plecak.runtime.storage import Keys, connect
 
 
 def _alive(pid: int) -> bool:
@@ -89,7 +89,7 @@ def test_server_left_running_by_a_killed_owner_is_shut_down_and_its_data_kept(tm
             textwrap.dedent(
                 f"""
                 import sys, time, redis
-                from vc.redis_embedded import EmbeddedRedis
+                from plecak.runtime.redis_embedded import EmbeddedRedis
                 server = EmbeddedRedis({str(data)!r})
                 server.start()
                 redis.Redis.from_url(server.url).set("written-before-crash", "yes")

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from reference_js import require_reference, verify_with_reference
-from vc.dataintegrity import add_proof, verify_proofs
-from vc.did import DidResolver, did_document, did_key
-from vc.keys import Ed25519KeyPair
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.did import DidResolver, did_document, did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
 
 VECTORS = Path(__file__).parent / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"

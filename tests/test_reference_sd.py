@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from reference_sd import require_sd_reference, run_sd_reference
-from vc.dataintegrity import add_proof, verify_proofs
-from vc.did import DidResolver, did_key
-from vc.disclosure import EcdsaSdAdapter, default_mandatory_pointers
-from vc.ecdsa_sd import derive
-from vc.keys import EcdsaKeyPair
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.did import DidResolver, did_key
+from plecak.core.disclosure import EcdsaSdAdapter, default_mandatory_pointers
+from plecak.core.integrity.ecdsa_sd import derive
+from plecak.core.crypto.keys import EcdsaKeyPair
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 

@@ -15,15 +15,15 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from issuer.app import create_app
-from issuer.config import Settings as IssuerSettings
+from plecak.issuer.app import create_app
+from plecak.issuer.config import Settings as IssuerSettings
 from issuer_helpers import AUTH, TOKEN, issuer_settings, simple_credential_v2
 from test_verifier_support import start_stack
-from vc.did import DidResolver
-from vc.statusclient import DEFAULT_CACHE_SECONDS, StatusListClient
-from vc.verify import Outcome, Verifier
-from verifier.config import Settings as VerifierSettings
-from wallet.config import Settings as WalletSettings
+from plecak.core.did import DidResolver
+from plecak.core.status.client import DEFAULT_CACHE_SECONDS, StatusListClient
+from plecak.core.verify.credential import Outcome, Verifier
+from plecak.verifier.config import Settings as VerifierSettings
+from plecak.wallet.config import Settings as WalletSettings
 
 
 class Clock:

@@ -1,11 +1,11 @@
-"""vc.safejson.loads: JSON from outside, with what the rest of the code cannot handle refused."""
+"""plecak.core.safejson.loads: JSON from outside, with what the rest of the code cannot handle refused."""
 
 from __future__ import annotations
 
 import pytest
 
-from vc import safejson
-from vc.safejson import MAX_NUMBER_LENGTH, UnsafeJson
+from plecak.core import safejson
+from plecak.core.safejson import MAX_NUMBER_LENGTH, UnsafeJson
 
 
 def test_ordinary_json_is_parsed_like_json_loads() -> None:

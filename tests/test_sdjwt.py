@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer, example_credential
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import (
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import (
     ALWAYS_DISCLOSED,
     SELECTIVELY_DISCLOSABLE,
     SdJwtError,
@@ -23,7 +23,7 @@ from vc.sdjwt import (
     parse_sd_jwt,
     present,
 )
-from vc.verify import Outcome
+from plecak.core.verify.credential import Outcome
 
 NONCE = "n-0123456789"
 SHARE = ["name", "credits_earned"]

@@ -18,9 +18,9 @@ from sd_jwt.issuer import SDJWTIssuer
 from sd_jwt.verifier import SDJWTVerifier
 
 from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import SdJwtVerifier, holder_jwk, present
-from vc.verify import Outcome
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, present
+from plecak.core.verify.credential import Outcome
 
 NONCE = "reference-nonce-1"
 

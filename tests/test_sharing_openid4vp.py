@@ -18,8 +18,8 @@ from test_wallet_sdjwt import _receive
 from test_wallet_selective import issue_sd
 from test_wallet_share import _add
 from test_wallet_support import Servers, servers
-from verifier.app import create_app as create_verifier
-from verifier.config import Settings as VerifierSettings
+from plecak.verifier.app import create_app as create_verifier
+from plecak.verifier.config import Settings as VerifierSettings
 
 __all__ = ["servers"]
 
@@ -148,7 +148,7 @@ async def test_employer_asks_sd_jwt_elements_and_the_learner_declines_the_grade(
 
 
 def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() -> None:
-    from verifier.oid4vp import Ask, dcql_query
+    from plecak.verifier.oid4vp import Ask, dcql_query
 
     ask = Ask(elements=("grade", "learner"))
     assert Ask.from_json(ask.to_json()) == ask
@@ -170,7 +170,7 @@ def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() ->
 
 
 def test_sd_jwt_ask_marks_asked_claims_optional_with_claim_sets() -> None:
-    from verifier.oid4vp import Ask, dcql_query, sd_jwt_claims_of
+    from plecak.verifier.oid4vp import Ask, dcql_query, sd_jwt_claims_of
 
     assert sd_jwt_claims_of(["grade", "learner", "skills"]) == ("grade", "grading_scheme", "name")
     query = dcql_query(Ask(format="dc+sd-jwt", claims=("grade",)))["credentials"][0]

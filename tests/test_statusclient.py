@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from vc.errors import StatusListError
-from vc.statusclient import StatusListClient, StatusListFetchError
+from plecak.core.errors import StatusListError
+from plecak.core.status.client import StatusListClient, StatusListFetchError
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 

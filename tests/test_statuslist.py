@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from vc.errors import StatusListError
-from vc.statuslist import (
+from plecak.core.errors import StatusListError
+from plecak.core.status.bitstring import (
     MIN_LIST_LENGTH,
     Bitstring,
     StatusEntry,
@@ -457,7 +457,7 @@ def test_multi_bit_status_value() -> None:
 
 
 def test_decoded_lists_are_reused_and_bounded() -> None:
-    from vc.statuslist import _DecodedLists
+    from plecak.core.status.bitstring import _DecodedLists
 
     one = Bitstring(MIN_LIST_LENGTH)
     one.set(7, True)

@@ -9,10 +9,10 @@ import pytest
 from redis.cluster import key_slot
 from redis.exceptions import CrossSlotTransactionError, RedisClusterException
 
-from issuer.oid4vci import OFFER_P
-from issuer.store import IssuerStore
-from vc.redis_cluster_embedded import SLOTS, EmbeddedRedisCluster
-from vc.storage import (
+from plecak.issuer.oid4vci import OFFER_P
+from plecak.issuer.store import IssuerStore
+from plecak.runtime.redis_cluster_embedded import SLOTS, EmbeddedRedisCluster
+from plecak.runtime.storage import (
     Keys,
     cluster_nodes,
     connect,

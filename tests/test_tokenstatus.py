@@ -11,17 +11,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
-from vc.errors import StatusListError
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import SdJwtVerifier, present
-from vc.tokenstatus import (
+from plecak.core.errors import StatusListError
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import SdJwtVerifier, present
+from plecak.core.status.token import (
     TokenStatus,
     pack_statuses,
     read_status_list_token,
     sign_status_list_token,
     status_at,
 )
-from vc.verify import Outcome
+from plecak.core.verify.credential import Outcome
 
 URI = "https://uni.example/status-lists/token/1"
 NOW = datetime.now(UTC)

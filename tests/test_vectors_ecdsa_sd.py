@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from vc import ecdsa_sd as sd
-from vc.dataintegrity import verify_proofs
-from vc.did import DidResolver
-from vc.errors import ProofError
-from vc.jsonld import canonicalize
-from vc.keys import EcdsaKeyPair
-from vc.loader import default_loader
+from plecak.core.integrity import ecdsa_sd as sd
+from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.did import DidResolver
+from plecak.core.errors import ProofError
+from plecak.core.jsonld.rdf import canonicalize
+from plecak.core.crypto.keys import EcdsaKeyPair
+from plecak.core.jsonld.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
 SD = VECTORS / "ecdsa-sd-2023"

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from vc.cryptosuites import suite_named
-from vc.dataintegrity import add_proof, verify_proofs
-from vc.did import DidResolver
-from vc.errors import ProofError
-from vc.jsonld import canonicalize
-from vc.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multibase, encode_multibase
-from vc.loader import default_loader
-from vc.suites_jcs_ecdsa import jcs, jcs_hash_data
+from plecak.core.integrity.suites import suite_named
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.did import DidResolver
+from plecak.core.errors import ProofError
+from plecak.core.jsonld.rdf import canonicalize
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multibase, encode_multibase
+from plecak.core.jsonld.loader import default_loader
+from plecak.core.integrity.jcs_ecdsa import jcs, jcs_hash_data
 
 VECTORS = Path(__file__).parent / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"
@@ -170,7 +170,7 @@ def test_hashes(case: Case) -> None:
     if case.canon == "jcs":
         combined = jcs_hash_data(doc, config, case.hash)
     else:
-        from vc.cryptosuites import rdfc_hash_data
+        from plecak.core.integrity.suites import rdfc_hash_data
 
         combined = rdfc_hash_data(doc, config, default_loader(), case.hash)
     assert combined == read_hex(case.file("combinedHash"))
@@ -298,7 +298,7 @@ def test_jcs_suites_add_data_integrity_context_to_vc11() -> None:
 
 
 def test_jcs_rejects_non_json_numbers() -> None:
-    from vc.errors import DataModelError
+    from plecak.core.errors import DataModelError
 
     with pytest.raises(DataModelError):
         jcs({"x": float("nan")})

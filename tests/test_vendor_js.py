@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from test_verifier_pages import share, stack
 from test_verifier_support import Stack
 from test_wallet_support import Servers, servers
-from vc.qr import JS_DECODER, VENDOR_DIR
+from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
 
 __all__ = ["servers", "share", "stack"]
 

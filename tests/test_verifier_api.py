@@ -23,9 +23,9 @@ from test_verifier_support import (
     credential_with_unreachable_status,
     start_stack,
 )
-from vc.dataintegrity import add_proof
-from vc.did import did_key
-from vc.keys import Ed25519KeyPair
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
 from test_verifier_support import ClientFactory, ServerFactory, Stack, start_stack
-from vc.clientaddr import TrustedProxies
-from verifier.config import Settings as VerifierSettings
-from verifier.store import VerifierStore
+from plecak.runtime.clientaddr import TrustedProxies
+from plecak.verifier.config import Settings as VerifierSettings
+from plecak.verifier.store import VerifierStore
 
 
 class Shared:

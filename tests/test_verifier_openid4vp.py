@@ -1,7 +1,7 @@
 """OpenID4VP 1.0 presentation requests end to end: the employer asks, a wallet answers, the page shows it.
 
 Real issuer and verifier over real HTTP with a real Redis; the "wallet" is the test, holding a
-did:key and signing presentations with ``vc.presentation`` exactly as a wallet would.
+did:key and signing presentations with ``plecak.core.verify.presentation`` exactly as a wallet would.
 """
 
 from __future__ import annotations

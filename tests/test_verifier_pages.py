@@ -25,7 +25,7 @@ from test_verifier_support import (
     credential_with_unreachable_status,
     start_stack,
 )
-from vc.disclosure import EcdsaSdAdapter
+from plecak.core.disclosure import EcdsaSdAdapter
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -14,8 +14,8 @@ from markupsafe import escape
 from qr_pictures import blank_png, qr_photo, qr_png
 from test_verifier_pages import ShareServer, result_page, share, stack, verdict
 from test_verifier_support import Stack
-from verifier.messages import EN
-from verifier.messages_pl import PL
+from plecak.verifier.messages import EN
+from plecak.verifier.messages_pl import PL
 
 __all__ = ["share", "stack"]  # fixtures used by the tests below
 
@@ -120,7 +120,7 @@ def test_pictures_claiming_a_huge_canvas_are_refused_before_decoding() -> None:
 
     from PIL import Image
 
-    from vc.qr import NotAnImage, read_qr
+    from plecak.runtime.qr import NotAnImage, read_qr
 
     out = io.BytesIO()
     Image.new("1", (5000, 4000)).save(out, "PNG")  # 20 megapixels in a few kilobytes

@@ -14,8 +14,8 @@ import pytest
 from sdjwt_helpers import issue_over_oid4vci
 from test_verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
 from test_verifier_support import AUTH, Stack, start_stack
-from vc.keys import Ed25519KeyPair
-from vc.sdjwt import present
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import present
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: S
 
 
 def test_ask_accepts_claims_only_for_sd_jwt_and_only_disclosable_ones() -> None:
-    from verifier.oid4vp import Ask, dcql_query
+    from plecak.verifier.oid4vp import Ask, dcql_query
 
     with pytest.raises(ValueError):
         Ask(format="ldp_vc", claims=("grade",))

@@ -17,15 +17,15 @@ from urllib.parse import quote
 
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from issuer.app import create_app as create_issuer
+from plecak.issuer.app import create_app as create_issuer
 from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
-from vc.dataintegrity import add_proof
-from vc.did import did_key
-from vc.keys import Ed25519KeyPair
-from vc.presentation import create_presentation
-from vc.timeutil import format_datetime, utc_now
-from verifier.app import create_app as create_verifier
-from verifier.config import Settings as VerifierSettings
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.verify.presentation import create_presentation
+from plecak.core.timeutil import format_datetime, utc_now
+from plecak.verifier.app import create_app as create_verifier
+from plecak.verifier.config import Settings as VerifierSettings
 
 __all__ = [
     "AUTH",

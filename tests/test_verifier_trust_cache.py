@@ -3,9 +3,9 @@ re-read at once after a change made through the same process."""
 
 from __future__ import annotations
 
-from vc.storage import RedisClient
-from verifier.store import VerifierStore
-from verifier.trust import TrustRegistry
+from plecak.runtime.storage import RedisClient
+from plecak.verifier.store import VerifierStore
+from plecak.verifier.trust import TrustRegistry
 
 UNI = "did:web:university.example"
 COLLEGE = "did:web:college.example"

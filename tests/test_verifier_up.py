@@ -48,7 +48,7 @@ def test_up_trusts_the_local_issuer_and_verifies_its_credentials(tmp_path: Path,
     issuer_port, wallet_port, verifier_port = _ports(3)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLECAK_") and k != "REDIS_URL"}
     env.update(REDIS_URL=redis_url, PLECAK_ADMIN_TOKEN=TOKEN)
-    args = [sys.executable, "-m", "vc.cli", "up", "--data-dir", str(tmp_path / "data")]
+    args = [sys.executable, "-m", "plecak.cli", "up", "--data-dir", str(tmp_path / "data")]
     for name, port in (("issuer", issuer_port), ("wallet", wallet_port), ("verifier", verifier_port)):
         args += [f"--{name}-port", str(port)]
     proc = subprocess.Popen(

@@ -1,7 +1,7 @@
-"""vc.verify.Verifier, check by check, on credentials signed here with did:key keys.
+"""plecak.core.verify.credential.Verifier, check by check, on credentials signed here with did:key keys.
 
 Status lists are real signed BitstringStatusListCredentials served by an aiohttp test server and
-fetched through vc.statusclient.StatusListClient (plain http allowed for that server only).
+fetched through plecak.core.status.client.StatusListClient (plain http allowed for that server only).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from vc.dataintegrity import add_proof
-from vc.did import DidResolver, did_key
-from vc.keys import Ed25519KeyPair
-from vc.statusclient import StatusListClient
-from vc.statuslist import MIN_LIST_LENGTH, Bitstring, status_list_credential
-from vc.timeutil import format_datetime, utc_now
-from vc.verify import Outcome, VerificationResult, VerifiedListCache, Verifier
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.did import DidResolver, did_key
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.status.client import StatusListClient
+from plecak.core.status.bitstring import MIN_LIST_LENGTH, Bitstring, status_list_credential
+from plecak.core.timeutil import format_datetime, utc_now
+from plecak.core.verify.credential import Outcome, VerificationResult, VerifiedListCache, Verifier
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
@@ -777,8 +777,8 @@ def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> Non
 
 
 def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts vc.jsonld's direct conversions of documents (the real functions still run)."""
-    import vc.jsonld as jsonld
+    """Counts plecak.core.jsonld.rdf's direct conversions of documents (the real functions still run)."""
+    import plecak.core.jsonld.rdf as jsonld
 
     calls: Counter[str] = Counter()
     for name in ("document_quads", "document_quads_split"):

@@ -10,9 +10,9 @@ from redis.asyncio import Redis
 
 from redis_helpers import keys_matching
 from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
-from vc.did import resolve_did_key
-from wallet.app import create_app
-from wallet.i18n import pick_language, translator
+from plecak.core.did import resolve_did_key
+from plecak.wallet.app import create_app
+from plecak.wallet.i18n import pick_language, translator
 
 __all__ = ["servers"]
 

@@ -13,10 +13,10 @@ import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
 from test_wallet_support import Browser, Servers, servers, wallet_settings
-from wallet.app import create_app
-from wallet.backup import KdfLimits, read_backup, write_backup
-from wallet.exceptions import UserError
-from wallet.vault import HolderKey
+from plecak.wallet.app import create_app
+from plecak.wallet.backup import KdfLimits, read_backup, write_backup
+from plecak.wallet.exceptions import UserError
+from plecak.wallet.vault import HolderKey
 
 __all__ = ["servers"]
 

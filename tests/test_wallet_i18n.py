@@ -7,10 +7,10 @@ import string
 import pytest
 
 from test_wallet_support import Servers, servers
-from vc.plural import plural_category
-from wallet.i18n import translator
-from wallet.messages_en import EN
-from wallet.messages_pl import PL
+from plecak.runtime.plural import plural_category
+from plecak.wallet.i18n import translator
+from plecak.wallet.messages_en import EN
+from plecak.wallet.messages_pl import PL
 
 __all__ = ["servers"]
 

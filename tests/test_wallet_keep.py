@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from issuer_helpers import achievement
 from redis_helpers import keys_matching
 from test_wallet_support import Browser, Servers, servers
-from wallet.credentials import view
+from plecak.wallet.credentials import view
 
 __all__ = ["servers"]
 

@@ -23,14 +23,14 @@ from redis.asyncio import Redis
 
 from redis_helpers import keys_matching
 from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
-from vc.secretbox import SecretBox
-from wallet.accounts import Account, AccountService
-from wallet.app import create_app
-from wallet.exceptions import NotFound, RateLimited, UserError
-from wallet.passkey_store import PasskeyStore
-from wallet.passkeys import PasskeyService, RelyingParty, relying_party
-from wallet.store import WalletStore, digest
-from wallet.vault import Vault
+from plecak.core.crypto.secretbox import SecretBox
+from plecak.wallet.accounts import Account, AccountService
+from plecak.wallet.app import create_app
+from plecak.wallet.exceptions import NotFound, RateLimited, UserError
+from plecak.wallet.passkey_store import PasskeyStore
+from plecak.wallet.passkeys import PasskeyService, RelyingParty, relying_party
+from plecak.wallet.store import WalletStore, digest
+from plecak.wallet.vault import Vault
 from webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
 
 __all__ = ["servers"]

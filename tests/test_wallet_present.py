@@ -2,7 +2,7 @@
 
 The verifier side here is a small contract double written from the OpenID4VP request/response
 contract (request object at ``request_uri``, ``direct_post`` to ``response_uri``); it verifies what
-it receives with the project's own ``vc.presentation.verify_presentation`` (nonce and client_id
+it receives with the project's own ``plecak.core.verify.presentation.verify_presentation`` (nonce and client_id
 bound, holder proof required).
 """
 
@@ -21,9 +21,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from test_wallet_support import Browser, Servers, servers
-from vc.did import DidResolver
-from vc.presentation import verify_presentation
-from vc.verify import Verifier
+from plecak.core.did import DidResolver
+from plecak.core.verify.presentation import verify_presentation
+from plecak.core.verify.credential import Verifier
 
 __all__ = ["servers"]
 

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-import wallet
+from plecak import wallet
 from test_wallet_support import Servers, servers
 
 __all__ = ["servers"]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import aiohttp
 
 from test_wallet_support import Browser, Servers, servers
-from wallet.handlers import route_link
+from plecak.wallet.handlers import route_link
 
 __all__ = ["servers"]
 

@@ -80,8 +80,8 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
     assert document["type"] == "EnvelopedVerifiableCredential"
     from urllib.parse import unquote
 
-    from vc.did import DidResolver
-    from vc.sdjwt import SdJwtVerifier
+    from plecak.core.did import DidResolver
+    from plecak.core.sdjwt import SdJwtVerifier
 
     shown = unquote(document["id"].removeprefix("data:application/dc+sd-jwt,"))
     resolver = DidResolver(insecure_hosts={servers.issuer.url.removeprefix("http://")})
@@ -112,8 +112,8 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
     from aiohttp.test_utils import TestServer
 
     from issuer_helpers import TOKEN
-    from verifier.app import create_app as create_verifier
-    from verifier.config import Settings as VerifierSettings
+    from plecak.verifier.app import create_app as create_verifier
+    from plecak.verifier.config import Settings as VerifierSettings
 
     verifier_url = f"http://127.0.0.1:{servers.spare_port}"
     verifier = TestServer(
@@ -182,7 +182,7 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
 
     from test_wallet_backup import _export, _import, _titles
     from test_wallet_support import Browser, wallet_settings
-    from wallet.app import create_app
+    from plecak.wallet.app import create_app
 
     await _receive(servers)
     status, data = await _export(servers.browser)

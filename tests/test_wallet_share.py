@@ -11,9 +11,9 @@ from redis.asyncio import Redis
 
 from redis_helpers import keys_matching
 from test_wallet_support import VERIFIER_URL, Browser, Servers, servers
-from vc.did import DidResolver
-from vc.presentation import verify_presentation
-from vc.verify import Verifier
+from plecak.core.did import DidResolver
+from plecak.core.verify.presentation import verify_presentation
+from plecak.core.verify.credential import Verifier
 
 __all__ = ["servers"]
 

@@ -20,15 +20,15 @@ from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
 from test_wallet_support import PASSWORD, Browser, wallet_settings
-from vc.clientaddr import TrustedProxies
-from vc.secretbox import SecretBox
-from wallet.accounts import AccountService
-from wallet.app import create_app
-from wallet.app_keys import ACCOUNTS
-from wallet.config import Settings as WalletSettings
-from wallet.exceptions import RateLimited, UserError
-from wallet.store import WalletStore
-from wallet.vault import Vault
+from plecak.runtime.clientaddr import TrustedProxies
+from plecak.core.crypto.secretbox import SecretBox
+from plecak.wallet.accounts import AccountService
+from plecak.wallet.app import create_app
+from plecak.wallet.app_keys import ACCOUNTS
+from plecak.wallet.config import Settings as WalletSettings
+from plecak.wallet.exceptions import RateLimited, UserError
+from plecak.wallet.store import WalletStore
+from plecak.wallet.vault import Vault
 
 EMAIL = "anna@example.org"
 WRONG = "not the password"

@@ -19,7 +19,7 @@ import pytest
 from aiohttp.test_utils import unused_port
 
 from test_wallet_support import Servers, servers
-from wallet.app_keys import SERVICE
+from plecak.wallet.app_keys import SERVICE
 
 __all__ = ["servers"]
 

@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from aiohttp.typedefs import Middleware
 
-from vc.errors import DataModelError, SecretBoxError, StatusListError
-from vc.web import (
+from plecak.core.errors import DataModelError, SecretBoxError, StatusListError
+from plecak.runtime.web import (
     CONTENT_SECURITY_POLICY,
     Problem,
     bearer_auth_middleware,
@@ -208,7 +208,7 @@ async def test_escaped_vc_errors_are_422(client: TestClient[Any, Any]) -> None:
 async def test_unexpected_exception_is_a_generic_500(
     client: TestClient[Any, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="vc.web"):
+    with caplog.at_level(logging.ERROR, logger="plecak.runtime.web"):
         resp = await client.get("/boom")
         text = await resp.text()
     body = await problem_of(resp, 500)

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from wallet.app import create_app
-from wallet.config import Settings
+from plecak.wallet.app import create_app
+from plecak.wallet.config import Settings
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"

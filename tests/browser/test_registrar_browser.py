@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from issuer.app import create_app as create_issuer
+from plecak.issuer.app import create_app as create_issuer
 from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
 
 SHOTS = Path("/tmp")

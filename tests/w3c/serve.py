@@ -68,12 +68,12 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
     # aiohttp builds its default client TLS context when imported: trust our certificate first.
     from aiohttp import web
 
-    from issuer.app import create_app as create_issuer
-    from issuer.app_keys import SERVICE
-    from issuer.config import Settings as IssuerSettings
-    from vc.redis_embedded import EmbeddedRedis
-    from verifier.app import create_app as create_verifier
-    from verifier.config import Settings as VerifierSettings
+    from plecak.issuer.app import create_app as create_issuer
+    from plecak.issuer.app_keys import SERVICE
+    from plecak.issuer.config import Settings as IssuerSettings
+    from plecak.runtime.redis_embedded import EmbeddedRedis
+    from plecak.verifier.app import create_app as create_verifier
+    from plecak.verifier.config import Settings as VerifierSettings
 
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)

@@ -1,0 +1,139 @@
+"""An offline JSON-LD document loader.
+
+It serves the context files bundled in ``contexts/`` (mapped by ``contexts/index.json``)
+and DID documents that were resolved before canonicalisation. It never touches the
+network: any other URL raises :class:`plecak.core.errors.DocumentLoaderError`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from plecak.core.errors import DocumentLoaderError
+
+__all__ = ["ContextStore", "DocumentLoader", "default_context_store", "default_loader", "find_contexts_dir"]
+
+
+def find_contexts_dir() -> Path:
+    """Locate the bundled ``contexts/`` directory.
+
+    ``PLECAK_CONTEXTS_DIR`` wins; otherwise the directory installed beside this package
+    or the one at the repository root (editable installs).
+    """
+    env = os.environ.get("PLECAK_CONTEXTS_DIR")
+    candidates = [Path(env)] if env else []
+    here = Path(__file__).resolve().parent
+    candidates += [here / "contexts", here.parent.parent / "contexts"]
+    for candidate in candidates:
+        if (candidate / "index.json").is_file():
+            return candidate
+    raise FileNotFoundError("no contexts/index.json found; set PLECAK_CONTEXTS_DIR")
+
+
+@dataclass(frozen=True)
+class ContextEntry:
+    url: str
+    path: Path
+    sha256: str
+    official: bool
+
+
+class ContextStore:
+    """The bundled context files, read once, with their expected digests."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
+        self.entries: dict[str, ContextEntry] = {
+            url: ContextEntry(url, directory / meta["file"], meta["sha256"], bool(meta.get("official")))
+            for url, meta in index.items()
+        }
+        self._parsed: dict[str, Any] = {}
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.entries
+
+    def raw(self, url: str) -> bytes:
+        """The exact bytes of a bundled context."""
+        try:
+            return self.entries[url].path.read_bytes()
+        except KeyError:
+            raise DocumentLoaderError(url) from None
+
+    def document(self, url: str) -> Any:
+        """The parsed JSON of a bundled context (shared; do not mutate)."""
+        doc = self._parsed.get(url)
+        if doc is None:
+            doc = json.loads(self.raw(url))
+            self._parsed[url] = doc
+        return doc
+
+    def digest_mismatches(self) -> list[str]:
+        """URLs whose file bytes do not match the sha256 recorded in the index."""
+        return [
+            url
+            for url, entry in self.entries.items()
+            if hashlib.sha256(entry.path.read_bytes()).hexdigest() != entry.sha256
+        ]
+
+
+@functools.cache
+def default_context_store() -> ContextStore:
+    return ContextStore(find_contexts_dir())
+
+
+DidDocumentSource = Callable[[str], Mapping[str, Any] | None]
+
+
+class DocumentLoader:
+    """A pyld document loader: bundled contexts, then already-resolved DID documents.
+
+    ``did_documents`` maps a DID (without fragment) to its resolved document, or is a
+    callable returning the document or ``None``. Nothing is ever fetched.
+    """
+
+    def __init__(
+        self,
+        store: ContextStore | None = None,
+        did_documents: Mapping[str, Mapping[str, Any]] | DidDocumentSource | None = None,
+    ) -> None:
+        self.store = store or default_context_store()
+        self._dids = did_documents
+
+    def load(self, url: str) -> Any:
+        if url in self.store:
+            return self.store.document(url)
+        if url.startswith("did:") and self._dids is not None:
+            did = url.split("#", 1)[0]
+            doc = self._dids(did) if callable(self._dids) else self._dids.get(did)
+            if doc is not None:
+                return doc
+            raise DocumentLoaderError(url, "DID document was not resolved")
+        raise DocumentLoaderError(url)
+
+    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
+        try:
+            document = self.load(url)
+        except DocumentLoaderError as exc:
+            # pyld wraps loader errors; keep ours as the cause so callers can report it.
+            from pyld.jsonld import JsonLdError as PyldError
+
+            raise PyldError(str(exc), "jsonld.LoadDocumentError", code="loading document failed") from exc
+        response = {"contextUrl": None, "documentUrl": url, "document": document}
+        if url in self.store:
+            # Bundled contexts never change: "static" lets pyld keep the processed context in
+            # its shared cache instead of re-canonicalising the whole context on every use.
+            response["tag"] = "static"
+        return response
+
+
+@functools.cache
+def default_loader() -> DocumentLoader:
+    return DocumentLoader()

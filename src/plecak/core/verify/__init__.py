@@ -1,0 +1,2 @@
+"""Verification pipelines for credentials (:mod:`.credential`) and presentations
+(:mod:`.presentation`)."""

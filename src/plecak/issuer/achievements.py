@@ -1,0 +1,426 @@
+"""EU micro-credential achievements: validate an admin's description and build the Open Badges form.
+
+The admin API takes a flat, readable description of a course (``AchievementInput``). From it we
+build the Open Badges 3.0 ``Achievement`` with the Plecak extension terms for every Annex I element
+of the Council Recommendation on micro-credentials (2022/C 243/02), and a Markdown fact sheet in
+``criteria.narrative`` generated from the same fields, so what people read and what machines read
+never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from plecak.core.model.datamodel import is_image, is_link, is_safe_id, is_url
+
+__all__ = [
+    "ENUMERATIONS",
+    "MANDATORY_ELEMENTS",
+    "AchievementProblems",
+    "build_achievement",
+    "normalise_input",
+]
+
+ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+EQF_IRI = "http://data.europa.eu/snb/eqf/{}"
+
+#: Annex I mandatory elements carried by the achievement, with the input field that holds each.
+MANDATORY_ELEMENTS: dict[str, str] = {
+    "name": "title of the micro-credential",
+    "description": "description",
+    "learningOutcomes": "learning outcomes",
+    "ects": "notional workload in ECTS credits",
+    "eqfLevel": "EQF level",
+    "typeOfAssessment": "type of assessment",
+    "formOfParticipation": "form of participation",
+    "typeOfQualityAssurance": "type of quality assurance",
+}
+
+ENUMERATIONS: dict[str, tuple[str, ...]] = {
+    "formOfParticipation": ("Online", "Onsite", "Blended", "Volunteering", "WorkExperience"),
+    "qfEheaLevel": ("ShortCycle", "FirstCycle", "SecondCycle", "ThirdCycle"),
+    "supervisionAndIdVerification": (
+        "UnsupervisedNoIdVerification",
+        "SupervisedNoIdVerification",
+        "SupervisedOnlineWithIdVerification",
+        "SupervisedOnsiteWithIdVerification",
+    ),
+    "integrationStackability": ("StandAlone", "Stackable"),
+    "achievementType": ("MicroCredential", "Certificate", "Course", "Badge"),
+}
+
+_READABLE = {
+    "Online": "online",
+    "Onsite": "onsite",
+    "Blended": "blended (online and onsite)",
+    "Volunteering": "volunteering",
+    "WorkExperience": "work experience",
+    "ShortCycle": "short cycle",
+    "FirstCycle": "first cycle",
+    "SecondCycle": "second cycle",
+    "ThirdCycle": "third cycle",
+    "UnsupervisedNoIdVerification": "unsupervised, without identity verification",
+    "SupervisedNoIdVerification": "supervised, without identity verification",
+    "SupervisedOnlineWithIdVerification": "supervised online with identity verification",
+    "SupervisedOnsiteWithIdVerification": "supervised onsite with identity verification",
+    "StandAlone": "stand-alone",
+    "Stackable": "stackable towards a larger credential",
+}
+
+_TEXT_LIMIT = 4000
+_STRING_FIELDS = (
+    "name",
+    "description",
+    "criteria",
+    "typeOfAssessment",
+    "typeOfQualityAssurance",
+    "prerequisites",
+    "furtherInformation",
+    "humanCode",
+    "fieldOfStudy",
+    "inLanguage",
+)
+_KNOWN_FIELDS = {
+    *_STRING_FIELDS,
+    *ENUMERATIONS,
+    "learningOutcomes",
+    "ects",
+    "workloadHours",
+    "eqfLevel",
+    "nqfLevel",
+    "isPartOf",
+    "awardingBodies",
+    "grading",
+    "alignments",
+    "image",
+}
+
+
+@dataclass
+class AchievementProblems(Exception):
+    """Everything wrong with an achievement description: missing Annex I elements and bad values."""
+
+    missing: list[str] = field(default_factory=list)
+    invalid: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.invalid)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.missing:
+            names = ", ".join(f"{m} ({MANDATORY_ELEMENTS.get(m, m)})" for m in self.missing)
+            parts.append(f"missing mandatory EU micro-credential elements: {names}")
+        parts += [f"{k}: {v}" for k, v in self.invalid.items()]
+        return "; ".join(parts)
+
+
+def _text(value: Any) -> bool:
+    """Non-blank text (a name, a label): a number or an object is not text."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def normalise_input(data: Any) -> dict[str, Any]:
+    """Validate an admin's achievement description; raises :class:`AchievementProblems`."""
+    if not isinstance(data, Mapping):
+        raise AchievementProblems(invalid={"$": "the achievement must be a JSON object"})
+    problems = AchievementProblems()
+    out: dict[str, Any] = {}
+    unknown = sorted(set(data) - _KNOWN_FIELDS)
+    for name in unknown:
+        problems.invalid[name] = "unknown field"
+    for name in MANDATORY_ELEMENTS:
+        if _blank(data.get(name)):
+            problems.missing.append(name)
+    for name in _STRING_FIELDS:
+        value = data.get(name)
+        if _blank(value):
+            continue
+        if not isinstance(value, str):
+            problems.invalid[name] = "must be text"
+        elif len(value) > _TEXT_LIMIT:
+            problems.invalid[name] = f"must be at most {_TEXT_LIMIT} characters"
+        elif name == "furtherInformation" and is_url(value.strip()) and not is_link(value.strip()):
+            problems.invalid[name] = "must be text or an http(s) URL"
+        else:
+            out[name] = value.strip()
+    for name, allowed in ENUMERATIONS.items():
+        value = data.get(name)
+        if _blank(value):
+            continue
+        if value not in allowed:
+            problems.invalid[name] = f"must be one of {', '.join(allowed)}"
+        else:
+            out[name] = value
+    outcomes = data.get("learningOutcomes")
+    if not _blank(outcomes):
+        if not isinstance(outcomes, list) or not all(isinstance(o, str) and o.strip() for o in outcomes):
+            problems.invalid["learningOutcomes"] = "must be a list of non-empty statements"
+        elif len(outcomes) > 50:
+            problems.invalid["learningOutcomes"] = "at most 50 statements"
+        else:
+            out["learningOutcomes"] = [o.strip() for o in outcomes]
+    ects = data.get("ects")
+    if ects is not None:
+        if (
+            isinstance(ects, bool)
+            or not isinstance(ects, int | float)
+            or not math.isfinite(ects)
+            or not 0 < ects <= 240
+        ):
+            problems.invalid["ects"] = "must be a number of ECTS credits greater than 0 (at most 240)"
+        else:
+            out["ects"] = int(ects) if float(ects).is_integer() else float(ects)
+    hours = data.get("workloadHours")
+    if hours is not None:
+        if isinstance(hours, bool) or not isinstance(hours, int) or not 0 < hours <= 10000:
+            problems.invalid["workloadHours"] = "must be a whole number of hours greater than 0"
+        else:
+            out["workloadHours"] = hours
+    eqf = data.get("eqfLevel")
+    if eqf is not None:
+        if isinstance(eqf, bool) or not isinstance(eqf, int) or not 1 <= eqf <= 8:
+            problems.invalid["eqfLevel"] = "must be a whole number from 1 to 8"
+        else:
+            out["eqfLevel"] = eqf
+    nqf = data.get("nqfLevel")
+    if nqf is not None:
+        if not is_safe_id(nqf):
+            problems.invalid["nqfLevel"] = "must be the IRI of a national qualifications framework level"
+        else:
+            out["nqfLevel"] = nqf
+    part_of = data.get("isPartOf")
+    if not _blank(part_of):
+        if not isinstance(part_of, list) or not all(is_safe_id(p) for p in part_of):
+            problems.invalid["isPartOf"] = "must be a list of achievement IRIs"
+        else:
+            out["isPartOf"] = list(part_of)
+    image = data.get("image")
+    if image is not None:
+        if not is_image(image):
+            problems.invalid["image"] = (
+                "must be an http(s) URL or a data: URI of a PNG, JPEG, GIF or WebP picture"
+            )
+        else:
+            out["image"] = image
+    _normalise_bodies(data.get("awardingBodies"), out, problems)
+    _normalise_grading(data.get("grading"), out, problems)
+    _normalise_alignments(data.get("alignments"), out, problems)
+    if problems:
+        raise problems
+    out.setdefault("achievementType", "MicroCredential")
+    return out
+
+
+def _normalise_bodies(bodies: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
+    if _blank(bodies):
+        return
+    if not isinstance(bodies, list):
+        problems.invalid["awardingBodies"] = "must be a list of organisations"
+        return
+    clean = []
+    for index, body in enumerate(bodies):
+        if not isinstance(body, Mapping) or not is_safe_id(body.get("id")) or not _text(body.get("name")):
+            problems.invalid["awardingBodies"] = (
+                f"awardingBodies[{index}]: each awarding body needs an id (an http(s) URL, urn: or did:)"
+                " and a name"
+            )
+            return
+        url = body.get("url")
+        if url is not None and not is_link(url):
+            problems.invalid["awardingBodies"] = f"awardingBodies[{index}].url must be an http(s) URL"
+            return
+        entry = {"id": body["id"], "name": body["name"].strip()}
+        if url is not None:
+            entry["url"] = url
+        if isinstance(body.get("countryCode"), str) and len(body["countryCode"]) == 2:
+            entry["countryCode"] = body["countryCode"].upper()
+        clean.append(entry)
+    out["awardingBodies"] = clean
+
+
+def _normalise_grading(grading: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
+    if grading is None:
+        return
+    if not isinstance(grading, Mapping) or not _text(grading.get("name")):
+        problems.invalid["grading"] = "must be an object with a name (the grading scheme, as text)"
+        return
+    clean: dict[str, Any] = {"name": grading["name"].strip()}
+    allowed = grading.get("allowedValues")
+    if allowed is not None:
+        if not isinstance(allowed, list) or not allowed or not all(isinstance(v, str) and v for v in allowed):
+            problems.invalid["grading"] = "allowedValues must be a non-empty list of grades (text)"
+            return
+        clean["allowedValues"] = list(allowed)
+    required = grading.get("requiredValue")
+    if required is not None:
+        if not isinstance(required, str) or (allowed and required not in allowed):
+            problems.invalid["grading"] = "requiredValue must be one of allowedValues"
+            return
+        clean["requiredValue"] = required
+    out["grading"] = clean
+
+
+def _normalise_alignments(alignments: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
+    if _blank(alignments):
+        return
+    if not isinstance(alignments, list):
+        problems.invalid["alignments"] = "must be a list"
+        return
+    clean = []
+    for index, item in enumerate(alignments):
+        if (
+            not isinstance(item, Mapping)
+            or not _text(item.get("targetName"))
+            or not is_link(item.get("targetUrl"))
+        ):
+            problems.invalid["alignments"] = (
+                f"alignments[{index}]: each alignment needs a targetName (text)"
+                " and a targetUrl (an http(s) URL)"
+            )
+            return
+        entry = {"targetName": item["targetName"], "targetUrl": item["targetUrl"]}
+        for key in ("targetCode", "targetFramework", "targetDescription"):
+            if isinstance(item.get(key), str) and item[key]:
+                entry[key] = item[key]
+        target_type = item.get("targetType")
+        if isinstance(target_type, str) and target_type:
+            entry["targetType"] = target_type
+        clean.append(entry)
+    out["alignments"] = clean
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def fact_sheet(data: Mapping[str, Any], issuer: Mapping[str, Any]) -> str:
+    """The Annex I fact sheet in Markdown, generated from the structured fields."""
+    place = ", ".join(
+        str(p)
+        for p in (
+            issuer.get("addressLocality"),
+            issuer.get("addressRegion"),
+            issuer.get("addressCountry") or issuer.get("addressCountryCode"),
+        )
+        if p
+    )
+    bodies = data.get("awardingBodies") or [{"name": issuer.get("name")}]
+    lines = []
+    if data.get("criteria"):
+        lines += [str(data["criteria"]), ""]
+    lines += ["**EU micro-credential information (Council Recommendation 2022/C 243/02, Annex I)**", ""]
+    lines.append(f"- Title: {data['name']}")
+    lines.append(
+        f"- Awarding body: {'; '.join(str(b['name']) for b in bodies)}" + (f" ({place})" if place else "")
+    )
+    workload = f"{_number(data['ects'])} ECTS"
+    if data.get("workloadHours"):
+        workload += f" ({data['workloadHours']} hours)"
+    lines.append(f"- Notional workload: {workload}")
+    level = f"EQF {data['eqfLevel']}"
+    if data.get("qfEheaLevel"):
+        level += f" / QF-EHEA {_READABLE[data['qfEheaLevel']]}"
+    lines.append(f"- Level: {level}")
+    lines.append("- Learning outcomes:")
+    lines += [f"  - {o}" for o in data["learningOutcomes"]]
+    lines.append(f"- Type of assessment: {data['typeOfAssessment']}")
+    lines.append(f"- Form of participation: {_READABLE[data['formOfParticipation']]}")
+    if data.get("supervisionAndIdVerification"):
+        lines.append(
+            f"- Supervision and identity verification: {_READABLE[data['supervisionAndIdVerification']]}"
+        )
+    lines.append(f"- Quality assurance: {data['typeOfQualityAssurance']}")
+    if data.get("prerequisites"):
+        lines.append(f"- Prerequisites: {data['prerequisites']}")
+    if data.get("grading"):
+        lines.append(f"- Grading: {data['grading']['name']}")
+    if data.get("integrationStackability"):
+        lines.append(f"- Integration and stackability: {_READABLE[data['integrationStackability']]}")
+    if data.get("furtherInformation"):
+        lines.append(f"- Further information: {data['furtherInformation']}")
+    return "\n".join(lines)
+
+
+def build_achievement(
+    achievement_id: str, data: Mapping[str, Any], issuer: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The Open Badges 3.0 ``Achievement`` (with Plecak extension terms) for validated input."""
+    ach: dict[str, Any] = {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": data.get("achievementType", "MicroCredential"),
+        "name": data["name"],
+        "description": data["description"],
+        "criteria": {"narrative": fact_sheet(data, issuer)},
+    }
+    if data.get("image"):
+        ach["image"] = {"id": data["image"], "type": "Image"}
+    for key in ("inLanguage", "fieldOfStudy", "humanCode"):
+        if data.get(key):
+            ach[key] = data[key]
+    ach["creditsAvailable"] = data["ects"]
+    alignments = [dict(a, type=["Alignment"]) for a in data.get("alignments", [])]
+    alignments.append(
+        {
+            "type": ["Alignment"],
+            "targetName": f"EQF level {data['eqfLevel']}",
+            "targetUrl": EQF_IRI.format(data["eqfLevel"]),
+            "targetCode": str(data["eqfLevel"]),
+            "targetFramework": "European Qualifications Framework (EQF)",
+            "targetType": "ext:EQFLevel",
+        }
+    )
+    ach["alignment"] = alignments
+    grading = data.get("grading")
+    if grading:
+        rd: dict[str, Any] = {
+            "id": f"{achievement_id}#grade",
+            "type": ["ResultDescription"],
+            "name": grading["name"],
+            "resultType": "Result",
+        }
+        if grading.get("allowedValues"):
+            rd["allowedValue"] = grading["allowedValues"]
+        if grading.get("requiredValue"):
+            rd["requiredValue"] = grading["requiredValue"]
+        ach["resultDescription"] = [rd]
+    ach["learningOutcome"] = list(data["learningOutcomes"])
+    if data.get("workloadHours"):
+        ach["volumeOfLearning"] = f"PT{data['workloadHours']}H"
+    ach["creditPoint"] = [
+        {"type": "CreditPoint", "framework": ECTS_FRAMEWORK, "point": _number(data["ects"])}
+    ]
+    ach["eqfLevel"] = EQF_IRI.format(data["eqfLevel"])
+    for key in (
+        "nqfLevel",
+        "qfEheaLevel",
+        "typeOfAssessment",
+        "formOfParticipation",
+        "supervisionAndIdVerification",
+        "typeOfQualityAssurance",
+        "prerequisites",
+        "integrationStackability",
+        "isPartOf",
+        "furtherInformation",
+    ):
+        if data.get(key):
+            ach[key] = data[key]
+    if data.get("awardingBodies"):
+        ach["awardingBody"] = [
+            {
+                "id": b["id"],
+                "type": ["Profile"],
+                "name": b["name"],
+                **({"url": b["url"]} if b.get("url") else {}),
+            }
+            for b in data["awardingBodies"]
+        ]
+    return ach

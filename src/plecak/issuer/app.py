@@ -1,0 +1,91 @@
+"""``create_app(settings)``: the issuer service's aiohttp application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from plecak.core.did import did_web_from_url
+from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
+from plecak.runtime.storage import connect
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+
+from .app_keys import CLAIMS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
+from .claims import ClaimService
+from .config import Settings
+from .demo import seed_demo
+from .errors import domain_errors_middleware
+from .oid4vci import OfferService
+from .programmes import ProgrammeService
+from .programmes_store import ProgrammeStore
+from .routes import setup_routes
+from .sdjwt import SdJwtIssuing
+from .service import IssuerService, email_index_key
+from .signing import load_or_create_keys
+from .store import IssuerStore
+
+__all__ = ["REDIS", "SERVICE", "SETTINGS", "create_app"]
+
+_ADMIN_PATHS = ("/credentials/issue", "/credentials/status")
+
+
+def _is_admin(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path in _ADMIN_PATHS
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    redis = connect(settings.redis_url)
+    app[REDIS] = redis
+    try:
+        store = IssuerStore(redis)
+        kek = load_or_create_key(
+            env_value=settings.key_encryption_key, key_file=Path(settings.data_dir) / "issuer-kek"
+        )
+        did = did_web_from_url(settings.public_url) if settings.did_method == "web" else None
+        keys = await load_or_create_keys(store, SecretBox(kek), did)
+        service = IssuerService(
+            store,
+            keys,
+            public_url=settings.public_url,
+            list_length=settings.status_list_length,
+            email_key=email_index_key(kek),
+        )
+        app[SERVICE] = service
+        sdjwt = SdJwtIssuing(service)
+        app[SDJWT] = sdjwt
+        app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)
+        programmes = ProgrammeService(service, ProgrammeStore(redis))
+        app[PROGRAMMES] = programmes
+        app[CLAIMS] = ClaimService(service, programmes, insecure_hosts=settings.insecure_hosts)
+        if settings.seed_demo:
+            await seed_demo(service)
+        yield
+        await app[CLAIMS].close()
+    finally:
+        await redis.aclose()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_body_bytes + 1,
+        middlewares=[
+            security_headers_middleware,
+            problem_middleware,
+            domain_errors_middleware,
+            bearer_auth_middleware(settings.admin_token, _is_admin),
+        ],
+    )
+    app[SETTINGS] = settings
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.PackageLoader("issuer", "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+    )
+    app.cleanup_ctx.append(_resources)
+    setup_routes(app)
+    return app

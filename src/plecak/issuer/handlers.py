@@ -1,0 +1,318 @@
+"""Thin HTTP handlers: parse the request, call the service, shape the response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from plecak.core.jsonld.loader import default_context_store
+from plecak.runtime.qr import qr_data_uri
+from plecak.runtime.web import Problem, json_response, read_form, read_json
+
+from .achievements import _READABLE as READABLE
+from .achievements import ENUMERATIONS
+from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
+from .oid4vci import OpenIdError
+
+PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
+MAX_IDEMPOTENCY_KEY = 255
+
+
+async def _body(request: web.Request) -> Any:
+    settings = request.app[SETTINGS]
+    return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
+
+
+def _idempotency_key(request: web.Request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise web.HTTPBadRequest(reason="Idempotency-Key must be 1 to 255 printable characters")
+    return key
+
+
+# -- public ------------------------------------------------------------------------------
+@aiohttp_jinja2.template("home.html")
+async def home(request: web.Request) -> dict[str, Any]:
+    service = request.app[SERVICE]
+    return {
+        "profile": await service.profile(),
+        "did": service.keys.did,
+        "achievements": await service.achievements(),
+    }
+
+
+@aiohttp_jinja2.template("admin.html")
+async def admin_page(request: web.Request) -> dict[str, Any]:
+    """The "issue to learner" screen; its script calls the admin API with the token the admin types."""
+    service = request.app[SERVICE]
+    return {"profile": await service.profile(), "did": service.keys.did}
+
+
+async def _registrar_context(request: web.Request) -> dict[str, Any]:
+    service = request.app[SERVICE]
+    editing = request.match_info.get("uuid")
+    mode = "edit" if editing else "new" if request.path.endswith("/new") else "list"
+    return {
+        "profile": await service.profile(),
+        "did": service.keys.did,
+        "enums": ENUMERATIONS,
+        "readable": READABLE,
+        "mode": mode,
+        "editing": editing or "",
+    }
+
+
+@aiohttp_jinja2.template("admin_achievements.html")
+async def admin_achievements_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: list, create and edit achievements (data comes from the admin API)."""
+    return await _registrar_context(request)
+
+
+@aiohttp_jinja2.template("admin_credentials.html")
+async def admin_credentials_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: find issued credentials, revoke/suspend them, see their history."""
+    return await _registrar_context(request)
+
+
+@aiohttp_jinja2.template("admin_programmes.html")
+async def admin_programmes_page(request: web.Request) -> dict[str, Any]:
+    """Registrar screen: list, create and edit programmes; trusted institutions."""
+    return await _registrar_context(request)
+
+
+async def health(request: web.Request) -> web.Response:
+    await request.app[REDIS].ping()
+    return json_response({"status": "ok", "service": "issuer"})
+
+
+async def did_document(request: web.Request) -> web.Response:
+    doc = request.app[SERVICE].keys.did_document()
+    resp = json_response(doc, content_type="application/did+json")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=300"
+    return resp
+
+
+async def extension_context(request: web.Request) -> web.Response:
+    body = default_context_store().raw(PLECAK_CONTEXT_URL)
+    return web.Response(
+        body=body,
+        content_type="application/ld+json",
+        headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=86400, immutable"},
+    )
+
+
+async def public_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].achievement(request.match_info["uuid"])
+    resp = json_response(record["achievement"])
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def _serve_list(request: web.Request, *, legacy: bool) -> web.Response:
+    body, etag = await request.app[SERVICE].status_list(request.match_info["list_id"], legacy=legacy)
+    max_age = request.app[SETTINGS].status_list_max_age
+    headers = {
+        "ETag": etag,  # strong: a digest of the exact bytes
+        "Cache-Control": f"public, max-age={max_age}, must-revalidate",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        return web.Response(status=304, headers=headers)
+    content_type = "application/vc+ld+json" if not legacy else "application/ld+json"
+    return web.Response(body=body, content_type=content_type, headers=headers)
+
+
+async def status_list(request: web.Request) -> web.Response:
+    return await _serve_list(request, legacy=False)
+
+
+async def legacy_status_list(request: web.Request) -> web.Response:
+    return await _serve_list(request, legacy=True)
+
+
+async def token_status_list(request: web.Request) -> web.Response:
+    """The IETF Token Status List (``statuslist+jwt``) that SD-JWT VCs point at."""
+    token = await request.app[SDJWT].status_list_token(request.match_info["list_id"])
+    return web.Response(
+        text=token,
+        content_type="application/statuslist+jwt",
+        headers={
+            "Access-Control-Allow-Origin": "*",
+            "Cache-Control": f"public, max-age={request.app[SETTINGS].status_list_max_age}",
+        },
+    )
+
+
+# -- admin -------------------------------------------------------------------------------
+async def get_profile(request: web.Request) -> web.Response:
+    service = request.app[SERVICE]
+    return json_response({"did": service.keys.did, "profile": await service.profile()})
+
+
+async def put_profile(request: web.Request) -> web.Response:
+    profile = await request.app[SERVICE].set_profile(await _body(request))
+    return json_response({"did": request.app[SERVICE].keys.did, "profile": profile})
+
+
+async def list_achievements(request: web.Request) -> web.Response:
+    return json_response({"achievements": await request.app[SERVICE].achievements()})
+
+
+async def create_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].create_achievement(await _body(request))
+    resp = json_response(record, status=201)
+    resp.headers["Location"] = f"/api/achievements/{record['uuid']}"
+    return resp
+
+
+async def get_achievement(request: web.Request) -> web.Response:
+    return json_response(await request.app[SERVICE].achievement(request.match_info["uuid"]))
+
+
+async def update_achievement(request: web.Request) -> web.Response:
+    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await _body(request))
+    return json_response(record)
+
+
+def _issued(result: Any) -> web.Response:
+    resp = json_response({"verifiableCredential": result.credential}, status=201)
+    if result.replayed:
+        resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+async def issue_for_learner(request: web.Request) -> web.Response:
+    key = _idempotency_key(request)
+    body = await _body(request)
+    result = await request.app[SERVICE].issue_for_learner(request.match_info["uuid"], body, key)
+    return _issued(result)
+
+
+MAX_SEARCH_TEXT = 320
+
+
+async def list_credentials(request: web.Request) -> web.Response:
+    """``GET /api/credentials?q=…&achievement=…&limit=…``: the registrar's search."""
+    query = request.query.get("q", "")
+    achievement = request.query.get("achievement", "") or None
+    limit_text = request.query.get("limit", "100")
+    if len(query) > MAX_SEARCH_TEXT or not query.isprintable():
+        raise web.HTTPBadRequest(reason=f"q must be at most {MAX_SEARCH_TEXT} printable characters")
+    if achievement is not None and (len(achievement) > 100 or not achievement.isprintable()):
+        raise web.HTTPBadRequest(reason="achievement must be an achievement's uuid")
+    if (
+        not (limit_text.isascii() and limit_text.isdigit())
+        or len(limit_text) > 3
+        or not 1 <= int(limit_text) <= 500
+    ):
+        raise web.HTTPBadRequest(reason="limit must be a whole number from 1 to 500")
+    found = await request.app[SERVICE].search_credentials(query, achievement, limit=int(limit_text))
+    return _no_store(json_response(found))
+
+
+async def credential_history(request: web.Request) -> web.Response:
+    history = await request.app[SERVICE].credential_history(request.match_info["credential_id"])
+    return _no_store(json_response(history))
+
+
+async def get_credential(request: web.Request) -> web.Response:
+    return json_response(await request.app[SERVICE].credential_record(request.match_info["credential_id"]))
+
+
+# -- VC-API ------------------------------------------------------------------------------
+async def vcapi_issue(request: web.Request) -> web.Response:
+    key = _idempotency_key(request)
+    body = await _body(request)
+    if not isinstance(body, dict) or "credential" not in body:
+        raise web.HTTPBadRequest(reason='the body must be {"credential": {...}, "options": {...}}')
+    result = await request.app[SERVICE].issue_credential(body["credential"], body.get("options"), key)
+    return _issued(result)
+
+
+async def vcapi_status(request: web.Request) -> web.Response:
+    body = await _body(request)
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="the body must be a JSON object")
+    status = body.get("credentialStatus")
+    purpose = status.get("statusPurpose") if isinstance(status, dict) else None
+    result = await request.app[SERVICE].update_status(body.get("credentialId"), purpose, body.get("status"))
+    return json_response(result)
+
+
+# -- OpenID4VCI ---------------------------------------------------------------------------
+def _no_store(resp: web.Response) -> web.Response:
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def offer_qr_payload(offer: Mapping[str, Any]) -> str:
+    """What an offer's main QR code holds: the https link into the web wallet when the issuer knows
+    the wallet (``PLECAK_WALLET_URL``), else the ``openid-credential-offer://`` link."""
+    return str(offer.get("walletLink") or offer["offerLink"])
+
+
+async def create_offer(request: web.Request) -> web.Response:
+    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await _body(request))
+    # A phone's camera app opens https links, not openid-credential-offer:// (no handler on most
+    # phones): the main QR code opens the web wallet, which reads the offer; native wallets get
+    # their own QR code of the custom-scheme link.
+    offer["qrCode"] = qr_data_uri(offer_qr_payload(offer))
+    offer["appQrCode"] = qr_data_uri(offer["offerLink"])
+    return _no_store(json_response(offer, status=201))
+
+
+async def get_offer(request: web.Request) -> web.Response:
+    try:
+        offer = await request.app[OFFERS].offer_status(request.match_info["offer_id"])
+    except OpenIdError as exc:  # the admin API answers problem details, not OAuth errors
+        raise Problem(
+            exc.status, "Not found" if exc.status == 404 else "Offer unavailable", exc.description
+        ) from None
+    return json_response(offer)
+
+
+async def oid4vci_issuer_metadata(request: web.Request) -> web.Response:
+    resp = json_response(await request.app[OFFERS].issuer_metadata())
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def oid4vci_as_metadata(request: web.Request) -> web.Response:
+    resp = json_response(request.app[OFFERS].authorization_server_metadata())
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+async def oid4vci_offer(request: web.Request) -> web.Response:
+    return _no_store(json_response(await request.app[OFFERS].public_offer(request.match_info["offer_id"])))
+
+
+async def oid4vci_token(request: web.Request) -> web.Response:
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise OpenIdError("invalid_request", "send the token request form-encoded")
+    if (request.content_length or 0) > 8192:
+        raise OpenIdError("invalid_request", "the token request is too large")
+    try:
+        form = await read_form(request)
+    except Problem as exc:
+        raise OpenIdError("invalid_request", exc.detail or "the form cannot be read") from None
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    return _no_store(json_response(await request.app[OFFERS].token(fields)))
+
+
+async def oid4vci_nonce(request: web.Request) -> web.Response:
+    return _no_store(json_response(await request.app[OFFERS].nonce()))
+
+
+async def oid4vci_credential(request: web.Request) -> web.Response:
+    auth = request.headers.get("Authorization", "")
+    scheme, _, token = auth.partition(" ")
+    access_token = token.strip() if scheme.lower() in ("bearer", "dpop") else None
+    body = await _body(request)
+    return _no_store(json_response(await request.app[OFFERS].credential(access_token, body)))

@@ -1,0 +1,94 @@
+"""Redis keys of programmes, trusted institutions and claims.
+
+issuer:{prog}:programme:{uuid}           JSON record of one programme
+issuer:{prog}:programmes                 sorted set of programme uuids by creation time
+issuer:{prog}:trusted                    hash issuer DID -> JSON {name, country}
+issuer:{prog}:claim-nonce:{nonce}        programme uuid a claim challenge was issued for (expires)
+issuer:{prog}:claimed:{uuid}:{sha256}    id of the certificate issued to a holder DID for a programme
+issuer:{prog}:claiming:{uuid}:{sha256}   set while a claim of that holder is being issued (expires)
+
+The ``{prog}`` hash tag keeps keys written in one transaction in one Redis Cluster slot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+from plecak.runtime.storage import RedisClient, transaction
+
+__all__ = ["ProgrammeStore"]
+
+P = "issuer:{prog}:"
+NONCE_TTL = 300
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class ProgrammeStore:
+    def __init__(self, redis: RedisClient) -> None:
+        self.redis = redis
+
+    async def save(self, uuid: str, record: dict[str, Any]) -> None:
+        async with transaction(self.redis) as pipe:
+            pipe.set(f"{P}programme:{uuid}", _dumps(record))
+            pipe.zadd(P + "programmes", {uuid: time.time()}, nx=True)
+            await pipe.execute()
+
+    async def get(self, uuid: str) -> dict[str, Any] | None:
+        raw = await self.redis.get(f"{P}programme:{uuid}")
+        return None if raw is None else dict(json.loads(raw))
+
+    async def all(self) -> list[dict[str, Any]]:
+        uuids = await self.redis.zrange(P + "programmes", 0, -1)
+        if not uuids:
+            return []
+        raws = await self.redis.mget([f"{P}programme:{_text(u)}" for u in uuids])
+        return [json.loads(r) for r in raws if r is not None]
+
+    # -- trusted institutions ---------------------------------------------------------------
+    async def trusted(self) -> dict[str, dict[str, Any]]:
+        raw = await self.redis.hgetall(P + "trusted")
+        return {_text(k): json.loads(v) for k, v in raw.items()}
+
+    async def trust(self, did: str, entry: dict[str, Any]) -> None:
+        await self.redis.hset(P + "trusted", did, _dumps(entry))
+
+    async def distrust(self, did: str) -> bool:
+        return bool(await self.redis.hdel(P + "trusted", did))
+
+    # -- claims -----------------------------------------------------------------------------
+    async def new_nonce(self, nonce: str, programme_uuid: str) -> None:
+        await self.redis.set(f"{P}claim-nonce:{nonce}", programme_uuid, ex=NONCE_TTL)
+
+    async def consume_nonce(self, nonce: str) -> str | None:
+        """The programme a challenge was issued for, once; ``None`` if unknown, expired or used."""
+        raw = await self.redis.getdel(f"{P}claim-nonce:{nonce}")
+        return None if raw is None else _text(raw)
+
+    @staticmethod
+    def _claimed_key(programme_uuid: str, holder: str) -> str:
+        return f"{P}claimed:{programme_uuid}:{hashlib.sha256(holder.encode()).hexdigest()}"
+
+    async def claimed(self, programme_uuid: str, holder: str) -> str | None:
+        raw = await self.redis.get(self._claimed_key(programme_uuid, holder))
+        return None if raw is None else _text(raw)
+
+    async def begin_claim(self, programme_uuid: str, holder: str) -> bool:
+        """Take the holder's claim lock for a programme; ``False`` if another claim holds it."""
+        key = self._claimed_key(programme_uuid, holder).replace(":claimed:", ":claiming:")
+        return bool(await self.redis.set(key, "1", nx=True, ex=60))
+
+    async def end_claim(self, programme_uuid: str, holder: str) -> None:
+        await self.redis.delete(self._claimed_key(programme_uuid, holder).replace(":claimed:", ":claiming:"))
+
+    async def mark_claimed(self, programme_uuid: str, holder: str, credential_id: str) -> None:
+        await self.redis.set(self._claimed_key(programme_uuid, holder), credential_id)

@@ -1,0 +1,42 @@
+"""The OpenID4VCI credential configuration of our SD-JWT VC (``dc+sd-jwt``) micro-credential."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plecak.core.sdjwt import ALWAYS_DISCLOSED, CLAIM_LABELS, SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL
+
+__all__ = ["SDJWT_CONFIGURATION_ID", "sdjwt_configuration"]
+
+SDJWT_CONFIGURATION_ID = "MicroCredential_dc+sd-jwt"
+_REGISTERED = {"iss", "iat", "nbf", "exp", "vct", "cnf", "status"}
+
+
+def sdjwt_configuration() -> dict[str, Any]:
+    """OpenID4VCI 1.0 ``credential_configurations_supported`` entry (format ``dc+sd-jwt``).
+
+    ``mandatory`` marks the claims that are always disclosed; the others are selectively disclosable.
+    """
+    claims = [
+        {"path": [name], "mandatory": True, "display": [{"name": CLAIM_LABELS[name], "locale": "en"}]}
+        for name in ALWAYS_DISCLOSED
+        if name not in _REGISTERED
+    ] + [
+        {"path": [name], "display": [{"name": label, "locale": "en"}]}
+        for name, label in SELECTIVELY_DISCLOSABLE.items()
+    ]
+    return {
+        "format": "dc+sd-jwt",
+        "scope": "MicroCredentialSdJwt",
+        "vct": VCT_MICRO_CREDENTIAL,
+        "cryptographic_binding_methods_supported": ["jwk"],
+        "credential_signing_alg_values_supported": ["ES256"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
+        "credential_metadata": {
+            "display": [
+                {"name": "EU micro-credential (selective disclosure)", "locale": "en"},
+                {"name": "Europejskie mikropoświadczenie (selektywne ujawnianie)", "locale": "pl"},
+            ],
+            "claims": claims,
+        },
+    }

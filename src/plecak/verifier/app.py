@@ -1,0 +1,114 @@
+"""``create_app(settings)``: the verifier service's aiohttp application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from plecak.core.did import DidResolver
+from plecak.runtime.ratelimit import RateLimiter
+from plecak.core.status.client import StatusListClient
+from plecak.runtime.storage import connect
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+
+from .app_keys import CSRF, LIMITER, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
+from .config import Settings
+from .csrf import CsrfGuard
+from .errors import domain_errors_middleware, page_errors_middleware
+from .fetch import LinkFetcher
+from .i18n import language_middleware
+from .oid4vp import PresentationRequests
+from .routes import setup_routes
+from .sdjwt import SdJwtVerification
+from .service import VerificationService
+from .store import VerifierStore
+from .trust import TrustRegistry, read_seed_file
+
+__all__ = ["REDIS", "SETTINGS", "create_app"]
+
+_log = logging.getLogger(__name__)
+
+
+def _is_admin(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
+    redis = connect(settings.redis_url)
+    app[REDIS] = redis
+    status_lists = StatusListClient(
+        insecure_hosts=settings.insecure_hosts,
+        timeout=settings.fetch_timeout,
+        max_ttl=settings.status_cache_seconds,
+    )
+    links = LinkFetcher(
+        insecure_hosts=settings.insecure_hosts,
+        timeout=settings.fetch_timeout,
+        max_bytes=settings.max_body_bytes,
+        max_depth=settings.max_json_depth,
+    )
+    app[LINKS] = links
+    try:
+        store = VerifierStore(redis)
+        trust = TrustRegistry(store)
+        if seed:
+            await trust.seed(seed)
+            _log.info("trust registry: %d issuer(s) from %s", len(seed), settings.trusted_issuers_file)
+        resolver = DidResolver(insecure_hosts=settings.insecure_hosts, timeout=settings.fetch_timeout)
+        verification = VerificationService(
+            store,
+            resolver,
+            status_lists.fetch,
+            trust,
+            result_seconds=settings.result_seconds,
+            challenge_seconds=settings.challenge_seconds,
+            url_issuers=settings.url_issuers,
+        )
+        app[RESOLVER] = resolver
+        app[TRUST] = trust
+        app[VERIFICATION] = verification
+        sd_jwt = SdJwtVerification(verification, links)
+        app[SDJWT] = sd_jwt
+        app[REQUESTS] = PresentationRequests(
+            store,
+            verification,
+            public_url=settings.public_url,
+            seconds=settings.request_seconds,
+            sd_jwt=sd_jwt,
+        )
+        app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
+        app[LIMITER] = RateLimiter(redis, "verifier:limit:checks:")
+        yield
+    finally:
+        await links.close()
+        await status_lists.close()
+        await redis.aclose()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_form_bytes,
+        middlewares=[
+            security_headers_middleware,
+            language_middleware,
+            problem_middleware,
+            page_errors_middleware,
+            domain_errors_middleware,
+            bearer_auth_middleware(settings.admin_token, _is_admin),
+        ],
+    )
+    app[SETTINGS] = settings
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.PackageLoader("verifier", "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+    )
+    app.cleanup_ctx.append(_resources)
+    setup_routes(app)
+    return app

@@ -1,0 +1,142 @@
+"""Verifier settings, read once from the environment (the contract ``plecak up`` fulfils)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plecak.runtime.clientaddr import TrustedProxies
+from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
+from plecak.runtime.storage import redis_url_from_env
+
+__all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
+
+DEFAULT_PORT = 8003
+MIN_ADMIN_TOKEN = 16
+
+
+def _hosts(value: str | None) -> frozenset[str]:
+    """``"127.0.0.1:8001, localhost:8002"`` → the set of ``host:port`` pairs."""
+    hosts = frozenset(h.strip().lower() for h in (value or "").split(",") if h.strip())
+    for host in hosts:
+        name, sep, port = host.rpartition(":")
+        if not sep or not name or not port.isdigit():
+            raise ValueError(f"PLECAK_INSECURE_HOSTS lists host:port pairs, not {host!r}")
+    return hosts
+
+
+def _flag(value: str | None) -> bool:
+    text = (value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"PLECAK_ALLOW_URL_ISSUERS must be 1 or 0, not {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    admin_token: str
+    """Bearer token of the trust-registry admin API (``PLECAK_ADMIN_TOKEN``, shared with the issuer)."""
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    public_url: str = f"http://127.0.0.1:{DEFAULT_PORT}"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    data_dir: Path = Path("data")
+    insecure_hosts: frozenset[str] = field(default_factory=frozenset)
+    """``host:port`` pairs reachable over plain http and on private addresses (development only)."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
+    trusted_issuers_file: Path | None = None
+    """JSON file whose issuers are written into the trust registry at every start."""
+    max_body_bytes: int = 1_000_000
+    """Largest JSON body, pasted text, uploaded file or fetched document."""
+    max_photo_bytes: int = 10_000_000
+    """Largest uploaded picture of a QR code (phone photos are larger than credentials)."""
+    max_json_depth: int = 64
+    fetch_timeout: float = 10.0
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a fetched status list is used before it is revalidated (``If-None-Match``), at most,
+    whatever the issuer's ``max-age`` says (``PLECAK_STATUS_CACHE_SECONDS``)."""
+    result_seconds: int = 8 * 3600
+    """How long a verification result (page and JSON report) stays available."""
+    verify_per_client: int = 30
+    """Checks (link, paste, upload, presentation request) one client address may start per
+    ``verify_window_seconds`` (``PLECAK_VERIFY_PER_CLIENT``, 0 = no limit): each one stores a result."""
+    verify_window_seconds: int = 600
+    request_seconds: int = 600
+    """How long a wallet may answer a presentation request."""
+    challenge_seconds: int = 30 * 24 * 3600
+    """How long a used challenge is remembered (a presentation using it again is a replay)."""
+    vcapi_policy: str = "strict"
+    """``POST /presentations/verify`` policy (``PLECAK_VCAPI_POLICY``). ``strict``: a caller's
+    challenge is accepted once, a challenge requires a holder proof, and credentials must be presented
+    by their subject. ``spec``: only what VC Data Model 2.0 and Data Integrity require (proofs,
+    challenge and domain match); the three checks above become warnings or are left to the caller,
+    as the W3C test suites expect (docs/conformance.md)."""
+
+    url_issuers: bool = False
+    """``PLECAK_ALLOW_URL_ISSUERS=1``: a credential whose issuer is not a DID (the specifications'
+    test vectors, the W3C suites) verifies with an "issuer unconfirmed" warning. Off by default:
+    nothing ties a URL issuer to the key that signed, so anyone could forge a university."""
+
+    def __post_init__(self) -> None:
+        if len(self.admin_token) < MIN_ADMIN_TOKEN:
+            raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("PLECAK_VERIFIER_URL must be an http(s) URL")
+        if self.result_seconds < 3600:
+            raise ValueError("PLECAK_VERIFIER_RESULT_SECONDS must be at least 3600 (an hour)")
+        if self.verify_per_client < 0 or self.verify_window_seconds <= 0:
+            raise ValueError("PLECAK_VERIFY_PER_CLIENT must not be negative")
+        if self.vcapi_policy not in ("strict", "spec"):
+            raise ValueError("PLECAK_VCAPI_POLICY must be 'strict' or 'spec'")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get ``Secure`` when the public URL is https."""
+        return self.public_url.startswith("https://")
+
+    @property
+    def max_form_bytes(self) -> int:
+        """Largest form body: pasted JSON is percent-encoded, up to three bytes per byte."""
+        return 3 * self.max_body_bytes + 64 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_VERIFIER_URL``, ``REDIS_URL``, ``PLECAK_DATA_DIR``,
+        ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
+        ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
+        ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``,
+        ``PLECAK_STATUS_CACHE_SECONDS``,
+        ``PLECAK_ALLOW_URL_ISSUERS``.
+        """
+        e = os.environ if env is None else env
+        host = e.get("PLECAK_HOST") or "127.0.0.1"
+        port = int(e.get("PLECAK_PORT") or DEFAULT_PORT)
+        data_dir = Path(e.get("PLECAK_DATA_DIR") or "data")
+        token = (e.get("PLECAK_ADMIN_TOKEN") or "").strip()
+        if not token and (data_dir / "admin-token").is_file():
+            token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
+        if not token:
+            raise ValueError("set PLECAK_ADMIN_TOKEN (or run `plecak up`, which creates one)")
+        trusted = (e.get("PLECAK_TRUSTED_ISSUERS_FILE") or "").strip()
+        return cls(
+            admin_token=token,
+            host=host,
+            port=port,
+            public_url=(e.get("PLECAK_VERIFIER_URL") or f"http://{host}:{port}").rstrip("/"),
+            redis_url=redis_url_from_env(e),
+            data_dir=data_dir,
+            insecure_hosts=_hosts(e.get("PLECAK_INSECURE_HOSTS")),
+            trusted_issuers_file=Path(trusted) if trusted else None,
+            max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
+            vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
+            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
+            verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
+            result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
+            url_issuers=_flag(e.get("PLECAK_ALLOW_URL_ISSUERS")),
+        )

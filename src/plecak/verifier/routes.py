@@ -1,0 +1,43 @@
+"""URL map of the verifier service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from plecak.runtime.qr import VENDOR_DIR
+
+from . import handlers, pages
+
+__all__ = ["setup_routes"]
+
+
+def setup_routes(app: web.Application) -> None:
+    r = app.router
+    # employer pages
+    r.add_get("/", pages.home)
+    r.add_get("/lang/{lang}", pages.set_language)
+    r.add_get("/verify", pages.verify_link)
+    r.add_post("/verify", pages.verify_paste)
+    r.add_post("/verify/upload", pages.verify_upload)
+    r.add_get("/results/{result_id}", pages.result_page)
+    r.add_get("/results/{result_id}/report.json", pages.result_report)
+    r.add_post("/requests", pages.create_request)
+    r.add_get("/requests/{tx}", pages.request_page)
+    r.add_get("/requests/{tx}/status", handlers.request_status)
+    r.add_static("/static", Path(__file__).parent / "static")
+    r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files
+    # OpenID4VP (the wallet's side)
+    r.add_get("/openid4vp/request/{rid}", handlers.openid4vp_request)
+    r.add_post("/openid4vp/response/{rid}", handlers.openid4vp_response)
+    r.add_get("/openid4vp/done/{rid}", pages.request_done)
+    # W3C VC-API
+    r.add_post("/credentials/verify", handlers.verify_credential)
+    r.add_post("/presentations/verify", handlers.verify_presentation)
+    # trust registry (admin, bearer token)
+    r.add_get("/api/trusted-issuers", handlers.list_trusted_issuers)
+    r.add_get("/api/trusted-issuers/{did}", handlers.get_trusted_issuer)
+    r.add_put("/api/trusted-issuers/{did}", handlers.put_trusted_issuer)
+    r.add_delete("/api/trusted-issuers/{did}", handlers.delete_trusted_issuer)
+    r.add_get("/health", handlers.health)

@@ -1,0 +1,114 @@
+"""Wallet settings, read once from the environment (the contract ``plecak up`` fulfils)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from plecak.runtime.clientaddr import TrustedProxies
+from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
+from plecak.runtime.storage import redis_url_from_env
+
+__all__ = ["DEFAULT_PORT", "Settings"]
+
+DEFAULT_PORT = 8002
+
+
+def _url(value: str | None) -> str | None:
+    value = (value or "").strip().rstrip("/")
+    return value or None
+
+
+def _hosts(value: str | None) -> frozenset[str]:
+    return frozenset(h.strip() for h in (value or "").split(",") if h.strip())
+
+
+def _http_hosts(*urls: str | None) -> frozenset[str]:
+    """``host:port`` of the configured sibling services that are plain http (local development)."""
+    hosts = set()
+    for url in urls:
+        parts = urlsplit(url or "")
+        if parts.scheme == "http" and parts.hostname:
+            hosts.add(f"{parts.hostname}:{parts.port or 80}")
+    return frozenset(hosts)
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    public_url: str = f"http://127.0.0.1:{DEFAULT_PORT}"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    data_dir: Path = Path("data")
+    issuer_url: str | None = None
+    verifier_url: str | None = None
+    insecure_hosts: frozenset[str] = field(default_factory=frozenset)
+    """``host:port`` pairs the wallet may reach over plain http (local development only)."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
+    wallet_key: str | None = None
+    """``PLECAK_WALLET_KEY``: base64url 32-byte key sealing holder keys and credentials at rest."""
+    session_seconds: int = 14 * 86400
+    anonymous_session_seconds: int = 2 * 3600
+    password_time_cost: int = 3
+    password_memory_kib: int = 64 * 1024
+    signin_window_seconds: int = 15 * 60
+    signin_attempts_per_email: int = 5
+    signin_attempts_per_ip: int = 30
+    signin_throttle_after: int = 50
+    """Failures for one e-mail address (from any client) after which its attempts are slowed."""
+    signin_throttle_seconds: float = 5.0
+    """Then at most one attempt for that e-mail address is checked per this many seconds."""
+    hash_workers: int = 2
+    """Threads hashing passwords (each hash holds ``password_memory_kib`` while it runs)."""
+    passkey_challenge_seconds: int = 180
+    """How long a WebAuthn challenge waits for the browser's answer (used once either way)."""
+    status_cache_seconds: int = DEFAULT_CACHE_SECONDS
+    """How long a status list (and a credential's status) is reused before it is fetched again
+    (``PLECAK_STATUS_CACHE_SECONDS``; 0: every time)."""
+    backup_time_cost: int = 3
+    backup_memory_kib: int = 64 * 1024
+    http_timeout: float = 10.0
+    max_fetch_bytes: int = 2_000_000
+    max_body_bytes: int = 5_000_000
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get ``Secure`` (and the ``__Host-`` prefix) when the public URL is https."""
+        return self.public_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_WALLET_URL``, ``PLECAK_ISSUER_URL``,
+        ``PLECAK_VERIFIER_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_WALLET_KEY``, ``REDIS_URL``,
+        ``PLECAK_DATA_DIR``, ``PLECAK_TRUSTED_PROXIES``.
+
+        Without ``PLECAK_INSECURE_HOSTS`` the hosts of an http ``PLECAK_ISSUER_URL`` and
+        ``PLECAK_VERIFIER_URL`` are allowed over http (what ``plecak up`` runs); set it to an
+        empty string to allow none.
+        """
+        e = os.environ if env is None else env
+        host = e.get("PLECAK_HOST") or "127.0.0.1"
+        port = int(e.get("PLECAK_PORT") or DEFAULT_PORT)
+        issuer_url = _url(e.get("PLECAK_ISSUER_URL"))
+        verifier_url = _url(e.get("PLECAK_VERIFIER_URL"))
+        insecure = e.get("PLECAK_INSECURE_HOSTS")
+        return cls(
+            host=host,
+            port=port,
+            public_url=_url(e.get("PLECAK_WALLET_URL")) or f"http://{host}:{port}",
+            redis_url=redis_url_from_env(e),
+            data_dir=Path(e.get("PLECAK_DATA_DIR") or "data"),
+            issuer_url=issuer_url,
+            verifier_url=verifier_url,
+            # Unset: the http issuer and verifier this wallet was configured with (local set-ups).
+            insecure_hosts=(
+                _hosts(insecure) if insecure is not None else _http_hosts(issuer_url, verifier_url)
+            ),
+            wallet_key=e.get("PLECAK_WALLET_KEY") or None,
+            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
+            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
+        )

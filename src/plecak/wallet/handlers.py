@@ -1,0 +1,616 @@
+"""Thin HTTP handlers: parse the request, call the services, render a page or redirect."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
+
+from aiohttp import web
+from redis.exceptions import RedisError
+
+from plecak.runtime import clientaddr
+from plecak.runtime.qr import NotAnImage, qr_data_uri, read_qr
+from plecak.runtime.web import json_response, raise_problem, read_json
+
+from .accounts import Account
+from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
+from .backup import MAX_BACKUP_BYTES
+from .credentials import subject_ids
+from .derive import derive_request
+from .exceptions import Refused, UserError
+from .i18n import LANGUAGES
+from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
+from .oid4vci import offer_params
+from .pathways import cited_parts
+from .sdjwt import sd_jwt_of
+from .selective import disclose as disclose_selected
+from .selective import request_fields, share_fields
+from .service import MAX_CREDENTIAL_BYTES
+from .shares import DEFAULT_DAYS, EXPIRY_DAYS
+
+__all__ = [
+    "accept_offer",
+    "add_credential",
+    "add_form",
+    "answer_request",
+    "backup_page",
+    "create_share",
+    "credential_detail",
+    "delete_confirm",
+    "delete_credential",
+    "derive_credential",
+    "export_backup",
+    "health",
+    "home",
+    "import_backup",
+    "manifest",
+    "open_link",
+    "present",
+    "receive",
+    "revoke_share",
+    "route_link",
+    "scan",
+    "serve_share",
+    "service_worker",
+    "set_language",
+    "share_form",
+    "shares_list",
+    "signed_out",
+    "signin",
+    "signin_form",
+    "signout",
+    "signup",
+    "signup_form",
+]
+
+
+# -- helpers -----------------------------------------------------------------------------
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def local_path(value: Any, default: str = "/") -> str:
+    """``value`` if it is a path on this site (never another origin), else ``default``."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return default
+
+
+def require_account(request: web.Request) -> Account:
+    account = account_of(request)
+    if account is None:
+        raise web.HTTPSeeOther(f"/signin?next={quote(request.path_qs, safe='')}")
+    return account
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address for rate limits (behind a trusted proxy: the forwarded client)."""
+    return clientaddr.client_address(request, request.app[SETTINGS].trusted_proxies)
+
+
+async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str:
+    value = (await request.post()).get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+# -- public ------------------------------------------------------------------------------
+async def health(request: web.Request) -> web.Response:
+    try:
+        await request.app[REDIS].ping()
+    except (RedisError, OSError) as exc:
+        raise_problem(503, "Storage unavailable", f"Redis does not answer: {exc}")
+    return json_response({"status": "ok", "service": "wallet"})
+
+
+async def set_language(request: web.Request) -> web.Response:
+    lang = request.match_info["lang"]
+    response = redirect(local_path(request.query.get("next")))
+    if lang in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 86400,
+            path="/",
+            samesite="Lax",
+            httponly=True,
+            secure=request.app[SETTINGS].secure_cookies,
+        )
+    return response
+
+
+async def derive_credential(request: web.Request) -> web.Response:
+    """VC-API holder ``POST /credentials/derive`` (ecdsa-sd-2023); stateless, for machine clients."""
+    body = await read_json(request, max_bytes=MAX_CREDENTIAL_BYTES, max_depth=64)
+    return json_response(await derive_request(body), status=201)
+
+
+# -- accounts ----------------------------------------------------------------------------
+async def signup_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect("/")
+    return await render(request, "signup.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signup(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    try:
+        account = await request.app[ACCOUNTS].sign_up(
+            email, str(form.get("password", "")), str(form.get("password_again", ""))
+        )
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signup.html", context, status=exc.status)
+    session = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    await add_flash(request, "flash.welcome", did=account.did)
+    return redirect(next_path)
+
+
+async def signin_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect(local_path(request.query.get("next")))
+    return await render(request, "signin.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signin(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    accounts = request.app[ACCOUNTS]
+    try:
+        account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_address(request))
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signin.html", context, status=exc.status)
+    session = await accounts.start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    return redirect(next_path)
+
+
+async def signout(request: web.Request) -> web.Response:
+    session = request.get(SESSION_KEY)
+    if session is not None:
+        await request.app[ACCOUNTS].end_session(session)
+    set_session(request, None, None)
+    return redirect("/signed-out")
+
+
+async def signed_out(request: web.Request) -> web.Response:
+    return await render(request, "signed_out.html", {})
+
+
+# -- keep --------------------------------------------------------------------------------
+async def home(request: web.Request) -> web.Response:
+    account = account_of(request)
+    if account is None:
+        return await render(request, "welcome.html", {})
+    query = request.query.get("q", "")[:200]
+    service = request.app[SERVICE]
+    items = await service.credentials(account.uid, query)
+    await service.refresh_status(account.uid, items)
+    total = len(items) if not query else await service.store.count_credentials(account.uid)
+    return await render(request, "credentials.html", {"items": items, "q": query, "total": total})
+
+
+async def credential_detail(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    stored = await service.credential(account.uid, request.match_info["cid"])
+    await service.refresh_status(account.uid, [stored])
+    parts = cited_parts(stored.credential)
+    held = {str(c.credential.get("id")) for c in await service.credentials(account.uid)} if parts else set()
+    return await render(request, "credential.html", {"c": stored, "parts": parts, "held": held})
+
+
+async def delete_confirm(request: web.Request) -> web.Response:
+    account = require_account(request)
+    stored = await request.app[SERVICE].credential(account.uid, request.match_info["cid"])
+    return await render(request, "delete.html", {"c": stored})
+
+
+async def delete_credential(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    stored = await service.credential(account.uid, request.match_info["cid"])
+    await service.delete_credential(account.uid, stored.cid)
+    await add_flash(request, "flash.deleted", title=stored.view.title)
+    return redirect("/")
+
+
+async def add_form(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "add.html", {"text": ""})
+
+
+async def add_credential(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    form = await request.post()
+    upload = form.get("file")
+    text = form.get("json")
+    source = "paste"
+    raw: str | bytes = text if isinstance(text, str) else ""
+    if isinstance(upload, web.FileField) and upload.filename:
+        raw = upload.file.read(MAX_CREDENTIAL_BYTES + 1)
+        source = "file"
+    try:
+        if not raw or (isinstance(raw, str) and not raw.strip()):
+            raise Refused("refused.empty", [])
+        credential = service.parse_credential_text(raw)
+        stored, _ = await service.add_credential(account.uid, account.did, credential, source)
+    except UserError as exc:
+        context = {
+            "text": raw if isinstance(raw, str) else "",
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+            "checks": exc.checks if isinstance(exc, Refused) else [],
+        }
+        return await render(request, "add.html", context, status=exc.status)
+    await add_flash(request, "flash.added", title=stored.view.title)
+    if not holder_bound(stored.credential, account.did):
+        await add_flash(request, "flash.not_bound", did=account.did)
+    return redirect(f"/credentials/{stored.cid}")
+
+
+def holder_bound(credential: Any, did: str) -> bool:
+    """Whether a kept credential can only be presented by this wallet: every subject names its DID
+    (an SD-JWT VC is bound to the wallet's key, checked before it was stored)."""
+    if sd_jwt_of(credential) is not None:
+        return True
+    subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
+    count = len(subjects) if isinstance(subjects, list) else 1
+    ids = subject_ids(credential) if isinstance(credential, dict) else []
+    return len(ids) == count and all(i == did for i in ids)
+
+
+# -- receive -----------------------------------------------------------------------------
+async def receive(request: web.Request) -> web.Response:
+    account = require_account(request)
+    params = {k: request.query[k] for k in ("credential_offer_uri", "credential_offer") if k in request.query}
+    if not params:
+        return redirect("/scan")
+    pid, offer = await request.app[SERVICE].preview_offer(account.uid, params, request[LANG_KEY])
+    return await render(request, "receive.html", {"offer": offer, "pid": pid})
+
+
+async def accept_offer(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    pid = request.match_info["pid"]
+    offer = await service.pending_offer(account.uid, pid)
+    tx_code = (await form_text(request, "tx_code", 64)).strip() or None
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    try:
+        stored, _ = await service.accept_offer(account.uid, holder, pid, tx_code)
+    except UserError as exc:
+        context = {
+            "offer": offer,
+            "pid": pid,
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+            "checks": exc.checks if isinstance(exc, Refused) else [],
+            "retry": await service.store.get_pending(account.uid, pid) is not None,
+        }
+        return await render(request, "receive.html", context, status=exc.status)
+    await add_flash(request, "flash.received", title=stored.view.title)
+    if not holder_bound(stored.credential, account.did):
+        await add_flash(request, "flash.not_bound", did=account.did)
+    return redirect(f"/credentials/{stored.cid}")
+
+
+# -- scan --------------------------------------------------------------------------------
+async def scan(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "scan.html", {"link": ""})
+
+
+def route_link(link: str, public_url: str) -> str | None:
+    """Where a scanned or pasted link goes in this wallet (``None``: not something we understand)."""
+    link = link.strip()
+    if not link:
+        return None
+    parts = urlsplit(link)
+    if link.startswith("{") or parts.scheme == "openid-credential-offer":
+        try:
+            return "/receive?" + urlencode(offer_params(link))
+        except UserError:
+            return None
+    query = parse_qs(parts.query)
+    if parts.scheme in ("openid4vp", "haip", "mdoc-openid4vp") or "request_uri" in query:
+        keep = {k: v[0] for k, v in query.items() if k in ("request_uri", "client_id", "request_uri_method")}
+        return "/present?" + urlencode(keep) if "request_uri" in keep else None
+    if "credential_offer_uri" in query or "credential_offer" in query:
+        return "/receive?" + urlencode(offer_params(link))
+    if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
+        return "/pathways?" + urlencode({"url": link})
+    own = urlsplit(public_url)
+    if parts.scheme == own.scheme and parts.netloc == own.netloc:
+        return local_path(parts.path + ("?" + parts.query if parts.query else ""))
+    return None
+
+
+_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
+"""At most two photos are searched for QR codes at once (CPU-bound), off the event loop."""
+
+
+async def scan_photo(request: web.Request) -> web.Response:
+    """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed)."""
+    require_account(request)
+    upload = (await request.post()).get("photo")
+    data = upload.file.read() if isinstance(upload, web.FileField) else b""
+    error = "scan.photo_missing"
+    if data:
+        try:
+            texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+        except NotAnImage:
+            error = "scan.photo_not_image"
+        else:
+            targets = [route_link(text, request.app[SETTINGS].public_url) for text in texts]
+            if found := next((target for target in targets if target), None):
+                return redirect(found)
+            error = "scan.unknown" if texts else "scan.photo_no_qr"
+    return await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=422)
+
+
+async def open_link(request: web.Request) -> web.Response:
+    require_account(request)
+    link = request.query.get("link", "")[:8192]
+    target = route_link(link, request.app[SETTINGS].public_url)
+    if target is None:
+        return await render(
+            request, "scan.html", {"link": link, "error": tr(request)("scan.unknown")}, status=400
+        )
+    return redirect(target)
+
+
+# -- share -------------------------------------------------------------------------------
+async def share_form(request: web.Request) -> web.Response:
+    account = require_account(request)
+    items = await request.app[SERVICE].credentials(account.uid)
+    chosen = set(request.query.getall("c", []))
+    context = {
+        "items": items,
+        "chosen": chosen,
+        "days": EXPIRY_DAYS,
+        "default_days": DEFAULT_DAYS,
+        "sd": selective_fields(items, request[LANG_KEY]),
+        "sd_jwt": {c.cid for c in items if sd_jwt_of(c.credential)},
+    }
+    return await render(request, "share.html", context)
+
+
+def selective_fields(items: list[Any], lang: str = "en") -> dict[str, Any]:
+    """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
+    out = {}
+    for c in items:
+        fields = share_fields(c.credential, c.view, lang)
+        if fields:
+            out[c.cid] = fields
+    return out
+
+
+def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
+    """The share's own URL (the presentation JSON) and the verifier page that checks it."""
+    raw = f"{public_url}/s/{token}"
+    return raw, (f"{verifier_url}/verify?url={quote(raw, safe='')}" if verifier_url else None)
+
+
+async def create_share(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    form = await request.post()
+    wanted = [v for v in form.getall("c", []) if isinstance(v, str)]
+    try:
+        days = int(str(form.get("days", DEFAULT_DAYS)))
+    except ValueError:
+        days = -1
+    items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    settings = request.app[SETTINGS]
+    try:
+        if len(items) > 1 and any(sd_jwt_of(c.credential) for c in items):
+            raise UserError("share.sd_jwt_alone")
+        shared = [
+            await disclose_selected(
+                c.credential,
+                [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
+                if form.get(f"sd.{c.cid}") == "1"
+                else None,
+            )
+            for c in items
+        ]
+        token, share = await request.app[SHARES].create(
+            account.uid,
+            holder,
+            shared,
+            [c.view.title for c in items],
+            days=days,
+            one_time=form.get("one_time") == "1",
+            audience=f"{settings.public_url}/s",
+        )
+    except UserError as exc:
+        all_items = await service.credentials(account.uid)
+        context = {
+            "items": all_items,
+            "sd": selective_fields(all_items, request[LANG_KEY]),
+            "sd_jwt": {c.cid for c in all_items if sd_jwt_of(c.credential)},
+            "chosen": set(wanted),
+            "days": EXPIRY_DAYS,
+            "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,
+            "error": tr(request)(exc.key, **exc.params),
+        }
+        return await render(request, "share.html", context, status=exc.status)
+    raw, verify = share_links(settings.public_url, settings.verifier_url, token)
+    context = {"share": share, "raw_link": raw, "verify_link": verify, "qr": qr_data_uri(verify or raw)}
+    response = await render(request, "share_created.html", context, status=201)
+    response.headers["Cache-Control"] = "no-store"  # the token is shown once, never cached
+    return response
+
+
+async def shares_list(request: web.Request) -> web.Response:
+    account = require_account(request)
+    return await render(request, "shares.html", {"shares": await request.app[SHARES].list(account.uid)})
+
+
+async def revoke_share(request: web.Request) -> web.Response:
+    account = require_account(request)
+    await request.app[SHARES].revoke(account.uid, request.match_info["share"])
+    await add_flash(request, "flash.share_revoked")
+    return redirect("/shares")
+
+
+async def serve_share(request: web.Request) -> web.Response:
+    """``GET /s/{token}``: the signed presentation, for a verifier (public, CORS open, never cached)."""
+    vp = await request.app[SHARES].open(request.match_info["token"], count=request.method != "HEAD")
+    response = json_response(vp)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# -- present -----------------------------------------------------------------------------
+async def present(request: web.Request) -> web.Response:
+    account = require_account(request)
+    params = {k: request.query[k] for k in ("request_uri", "client_id") if k in request.query}
+    if "request_uri" not in params:
+        return redirect("/scan")
+    pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
+    context = {
+        "req": presentation_request,
+        "matches": matches,
+        "pid": pid,
+        "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
+    }
+    return await render(request, "present.html", context)
+
+
+def answer_fields(
+    presentation_request: Any, matches: dict[str, list[Any]], lang: str = "en"
+) -> dict[str, dict[str, Any]]:
+    """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
+    return {
+        q.id: {
+            c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets, lang) for c in matches[q.id]
+        }
+        for q in presentation_request.queries
+    }
+
+
+def approved_fields(form: Any, presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, Any]:
+    """query id -> cid -> the optional elements left switched on, for the credentials whose
+    switches were on the page (the others: everything that was asked)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for q in presentation_request.queries:
+        for c in matches[q.id]:
+            if form.get(f"sd.{q.id}.{c.cid}") == "1":
+                kept = [v for v in form.getall(f"fields.{q.id}.{c.cid}", []) if isinstance(v, str)]
+                out.setdefault(q.id, {})[c.cid] = kept
+    return out
+
+
+async def answer_request(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[SERVICE]
+    pid = request.match_info["pid"]
+    form = await request.post()
+    try:
+        if form.get("action") == "decline":
+            reply = await service.decline_request(account.uid, pid)
+            return await render(request, "present_done.html", {"declined": True, "reply": reply})
+        presentation_request, matches = await service.pending_request(account.uid, pid)
+        choices = {
+            q.id: [v for v in form.getall(f"q.{q.id}", []) if isinstance(v, str)]
+            for q in presentation_request.queries
+        }
+        approved = approved_fields(form, presentation_request, matches)
+        holder = await request.app[ACCOUNTS].holder_key(account.uid)
+        reply = await service.answer_request(account.uid, holder, pid, choices, approved)
+    except UserError as exc:
+        pending = await service.store.get_pending(account.uid, pid)
+        if pending is None:
+            raise
+        presentation_request, matches = await service.pending_request(account.uid, pid)
+        context = {
+            "req": presentation_request,
+            "matches": matches,
+            "pid": pid,
+            "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
+            "error": tr(request)(exc.key, **exc.params),
+            "detail": exc.detail,
+        }
+        return await render(request, "present.html", context, status=exc.status)
+    return await render(request, "present_done.html", {"declined": False, "reply": reply})
+
+
+# -- backup ------------------------------------------------------------------------------
+async def backup_page(request: web.Request) -> web.Response:
+    require_account(request)
+    return await render(request, "backup.html", {})
+
+
+async def export_backup(request: web.Request) -> web.Response:
+    account = require_account(request)
+    form = await request.post()
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    try:
+        data = await request.app[SERVICE].export_backup(
+            account.uid, holder, str(form.get("passphrase", "")), str(form.get("passphrase_again", ""))
+        )
+    except UserError as exc:
+        context = {"export_error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "backup.html", context, status=exc.status)
+    name = f"plecak-wallet-{datetime.now(UTC):%Y%m%d}.json"
+    return web.Response(
+        body=data,
+        content_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+async def import_backup(request: web.Request) -> web.Response:
+    account = require_account(request)
+    form = await request.post()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, web.FileField):
+            raise UserError("backup.not_a_backup")
+        data = upload.file.read(MAX_BACKUP_BYTES + 1)
+        count = await request.app[SERVICE].import_backup(
+            account.uid, account.did, data, str(form.get("passphrase", ""))
+        )
+    except UserError as exc:
+        context = {"import_error": tr(request)(exc.key, **exc.params), "import_detail": exc.detail}
+        return await render(request, "backup.html", context, status=exc.status)
+    await add_flash(request, "flash.imported", count=count)
+    return redirect("/")
+
+
+# -- PWA ---------------------------------------------------------------------------------
+_STATIC = Path(__file__).parent / "static"
+
+
+async def service_worker(request: web.Request) -> web.FileResponse:
+    """``/sw.js`` at the root, so the worker may control every page (scope ``/``)."""
+    return web.FileResponse(
+        _STATIC / "sw.js",
+        headers={
+            "Content-Type": "text/javascript",
+            "Cache-Control": "no-cache",
+            "Service-Worker-Allowed": "/",
+        },
+    )
+
+
+async def manifest(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(
+        _STATIC / "manifest.webmanifest",
+        headers={"Content-Type": "application/manifest+json", "Cache-Control": "public, max-age=3600"},
+    )

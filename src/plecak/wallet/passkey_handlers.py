@@ -1,0 +1,121 @@
+"""Thin HTTP handlers of passkeys: the account page and the WebAuthn ceremonies' JSON endpoints.
+
+The ceremony endpoints take ordinary form posts (``csrf`` and the credential as a JSON string), so
+the CSRF middleware checks them like every other form; they answer JSON, or problem details.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from plecak.runtime.web import json_response
+
+from .app_keys import ACCOUNTS, PASSKEYS
+from .exceptions import Unauthorized
+from .handlers import client_address, form_text, local_path, redirect, require_account
+from .middleware import SESSION_KEY, account_of, add_flash, ensure_session, render, set_session
+from .passkeys import MAX_CREDENTIAL_JSON
+
+__all__ = [
+    "account_page",
+    "register_finish",
+    "register_options",
+    "remove_passkey",
+    "signin_finish",
+    "signin_options",
+    "signup_finish",
+    "signup_options",
+]
+
+
+def _when(stamp: int | None) -> str:
+    return "" if not stamp else datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _json_text(text: str) -> web.Response:
+    response = web.Response(text=text, content_type="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def account_page(request: web.Request) -> web.Response:
+    account = require_account(request)
+    service = request.app[PASSKEYS]
+    user = await request.app[ACCOUNTS].store.get_user(account.uid)
+    passkeys = [
+        {
+            "id": p["id"],
+            "name": p["name"],
+            "created_text": _when(p.get("created")),
+            "last_used_text": _when(p.get("last_used")),
+        }
+        for p in await service.list(account.uid)
+    ]
+    context = {"passkeys": passkeys, "has_password": bool(user and user.get("password"))}
+    return await render(request, "account.html", context)
+
+
+async def register_options(request: web.Request) -> web.Response:
+    account = account_of(request)
+    if account is None:
+        raise Unauthorized("passkey.signed_out")
+    session = await ensure_session(request)
+    return _json_text(await request.app[PASSKEYS].registration_options(session.sid, account))
+
+
+async def register_finish(request: web.Request) -> web.Response:
+    account = account_of(request)
+    if account is None:
+        raise Unauthorized("passkey.signed_out")
+    session = await ensure_session(request)
+    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    name = await form_text(request, "name", 200)
+    passkey = await request.app[PASSKEYS].register(session.sid, account, data, name)
+    await add_flash(request, "flash.passkey_added", name=passkey["name"])
+    return json_response({"redirect": "/account"}, status=201)
+
+
+async def remove_passkey(request: web.Request) -> web.Response:
+    account = require_account(request)
+    await request.app[PASSKEYS].remove(account.uid, request.match_info["cred"])
+    await add_flash(request, "flash.passkey_removed")
+    return redirect("/account")
+
+
+async def signin_options(request: web.Request) -> web.Response:
+    session = await ensure_session(request)
+    return _json_text(await request.app[PASSKEYS].signin_options(session.sid))
+
+
+async def signin_finish(request: web.Request) -> web.Response:
+    session = await ensure_session(request)
+    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    email = await form_text(request, "email", 320)
+    next_path = local_path(await form_text(request, "next", 2000))
+    accounts = request.app[ACCOUNTS]
+    account = await request.app[PASSKEYS].sign_in(session.sid, data, email, client_address(request))
+    # Exactly as a password sign-in: a new session (id and CSRF token) replaces the old one.
+    new = await accounts.start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, new, account)
+    return json_response({"redirect": next_path})
+
+
+async def signup_options(request: web.Request) -> web.Response:
+    session = await ensure_session(request)
+    email = await form_text(request, "email", 320)
+    return _json_text(await request.app[PASSKEYS].signup_options(session.sid, email))
+
+
+async def signup_finish(request: web.Request) -> web.Response:
+    """A new account with a passkey and no password; signed in like after a password sign-up."""
+    session = await ensure_session(request)
+    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    name = await form_text(request, "name", 200)
+    next_path = local_path(await form_text(request, "next", 2000))
+    account = await request.app[PASSKEYS].sign_up(session.sid, data, name)
+    new = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, new, account)
+    await add_flash(request, "flash.welcome", did=account.did)
+    return json_response({"redirect": next_path}, status=201)

@@ -1,0 +1,74 @@
+"""URL map of the wallet service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from plecak.runtime.qr import VENDOR_DIR
+
+from . import handlers, passkey_handlers, pathway_handlers
+
+__all__ = ["setup_routes"]
+
+
+def setup_routes(app: web.Application) -> None:
+    r = app.router
+    r.add_get("/", handlers.home)
+    r.add_get("/health", handlers.health)
+    r.add_get("/lang/{lang}", handlers.set_language)
+    # accounts
+    r.add_get("/signup", handlers.signup_form)
+    r.add_post("/signup", handlers.signup)
+    r.add_get("/signin", handlers.signin_form)
+    r.add_post("/signin", handlers.signin)
+    r.add_post("/signout", handlers.signout)
+    r.add_get("/signed-out", handlers.signed_out)
+    # passkeys (WebAuthn): the account page, and the ceremonies' JSON endpoints (form posts with CSRF)
+    r.add_get("/account", passkey_handlers.account_page)
+    r.add_post("/account/passkeys/{cred}/delete", passkey_handlers.remove_passkey)
+    r.add_post("/passkeys/register/options", passkey_handlers.register_options)
+    r.add_post("/passkeys/register", passkey_handlers.register_finish)
+    r.add_post("/passkeys/signin/options", passkey_handlers.signin_options)
+    r.add_post("/passkeys/signin", passkey_handlers.signin_finish)
+    r.add_post("/passkeys/signup/options", passkey_handlers.signup_options)
+    r.add_post("/passkeys/signup", passkey_handlers.signup_finish)
+    # holder API for machine clients (stateless)
+    r.add_post("/credentials/derive", handlers.derive_credential)
+    # keep
+    r.add_get("/credentials/{cid}", handlers.credential_detail)
+    r.add_get("/credentials/{cid}/delete", handlers.delete_confirm)
+    r.add_post("/credentials/{cid}/delete", handlers.delete_credential)
+    r.add_get("/add", handlers.add_form)
+    r.add_post("/add", handlers.add_credential)
+    # receive
+    r.add_get("/receive", handlers.receive)
+    r.add_post("/receive/{pid}", handlers.accept_offer)
+    r.add_get("/scan", handlers.scan)
+    r.add_post("/scan/photo", handlers.scan_photo)
+    r.add_get("/open", handlers.open_link)
+    # share
+    r.add_get("/share", handlers.share_form)
+    r.add_post("/share", handlers.create_share)
+    r.add_get("/shares", handlers.shares_list)
+    r.add_post("/shares/{share}/revoke", handlers.revoke_share)
+    r.add_get("/s/{token}", handlers.serve_share)
+    # present (OpenID4VP)
+    r.add_get("/present", handlers.present)
+    r.add_post("/present/{pid}", handlers.answer_request)
+    # pathways (programmes the learner follows) and claiming their certificates
+    r.add_get("/pathways", pathway_handlers.pathways)
+    r.add_post("/pathways/follow", pathway_handlers.follow)
+    r.add_get("/pathways/{key}", pathway_handlers.pathway)
+    r.add_post("/pathways/{key}/claim", pathway_handlers.claim)
+    r.add_post("/pathways/{key}/unfollow", pathway_handlers.unfollow)
+    # backup
+    r.add_get("/backup", handlers.backup_page)
+    r.add_post("/backup/export", handlers.export_backup)
+    r.add_post("/backup/import", handlers.import_backup)
+    # installable app (PWA)
+    r.add_get("/sw.js", handlers.service_worker)
+    r.add_get("/manifest.webmanifest", handlers.manifest)
+    r.add_static("/static", Path(__file__).parent / "static")
+    r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files

@@ -1,0 +1,435 @@
+"""The wallet's domain logic: keep, verify and look after a learner's credentials.
+
+No aiohttp here: handlers translate HTTP to these calls. Receiving (OpenID4VCI), sharing,
+presenting (OpenID4VP) and backups live in their own modules and use this service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from plecak.core import safejson
+from plecak.core.integrity.proofs import DidDocumentResolver
+from plecak.core.disclosure import EcdsaSdAdapter, adapter_for
+from plecak.core.integrity.ecdsa_sd import disclose_all
+from plecak.core.errors import VCError
+from plecak.core.timeutil import format_datetime, utc_now
+from plecak.core.verify.credential import Outcome, VerificationResult, Verifier
+
+from . import backup, oid4vci, oid4vp, sdjwt
+from .credentials import CredentialView, matches, subject_ids, view
+from .exceptions import NotFound, Refused, UserError
+from .oid4vci import OfferPreview
+from .oid4vp import PresentationRequest
+from .ports import FetchError, HttpClient
+from .selective import disclose_for_request
+from .store import WalletStore
+from .vault import HolderKey, Vault
+
+__all__ = ["MAX_CREDENTIAL_BYTES", "StoredCredential", "WalletService"]
+
+MAX_CREDENTIAL_BYTES = 1_000_000
+STATUSES = ("valid", "revoked", "suspended", "expired", "unknown")
+_PENDING_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass
+class StoredCredential:
+    cid: str
+    credential: dict[str, Any]
+    added: str
+    source: str
+    view: CredentialView
+    status: str = "unknown"
+    status_message: str | None = None
+
+    @property
+    def json(self) -> str:
+        return json.dumps(self.credential, indent=2, ensure_ascii=False)
+
+    @property
+    def selective(self) -> bool:
+        """Whether the learner can share only some of its fields (selective disclosure)."""
+        return adapter_for(self.credential) is not None
+
+
+def _what(cid: str) -> str:
+    return f"credential:{cid}"
+
+
+class WalletService:
+    def __init__(
+        self,
+        store: WalletStore,
+        vault: Vault,
+        http: HttpClient,
+        resolver: DidDocumentResolver,
+        *,
+        status_cache_seconds: int = 60,
+        backup_time_cost: int = 3,
+        backup_memory_kib: int = 64 * 1024,
+    ) -> None:
+        self.backup_time_cost = backup_time_cost
+        self.backup_memory_kib = backup_memory_kib
+        self.backup_limits = backup.KdfLimits.accepting(backup_time_cost, backup_memory_kib)
+        # At most two backup key derivations (each up to backup_limits.memory_kib) run at once.
+        self._kdf_slots = asyncio.Semaphore(2)
+        self.store = store
+        self.vault = vault
+        self.http = http
+        self.status_cache_seconds = status_cache_seconds
+        self.resolver = resolver
+        self.verifier = Verifier(resolver, status_fetcher=self.status_list)
+
+    # -- status lists --------------------------------------------------------------------
+    async def status_list(self, url: str) -> Mapping[str, Any]:
+        """A status list credential, from a short cache or over HTTP (its proof is checked by the caller)."""
+        cached = await self.store.cached_status_list(url)
+        if isinstance(cached, Mapping):
+            return cached
+        try:
+            document = await self.http.get_json(url)
+        except FetchError as exc:
+            raise LookupError(str(exc)) from None
+        if not isinstance(document, Mapping):
+            raise LookupError(f"{url} is not a status list credential")
+        await self.store.cache_status_list(url, document, self.status_cache_seconds)
+        return document
+
+    # -- verification before storing -----------------------------------------------------
+    async def check_before_storing(self, credential: Any, holder_did: str) -> VerificationResult:
+        """Verify a credential; :class:`Refused` (nothing stored) unless it may be kept.
+
+        Kept: the proof is valid, no check failed (a status that cannot be checked right now is
+        a warning) and it was issued to this wallet's DID or to no DID at all.
+        """
+        to_verify = credential
+        if EcdsaSdAdapter().handles(credential):
+            # A verifier accepts only derived proofs: check the base proof by disclosing everything.
+            assert isinstance(credential, Mapping)
+            try:
+                to_verify = await asyncio.to_thread(disclose_all, dict(credential))
+            except VCError as exc:
+                raise Refused("refused.not_verified", [], detail=str(exc)) from None
+        result = await self.verifier.verify(to_verify)
+        checks = [c.to_json() for c in result.checks]
+        failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+        if failed:
+            key = "refused.revoked" if failed[0].name == "status" else "refused.not_verified"
+            raise Refused(key, checks, detail=failed[0].message)
+        assert isinstance(credential, Mapping)
+        others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]
+        if others:
+            raise Refused("refused.other_holder", checks, subject=others[0], did=holder_did)
+        return result
+
+    async def status_token(self, url: str) -> str:
+        """A Token Status List JWT (for SD-JWT VCs); its signature is checked by the caller."""
+        try:
+            reply = await self.http.get(url)
+        except FetchError as exc:
+            raise LookupError(str(exc)) from None
+        if reply.status != 200 or not reply.raw:
+            raise LookupError(f"{url} answered HTTP {reply.status}")
+        return reply.raw.decode("utf-8", "replace").strip()
+
+    async def check_sd_jwt_before_storing(self, sd_jwt: str, holder_did: str) -> VerificationResult:
+        """Like :meth:`check_before_storing`, for an SD-JWT VC: valid, and bound to this wallet's key."""
+        result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, self.status_token)
+        checks = [c.to_json() for c in result.checks]
+        failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+        if failed:
+            key = "refused.revoked" if failed[0].name == "status" else "refused.not_verified"
+            raise Refused(key, checks, detail=failed[0].message)
+        if not bound:
+            raise Refused("refused.other_holder", checks, subject="another key", did=holder_did)
+        return result
+
+    async def add_credential(
+        self, uid: str, holder_did: str, credential: Any, source: str
+    ) -> tuple[StoredCredential, VerificationResult]:
+        """Verify and store one credential; refused credentials change nothing."""
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:
+            credential = sdjwt.envelope(sd_jwt)
+            result: VerificationResult = await self.check_sd_jwt_before_storing(sd_jwt, holder_did)
+        elif not isinstance(credential, Mapping):
+            raise Refused("refused.not_json_object", [])
+        else:
+            result = await self.check_before_storing(credential, holder_did)
+        assert isinstance(credential, Mapping)
+        existing = await self.credentials(uid)
+        if credential.get("id") and any(s.credential.get("id") == credential.get("id") for s in existing):
+            raise UserError("error.already_stored", title=view(credential).title)
+        cid = uuid.uuid4().hex
+        record = {"credential": dict(credential), "added": format_datetime(utc_now()), "source": source}
+        sealed = self.vault.seal_json(uid, _what(cid), record)
+        await self.store.add_credentials(uid, {cid: (sealed, time.time())})
+        return self._stored(cid, record), result
+
+    @staticmethod
+    def parse_credential_text(text: str | bytes) -> Any:
+        """A pasted or uploaded credential; :class:`Refused` if it is not a JSON object."""
+        if len(text) > MAX_CREDENTIAL_BYTES:
+            raise Refused("refused.too_large", [], max=MAX_CREDENTIAL_BYTES)
+        try:
+            raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
+            if sdjwt.sd_jwt_of(raw) is not None:
+                return raw.strip()  # an SD-JWT VC (compact serialisation)
+            data = safejson.loads(raw)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise Refused("refused.not_json", [], detail=str(exc)) from None
+        if isinstance(data, Mapping) and "verifiableCredential" in data and "proof" not in data:
+            data = data["verifiableCredential"]  # a VC-API answer {"verifiableCredential": …}
+        if not isinstance(data, Mapping):
+            raise Refused("refused.not_json_object", [])
+        return data
+
+    # -- keep ----------------------------------------------------------------------------
+    def _stored(self, cid: str, record: Mapping[str, Any]) -> StoredCredential:
+        credential = dict(record["credential"])
+        return StoredCredential(
+            cid=cid,
+            credential=credential,
+            added=str(record.get("added", "")),
+            source=str(record.get("source", "")),
+            view=view(sdjwt.display_form(credential)),
+        )
+
+    async def credentials(self, uid: str, query: str = "") -> list[StoredCredential]:
+        items = []
+        for cid, blob in await self.store.credential_blobs(uid):
+            stored = self._stored(cid, self.vault.open_json(uid, _what(cid), blob))
+            if matches(stored.view, query):
+                items.append(stored)
+        return items
+
+    async def credential(self, uid: str, cid: str) -> StoredCredential:
+        blob = await self.store.credential_blob(uid, cid) if cid.isalnum() else None
+        if blob is None:
+            raise NotFound("error.credential_not_found")
+        return self._stored(cid, self.vault.open_json(uid, _what(cid), blob))
+
+    async def delete_credential(self, uid: str, cid: str) -> None:
+        if not cid.isalnum() or not await self.store.delete_credential(uid, cid):
+            raise NotFound("error.credential_not_found")
+
+    async def refresh_status(self, uid: str, items: list[StoredCredential]) -> None:
+        """Fill in each credential's status from the issuers' status lists (cached briefly)."""
+        await asyncio.gather(*(self._status(uid, s) for s in items))
+
+    async def _status(self, uid: str, stored: StoredCredential) -> None:
+        cached = await self.store.cached_status(uid, stored.cid)
+        if cached is None:
+            cached = await self.current_status(stored.credential)
+            if cached["status"] != "unknown":
+                await self.store.cache_status(uid, stored.cid, cached, self.status_cache_seconds)
+        stored.status = str(cached["status"])
+        stored.status_message = cached.get("message")
+
+    async def current_status(self, credential: Mapping[str, Any]) -> dict[str, Any]:
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:
+            result, _ = await sdjwt.check_issued(sd_jwt, "", self.resolver, self.status_token)
+            validity, status = result.check("validity"), result.check("status")
+            if validity is not None and validity.outcome is Outcome.FAILED:
+                return {"status": "expired", "message": validity.message}
+            if status is None or status.outcome is Outcome.UNKNOWN:
+                return {"status": "unknown", "message": status.message if status else None}
+            state = status.details.get("status")
+            if state in ("revoked", "suspended"):
+                return {"status": state, "message": status.message}
+            return {"status": "valid", "message": status.message}
+        validity = self.verifier.check_validity(credential)
+        if validity.outcome is Outcome.FAILED:
+            return {"status": "expired", "message": validity.message}
+        check = await self.verifier.check_status(credential)
+        state = check.details.get("status")
+        if check.outcome is Outcome.UNKNOWN or state is None:
+            return {"status": "unknown", "message": check.message}
+        if state in ("revoked", "suspended"):
+            return {"status": state, "message": check.message}
+        return {"status": "valid", "message": check.message}
+
+    # -- receive (OpenID4VCI) ------------------------------------------------------------
+    async def _new_pending(self, uid: str, kind: str, data: Mapping[str, Any]) -> str:
+        pid = secrets.token_urlsafe(16)
+        await self.store.save_pending(uid, pid, {"kind": kind, **data})
+        return pid
+
+    async def _pending(self, uid: str, pid: str, kind: str, expired_key: str) -> dict[str, Any]:
+        data = await self.store.get_pending(uid, pid) if _PENDING_ID.match(pid) else None
+        if data is None or data.get("kind") != kind:
+            raise UserError(expired_key)
+        return data
+
+    async def preview_offer(
+        self, uid: str, params: Mapping[str, str], lang: str = "en"
+    ) -> tuple[str, OfferPreview]:
+        """Read an offer for the learner to confirm; remembered for 15 minutes under a new id."""
+        preview = await oid4vci.load_offer(self.http, params, lang)
+        return await self._new_pending(uid, "offer", {"offer": preview.to_json()}), preview
+
+    async def pending_offer(self, uid: str, pid: str) -> OfferPreview:
+        data = await self._pending(uid, pid, "offer", "offer.expired_session")
+        return OfferPreview.from_json(data["offer"])
+
+    async def accept_offer(
+        self, uid: str, holder: HolderKey, pid: str, tx_code: str | None
+    ) -> tuple[StoredCredential, VerificationResult]:
+        """Redeem a pending offer, verify the credential and store it (only if it verifies)."""
+        offer = await self.pending_offer(uid, pid)
+        credential = await oid4vci.redeem(self.http, offer, holder, tx_code)
+        await self.store.take_pending(uid, pid)  # the code is spent, whatever happens next
+        return await self.add_credential(uid, holder.did, credential, "offer")
+
+    # -- present (OpenID4VP) -------------------------------------------------------------
+    async def _matches(self, uid: str, request: PresentationRequest) -> dict[str, list[StoredCredential]]:
+        items = await self.credentials(uid)
+        return {
+            q.id: [c for c in items if oid4vp.credential_matches(q, c.credential)] for q in request.queries
+        }
+
+    async def preview_request(
+        self, uid: str, params: Mapping[str, str]
+    ) -> tuple[str, PresentationRequest, dict[str, list[StoredCredential]]]:
+        """Fetch a verifier's request and find the learner's matching credentials."""
+        request = await oid4vp.load_request(self.http, params)
+        pid = await self._new_pending(uid, "request", {"request": request.to_json()})
+        return pid, request, await self._matches(uid, request)
+
+    async def pending_request(
+        self, uid: str, pid: str
+    ) -> tuple[PresentationRequest, dict[str, list[StoredCredential]]]:
+        data = await self._pending(uid, pid, "request", "present.expired_session")
+        request = PresentationRequest.from_json(data["request"])
+        return request, await self._matches(uid, request)
+
+    async def answer_request(
+        self,
+        uid: str,
+        holder: HolderKey,
+        pid: str,
+        choices: Mapping[str, list[str]],
+        approved: Mapping[str, Mapping[str, list[str]]] | None = None,
+    ) -> dict[str, Any]:
+        """Send only the credentials the learner picked, each query answered by a signed presentation.
+
+        ``approved[query id][cid]`` lists the optional requested elements the learner left switched
+        on (a credential missing there: all of them); the issuer's mandatory elements and the
+        claims the verifier requires are always sent, elements nobody asked for never are.
+        """
+        request, matches = await self.pending_request(uid, pid)
+        chosen: dict[str, list[dict[str, Any]]] = {}
+        for query in request.queries:
+            if not matches[query.id]:
+                raise UserError("present.none")
+            picked = [c for c in matches[query.id] if c.cid in choices.get(query.id, [])]
+            if not picked:
+                raise UserError("present.nothing_chosen")
+            picked = picked if query.multiple else picked[:1]
+            allowed = (approved or {}).get(query.id, {})
+            chosen[query.id] = [
+                await disclose_for_request(c.credential, query.claims, query.claim_sets, allowed.get(c.cid))
+                for c in picked
+            ]
+        reply = await oid4vp.send_response(self.http, request, oid4vp.vp_token(request, chosen, holder))
+        await self.store.take_pending(uid, pid)
+        return self._safe_reply(reply)
+
+    async def decline_request(self, uid: str, pid: str) -> dict[str, Any]:
+        request, _ = await self.pending_request(uid, pid)
+        reply = await oid4vp.send_response(self.http, request, None)
+        await self.store.take_pending(uid, pid)
+        return self._safe_reply(reply)
+
+    def _safe_reply(self, reply: Mapping[str, Any]) -> dict[str, Any]:
+        """The verifier's reply, keeping ``redirect_uri`` only if it is a web address we would open."""
+        redirect = reply.get("redirect_uri")
+        try:
+            return {"redirect_uri": self.http.check_url(redirect)} if redirect else {}
+        except FetchError:
+            return {}
+
+    # -- backups -------------------------------------------------------------------------
+    async def export_backup(self, uid: str, holder: HolderKey, passphrase: str, again: str) -> bytes:
+        backup.check_passphrase(passphrase, again)
+        records = [
+            {"credential": s.credential, "added": s.added, "source": s.source}
+            for s in await self.credentials(uid)
+        ]
+        async with self._kdf_slots:
+            return await asyncio.to_thread(
+                backup.write_backup,
+                passphrase,
+                holder,
+                records,
+                time_cost=self.backup_time_cost,
+                memory_kib=self.backup_memory_kib,
+            )
+
+    async def import_backup(self, uid: str, current_did: str, data: bytes, passphrase: str) -> int:
+        """Restore a backup into this account: all or nothing. Returns how many credentials were added.
+
+        The account must be empty or already use the backup's key (credentials are bound to it).
+        Each credential's format and signature are checked; its status is not (a revoked credential
+        comes back and shows as revoked).
+        """
+        async with self._kdf_slots:
+            restored = await asyncio.to_thread(backup.read_backup, data, passphrase, self.backup_limits)
+        existing = await self.credentials(uid)
+        if existing and restored.holder.did != current_did:
+            raise UserError("backup.not_empty", count=len(existing))
+        known = {s.credential.get("id") for s in existing if s.credential.get("id")}
+        sealed: dict[str, tuple[bytes, float]] = {}
+        now = time.time()
+        for position, record in enumerate(restored.credentials):
+            credential = record["credential"]
+            if credential.get("id") and credential["id"] in known:
+                continue
+            problem = await self._import_problem(credential, restored.holder.did)
+            if problem is not None:
+                title = view(sdjwt.display_form(credential)).title
+                raise UserError("backup.credential_refused", detail=problem, title=title)
+            known.add(credential.get("id"))
+            cid = uuid.uuid4().hex
+            kept = {
+                "credential": credential,
+                "added": str(record.get("added") or format_datetime(utc_now())),
+                "source": str(record.get("source") or "import"),
+            }
+            sealed[cid] = (self.vault.seal_json(uid, _what(cid), kept), now - position / 1000)
+        key_fields = {"did": restored.holder.did, "key": self.vault.seal_key(uid, restored.holder).hex()}
+        await self.store.replace_holder_key_and_add(uid, key_fields, sealed)
+        return len(sealed)
+
+    async def _import_problem(self, credential: Mapping[str, Any], holder_did: str) -> str | None:
+        sd_jwt = sdjwt.sd_jwt_of(credential)
+        if sd_jwt is not None:  # format, signature and disclosures; not the status (as below)
+            result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, None)
+            failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
+            if failed:
+                return failed[0].message
+            return None if bound else "bound to another key"
+        fmt = self.verifier.check_format(credential)
+        if fmt.outcome is Outcome.FAILED:
+            return fmt.message
+        to_check = credential
+        if EcdsaSdAdapter().handles(credential):  # a base proof: checked through a full disclosure
+            try:
+                to_check = await asyncio.to_thread(disclose_all, dict(credential))
+            except VCError as exc:
+                return str(exc)
+        proof = await self.verifier.check_proof(to_check)
+        if proof.outcome is not Outcome.PASSED:
+            return proof.message
+        others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]
+        return f"issued to {others[0]}" if others else None
