@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
 from plecak.core.jsonld.loader import find_contexts_dir
+from reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
 
 __all__ = ["ReferenceUnavailable", "require_sd_reference", "run_sd_reference"]
 

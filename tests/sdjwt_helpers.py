@@ -9,8 +9,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.did import DidResolver
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import DidResolver
 from plecak.core.sdjwt import ec_public_jwk, holder_jwk, issue_sd_jwt_vc, micro_credential_claims
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"

@@ -12,7 +12,13 @@ import pytest
 from pyld import jsonld as pyld
 
 from plecak.core.errors import VCError
-from plecak.core.jsonld.fastrdf import canonical_nquads, document_quads, document_quads_split, flat_node_nquads
+from plecak.core.jsonld.fastrdf import (
+    canonical_nquads,
+    document_quads,
+    document_quads_split,
+    flat_node_nquads,
+)
+from plecak.core.jsonld.loader import default_loader
 from plecak.core.jsonld.rdf import (
     _canonicalize_direct,
     _canonicalize_pyld,
@@ -22,7 +28,6 @@ from plecak.core.jsonld.rdf import (
     check_safe,
     sharing_quads,
 )
-from plecak.core.jsonld.loader import default_loader
 
 VECTORS = Path(__file__).parent / "vectors"
 DOCUMENTS = sorted(

@@ -27,11 +27,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
+from issuer_helpers import AUTH, TOKEN, issuer_settings
+from plecak.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
 from plecak.issuer.app import create_app
 from plecak.issuer.service import _request_hash
 from plecak.issuer.store import PENDING_TTL
-from issuer_helpers import AUTH, TOKEN, issuer_settings
-from plecak.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import connect_sync
 

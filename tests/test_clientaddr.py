@@ -1,4 +1,5 @@
-"""plecak.runtime.clientaddr: the client address behind a request, believing X-Forwarded-For only from trusted proxies."""
+"""plecak.runtime.clientaddr: the client address behind a request, believing X-Forwarded-For only
+from trusted proxies."""
 
 from __future__ import annotations
 

@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from plecak.issuer.app import create_app
-from plecak.issuer.app_keys import SERVICE
 from issuer_helpers import AUTH, issuer_settings, simple_credential_v2
-from test_verifier_support import Holder, Stack, start_stack
-from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.did import DidResolver
+from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.model.relatedresource import digest_problems, related_resource_problems, unchecked_resources
 from plecak.core.verify.credential import Outcome, Verifier
+from plecak.issuer.app import create_app
+from plecak.issuer.app_keys import SERVICE
+from test_verifier_support import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -14,10 +14,16 @@ from typing import Any
 
 import pytest
 
-from plecak.core.integrity.proofs import DATA_INTEGRITY_CONTEXT, ProofCheck, add_proof, hash_data, verify_proofs
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multibase, encode_multibase
 from plecak.core.did import DidResolver, did_document, did_key
 from plecak.core.errors import ProofError
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multibase, encode_multibase
+from plecak.core.integrity.proofs import (
+    DATA_INTEGRITY_CONTEXT,
+    ProofCheck,
+    add_proof,
+    hash_data,
+    verify_proofs,
+)
 from plecak.core.jsonld.loader import default_loader
 
 EXAMPLES = Path(__file__).parent / "vectors" / "examples"

@@ -29,9 +29,9 @@ from typing import Any
 
 import pytest
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
-from plecak.core.did import DidResolver, did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import DidResolver, did_key
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 ED25519_2020 = "https://w3id.org/security/suites/ed25519-2020/v1"

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from sdjwt_helpers import Issuer
-from plecak.core.integrity.proofs import add_proof
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.did import did_key
 from plecak.core.disclosure import (
     DEFAULT_MANDATORY_POINTERS,
@@ -25,9 +24,9 @@ from plecak.core.disclosure import (
     pointer_exists,
     pointers_for_claim_paths,
 )
-from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.errors import ProofError
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
+from plecak.core.integrity.ecdsa_sd import derive
+from plecak.core.integrity.proofs import add_proof
 from plecak.core.sdjwt import (
     ALWAYS_DISCLOSED,
     SELECTIVELY_DISCLOSABLE,
@@ -36,6 +35,7 @@ from plecak.core.sdjwt import (
     present,
     sd_jwt_of,
 )
+from sdjwt_helpers import Issuer
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
+from plecak.core.did import DidResolver, did_key
+from plecak.core.errors import ProofError
 from plecak.core.integrity import ecdsa_sd as sd
 from plecak.core.integrity import sd_primitives
 from plecak.core.integrity.proofs import add_proof, verify_proofs
-from plecak.core.did import DidResolver, did_key
-from plecak.core.errors import ProofError
-from plecak.core.jsonld.rdf import expand_safe
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.jsonld.loader import default_loader
+from plecak.core.jsonld.rdf import expand_safe
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 MANDATORY = ["/issuer", "/validFrom", "/credentialSubject/achievement/name", "/credentialStatus"]

@@ -17,13 +17,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from test_verifier_support import Holder, Stack, start_stack
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import did_document, did_key, did_web_from_url
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.verify.presentation import create_presentation
+from plecak.core.did import did_document, did_key, did_web_from_url
+from plecak.core.integrity.proofs import add_proof
 from plecak.core.timeutil import format_datetime, utc_now
+from plecak.core.verify.presentation import create_presentation
 from plecak.verifier.config import Settings as VerifierSettings
+from test_verifier_support import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -37,16 +37,16 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer, unused_port
 
-from plecak.issuer.app import create_app as create_issuer
-from plecak.issuer.config import Settings as IssuerSettings
 from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
 from pathway_programmes import data_literacy_rule
-from test_wallet_support import PASSWORD, wallet_settings
+from plecak.issuer.app import create_app as create_issuer
+from plecak.issuer.config import Settings as IssuerSettings
 from plecak.runtime.storage import connect_sync
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from test_wallet_support import PASSWORD, wallet_settings
 
 SERVICES = ("issuer", "wallet", "verifier")
 BIG = "__BIG_INTEGER__"

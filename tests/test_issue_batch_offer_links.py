@@ -8,8 +8,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from plecak.issuer.app import create_app
 from issuer_helpers import AUTH, TOKEN, issuer_settings
+from plecak.issuer.app import create_app
 from test_cli import _results, _run_cli
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from plecak.issuer.app import create_app
 from issuer_helpers import issuer_settings
+from plecak.issuer.app import create_app
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

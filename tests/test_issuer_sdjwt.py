@@ -10,12 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from plecak.issuer.app import create_app
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
-from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 from plecak.core.did import DidResolver
 from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, parse_sd_jwt, present
 from plecak.core.verify.credential import Outcome
+from plecak.issuer.app import create_app
+from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 
 CONFIG = "MicroCredential_dc+sd-jwt"
 VERIFIER = "https://verifier.example"

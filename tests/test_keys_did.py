@@ -15,17 +15,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
-from plecak.core.did import (
-    DidResolver,
-    did_document,
-    did_key,
-    did_web_document_url,
-    did_web_from_url,
-    find_verification_method,
-    resolve_did_key,
-)
-from plecak.core.errors import DIDError, KeyFormatError
 from plecak.core.crypto.keys import (
     ED25519_PUB_PREFIX,
     ED25519_SECRET_PREFIX,
@@ -36,6 +25,17 @@ from plecak.core.crypto.keys import (
     decode_multikey_public,
     encode_multibase,
 )
+from plecak.core.did import (
+    DidResolver,
+    did_document,
+    did_key,
+    did_web_document_url,
+    did_web_from_url,
+    find_verification_method,
+    resolve_did_key,
+)
+from plecak.core.errors import DIDError, KeyFormatError
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 
 VECTOR_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 VECTOR_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"

@@ -14,7 +14,13 @@ from pyld import jsonld as pyld
 
 from plecak.core.did import did_document, resolve_did_key
 from plecak.core.errors import DocumentLoaderError
-from plecak.core.jsonld.loader import ContextStore, DocumentLoader, default_context_store, default_loader, find_contexts_dir
+from plecak.core.jsonld.loader import (
+    ContextStore,
+    DocumentLoader,
+    default_context_store,
+    default_loader,
+    find_contexts_dir,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CONTEXTS = REPO / "contexts"

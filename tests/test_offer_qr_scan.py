@@ -15,11 +15,11 @@ import pytest
 from markupsafe import escape
 
 from plecak.issuer.handlers import offer_qr_payload
-from qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
-from test_wallet_support import Browser, Servers, servers
 from plecak.runtime.qr import qr_svg, read_qr
 from plecak.wallet.messages_en import EN
 from plecak.wallet.messages_pl import PL
+from qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
+from test_wallet_support import Browser, Servers, servers
 
 __all__ = ["servers"]
 

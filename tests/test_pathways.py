@@ -276,8 +276,8 @@ def test_rule_that_is_not_an_object_is_rejected() -> None:
 
 
 def _sd_credential(key: Any, name: str) -> dict[str, Any]:
-    from plecak.core.integrity.proofs import add_proof
     from plecak.core.did import did_key
+    from plecak.core.integrity.proofs import add_proof
 
     did = did_key(key)
     credential = {
@@ -298,8 +298,8 @@ def _sd_credential(key: Any, name: str) -> dict[str, Any]:
 
 
 def test_digest_of_an_sd_part_is_the_same_for_every_disclosure_of_it() -> None:
-    from plecak.core.integrity.ecdsa_sd import derive
     from plecak.core.crypto.keys import EcdsaKeyPair
+    from plecak.core.integrity.ecdsa_sd import derive
 
     key = EcdsaKeyPair.generate()
     base = _sd_credential(key, "Anna")
@@ -319,8 +319,8 @@ def test_digest_of_an_ordinary_credential_covers_every_byte_of_its_json() -> Non
 
 
 def test_verifier_composition_matches_a_partly_disclosed_sd_part() -> None:
-    from plecak.core.integrity.ecdsa_sd import derive
     from plecak.core.crypto.keys import EcdsaKeyPair
+    from plecak.core.integrity.ecdsa_sd import derive
     from plecak.verifier.display import composition
 
     base = _sd_credential(EcdsaKeyPair.generate(), "Ewa")

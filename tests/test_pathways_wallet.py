@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from issuer_helpers import AUTH, achievement
-from test_wallet_support import Servers, servers
 from plecak.wallet.handlers import route_link
+from test_wallet_support import Servers, servers
 
 __all__ = ["servers"]
 

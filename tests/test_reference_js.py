@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from reference_js import require_reference, verify_with_reference
-from plecak.core.integrity.proofs import add_proof, verify_proofs
-from plecak.core.did import DidResolver, did_document, did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import DidResolver, did_document, did_key
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from reference_js import require_reference, verify_with_reference
 
 VECTORS = Path(__file__).parent / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"

@@ -15,15 +15,15 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from plecak.issuer.app import create_app
-from plecak.issuer.config import Settings as IssuerSettings
 from issuer_helpers import AUTH, TOKEN, issuer_settings, simple_credential_v2
-from test_verifier_support import start_stack
 from plecak.core.did import DidResolver
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, StatusListClient
 from plecak.core.verify.credential import Outcome, Verifier
+from plecak.issuer.app import create_app
+from plecak.issuer.config import Settings as IssuerSettings
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.config import Settings as WalletSettings
+from test_verifier_support import start_stack
 
 
 class Clock:

@@ -10,7 +10,6 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer, example_credential
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.sdjwt import (
     ALWAYS_DISCLOSED,
@@ -24,6 +23,7 @@ from plecak.core.sdjwt import (
     present,
 )
 from plecak.core.verify.credential import Outcome
+from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer, example_credential
 
 NONCE = "n-0123456789"
 SHARE = ["name", "credits_earned"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from plecak.core.errors import SecretBoxError
 from plecak.core.crypto.secretbox import FORMAT_VERSION, SecretBox, load_or_create_key
+from plecak.core.errors import SecretBoxError
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

@@ -10,9 +10,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
-from plecak.core.errors import StatusListError
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.errors import StatusListError
 from plecak.core.sdjwt import SdJwtVerifier, present
 from plecak.core.status.token import (
     TokenStatus,
@@ -22,6 +21,7 @@ from plecak.core.status.token import (
     status_at,
 )
 from plecak.core.verify.credential import Outcome
+from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
 
 URI = "https://uni.example/status-lists/token/1"
 NOW = datetime.now(UTC)

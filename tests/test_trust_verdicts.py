@@ -16,15 +16,15 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from test_verifier_support import Stack, start_stack, verifier_settings
-from test_wallet_support import Browser, Servers, servers
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import did_key
+from plecak.core.integrity.proofs import add_proof
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.display import credential_rows
 from plecak.verifier.messages import EN
+from test_verifier_support import Stack, start_stack, verifier_settings
+from test_wallet_support import Browser, Servers, servers
 
 __all__ = ["servers"]
 

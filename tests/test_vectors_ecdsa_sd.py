@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
-from plecak.core.integrity import ecdsa_sd as sd
-from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.crypto.keys import EcdsaKeyPair
 from plecak.core.did import DidResolver
 from plecak.core.errors import ProofError
-from plecak.core.jsonld.rdf import canonicalize
-from plecak.core.crypto.keys import EcdsaKeyPair
+from plecak.core.integrity import ecdsa_sd as sd
+from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import default_loader
+from plecak.core.jsonld.rdf import canonicalize
 
 VECTORS = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
 SD = VECTORS / "ecdsa-sd-2023"

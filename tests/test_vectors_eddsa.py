@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from plecak.core.integrity.proofs import add_proof, hash_data, verify_proofs
-from plecak.core.did import DidResolver, did_key
-from plecak.core.jsonld.rdf import canonicalize
 from plecak.core.crypto.keys import Ed25519KeyPair, encode_multibase
+from plecak.core.did import DidResolver, did_key
+from plecak.core.integrity.proofs import add_proof, hash_data, verify_proofs
 from plecak.core.jsonld.loader import default_loader
+from plecak.core.jsonld.rdf import canonicalize
 
 VECTORS = Path(__file__).parent / "vectors" / "vc-di-eddsa"
 CHAIN = VECTORS / "proof-set-chain"

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
-from plecak.core.integrity.suites import suite_named
-from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multibase, encode_multibase
 from plecak.core.did import DidResolver
 from plecak.core.errors import ProofError
-from plecak.core.jsonld.rdf import canonicalize
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multibase, encode_multibase
-from plecak.core.jsonld.loader import default_loader
 from plecak.core.integrity.jcs_ecdsa import jcs, jcs_hash_data
+from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.integrity.suites import suite_named
+from plecak.core.jsonld.loader import default_loader
+from plecak.core.jsonld.rdf import canonicalize
 
 VECTORS = Path(__file__).parent / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"

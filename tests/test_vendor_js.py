@@ -8,10 +8,10 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
+from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
 from test_verifier_pages import share, stack
 from test_verifier_support import Stack
 from test_wallet_support import Servers, servers
-from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
 
 __all__ = ["servers", "share", "stack"]
 

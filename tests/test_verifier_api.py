@@ -15,6 +15,9 @@ from urllib.parse import quote
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import did_key
+from plecak.core.integrity.proofs import add_proof
 from test_verifier_support import (
     AUTH,
     Holder,
@@ -23,9 +26,6 @@ from test_verifier_support import (
     credential_with_unreachable_status,
     start_stack,
 )
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import did_key
-from plecak.core.crypto.keys import Ed25519KeyPair
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

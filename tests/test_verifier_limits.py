@@ -14,10 +14,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
-from test_verifier_support import ClientFactory, ServerFactory, Stack, start_stack
 from plecak.runtime.clientaddr import TrustedProxies
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.verifier.store import VerifierStore
+from test_verifier_support import ClientFactory, ServerFactory, Stack, start_stack
 
 
 class Shared:

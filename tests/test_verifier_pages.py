@@ -17,6 +17,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
+from plecak.core.disclosure import EcdsaSdAdapter
 from test_verifier_support import (
     AUTH,
     Holder,
@@ -25,7 +26,6 @@ from test_verifier_support import (
     credential_with_unreachable_status,
     start_stack,
 )
-from plecak.core.disclosure import EcdsaSdAdapter
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -11,11 +11,11 @@ from urllib.parse import quote
 
 import pytest
 
+from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.sdjwt import present
 from sdjwt_helpers import issue_over_oid4vci
 from test_verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
 from test_verifier_support import AUTH, Stack, start_stack
-from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.sdjwt import present
 
 
 @pytest.fixture

@@ -17,13 +17,13 @@ from urllib.parse import quote
 
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from plecak.issuer.app import create_app as create_issuer
 from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.verify.presentation import create_presentation
+from plecak.core.did import did_key
+from plecak.core.integrity.proofs import add_proof
 from plecak.core.timeutil import format_datetime, utc_now
+from plecak.core.verify.presentation import create_presentation
+from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 

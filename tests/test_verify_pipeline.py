@@ -20,11 +20,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import DidResolver, did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.status.client import StatusListClient
+from plecak.core.did import DidResolver, did_key
+from plecak.core.integrity.proofs import add_proof
 from plecak.core.status.bitstring import MIN_LIST_LENGTH, Bitstring, status_list_credential
+from plecak.core.status.client import StatusListClient
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult, VerifiedListCache, Verifier
 

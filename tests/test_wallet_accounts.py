@@ -8,11 +8,11 @@ import aiohttp
 from aiohttp.test_utils import TestServer, unused_port
 from redis.asyncio import Redis
 
-from redis_helpers import keys_matching
-from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
 from plecak.core.did import resolve_did_key
 from plecak.wallet.app import create_app
 from plecak.wallet.i18n import pick_language, translator
+from redis_helpers import keys_matching
+from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
 
 __all__ = ["servers"]
 

@@ -12,11 +12,11 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from test_wallet_support import Browser, Servers, servers, wallet_settings
 from plecak.wallet.app import create_app
 from plecak.wallet.backup import KdfLimits, read_backup, write_backup
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.vault import HolderKey
+from test_wallet_support import Browser, Servers, servers, wallet_settings
 
 __all__ = ["servers"]
 

@@ -8,9 +8,9 @@ import re
 from redis.asyncio import Redis
 
 from issuer_helpers import achievement
+from plecak.wallet.credentials import view
 from redis_helpers import keys_matching
 from test_wallet_support import Browser, Servers, servers
-from plecak.wallet.credentials import view
 
 __all__ = ["servers"]
 

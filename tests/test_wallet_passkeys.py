@@ -21,8 +21,6 @@ import pytest
 from aiohttp.test_utils import TestServer, unused_port
 from redis.asyncio import Redis
 
-from redis_helpers import keys_matching
-from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
 from plecak.core.crypto.secretbox import SecretBox
 from plecak.wallet.accounts import Account, AccountService
 from plecak.wallet.app import create_app
@@ -31,6 +29,8 @@ from plecak.wallet.passkey_store import PasskeyStore
 from plecak.wallet.passkeys import PasskeyService, RelyingParty, relying_party
 from plecak.wallet.store import WalletStore, digest
 from plecak.wallet.vault import Vault
+from redis_helpers import keys_matching
+from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
 from webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
 
 __all__ = ["servers"]

@@ -20,10 +20,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from test_wallet_support import Browser, Servers, servers
 from plecak.core.did import DidResolver
-from plecak.core.verify.presentation import verify_presentation
 from plecak.core.verify.credential import Verifier
+from plecak.core.verify.presentation import verify_presentation
+from test_wallet_support import Browser, Servers, servers
 
 __all__ = ["servers"]
 

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 import aiohttp
 
-from test_wallet_support import Browser, Servers, servers
 from plecak.wallet.handlers import route_link
+from test_wallet_support import Browser, Servers, servers
 
 __all__ = ["servers"]
 

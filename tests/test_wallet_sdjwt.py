@@ -180,9 +180,9 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
 ) -> None:
     from aiohttp.test_utils import TestServer, unused_port
 
+    from plecak.wallet.app import create_app
     from test_wallet_backup import _export, _import, _titles
     from test_wallet_support import Browser, wallet_settings
-    from plecak.wallet.app import create_app
 
     await _receive(servers)
     status, data = await _export(servers.browser)

@@ -9,11 +9,11 @@ from urllib.parse import quote
 
 from redis.asyncio import Redis
 
+from plecak.core.did import DidResolver
+from plecak.core.verify.credential import Verifier
+from plecak.core.verify.presentation import verify_presentation
 from redis_helpers import keys_matching
 from test_wallet_support import VERIFIER_URL, Browser, Servers, servers
-from plecak.core.did import DidResolver
-from plecak.core.verify.presentation import verify_presentation
-from plecak.core.verify.credential import Verifier
 
 __all__ = ["servers"]
 

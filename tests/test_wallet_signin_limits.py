@@ -19,9 +19,8 @@ from aiohttp.test_utils import TestServer, unused_port
 from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
-from test_wallet_support import PASSWORD, Browser, wallet_settings
-from plecak.runtime.clientaddr import TrustedProxies
 from plecak.core.crypto.secretbox import SecretBox
+from plecak.runtime.clientaddr import TrustedProxies
 from plecak.wallet.accounts import AccountService
 from plecak.wallet.app import create_app
 from plecak.wallet.app_keys import ACCOUNTS
@@ -29,6 +28,7 @@ from plecak.wallet.config import Settings as WalletSettings
 from plecak.wallet.exceptions import RateLimited, UserError
 from plecak.wallet.store import WalletStore
 from plecak.wallet.vault import Vault
+from test_wallet_support import PASSWORD, Browser, wallet_settings
 
 EMAIL = "anna@example.org"
 WRONG = "not the password"

@@ -18,8 +18,8 @@ from urllib.parse import quote
 import pytest
 from aiohttp.test_utils import unused_port
 
-from test_wallet_support import Servers, servers
 from plecak.wallet.app_keys import SERVICE
+from test_wallet_support import Servers, servers
 
 __all__ = ["servers"]
 

@@ -17,8 +17,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from plecak.issuer.app import create_app as create_issuer
 from issuer_helpers import AUTH, achievement, issuer_settings, profile
+from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
 

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from plecak.core import safejson
-from plecak.core.errors import DIDError, KeyFormatError
 from plecak.core.crypto.keys import KeyPair, decode_multikey
+from plecak.core.errors import DIDError, KeyFormatError
 
 __all__ = [
     "DID_CONTEXT",

@@ -6,7 +6,7 @@ an element lives in an Open Badges 3.0 credential is a list of JSON pointers
 (:data:`ELEMENT_POINTERS`). A format adapter turns "the learner keeps these elements" into a
 disclosure in its own terms:
 
-* ``ecdsa-sd-2023`` (:class:`EcdsaSdAdapter`): selective JSON pointers for :func:`plecak.core.integrity.ecdsa_sd.derive`;
+* ``ecdsa-sd-2023`` (:class:`EcdsaSdAdapter`): selective JSON pointers for :func:`.integrity.ecdsa_sd.derive`;
 * SD-JWT VC (:class:`SdJwtAdapter`): the disclosures to keep (:data:`SD_JWT_ELEMENT_CLAIMS`);
 * other formats plug in by implementing :class:`DisclosureAdapter` and registering with
   :func:`register_adapter`.
@@ -26,9 +26,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from plecak.core.integrity import ecdsa_sd
 from plecak.core.errors import ProofError
+from plecak.core.integrity import ecdsa_sd
+from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
 from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.model.elements import (
+    DEFAULT_MANDATORY_POINTERS,
+    ELEMENT_POINTERS,
+    MANDATORY_ELEMENTS,
+    SD_JWT_ELEMENT_CLAIMS,
+    default_mandatory_pointers,
+    is_under,
+    pointer_exists,
+)
+from plecak.core.sdjwt import SdJwtError, envelope, parse_sd_jwt, sd_jwt_of
 
 __all__ = [
     "DEFAULT_MANDATORY_POINTERS",
@@ -46,134 +57,6 @@ __all__ = [
     "pointers_for_claim_paths",
     "register_adapter",
 ]
-
-_ACH = "/credentialSubject/achievement"
-
-ELEMENT_POINTERS: dict[str, tuple[str, ...]] = {
-    "title": (f"{_ACH}/name", "/name"),
-    "kind": (f"{_ACH}/achievementType",),
-    "learner": ("/credentialSubject/name", "/credentialSubject/identifier"),
-    "awarding_body": (f"{_ACH}/awardingBody", "/issuer/name"),
-    "country": ("/issuer/address",),
-    "issued": ("/awardedDate", "/validFrom"),
-    "valid_until": ("/validUntil",),
-    "description": (f"{_ACH}/description", "/description"),
-    "outcomes": (f"{_ACH}/learningOutcome",),
-    "ects": (f"{_ACH}/creditPoint", f"{_ACH}/creditsAvailable"),
-    "credits_earned": ("/credentialSubject/creditsEarned",),
-    "workload_hours": (f"{_ACH}/volumeOfLearning",),
-    "eqf": (f"{_ACH}/eqfLevel",),
-    "qf_ehea": (f"{_ACH}/qfEheaLevel",),
-    "nqf": (f"{_ACH}/nqfLevel",),
-    "assessment": (f"{_ACH}/typeOfAssessment",),
-    "participation": (f"{_ACH}/formOfParticipation",),
-    "supervision": (f"{_ACH}/supervisionAndIdVerification",),
-    "quality": (f"{_ACH}/typeOfQualityAssurance",),
-    "prerequisites": (f"{_ACH}/prerequisites",),
-    "stackability": (f"{_ACH}/integrationStackability",),
-    "part_of": (f"{_ACH}/isPartOf",),
-    "skills": (f"{_ACH}/alignment",),
-    "grade": ("/credentialSubject/result", f"{_ACH}/resultDescription"),
-    "further": (f"{_ACH}/furtherInformation",),
-    "code": (f"{_ACH}/humanCode",),
-    "language": (f"{_ACH}/inLanguage",),
-}
-"""EU element key -> where it may live in an Open Badges 3.0 micro-credential."""
-
-MANDATORY_ELEMENTS: tuple[str, ...] = (
-    "title",
-    "kind",
-    "awarding_body",
-    "country",
-    "issued",
-    "valid_until",
-    "outcomes",
-    "ects",
-    "eqf",
-    "assessment",
-    "participation",
-    "quality",
-)
-"""EU elements an issuer makes always disclosed, in every format (Annex I mandatory course
-elements: title, awarding body, issuer country, date of issuing, learning outcomes, workload in
-ECTS, EQF level, type of assessment, form of participation, quality assurance; plus the kind of
-credential and its end of validity). Everything else is the learner's choice."""
-
-_RECORD_POINTERS: tuple[str, ...] = (
-    "/issuer",
-    "/validFrom",
-    "/validUntil",
-    "/awardedDate",
-    "/credentialStatus",
-    "/credentialSchema",
-)
-
-
-def _under(pointer: str, by: Sequence[str]) -> bool:
-    return any(pointer == p or pointer.startswith(p + "/") for p in by)
-
-
-DEFAULT_MANDATORY_POINTERS: tuple[str, ...] = _RECORD_POINTERS + tuple(
-    p for key in MANDATORY_ELEMENTS for p in ELEMENT_POINTERS[key] if not _under(p, _RECORD_POINTERS)
-)
-"""Always disclosed when present: the issuer, validity dates, status and schema, and the pointers
-of :data:`MANDATORY_ELEMENTS` (and, through the pointers' paths, ``type`` and ``id`` of the
-credential, subject and achievement)."""
-
-SD_JWT_ELEMENT_CLAIMS: dict[str, tuple[str, ...]] = {
-    "title": ("title",),
-    "kind": ("achievement_type",),
-    "learner": ("name",),
-    "awarding_body": ("awarding_body",),
-    "country": ("issuer_country",),
-    "issued": ("awarding_date",),
-    "valid_until": ("exp",),
-    "description": ("description",),
-    "outcomes": ("learning_outcomes",),
-    "ects": ("ects",),
-    "credits_earned": ("credits_earned",),
-    "workload_hours": ("workload_hours",),
-    "eqf": ("eqf_level",),
-    "qf_ehea": ("qf_ehea_level",),
-    "nqf": ("nqf_level",),
-    "assessment": ("type_of_assessment",),
-    "participation": ("form_of_participation",),
-    "supervision": ("supervision_and_id_verification",),
-    "quality": ("type_of_quality_assurance",),
-    "prerequisites": ("prerequisites",),
-    "stackability": ("integration_stackability",),
-    "part_of": ("is_part_of",),
-    "grade": ("grade", "grading_scheme"),
-    "further": ("further_information",),
-}
-"""EU element key -> the SD-JWT VC claims (``vct`` micro-credential) that carry it."""
-
-
-def _lookup(document: Any, pointer: str) -> tuple[bool, Any]:
-    try:
-        tokens = ecdsa_sd.parse_pointer(pointer)
-    except (ProofError, TypeError):
-        return False, None
-    value = document
-    for token in tokens:
-        if isinstance(value, Mapping) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return False, None
-    return True, value
-
-
-def pointer_exists(document: Any, pointer: str) -> bool:
-    return _lookup(document, pointer)[0]
-
-
-def default_mandatory_pointers(credential: Mapping[str, Any]) -> list[str]:
-    """The :data:`DEFAULT_MANDATORY_POINTERS` present in ``credential`` (a credential without a
-    field the defaults name still signs)."""
-    return [p for p in DEFAULT_MANDATORY_POINTERS if pointer_exists(credential, p)]
-
 
 @dataclass(frozen=True)
 class DisclosableField:
@@ -253,7 +136,7 @@ class EcdsaSdAdapter:
         for key, candidates in ELEMENT_POINTERS.items():
             present = tuple(p for p in candidates if pointer_exists(credential, p))
             if present:
-                out.append(DisclosableField(key, present, all(_under(p, mandatory) for p in present)))
+                out.append(DisclosableField(key, present, all(is_under(p, mandatory) for p in present)))
         return out
 
     def pointers(self, credential: Mapping[str, Any], keep: Sequence[str]) -> list[str]:
@@ -283,13 +166,12 @@ class EcdsaSdAdapter:
         selected = pointers_for_claim_paths(credential, [path])
         for field in self.fields(credential):
             for pointer in selected:
-                if _under(pointer, field.pointers) or any(_under(p, [pointer]) for p in field.pointers):
+                if is_under(pointer, field.pointers) or any(is_under(p, [pointer]) for p in field.pointers):
                     return field.key
         return None
 
 
 def _enveloped_sd_jwt(credential: Any) -> Any:
-    from plecak.core.sdjwt import SdJwtError, parse_sd_jwt, sd_jwt_of
 
     text = sd_jwt_of(credential)
     if text is None:
@@ -325,7 +207,6 @@ class SdJwtAdapter:
         return out
 
     def _reduced(self, credential: Mapping[str, Any], names: set[str]) -> dict[str, Any]:
-        from plecak.core.sdjwt import envelope
 
         parsed = _enveloped_sd_jwt(credential)
         if parsed is None:
@@ -371,13 +252,6 @@ def register_adapter(adapter: DisclosureAdapter) -> None:
 def adapter_for(credential: Any) -> DisclosureAdapter | None:
     """The adapter that can disclose parts of ``credential``; ``None``: all or nothing."""
     return next((a for a in _ADAPTERS if a.handles(credential)), None)
-
-
-def is_derived_disclosure(credential: Any) -> bool:
-    """Whether ``credential`` carries an ecdsa-sd-2023 *derived* proof (a selective disclosure)."""
-    proof = _sd_proof(credential)
-    value = proof.get("proofValue") if proof else None
-    return isinstance(value, str) and value.startswith("u2V0B")
 
 
 def pointers_for_claim_paths(credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]) -> list[str]:

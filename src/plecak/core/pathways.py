@@ -30,9 +30,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from plecak.core.model.datamodel import is_url, issuer_id
-from plecak.core.integrity.ecdsa_sd import base_signature_of
 from plecak.core.errors import ProofError, RuleError
+from plecak.core.integrity.ecdsa_sd import base_signature_of
+from plecak.core.model.datamodel import is_url, issuer_id
 from plecak.core.timeutil import format_datetime, parse_datetime
 
 __all__ = [

@@ -37,14 +37,21 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from plecak.core import safejson
-from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.did import find_verification_method
-from plecak.core.disclosure import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
-from plecak.core.errors import KeyFormatError, VCError
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
-from plecak.core.timeutil import utc_now
+from plecak.core.did import find_verification_method
+from plecak.core.errors import KeyFormatError, VCError
+from plecak.core.integrity.proofs import DidDocumentResolver
+from plecak.core.model.elements import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
 from plecak.core.status.token import TokenStatus, read_status_list_token
-from plecak.core.verify.credential import Check, Outcome, TrustRegistry, VerificationResult, not_checked_after_seal, trust_check
+from plecak.core.timeutil import utc_now
+from plecak.core.verify.credential import (
+    Check,
+    Outcome,
+    TrustRegistry,
+    VerificationResult,
+    not_checked_after_seal,
+    trust_check,
+)
 
 __all__ = [
     "ALWAYS_DISCLOSED",

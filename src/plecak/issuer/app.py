@@ -9,8 +9,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from plecak.core.did import did_web_from_url
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
+from plecak.core.did import did_web_from_url
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 

@@ -18,13 +18,13 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.core.model.datamodel import issuer_id
 from plecak.core.did import DidResolver
+from plecak.core.model.datamodel import issuer_id
 from plecak.core.pathways import Evaluation, Part, evaluate, part_from_credential
-from plecak.core.verify.presentation import verify_presentation
 from plecak.core.status.client import StatusListClient
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
+from plecak.core.verify.presentation import verify_presentation
 
 from .programmes import ProgrammeService
 from .service import IssuerService

@@ -24,12 +24,12 @@ from urllib.parse import quote
 
 import jwt
 
-from plecak.core.integrity.suites import suite_named
+from plecak.core.crypto.keys import decode_multikey_public
 from plecak.core.did import resolve_did_key
 from plecak.core.errors import DIDError, KeyFormatError
-from plecak.core.crypto.keys import decode_multikey_public
-from plecak.runtime.storage import RedisClient, transaction
+from plecak.core.integrity.suites import suite_named
 from plecak.core.timeutil import format_datetime
+from plecak.runtime.storage import RedisClient, transaction
 
 from .achievements import AchievementProblems
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration

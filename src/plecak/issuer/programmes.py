@@ -17,9 +17,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.core.model.datamodel import is_url
 from plecak.core.errors import RuleError
 from plecak.core.jsonld.rdf import expand_safe
+from plecak.core.model.datamodel import is_url
 from plecak.core.pathways import describe_rule, normalise_rule
 from plecak.core.timeutil import format_datetime, utc_now
 

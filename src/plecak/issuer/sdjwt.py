@@ -17,8 +17,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, issue_sd_jwt_vc, micro_credential_claims
-from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.status.token import pack_statuses, sign_status_list_token
+from plecak.core.timeutil import format_datetime, utc_now
 
 from .service import IssuerService, NotFound
 

@@ -17,8 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
+from plecak.core.disclosure import default_mandatory_pointers
+from plecak.core.errors import DataModelError, ProofError
+from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
 from plecak.core.integrity.proofs import EDDSA_RDFC_2022, add_proof
+from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
+from plecak.core.jsonld.rdf import check_safe, expand_safe
 from plecak.core.model.datamodel import (
     VC_V2_CONTEXT,
     credential_version,
@@ -27,10 +31,6 @@ from plecak.core.model.datamodel import (
     link_problems,
     validate_credential,
 )
-from plecak.core.disclosure import default_mandatory_pointers
-from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
-from plecak.core.errors import DataModelError, ProofError
-from plecak.core.jsonld.rdf import check_safe, expand_safe
 from plecak.core.model.relatedresource import digest_problems
 from plecak.core.status.bitstring import Bitstring, status_list_credential
 from plecak.core.timeutil import format_datetime, utc_now

@@ -14,9 +14,9 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plecak.core.did import did_document
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multibase, encode_multibase
 from plecak.core.crypto.secretbox import SecretBox
+from plecak.core.did import did_document
 from plecak.core.timeutil import format_datetime, utc_now
 
 from .store import IssuerStore

@@ -10,8 +10,8 @@ import jinja2
 from aiohttp import web
 
 from plecak.core.did import DidResolver
-from plecak.runtime.ratelimit import RateLimiter
 from plecak.core.status.client import StatusListClient
+from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 

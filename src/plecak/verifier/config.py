@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plecak.runtime.clientaddr import TrustedProxies
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
+from plecak.runtime.clientaddr import TrustedProxies
 from plecak.runtime.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]

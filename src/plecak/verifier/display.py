@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from plecak.runtime.countries import country_code, country_name
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
 from plecak.core.pathways import credential_digest
-from plecak.runtime.plural import plural_text
+from plecak.core.sdjwt import open_badges_form
 from plecak.core.timeutil import parse_datetime
+from plecak.runtime.countries import country_code, country_name
+from plecak.runtime.plural import plural_text
 
 __all__ = [
     "CheckView",
@@ -482,8 +483,6 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
         status = next((c for c in _all_checks(report) if c.get("check") == "status"), {})
         view.since = _date(_mapping(status.get("details")).get("statusListValidFrom"))
     if kind == "sd-jwt":
-        from .sdjwt import sd_jwt_credential_view
-
         view.credentials.append(sd_jwt_credential_view(report, t))
         return view
     if kind == "presentation":
@@ -501,3 +500,59 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
     else:
         view.credentials.append(credential_view(document, report, t))
     return view
+
+
+#: Selectively disclosable claim → the result page row that shows it.
+_ROW_OF_CLAIM = {
+    "name": "learner",
+    "grade": "grade",
+    "grading_scheme": "grading_scheme",
+    "credits_earned": "credits_earned",
+    "workload_hours": "workload_hours",
+    "description": "description",
+    "qf_ehea_level": "qf_ehea",
+    "nqf_level": "nqf",
+    "supervision_and_id_verification": "supervision",
+    "prerequisites": "prerequisites",
+    "integration_stackability": "stackability",
+    "is_part_of": "part_of",
+    "further_information": "further",
+}
+
+
+def _as_document(report: Mapping[str, Any]) -> dict[str, Any]:
+    claims = report.get("disclosed")
+    return open_badges_form(claims if isinstance(claims, Mapping) else {}, str(report.get("issuer") or ""))
+
+
+def sd_jwt_credential_view(report: Mapping[str, Any], t: Mapping[str, str]) -> CredentialView:
+    """The result page's view of a verified (or failed) SD-JWT VC presentation."""
+    rows = [r for r in credential_rows(_as_document(report), t) if r.key != "credential_id"]
+    disclosed = report.get("disclosed") if isinstance(report.get("disclosed"), Mapping) else {}
+    assert isinstance(disclosed, Mapping)
+    if disclosed.get("credits_earned") is not None:
+        rows.insert(
+            [r.key for r in rows].index("ects") + 1,
+            Row("credits_earned", t["el_credits_earned"], text_of(disclosed["credits_earned"])),
+        )
+    not_shared = report.get("undisclosed")
+    hidden = {_ROW_OF_CLAIM[n] for n in not_shared or [] if n in _ROW_OF_CLAIM} - {
+        _ROW_OF_CLAIM[n] for n in disclosed if n in _ROW_OF_CLAIM
+    }
+    keys = [r.key for r in rows]
+    for key in sorted(hidden):
+        if key in keys:
+            row = rows[keys.index(key)]
+            row.value, row.not_shared = None, True
+        else:
+            label = t.get(f"el_{key}", key)
+            rows.insert(len(rows) - 1, Row(key, label, None, not_shared=True))
+    results = report.get("results")
+    title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
+    return CredentialView(
+        title=title or t["result_title"],
+        verdict=verdict_key(report),
+        checks=[check_view(c, t) for c in results or [] if isinstance(c, Mapping)],
+        rows=rows,
+        unverified=not sealed(report),
+    )

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from plecak.core import safejson
-from plecak.core.model.datamodel import is_url, issuer_id
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS, pointer_exists
 from plecak.core.errors import VCError
 from plecak.core.jsonld.rdf import expand_safe
+from plecak.core.model.datamodel import is_url, issuer_id
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.core.verify.credential import Check, Outcome

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
+from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
 from plecak.runtime.qr import NotAnImage, looks_like_image, qr_data_uri, read_qr
-from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.web import FORM_ERRORS, Problem, read_form
 
 from .app_keys import CSRF, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
 
-from plecak.core.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt, open_badges_form
+from plecak.core.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt
 
-from .display import CredentialView, Row, check_view, credential_rows, sealed, text_of, verdict_key
+from .display import sd_jwt_credential_view
 from .fetch import LinkFetcher
 from .service import VerificationService
 
@@ -32,24 +32,6 @@ __all__ = [
 SD_JWT_KIND = "sd-jwt"
 ENVELOPED_PREFIX = "data:application/dc+sd-jwt,"
 STATUS_ACCEPT = "application/statuslist+jwt"
-
-#: Selectively disclosable claim → the result page row that shows it.
-_ROW_OF_CLAIM = {
-    "name": "learner",
-    "grade": "grade",
-    "grading_scheme": "grading_scheme",
-    "credits_earned": "credits_earned",
-    "workload_hours": "workload_hours",
-    "description": "description",
-    "qf_ehea_level": "qf_ehea",
-    "nqf_level": "nqf",
-    "supervision_and_id_verification": "supervision",
-    "prerequisites": "prerequisites",
-    "integration_stackability": "stackability",
-    "is_part_of": "part_of",
-    "further_information": "further",
-}
-
 
 def sd_jwt_text(document: Any) -> str | None:
     """The compact SD-JWT in ``document`` (a string, or an enveloped credential), else ``None``."""
@@ -94,41 +76,3 @@ class SdJwtVerification:
         return await (await self.verifier()).verify(
             text, nonce=nonce, audience=audience, require_key_binding=require_key_binding
         )
-
-
-def _as_document(report: Mapping[str, Any]) -> dict[str, Any]:
-    claims = report.get("disclosed")
-    return open_badges_form(claims if isinstance(claims, Mapping) else {}, str(report.get("issuer") or ""))
-
-
-def sd_jwt_credential_view(report: Mapping[str, Any], t: Mapping[str, str]) -> CredentialView:
-    """The result page's view of a verified (or failed) SD-JWT VC presentation."""
-    rows = [r for r in credential_rows(_as_document(report), t) if r.key != "credential_id"]
-    disclosed = report.get("disclosed") if isinstance(report.get("disclosed"), Mapping) else {}
-    assert isinstance(disclosed, Mapping)
-    if disclosed.get("credits_earned") is not None:
-        rows.insert(
-            [r.key for r in rows].index("ects") + 1,
-            Row("credits_earned", t["el_credits_earned"], text_of(disclosed["credits_earned"])),
-        )
-    not_shared = report.get("undisclosed")
-    hidden = {_ROW_OF_CLAIM[n] for n in not_shared or [] if n in _ROW_OF_CLAIM} - {
-        _ROW_OF_CLAIM[n] for n in disclosed if n in _ROW_OF_CLAIM
-    }
-    keys = [r.key for r in rows]
-    for key in sorted(hidden):
-        if key in keys:
-            row = rows[keys.index(key)]
-            row.value, row.not_shared = None, True
-        else:
-            label = t.get(f"el_{key}", key)
-            rows.insert(len(rows) - 1, Row(key, label, None, not_shared=True))
-    results = report.get("results")
-    title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
-    return CredentialView(
-        title=title or t["result_title"],
-        verdict=verdict_key(report),
-        checks=[check_view(c, t) for c in results or [] if isinstance(c, Mapping)],
-        rows=rows,
-        unverified=not sealed(report),
-    )

@@ -10,9 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.verify.presentation import PresentationResult, verify_presentation
 from plecak.core.timeutil import format_datetime, utc_now
-from plecak.core.verify.credential import Check, Outcome, StatusListFetcher, VerificationResult, VerifiedListCache, Verifier
+from plecak.core.verify.credential import (
+    Check,
+    Outcome,
+    StatusListFetcher,
+    VerificationResult,
+    VerifiedListCache,
+    Verifier,
+)
+from plecak.core.verify.presentation import PresentationResult, verify_presentation
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry

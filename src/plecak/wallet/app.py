@@ -9,9 +9,9 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
-from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.runtime.storage import connect
 from plecak.runtime.web import problem_middleware, security_headers_middleware
 

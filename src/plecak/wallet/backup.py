@@ -27,8 +27,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from plecak.core import safejson
-from plecak.core.errors import KeyFormatError
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.errors import KeyFormatError
 from plecak.core.timeutil import format_datetime, utc_now
 
 from .exceptions import UserError

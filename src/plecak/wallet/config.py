@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from plecak.runtime.clientaddr import TrustedProxies
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
+from plecak.runtime.clientaddr import TrustedProxies
 from plecak.runtime.storage import redis_url_from_env
 
 __all__ = ["DEFAULT_PORT", "Settings"]

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plecak.runtime.countries import country_code, country_name, language_name
 from plecak.core.timeutil import parse_datetime
+from plecak.runtime.countries import country_code, country_name, language_name
 
 __all__ = ["CredentialView", "matches", "subject_ids", "types_of", "view"]
 

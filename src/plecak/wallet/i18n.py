@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from plecak.runtime.countries import country_name
 from plecak.core.pathways import Phrase
+from plecak.runtime.countries import country_name
 from plecak.runtime.plural import plural_text
 
 from .messages_en import EN

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 from plecak.core.errors import VCError
 from plecak.core.jsonld.rdf import expand_safe
-from plecak.core.verify.presentation import create_presentation
 from plecak.core.sdjwt import SdJwtError, parse_sd_jwt
+from plecak.core.verify.presentation import create_presentation
 
 from .exceptions import Gone, UserError
 from .ports import FetchError, HttpClient

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from plecak.core.errors import RuleError
 from plecak.core.pathways import Evaluation, Phrase, evaluate, normalise_rule, part_from_credential
-from plecak.core.verify.presentation import create_presentation
 from plecak.core.timeutil import utc_now
+from plecak.core.verify.presentation import create_presentation
 
 from .exceptions import NotFound, UserError
 from .ports import FetchError

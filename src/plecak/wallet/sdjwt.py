@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.errors import KeyFormatError
 from plecak.core.crypto.keys import decode_multikey_public
+from plecak.core.errors import KeyFormatError
+from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.sdjwt import (
     ENVELOPED_PREFIX,
     SdJwtError,

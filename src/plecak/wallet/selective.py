@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from plecak.core.disclosure import ELEMENT_POINTERS, EcdsaSdAdapter, adapter_for
-from plecak.core.integrity.ecdsa_sd import disclose_all
 from plecak.core.errors import VCError
+from plecak.core.integrity.ecdsa_sd import disclose_all
 
 from .credentials import CredentialView
 from .exceptions import UserError

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from plecak.core import safejson
-from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.disclosure import EcdsaSdAdapter, adapter_for
-from plecak.core.integrity.ecdsa_sd import disclose_all
 from plecak.core.errors import VCError
+from plecak.core.integrity.ecdsa_sd import disclose_all
+from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult, Verifier
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from plecak.core.verify.presentation import create_presentation
 from plecak.core.sdjwt import SdJwtError
 from plecak.core.timeutil import format_datetime
+from plecak.core.verify.presentation import create_presentation
 
 from .exceptions import Gone, NotFound, UserError
 from .sdjwt import bind, envelope, sd_jwt_of

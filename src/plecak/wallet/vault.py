@@ -11,9 +11,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.core.did import did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.crypto.secretbox import SecretBox
+from plecak.core.did import did_key
 
 __all__ = ["HolderKey", "Vault"]
 

@@ -35,12 +35,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from plecak.core.integrity.suites import data_integrity_context_needed, register_suite
-from plecak.core.errors import KeyFormatError, ProofError
-from plecak.core.jsonld.rdf import canonicalize
-from plecak.core.jsonld.select import parse_pointer, select_json_ld
 from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair, decode_multibase, decode_multikey, encode_multibase
-from plecak.core.jsonld.loader import DocumentLoader, default_loader
+from plecak.core.errors import KeyFormatError, ProofError
 from plecak.core.integrity.sd_primitives import (
     Grouped,
     canonical_id_map,
@@ -50,6 +46,10 @@ from plecak.core.integrity.sd_primitives import (
     hmac_label_map_factory,
     label_replacement_canonicalize,
 )
+from plecak.core.integrity.suites import data_integrity_context_needed
+from plecak.core.jsonld.loader import DocumentLoader, default_loader
+from plecak.core.jsonld.rdf import canonicalize
+from plecak.core.jsonld.select import parse_pointer, select_json_ld
 
 __all__ = [
     "BASE_PROOF_HEADER",
@@ -468,4 +468,13 @@ class EcdsaSd2023:
         verify_derived_proof_value(document, proof_config, proof_value, key, loader)
 
 
-register_suite(EcdsaSd2023())
+def is_derived_disclosure(credential: Any) -> bool:
+    """Whether ``credential`` carries an ecdsa-sd-2023 *derived* proof (a selective disclosure)."""
+    if not isinstance(credential, Mapping):
+        return False
+    try:
+        proof = find_sd_proof(credential)
+    except ProofError:
+        return False
+    value = proof.get("proofValue") if proof else None
+    return isinstance(value, str) and value.startswith("u2V0B")

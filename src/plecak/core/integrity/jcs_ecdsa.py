@@ -21,14 +21,14 @@ from typing import Any
 
 import rfc8785
 
+from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair, encode_multibase
+from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.suites import (
     check_signature,
     data_integrity_context_needed,
     decode_proof_value,
     rdfc_hash_data,
 )
-from plecak.core.errors import DataModelError, ProofError
-from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair, encode_multibase
 from plecak.core.jsonld.loader import DocumentLoader
 
 __all__ = ["EcdsaJcs2019", "EcdsaRdfc2019", "EddsaJcs2022", "jcs", "jcs_hash_data"]

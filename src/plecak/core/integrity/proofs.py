@@ -17,10 +17,16 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plecak.core.integrity.suites import DATA_INTEGRITY_CONTEXT, rdfc_hash_data, suite_for_proof, suite_named, suite_names
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multikey
 from plecak.core.did import find_verification_method
 from plecak.core.errors import DataModelError, DIDError, JsonLdError, KeyFormatError, ProofError, VCError
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multikey
+from plecak.core.integrity.suites import (
+    DATA_INTEGRITY_CONTEXT,
+    rdfc_hash_data,
+    suite_for_proof,
+    suite_named,
+    suite_names,
+)
 from plecak.core.jsonld.loader import DocumentLoader, default_loader
 from plecak.core.timeutil import parse_datetime
 

@@ -26,9 +26,9 @@ from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import parse_nquads, serialize_nquad
 
 from plecak.core.errors import JsonLdError, ProofError
+from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.jsonld.select import select_json_ld
-from plecak.core.jsonld.loader import DocumentLoader
 
 __all__ = [
     "Group",

@@ -18,10 +18,10 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from plecak.core.errors import KeyFormatError, ProofError
-from plecak.core.jsonld.rdf import canonicalize
 from plecak.core.crypto.keys import KeyPair, decode_multibase, encode_multibase
+from plecak.core.errors import KeyFormatError, ProofError
 from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.jsonld.rdf import canonicalize
 
 __all__ = [
     "DATA_INTEGRITY_CONTEXT",
@@ -194,11 +194,3 @@ def suite_names() -> tuple[str, ...]:
 
 register_suite(EddsaRdfc2022())
 register_suite(Ed25519Signature2020())
-
-# Suites in their own modules register themselves here (imported last: they use this module).
-from plecak.core.integrity import jcs_ecdsa as _suites_jcs_ecdsa  # noqa: E402
-
-register_suite(_suites_jcs_ecdsa.EddsaJcs2022())
-register_suite(_suites_jcs_ecdsa.EcdsaRdfc2019())
-register_suite(_suites_jcs_ecdsa.EcdsaJcs2019())
-from plecak.core.integrity import ecdsa_sd  # noqa: E402,F401  (registers ecdsa-sd-2023)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from plecak.core.model.iri import is_url
+from plecak.core.model.relatedresource import related_resource_problems
 from plecak.core.timeutil import parse_datetime
 
 __all__ = [
@@ -28,25 +29,6 @@ VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 
 _TYPED_MEMBERS = ("credentialStatus", "termsOfUse", "evidence", "refreshService", "credentialSchema")
 
-
-def is_url(value: object) -> bool:
-    """An absolute IRI with a scheme (``https:``, ``urn:``, ``did:`` …) and no spaces."""
-    if not isinstance(value, str):
-        return False
-    # Remembered for short values (the same issuer, context and type IRIs come every time).
-    return _is_url_cached(value) if len(value) <= 256 else _is_url(value)
-
-
-def _is_url(value: str) -> bool:
-    if not value or any(c.isspace() for c in value):
-        return False
-    scheme, sep, rest = value.partition(":")
-    return bool(
-        sep and rest and scheme and scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
-    )
-
-
-_is_url_cached = functools.lru_cache(maxsize=4096)(_is_url)
 
 LINK_SCHEMES = frozenset({"http", "https"})
 """Schemes of a value meant as a link: a person may open it, so never ``javascript:``, ``data:``,
@@ -233,8 +215,6 @@ def validate_credential(document: Any, *, require_proof: bool = False) -> list[s
                 problems.append(f"{member}.id must be a URL")
             elif member == "credentialSchema" and "id" not in item:
                 problems.append("credentialSchema must have an id (the URL of the schema)")
-    from plecak.core.model.relatedresource import related_resource_problems  # it imports is_url from here
-
     problems.extend(related_resource_problems(document))
     if require_proof and "proof" not in document:
         problems.append("the credential has no proof")

@@ -18,8 +18,8 @@ from typing import Any
 
 import base58
 
-from plecak.core.model.datamodel import is_url
 from plecak.core.jsonld.loader import ContextStore, default_context_store
+from plecak.core.model.iri import is_url
 
 __all__ = [
     "KNOWN_DIGESTS",

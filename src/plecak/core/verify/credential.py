@@ -18,12 +18,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
-from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
-from plecak.core.disclosure import is_derived_disclosure
 from plecak.core.errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
-from plecak.core.jsonld.rdf import check_safe, sharing_quads
+from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
+from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
 from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.jsonld.rdf import check_safe, sharing_quads
+from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
 from plecak.core.model.relatedresource import digest_problems
 from plecak.core.status.bitstring import parse_status_entry, read_status
 from plecak.core.timeutil import parse_datetime, utc_now

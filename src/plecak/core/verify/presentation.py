@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.integrity.proofs import add_proof, verify_proofs
 from plecak.core.model.datamodel import VC_V2_CONTEXT, is_url
-from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
 
 __all__ = [
