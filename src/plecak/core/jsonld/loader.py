@@ -29,8 +29,9 @@ def find_contexts_dir() -> Path:
     """
     env = os.environ.get("PLECAK_CONTEXTS_DIR")
     candidates = [Path(env)] if env else []
-    here = Path(__file__).resolve().parent
-    candidates += [here / "contexts", here.parent.parent / "contexts"]
+    here = Path(__file__).resolve()
+    # src/plecak/core/jsonld/loader.py: the checkout's root is four folders up
+    candidates += [here.parent / "contexts", here.parents[4] / "contexts"]
     for candidate in candidates:
         if (candidate / "index.json").is_file():
             return candidate
