@@ -16,9 +16,9 @@ UP_ARGS ?=
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
-	@echo "make test          ruff, mypy and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test          ruff, mypy, import layers and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
-	@echo "make lint          ruff and mypy only"
+	@echo "make lint          ruff, mypy and the import layers (lint-imports) only"
 	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
 	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
 	@echo "make vendor-js     refresh our copy of jsQR (the browser QR reader) from npm, checking its hash"
@@ -52,6 +52,7 @@ up: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
