@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
-from plecak.runtime.storage import redis_url_from_env
+from plecak.runtime.settings import Environment, service_basics
 
 __all__ = ["Settings"]
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -48,30 +44,26 @@ class Settings:
             raise ValueError("status lists hold at least 131072 entries, in whole bytes")
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        e = dict(os.environ if env is None else env)
-        host = e.get("PLECAK_HOST", "127.0.0.1")
-        port = int(e.get("PLECAK_PORT", "8001"))
-        data_dir = Path(e.get("PLECAK_DATA_DIR", "data"))
-        token = e.get("PLECAK_ADMIN_TOKEN")
-        if not token and (data_dir / "admin-token").is_file():
-            token = (data_dir / "admin-token").read_text().strip()
-        if not token:
-            raise ValueError("set PLECAK_ADMIN_TOKEN (or run `plecak up`, which creates one)")
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_ISSUER_URL``, ``PLECAK_DATA_DIR``, ``REDIS_URL``,
+        ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_KEY_ENCRYPTION_KEY``,
+        ``PLECAK_ISSUER_DID_METHOD``, ``PLECAK_STATUS_LIST_LENGTH``, ``PLECAK_SEED_DEMO``,
+        ``PLECAK_STATUS_LIST_MAX_AGE``, ``PLECAK_WALLET_URL``, ``PLECAK_INSECURE_HOSTS``
+        (read by :mod:`plecak.runtime.settings`)."""
+        e = Environment(env)
+        basics = service_basics(e, url_variable="PLECAK_ISSUER_URL", default_port=8001)
         return cls(
-            redis_url=redis_url_from_env(e),
-            admin_token=token,
-            public_url=e.get("PLECAK_ISSUER_URL", f"http://{host}:{port}").rstrip("/"),
-            host=host,
-            port=port,
-            data_dir=data_dir,
-            key_encryption_key=e.get("PLECAK_KEY_ENCRYPTION_KEY") or None,
-            did_method=e.get("PLECAK_ISSUER_DID_METHOD", "web"),
-            status_list_length=int(e.get("PLECAK_STATUS_LIST_LENGTH", "131072")),
-            seed_demo=_flag(e.get("PLECAK_SEED_DEMO")),
-            status_list_max_age=cache_seconds(e, "PLECAK_STATUS_LIST_MAX_AGE"),
-            wallet_url=(e.get("PLECAK_WALLET_URL") or "").rstrip("/") or None,
-            insecure_hosts=frozenset(
-                h.strip().lower() for h in e.get("PLECAK_INSECURE_HOSTS", "").split(",") if h.strip()
-            ),
+            redis_url=basics.redis_url,
+            admin_token=e.secret("PLECAK_ADMIN_TOKEN", file=basics.data_dir / "admin-token"),
+            public_url=basics.public_url,
+            host=basics.host,
+            port=basics.port,
+            data_dir=basics.data_dir,
+            key_encryption_key=e.optional("PLECAK_KEY_ENCRYPTION_KEY"),
+            did_method=e.choice("PLECAK_ISSUER_DID_METHOD", "web", ("web", "key")),
+            status_list_length=e.integer("PLECAK_STATUS_LIST_LENGTH", 131072),
+            seed_demo=e.flag("PLECAK_SEED_DEMO"),
+            status_list_max_age=cache_seconds(e.mapping, "PLECAK_STATUS_LIST_MAX_AGE"),
+            wallet_url=e.url("PLECAK_WALLET_URL"),
+            insecure_hosts=e.host_ports("PLECAK_INSECURE_HOSTS"),
         )

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
 from plecak.runtime.clientaddr import TrustedProxies
-from plecak.runtime.storage import redis_url_from_env
+from plecak.runtime.settings import MIN_ADMIN_TOKEN, Environment, service_basics
 
 __all__ = ["DEFAULT_PORT", "MIN_ADMIN_TOKEN", "Settings"]
 
 DEFAULT_PORT = 8003
-MIN_ADMIN_TOKEN = 16
-
-
-def _hosts(value: str | None) -> frozenset[str]:
-    """``"127.0.0.1:8001, localhost:8002"`` → the set of ``host:port`` pairs."""
-    hosts = frozenset(h.strip().lower() for h in (value or "").split(",") if h.strip())
-    for host in hosts:
-        name, sep, port = host.rpartition(":")
-        if not sep or not name or not port.isdigit():
-            raise ValueError(f"PLECAK_INSECURE_HOSTS lists host:port pairs, not {host!r}")
-    return hosts
-
-
-def _flag(value: str | None) -> bool:
-    text = (value or "").strip().lower()
-    if text in ("", "0", "false", "no", "off"):
-        return False
-    if text in ("1", "true", "yes", "on"):
-        return True
-    raise ValueError(f"PLECAK_ALLOW_URL_ISSUERS must be 1 or 0, not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -113,30 +92,22 @@ class Settings:
         ``PLECAK_STATUS_CACHE_SECONDS``,
         ``PLECAK_ALLOW_URL_ISSUERS``.
         """
-        e = os.environ if env is None else env
-        host = e.get("PLECAK_HOST") or "127.0.0.1"
-        port = int(e.get("PLECAK_PORT") or DEFAULT_PORT)
-        data_dir = Path(e.get("PLECAK_DATA_DIR") or "data")
-        token = (e.get("PLECAK_ADMIN_TOKEN") or "").strip()
-        if not token and (data_dir / "admin-token").is_file():
-            token = (data_dir / "admin-token").read_text(encoding="utf-8").strip()
-        if not token:
-            raise ValueError("set PLECAK_ADMIN_TOKEN (or run `plecak up`, which creates one)")
-        trusted = (e.get("PLECAK_TRUSTED_ISSUERS_FILE") or "").strip()
+        e = Environment(env)
+        basics = service_basics(e, url_variable="PLECAK_VERIFIER_URL", default_port=DEFAULT_PORT)
         return cls(
-            admin_token=token,
-            host=host,
-            port=port,
-            public_url=(e.get("PLECAK_VERIFIER_URL") or f"http://{host}:{port}").rstrip("/"),
-            redis_url=redis_url_from_env(e),
-            data_dir=data_dir,
-            insecure_hosts=_hosts(e.get("PLECAK_INSECURE_HOSTS")),
-            trusted_issuers_file=Path(trusted) if trusted else None,
-            max_body_bytes=int(e.get("PLECAK_VERIFIER_MAX_BODY_BYTES") or 1_000_000),
-            vcapi_policy=(e.get("PLECAK_VCAPI_POLICY") or "strict").strip(),
-            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
-            verify_per_client=int(e.get("PLECAK_VERIFY_PER_CLIENT") or 30),
-            result_seconds=int(e.get("PLECAK_VERIFIER_RESULT_SECONDS") or 8 * 3600),
-            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
-            url_issuers=_flag(e.get("PLECAK_ALLOW_URL_ISSUERS")),
+            admin_token=e.secret("PLECAK_ADMIN_TOKEN", file=basics.data_dir / "admin-token"),
+            host=basics.host,
+            port=basics.port,
+            public_url=basics.public_url,
+            redis_url=basics.redis_url,
+            data_dir=basics.data_dir,
+            insecure_hosts=e.host_ports("PLECAK_INSECURE_HOSTS"),
+            trusted_issuers_file=e.path("PLECAK_TRUSTED_ISSUERS_FILE"),
+            max_body_bytes=e.integer("PLECAK_VERIFIER_MAX_BODY_BYTES", 1_000_000, minimum=1024),
+            vcapi_policy=e.choice("PLECAK_VCAPI_POLICY", "strict", ("strict", "spec")),
+            trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
+            verify_per_client=e.integer("PLECAK_VERIFY_PER_CLIENT", 30, minimum=0),
+            result_seconds=e.integer("PLECAK_VERIFIER_RESULT_SECONDS", 8 * 3600, minimum=3600),
+            status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
+            url_issuers=e.flag("PLECAK_ALLOW_URL_ISSUERS"),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,20 +9,11 @@ from urllib.parse import urlsplit
 
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
 from plecak.runtime.clientaddr import TrustedProxies
-from plecak.runtime.storage import redis_url_from_env
+from plecak.runtime.settings import Environment, service_basics
 
 __all__ = ["DEFAULT_PORT", "Settings"]
 
 DEFAULT_PORT = 8002
-
-
-def _url(value: str | None) -> str | None:
-    value = (value or "").strip().rstrip("/")
-    return value or None
-
-
-def _hosts(value: str | None) -> frozenset[str]:
-    return frozenset(h.strip() for h in (value or "").split(",") if h.strip())
 
 
 def _http_hosts(*urls: str | None) -> frozenset[str]:
@@ -90,25 +80,26 @@ class Settings:
         ``PLECAK_VERIFIER_URL`` are allowed over http (what ``plecak up`` runs); set it to an
         empty string to allow none.
         """
-        e = os.environ if env is None else env
-        host = e.get("PLECAK_HOST") or "127.0.0.1"
-        port = int(e.get("PLECAK_PORT") or DEFAULT_PORT)
-        issuer_url = _url(e.get("PLECAK_ISSUER_URL"))
-        verifier_url = _url(e.get("PLECAK_VERIFIER_URL"))
-        insecure = e.get("PLECAK_INSECURE_HOSTS")
+        e = Environment(env)
+        basics = service_basics(e, url_variable="PLECAK_WALLET_URL", default_port=DEFAULT_PORT)
+        issuer_url = e.url("PLECAK_ISSUER_URL")
+        verifier_url = e.url("PLECAK_VERIFIER_URL")
+        # Unset: the http issuer and verifier this wallet was configured with (local set-ups).
+        insecure_hosts = (
+            e.host_ports("PLECAK_INSECURE_HOSTS")
+            if e.raw("PLECAK_INSECURE_HOSTS") is not None
+            else _http_hosts(issuer_url, verifier_url)
+        )
         return cls(
-            host=host,
-            port=port,
-            public_url=_url(e.get("PLECAK_WALLET_URL")) or f"http://{host}:{port}",
-            redis_url=redis_url_from_env(e),
-            data_dir=Path(e.get("PLECAK_DATA_DIR") or "data"),
+            host=basics.host,
+            port=basics.port,
+            public_url=basics.public_url,
+            redis_url=basics.redis_url,
+            data_dir=basics.data_dir,
             issuer_url=issuer_url,
             verifier_url=verifier_url,
-            # Unset: the http issuer and verifier this wallet was configured with (local set-ups).
-            insecure_hosts=(
-                _hosts(insecure) if insecure is not None else _http_hosts(issuer_url, verifier_url)
-            ),
-            wallet_key=e.get("PLECAK_WALLET_KEY") or None,
-            trusted_proxies=TrustedProxies(e.get("PLECAK_TRUSTED_PROXIES")),
-            status_cache_seconds=cache_seconds(e, "PLECAK_STATUS_CACHE_SECONDS"),
+            insecure_hosts=insecure_hosts,
+            wallet_key=e.optional("PLECAK_WALLET_KEY"),
+            trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
+            status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
         )
