@@ -21,7 +21,6 @@ the facts a rule needs from a credential (achievement, issuer, ECTS, country, aw
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import math
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from plecak.core.encoding import b64url_encode
 from plecak.core.errors import ProofError, RuleError
 from plecak.core.integrity.ecdsa_sd import base_signature_of
 from plecak.core.model.datamodel import is_url, issuer_id
@@ -306,7 +306,7 @@ def credential_digest(credential: Mapping[str, Any]) -> str:
     except ProofError:
         material = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     digest = hashlib.sha256(material).digest()
-    return "u" + base64.urlsafe_b64encode(b"\x12\x20" + digest).decode().rstrip("=")
+    return "u" + b64url_encode(b"\x12\x20" + digest)
 
 
 @dataclass(frozen=True)

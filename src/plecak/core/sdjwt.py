@@ -22,7 +22,6 @@ Which claims are always disclosed and which may be withheld is fixed per ``vct``
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import math
 import time
@@ -39,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from plecak.core import safejson
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from plecak.core.did import find_verification_method
+from plecak.core.encoding import b64url_decode, b64url_encode
 from plecak.core.errors import KeyFormatError, VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.model.elements import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
@@ -162,17 +162,16 @@ class SdJwtError(VCError):
 
 
 # -- encoding helpers --------------------------------------------------------------------
-def _b64e(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64e = b64url_encode
 
 
 def _b64d(text: str) -> bytes:
-    if not isinstance(text, str) or not text or any(c in text for c in "=+/ \n"):
+    if not isinstance(text, str) or not text:
         raise SdJwtError("not base64url without padding")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return b64url_decode(text)
     except ValueError:
-        raise SdJwtError("not base64url") from None
+        raise SdJwtError("not base64url without padding") from None
 
 
 def _digest(text: str) -> str:

@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
+from plecak.runtime.health import redis_health
 from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import Problem, json_response, read_form, read_json
 
@@ -85,9 +86,7 @@ async def admin_programmes_page(request: web.Request) -> dict[str, Any]:
     return await _registrar_context(request)
 
 
-async def health(request: web.Request) -> web.Response:
-    await request.app[REDIS].ping()
-    return json_response({"status": "ok", "service": "issuer"})
+health = redis_health("issuer", REDIS)
 
 
 async def did_document(request: web.Request) -> web.Response:

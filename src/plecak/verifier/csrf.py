@@ -7,12 +7,13 @@ domain is useless without the key. Both must arrive together and match.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
 
 from aiohttp import web
+
+from plecak.core.encoding import b64url_encode
 
 __all__ = ["COOKIE", "FIELD", "CsrfGuard"]
 
@@ -20,8 +21,7 @@ COOKIE = "plecak_verifier_csrf"
 FIELD = "csrf_token"
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64 = b64url_encode
 
 
 class CsrfGuard:

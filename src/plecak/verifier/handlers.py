@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 from aiohttp import web
-from redis.exceptions import RedisError
 
+from plecak.core.encoding import b64url_encode
+from plecak.runtime.health import redis_health
 from plecak.runtime.web import Problem, json_response, raise_problem, read_form, read_json
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
@@ -37,12 +37,7 @@ def _no_store(response: web.Response) -> web.Response:
     return response
 
 
-async def health(request: web.Request) -> web.Response:
-    try:
-        await request.app[REDIS].ping()
-    except (RedisError, OSError) as exc:
-        raise_problem(503, "Storage unavailable", f"Redis does not answer: {exc}")
-    return json_response({"status": "ok", "service": "verifier"})
+health = redis_health("verifier", REDIS)
 
 
 # -- W3C VC-API ------------------------------------------------------------------------------
@@ -166,8 +161,7 @@ async def delete_trusted_issuer(request: web.Request) -> web.Response:
 
 
 # -- OpenID4VP (wallet side) -----------------------------------------------------------------
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64url = b64url_encode
 
 
 def _unsecured_jwt(claims: dict[str, Any]) -> str:

@@ -11,11 +11,11 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from aiohttp import web
-from redis.exceptions import RedisError
 
 from plecak.runtime import clientaddr
+from plecak.runtime.health import redis_health
 from plecak.runtime.qr import NotAnImage, qr_data_uri, read_qr
-from plecak.runtime.web import json_response, raise_problem, read_json
+from plecak.runtime.web import json_response, read_json
 
 from .accounts import Account
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
@@ -99,12 +99,7 @@ async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str
 
 
 # -- public ------------------------------------------------------------------------------
-async def health(request: web.Request) -> web.Response:
-    try:
-        await request.app[REDIS].ping()
-    except (RedisError, OSError) as exc:
-        raise_problem(503, "Storage unavailable", f"Redis does not answer: {exc}")
-    return json_response({"status": "ok", "service": "wallet"})
+health = redis_health("wallet", REDIS)
 
 
 async def set_language(request: web.Request) -> web.Response:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from plecak.core.encoding import b64url_encode
 from plecak.core.errors import KeyFormatError
 
 __all__ = [
@@ -264,10 +265,7 @@ class EcdsaKeyPair:
 KeyPair = Ed25519KeyPair | EcdsaKeyPair
 
 
-def _b64url(data: bytes) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64url = b64url_encode
 
 
 def decode_multikey(value: str) -> KeyPair:

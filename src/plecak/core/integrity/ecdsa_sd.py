@@ -22,7 +22,6 @@ for byte.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import secrets
@@ -36,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair, decode_multibase, decode_multikey, encode_multibase
+from plecak.core.encoding import b64url_decode, b64url_encode
 from plecak.core.errors import KeyFormatError, ProofError
 from plecak.core.integrity.sd_primitives import (
     Grouped,
@@ -103,15 +103,12 @@ class DerivedProofValue:
     mandatory_indexes: list[int]
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64url = b64url_encode
 
 
 def _b64url_decode(text: str) -> bytes:
-    if not all(c.isalnum() or c in "-_" for c in text):
-        raise ProofError("proofValue is not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return b64url_decode(text)
     except ValueError:
         raise ProofError("proofValue is not base64url") from None
 

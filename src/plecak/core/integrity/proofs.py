@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, decode_multikey
 from plecak.core.did import find_verification_method
+from plecak.core.encoding import b64url_decode
 from plecak.core.errors import DataModelError, DIDError, JsonLdError, KeyFormatError, ProofError, VCError
 from plecak.core.integrity.suites import (
     DATA_INTEGRITY_CONTEXT,
@@ -148,11 +149,8 @@ def add_proof(
 
 
 def _b64url_decode(value: Any) -> bytes:
-    import base64
-
-    text = str(value or "")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return b64url_decode(str(value or ""))
     except ValueError:
         raise KeyFormatError("JWK coordinate is not base64url") from None
 

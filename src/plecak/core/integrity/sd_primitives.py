@@ -25,6 +25,7 @@ from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
 from pyld.nquads import parse_nquads, serialize_nquad
 
+from plecak.core.encoding import b64url_encode
 from plecak.core.errors import JsonLdError, ProofError
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import expand_safe
@@ -48,10 +49,7 @@ _RDF_FIRST, _RDF_REST = _RDF + "first", _RDF + "rest"
 LabelMapFactory = Callable[[Mapping[str, str]], dict[str, str]]
 
 
-def _b64url(data: bytes) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64url = b64url_encode
 
 
 class _Skolemizer:

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from plecak.core.encoding import b64url_encode
 from plecak.core.errors import StatusListError
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 
@@ -179,7 +180,7 @@ class Bitstring:
         """
         compressor = zlib.compressobj(wbits=31)
         compressed = compressor.compress(self._bytes) + compressor.flush()
-        return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
+        return "u" + b64url_encode(compressed)
 
     @classmethod
     def decode(cls, encoded: str, *, max_bytes: int = MAX_DECODED_BYTES) -> Bitstring:

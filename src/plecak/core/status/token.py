@@ -22,6 +22,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from plecak.core.encoding import b64url_encode
 from plecak.core.errors import StatusListError
 
 __all__ = [
@@ -105,7 +106,7 @@ def sign_status_list_token(
         "iat": int(now.timestamp()),
         "exp": int((now + lifetime).timestamp()),
         "ttl": ttl,
-        "status_list": {"bits": bits, "lst": base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()},
+        "status_list": {"bits": bits, "lst": b64url_encode(compressed)},
     }
     return jwt.encode(claims, key, algorithm="ES256", headers={"typ": STATUS_LIST_TYP, "kid": kid})
 
