@@ -6,10 +6,10 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from plecak.core.errors import DataModelError, DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
-from plecak.runtime.web import json_response, problem_response
+from plecak.runtime.oauth import OpenIdError, openid_error_response
+from plecak.runtime.web import problem_response
 
 from .achievements import MANDATORY_ELEMENTS, AchievementProblems
-from .oid4vci import OpenIdError
 from .service import Conflict, NotFound
 from .store import IdempotencyConflict
 
@@ -31,11 +31,7 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
     try:
         return await handler(request)
     except OpenIdError as exc:  # OAuth 2.0 / OpenID4VCI error shape, not problem details
-        resp = json_response({"error": exc.code, "error_description": exc.description}, status=exc.status)
-        resp.headers["Cache-Control"] = "no-store"
-        if exc.status == 401:
-            resp.headers["WWW-Authenticate"] = f'Bearer error="{exc.code}"'
-        return resp
+        return openid_error_response(exc)
     except AchievementProblems as exc:
         title = "Missing EU micro-credential elements" if exc.missing else "Invalid achievement data"
         return problem_response(

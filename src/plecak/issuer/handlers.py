@@ -10,13 +10,13 @@ from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
 from plecak.runtime.health import redis_health
+from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import Problem, json_response, read_form, read_json
 
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
-from .oid4vci import OpenIdError
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255

@@ -29,6 +29,7 @@ from plecak.core.did import resolve_did_key
 from plecak.core.errors import DIDError, KeyFormatError
 from plecak.core.integrity.suites import suite_named
 from plecak.core.timeutil import format_datetime
+from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.storage import RedisClient, transaction
 
 from .achievements import AchievementProblems
@@ -54,16 +55,6 @@ MAX_TX_ATTEMPTS = 5
 P = "issuer:oid4vci:"
 OFFER_P = "issuer:oid4vci:{offers}:"
 """Offers, their documents, codes and tokens are written together: one Redis Cluster hash tag."""
-
-
-class OpenIdError(Exception):
-    """An OAuth/OpenID4VCI error answer: ``{"error": code, "error_description": …}`` with a status."""
-
-    def __init__(self, code: str, description: str, status: int = 400) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.status = status
 
 
 def _digest(value: str) -> str:

@@ -11,11 +11,12 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from plecak.runtime.web import Problem, json_response
+from plecak.runtime.oauth import OpenIdError, openid_error_response
+from plecak.runtime.web import Problem
 
 from .i18n import language_of, page_path, texts_of
 from .messages import messages
-from .oid4vp import OpenIdError, RequestExpired, RequestNotFound
+from .oid4vp import RequestExpired, RequestNotFound
 from .trust import InvalidEntry
 
 __all__ = ["domain_errors_middleware", "is_page", "page", "page_errors_middleware"]
@@ -86,9 +87,7 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
     try:
         return await handler(request)
     except OpenIdError as exc:  # OAuth 2.0 error shape, for wallets
-        response = json_response({"error": exc.code, "error_description": exc.description}, status=exc.status)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return openid_error_response(exc)
     except RequestNotFound:
         raise Problem(404, "Unknown request", _texts(request)["error_request_unknown"]) from None
     except RequestExpired:

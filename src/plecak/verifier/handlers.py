@@ -9,10 +9,11 @@ from aiohttp import web
 
 from plecak.core.encoding import b64url_encode
 from plecak.runtime.health import redis_health
+from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.web import Problem, json_response, raise_problem, read_form, read_json
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
-from .oid4vp import OpenIdError, RequestExpired, RequestNotFound
+from .oid4vp import RequestExpired, RequestNotFound
 from .sdjwt import sd_jwt_text
 from .service import PROBLEM_TYPES, problem_details
 

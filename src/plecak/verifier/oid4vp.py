@@ -31,6 +31,7 @@ from plecak.core.model.datamodel import is_url, issuer_id
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.core.verify.credential import Check, Outcome
+from plecak.runtime.oauth import OpenIdError
 
 from .service import VerificationService
 from .store import VerifierStore, new_id
@@ -61,16 +62,6 @@ MAX_VP_TOKEN = 2_000_000
 ASKABLE_ELEMENTS: tuple[str, ...] = tuple(k for k in ELEMENT_POINTERS if k not in MANDATORY_ELEMENTS)
 """EU elements an employer may ask for: the ones a holder may withhold (the issuer's mandatory
 elements are always shared)."""
-
-
-class OpenIdError(Exception):
-    """An OAuth 2.0 style error for the wallet: ``{"error": code, "error_description": …}``."""
-
-    def __init__(self, code: str, description: str, status: int = 400) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.status = status
 
 
 class RequestNotFound(LookupError):
