@@ -22,12 +22,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import jwt
-
-from plecak.core.crypto.keys import decode_multikey_public
-from plecak.core.did import resolve_did_key
-from plecak.core.errors import DIDError, KeyFormatError
 from plecak.core.integrity.suites import suite_named
+from plecak.core.keyproof import (
+    BINDING_DID_JWK,
+    BINDING_DID_KEY,
+    PROOF_ALGORITHMS,
+    KeyProof,
+    KeyProofError,
+    verify_key_proof,
+)
 from plecak.core.timeutil import format_datetime
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.storage import RedisClient, transaction
@@ -48,7 +51,6 @@ SD_CONFIGURATION_ID = "OpenBadgeCredential_ldp_vc_sd"
 CONFIGURATION_SUITES = {CONFIGURATION_ID: "eddsa-rdfc-2022", SD_CONFIGURATION_ID: "ecdsa-sd-2023"}
 """Credential configuration -> the Data Integrity cryptosuite it is signed with. The ``_sd`` one
 (``ecdsa-sd-2023``) lets the learner disclose only some fields later."""
-PROOF_TYP = "openid4vci-proof+jwt"
 TOKEN_TTL = 600
 NONCE_TTL = 300
 MAX_TX_ATTEMPTS = 5
@@ -98,13 +100,20 @@ class OfferService:
             "display": [{"name": name, "locale": "en"}],
             "credential_configurations_supported": {
                 **{
-                    config_id: self._configuration(suite, selective=config_id == SD_CONFIGURATION_ID)
+                    config_id: self.configuration(config_id)
                     for config_id, suite in CONFIGURATION_SUITES.items()
                     if self._offers(suite)
                 },
-                **({SDJWT_CONFIGURATION_ID: sdjwt_configuration()} if self.sdjwt else {}),
+                **({SDJWT_CONFIGURATION_ID: self.configuration(SDJWT_CONFIGURATION_ID)} if self.sdjwt else {}),
             },
         }
+
+    def configuration(self, config_id: str) -> dict[str, Any]:
+        """The ``credential_configurations_supported`` entry of ``config_id``."""
+        if config_id == SDJWT_CONFIGURATION_ID:
+            return sdjwt_configuration()
+        suite = CONFIGURATION_SUITES[config_id]
+        return self._configuration(suite, selective=config_id == SD_CONFIGURATION_ID)
 
     def _offers(self, suite: str) -> bool:
         chosen = suite_named(suite)
@@ -117,10 +126,10 @@ class OfferService:
         return {
             "format": "ldp_vc",
             "scope": "OpenBadgeCredential",
-            "cryptographic_binding_methods_supported": ["did:key"],
+            "cryptographic_binding_methods_supported": [BINDING_DID_KEY, BINDING_DID_JWK],
             "credential_signing_alg_values_supported": [suite],
             "cryptosuite": suite,
-            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
             "credential_definition": {
                 "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -150,9 +159,7 @@ class OfferService:
         grade = _grade(body.get("grade"), record["input"].get("grading"))
         days = body.get("expiresInDays", 14)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-            raise AchievementProblems(
-                invalid={"expiresInDays": "must be a whole number of days from 1 to 90"}
-            )
+            raise AchievementProblems(invalid={"expiresInDays": "must be a whole number of days from 1 to 90"})
         fmt = body.get("format", "ldp_vc")
         if fmt not in ("ldp_vc", "dc+sd-jwt") or (fmt == "dc+sd-jwt" and self.sdjwt is None):
             raise AchievementProblems(invalid={"format": 'must be "ldp_vc" or "dc+sd-jwt"'})
@@ -196,9 +203,7 @@ class OfferService:
             "offerLink": f"openid-credential-offer://?credential_offer_uri={quote(offer_uri, safe='')}",
         }
         if self.wallet_url:
-            links["walletLink"] = (
-                f"{self.wallet_url}/receive?credential_offer_uri={quote(offer_uri, safe='')}"
-            )
+            links["walletLink"] = f"{self.wallet_url}/receive?credential_offer_uri={quote(offer_uri, safe='')}"
         return {
             **{k: v for k, v in offer.items() if not k.endswith("Hash")},
             "credentialOffer": doc,
@@ -300,14 +305,12 @@ class OfferService:
         offered = str(offer.get("configuration", CONFIGURATION_ID))
         if config != offered or (config == SDJWT_CONFIGURATION_ID and self.sdjwt is None):
             raise OpenIdError("unknown_credential_configuration", f"ask for {offered}")
-        proofs = body.get("proofs")
-        jwts = proofs.get("jwt") if isinstance(proofs, Mapping) else None
-        if not isinstance(jwts, list) or len(jwts) != 1 or not isinstance(jwts[0], str):
-            raise OpenIdError("invalid_proof", 'send exactly one key proof as {"proofs": {"jwt": ["…"]}}')
-        holder = await self._check_key_proof(jwts[0])
+        proof = await self._check_key_proof(_single_jwt_proof(body), self.configuration(offered))
         if config == SDJWT_CONFIGURATION_ID:
-            return await self._sd_jwt_credential(offer_id, offer, holder)
-        learner = {**self._offer_learner(offer), "did": holder}
+            return await self._sd_jwt_credential(offer_id, offer, proof)
+        if proof.did is None:  # the configuration announces DID binding only; checked above
+            raise OpenIdError("invalid_proof", "this credential is bound to a DID: send a kid")
+        learner = {**self._offer_learner(offer), "did": proof.did}
         options = {"cryptosuite": CONFIGURATION_SUITES[offered]}
         request = {"learner": learner, "grade": offer.get("grade"), "options": options}
         result = await self.issuer.issue_to_learner(
@@ -323,19 +326,17 @@ class OfferService:
         await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": result.credential}]}
 
-    async def _sd_jwt_credential(self, offer_id: str, offer: dict[str, Any], holder: str) -> dict[str, Any]:
+    async def _sd_jwt_credential(self, offer_id: str, offer: dict[str, Any], proof: KeyProof) -> dict[str, Any]:
         """Issue the offer as an SD-JWT VC bound (``cnf.jwk``) to the key of the key proof."""
         assert self.sdjwt is not None
         if offer.get("state") == "issued":
             raise OpenIdError("invalid_token", "the credential of this offer was already issued", 401)
-        from plecak.core.sdjwt import holder_jwk
-
         # One offer, one credential: the offer's idempotency key is claimed atomically (SET NX)
         # before anything is issued, as the ldp_vc path does; a repeat with the same holder key
         # after a lost answer gets the stored credential back.
         store = self.issuer.store
         key_hash = _key_hash(f"oid4vci:{offer_id}")
-        request_hash = _request_hash("oid4vci:dc+sd-jwt", {"offer": offer_id, "holder": holder})
+        request_hash = _request_hash("oid4vci:dc+sd-jwt", {"offer": offer_id, "holder": proof.did or proof.jwk})
         try:
             done = await store.begin_idempotent(key_hash, request_hash)
         except IdempotencyConflict:
@@ -347,13 +348,12 @@ class OfferService:
             if stored is None:  # pragma: no cover - the transaction writes both together
                 raise OpenIdError("invalid_token", "the credential of this offer is gone", 401)
             return {"credentials": [{"credential": stored["credential"]}]}
-        jwk = holder_jwk(decode_multikey_public(holder.removeprefix("did:key:")))
         try:
             credential_id, sd_jwt = await self.sdjwt.issue(
                 offer["achievement"],
-                {**self._offer_learner(offer), "did": holder},
+                {**self._offer_learner(offer), **({"did": proof.did} if proof.did else {})},
                 offer.get("grade"),
-                jwk,
+                proof.jwk,
                 idempotency=(key_hash, request_hash),
             )
         except BaseException:
@@ -364,48 +364,43 @@ class OfferService:
         await self.redis.set(f"{OFFER_P}offer:{offer_id}", json.dumps(offer), keepttl=True)
         return {"credentials": [{"credential": sd_jwt}]}
 
-    async def _check_key_proof(self, token: str) -> str:
+    async def _check_key_proof(self, token: Any, configuration: Mapping[str, Any]) -> KeyProof:
+        """Check the key proof against what ``configuration`` announces, then spend its nonce."""
+        supported = configuration.get("proof_types_supported", {}).get("jwt", {})
         try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError as exc:
-            raise OpenIdError("invalid_proof", f"the key proof is not a JWT: {exc}") from None
-        if header.get("typ") != PROOF_TYP:
-            raise OpenIdError("invalid_proof", f'the key proof must have typ "{PROOF_TYP}"')
-        if header.get("alg") != "EdDSA":
-            raise OpenIdError("invalid_proof", "the key proof must be signed with EdDSA (Ed25519)")
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid.startswith("did:key:"):
-            raise OpenIdError("invalid_proof", "the key proof's kid must be a did:key verification method")
-        did, _, fragment = kid.partition("#")
-        try:
-            resolve_did_key(did)
-            public_key = decode_multikey_public(fragment or did.removeprefix("did:key:"))
-        except (DIDError, KeyFormatError) as exc:
-            raise OpenIdError(
-                "invalid_proof", f"the key proof's kid is not a usable did:key: {exc}"
-            ) from None
-        if fragment and fragment != did.removeprefix("did:key:"):
-            raise OpenIdError("invalid_proof", "the kid fragment does not match the did:key")
-        try:
-            claims = jwt.decode(
+            proof = verify_key_proof(
                 token,
-                key=public_key,
-                algorithms=["EdDSA"],
                 audience=self.base,
-                options={"require": ["iat", "aud", "nonce"]},
-                leeway=300,
+                methods=configuration.get("cryptographic_binding_methods_supported", ()),
+                algorithms=supported.get("proof_signing_alg_values_supported", ()),
+                now=time.time(),
+                max_age=NONCE_TTL,
             )
-        except jwt.PyJWTError as exc:
-            raise OpenIdError("invalid_proof", f"the key proof does not verify: {exc}") from None
-        if abs(time.time() - float(claims["iat"])) > NONCE_TTL + 300:
-            raise OpenIdError("invalid_proof", "the key proof is too old")
-        nonce = claims.get("nonce")
-        if not isinstance(nonce, str) or not await self.redis.delete(f"{P}nonce:{_digest(nonce)}"):
+        except KeyProofError as exc:
+            raise OpenIdError(exc.code, str(exc)) from None
+        nonce = proof.nonce
+        if nonce is None or not await self.redis.delete(f"{P}nonce:{_digest(nonce)}"):
             raise OpenIdError(
                 "invalid_nonce",
                 "the nonce is unknown, used or expired; fetch a new one from the nonce endpoint",
             )
-        return did
+        return proof
+
+
+def _single_jwt_proof(body: Mapping[str, Any]) -> Any:
+    """The one key-proof JWT of a credential request: ``{"proofs": {"jwt": ["…"]}}`` (1.0), or the
+    pre-1.0 ``{"proof": {"proof_type": "jwt", "jwt": "…"}}``."""
+    proofs, single = body.get("proofs"), body.get("proof")
+    if proofs is not None and single is not None:
+        raise OpenIdError("invalid_credential_request", "send either proofs or proof, not both")
+    if isinstance(single, Mapping) and single.get("proof_type") == "jwt" and isinstance(single.get("jwt"), str):
+        return single["jwt"]
+    jwts = proofs.get("jwt") if isinstance(proofs, Mapping) else None
+    if not isinstance(proofs, Mapping) or set(proofs) != {"jwt"} or not isinstance(jwts, list):
+        raise OpenIdError("invalid_proof", 'send exactly one key proof as {"proofs": {"jwt": ["…"]}}')
+    if len(jwts) != 1 or not isinstance(jwts[0], str):
+        raise OpenIdError("invalid_proof", 'send exactly one key proof as {"proofs": {"jwt": ["…"]}}')
+    return jwts[0]
 
 
 def format_datetime_ts(seconds: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from plecak.core.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, BINDING_JWK, PROOF_ALGORITHMS
 from plecak.core.sdjwt import ALWAYS_DISCLOSED, CLAIM_LABELS, SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL
 
 __all__ = ["SDJWT_CONFIGURATION_ID", "sdjwt_configuration"]
@@ -29,9 +30,9 @@ def sdjwt_configuration() -> dict[str, Any]:
         "format": "dc+sd-jwt",
         "scope": "MicroCredentialSdJwt",
         "vct": VCT_MICRO_CREDENTIAL,
-        "cryptographic_binding_methods_supported": ["jwk"],
+        "cryptographic_binding_methods_supported": [BINDING_JWK, BINDING_DID_KEY, BINDING_DID_JWK],
         "credential_signing_alg_values_supported": ["ES256"],
-        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["EdDSA"]}},
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
         "credential_metadata": {
             "display": [
                 {"name": "EU micro-credential (selective disclosure)", "locale": "en"},
