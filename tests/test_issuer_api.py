@@ -138,8 +138,9 @@ async def test_issued_micro_credential_verifies_and_carries_eu_elements(
     assert vc["@context"][:3] == [
         "https://www.w3.org/ns/credentials/v2",
         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        "https://w3id.org/plecak/mc/v1",
+        f"{PUBLIC_URL}/contexts/plecak/mc/v1",
     ]
+    assert vc["relatedResource"][0]["id"] == f"{PUBLIC_URL}/contexts/plecak/mc/v1"
     subject = vc["credentialSubject"]
     assert subject["id"] == learner["did"]
     assert subject["result"][0]["value"] == "4.5"

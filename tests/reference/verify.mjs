@@ -45,7 +45,33 @@ async function loadContexts(contextsDir) {
     const text = await readFile(path.join(contextsDir, meta.file), 'utf8');
     contexts.set(url, JSON.parse(text));
   }
-  return contexts;
+  return withServedAt(contexts, index);
+}
+
+// A context that issuers publish themselves has a `servedAt` path in index.json: the same bundled
+// bytes answer for that path on any https host (as our own loader does).
+function withServedAt(contexts, index) {
+  const byPath = new Map();
+  for(const [url, meta] of Object.entries(index)) {
+    if(typeof meta.servedAt === 'string') {
+      byPath.set(meta.servedAt, contexts.get(url));
+    }
+  }
+  const lookup = url => {
+    if(contexts.has(url)) {
+      return contexts.get(url);
+    }
+    try {
+      const u = new URL(url);
+      if((u.protocol === 'https:' || u.protocol === 'http:') && !u.search && !u.hash) {
+        return byPath.get(u.pathname) ?? null;
+      }
+    } catch {
+      // not a URL
+    }
+    return null;
+  };
+  return {has: url => lookup(url) !== null, get: lookup};
 }
 
 // The verification method `url` inside `doc`, with the DID document's @context.

@@ -31,12 +31,39 @@ async function readStdin() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+// A context that issuers publish themselves has a `servedAt` path in index.json: the same bundled
+// bytes answer for that path on any https host (as our own loader does).
+function withServedAt(contexts, index) {
+  const byPath = new Map();
+  for(const [url, meta] of Object.entries(index)) {
+    if(typeof meta.servedAt === 'string') {
+      byPath.set(meta.servedAt, contexts.get(url));
+    }
+  }
+  const lookup = url => {
+    if(contexts.has(url)) {
+      return contexts.get(url);
+    }
+    try {
+      const u = new URL(url);
+      if((u.protocol === 'https:' || u.protocol === 'http:') && !u.search && !u.hash) {
+        return byPath.get(u.pathname) ?? null;
+      }
+    } catch {
+      // not a URL
+    }
+    return null;
+  };
+  return {has: url => lookup(url) !== null, get: lookup};
+}
+
 async function makeLoader(contextsDir) {
   const index = JSON.parse(await readFile(path.join(contextsDir, 'index.json'), 'utf8'));
-  const contexts = new Map();
+  const loaded = new Map();
   for(const [url, meta] of Object.entries(index)) {
-    contexts.set(url, JSON.parse(await readFile(path.join(contextsDir, meta.file), 'utf8')));
+    loaded.set(url, JSON.parse(await readFile(path.join(contextsDir, meta.file), 'utf8')));
   }
+  const contexts = withServedAt(loaded, index);
   const keyDriver = didKeyDriver();
   keyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
   return async url => {

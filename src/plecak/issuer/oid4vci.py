@@ -37,7 +37,7 @@ from plecak.runtime.storage import RedisClient, transaction
 
 from .achievements import AchievementProblems
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration
-from .service import OB_CONTEXT, PLECAK_CONTEXT, IssuerService, _grade, _key_hash, _learner, _request_hash
+from .service import OB_CONTEXT, IssuerService, _grade, _key_hash, _learner, _request_hash
 from .store import IdempotencyConflict
 
 if TYPE_CHECKING:
@@ -119,8 +119,7 @@ class OfferService:
         chosen = suite_named(suite)
         return chosen is not None and self.issuer.keys.signer_for(chosen.key_types) is not None
 
-    @staticmethod
-    def _configuration(suite: str, *, selective: bool) -> dict[str, Any]:
+    def _configuration(self, suite: str, *, selective: bool) -> dict[str, Any]:
         name = "EU micro-credential (selective disclosure)" if selective else "EU micro-credential"
         name_pl = "Europejskie mikropoświadczenie" + (" (selektywne ujawnianie)" if selective else "")
         return {
@@ -131,7 +130,7 @@ class OfferService:
             "cryptosuite": suite,
             "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},
             "credential_definition": {
-                "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, PLECAK_CONTEXT],
+                "@context": ["https://www.w3.org/ns/credentials/v2", OB_CONTEXT, self.issuer.context_url],
                 "type": ["VerifiableCredential", "OpenBadgeCredential"],
             },
             "credential_metadata": {
@@ -159,7 +158,9 @@ class OfferService:
         grade = _grade(body.get("grade"), record["input"].get("grading"))
         days = body.get("expiresInDays", 14)
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-            raise AchievementProblems(invalid={"expiresInDays": "must be a whole number of days from 1 to 90"})
+            raise AchievementProblems(
+                invalid={"expiresInDays": "must be a whole number of days from 1 to 90"}
+            )
         fmt = body.get("format", "ldp_vc")
         if fmt not in ("ldp_vc", "dc+sd-jwt") or (fmt == "dc+sd-jwt" and self.sdjwt is None):
             raise AchievementProblems(invalid={"format": 'must be "ldp_vc" or "dc+sd-jwt"'})
@@ -203,7 +204,9 @@ class OfferService:
             "offerLink": f"openid-credential-offer://?credential_offer_uri={quote(offer_uri, safe='')}",
         }
         if self.wallet_url:
-            links["walletLink"] = f"{self.wallet_url}/receive?credential_offer_uri={quote(offer_uri, safe='')}"
+            links["walletLink"] = (
+                f"{self.wallet_url}/receive?credential_offer_uri={quote(offer_uri, safe='')}"
+            )
         return {
             **{k: v for k, v in offer.items() if not k.endswith("Hash")},
             "credentialOffer": doc,

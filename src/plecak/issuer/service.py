@@ -5,6 +5,7 @@ No aiohttp here: handlers translate HTTP to these calls and the exceptions below
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -22,6 +23,7 @@ from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
 from plecak.core.integrity.proofs import EDDSA_RDFC_2022, add_proof
 from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
+from plecak.core.jsonld.loader import default_context_store
 from plecak.core.jsonld.rdf import check_safe, expand_safe
 from plecak.core.model.datamodel import (
     VC_V2_CONTEXT,
@@ -52,6 +54,9 @@ __all__ = [
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 PLECAK_CONTEXT = "https://w3id.org/plecak/mc/v1"
+"""The extension context's name in the bundled index; credentials issued before it was published by
+the issuer name it, and keep verifying. New credentials name :attr:`IssuerService.context_url`."""
+PLECAK_CONTEXT_PATH = "/contexts/plecak/mc/v1"
 SL2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
 STATUS_PURPOSES = ("revocation", "suspension")
 
@@ -157,6 +162,17 @@ class IssuerService:
     def achievement_url(self, achievement_uuid: str) -> str:
         return f"{self.public_url}/achievements/{achievement_uuid}"
 
+    @property
+    def context_url(self) -> str:
+        """Where this issuer publishes the extension context (the URL its credentials name)."""
+        return f"{self.public_url}{PLECAK_CONTEXT_PATH}"
+
+    def context_resource(self) -> dict[str, str]:
+        """``relatedResource`` entry pinning the published context's bytes (SHA-256, multibase ``u``)."""
+        raw = default_context_store().raw(PLECAK_CONTEXT)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).rstrip(b"=").decode()
+        return {"id": self.context_url, "digestMultibase": "u" + digest}
+
     async def create_achievement(self, data: Any) -> dict[str, Any]:
         return await self._save_achievement(str(uuid.uuid4()), data, existing=None)
 
@@ -242,7 +258,7 @@ class IssuerService:
                 {"type": ["Result"], "resultDescription": descriptions[0]["id"], "value": grade}
             ]
         return {
-            "@context": [VC_V2_CONTEXT, OB_CONTEXT, PLECAK_CONTEXT],
+            "@context": [VC_V2_CONTEXT, OB_CONTEXT, self.context_url],
             "id": f"urn:uuid:{uuid.uuid4()}",
             "type": ["VerifiableCredential", "OpenBadgeCredential"],
             "name": achievement["name"],
@@ -251,6 +267,7 @@ class IssuerService:
             "validFrom": now,
             "awardedDate": now,
             "credentialSubject": subject,
+            "relatedResource": [self.context_resource()],
         }
 
     async def issue_for_learner(

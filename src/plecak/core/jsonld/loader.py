@@ -3,6 +3,10 @@
 It serves the context files bundled in ``contexts/`` (mapped by ``contexts/index.json``)
 and DID documents that were resolved before canonicalisation. It never touches the
 network: any other URL raises :class:`plecak.core.errors.DocumentLoaderError`.
+
+A context that issuers publish themselves (our extension context) has a ``servedAt`` path in the
+index: ``https://<any issuer>/contexts/plecak/mc/v1`` is then the same bundled, hash-pinned file. A
+credential whose issuer served other bytes there fails its proof check here, never the other way.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from plecak.core.errors import DocumentLoaderError
 
@@ -56,20 +61,41 @@ class ContextStore:
             url: ContextEntry(url, directory / meta["file"], meta["sha256"], bool(meta.get("official")))
             for url, meta in index.items()
         }
+        self._served_at: dict[str, str] = {
+            meta["servedAt"]: url for url, meta in index.items() if isinstance(meta.get("servedAt"), str)
+        }
         self._parsed: dict[str, Any] = {}
 
+    def canonical(self, url: object) -> str | None:
+        """The index URL a context URL stands for: itself, or the entry whose ``servedAt`` path an
+        http(s) URL without query or fragment has (any host); ``None`` when not bundled."""
+        if not isinstance(url, str):
+            return None
+        if url in self.entries:
+            return url
+        if not self._served_at or not url.startswith(("https://", "http://")):
+            return None
+        parts = urlsplit(url)
+        if parts.query or parts.fragment or "#" in url or not parts.hostname:
+            return None
+        return self._served_at.get(parts.path)
+
     def __contains__(self, url: object) -> bool:
-        return url in self.entries
+        return self.canonical(url) is not None
 
     def raw(self, url: str) -> bytes:
         """The exact bytes of a bundled context."""
-        try:
-            return self.entries[url].path.read_bytes()
-        except KeyError:
-            raise DocumentLoaderError(url) from None
+        canonical = self.canonical(url)
+        if canonical is None:
+            raise DocumentLoaderError(url)
+        return self.entries[canonical].path.read_bytes()
 
     def document(self, url: str) -> Any:
         """The parsed JSON of a bundled context (shared; do not mutate)."""
+        canonical = self.canonical(url)
+        if canonical is None:
+            raise DocumentLoaderError(url)
+        url = canonical
         doc = self._parsed.get(url)
         if doc is None:
             doc = json.loads(self.raw(url))
