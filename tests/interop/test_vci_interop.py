@@ -22,6 +22,7 @@ from issuer_helpers import achievement, profile
 from plecak.core.did import DidResolver
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.jsonld.loader import find_contexts_dir
 from plecak.core.sdjwt import parse_sd_jwt
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -95,3 +96,42 @@ async def test_third_party_wallet_is_refused_a_second_credential_for_a_used_offe
         request["txCode"] = "111111"
     result = await run_peer("wallet.mjs", request, ca_file=served.ca_file)
     assert result["ok"] is False and "invalid_grant" in result["error"]
+
+
+async def _demo_credential(http: aiohttp.ClientSession, served: HttpsIssuer, uuid: str) -> dict[str, Any]:
+    body = {"learner": {"name": "Anna Kowalska", "email": "anna@example.org"}, "grade": "4.5"}
+    resp = await http.post(f"{served.url}/api/achievements/{uuid}/credentials", json=body, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
+    return credential
+
+
+async def test_outside_verifier_with_only_https_access_verifies_a_demo_micro_credential(
+    issuer: tuple[HttpsIssuer, aiohttp.ClientSession, str],
+) -> None:
+    served, http, uuid = issuer
+    credential = await _demo_credential(http, served, uuid)
+    request = {"credential": credential, "publicWeb": str(find_contexts_dir())}
+    result = await run_peer("ldp_verify.mjs", request, ca_file=served.ca_file)
+    assert result["ok"] is True, result["error"]
+    # our extension context and the issuer's DID document came from the issuer, over https
+    assert f"{served.url}/contexts/plecak/mc/v1" in result["fetched"]
+    assert f"{served.url}/.well-known/did.json" in result["fetched"]
+    assert result["status"] == {"revocation": False, "suspension": False}
+
+    # the same verifier notices a revocation and a forged field
+    resp = await http.post(
+        f"{served.url}/credentials/status",
+        json={
+            "credentialId": credential["id"],
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=AUTH,
+    )
+    assert resp.status == 200, await resp.text()
+    revoked = await run_peer("ldp_verify.mjs", request, ca_file=served.ca_file)
+    assert revoked["ok"] is False and revoked["status"]["revocation"] is True
+    forged = {**credential, "name": "Doctorate in everything"}
+    result = await run_peer("ldp_verify.mjs", {**request, "credential": forged}, ca_file=served.ca_file)
+    assert result["ok"] is False
