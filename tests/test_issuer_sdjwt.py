@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 
 from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.did import DidResolver
-from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, parse_sd_jwt, present
+from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, issuer_did, parse_sd_jwt, present
 from plecak.core.verify.credential import Outcome
 from plecak.issuer.app import create_app
 from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
@@ -76,7 +76,7 @@ async def test_sd_jwt_offer_issues_a_credential_bound_to_the_key_proof_and_it_ve
     offer, sd_jwt = await _issue(client, uuid, holder)
     parsed = parse_sd_jwt(sd_jwt)
     did_doc = await (await client.get("/.well-known/did.json")).json()
-    assert parsed.payload["iss"] == did_doc["id"]
+    assert parsed.payload["iss"] == PUBLIC_URL and issuer_did(PUBLIC_URL) == did_doc["id"]
     assert parsed.header["kid"] in did_doc["assertionMethod"]
     assert parsed.payload["cnf"]["jwk"] == holder_jwk(holder.key)
     assert parsed.payload["status"]["status_list"]["uri"] == f"{PUBLIC_URL}/status-lists/token/1"

@@ -2,6 +2,8 @@
 
 - @openid4vc/openid4vci (a third-party wallet library) receives every credential configuration we
   offer, pre-authorised code + tx_code, with the key binding each one announces;
+- @sd-jwt/sd-jwt-vc verifies our SD-JWT VC with the issuer's JWT VC Issuer Metadata (no DIDs), its
+  Token Status List and the type metadata of its ``vct``;
 - Digital Bazaar's VC stack, given nothing but https access to the issuer's public URLs (its
   document loader fetches our context and did:web document; official W3C/1EdTech contexts come from
   its own copy of the public web), verifies a demo micro-credential.
@@ -23,15 +25,17 @@ from plecak.core.did import DidResolver
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import find_contexts_dir
-from plecak.core.sdjwt import parse_sd_jwt
+from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @pytest.fixture
-async def issuer(redis_url: str, tmp_path: Path) -> AsyncIterator[tuple[HttpsIssuer, aiohttp.ClientSession, str]]:
+async def issuer(
+    request: pytest.FixtureRequest, redis_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[HttpsIssuer, aiohttp.ClientSession, str]]:
     require_peers()
-    async with https_issuer(redis_url, tmp_path) as served:
+    async with https_issuer(redis_url, tmp_path, **getattr(request, "param", {})) as served:
         tls = ssl.create_default_context(cafile=str(served.ca_file))
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=tls)) as http:
             resp = await http.put(f"{served.url}/api/issuer/profile", json=profile(), headers=AUTH)
@@ -135,3 +139,59 @@ async def test_outside_verifier_with_only_https_access_verifies_a_demo_micro_cre
     forged = {**credential, "name": "Doctorate in everything"}
     result = await run_peer("ldp_verify.mjs", {**request, "credential": forged}, ca_file=served.ca_file)
     assert result["ok"] is False
+
+
+@pytest.mark.parametrize(
+    "issuer", [{"sdjwt_vct": "hosted"}, {"sdjwt_vct": "shared"}], ids=["vct-hosted", "vct-shared"], indirect=True
+)
+async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer_and_type_metadata(
+    issuer: tuple[HttpsIssuer, aiohttp.ClientSession, str],
+) -> None:
+    served, http, uuid = issuer
+    offer = await _offer(http, served, uuid, format="dc+sd-jwt")
+    request = {"offer": offer["offerLink"], "txCode": offer["txCode"], "binding": "jwk", "alg": "ES256"}
+    received = await run_peer("wallet.mjs", request, ca_file=served.ca_file)
+    assert received["ok"] is True, received["error"]
+    sd_jwt = received["credential"]
+    payload = parse_sd_jwt(sd_jwt).payload
+    assert payload["iss"] == served.url
+    hosted = payload["vct"] == f"{served.url}/vct/micro-credential/v1"
+    assert hosted or payload["vct"] == VCT_MICRO_CREDENTIAL
+    type_url = None if hosted else f"{served.url}/vct/micro-credential/v1"
+
+    result = await run_peer(
+        "sdjwt_verify.mjs", {"credential": sd_jwt, "typeMetadataUrl": type_url}, ca_file=served.ca_file
+    )
+    assert result["ok"] is True, result["error"]
+    assert result["claims"]["title"] and result["claims"]["name"] == "Anna Kowalska"
+    assert f"{served.url}/.well-known/jwt-vc-issuer" in result["fetched"]
+    assert payload["status"]["status_list"]["uri"] in result["fetched"]
+    assert f"{served.url}/vct/micro-credential/v1" in result["fetched"]
+    meta = result["typeMetadata"]
+    assert meta["vct"] == payload["vct"]
+    assert {d["locale"] for d in meta["display"]} == {"en", "pl"}
+    labels = {tuple(c["path"]): {d["locale"]: d["label"] for d in c["display"]} for c in meta["claims"]}
+    assert labels[("ects",)]["pl"] == "Nakład pracy (punkty ECTS)" and ("grade",) in labels
+
+    # a forged disclosure and a revoked credential are refused by the same library
+    issuer_jwt, *disclosures = sd_jwt.rstrip("~").split("~")
+    forged = "~".join([issuer_jwt, *disclosures[:-1], disclosures[-1][:-2] + "AA"]) + "~"
+    result = await run_peer(
+        "sdjwt_verify.mjs", {"credential": forged, "typeMetadataUrl": type_url}, ca_file=served.ca_file
+    )
+    assert result["ok"] is False
+    status = await (await http.get(f"{served.url}/api/offers/{offer['id']}", headers=AUTH)).json()
+    resp = await http.post(
+        f"{served.url}/credentials/status",
+        json={
+            "credentialId": status["credentialId"],
+            "credentialStatus": {"type": "TokenStatusList", "statusPurpose": "revocation"},
+            "status": True,
+        },
+        headers=AUTH,
+    )
+    assert resp.status == 200, await resp.text()
+    result = await run_peer(
+        "sdjwt_verify.mjs", {"credential": sd_jwt, "typeMetadataUrl": type_url}, ca_file=served.ca_file
+    )
+    assert result["ok"] is False and "Status is not valid" in result["error"]

@@ -32,7 +32,7 @@ import pytest
 HERE = Path(__file__).resolve().parent / "vci"
 W3C_DIR = Path(__file__).resolve().parents[1] / "w3c"
 PACKAGE_JSON = HERE / "package.json"
-SCRIPTS = ("wallet.mjs", "ldp_verify.mjs")
+SCRIPTS = ("wallet.mjs", "ldp_verify.mjs", "sdjwt_verify.mjs")
 INSTALL_TIMEOUT = 300.0
 PEER_TIMEOUT = 90.0
 ADMIN_TOKEN = "interop-admin-token-not-secret"

@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from plecak.core import safejson
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
-from plecak.core.did import find_verification_method
+from plecak.core.did import did_web_from_url, find_verification_method
 from plecak.core.encoding import b64url_decode, b64url_encode
 from plecak.core.errors import KeyFormatError, VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
@@ -60,6 +60,7 @@ __all__ = [
     "KB_JWT_TYP",
     "SD_JWT_VC_TYP",
     "SELECTIVELY_DISCLOSABLE",
+    "VCT_HOSTED_PATH",
     "VCT_MICRO_CREDENTIAL",
     "Disclosure",
     "ParsedSdJwt",
@@ -70,7 +71,9 @@ __all__ = [
     "ec_public_jwk",
     "envelope",
     "holder_jwk",
+    "is_micro_credential_vct",
     "issue_sd_jwt_vc",
+    "issuer_did",
     "looks_like_sd_jwt",
     "micro_credential_claims",
     "open_badges_form",
@@ -84,6 +87,9 @@ SD_JWT_VC_TYP = "dc+sd-jwt"
 KB_JWT_TYP = "kb+jwt"
 ISSUER_ALG = "ES256"
 VCT_MICRO_CREDENTIAL = "https://w3id.org/plecak/vct/micro-credential/v1"
+VCT_HOSTED_PATH = "/vct/micro-credential/v1"
+"""An issuer may name the type by its own URL, ``https://<issuer>/vct/micro-credential/v1``, where it
+serves the type metadata (so the ``vct`` resolves); that is the same type."""
 """The credential type of our EU micro-credentials (a placeholder namespace, like the JSON-LD context)."""
 
 MAX_PRESENTATION_CHARS = 256 * 1024
@@ -634,6 +640,35 @@ class SdJwtVerificationResult(VerificationResult):
 _MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z
 
 
+def is_micro_credential_vct(vct: Any) -> bool:
+    """``vct`` is our EU micro-credential type: the shared name or an issuer's hosted copy of it."""
+    if vct == VCT_MICRO_CREDENTIAL:
+        return True
+    if not isinstance(vct, str) or not vct.startswith(("https://", "http://")):
+        return False
+    parts = urlsplit(vct)
+    return bool(parts.hostname) and not parts.query and not parts.fragment and parts.path.endswith(VCT_HOSTED_PATH)
+
+
+def issuer_did(iss: str) -> str:
+    """The DID an SD-JWT VC ``iss`` stands for: a DID itself, or for an https URL (the issuer's
+    identifier for verifiers that do not speak DIDs, keys at ``/.well-known/jwt-vc-issuer``) the
+    ``did:web`` of the same URL, whose document the same host publishes with the same keys."""
+    if iss.startswith("https://"):
+        try:
+            return did_web_from_url(iss)
+        except VCError:
+            return iss
+    return iss
+
+
+def _issuer_id_ok(iss: str) -> bool:
+    if iss.startswith("did:"):
+        return True
+    parts = urlsplit(iss)
+    return parts.scheme == "https" and bool(parts.hostname) and not parts.query and not parts.fragment
+
+
 def _as_int(value: Any) -> int | None:
     """A NumericDate as seconds, or ``None`` for anything else (NaN, infinities, beyond year 9999)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -674,11 +709,10 @@ class SdJwtVerifier:
             return SdJwtVerificationResult(checks)
         fmt = self._check_format(parsed)
         checks.append(fmt)
-        result = SdJwtVerificationResult(
-            checks, issuer=parsed.payload.get("iss"), vct=parsed.payload.get("vct")
-        )
+        result = SdJwtVerificationResult(checks, issuer=parsed.payload.get("iss"), vct=parsed.payload.get("vct"))
         if fmt.outcome is Outcome.FAILED:
             return result
+        result.issuer = issuer_did(str(parsed.payload["iss"]))
         proof = await self._check_signature(parsed)
         checks.append(proof)
         if proof.outcome is not Outcome.PASSED:
@@ -706,8 +740,8 @@ class SdJwtVerifier:
         if parsed.header.get("alg") in (None, "none") or str(parsed.header.get("alg")).startswith("HS"):
             problems.append("the JWS must use an asymmetric signature algorithm")
         payload = parsed.payload
-        if not isinstance(payload.get("iss"), str) or not payload["iss"].startswith("did:"):
-            problems.append("iss must be the issuer's DID")
+        if not isinstance(payload.get("iss"), str) or not _issuer_id_ok(payload["iss"]):
+            problems.append("iss must be the issuer's DID or its https URL")
         if not isinstance(payload.get("vct"), str) or not payload["vct"]:
             problems.append("vct (the credential type) is missing")
         if payload.get("_sd_alg", "sha-256") != "sha-256":
@@ -726,14 +760,14 @@ class SdJwtVerifier:
                 {"problems": problems},
             )
         details = {"format": SD_JWT_VC_TYP, "vct": payload["vct"]}
-        if payload["vct"] == VCT_MICRO_CREDENTIAL:
+        if is_micro_credential_vct(payload["vct"]):
             return Check(
                 "format", Outcome.PASSED, "A well-formed SD-JWT VC: an EU micro-credential.", details
             )
         return Check("format", Outcome.PASSED, f"A well-formed SD-JWT VC of type {payload['vct']}.", details)
 
     async def _check_signature(self, parsed: ParsedSdJwt) -> Check:
-        issuer = str(parsed.payload["iss"])
+        issuer = issuer_did(str(parsed.payload["iss"]))
         kid = parsed.header.get("kid")
         details: dict[str, Any] = {"alg": parsed.header.get("alg"), "kid": kid}
         if parsed.header.get("alg") != ISSUER_ALG:
@@ -836,7 +870,7 @@ class SdJwtVerifier:
         result.disclosed = {k: v for k, v in claims.items() if k not in _TECHNICAL}
         digests = payload.get("_sd") or []
         result.hidden_count = max(0, len(digests) - sum(1 for d in parsed.disclosures if d.digest in digests))
-        if result.hidden_count and payload.get("vct") == VCT_MICRO_CREDENTIAL:
+        if result.hidden_count and is_micro_credential_vct(payload.get("vct")):
             result.undisclosed = [n for n in SELECTIVELY_DISCLOSABLE if n not in result.disclosed]
         shared = sorted(set(result.disclosed) & set(SELECTIVELY_DISCLOSABLE))
         message = (
@@ -941,7 +975,7 @@ class SdJwtVerifier:
         )
 
     def _check_issuer(self, parsed: ParsedSdJwt) -> Check:
-        issuer = str(parsed.payload["iss"])
+        issuer = issuer_did(str(parsed.payload["iss"]))
         assert self.trust is not None
         return trust_check(self.trust, issuer)
 
@@ -968,9 +1002,10 @@ class SdJwtVerifier:
             token = await self.status_fetcher(uri)
             header = jwt.get_unverified_header(token)
             kid = header.get("kid")
-            if not isinstance(kid, str) or kid.split("#", 1)[0] != parsed.payload["iss"]:
+            issuer = issuer_did(str(parsed.payload["iss"]))
+            if not isinstance(kid, str) or kid.split("#", 1)[0] != issuer:
                 raise SdJwtError("the status list was not signed by the credential's issuer")
-            doc = await self.resolver.resolve(str(parsed.payload["iss"]))
+            doc = await self.resolver.resolve(issuer)
             key = _p256_key_of_method(find_verification_method(doc, kid, "assertionMethod"))
             value = read_status_list_token(token, key=key, uri=uri, index=idx, now=self.now())
         except Exception as exc:  # network errors, bad lists: the status is unknown, never "ok"

@@ -56,7 +56,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             email_key=email_index_key(kek),
         )
         app[SERVICE] = service
-        sdjwt = SdJwtIssuing(service)
+        sdjwt = SdJwtIssuing(service, hosted_vct=settings.sdjwt_vct == "hosted")
         app[SDJWT] = sdjwt
         app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)
         programmes = ProgrammeService(service, ProgrammeStore(redis))

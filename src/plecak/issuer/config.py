@@ -30,6 +30,9 @@ class Settings:
     """``Cache-Control: max-age`` of the status lists (``PLECAK_STATUS_LIST_MAX_AGE``): how long
     others may use a copy before revalidating it with its ETag; a revocation shows after this long."""
     wallet_url: str | None = None
+    #: ``vct`` of SD-JWT VCs: "shared" (the common type name) or "hosted" (this issuer's own URL,
+    #: ``{public_url}/vct/micro-credential/v1``, where the type metadata is served: the vct resolves)
+    sdjwt_vct: str = "shared"
     #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
 
@@ -40,6 +43,8 @@ class Settings:
             raise ValueError("PLECAK_ISSUER_DID_METHOD must be 'web' or 'key'")
         if not 0 <= self.status_list_max_age <= 86400:
             raise ValueError("PLECAK_STATUS_LIST_MAX_AGE is 0 to 86400 seconds")
+        if self.sdjwt_vct not in ("shared", "hosted"):
+            raise ValueError("PLECAK_SDJWT_VCT must be 'shared' or 'hosted'")
         if self.status_list_length < 131072 or self.status_list_length % 8:
             raise ValueError("status lists hold at least 131072 entries, in whole bytes")
 
@@ -66,4 +71,5 @@ class Settings:
             status_list_max_age=cache_seconds(e.mapping, "PLECAK_STATUS_LIST_MAX_AGE"),
             wallet_url=e.url("PLECAK_WALLET_URL"),
             insecure_hosts=e.host_ports("PLECAK_INSECURE_HOSTS"),
+            sdjwt_vct=e.choice("PLECAK_SDJWT_VCT", "shared", ("shared", "hosted")),
         )

@@ -17,6 +17,8 @@ from plecak.runtime.web import Problem, json_response, read_form, read_json
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
+from .sdjwt_type_metadata import type_metadata
+from .service import NotFound
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
@@ -146,6 +148,25 @@ async def token_status_list(request: web.Request) -> web.Response:
             "Cache-Control": f"public, max-age={request.app[SETTINGS].status_list_max_age}",
         },
     )
+
+
+async def jwt_vc_issuer(request: web.Request) -> web.Response:
+    """JWT VC Issuer Metadata: the key of our SD-JWT VCs for verifiers that do not resolve DIDs."""
+    metadata = request.app[SDJWT].issuer_metadata()
+    if metadata is None:
+        raise NotFound("this issuer signs SD-JWT VCs as a did:key; its key is in the DID itself")
+    resp = json_response(metadata)
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=300"
+    return resp
+
+
+async def sdjwt_type_metadata(request: web.Request) -> web.Response:
+    """SD-JWT VC Type Metadata of our micro-credential ``vct`` (display in EN and PL, claims)."""
+    resp = json_response(type_metadata(request.app[SDJWT].vct))
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp
 
 
 # -- admin -------------------------------------------------------------------------------

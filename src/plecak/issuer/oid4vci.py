@@ -31,6 +31,7 @@ from plecak.core.keyproof import (
     KeyProofError,
     verify_key_proof,
 )
+from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
 from plecak.core.timeutil import format_datetime
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.storage import RedisClient, transaction
@@ -111,7 +112,7 @@ class OfferService:
     def configuration(self, config_id: str) -> dict[str, Any]:
         """The ``credential_configurations_supported`` entry of ``config_id``."""
         if config_id == SDJWT_CONFIGURATION_ID:
-            return sdjwt_configuration()
+            return sdjwt_configuration(self.sdjwt.vct if self.sdjwt else VCT_MICRO_CREDENTIAL)
         suite = CONFIGURATION_SUITES[config_id]
         return self._configuration(suite, selective=config_id == SD_CONFIGURATION_ID)
 

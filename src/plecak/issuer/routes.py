@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from . import handlers, programme_handlers
+from .sdjwt_type_metadata import TYPE_METADATA_PATH
 
 __all__ = ["setup_routes"]
 
@@ -28,6 +29,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/.well-known/did.json", handlers.did_document)
     r.add_get("/did.json", handlers.did_document)
     r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)
+    # SD-JWT VC: issuer metadata (keys for verifiers that do not speak DIDs) and type metadata
+    r.add_get("/.well-known/jwt-vc-issuer", handlers.jwt_vc_issuer)
+    r.add_get(TYPE_METADATA_PATH, handlers.sdjwt_type_metadata)
     r.add_get("/achievements/{uuid}", handlers.public_achievement)
     r.add_get("/status-lists/{list_id}", handlers.status_list)
     r.add_get("/status-lists/2021/{list_id}", handlers.legacy_status_list)

@@ -16,23 +16,53 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, issue_sd_jwt_vc, micro_credential_claims
+from plecak.core.did import did_web_from_url
+from plecak.core.sdjwt import (
+    VCT_HOSTED_PATH,
+    VCT_MICRO_CREDENTIAL,
+    ec_public_jwk,
+    issue_sd_jwt_vc,
+    micro_credential_claims,
+)
 from plecak.core.status.token import pack_statuses, sign_status_list_token
 from plecak.core.timeutil import format_datetime, utc_now
 
+from .sdjwt_type_metadata import jwt_vc_issuer_metadata
 from .service import IssuerService, NotFound
 
 __all__ = ["SdJwtIssuing"]
 
 
 class SdJwtIssuing:
-    def __init__(self, issuer: IssuerService) -> None:
+    def __init__(self, issuer: IssuerService, *, hosted_vct: bool = False) -> None:
         self.issuer = issuer
+        self.hosted_vct = hosted_vct
+
+    @property
+    def vct(self) -> str:
+        """The credential type: the shared name, or this issuer's URL of its type metadata."""
+        return f"{self.issuer.public_url}{VCT_HOSTED_PATH}" if self.hosted_vct else VCT_MICRO_CREDENTIAL
 
     @property
     def did(self) -> str:
         """``iss``: the issuer's DID (with ``did:key`` issuers, the P-256 key's own did:key)."""
         return self.issuer.keys.ecdsa_did
+
+    @property
+    def iss(self) -> str:
+        """``iss`` of our SD-JWT VCs and status list tokens: the issuer's https URL when its DID is the
+        ``did:web`` of that URL (verifiers that do not speak DIDs take the key from
+        ``/.well-known/jwt-vc-issuer``; DID-aware ones resolve the same did:web), else the DID."""
+        url = self.issuer.public_url
+        if url.startswith("https://") and self.did == did_web_from_url(url):
+            return url
+        return self.did
+
+    def issuer_metadata(self) -> dict[str, Any] | None:
+        """The JWT VC Issuer Metadata, or ``None`` when ``iss`` is a DID (nothing to publish)."""
+        if not self.iss.startswith("https://"):
+            return None
+        return jwt_vc_issuer_metadata(self.iss, self.kid, ec_public_jwk(self.signing_key.public_key()))
 
     @property
     def kid(self) -> str:
@@ -70,12 +100,12 @@ class SdJwtIssuing:
         list_no, index = position // service.list_length + 1, position % service.list_length
         sd_jwt = issue_sd_jwt_vc(
             claims,
-            issuer=self.did,
+            issuer=self.iss,
             kid=self.kid,
             signing_key=self.signing_key,
             holder=holder_jwk,
             status={"status_list": {"idx": index, "uri": self.token_list_url(list_no)}},
-            vct=VCT_MICRO_CREDENTIAL,
+            vct=self.vct,
         )
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         await service.store.save_credential(
@@ -109,7 +139,7 @@ class SdJwtIssuing:
             packed,
             bits=2,
             uri=self.token_list_url(list_no),
-            issuer=self.did,
+            issuer=self.iss,
             kid=self.kid,
             key=self.signing_key,
             now=utc_now(),

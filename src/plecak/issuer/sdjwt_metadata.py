@@ -13,7 +13,7 @@ SDJWT_CONFIGURATION_ID = "MicroCredential_dc+sd-jwt"
 _REGISTERED = {"iss", "iat", "nbf", "exp", "vct", "cnf", "status"}
 
 
-def sdjwt_configuration() -> dict[str, Any]:
+def sdjwt_configuration(vct: str = VCT_MICRO_CREDENTIAL) -> dict[str, Any]:
     """OpenID4VCI 1.0 ``credential_configurations_supported`` entry (format ``dc+sd-jwt``).
 
     ``mandatory`` marks the claims that are always disclosed; the others are selectively disclosable.
@@ -29,7 +29,7 @@ def sdjwt_configuration() -> dict[str, Any]:
     return {
         "format": "dc+sd-jwt",
         "scope": "MicroCredentialSdJwt",
-        "vct": VCT_MICRO_CREDENTIAL,
+        "vct": vct,
         "cryptographic_binding_methods_supported": [BINDING_JWK, BINDING_DID_KEY, BINDING_DID_JWK],
         "credential_signing_alg_values_supported": ["ES256"],
         "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}},

@@ -28,7 +28,12 @@ from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_
 from plecak.core.errors import VCError
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.datamodel import is_url, issuer_id
-from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
+from plecak.core.sdjwt import (
+    SELECTIVELY_DISCLOSABLE,
+    VCT_MICRO_CREDENTIAL,
+    is_micro_credential_vct,
+    looks_like_sd_jwt,
+)
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.core.verify.credential import Check, Outcome
 from plecak.runtime.oauth import OpenIdError
@@ -441,7 +446,7 @@ class PresentationRequests:
         problems = []
         if ask.format != "dc+sd-jwt":
             problems.append("you asked for a W3C credential, not an SD-JWT VC")
-        if result.vct != VCT_MICRO_CREDENTIAL:
+        if not is_micro_credential_vct(result.vct):
             problems.append("it is not an EU micro-credential")
         if ask.achievement_id and result.disclosed.get("achievement_id") != ask.achievement_id:
             problems.append(f"it is not for the achievement {ask.achievement_id}")

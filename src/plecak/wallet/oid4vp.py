@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from plecak.core.errors import VCError
 from plecak.core.jsonld.rdf import expand_safe
-from plecak.core.sdjwt import SdJwtError, parse_sd_jwt
+from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, SdJwtError, is_micro_credential_vct, parse_sd_jwt
 from plecak.core.verify.presentation import create_presentation
 
 from .exceptions import Gone, UserError
@@ -241,7 +241,9 @@ def credential_matches(query: CredentialQuery, credential: Mapping[str, Any]) ->
     if (query.format == "dc+sd-jwt") != (sd_claims is not None):
         return False
     if sd_claims is not None:
-        if query.vct_values and sd_claims.get("vct") not in query.vct_values:
+        vct = sd_claims.get("vct")
+        hosted = VCT_MICRO_CREDENTIAL in query.vct_values and is_micro_credential_vct(vct)
+        if query.vct_values and vct not in query.vct_values and not hosted:
             return False
         credential = sd_claims
     if query.type_values:
