@@ -27,6 +27,8 @@ from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import find_contexts_dir
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt
 
+pytestmark = pytest.mark.interop
+
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
