@@ -47,6 +47,9 @@ class OfferPreview:
     token_endpoint: str
     credential_endpoint: str
     nonce_endpoint: str | None
+    proof_alg: str = "EdDSA"
+    """``EdDSA``: the Ed25519 key as ``kid`` = ``did:key``; ``ES256``: the P-256 key as a ``jwk``
+    header (SD-JWT VC issuers that announce that binding, EUDI-style)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,7 +57,24 @@ class OfferPreview:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> OfferPreview:
         values: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__}
+        values["proof_alg"] = values.get("proof_alg") or "EdDSA"
         return cls(**values)
+
+
+def _proof_alg(config: Mapping[str, Any]) -> str:
+    """How to prove the holder key, from what the configuration announces: a P-256 ``jwk`` with
+    ES256 for an SD-JWT VC when offered, else the Ed25519 ``did:key`` with EdDSA."""
+    methods = config.get("cryptographic_binding_methods_supported")
+    types = config.get("proof_types_supported")
+    jwt_type = types.get("jwt") if isinstance(types, Mapping) else None
+    algs = jwt_type.get("proof_signing_alg_values_supported") if isinstance(jwt_type, Mapping) else None
+    if not isinstance(methods, list) or not isinstance(algs, list):
+        return "EdDSA"  # nothing announced: our own default
+    if config.get("format") == "dc+sd-jwt" and "jwk" in methods and "ES256" in algs:
+        return "ES256"
+    if "EdDSA" in algs and "did:key" in methods:
+        return "EdDSA"
+    raise UserError("offer.unsupported", detail="no key proof this wallet can make (EdDSA did:key or ES256 jwk)")
 
 
 def offer_params(text: str) -> dict[str, str]:
@@ -170,6 +190,7 @@ async def load_offer(http: HttpClient, params: Mapping[str, str], lang: str = "e
         token_endpoint=token_endpoint,
         credential_endpoint=credential_endpoint,
         nonce_endpoint=nonce_endpoint,
+        proof_alg=_proof_alg(config),
     )
 
 
@@ -184,11 +205,19 @@ def _oauth_error(body: Any) -> tuple[str | None, str | None]:
     )
 
 
-def key_proof(holder: HolderKey, audience: str, nonce: str | None) -> str:
+def key_proof(holder: HolderKey, audience: str, nonce: str | None, alg: str = "EdDSA") -> str:
     """The OpenID4VCI key-proof JWT: proves the wallet holds the key the credential is bound to."""
     payload: dict[str, Any] = {"aud": audience, "iat": int(time.time())}
     if nonce is not None:
         payload["nonce"] = nonce
+    if alg == "ES256":
+        assert holder.p256.private_key is not None
+        return jwt.encode(
+            payload,
+            holder.p256.private_key,
+            algorithm="ES256",
+            headers={"typ": PROOF_TYP, "jwk": holder.p256.public_jwk()},
+        )
     assert holder.pair.private_key is not None
     return jwt.encode(
         payload,
@@ -224,7 +253,12 @@ async def redeem(http: HttpClient, offer: OfferPreview, holder: HolderKey, tx_co
             "credential_configuration_id": offer.configuration_id,
             "proofs": {
                 "jwt": [
-                    key_proof(holder, offer.credential_issuer, c_nonce if isinstance(c_nonce, str) else None)
+                    key_proof(
+                        holder,
+                        offer.credential_issuer,
+                        c_nonce if isinstance(c_nonce, str) else None,
+                        offer.proof_alg,
+                    )
                 ]
             },
         }

@@ -9,7 +9,7 @@ the holder key.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from plecak.core.crypto.keys import decode_multikey_public
@@ -73,8 +73,12 @@ def bind(credential: Mapping[str, Any], holder: HolderKey, *, nonce: str, audien
     sd_jwt = sd_jwt_of(credential)
     if sd_jwt is None:
         raise SdJwtError("not an SD-JWT VC")
-    names = list(parse_sd_jwt(sd_jwt).disclosable())
-    return present(sd_jwt, names, holder_key=holder.pair, nonce=nonce, audience=audience)
+    parsed = parse_sd_jwt(sd_jwt)
+    names = list(parsed.disclosable())
+    cnf = parsed.payload.get("cnf")
+    p256 = isinstance(cnf, Mapping) and cnf.get("jwk") == holder.p256.public_jwk()
+    key = holder.p256.private_key if p256 and holder.p256.private_key is not None else holder.pair
+    return present(sd_jwt, names, holder_key=key, nonce=nonce, audience=audience)
 
 
 async def check_issued(
@@ -82,11 +86,15 @@ async def check_issued(
     holder_did: str,
     resolver: DidDocumentResolver,
     status_fetcher: Callable[[str], Awaitable[str]] | None,
+    holder_jwks: Sequence[Mapping[str, str]] = (),
 ) -> tuple[SdJwtVerificationResult, bool]:
-    """Verify a received SD-JWT VC (no key binding yet); the flag says it is bound to ``holder_did``'s key."""
+    """Verify a received SD-JWT VC (no key binding yet); the flag says it is bound to ``holder_did``'s
+    key or to one of ``holder_jwks`` (the holder's other keys: :meth:`HolderKey.public_jwks`)."""
     verifier = SdJwtVerifier(resolver, status_fetcher=status_fetcher)
     result = await verifier.verify(sd_jwt, nonce=None, audience=None, require_key_binding=False)
     cnf = parse_sd_jwt(sd_jwt).payload.get("cnf")
+    if isinstance(cnf, Mapping) and any(cnf.get("jwk") == jwk for jwk in holder_jwks):
+        return result, True
     try:
         expected = holder_jwk(decode_multikey_public(holder_did.removeprefix("did:key:")))
     except (KeyFormatError, ValueError):

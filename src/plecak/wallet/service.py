@@ -12,7 +12,7 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,9 +141,13 @@ class WalletService:
             raise LookupError(f"{url} answered HTTP {reply.status}")
         return reply.raw.decode("utf-8", "replace").strip()
 
-    async def check_sd_jwt_before_storing(self, sd_jwt: str, holder_did: str) -> VerificationResult:
+    async def check_sd_jwt_before_storing(
+        self, sd_jwt: str, holder_did: str, holder_jwks: Sequence[Mapping[str, str]] = ()
+    ) -> VerificationResult:
         """Like :meth:`check_before_storing`, for an SD-JWT VC: valid, and bound to this wallet's key."""
-        result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, self.status_token)
+        result, bound = await sdjwt.check_issued(
+            sd_jwt, holder_did, self.resolver, self.status_token, holder_jwks
+        )
         checks = [c.to_json() for c in result.checks]
         failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
         if failed:
@@ -154,13 +158,18 @@ class WalletService:
         return result
 
     async def add_credential(
-        self, uid: str, holder_did: str, credential: Any, source: str
+        self,
+        uid: str,
+        holder_did: str,
+        credential: Any,
+        source: str,
+        holder_jwks: Sequence[Mapping[str, str]] = (),
     ) -> tuple[StoredCredential, VerificationResult]:
         """Verify and store one credential; refused credentials change nothing."""
         sd_jwt = sdjwt.sd_jwt_of(credential)
         if sd_jwt is not None:
             credential = sdjwt.envelope(sd_jwt)
-            result: VerificationResult = await self.check_sd_jwt_before_storing(sd_jwt, holder_did)
+            result: VerificationResult = await self.check_sd_jwt_before_storing(sd_jwt, holder_did, holder_jwks)
         elif not isinstance(credential, Mapping):
             raise Refused("refused.not_json_object", [])
         else:
@@ -289,7 +298,7 @@ class WalletService:
         offer = await self.pending_offer(uid, pid)
         credential = await oid4vci.redeem(self.http, offer, holder, tx_code)
         await self.store.take_pending(uid, pid)  # the code is spent, whatever happens next
-        return await self.add_credential(uid, holder.did, credential, "offer")
+        return await self.add_credential(uid, holder.did, credential, "offer", holder.public_jwks())
 
     # -- present (OpenID4VP) -------------------------------------------------------------
     async def _matches(self, uid: str, request: PresentationRequest) -> dict[str, list[StoredCredential]]:
@@ -395,7 +404,7 @@ class WalletService:
             credential = record["credential"]
             if credential.get("id") and credential["id"] in known:
                 continue
-            problem = await self._import_problem(credential, restored.holder.did)
+            problem = await self._import_problem(credential, restored.holder.did, restored.holder.public_jwks())
             if problem is not None:
                 title = view(sdjwt.display_form(credential)).title
                 raise UserError("backup.credential_refused", detail=problem, title=title)
@@ -411,10 +420,12 @@ class WalletService:
         await self.store.replace_holder_key_and_add(uid, key_fields, sealed)
         return len(sealed)
 
-    async def _import_problem(self, credential: Mapping[str, Any], holder_did: str) -> str | None:
+    async def _import_problem(
+        self, credential: Mapping[str, Any], holder_did: str, holder_jwks: Sequence[Mapping[str, str]] = ()
+    ) -> str | None:
         sd_jwt = sdjwt.sd_jwt_of(credential)
         if sd_jwt is not None:  # format, signature and disclosures; not the status (as below)
-            result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, None)
+            result, bound = await sdjwt.check_issued(sd_jwt, holder_did, self.resolver, None, holder_jwks)
             failed = [c for c in result.checks if c.outcome is Outcome.FAILED]
             if failed:
                 return failed[0].message

@@ -11,21 +11,43 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.core.crypto.keys import Ed25519KeyPair
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.crypto.secretbox import SecretBox
 from plecak.core.did import did_key
+from plecak.core.sdjwt import holder_jwk
 
 __all__ = ["HolderKey", "Vault"]
 
+_P256_INFO = b"plecak wallet holder P-256 key v1"
+_P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
 
 class HolderKey:
-    """A learner's Ed25519 holder key and its ``did:key``."""
+    """A learner's Ed25519 holder key and its ``did:key``; plus a P-256 key derived from the same
+    seed (:attr:`p256`), which SD-JWT VC issuers that bind P-256 keys (EUDI-style, ES256 key proofs
+    with a ``jwk`` header) get. Derived, so sealing, backups and restores need nothing new."""
 
-    __slots__ = ("did", "pair")
+    __slots__ = ("_p256", "did", "pair")
 
     def __init__(self, pair: Ed25519KeyPair) -> None:
         self.pair = pair
         self.did = did_key(pair)
+        self._p256: EcdsaKeyPair | None = None
+
+    @property
+    def p256(self) -> EcdsaKeyPair:
+        if self._p256 is None:
+            okm = HKDF(algorithm=hashes.SHA256(), length=48, salt=None, info=_P256_INFO).derive(self.pair.seed)
+            scalar = int.from_bytes(okm, "big") % (_P256_ORDER - 1) + 1
+            self._p256 = EcdsaKeyPair.from_private_value("P-256", scalar.to_bytes(32, "big"))
+        return self._p256
+
+    def public_jwks(self) -> list[dict[str, str]]:
+        """The public JWKs an SD-JWT VC's ``cnf.jwk`` may hold for this holder."""
+        return [holder_jwk(self.pair), self.p256.public_jwk()]
 
     @property
     def verification_method(self) -> str:
