@@ -3,6 +3,8 @@ ES256 as well as EdDSA, exactly as its metadata announces (and nothing it does n
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,18 @@ def _proof(key: Ed25519KeyPair | EcdsaKeyPair, header: dict[str, Any], c_nonce: 
     payload = {"aud": PUBLIC_URL, "iat": int(time.time()), "nonce": c_nonce, **claims}
     assert key.private_key is not None
     return jwt.encode(payload, key.private_key, algorithm=header.pop("alg", alg), headers={"typ": TYP, **header})
+
+
+def _raw_proof(key: EcdsaKeyPair, header: dict[str, Any], c_nonce: str) -> str:
+    """A key proof with a header PyJWT would refuse to write."""
+
+    def part(value: Any) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    payload = {"aud": PUBLIC_URL, "iat": int(time.time()), "nonce": c_nonce}
+    signing_input = f"{part(header)}.{part(payload)}"
+    signature = base64.urlsafe_b64encode(key.sign(signing_input.encode())).rstrip(b"=").decode()
+    return f"{signing_input}.{signature}"
 
 
 def _jwk_header(key: Ed25519KeyPair | EcdsaKeyPair) -> dict[str, Any]:
@@ -154,6 +168,16 @@ async def test_key_proof_headers_and_algorithms_are_checked(issuer: tuple[TestCl
         "private key in jwk": _proof(p256, {"jwk": {**p256.public_jwk(), "d": "AAAA"}}, await nonce(client)),
         "did:jwk with wrong fragment": _proof(p256, {"kid": did_jwk(p256.public_jwk()) + "#1"}, await nonce(client)),
         "did:web kid": _proof(p256, {"kid": "did:web:example.org#key-1"}, await nonce(client)),
+        "jwk not an object": _proof(p256, {"jwk": "x"}, await nonce(client)),
+        "jwk not base64url": _proof(
+            p256, {"jwk": {"kty": "EC", "crv": "P-256", "x": "!!", "y": "??"}}, await nonce(client)
+        ),
+        "jwk point off the curve": _proof(
+            p256, {"jwk": {"kty": "EC", "crv": "P-256", "x": "A" * 43, "y": "A" * 43}}, await nonce(client)
+        ),
+        "did:jwk not json": _proof(p256, {"kid": "did:jwk:bm90IGpzb24#0"}, await nonce(client)),
+        "did:key garbage": _proof(p256, {"kid": "did:key:zzzz#zzzz"}, await nonce(client)),
+        "kid not a string": _raw_proof(p256, {"alg": "ES256", "typ": TYP, "kid": 7}, await nonce(client)),
         "future iat": _proof(p256, _jwk_header(p256), await nonce(client), iat=int(time.time()) + 3600),
         "old iat": _proof(p256, _jwk_header(p256), await nonce(client), iat=int(time.time()) - 3600),
         "wrong audience": _proof(p256, _jwk_header(p256), await nonce(client), aud="https://other.example"),
