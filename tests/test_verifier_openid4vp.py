@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +22,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from issuer_helpers import achievement
+from plecak.core.did import DidResolver
+from plecak.core.jar import JarError, verify_request_object
 from test_verifier_support import AUTH, Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -62,12 +65,18 @@ async def ask(stack: Stack, **form: str) -> Request:
 
 
 async def fetch_request(stack: Stack, request: Request) -> dict[str, Any]:
-    """The wallet fetches the Authorization Request from request_uri."""
-    resp = await stack.verifier.get(urlsplit(request.request_uri).path)
+    """The wallet fetches the Authorization Request from request_uri: a signed JAR, checked here
+    with the project's wallet-side check (signature against the client identifier prefix)."""
+    resp = await stack.verifier.get(
+        urlsplit(request.request_uri).path, headers={"Accept": "application/oauth-authz-req+jwt"}
+    )
     assert resp.status == 200, await resp.text()
     assert resp.headers["Cache-Control"] == "no-store"
-    body: dict[str, Any] = await resp.json()
-    return body
+    assert resp.content_type == "application/oauth-authz-req+jwt"
+    verified = await verify_request_object(
+        await resp.text(), resolve_did=DidResolver().resolve, now=datetime.now(UTC)
+    )
+    return verified.claims
 
 
 async def answer(stack: Stack, claims: dict[str, Any], vp: Any, *, state: str | None = None) -> Any:
@@ -99,14 +108,12 @@ async def result(stack: Stack, request: Request) -> tuple[str, str]:
 # -- the happy path ----------------------------------------------------------------------------
 async def test_request_answer_status_result(stack: Stack) -> None:
     request = await ask(stack)
-    assert (
-        request.client_id
-        == f"redirect_uri:{stack.verifier_url}/openid4vp/response/" + (request.request_uri.rsplit("/", 1)[1])
-    )
+    # the verifier's public URL is an IP address: its requests are signed with its own did:key
+    assert request.client_id.startswith("decentralized_identifier:did:key:zDn")
     claims = await fetch_request(stack, request)
     assert claims["client_id"] == request.client_id
     assert claims["response_type"] == "vp_token" and claims["response_mode"] == "direct_post"
-    assert claims["response_uri"] == request.client_id.removeprefix("redirect_uri:")
+    assert claims["response_uri"] == f"{stack.verifier_url}/openid4vp/response/" + request.request_uri.rsplit("/", 1)[1]
     assert len(claims["nonce"]) >= 22 and claims["state"]
     query = claims["dcql_query"]["credentials"][0]
     assert query["id"] == "micro_credential" and query["format"] == "ldp_vc"
@@ -134,17 +141,60 @@ async def test_request_answer_status_result(stack: Stack) -> None:
     assert resp.status == 303 and resp.headers["Location"] == (await status(stack, request))["resultUrl"]
 
 
-async def test_request_object_as_an_unsecured_jwt(stack: Stack) -> None:
+def _jwt_part(token: str, index: int) -> Any:
+    part = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+async def test_request_object_is_a_signed_jar_never_alg_none(stack: Stack) -> None:
     request = await ask(stack)
-    resp = await stack.verifier.get(
-        urlsplit(request.request_uri).path, headers={"Accept": "application/oauth-authz-req+jwt"}
+    assert "request_uri_method=post" in request.link
+    for accept in ("application/oauth-authz-req+jwt", "application/json", "*/*"):
+        resp = await stack.verifier.get(urlsplit(request.request_uri).path, headers={"Accept": accept})
+        assert resp.status == 200 and resp.content_type == "application/oauth-authz-req+jwt"
+        token = await resp.text()
+        header = _jwt_part(token, 0)
+        assert header["alg"] == "ES256" and header["typ"] == "oauth-authz-req+jwt"
+        assert header["kid"].split("#")[0] == request.client_id.removeprefix("decentralized_identifier:")
+        assert token.split(".")[2]
+    # a tampered payload no longer verifies
+    claims = _jwt_part(token, 1)
+    claims["response_uri"] = "https://attacker.example/cb"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    parts = token.split(".")
+    with pytest.raises(JarError, match="signature"):
+        await verify_request_object(
+            f"{parts[0]}.{forged}.{parts[2]}", resolve_did=DidResolver().resolve, now=datetime.now(UTC)
+        )
+
+
+async def test_request_uri_method_post_binds_the_wallet_nonce(stack: Stack) -> None:
+    request = await ask(stack)
+    resp = await stack.verifier.post(
+        urlsplit(request.request_uri).path,
+        data={"wallet_nonce": "wallet-nonce-123", "wallet_metadata": json.dumps({"vp_formats_supported": {}})},
+        headers={"Accept": "application/oauth-authz-req+jwt"},
     )
     assert resp.status == 200 and resp.content_type == "application/oauth-authz-req+jwt"
-    header, payload, signature = (await resp.text()).split(".")
-    pad = lambda part: part + "=" * (-len(part) % 4)  # noqa: E731
-    assert json.loads(base64.urlsafe_b64decode(pad(header))) == {"alg": "none", "typ": "oauth-authz-req+jwt"}
-    assert json.loads(base64.urlsafe_b64decode(pad(payload))) == await fetch_request(stack, request)
-    assert signature == ""
+    verified = await verify_request_object(await resp.text(), resolve_did=DidResolver().resolve, now=datetime.now(UTC))
+    assert verified.claims["wallet_nonce"] == "wallet-nonce-123"
+    resp = await stack.verifier.post(urlsplit(request.request_uri).path, json={"wallet_nonce": "x"})
+    assert resp.status == 400 and (await resp.json())["error"] == "invalid_request"
+
+
+async def test_client_metadata_advertises_every_cryptosuite_the_verifier_verifies(stack: Stack) -> None:
+    claims = await fetch_request(stack, await ask(stack))
+    formats = claims["client_metadata"]["vp_formats_supported"]
+    assert set(formats["ldp_vc"]["cryptosuite_values"]) == {
+        "eddsa-rdfc-2022",
+        "eddsa-jcs-2022",
+        "ecdsa-rdfc-2019",
+        "ecdsa-jcs-2019",
+        "ecdsa-sd-2023",
+    }
+    assert set(formats["ldp_vc"]["proof_type_values"]) == {"DataIntegrityProof", "Ed25519Signature2020"}
+    assert formats["dc+sd-jwt"] == {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]}
+    assert "jwks" not in claims["client_metadata"]
 
 
 async def test_same_device_redirect_shows_the_result_only_to_the_asking_browser(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import socket
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,8 @@ def verifier_settings(redis_url: str, port: int, insecure: set[str], **overrides
         "redis_url": redis_url,
         "insecure_hosts": frozenset(insecure),
         "fetch_timeout": 5.0,
+        # the OpenID4VP signing key and development certificate are made here
+        "data_dir": Path(tempfile.mkdtemp(prefix="plecak-verifier-")),
     }
     values.update(overrides)
     return VerifierSettings(**values)

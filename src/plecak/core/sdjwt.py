@@ -57,6 +57,7 @@ __all__ = [
     "ALWAYS_DISCLOSED",
     "CLAIM_LABELS",
     "ENVELOPED_PREFIX",
+    "HOLDER_ALGS",
     "KB_JWT_TYP",
     "SD_JWT_VC_TYP",
     "SELECTIVELY_DISCLOSABLE",
@@ -1061,3 +1062,7 @@ class SdJwtVerifier:
                 "validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d})."
             )
         return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).")
+
+
+HOLDER_ALGS: tuple[str, ...] = _HOLDER_ALGS
+"""The key-binding JWT algorithms a holder may use (what a verifier advertises as ``kb-jwt_alg_values``)."""

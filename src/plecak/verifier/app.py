@@ -21,6 +21,7 @@ from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
 from .fetch import LinkFetcher
 from .i18n import language_middleware
+from .identity import load_identity
 from .oid4vp import PresentationRequests
 from .routes import setup_routes
 from .sdjwt import SdJwtVerification
@@ -40,6 +41,7 @@ def _is_admin(request: web.Request) -> bool:
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     seed = read_seed_file(settings.trusted_issuers_file) if settings.trusted_issuers_file else None
+    identity = load_identity(settings)
     redis = connect(settings.redis_url)
     app[REDIS] = redis
     status_lists = StatusListClient(
@@ -80,6 +82,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             verification,
             public_url=settings.public_url,
             seconds=settings.request_seconds,
+            identity=identity,
+            response_mode=settings.oid4vp_response_mode,
             sd_jwt=sd_jwt,
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)

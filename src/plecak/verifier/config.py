@@ -60,8 +60,25 @@ class Settings:
     """``PLECAK_ALLOW_URL_ISSUERS=1``: a credential whose issuer is not a DID (the specifications'
     test vectors, the W3C suites) verifies with an "issuer unconfirmed" warning. Off by default:
     nothing ties a URL issuer to the key that signed, so anyone could forge a university."""
+    oid4vp_client_id_prefix: str = ""
+    """How OpenID4VP requests are signed (``PLECAK_OID4VP_CLIENT_ID_PREFIX``): ``x509_san_dns`` (the
+    verifier certificate; the default when the public URL names a host) or ``decentralized_identifier``
+    (the verifier's own did:key; the default for an IP address)."""
+    oid4vp_certificate_file: Path | None = None
+    """PEM certificate chain (leaf first) for ``x509_san_dns`` (``PLECAK_OID4VP_CERTIFICATE``); without it
+    a self-signed development certificate is made in the data directory."""
+    oid4vp_key_file: Path | None = None
+    """PEM P-256 private key of that certificate (``PLECAK_OID4VP_KEY``)."""
+    oid4vp_response_mode: str = "direct_post"
+    """``direct_post``, or ``direct_post.jwt`` for encrypted answers (``PLECAK_OID4VP_RESPONSE_MODE``)."""
 
     def __post_init__(self) -> None:
+        if self.oid4vp_client_id_prefix not in ("", "x509_san_dns", "decentralized_identifier"):
+            raise ValueError("PLECAK_OID4VP_CLIENT_ID_PREFIX must be x509_san_dns or decentralized_identifier")
+        if self.oid4vp_response_mode not in ("direct_post", "direct_post.jwt"):
+            raise ValueError("PLECAK_OID4VP_RESPONSE_MODE must be direct_post or direct_post.jwt")
+        if (self.oid4vp_certificate_file is None) != (self.oid4vp_key_file is None):
+            raise ValueError("set both PLECAK_OID4VP_CERTIFICATE and PLECAK_OID4VP_KEY, or neither")
         if len(self.admin_token) < MIN_ADMIN_TOKEN:
             raise ValueError(f"the admin token must be at least {MIN_ADMIN_TOKEN} characters")
         if not self.public_url.startswith(("http://", "https://")):
@@ -89,8 +106,9 @@ class Settings:
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_INSECURE_HOSTS``,
         ``PLECAK_TRUSTED_ISSUERS_FILE``, ``PLECAK_VERIFIER_MAX_BODY_BYTES``, ``PLECAK_VCAPI_POLICY``,
         ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``,
-        ``PLECAK_STATUS_CACHE_SECONDS``,
-        ``PLECAK_ALLOW_URL_ISSUERS``.
+        ``PLECAK_STATUS_CACHE_SECONDS``, ``PLECAK_ALLOW_URL_ISSUERS``,
+        ``PLECAK_OID4VP_CLIENT_ID_PREFIX``, ``PLECAK_OID4VP_CERTIFICATE``, ``PLECAK_OID4VP_KEY``,
+        ``PLECAK_OID4VP_RESPONSE_MODE``.
         """
         e = Environment(env)
         basics = service_basics(e, url_variable="PLECAK_VERIFIER_URL", default_port=DEFAULT_PORT)
@@ -110,4 +128,10 @@ class Settings:
             result_seconds=e.integer("PLECAK_VERIFIER_RESULT_SECONDS", 8 * 3600, minimum=3600),
             status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
             url_issuers=e.flag("PLECAK_ALLOW_URL_ISSUERS"),
+            oid4vp_client_id_prefix=e.text("PLECAK_OID4VP_CLIENT_ID_PREFIX"),
+            oid4vp_certificate_file=e.path("PLECAK_OID4VP_CERTIFICATE"),
+            oid4vp_key_file=e.path("PLECAK_OID4VP_KEY"),
+            oid4vp_response_mode=e.choice(
+                "PLECAK_OID4VP_RESPONSE_MODE", "direct_post", ("direct_post", "direct_post.jwt")
+            ),
         )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
-from plecak.core.encoding import b64url_encode
 from plecak.runtime.health import redis_health
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.web import Problem, json_response, raise_problem, read_form, read_json
@@ -71,9 +69,7 @@ async def _vcapi_body(
         return text, options
     if not isinstance(document, dict):
         kind = "a JSON string" if isinstance(document, str) else f"a JSON {type(document).__name__}"
-        raise _BadRequest(
-            400, "malformed", "Malformed request", f"{member} must be a JSON object, not {kind}"
-        )
+        raise _BadRequest(400, "malformed", "Malformed request", f"{member} must be a JSON object, not {kind}")
     return document, options
 
 
@@ -162,30 +158,37 @@ async def delete_trusted_issuer(request: web.Request) -> web.Response:
 
 
 # -- OpenID4VP (wallet side) -----------------------------------------------------------------
-_b64url = b64url_encode
-
-
-def _unsecured_jwt(claims: dict[str, Any]) -> str:
-    """An unsecured JWS (``alg: none``): ``redirect_uri:`` requests cannot be signed."""
-    header = {"alg": "none", "typ": "oauth-authz-req+jwt"}
-    parts = [json.dumps(p, separators=(",", ":")).encode() for p in (header, claims)]
-    return f"{_b64url(parts[0])}.{_b64url(parts[1])}."
+async def _wallet_nonce(request: web.Request) -> str | None:
+    """``request_uri_method=post``: the form may carry ``wallet_nonce`` (and ``wallet_metadata``)."""
+    if request.method != "POST":
+        return None
+    if request.content_type != "application/x-www-form-urlencoded":
+        raise OpenIdError("invalid_request", "post wallet_metadata and wallet_nonce form-encoded")
+    if (request.content_length or 0) > 64 * 1024:
+        raise OpenIdError("invalid_request", "the wallet metadata is too large", 413)
+    try:
+        form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise OpenIdError("invalid_request", "the wallet metadata is too large", 413) from None
+    nonce = form.get("wallet_nonce")
+    if nonce is not None and (not isinstance(nonce, str) or not 0 < len(nonce) <= 256):
+        raise OpenIdError("invalid_request", "wallet_nonce must be text of at most 256 characters")
+    return nonce
 
 
 async def openid4vp_request(request: web.Request) -> web.Response:
-    """``GET request_uri``: the Authorization Request; JSON, or a JWT if the wallet asks for one."""
+    """``GET`` or ``POST request_uri``: the Authorization Request as a signed JAR
+    (``application/oauth-authz-req+jwt``), whatever the wallet asks for."""
     requests = request.app[REQUESTS]
+    wallet_nonce = await _wallet_nonce(request)
     try:
         record = await requests.get(request.match_info["rid"])
-        claims = requests.request_object(record)
+        token = requests.signed_request(record, wallet_nonce)
     except RequestNotFound:
         raise OpenIdError("invalid_request", "there is no such presentation request", 404) from None
     except RequestExpired:
         raise OpenIdError("invalid_request", "the presentation request has expired", 410) from None
-    if JWT_REQUEST_TYPE in request.headers.get("Accept", ""):
-        response = web.Response(text=_unsecured_jwt(claims), content_type=JWT_REQUEST_TYPE)
-    else:
-        response = json_response(claims)
+    response = web.Response(text=token, content_type=JWT_REQUEST_TYPE)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return _no_store(response)
 
@@ -193,9 +196,7 @@ async def openid4vp_request(request: web.Request) -> web.Response:
 async def openid4vp_response(request: web.Request) -> web.Response:
     """``POST response_uri`` (``direct_post``): form-encoded ``vp_token`` and ``state``."""
     if request.content_type != "application/x-www-form-urlencoded":
-        raise OpenIdError(
-            "invalid_request", "send the response form-encoded (application/x-www-form-urlencoded)"
-        )
+        raise OpenIdError("invalid_request", "send the response form-encoded (application/x-www-form-urlencoded)")
     if (request.content_length or 0) > request.app[SETTINGS].max_form_bytes:
         raise OpenIdError("invalid_request", "the response is too large", 413)
     try:

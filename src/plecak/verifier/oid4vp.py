@@ -1,9 +1,12 @@
 """OpenID for Verifiable Presentations 1.0: presentation requests a wallet answers.
 
-The employer's page creates a request; the wallet fetches it from ``request_uri`` (plain JSON, or
-an unsecured JWT when asked for ``application/oauth-authz-req+jwt``: ``redirect_uri:`` requests
-cannot be signed), and posts ``vp_token`` and ``state`` to ``response_uri`` (response mode
-``direct_post``). Two ids keep the sides apart:
+The employer's page creates a request; the wallet fetches it from ``request_uri`` (``GET``, or
+``POST`` with ``wallet_nonce`` when the link says ``request_uri_method=post``) as a signed Request
+Object (JAR, ``application/oauth-authz-req+jwt``, ES256): signed with the verifier certificate
+(client identifier prefix ``x509_san_dns``) or the verifier's did:key (``decentralized_identifier``),
+see :mod:`verifier.identity`. The wallet posts ``vp_token`` and ``state`` to ``response_uri``
+(``direct_post``), or the same encrypted to the request's ephemeral key as ``response``
+(``direct_post.jwt``, ECDH-ES). Two ids keep the sides apart:
 
 * ``rid`` (request id) is public: it is in the QR code, ``request_uri`` and ``response_uri``;
 * ``tx`` (transaction id) is known only to the employer's browser: the request page, its
@@ -16,6 +19,7 @@ shown there only to the browser holding the transaction cookie (session-fixation
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,9 +30,19 @@ from urllib.parse import urlencode
 from plecak.core import safejson
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS, pointer_exists
 from plecak.core.errors import VCError
+from plecak.core.integrity.suites import registered_proofs
+from plecak.core.jar import (
+    RESPONSE_ENC_VALUES,
+    JarError,
+    decrypt_response,
+    ephemeral_encryption_key,
+    sign_request_object,
+)
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.datamodel import is_url, issuer_id
 from plecak.core.sdjwt import (
+    HOLDER_ALGS,
+    ISSUER_ALG,
     SELECTIVELY_DISCLOSABLE,
     VCT_MICRO_CREDENTIAL,
     is_micro_credential_vct,
@@ -38,6 +52,7 @@ from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.core.verify.credential import Check, Outcome
 from plecak.runtime.oauth import OpenIdError
 
+from .identity import NAME, VerifierIdentity
 from .service import VerificationService
 from .store import VerifierStore, new_id
 
@@ -59,7 +74,6 @@ __all__ = [
 
 QUERY_ID = "micro_credential"
 OB_CREDENTIAL_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
-CLIENT_ID_PREFIX = "redirect_uri:"
 STATIC_AUDIENCE = "https://self-issued.me/v2"
 KEEP_EXPIRED_SECONDS = 3600
 """How long an expired request is remembered (to answer "expired" rather than "unknown")."""
@@ -92,9 +106,7 @@ class Ask:
     credential discloses only these beyond the issuer's mandatory ones."""
 
     def __post_init__(self) -> None:
-        if self.achievement_id is not None and (
-            not is_url(self.achievement_id) or len(self.achievement_id) > 2048
-        ):
+        if self.achievement_id is not None and (not is_url(self.achievement_id) or len(self.achievement_id) > 2048):
             raise ValueError("the achievement id must be a URL (e.g. https://…/achievements/…)")
         if self.format not in ("ldp_vc", "dc+sd-jwt"):
             raise ValueError('the format must be "ldp_vc" or "dc+sd-jwt"')
@@ -133,9 +145,7 @@ class Ask:
 
 def sd_jwt_claims_of(elements: Any) -> tuple[str, ...]:
     """The SD-JWT VC claims that carry the EU ``elements`` (those the format has)."""
-    return tuple(
-        c for key in elements for c in SD_JWT_ELEMENT_CLAIMS.get(key, ()) if c in SELECTIVELY_DISCLOSABLE
-    )
+    return tuple(c for key in elements for c in SD_JWT_ELEMENT_CLAIMS.get(key, ()) if c in SELECTIVELY_DISCLOSABLE)
 
 
 def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
@@ -278,9 +288,13 @@ class PresentationRequests:
         *,
         public_url: str,
         seconds: int,
+        identity: VerifierIdentity,
+        response_mode: str = "direct_post",
         now: Callable[[], datetime] = utc_now,
         sd_jwt: SdJwtVerification | None = None,
     ) -> None:
+        self.identity = identity
+        self.response_mode = response_mode
         self.store = store
         self.verification = verification
         self.sd_jwt = sd_jwt
@@ -298,14 +312,17 @@ class PresentationRequests:
             "transaction": tx,
             "nonce": secrets.token_urlsafe(32),
             "state": secrets.token_urlsafe(32),
-            "clientId": CLIENT_ID_PREFIX + response_uri,
+            "clientId": self.identity.client_id,
             "responseUri": response_uri,
+            "responseMode": self.response_mode,
             "requestUri": f"{self.public_url}/openid4vp/request/{rid}",
             "ask": ask.to_json(),
             "dcqlQuery": dcql_query(ask),
             "createdAt": format_datetime(created),
             "expiresAt": format_datetime(created + timedelta(seconds=self.seconds)),
         }
+        if self.response_mode == "direct_post.jwt":
+            record["encryptionJwk"], record["decryptionJwk"] = ephemeral_encryption_key()
         await self.store.save_request(record, self.seconds + KEEP_EXPIRED_SECONDS)
         return record
 
@@ -327,36 +344,60 @@ class PresentationRequests:
 
     @staticmethod
     def wallet_link(record: Mapping[str, Any]) -> str:
-        """``openid4vp://?client_id=…&request_uri=…``: the QR code and the same-device link."""
+        """``openid4vp://?client_id=…&request_uri=…&request_uri_method=post``: the QR code and the
+        same-device link (a wallet that cannot POST may still GET the request)."""
         return "openid4vp://?" + urlencode(
-            {"client_id": record["clientId"], "request_uri": record["requestUri"]}
+            {"client_id": record["clientId"], "request_uri": record["requestUri"], "request_uri_method": "post"}
         )
 
-    def request_object(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """The Authorization Request a wallet fetches from ``request_uri``."""
+    def client_metadata(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """What this verifier accepts, exactly: every Data Integrity cryptosuite it verifies (and the
+        legacy proof types), the SD-JWT issuer and key-binding algorithms; the answer's encryption key."""
+        proofs = registered_proofs()
+        metadata: dict[str, Any] = {
+            "client_name": NAME,
+            "vp_formats_supported": {
+                "ldp_vc": {
+                    "proof_type_values": sorted({proof_type for proof_type, _ in proofs}),
+                    "cryptosuite_values": sorted({suite for _, suite in proofs if suite}),
+                },
+                "dc+sd-jwt": {"sd-jwt_alg_values": [ISSUER_ALG], "kb-jwt_alg_values": list(HOLDER_ALGS)},
+            },
+        }
+        if record.get("responseMode") == "direct_post.jwt":
+            metadata["jwks"] = {"keys": [record["encryptionJwk"]]}
+            metadata["encrypted_response_enc_values_supported"] = list(RESPONSE_ENC_VALUES)
+        return metadata
+
+    def request_object(self, record: Mapping[str, Any], wallet_nonce: str | None = None) -> dict[str, Any]:
+        """The Authorization Request a wallet fetches from ``request_uri`` (the claims of the JAR)."""
         if self.expired(record):
             raise RequestExpired(record["id"])
-        return {
+        claims = {
+            "iss": record["clientId"],
             "client_id": record["clientId"],
             "response_type": "vp_token",
-            "response_mode": "direct_post",
+            "response_mode": record.get("responseMode", "direct_post"),
             "response_uri": record["responseUri"],
             "nonce": record["nonce"],
             "state": record["state"],
             "dcql_query": record["dcqlQuery"],
-            "client_metadata": {
-                "vp_formats_supported": {
-                    "ldp_vc": {
-                        "proof_type_values": ["DataIntegrityProof", "Ed25519Signature2020"],
-                        "cryptosuite_values": ["eddsa-rdfc-2022"],
-                    },
-                    "dc+sd-jwt": {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]},
-                }
-            },
+            "client_metadata": self.client_metadata(record),
             "aud": STATIC_AUDIENCE,
             "iat": _epoch(record["createdAt"]),
             "exp": _epoch(record["expiresAt"]),
         }
+        if wallet_nonce:
+            claims["wallet_nonce"] = wallet_nonce
+        return claims
+
+    def signed_request(self, record: Mapping[str, Any], wallet_nonce: str | None = None) -> str:
+        """The Request Object as a JAR signed for the client identifier prefix (never ``alg: none``)."""
+        claims = self.request_object(record, wallet_nonce)
+        identity = self.identity
+        if identity.prefix == "x509_san_dns":
+            return sign_request_object(claims, identity.key, x5c=identity.chain)
+        return sign_request_object(claims, identity.key, kid=identity.kid)
 
     async def status(self, tx: str) -> dict[str, Any]:
         """What the employer's page polls: pending, processing, answered, declined or expired."""
@@ -365,9 +406,7 @@ class PresentationRequests:
         state = answer.get("state")
         out: dict[str, Any] = {"expiresAt": record["expiresAt"]}
         if state == "answered":
-            out.update(
-                status="answered", verdict=answer.get("verdict"), resultUrl=f"/results/{answer['resultId']}"
-            )
+            out.update(status="answered", verdict=answer.get("verdict"), resultUrl=f"/results/{answer['resultId']}")
         elif state in ("processing", "declined"):
             out["status"] = state
         else:
@@ -382,9 +421,9 @@ class PresentationRequests:
         except RequestNotFound:
             raise OpenIdError("invalid_request", "there is no such presentation request", 404) from None
         if self.expired(record):
-            raise OpenIdError(
-                "invalid_request", f"the presentation request expired at {record['expiresAt']}", 410
-            )
+            raise OpenIdError("invalid_request", f"the presentation request expired at {record['expiresAt']}", 410)
+        if record.get("responseMode") == "direct_post.jwt":
+            fields = self._decrypted(record, fields)
         state = fields.get("state") or ""
         if not hmac.compare_digest(state.encode(), str(record["state"]).encode()):
             raise OpenIdError("invalid_request", "state does not match the presentation request")
@@ -402,6 +441,26 @@ class PresentationRequests:
         answer = {"state": "answered", "resultId": result_id, "verdict": verdict, "responseCode": code}
         await self.store.save_answer(rid, answer, self.seconds + KEEP_EXPIRED_SECONDS)
         return {"redirect_uri": f"{self.public_url}/openid4vp/done/{rid}?response_code={code}"}
+
+    @staticmethod
+    def _decrypted(record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, str]:
+        """The parameters of a ``direct_post.jwt`` answer (``response``, a JWE to the request's key)."""
+        token = fields.get("response")
+        if not token:
+            raise OpenIdError(
+                "invalid_request", "this request asks for an encrypted answer in response (direct_post.jwt)"
+            )
+        try:
+            payload = decrypt_response(token, record["decryptionJwk"])
+        except JarError as exc:
+            raise OpenIdError("invalid_request", str(exc)) from None
+        out: dict[str, str] = {}
+        for key, value in payload.items():
+            if isinstance(value, str):
+                out[key] = value
+            elif key == "vp_token" and isinstance(value, dict):
+                out[key] = json.dumps(value)
+        return out
 
     async def _declined(self, record: Mapping[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
         if not await self.store.claim_answer(record["id"], self.seconds + KEEP_EXPIRED_SECONDS):

@@ -30,6 +30,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files
     # OpenID4VP (the wallet's side)
     r.add_get("/openid4vp/request/{rid}", handlers.openid4vp_request)
+    r.add_post("/openid4vp/request/{rid}", handlers.openid4vp_request)
     r.add_post("/openid4vp/response/{rid}", handlers.openid4vp_response)
     r.add_get("/openid4vp/done/{rid}", pages.request_done)
     # W3C VC-API

@@ -8,6 +8,7 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from cryptography import x509
 
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
@@ -78,6 +79,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             status_cache_seconds=settings.status_cache_seconds,
             backup_time_cost=settings.backup_time_cost,
             backup_memory_kib=settings.backup_memory_kib,
+            verifier_trust_anchors=(
+                x509.load_pem_x509_certificates(settings.verifier_trust_anchors_file.read_bytes())
+                if settings.verifier_trust_anchors_file
+                else ()
+            ),
         )
         app[SHARES] = ShareService(store, vault)
         app[PATHWAYS] = PathwayService(app[SERVICE])

@@ -39,6 +39,9 @@ class Settings:
     """``host:port`` pairs the wallet may reach over plain http (local development only)."""
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
     """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
+    verifier_trust_anchors_file: Path | None = None
+    """``PLECAK_VERIFIER_TRUST_ANCHORS``: PEM certificates of the authorities whose verifier certificates
+    (OpenID4VP ``x509_san_dns``) the wallet shows as verified; others are shown as unverified."""
     wallet_key: str | None = None
     """``PLECAK_WALLET_KEY``: base64url 32-byte key sealing holder keys and credentials at rest."""
     session_seconds: int = 14 * 86400
@@ -102,4 +105,5 @@ class Settings:
             wallet_key=e.optional("PLECAK_WALLET_KEY"),
             trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
             status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
+            verifier_trust_anchors_file=e.path("PLECAK_VERIFIER_TRUST_ANCHORS"),
         )

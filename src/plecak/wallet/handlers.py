@@ -306,6 +306,22 @@ async def scan(request: web.Request) -> web.Response:
     return await render(request, "scan.html", {"link": ""})
 
 
+PRESENT_PARAMS = (
+    "request_uri",
+    "request_uri_method",
+    "request",
+    "client_id",
+    "response_type",
+    "response_mode",
+    "response_uri",
+    "nonce",
+    "state",
+    "dcql_query",
+    "client_metadata",
+)
+"""The OpenID4VP request parameters a link may carry (by reference or by value)."""
+
+
 def route_link(link: str, public_url: str) -> str | None:
     """Where a scanned or pasted link goes in this wallet (``None``: not something we understand)."""
     link = link.strip()
@@ -319,8 +335,9 @@ def route_link(link: str, public_url: str) -> str | None:
             return None
     query = parse_qs(parts.query)
     if parts.scheme in ("openid4vp", "haip", "mdoc-openid4vp") or "request_uri" in query:
-        keep = {k: v[0] for k, v in query.items() if k in ("request_uri", "client_id", "request_uri_method")}
-        return "/present?" + urlencode(keep) if "request_uri" in keep else None
+        keep = {k: v[0] for k, v in query.items() if k in PRESENT_PARAMS}
+        by_value = "request" in keep or {"client_id", "response_type"} <= keep.keys()
+        return "/present?" + urlencode(keep) if "request_uri" in keep or by_value else None
     if "credential_offer_uri" in query or "credential_offer" in query:
         return "/receive?" + urlencode(offer_params(link))
     if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
@@ -474,8 +491,9 @@ async def serve_share(request: web.Request) -> web.Response:
 # -- present -----------------------------------------------------------------------------
 async def present(request: web.Request) -> web.Response:
     account = require_account(request)
-    params = {k: request.query[k] for k in ("request_uri", "client_id") if k in request.query}
-    if "request_uri" not in params:
+    params = {k: request.query[k] for k in PRESENT_PARAMS if k in request.query}
+    by_value = "request" in params or {"client_id", "response_type"} <= params.keys()
+    if "request_uri" not in params and not by_value:
         return redirect("/scan")
     pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
     context = {

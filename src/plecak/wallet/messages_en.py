@@ -335,6 +335,18 @@ EN: dict[str, str] = {
     "present.bad_link": "This is not a presentation request the wallet understands.",
     "present.unreachable": "The wallet could not fetch the presentation request.",
     "present.invalid": "The presentation request is not valid.",
+    "present.bad_signature": (
+        "The request's signature or certificate does not match the verifier it claims to come from,"
+        " so the wallet refused it. Send nothing, and tell the verifier."
+    ),
+    "present.signed_by": "Signed by",
+    "present.certificate_trusted": "{name}: a certificate for {host} from an authority this wallet trusts",
+    "present.certificate_unverified": (
+        "{name}: an unverified certificate for {host} (self-signed, or from an authority this wallet"
+        " does not know). Answer only if you expected this verifier."
+    ),
+    "present.signed_by_did": "The verifier's own identifier (DID) {did}",
+    "present.unsigned": "Not signed: only the address your answer goes to is known.",
     "present.nothing_chosen": "Choose a credential for every item the verifier asks for.",
     "present.continue": "Continue to the verifier",
     "present.expired_session": "This request page has expired. Scan the verifier's QR code again.",

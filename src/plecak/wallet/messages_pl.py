@@ -336,6 +336,18 @@ PL: dict[str, str] = {
     "present.bad_link": "To nie jest prośba o prezentację, którą portfel rozumie.",
     "present.unreachable": "Portfel nie mógł pobrać prośby o prezentację.",
     "present.invalid": "Prośba o prezentację jest nieprawidłowa.",
+    "present.bad_signature": (
+        "Podpis lub certyfikat prośby nie zgadza się z weryfikatorem, od którego rzekomo pochodzi,"
+        " więc portfel ją odrzucił. Nie wysyłaj niczego i powiadom weryfikatora."
+    ),
+    "present.signed_by": "Podpisał",
+    "present.certificate_trusted": "{name}: certyfikat dla {host} od urzędu, któremu ten portfel ufa",
+    "present.certificate_unverified": (
+        "{name}: niezweryfikowany certyfikat dla {host} (samopodpisany albo od urzędu, którego ten"
+        " portfel nie zna). Odpowiadaj tylko, jeśli spodziewasz się tego weryfikatora."
+    ),
+    "present.signed_by_did": "Własny identyfikator weryfikatora (DID) {did}",
+    "present.unsigned": "Bez podpisu: znany jest tylko adres, pod który trafi odpowiedź.",
     "present.nothing_chosen": "Wybierz poświadczenie dla każdej pozycji, o którą prosi weryfikator.",
     "present.continue": "Przejdź do weryfikatora",
     "present.expired_session": "Ta strona prośby wygasła. Zeskanuj ponownie kod QR weryfikatora.",

@@ -73,11 +73,11 @@ class Http:
                 parsed = None  # not JSON we accept: callers say "did not answer with JSON"
         return HttpReply(resp.status, parsed, resp.content_type, body)
 
-    async def get(self, url: str) -> HttpReply:
+    async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> HttpReply:
         self.check_url(url)
         try:
             async with self._session.get(
-                url, allow_redirects=False, headers={"Accept": "application/json"}
+                url, allow_redirects=False, headers=dict(headers or {"Accept": "application/json"})
             ) as resp:
                 return await self._reply(resp)
         except (aiohttp.ClientError, OSError):  # TimeoutError is an OSError

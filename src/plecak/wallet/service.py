@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography import x509
+
 from plecak.core import safejson
 from plecak.core.disclosure import EcdsaSdAdapter, adapter_for
 from plecak.core.errors import VCError
@@ -76,7 +78,9 @@ class WalletService:
         status_cache_seconds: int = 60,
         backup_time_cost: int = 3,
         backup_memory_kib: int = 64 * 1024,
+        verifier_trust_anchors: Sequence[x509.Certificate] = (),
     ) -> None:
+        self.verifier_trust_anchors = tuple(verifier_trust_anchors)
         self.backup_time_cost = backup_time_cost
         self.backup_memory_kib = backup_memory_kib
         self.backup_limits = backup.KdfLimits.accepting(backup_time_cost, backup_memory_kib)
@@ -311,7 +315,13 @@ class WalletService:
         self, uid: str, params: Mapping[str, str]
     ) -> tuple[str, PresentationRequest, dict[str, list[StoredCredential]]]:
         """Fetch a verifier's request and find the learner's matching credentials."""
-        request = await oid4vp.load_request(self.http, params)
+        request = await oid4vp.load_request(
+            self.http,
+            params,
+            resolve_did=self.resolver.resolve,
+            now=utc_now(),
+            trust_anchors=self.verifier_trust_anchors,
+        )
         pid = await self._new_pending(uid, "request", {"request": request.to_json()})
         return pid, request, await self._matches(uid, request)
 

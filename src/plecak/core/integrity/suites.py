@@ -33,6 +33,7 @@ __all__ = [
     "decode_proof_value",
     "rdfc_hash_data",
     "register_suite",
+    "registered_proofs",
     "suite_for_proof",
     "suite_named",
     "suite_names",
@@ -194,3 +195,9 @@ def suite_names() -> tuple[str, ...]:
 
 register_suite(EddsaRdfc2022())
 register_suite(Ed25519Signature2020())
+
+
+def registered_proofs() -> tuple[tuple[str, str | None], ...]:
+    """Every (proof ``type``, ``cryptosuite``) pair that can be verified, e.g. what a verifier
+    advertises in OpenID4VP ``vp_formats_supported``."""
+    return tuple(sorted(_BY_PROOF, key=lambda k: (k[0], k[1] or "")))
