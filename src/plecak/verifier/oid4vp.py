@@ -373,8 +373,9 @@ class PresentationRequests:
         """The Authorization Request a wallet fetches from ``request_uri`` (the claims of the JAR)."""
         if self.expired(record):
             raise RequestExpired(record["id"])
+        # no "iss": the client_id says who signs (wallets such as oid4vc-ts compare a DID in iss with
+        # the kid, and the client_id with its prefix is not a bare DID)
         claims = {
-            "iss": record["clientId"],
             "client_id": record["clientId"],
             "response_type": "vp_token",
             "response_mode": record.get("responseMode", "direct_post"),

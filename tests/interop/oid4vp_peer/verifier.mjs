@@ -1,0 +1,1 @@
+// placeholder: the third-party verifier (written next)
