@@ -109,7 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     aiohttp_jinja2.setup(
         app,
-        loader=jinja2.PackageLoader("wallet", "templates"),
+        loader=jinja2.PackageLoader("plecak.wallet", "templates"),
         autoescape=jinja2.select_autoescape(default=True),
     )
     app.cleanup_ctx.append(_resources)
