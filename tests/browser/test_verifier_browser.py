@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
+from plecak.core.did import DidResolver
+from plecak.core.jar import verify_request_object
 from test_verifier_support import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -92,8 +95,11 @@ async def test_request_page_follows_the_wallet_answer_by_itself(
     holder = Holder()
     credential = await stack.issue("Marta Lis", did=holder.did)
     async with aiohttp.ClientSession() as wallet:
-        async with wallet.get(request_uri) as resp:
-            claims = await resp.json()
+        async with wallet.get(request_uri, headers={"Accept": "application/oauth-authz-req+jwt"}) as resp:
+            verified = await verify_request_object(
+                await resp.text(), resolve_did=DidResolver().resolve, now=datetime.now(UTC)
+            )
+            claims = verified.claims
         vp = holder.present([credential], challenge=claims["nonce"], domain=claims["client_id"])
         form = {"vp_token": json.dumps({"micro_credential": [vp]}), "state": claims["state"]}
         async with wallet.post(claims["response_uri"], data=form) as resp:
