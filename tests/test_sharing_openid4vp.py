@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import unescape
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import aiohttp
@@ -59,8 +61,8 @@ class Employer:
             return str(state["verdict"]), await resp.text()
 
 
-@pytest.fixture
-async def employer(servers: Servers) -> AsyncIterator[Employer]:
+@asynccontextmanager
+async def _employer(servers: Servers, **overrides: Any) -> AsyncIterator[Employer]:
     url = f"http://127.0.0.1:{servers.spare_port}"
     server = TestServer(
         create_verifier(
@@ -71,6 +73,7 @@ async def employer(servers: Servers) -> AsyncIterator[Employer]:
                 redis_url=servers.redis_url,
                 data_dir=servers.data_dir / "verifier",
                 insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),
+                **overrides,
             )
         ),
         host="127.0.0.1",
@@ -83,6 +86,12 @@ async def employer(servers: Servers) -> AsyncIterator[Employer]:
     finally:
         await employer.session.close()
         await server.close()
+
+
+@pytest.fixture
+async def employer(servers: Servers) -> AsyncIterator[Employer]:
+    async with _employer(servers) as made:
+        yield made
 
 
 def element(page: str, key: str) -> str:
@@ -145,6 +154,25 @@ async def test_employer_asks_sd_jwt_elements_and_the_learner_declines_the_grade(
     assert element(page, "learner") == "not shared by the holder"
     assert element(page, "workload_hours") not in ("not shared by the holder", "")
     assert "The holder chose not to share: grade, grading_scheme." in page
+
+
+async def test_our_wallet_answers_our_verifier_encrypted_with_direct_post_jwt(servers: Servers) -> None:
+    """The verifier asks for an encrypted answer (HAIP's direct_post.jwt): the wallet encrypts it to
+    the request's ephemeral key, the verifier decrypts and verifies it; the wallet showed the
+    request as signed by the verifier's DID (its public URL is an IP address)."""
+    await _receive(servers)
+    cid = re.search(r"/credentials/([0-9a-f]{32})", servers.browser.last_url)
+    assert cid
+    async with _employer(servers, oid4vp_response_mode="direct_post.jwt") as employer:
+        request_page = await employer.ask(format="dc+sd-jwt", element_grade="1", element_workload_hours="1")
+        link = await employer.wallet_link(request_page)
+        status, text = await servers.browser.get(link)
+        assert status == 200 and 'data-verified="did"' in text and "did:key:zDn" in text
+        await _answer_declining_grade(servers, link, cid.group(1))
+        verdict, page = await employer.result(request_page)
+    assert verdict in ("verified", "warnings"), page[:3000]
+    assert 'data-check="binding" data-outcome="passed"' in page or 'data-check="proof" data-outcome="passed"' in page
+    assert element(page, "grade") == "not shared by the holder"
 
 
 def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() -> None:

@@ -36,6 +36,8 @@ class ContractVerifier:
     issuer_host: str
     requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: list[dict[str, Any]] = field(default_factory=list)
+    accepts: list[str] = field(default_factory=list)
+    """The Accept header of every request-object fetch."""
 
     def ask(self, dcql: dict[str, Any]) -> str:
         rid = secrets.token_urlsafe(8)
@@ -53,6 +55,7 @@ class ContractVerifier:
         return "openid4vp://?" + urlencode(query)
 
     async def request_object(self, request: web.Request) -> web.Response:
+        self.accepts.append(request.headers.get("Accept", ""))
         return web.json_response(self.requests[request.match_info["rid"]])
 
     async def response(self, request: web.Request) -> web.Response:
@@ -142,6 +145,7 @@ async def test_request_shows_who_asks_and_sends_only_the_chosen_credential(
     assert status == 200, text
     assert "The verifier accepted your credentials" in text
     assert f'href="{verifier.url}/done/' in text
+    assert verifier.accepts == ["application/oauth-authz-req+jwt"]  # the media type OpenID4VP names
     answer = verifier.answers[-1]
     assert answer["verified"] == {"micro_credential": True}
     sent = answer["token"]["micro_credential"][0]["verifiableCredential"]
@@ -203,3 +207,57 @@ async def test_bad_requests_are_refused(servers: Servers, verifier: ContractVeri
     assert status == 400 and "could not fetch the presentation request" in text
     status, text = await browser.get("/present?request_uri=" + quote(f"{verifier.url}/nope", safe=""))
     assert status == 410 and "could not fetch the presentation request" in text
+
+
+async def test_request_passed_by_value_is_answered(servers: Servers, verifier: ContractVerifier) -> None:
+    browser, cids = await _wallet_with_two(servers)
+    verifier.ask(micro_credential_query())
+    _rid, req = next(iter(verifier.requests.items()))
+    params = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in req.items()}
+    link = "openid4vp://?" + urlencode(params)
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200, text
+    assert 'data-verified="unsigned"' in text and text.count('name="q.micro_credential"') == 2
+    assert verifier.accepts == []  # nothing fetched: the request came in the link
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
+    assert status == 200 and "The verifier accepted your credentials" in text
+    assert verifier.answers[-1]["verified"] == {"micro_credential": True}
+
+
+async def test_unsigned_request_with_a_signed_client_id_prefix_is_refused(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser, _ = await _wallet_with_two(servers)
+    verifier.ask(micro_credential_query())
+    rid, req = next(iter(verifier.requests.items()))
+    req["client_id"] = "x509_san_dns:127.0.0.1"
+    link = "openid4vp://?" + urlencode({"request_uri": f"{verifier.url}/request/{rid}"})
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 400
+    assert "signature or certificate does not match" in text and "must be signed" in text
+    params = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in req.items()}
+    status, text = await browser.get("/open?link=" + quote("openid4vp://?" + urlencode(params), safe=""))
+    assert status == 400 and "must be signed" in text
+    assert verifier.answers == []
+
+
+async def test_request_honours_the_cryptosuites_the_verifier_accepts(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser, _ = await _wallet_with_two(servers)
+    verifier.ask(micro_credential_query())
+    rid, req = next(iter(verifier.requests.items()))
+    link = "openid4vp://?" + urlencode({"request_uri": f"{verifier.url}/request/{rid}"})
+    # our credentials are sealed with eddsa-rdfc-2022; a verifier that takes only ECDSA gets no match
+    req["client_metadata"] = {"vp_formats_supported": {"ldp_vc": {"cryptosuite_values": ["ecdsa-rdfc-2019"]}}}
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200 and "You hold no credential that matches" in text
+    req["client_metadata"] = {"vp_formats_supported": {"ldp_vc": {"cryptosuite_values": ["eddsa-rdfc-2022"]}}}
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200 and text.count('name="q.micro_credential"') == 2
+    # DCQL meta narrows it too
+    req["dcql_query"]["credentials"][0]["meta"]["cryptosuite_values"] = ["ecdsa-sd-2023"]
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200 and "You hold no credential that matches" in text
