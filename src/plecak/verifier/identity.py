@@ -63,13 +63,20 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _create_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (mode 0600) unless it exists: the first of several processes
+    starting at once wins, and every one then loads the same key."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
-    tmp.replace(path)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def _load_key(path: Path) -> ec.EllipticCurvePrivateKey:
@@ -83,14 +90,13 @@ def _development_identity(
     data_dir: Path, host: str, now: datetime
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key_path, cert_path = data_dir / KEY_FILE, data_dir / CERT_FILE
-    if key_path.is_file():
-        key = _load_key(key_path)
-    else:
-        key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(
+    if not key_path.is_file():
+        fresh = ec.generate_private_key(ec.SECP256R1())
+        pem = fresh.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        _write_private(key_path, pem)
+        _create_private(key_path, pem)
+    key = _load_key(key_path)
     if cert_path.is_file():
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         same_key = cert.public_key() == key.public_key()
@@ -102,7 +108,9 @@ def _development_identity(
         if same_key and (covers or _is_ip(host)) and cert.not_valid_after_utc > now:
             return key, cert
     cert = self_signed_certificate(key, host, name=NAME, now=now)
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tmp = cert_path.with_name(f".{cert_path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    tmp.replace(cert_path)
     return key, cert
 
 
