@@ -20,7 +20,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from plecak.core.did import DidResolver
+from plecak.core.crypto.keys import EcdsaKeyPair
+from plecak.core.did import DidResolver, did_key
+from plecak.core.jar import sign_request_object
 from plecak.core.verify.credential import Verifier
 from plecak.core.verify.presentation import verify_presentation
 from test_wallet_support import Browser, Servers, servers
@@ -261,3 +263,33 @@ async def test_request_honours_the_cryptosuites_the_verifier_accepts(
     req["dcql_query"]["credentials"][0]["meta"]["cryptosuite_values"] = ["ecdsa-sd-2023"]
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
     assert status == 200 and "You hold no credential that matches" in text
+
+
+async def test_signed_request_by_value_shows_the_verifiers_did_and_is_answered(
+    servers: Servers, verifier: ContractVerifier
+) -> None:
+    browser, cids = await _wallet_with_two(servers)
+    verifier.ask(micro_credential_query())
+    _rid, req = next(iter(verifier.requests.items()))
+    pair = EcdsaKeyPair.generate("P-256")
+    assert pair.private_key is not None
+    did = did_key(pair)
+    req["client_id"] = f"decentralized_identifier:{did}"  # the contract verifier binds answers to it
+    token = sign_request_object(req, pair.private_key, kid=f"{did}#{pair.public_multibase}")
+    link = "openid4vp://?" + urlencode({"client_id": req["client_id"], "request": token})
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 200, text
+    assert 'data-verified="did"' in text and did in text
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
+    assert status == 200 and "The verifier accepted your credentials" in text
+    assert verifier.answers[-1]["verified"] == {"micro_credential": True}
+    # the same request signed by a key that is not the DID's: refused before anything is shown
+    other = EcdsaKeyPair.generate("P-256")
+    assert other.private_key is not None
+    forged = sign_request_object(req, other.private_key, kid=f"{did}#{pair.public_multibase}")
+    link = "openid4vp://?" + urlencode({"client_id": req["client_id"], "request": forged})
+    status, text = await browser.get("/open?link=" + quote(link, safe=""))
+    assert status == 400 and "signature or certificate does not match" in text
+    assert len(verifier.answers) == 1

@@ -232,6 +232,36 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
     assert phone.errors == []
 
 
+async def test_wallet_answers_a_third_party_signed_request_passed_by_value(
+    phone: Any, setup: Setup, peers: list[Peer], tmp_path: Path
+) -> None:
+    page = phone.page
+    cid = await learner_with_credential(page, setup, format="dc+sd-jwt")
+    peer, link = await start_verifier(
+        setup,
+        peers,
+        tmp_path,
+        mode="jar-value",
+        format="dc+sd-jwt",
+        responseMode="direct_post",
+        **certificate_for("localhost", "Peer Verifier Ltd"),
+    )
+    assert "request=" in link and "request_uri" not in link
+
+    await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
+    assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unverified-certificate"
+    assert "Peer Verifier Ltd" in await page.inner_text("#verifier-signed")
+    assert await page.locator(f'input[value="{cid}"]').count() == 1
+    await page.click('main button[name="action"][value="send"]')
+    await page.wait_for_selector("#present-sent")
+
+    answer = await peer.next("answer")
+    assert answer["ok"], answer
+    assert answer["details"]["learning"]["kind"] == "sd-jwt" and not answer["encrypted"]
+    assert not [e for e in peer.events if e.get("event") == "fetched"]  # nothing fetched: all in the link
+    assert phone.errors == []
+
+
 async def test_wallet_refuses_a_third_party_request_signed_for_another_host(
     phone: Any, setup: Setup, peers: list[Peer], tmp_path: Path
 ) -> None:

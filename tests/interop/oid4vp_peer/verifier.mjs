@@ -2,13 +2,14 @@
 //
 //   node verifier.mjs CONFIG.json
 //
-// CONFIG: {"port": 43123, "host": "localhost", "mode": "value" | "jar",
+// CONFIG: {"port": 43123, "host": "localhost", "mode": "value" | "jar" | "jar-value",
 //          "format": "dc+sd-jwt" | "ldp_vc", "responseMode": "direct_post" | "direct_post.jwt",
-//          "certificate": "<base64 DER>", "keyPem": "<PKCS#8 PEM>"}   (the last two for "jar")
+//          "certificate": "<base64 DER>", "keyPem": "<PKCS#8 PEM>"}   (the last two for "jar", "jar-value")
+// "jar": the signed Request Object is fetched from request_uri; "jar-value": it is in the link (request=).
 //
 // It serves http://HOST:PORT (loopback): GET/POST /request (the signed Request Object, for "jar"),
 // POST /response (the wallet's answer), and prints one JSON line per event on stdout:
-//   {"event": "ready", "link": "openid4vp://?…"}          the QR link: by value, or client_id + request_uri
+//   {"event": "ready", "link": "openid4vp://?…"}          the QR link: by value, signed by value, or request_uri
 //   {"event": "fetched", "method": …, "accept": …}        the wallet fetched the request object
 //   {"event": "answer", "ok": true|false, …}               the library parsed the answer (decrypting it
 //        for direct_post.jwt), the vp_token has the DCQL shape, every presentation is bound to this
@@ -98,7 +99,8 @@ const callbacks = {
 }
 
 const verifier = new Openid4vpVerifier({ callbacks })
-const clientId = config.mode === 'jar' ? `x509_san_dns:${config.host}` : `redirect_uri:${responseUri}`
+const signed = config.mode === 'jar' || config.mode === 'jar-value'
+const clientId = signed ? `x509_san_dns:${config.host}` : `redirect_uri:${responseUri}`
 const created = await verifier.createOpenId4vpAuthorizationRequest({
   authorizationRequestPayload: {
     response_type: 'vp_token',
@@ -110,8 +112,12 @@ const created = await verifier.createOpenId4vpAuthorizationRequest({
     dcql_query: dcqlQuery,
     client_metadata: clientMetadata
   },
-  jar: config.mode === 'jar'
-    ? { requestUri: `${base}/request`, jwtSigner: { method: 'x5c', x5c: [config.certificate], alg: 'ES256' }, expiresInSeconds: 600 }
+  jar: signed
+    ? {
+        requestUri: config.mode === 'jar' ? `${base}/request` : undefined,
+        jwtSigner: { method: 'x5c', x5c: [config.certificate], alg: 'ES256' },
+        expiresInSeconds: 600
+      }
     : undefined
 })
 const request = created.authorizationRequestPayload
