@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
@@ -161,6 +161,20 @@ async def test_decentralized_identifier_request_verifies_against_the_did_key() -
     stolen = sign_request_object(claims(f"decentralized_identifier:{did}"), other.private_key, kid=kid)
     with pytest.raises(JarError, match="signature"):
         await verify(stolen)
+
+
+async def test_x509_hash_request_names_the_certificate_by_its_hash() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = self_signed_certificate(key, "anything.example", name="Hashed", now=NOW)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(cert.public_bytes(serialization.Encoding.DER))
+    thumb = base64.urlsafe_b64encode(digest.finalize()).rstrip(b"=").decode()
+    token = sign_request_object(claims(f"x509_hash:{thumb}"), key, x5c=[cert])
+    verified = await verify(token)
+    assert verified.prefix == "x509_hash" and verified.name == "Hashed" and verified.trusted is False
+    other = self_signed_certificate(key, "anything.example", name="Hashed", now=NOW - datetime.timedelta(hours=1))
+    with pytest.raises(JarError, match="hash"):
+        await verify(sign_request_object(claims(f"x509_hash:{thumb}"), key, x5c=[other]))
 
 
 async def test_unknown_prefix_is_refused_for_signed_requests() -> None:

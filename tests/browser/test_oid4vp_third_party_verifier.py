@@ -232,7 +232,7 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
     assert phone.errors == []
 
 
-async def test_wallet_answers_a_third_party_signed_request_passed_by_value(
+async def test_wallet_answers_a_third_party_x509_hash_request_passed_by_value(
     phone: Any, setup: Setup, peers: list[Peer], tmp_path: Path
 ) -> None:
     page = phone.page
@@ -242,11 +242,12 @@ async def test_wallet_answers_a_third_party_signed_request_passed_by_value(
         peers,
         tmp_path,
         mode="jar-value",
+        prefix="x509_hash",
         format="dc+sd-jwt",
         responseMode="direct_post",
         **certificate_for("localhost", "Peer Verifier Ltd"),
     )
-    assert "request=" in link and "request_uri" not in link
+    assert "request=" in link and "request_uri" not in link and "client_id=x509_hash%3A" in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unverified-certificate"

@@ -54,7 +54,7 @@ __all__ = [
 
 JAR_TYP = "oauth-authz-req+jwt"
 JAR_MEDIA_TYPE = "application/oauth-authz-req+jwt"
-SIGNED_PREFIXES = ("x509_san_dns", "decentralized_identifier")
+SIGNED_PREFIXES = ("x509_san_dns", "x509_hash", "decentralized_identifier")
 RESPONSE_ENC_VALUES = ("A128GCM", "A256GCM")
 """Content encryption for ``direct_post.jwt`` answers (HAIP: A128GCM and A256GCM)."""
 MAX_CHAIN = 5
@@ -157,7 +157,7 @@ def decrypt_response(token: str, private_jwk: Mapping[str, Any]) -> dict[str, An
 class VerifiedRequest:
     claims: dict[str, Any]
     prefix: str
-    """``x509_san_dns``, ``decentralized_identifier`` or ``redirect_uri`` (unsigned)."""
+    """``x509_san_dns``, ``x509_hash``, ``decentralized_identifier`` or ``redirect_uri`` (unsigned)."""
     identifier: str
     """The client identifier without its prefix (a DNS name, a DID, a URL)."""
     name: str
@@ -180,7 +180,7 @@ def split_client_id(client_id: Any) -> tuple[str, str]:
 def _certificates(header: Mapping[str, Any]) -> list[x509.Certificate]:
     chain = header.get("x5c")
     if not isinstance(chain, list) or not chain or len(chain) > MAX_CHAIN:
-        raise JarError("an x509_san_dns request must carry its certificate chain in x5c")
+        raise JarError("a request signed with a certificate must carry its certificate chain in x5c")
     certs = []
     for item in chain:
         try:
@@ -238,6 +238,21 @@ def _response_host(claims: Mapping[str, Any]) -> str:
     return (urlsplit(uri).hostname or "") if isinstance(uri, str) else ""
 
 
+def _check_san_dns(leaf: x509.Certificate, identifier: str, claims: Mapping[str, Any]) -> None:
+    """``x509_san_dns``: a SAN dNSName of the leaf is the client identifier, and the answer goes there."""
+    try:
+        names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        dns_names = names.get_values_for_type(x509.DNSName)
+    except x509.ExtensionNotFound:
+        dns_names = []
+    if identifier not in dns_names:
+        raise JarError(
+            f"the verifier's certificate is for {', '.join(dns_names) or 'no DNS name'}, not for {identifier}"
+        )
+    if _response_host(claims) != identifier:
+        raise JarError(f"the answer would go to {_response_host(claims) or 'nowhere'}, not to {identifier}")
+
+
 async def verify_request_object(
     token: str,
     *,
@@ -249,7 +264,8 @@ async def verify_request_object(
 
     ``x509_san_dns``: the leaf certificate in ``x5c`` signed it, a SAN dNSName of the leaf is the
     client identifier, and the response goes to that host; the chain is *trusted* only if it ends
-    at one of ``trust_anchors``. ``decentralized_identifier``: ``kid`` is a verification method of
+    at one of ``trust_anchors``. ``x509_hash``: the client identifier is the base64url SHA-256 of the
+    leaf certificate (DER), which signed it. ``decentralized_identifier``: ``kid`` is a verification method of
     the client identifier's DID (``resolve_did``) authorised for ``authentication`` or
     ``assertionMethod``.
     """
@@ -270,20 +286,16 @@ async def verify_request_object(
         raise JarError(f"the request object must be signed with ES256, not {header.get('alg')}")
     if header.get("typ") != JAR_TYP:
         raise JarError(f'the request object must have typ "{JAR_TYP}"')
-    if prefix == "x509_san_dns":
+    if prefix in ("x509_san_dns", "x509_hash"):
         certs = _certificates(header)
         leaf = certs[0]
-        try:
-            names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-            dns_names = names.get_values_for_type(x509.DNSName)
-        except x509.ExtensionNotFound:
-            dns_names = []
-        if identifier not in dns_names:
-            raise JarError(
-                f"the verifier's certificate is for {', '.join(dns_names) or 'no DNS name'}, not for {identifier}"
-            )
-        if _response_host(claims) != identifier:
-            raise JarError(f"the answer would go to {_response_host(claims) or 'nowhere'}, not to {identifier}")
+        if prefix == "x509_san_dns":
+            _check_san_dns(leaf, identifier, claims)
+        else:
+            digest = hashes.Hash(hashes.SHA256())
+            digest.update(leaf.public_bytes(serialization.Encoding.DER))
+            if base64.urlsafe_b64encode(digest.finalize()).rstrip(b"=").decode("ascii") != identifier:
+                raise JarError("the client identifier is not the hash of the verifier's certificate (x509_hash)")
         public = leaf.public_key()
         if not isinstance(public, ec.EllipticCurvePublicKey):
             raise JarError("the verifier's certificate does not hold a P-256 key")

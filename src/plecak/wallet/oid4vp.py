@@ -58,7 +58,7 @@ SUPPORTED_FORMATS = ("ldp_vc", "dc+sd-jwt")
 RESPONSE_MODES = ("direct_post", "direct_post.jwt")
 WALLET_METADATA = {
     "vp_formats_supported": {"ldp_vc": {}, "dc+sd-jwt": {}},
-    "client_id_prefixes_supported": ["redirect_uri", "x509_san_dns", "decentralized_identifier"],
+    "client_id_prefixes_supported": ["redirect_uri", "x509_san_dns", "x509_hash", "decentralized_identifier"],
     "request_object_signing_alg_values_supported": ["ES256"],
     "response_modes_supported": list(RESPONSE_MODES),
 }

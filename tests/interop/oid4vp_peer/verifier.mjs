@@ -4,7 +4,8 @@
 //
 // CONFIG: {"port": 43123, "host": "localhost", "mode": "value" | "jar" | "jar-value",
 //          "format": "dc+sd-jwt" | "ldp_vc", "responseMode": "direct_post" | "direct_post.jwt",
-//          "certificate": "<base64 DER>", "keyPem": "<PKCS#8 PEM>"}   (the last two for "jar", "jar-value")
+//          "certificate": "<base64 DER>", "keyPem": "<PKCS#8 PEM>",   (for "jar", "jar-value")
+//          "prefix": "x509_san_dns" (default) | "x509_hash"}            (how a signed request names its signer)
 // "jar": the signed Request Object is fetched from request_uri; "jar-value": it is in the link (request=).
 //
 // It serves http://HOST:PORT (loopback): GET/POST /request (the signed Request Object, for "jar"),
@@ -100,7 +101,10 @@ const callbacks = {
 
 const verifier = new Openid4vpVerifier({ callbacks })
 const signed = config.mode === 'jar' || config.mode === 'jar-value'
-const clientId = signed ? `x509_san_dns:${config.host}` : `redirect_uri:${responseUri}`
+const x509Hash = () => createHash('sha256').update(Buffer.from(config.certificate, 'base64')).digest('base64url')
+const clientId = !signed
+  ? `redirect_uri:${responseUri}`
+  : config.prefix === 'x509_hash' ? `x509_hash:${x509Hash()}` : `x509_san_dns:${config.host}`
 const created = await verifier.createOpenId4vpAuthorizationRequest({
   authorizationRequestPayload: {
     response_type: 'vp_token',
