@@ -98,6 +98,26 @@ async def test_x509_chain_to_a_configured_anchor_is_trusted() -> None:
     assert (await verify(token, trust_anchors=[ca])).name == "Employer Sp. z o.o."
 
 
+async def test_a_leaf_certificate_cannot_vouch_for_another_name() -> None:
+    """The holder of a leaf certificate from a trusted CA signs itself a certificate for somebody
+    else's host: the chain links up, but a leaf is no CA, so the request is not shown as verified."""
+    ca, attacker_leaf, attacker_key = ca_and_leaf("attacker.example")
+    victim_key = ec.generate_private_key(ec.SECP256R1())
+    forged = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Victim Bank")]))
+        .issuer_name(attacker_leaf.subject)
+        .public_key(victim_key.public_key())
+        .serial_number(3)
+        .not_valid_before(NOW - datetime.timedelta(days=1))
+        .not_valid_after(NOW + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("verifier.example")]), critical=False)
+        .sign(attacker_key, hashes.SHA256())
+    )
+    token = sign_request_object(claims("x509_san_dns:verifier.example"), victim_key, x5c=[forged, attacker_leaf, ca])
+    assert (await verify(token, trust_anchors=[ca])).trusted is False
+
+
 async def test_certificate_for_another_host_is_refused() -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = self_signed_certificate(key, "elsewhere.example", name="x", now=NOW)

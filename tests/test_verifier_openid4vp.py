@@ -23,7 +23,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from issuer_helpers import achievement
 from plecak.core.did import DidResolver
-from plecak.core.jar import JarError, verify_request_object
+from plecak.core.jar import JarError, encrypt_response, verify_request_object
 from test_verifier_support import AUTH, Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -419,3 +419,50 @@ async def test_request_form_needs_its_token_and_a_url_for_a_specific_achievement
         "/requests", data={"csrf_token": token, "what": "specific", "achievement": "not a url"}
     )
     assert resp.status == 400 and "must be a URL" in await resp.text()
+
+
+async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack = await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
+    )
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    assert claims["response_mode"] == "direct_post.jwt"
+    metadata = claims["client_metadata"]
+    assert metadata["jwks"]["keys"][0]["alg"] == "ECDH-ES" and "d" not in metadata["jwks"]["keys"][0]
+    assert metadata["encrypted_response_enc_values_supported"] == ["A128GCM", "A256GCM"]
+    holder = Holder()
+    vp = holder.present([await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"])
+    path = urlsplit(claims["response_uri"]).path
+    # in the clear: refused, the request stays open
+    resp = await answer(stack, claims, vp)
+    assert resp.status == 400 and "encrypted" in (await resp.json())["error_description"]
+    # encrypted to another request's key: refused
+    other = await fetch_request(stack, await ask(stack))
+    params = {"vp_token": {"micro_credential": [vp]}, "state": claims["state"]}
+    wrong = encrypt_response(params, other["client_metadata"])
+    resp = await stack.verifier.post(path, data={"response": wrong})
+    assert resp.status == 400 and (await status(stack, request))["status"] == "pending"
+    token = encrypt_response(
+        {"vp_token": {"micro_credential": [vp]}, "state": claims["state"]}, metadata, apv=claims["nonce"]
+    )
+    resp = await stack.verifier.post(path, data={"response": token})
+    assert resp.status == 200, await resp.text()
+    verdict, _ = await result(stack, request)
+    assert verdict == "verified"
+
+
+async def test_direct_post_jwt_request_may_be_declined_in_the_clear(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack = await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
+    )
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    resp = await stack.verifier.post(
+        urlsplit(claims["response_uri"]).path, data={"error": "access_denied", "state": claims["state"]}
+    )
+    assert resp.status == 200 and (await status(stack, request))["status"] == "declined"

@@ -209,11 +209,28 @@ def _chain_trusted(
             raise JarError("the certificates in x5c do not form a chain")
     if not anchors:
         return False
+    # every certificate that signs another must be a CA: else the holder of any leaf certificate
+    # from a trusted CA could issue itself one for somebody else's name
+    if not all(_is_ca(c) for c in certs[1:]):
+        return False
     anchor_der = {a.public_bytes(serialization.Encoding.DER) for a in anchors}
     last = certs[-1]
     if last.public_bytes(serialization.Encoding.DER) in anchor_der:
-        return True
+        return len(certs) == 1 or _is_ca(last)
     return any(_signed_by(last, a) for a in anchors)
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    """A certificate authority: basic constraints ``ca`` (and, when key usage is given, keyCertSign)."""
+    try:
+        if not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return False
+    except x509.ExtensionNotFound:
+        return False
+    try:
+        return bool(cert.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
+    except x509.ExtensionNotFound:
+        return True
 
 
 def _certificate_name(cert: x509.Certificate) -> str:

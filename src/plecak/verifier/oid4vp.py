@@ -423,8 +423,8 @@ class PresentationRequests:
             raise OpenIdError("invalid_request", "there is no such presentation request", 404) from None
         if self.expired(record):
             raise OpenIdError("invalid_request", f"the presentation request expired at {record['expiresAt']}", 410)
-        if record.get("responseMode") == "direct_post.jwt":
-            fields = self._decrypted(record, fields)
+        if record.get("responseMode") == "direct_post.jwt" and not ("error" in fields and "response" not in fields):
+            fields = self._decrypted(record, fields)  # (a refusal carries nothing secret: it may come plain)
         state = fields.get("state") or ""
         if not hmac.compare_digest(state.encode(), str(record["state"]).encode()):
             raise OpenIdError("invalid_request", "state does not match the presentation request")
