@@ -30,9 +30,12 @@ from cryptography.x509.oid import NameOID
 from oid4vp_peer import PeerError, run_peer
 
 from issuer_helpers import AUTH, achievement, issuer_settings, profile
+from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.jar import self_signed_certificate
+from plecak.core.sdjwt import present
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
+from sdjwt_helpers import issue_over_oid4vci
 from test_verifier_openid4vp import ask, result
 from test_verifier_support import Holder, Stack, verifier_settings
 
@@ -169,6 +172,32 @@ async def test_third_party_wallet_resolves_a_did_signed_request_and_answers_encr
     assert answered["status"] == 200 and answered["encrypted"] and answered["responseMode"] == "direct_post.jwt"
     verdict, _ = await result(stack, request)
     assert verdict == "verified"
+
+
+async def test_third_party_wallet_answers_an_sd_jwt_request_encrypted_and_our_verifier_verifies_it(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack, cert = await https_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
+    )
+    holder = Ed25519KeyPair.generate()
+    _, sd_jwt = await issue_over_oid4vci(stack.issuer, stack.issuer_url, stack.achievement_uuid, holder)
+    request = await ask(stack, format="dc+sd-jwt", claim_name="1")
+    env = {"NODE_EXTRA_CA_CERTS": str(cert)}
+    resolved = await run_peer("wallet.mjs", "resolve", request.link, env=env)
+    payload = resolved["payload"]
+    assert resolved["client"]["prefix"] == "x509_san_dns"
+    query = resolved["dcql"]["query"]["credentials"][0]
+    assert query["format"] == "dc+sd-jwt" and ["name"] in [c["path"] for c in query["claims"]]
+    formats = payload["client_metadata"]["vp_formats_supported"]["dc+sd-jwt"]
+    assert formats == {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]}
+    shown = present(sd_jwt, ["name"], holder_key=holder, nonce=payload["nonce"], audience=payload["client_id"])
+    token_file = tmp_path / "vp_token.json"
+    token_file.write_text(json.dumps({"micro_credential": [shown]}))
+    answered = await run_peer("wallet.mjs", "respond", request.link, str(token_file), env=env)
+    assert answered["status"] == 200 and answered["encrypted"]
+    verdict, page = await result(stack, request)
+    assert verdict == "verified", page[:2000]
 
 
 async def test_third_party_wallet_refuses_a_certificate_for_another_host(
