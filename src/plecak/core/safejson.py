@@ -35,12 +35,23 @@ class UnsafeJson(ValueError):
     """
 
     def __init__(
-        self, message: str, *, line: int | None = None, column: int | None = None, position: int | None = None
+        self,
+        message: str,
+        *,
+        code: str = "unsafe",
+        line: int | None = None,
+        column: int | None = None,
+        position: int | None = None,
+        depth: int | None = None,
     ) -> None:
         super().__init__(message)
+        self.code = code
+        """What is wrong, for a translated message: ``not_json`` (with ``line``, ``column``),
+        ``too_deep`` (with ``depth``), ``not_utf8``, ``no_text`` or ``unsafe`` (anything else)."""
         self.line = line
         self.column = column
         self.position = position
+        self.depth = depth
 
 
 def _number(text: str) -> None:
@@ -97,7 +108,7 @@ def _check_tree(value: Any, max_depth: int) -> None:
         else:
             continue
         if depth + 1 > max_depth:
-            raise UnsafeJson(f"arrays and objects nest more than {max_depth} deep")
+            raise UnsafeJson(f"arrays and objects nest more than {max_depth} deep", code="too_deep", depth=max_depth)
         stack.extend((child, depth + 1) for child in children)
 
 
@@ -110,13 +121,13 @@ def loads(data: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
         try:
             text = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise UnsafeJson(f"the text is not UTF-8 (byte {exc.start})") from None
+            raise UnsafeJson(f"the text is not UTF-8 (byte {exc.start})", code="not_utf8") from None
     elif isinstance(data, str):
         text = data
     else:
         raise TypeError(f"JSON text must be str or bytes, not {type(data).__name__}")
     if not text.strip():
-        raise UnsafeJson("there is no JSON text")
+        raise UnsafeJson("there is no JSON text", code="no_text")
     try:
         value = json.loads(
             text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
@@ -124,12 +135,15 @@ def loads(data: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     except json.JSONDecodeError as exc:
         raise UnsafeJson(
             f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            code="not_json",
             line=exc.lineno,
             column=exc.colno,
             position=exc.pos,
         ) from None
     except RecursionError:
-        raise UnsafeJson(f"arrays and objects nest more than {max_depth} deep") from None
+        raise UnsafeJson(
+            f"arrays and objects nest more than {max_depth} deep", code="too_deep", depth=max_depth
+        ) from None
     except UnsafeJson:
         raise
     except ValueError as exc:  # anything else the parser refuses (e.g. a future limit)

@@ -42,19 +42,20 @@ class FetchError(Exception):
 
 
 def parse_json(data: bytes | str, *, max_depth: int = 64) -> Any:
-    """Parse JSON text (UTF-8, BOM allowed); ``ValueError`` with a readable reason otherwise.
+    """Parse JSON text (UTF-8, BOM allowed); :class:`~plecak.core.safejson.UnsafeJson` (a
+    ``ValueError``) with a readable English reason and a ``code`` for translated pages otherwise.
 
     What :func:`plecak.core.safejson.loads` refuses is refused here too (huge numbers, lone surrogates …).
     """
-    if (isinstance(data, str) and not data.strip()) or (isinstance(data, bytes) and not data.strip()):
-        raise ValueError("there is no text")
     try:
         return safejson.loads(data, max_depth=max_depth)
     except safejson.UnsafeJson as exc:
-        if exc.line is not None:
-            reason = str(exc).removeprefix("malformed JSON: ")
-            raise ValueError(f"it is not valid JSON ({reason})") from None
-        raise ValueError(str(exc)) from None
+        if exc.code == "not_json":
+            reason = f"it is not valid JSON ({str(exc).removeprefix('malformed JSON: ')})"
+            raise safejson.UnsafeJson(reason, code=exc.code, line=exc.line, column=exc.column) from None
+        if exc.code == "no_text":
+            raise safejson.UnsafeJson("there is no text", code=exc.code) from None
+        raise
 
 
 def _host_port(url: str) -> tuple[str, int, str]:

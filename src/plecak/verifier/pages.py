@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -14,6 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
+from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
 from plecak.runtime.qr import NotAnImage, looks_like_image, qr_data_uri, read_qr
@@ -130,19 +130,16 @@ def _parse(data: bytes | str, request: web.Request) -> Any:
 
 
 def _reason(exc: ValueError, t: Mapping[str, str]) -> str:
-    """Why a text is not JSON, in the page's language (``parse_json``'s English reasons)."""
-    text = str(exc)
-    if t.get("lang_code", "en") == "en":
-        return text
-    if (where := re.search(r"at line (\d+), column (\d+)\)$", text)) and text.startswith(
-        "it is not valid JSON"
-    ):
-        return t["reason_not_json"].format(line=where.group(1), column=where.group(2))
-    if text == "the text is not UTF-8":
+    """Why a text is not JSON, in the page's language: by the error's code, never its wording."""
+    if t.get("lang_code", "en") == "en" or not isinstance(exc, UnsafeJson):
+        return str(exc)
+    if exc.code == "not_json":
+        return t["reason_not_json"].format(line=exc.line, column=exc.column)
+    if exc.code == "not_utf8":
         return t["reason_not_utf8"]
-    if deep := re.fullmatch(r"arrays and objects nest more than (\d+) deep", text):
-        return t["reason_too_deep"].format(depth=deep.group(1))
-    return text
+    if exc.code == "too_deep":
+        return t["reason_too_deep"].format(depth=exc.depth)
+    return str(exc)
 
 
 # -- language switch --------------------------------------------------------------------------
