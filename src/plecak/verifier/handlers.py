@@ -8,7 +8,7 @@ from aiohttp import web
 
 from plecak.runtime.health import redis_health
 from plecak.runtime.oauth import OpenIdError
-from plecak.runtime.web import Problem, json_response, raise_problem, read_form, read_json
+from plecak.runtime.web import FORM_ERRORS, Problem, json_response, raise_problem, read_form, read_json
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .oid4vp import RequestExpired, RequestNotFound
@@ -170,6 +170,8 @@ async def _wallet_nonce(request: web.Request) -> str | None:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
         raise OpenIdError("invalid_request", "the wallet metadata is too large", 413) from None
+    except FORM_ERRORS:
+        raise OpenIdError("invalid_request", "the form body cannot be read") from None
     nonce = form.get("wallet_nonce")
     if nonce is not None and (not isinstance(nonce, str) or not 0 < len(nonce) <= 256):
         raise OpenIdError("invalid_request", "wallet_nonce must be text of at most 256 characters")
