@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 UP_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-cluster lint bench clean distclean browser-deps vendor-js
+.PHONY: help up test test-cluster lint bench clean distclean browser-deps
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
@@ -21,7 +21,6 @@ help:
 	@echo "make lint          ruff, mypy and the import layers (lint-imports) only"
 	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
 	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
-	@echo "make vendor-js     refresh our copy of jsQR (the browser QR reader) from npm, checking its hash"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"
 	@echo "make distclean     clean, and remove .venv (keeps data/)"
 
@@ -67,18 +66,6 @@ test-cluster: $(VENV)/.installed-test
 # (npm, installed outside the repo by tests/reference_js.py). Load stays on loopback, bounded.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-
-# jsQR, the camera QR reader of browsers without BarcodeDetector, is served from our own files
-# (src/plecak/core/static/vendor/), never from a CDN. This fetches the pinned npm release and checks it
-# against the hash recorded in tests/test_vendor_js.py (update both together when upgrading).
-JSQR_VERSION := 1.4.0
-JSQR_SHA256 := bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
-vendor-js:
-	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null && \
-	  tar xzf jsqr-$(JSQR_VERSION).tgz && \
-	  echo "$(JSQR_SHA256)  package/dist/jsQR.js" | sha256sum -c - && \
-	  cp package/dist/jsQR.js $(CURDIR)/src/plecak/core/static/vendor/jsQR-$(JSQR_VERSION).js && \
-	  cp package/LICENSE $(CURDIR)/src/plecak/core/static/vendor/jsQR-LICENSE.txt && rm -rf $$tmp
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
 # browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.

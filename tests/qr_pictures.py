@@ -9,7 +9,7 @@ import re
 import qrcode
 from PIL import Image, ImageDraw
 
-__all__ = ["blank_png", "png_of_svg", "qr_photo", "qr_png", "qr_y4m"]
+__all__ = ["blank_png", "png_of_svg", "qr_frame", "qr_photo", "qr_png", "qr_y4m"]
 
 _CELL = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z")
 
@@ -56,6 +56,20 @@ def qr_photo(text: str, *, side: int = 1400, seed: int = 7) -> bytes:
 def blank_png(side: int = 300) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (side, side), (200, 220, 240)).save(out, "PNG")
+    return out.getvalue()
+
+
+def qr_frame(text: str | None, width: int = 800, height: int = 600) -> bytes:
+    """What a scan page sends to ``POST /scan/frame``: a camera picture as a JPEG, with the QR code of
+    ``text`` in the middle (``None``: only a grey, noisy background)."""
+    rng = random.Random(3)
+    frame = Image.frombytes("L", (width, height), bytes(rng.randrange(150, 230) for _ in range(width * height)))
+    if text is not None:
+        side = min(width, height) * 2 // 3
+        code = Image.open(io.BytesIO(qr_png(text))).convert("L").resize((side, side), Image.Resampling.NEAREST)
+        frame.paste(code, ((width - side) // 2, (height - side) // 2))
+    out = io.BytesIO()
+    frame.convert("RGB").save(out, "JPEG", quality=85)
     return out.getvalue()
 
 

@@ -63,7 +63,7 @@ _OAUTH_ROUTES = (
 )
 _OAUTH_PREFIXES = ("verifier POST /openid4vp/", "verifier GET /openid4vp/request/")
 _VCAPI_VERIFY = ("verifier POST /credentials/verify", "verifier POST /presentations/verify")
-_WALLET_MACHINE_PREFIXES = ("/s/", "/credentials/derive", "/passkeys/")
+_WALLET_MACHINE_PREFIXES = ("/s/", "/credentials/derive", "/passkeys/", "/scan/frame")
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _VERIFIER_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _NAME = r"[A-Za-z_][\w-]{0,40}"

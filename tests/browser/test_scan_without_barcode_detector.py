@@ -1,9 +1,10 @@
 """Scanning where the browser has no BarcodeDetector (Firefox, Safari): Chromium with it removed.
 
-Live: Chromium's fake camera plays a video of a QR code and our own copy of jsQR reads it. Photo:
-choosing a picture of the QR code sends it at once and the server reads it. Without jsQR either
-(it failed to load), the page says live scanning is not available and the photo form remains.
-Real issuer, wallet and verifier servers.
+Live: Chromium's fake camera plays a video of a QR code; the page sends small JPEGs of the camera
+picture to its own service (``POST /scan/frame``), which reads them, and goes on as with
+BarcodeDetector. Photo: choosing a picture of the QR code sends it at once and the server reads it.
+A browser that cannot send camera frames (no ``canvas.toBlob``) is told to use the photo form.
+Real issuer, wallet and verifier servers; no third-party script anywhere.
 """
 
 from __future__ import annotations
@@ -99,7 +100,14 @@ async def fake_camera_phone(tmp_path: Path, text: str) -> Any:
     return playwright, chromium, page
 
 
-async def test_wallet_live_camera_reads_an_offer_qr_with_jsqr_without_barcode_detector(
+def frames_sent(page: Any) -> list[str]:
+    """The URLs of the camera frames the page posts (filled in as it sends them)."""
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    return sent
+
+
+async def test_wallet_live_camera_reads_an_offer_qr_through_the_wallet_without_barcode_detector(
     browser: Any, servers: Servers, tmp_path: Path
 ) -> None:
     offer = await servers.issuer.offer()
@@ -115,9 +123,10 @@ async def test_wallet_live_camera_reads_an_offer_qr_with_jsqr_without_barcode_de
         await page.click("main button[type=submit]")
         await page.goto(f"{wallet}/scan")
         assert await page.evaluate("typeof window.BarcodeDetector") == "undefined"
-        assert await page.evaluate("typeof window.jsQR") == "function"
+        sent = frames_sent(page)
         async with page.expect_navigation(url=re.compile(r"/receive\?credential_offer_uri="), timeout=20000):
             await page.click("#scan-start")
+        assert f"{wallet}/scan/frame" in sent  # the wallet read the camera picture
         assert "Demo University of Technology offers you" in await page.inner_text("main")
         assert errors == []
     finally:
@@ -125,35 +134,81 @@ async def test_wallet_live_camera_reads_an_offer_qr_with_jsqr_without_barcode_de
         await playwright.stop()
 
 
-async def test_verifier_live_camera_reads_a_share_qr_with_jsqr_without_barcode_detector(
-    browser: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
-) -> None:
+async def verifier_with_a_share(
+    aiohttp_server: ServerFactory,
+    aiohttp_client: ClientFactory,
+    redis_url: str,
+    tmp_path: Path,
+    **overrides: Any,
+) -> tuple[Any, str]:
+    """A verifier (and issuer) and what a wallet's share QR code of a valid credential holds."""
     share = ShareServer()
     share_server = await aiohttp_server(share.app, host="127.0.0.1", port=unused_port())
     share.url = str(share_server.make_url("")).rstrip("/")
     insecure = {share.url.removeprefix("http://")}
-    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)
+    stack = await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure, **overrides
+    )
     share.documents["valid"] = await stack.issue("Katarzyna Zielińska")
     # what a wallet's share QR code holds: its own verifier's page for the shared link
-    wallet_qr = "https://verifier.example/verify?" + urlencode({"url": f"{share.url}/share/valid"})
+    return stack, "https://verifier.example/verify?" + urlencode({"url": f"{share.url}/share/valid"})
+
+
+async def test_verifier_live_camera_reads_a_share_qr_through_the_verifier_without_barcode_detector(
+    browser: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack, wallet_qr = await verifier_with_a_share(aiohttp_server, aiohttp_client, redis_url, tmp_path)
     playwright, chromium, page = await fake_camera_phone(tmp_path, wallet_qr)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         await page.goto(f"{stack.verifier_url}/")
         assert await page.locator("#scan-toggle").is_visible()
+        sent = frames_sent(page)
         async with page.expect_navigation(url=re.compile(r"/results/"), timeout=20000):
             await page.click("#scan-toggle")
+        assert f"{stack.verifier_url}/scan/frame" in sent  # the verifier read the camera picture
         assert "Katarzyna Zielińska" in await page.inner_text("main")
+        assert errors == []
     finally:
         await chromium.close()
         await playwright.stop()
 
 
-async def test_scan_pages_say_so_when_no_decoder_is_available(
+async def test_verifier_live_camera_says_when_it_sent_too_many_frames(
+    browser: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    stack, wallet_qr = await verifier_with_a_share(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, scan_frames_per_minute=1
+    )
+    playwright, chromium, page = await fake_camera_phone(tmp_path, wallet_qr)
+    try:
+        await page.goto(f"{stack.verifier_url}/")
+        # this client's one frame of the minute is used up (the way the page sends one)
+        status = await page.evaluate(
+            """async () => {
+                const body = new FormData(document.getElementById("photo-form"));
+                body.delete("file");
+                body.append("frame", new Blob(["not a picture"], {type: "image/jpeg"}), "frame.jpg");
+                return (await fetch("/scan/frame", {method: "POST", body})).status;
+            }"""
+        )
+        assert status == 415
+        await page.click("#scan-toggle")
+        message = page.locator("#scan-message")
+        await message.filter(has_text="Live scanning goes on in").wait_for(timeout=20000)
+        assert await page.locator("#scan-video").is_visible()  # paused, not stopped
+        assert await page.locator("#photo-file").is_visible()
+    finally:
+        await chromium.close()
+        await playwright.stop()
+
+
+async def test_scan_pages_say_so_when_the_browser_cannot_send_camera_frames(
     phone: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
     page = phone.page
-    await page.add_init_script(NO_DETECTOR)
-    await page.route("**/vendor/**", lambda route: route.abort())  # jsQR did not load
+    await page.add_init_script(NO_DETECTOR + "delete HTMLCanvasElement.prototype.toBlob;")
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path)
     await page.goto(f"{stack.verifier_url}/")
     assert "Take a photo of the QR code" in await page.inner_text("#scan-message")

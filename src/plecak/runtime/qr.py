@@ -1,12 +1,16 @@
 """QR codes as standalone SVG (no JavaScript, no raster images): for offers, shares and requests;
-and reading the QR codes in a photo or screenshot (for browsers without a live camera scanner)."""
+and reading the QR codes in a picture: a photo or screenshot, or a camera frame that a scan page
+sends from a browser without ``BarcodeDetector`` (Firefox, Safari)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
+import threading
 import warnings
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import qrcode
 import qrcode.image.svg
@@ -15,21 +19,16 @@ from PIL import Image, UnidentifiedImageError
 
 __all__ = [
     "IMAGE_FORMATS",
-    "JS_DECODER",
-    "VENDOR_DIR",
+    "MAX_FRAME_BYTES",
+    "MAX_FRAME_PIXELS",
     "NotAnImage",
+    "QrReader",
+    "ReaderBusy",
     "looks_like_image",
     "qr_data_uri",
     "qr_svg",
     "read_qr",
 ]
-
-VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
-"""Third-party browser code we serve ourselves (never from a CDN), at ``/vendor/`` of the wallet and
-the verifier: jsQR (Apache-2.0, npm ``jsqr``), the live camera QR reader for browsers without
-``BarcodeDetector`` (Firefox, Safari). ``make vendor-js`` refreshes it from npm and checks its hash."""
-
-JS_DECODER = "jsQR-1.4.0.js"
 
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
 """The picture formats a photo of a QR code may come in (what phones and screenshots write)."""
@@ -40,6 +39,13 @@ MAX_PIXELS = 50_000_000
 MAX_FULL_PIXELS = 16_000_000
 """Pictures other than JPEG are decoded at full size (a JPEG at a reduced scale): a smaller cap."""
 
+MAX_FRAME_BYTES = 1_000_000
+"""Largest camera frame a scan page may send (``POST /scan/frame``): its script sends JPEGs of at
+most 800 pixels a side, a few tens of kilobytes."""
+
+MAX_FRAME_PIXELS = 1_500_000
+"""A camera frame claiming a larger canvas is refused before it is decoded."""
+
 _WORK_SIDE = 2400
 """Big photos are scaled down to about this many pixels a side before looking for codes."""
 
@@ -48,6 +54,10 @@ _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
 
 class NotAnImage(ValueError):
     """The bytes are not a picture in one of :data:`IMAGE_FORMATS` (or it is too large to read)."""
+
+
+class ReaderBusy(RuntimeError):
+    """A :class:`QrReader` already has as many pictures as it may hold (reading or waiting)."""
 
 
 def qr_svg(data: str) -> str:
@@ -100,3 +110,32 @@ def read_qr(data: bytes, *, max_pixels: int = MAX_PIXELS) -> list[str]:
         image.thumbnail((_WORK_SIDE, _WORK_SIDE))
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [code.text for code in found if code.valid and code.text]
+
+
+class QrReader:
+    """:func:`read_qr` off the event loop: ``workers`` threads, and at most ``waiting`` more pictures
+    queued behind them. Beyond that :meth:`read` raises :class:`ReaderBusy` at once, so a flood of
+    camera frames never builds an unbounded queue (a frame is worth nothing a few seconds later).
+    """
+
+    def __init__(self, workers: int = 2, waiting: int = 6, *, name: str = "qr") -> None:
+        if workers < 1 or waiting < 0:
+            raise ValueError("a QR reader needs at least one worker and a non-negative queue")
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._slots = threading.BoundedSemaphore(workers + waiting)
+
+    async def read(self, data: bytes, *, max_pixels: int = MAX_PIXELS) -> list[str]:
+        """The texts of the QR codes in ``data`` (:func:`read_qr`); :class:`ReaderBusy` when full.
+
+        A slot is given back when the thread has finished with the picture, not when the caller
+        stops waiting (a client that goes away does not free the CPU its frame still uses).
+        """
+        if not self._slots.acquire(blocking=False):
+            raise ReaderBusy("too many pictures are being read")
+        try:
+            future = self._pool.submit(partial(read_qr, data, max_pixels=max_pixels))
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        return await asyncio.wrap_future(future)

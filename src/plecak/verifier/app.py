@@ -15,7 +15,19 @@ from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
-from .app_keys import CSRF, LIMITER, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
+from .app_keys import (
+    CSRF,
+    FRAME_LIMITER,
+    LIMITER,
+    LINKS,
+    REDIS,
+    REQUESTS,
+    RESOLVER,
+    SDJWT,
+    SETTINGS,
+    TRUST,
+    VERIFICATION,
+)
 from .config import Settings
 from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
@@ -88,6 +100,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
         app[LIMITER] = RateLimiter(redis, "verifier:limit:checks:")
+        app[FRAME_LIMITER] = RateLimiter(redis, "verifier:limit:frames:")
         yield
     finally:
         await links.close()

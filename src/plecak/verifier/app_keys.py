@@ -18,6 +18,7 @@ from .trust import TrustRegistry
 
 __all__ = [
     "CSRF",
+    "FRAME_LIMITER",
     "LIMITER",
     "LINKS",
     "REDIS",
@@ -39,3 +40,5 @@ LINKS = web.AppKey("links", LinkFetcher)
 CSRF = web.AppKey("csrf", CsrfGuard)
 LIMITER = web.AppKey("limiter", RateLimiter)
 SDJWT = web.AppKey("sdjwt", SdJwtVerification)
+FRAME_LIMITER = web.AppKey("frame_limiter", RateLimiter)
+"""Camera frames per client address (``POST /scan/frame``), apart from the checks' limit."""

@@ -45,6 +45,9 @@ class Settings:
     """Checks (link, paste, upload, presentation request) one client address may start per
     ``verify_window_seconds`` (``PLECAK_VERIFY_PER_CLIENT``, 0 = no limit): each one stores a result."""
     verify_window_seconds: int = 600
+    scan_frames_per_minute: int = 240
+    """Camera frames one client address may send to ``POST /scan/frame`` per minute
+    (``PLECAK_SCAN_FRAMES_PER_MINUTE``, 0 = no limit); a scanning page sends about 90."""
     request_seconds: int = 600
     """How long a wallet may answer a presentation request."""
     challenge_seconds: int = 30 * 24 * 3600
@@ -87,6 +90,8 @@ class Settings:
             raise ValueError("PLECAK_VERIFIER_RESULT_SECONDS must be at least 3600 (an hour)")
         if self.verify_per_client < 0 or self.verify_window_seconds <= 0:
             raise ValueError("PLECAK_VERIFY_PER_CLIENT must not be negative")
+        if self.scan_frames_per_minute < 0:
+            raise ValueError("PLECAK_SCAN_FRAMES_PER_MINUTE must not be negative")
         if self.vcapi_policy not in ("strict", "spec"):
             raise ValueError("PLECAK_VCAPI_POLICY must be 'strict' or 'spec'")
 
@@ -108,7 +113,7 @@ class Settings:
         ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_VERIFY_PER_CLIENT``, ``PLECAK_VERIFIER_RESULT_SECONDS``,
         ``PLECAK_STATUS_CACHE_SECONDS``, ``PLECAK_ALLOW_URL_ISSUERS``,
         ``PLECAK_OID4VP_CLIENT_ID_PREFIX``, ``PLECAK_OID4VP_CERTIFICATE``, ``PLECAK_OID4VP_KEY``,
-        ``PLECAK_OID4VP_RESPONSE_MODE``.
+        ``PLECAK_OID4VP_RESPONSE_MODE``, ``PLECAK_SCAN_FRAMES_PER_MINUTE``.
         """
         e = Environment(env)
         basics = service_basics(e, url_variable="PLECAK_VERIFIER_URL", default_port=DEFAULT_PORT)
@@ -125,6 +130,7 @@ class Settings:
             vcapi_policy=e.choice("PLECAK_VCAPI_POLICY", "strict", ("strict", "spec")),
             trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
             verify_per_client=e.integer("PLECAK_VERIFY_PER_CLIENT", 30, minimum=0),
+            scan_frames_per_minute=e.integer("PLECAK_SCAN_FRAMES_PER_MINUTE", 240, minimum=0),
             result_seconds=e.integer("PLECAK_VERIFIER_RESULT_SECONDS", 8 * 3600, minimum=3600),
             status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
             url_issuers=e.flag("PLECAK_ALLOW_URL_ISSUERS"),

@@ -35,6 +35,17 @@ EN: Mapping[str, str] = {
     "open it with your phone's camera app, or paste the link.",
     "scan_denied": "The camera could not be used. Allow camera access, or paste the link below.",
     "scan_not_link": "This QR code does not hold a link.",
+    "scan_frame_missing": "No camera picture arrived. Start the camera again.",
+    "scan_frame_too_large": "This camera picture is too large: at most {limit}.",
+    "scan_frame_not_image": "This camera picture could not be read. Start the camera again, or take a "
+    "photo of the QR code below.",
+    "scan_frame_too_many": "The camera has sent many pictures in a short time. Live scanning goes on in "
+    "{seconds} s; or take a photo of the QR code below.",
+    "scan_frame_busy": "The verifier is busy reading other QR codes. Live scanning goes on in a moment.",
+    "scan_frame_failed": "The camera picture could not be sent to the verifier. Check the connection; "
+    "scanning goes on.",
+    "scan_frame_expired": "Live scanning stopped because this page has expired. Reload the page and "
+    "start the camera again.",
     "scan_nojs": "Live scanning needs JavaScript. Take a photo of the QR code below, open it with your "
     "phone's camera app, or paste the link.",
     "link_title": "Open a link",

@@ -28,6 +28,17 @@ PL: Mapping[str, str] = {
     "otwórz go aplikacją aparatu w telefonie albo wklej link.",
     "scan_denied": "Nie udało się użyć aparatu. Zezwól na dostęp do aparatu albo wklej link poniżej.",
     "scan_not_link": "Ten kod QR nie zawiera linku.",
+    "scan_frame_missing": "Nie dotarł żaden obraz z aparatu. Włącz aparat jeszcze raz.",
+    "scan_frame_too_large": "Ten obraz z aparatu jest za duży: najwyżej {limit}.",
+    "scan_frame_not_image": "Nie udało się odczytać obrazu z aparatu. Włącz aparat jeszcze raz albo zrób "
+    "zdjęcie kodu QR poniżej.",
+    "scan_frame_too_many": "Aparat wysłał w krótkim czasie wiele obrazów. Skanowanie na żywo wróci za "
+    "{seconds} s; możesz też zrobić zdjęcie kodu QR poniżej.",
+    "scan_frame_busy": "Weryfikator odczytuje teraz inne kody QR. Skanowanie na żywo wróci za chwilę.",
+    "scan_frame_failed": "Nie udało się wysłać obrazu z aparatu do weryfikatora. Sprawdź połączenie; "
+    "skanowanie trwa dalej.",
+    "scan_frame_expired": "Skanowanie na żywo zostało przerwane, bo ta strona wygasła. Odśwież stronę "
+    "i włącz aparat jeszcze raz.",
     "scan_nojs": "Skanowanie na żywo wymaga JavaScriptu. Zrób zdjęcie kodu QR poniżej, otwórz go "
     "aplikacją aparatu w telefonie albo wklej link.",
     "link_title": "Otwórz link",

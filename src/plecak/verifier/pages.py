@@ -16,10 +16,19 @@ from aiohttp import BodyPartReader, web
 from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
-from plecak.runtime.qr import NotAnImage, looks_like_image, qr_data_uri, read_qr
-from plecak.runtime.web import FORM_ERRORS, Problem, read_form
+from plecak.runtime.qr import (
+    MAX_FRAME_BYTES,
+    MAX_FRAME_PIXELS,
+    NotAnImage,
+    QrReader,
+    ReaderBusy,
+    looks_like_image,
+    qr_data_uri,
+    read_qr,
+)
+from plecak.runtime.web import FORM_ERRORS, Problem, json_response, read_form
 
-from .app_keys import CSRF, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
+from .app_keys import CSRF, FRAME_LIMITER, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
 from .display import check_view, result_view
 from .errors import page
@@ -38,6 +47,7 @@ __all__ = [
     "request_page",
     "result_page",
     "result_report",
+    "scan_frame",
     "set_language",
     "verify_link",
     "verify_paste",
@@ -313,6 +323,59 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
     if sd_jwt_text(text) is not None:
         return await _verify_and_show(request, text, source="upload")
     return await _verify_and_show(request, _parse(data, request), source="upload")
+
+
+_FRAME_READER = QrReader(workers=2, waiting=6, name="qr-frame")
+"""Camera frames are read two at a time; more than six waiting are refused (503) at once."""
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+async def scan_frame(request: web.Request) -> web.Response:
+    """``POST /scan/frame``: one camera frame (a small JPEG, multipart field ``frame``, with the form
+    token) from the scan section of a browser without ``BarcodeDetector``. Answers ``{"text": …}``
+    (``null``: no QR code in it); errors are problem details, their ``detail`` in the page's language.
+    Nothing is stored but the client's frame count (its own limit, apart from the checks' limit).
+    """
+    t = texts_of(request)
+    too_large = Problem(413, "Frame too large", t["scan_frame_too_large"].format(limit=_size(MAX_FRAME_BYTES)))
+    if (request.content_length or 0) > MAX_FRAME_BYTES + 16 * 1024:
+        raise too_large
+    if not request.content_type.startswith("multipart/"):
+        raise Problem(400, "Not a frame upload", t["scan_frame_missing"])
+    token: str | None = None
+    data = b""
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                raise Problem(400, "Not a frame upload", t["scan_frame_missing"])
+            content = await _read_part(part, MAX_FRAME_BYTES if part.name == "frame" else 4096)
+            if content is None:
+                raise too_large
+            if part.name == FIELD:
+                token = content.decode("utf-8", "replace")
+            elif part.name == "frame":
+                data = content
+    except FORM_ERRORS:
+        raise Problem(400, "Malformed form", t["error_bad_form"]) from None
+    if not request.app[CSRF].valid(request, token):
+        raise Problem(403, "Form expired", t["scan_frame_expired"])
+    if not data:
+        raise Problem(400, "No frame", t["scan_frame_missing"])
+    settings = request.app[SETTINGS]
+    client = client_address(request, settings.trusted_proxies)
+    wait = await request.app[FRAME_LIMITER].take(client, settings.scan_frames_per_minute, 60)
+    if wait:
+        detail = t["scan_frame_too_many"].format(seconds=wait)
+        raise Problem(429, "Too many frames", detail, headers={"Retry-After": str(wait), **_NO_STORE})
+    try:
+        texts = await _FRAME_READER.read(data, max_pixels=MAX_FRAME_PIXELS)
+    except NotAnImage:
+        raise Problem(415, "Not a picture", t["scan_frame_not_image"], headers=_NO_STORE) from None
+    except ReaderBusy:
+        detail = t["scan_frame_busy"]
+        raise Problem(503, "Busy", detail, headers={"Retry-After": "2", **_NO_STORE}) from None
+    return json_response({"text": texts[0] if texts else None}, headers=_NO_STORE)
 
 
 # -- results ---------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from aiohttp import web
 
-from plecak.runtime.qr import VENDOR_DIR
-
 from . import handlers, pages
 
 __all__ = ["setup_routes"]
@@ -21,13 +19,13 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/verify", pages.verify_link)
     r.add_post("/verify", pages.verify_paste)
     r.add_post("/verify/upload", pages.verify_upload)
+    r.add_post("/scan/frame", pages.scan_frame)  # camera frames of browsers without BarcodeDetector
     r.add_get("/results/{result_id}", pages.result_page)
     r.add_get("/results/{result_id}/report.json", pages.result_report)
     r.add_post("/requests", pages.create_request)
     r.add_get("/requests/{tx}", pages.request_page)
     r.add_get("/requests/{tx}/status", handlers.request_status)
     r.add_static("/static", Path(__file__).parent / "static")
-    r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files
     # OpenID4VP (the wallet's side)
     r.add_get("/openid4vp/request/{rid}", handlers.openid4vp_request)
     r.add_post("/openid4vp/request/{rid}", handlers.openid4vp_request)

@@ -5,6 +5,7 @@ verifier:challenge:{sha256}          replay guard: set when a presentation first
 verifier:result:{id}                 verification result shown at /results/{id}: "z1:" + zlib(JSON)
                                      (plain JSON before 0.x); expires, 8 h default
 verifier:limit:checks:{client}       checks started from that client address in the current window
+verifier:limit:frames:{client}       camera frames (POST /scan/frame) from that client address this minute
 verifier:request:{rid}               JSON OpenID4VP presentation request (expires some time after the request)
 verifier:request:{rid}:answer        JSON answer to that request: processing, or the result id (SET NX)
 verifier:transaction:{tx}            rid of the request the employer's page {tx} follows (same expiry)

@@ -13,11 +13,12 @@ from cryptography import x509
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
+from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.storage import connect
 from plecak.runtime.web import problem_middleware, security_headers_middleware
 
 from .accounts import AccountService
-from .app_keys import ACCOUNTS, PASSKEYS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
+from .app_keys import ACCOUNTS, FRAME_LIMITER, PASSKEYS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
 from .config import Settings
 from .errors import user_errors_middleware
 from .middleware import csrf_middleware, session_middleware
@@ -87,6 +88,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         )
         app[SHARES] = ShareService(store, vault)
         app[PATHWAYS] = PathwayService(app[SERVICE])
+        app[FRAME_LIMITER] = RateLimiter(redis, "wallet:limit:frames:")
         yield
     finally:
         if ACCOUNTS in app:

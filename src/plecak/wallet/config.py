@@ -55,6 +55,9 @@ class Settings:
     """Failures for one e-mail address (from any client) after which its attempts are slowed."""
     signin_throttle_seconds: float = 5.0
     """Then at most one attempt for that e-mail address is checked per this many seconds."""
+    scan_frames_per_minute: int = 240
+    """Camera frames one client address may send to ``POST /scan/frame`` per minute
+    (``PLECAK_SCAN_FRAMES_PER_MINUTE``, 0 = no limit); a scanning page sends about 90."""
     hash_workers: int = 2
     """Threads hashing passwords (each hash holds ``password_memory_kib`` while it runs)."""
     passkey_challenge_seconds: int = 180
@@ -77,7 +80,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_WALLET_URL``, ``PLECAK_ISSUER_URL``,
         ``PLECAK_VERIFIER_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_WALLET_KEY``, ``REDIS_URL``,
-        ``PLECAK_DATA_DIR``, ``PLECAK_TRUSTED_PROXIES``.
+        ``PLECAK_DATA_DIR``, ``PLECAK_TRUSTED_PROXIES``, ``PLECAK_SCAN_FRAMES_PER_MINUTE``.
 
         Without ``PLECAK_INSECURE_HOSTS`` the hosts of an http ``PLECAK_ISSUER_URL`` and
         ``PLECAK_VERIFIER_URL`` are allowed over http (what ``plecak up`` runs); set it to an
@@ -104,6 +107,7 @@ class Settings:
             insecure_hosts=insecure_hosts,
             wallet_key=e.optional("PLECAK_WALLET_KEY"),
             trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
+            scan_frames_per_minute=e.integer("PLECAK_SCAN_FRAMES_PER_MINUTE", 240, minimum=0),
             status_cache_seconds=cache_seconds(e.mapping, "PLECAK_STATUS_CACHE_SECONDS"),
             verifier_trust_anchors_file=e.path("PLECAK_VERIFIER_TRUST_ANCHORS"),
         )

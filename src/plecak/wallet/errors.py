@@ -12,7 +12,7 @@ from .middleware import render, tr
 
 __all__ = ["user_errors_middleware"]
 
-_MACHINE_PREFIXES = ("/s/", "/credentials/derive", "/passkeys/")
+_MACHINE_PREFIXES = ("/s/", "/credentials/derive", "/passkeys/", "/scan/frame")
 
 
 @web.middleware

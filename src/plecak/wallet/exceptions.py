@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "Unauthorized", "UserError"]
+__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "TooLarge", "Unauthorized", "UserError"]
 
 
 class UserError(Exception):
@@ -42,6 +42,10 @@ class Gone(UserError):
 
 class RateLimited(UserError):
     status = 429
+
+
+class TooLarge(UserError):
+    status = 413
 
 
 class Refused(UserError):

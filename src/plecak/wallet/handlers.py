@@ -14,15 +14,23 @@ from aiohttp import web
 
 from plecak.runtime import clientaddr
 from plecak.runtime.health import redis_health
-from plecak.runtime.qr import NotAnImage, qr_data_uri, read_qr
-from plecak.runtime.web import json_response, read_json
+from plecak.runtime.qr import (
+    MAX_FRAME_BYTES,
+    MAX_FRAME_PIXELS,
+    NotAnImage,
+    QrReader,
+    ReaderBusy,
+    qr_data_uri,
+    read_qr,
+)
+from plecak.runtime.web import json_response, problem_response, read_json
 
 from .accounts import Account
-from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS, SHARES
+from .app_keys import ACCOUNTS, FRAME_LIMITER, REDIS, SERVICE, SETTINGS, SHARES
 from .backup import MAX_BACKUP_BYTES
 from .credentials import subject_ids
 from .derive import derive_request
-from .exceptions import Refused, UserError
+from .exceptions import Refused, TooLarge, Unauthorized, UserError
 from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
@@ -55,6 +63,7 @@ __all__ = [
     "revoke_share",
     "route_link",
     "scan",
+    "scan_frame",
     "serve_share",
     "service_worker",
     "set_language",
@@ -369,6 +378,43 @@ async def scan_photo(request: web.Request) -> web.Response:
                 return redirect(found)
             error = "scan.unknown" if texts else "scan.photo_no_qr"
     return await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=422)
+
+
+_FRAME_READER = QrReader(workers=2, waiting=6, name="qr-frame")
+"""Camera frames are read two at a time; more than six waiting are refused (503) at once."""
+
+
+async def scan_frame(request: web.Request) -> web.Response:
+    """``POST /scan/frame``: one camera frame (a small JPEG) from the scan page of a browser without
+    ``BarcodeDetector``; answers ``{"text": …}`` (``null``: no QR code in it) and problem details.
+
+    The form's ``csrf`` token is checked by :func:`csrf_middleware`, which also refuses a body
+    declaring more than :data:`MAX_FRAME_BYTES` before reading it.
+    """
+    if account_of(request) is None:
+        raise Unauthorized("scan.frame_signed_out")
+    t = tr(request)
+    upload = (await request.post()).get("frame")
+    if not isinstance(upload, web.FileField):
+        raise UserError("scan.frame_missing")
+    data = upload.file.read(MAX_FRAME_BYTES + 1)
+    if len(data) > MAX_FRAME_BYTES:
+        raise TooLarge("scan.frame_too_large", max=MAX_FRAME_BYTES)
+    if not data:
+        raise UserError("scan.frame_missing")
+    settings = request.app[SETTINGS]
+    wait = await request.app[FRAME_LIMITER].take(client_address(request), settings.scan_frames_per_minute, 60)
+    if wait:
+        title = t("scan.frame_too_many", seconds=wait)
+        return problem_response(429, title, headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
+    try:
+        texts = await _FRAME_READER.read(data, max_pixels=MAX_FRAME_PIXELS)
+    except NotAnImage:
+        return problem_response(415, t("scan.frame_not_image"), headers={"Cache-Control": "no-store"})
+    except ReaderBusy:
+        headers = {"Retry-After": "2", "Cache-Control": "no-store"}
+        return problem_response(503, t("scan.frame_busy"), headers=headers)
+    return json_response({"text": texts[0] if texts else None}, headers={"Cache-Control": "no-store"})
 
 
 async def open_link(request: web.Request) -> web.Response:

@@ -252,6 +252,16 @@ EN: dict[str, str] = {
     "scan.paste": "…or paste the link",
     "scan.open": "Open",
     "scan.unknown": "This QR code or link is not a credential offer or a presentation request.",
+    "scan.frame_signed_out": "You are signed out, so live scanning stopped. Sign in again, then scan.",
+    "scan.frame_missing": "No camera picture arrived. Start the camera again.",
+    "scan.frame_too_large": "This camera picture is too large (more than {max} bytes).",
+    "scan.frame_not_image": "This camera picture could not be read. Start the camera again, or take "
+    "a photo of the QR code below.",
+    "scan.frame_too_many": "The camera has sent many pictures in a short time. Live scanning goes on "
+    "in {seconds} s; or take a photo of the QR code below.",
+    "scan.frame_busy": "The wallet is busy reading other QR codes. Live scanning goes on in a moment.",
+    "scan.frame_failed": "The camera picture could not be sent to the wallet. Check the connection; "
+    "scanning goes on.",
     # sharing
     "field.kind": "Type of credential",
     "share.fields_hint": "Switch off what the employer should not see. The issuer's signature still proves "

@@ -252,6 +252,17 @@ PL: dict[str, str] = {
     "scan.paste": "…albo wklej link",
     "scan.open": "Otwórz",
     "scan.unknown": "Ten kod QR lub link nie jest ofertą poświadczenia ani prośbą o prezentację.",
+    "scan.frame_signed_out": "Wylogowano Cię, więc skanowanie na żywo zostało przerwane. Zaloguj się "
+    "ponownie i zeskanuj kod.",
+    "scan.frame_missing": "Nie dotarł żaden obraz z aparatu. Włącz aparat jeszcze raz.",
+    "scan.frame_too_large": "Ten obraz z aparatu jest za duży (ponad {max} bajtów).",
+    "scan.frame_not_image": "Nie udało się odczytać obrazu z aparatu. Włącz aparat jeszcze raz albo zrób "
+    "zdjęcie kodu QR poniżej.",
+    "scan.frame_too_many": "Aparat wysłał w krótkim czasie wiele obrazów. Skanowanie na żywo wróci "
+    "za {seconds} s; możesz też zrobić zdjęcie kodu QR poniżej.",
+    "scan.frame_busy": "Portfel odczytuje teraz inne kody QR. Skanowanie na żywo wróci za chwilę.",
+    "scan.frame_failed": "Nie udało się wysłać obrazu z aparatu do portfela. Sprawdź połączenie; "
+    "skanowanie trwa dalej.",
     # sharing
     "field.kind": "Rodzaj poświadczenia",
     "share.fields_hint": "Wyłącz to, czego pracodawca nie powinien zobaczyć. Podpis wystawcy nadal "

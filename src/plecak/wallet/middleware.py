@@ -12,11 +12,12 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
+from plecak.runtime.qr import MAX_FRAME_BYTES
 from plecak.runtime.web import Problem, read_form
 
 from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS, SETTINGS
-from .exceptions import UserError
+from .exceptions import TooLarge, UserError
 from .i18n import Translate, pick_language, say, translator
 
 __all__ = [
@@ -47,6 +48,8 @@ _NO_SESSION_PREFIXES = (
     "/credentials/derive",
 )
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_BODY_LIMITS = {"/scan/frame": (MAX_FRAME_BYTES + 16 * 1024, "scan.frame_too_large", MAX_FRAME_BYTES)}
+"""Paths whose bodies are much smaller than ``max_body_bytes``: refused (413) before they are read."""
 SESSION_KEY: web.RequestKey[Session | None] = web.RequestKey("wallet.session")
 ACCOUNT_KEY: web.RequestKey[Account | None] = web.RequestKey("wallet.account")
 LANG_KEY: web.RequestKey[str] = web.RequestKey("wallet.lang")
@@ -166,6 +169,9 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     # "null" is what browsers send under a no-referrer policy; the CSRF token still has to match.
     if origin and origin != "null" and origin.lower() not in allowed:
         raise Forbidden("error.cross_site")
+    limit = _BODY_LIMITS.get(request.path)
+    if limit is not None and (request.content_length or 0) > limit[0]:
+        raise TooLarge(limit[1], max=limit[2])
     session = request.get(SESSION_KEY)
     try:
         form = await read_form(request)

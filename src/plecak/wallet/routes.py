@@ -6,8 +6,6 @@ from pathlib import Path
 
 from aiohttp import web
 
-from plecak.runtime.qr import VENDOR_DIR
-
 from . import handlers, passkey_handlers, pathway_handlers
 
 __all__ = ["setup_routes"]
@@ -47,6 +45,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/receive/{pid}", handlers.accept_offer)
     r.add_get("/scan", handlers.scan)
     r.add_post("/scan/photo", handlers.scan_photo)
+    r.add_post("/scan/frame", handlers.scan_frame)  # camera frames of browsers without BarcodeDetector
     r.add_get("/open", handlers.open_link)
     # share
     r.add_get("/share", handlers.share_form)
@@ -71,4 +70,3 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/sw.js", handlers.service_worker)
     r.add_get("/manifest.webmanifest", handlers.manifest)
     r.add_static("/static", Path(__file__).parent / "static")
-    r.add_static("/vendor", VENDOR_DIR)  # jsQR, served from our own files

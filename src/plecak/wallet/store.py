@@ -27,6 +27,7 @@ wallet:limit:email:<sha256(email)> failed sign-ins for that e-mail (from any cli
 wallet:limit:pair:<sha256(email, client)>  sign-in attempts for that e-mail from that client address
                                    since its last success, in the current window
 wallet:limit:ip:<ip>               sign-in attempts from that address in the current window
+wallet:limit:frames:<ip>           camera frames (POST /scan/frame) from that address this minute
 wallet:limit:slot:<sha256(email)>  when the next throttled attempt for that e-mail may be evaluated
                                    (only used after many failures from many clients)
 

@@ -1,6 +1,6 @@
-// Camera QR scanning: the browser's BarcodeDetector where it exists (Chrome on Android), else jsQR
-// (served from /vendor/, our own copy) reading frames drawn on a canvas (Firefox, Safari). Without a
-// camera, the photo form (read by the wallet on the server) and the paste box still work.
+// Camera QR scanning: the browser's BarcodeDetector where it exists (Chrome on Android); elsewhere
+// (Firefox, Safari) a small JPEG of the camera picture every 700 ms, read by the wallet itself
+// (POST /scan/frame). Without a camera, the photo form (also read by the wallet) and the paste box work.
 "use strict";
 (function () {
   var start = document.getElementById("scan-start");
@@ -20,34 +20,74 @@
       if (photo.files && photo.files.length) { photo.form.submit(); }
     });
   }
+  var token = photo && photo.form && photo.form.elements.csrf ? photo.form.elements.csrf.value : "";
 
-  // A function reading one video frame: a promise of the QR code's text, or null (none seen).
-  function frameReader() {
-    if (typeof window.BarcodeDetector === "function") {
-      try {
-        var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-        return function () {
+  // The browser's own QR detector, if it has one that reads QR codes.
+  function detectorReader() {
+    if (typeof window.BarcodeDetector !== "function") return null;
+    try {
+      var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      return {
+        pause: 250,
+        read: function () {
           return detector.detect(video).then(function (codes) {
             return codes.length && codes[0].rawValue ? codes[0].rawValue : null;
           });
-        };
-      } catch (e) { /* no QR support in this detector: try jsQR */ }
+        }
+      };
+    } catch (e) {
+      return null; // no QR support in this detector
     }
-    if (typeof window.jsQR !== "function") return null;
+  }
+
+  // The wallet reads the frame: a JPEG of at most 800 pixels a side, sent with the form token.
+  // A refusal rejects with {say: what to show, wait: ms before the next frame, or null to stop}.
+  function serverReader() {
     var canvas = document.createElement("canvas");
-    var context = canvas.getContext("2d", { willReadFrequently: true });
-    return function () {
-      var width = video.videoWidth, height = video.videoHeight;
-      if (!width || !height) return Promise.resolve(null);
-      var scale = Math.min(1, 720 / Math.max(width, height));
-      canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
-      context.drawImage(video, 0, 0, canvas.width, canvas.height);
-      var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-      var code = window.jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: "dontInvert" });
-      return Promise.resolve(code && code.data ? code.data : null);
+    if (!canvas.getContext || !canvas.toBlob || !window.fetch || !window.FormData || !token) return null;
+    var context = canvas.getContext("2d");
+    if (!context) return null;
+    function refused(response) {
+      var wait = null;
+      if (response.status === 429 || response.status === 503) {
+        var seconds = parseInt(response.headers.get("Retry-After") || "", 10);
+        wait = 1000 * Math.min(60, Math.max(1, isNaN(seconds) ? 2 : seconds));
+      }
+      return response.json().catch(function () { return {}; }).then(function (problem) {
+        throw { say: problem.title || root.getAttribute("data-frame-failed"), wait: wait };
+      });
+    }
+    return {
+      pause: 700,
+      read: function () {
+        var width = video.videoWidth, height = video.videoHeight;
+        if (!width || !height) return Promise.resolve(null);
+        var scale = Math.min(1, 800 / Math.max(width, height));
+        canvas.width = Math.round(width * scale);
+        canvas.height = Math.round(height * scale);
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        return new Promise(function (resolve) {
+          canvas.toBlob(resolve, "image/jpeg", 0.85);
+        }).then(function (blob) {
+          if (!blob) return null;
+          var body = new FormData();
+          body.append("csrf", token);
+          body.append("frame", blob, "frame.jpg");
+          return fetch("/scan/frame", { method: "POST", body: body, credentials: "same-origin" })
+            .then(function (response) {
+              if (!response.ok) return refused(response);
+              return response.json().then(function (answer) {
+                return answer && typeof answer.text === "string" && answer.text ? answer.text : null;
+              });
+            }, function () {
+              throw { say: root.getAttribute("data-frame-failed"), wait: 2000 };
+            });
+        });
+      }
     };
   }
+
+  function frameReader() { return detectorReader() || serverReader(); }
 
   var camera = navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
   if (!camera || !frameReader()) {
@@ -69,8 +109,9 @@
   }
 
   start.addEventListener("click", function () {
-    var read = frameReader();
-    if (!read) { message.textContent = root.getAttribute("data-no-camera"); return; }
+    var reader = frameReader();
+    if (!reader) { message.textContent = root.getAttribute("data-no-camera"); return; }
+    message.textContent = "";
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })
       .then(function (s) {
         stream = s;
@@ -79,12 +120,23 @@
         return video.play();
       })
       .then(function () {
+        var troubled = false; // a refusal is on show: cleared by the next frame read
         var tick = function () {
           if (!stream) return;
-          read().then(function (value) {
+          reader.read().then(function (value) {
+            if (!stream) return;
             if (value) { found(value); return; }
-            timer = setTimeout(tick, 250);
-          }).catch(function () { timer = setTimeout(tick, 500); });
+            if (troubled) { message.textContent = ""; troubled = false; }
+            timer = setTimeout(tick, reader.pause);
+          }).catch(function (problem) {
+            if (!stream) return;
+            if (problem && problem.say) {
+              message.textContent = problem.say;
+              troubled = true;
+              if (problem.wait === null) { halt(); return; }
+            }
+            timer = setTimeout(tick, problem && problem.wait ? problem.wait : 1000);
+          });
         };
         tick();
       })

@@ -2,7 +2,7 @@
 // Only GET requests of this origin are handled; sharing, receiving, presenting and backups
 // always go to the network, and nothing is cached for them.
 "use strict";
-var SHELL = "plecak-shell-v4";  // bump when a shell file changes (v4: scan.js reads photos, jsQR)
+var SHELL = "plecak-shell-v5";  // bump when a shell file changes (v5: scan.js sends frames to /scan/frame)
 var PAGES = "plecak-pages-v1";
 var SHELL_URLS = [
   "/static/wallet.css", "/static/app.js", "/static/scan.js", "/static/share.js", "/static/passkeys.js",
