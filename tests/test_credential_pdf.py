@@ -233,3 +233,11 @@ async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_t
         assert len(re.findall(r'action="/shares/[0-9a-f]{64}/revoke"', shares)) == 1
     finally:
         await browser.close()
+
+
+def test_only_a_file_that_starts_as_a_pdf_is_read_as_one() -> None:
+    from plecak.verifier.pdf import looks_like_pdf
+
+    assert looks_like_pdf(b"%PDF-1.7\n...") and looks_like_pdf(b"\r\n %PDF-1.4\n")
+    assert not looks_like_pdf(json.dumps({"description": "%PDF-1.7 is a file format"}).encode())
+    assert not looks_like_pdf(b"")

@@ -46,7 +46,7 @@ EN: Mapping[str, str] = {
     "paste_label": "Credential (JSON)",
     "paste_button": "Check the credential",
     "upload_title": "Upload a file",
-    "upload_intro": "Choose the credential file (.json) the learner gave you. At most {limit}.",
+    "upload_intro": "Choose the credential file (.json) or the credential's PDF the learner gave you. At most {limit}.",
     "upload_label": "Credential file",
     "upload_button": "Check the file",
     "upload_photo_hint": "A photo or screenshot of the learner's QR code works here too.",

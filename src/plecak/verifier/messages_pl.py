@@ -39,7 +39,8 @@ PL: Mapping[str, str] = {
     "paste_label": "Poświadczenie (JSON)",
     "paste_button": "Sprawdź poświadczenie",
     "upload_title": "Wczytaj plik",
-    "upload_intro": "Wybierz plik z poświadczeniem (.json) otrzymany od osoby uczącej się. Najwyżej {limit}.",
+    "upload_intro": "Wybierz plik z poświadczeniem (.json) lub PDF poświadczenia otrzymany od osoby uczącej się. "
+    "Najwyżej {limit}.",
     "upload_label": "Plik z poświadczeniem",
     "upload_button": "Sprawdź plik",
     "upload_photo_hint": "Można tu też wczytać zdjęcie lub zrzut ekranu kodu QR osoby uczącej się.",

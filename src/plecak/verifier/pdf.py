@@ -29,8 +29,9 @@ class NoCredentialInPdf(ValueError):
 
 
 def looks_like_pdf(data: bytes) -> bool:
-    """Whether ``data`` is a PDF file (its header within the first kilobyte, as readers allow)."""
-    return b"%PDF-" in data[:1024]
+    """Whether ``data`` is a PDF file: it starts with the PDF header (after blank space at most; a
+    credential file that merely mentions "%PDF-" stays a credential file)."""
+    return data[:1024].lstrip(b" \t\r\n\f\x00").startswith(b"%PDF-")
 
 
 def credential_in_pdf(data: bytes, *, max_bytes: int) -> bytes:
