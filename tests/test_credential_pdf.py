@@ -241,3 +241,47 @@ def test_only_a_file_that_starts_as_a_pdf_is_read_as_one() -> None:
     assert looks_like_pdf(b"%PDF-1.7\n...") and looks_like_pdf(b"\r\n %PDF-1.4\n")
     assert not looks_like_pdf(json.dumps({"description": "%PDF-1.7 is a file format"}).encode())
     assert not looks_like_pdf(b"")
+
+
+async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_checks_it(
+    system: System, tmp_path: Path
+) -> None:
+    from test_wallet_support import AUTH
+
+    browser = Browser(system.wallet_url)
+    try:
+        await browser.sign_up("jan@example.org")
+        async with system.admin.post(
+            f"{system.issuer_url}/api/achievements/{system.achievement_uuid}/offers",
+            json={"learner": {"name": "Jan Kowalski"}, "format": "dc+sd-jwt", "grade": "4.5"},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 201, await resp.text()
+            offer = await resp.json()
+        status, text = await browser.get(offer["walletLink"])
+        action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', text)
+        assert status == 200 and action, text
+        status, text = await browser.post(action.group(1), {})
+        assert status == 200, text
+        cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
+        assert cid
+        status, data, _ = await _download_pdf(browser, cid.group(1))
+        assert status == 200, data[:500]
+    finally:
+        await browser.close()
+    reader = pdf_reader(data)
+    attached = attached_credential(reader)
+    assert attached["type"] == "EnvelopedVerifiableCredential"
+    assert attached["id"].startswith("data:application/dc+sd-jwt,")
+    assert "Jan Kowalski" in reader.pages[0].extract_text()
+    codes = pdf_qr_texts(data, tmp_path)
+    status, verdict, result = await _verdict_at(codes[0])
+    assert status == 200 and verdict == "verified", result[:2000]  # the share link carries the key binding
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as employer:
+        resp = await upload_to_verifier(employer, system.verifier_url, data, "certificate.pdf", "application/pdf")
+        assert resp.status == 303, await resp.text()
+        async with employer.get(system.verifier_url + resp.headers["Location"]) as page:
+            uploaded = await page.text()
+    # the file alone carries no key binding: genuine, but the holder was not checked
+    assert verdict_of(uploaded) == "warnings"
+    assert 'data-check="proof" data-outcome="passed"' in uploaded
