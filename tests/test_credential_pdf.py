@@ -285,3 +285,30 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
     # the file alone carries no key binding: genuine, but the holder was not checked
     assert verdict_of(uploaded) == "warnings"
     assert 'data-check="proof" data-outcome="passed"' in uploaded
+
+
+def test_hostile_credential_text_still_makes_one_page_with_the_verification_block() -> None:
+    from plecak.wallet.printout import Printout, render_pdf
+
+    fonts = find_fonts()
+    assert fonts is not None
+    values = ["x" * 5000, "ok 😀 \u202e עברית \u200b\u0000\x07 end", "line\n" * 800, " ".join(["słowo"] * 3000)]
+    rows = [(f"Label {i}", values[i % len(values)]) for i in range(27)]
+    printout = Printout(
+        lang="pl",
+        title="Tytuł " * 200,
+        kind=None,
+        rows=rows,
+        verify_heading="Sprawdź to poświadczenie",
+        verify_text="Zeskanuj kod QR.",
+        link="https://verifier.example/verify?url=https%3A%2F%2Fwallet.example%2Fs%2F" + "A" * 43,
+        attachment_note="Plik credential.json jest dołączony.",
+        footer="Stopka",
+        credential={"name": "x" * 100_000},
+    )
+    reader = pdf_reader(render_pdf(printout, fonts))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Sprawdź to poświadczenie" in text and "Label 0" in text and "…" in text
+    assert "\u202e" not in text and "\x07" not in text  # control and bidi-override characters dropped
+    assert attached_credential(reader) == {"name": "x" * 100_000}  # the credential itself is never cut

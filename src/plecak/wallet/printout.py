@@ -48,6 +48,11 @@ FONT_PLACES: tuple[tuple[str, str], ...] = (
 MAX_VALUE_CHARS = 1500
 """A longer value is cut (with "…") before layout: the page must stay one page."""
 
+MAX_VALUE_LINES = 12
+"""Likewise a value of more lines (a long list of learning outcomes) shows its first ones and "…"."""
+
+MAX_TITLE_CHARS = 200
+
 _MARGIN = 14.0
 _PAGE_W, _PAGE_H = 210.0, 297.0
 _LABEL_W = 52.0
@@ -84,9 +89,12 @@ def find_fonts(places: Sequence[tuple[str, str]] = FONT_PLACES) -> tuple[Path, P
     return None
 
 
-def _clean(text: str, limit: int = MAX_VALUE_CHARS) -> str:
-    """Printable text: control and format characters dropped (line breaks kept), long text cut."""
+def _clean(text: str, limit: int = MAX_VALUE_CHARS, lines: int = MAX_VALUE_LINES) -> str:
+    """Printable text: control and format characters dropped, at most ``lines`` lines (blank ones
+    dropped) and ``limit`` characters; what is cut ends in "…"."""
     kept = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    parts = [line.strip() for line in kept.split("\n") if line.strip()]
+    kept = "\n".join(parts[:lines]) + ("\n…" if len(parts) > lines else "")
     return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
 
 
@@ -125,12 +133,14 @@ def _fit(pdf: _Page, rows: list[tuple[str, str]], room: float) -> tuple[list[tup
         if _rows_height(pdf, rows, size) <= room:
             return rows, size
         size -= 0.5
-    limit = MAX_VALUE_CHARS
+    limit, lines = MAX_VALUE_CHARS, MAX_VALUE_LINES
     while limit > 60:
-        limit //= 2
-        rows = [(label, _clean(value, limit)) for label, value in rows]
+        limit, lines = limit // 2, max(2, lines // 2)
+        rows = [(label, _clean(value, limit, lines)) for label, value in rows]
         if _rows_height(pdf, rows, 6.5) <= room:
-            break
+            return rows, 6.5
+    while len(rows) > 1 and _rows_height(pdf, rows, 6.5) > room:
+        rows = [*rows[:-2], ("…", "…")]  # never met with real credentials: the page stays one page
     return rows, 6.5
 
 
@@ -160,7 +170,7 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     moment = now or datetime.now(UTC)
     pdf.set_creation_date(moment)
     pdf.set_lang(printout.lang)
-    pdf.set_title(_clean(printout.title, 300))
+    pdf.set_title(_clean(printout.title, MAX_TITLE_CHARS, 1))
     pdf.set_creator("Plecak wallet")
     pdf.add_page()
     width = _PAGE_W - 2 * _MARGIN
@@ -168,17 +178,21 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     if printout.kind:
         pdf.set_font("body", "", 9)
         pdf.set_text_color(70, 70, 70)
-        pdf.multi_cell(width, 4.5, _clean(printout.kind, 300), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            width, 4.5, _clean(printout.kind, MAX_TITLE_CHARS, 1), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("body", "B", 17)
-    pdf.multi_cell(width, 7.5, _clean(printout.title, 300), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        width, 7.5, _clean(printout.title, MAX_TITLE_CHARS, 3), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.ln(2)
     pdf.set_draw_color(150, 150, 150)
     pdf.line(_MARGIN, pdf.get_y(), _PAGE_W - _MARGIN, pdf.get_y())
     pdf.ln(3)
 
     foot_top = _PAGE_H - _MARGIN - _FOOT_H
-    rows = [(_clean(label, 200), _clean(value)) for label, value in printout.rows]
+    rows = [(_clean(label, 200, 2), _clean(value)) for label, value in printout.rows]
     rows, size = _fit(pdf, rows, foot_top - 4 - pdf.get_y())
     line = size * 0.45
     value_w = width - _LABEL_W
