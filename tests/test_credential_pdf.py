@@ -8,6 +8,7 @@ read with pypdf (text, attachment) and drawn with poppler's pdftoppm to read its
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -211,12 +212,14 @@ async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_t
         assert EN["travel.linkedin"] in page and f'action="/credentials/{cid}/linkedin"' in page
         assert "linkedin.com" not in page  # no link exists before the learner asks for one
         async with browser.session.post(
-            f"{browser.base}/credentials/{cid}/linkedin",
-            data={"csrf": browser.csrf or "", "days": "365"},
-            allow_redirects=False,
+            f"{browser.base}/credentials/{cid}/linkedin", data={"csrf": browser.csrf or "", "days": "365"}
         ) as resp:
-            assert resp.status == 303, await resp.text()
-            location = resp.headers["Location"]
+            made = await resp.text()
+            assert resp.status == 201, made
+            assert resp.headers["Cache-Control"] == "no-store"
+        found = re.search(r'id="linkedin-link" href="([^"]+)"', made)
+        assert found and EN["linkedin.continue"] in made
+        location = html.unescape(found.group(1))
         parts = urlsplit(location)
         assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -227,6 +230,7 @@ async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_t
         assert (query["issueYear"], query["issueMonth"]) == (issued[:4], str(int(issued[5:7])))
         assert query["certId"] == credential["id"]
         assert query["certUrl"].startswith(f"{system.verifier_url}/verify?url={quote(system.wallet_url, safe='')}")
+        assert f'id="cert-url" href="{html.escape(query["certUrl"])}"' in made
         status, verdict, result = await _verdict_at(query["certUrl"])
         assert status == 200 and verdict == "verified", result[:2000]
         _, shares = await browser.get("/shares")

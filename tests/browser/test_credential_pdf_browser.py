@@ -1,6 +1,7 @@
 """Issue 14 in real Chromium on a phone-sized screen: the learner downloads the PDF of a credential;
 its printed QR code opens the verifier with "verified"; uploading the PDF to the verifier checks the
-attached credential; after the issuer revokes the credential the same QR code shows it revoked.
+attached credential; the learner adds it to LinkedIn (LinkedIn itself is a stub served by the test);
+after the issuer revokes the credential the same QR code shows it revoked.
 
 Issuer, wallet and verifier are real test servers (``travel_support.system``). Screenshots and the
 page drawn by pdftoppm go to /tmp (credential-pdf-*.png).
@@ -12,6 +13,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from travel_support import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, system
 
@@ -48,6 +50,7 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     await page.click("main form button[type=submit]")
     await page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
     assert POLISH_TITLE in await page.inner_text("h1")
+    credential_page = page.url
 
     # the learner picks how long the printed link works, and downloads the PDF
     await page.select_option("#pdf-days", "90")
@@ -84,10 +87,30 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     assert POLISH_TITLE in await page.inner_text("main")
     await page.screenshot(path=str(SHOTS / "credential-pdf-4-uploaded.png"), full_page=True)
 
+    # LinkedIn: the learner asks for it, the wallet makes the link and a button to LinkedIn's form
+    linkedin_pages: list[str] = []
+
+    async def stub_linkedin(route: Any) -> None:
+        linkedin_pages.append(route.request.url)
+        await route.fulfill(status=200, content_type="text/html", body="<title>LinkedIn</title>")
+
+    await page.route("https://www.linkedin.com/**", stub_linkedin)
+    await page.goto(credential_page)
+    await page.click("#linkedin-form button[type=submit]")
+    await page.wait_for_selector("#linkedin-link")
+    cert_url = await page.locator("#cert-url").get_attribute("href")
+    await page.screenshot(path=str(SHOTS / "credential-pdf-5-linkedin.png"), full_page=True)
+    await page.click("#linkedin-link")
+    await page.wait_for_url(re.compile(r"^https://www\.linkedin\.com/profile/add\?"))
+    query = parse_qs(urlsplit(linkedin_pages[0]).query)
+    assert query["startTask"] == ["CERTIFICATION_NAME"] and query["name"] == [POLISH_TITLE]
+    assert query["certUrl"] == [cert_url] and query["certId"] == [credential["id"]]
+    assert await _verdict(page, cert_url) == "verified"
+
     # the issuer revokes the credential: the same QR code now shows it revoked
     await system.revoke(str(credential["id"]))
     assert await _verdict(page, codes[0]) == "failed"
     assert "revoked" in (await page.inner_text("main")).lower()
-    await page.screenshot(path=str(SHOTS / "credential-pdf-5-revoked.png"), full_page=True)
+    await page.screenshot(path=str(SHOTS / "credential-pdf-6-revoked.png"), full_page=True)
 
     assert phone.errors == []

@@ -90,8 +90,19 @@ EN: dict[str, str] = {
     "travel.pdf": "Download PDF",
     "travel.linkedin": "Add to LinkedIn profile",
     "travel.linkedin_hint": (
-        "Opens LinkedIn's form for a licence or certification, filled in, with the share link as the credential URL."
+        "Makes a share link for LinkedIn's credential URL, then offers to open LinkedIn's form for a licence or "
+        "certification, filled in."
     ),
+    "linkedin.title": "Add it to your LinkedIn profile",
+    "linkedin.intro": (
+        "A share link of “{title}” was made for LinkedIn. The button opens LinkedIn's form for a licence or "
+        "certification with the name, the awarding body, the dates and this link filled in: check them and save."
+    ),
+    "linkedin.continue": "Continue to LinkedIn",
+    "linkedin.cert_url": "Credential URL on your profile",
+    "linkedin.revoke_hint": "Anyone who opens it on your profile sees the verifier's verdict. Revoke it under "
+    "My shares when you no longer want that (and remove the entry on LinkedIn).",
+    "linkedin.back": "Back to the credential",
     "pdf.verify_heading": "Check this credential",
     "pdf.verify_text": (
         "Scan the QR code, or open the link below, to see the verifier's verdict: issued by the awarding body, "

@@ -91,9 +91,19 @@ PL: dict[str, str] = {
     "travel.pdf": "Pobierz PDF",
     "travel.linkedin": "Dodaj do profilu LinkedIn",
     "travel.linkedin_hint": (
-        "Otwiera wypełniony formularz licencji lub certyfikatu w LinkedIn, z linkiem do udostępnienia "
-        "jako adresem poświadczenia."
+        "Tworzy link do udostępnienia jako adres poświadczenia w LinkedIn, a potem proponuje otwarcie "
+        "wypełnionego formularza licencji lub certyfikatu w LinkedIn."
     ),
+    "linkedin.title": "Dodaj je do profilu LinkedIn",
+    "linkedin.intro": (
+        "Utworzono link do udostępnienia „{title}” dla LinkedIn. Przycisk otwiera formularz licencji lub "
+        "certyfikatu w LinkedIn z wypełnioną nazwą, podmiotem przyznającym, datami i tym linkiem: sprawdź je i zapisz."
+    ),
+    "linkedin.continue": "Przejdź do LinkedIn",
+    "linkedin.cert_url": "Adres poświadczenia w Twoim profilu",
+    "linkedin.revoke_hint": "Każdy, kto otworzy go w Twoim profilu, zobaczy wynik weryfikacji. Unieważnij go w Moich "
+    "udostępnieniach, gdy przestanie być potrzebny (i usuń wpis w LinkedIn).",
+    "linkedin.back": "Wróć do poświadczenia",
     "pdf.verify_heading": "Sprawdź to poświadczenie",
     "pdf.verify_text": (
         "Zeskanuj kod QR albo otwórz poniższy link, aby zobaczyć wynik weryfikacji: wydane przez podmiot "

@@ -13,8 +13,8 @@ from aiohttp import web
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
-from .handlers import redirect, require_account, share_links
-from .middleware import LANG_KEY, tr
+from .handlers import require_account, share_links
+from .middleware import LANG_KEY, render, tr
 from .printout import find_fonts
 from .selective import disclose
 from .service import StoredCredential
@@ -80,6 +80,10 @@ async def credential_pdf(request: web.Request) -> web.Response:
 
 
 async def credential_linkedin(request: web.Request) -> web.Response:
-    """``POST /credentials/{cid}/linkedin``: a share link for LinkedIn, then LinkedIn's add form."""
-    stored, _, link = await _share_one(request)
-    return redirect(linkedin_url(stored.view, link))
+    """``POST /credentials/{cid}/linkedin``: a share link for LinkedIn, and a page whose button opens
+    LinkedIn's add form filled in (a link, not a redirect: the pages' CSP keeps forms on this site)."""
+    stored, share, link = await _share_one(request)
+    context = {"c": stored, "share": share, "cert_url": link, "linkedin": linkedin_url(stored.view, link)}
+    response = await render(request, "linkedin.html", context, status=201)
+    response.headers["Cache-Control"] = "no-store"  # the link's token is shown once, never cached
+    return response
