@@ -20,7 +20,7 @@ help:
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff, mypy and the import layers (lint-imports) only"
 	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
-	@echo "make browser-deps  install Debian's chromium for the browser tests (needs root or sudo)"
+	@echo "make browser-deps  install Debian's chromium, fonts-dejavu-core and poppler-utils for the tests (root or sudo)"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"
 	@echo "make distclean     clean, and remove .venv (keeps data/)"
 
@@ -69,14 +69,19 @@ bench: $(VENV)/.installed-bench
 
 # Debian's Chromium for the browser tests (tests/browser/, Playwright drives /usr/bin/chromium; no
 # browser is downloaded). `.ci/run` installs it in CI; locally the browser tests skip without it.
+# Also the font the wallet draws PDFs in (fonts-dejavu-core) and pdftoppm (poppler-utils), with which
+# the PDF tests draw a page to read its QR code.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then \
-	  echo "chromium is installed: /usr/bin/chromium"; \
+	@need=; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need="$$need fonts-dejavu-core"; \
+	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	if [ -z "$$need" ]; then \
+	  echo "chromium, fonts-dejavu-core and poppler-utils are installed"; \
 	elif ! command -v apt-get >/dev/null 2>&1; then \
-	  echo "install Chromium with your package manager (this target knows only Debian's apt-get)" >&2; exit 1; \
+	  echo "install$$need with your package manager (this target knows only Debian's apt-get)" >&2; exit 1; \
 	else \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	  $$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends $$need; \
 	fi
 
 clean:

@@ -80,7 +80,7 @@ async def test_picture_without_a_qr_code_says_so_in_english_and_polish(stack: St
 @pytest.mark.parametrize(
     ("content", "name"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "diploma.pdf"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\xff\xfe\x9a", "diploma.docx"),
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "IMG_0001.HEIC"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR broken", "broken.png"),
     ],
@@ -91,7 +91,7 @@ async def test_file_that_is_neither_credential_nor_picture_says_what_is_accepted
     resp = await upload(stack, content, name, "application/octet-stream")
     assert resp.status == 415 and resp.content_type == "text/html"
     text = await resp.text()
-    assert "It accepts a credential file (.json or .jsonld)" in text and "HEIC" in text
+    assert "It accepts a credential file (.json or .jsonld)" in text and "HEIC" in text and "PDF" in text
 
 
 async def test_photo_of_a_credential_offer_qr_explains_it_is_for_a_wallet(stack: Stack) -> None:

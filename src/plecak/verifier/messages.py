@@ -57,7 +57,7 @@ EN: Mapping[str, str] = {
     "paste_label": "Credential (JSON)",
     "paste_button": "Check the credential",
     "upload_title": "Upload a file",
-    "upload_intro": "Choose the credential file (.json) the learner gave you. At most {limit}.",
+    "upload_intro": "Choose the credential file (.json) or the credential's PDF the learner gave you. At most {limit}.",
     "upload_label": "Credential file",
     "upload_button": "Check the file",
     "upload_photo_hint": "A photo or screenshot of the learner's QR code works here too.",
@@ -66,13 +66,18 @@ EN: Mapping[str, str] = {
     "photo_label": "Photo of the QR code",
     "photo_button": "Read the QR code",
     "upload_not_accepted": "The verifier cannot read this file. It accepts a credential file (.json or "
-    ".jsonld), an SD-JWT credential saved as text, or a picture of a QR code (PNG, JPEG, GIF, WebP "
+    ".jsonld), an SD-JWT credential saved as text, a wallet's PDF of a credential, or a picture of a QR "
+    "code (PNG, JPEG, GIF, WebP "
     "or BMP; an iPhone HEIC photo must be saved as JPEG first).",
     "upload_no_qr": "No QR code could be read in this picture. Take the photo again closer, straight on "
     "and in good light, or ask the learner for the link or the file.",
     "upload_qr_offer": "This QR code is a credential offer: it is for the learner's wallet, to receive a "
     "credential, not something to check. Ask the learner to share the credential from their wallet.",
     "upload_qr_unknown": "This QR code holds neither a link nor a credential, so there is nothing to check.",
+    "upload_pdf_no_credential": "This PDF has no credential attached, so there is nothing to check in it. "
+    "A PDF from the learner's wallet carries the credential (credential.json); for any other PDF, scan the QR "
+    "code printed on it or ask the learner for the link or the file.",
+    "upload_pdf_unreadable": "This PDF cannot be read: it is damaged or not really a PDF.",
     "upload_photo_too_large": "That picture is too large: at most {limit}.",
     "reason_not_json": "it is not valid JSON (the error is at line {line}, column {column})",
     "reason_not_utf8": "the text is not UTF-8",

@@ -50,7 +50,8 @@ PL: Mapping[str, str] = {
     "paste_label": "Poświadczenie (JSON)",
     "paste_button": "Sprawdź poświadczenie",
     "upload_title": "Wczytaj plik",
-    "upload_intro": "Wybierz plik z poświadczeniem (.json) otrzymany od osoby uczącej się. Najwyżej {limit}.",
+    "upload_intro": "Wybierz plik z poświadczeniem (.json) lub PDF poświadczenia otrzymany od osoby uczącej się. "
+    "Najwyżej {limit}.",
     "upload_label": "Plik z poświadczeniem",
     "upload_button": "Sprawdź plik",
     "upload_photo_hint": "Można tu też wczytać zdjęcie lub zrzut ekranu kodu QR osoby uczącej się.",
@@ -59,13 +60,18 @@ PL: Mapping[str, str] = {
     "photo_label": "Zdjęcie kodu QR",
     "photo_button": "Odczytaj kod QR",
     "upload_not_accepted": "Weryfikator nie odczyta tego pliku. Przyjmuje plik z poświadczeniem (.json lub "
-    ".jsonld), poświadczenie SD-JWT zapisane jako tekst albo obraz kodu QR (PNG, JPEG, GIF, WebP lub BMP; "
+    ".jsonld), poświadczenie SD-JWT zapisane jako tekst, PDF poświadczenia z portfela "
+    "albo obraz kodu QR (PNG, JPEG, GIF, WebP lub BMP; "
     "zdjęcie HEIC z iPhone'a trzeba najpierw zapisać jako JPEG).",
     "upload_no_qr": "Na tym obrazie nie udało się odczytać kodu QR. Zrób zdjęcie jeszcze raz, bliżej, "
     "na wprost i przy dobrym świetle, albo poproś osobę uczącą się o link lub plik.",
     "upload_qr_offer": "Ten kod QR to oferta poświadczenia: służy do odebrania poświadczenia w portfelu "
     "osoby uczącej się, a nie do sprawdzania. Poproś ją o udostępnienie poświadczenia z portfela.",
     "upload_qr_unknown": "Ten kod QR nie zawiera ani linku, ani poświadczenia, więc nie ma czego sprawdzić.",
+    "upload_pdf_no_credential": "Do tego pliku PDF nie dołączono poświadczenia, więc nie ma w nim czego "
+    "sprawdzić. PDF z portfela osoby uczącej się zawiera poświadczenie (credential.json); w innym PDF zeskanuj "
+    "wydrukowany na nim kod QR albo poproś osobę uczącą się o link lub plik.",
+    "upload_pdf_unreadable": "Nie można odczytać tego pliku PDF: jest uszkodzony albo to nie jest PDF.",
     "upload_photo_too_large": "Ten obraz jest za duży: najwyżej {limit}.",
     "reason_not_json": "to nie jest poprawny JSON (błąd w wierszu {line}, kolumnie {column})",
     "reason_not_utf8": "tekst nie jest zapisany w UTF-8",

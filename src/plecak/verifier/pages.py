@@ -36,6 +36,7 @@ from .fetch import FetchError, parse_json
 from .i18n import LANG_COOKIE, language_of, local_path, page_path, texts_of
 from .messages import LANGUAGES, messages
 from .oid4vp import ASKABLE_ELEMENTS, Ask, PresentationRequests, sd_jwt_claims_of
+from .pdf import NoCredentialInPdf, UnreadablePdf, credential_in_pdf, looks_like_pdf
 from .sdjwt import SD_JWT_KIND, sd_jwt_text
 from .service import unwrap
 
@@ -279,9 +280,26 @@ async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse
     raise Problem(422, "Nothing to check in this QR code", t["upload_qr_unknown"])
 
 
+_PDF_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
+"""At most two uploaded PDFs are read at once (parsing and decompressing), off the event loop."""
+
+
+async def _credential_of_pdf(data: bytes, limit: int, t: Mapping[str, str]) -> bytes:
+    """The credential file attached to an uploaded PDF (a wallet's printout), else a 422 saying why."""
+    try:
+        return await asyncio.get_running_loop().run_in_executor(
+            _PDF_READERS, lambda: credential_in_pdf(data, max_bytes=limit)
+        )
+    except UnreadablePdf:
+        raise Problem(422, "Unreadable PDF", t["upload_pdf_unreadable"]) from None
+    except NoCredentialInPdf:
+        raise Problem(422, "No credential in this PDF", t["upload_pdf_no_credential"]) from None
+
+
 @page
 async def verify_upload(request: web.Request) -> web.StreamResponse:
-    """A credential file (JSON, SD-JWT text) or a picture of a QR code (photo or screenshot)."""
+    """A credential file (JSON, SD-JWT text, a wallet's PDF with the credential attached) or a
+    picture of a QR code (photo or screenshot)."""
     t = texts_of(request)
     settings = request.app[SETTINGS]
     limit = settings.max_body_bytes
@@ -316,6 +334,8 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         return await _verify_photo(request, data)
     if len(data) > limit:
         raise too_large
+    if looks_like_pdf(data):
+        data = await _credential_of_pdf(data, limit, t)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -40,6 +40,7 @@ from .selective import disclose as disclose_selected
 from .selective import request_fields, share_fields
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
+from .travel import TRAVEL_DEFAULT_DAYS
 
 __all__ = [
     "accept_offer",
@@ -210,7 +211,14 @@ async def credential_detail(request: web.Request) -> web.Response:
     await service.refresh_status(account.uid, [stored])
     parts = cited_parts(stored.credential)
     held = {str(c.credential.get("id")) for c in await service.credentials(account.uid)} if parts else set()
-    return await render(request, "credential.html", {"c": stored, "parts": parts, "held": held})
+    context = {
+        "c": stored,
+        "parts": parts,
+        "held": held,
+        "travel_days": EXPIRY_DAYS,
+        "travel_default_days": TRAVEL_DEFAULT_DAYS,
+    }
+    return await render(request, "credential.html", context)
 
 
 async def delete_confirm(request: web.Request) -> web.Response:

@@ -81,6 +81,39 @@ EN: dict[str, str] = {
     "detail.json": "Show the credential as JSON",
     "detail.share": "Share",
     "detail.delete": "Delete",
+    "travel.title": "Take it with you",
+    "travel.intro": (
+        "A PDF to print or send, and an entry on your LinkedIn profile. Each one makes a share link "
+        "of this credential (its QR code, LinkedIn's credential URL) that works for the time you choose; "
+        "you can withdraw it any time under My shares."
+    ),
+    "travel.pdf": "Download PDF",
+    "travel.linkedin": "Add to LinkedIn profile",
+    "travel.linkedin_hint": (
+        "Makes a share link for LinkedIn's credential URL, then offers to open LinkedIn's form for a licence or "
+        "certification, filled in."
+    ),
+    "linkedin.title": "Add it to your LinkedIn profile",
+    "linkedin.intro": (
+        "A share link of “{title}” was made for LinkedIn. The button opens LinkedIn's form for a licence or "
+        "certification with the name, the awarding body, the dates and this link filled in: check them and save."
+    ),
+    "linkedin.continue": "Continue to LinkedIn",
+    "linkedin.cert_url": "Credential URL on your profile",
+    "linkedin.revoke_hint": "Anyone who opens it on your profile sees the verifier's verdict. Revoke it under "
+    "My shares when you no longer want that (and remove the entry on LinkedIn).",
+    "linkedin.back": "Back to the credential",
+    "pdf.verify_heading": "Check this credential",
+    "pdf.verify_text": (
+        "Scan the QR code, or open the link below, to see the verifier's verdict: issued by the awarding body, "
+        "unchanged, not revoked. The link works until {date}; the learner can withdraw it earlier."
+    ),
+    "pdf.attachment_note": (
+        "The credential itself is attached to this PDF ({name}): upload the PDF to a verifier to check it "
+        "without the link."
+    ),
+    "pdf.footer": "Printed from the learner's Plecak wallet on {date}. The paper alone proves nothing: check it.",
+    "pdf.no_font": "PDFs cannot be made here: this server has no font for them (ask its operator).",
     "source.offer": "received from the issuer",
     "source.paste": "pasted",
     "source.file": "uploaded file",

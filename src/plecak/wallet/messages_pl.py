@@ -82,6 +82,42 @@ PL: dict[str, str] = {
     "detail.json": "Pokaż poświadczenie jako JSON",
     "detail.share": "Udostępnij",
     "detail.delete": "Usuń",
+    "travel.title": "Zabierz je ze sobą",
+    "travel.intro": (
+        "PDF do wydruku lub wysłania oraz wpis w profilu LinkedIn. Każde z nich tworzy link do udostępnienia "
+        "tego poświadczenia (kod QR, adres poświadczenia w LinkedIn), który działa przez wybrany czas; "
+        "w każdej chwili możesz go unieważnić w Moich udostępnieniach."
+    ),
+    "travel.pdf": "Pobierz PDF",
+    "travel.linkedin": "Dodaj do profilu LinkedIn",
+    "travel.linkedin_hint": (
+        "Tworzy link do udostępnienia jako adres poświadczenia w LinkedIn, a potem proponuje otwarcie "
+        "wypełnionego formularza licencji lub certyfikatu w LinkedIn."
+    ),
+    "linkedin.title": "Dodaj je do profilu LinkedIn",
+    "linkedin.intro": (
+        "Utworzono link do udostępnienia „{title}” dla LinkedIn. Przycisk otwiera formularz licencji lub "
+        "certyfikatu w LinkedIn z wypełnioną nazwą, podmiotem przyznającym, datami i tym linkiem: sprawdź je i zapisz."
+    ),
+    "linkedin.continue": "Przejdź do LinkedIn",
+    "linkedin.cert_url": "Adres poświadczenia w Twoim profilu",
+    "linkedin.revoke_hint": "Każdy, kto otworzy go w Twoim profilu, zobaczy wynik weryfikacji. Unieważnij go w Moich "
+    "udostępnieniach, gdy przestanie być potrzebny (i usuń wpis w LinkedIn).",
+    "linkedin.back": "Wróć do poświadczenia",
+    "pdf.verify_heading": "Sprawdź to poświadczenie",
+    "pdf.verify_text": (
+        "Zeskanuj kod QR albo otwórz poniższy link, aby zobaczyć wynik weryfikacji: wydane przez podmiot "
+        "przyznający, niezmienione, nieunieważnione. Link działa do {date}; osoba ucząca się może go "
+        "wcześniej unieważnić."
+    ),
+    "pdf.attachment_note": (
+        "Samo poświadczenie jest dołączone do tego pliku PDF ({name}): prześlij PDF do weryfikatora, aby je "
+        "sprawdzić bez linku."
+    ),
+    "pdf.footer": (
+        "Wydrukowano z portfela Plecak osoby uczącej się, {date}. Sam papier niczego nie dowodzi: sprawdź go."
+    ),
+    "pdf.no_font": "Nie można tu utworzyć PDF: serwer nie ma do tego czcionki (zgłoś to administratorowi).",
     "source.offer": "odebrane od wystawcy",
     "source.paste": "wklejone",
     "source.file": "wczytane z pliku",

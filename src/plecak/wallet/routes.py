@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import handlers, passkey_handlers, pathway_handlers
+from . import handlers, passkey_handlers, pathway_handlers, travel_handlers
 
 __all__ = ["setup_routes"]
 
@@ -38,6 +38,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/credentials/{cid}", handlers.credential_detail)
     r.add_get("/credentials/{cid}/delete", handlers.delete_confirm)
     r.add_post("/credentials/{cid}/delete", handlers.delete_credential)
+    # take it with you: a PDF with a verification QR code, an entry on LinkedIn (each makes a share link)
+    r.add_post("/credentials/{cid}/pdf", travel_handlers.credential_pdf)
+    r.add_post("/credentials/{cid}/linkedin", travel_handlers.credential_linkedin)
     r.add_get("/add", handlers.add_form)
     r.add_post("/add", handlers.add_credential)
     # receive

@@ -1,0 +1,89 @@
+"""Handlers of the credential page's "take it with you" actions: download a PDF, add to LinkedIn.
+
+Each is a form post (CSRF-checked, signed in): the learner's click is the consent to the share
+link it makes. The link shows under "My shares", where it can be withdrawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
+from .exceptions import UserError
+from .handlers import require_account, share_links
+from .middleware import LANG_KEY, render, tr
+from .printout import find_fonts
+from .selective import disclose
+from .service import StoredCredential
+from .shares import EXPIRY_DAYS, Share
+from .travel import TRAVEL_DEFAULT_DAYS, linkedin_url, make_pdf, pdf_filename
+
+__all__ = ["credential_linkedin", "credential_pdf"]
+
+_PDF_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
+"""At most two PDFs are drawn at once (CPU-bound), off the event loop."""
+
+
+class NoFont(UserError):
+    """This machine has no font to draw a PDF with (an installation problem, not the learner's)."""
+
+    status = 503
+
+
+async def _share_one(request: web.Request) -> tuple[StoredCredential, Share, str]:
+    """The learner's credential and a new share link of it alone (whole), for the chosen days;
+    returns the link a person opens (the verifier's page when one is configured)."""
+    account = require_account(request)
+    stored = await request.app[SERVICE].credential(account.uid, request.match_info["cid"])
+    form = await request.post()
+    try:
+        days = int(str(form.get("days", TRAVEL_DEFAULT_DAYS)))
+    except ValueError:
+        days = -1
+    if days not in EXPIRY_DAYS:
+        raise UserError("share.bad_expiry")
+    settings = request.app[SETTINGS]
+    holder = await request.app[ACCOUNTS].holder_key(account.uid)
+    token, share = await request.app[SHARES].create(
+        account.uid,
+        holder,
+        [await disclose(stored.credential, None)],
+        [stored.view.title],
+        days=days,
+        audience=f"{settings.public_url}/s",
+    )
+    raw, verify = share_links(settings.public_url, settings.verifier_url, token)
+    return stored, share, verify or raw
+
+
+async def credential_pdf(request: web.Request) -> web.Response:
+    """``POST /credentials/{cid}/pdf``: a one-page PDF of the credential, in the reader's language."""
+    fonts = find_fonts()
+    if fonts is None:
+        raise NoFont("pdf.no_font")
+    stored, share, link = await _share_one(request)
+    lang = request[LANG_KEY]
+    data = await asyncio.get_running_loop().run_in_executor(
+        _PDF_MAKERS, make_pdf, stored.view, stored.credential, share, link, tr(request), lang, fonts
+    )
+    return web.Response(
+        body=data,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{pdf_filename(stored.view)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def credential_linkedin(request: web.Request) -> web.Response:
+    """``POST /credentials/{cid}/linkedin``: a share link for LinkedIn, and a page whose button opens
+    LinkedIn's add form filled in (a link, not a redirect: the pages' CSP keeps forms on this site)."""
+    stored, share, link = await _share_one(request)
+    context = {"c": stored, "share": share, "cert_url": link, "linkedin": linkedin_url(stored.view, link)}
+    response = await render(request, "linkedin.html", context, status=201)
+    response.headers["Cache-Control"] = "no-store"  # the link's token is shown once, never cached
+    return response
