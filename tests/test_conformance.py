@@ -1,7 +1,7 @@
 """What the W3C VC test suites expect of our issuer and verifier, checked here without the suites
 (docs/conformance.md runs the suites themselves): data-model validation at issue time
 (relatedResource, credentialSchema), options.credentialStatus, the P-384 did:key, URL issuers,
-and the ``spec`` presentation policy."""
+the ``spec`` presentation policy, and contexts resetting ``@vocab`` to null."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from issuer_helpers import AUTH, issuer_settings, simple_credential_v2
 from plecak.core.did import DidResolver
+from plecak.core.errors import UndefinedTermError
+from plecak.core.integrity import sd_primitives
 from plecak.core.integrity.proofs import verify_proofs
+from plecak.core.jsonld import rdf
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.model.relatedresource import digest_problems, related_resource_problems, unchecked_resources
 from plecak.core.verify.credential import Outcome, Verifier
@@ -299,3 +302,80 @@ def test_vcapi_policy_must_be_known() -> None:
         Settings.from_env({"PLECAK_ADMIN_TOKEN": "x" * 32, "PLECAK_VCAPI_POLICY": "spec"}).vcapi_policy
         == "spec"
     )
+
+# --- "@vocab": null (vc2.0 suite, 4.05-types: credential-type-unmapped-fail.json) ---------------
+# pyld 3.3.0 deletes the active context's @vocab without checking it is there, so a context that
+# resets an unset @vocab raised KeyError, a 500. JSON-LD 1.1 (and jsonld.js): removing nothing is
+# a no-op, so such a credential is judged on its terms like any other.
+VOCAB_RESET = [V2, {"@vocab": None}]
+
+
+async def test_issue_refuses_an_unmapped_type_after_a_vocab_reset(client: TestClient[Any, Any]) -> None:
+    cred = simple_credential_v2(did_of(client, "Ed25519"))
+    cred["@context"] = VOCAB_RESET
+    cred["type"] = ["VerifiableCredential", "ExampleTestCredential"]
+    status, body = await issue(client, cred)
+    assert status == 422, body
+    assert "ExampleTestCredential" in json.dumps(body)
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"])
+async def test_issue_signs_defined_terms_after_a_vocab_reset(client: TestClient[Any, Any], cryptosuite: str) -> None:
+    curve = "Ed25519" if cryptosuite.startswith("eddsa") else "P-256"
+    cred = simple_credential_v2(did_of(client, curve))
+    cred["@context"] = [V2, {"@vocab": None, "@language": None, "@direction": None}]
+    options: dict[str, Any] = {"cryptosuite": cryptosuite, "credentialStatus": False}
+    if cryptosuite == "ecdsa-sd-2023":
+        options["mandatoryPointers"] = ["/issuer"]
+    status, body = await issue(client, cred, options)
+    assert status == 201, body
+    assert body["verifiableCredential"]["proof"]["cryptosuite"] == cryptosuite
+
+
+@pytest.fixture
+def cold_jsonld_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No context processed before: pyld's shared cache and ours start empty."""
+    from collections import OrderedDict
+
+    from cachetools import LRUCache
+    from pyld import jsonld as pyld_jsonld
+
+    monkeypatch.setattr(pyld_jsonld, "_resolved_context_cache", LRUCache(maxsize=100))
+    monkeypatch.setattr(rdf._MemoProcessor, "_memo", OrderedDict())
+
+
+@pytest.mark.usefixtures("cold_jsonld_caches")
+def test_jsonld_expand_and_compact_accept_resetting_unset_defaults() -> None:
+    context = [V2, {"@vocab": None}, {"@language": None, "@direction": None}]
+    doc = {"@context": context, "type": "VerifiableCredential", "name": "Kurs"}
+    expanded = rdf.expand_safe(doc)
+    assert expanded[0]["@type"] == ["https://www.w3.org/2018/credentials#VerifiableCredential"]
+    compacted = rdf.compact(expanded, context)
+    assert compacted["type"] == "VerifiableCredential" and compacted["name"] == "Kurs"
+    with pytest.raises(UndefinedTermError, match="ExampleTestCredential"):
+        rdf.expand_safe({**doc, "type": ["VerifiableCredential", "ExampleTestCredential"]})
+
+
+async def test_sd_issue_by_the_spec_route_accepts_a_vocab_reset(
+    client: TestClient[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The expand -> skolemize -> compact route compacts with the credential's own @context."""
+    monkeypatch.setattr(sd_primitives, "_FAST_SKOLEMIZE", False)
+    cred = simple_credential_v2(did_of(client, "P-256"))
+    cred["@context"] = VOCAB_RESET
+    options = {"cryptosuite": "ecdsa-sd-2023", "credentialStatus": False, "mandatoryPointers": ["/issuer"]}
+    status, body = await issue(client, cred, options)
+    assert status == 201, body
+    assert body["verifiableCredential"]["proof"]["cryptosuite"] == "ecdsa-sd-2023"
+
+
+async def test_verifier_judges_a_vocab_reset_credential_without_crashing(spec_stack: Stack) -> None:
+    signed = await spec_stack.issue_vcapi(simple_credential_v2())
+    status, body = await spec_stack.verify(signed)
+    assert status == 200, body
+    signed["@context"] = VOCAB_RESET  # the same RDF statements: the RDFC proof still holds
+    status, body = await spec_stack.verify(signed)
+    assert status == 200 and body["verified"], body
+    signed["type"] = ["VerifiableCredential", "ExampleTestCredential"]
+    status, body = await spec_stack.verify(signed)
+    assert status == 422 and "ExampleTestCredential" in json.dumps(body), body

@@ -42,3 +42,7 @@ for suite in "${suites[@]}"; do
     if (process.env.SHOW_PENDING) for (const p of r.pending) console.log(`  pending ${p.fullTitle}`);
   ' "$root/results/$suite.json" "$suite"
 done
+# The suites count any refusal of an issue request as a pass, a 500 included: a crash is still our bug.
+if [ -n "$server_pid" ] && crashes=$(grep -c '^unhandled error' "$root/serve.log"); then
+  echo "WARNING: $crashes unhandled error(s) (HTTP 500) in $root/serve.log" >&2
+fi

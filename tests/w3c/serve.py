@@ -101,14 +101,16 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
                 redis_url=redis_url,
                 data_dir=work,
                 insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}"}),
-                vcapi_policy="spec",
-                url_issuers=True,
+                # Relaxed on purpose, for the suites only (docs/conformance.md lists what each one
+                # covers); the defaults stay strict.
+                vcapi_policy="spec",  # PLECAK_VCAPI_POLICY=spec: the vc2.0 suite's presentations
+                url_issuers=True,  # PLECAK_ALLOW_URL_ISSUERS=1: the ECDSA spec vectors' URL issuers
             )
         )
         if os.environ.get("PLECAK_W3C_TRACE"):
             trace = _tracer(work / "trace.jsonl", web)
-            issuer_app.middlewares.append(trace)
-            verifier_app.middlewares.append(trace)
+            issuer_app.middlewares.insert(0, trace)
+            verifier_app.middlewares.insert(0, trace)
         for app, port in ((issuer_app, issuer_port), (verifier_app, verifier_port)):
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
@@ -137,16 +139,23 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
 
 
 def _tracer(path: Path, web: Any) -> Any:
-    """With PLECAK_W3C_TRACE=1: every request's path and its answer, one JSON line each, to debug a
-    suite (the request body is left unread: the handlers read it as a stream)."""
+    """With PLECAK_W3C_TRACE=1: every request's path and the answer that left the service (refusals
+    and 500s included: this middleware is the outermost), one JSON line each, to debug a suite (the
+    request body is left unread: the handlers read it as a stream)."""
+
+    def write(request: Any, status: int, text: Any) -> None:
+        with path.open("a", encoding="utf-8") as out:
+            line = {"method": request.method, "path": request.path, "status": status, "response": text}
+            out.write(json.dumps(line) + "\n")
 
     @web.middleware
     async def trace(request: Any, handler: Any) -> Any:
-        response = await handler(request)
-        text = getattr(response, "text", None)
-        with path.open("a", encoding="utf-8") as out:
-            line = {"path": request.path, "status": response.status, "response": text}
-            out.write(json.dumps(line) + "\n")
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:  # aiohttp's own refusals (e.g. an unknown route)
+            write(request, exc.status, exc.reason)
+            raise
+        write(request, response.status, getattr(response, "text", None))
         return response
 
     return trace

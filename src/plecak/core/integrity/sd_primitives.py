@@ -28,6 +28,7 @@ from pyld.nquads import parse_nquads, serialize_nquad
 from plecak.core.encoding import b64url_encode
 from plecak.core.errors import JsonLdError, ProofError
 from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.jsonld.rdf import compact as compact_jsonld
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.jsonld.select import select_json_ld
 
@@ -330,10 +331,8 @@ def canonicalize_and_group(
     else:
         skolemized = skolemizer.nodes(expanded)
         try:
-            compact = _pyld.compact(
-                skolemized, {"@context": document["@context"]}, {"documentLoader": loader, "base": None}
-            )
-        except _pyld.JsonLdError as exc:
+            compact = compact_jsonld(skolemized, document["@context"], loader)
+        except JsonLdError as exc:
             raise JsonLdError(f"cannot compact the skolemized document: {exc}") from exc
         compact.pop("@context", None)
         compact = {"@context": copy.deepcopy(document["@context"]), **compact}

@@ -32,7 +32,24 @@ from plecak.core.jsonld.fastrdf import (
 )
 from plecak.core.jsonld.loader import DocumentLoader, default_loader
 
-__all__ = ["canonicalize", "check_safe", "expand_safe", "sharing_quads", "to_nquads"]
+__all__ = ["canonicalize", "check_safe", "compact", "expand_safe", "sharing_quads", "to_nquads"]
+
+
+class _ActiveContext(dict[str, Any]):
+    """An active context from which removing an unset default is a no-op.
+
+    pyld 3.3.0 handles ``"@vocab": null`` (and ``@language``/``@direction``: null) with a bare
+    ``del``, so a context resetting a default nobody set raised ``KeyError``: a crash on input,
+    e.g. the VC 2.0 test suite's ``[".../credentials/v2", {"@vocab": null}]``. JSON-LD 1.1 context
+    processing (and jsonld.js) just leaves the default unset.
+    """
+
+    _DEFAULTS = frozenset({"@vocab", "@language", "@direction"})
+
+    def __delitem__(self, key: str) -> None:
+        if key in self._DEFAULTS and key not in self:
+            return
+        super().__delitem__(key)
 
 
 class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
@@ -79,6 +96,9 @@ class _MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
             if len(self._memo) > self._MEMO_SIZE:
                 self._memo.popitem(last=False)
         return result
+
+    def _clone_active_context(self, active_ctx: Any) -> Any:
+        return _ActiveContext(super()._clone_active_context(active_ctx))
 
     _iri_memo: ClassVar[dict[tuple[Any, ...], Any]] = {}
     _IRI_MEMO_SIZE = 20_000
@@ -245,6 +265,17 @@ def to_nquads(expanded: list[Any], loader: DocumentLoader | None = None) -> str:
             if name == "@default" or _pyld._is_absolute_iri(name)
         }
         result: str = _Urdna2015().main(dataset, options)
+    except _pyld.JsonLdError as exc:
+        raise _translate(exc) from exc
+    return result
+
+
+def compact(expanded: Any, context: Any, loader: DocumentLoader | None = None) -> dict[str, Any]:
+    """pyld's compaction of ``expanded`` against ``{"@context": context}``, with this module's
+    context processing (so ``"@vocab": null`` and the like behave as in expansion)."""
+    options = {"documentLoader": loader or default_loader(), "base": None}
+    try:
+        result: dict[str, Any] = _MemoProcessor().compact(expanded, {"@context": context}, options)
     except _pyld.JsonLdError as exc:
         raise _translate(exc) from exc
     return result
