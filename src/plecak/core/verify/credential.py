@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from plecak.core.errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
 from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
+from plecak.core.jose_vc import enveloped_jws, parse_jws, verify_jose
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import check_safe, sharing_quads
 from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
@@ -68,6 +69,8 @@ class Check:
 @dataclass
 class VerificationResult:
     checks: list[Check]
+    credential: dict[str, Any] | None = None
+    """For an enveloped credential (``vc+jwt``): the credential it secures (decoded)."""
 
     @property
     def verified(self) -> bool:
@@ -115,9 +118,7 @@ class VerifiedListCache:
     resolver's cache, so a rotated key is noticed no later than it would be anyway.
     """
 
-    def __init__(
-        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self.size = size
         self._clock = clock
@@ -234,6 +235,9 @@ class Verifier:
     warning. Default: it fails, because nothing ties a URL to the key that signed."""
 
     async def verify(self, credential: Any) -> VerificationResult:
+        found = enveloped_jws(credential)
+        if found is not None:
+            return await self._verify_enveloped(found[0], found[1])
         checks: list[Check] = []
         # The format check's safe-mode conversion and the proof check both need the credential's
         # RDF quads: built once (plecak.core.jsonld.rdf.sharing_quads); neither step changes the credential.
@@ -244,6 +248,12 @@ class Verifier:
                 return VerificationResult(checks)
             assert isinstance(credential, Mapping)
             proof = await self.check_proof(credential)
+        return await self._after_proof(credential, checks, proof)
+
+    async def _after_proof(
+        self, credential: Mapping[str, Any], checks: list[Check], proof: Check
+    ) -> VerificationResult:
+        """The issuer, status and validity steps, once the format and proof were checked."""
         checks.append(proof)
         sealed = proof.outcome is not Outcome.FAILED
         if self.trust is not None:
@@ -261,8 +271,76 @@ class Verifier:
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
-    def check_format(self, credential: Any) -> Check:
-        problems = validate_credential(credential, require_proof=True)
+    async def _verify_enveloped(self, kind: str | None, text: str) -> VerificationResult:
+        """A credential secured with JOSE (VC-JOSE-COSE ``vc+jwt``): the same steps, the JWS as the proof."""
+        try:
+            secured = parse_jws(text)
+        except VCError as exc:
+            return VerificationResult(
+                [Check("format", Outcome.FAILED, f"This is not a well-formed secured credential (vc+jwt): {exc}")]
+            )
+        if "vp" in (kind, secured.kind):
+            return VerificationResult(
+                [Check("format", Outcome.FAILED, "This is a secured presentation (vp+jwt), not a credential.")]
+            )
+        credential = secured.payload
+        fmt = self.check_format(credential, require_proof=False)
+        fmt.details["securedAs"] = "vc+jwt"
+        if fmt.outcome is Outcome.FAILED:
+            return VerificationResult([fmt], credential)
+        issuer = issuer_id(credential)
+        jose = await verify_jose(
+            text, self.resolver, kind="vc", subject_id=issuer, now=self.now, clock_skew=self.clock_skew
+        )
+        details = jose.details()
+        if not jose.verified:
+            proof = Check("proof", Outcome.FAILED, "The signature is not valid: " + jose.error, details)
+        else:
+            details["signers"] = [jose.controller]
+            proof = self._signer_is_issuer(issuer, [str(jose.controller)], details) or Check(
+                "proof",
+                Outcome.PASSED,
+                "The signature (JOSE, vc+jwt) is valid and was made by the issuer: the content has not been changed.",
+                details,
+            )
+        result = await self._after_proof(credential, [fmt], proof)
+        result.credential = credential
+        return result
+
+    def _signer_is_issuer(self, issuer: str | None, signers: list[str], details: dict[str, Any]) -> Check | None:
+        """``None`` when ``issuer`` is among ``signers``; else the failed (or, for URL issuers in
+        relaxed mode, warning) proof check that says why the seal does not speak for the issuer."""
+        if issuer in signers:
+            return None
+        details["issuerConfirmed"] = False
+        if issuer and not issuer.startswith("did:"):
+            if self.url_issuers:
+                return Check(
+                    "proof",
+                    Outcome.WARNING,
+                    f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                    f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                    details,
+                )
+            details["reason"] = "issuer_not_did"
+            return Check(
+                "proof",
+                Outcome.FAILED,
+                f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
+                f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
+                details,
+            )
+        details["reason"] = "issuer_key"
+        return Check(
+            "proof",
+            Outcome.FAILED,
+            f"The credential was not sealed by its issuer {issuer}: it was signed with a key of {', '.join(signers)}.",
+            details,
+        )
+
+    def check_format(self, credential: Any, *, require_proof: bool = True) -> Check:
+        """``require_proof=False``: the credential is secured by an envelope (JOSE), not a proof."""
+        problems = validate_credential(credential, require_proof=require_proof)
         if not problems:
             problems = digest_problems(credential)
         if problems:
@@ -310,10 +388,7 @@ class Verifier:
                 return Check(
                     "format",
                     Outcome.WARNING,
-                    "Incomplete micro-credential: the issuer did not state "
-                    + ", ".join(absent)
-                    + ". "
-                    + message,
+                    "Incomplete micro-credential: the issuer did not state " + ", ".join(absent) + ". " + message,
                     details,
                 )
             return Check("format", Outcome.PASSED, message, details)
@@ -360,9 +435,7 @@ class Verifier:
         bad = [r for r in results if not r.verified]
         if bad:
             details["reason"] = "signature"
-            return Check(
-                "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
-            )
+            return Check("proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details)
         signers = sorted({str(r.controller) for r in results if r.controller})
         details["signers"] = signers
         if not any(r.controller == issuer for r in results):
@@ -409,15 +482,12 @@ class Verifier:
             return Check(
                 "issuer",
                 Outcome.WARNING,
-                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list"
-                " does not apply.",
+                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list does not apply.",
                 {"issuer": issuer},
             )
         return trust_check(self.trust, issuer)
 
-    async def check_status(
-        self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
-    ) -> Check:
+    async def check_status(self, credential: Mapping[str, Any], signers: Sequence[str] | None = None) -> Check:
         """``signers``: controllers of the credential's proofs; the status list must be signed by one
         of them (by default the issuer) and name the same issuer."""
         raw = credential.get("credentialStatus")
@@ -444,8 +514,7 @@ class Verifier:
                     unknown = unknown or Check(
                         "status",
                         Outcome.UNKNOWN,
-                        "The status could not be checked, so it is unknown whether the credential was"
-                        f" revoked: {exc}",
+                        f"The status could not be checked, so it is unknown whether the credential was revoked: {exc}",
                     )
                 continue
             if not isinstance(item, Mapping) or item.get("type") not in (
@@ -483,8 +552,7 @@ class Verifier:
                 unknown = unknown or Check(
                     "status",
                     Outcome.UNKNOWN,
-                    "The status could not be checked, so it is unknown whether the credential was revoked: "
-                    f"{exc}",
+                    f"The status could not be checked, so it is unknown whether the credential was revoked: {exc}",
                 )
         for purpose, status in (("revocation", "revoked"), ("suspension", "suspended")):
             if found.get(purpose):
@@ -544,9 +612,7 @@ class Verifier:
         if end and end + self.clock_skew < now:
             return Check("validity", Outcome.FAILED, f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.")
         if end:
-            return Check(
-                "validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d})."
-            )
+            return Check("validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d}).")
         return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).")
 
 
