@@ -45,6 +45,7 @@ __all__ = [
     "SecuredJws",
     "alg_for",
     "envelope",
+    "envelope_of_text",
     "enveloped_jws",
     "looks_like_jws",
     "parse_jws",
@@ -193,6 +194,18 @@ def secured_content(document: Any) -> Any:
         return parse_jws(found[1]).payload
     except JoseError:
         return document
+
+
+def envelope_of_text(text: Any) -> dict[str, Any] | None:
+    """A bare compact JWS (pasted, uploaded, posted) as the envelope its ``typ`` names
+    (``vp+jwt``: a presentation, else a credential); ``None`` when ``text`` is no compact JWS."""
+    if not looks_like_jws(text):
+        return None
+    try:
+        kind = parse_jws(text).kind or "vc"
+    except JoseError:
+        kind = "vc"  # the credential pipeline says why it is not one
+    return envelope(str(text).strip(), kind=kind)
 
 
 @dataclass

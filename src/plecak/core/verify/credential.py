@@ -118,7 +118,9 @@ class VerifiedListCache:
     resolver's cache, so a rotated key is noticed no later than it would be anyway.
     """
 
-    def __init__(self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.seconds = seconds
         self.size = size
         self._clock = clock
@@ -388,7 +390,10 @@ class Verifier:
                 return Check(
                     "format",
                     Outcome.WARNING,
-                    "Incomplete micro-credential: the issuer did not state " + ", ".join(absent) + ". " + message,
+                    "Incomplete micro-credential: the issuer did not state "
+                    + ", ".join(absent)
+                    + ". "
+                    + message,
                     details,
                 )
             return Check("format", Outcome.PASSED, message, details)
@@ -435,38 +440,14 @@ class Verifier:
         bad = [r for r in results if not r.verified]
         if bad:
             details["reason"] = "signature"
-            return Check("proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details)
+            return Check(
+                "proof", Outcome.FAILED, "The signature is not valid: " + "; ".join(bad[0].errors), details
+            )
         signers = sorted({str(r.controller) for r in results if r.controller})
         details["signers"] = signers
-        if not any(r.controller == issuer for r in results):
-            details["issuerConfirmed"] = False
-            if issuer and not issuer.startswith("did:"):
-                # A URL issuer names no key: Data Integrity proves who signed, not that the signer
-                # speaks for that URL. Anyone can sign a credential naming any university's URL.
-                if self.url_issuers:  # test vectors: valid, but unconfirmed (never "trusted")
-                    return Check(
-                        "proof",
-                        Outcome.WARNING,
-                        f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
-                        f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
-                        details,
-                    )
-                details["reason"] = "issuer_not_did"
-                return Check(
-                    "proof",
-                    Outcome.FAILED,
-                    f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
-                    f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
-                    details,
-                )
-            details["reason"] = "issuer_key"
-            return Check(
-                "proof",
-                Outcome.FAILED,
-                f"The credential was not sealed by its issuer {issuer}: it was signed with a key of"
-                f" {', '.join(signers)}.",
-                details,
-            )
+        refused = self._signer_is_issuer(issuer, signers, details)
+        if refused is not None:
+            return refused
         return Check(
             "proof",
             Outcome.PASSED,
@@ -482,12 +463,15 @@ class Verifier:
             return Check(
                 "issuer",
                 Outcome.WARNING,
-                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list does not apply.",
+                "The issuer is unconfirmed: the signature is not tied to it, so the trusted list"
+                " does not apply.",
                 {"issuer": issuer},
             )
         return trust_check(self.trust, issuer)
 
-    async def check_status(self, credential: Mapping[str, Any], signers: Sequence[str] | None = None) -> Check:
+    async def check_status(
+        self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
+    ) -> Check:
         """``signers``: controllers of the credential's proofs; the status list must be signed by one
         of them (by default the issuer) and name the same issuer."""
         raw = credential.get("credentialStatus")
@@ -514,7 +498,8 @@ class Verifier:
                     unknown = unknown or Check(
                         "status",
                         Outcome.UNKNOWN,
-                        f"The status could not be checked, so it is unknown whether the credential was revoked: {exc}",
+                        "The status could not be checked, so it is unknown whether the credential was"
+                        f" revoked: {exc}",
                     )
                 continue
             if not isinstance(item, Mapping) or item.get("type") not in (
@@ -552,7 +537,8 @@ class Verifier:
                 unknown = unknown or Check(
                     "status",
                     Outcome.UNKNOWN,
-                    f"The status could not be checked, so it is unknown whether the credential was revoked: {exc}",
+                    "The status could not be checked, so it is unknown whether the credential was revoked: "
+                    f"{exc}",
                 )
         for purpose, status in (("revocation", "revoked"), ("suspension", "suspended")):
             if found.get(purpose):
@@ -612,7 +598,9 @@ class Verifier:
         if end and end + self.clock_skew < now:
             return Check("validity", Outcome.FAILED, f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.")
         if end:
-            return Check("validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d}).")
+            return Check(
+                "validity", Outcome.PASSED, f"The credential is in date (valid until {end:%Y-%m-%d})."
+            )
         return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).")
 
 
