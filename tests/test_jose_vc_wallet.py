@@ -1,0 +1,67 @@
+"""The wallet keeps a vc+jwt credential: pasted as the compact JWS or as its envelope, verified
+before storing (bound to the learner, not revoked), listed and shown with its EU elements."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from issuer_helpers import AUTH
+from test_wallet_support import Browser, Servers, servers
+
+__all__ = ["servers"]
+
+PREFIX = "data:application/vc+jwt,"
+
+
+async def issue_jwt(servers: Servers, did: str, alg: str = "ES256") -> dict[str, Any]:
+    issuer = servers.issuer
+    body = {"learner": {"name": "Anna Nowak", "did": did}, "grade": "4.5", "options": {"format": "vc+jwt", "alg": alg}}
+    async with issuer.client.post(
+        f"{issuer.url}/api/achievements/{issuer.achievement_uuid}/credentials", json=body, headers=AUTH
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        enveloped: dict[str, Any] = (await resp.json())["verifiableCredential"]
+        return enveloped
+
+
+async def paste(browser: Browser, credential: Any) -> tuple[int, str]:
+    await browser.get("/add")
+    text = credential if isinstance(credential, str) else json.dumps(credential)
+    return await browser.post("/add", {"json": text})
+
+
+def cards(text: str) -> list[tuple[str, str]]:
+    return re.findall(r'<a href="/credentials/([0-9a-f]+)" class="card-title">([^<]+)</a>', text)
+
+
+async def test_pasted_compact_vc_jwt_is_kept_and_shown_with_its_elements(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    enveloped = await issue_jwt(servers, did)
+    status, text = await paste(browser, enveloped["id"].removeprefix(PREFIX))
+    assert status == 200 and "was added to your wallet" in text, text[:3000]
+    _, home = await browser.get("/")
+    [(cid, title)] = cards(home)
+    assert title == "Data Literacy Compact Course"
+    status, page = await browser.get(f"/credentials/{cid}")
+    assert status == 200 and "Anna Nowak" in page and "Demo University of Technology" in page
+    # the same credential again, now as its envelope: recognised as already kept
+    status, text = await paste(browser, enveloped)
+    assert status == 400 and "already in your wallet" in text
+
+
+async def test_vc_jwt_of_another_learner_or_tampered_is_refused(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    someone_else = await issue_jwt(servers, "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", alg="EdDSA")
+    status, text = await paste(browser, someone_else)
+    assert status == 422 and "issued to did:key:z6MkhaXg" in text
+    mine = (await issue_jwt(servers, did))["id"].removeprefix(PREFIX)
+    head, _, signature = mine.split(".")
+    other = (await issue_jwt(servers, did))["id"].removeprefix(PREFIX).split(".")[1]
+    status, text = await paste(browser, f"{head}.{other}.{signature}")
+    assert status == 422 and "does not verify" in text
+    _, home = await browser.get("/")
+    assert cards(home) == []
