@@ -349,3 +349,59 @@ async def test_we_verify_a_vc_jwt_made_by_the_independent_jose(issuer_key: KeyPa
         }
     )
     assert (await verifier().verify(envelope(wrong["jws"]))).verdict == "failed"
+
+
+# -- the VC Data Model 1.1 JWT encoding (read, never issued) ----------------------------------------
+def legacy_envelope(text: str, kind: str = "vc") -> dict[str, Any]:
+    kind_type = "EnvelopedVerifiableCredential" if kind == "vc" else "EnvelopedVerifiablePresentation"
+    return {"@context": V2, "type": kind_type, "id": "data:application/jwt," + text}
+
+
+async def test_vc_1_1_jwt_encoding_with_a_vc_claim_verifies() -> None:
+    key = EcdsaKeyPair.generate("P-256")
+    vc = credential(did_key(key))
+    del vc["issuer"]  # VC 1.1 JWTs say it with iss
+    claims = {"iss": did_key(key), "jti": vc["id"], "sub": "did:example:learner", "vc": vc}
+    jws = hand_made({"alg": "ES256", "typ": "JWT", "kid": kid_of(key)}, claims, key)
+    result = await verifier().verify(legacy_envelope(jws))
+    assert result.verdict == "verified", result.to_json()
+    assert result.credential == {**vc, "issuer": did_key(key)}
+    assert result.check("proof").details["encoding"] == "VC Data Model 1.1 JWT"  # type: ignore[union-attr]
+    assert secured_content(legacy_envelope(jws))["issuer"] == did_key(key)
+
+
+@pytest.mark.parametrize("claim", ["jti", "sub", "iss"])
+async def test_vc_1_1_jwt_claims_must_agree_with_the_credential(claim: str) -> None:
+    key = EcdsaKeyPair.generate("P-256")
+    vc = credential(did_key(key))
+    claims = {"iss": did_key(key), "jti": vc["id"], "sub": "did:example:learner", "vc": vc}
+    claims[claim] = "did:example:someone-else"
+    jws = hand_made({"alg": "ES256", "typ": "JWT", "kid": kid_of(key)}, claims, key)
+    proof = (await verifier().verify(legacy_envelope(jws))).check("proof")
+    assert proof is not None and proof.outcome is Outcome.FAILED and proof.details["reason"] == "claims"
+
+
+async def test_vc_1_1_presentation_jwt_answers_the_challenge_with_its_nonce_claim() -> None:
+    issuer, holder = EcdsaKeyPair.generate("P-256"), Ed25519KeyPair.generate()
+    vc = credential(did_key(issuer), subject=did_key(holder))
+    inner = hand_made({"alg": "ES256", "typ": "JWT", "kid": kid_of(issuer)}, {"iss": did_key(issuer), "vc": vc}, issuer)
+    vp = {"@context": [V2], "type": ["VerifiablePresentation"], "verifiableCredential": [legacy_envelope(inner)]}
+    claims = {"iss": did_key(holder), "nonce": "n-1", "aud": "example.com", "vp": vp}
+    outer = legacy_envelope(hand_made({"alg": "EdDSA", "typ": "JWT", "kid": kid_of(holder)}, claims, holder), "vp")
+    result = await verify_enveloped_presentation(outer, verifier(), challenge="n-1", domain="example.com")
+    assert result.verdict == "verified", result.to_json()
+    refused = await verify_enveloped_presentation(outer, verifier(), challenge="n-2")
+    assert refused.check("holder").outcome is Outcome.FAILED  # type: ignore[union-attr]
+
+
+async def test_envelope_without_the_vc2_context_is_not_taken_for_one() -> None:
+    key = Ed25519KeyPair.generate()
+    wrapped = {**envelope(sign_jose(credential(did_key(key)), key, kid_of(key))), "@context": []}
+    assert enveloped_jws(wrapped) is None
+    assert (await verifier().verify(wrapped)).verdict == "failed"
+
+
+async def test_unsigned_presentation_without_credentials_fails() -> None:
+    vp = {"@context": [V2], "type": ["VerifiablePresentation"]}
+    result = await verify_presentation(vp, verifier())
+    assert result.verdict == "failed" and "nothing to verify" in result.checks[-1].message

@@ -8,6 +8,11 @@ specification forbids); the protected header says ``typ: vc+jwt`` (``vp+jwt``), 
 In a VC 2.0 document the secured form travels as an ``EnvelopedVerifiableCredential`` (or
 ``…Presentation``) whose ``id`` is the data URL ``data:application/vc+jwt,<compact JWS>``.
 
+Verifying also reads the older JWT encoding of VC Data Model 1.1 (§6.3.1), which the W3C VC 2.0 test
+suite's fixtures still use: ``typ`` absent or ``JWT``, often as ``data:application/jwt,…``, the
+document under a ``vc`` (``vp``) claim, ``iss``/``jti``/``sub`` standing for ``issuer``/``id``/the
+subject's ``id`` (they must agree when both are given). We never issue it.
+
 Signing and signature checks are PyJWT's (:class:`jwt.api_jws.PyJWS`); this module decides which
 key may verify: the one the ``kid`` names, resolved through the DID document and authorised for the
 given relationship (``assertionMethod`` for credentials, ``authentication`` for presentations), with
@@ -59,6 +64,8 @@ ENVELOPED_VC = "EnvelopedVerifiableCredential"
 ENVELOPED_VP = "EnvelopedVerifiablePresentation"
 MEDIA = {"vc": "vc+jwt", "vp": "vp+jwt"}
 DATA_PREFIX = {kind: f"data:application/{media}," for kind, media in MEDIA.items()}
+LEGACY_PREFIX = "data:application/jwt,"
+"""The generic JWT media type in a data URL: the envelope's type says credential or presentation."""
 MAX_JWS_CHARS = 2 * 1024 * 1024
 """A secured credential larger than this is refused before any decoding."""
 
@@ -125,12 +132,15 @@ def enveloped_jws(document: Any) -> tuple[str | None, str] | None:
     if not isinstance(document, Mapping):
         return None
     ident = document.get("id")
-    if not isinstance(ident, str):
-        return None
+    context = document.get("@context")
+    if not isinstance(ident, str) or VC_V2_CONTEXT not in (context if isinstance(context, list) else [context]):
+        return None  # an envelope without the VC 2.0 context is no envelope (the data model check says why)
     types = _types(document)
     for kind, wanted in (("vc", ENVELOPED_VC), ("vp", ENVELOPED_VP)):
-        if wanted in types and ident.startswith(DATA_PREFIX[kind]):
-            return kind, unquote(ident[len(DATA_PREFIX[kind]) :]).strip()
+        if wanted in types:
+            for prefix in (DATA_PREFIX[kind], LEGACY_PREFIX):
+                if ident.startswith(prefix):
+                    return kind, unquote(ident[len(prefix) :]).strip()
     return None
 
 
@@ -152,7 +162,32 @@ class SecuredJws:
                 for kind, media in MEDIA.items():
                     if value in (media, kind):
                         return kind
+        if "@context" not in self.payload:  # VC 1.1 JWT encoding: the claim says
+            for kind in MEDIA:
+                if isinstance(self.payload.get(kind), dict):
+                    return kind
         return None
+
+    def legacy(self, kind: str) -> bool:
+        """The VC Data Model 1.1 JWT encoding: no ``vc+jwt``/``vp+jwt`` type, the document under the
+        ``vc`` (``vp``) claim."""
+        typ = self.header.get("typ")
+        return (
+            (typ is None or (isinstance(typ, str) and typ.lower() == "jwt"))
+            and "@context" not in self.payload
+            and isinstance(self.payload.get(kind), dict)
+        )
+
+    def document(self, kind: str) -> dict[str, Any]:
+        """The credential (``kind="vc"``) or presentation (``"vp"``) secured: the payload, or for
+        the 1.1 encoding the claim's object with ``issuer`` (``holder``) taken from ``iss`` if absent."""
+        if not self.legacy(kind):
+            return self.payload
+        document = dict(self.payload[kind])
+        name = "issuer" if kind == "vc" else "holder"
+        if name not in document and isinstance(self.payload.get("iss"), str):
+            document[name] = self.payload["iss"]
+        return document
 
 
 def _json_part(text: str, what: str) -> dict[str, Any]:
@@ -191,9 +226,10 @@ def secured_content(document: Any) -> Any:
     if found is None or not isinstance(document, Mapping):
         return document
     try:
-        return parse_jws(found[1]).payload
+        secured = parse_jws(found[1])
     except JoseError:
         return document
+    return secured.document(found[0] or secured.kind or "vc")
 
 
 def envelope_of_text(text: Any) -> dict[str, Any] | None:
@@ -220,9 +256,12 @@ class JoseVerification:
     kid: str | None = None
     alg: str | None = None
     controller: str | None = None
+    legacy: bool = False
 
     def details(self) -> dict[str, Any]:
         out: dict[str, Any] = {"securedWith": "jose", "alg": self.alg, "kid": self.kid}
+        if self.legacy:
+            out["encoding"] = "VC Data Model 1.1 JWT"
         if self.header.get("typ") is not None:
             out["typ"] = self.header.get("typ")
         if not self.verified:
@@ -278,7 +317,9 @@ async def verify_jose(
     if header.get("b64") is False:
         return _fail(result, "malformed", "an unencoded (b64: false) payload is not a credential")
     typ = header.get("typ")
-    if typ is not None and (not isinstance(typ, str) or typ.lower().removeprefix("application/") != MEDIA[kind]):
+    legacy = result.legacy = parsed.legacy(kind)
+    allowed = (MEDIA[kind], "jwt") if legacy else (MEDIA[kind],)
+    if typ is not None and (not isinstance(typ, str) or typ.lower().removeprefix("application/") not in allowed):
         return _fail(result, "typ", f"the JWS says typ {typ!r}, not {MEDIA[kind]}")
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
@@ -309,12 +350,20 @@ async def verify_jose(
     except jwt.PyJWTError as exc:
         return _fail(result, "signature", f"the JWS cannot be verified: {exc}")
     result.controller = did
-    for claim in ("vc", "vp"):
-        if claim in payload:
-            return _fail(result, "claims", f"the JWT claim {claim!r} must not be present (VC-JOSE-COSE)")
+    if not legacy:
+        for claim in ("vc", "vp"):
+            if claim in payload:
+                return _fail(result, "claims", f"the JWT claim {claim!r} must not be present (VC-JOSE-COSE)")
     iss = payload.get("iss")
     if iss is not None and iss != subject_id:
         return _fail(result, "claims", f"the JWT claim iss {iss!r} does not match the document's {subject_id!r}")
+    if legacy:
+        document = parsed.document(kind)
+        subject = document.get("credentialSubject")
+        pairs = [("jti", document.get("id")), ("sub", subject.get("id") if isinstance(subject, dict) else None)]
+        for claim, value in pairs:
+            if claim in payload and value is not None and payload[claim] != value:
+                return _fail(result, "claims", f"the JWT claim {claim} does not match the document")
     moment = now().timestamp()
     skew = clock_skew.total_seconds()
     exp, nbf = _seconds(payload.get("exp")), _seconds(payload.get("nbf"))

@@ -285,9 +285,9 @@ class Verifier:
             return VerificationResult(
                 [Check("format", Outcome.FAILED, "This is a secured presentation (vp+jwt), not a credential.")]
             )
-        credential = secured.payload
+        credential = secured.document("vc")
         fmt = self.check_format(credential, require_proof=False)
-        fmt.details["securedAs"] = "vc+jwt"
+        fmt.details["securedAs"] = "jwt" if secured.legacy("vc") else "vc+jwt"
         if fmt.outcome is Outcome.FAILED:
             return VerificationResult([fmt], credential)
         issuer = issuer_id(credential)
@@ -302,7 +302,7 @@ class Verifier:
             proof = self._signer_is_issuer(issuer, [str(jose.controller)], details) or Check(
                 "proof",
                 Outcome.PASSED,
-                "The signature (JOSE, vc+jwt) is valid and was made by the issuer: the content has not been changed.",
+                "The signature (JOSE) is valid and was made by the issuer: the content has not been changed.",
                 details,
             )
         result = await self._after_proof(credential, [fmt], proof)

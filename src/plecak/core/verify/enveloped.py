@@ -61,7 +61,7 @@ async def verify_enveloped_presentation(
         return PresentationResult(
             [Check("presentation", Outcome.FAILED, f"This is not a well-formed presentation: {exc}")]
         )
-    vp = secured.payload
+    vp = secured.document("vp")
     problems = presentation_shape_problems(vp)
     if problems:
         return PresentationResult(
@@ -95,7 +95,7 @@ async def verify_enveloped_presentation(
                 jose.details(),
             )
         )
-    elif challenge is not None and vp.get("nonce") != challenge:
+    elif challenge is not None and secured.payload.get("nonce") != challenge:
         checks.append(
             Check(
                 "holder",
@@ -103,7 +103,7 @@ async def verify_enveloped_presentation(
                 "The presentation does not answer this request: its nonce is not the challenge.",
             )
         )
-    elif domain is not None and domain not in _audiences(vp.get("aud")):
+    elif domain is not None and domain not in _audiences(secured.payload.get("aud")):
         checks.append(
             Check(
                 "holder", Outcome.FAILED, "The presentation was made for another verifier: its aud is not this domain."

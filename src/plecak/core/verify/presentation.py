@@ -307,5 +307,14 @@ async def verify_presentation(
             )
         )
     if not items:
-        checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
+        if presenter is None:  # neither a holder's proof nor a credential: there is nothing to verify
+            checks.append(
+                Check(
+                    "presentation",
+                    Outcome.FAILED,
+                    "The presentation is not signed and holds no credentials: there is nothing to verify.",
+                )
+            )
+        else:
+            checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
     return PresentationResult(checks, results_per_credential)
