@@ -42,6 +42,7 @@ async def test_pasted_compact_vc_jwt_is_kept_and_shown_with_its_elements(servers
     enveloped = await issue_jwt(servers, did)
     status, text = await paste(browser, enveloped["id"].removeprefix(PREFIX))
     assert status == 200 and "was added to your wallet" in text, text[:3000]
+    assert "not bound to your DID" not in text  # the subject inside the envelope is this wallet's DID
     _, home = await browser.get("/")
     [(cid, title)] = cards(home)
     assert title == "Data Literacy Compact Course"
