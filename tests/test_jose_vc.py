@@ -405,3 +405,76 @@ async def test_unsigned_presentation_without_credentials_fails() -> None:
     vp = {"@context": [V2], "type": ["VerifiablePresentation"]}
     result = await verify_presentation(vp, verifier())
     assert result.verdict == "failed" and "nothing to verify" in result.checks[-1].message
+
+
+# -- RS256 (verified only: Open Badges 3.0's minimum) -----------------------------------------------
+RSA_DID = "did:example:rsa-issuer"
+
+
+def rsa_setup(bits: int = 2048) -> tuple[Any, dict[str, Any], Any]:
+    """An RSA private key, its JWK (public), and a resolver knowing a DID document that lists it
+    as a JsonWebKey (the verification method type VC-JOSE-COSE names)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    numbers = private.public_key().public_numbers()
+    jwk = {
+        "kty": "RSA",
+        "n": b64url_encode(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
+        "e": b64url_encode(numbers.e.to_bytes(3, "big")),
+    }
+    method = {"id": RSA_DID + "#rsa-1", "type": "JsonWebKey", "controller": RSA_DID, "publicKeyJwk": jwk}
+    document = {"@context": ["https://www.w3.org/ns/did/v1"], "id": RSA_DID, "verificationMethod": [method]}
+    document["assertionMethod"] = [method["id"]]
+
+    class Resolver:
+        async def resolve(self, did: str) -> dict[str, Any]:
+            return document if did == RSA_DID else resolve_did_key(did)
+
+    return private, jwk, Resolver()
+
+
+def rs256(private: Any, header: dict[str, Any], payload: Any) -> str:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    head = b64url_encode(json.dumps(header).encode())
+    body = b64url_encode(json.dumps(payload).encode())
+    signature = private.sign(f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{head}.{body}.{b64url_encode(signature)}"
+
+
+async def test_rs256_vc_jwt_with_a_json_web_key_verifies() -> None:
+    private, _, resolver = rsa_setup()
+    jws = rs256(private, {"alg": "RS256", "typ": "vc+jwt", "kid": RSA_DID + "#rsa-1"}, credential(RSA_DID))
+    result = await Verifier(resolver).verify(envelope(jws))
+    assert result.verdict == "verified", result.to_json()
+    # the same key under another algorithm name is refused
+    other = rs256(private, {"alg": "ES256", "typ": "vc+jwt", "kid": RSA_DID + "#rsa-1"}, credential(RSA_DID))
+    assert (await Verifier(resolver).verify(envelope(other))).check("proof").details["reason"] == "alg"  # type: ignore[union-attr]
+
+
+async def test_rsa_key_under_2048_bits_is_refused() -> None:
+    private, _, resolver = rsa_setup(1024)
+    jws = rs256(private, {"alg": "RS256", "typ": "vc+jwt", "kid": RSA_DID + "#rsa-1"}, credential(RSA_DID))
+    proof = (await Verifier(resolver).verify(envelope(jws))).check("proof")
+    assert proof is not None and proof.details["reason"] == "key" and "too small" in proof.message
+
+
+async def test_we_verify_an_rs256_vc_jwt_made_by_the_independent_jose() -> None:
+    require_jose_peer()
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private, jwk, resolver = rsa_setup()
+    numbers = private.private_numbers()
+
+    def b(value: int) -> str:
+        return b64url_encode(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+    secret = {**jwk, "d": b(numbers.d), "p": b(numbers.p), "q": b(numbers.q)}
+    secret |= {"dp": b(numbers.dmp1), "dq": b(numbers.dmq1), "qi": b(numbers.iqmp)}
+    assert isinstance(private, rsa.RSAPrivateKey)
+    vc = credential(RSA_DID)
+    made = jose_peer({"action": "sign", "payload": vc, "jwk": secret, "alg": "RS256", "kid": RSA_DID + "#rsa-1"})
+    result = await Verifier(resolver).verify(envelope(made["jws"]))
+    assert result.verdict == "verified", result.to_json()

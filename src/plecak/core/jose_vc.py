@@ -31,6 +31,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 from jwt.api_jws import PyJWS
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair
@@ -69,8 +71,10 @@ LEGACY_PREFIX = "data:application/jwt,"
 MAX_JWS_CHARS = 2 * 1024 * 1024
 """A secured credential larger than this is refused before any decoding."""
 
-ALGORITHMS: Mapping[str, str] = {"EdDSA": "Ed25519", "ES256": "P-256", "ES384": "P-384"}
-"""The JWS algorithms accepted, each with the one key type it may be used with."""
+ALGORITHMS: Mapping[str, str] = {"EdDSA": "Ed25519", "ES256": "P-256", "ES384": "P-384", "RS256": "RSA"}
+"""The JWS algorithms accepted, each with the one key type it may be used with. RS256 (Open Badges
+3.0's minimum for VC-JWT) is verified only, with an RSA ``publicKeyJwk`` of at least 2048 bits."""
+MIN_RSA_BITS = 2048
 
 
 class JoseError(VCError, ValueError):
@@ -274,8 +278,23 @@ def _fail(result: JoseVerification, reason: str, error: str) -> JoseVerification
     return result
 
 
-def _key_object(key: KeyPair) -> Any:
-    return key.public_key
+def _public_key(method: Mapping[str, Any]) -> tuple[Any, str]:
+    """The public key of a verification method and its key type (``RSA`` or one of our key pairs')."""
+    jwk = method.get("publicKeyJwk")
+    if isinstance(jwk, Mapping) and jwk.get("kty") == "RSA":
+        try:
+            key = RSAAlgorithm.from_jwk(json.dumps({k: v for k, v in jwk.items() if k != "d"}))
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise JoseError(f"not an RSA public key: {exc}") from None
+        if not isinstance(key, rsa.RSAPublicKey):  # pragma: no cover - the private part was dropped
+            raise JoseError("not an RSA public key")
+        if key.key_size < MIN_RSA_BITS:
+            raise JoseError(f"an RSA key of {key.key_size} bits is too small (at least {MIN_RSA_BITS})")
+        return key, "RSA"
+    pair = public_key_of_method(method)
+    if not isinstance(pair, Ed25519KeyPair | EcdsaKeyPair):  # pragma: no cover - the key pair types
+        raise JoseError("not an Ed25519 or ECDSA key")
+    return pair.public_key, pair.key_type
 
 
 def _seconds(value: Any) -> float | None:
@@ -334,15 +353,13 @@ async def verify_jose(
     try:
         doc = await resolver.resolve(did)
         method = find_verification_method(doc, kid, relationship)
-        key = public_key_of_method(method)
+        public_key, key_type = _public_key(method)
     except Exception as exc:  # unresolvable DIDs, unknown methods, bad keys: the seal cannot be checked
         return _fail(result, "key", f"the key {kid} cannot be used: {exc}")
-    if ALGORITHMS[alg] != key.key_type:
-        return _fail(result, "alg", f"the algorithm {alg} does not fit the {key.key_type} key {kid}")
-    if not isinstance(key, Ed25519KeyPair | EcdsaKeyPair):  # pragma: no cover - the key types above
-        return _fail(result, "key", f"the key {kid} is not an Ed25519 or ECDSA key")
+    if ALGORITHMS[alg] != key_type:
+        return _fail(result, "alg", f"the algorithm {alg} does not fit the {key_type} key {kid}")
     try:
-        PyJWS().decode_complete(parsed.text, key=_key_object(key), algorithms=[alg])
+        PyJWS().decode_complete(parsed.text, key=public_key, algorithms=[alg])
     except jwt.InvalidSignatureError:
         return _fail(
             result, "signature", "the JWS signature is not valid: the content was changed or not signed by this key"
