@@ -66,3 +66,38 @@ async def test_vc_jwt_of_another_learner_or_tampered_is_refused(servers: Servers
     assert status == 422 and "does not verify" in text
     _, home = await browser.get("/")
     assert cards(home) == []
+
+
+async def test_shared_link_of_a_vc_jwt_holds_the_envelope_and_binds_the_learner(servers: Servers) -> None:
+    from plecak.core.did import DidResolver
+    from plecak.core.verify.credential import Verifier
+    from plecak.core.verify.presentation import verify_presentation
+
+    browser = servers.browser
+    did = await browser.sign_up()
+    enveloped = await issue_jwt(servers, did)
+    await paste(browser, enveloped)
+    _, home = await browser.get("/")
+    [(cid, _)] = cards(home)
+    await browser.get("/share")
+    data = [("c", cid), ("days", "7"), ("csrf", browser.csrf or "")]
+    async with browser.session.post(browser.base + "/share", data=data) as resp:
+        text = await resp.text()
+        assert resp.status == 201, text
+    link = re.search(r'id="raw-link" href="([^"]+)"', text)
+    assert link
+    async with browser.session.get(link.group(1)) as resp:
+        vp = await resp.json()
+    assert vp["verifiableCredential"] == [enveloped]
+    host = servers.issuer.url.removeprefix("http://")
+
+    async def fetch(url: str) -> dict[str, Any]:
+        async with servers.issuer.client.get(url) as reply:
+            result: dict[str, Any] = await reply.json(content_type=None)
+            return result
+
+    verifier = Verifier(DidResolver(insecure_hosts={host}), status_fetcher=fetch)
+    result = await verify_presentation(vp, verifier, require_holder_proof=True)
+    assert result.verified, result.to_json()
+    binding = result.check("binding")
+    assert binding is not None and binding.details["bound"] is True

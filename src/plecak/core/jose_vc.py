@@ -316,7 +316,8 @@ async def verify_jose(
     ``assertionMethod``) or a presentation (``"vp"``, ``authentication``); never raises for bad input.
 
     ``subject_id``: the document's ``issuer`` (``holder``) id, against which a relative ``kid``
-    (``#key-1``) is resolved and which ``iss``, when present, must equal.
+    (``#key-1``) is resolved and which ``iss``, when present, must equal (a presentation without a
+    ``holder`` is tied to its signer by the holder-binding check instead).
     """
     result = JoseVerification(False)
     try:
@@ -372,7 +373,7 @@ async def verify_jose(
             if claim in payload:
                 return _fail(result, "claims", f"the JWT claim {claim!r} must not be present (VC-JOSE-COSE)")
     iss = payload.get("iss")
-    if iss is not None and iss != subject_id:
+    if iss is not None and subject_id is not None and iss != subject_id:
         return _fail(result, "claims", f"the JWT claim iss {iss!r} does not match the document's {subject_id!r}")
     if legacy:
         document = parsed.document(kind)
