@@ -271,12 +271,19 @@ async def test_spec_policy_accepts_a_challenge_twice_and_unsigned_presentations(
     for _ in range(2):
         resp = await spec_stack.verifier.post("/presentations/verify", json=request)
         assert resp.status == 200, await resp.text()
-    unsigned = {"@context": [V2], "type": ["VerifiablePresentation"]}
+    credential = await spec_stack.issue(did=holder.did)
+    unsigned = {"@context": [V2], "type": ["VerifiablePresentation"], "verifiableCredential": [credential]}
     resp = await spec_stack.verifier.post(
         "/presentations/verify", json={"verifiablePresentation": unsigned, "options": {"challenge": "x"}}
     )
     body = await resp.json()
     assert resp.status == 200 and body["verdict"] == "warnings", body
+    # … but one that is neither signed nor holds a credential has nothing to verify
+    empty = {"@context": [V2], "type": ["VerifiablePresentation"]}
+    resp = await spec_stack.verifier.post(
+        "/presentations/verify", json={"verifiablePresentation": empty, "options": {"challenge": "x"}}
+    )
+    assert resp.status == 422 and "nothing to verify" in await resp.text()
     wrong = {"verifiablePresentation": vp, "options": {"challenge": "another"}}
     resp = await spec_stack.verifier.post("/presentations/verify", json=wrong)
     assert resp.status == 422

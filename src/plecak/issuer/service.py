@@ -23,6 +23,7 @@ from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
 from plecak.core.integrity.proofs import EDDSA_RDFC_2022, add_proof
 from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
+from plecak.core.jose_vc import envelope, sign_jose
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.jsonld.rdf import check_safe, expand_safe
 from plecak.core.model.datamodel import (
@@ -38,6 +39,7 @@ from plecak.core.status.bitstring import Bitstring, status_list_credential
 from plecak.core.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
+from .jose import ISSUED_ALGORITHMS, jose_alg
 from .profile import issuer_object, normalise_profile
 from .signing import IssuerKeys, Signer
 from .store import IssuerStore, index_entry
@@ -316,7 +318,8 @@ class IssuerService:
         record = await self.achievement(achievement_uuid)
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
-        suite, suite_options = self._suite_choice(options or {})
+        alg = jose_alg(options)
+        suite, suite_options = self._suite_choice({} if alg else options or {})
         profile = await self._require_profile()
         credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
         return await self._sign_and_store(
@@ -328,6 +331,8 @@ class IssuerService:
             suite_options=suite_options,
             learner=self.learner_index(learner),
             legacy_request_hash=legacy_request_hash,
+            signer=self.keys.signer_for((ISSUED_ALGORITHMS[alg],)) if alg else None,
+            jose=alg is not None,
         )
 
     def certificate_credential(
@@ -361,10 +366,12 @@ class IssuerService:
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
-        suite, suite_options = self._suite_choice(options or {})
+        alg = jose_alg(options)
+        suite, suite_options = self._suite_choice({} if alg else options or {})
+        key_types = (ISSUED_ALGORITHMS[alg],) if alg else suite.key_types
         # With did:key the credential's issuer picks the key (e.g. the P-384 did:key for ECDSA).
         wanted = issuer_id(credential) if "issuer" in credential else None
-        signer = self.keys.signer_for(suite.key_types, wanted) or self.keys.signer_for(suite.key_types)
+        signer = self.keys.signer_for(key_types, wanted) or self.keys.signer_for(key_types)
         assert signer is not None  # _suite_choice made sure
         doc = dict(credential)
         if "proof" in doc:
@@ -395,6 +402,7 @@ class IssuerService:
             status_format=status_format,
             signer=signer,
             new_id=str(doc["id"]) if given_id else None,
+            jose=alg is not None,
         )
 
     def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
@@ -428,6 +436,7 @@ class IssuerService:
         new_id: str | None = None,
         learner: Mapping[str, Any] | None = None,
         legacy_request_hash: str | None = None,
+        jose: bool = False,
     ) -> IssueResult:
         """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
         returns the stored credential (checked before ``new_id``, the caller's own credential id,
@@ -439,7 +448,7 @@ class IssuerService:
                 stored = await self.store.get_credential(done["credential"])
                 if stored is None:  # pragma: no cover - the transaction writes both together
                     raise Conflict("the credential of this Idempotency-Key is gone")
-                return IssueResult(stored["credential"], replayed=True)
+                return IssueResult(stored.get("envelope") or stored["credential"], replayed=True)
         try:
             if new_id is not None and await self.store.get_credential(new_id) is not None:
                 raise Conflict(f"a credential with id {new_id} was already issued")
@@ -456,12 +465,17 @@ class IssuerService:
                     **(suite_options or {}),
                     "mandatoryPointers": default_mandatory_pointers(credential),
                 }
-            try:
-                signed = add_proof(
-                    credential, signer.key, signer.verification_method, suite=suite, options=suite_options
-                )
-            except ProofError as exc:  # e.g. a mandatory pointer that selects nothing
-                raise DataModelError([str(exc)]) from None
+            enveloped: dict[str, Any] | None = None
+            if jose:  # VC-JOSE-COSE: the credential itself is the JWS payload, no proof inside
+                enveloped = envelope(sign_jose(credential, signer.key, signer.verification_method))
+                signed = credential
+            else:
+                try:
+                    signed = add_proof(
+                        credential, signer.key, signer.verification_method, suite=suite, options=suite_options
+                    )
+                except ProofError as exc:  # e.g. a mandatory pointer that selects nothing
+                    raise DataModelError([str(exc)]) from None
             record = {
                 "id": signed["id"],
                 "achievement": achievement_uuid,
@@ -475,6 +489,8 @@ class IssuerService:
                 learner = {"name": name} if isinstance(name, str) else None
             if learner is not None:
                 record["learner"] = dict(learner)
+            if enveloped is not None:
+                record["envelope"] = enveloped
             await self.store.save_credential(
                 record, idempotency=(key_hash, request_hash) if key_hash else None
             )
@@ -482,7 +498,7 @@ class IssuerService:
             if key_hash is not None:
                 await self.store.abort_idempotent(key_hash)
             raise
-        return IssueResult(signed)
+        return IssueResult(enveloped or signed)
 
     async def _add_status_entries(self, credential: dict[str, Any], status_format: str) -> dict[str, Any]:
         position = await self.store.allocate_status_index()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
+from plecak.core.jose_vc import secured_content
 from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
 from plecak.core.timeutil import parse_datetime
@@ -458,7 +459,7 @@ def composition(credential: Mapping[str, Any], presented: Presented) -> list[Par
 def credential_view(
     credential: Any, report: Mapping[str, Any], t: Mapping[str, str], presented: Presented | None = None
 ) -> CredentialView:
-    doc = _mapping(credential)
+    doc = _mapping(secured_content(credential))  # an enveloped (vc+jwt) credential: what it secures
     rows = credential_rows(doc, t)
     title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
     achievement = _mapping(_subject(doc).get("achievement"))
@@ -489,12 +490,11 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
         view.presentation_checks = [
             check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)
         ]
-        credentials: Sequence[Any] = _as_list(_mapping(document).get("verifiableCredential"))
+        credentials: Sequence[Any] = _as_list(_mapping(secured_content(document)).get("verifiableCredential"))
         sub_reports = _as_list(report.get("credentialResults"))
         pairs = list(zip(credentials, sub_reports, strict=False))
-        presented = {
-            str(_mapping(c).get("id")): (_mapping(c), _mapping(r)) for c, r in pairs if _mapping(c).get("id")
-        }
+        secured = [(_mapping(secured_content(c)), _mapping(r)) for c, r in pairs]
+        presented = {str(c.get("id")): (c, r) for c, r in secured if c.get("id")}
         for credential, sub in pairs:
             view.credentials.append(credential_view(credential, _mapping(sub), t, presented))
     else:

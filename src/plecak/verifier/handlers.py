@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from plecak.core.jose_vc import envelope_of_text
 from plecak.runtime.health import redis_health
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.web import FORM_ERRORS, Problem, json_response, raise_problem, read_form, read_json
@@ -67,6 +68,7 @@ async def _vcapi_body(
     text = sd_jwt_text(document) if sd_jwt else None
     if text is not None:
         return text, options
+    document = envelope_of_text(document) or document  # a bare compact JWS: vc+jwt (vp+jwt)
     if not isinstance(document, dict):
         kind = "a JSON string" if isinstance(document, str) else f"a JSON {type(document).__name__}"
         raise _BadRequest(400, "malformed", "Malformed request", f"{member} must be a JSON object, not {kind}")

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
+from plecak.core.jose_vc import envelope_of_text
 from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
@@ -229,6 +230,8 @@ async def verify_paste(request: web.Request) -> web.StreamResponse:
         raise Problem(413, "Too large", texts_of(request)["error_too_large"].format(limit=_size(limit)))
     if sd_jwt_text(text) is not None:
         return await _verify_and_show(request, text, source="paste")
+    if (jose := envelope_of_text(text)) is not None:
+        return await _verify_and_show(request, jose, source="paste")
     return await _verify_and_show(request, _parse(text, request), source="paste")
 
 
@@ -275,6 +278,8 @@ async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse
         raise Problem(422, "A credential offer", t["upload_qr_offer"])
     if sd_jwt_text(text) is not None:
         return await _verify_and_show(request, text, source="upload")
+    if (jose := envelope_of_text(text)) is not None:
+        return await _verify_and_show(request, jose, source="upload")
     if text.startswith("{"):
         return await _verify_and_show(request, _parse(text, request), source="upload")
     raise Problem(422, "Nothing to check in this QR code", t["upload_qr_unknown"])
@@ -342,6 +347,8 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         raise _not_accepted(t) from None
     if sd_jwt_text(text) is not None:
         return await _verify_and_show(request, text, source="upload")
+    if (jose := envelope_of_text(text)) is not None:
+        return await _verify_and_show(request, jose, source="upload")
     return await _verify_and_show(request, _parse(data, request), source="upload")
 
 

@@ -19,6 +19,7 @@ from plecak.core.verify.credential import (
     VerifiedListCache,
     Verifier,
 )
+from plecak.core.verify.enveloped import is_enveloped_presentation, verify_enveloped_presentation
 from plecak.core.verify.presentation import PresentationResult, verify_presentation
 
 from .store import VerifierStore, new_id
@@ -111,7 +112,9 @@ def _types(document: Mapping[str, Any]) -> list[Any]:
 
 
 def is_presentation(document: Any) -> bool:
-    return isinstance(document, Mapping) and "VerifiablePresentation" in _types(document)
+    return (
+        isinstance(document, Mapping) and "VerifiablePresentation" in _types(document)
+    ) or is_enveloped_presentation(document)
 
 
 def unwrap(document: Any) -> Any:
@@ -201,7 +204,18 @@ class VerificationService:
         """Verify a presentation; a ``challenge`` is accepted once and then requires a holder proof.
 
         ``strict=False`` (VC-API ``spec`` policy): the caller owns its challenge (no single use, no
-        forced holder proof) and a subject other than the presenter is a warning."""
+        forced holder proof) and a subject other than the presenter is a warning.
+
+        An ``EnvelopedVerifiablePresentation`` (``vp+jwt``) is always signed by its holder (the JWS)."""
+        if is_enveloped_presentation(presentation):
+            return await verify_enveloped_presentation(
+                presentation,
+                await self.verifier(),
+                challenge=challenge,
+                domain=domain,
+                challenges=self.challenges if challenge is not None and strict else None,
+                require_binding=strict,
+            )
         return await verify_presentation(
             presentation,
             await self.verifier(),

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from aiohttp import web
 
+from plecak.core.jose_vc import secured_content
 from plecak.runtime import clientaddr
 from plecak.runtime.health import redis_health
 from plecak.runtime.qr import (
@@ -276,6 +277,7 @@ def holder_bound(credential: Any, did: str) -> bool:
     (an SD-JWT VC is bound to the wallet's key, checked before it was stored)."""
     if sd_jwt_of(credential) is not None:
         return True
+    credential = secured_content(credential)  # vc+jwt: the subjects of the credential it secures
     subjects = credential.get("credentialSubject") if isinstance(credential, dict) else None
     count = len(subjects) if isinstance(subjects, list) else 1
     ids = subject_ids(credential) if isinstance(credential, dict) else []

@@ -23,6 +23,7 @@ from plecak.core.disclosure import EcdsaSdAdapter, adapter_for
 from plecak.core.errors import VCError
 from plecak.core.integrity.ecdsa_sd import disclose_all
 from plecak.core.integrity.proofs import DidDocumentResolver
+from plecak.core.jose_vc import envelope_of_text, secured_content
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult, Verifier
 
@@ -130,7 +131,8 @@ class WalletService:
             key = "refused.revoked" if failed[0].name == "status" else "refused.not_verified"
             raise Refused(key, checks, detail=failed[0].message)
         assert isinstance(credential, Mapping)
-        others = [s for s in subject_ids(credential) if s.startswith("did:") and s != holder_did]
+        secured = result.credential or credential  # an enveloped (vc+jwt) credential: what it secures
+        others = [s for s in subject_ids(secured) if s.startswith("did:") and s != holder_did]
         if others:
             raise Refused("refused.other_holder", checks, subject=others[0], did=holder_did)
         return result
@@ -197,6 +199,8 @@ class WalletService:
             raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
             if sdjwt.sd_jwt_of(raw) is not None:
                 return raw.strip()  # an SD-JWT VC (compact serialisation)
+            if (enveloped := envelope_of_text(raw)) is not None:
+                return enveloped  # a vc+jwt (compact JWS), kept as an EnvelopedVerifiableCredential
             data = safejson.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Refused("refused.not_json", [], detail=str(exc)) from None
@@ -214,7 +218,7 @@ class WalletService:
             credential=credential,
             added=str(record.get("added", "")),
             source=str(record.get("source", "")),
-            view=view(sdjwt.display_form(credential)),
+            view=view(sdjwt.display_form(secured_content(credential))),
         )
 
     async def credentials(self, uid: str, query: str = "") -> list[StoredCredential]:
@@ -261,6 +265,7 @@ class WalletService:
             if state in ("revoked", "suspended"):
                 return {"status": state, "message": status.message}
             return {"status": "valid", "message": status.message}
+        credential = secured_content(credential)  # vc+jwt: the dates and status entries it secures
         validity = self.verifier.check_validity(credential)
         if validity.outcome is Outcome.FAILED:
             return {"status": "expired", "message": validity.message}

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from plecak.core.errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
 from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
+from plecak.core.jose_vc import enveloped_jws, parse_jws, verify_jose
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import check_safe, sharing_quads
 from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
@@ -68,6 +69,8 @@ class Check:
 @dataclass
 class VerificationResult:
     checks: list[Check]
+    credential: dict[str, Any] | None = None
+    """For an enveloped credential (``vc+jwt``): the credential it secures (decoded)."""
 
     @property
     def verified(self) -> bool:
@@ -234,6 +237,9 @@ class Verifier:
     warning. Default: it fails, because nothing ties a URL to the key that signed."""
 
     async def verify(self, credential: Any) -> VerificationResult:
+        found = enveloped_jws(credential)
+        if found is not None:
+            return await self._verify_enveloped(found[0], found[1])
         checks: list[Check] = []
         # The format check's safe-mode conversion and the proof check both need the credential's
         # RDF quads: built once (plecak.core.jsonld.rdf.sharing_quads); neither step changes the credential.
@@ -244,6 +250,12 @@ class Verifier:
                 return VerificationResult(checks)
             assert isinstance(credential, Mapping)
             proof = await self.check_proof(credential)
+        return await self._after_proof(credential, checks, proof)
+
+    async def _after_proof(
+        self, credential: Mapping[str, Any], checks: list[Check], proof: Check
+    ) -> VerificationResult:
+        """The issuer, status and validity steps, once the format and proof were checked."""
         checks.append(proof)
         sealed = proof.outcome is not Outcome.FAILED
         if self.trust is not None:
@@ -261,8 +273,76 @@ class Verifier:
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
-    def check_format(self, credential: Any) -> Check:
-        problems = validate_credential(credential, require_proof=True)
+    async def _verify_enveloped(self, kind: str | None, text: str) -> VerificationResult:
+        """A credential secured with JOSE (VC-JOSE-COSE ``vc+jwt``): the same steps, the JWS as the proof."""
+        try:
+            secured = parse_jws(text)
+        except VCError as exc:
+            return VerificationResult(
+                [Check("format", Outcome.FAILED, f"This is not a well-formed secured credential (vc+jwt): {exc}")]
+            )
+        if "vp" in (kind, secured.kind):
+            return VerificationResult(
+                [Check("format", Outcome.FAILED, "This is a secured presentation (vp+jwt), not a credential.")]
+            )
+        credential = secured.document("vc")
+        fmt = self.check_format(credential, require_proof=False)
+        fmt.details["securedAs"] = "jwt" if secured.legacy("vc") else "vc+jwt"
+        if fmt.outcome is Outcome.FAILED:
+            return VerificationResult([fmt], credential)
+        issuer = issuer_id(credential)
+        jose = await verify_jose(
+            text, self.resolver, kind="vc", subject_id=issuer, now=self.now, clock_skew=self.clock_skew
+        )
+        details = jose.details()
+        if not jose.verified:
+            proof = Check("proof", Outcome.FAILED, "The signature is not valid: " + jose.error, details)
+        else:
+            details["signers"] = [jose.controller]
+            proof = self._signer_is_issuer(issuer, [str(jose.controller)], details) or Check(
+                "proof",
+                Outcome.PASSED,
+                "The signature (JOSE) is valid and was made by the issuer: the content has not been changed.",
+                details,
+            )
+        result = await self._after_proof(credential, [fmt], proof)
+        result.credential = credential
+        return result
+
+    def _signer_is_issuer(self, issuer: str | None, signers: list[str], details: dict[str, Any]) -> Check | None:
+        """``None`` when ``issuer`` is among ``signers``; else the failed (or, for URL issuers in
+        relaxed mode, warning) proof check that says why the seal does not speak for the issuer."""
+        if issuer in signers:
+            return None
+        details["issuerConfirmed"] = False
+        if issuer and not issuer.startswith("did:"):
+            if self.url_issuers:
+                return Check(
+                    "proof",
+                    Outcome.WARNING,
+                    f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                    f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                    details,
+                )
+            details["reason"] = "issuer_not_did"
+            return Check(
+                "proof",
+                Outcome.FAILED,
+                f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
+                f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
+                details,
+            )
+        details["reason"] = "issuer_key"
+        return Check(
+            "proof",
+            Outcome.FAILED,
+            f"The credential was not sealed by its issuer {issuer}: it was signed with a key of {', '.join(signers)}.",
+            details,
+        )
+
+    def check_format(self, credential: Any, *, require_proof: bool = True) -> Check:
+        """``require_proof=False``: the credential is secured by an envelope (JOSE), not a proof."""
+        problems = validate_credential(credential, require_proof=require_proof)
         if not problems:
             problems = digest_problems(credential)
         if problems:
@@ -365,35 +445,9 @@ class Verifier:
             )
         signers = sorted({str(r.controller) for r in results if r.controller})
         details["signers"] = signers
-        if not any(r.controller == issuer for r in results):
-            details["issuerConfirmed"] = False
-            if issuer and not issuer.startswith("did:"):
-                # A URL issuer names no key: Data Integrity proves who signed, not that the signer
-                # speaks for that URL. Anyone can sign a credential naming any university's URL.
-                if self.url_issuers:  # test vectors: valid, but unconfirmed (never "trusted")
-                    return Check(
-                        "proof",
-                        Outcome.WARNING,
-                        f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
-                        f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
-                        details,
-                    )
-                details["reason"] = "issuer_not_did"
-                return Check(
-                    "proof",
-                    Outcome.FAILED,
-                    f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
-                    f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
-                    details,
-                )
-            details["reason"] = "issuer_key"
-            return Check(
-                "proof",
-                Outcome.FAILED,
-                f"The credential was not sealed by its issuer {issuer}: it was signed with a key of"
-                f" {', '.join(signers)}.",
-                details,
-            )
+        refused = self._signer_is_issuer(issuer, signers, details)
+        if refused is not None:
+            return refused
         return Check(
             "proof",
             Outcome.PASSED,

@@ -120,6 +120,9 @@ def _shape_problems(vp: Any) -> list[str]:
     return problems
 
 
+presentation_shape_problems = _shape_problems
+"""The data-model problems of a presentation (empty: well formed); the JOSE pipeline uses it too."""
+
 UNBOUND_MESSAGE = (
     "The presenter could not be tied to the learner: {what}. Anyone who holds a copy of the credential"
     " can show it, so it proves what was awarded, not that the person showing it is the learner; check"
@@ -291,14 +294,27 @@ async def verify_presentation(
     results_per_credential = [await verifier.verify(c) for c in items]
     if items:
         holder_failed = _holder_failed(checks)
+        # enveloped (vc+jwt) credentials are bound by the subject they secure
+        secured = [
+            r.credential if r.credential is not None else c for c, r in zip(items, results_per_credential, strict=True)
+        ]
         checks.append(
             binding_check(
-                items,
+                secured,
                 None if holder_failed else presenter,
                 holder_failed=holder_failed,
                 strict=require_binding,
             )
         )
     if not items:
-        checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
+        if presenter is None:  # neither a holder's proof nor a credential: there is nothing to verify
+            checks.append(
+                Check(
+                    "presentation",
+                    Outcome.FAILED,
+                    "The presentation is not signed and holds no credentials: there is nothing to verify.",
+                )
+            )
+        else:
+            checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
     return PresentationResult(checks, results_per_credential)
