@@ -40,20 +40,22 @@ async function readStdin() {
 
 async function loadContexts(contextsDir) {
   const index = JSON.parse(await readFile(path.join(contextsDir, 'index.json'), 'utf8'));
+  // as plecak.core.jsonld.loader.PUBLISHED_CONTEXTS
+  const published = {'https://w3id.org/plecak/mc/v1': {servedAt: '/contexts/plecak/mc/v1'}};
   const contexts = new Map();
   for(const [url, meta] of Object.entries(index)) {
     const text = await readFile(path.join(contextsDir, meta.file), 'utf8');
     contexts.set(url, JSON.parse(text));
   }
-  return withServedAt(contexts, index);
+  return withServedAt(contexts, published);
 }
 
-// A context that issuers publish themselves has a `servedAt` path in index.json: the same bundled
+// A context that issuers publish themselves has a `servedAt` path (plecak.core.jsonld.loader.PUBLISHED_CONTEXTS): the same bundled
 // bytes answer for that path on any https host (as our own loader does).
 function withServedAt(contexts, index) {
   const byPath = new Map();
   for(const [url, meta] of Object.entries(index)) {
-    if(typeof meta.servedAt === 'string') {
+    if(typeof meta.servedAt === 'string' && contexts.has(url)) {
       byPath.set(meta.servedAt, contexts.get(url));
     }
   }

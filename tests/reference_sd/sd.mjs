@@ -31,12 +31,12 @@ async function readStdin() {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-// A context that issuers publish themselves has a `servedAt` path in index.json: the same bundled
+// A context that issuers publish themselves has a `servedAt` path (plecak.core.jsonld.loader.PUBLISHED_CONTEXTS): the same bundled
 // bytes answer for that path on any https host (as our own loader does).
 function withServedAt(contexts, index) {
   const byPath = new Map();
   for(const [url, meta] of Object.entries(index)) {
-    if(typeof meta.servedAt === 'string') {
+    if(typeof meta.servedAt === 'string' && contexts.has(url)) {
       byPath.set(meta.servedAt, contexts.get(url));
     }
   }
@@ -59,11 +59,13 @@ function withServedAt(contexts, index) {
 
 async function makeLoader(contextsDir) {
   const index = JSON.parse(await readFile(path.join(contextsDir, 'index.json'), 'utf8'));
+  // as plecak.core.jsonld.loader.PUBLISHED_CONTEXTS
+  const published = {'https://w3id.org/plecak/mc/v1': {servedAt: '/contexts/plecak/mc/v1'}};
   const loaded = new Map();
   for(const [url, meta] of Object.entries(index)) {
     loaded.set(url, JSON.parse(await readFile(path.join(contextsDir, meta.file), 'utf8')));
   }
-  const contexts = withServedAt(loaded, index);
+  const contexts = withServedAt(loaded, published);
   const keyDriver = didKeyDriver();
   keyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
   return async url => {

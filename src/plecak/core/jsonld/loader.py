@@ -4,8 +4,8 @@ It serves the context files bundled in ``contexts/`` (mapped by ``contexts/index
 and DID documents that were resolved before canonicalisation. It never touches the
 network: any other URL raises :class:`plecak.core.errors.DocumentLoaderError`.
 
-A context that issuers publish themselves (our extension context) has a ``servedAt`` path in the
-index: ``https://<any issuer>/contexts/plecak/mc/v1`` is then the same bundled, hash-pinned file. A
+A context that issuers publish themselves (our extension context) has a path in
+:data:`PUBLISHED_CONTEXTS`: ``https://<any issuer>/contexts/plecak/mc/v1`` is then the same bundled, hash-pinned file. A
 credential whose issuer served other bytes there fails its proof check here, never the other way.
 """
 
@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 
 from plecak.core.errors import DocumentLoaderError
 
-__all__ = ["ContextStore", "DocumentLoader", "default_context_store", "default_loader", "find_contexts_dir"]
+__all__ = [
+    "PUBLISHED_CONTEXTS",
+    "ContextStore",
+    "DocumentLoader",
+    "default_context_store",
+    "default_loader",
+    "find_contexts_dir",
+]
 
 
 def find_contexts_dir() -> Path:
@@ -41,6 +48,12 @@ def find_contexts_dir() -> Path:
         if (candidate / "index.json").is_file():
             return candidate
     raise FileNotFoundError("no contexts/index.json found; set PLECAK_CONTEXTS_DIR")
+
+
+#: Contexts that issuers publish themselves, by index URL: the path each issuer serves the same
+#: bytes at (``contexts/index.json`` stays a byte-exact copy of the official index in shared/).
+#: The w3id.org URL of our extension context was never registered (docs/interop.md).
+PUBLISHED_CONTEXTS: dict[str, str] = {"https://w3id.org/plecak/mc/v1": "/contexts/plecak/mc/v1"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,7 @@ class ContextStore:
             for url, meta in index.items()
         }
         self._served_at: dict[str, str] = {
-            meta["servedAt"]: url for url, meta in index.items() if isinstance(meta.get("servedAt"), str)
+            path: url for url, path in PUBLISHED_CONTEXTS.items() if url in self.entries
         }
         self._parsed: dict[str, Any] = {}
 
