@@ -46,7 +46,7 @@ from plecak.core.integrity.sd_primitives import (
     hmac_label_map_factory,
     label_replacement_canonicalize,
 )
-from plecak.core.integrity.suites import data_integrity_context_needed
+from plecak.core.integrity.suites import Json, data_integrity_context_needed
 from plecak.core.jsonld.loader import DocumentLoader, default_loader
 from plecak.core.jsonld.rdf import canonicalize
 from plecak.core.jsonld.select import parse_pointer, select_json_ld
@@ -442,12 +442,7 @@ class EcdsaSd2023:
         return data_integrity_context_needed(contexts)
 
     def create_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        key: KeyPair,
-        loader: DocumentLoader,
-        options: Mapping[str, Any],
+        self, document: Json, proof_config: Json, key: KeyPair, loader: DocumentLoader, options: Mapping[str, Any]
     ) -> str:
         if "proof" in document:
             raise ProofError("ecdsa-sd-2023 cannot chain to previous proofs")
@@ -455,12 +450,7 @@ class EcdsaSd2023:
         return create_base_proof_value(document, proof_config, key, loader, pointers)
 
     def verify_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        proof_value: str,
-        key: KeyPair,
-        loader: DocumentLoader,
+        self, document: Json, proof_config: Json, proof_value: str, key: KeyPair, loader: DocumentLoader
     ) -> None:
         verify_derived_proof_value(document, proof_config, proof_value, key, loader)
 
