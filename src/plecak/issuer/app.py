@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import did_web_from_url
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
@@ -71,7 +70,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
+    app = service_app(
+        "plecak.issuer",
         client_max_size=settings.max_body_bytes + 1,
         middlewares=[
             security_headers_middleware,
@@ -79,13 +79,8 @@ def create_app(settings: Settings) -> web.Application:
             domain_errors_middleware,
             bearer_auth_middleware(settings.admin_token, _is_admin),
         ],
+        resources=_resources,
+        setup_routes=setup_routes,
     )
     app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.issuer", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
     return app

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from plecak.core.did import DidResolver
 from plecak.core.status.client import StatusListClient
 from plecak.runtime.ratelimit import RateLimiter
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
 
@@ -96,7 +95,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
+    app = service_app(
+        "plecak.verifier",
         client_max_size=settings.max_form_bytes,
         middlewares=[
             security_headers_middleware,
@@ -106,13 +106,8 @@ def create_app(settings: Settings) -> web.Application:
             domain_errors_middleware,
             bearer_auth_middleware(settings.admin_token, _is_admin),
         ],
+        resources=_resources,
+        setup_routes=setup_routes,
     )
     app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.verifier", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
     return app

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 from cryptography import x509
 
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
 from plecak.runtime.web import problem_middleware, security_headers_middleware
 
@@ -96,7 +95,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
+    app = service_app(
+        "plecak.wallet",
         client_max_size=settings.max_body_bytes + 1,
         middlewares=[
             security_headers_middleware,
@@ -105,13 +105,8 @@ def create_app(settings: Settings) -> web.Application:
             user_errors_middleware,
             csrf_middleware,
         ],
+        resources=_resources,
+        setup_routes=setup_routes,
     )
     app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.wallet", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
     return app
