@@ -33,11 +33,12 @@ import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import redis
 import redis.exceptions
 
-__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "redis_server_binary"]
+__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "StartStop", "redis_server_binary"]
 
 MAX_SOCKET_PATH = 100
 """Longest unix socket path used; ``sun_path`` holds 108 bytes on Linux and 104 on macOS."""
@@ -106,7 +107,27 @@ def _pid_alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-class EmbeddedRedis:
+class StartStop:
+    """``with`` starts it and stops it (a server this process runs)."""
+
+    def start(self) -> str:
+        """Start it; its URL."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class EmbeddedRedis(StartStop):
     """One ``redis-server`` child process serving ``data_dir``; see the module docstring."""
 
     def __init__(
@@ -261,15 +282,6 @@ class EmbeddedRedis:
             self._proc = None
             self.url = None
             self._release_lock()
-
-    def __enter__(self) -> EmbeddedRedis:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # -- internals ---------------------------------------------------------------------------
     def _acquire_lock(self) -> None:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from plecak.runtime import clientaddr
 from plecak.runtime.health import redis_health
+from plecak.runtime.language import remember_language
 from plecak.runtime.qr import NotAnImage, qr_data_uri, read_qr
 from plecak.runtime.web import json_response, read_json
 
@@ -106,15 +107,7 @@ async def set_language(request: web.Request) -> web.Response:
     lang = request.match_info["lang"]
     response = redirect(local_path(request.query.get("next")))
     if lang in LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE,
-            lang,
-            max_age=365 * 86400,
-            path="/",
-            samesite="Lax",
-            httponly=True,
-            secure=request.app[SETTINGS].secure_cookies,
-        )
+        remember_language(response, LANG_COOKIE, lang, secure=request.app[SETTINGS].secure_cookies)
     return response
 
 

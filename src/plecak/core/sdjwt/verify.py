@@ -15,7 +15,14 @@ from plecak.core.errors import VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.status.token import TokenStatus, read_status_list_token
 from plecak.core.timeutil import utc_now
-from plecak.core.verify.credential import Check, Outcome, TrustRegistry, not_checked_after_seal, trust_check
+from plecak.core.verify.credential import (
+    Check,
+    Outcome,
+    TrustRegistry,
+    not_checked_after_seal,
+    seal_passed,
+    trust_check,
+)
 
 from .binding import check_disclosures, check_key_binding
 from .common import ISSUER_ALG, SD_JWT_VC_TYP, SdJwtError, _as_int, is_micro_credential_vct
@@ -185,13 +192,7 @@ class SdJwtVerifier:
                 "this issuer.",
                 details,
             )
-        return Check(
-            "proof",
-            Outcome.PASSED,
-            "The signature is valid and was made by the issuer: the content has not been changed.",
-            details,
-        )
-
+        return seal_passed(details)
 
     def _check_issuer(self, parsed: ParsedSdJwt) -> Check:
         issuer = issuer_did(str(parsed.payload["iss"]))

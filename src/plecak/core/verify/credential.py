@@ -37,6 +37,7 @@ __all__ = [
     "VerifiedListCache",
     "Verifier",
     "not_checked_after_seal",
+    "seal_passed",
     "trust_check",
     "verify_credential",
 ]
@@ -191,6 +192,16 @@ def not_checked_after_seal(name: str) -> Check:
         Outcome.UNKNOWN,
         f"Not checked because the seal failed: {what} cannot be known for content the issuer did not seal.",
         {"notChecked": "seal_failed"},
+    )
+
+
+def seal_passed(details: dict[str, Any]) -> Check:
+    """The ``proof`` row of a signature that is valid and was made by the issuer (any format)."""
+    return Check(
+        "proof",
+        Outcome.PASSED,
+        "The signature is valid and was made by the issuer: the content has not been changed.",
+        details,
     )
 
 
@@ -394,12 +405,7 @@ class Verifier:
                 f" {', '.join(signers)}.",
                 details,
             )
-        return Check(
-            "proof",
-            Outcome.PASSED,
-            "The signature is valid and was made by the issuer: the content has not been changed.",
-            details,
-        )
+        return seal_passed(details)
 
     def check_issuer(self, credential: Mapping[str, Any], *, confirmed: bool = True) -> Check:
         """``confirmed=False``: the proof does not tie the signer to the issuer; never trusted then."""
