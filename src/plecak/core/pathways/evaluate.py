@@ -99,6 +99,36 @@ def evaluate(
     and it was awarded within the rule's validity window.
     """
     components: dict[str, Mapping[str, Any]] = {c["achievement"]: c for c in rule["components"]}
+    held, excluded = _held_parts(rule, components, parts, now=now, holder=holder)
+    requirements: list[Requirement] = []
+    roles: dict[str, str] = {}
+    requirements += _mandatory(rule, components, held, roles)
+    requirements += _electives(rule, held, roles)
+    requirements += _modules(rule, held, roles)
+    used = [
+        (held[c["achievement"]], roles[c["achievement"]])
+        for c in rule["components"]
+        if c["achievement"] in roles
+    ]
+    for part in held.values():
+        if part.achievement not in roles:
+            why = "held, but it does not count towards any requirement"
+            excluded.append((part, Phrase(why, "not_needed")))
+    requirements += _spread(rule, used)
+    excluded.sort(key=lambda item: (item[0].credential_id, item[1]))
+    return Evaluation(requirements, used, excluded)
+
+
+def _held_parts(
+    rule: Mapping[str, Any],
+    components: Mapping[str, Mapping[str, Any]],
+    parts: Iterable[Part],
+    *,
+    now: datetime,
+    holder: str | None,
+) -> tuple[dict[str, Part], list[tuple[Part, str]]]:
+    """The part that counts for each component (the earliest that qualifies), and the others with why not."""
+    # long: one early `continue` per reason a part does not count, in the order a reader checks them
     ordered = sorted(parts, key=lambda p: (p.awarded or "", p.credential_id))
     excluded: list[tuple[Part, str]] = []
     held: dict[str, Part] = {}
@@ -158,9 +188,17 @@ def evaluate(
             part = replace(part, ects=float(comp_ects))
         assert part.achievement is not None
         held[part.achievement] = part
+    return held, excluded
 
+
+
+def _mandatory(
+    rule: Mapping[str, Any],
+    components: Mapping[str, Mapping[str, Any]],
+    held: Mapping[str, Part],
+    roles: dict[str, str],
+) -> list[Requirement]:
     requirements: list[Requirement] = []
-    roles: dict[str, str] = {}
     for ach in rule.get("mandatory", []):
         name = components[ach]["name"]
         got = held.get(ach)
@@ -175,6 +213,12 @@ def evaluate(
         )
         if got:
             roles[ach] = "mandatory"
+    return requirements
+
+
+
+def _electives(rule: Mapping[str, Any], held: Mapping[str, Part], roles: dict[str, str]) -> list[Requirement]:
+    requirements: list[Requirement] = []
     for i, group in enumerate(rule.get("electiveGroups", [])):
         each = group.get("minEctsEach")
         mine = [held[a] for a in group["components"] if a in held]
@@ -213,6 +257,12 @@ def evaluate(
         for p in eligible:
             assert p.achievement is not None
             roles.setdefault(p.achievement, "elective")
+    return requirements
+
+
+
+def _modules(rule: Mapping[str, Any], held: Mapping[str, Part], roles: dict[str, str]) -> list[Requirement]:
+    requirements: list[Requirement] = []
     for i, module in enumerate(rule.get("modules", [])):
         mine = [held[a] for a in module["components"] if a in held]
         requirements.append(
@@ -234,15 +284,13 @@ def evaluate(
         for p in mine:
             assert p.achievement is not None
             roles.setdefault(p.achievement, f"module {module['name']}")
-    used = [
-        (held[c["achievement"]], roles[c["achievement"]])
-        for c in rule["components"]
-        if c["achievement"] in roles
-    ]
-    for part in held.values():
-        if part.achievement not in roles:
-            why = "held, but it does not count towards any requirement"
-            excluded.append((part, Phrase(why, "not_needed")))
+    return requirements
+
+
+
+def _spread(rule: Mapping[str, Any], used: list[tuple[Part, str]]) -> list[Requirement]:
+    """The institutions and countries the counted parts come from."""
+    requirements: list[Requirement] = []
     if rule.get("minInstitutions"):
         issuers = sorted({p.issuer for p, _ in used if p.issuer})
         need = rule["minInstitutions"]
@@ -278,5 +326,4 @@ def evaluate(
                 ),
             )
         )
-    excluded.sort(key=lambda item: (item[0].credential_id, item[1]))
-    return Evaluation(requirements, used, excluded)
+    return requirements
