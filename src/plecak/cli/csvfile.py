@@ -83,6 +83,7 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+# long: one pass over the file: each refusal names its row or column, and the steps share the header index
 def read_batch(path: Path, achievement: str) -> tuple[list[BatchRow], list[str]]:
     """The rows of a batch CSV file and the names of columns that will be ignored.
 

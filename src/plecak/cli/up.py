@@ -93,6 +93,7 @@ class RedisWatch:
         return True
 
 
+# long: the launcher's life in order (arguments, Redis, children, watch, stop) in one try/finally
 def _cmd_up(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir).expanduser().absolute()
     try:

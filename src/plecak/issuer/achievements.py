@@ -127,6 +127,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+# long: one block per form field, collecting every problem so the registrar's form shows them all
 def normalise_input(data: Any) -> dict[str, Any]:
     """Validate an admin's achievement description; raises :class:`AchievementProblems`."""
     if not isinstance(data, Mapping):
@@ -349,6 +350,7 @@ def fact_sheet(data: Mapping[str, Any], issuer: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# long: one statement per Open Badges property, in the order of the issued JSON
 def build_achievement(
     achievement_id: str, data: Mapping[str, Any], issuer: Mapping[str, Any]
 ) -> dict[str, Any]:

@@ -149,6 +149,7 @@ class OfferService:
         }
 
     # -- offers --------------------------------------------------------------------------
+    # long: reads and checks the request, then stores the offer; one refusal per field
     async def create_offer(self, achievement_uuid: str, body: Any) -> dict[str, Any]:
         """Make a one-learner offer; returns its record, the offer document and the links to send."""
         record = await self.issuer.achievement(achievement_uuid)

@@ -377,6 +377,7 @@ class IssuerService(IssuedCredentials):
             suite_options["mandatoryPointers"] = list(pointers)
         return suite, suite_options
 
+    # long: one try block from claiming the Idempotency-Key to storing, so any failure between releases it
     async def _sign_and_store(
         self,
         credential: dict[str, Any],

@@ -262,6 +262,7 @@ async def _fetch_request(http: HttpClient, uri: str, method: str) -> tuple[Any, 
     raise UserError("present.unreachable", detail=f"{uri} answered neither a request object nor JSON")
 
 
+# long: one check per OpenID4VP request rule (fetching, signature, client id, response mode), each with its own refusal
 async def load_request(
     http: HttpClient,
     params: Mapping[str, str],

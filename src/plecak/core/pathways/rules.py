@@ -101,6 +101,7 @@ def _group(
     return group
 
 
+# long: one block per rule field, collecting every problem so the registrar sees them all at once
 def normalise_rule(data: Any) -> dict[str, Any]:
     """Validate a rule and return its canonical form; raises :class:`RuleError` listing every problem."""
     if not isinstance(data, Mapping):

@@ -85,6 +85,7 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+# long: one mapping per Annex I element, read top to bottom against docs/sd-jwt-vc.md
 def micro_credential_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
     """The flat SD-JWT VC claim set for an (unsigned) Open Badges micro-credential of ours.
 

@@ -272,6 +272,7 @@ class Verifier:
         checks.append(self.check_validity(credential))
         return VerificationResult(checks)
 
+    # long: one test per structural rule, collecting every problem for one format row
     def check_format(self, credential: Any) -> Check:
         problems = validate_credential(credential, require_proof=True)
         if not problems:
@@ -421,6 +422,7 @@ class Verifier:
             )
         return trust_check(self.trust, issuer)
 
+    # long: every status entry is read before one outcome is chosen (a revocation outweighs an unreadable list)
     async def check_status(
         self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
     ) -> Check:
