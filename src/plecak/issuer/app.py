@@ -11,7 +11,7 @@ from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import did_web_from_url
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware
 
 from .app_keys import CLAIMS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
 from .claims import ClaimService
@@ -70,17 +70,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = service_app(
-        "plecak.issuer",
-        client_max_size=settings.max_body_bytes + 1,
-        middlewares=[
-            security_headers_middleware,
-            problem_middleware,
-            domain_errors_middleware,
-            bearer_auth_middleware(settings.admin_token, _is_admin),
-        ],
-        resources=_resources,
-        setup_routes=setup_routes,
+    admin = bearer_auth_middleware(settings.admin_token, _is_admin)
+    middlewares = [problem_middleware, domain_errors_middleware, admin]
+    return service_app(
+        "plecak.issuer", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    return app

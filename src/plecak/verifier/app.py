@@ -12,7 +12,7 @@ from plecak.core.status.client import StatusListClient
 from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware
 
 from .app_keys import CSRF, LIMITER, LINKS, REDIS, REQUESTS, RESOLVER, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .config import Settings
@@ -95,19 +95,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = service_app(
-        "plecak.verifier",
-        client_max_size=settings.max_form_bytes,
-        middlewares=[
-            security_headers_middleware,
-            language_middleware,
-            problem_middleware,
-            page_errors_middleware,
-            domain_errors_middleware,
-            bearer_auth_middleware(settings.admin_token, _is_admin),
-        ],
-        resources=_resources,
-        setup_routes=setup_routes,
+    admin = bearer_auth_middleware(settings.admin_token, _is_admin)
+    middlewares = [language_middleware, problem_middleware, page_errors_middleware, domain_errors_middleware, admin]
+    return service_app(
+        "plecak.verifier", SETTINGS, settings, settings.max_form_bytes, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    return app

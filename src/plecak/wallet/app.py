@@ -13,7 +13,7 @@ from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import problem_middleware, security_headers_middleware
+from plecak.runtime.web import problem_middleware
 
 from .accounts import AccountService
 from .app_keys import ACCOUNTS, PASSKEYS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
@@ -95,18 +95,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = service_app(
-        "plecak.wallet",
-        client_max_size=settings.max_body_bytes + 1,
-        middlewares=[
-            security_headers_middleware,
-            problem_middleware,
-            session_middleware,
-            user_errors_middleware,
-            csrf_middleware,
-        ],
-        resources=_resources,
-        setup_routes=setup_routes,
+    middlewares = [problem_middleware, session_middleware, user_errors_middleware, csrf_middleware]
+    return service_app(
+        "plecak.wallet", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    return app
