@@ -1,4 +1,5 @@
-"""What the issuer reads from a request: idempotency hashes, the learner, the grade, the status format."""
+"""What the issuer reads from a request: idempotency hashes, the learner, the grade, the status format, the
+cryptosuite."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from plecak.core.errors import DataModelError
+from plecak.core.integrity.proofs import EDDSA_RDFC_2022
+from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
 from plecak.core.model.datamodel import is_url
 
 from .achievements import AchievementProblems
+from .signing import IssuerKeys
 
 __all__: list[str] = []  # shared by plecak.issuer.service and plecak.issuer.oid4vci
 
@@ -100,3 +104,22 @@ def _grade(value: Any, grading: Mapping[str, Any] | None) -> str | None:
     if allowed and value not in allowed:
         raise AchievementProblems(invalid={"grade": f"must be one of {', '.join(allowed)}"})
     return value
+
+
+def _suite_choice(options: Mapping[str, Any], keys: IssuerKeys) -> tuple[Cryptosuite, dict[str, Any]]:
+    """The cryptosuite ``options`` ask for (one these ``keys`` can sign with) and its options."""
+    name = options.get("cryptosuite", EDDSA_RDFC_2022)
+    if not isinstance(name, str):
+        raise DataModelError(["options.cryptosuite must be a string"])
+    suite = suite_named(name)
+    if suite is None or keys.signer_for(suite.key_types) is None:
+        usable = [n for n in suite_names() if (s := suite_named(n)) and keys.signer_for(s.key_types)]
+        offered = ", ".join(usable)
+        raise DataModelError([f"options.cryptosuite {name!r} is not offered here; use one of {offered}"])
+    pointers = options.get("mandatoryPointers")
+    suite_options: dict[str, Any] = {}
+    if pointers is not None:
+        if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+            raise DataModelError(["options.mandatoryPointers must be a list of JSON Pointer strings"])
+        suite_options["mandatoryPointers"] = list(pointers)
+    return suite, suite_options

@@ -19,7 +19,7 @@ from plecak.core.disclosure import default_mandatory_pointers
 from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
 from plecak.core.integrity.proofs import EDDSA_RDFC_2022, add_proof
-from plecak.core.integrity.suites import Cryptosuite, suite_named, suite_names
+from plecak.core.integrity.suites import suite_named
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.jsonld.rdf import check_safe, expand_safe
 from plecak.core.model.datamodel import VC_V2_CONTEXT, credential_version, issuer_id, link_problems, validate_credential
@@ -28,7 +28,7 @@ from plecak.core.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .inputs import _grade as _grade
-from .inputs import _hash_email, _status_choice
+from .inputs import _hash_email, _status_choice, _suite_choice
 from .inputs import _key_hash as _key_hash
 from .inputs import _learner as _learner
 from .inputs import _request_hash as _request_hash
@@ -36,6 +36,7 @@ from .issued import STATUS_PURPOSES, Conflict, IssuedCredentials, NotFound
 from .profile import issuer_object, normalise_profile
 from .signing import IssuerKeys, Signer
 from .store import IssuerStore
+from .subject import achievement_subject
 
 __all__ = [
     "OB_CONTEXT",
@@ -185,41 +186,7 @@ class IssuerService(IssuedCredentials):
         grade: str | None,
     ) -> dict[str, Any]:
         now = format_datetime(utc_now())
-        subject: dict[str, Any] = {}
-        if learner.get("did"):
-            subject["id"] = learner["did"]
-        subject["type"] = ["AchievementSubject"]
-        subject["name"] = learner["name"]
-        identifiers: list[dict[str, Any]] = [
-            {
-                "type": "IdentityObject",
-                "identityType": "name",
-                "hashed": False,
-                "identityHash": learner["name"],
-            }
-        ]
-        email_identity = learner.get("emailIdentity")
-        if learner.get("email"):
-            digest, salt = _hash_email(str(learner["email"]))
-            email_identity = {"identityHash": digest, "salt": salt}
-        if isinstance(email_identity, Mapping):
-            identifiers.append(
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": email_identity["identityHash"],
-                    "salt": email_identity["salt"],
-                }
-            )
-        subject["identifier"] = identifiers
-        subject["achievement"] = dict(achievement)
-        subject["creditsEarned"] = achievement.get("creditsAvailable")
-        if grade is not None:
-            descriptions = achievement.get("resultDescription") or []
-            subject["result"] = [
-                {"type": ["Result"], "resultDescription": descriptions[0]["id"], "value": grade}
-            ]
+        subject = achievement_subject(achievement, learner, grade)
         return {
             "@context": [VC_V2_CONTEXT, OB_CONTEXT, self.context_url],
             "id": f"urn:uuid:{uuid.uuid4()}",
@@ -279,7 +246,7 @@ class IssuerService(IssuedCredentials):
         record = await self.achievement(achievement_uuid)
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
-        suite, suite_options = self._suite_choice(options or {})
+        suite, suite_options = _suite_choice(options or {}, self.keys)
         profile = await self._require_profile()
         credential = self._credential_skeleton(record["achievement"], profile, learner, grade)
         return await self._sign_and_store(
@@ -324,7 +291,7 @@ class IssuerService(IssuedCredentials):
         if options is not None and not isinstance(options, Mapping):
             raise DataModelError(["options must be a JSON object"])
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
-        suite, suite_options = self._suite_choice(options or {})
+        suite, suite_options = _suite_choice(options or {}, self.keys)
         # With did:key the credential's issuer picks the key (e.g. the P-384 did:key for ECDSA).
         wanted = issuer_id(credential) if "issuer" in credential else None
         signer = self.keys.signer_for(suite.key_types, wanted) or self.keys.signer_for(suite.key_types)
@@ -359,23 +326,6 @@ class IssuerService(IssuedCredentials):
             signer=signer,
             new_id=str(doc["id"]) if given_id else None,
         )
-
-    def _suite_choice(self, options: Mapping[str, Any]) -> tuple[Cryptosuite, dict[str, Any]]:
-        name = options.get("cryptosuite", EDDSA_RDFC_2022)
-        if not isinstance(name, str):
-            raise DataModelError(["options.cryptosuite must be a string"])
-        suite = suite_named(name)
-        if suite is None or self.keys.signer_for(suite.key_types) is None:
-            usable = [n for n in suite_names() if (s := suite_named(n)) and self.keys.signer_for(s.key_types)]
-            offered = ", ".join(usable)
-            raise DataModelError([f"options.cryptosuite {name!r} is not offered here; use one of {offered}"])
-        pointers = options.get("mandatoryPointers")
-        suite_options: dict[str, Any] = {}
-        if pointers is not None:
-            if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
-                raise DataModelError(["options.mandatoryPointers must be a list of JSON Pointer strings"])
-            suite_options["mandatoryPointers"] = list(pointers)
-        return suite, suite_options
 
     # long: one try block from claiming the Idempotency-Key to storing, so any failure between releases it
     async def _sign_and_store(
