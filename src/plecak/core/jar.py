@@ -270,6 +270,7 @@ def _check_san_dns(leaf: x509.Certificate, identifier: str, claims: Mapping[str,
         raise JarError(f"the answer would go to {_response_host(claims) or 'nowhere'}, not to {identifier}")
 
 
+# long: one check per signed-request rule, in the order of the client identifier prefixes
 async def verify_request_object(
     token: str,
     *,

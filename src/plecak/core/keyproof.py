@@ -159,6 +159,7 @@ def _key_from_kid(kid: str, methods: Collection[str]) -> tuple[str, PublicKey, s
     raise KeyProofError(f"the kid must be a DID URL of an accepted method ({allowed})")
 
 
+# long: one check per OpenID4VCI key-proof rule (header, key, signature, claims), each with its own refusal
 def verify_key_proof(
     token: str,
     *,

@@ -74,7 +74,8 @@ _EXTRA_V6 = (
 )
 
 
-def _public_v4(ip: ipaddress.IPv4Address) -> bool:
+def _global_unicast(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Global by the IANA registries, and none of the special kinds both families share."""
     return (
         ip.is_global
         and not ip.is_multicast
@@ -82,8 +83,11 @@ def _public_v4(ip: ipaddress.IPv4Address) -> bool:
         and not ip.is_unspecified
         and not ip.is_loopback
         and not ip.is_link_local
-        and not any(ip in net for net in _EXTRA_V4)
     )
+
+
+def _public_v4(ip: ipaddress.IPv4Address) -> bool:
+    return _global_unicast(ip) and not any(ip in net for net in _EXTRA_V4)
 
 
 def _public_v6(ip: ipaddress.IPv6Address) -> bool:
@@ -98,16 +102,7 @@ def _public_v6(ip: ipaddress.IPv6Address) -> bool:
         embedded = ip.sixtofour
         if embedded is None or not _public_v4(embedded):
             return False
-    return (
-        ip.is_global
-        and not ip.is_multicast
-        and not ip.is_reserved
-        and not ip.is_unspecified
-        and not ip.is_loopback
-        and not ip.is_link_local
-        and not ip.is_site_local
-        and not any(ip in net for net in _EXTRA_V6)
-    )
+    return _global_unicast(ip) and not ip.is_site_local and not any(ip in net for net in _EXTRA_V6)
 
 
 def _ipv4_number(part: str) -> int | None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import did_web_from_url
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware
 
 from .app_keys import CLAIMS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
 from .claims import ClaimService
@@ -71,21 +70,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_body_bytes + 1,
-        middlewares=[
-            security_headers_middleware,
-            problem_middleware,
-            domain_errors_middleware,
-            bearer_auth_middleware(settings.admin_token, _is_admin),
-        ],
+    admin = bearer_auth_middleware(settings.admin_token, _is_admin)
+    middlewares = [problem_middleware, domain_errors_middleware, admin]
+    return service_app(
+        "plecak.issuer", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.issuer", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
-    return app

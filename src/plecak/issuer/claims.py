@@ -135,6 +135,7 @@ class ClaimService:
         await self.programmes.store.new_nonce(challenge, programme_uuid)
         return {"challenge": challenge, "domain": self.issuer.public_url, "expiresIn": 300}
 
+    # long: one refusal per reason a claim fails (challenge, presentation, trust, rule), in the order they are checked
     async def claim(self, programme_uuid: str, body: Any) -> tuple[dict[str, Any], bool]:
         """``(certificate credential, newly issued)``; raises :class:`ClaimRefused`."""
         record = await self.programmes.get(programme_uuid)

@@ -186,9 +186,7 @@ async def list_achievements(request: web.Request) -> web.Response:
 
 async def create_achievement(request: web.Request) -> web.Response:
     record = await request.app[SERVICE].create_achievement(await _body(request))
-    resp = json_response(record, status=201)
-    resp.headers["Location"] = f"/api/achievements/{record['uuid']}"
-    return resp
+    return json_response(record, status=201, headers={"Location": f"/api/achievements/{record['uuid']}"})
 
 
 async def get_achievement(request: web.Request) -> web.Response:

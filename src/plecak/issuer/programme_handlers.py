@@ -92,9 +92,7 @@ async def list_programmes(request: web.Request) -> web.Response:
 
 async def create_programme(request: web.Request) -> web.Response:
     record = await request.app[PROGRAMMES].create(await _body(request))
-    resp = json_response(record, status=201)
-    resp.headers["Location"] = f"/api/programmes/{record['uuid']}"
-    return resp
+    return json_response(record, status=201, headers={"Location": f"/api/programmes/{record['uuid']}"})
 
 
 async def get_programme(request: web.Request) -> web.Response:

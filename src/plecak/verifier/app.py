@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from plecak.core.did import DidResolver
 from plecak.core.status.client import StatusListClient
 from plecak.runtime.ratelimit import RateLimiter
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import bearer_auth_middleware, problem_middleware, security_headers_middleware
+from plecak.runtime.web import bearer_auth_middleware, problem_middleware
 
 from .app_keys import (
     CSRF,
@@ -109,23 +108,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_form_bytes,
-        middlewares=[
-            security_headers_middleware,
-            language_middleware,
-            problem_middleware,
-            page_errors_middleware,
-            domain_errors_middleware,
-            bearer_auth_middleware(settings.admin_token, _is_admin),
-        ],
+    admin = bearer_auth_middleware(settings.admin_token, _is_admin)
+    middlewares = [language_middleware, problem_middleware, page_errors_middleware, domain_errors_middleware, admin]
+    return service_app(
+        "plecak.verifier", SETTINGS, settings, settings.max_form_bytes, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.verifier", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
-    return app

@@ -17,6 +17,7 @@ from plecak.core.jose_vc import envelope_of_text
 from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
+from plecak.runtime.language import remember_language
 from plecak.runtime.qr import (
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
@@ -164,15 +165,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
     language = request.match_info["lang"]
     response = _redirect(local_path(request.query.get("next")))
     if language in LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE,
-            language,
-            max_age=365 * 86400,
-            path="/",
-            samesite="Lax",
-            httponly=True,
-            secure=request.app[SETTINGS].secure_cookies,
-        )
+        remember_language(response, LANG_COOKIE, language, secure=request.app[SETTINGS].secure_cookies)
     return response
 
 

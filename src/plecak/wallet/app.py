@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 from cryptography import x509
 
@@ -14,8 +12,9 @@ from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
 from plecak.runtime.ratelimit import RateLimiter
+from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
-from plecak.runtime.web import problem_middleware, security_headers_middleware
+from plecak.runtime.web import problem_middleware
 
 from .accounts import AccountService
 from .app_keys import ACCOUNTS, FRAME_LIMITER, PASSKEYS, PATHWAYS, REDIS, SERVICE, SETTINGS, SHARES
@@ -98,22 +97,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_body_bytes + 1,
-        middlewares=[
-            security_headers_middleware,
-            problem_middleware,
-            session_middleware,
-            user_errors_middleware,
-            csrf_middleware,
-        ],
+    middlewares = [problem_middleware, session_middleware, user_errors_middleware, csrf_middleware]
+    return service_app(
+        "plecak.wallet", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
-    app[SETTINGS] = settings
-    aiohttp_jinja2.setup(
-        app,
-        loader=jinja2.PackageLoader("plecak.wallet", "templates"),
-        autoescape=jinja2.select_autoescape(default=True),
-    )
-    app.cleanup_ctx.append(_resources)
-    setup_routes(app)
-    return app

@@ -158,6 +158,7 @@ def _name_of(value: Any) -> str | None:
     return _text(value)
 
 
+# long: one block per element shown on the card, in the order the page shows them
 def view(credential: Mapping[str, Any]) -> CredentialView:
     subject = next(iter(_subjects(credential)), {})
     achievement = subject.get("achievement")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
@@ -15,20 +14,19 @@ from aiohttp import web
 from plecak.core.jose_vc import secured_content
 from plecak.runtime import clientaddr
 from plecak.runtime.health import redis_health
+from plecak.runtime.language import remember_language
 from plecak.runtime.qr import (
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
     NotAnImage,
     QrReader,
     ReaderBusy,
-    qr_data_uri,
     read_qr,
 )
 from plecak.runtime.web import json_response, problem_response, read_json
 
 from .accounts import Account
-from .app_keys import ACCOUNTS, FRAME_LIMITER, REDIS, SERVICE, SETTINGS, SHARES
-from .backup import MAX_BACKUP_BYTES
+from .app_keys import ACCOUNTS, FRAME_LIMITER, REDIS, SERVICE, SETTINGS
 from .credentials import subject_ids
 from .derive import derive_request
 from .exceptions import Refused, TooLarge, Unauthorized, UserError
@@ -37,40 +35,28 @@ from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flas
 from .oid4vci import offer_params
 from .pathways import cited_parts
 from .sdjwt import sd_jwt_of
-from .selective import disclose as disclose_selected
-from .selective import request_fields, share_fields
 from .service import MAX_CREDENTIAL_BYTES
-from .shares import DEFAULT_DAYS, EXPIRY_DAYS
+from .shares import EXPIRY_DAYS
 from .travel import TRAVEL_DEFAULT_DAYS
 
 __all__ = [
     "accept_offer",
     "add_credential",
     "add_form",
-    "answer_request",
-    "backup_page",
-    "create_share",
     "credential_detail",
     "delete_confirm",
     "delete_credential",
     "derive_credential",
-    "export_backup",
     "health",
     "home",
-    "import_backup",
     "manifest",
     "open_link",
-    "present",
     "receive",
-    "revoke_share",
     "route_link",
     "scan",
     "scan_frame",
-    "serve_share",
     "service_worker",
     "set_language",
-    "share_form",
-    "shares_list",
     "signed_out",
     "signin",
     "signin_form",
@@ -117,15 +103,7 @@ async def set_language(request: web.Request) -> web.Response:
     lang = request.match_info["lang"]
     response = redirect(local_path(request.query.get("next")))
     if lang in LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE,
-            lang,
-            max_age=365 * 86400,
-            path="/",
-            samesite="Lax",
-            httponly=True,
-            secure=request.app[SETTINGS].secure_cookies,
-        )
+        remember_language(response, LANG_COOKIE, lang, secure=request.app[SETTINGS].secure_cookies)
     return response
 
 
@@ -436,230 +414,6 @@ async def open_link(request: web.Request) -> web.Response:
             request, "scan.html", {"link": link, "error": tr(request)("scan.unknown")}, status=400
         )
     return redirect(target)
-
-
-# -- share -------------------------------------------------------------------------------
-async def share_form(request: web.Request) -> web.Response:
-    account = require_account(request)
-    items = await request.app[SERVICE].credentials(account.uid)
-    chosen = set(request.query.getall("c", []))
-    context = {
-        "items": items,
-        "chosen": chosen,
-        "days": EXPIRY_DAYS,
-        "default_days": DEFAULT_DAYS,
-        "sd": selective_fields(items, request[LANG_KEY]),
-        "sd_jwt": {c.cid for c in items if sd_jwt_of(c.credential)},
-    }
-    return await render(request, "share.html", context)
-
-
-def selective_fields(items: list[Any], lang: str = "en") -> dict[str, Any]:
-    """cid -> the share screen's field switches, for credentials that allow selective disclosure."""
-    out = {}
-    for c in items:
-        fields = share_fields(c.credential, c.view, lang)
-        if fields:
-            out[c.cid] = fields
-    return out
-
-
-def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[str, str | None]:
-    """The share's own URL (the presentation JSON) and the verifier page that checks it."""
-    raw = f"{public_url}/s/{token}"
-    return raw, (f"{verifier_url}/verify?url={quote(raw, safe='')}" if verifier_url else None)
-
-
-async def create_share(request: web.Request) -> web.Response:
-    account = require_account(request)
-    service = request.app[SERVICE]
-    form = await request.post()
-    wanted = [v for v in form.getall("c", []) if isinstance(v, str)]
-    try:
-        days = int(str(form.get("days", DEFAULT_DAYS)))
-    except ValueError:
-        days = -1
-    items = [c for c in await service.credentials(account.uid) if c.cid in wanted]
-    holder = await request.app[ACCOUNTS].holder_key(account.uid)
-    settings = request.app[SETTINGS]
-    try:
-        if len(items) > 1 and any(sd_jwt_of(c.credential) for c in items):
-            raise UserError("share.sd_jwt_alone")
-        shared = [
-            await disclose_selected(
-                c.credential,
-                [v for v in form.getall(f"fields.{c.cid}", []) if isinstance(v, str)]
-                if form.get(f"sd.{c.cid}") == "1"
-                else None,
-            )
-            for c in items
-        ]
-        token, share = await request.app[SHARES].create(
-            account.uid,
-            holder,
-            shared,
-            [c.view.title for c in items],
-            days=days,
-            one_time=form.get("one_time") == "1",
-            audience=f"{settings.public_url}/s",
-        )
-    except UserError as exc:
-        all_items = await service.credentials(account.uid)
-        context = {
-            "items": all_items,
-            "sd": selective_fields(all_items, request[LANG_KEY]),
-            "sd_jwt": {c.cid for c in all_items if sd_jwt_of(c.credential)},
-            "chosen": set(wanted),
-            "days": EXPIRY_DAYS,
-            "default_days": days if days in EXPIRY_DAYS else DEFAULT_DAYS,
-            "error": tr(request)(exc.key, **exc.params),
-        }
-        return await render(request, "share.html", context, status=exc.status)
-    raw, verify = share_links(settings.public_url, settings.verifier_url, token)
-    context = {"share": share, "raw_link": raw, "verify_link": verify, "qr": qr_data_uri(verify or raw)}
-    response = await render(request, "share_created.html", context, status=201)
-    response.headers["Cache-Control"] = "no-store"  # the token is shown once, never cached
-    return response
-
-
-async def shares_list(request: web.Request) -> web.Response:
-    account = require_account(request)
-    return await render(request, "shares.html", {"shares": await request.app[SHARES].list(account.uid)})
-
-
-async def revoke_share(request: web.Request) -> web.Response:
-    account = require_account(request)
-    await request.app[SHARES].revoke(account.uid, request.match_info["share"])
-    await add_flash(request, "flash.share_revoked")
-    return redirect("/shares")
-
-
-async def serve_share(request: web.Request) -> web.Response:
-    """``GET /s/{token}``: the signed presentation, for a verifier (public, CORS open, never cached)."""
-    vp = await request.app[SHARES].open(request.match_info["token"], count=request.method != "HEAD")
-    response = json_response(vp)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
-# -- present -----------------------------------------------------------------------------
-async def present(request: web.Request) -> web.Response:
-    account = require_account(request)
-    params = {k: request.query[k] for k in PRESENT_PARAMS if k in request.query}
-    by_value = "request" in params or {"client_id", "response_type"} <= params.keys()
-    if "request_uri" not in params and not by_value:
-        return redirect("/scan")
-    pid, presentation_request, matches = await request.app[SERVICE].preview_request(account.uid, params)
-    context = {
-        "req": presentation_request,
-        "matches": matches,
-        "pid": pid,
-        "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
-    }
-    return await render(request, "present.html", context)
-
-
-def answer_fields(
-    presentation_request: Any, matches: dict[str, list[Any]], lang: str = "en"
-) -> dict[str, dict[str, Any]]:
-    """query id -> cid -> the answer page's element switches (``None``: the credential goes whole)."""
-    return {
-        q.id: {
-            c.cid: request_fields(c.credential, c.view, q.claims, q.claim_sets, lang) for c in matches[q.id]
-        }
-        for q in presentation_request.queries
-    }
-
-
-def approved_fields(form: Any, presentation_request: Any, matches: dict[str, list[Any]]) -> dict[str, Any]:
-    """query id -> cid -> the optional elements left switched on, for the credentials whose
-    switches were on the page (the others: everything that was asked)."""
-    out: dict[str, dict[str, list[str]]] = {}
-    for q in presentation_request.queries:
-        for c in matches[q.id]:
-            if form.get(f"sd.{q.id}.{c.cid}") == "1":
-                kept = [v for v in form.getall(f"fields.{q.id}.{c.cid}", []) if isinstance(v, str)]
-                out.setdefault(q.id, {})[c.cid] = kept
-    return out
-
-
-async def answer_request(request: web.Request) -> web.Response:
-    account = require_account(request)
-    service = request.app[SERVICE]
-    pid = request.match_info["pid"]
-    form = await request.post()
-    try:
-        if form.get("action") == "decline":
-            reply = await service.decline_request(account.uid, pid)
-            return await render(request, "present_done.html", {"declined": True, "reply": reply})
-        presentation_request, matches = await service.pending_request(account.uid, pid)
-        choices = {
-            q.id: [v for v in form.getall(f"q.{q.id}", []) if isinstance(v, str)]
-            for q in presentation_request.queries
-        }
-        approved = approved_fields(form, presentation_request, matches)
-        holder = await request.app[ACCOUNTS].holder_key(account.uid)
-        reply = await service.answer_request(account.uid, holder, pid, choices, approved)
-    except UserError as exc:
-        pending = await service.store.get_pending(account.uid, pid)
-        if pending is None:
-            raise
-        presentation_request, matches = await service.pending_request(account.uid, pid)
-        context = {
-            "req": presentation_request,
-            "matches": matches,
-            "pid": pid,
-            "fields": answer_fields(presentation_request, matches, request[LANG_KEY]),
-            "error": tr(request)(exc.key, **exc.params),
-            "detail": exc.detail,
-        }
-        return await render(request, "present.html", context, status=exc.status)
-    return await render(request, "present_done.html", {"declined": False, "reply": reply})
-
-
-# -- backup ------------------------------------------------------------------------------
-async def backup_page(request: web.Request) -> web.Response:
-    require_account(request)
-    return await render(request, "backup.html", {})
-
-
-async def export_backup(request: web.Request) -> web.Response:
-    account = require_account(request)
-    form = await request.post()
-    holder = await request.app[ACCOUNTS].holder_key(account.uid)
-    try:
-        data = await request.app[SERVICE].export_backup(
-            account.uid, holder, str(form.get("passphrase", "")), str(form.get("passphrase_again", ""))
-        )
-    except UserError as exc:
-        context = {"export_error": tr(request)(exc.key, **exc.params)}
-        return await render(request, "backup.html", context, status=exc.status)
-    name = f"plecak-wallet-{datetime.now(UTC):%Y%m%d}.json"
-    return web.Response(
-        body=data,
-        content_type="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
-    )
-
-
-async def import_backup(request: web.Request) -> web.Response:
-    account = require_account(request)
-    form = await request.post()
-    upload = form.get("file")
-    try:
-        if not isinstance(upload, web.FileField):
-            raise UserError("backup.not_a_backup")
-        data = upload.file.read(MAX_BACKUP_BYTES + 1)
-        count = await request.app[SERVICE].import_backup(
-            account.uid, account.did, data, str(form.get("passphrase", ""))
-        )
-    except UserError as exc:
-        context = {"import_error": tr(request)(exc.key, **exc.params), "import_detail": exc.detail}
-        return await render(request, "backup.html", context, status=exc.status)
-    await add_flash(request, "flash.imported", count=count)
-    return redirect("/")
 
 
 # -- PWA ---------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ async def _json(http: HttpClient, url: str, failure: str) -> Any:
         raise UserError(failure, detail=str(exc)) from None
 
 
+# long: one check per OpenID4VCI offer rule (offer, grant, metadata, configuration), each with its own refusal
 async def load_offer(http: HttpClient, params: Mapping[str, str], lang: str = "en") -> OfferPreview:
     """Read and check an offer and the issuer's metadata (nothing is redeemed yet)."""
     offer: Any

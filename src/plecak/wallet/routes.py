@@ -6,7 +6,15 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import handlers, passkey_handlers, pathway_handlers, travel_handlers
+from . import (
+    backup_handlers,
+    handlers,
+    passkey_handlers,
+    pathway_handlers,
+    present_handlers,
+    share_handlers,
+    travel_handlers,
+)
 
 __all__ = ["setup_routes"]
 
@@ -51,14 +59,14 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/scan/frame", handlers.scan_frame)  # camera frames of browsers without BarcodeDetector
     r.add_get("/open", handlers.open_link)
     # share
-    r.add_get("/share", handlers.share_form)
-    r.add_post("/share", handlers.create_share)
-    r.add_get("/shares", handlers.shares_list)
-    r.add_post("/shares/{share}/revoke", handlers.revoke_share)
-    r.add_get("/s/{token}", handlers.serve_share)
+    r.add_get("/share", share_handlers.share_form)
+    r.add_post("/share", share_handlers.create_share)
+    r.add_get("/shares", share_handlers.shares_list)
+    r.add_post("/shares/{share}/revoke", share_handlers.revoke_share)
+    r.add_get("/s/{token}", share_handlers.serve_share)
     # present (OpenID4VP)
-    r.add_get("/present", handlers.present)
-    r.add_post("/present/{pid}", handlers.answer_request)
+    r.add_get("/present", present_handlers.present)
+    r.add_post("/present/{pid}", present_handlers.answer_request)
     # pathways (programmes the learner follows) and claiming their certificates
     r.add_get("/pathways", pathway_handlers.pathways)
     r.add_post("/pathways/follow", pathway_handlers.follow)
@@ -66,9 +74,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/pathways/{key}/claim", pathway_handlers.claim)
     r.add_post("/pathways/{key}/unfollow", pathway_handlers.unfollow)
     # backup
-    r.add_get("/backup", handlers.backup_page)
-    r.add_post("/backup/export", handlers.export_backup)
-    r.add_post("/backup/import", handlers.import_backup)
+    r.add_get("/backup", backup_handlers.backup_page)
+    r.add_post("/backup/export", backup_handlers.export_backup)
+    r.add_post("/backup/import", backup_handlers.import_backup)
     # installable app (PWA)
     r.add_get("/sw.js", handlers.service_worker)
     r.add_get("/manifest.webmanifest", handlers.manifest)

@@ -13,11 +13,12 @@ from aiohttp import web
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
-from .handlers import require_account, share_links
+from .handlers import require_account
 from .middleware import LANG_KEY, render, tr
 from .printout import find_fonts
 from .selective import disclose
 from .service import StoredCredential
+from .share_handlers import share_links
 from .shares import EXPIRY_DAYS, Share
 from .travel import TRAVEL_DEFAULT_DAYS, linkedin_url, make_pdf, pdf_filename
 

@@ -21,14 +21,9 @@ from typing import Any
 
 import rfc8785
 
-from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair, encode_multibase
+from plecak.core.crypto.keys import EcdsaKeyPair, KeyPair
 from plecak.core.errors import DataModelError, ProofError
-from plecak.core.integrity.suites import (
-    check_signature,
-    data_integrity_context_needed,
-    decode_proof_value,
-    rdfc_hash_data,
-)
+from plecak.core.integrity.suites import Json, SignedHashSuite, rdfc_hash_data
 from plecak.core.jsonld.loader import DocumentLoader
 
 __all__ = ["EcdsaJcs2019", "EcdsaRdfc2019", "EddsaJcs2022", "jcs", "jcs_hash_data"]
@@ -55,85 +50,25 @@ def jcs_hash_data(
     )
 
 
-class EddsaJcs2022:
+class EddsaJcs2022(SignedHashSuite):
     """``eddsa-jcs-2022``: JCS, SHA-256, Ed25519."""
 
     name = "eddsa-jcs-2022"
-    proof_type = "DataIntegrityProof"
     cryptosuite: str | None = "eddsa-jcs-2022"
     key_types = frozenset({"Ed25519"})
     proof_has_context = True  # "If unsecuredDocument.@context is present, set proof.@context to it"
 
-    def context_needed(self, contexts: list[Any]) -> str | None:
-        return data_integrity_context_needed(contexts)
-
-    def create_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        key: KeyPair,
-        loader: DocumentLoader,
-        options: Mapping[str, Any],
-    ) -> str:
-        return encode_multibase(key.sign(jcs_hash_data(document, proof_config)))
-
-    def verify_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        proof_value: str,
-        key: KeyPair,
-        loader: DocumentLoader,
-    ) -> None:
-        signature = decode_proof_value(proof_value)
-        check_signature(key, signature, jcs_hash_data(document, proof_config), 64, "Ed25519")
+    def hash_data(self, document: Json, proof_config: Json, loader: DocumentLoader, key: KeyPair) -> bytes:
+        return jcs_hash_data(document, proof_config)
 
 
-class _Ecdsa:
-    name = ""
-    cryptosuite: str | None = None
-    proof_type = "DataIntegrityProof"
+class _Ecdsa(SignedHashSuite):
     key_types = frozenset({"P-256", "P-384"})
 
-    def context_needed(self, contexts: list[Any]) -> str | None:
-        return data_integrity_context_needed(contexts)
-
-    def _hash_data(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        loader: DocumentLoader,
-        hash_function: Callable[[bytes], Any],
-    ) -> bytes:
-        raise NotImplementedError
-
-    def create_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        key: KeyPair,
-        loader: DocumentLoader,
-        options: Mapping[str, Any],
-    ) -> str:
+    def signature_format(self, key: KeyPair) -> tuple[int, str]:
         if not isinstance(key, EcdsaKeyPair):
             raise ProofError(f"{self.name} needs a P-256 or P-384 key")
-        data = self._hash_data(document, proof_config, loader, _HASH_FOR_CURVE[key.key_type])
-        return encode_multibase(key.sign(data))
-
-    def verify_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        proof_value: str,
-        key: KeyPair,
-        loader: DocumentLoader,
-    ) -> None:
-        if not isinstance(key, EcdsaKeyPair):
-            raise ProofError(f"{self.name} needs a P-256 or P-384 key")
-        signature = decode_proof_value(proof_value)
-        size = 64 if key.key_type == "P-256" else 96
-        data = self._hash_data(document, proof_config, loader, _HASH_FOR_CURVE[key.key_type])
-        check_signature(key, signature, data, size, key.key_type)
+        return (64 if key.key_type == "P-256" else 96), key.key_type
 
 
 class EcdsaRdfc2019(_Ecdsa):
@@ -142,14 +77,8 @@ class EcdsaRdfc2019(_Ecdsa):
     name = "ecdsa-rdfc-2019"
     cryptosuite: str | None = "ecdsa-rdfc-2019"
 
-    def _hash_data(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        loader: DocumentLoader,
-        hash_function: Callable[[bytes], Any],
-    ) -> bytes:
-        return rdfc_hash_data(document, proof_config, loader, hash_function)
+    def hash_data(self, document: Json, proof_config: Json, loader: DocumentLoader, key: KeyPair) -> bytes:
+        return rdfc_hash_data(document, proof_config, loader, _HASH_FOR_CURVE[key.key_type])
 
 
 class EcdsaJcs2019(_Ecdsa):
@@ -159,11 +88,5 @@ class EcdsaJcs2019(_Ecdsa):
     cryptosuite: str | None = "ecdsa-jcs-2019"
     proof_has_context = True
 
-    def _hash_data(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        loader: DocumentLoader,
-        hash_function: Callable[[bytes], Any],
-    ) -> bytes:
-        return jcs_hash_data(document, proof_config, hash_function)
+    def hash_data(self, document: Json, proof_config: Json, loader: DocumentLoader, key: KeyPair) -> bytes:
+        return jcs_hash_data(document, proof_config, _HASH_FOR_CURVE[key.key_type])

@@ -248,6 +248,7 @@ _FAST_SKOLEMIZE = True
 the specification's expand -> skolemize -> compact route (tests compare both)."""
 
 
+# long: one walk, its naming helpers and the check against the spec's route share one counter
 def _skolemize_compact(
     document: Mapping[str, Any], expanded: list[Any], prefix: str, loader: DocumentLoader
 ) -> tuple[dict[str, Any], list[Any]] | None:

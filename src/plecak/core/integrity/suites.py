@@ -30,6 +30,7 @@ __all__ = [
     "Cryptosuite",
     "Ed25519Signature2020",
     "EddsaRdfc2022",
+    "SignedHashSuite",
     "decode_proof_value",
     "rdfc_hash_data",
     "register_suite",
@@ -42,6 +43,9 @@ __all__ = [
 DATA_INTEGRITY_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+
+Json = dict[str, Any]
+"""A JSON object (a document or a proof configuration)."""
 
 
 class Cryptosuite(Protocol):
@@ -66,21 +70,11 @@ class Cryptosuite(Protocol):
         ...
 
     def create_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        key: KeyPair,
-        loader: DocumentLoader,
-        options: Mapping[str, Any],
+        self, document: Json, proof_config: Json, key: KeyPair, loader: DocumentLoader, options: Mapping[str, Any]
     ) -> str: ...
 
     def verify_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        proof_value: str,
-        key: KeyPair,
-        loader: DocumentLoader,
+        self, document: Json, proof_config: Json, proof_value: str, key: KeyPair, loader: DocumentLoader
     ) -> None:
         """Return if the value is a valid proof; raise :class:`~plecak.core.errors.ProofError` saying why not."""
         ...
@@ -123,40 +117,51 @@ def data_integrity_context_needed(contexts: list[Any]) -> str | None:
     return DATA_INTEGRITY_CONTEXT
 
 
-class _Ed25519Rdfc:
-    key_types = frozenset({"Ed25519"})
+class SignedHashSuite:
+    """A suite whose proof value is one multibase signature over hash data: a subclass says how to hash
+    (:meth:`hash_data`) and which keys sign with which signature size (:meth:`signature_format`)."""
+
+    name = ""
+    proof_type = "DataIntegrityProof"
+    cryptosuite: str | None = None
+    key_types: frozenset[str] = frozenset()
+
+    def context_needed(self, contexts: list[Any]) -> str | None:
+        return data_integrity_context_needed(contexts)
+
+    def signature_format(self, key: KeyPair) -> tuple[int, str]:
+        """The signature's size in bytes and the key's name; :class:`ProofError` for a key it cannot use."""
+        return 64, "Ed25519"
+
+    def hash_data(self, document: Json, proof_config: Json, loader: DocumentLoader, key: KeyPair) -> bytes:
+        raise NotImplementedError
 
     def create_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        key: KeyPair,
-        loader: DocumentLoader,
-        options: Mapping[str, Any],
+        self, document: Json, proof_config: Json, key: KeyPair, loader: DocumentLoader, options: Mapping[str, Any]
     ) -> str:
-        return encode_multibase(key.sign(rdfc_hash_data(document, proof_config, loader)))
+        self.signature_format(key)
+        return encode_multibase(key.sign(self.hash_data(document, proof_config, loader, key)))
 
     def verify_proof_value(
-        self,
-        document: dict[str, Any],
-        proof_config: dict[str, Any],
-        proof_value: str,
-        key: KeyPair,
-        loader: DocumentLoader,
+        self, document: Json, proof_config: Json, proof_value: str, key: KeyPair, loader: DocumentLoader
     ) -> None:
+        size, what = self.signature_format(key)
         signature = decode_proof_value(proof_value)
-        check_signature(key, signature, rdfc_hash_data(document, proof_config, loader), 64, "Ed25519")
+        check_signature(key, signature, self.hash_data(document, proof_config, loader, key), size, what)
+
+
+class _Ed25519Rdfc(SignedHashSuite):
+    key_types = frozenset({"Ed25519"})
+
+    def hash_data(self, document: Json, proof_config: Json, loader: DocumentLoader, key: KeyPair) -> bytes:
+        return rdfc_hash_data(document, proof_config, loader)
 
 
 class EddsaRdfc2022(_Ed25519Rdfc):
     """``eddsa-rdfc-2022``: RDFC-1.0, SHA-256, Ed25519 (VC Data Integrity EdDSA Cryptosuites v1.0)."""
 
     name = "eddsa-rdfc-2022"
-    proof_type = "DataIntegrityProof"
     cryptosuite: str | None = "eddsa-rdfc-2022"
-
-    def context_needed(self, contexts: list[Any]) -> str | None:
-        return data_integrity_context_needed(contexts)
 
 
 class Ed25519Signature2020(_Ed25519Rdfc):

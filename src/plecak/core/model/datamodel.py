@@ -149,6 +149,7 @@ def issuer_id(document: Mapping[str, Any]) -> str | None:
     return None
 
 
+# long: one block per VC data model property, collecting every problem in one list for one answer
 def validate_credential(document: Any, *, require_proof: bool = False) -> list[str]:
     """Every data-model problem of a credential, as plain sentences (empty: well formed)."""
     if not isinstance(document, Mapping):

@@ -7,16 +7,10 @@ person can read. :func:`verify_credential` never raises for a bad credential: it
 
 from __future__ import annotations
 
-import hashlib
-import json
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from plecak.core.errors import DocumentLoaderError, StatusListError, UndefinedTermError, VCError
 from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
@@ -28,6 +22,16 @@ from plecak.core.model.datamodel import credential_version, issuer_id, validate_
 from plecak.core.model.relatedresource import digest_problems
 from plecak.core.status.bitstring import parse_status_entry, read_status
 from plecak.core.timeutil import parse_datetime, utc_now
+from plecak.core.verify.checks import (
+    Check,
+    Outcome,
+    TrustRegistry,
+    VerificationResult,
+    not_checked_after_seal,
+    seal_passed,
+    trust_check,
+)
+from plecak.core.verify.status_cache import VerifiedListCache
 
 __all__ = [
     "Check",
@@ -38,119 +42,14 @@ __all__ = [
     "VerifiedListCache",
     "Verifier",
     "not_checked_after_seal",
+    "seal_passed",
     "trust_check",
     "verify_credential",
 ]
 
 
-class Outcome(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    WARNING = "warning"
-    UNKNOWN = "unknown"
-
-
-@dataclass
-class Check:
-    name: str
-    outcome: Outcome
-    message: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "check": self.name,
-            "outcome": self.outcome.value,
-            "message": self.message,
-            **({"details": self.details} if self.details else {}),
-        }
-
-
-@dataclass
-class VerificationResult:
-    checks: list[Check]
-    credential: dict[str, Any] | None = None
-    """For an enveloped credential (``vc+jwt``): the credential it secures (decoded)."""
-
-    @property
-    def verified(self) -> bool:
-        """No check failed and none is unknown (warnings allowed)."""
-        return all(c.outcome in (Outcome.PASSED, Outcome.WARNING) for c in self.checks)
-
-    @property
-    def verdict(self) -> str:
-        """``verified`` (green), ``warnings`` (amber: warnings or unknowns) or ``failed`` (red)."""
-        if any(c.outcome is Outcome.FAILED for c in self.checks):
-            return "failed"
-        if all(c.outcome is Outcome.PASSED for c in self.checks):
-            return "verified"
-        return "warnings"
-
-    def check(self, name: str) -> Check | None:
-        return next((c for c in self.checks if c.name == name), None)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "verified": self.verified,
-            "verdict": self.verdict,
-            "checks": [c.name for c in self.checks if c.outcome is Outcome.PASSED],
-            "warnings": [c.to_json() for c in self.checks if c.outcome is Outcome.WARNING],
-            "errors": [c.to_json() for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.UNKNOWN)],
-            "results": [c.to_json() for c in self.checks],
-        }
-
-
-class TrustRegistry(Protocol):
-    def lookup(self, issuer: str) -> Mapping[str, Any] | None: ...
-
-
 StatusListFetcher = Callable[[str], Awaitable[Mapping[str, Any]]]
 EDTECH_REVOCATION_LIST = "1EdTechRevocationList"
-
-
-class VerifiedListCache:
-    """Status-list credentials whose proof passed, remembered by content digest for ``seconds``
-    together with who signed them.
-
-    Every credential of an issuer points at the same few lists, and the status client already
-    caches their bytes; this keeps their (large) proofs from being verified again on each request.
-    A changed list has another digest and is verified afresh. ``seconds`` matches the DID
-    resolver's cache, so a rotated key is noticed no later than it would be anyway.
-    """
-
-    def __init__(
-        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.seconds = seconds
-        self.size = size
-        self._clock = clock
-        self._entries: OrderedDict[bytes, tuple[float, list[str]]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _digest(list_vc: Mapping[str, Any]) -> bytes:
-        text = json.dumps(list_vc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).digest()
-
-    def signers(self, list_vc: Mapping[str, Any]) -> list[str] | None:
-        """The signers of ``list_vc`` if its proof passed within ``seconds``, else ``None``."""
-        key = self._digest(list_vc)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is None:
-                return None
-            if hit[0] <= self._clock():
-                del self._entries[key]
-                return None
-            return list(hit[1])
-
-    def remember(self, list_vc: Mapping[str, Any], signers: Sequence[str]) -> None:
-        key = self._digest(list_vc)
-        with self._lock:
-            self._entries[key] = (self._clock() + self.seconds, list(signers))
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
 
 
 _MC_ELEMENTS = {
@@ -162,39 +61,6 @@ _MC_ELEMENTS = {
     "formOfParticipation": "form of participation",
     "typeOfQualityAssurance": "type of quality assurance",
 }
-
-
-def trust_check(trust: TrustRegistry, issuer: str) -> Check:
-    """The ``issuer`` check of a signature already tied to ``issuer``: trusted, or a warning."""
-    entry = trust.lookup(issuer)
-    if entry is None:
-        return Check(
-            "issuer",
-            Outcome.WARNING,
-            "The signature is valid, but the issuer is not in your trusted list.",
-            {"issuer": issuer, "trusted": False},
-        )
-    return Check(
-        "issuer",
-        Outcome.PASSED,
-        f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
-        {"issuer": issuer, **dict(entry)},
-    )
-
-
-def not_checked_after_seal(name: str) -> Check:
-    """The row of a check skipped because the seal (proof) failed: shown, never silently dropped,
-    and never claiming anything about the seal."""
-    what = {
-        "issuer": "whether the issuer is trusted",
-        "status": "whether the issuer revoked or suspended it",
-    }.get(name, name)
-    return Check(
-        name,
-        Outcome.UNKNOWN,
-        f"Not checked because the seal failed: {what} cannot be known for content the issuer did not seal.",
-        {"notChecked": "seal_failed"},
-    )
 
 
 def _subjects(credential: Mapping[str, Any]) -> list[Any]:
@@ -340,6 +206,7 @@ class Verifier:
             details,
         )
 
+    # long: one test per structural rule, collecting every problem for one format row
     def check_format(self, credential: Any, *, require_proof: bool = True) -> Check:
         """``require_proof=False``: the credential is secured by an envelope (JOSE), not a proof."""
         problems = validate_credential(credential, require_proof=require_proof)
@@ -448,12 +315,7 @@ class Verifier:
         refused = self._signer_is_issuer(issuer, signers, details)
         if refused is not None:
             return refused
-        return Check(
-            "proof",
-            Outcome.PASSED,
-            "The signature is valid and was made by the issuer: the content has not been changed.",
-            details,
-        )
+        return seal_passed(details)
 
     def check_issuer(self, credential: Mapping[str, Any], *, confirmed: bool = True) -> Check:
         """``confirmed=False``: the proof does not tie the signer to the issuer; never trusted then."""
@@ -469,6 +331,7 @@ class Verifier:
             )
         return trust_check(self.trust, issuer)
 
+    # long: every status entry is read before one outcome is chosen (a revocation outweighs an unreadable list)
     async def check_status(
         self, credential: Mapping[str, Any], signers: Sequence[str] | None = None
     ) -> Check:

@@ -202,6 +202,7 @@ def _holder_id(vp: Mapping[str, Any]) -> str | None:
     return holder if isinstance(holder, str) else None
 
 
+# long: the presentation's checks in the order the result lists them; each step decides whether the next runs
 async def verify_presentation(
     vp: Any,
     verifier: Verifier,
