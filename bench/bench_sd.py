@@ -19,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.did import DidResolver, did_key
 from plecak.core.disclosure import EcdsaSdAdapter, default_mandatory_pointers
 from plecak.core.integrity.ecdsa_sd import derive
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "vectors" / "vc-di-ecdsa" / "TestVectors"

@@ -27,13 +27,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, TOKEN, issuer_settings
 from plecak.cli import IN_FLIGHT_WAIT, BatchRow, Failure, RedisWatch, _Batch, main, read_batch
 from plecak.issuer.app import create_app
 from plecak.issuer.service import _request_hash
 from plecak.issuer.store import PENDING_TTL
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import connect_sync
+from support.issuer import AUTH, TOKEN, issuer_settings
 
 PLECAK = [sys.executable, "-m", "plecak.cli"]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -680,7 +680,7 @@ async def _issue_on_fresh_connections(base: str, token: str, count: int) -> list
 
 
 async def _wallet_session_on_fresh_connections(base: str) -> None:
-    from test_wallet_support import Browser
+    from support.wallet import Browser
 
     browser = Browser(base)
     await browser.session.close()

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from issuer_helpers import AUTH, issuer_settings, simple_credential_v2
 from plecak.core.did import DidResolver
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import default_context_store
@@ -23,7 +22,8 @@ from plecak.core.model.relatedresource import digest_problems, related_resource_
 from plecak.core.verify.credential import Outcome, Verifier
 from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import SERVICE
-from test_verifier_support import Holder, Stack, start_stack
+from support.issuer import AUTH, issuer_settings, simple_credential_v2
+from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -35,7 +35,7 @@ from plecak.core.sdjwt import (
     present,
     sd_jwt_of,
 )
-from sdjwt_helpers import Issuer
+from support.sdjwt import Issuer
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 

@@ -23,7 +23,7 @@ from plecak.core.integrity.proofs import add_proof
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.presentation import create_presentation
 from plecak.verifier.config import Settings as VerifierSettings
-from test_verifier_support import Holder, Stack, start_stack
+from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

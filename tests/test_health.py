@@ -10,13 +10,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import issuer_settings
 from plecak.issuer.app import create_app as issuer_app
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.verifier.app import create_app as verifier_app
 from plecak.wallet.app import create_app as wallet_app
-from test_verifier_support import verifier_settings
-from test_wallet_support import wallet_settings
+from support.issuer import issuer_settings
+from support.verifier import verifier_settings
+from support.wallet import wallet_settings
 
 APPS: dict[str, Callable[[str, Path], web.Application]] = {
     "issuer": lambda url, path: issuer_app(issuer_settings(url, path)),

@@ -37,8 +37,6 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer, unused_port
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
-from pathway_programmes import data_literacy_rule
 from plecak.issuer.app import create_app as create_issuer
 from plecak.issuer.config import Settings as IssuerSettings
 from plecak.runtime.storage import connect_sync
@@ -46,7 +44,9 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
-from test_wallet_support import PASSWORD, wallet_settings
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
+from support.pathway_programmes import data_literacy_rule
+from support.wallet import PASSWORD, wallet_settings
 
 SERVICES = ("issuer", "wallet", "verifier")
 BIG = "__BIG_INTEGER__"

@@ -8,8 +8,8 @@ from pathlib import Path
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from issuer_helpers import AUTH, TOKEN, issuer_settings
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, TOKEN, issuer_settings
 from test_cli import _results, _run_cli
 
 

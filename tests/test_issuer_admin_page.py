@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import issuer_settings
 from plecak.issuer.app import create_app
+from support.issuer import issuer_settings
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

@@ -13,7 +13,6 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 from plecak.core.did import DidResolver
 from plecak.core.errors import SecretBoxError
 from plecak.core.integrity.proofs import verify_proofs
@@ -22,6 +21,7 @@ from plecak.core.status.bitstring import Bitstring
 from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import SERVICE
 from plecak.issuer.service import _request_hash
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

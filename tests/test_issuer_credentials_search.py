@@ -12,8 +12,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile, simple_credential_v2
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, achievement, issuer_settings, profile, simple_credential_v2
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

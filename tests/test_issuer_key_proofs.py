@@ -13,12 +13,12 @@ import jwt
 import pytest
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.did import did_key
 from plecak.core.keyproof import did_jwk, public_jwk
 from plecak.core.sdjwt import parse_sd_jwt
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from test_issuer_oid4vci import ClientFactory, code_of, make_offer, nonce, token
 
 LDP = "OpenBadgeCredential_ldp_vc"

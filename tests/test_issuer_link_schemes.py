@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.core.model.datamodel import is_image, is_link, is_safe_id, link_problems
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, achievement, issuer_settings, profile
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

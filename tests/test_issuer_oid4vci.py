@@ -15,12 +15,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import DidResolver, did_key
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.issuer.app import create_app
-from redis_helpers import keys_matching
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
+from support.redis_keys import keys_matching
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.issuer.app import create_app
-from reference_js import require_reference, verify_with_reference
+from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.reference_js import require_reference, verify_with_reference
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

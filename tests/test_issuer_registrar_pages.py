@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.issuer.achievements import ENUMERATIONS
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, achievement, issuer_settings, profile
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 PAGES = [

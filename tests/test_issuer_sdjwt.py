@@ -10,11 +10,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.did import DidResolver
 from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, issuer_did, parse_sd_jwt, present
 from plecak.core.verify.credential import Outcome
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 
 CONFIG = "MicroCredential_dc+sd-jwt"

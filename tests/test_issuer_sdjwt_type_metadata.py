@@ -8,7 +8,6 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.model.elements import SD_JWT_ELEMENT_CLAIMS
 from plecak.core.sdjwt import (
     ALWAYS_DISCLOSED,
@@ -22,6 +21,7 @@ from plecak.core.sdjwt import (
 )
 from plecak.issuer.app import create_app
 from plecak.wallet.oid4vp import CredentialQuery, credential_matches
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 
 HOSTED = f"{PUBLIC_URL}/vct/micro-credential/v1"

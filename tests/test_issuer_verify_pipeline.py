@@ -9,11 +9,11 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.did import DidResolver
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.credential import Outcome, Verifier
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 

@@ -18,8 +18,8 @@ from plecak.issuer.handlers import offer_qr_payload
 from plecak.runtime.qr import qr_svg, read_qr
 from plecak.wallet.messages_en import EN
 from plecak.wallet.messages_pl import PL
-from qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
-from test_wallet_support import Browser, Servers, servers
+from support.qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
+from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
 

@@ -8,16 +8,6 @@ from typing import Any
 
 import pytest
 
-from pathway_programmes import (
-    DL_ECTS,
-    PW,
-    TUM,
-    UW,
-    ach,
-    climate_rule,
-    credential,
-    data_literacy_rule,
-)
 from plecak.core.errors import RuleError
 from plecak.core.pathways import (
     Part,
@@ -26,6 +16,16 @@ from plecak.core.pathways import (
     evaluate,
     normalise_rule,
     part_from_credential,
+)
+from support.pathway_programmes import (
+    DL_ECTS,
+    PW,
+    TUM,
+    UW,
+    ach,
+    climate_rule,
+    credential,
+    data_literacy_rule,
 )
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

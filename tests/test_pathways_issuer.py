@@ -19,7 +19,6 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import DidResolver, did_key
 from plecak.core.pathways import credential_digest
@@ -28,6 +27,7 @@ from plecak.core.verify.presentation import create_presentation
 from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import CLAIMS
 from plecak.issuer.programmes_store import ProgrammeStore
+from support.issuer import AUTH, achievement, issuer_settings, profile
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from pathway_programmes import PW, credential
 from plecak.core.pathways import credential_digest
 from plecak.verifier.display import composition, result_view
 from plecak.verifier.messages import EN
+from support.pathway_programmes import PW, credential
 
 
 def _certificate(parts: list[dict[str, Any]]) -> dict[str, Any]:

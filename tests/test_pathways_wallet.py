@@ -6,9 +6,9 @@ import json
 import re
 from typing import Any
 
-from issuer_helpers import AUTH, achievement
 from plecak.wallet.handlers import route_link
-from test_wallet_support import Servers, servers
+from support.issuer import AUTH, achievement
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import aiohttp
 
-from qr_pictures import blank_png
+from support.qr_pictures import blank_png
+from support.verifier import Holder, Stack
+from support.wallet import Servers, servers
 from test_pathways_wallet import _programme
 from test_verifier_pages import ShareServer, share, stack
-from test_verifier_support import Holder, Stack
-from test_wallet_support import Servers, servers
 
 __all__ = ["servers", "share", "stack"]
 

@@ -18,7 +18,7 @@ from plecak.core.did import DidResolver, did_key
 from plecak.core.integrity.proofs import add_proof
 from plecak.core.verify.credential import Outcome, Verifier
 from plecak.core.verify.presentation import create_presentation, verify_presentation
-from redis_helpers import keys_matching
+from support.redis_keys import keys_matching
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from plecak.core.errors import DocumentLoaderError
 from plecak.core.jsonld.loader import default_context_store, default_loader
 from plecak.core.model.relatedresource import digest_problems
 from plecak.issuer.app import create_app
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from test_issuer_oid4vci import ClientFactory
 
 LEGACY = "https://w3id.org/plecak/mc/v1"

@@ -17,7 +17,7 @@ import pytest
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import DidResolver, did_document, did_key
 from plecak.core.integrity.proofs import add_proof, verify_proofs
-from reference_js import require_reference, verify_with_reference
+from support.reference_js import require_reference, verify_with_reference
 
 VECTORS = Path(__file__).parent / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"
@@ -175,7 +175,7 @@ def test_reference_safe_mode_rejects_undefined_enumeration(signed_mc: dict[str, 
 
 
 def test_cache_dir_follows_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import reference_js
+    from support import reference_js
 
     monkeypatch.setenv("PLECAK_JS_CACHE", str(tmp_path / "jsref"))
     assert reference_js.cache_dir() == tmp_path / "jsref"

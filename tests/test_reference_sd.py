@@ -19,7 +19,7 @@ from plecak.core.did import DidResolver, did_key
 from plecak.core.disclosure import EcdsaSdAdapter, default_mandatory_pointers
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import add_proof, verify_proofs
-from reference_sd import require_sd_reference, run_sd_reference
+from support.reference_sd import require_sd_reference, run_sd_reference
 
 EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
 

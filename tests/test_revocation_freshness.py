@@ -15,7 +15,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from issuer_helpers import AUTH, TOKEN, issuer_settings, simple_credential_v2
 from plecak.core.did import DidResolver
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, StatusListClient
 from plecak.core.verify.credential import Outcome, Verifier
@@ -23,7 +22,8 @@ from plecak.issuer.app import create_app
 from plecak.issuer.config import Settings as IssuerSettings
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.config import Settings as WalletSettings
-from test_verifier_support import start_stack
+from support.issuer import AUTH, TOKEN, issuer_settings, simple_credential_v2
+from support.verifier import start_stack
 
 
 class Clock:

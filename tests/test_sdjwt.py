@@ -23,7 +23,7 @@ from plecak.core.sdjwt import (
     present,
 )
 from plecak.core.verify.credential import Outcome
-from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer, example_credential
+from support.sdjwt import ISSUER_DID, KID, VERIFIER, Issuer, example_credential
 
 NONCE = "n-0123456789"
 SHARE = ["name", "credits_earned"]

@@ -20,7 +20,7 @@ from sd_jwt.verifier import SDJWTVerifier
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, present
 from plecak.core.verify.credential import Outcome
-from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
+from support.sdjwt import ISSUER_DID, KID, VERIFIER, Issuer
 
 NONCE = "reference-nonce-1"
 

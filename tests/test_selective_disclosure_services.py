@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, unused_port
 
-from issuer_helpers import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 from plecak.core.did import DidResolver
 from plecak.core.disclosure import DEFAULT_MANDATORY_POINTERS, EcdsaSdAdapter, pointer_exists
 from plecak.core.integrity.ecdsa_sd import parse_base_proof_value
 from plecak.core.verify.credential import Outcome, Verifier
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
-from test_wallet_support import wallet_settings
+from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
+from support.wallet import wallet_settings
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 SD = {"cryptosuite": "ecdsa-sd-2023"}

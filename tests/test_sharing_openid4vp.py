@@ -15,13 +15,13 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from issuer_helpers import TOKEN
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
+from support.issuer import TOKEN
+from support.wallet import Servers, servers
 from test_wallet_sdjwt import _receive
 from test_wallet_selective import issue_sd
 from test_wallet_share import _add
-from test_wallet_support import Servers, servers
 
 __all__ = ["servers"]
 

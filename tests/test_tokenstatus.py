@@ -21,7 +21,7 @@ from plecak.core.status.token import (
     status_at,
 )
 from plecak.core.verify.credential import Outcome
-from sdjwt_helpers import ISSUER_DID, KID, VERIFIER, Issuer
+from support.sdjwt import ISSUER_DID, KID, VERIFIER, Issuer
 
 URI = "https://uni.example/status-lists/token/1"
 NOW = datetime.now(UTC)

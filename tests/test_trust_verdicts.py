@@ -23,8 +23,8 @@ from plecak.core.timeutil import format_datetime, utc_now
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.display import credential_rows
 from plecak.verifier.messages import EN
-from test_verifier_support import Stack, start_stack, verifier_settings
-from test_wallet_support import Browser, Servers, servers
+from support.verifier import Stack, start_stack, verifier_settings
+from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
 

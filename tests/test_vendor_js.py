@@ -9,9 +9,9 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient
 
 from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
+from support.verifier import Stack
+from support.wallet import Servers, servers
 from test_verifier_pages import share, stack
-from test_verifier_support import Stack
-from test_wallet_support import Servers, servers
 
 __all__ = ["servers", "share", "stack"]
 

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import did_key
 from plecak.core.integrity.proofs import add_proof
-from test_verifier_support import (
+from support.verifier import (
     AUTH,
     Holder,
     Stack,

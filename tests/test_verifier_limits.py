@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from plecak.runtime.clientaddr import TrustedProxies
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.verifier.store import VerifierStore
-from test_verifier_support import ClientFactory, ServerFactory, Stack, start_stack
+from support.verifier import ClientFactory, ServerFactory, Stack, start_stack
 
 
 class Shared:

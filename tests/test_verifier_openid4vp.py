@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from issuer_helpers import achievement
 from plecak.core.did import DidResolver
 from plecak.core.jar import JarError, encrypt_response, verify_request_object
-from test_verifier_support import AUTH, Holder, Stack, start_stack
+from support.issuer import achievement
+from support.verifier import AUTH, Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

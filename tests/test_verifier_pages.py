@@ -18,7 +18,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from plecak.core.disclosure import EcdsaSdAdapter
-from test_verifier_support import (
+from support.verifier import (
     AUTH,
     Holder,
     Stack,

@@ -13,9 +13,9 @@ from markupsafe import escape
 
 from plecak.verifier.messages import EN
 from plecak.verifier.messages_pl import PL
-from qr_pictures import blank_png, qr_photo, qr_png
+from support.qr_pictures import blank_png, qr_photo, qr_png
+from support.verifier import Stack
 from test_verifier_pages import ShareServer, result_page, share, stack, verdict
-from test_verifier_support import Stack
 
 __all__ = ["share", "stack"]  # fixtures used by the tests below
 

@@ -13,9 +13,9 @@ import pytest
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.sdjwt import present
-from sdjwt_helpers import issue_over_oid4vci
+from support.sdjwt import issue_over_oid4vci
+from support.verifier import AUTH, Stack, start_stack
 from test_verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
-from test_verifier_support import AUTH, Stack, start_stack
 
 
 @pytest.fixture
@@ -159,8 +159,8 @@ async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack
 
 
 async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: Stack) -> None:
+    from support.verifier import Holder
     from test_verifier_openid4vp import answer, ask, fetch_request, result
-    from test_verifier_support import Holder
 
     request = await ask(stack, format="dc+sd-jwt")
     claims = await fetch_request(stack, request)

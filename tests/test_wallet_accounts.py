@@ -11,8 +11,8 @@ from redis.asyncio import Redis
 from plecak.core.did import resolve_did_key
 from plecak.wallet.app import create_app
 from plecak.wallet.i18n import pick_language, translator
-from redis_helpers import keys_matching
-from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
+from support.redis_keys import keys_matching
+from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
 
 __all__ = ["servers"]
 

@@ -16,7 +16,7 @@ from plecak.wallet.app import create_app
 from plecak.wallet.backup import KdfLimits, read_backup, write_backup
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.vault import HolderKey
-from test_wallet_support import Browser, Servers, servers, wallet_settings
+from support.wallet import Browser, Servers, servers, wallet_settings
 
 __all__ = ["servers"]
 

@@ -10,7 +10,7 @@ from plecak.runtime.plural import plural_category
 from plecak.wallet.i18n import translator
 from plecak.wallet.messages_en import EN
 from plecak.wallet.messages_pl import PL
-from test_wallet_support import Servers, servers
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 

@@ -7,10 +7,10 @@ import re
 
 from redis.asyncio import Redis
 
-from issuer_helpers import achievement
 from plecak.wallet.credentials import view
-from redis_helpers import keys_matching
-from test_wallet_support import Browser, Servers, servers
+from support.issuer import achievement
+from support.redis_keys import keys_matching
+from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
 

@@ -12,8 +12,8 @@ from plecak.core.sdjwt import parse_sd_jwt
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.oid4vci import _proof_alg
 from plecak.wallet.vault import HolderKey
+from support.wallet import AUTH, Servers, servers
 from test_wallet_sdjwt import _receive
-from test_wallet_support import AUTH, Servers, servers
 
 __all__ = ["servers"]
 

@@ -29,9 +29,9 @@ from plecak.wallet.passkey_store import PasskeyStore
 from plecak.wallet.passkeys import PasskeyService, RelyingParty, relying_party
 from plecak.wallet.store import WalletStore, digest
 from plecak.wallet.vault import Vault
-from redis_helpers import keys_matching
-from test_wallet_support import PASSWORD, Browser, Servers, servers, wallet_settings
-from webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
+from support.redis_keys import keys_matching
+from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
+from support.webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
 
 __all__ = ["servers"]
 

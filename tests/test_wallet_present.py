@@ -25,7 +25,7 @@ from plecak.core.did import DidResolver, did_key
 from plecak.core.jar import sign_request_object
 from plecak.core.verify.credential import Verifier
 from plecak.core.verify.presentation import verify_presentation
-from test_wallet_support import Browser, Servers, servers
+from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from plecak import wallet
-from test_wallet_support import Servers, servers
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 

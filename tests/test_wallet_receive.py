@@ -11,7 +11,7 @@ from urllib.parse import quote
 import aiohttp
 
 from plecak.wallet.handlers import route_link
-from test_wallet_support import Browser, Servers, servers
+from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from test_wallet_support import AUTH, Servers, servers
+from support.wallet import AUTH, Servers, servers
 
 __all__ = ["servers"]
 
@@ -111,9 +111,9 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
 ) -> None:
     from aiohttp.test_utils import TestServer
 
-    from issuer_helpers import TOKEN
     from plecak.verifier.app import create_app as create_verifier
     from plecak.verifier.config import Settings as VerifierSettings
+    from support.issuer import TOKEN
 
     verifier_url = f"http://127.0.0.1:{servers.spare_port}"
     verifier = TestServer(
@@ -181,8 +181,8 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     from aiohttp.test_utils import TestServer, unused_port
 
     from plecak.wallet.app import create_app
+    from support.wallet import Browser, wallet_settings
     from test_wallet_backup import _export, _import, _titles
-    from test_wallet_support import Browser, wallet_settings
 
     await _receive(servers)
     status, data = await _export(servers.browser)

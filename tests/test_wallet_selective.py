@@ -9,13 +9,13 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from issuer_helpers import AUTH
 from plecak.core.disclosure import is_derived_disclosure
 from plecak.core.verify.presentation import verify_presentation
+from support.issuer import AUTH
+from support.wallet import Browser, Servers, servers
 from test_wallet_backup import _export, _import, second_wallet
 from test_wallet_present import OB_TYPE, ContractVerifier, verifier
 from test_wallet_share import _add, _raw_link, _share, _verifier
-from test_wallet_support import Browser, Servers, servers
 
 __all__ = ["second_wallet", "servers", "verifier"]
 

@@ -12,8 +12,8 @@ from redis.asyncio import Redis
 from plecak.core.did import DidResolver
 from plecak.core.verify.credential import Verifier
 from plecak.core.verify.presentation import verify_presentation
-from redis_helpers import keys_matching
-from test_wallet_support import VERIFIER_URL, Browser, Servers, servers
+from support.redis_keys import keys_matching
+from support.wallet import VERIFIER_URL, Browser, Servers, servers
 
 __all__ = ["servers"]
 

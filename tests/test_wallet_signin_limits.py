@@ -28,7 +28,7 @@ from plecak.wallet.config import Settings as WalletSettings
 from plecak.wallet.exceptions import RateLimited, UserError
 from plecak.wallet.store import WalletStore
 from plecak.wallet.vault import Vault
-from test_wallet_support import PASSWORD, Browser, wallet_settings
+from support.wallet import PASSWORD, Browser, wallet_settings
 
 EMAIL = "anna@example.org"
 WRONG = "not the password"

@@ -19,7 +19,7 @@ import pytest
 from aiohttp.test_utils import unused_port
 
 from plecak.wallet.app_keys import SERVICE
-from test_wallet_support import Servers, servers
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 

@@ -31,7 +31,7 @@ def run_js(
     """``{"node": version, "results": {label: {...}}}`` or ``{"error": why}``."""
     sys.path.insert(0, str(ROOT / "tests"))
     try:
-        from reference_js import ReferenceUnavailable, ensure_installed
+        from support.reference_js import ReferenceUnavailable, ensure_installed
     finally:
         sys.path.pop(0)
     try:

@@ -25,8 +25,8 @@ import pytest
 from test_passkeys_browser import _authenticator, wallet_url
 from test_pathways_browser import PASSWORD, System, system
 
-from axe_js import require_axe
-from issuer_helpers import AUTH, TOKEN
+from support.axe_js import require_axe
+from support.issuer import AUTH, TOKEN
 
 __all__ = ["system", "wallet_url"]
 

@@ -20,12 +20,12 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"

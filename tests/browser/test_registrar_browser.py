@@ -19,8 +19,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
 from plecak.issuer.app import create_app as create_issuer
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
 
 SHOTS = Path("/tmp")
 

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from qr_pictures import png_of_svg, qr_png, qr_y4m
+from support.qr_pictures import png_of_svg, qr_png, qr_y4m
+from support.verifier import start_stack
+from support.wallet import PASSWORD, Servers, servers
 from test_verifier_pages import ShareServer
-from test_verifier_support import start_stack
-from test_wallet_support import PASSWORD, Servers, servers
 
 __all__ = ["servers"]
 
@@ -81,7 +81,7 @@ async def fake_camera_phone(tmp_path: Path, text: str) -> Any:
     """A Chromium whose camera shows the QR code of ``text`` (and says yes to the camera prompt)."""
     from playwright.async_api import async_playwright
 
-    from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from support.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE
 
     video = tmp_path / "camera.y4m"
     video.write_bytes(qr_y4m(text))

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from test_wallet_journey import PASSWORD, SHOTS, System, system
 
-from issuer_helpers import AUTH
+from support.issuer import AUTH
 
 __all__ = ["system"]
 

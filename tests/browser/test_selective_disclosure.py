@@ -17,7 +17,7 @@ from urllib.parse import quote
 import aiohttp
 from test_wallet_journey import PASSWORD, SHOTS, System, system
 
-from issuer_helpers import AUTH
+from support.issuer import AUTH
 
 __all__ = ["system"]
 

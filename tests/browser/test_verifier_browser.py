@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.did import DidResolver
 from plecak.core.jar import verify_request_object
-from test_verifier_support import Holder, Stack, start_stack
+from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

@@ -27,17 +27,17 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from oid4vp_peer import PeerError, run_peer
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.jar import self_signed_certificate
 from plecak.core.sdjwt import present
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
-from sdjwt_helpers import issue_over_oid4vci
+from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.oid4vp_peer import PeerError, run_peer
+from support.sdjwt import issue_over_oid4vci
+from support.verifier import Holder, Stack, verifier_settings
 from test_verifier_openid4vp import ask, result
-from test_verifier_support import Holder, Stack, verifier_settings
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

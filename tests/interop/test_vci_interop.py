@@ -18,14 +18,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
 
-from issuer_helpers import achievement, profile
 from plecak.core.did import DidResolver
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import find_contexts_dir
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt
+from support.issuer import achievement, profile
+from support.vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
 
 pytestmark = pytest.mark.interop
 

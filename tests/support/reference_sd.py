@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from plecak.core.jsonld.loader import find_contexts_dir
-from reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
+from support import TESTS
+from support.reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
 
 __all__ = ["ReferenceUnavailable", "require_sd_reference", "run_sd_reference"]
 
-DIRECTORY = Path(__file__).resolve().parent / "reference_sd"
+DIRECTORY = TESTS / "reference_sd"
 INSTALL_TIMEOUT = 240.0
 RUN_TIMEOUT = 60.0
 

@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import did_key
 from plecak.core.integrity.proofs import add_proof
@@ -27,6 +26,7 @@ from plecak.core.verify.presentation import create_presentation
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
 
 __all__ = [
     "AUTH",

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from plecak.core.jsonld.loader import find_contexts_dir
+from support import TESTS
 
 __all__ = ["ReferenceUnavailable", "cache_dir", "ensure_installed", "verify_with_reference"]
 
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+REFERENCE_DIR = TESTS / "reference"
 PACKAGE_JSON = REFERENCE_DIR / "package.json"
 SCRIPT = REFERENCE_DIR / "verify.mjs"
 INSTALL_TIMEOUT = 180.0

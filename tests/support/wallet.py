@@ -17,10 +17,10 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from support.issuer import AUTH, achievement, issuer_settings, profile
 
 __all__ = [
     "PASSWORD",

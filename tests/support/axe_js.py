@@ -16,9 +16,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from support import TESTS
+
 __all__ = ["AxeUnavailable", "axe_script", "cache_dir", "require_axe"]
 
-PACKAGE_JSON = Path(__file__).resolve().parent / "axe" / "package.json"
+PACKAGE_JSON = TESTS / "axe" / "package.json"
 INSTALL_TIMEOUT = 180.0
 
 

@@ -29,8 +29,10 @@ from typing import Any
 
 import pytest
 
-HERE = Path(__file__).resolve().parent / "vci"
-W3C_DIR = Path(__file__).resolve().parents[1] / "w3c"
+from support import TESTS
+
+HERE = TESTS / "interop" / "vci"
+W3C_DIR = TESTS / "w3c"
 PACKAGE_JSON = HERE / "package.json"
 SCRIPTS = ("wallet.mjs", "ldp_verify.mjs", "sdjwt_verify.mjs")
 INSTALL_TIMEOUT = 300.0

@@ -26,7 +26,9 @@ from typing import Any
 
 import pytest
 
-PEER_DIR = Path(__file__).resolve().parent / "oid4vp_peer"
+from support import TESTS
+
+PEER_DIR = TESTS / "interop" / "oid4vp_peer"
 PACKAGE_JSON = PEER_DIR / "package.json"
 SCRIPTS = ("wallet.mjs", "verifier.mjs")
 INSTALL_TIMEOUT = 300.0

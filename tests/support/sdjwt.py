@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -12,8 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import DidResolver
 from plecak.core.sdjwt import ec_public_jwk, holder_jwk, issue_sd_jwt_vc, micro_credential_claims
+from support import VECTORS
 
-EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
+EXAMPLE = VECTORS / "examples" / "microcredential-data-literacy.json"
 ISSUER_DID = "did:web:uni.example"
 KID = f"{ISSUER_DID}#p256-1"
 VERIFIER = "https://verifier.example"
