@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import hashlib
 import json
 import os
@@ -19,7 +18,6 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -33,9 +31,9 @@ from plecak.issuer.service import _request_hash
 from plecak.issuer.store import PENDING_TTL
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import connect_sync
+from support.cli import PLECAK, _env, _results, _run_cli
 from support.issuer import AUTH, TOKEN, issuer_settings
 
-PLECAK = [sys.executable, "-m", "plecak.cli"]
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -48,12 +46,6 @@ def _free_ports(n: int) -> list[int]:
     finally:
         for s in socks:
             s.close()
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLECAK_") and k != "REDIS_URL"}
-    env.update(extra)
-    return env
 
 
 def _port_open(port: int) -> bool:
@@ -465,20 +457,6 @@ def test_issue_batch_says_which_separators_it_expects(
     assert main(["issue-batch", "--achievement", "x", "--token", "t" * 20, str(path)]) == 2
     err = capsys.readouterr().err
     assert "no 'name' column" in err and "commas, semicolons or tabs" in err
-
-
-async def _run_cli(*args: str) -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        *PLECAK, *args, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    _, err = await asyncio.wait_for(proc.communicate(), 120)
-    assert proc.returncode is not None
-    return proc.returncode, err.decode()
-
-
-def _results(path: Path) -> list[dict[str, Any]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 async def test_issue_batch_against_a_real_issuer_is_idempotent(

@@ -9,8 +9,8 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from plecak.issuer.app import create_app
+from support.cli import _results, _run_cli
 from support.issuer import AUTH, TOKEN, issuer_settings
-from test_cli import _results, _run_cli
 
 
 async def _offers(tmp_path: Path, redis_url: str, **settings: str) -> tuple[str, list[dict[str, str]]]:

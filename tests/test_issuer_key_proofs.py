@@ -19,7 +19,7 @@ from plecak.core.keyproof import did_jwk, public_jwk
 from plecak.core.sdjwt import parse_sd_jwt
 from plecak.issuer.app import create_app
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
-from test_issuer_oid4vci import ClientFactory, code_of, make_offer, nonce, token
+from support.oid4vci import ClientFactory, code_of, make_offer, nonce, token
 
 LDP = "OpenBadgeCredential_ldp_vc"
 LDP_SD = "OpenBadgeCredential_ldp_vc_sd"

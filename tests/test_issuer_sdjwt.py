@@ -15,7 +15,7 @@ from plecak.core.sdjwt import SdJwtVerifier, holder_jwk, issuer_did, parse_sd_jw
 from plecak.core.verify.credential import Outcome
 from plecak.issuer.app import create_app
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
-from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
+from support.oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 
 CONFIG = "MicroCredential_dc+sd-jwt"
 VERIFIER = "https://verifier.example"

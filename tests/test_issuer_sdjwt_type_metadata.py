@@ -22,7 +22,7 @@ from plecak.core.sdjwt import (
 from plecak.issuer.app import create_app
 from plecak.wallet.oid4vp import CredentialQuery, credential_matches
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
-from test_issuer_oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
+from support.oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 
 HOSTED = f"{PUBLIC_URL}/vct/micro-credential/v1"
 

@@ -18,9 +18,9 @@ import aiohttp
 
 from support.qr_pictures import blank_png
 from support.verifier import Holder, Stack
+from support.verifier_pages import ShareServer, share, stack
 from support.wallet import Servers, servers
-from test_pathways_wallet import _programme
-from test_verifier_pages import ShareServer, share, stack
+from support.wallet_pathways import _programme
 
 __all__ = ["servers", "share", "stack"]
 

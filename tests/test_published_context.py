@@ -16,7 +16,7 @@ from plecak.core.jsonld.loader import default_context_store, default_loader
 from plecak.core.model.relatedresource import digest_problems
 from plecak.issuer.app import create_app
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
-from test_issuer_oid4vci import ClientFactory
+from support.oid4vci import ClientFactory
 
 LEGACY = "https://w3id.org/plecak/mc/v1"
 

@@ -19,9 +19,9 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from support.issuer import TOKEN
 from support.wallet import Servers, servers
-from test_wallet_sdjwt import _receive
-from test_wallet_selective import issue_sd
-from test_wallet_share import _add
+from support.wallet_sdjwt import _receive
+from support.wallet_selective import issue_sd
+from support.wallet_share import _add
 
 __all__ = ["servers"]
 

@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient
 
 from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
 from support.verifier import Stack
+from support.verifier_pages import share, stack
 from support.wallet import Servers, servers
-from test_verifier_pages import share, stack
 
 __all__ = ["servers", "share", "stack"]
 

@@ -19,7 +19,7 @@ from plecak.verifier.i18n import LANG_COOKIE, local_path
 from plecak.verifier.messages import EN, messages, pick_language
 from plecak.verifier.messages_pl import PL
 from support.verifier import Stack, start_stack
-from test_verifier_pages import check, element, paste, result_page, verdict
+from support.verifier_pages import check, element, paste, result_page, verdict
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]

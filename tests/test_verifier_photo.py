@@ -15,7 +15,7 @@ from plecak.verifier.messages import EN
 from plecak.verifier.messages_pl import PL
 from support.qr_pictures import blank_png, qr_photo, qr_png
 from support.verifier import Stack
-from test_verifier_pages import ShareServer, result_page, share, stack, verdict
+from support.verifier_pages import ShareServer, result_page, share, stack, verdict
 
 __all__ = ["share", "stack"]  # fixtures used by the tests below
 

@@ -15,7 +15,7 @@ from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.sdjwt import present
 from support.sdjwt import issue_over_oid4vci
 from support.verifier import AUTH, Stack, start_stack
-from test_verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
+from support.verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ async def test_pasted_sd_jwt_with_a_changed_grade_fails(stack: Stack) -> None:
 
 # -- OpenID4VP with a DCQL query for dc+sd-jwt --------------------------------------------------
 async def test_openid4vp_dcql_request_for_chosen_claims_is_answered_with_only_those(stack: Stack) -> None:
-    from test_verifier_openid4vp import answer, ask, fetch_request, result
+    from support.openid4vp import answer, ask, fetch_request, result
 
     holder, _, sd_jwt = await _issued(stack)
     request = await ask(stack, format="dc+sd-jwt", claim_name="1", claim_credits_earned="1")
@@ -144,7 +144,7 @@ async def test_openid4vp_dcql_request_for_chosen_claims_is_answered_with_only_th
 
 
 async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack) -> None:
-    from test_verifier_openid4vp import answer, ask, fetch_request, result
+    from support.openid4vp import answer, ask, fetch_request, result
 
     holder, _, sd_jwt = await _issued(stack)
     request = await ask(stack, format="dc+sd-jwt", claim_grade="1")
@@ -159,8 +159,8 @@ async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack
 
 
 async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: Stack) -> None:
+    from support.openid4vp import answer, ask, fetch_request, result
     from support.verifier import Holder
-    from test_verifier_openid4vp import answer, ask, fetch_request, result
 
     request = await ask(stack, format="dc+sd-jwt")
     claims = await fetch_request(stack, request)

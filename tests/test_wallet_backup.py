@@ -4,75 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
-from plecak.wallet.app import create_app
 from plecak.wallet.backup import KdfLimits, read_backup, write_backup
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.vault import HolderKey
-from support.wallet import Browser, Servers, servers, wallet_settings
+from support.wallet import Browser, Servers, servers
+from support.wallet_backup import PASSPHRASE, _export, _import, _titles
 
 __all__ = ["servers"]
-
-PASSPHRASE = "a backup passphrase"
-
-
-@pytest.fixture
-async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str) -> AsyncIterator[Browser]:
-    """Another wallet instance: its own Redis database and its own key-encryption key."""
-    port = unused_port()
-    issuer_host = servers.issuer.url.removeprefix("http://")
-    app = create_app(
-        wallet_settings(
-            second_redis_url,
-            tmp_path / "second",
-            port,
-            insecure_hosts=frozenset({issuer_host}),
-        )
-    )
-    server = TestServer(app, host="127.0.0.1", port=port)
-    await server.start_server()
-    browser = Browser(f"http://127.0.0.1:{port}")
-    try:
-        yield browser
-    finally:
-        await browser.close()
-        await server.close()
 
 
 async def _add(browser: Browser, credential: dict[str, object]) -> None:
     await browser.get("/add")
     status, text = await browser.post("/add", {"json": json.dumps(credential)})
     assert status == 200, text
-
-
-async def _export(
-    browser: Browser, passphrase: str = PASSPHRASE, again: str | None = None
-) -> tuple[int, bytes]:
-    await browser.get("/backup")
-    form = {"passphrase": passphrase, "passphrase_again": passphrase if again is None else again}
-    async with browser.session.post(
-        browser.base + "/backup/export", data={**form, "csrf": browser.csrf or ""}
-    ) as resp:
-        return resp.status, await resp.read()
-
-
-async def _import(browser: Browser, data: bytes, passphrase: str = PASSPHRASE) -> tuple[int, str]:
-    await browser.get("/backup")
-    form = aiohttp.FormData()
-    form.add_field("passphrase", passphrase)
-    form.add_field("file", data, filename="backup.json", content_type="application/json")
-    return await browser.post("/backup/import", form)
-
-
-def _titles(text: str) -> list[str]:
-    return re.findall(r'class="card-title">([^<]+)<', text)
 
 
 async def test_export_then_import_on_another_wallet(servers: Servers, second_wallet: Browser) -> None:

@@ -13,7 +13,7 @@ from plecak.wallet.exceptions import UserError
 from plecak.wallet.oid4vci import _proof_alg
 from plecak.wallet.vault import HolderKey
 from support.wallet import AUTH, Servers, servers
-from test_wallet_sdjwt import _receive
+from support.wallet_sdjwt import _receive
 
 __all__ = ["servers"]
 

@@ -10,26 +10,13 @@ from urllib.parse import quote
 import aiohttp
 
 from support.wallet import AUTH, Servers, servers
+from support.wallet_sdjwt import _receive
 
 __all__ = ["servers"]
 
 
 def _cards(text: str) -> list[str]:
     return re.findall(r'<a href="/credentials/[0-9a-f]+" class="card-title">([^<]+)</a>', text)
-
-
-async def _receive(servers: Servers) -> tuple[dict[str, Any], str]:
-    browser = servers.browser
-    await browser.sign_up()
-    offer = await servers.issuer.offer(format="dc+sd-jwt", grade="4.5")
-    status, text = await browser.get(offer["walletLink"])
-    assert status == 200, text
-    assert "offers you" in text and "selective disclosure" in text
-    action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', text)
-    assert action, text
-    status, text = await browser.post(action.group(1), {})
-    assert status == 200, text
-    return offer, text
 
 
 async def test_sd_jwt_offer_is_received_verified_and_shown_with_every_element(servers: Servers) -> None:
@@ -57,7 +44,7 @@ async def test_sd_jwt_credential_shows_revoked_after_the_issuer_revokes_it(serve
 async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hides_the_grade(
     servers: Servers,
 ) -> None:
-    from test_wallet_share import _raw_link, _share
+    from support.wallet_share import _raw_link, _share
 
     await _receive(servers)
     browser = servers.browser
@@ -92,7 +79,7 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
 
 
 async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> None:
-    from test_wallet_share import _share
+    from support.wallet_share import _share
 
     await _receive(servers)
     browser = servers.browser
@@ -182,7 +169,7 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
 
     from plecak.wallet.app import create_app
     from support.wallet import Browser, wallet_settings
-    from test_wallet_backup import _export, _import, _titles
+    from support.wallet_backup import _export, _import, _titles
 
     await _receive(servers)
     status, data = await _export(servers.browser)

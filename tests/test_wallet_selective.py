@@ -6,33 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 from urllib.parse import quote
 
 from plecak.core.disclosure import is_derived_disclosure
 from plecak.core.verify.presentation import verify_presentation
-from support.issuer import AUTH
 from support.wallet import Browser, Servers, servers
-from test_wallet_backup import _export, _import, second_wallet
-from test_wallet_present import OB_TYPE, ContractVerifier, verifier
-from test_wallet_share import _add, _raw_link, _share, _verifier
+from support.wallet_backup import _export, _import, second_wallet
+from support.wallet_present import OB_TYPE, ContractVerifier, verifier
+from support.wallet_selective import issue_sd
+from support.wallet_share import _add, _raw_link, _share, _verifier
 
 __all__ = ["second_wallet", "servers", "verifier"]
-
-
-async def issue_sd(servers: Servers, did: str) -> dict[str, Any]:
-    async with servers.issuer.client.post(
-        f"{servers.issuer.url}/api/achievements/{servers.issuer.achievement_uuid}/credentials",
-        json={
-            "learner": {"name": "Anna Nowak", "did": did},
-            "grade": "4.5",
-            "options": {"cryptosuite": "ecdsa-sd-2023"},
-        },
-        headers=AUTH,
-    ) as resp:
-        assert resp.status == 201, await resp.text()
-        credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
-        return credential
 
 
 def switches(page: str, cid: str) -> dict[str, bool]:

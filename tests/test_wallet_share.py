@@ -9,48 +9,12 @@ from urllib.parse import quote
 
 from redis.asyncio import Redis
 
-from plecak.core.did import DidResolver
-from plecak.core.verify.credential import Verifier
 from plecak.core.verify.presentation import verify_presentation
 from support.redis_keys import keys_matching
 from support.wallet import VERIFIER_URL, Browser, Servers, servers
+from support.wallet_share import _add, _raw_link, _share, _verifier
 
 __all__ = ["servers"]
-
-
-async def _add(browser: Browser, credential: dict[str, object]) -> str:
-    await browser.get("/add")
-    status, text = await browser.post("/add", {"json": json.dumps(credential)})
-    assert status == 200, text
-    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
-    assert found
-    return found.group(1)
-
-
-async def _share(browser: Browser, cids: list[str], **fields: str) -> tuple[int, str]:
-    await browser.get("/share")
-    data = [("c", cid) for cid in cids] + list(fields.items()) + [("csrf", browser.csrf or "")]
-    async with browser.session.post(browser.base + "/share", data=data) as resp:
-        text = await resp.text()
-        browser._remember(text)
-        return resp.status, text
-
-
-def _raw_link(text: str) -> str:
-    found = re.search(r'id="raw-link" href="([^"]+)"', text)
-    assert found, text
-    return found.group(1)
-
-
-async def _verifier(servers: Servers) -> Verifier:
-    host = servers.issuer.url.removeprefix("http://")
-
-    async def fetch(url: str) -> dict[str, object]:
-        async with servers.issuer.client.get(url) as resp:
-            result: dict[str, object] = await resp.json(content_type=None)
-            return result
-
-    return Verifier(DidResolver(insecure_hosts={host}), status_fetcher=fetch)
 
 
 async def test_share_link_serves_a_presentation_signed_by_the_learner(

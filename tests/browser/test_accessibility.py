@@ -22,10 +22,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from test_passkeys_browser import _authenticator, wallet_url
-from test_pathways_browser import PASSWORD, System, system
 
 from support.axe_js import require_axe
+from support.browser_passkeys import _authenticator, wallet_url
+from support.browser_pathways import PASSWORD, System, system
 from support.issuer import AUTH, TOKEN
 
 __all__ = ["system", "wallet_url"]

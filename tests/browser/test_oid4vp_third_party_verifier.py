@@ -29,13 +29,13 @@ import pytest
 from aiohttp.test_utils import TestServer, unused_port
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from test_wallet_journey import PASSWORD
 
 from plecak.core.jar import self_signed_certificate
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from support.browser_journey import PASSWORD
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.oid4vp_peer import PeerError, start_peer
 

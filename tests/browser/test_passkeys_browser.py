@@ -10,56 +10,13 @@ passkey is then refused, in Polish. Screenshots go to /tmp (wallet-passkeys-*.pn
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestServer, unused_port
-
-from plecak.wallet.app import create_app
-from plecak.wallet.config import Settings
+from support.browser_passkeys import _authenticator
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
-
-
-@pytest.fixture
-async def wallet_url(redis_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    port = unused_port()
-    settings = Settings(
-        port=port,
-        public_url=f"http://localhost:{port}",
-        redis_url=redis_url,
-        data_dir=tmp_path,
-        password_time_cost=1,
-        password_memory_kib=8 * 1024,
-    )
-    server = TestServer(create_app(settings), host="127.0.0.1", port=port)
-    await server.start_server()
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        await server.close()
-
-
-async def _authenticator(page: Any) -> tuple[Any, str]:
-    cdp = await page.context.new_cdp_session(page)
-    await cdp.send("WebAuthn.enable")
-    added = await cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return cdp, added["authenticatorId"]
 
 
 async def _message(page: Any, text: str) -> None:

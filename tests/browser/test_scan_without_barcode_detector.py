@@ -19,8 +19,8 @@ from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from support.qr_pictures import png_of_svg, qr_png, qr_y4m
 from support.verifier import start_stack
+from support.verifier_pages import ShareServer
 from support.wallet import PASSWORD, Servers, servers
-from test_verifier_pages import ShareServer
 
 __all__ = ["servers"]
 

@@ -14,8 +14,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from test_wallet_journey import PASSWORD, SHOTS, System, system
-
+from support.browser_journey import PASSWORD, SHOTS, System, system
 from support.issuer import AUTH
 
 __all__ = ["system"]

@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from test_wallet_journey import PASSWORD, SHOTS, System, system
 
+from support.browser_journey import PASSWORD, SHOTS, System, system
 from support.issuer import AUTH
 
 __all__ = ["system"]

@@ -35,9 +35,9 @@ from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.oid4vp_peer import PeerError, run_peer
+from support.openid4vp import ask, result
 from support.sdjwt import issue_over_oid4vci
 from support.verifier import Holder, Stack, verifier_settings
-from test_verifier_openid4vp import ask, result
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
