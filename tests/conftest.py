@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -91,9 +92,28 @@ async def redis_client(redis_url: str) -> AsyncIterator[RedisClient]:
         await client.aclose()
 
 
+TESTS = Path(__file__).resolve().parent
+# tests/<kind>/... is marked <kind> (markers registered in pyproject.toml), so `pytest -m unit` and
+# `pytest -m "not browser"` select by kind as well as by directory.
+KINDS = ("unit", "service", "browser", "interop")
+
+
+def _kind(item: pytest.Item) -> str | None:
+    try:
+        first = item.path.resolve().relative_to(TESTS).parts[0]
+    except (ValueError, IndexError):
+        return None
+    return first if first in KINDS else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a cluster run only the tests that use the session's Redis: the others would repeat
-    ``make test`` exactly (tests/test_storage_cluster.py starts clusters of its own there)."""
+    """Mark each test by its directory; on a cluster run keep only the tests that use the session's
+    Redis: the others would repeat ``make test`` exactly (tests/service/test_storage_cluster.py starts
+    clusters of its own there)."""
+    for item in items:
+        kind = _kind(item)
+        if kind is not None:
+            item.add_marker(kind)
     if TEST_REDIS != "cluster":
         return
     uses_redis = [item for item in items if "redis_server_url" in getattr(item, "fixturenames", ())]

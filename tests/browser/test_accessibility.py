@@ -1,7 +1,7 @@
 """Automated WCAG checks: axe-core in real Chromium on every page of the three services.
 
 axe-core (npm, pinned in tests/axe/package.json, installed outside the repository by
-tests/axe_js.py) is injected into each page and ``axe.run()`` checks the rendered page (WCAG 2.0,
+tests/support/axe_js.py) is injected into each page and ``axe.run()`` checks the rendered page (WCAG 2.0,
 2.1 and 2.2 A/AA rules plus axe's best practices). The pages are reached the way a person reaches
 them: the same issuer, wallet and verifier test servers as the Pathways journey (real Redis).
 A "serious" or "critical" violation fails the test; all findings, moderate and minor included,

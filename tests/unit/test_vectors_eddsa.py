@@ -21,8 +21,9 @@ from plecak.core.did import DidResolver, did_key
 from plecak.core.integrity.proofs import add_proof, hash_data, verify_proofs
 from plecak.core.jsonld.loader import default_loader
 from plecak.core.jsonld.rdf import canonicalize
+from support import TESTS
 
-VECTORS = Path(__file__).parent / "vectors" / "vc-di-eddsa"
+VECTORS = TESTS / "vectors" / "vc-di-eddsa"
 CHAIN = VECTORS / "proof-set-chain"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ import pytest
 from plecak.core.did import DidResolver
 from plecak.core.errors import StatusListError
 from plecak.core.verify.credential import Outcome, Verifier
+from support import TESTS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 SL2021_URL = "https://academy.example.org/status/2021/revocation-1"
 EDTECH_URL = "https://academy.example.org/revocations/1"
 

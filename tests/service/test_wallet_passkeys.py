@@ -1,6 +1,6 @@
 """Passkeys: WebAuthn ceremonies of the wallet against a software authenticator, on a real Redis.
 
-The authenticator (tests/webauthn_authenticator.py) builds attestation ``none`` and ES256
+The authenticator (tests/support/webauthn_authenticator.py) builds attestation ``none`` and ES256
 assertions byte by byte from the WebAuthn spec; the wallet's service and HTTP endpoints are the
 real ones. Negative cases: wrong challenge, replayed challenge, another session's challenge, wrong
 origin, wrong RP id, unknown credential, another key's signature, a foreign user handle, a signature

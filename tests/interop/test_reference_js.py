@@ -2,7 +2,7 @@
 
 ``tests/reference/verify.mjs`` verifies with ``@digitalbazaar/vc`` + ``data-integrity`` +
 ``eddsa-rdfc-2022-cryptosuite`` (and ``ed25519-signature-2020``), loading only our bundled
-contexts and the DID documents we pass. See ``tests/reference_js.py`` for the install.
+contexts and the DID documents we pass. See ``tests/support/reference_js.py`` for the install.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pytest
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import DidResolver, did_document, did_key
 from plecak.core.integrity.proofs import add_proof, verify_proofs
+from support import TESTS
 from support.reference_js import require_reference, verify_with_reference
 
-VECTORS = Path(__file__).parent / "vectors"
+VECTORS = TESTS / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"
 
 

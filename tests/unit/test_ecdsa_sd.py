@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,9 @@ from plecak.core.integrity import sd_primitives
 from plecak.core.integrity.proofs import add_proof, verify_proofs
 from plecak.core.jsonld.loader import default_loader
 from plecak.core.jsonld.rdf import expand_safe
+from support import TESTS
 
-EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
+EXAMPLE = TESTS / "vectors" / "examples" / "microcredential-data-literacy.json"
 MANDATORY = ["/issuer", "/validFrom", "/credentialSubject/achievement/name", "/credentialStatus"]
 GRADE = "/credentialSubject/result"
 ALLOWED = "/credentialSubject/achievement/resultDescription/0/allowedValue"

@@ -21,8 +21,8 @@ from plecak.core.jsonld.loader import (
     default_loader,
     find_contexts_dir,
 )
+from support import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CONTEXTS = REPO / "contexts"
 SHARED_CONTEXTS = REPO.parent / "shared" / "contexts"
 INDEX: dict[str, dict[str, Any]] = json.loads((CONTEXTS / "index.json").read_text(encoding="utf-8"))

@@ -44,6 +44,7 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from support import REPO
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
 from support.pathway_programmes import data_literacy_rule
 from support.wallet import PASSWORD, wallet_settings
@@ -850,7 +851,7 @@ def test_templates_put_no_credential_value_in_a_link() -> None:
     built = {"qr", "link", "follow_link", "verify_link", "raw_link", "reply.redirect_uri"}
     found: dict[str, set[str]] = {}
     for service in SERVICES:
-        for template in (Path(__file__).parent.parent / "src" / service / "templates").glob("*.html"):
+        for template in (REPO / "src" / service / "templates").glob("*.html"):
             text = template.read_text(encoding="utf-8")
             for name in re.findall(r"""(?:href|src)="\{\{\s*([\w.]+)""", text):
                 found.setdefault(name, set()).add(f"{service}/{template.name}")

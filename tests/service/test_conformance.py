@@ -22,6 +22,7 @@ from plecak.core.model.relatedresource import digest_problems, related_resource_
 from plecak.core.verify.credential import Outcome, Verifier
 from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import SERVICE
+from support import TESTS
 from support.issuer import AUTH, issuer_settings, simple_credential_v2
 from support.verifier import Holder, Stack, start_stack
 
@@ -33,7 +34,7 @@ V2 = "https://www.w3.org/ns/credentials/v2"
 SUITE_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
 SUITE_MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
 WRONG_MULTIBASE = "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"
-ECDSA_VECTORS = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
+ECDSA_VECTORS = TESTS / "vectors" / "vc-di-ecdsa" / "TestVectors"
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import base58
@@ -36,6 +35,7 @@ from plecak.core.did import (
 )
 from plecak.core.errors import DIDError, KeyFormatError
 from plecak.core.integrity.proofs import add_proof, verify_proofs
+from support import TESTS
 
 VECTOR_PUBLIC = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 VECTOR_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
@@ -195,7 +195,7 @@ def test_ecdsa_did_key_resolves_to_its_multikey(curve: str) -> None:
 
 
 def test_ecdsa_multikey_round_trips_the_w3c_key_vectors() -> None:
-    vectors = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
+    vectors = TESTS / "vectors" / "vc-di-ecdsa" / "TestVectors"
     for name in ("p256KeyPair.json", "p384KeyPair.json"):
         data = json.loads((vectors / name).read_text())
         pair = EcdsaKeyPair.from_multikey(data["publicKeyMultibase"], data["secretKeyMultibase"])

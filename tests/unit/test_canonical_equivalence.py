@@ -28,8 +28,9 @@ from plecak.core.jsonld.rdf import (
     check_safe,
     sharing_quads,
 )
+from support import TESTS
 
-VECTORS = Path(__file__).parent / "vectors"
+VECTORS = TESTS / "vectors"
 DOCUMENTS = sorted(
     p
     for p in VECTORS.rglob("*.json")
@@ -221,7 +222,7 @@ def test_template_path_declines_nested_values_and_unbundled_contexts() -> None:
 
 # --- the direct compacted JSON → quads path, plecak.core.jsonld.fastrdf.document_quads ------------------------------
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 
 
 def direct(doc: dict[str, Any]) -> str | None:

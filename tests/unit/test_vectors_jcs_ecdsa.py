@@ -26,8 +26,9 @@ from plecak.core.integrity.proofs import add_proof, verify_proofs
 from plecak.core.integrity.suites import suite_named
 from plecak.core.jsonld.loader import default_loader
 from plecak.core.jsonld.rdf import canonicalize
+from support import TESTS
 
-VECTORS = Path(__file__).parent / "vectors"
+VECTORS = TESTS / "vectors"
 EDDSA = VECTORS / "vc-di-eddsa"
 ECDSA = VECTORS / "vc-di-ecdsa" / "TestVectors"
 

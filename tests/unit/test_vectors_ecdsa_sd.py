@@ -25,8 +25,9 @@ from plecak.core.integrity import ecdsa_sd as sd
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import default_loader
 from plecak.core.jsonld.rdf import canonicalize
+from support import TESTS
 
-VECTORS = Path(__file__).parent / "vectors" / "vc-di-ecdsa" / "TestVectors"
+VECTORS = TESTS / "vectors" / "vc-di-ecdsa" / "TestVectors"
 SD = VECTORS / "ecdsa-sd-2023"
 # prCredUnsigned.json upstream has another description than the credential the prc steps were
 # computed from, so the prc input is the signed base credential without its proof.

@@ -4,11 +4,11 @@ wallet and the verifier from our own files under the strict CSP (no eval)."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
 from plecak.runtime.qr import JS_DECODER, VENDOR_DIR
+from support import REPO
 from support.verifier import Stack
 from support.verifier_pages import share, stack
 from support.wallet import Servers, servers
@@ -23,7 +23,7 @@ def test_vendored_jsqr_is_the_pinned_release_with_its_licence() -> None:
     assert hashlib.sha256(code).hexdigest() == JSQR_SHA256
     assert b"eval(" not in code and b"new Function" not in code  # runs under script-src 'self'
     assert "Apache License" in (VENDOR_DIR / "jsQR-LICENSE.txt").read_text()
-    makefile = (Path(__file__).parent.parent / "Makefile").read_text()
+    makefile = (REPO / "Makefile").read_text()
     assert f"JSQR_SHA256 := {JSQR_SHA256}" in makefile
 
 

@@ -11,16 +11,16 @@ import copy
 import json
 import re
 import socket
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from plecak.core.errors import DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
 from plecak.core.jsonld.rdf import canonicalize, check_safe, expand_safe
+from support import REPO, TESTS
 
-EXAMPLES = Path(__file__).parent / "vectors" / "examples"
-SHARED_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+EXAMPLES = TESTS / "vectors" / "examples"
+SHARED_EXAMPLES = REPO.parent / "shared" / "examples"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -275,7 +275,7 @@ def test_check_safe_refuses_what_expand_safe_refuses(mc: dict[str, Any], how: st
 
 def test_check_safe_accepts_the_micro_credential_and_its_signed_copy(mc: dict[str, Any]) -> None:
     check_safe(mc)
-    signed = json.loads((Path(__file__).parent / "fixtures" / "ob3-vc2-eddsa-rdfc-2022.json").read_text())
+    signed = json.loads((TESTS / "fixtures" / "ob3-vc2-eddsa-rdfc-2022.json").read_text())
     check_safe(signed)
     expand_safe(signed)
 

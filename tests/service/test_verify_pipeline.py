@@ -27,6 +27,7 @@ from plecak.core.status.bitstring import MIN_LIST_LENGTH, Bitstring, status_list
 from plecak.core.status.client import StatusListClient
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult, VerifiedListCache, Verifier
+from support import TESTS
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
@@ -644,7 +645,7 @@ async def test_microcredential_without_learner_identification_warns(verifier: Ve
 
 # --- credentials signed by other implementations (tests/fixtures/, see its README) ----------------
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = TESTS / "fixtures"
 FIXTURE_MANIFEST: dict[str, Any] = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
 
 

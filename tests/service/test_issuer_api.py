@@ -21,6 +21,7 @@ from plecak.core.status.bitstring import Bitstring
 from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import SERVICE
 from plecak.issuer.service import _request_hash
+from support import REPO
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -545,7 +546,7 @@ async def test_did_key_mode_and_extension_context_endpoint(
     ctx = await client.get("/contexts/plecak/mc/v1")
     assert ctx.headers["Content-Type"].startswith("application/ld+json")
     assert (
-        await ctx.read() == (Path(__file__).parent.parent / "contexts" / "plecak-mc-v1.jsonld").read_bytes()
+        await ctx.read() == (REPO / "contexts" / "plecak-mc-v1.jsonld").read_bytes()
     )
 
 

@@ -4,7 +4,6 @@ the ecdsa-sd-2023 and SD-JWT VC adapters."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,9 +34,10 @@ from plecak.core.sdjwt import (
     present,
     sd_jwt_of,
 )
+from support import TESTS
 from support.sdjwt import Issuer
 
-EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
+EXAMPLE = TESTS / "vectors" / "examples" / "microcredential-data-literacy.json"
 
 
 @pytest.fixture(scope="module")

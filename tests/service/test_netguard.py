@@ -13,7 +13,6 @@ import re
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -23,6 +22,7 @@ from plecak.core.did import DIDError, DidResolver
 from plecak.core.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
 from plecak.core.status.client import StatusListClient, StatusListFetchError
 from plecak.verifier.fetch import FetchError, LinkFetcher
+from support import REPO
 
 _REPLY = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"
@@ -259,7 +259,7 @@ def test_allow_list_matches_equivalent_spellings_of_an_allowed_pair() -> None:
 def test_every_outgoing_session_in_the_services_comes_from_the_guard() -> None:
     """A new HTTP client in src/ must use plecak.core.netguard.guarded_session (only `plecak` talks to its own
     services, at URLs the operator gave it, with a plain session)."""
-    src = Path(__file__).resolve().parent.parent / "src"
+    src = REPO / "src"
     pattern = re.compile(r"ClientSession\(|TCPConnector\(|urlopen\(|aiohttp\.request\(|http\.client")
     offenders = [
         f"{path.relative_to(src)}:{n}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +18,10 @@ from plecak.core.did import DidResolver, did_key
 from plecak.core.disclosure import EcdsaSdAdapter, default_mandatory_pointers
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import add_proof, verify_proofs
+from support import TESTS
 from support.reference_sd import require_sd_reference, run_sd_reference
 
-EXAMPLE = Path(__file__).parent / "vectors" / "examples" / "microcredential-data-literacy.json"
+EXAMPLE = TESTS / "vectors" / "examples" / "microcredential-data-literacy.json"
 
 
 @pytest.fixture(scope="module", autouse=True)

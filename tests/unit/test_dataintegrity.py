@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +24,9 @@ from plecak.core.integrity.proofs import (
     verify_proofs,
 )
 from plecak.core.jsonld.loader import default_loader
+from support import TESTS
 
-EXAMPLES = Path(__file__).parent / "vectors" / "examples"
+EXAMPLES = TESTS / "vectors" / "examples"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 CREATED = "2025-01-02T03:04:05Z"
