@@ -23,6 +23,7 @@ import pytest
 from plecak.runtime.redis_cluster_embedded import EmbeddedRedisCluster
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import RedisClient, connect, connect_sync, is_cluster_url
+from support.ports import refused_port
 
 TEST_REDIS = os.environ.get("PLECAK_TEST_REDIS", "single").strip().lower() or "single"
 if TEST_REDIS not in ("single", "cluster"):
@@ -121,3 +122,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if others:
         config.hook.pytest_deselected(items=others)
         items[:] = uses_redis
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections for the whole test (bound, never listening)."""
+    with refused_port() as port:
+        yield port

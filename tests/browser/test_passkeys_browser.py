@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from support.browser_passkeys import _authenticator
+from support.browser_passkeys import _authenticator, wallet_url
+
+__all__ = ["wallet_url"]  # fixtures used by the tests below
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from support.browser_pathways import PASSWORD, System
+from support.browser_pathways import PASSWORD, System, system
+
+__all__ = ["system"]  # fixtures used by the tests below
 
 SHOTS = Path("/tmp")
 

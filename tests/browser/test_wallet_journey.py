@@ -15,8 +15,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from support.browser_journey import PASSWORD, SHOTS, System
+from support.browser_journey import PASSWORD, SHOTS, System, system
 from support.issuer import AUTH
+
+__all__ = ["system"]  # fixtures used by the tests below
 
 
 async def _verdict(page: Any, url: str) -> str:

@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
@@ -64,7 +63,7 @@ class Employer:
 @asynccontextmanager
 async def _employer(servers: Servers, **overrides: Any) -> AsyncIterator[Employer]:
     url = f"http://127.0.0.1:{servers.spare_port}"
-    server = TestServer(
+    server = servers.spare.server(
         create_verifier(
             VerifierSettings(
                 admin_token=TOKEN,
@@ -76,8 +75,6 @@ async def _employer(servers: Servers, **overrides: Any) -> AsyncIterator[Employe
                 **overrides,
             )
         ),
-        host="127.0.0.1",
-        port=servers.spare_port,
     )
     await server.start_server()
     employer = Employer(url)

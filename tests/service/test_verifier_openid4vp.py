@@ -21,8 +21,10 @@ import pytest
 from plecak.core.did import DidResolver
 from plecak.core.jar import JarError, encrypt_response, verify_request_object
 from support.issuer import achievement
-from support.openid4vp import ClientFactory, ServerFactory, answer, ask, fetch_request, result, status
+from support.openid4vp import ClientFactory, ServerFactory, answer, ask, fetch_request, result, stack, status
 from support.verifier import AUTH, Holder, Stack, start_stack
+
+__all__ = ["stack"]  # fixtures used by the tests below
 
 OB_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 

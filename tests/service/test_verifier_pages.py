@@ -31,8 +31,12 @@ from support.verifier_pages import (
     element,
     paste,
     result_page,
+    share,
+    stack,
     verdict,
 )
+
+__all__ = ["share", "stack"]  # fixtures used by the tests below
 
 
 def assert_no_inline_code(page: str) -> None:

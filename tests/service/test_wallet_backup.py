@@ -11,9 +11,9 @@ from plecak.wallet.backup import KdfLimits, read_backup, write_backup
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.vault import HolderKey
 from support.wallet import Browser, Servers, servers
-from support.wallet_backup import PASSPHRASE, _export, _import, _titles
+from support.wallet_backup import PASSPHRASE, _export, _import, _titles, second_wallet
 
-__all__ = ["servers"]
+__all__ = ["second_wallet", "servers"]
 
 
 async def _add(browser: Browser, credential: dict[str, object]) -> None:

@@ -17,9 +17,9 @@ from plecak.core.crypto.keys import EcdsaKeyPair
 from plecak.core.did import did_key
 from plecak.core.jar import sign_request_object
 from support.wallet import Browser, Servers, servers
-from support.wallet_present import OB_TYPE, ContractVerifier
+from support.wallet_present import OB_TYPE, ContractVerifier, verifier
 
-__all__ = ["servers"]
+__all__ = ["servers", "verifier"]
 
 
 def micro_credential_query(query_id: str = "micro_credential") -> dict[str, Any]:

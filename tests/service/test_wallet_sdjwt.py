@@ -96,14 +96,13 @@ async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> No
 async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_requested_claims(
     servers: Servers,
 ) -> None:
-    from aiohttp.test_utils import TestServer
 
     from plecak.verifier.app import create_app as create_verifier
     from plecak.verifier.config import Settings as VerifierSettings
     from support.issuer import TOKEN
 
     verifier_url = f"http://127.0.0.1:{servers.spare_port}"
-    verifier = TestServer(
+    verifier = servers.spare.server(
         create_verifier(
             VerifierSettings(
                 admin_token=TOKEN,
@@ -114,8 +113,6 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
                 insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),
             )
         ),
-        host="127.0.0.1",
-        port=servers.spare_port,
     )
     await verifier.start_server()
     employer = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))

@@ -15,12 +15,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
+from aiohttp.test_utils import TestServer
 
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
 from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.ports import Listener
 
 __all__ = [
     "PASSWORD",
@@ -168,16 +169,20 @@ class Servers:
     data_dir: Path
     issuer_server: TestServer
     wallet_server: TestServer
-    spare_port: int
-    """A free port the wallet may reach over plain http (for a verifier started by a test)."""
+    spare: Listener
+    """A held loopback port the wallet may reach over plain http (for a verifier started by a test:
+    ``servers.spare.server(app)``)."""
+
+    @property
+    def spare_port(self) -> int:
+        return self.spare.port
 
 
 @pytest.fixture
 async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
     """A real issuer (with a profile and one achievement) and a real wallet that trusts it over http."""
-    issuer_port, wallet_port, spare_port = unused_port(), unused_port(), unused_port()
-    issuer_url = f"http://127.0.0.1:{issuer_port}"
-    wallet_url = f"http://127.0.0.1:{wallet_port}"
+    issuer_at, wallet_at, spare = Listener(), Listener(), Listener()
+    issuer_url, wallet_url = issuer_at.url, wallet_at.url
     issuer_app = create_issuer(
         issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
     )
@@ -185,14 +190,14 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
         wallet_settings(
             redis_url,
             tmp_path / "wallet",
-            wallet_port,
+            wallet_at.port,
             issuer_url=issuer_url,
             verifier_url=VERIFIER_URL,
-            insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}", f"127.0.0.1:{spare_port}"}),
+            insecure_hosts=frozenset({issuer_at.netloc, spare.netloc}),
         )
     )
-    issuer_server = TestServer(issuer_app, host="127.0.0.1", port=issuer_port)
-    wallet_server = TestServer(wallet_app, host="127.0.0.1", port=wallet_port)
+    issuer_server = issuer_at.server(issuer_app)
+    wallet_server = wallet_at.server(wallet_app)
     await issuer_server.start_server()
     await wallet_server.start_server()
     client = aiohttp.ClientSession()
@@ -211,10 +216,11 @@ async def servers(redis_url: str, tmp_path: Path) -> AsyncIterator[Servers]:
             tmp_path,
             issuer_server,
             wallet_server,
-            spare_port,
+            spare,
         )
     finally:
         await browser.close()
         await client.close()
         await wallet_server.close()
         await issuer_server.close()
+        spare.close()  # a test's server on it has closed it already; closing twice is harmless

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from plecak.core.did import DidResolver
 from plecak.core.verify.credential import Verifier
@@ -80,12 +79,11 @@ class ContractVerifier:
 
 @pytest.fixture
 async def verifier(servers: Servers) -> AsyncIterator[ContractVerifier]:
-    port = servers.spare_port
-    double = ContractVerifier(f"http://127.0.0.1:{port}", servers.issuer.url.removeprefix("http://"))
+    double = ContractVerifier(servers.spare.url, servers.issuer.url.removeprefix("http://"))
     app = web.Application()
     app.router.add_get("/request/{rid}", double.request_object)
     app.router.add_post("/response/{rid}", double.response)
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = servers.spare.server(app)
     await server.start_server()
     yield double
     await server.close()
