@@ -26,7 +26,6 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -38,6 +37,7 @@ from plecak.wallet.config import Settings as WalletSettings
 from support.browser_journey import PASSWORD
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.oid4vp_peer import PeerError, start_peer
+from support.ports import Listener
 
 
 @dataclass
@@ -61,14 +61,13 @@ class Setup:
 
 @pytest.fixture
 async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
-    issuer_port, wallet_port, peer_port = unused_port(), unused_port(), unused_port()
+    issuer_port_listener, wallet_port_listener, peer_port_listener = Listener(), Listener(), Listener()
+    issuer_port, wallet_port, peer_port = issuer_port_listener.port, wallet_port_listener.port, peer_port_listener.port
     issuer_url, wallet_url = f"http://127.0.0.1:{issuer_port}", f"http://127.0.0.1:{wallet_port}"
-    issuer = TestServer(
-        create_issuer(issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)),
-        host="127.0.0.1",
-        port=issuer_port,
+    issuer = issuer_port_listener.server(
+        create_issuer(issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url))
     )
-    wallet = TestServer(
+    wallet = wallet_port_listener.server(
         create_wallet(
             WalletSettings(
                 port=wallet_port,
@@ -81,9 +80,7 @@ async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
                 password_memory_kib=8 * 1024,
                 status_cache_seconds=0,
             )
-        ),
-        host="127.0.0.1",
-        port=wallet_port,
+        )
     )
     for server in (issuer, wallet):
         await server.start_server()

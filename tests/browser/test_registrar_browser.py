@@ -17,10 +17,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
 from plecak.issuer.app import create_app as create_issuer
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.ports import Listener
 
 SHOTS = Path("/tmp")
 
@@ -45,18 +45,11 @@ class Issuer:
 
 @pytest.fixture
 async def issuer(redis_url: str, tmp_path: Path) -> AsyncIterator[Issuer]:
-    for attempt in range(5):  # another process on this shared machine may take the free port first
-        port = unused_port()
-        url = f"http://127.0.0.1:{port}"
-        app = create_issuer(issuer_settings(redis_url, tmp_path / str(attempt), public_url=url))
-        server = TestServer(app, host="127.0.0.1", port=port)
-        try:
-            await server.start_server()
-            break
-        except OSError:
-            await server.close()
-    else:
-        pytest.fail("no free port for the issuer")
+    listener = Listener()  # held from the start: no other process can take the port meanwhile
+    url = listener.url
+    app = create_issuer(issuer_settings(redis_url, tmp_path, public_url=url))
+    server = listener.server(app)
+    await server.start_server()
     admin = aiohttp.ClientSession()
     try:
         async with admin.put(f"{url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:

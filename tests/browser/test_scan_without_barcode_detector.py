@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
 from support.qr_pictures import png_of_svg, qr_png, qr_y4m
 from support.verifier import start_stack
@@ -58,7 +58,7 @@ async def test_verifier_scan_section_reads_a_photo_of_a_share_qr_without_barcode
     phone: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
     share = ShareServer()
-    share_server = await aiohttp_server(share.app, host="127.0.0.1", port=unused_port())
+    share_server = await aiohttp_server(share.app, host="127.0.0.1")
     share.url = str(share_server.make_url("")).rstrip("/")
     insecure = {share.url.removeprefix("http://")}
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)
@@ -129,7 +129,7 @@ async def test_verifier_live_camera_reads_a_share_qr_with_jsqr_without_barcode_d
     browser: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
     share = ShareServer()
-    share_server = await aiohttp_server(share.app, host="127.0.0.1", port=unused_port())
+    share_server = await aiohttp_server(share.app, host="127.0.0.1")
     share.url = str(share_server.make_url("")).rstrip("/")
     insecure = {share.url.removeprefix("http://")}
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)

@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -36,6 +36,7 @@ from plecak.verifier.app import create_app as create_verifier
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.oid4vp_peer import PeerError, run_peer
 from support.openid4vp import ask, result
+from support.ports import Listener
 from support.sdjwt import issue_over_oid4vci
 from support.verifier import Holder, Stack, verifier_settings
 
@@ -79,14 +80,12 @@ async def https_stack(
     **verifier_overrides: Any,
 ) -> tuple[Stack, Path]:
     """Issuer (loopback http) and verifier (https://localhost:PORT); the TLS certificate to trust."""
-    issuer_port = unused_port()
+    issuer_port_listener = Listener()
+    issuer_port = issuer_port_listener.port
     issuer_url = f"http://127.0.0.1:{issuer_port}"
     issuer = await aiohttp_client(
         await aiohttp_server(
-            create_issuer(issuer_settings(redis_url, tmp_path, public_url=issuer_url)),
-            host="127.0.0.1",
-            port=issuer_port,
-        )
+            create_issuer(issuer_settings(redis_url, tmp_path, public_url=issuer_url)), listener=issuer_port_listener)
     )
     assert (await issuer.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
     resp = await issuer.post("/api/achievements", json=achievement(0), headers=AUTH)
@@ -98,7 +97,8 @@ async def https_stack(
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     client_tls = ssl.create_default_context(cafile=str(cert))
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     settings = verifier_settings(
         redis_url,
         port,
@@ -107,7 +107,7 @@ async def https_stack(
         data_dir=tmp_path / "verifier",
         **verifier_overrides,
     )
-    server = await aiohttp_server(create_verifier(settings), host="127.0.0.1", port=port, ssl=server_tls)
+    server = await aiohttp_server(create_verifier(settings), listener=port_listener, ssl=server_tls)
     verifier = await aiohttp_client(server, connector=aiohttp.TCPConnector(ssl=client_tls))
     stack = Stack(issuer, verifier, issuer_url, f"https://localhost:{port}", did, record["uuid"], record["id"])
     await stack.trust()

@@ -38,6 +38,9 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def _free_ports(n: int) -> list[int]:
+    # Picked and released: `plecak up` runs the services as child processes that bind the ports
+    # given on their command line, and each must know the others' URLs before any starts, so
+    # neither port 0 nor a socket held here can be handed to them.
     socks = [socket.socket() for _ in range(n)]
     try:
         for s in socks:
@@ -222,10 +225,10 @@ def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_u
 
 
 def test_up_fails_fast_on_a_dead_redis_url_or_a_short_token(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], closed_port: int
 ) -> None:
     sigint_before = signal.getsignal(signal.SIGINT)
-    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{_free_ports(1)[0]}/0")
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{closed_port}/0")
     monkeypatch.setenv("PLECAK_ADMIN_TOKEN", "a-long-enough-admin-token")
     assert main(["up", "--data-dir", str(tmp_path / "d")]) == 1
     assert "REDIS_URL does not answer PING" in capsys.readouterr().err
@@ -367,7 +370,7 @@ def test_issue_batch_rejects_bad_files_with_exit_code_2(
     assert not (tmp_path / "learners.results.csv").exists()
 
 
-def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
     path = tmp_path / "learners.csv"
     path.write_text("name\nAnna\n")
     monkeypatch.delenv("PLECAK_ADMIN_TOKEN", raising=False)
@@ -386,8 +389,7 @@ def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         main(["issue-batch", "--achievement", "x", "--token", "t" * 20, "--concurrency", "0", str(path)]) == 2
     )
     # an issuer that is not there is a failure, not a usage error
-    closed = _free_ports(1)[0]
-    url = f"http://127.0.0.1:{closed}"
+    url = f"http://127.0.0.1:{closed_port}"
     assert (
         main(["issue-batch", "--achievement", "x", "--token", "t" * 20, "--issuer-url", url, str(path)]) == 1
     )

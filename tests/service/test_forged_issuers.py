@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import did_document, did_key, did_web_from_url
@@ -23,6 +23,7 @@ from plecak.core.integrity.proofs import add_proof
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.presentation import create_presentation
 from plecak.verifier.config import Settings as VerifierSettings
+from support.ports import Listener
 from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -67,7 +68,8 @@ class Attacker:
 async def forged(
     aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> tuple[Stack, list[tuple[str, dict[str, Any]]], Holder]:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     stack = await start_stack(
         aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
     )
@@ -78,7 +80,7 @@ async def forged(
         return web.json_response(attacker.document)
 
     app.router.add_get("/.well-known/did.json", did_json)
-    await aiohttp_server(app, host="127.0.0.1", port=port)
+    await aiohttp_server(app, listener=port_listener)
 
     holder = Holder()
     university = stack.issuer_did
@@ -188,7 +190,8 @@ async def test_a_did_web_claiming_to_be_controlled_by_the_learner_does_not_prese
 ) -> None:
     """The presenter is the DID whose document authorises the key, not whom that document names as
     the key's controller: a thief's did:web cannot present a learner's credential as the learner."""
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     stack = await start_stack(
         aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
     )
@@ -200,7 +203,7 @@ async def test_a_did_web_claiming_to_be_controlled_by_the_learner_does_not_prese
         return web.json_response(thief.document)
 
     app.router.add_get("/.well-known/did.json", did_json)
-    await aiohttp_server(app, host="127.0.0.1", port=port)
+    await aiohttp_server(app, listener=port_listener)
     stolen = await stack.issue(did=learner.did)
     vp = create_presentation([stolen], thief.key, learner.did, thief.vm_web, challenge="steal")
     resp = await stack.verifier.post(

@@ -35,7 +35,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from aiohttp.test_utils import TestServer, unused_port
+from aiohttp.test_utils import TestServer
 
 from plecak.issuer.app import create_app as create_issuer
 from plecak.issuer.config import Settings as IssuerSettings
@@ -47,6 +47,7 @@ from plecak.wallet.config import Settings as WalletSettings
 from support import REPO
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
 from support.pathway_programmes import data_literacy_rule
+from support.ports import Listener
 from support.wallet import PASSWORD, wallet_settings
 
 SERVICES = ("issuer", "wallet", "verifier")
@@ -432,8 +433,9 @@ async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory)
     with connect_sync(redis_server_url) as client:
         client.flushall()
     tmp = tmp_path_factory.mktemp("hostile")
-    ports = {s: unused_port() for s in SERVICES}
-    base = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
+    listeners = {s: Listener() for s in SERVICES}
+    ports = {s: listener.port for s, listener in listeners.items()}
+    base = {s: listener.url for s, listener in listeners.items()}
     settings: dict[str, Any] = {
         "issuer": issuer_settings(
             redis_server_url, tmp / "issuer", public_url=base["issuer"], wallet_url=base["wallet"]
@@ -460,7 +462,7 @@ async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory)
         "wallet": create_wallet,
         "verifier": create_verifier,
     }
-    servers = [TestServer(factories[s](settings[s]), host="127.0.0.1", port=ports[s]) for s in SERVICES]
+    servers = [listeners[s].server(factories[s](settings[s])) for s in SERVICES]
     for server in servers:
         await server.start_server()
     jar = aiohttp.CookieJar(unsafe=True)
@@ -749,7 +751,7 @@ async def hostile_server() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/{name}", serve)
-    server = TestServer(app, host="127.0.0.1", port=unused_port())
+    server = TestServer(app, host="127.0.0.1")  # port 0: the kernel picks, server.port tells
     await server.start_server()
     try:
         yield f"127.0.0.1:{server.port}"
@@ -761,11 +763,12 @@ async def hostile_server() -> AsyncIterator[str]:
 async def test_wallet_refuses_a_hostile_offer_document_without_a_server_error(
     name: str, hostile_server: str, redis_url: str, tmp_path: Path
 ) -> None:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     wallet = create_wallet(
         wallet_settings(redis_url, tmp_path, port, insecure_hosts=frozenset({hostile_server}))
     )
-    server = TestServer(wallet, host="127.0.0.1", port=port)
+    server = port_listener.server(wallet)
     await server.start_server()
     session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
     stack = Stack({"wallet": f"http://127.0.0.1:{port}"}, {}, session, session, session, "", "", {}, {})

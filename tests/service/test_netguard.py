@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import unused_port
 
 from plecak.core.did import DIDError, DidResolver
 from plecak.core.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
@@ -131,9 +130,9 @@ async def test_verifier_link_check_refuses_loopback_by_any_spelling(listener: Li
 
 
 async def test_verifier_link_errors_do_not_tell_open_from_closed_ports_or_local_names(
-    listener: Listener,
+    listener: Listener, closed_port: int
 ) -> None:
-    closed = unused_port()
+    closed = closed_port
     fetcher = LinkFetcher(timeout=5)
     messages = set()
     try:

@@ -8,7 +8,6 @@ presented by a learner key; nothing is mocked.
 from __future__ import annotations
 
 import hashlib
-import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from plecak.issuer.app import create_app
 from plecak.issuer.app_keys import CLAIMS
 from plecak.issuer.programmes_store import ProgrammeStore
 from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.ports import Listener
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -35,13 +35,6 @@ ServerFactory = Callable[..., Awaitable[TestServer]]
 
 def _key(label: str) -> Ed25519KeyPair:
     return Ed25519KeyPair.from_seed(hashlib.sha256(f"pathways learner: {label}".encode()).digest())
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def course(name: str, ects: int) -> dict[str, Any]:
@@ -107,12 +100,13 @@ async def world(
     second_redis_url: str,
     tmp_path: Path,
 ) -> World:
-    port = _free_port()
+    port_listener = Listener()
+    port = port_listener.port
     tum_url = f"http://127.0.0.1:{port}"
     tum_app = create_app(
         issuer_settings(second_redis_url, tmp_path / "tum", public_url=tum_url, did_method="key")
     )
-    tum_server = await aiohttp_server(tum_app, host="127.0.0.1", port=port)
+    tum_server = await aiohttp_server(tum_app, listener=port_listener)
     tum = await aiohttp_client(tum_server)
     pw = await aiohttp_client(
         create_app(

@@ -4,7 +4,6 @@ lists with a short ``max-age`` and a strong ETag, and our status client revalida
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from plecak.issuer.config import Settings as IssuerSettings
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.config import Settings as WalletSettings
 from support.issuer import AUTH, TOKEN, issuer_settings, simple_credential_v2
+from support.ports import Listener
 from support.verifier import start_stack
 
 
@@ -45,15 +45,9 @@ class LiveIssuer:
     list_requests: list[tuple[str, int, str | None]] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 async def _start_issuer(redis_url: str, tmp_path: Path, *, max_age: int) -> tuple[TestServer, LiveIssuer]:
-    port = _free_port()
+    port_listener = Listener()
+    port = port_listener.port
     base = f"http://127.0.0.1:{port}"
     app = create_app(issuer_settings(redis_url, tmp_path, public_url=base, status_list_max_age=max_age))
     live = LiveIssuer(base, port)
@@ -63,7 +57,7 @@ async def _start_issuer(redis_url: str, tmp_path: Path, *, max_age: int) -> tupl
             live.list_requests.append((request.path, response.status, request.headers.get("If-None-Match")))
 
     app.on_response_prepare.append(record)
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     return server, live
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, unused_port
+from aiohttp.test_utils import TestClient
 
 from plecak.core.did import DidResolver
 from plecak.core.disclosure import DEFAULT_MANDATORY_POINTERS, EcdsaSdAdapter, pointer_exists
@@ -42,7 +42,8 @@ class Setup:
 async def setup(aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
     issuer = await aiohttp_client(create_issuer(issuer_settings(redis_url, tmp_path / "issuer")))
     wallet = await aiohttp_client(
-        create_wallet(wallet_settings(redis_url, tmp_path / "wallet", unused_port()))
+        # 8002 is only the settings' value: aiohttp_client serves the app on a port of its own
+        create_wallet(wallet_settings(redis_url, tmp_path / "wallet", 8002))
     )
     assert (await issuer.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
     resp = await issuer.post("/api/achievements", json=achievement(0), headers=AUTH)

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import did_key
@@ -23,6 +23,7 @@ from plecak.core.timeutil import format_datetime, utc_now
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.display import credential_rows
 from plecak.verifier.messages import EN
+from support.ports import Listener
 from support.verifier import Stack, start_stack, verifier_settings
 from support.wallet import Browser, Servers, servers
 
@@ -71,10 +72,11 @@ class Employer:
 @pytest.fixture
 async def employer(servers: Servers) -> AsyncIterator[Employer]:
     """A verifier that may fetch from the wallet's and the issuer's loopback addresses."""
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     hosts = {servers.wallet_url.removeprefix("http://"), servers.issuer.url.removeprefix("http://")}
     app = create_verifier(verifier_settings(servers.redis_url, port, hosts))
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     session = aiohttp.ClientSession()
     try:

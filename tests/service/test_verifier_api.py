@@ -22,7 +22,6 @@ from support.verifier import (
     AUTH,
     Holder,
     Stack,
-    closed_port,
     credential_with_unreachable_status,
     start_stack,
 )
@@ -167,9 +166,9 @@ async def test_suspended_credential_fails_status(stack: Stack) -> None:
 
 
 async def test_unreachable_status_list_is_unknown_never_ok(
-    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path, closed_port: int
 ) -> None:
-    port = closed_port()
+    port = closed_port
     stack = await start_stack(
         aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
     )

@@ -19,7 +19,6 @@ from support.verifier import (
     AUTH,
     Holder,
     Stack,
-    closed_port,
     credential_with_unreachable_status,
     start_stack,
 )
@@ -126,9 +125,9 @@ async def test_untrusted_issuer_shows_amber_verified_with_warnings(
 
 
 async def test_unchecked_status_shows_amber_could_not_check_everything(
-    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path, closed_port: int
 ) -> None:
-    port = closed_port()
+    port = closed_port
     stack = await start_stack(
         aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
     )

@@ -23,6 +23,7 @@ TOKEN = "verifier-up-admin-token-0123456789"
 
 
 def _ports(n: int) -> list[int]:
+    # Picked and released (see tests/service/test_cli.py::_free_ports): `plecak up` binds them itself.
     socks = [socket.socket() for _ in range(n)]
     try:
         for s in socks:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestServer, unused_port
 from redis.asyncio import Redis
 
 from plecak.core.did import resolve_did_key
 from plecak.wallet.app import create_app
 from plecak.wallet.i18n import pick_language, translator
+from support.ports import Listener
 from support.redis_keys import keys_matching
 from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
 
@@ -138,9 +138,10 @@ async def test_sign_in_is_rate_limited_per_email(servers: Servers) -> None:
 
 
 async def test_sign_in_is_rate_limited_per_client_address(redis_url: str, tmp_path: Path) -> None:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     app = create_app(wallet_settings(redis_url, tmp_path, port, signin_attempts_per_ip=3))
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     browser = Browser(f"http://127.0.0.1:{port}")
     try:
@@ -156,9 +157,10 @@ async def test_sign_in_is_rate_limited_per_client_address(redis_url: str, tmp_pa
 
 
 async def test_cookies_are_httponly_lax_and_secure_on_https(redis_url: str, tmp_path: Path) -> None:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     app = create_app(wallet_settings(redis_url, tmp_path, port, public_url="https://wallet.example"))
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     try:
         async with (
@@ -178,9 +180,10 @@ async def test_cookies_are_httponly_lax_and_secure_on_https(redis_url: str, tmp_
 async def test_wallet_key_comes_from_the_environment_or_the_data_directory(
     redis_url: str, tmp_path: Path
 ) -> None:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     app = create_app(wallet_settings(redis_url, tmp_path, port))
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     await server.close()
     kek = tmp_path / "wallet-kek"

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 from redis.asyncio import Redis
 
 from plecak.core.crypto.secretbox import SecretBox
@@ -29,6 +28,7 @@ from plecak.wallet.passkey_store import PasskeyStore
 from plecak.wallet.passkeys import PasskeyService, RelyingParty, relying_party
 from plecak.wallet.store import WalletStore, digest
 from plecak.wallet.vault import Vault
+from support.ports import Listener
 from support.redis_keys import keys_matching
 from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
 from support.webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
@@ -375,10 +375,11 @@ class LocalWallet:
 @pytest.fixture
 async def local_wallet(redis_url: str, tmp_path: Path) -> AsyncIterator[LocalWallet]:
     """A wallet whose public URL is http://localhost:PORT (a valid RP id), reached on 127.0.0.1."""
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     origin = f"http://localhost:{port}"
-    server = TestServer(
-        create_app(wallet_settings(redis_url, tmp_path, port, public_url=origin)), host="127.0.0.1", port=port
+    server = port_listener.server(
+        create_app(wallet_settings(redis_url, tmp_path, port, public_url=origin))
     )
     await server.start_server()
     browser = Browser(f"http://127.0.0.1:{port}")

@@ -162,16 +162,16 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
 async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     servers: Servers, tmp_path: Any, second_redis_url: str
 ) -> None:
-    from aiohttp.test_utils import TestServer, unused_port
-
     from plecak.wallet.app import create_app
+    from support.ports import Listener
     from support.wallet import Browser, wallet_settings
     from support.wallet_backup import _export, _import, _titles
 
     await _receive(servers)
     status, data = await _export(servers.browser)
     assert status == 200
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     app = create_app(
         wallet_settings(
             second_redis_url,
@@ -180,7 +180,7 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
             insecure_hosts=frozenset({servers.issuer.url.removeprefix("http://")}),
         )
     )
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     second = Browser(f"http://127.0.0.1:{port}")
     try:

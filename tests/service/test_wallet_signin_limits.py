@@ -15,7 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
+from aiohttp.test_utils import TestServer
 from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
@@ -28,6 +28,7 @@ from plecak.wallet.config import Settings as WalletSettings
 from plecak.wallet.exceptions import RateLimited, UserError
 from plecak.wallet.store import WalletStore
 from plecak.wallet.vault import Vault
+from support.ports import Listener
 from support.wallet import PASSWORD, Browser, wallet_settings
 
 EMAIL = "anna@example.org"
@@ -64,9 +65,10 @@ class Wallet:
 
 
 async def _start(redis_url: str, data_dir: Path, **overrides: Any) -> Wallet:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     app = create_app(wallet_settings(redis_url, data_dir, port, **overrides))
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     return Wallet(f"http://127.0.0.1:{port}", server)
 

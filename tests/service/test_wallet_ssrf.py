@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import quote
 
 import pytest
-from aiohttp.test_utils import unused_port
 
 from plecak.wallet.app_keys import SERVICE
+from support.ports import refused_port
 from support.wallet import Servers, servers
 
 __all__ = ["servers"]
@@ -69,16 +69,16 @@ async def _same_answer_for_open_and_closed(
     listener: Listener, ask: Callable[[str], Awaitable[tuple[int, str]]]
 ) -> str:
     port, seen = listener
-    closed = unused_port()
-    for target in TARGETS:
-        open_status, open_page = await ask(target.format(port=port))
-        closed_status, closed_page = await ask(target.format(port=closed))
-        assert 400 <= open_status < 500, (target, open_status)
-        assert (open_status, _visible(open_page, port)) == (closed_status, _visible(closed_page, closed)), (
-            target
-        )
-        for leak in ("refused", "Connect call failed", "timed out", "Errno", "private", "public address"):
-            assert leak not in open_page, (target, leak)
+    with refused_port() as closed:
+        for target in TARGETS:
+            open_status, open_page = await ask(target.format(port=port))
+            closed_status, closed_page = await ask(target.format(port=closed))
+            assert 400 <= open_status < 500, (target, open_status)
+            assert (open_status, _visible(open_page, port)) == (closed_status, _visible(closed_page, closed)), (
+                target
+            )
+            for leak in ("refused", "Connect call failed", "timed out", "Errno", "private", "public address"):
+                assert leak not in open_page, (target, leak)
     assert seen == []
     return open_page
 
@@ -133,11 +133,13 @@ async def test_following_a_programme_on_loopback_is_not_fetched(servers: Servers
     assert "The programme could not be loaded." in page
 
 
-async def test_status_lists_on_loopback_are_not_fetched(servers: Servers, listener: Listener) -> None:
+async def test_status_lists_on_loopback_are_not_fetched(
+    servers: Servers, listener: Listener, closed_port: int
+) -> None:
     """The status list of a stored credential (refetched on every list view) goes through the same guard."""
     port, seen = listener
     service = servers.wallet_server.app[SERVICE]
-    closed = unused_port()
+    closed = closed_port
     for target in TARGETS:
         messages = []
         for p in (port, closed):

@@ -7,15 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
 from plecak.wallet.app import create_app
 from plecak.wallet.config import Settings
+from support.ports import Listener
 
 
 @pytest.fixture
 async def wallet_url(redis_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     settings = Settings(
         port=port,
         public_url=f"http://localhost:{port}",
@@ -24,7 +25,7 @@ async def wallet_url(redis_url: str, tmp_path: Path) -> AsyncIterator[str]:
         password_time_cost=1,
         password_memory_kib=8 * 1024,
     )
-    server = TestServer(create_app(settings), host="127.0.0.1", port=port)
+    server = port_listener.server(create_app(settings))
     await server.start_server()
     try:
         yield f"http://localhost:{port}"

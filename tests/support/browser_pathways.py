@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
@@ -18,6 +17,7 @@ from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.ports import Listener
 
 PASSWORD = "a phone-friendly passphrase"
 
@@ -54,18 +54,17 @@ def _course(name: str, ects: int, kind: str = "MicroCredential") -> dict[str, An
 
 @pytest.fixture
 async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
-    ports = [unused_port() for _ in range(3)]
+    listeners = [Listener() for _ in range(3)]
+    ports = [listener.port for listener in listeners]
     issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
     hosts = frozenset(f"127.0.0.1:{p}" for p in ports)
     servers = [
-        TestServer(
+        listeners[0].server(
             create_issuer(
                 issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
-            ),
-            host="127.0.0.1",
-            port=ports[0],
+            )
         ),
-        TestServer(
+        listeners[1].server(
             create_wallet(
                 WalletSettings(
                     port=ports[1],
@@ -79,11 +78,9 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
                     password_memory_kib=8 * 1024,
                     status_cache_seconds=0,
                 )
-            ),
-            host="127.0.0.1",
-            port=ports[1],
+            )
         ),
-        TestServer(
+        listeners[2].server(
             create_verifier(
                 VerifierSettings(
                     admin_token=TOKEN,
@@ -93,9 +90,7 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
                     data_dir=tmp_path / "verifier",
                     insecure_hosts=hosts,
                 )
-            ),
-            host="127.0.0.1",
-            port=ports[2],
+            )
         ),
     ]
     for server in servers:

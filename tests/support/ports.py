@@ -29,6 +29,11 @@ class Listener:
         self.port: int = self._socket.getsockname()[1]
 
     @property
+    def socket(self) -> socket.socket:
+        """The bound socket, for a server other than aiohttp's TestServer (``web.SockSite``)."""
+        return self._socket
+
+    @property
     def netloc(self) -> str:
         return f"{self.host}:{self.port}"
 

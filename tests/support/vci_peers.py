@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from typing import Any
 import pytest
 
 from support import TESTS
+from support.ports import Listener
 
 HERE = TESTS / "interop" / "vci"
 W3C_DIR = TESTS / "w3c"
@@ -132,13 +132,6 @@ async def run_peer(script: str, request: dict[str, Any], *, ca_file: Path) -> di
     return result
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class HttpsIssuer:
     url: str
@@ -162,7 +155,8 @@ async def https_issuer(redis_url: str, work: Path, **settings: Any) -> AsyncIter
     cert, key = make_certificate(work)
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)
-    port = _free_port()
+    listener = Listener()
+    port = listener.port
     url = f"https://127.0.0.1:{port}"
     values: dict[str, Any] = {
         "redis_url": redis_url,
@@ -176,7 +170,7 @@ async def https_issuer(redis_url: str, work: Path, **settings: Any) -> AsyncIter
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, "127.0.0.1", port, ssl_context=tls).start()
+        await web.SockSite(runner, listener.socket, ssl_context=tls).start()
         yield HttpsIssuer(url, cert, app)
     finally:
         await runner.cleanup()

@@ -8,7 +8,6 @@ it over plain http because the issuer's ``host:port`` is in the verifier's ``ins
 from __future__ import annotations
 
 import re
-import socket
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.did import did_key
@@ -27,13 +26,13 @@ from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.ports import Listener
 
 __all__ = [
     "AUTH",
     "TOKEN",
     "Holder",
     "Stack",
-    "closed_port",
     "credential_with_unreachable_status",
     "start_stack",
     "verifier_settings",
@@ -144,13 +143,6 @@ class Stack:
         return match.group(1)
 
 
-def closed_port() -> int:
-    """A loopback port nobody listens on (bound and released at once)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def credential_with_unreachable_status(port: int) -> tuple[dict[str, Any], str]:
     """A credential with a valid did:key seal whose status list lives on a dead port; and that DID."""
     key = Ed25519KeyPair.generate()
@@ -183,20 +175,22 @@ async def start_stack(
     **verifier_overrides: Any,
 ) -> Stack:
     """The issuer (with the demo profile and first demo achievement) and a verifier trusting it."""
-    issuer_port = unused_port()
+    issuer_port_listener = Listener()
+    issuer_port = issuer_port_listener.port
     issuer_url = f"http://127.0.0.1:{issuer_port}"
     issuer_app = create_issuer(issuer_settings(redis_url, tmp_path, public_url=issuer_url))
-    issuer = await aiohttp_client(await aiohttp_server(issuer_app, host="127.0.0.1", port=issuer_port))
+    issuer = await aiohttp_client(await aiohttp_server(issuer_app, listener=issuer_port_listener))
     assert (await issuer.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
     resp = await issuer.post("/api/achievements", json=achievement(0), headers=AUTH)
     assert resp.status == 201, await resp.text()
     record = await resp.json()
     did = (await (await issuer.get("/.well-known/did.json")).json())["id"]
 
-    verifier_port = unused_port()
+    verifier_port_listener = Listener()
+    verifier_port = verifier_port_listener.port
     insecure = {f"127.0.0.1:{issuer_port}", *verifier_overrides.pop("extra_insecure", ())}
     settings = verifier_settings(redis_url, verifier_port, insecure, **verifier_overrides)
-    verifier_server = await aiohttp_server(create_verifier(settings), host="127.0.0.1", port=verifier_port)
+    verifier_server = await aiohttp_server(create_verifier(settings), listener=verifier_port_listener)
     verifier = await aiohttp_client(verifier_server)
     stack = Stack(
         issuer=issuer,

@@ -12,8 +12,9 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
+from support.ports import Listener
 from support.verifier import (
     Stack,
     start_stack,
@@ -52,8 +53,9 @@ class ShareServer:
 @pytest.fixture
 async def share(aiohttp_server: ServerFactory) -> ShareServer:
     server = ShareServer()
-    port = unused_port()
-    await aiohttp_server(server.app, host="127.0.0.1", port=port)
+    port_listener = Listener()
+    port = port_listener.port
+    await aiohttp_server(server.app, listener=port_listener)
     server.url = f"http://127.0.0.1:{port}"
     return server
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
 from plecak.wallet.app import create_app
+from support.ports import Listener
 from support.wallet import Browser, Servers, wallet_settings
 
 PASSPHRASE = "a backup passphrase"
@@ -19,7 +19,8 @@ PASSPHRASE = "a backup passphrase"
 @pytest.fixture
 async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str) -> AsyncIterator[Browser]:
     """Another wallet instance: its own Redis database and its own key-encryption key."""
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     issuer_host = servers.issuer.url.removeprefix("http://")
     app = create_app(
         wallet_settings(
@@ -29,7 +30,7 @@ async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str)
             insecure_hosts=frozenset({issuer_host}),
         )
     )
-    server = TestServer(app, host="127.0.0.1", port=port)
+    server = port_listener.server(app)
     await server.start_server()
     browser = Browser(f"http://127.0.0.1:{port}")
     try:
