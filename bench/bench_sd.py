@@ -52,7 +52,8 @@ def main() -> None:
 
     def verify(document: dict[str, Any]) -> None:
         checks = loop.run_until_complete(verify_proofs(document, resolver))
-        assert checks and checks[0].verified, checks
+        assert checks, checks
+        assert checks[0].verified, checks
 
     small = json.loads((VECTORS / "employmentAuth.json").read_text())
     full = json.loads(FULL.read_text())

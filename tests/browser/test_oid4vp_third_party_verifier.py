@@ -179,7 +179,9 @@ async def test_wallet_answers_a_third_party_dcql_request_by_value_with_an_sd_jwt
     peer, link = await start_verifier(
         setup, peers, tmp_path, mode="value", format="dc+sd-jwt", responseMode="direct_post"
     )
-    assert link.startswith("openid4vp://?") and "dcql_query=" in link and "request_uri" not in link
+    assert link.startswith("openid4vp://?")
+    assert "dcql_query=" in link
+    assert "request_uri" not in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unsigned"
@@ -189,9 +191,11 @@ async def test_wallet_answers_a_third_party_dcql_request_by_value_with_an_sd_jwt
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["queryIds"] == ["learning"] and not answer["encrypted"]
+    assert answer["queryIds"] == ["learning"]
+    assert not answer["encrypted"]
     detail = answer["details"]["learning"]
-    assert detail["kind"] == "sd-jwt" and {"title", "ects"} <= set(detail["claims"])
+    assert detail["kind"] == "sd-jwt"
+    assert {"title", "ects"} <= set(detail["claims"])
     assert "grade" not in detail["claims"]  # not asked, not sent
     assert phone.errors == []
 
@@ -210,7 +214,8 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
         responseMode="direct_post.jwt",
         **certificate_for("localhost", "Peer Verifier Ltd"),
     )
-    assert "request_uri=" in link and "client_id=x509_san_dns%3Alocalhost" in link
+    assert "request_uri=" in link
+    assert "client_id=x509_san_dns%3Alocalhost" in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     fetched = await peer.next("fetched")
@@ -218,14 +223,17 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
     signed = page.locator("#verifier-signed")
     assert await signed.get_attribute("data-verified") == "unverified-certificate"
     text = await signed.inner_text()
-    assert "Peer Verifier Ltd" in text and "localhost" in text and "unverified certificate" in text
+    assert "Peer Verifier Ltd" in text
+    assert "localhost" in text
+    assert "unverified certificate" in text
     assert await page.locator(f'input[value="{cid}"]').count() == 1
     await page.click('main button[name="action"][value="send"]')
     await page.wait_for_selector("#present-sent")
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["encrypted"] and answer["details"]["learning"]["kind"] == "ldp_vp"
+    assert answer["encrypted"]
+    assert answer["details"]["learning"]["kind"] == "ldp_vp"
     assert phone.errors == []
 
 
@@ -244,7 +252,9 @@ async def test_wallet_answers_a_third_party_x509_hash_request_passed_by_value(
         responseMode="direct_post",
         **certificate_for("localhost", "Peer Verifier Ltd"),
     )
-    assert "request=" in link and "request_uri" not in link and "client_id=x509_hash%3A" in link
+    assert "request=" in link
+    assert "request_uri" not in link
+    assert "client_id=x509_hash%3A" in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unverified-certificate"
@@ -255,7 +265,8 @@ async def test_wallet_answers_a_third_party_x509_hash_request_passed_by_value(
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["details"]["learning"]["kind"] == "sd-jwt" and not answer["encrypted"]
+    assert answer["details"]["learning"]["kind"] == "sd-jwt"
+    assert not answer["encrypted"]
     assert not [e for e in peer.events if e.get("event") == "fetched"]  # nothing fetched: all in the link
     assert phone.errors == []
 
@@ -278,5 +289,6 @@ async def test_wallet_refuses_a_third_party_request_signed_for_another_host(
     await peer.next("fetched")
     main = await page.inner_text("main")
     assert "signature or certificate does not match" in main
-    assert "verifier.example" in main and "not for localhost" in main
+    assert "verifier.example" in main
+    assert "not for localhost" in main
     assert await page.locator('button[value="send"]').count() == 0

@@ -44,9 +44,12 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
     await page.click("#passkey-add-button")
     await page.wait_for_selector("#passkey-list")
     main = await page.inner_text("main")
-    assert "Passkey “Zofia's phone” added" in main and "Not used yet" in main
+    assert "Passkey “Zofia's phone” added" in main
+    assert "Not used yet" in main
     stored = (await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator}))["credentials"]
-    assert len(stored) == 1 and stored[0]["isResidentCredential"] and stored[0]["rpId"] == "localhost"
+    assert len(stored) == 1
+    assert stored[0]["isResidentCredential"]
+    assert stored[0]["rpId"] == "localhost"
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-1-added.png"), full_page=True)
 
     # sign out, then sign in with the passkey alone (discoverable: no e-mail, no password)
@@ -57,10 +60,12 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
     await page.click("#passkey-signin-button")
     await page.wait_for_url(f"{wallet_url}/account")
     main = await page.inner_text("main")
-    assert "Zofia's phone" in main and "Last used" in main
+    assert "Zofia's phone" in main
+    assert "Last used" in main
     assert "Signed in as zofia@example.org" in await page.inner_text("footer")
     cookies = {c["name"]: c for c in await page.context.cookies()}
-    assert cookies["wallet_session"]["httpOnly"] and cookies["wallet_session"]["sameSite"] == "Lax"
+    assert cookies["wallet_session"]["httpOnly"]
+    assert cookies["wallet_session"]["sameSite"] == "Lax"
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-3-signed-in.png"), full_page=True)
     assert phone.errors == []
 
@@ -110,12 +115,15 @@ async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     await page.click("#passkey-signup-button")
     await page.wait_for_url(f"{wallet_url}/")
     main = await page.inner_text("main")
-    assert "Welcome! Your wallet is ready" in main and "Your wallet is empty" in main
+    assert "Welcome! Your wallet is ready" in main
+    assert "Your wallet is empty" in main
     await page.click('nav.main-nav a[href="/account"]')
     main = await page.inner_text("main")
-    assert "This account has no password" in main and "Passkey 1" in main
+    assert "This account has no password" in main
+    assert "Passkey 1" in main
     stored = (await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator}))["credentials"]
-    assert len(stored) == 1 and stored[0]["isResidentCredential"]
+    assert len(stored) == 1
+    assert stored[0]["isResidentCredential"]
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-5-passkey-only.png"), full_page=True)
     # the device already holds this wallet's passkey: adding another on it is refused, clearly
     await page.click("#passkey-add-button")

@@ -137,14 +137,16 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     assert await page.is_hidden("#a-typeOfQualityAssurance-error")
     sheet = await page.inner_text("#preview-body")
     assert "Notional workload: 4 ECTS (100 hours)" in sheet
-    assert "Choose a suitable chart." in sheet and "Quality assurance: Internal QA (ESG Part 1)." in sheet
+    assert "Choose a suitable chart." in sheet
+    assert "Quality assurance: Internal QA (ESG Part 1)." in sheet
     await page.wait_for_url(re.compile(r"/admin/achievements/[0-9a-f-]+/edit$"))
 
     [record] = (await issuer.get("/api/achievements"))["achievements"]
     data = record["input"]
     assert data["learningOutcomes"] == ["Clean a tabular dataset.", "Choose a suitable chart."]
     assert (data["ects"], data["workloadHours"], data["eqfLevel"]) == (4, 100, 6)
-    assert data["formOfParticipation"] == "Blended" and data["qfEheaLevel"] == "FirstCycle"
+    assert data["formOfParticipation"] == "Blended"
+    assert data["qfEheaLevel"] == "FirstCycle"
     assert data["grading"] == {
         "name": "Final grade (2.0-5.0)",
         "allowedValues": ["3.0", "4.0", "5.0"],
@@ -158,7 +160,8 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     await page.click("#save")
     await page.wait_for_selector("#save-status:has-text('version 2')")
     listing = (await issuer.get("/api/achievements"))["achievements"]
-    assert len(listing) == 1 and listing[0]["input"]["ects"] == 5
+    assert len(listing) == 1
+    assert listing[0]["input"]["ects"] == 5
 
     await page.goto(f"{issuer.url}/admin/achievements")
     row = page.locator("#achievement-rows tr").first
@@ -250,7 +253,8 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await page.click("#trusted-add")
     item = page.locator("#trusted-list li[data-did='did:web:tum.example']")
     await item.wait_for()
-    assert "TU Example" in await item.inner_text() and "DE" in await item.inner_text()
+    assert "TU Example" in await item.inner_text()
+    assert "DE" in await item.inner_text()
     assert (await issuer.get("/api/trusted-issuers"))["trustedIssuers"] == [
         {"did": "did:web:tum.example", "name": "TU Example", "country": "DE"}
     ]
@@ -325,7 +329,8 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await page.click("#save")
     await page.wait_for_selector("#save-status:has-text('version 2')")
     stored = await issuer.get(f"/api/programmes/{record['uuid']}")
-    assert stored["rule"] == rule and stored["achievement"]["name"] == "Certificate in Data Literacy (2026)"
+    assert stored["rule"] == rule
+    assert stored["achievement"]["name"] == "Certificate in Data Literacy (2026)"
     assert _real_errors(phone.errors) == []
 
 

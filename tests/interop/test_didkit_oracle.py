@@ -114,7 +114,8 @@ def jwk_of(key: Ed25519KeyPair) -> dict[str, str]:
 
 
 def key_of(jwk: dict[str, str]) -> Ed25519KeyPair:
-    assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519"
+    assert jwk["kty"] == "OKP"
+    assert jwk["crv"] == "Ed25519"
     key = Ed25519KeyPair.from_seed(b64url_decode(jwk["d"]))
     assert key.public_bytes == b64url_decode(jwk["x"])
     return key

@@ -135,15 +135,19 @@ async def test_third_party_wallet_resolves_an_x509_san_dns_request_and_our_verif
     assert request.client_id == "x509_san_dns:localhost"
     outcome = await answer_with_the_peer(stack, tmp_path, cert, request.link)
     resolved = outcome["resolved"]
-    assert resolved["client"]["prefix"] == "x509_san_dns" and resolved["client"]["identifier"] == "localhost"
+    assert resolved["client"]["prefix"] == "x509_san_dns"
+    assert resolved["client"]["identifier"] == "localhost"
     assert resolved["jar"]["sendBy"] == "reference"
-    assert resolved["jar"]["header"]["alg"] == "ES256" and resolved["jar"]["header"]["typ"] == "oauth-authz-req+jwt"
+    assert resolved["jar"]["header"]["alg"] == "ES256"
+    assert resolved["jar"]["header"]["typ"] == "oauth-authz-req+jwt"
     # (the link says request_uri_method=post; oid4vc-ts 0.4.6 POSTs its wallet metadata but not
     # wallet_nonce, so the request object carries none)
     assert resolved["version"] == 100  # OpenID4VP 1.0 final
     assert resolved["dcql"]["query"]["credentials"][0]["id"] == "micro_credential"
     answered = outcome["answered"]
-    assert answered["status"] == 200 and answered["responseMode"] == "direct_post" and not answered["encrypted"]
+    assert answered["status"] == 200
+    assert answered["responseMode"] == "direct_post"
+    assert not answered["encrypted"]
     assert answered["body"]["redirect_uri"].startswith(f"{stack.verifier_url}/openid4vp/done/")
     verdict, _ = await result(stack, request)
     assert verdict == "verified"
@@ -169,7 +173,9 @@ async def test_third_party_wallet_resolves_a_did_signed_request_and_answers_encr
     assert resolved["payload"]["response_mode"] == "direct_post.jwt"
     assert resolved["payload"]["client_metadata"]["jwks"]["keys"][0]["alg"] == "ECDH-ES"
     answered = outcome["answered"]
-    assert answered["status"] == 200 and answered["encrypted"] and answered["responseMode"] == "direct_post.jwt"
+    assert answered["status"] == 200
+    assert answered["encrypted"]
+    assert answered["responseMode"] == "direct_post.jwt"
     verdict, _ = await result(stack, request)
     assert verdict == "verified"
 
@@ -188,14 +194,16 @@ async def test_third_party_wallet_answers_an_sd_jwt_request_encrypted_and_our_ve
     payload = resolved["payload"]
     assert resolved["client"]["prefix"] == "x509_san_dns"
     query = resolved["dcql"]["query"]["credentials"][0]
-    assert query["format"] == "dc+sd-jwt" and ["name"] in [c["path"] for c in query["claims"]]
+    assert query["format"] == "dc+sd-jwt"
+    assert ["name"] in [c["path"] for c in query["claims"]]
     formats = payload["client_metadata"]["vp_formats_supported"]["dc+sd-jwt"]
     assert formats == {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]}
     shown = present(sd_jwt, ["name"], holder_key=holder, nonce=payload["nonce"], audience=payload["client_id"])
     token_file = tmp_path / "vp_token.json"
     token_file.write_text(json.dumps({"micro_credential": [shown]}))
     answered = await run_peer("wallet.mjs", "respond", request.link, str(token_file), env=env)
-    assert answered["status"] == 200 and answered["encrypted"]
+    assert answered["status"] == 200
+    assert answered["encrypted"]
     verdict, page = await result(stack, request)
     assert verdict == "verified", page[:2000]
 

@@ -27,7 +27,9 @@ NONCE = "reference-nonce-1"
 
 def _issuer_key(issuer: Issuer) -> Any:
     def lookup(iss: str, header: dict[str, Any]) -> JWK:
-        assert iss == ISSUER_DID and header["kid"] == KID and header["typ"] == "dc+sd-jwt"
+        assert iss == ISSUER_DID
+        assert header["kid"] == KID
+        assert header["typ"] == "dc+sd-jwt"
         return JWK.from_pyca(issuer.key.public_key())
 
     return lookup
@@ -41,7 +43,8 @@ def test_reference_verifier_accepts_our_presentation_with_key_binding() -> None:
     payload = verified.get_verified_payload()
     assert payload["name"] == "Anna Kowalska"
     assert "grade" not in payload
-    assert payload["vct"] and payload["title"] == "Data Literacy Compact Course"
+    assert payload["vct"]
+    assert payload["title"] == "Data Literacy Compact Course"
 
 
 def test_reference_verifier_rejects_our_presentation_for_another_audience() -> None:
@@ -62,7 +65,8 @@ def test_reference_verifier_accepts_our_ed25519_bound_credential_and_disclosures
     )
     without_kb = presentation.rsplit("~", 1)[0] + "~"
     payload = SDJWTVerifier(without_kb, _issuer_key(issuer)).get_verified_payload()
-    assert payload["grade"] == "4.5" and payload["name"] == "Anna Kowalska"
+    assert payload["grade"] == "4.5"
+    assert payload["name"] == "Anna Kowalska"
     assert payload["cnf"]["jwk"] == holder_jwk(holder)
 
 
@@ -112,7 +116,8 @@ async def test_we_verify_the_reference_holders_presentation() -> None:
     )
     assert result.verified, result.to_json()
     assert result.disclosed["name"] == "Jan Nowak"
-    assert "grade" not in result.disclosed and "grade" in result.undisclosed
+    assert "grade" not in result.disclosed
+    assert "grade" in result.undisclosed
     # decoy digests count as hidden: the verifier cannot tell them from withheld claims
     assert result.hidden_count >= 1
 
@@ -128,4 +133,5 @@ async def test_we_reject_the_reference_holders_presentation_for_another_nonce() 
         reference.sd_jwt_presentation, nonce=NONCE, audience=VERIFIER
     )
     check = result.check("key_binding")
-    assert check is not None and check.outcome is Outcome.FAILED
+    assert check is not None
+    assert check.outcome is Outcome.FAILED

@@ -16,7 +16,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -108,8 +107,8 @@ class _Running:
 
 
 @pytest.fixture
-def up_ports() -> Iterator[list[int]]:
-    yield _free_ports(3)
+def up_ports() -> list[int]:
+    return _free_ports(3)
 
 
 def _up_args(data: Path, ports: list[int]) -> list[str]:
@@ -130,7 +129,8 @@ def _up_args(data: Path, ports: list[int]) -> list[str]:
 def test_help_lists_the_commands() -> None:
     done = subprocess.run([*PLECAK, "--help"], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0
-    assert "up" in done.stdout and "issue-batch" in done.stdout
+    assert "up" in done.stdout
+    assert "issue-batch" in done.stdout
     script = Path(sys.executable).with_name("plecak")
     if script.exists():  # the console script of an installed checkout
         assert (
@@ -153,7 +153,8 @@ def test_up_runs_three_services_and_stops_cleanly_on_sigint(tmp_path: Path, up_p
             with NO_PROXY.open(f"http://127.0.0.1:{port}/health", timeout=10) as response:
                 assert response.status == 200
                 body = json.loads(response.read())
-                assert body["status"] == "ok" and body["service"] == name
+                assert body["status"] == "ok"
+                assert body["service"] == name
         # the learner and employer front pages are served
         for port, marker in zip(
             up_ports[1:], ("Your learning achievements", "Check a micro-credential"), strict=True
@@ -274,7 +275,9 @@ def test_redis_watch_restarts_a_killed_embedded_redis_on_the_same_data_then_give
             before = server.pid
             _kill_redis(server)
             assert watch.check() is True
-            assert server.url == url and server.pid != before and server.running
+            assert server.url == url
+            assert server.pid != before
+            assert server.running
             with connect_sync(url) as client:  # same address, same data (append-only file)
                 assert client.get("answered") == b"before the crash"
                 client.set(f"after-{restart}", "1")
@@ -329,7 +332,8 @@ def test_up_restarts_its_embedded_redis_after_kill_9_and_keeps_the_data(
                 pass
             assert time.monotonic() < deadline, "the issuer did not come back after Redis was killed"
             time.sleep(0.05)
-        assert running.proc.poll() is None and _alive(new_pid)
+        assert running.proc.poll() is None
+        assert _alive(new_pid)
         lookup = urllib.request.Request(
             f"{issuer}/api/credentials/{urllib.parse.quote(credential_id, safe='')}", headers=auth
         )
@@ -402,7 +406,8 @@ def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         timeout=60,
         check=False,
     )
-    assert done.returncode == 2 and "no such file" in done.stderr
+    assert done.returncode == 2
+    assert "no such file" in done.stderr
 
 
 def test_idempotency_keys_follow_row_content_not_position(tmp_path: Path) -> None:
@@ -458,7 +463,8 @@ def test_issue_batch_says_which_separators_it_expects(
     path.write_text("imię|email\nAnna|anna@example.org\n")
     assert main(["issue-batch", "--achievement", "x", "--token", "t" * 20, str(path)]) == 2
     err = capsys.readouterr().err
-    assert "no 'name' column" in err and "commas, semicolons or tabs" in err
+    assert "no 'name' column" in err
+    assert "commas, semicolons or tabs" in err
 
 
 async def test_issue_batch_against_a_real_issuer_is_idempotent(
@@ -490,7 +496,8 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         first = _results(tmp_path / "learners.results.csv")
         assert [r["status"] for r in first] == ["issued", "issued", "error", "issued"]
         assert [r["row"] for r in first] == ["1", "2", "3", "4"]
-        assert first[2]["credential_id"] == "" and "learner.email" in first[2]["error"]
+        assert first[2]["credential_id"] == ""
+        assert "learner.email" in first[2]["error"]
         assert all(r["credential_id"].startswith("urn:uuid:") for r in first if r["status"] == "issued")
         issued = await redis_client.zcard("issuer:{records}:credentials")
         assert issued == 3
@@ -516,9 +523,11 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
         assert await redis_client.zcard("issuer:{records}:credentials") == issued + 2
 
         code, err = await _run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
-        assert code == 2 and "refused the admin token" in err
+        assert code == 2
+        assert "refused the admin token" in err
         code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
-        assert code == 2 and "no achievement" in err
+        assert code == 2
+        assert "no achievement" in err
     finally:
         await server.close()
 
@@ -602,7 +611,9 @@ async def test_issue_batch_waits_for_a_row_left_in_flight_by_a_crash_and_finishe
         assert by_name["Late Row"].status == "error"
         assert (
             "still being processed" in by_name["Late Row"].error
-            and "run the same file again" in by_name["Late Row"].error
+        )
+        assert (
+            "run the same file again" in by_name["Late Row"].error
         )
         assert sum(slept) == pytest.approx(30)
         assert all(by_name[r.name].status == "issued" for r in rows2)  # replayed, not issued again
@@ -672,9 +683,11 @@ async def _wallet_session_on_fresh_connections(base: str) -> None:
         for _ in range(12):
             status, text = await browser.get("/")
             assert status == 200, text
-            assert "workers@example.org" in text and 'action="/signout"' in text  # every worker knows it
+            assert "workers@example.org" in text
+            assert 'action="/signout"' in text
         status, text = await browser.post("/signout", {})  # the CSRF token of one worker's page
-        assert status == 200 and 'action="/signout"' not in text, text
+        assert status == 200, text
+        assert 'action="/signout"' not in text, text
     finally:
         await browser.close()
 
@@ -749,13 +762,16 @@ async def test_issue_batch_offers_writes_wallet_links_codes_and_email_texts(
         assert "offered 2 of 3 offer(s)" in err
         rows = _results(tmp_path / "cohort.results.csv")
         assert [r["status"] for r in rows] == ["offered", "error", "offered"]
-        assert "learner.email" in rows[1]["error"] and rows[1]["link"] == ""
+        assert "learner.email" in rows[1]["error"]
+        assert rows[1]["link"] == ""
         assert rows[0]["email"] == "anna@example.org"
         assert await redis_client.zcard("issuer:{records}:credentials") == 0  # offers issue nothing yet
         async with aiohttp.ClientSession() as http:
             for row in (rows[0], rows[2]):
-                assert row["tx_code"].isdigit() and len(row["tx_code"]) == 6
-                assert row["link"] in row["email_text"] and row["name"] in row["email_text"]
+                assert row["tx_code"].isdigit()
+                assert len(row["tx_code"]) == 6
+                assert row["link"] in row["email_text"]
+                assert row["name"] in row["email_text"]
                 assert row["tx_code"] not in row["email_text"]  # the code travels separately
                 assert row["expires_at"][:10] in row["email_text"]
                 offer_uri = parse_qs(urlsplit(row["link"]).query)["credential_offer_uri"][0]

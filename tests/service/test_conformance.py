@@ -112,14 +112,16 @@ async def test_issue_rejects_bad_related_resources(
 def test_unchecked_resources_are_the_ones_we_do_not_hold() -> None:
     doc = {"relatedResource": [{"id": V2}, {"id": "https://elsewhere.example/x"}]}
     assert unchecked_resources(doc) == ["https://elsewhere.example/x"]
-    assert related_resource_problems({}) == [] and digest_problems({}) == []
+    assert related_resource_problems({}) == []
+    assert digest_problems({}) == []
 
 
 async def test_issue_rejects_credential_schema_without_id(client: TestClient[Any, Any]) -> None:
     cred = simple_credential_v2(did_of(client, "Ed25519"))
     cred["credentialSchema"] = {"type": "JsonSchema"}
     status, body = await issue(client, cred)
-    assert status == 422 and "credentialSchema must have an id" in json.dumps(body)
+    assert status == 422
+    assert "credentialSchema must have an id" in json.dumps(body)
     cred["credentialSchema"] = {"type": "JsonSchema", "id": "https://schemas.example/course.json"}
     status, body = await issue(client, cred)
     assert status == 201, body
@@ -188,7 +190,8 @@ async def test_ecdsa_issue_refuses_a_foreign_issuer(client: TestClient[Any, Any]
         simple_credential_v2("did:key:zDnaeUKTWUXc1HDpGfKbEK31nKLN19yX5aunFd7VK1CUMeyJu"),
         {"cryptosuite": "ecdsa-rdfc-2019"},
     )
-    assert status == 422 and "issuer must be" in json.dumps(body)
+    assert status == 422
+    assert "issuer must be" in json.dumps(body)
 
 
 def test_eddsa_suites_never_pick_an_ecdsa_key(client: TestClient[Any, Any]) -> None:
@@ -196,7 +199,8 @@ def test_eddsa_suites_never_pick_an_ecdsa_key(client: TestClient[Any, Any]) -> N
     p384 = did_of(client, "P-384")
     assert keys.signer_for({"Ed25519"}, p384) is None
     signer = keys.signer_for({"P-256", "P-384"})
-    assert signer is not None and signer.key.key_type == "P-256"
+    assert signer is not None
+    assert signer.key.key_type == "P-256"
 
 
 # --- verifier: URL issuers --------------------------------------------------------------------
@@ -210,9 +214,12 @@ async def test_url_issuer_fails_by_default() -> None:
     vc = json.loads((ECDSA_VECTORS / "ecdsa-rdfc-2019-p256" / "signedECDSAP256.json").read_text())
     result = await Verifier(DidResolver(), trust=_TrustEverything()).verify(vc)  # type: ignore[arg-type]
     proof = result.check("proof")
-    assert proof is not None and proof.outcome is Outcome.FAILED
-    assert proof.details["reason"] == "issuer_not_did" and "not a DID" in proof.message
-    assert not result.verified and result.verdict == "failed"
+    assert proof is not None
+    assert proof.outcome is Outcome.FAILED
+    assert proof.details["reason"] == "issuer_not_did"
+    assert "not a DID" in proof.message
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_url_issuer_signed_by_a_did_key_verifies_with_unconfirmed_issuer_when_allowed() -> None:
@@ -221,11 +228,15 @@ async def test_url_issuer_signed_by_a_did_key_verifies_with_unconfirmed_issuer_w
     verifier = Verifier(DidResolver(), trust=_TrustEverything(), url_issuers=True)  # type: ignore[arg-type]
     result = await verifier.verify(vc)
     proof, issuer = result.check("proof"), result.check("issuer")
-    assert proof is not None and proof.outcome is Outcome.WARNING
-    assert "unconfirmed" in proof.message and proof.details["issuerConfirmed"] is False
+    assert proof is not None
+    assert proof.outcome is Outcome.WARNING
+    assert "unconfirmed" in proof.message
+    assert proof.details["issuerConfirmed"] is False
     # A trusted-list entry for a URL never applies when nothing ties the signer to it.
-    assert issuer is not None and issuer.outcome is Outcome.WARNING
-    assert result.verified and result.verdict == "warnings"
+    assert issuer is not None
+    assert issuer.outcome is Outcome.WARNING
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_did_issuer_signed_by_another_did_still_fails() -> None:
@@ -233,7 +244,9 @@ async def test_did_issuer_signed_by_another_did_still_fails() -> None:
     vc["issuer"] = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
     result = await Verifier(DidResolver()).verify(vc)
     proof = result.check("proof")
-    assert proof is not None and proof.outcome is Outcome.FAILED and not result.verified
+    assert proof is not None
+    assert proof.outcome is Outcome.FAILED
+    assert not result.verified
 
 
 async def test_url_issuer_signature_must_still_be_valid() -> None:
@@ -259,7 +272,8 @@ async def test_verifier_rejects_a_wrong_related_resource_digest(spec_stack: Stac
     assert status == 200, body
     signed["relatedResource"] = [{"id": V2, "digestMultibase": WRONG_MULTIBASE}]
     status, body = await spec_stack.verify(signed)
-    assert status == 422 and "does not match" in json.dumps(body)
+    assert status == 422
+    assert "does not match" in json.dumps(body)
 
 
 async def test_spec_policy_accepts_a_challenge_twice_and_unsigned_presentations(spec_stack: Stack) -> None:
@@ -274,7 +288,8 @@ async def test_spec_policy_accepts_a_challenge_twice_and_unsigned_presentations(
         "/presentations/verify", json={"verifiablePresentation": unsigned, "options": {"challenge": "x"}}
     )
     body = await resp.json()
-    assert resp.status == 200 and body["verdict"] == "warnings", body
+    assert resp.status == 200, body
+    assert body["verdict"] == "warnings", body
     wrong = {"verifiablePresentation": vp, "options": {"challenge": "another"}}
     resp = await spec_stack.verifier.post("/presentations/verify", json=wrong)
     assert resp.status == 422

@@ -151,7 +151,8 @@ async def test_ldp_vc_refuses_a_bare_jwk_it_does_not_announce(issuer: tuple[Test
     )
     assert resp.status == 400
     body = await resp.json()
-    assert body["error"] == "invalid_proof" and "kid" in body["error_description"]
+    assert body["error"] == "invalid_proof"
+    assert "kid" in body["error_description"]
 
 
 async def test_key_proof_headers_and_algorithms_are_checked(issuer: tuple[TestClient[Any, Any], str]) -> None:
@@ -189,10 +190,12 @@ async def test_key_proof_headers_and_algorithms_are_checked(issuer: tuple[TestCl
     two = [_proof(ed, _did_key_header(ed), await nonce(client)) for _ in range(2)]
     for body in ({"proofs": {"jwt": two}}, {"proofs": {"jwt": two[:1], "ldp_vp": []}}, {}):
         resp = await _request(client, access, SDJWT, body)
-        assert resp.status == 400 and (await resp.json())["error"] == "invalid_proof"
+        assert resp.status == 400
+        assert (await resp.json())["error"] == "invalid_proof"
     both = {"proofs": {"jwt": two[:1]}, "proof": {"proof_type": "jwt", "jwt": two[0]}}
     resp = await _request(client, access, SDJWT, both)
-    assert resp.status == 400 and (await resp.json())["error"] == "invalid_credential_request"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "invalid_credential_request"
     # nothing above spent the offer: a good EdDSA did:key proof still gets the credential
     resp = await _request(client, access, SDJWT, {"proofs": {"jwt": [two[0]]}})
     assert resp.status == 200, await resp.text()

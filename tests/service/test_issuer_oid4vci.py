@@ -54,7 +54,8 @@ async def test_full_flow_issues_credential_bound_to_holder_key(
     assert as_meta["token_endpoint"] == f"{PUBLIC_URL}/token"
 
     resp = await token(client, doc["grants"][GRANT]["pre-authorized_code"])
-    assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
+    assert resp.status == 200
+    assert resp.headers["Cache-Control"] == "no-store"
     access = (await resp.json())["access_token"]
     holder = Holder()
     resp = await request_credential(client, access, holder.proof(await nonce(client)))
@@ -67,7 +68,8 @@ async def test_full_flow_issues_credential_bound_to_holder_key(
         True
     ]
     status = await (await client.get(f"/api/offers/{offer['id']}", headers=AUTH)).json()
-    assert status["state"] == "issued" and status["credentialId"] == vc["id"]
+    assert status["state"] == "issued"
+    assert status["credentialId"] == vc["id"]
     assert (await client.get(offer_uri.removeprefix(PUBLIC_URL))).status == 410
 
 
@@ -86,7 +88,8 @@ async def test_wrong_code_is_invalid_grant_and_leaves_offer_usable(
     client, uuid = issuer
     offer = await make_offer(client, uuid)
     resp = await token(client, "not-the-code")
-    assert resp.status == 400 and (await resp.json())["error"] == "invalid_grant"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "invalid_grant"
     assert (await token(client, code_of(offer))).status == 200
 
 
@@ -105,7 +108,8 @@ async def test_transaction_code_is_required_and_limited(issuer: tuple[TestClient
     for _ in range(5):
         await token(client, code_of(locked), "x")
     resp = await token(client, code_of(locked), locked["txCode"])
-    assert resp.status == 400 and "too many" in (await resp.json())["error_description"]
+    assert resp.status == 400
+    assert "too many" in (await resp.json())["error_description"]
 
 
 async def test_key_proof_is_checked(issuer: tuple[TestClient[Any, Any], str]) -> None:
@@ -126,14 +130,16 @@ async def test_key_proof_is_checked(issuer: tuple[TestClient[Any, Any], str]) ->
     used = await nonce(client)
     assert (await request_credential(client, access, holder.proof(used))).status == 200
     replay = await request_credential(client, access, holder.proof(used))
-    assert replay.status == 400 and (await replay.json())["error"] == "invalid_nonce"
+    assert replay.status == 400
+    assert (await replay.json())["error"] == "invalid_nonce"
 
 
 async def test_credential_endpoint_needs_valid_access_token(issuer: tuple[TestClient[Any, Any], str]) -> None:
     client, _ = issuer
     holder = Holder()
     resp = await request_credential(client, "wrong", holder.proof(await nonce(client)))
-    assert resp.status == 401 and (await resp.json())["error"] == "invalid_token"
+    assert resp.status == 401
+    assert (await resp.json())["error"] == "invalid_token"
     resp = await client.post("/credential", json={})
     assert resp.status == 401
 
@@ -146,7 +152,8 @@ async def test_expired_offer_is_gone(issuer: tuple[TestClient[Any, Any], str], r
     await asyncio.sleep(0.2)
     assert (await client.get(offer["credentialOfferUri"].removeprefix(PUBLIC_URL))).status == 404
     resp = await token(client, code_of(offer))
-    assert resp.status == 400 and (await resp.json())["error"] == "invalid_grant"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "invalid_grant"
 
 
 async def test_offer_creation_validates_and_needs_admin(issuer: tuple[TestClient[Any, Any], str]) -> None:
@@ -154,7 +161,8 @@ async def test_offer_creation_validates_and_needs_admin(issuer: tuple[TestClient
     url = f"/api/achievements/{uuid}/offers"
     assert (await client.post(url, json={"learner": {"name": "A"}})).status == 401
     resp = await client.post(url, json={"learner": {}}, headers=AUTH)
-    assert resp.status == 422 and "learner.name" in (await resp.json())["missing"]
+    assert resp.status == 422
+    assert "learner.name" in (await resp.json())["missing"]
     resp = await client.post(url, json={"learner": {"name": "A"}, "expiresInDays": 365}, headers=AUTH)
     assert resp.status == 422
 
@@ -190,7 +198,8 @@ async def test_learner_email_is_stored_and_returned_only_hashed(
     assert status_resp.status == 200
     assert address.lower() not in (await status_resp.text()).lower()
     learner = (await status_resp.json())["learner"]
-    assert learner["name"] == "Anna Kowalska" and "email" not in learner
+    assert learner["name"] == "Anna Kowalska"
+    assert "email" not in learner
     assert address.lower() not in (await _all_redis_text(redis_client)).lower()
 
     # the credential still carries the learner's salted e-mail identifier, which matches the address
@@ -200,7 +209,8 @@ async def test_learner_email_is_stored_and_returned_only_hashed(
     vc = (await resp.json())["credentials"][0]["credential"]
     email_id = next(i for i in vc["credentialSubject"]["identifier"] if i["identityType"] == "emailAddress")
     expected = hashlib.sha256((address.lower() + email_id["salt"]).encode()).hexdigest()
-    assert email_id["hashed"] is True and email_id["identityHash"] == f"sha256${expected}"
+    assert email_id["hashed"] is True
+    assert email_id["identityHash"] == f"sha256${expected}"
     assert address.lower() not in (await _all_redis_text(redis_client)).lower()
 
     # issuing directly (not by offer) keeps no clear address either

@@ -48,10 +48,14 @@ async def test_registrar_page_has_strict_csp_and_no_inline_code(
     html = await page.text()
     assert page.status == 200
     csp = page.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     scripts = re.findall(r"<script\b[^>]*>", html)
-    assert scripts and all(re.search(r'src="/static/[a-z-]+\.js"', s) for s in scripts)
-    assert "<script>" not in html and "</script>" in html  # every script tag is an external file
+    assert scripts
+    assert all(re.search(r'src="/static/[a-z-]+\.js"', s) for s in scripts)
+    assert "<script>" not in html
+    assert "</script>" in html
     assert not re.search(r"\sstyle=|<style|\son[a-z]+=", html)  # no inline styles or handlers
     assert 'id="token-form"' in html  # the same token sign-in as /admin
 
@@ -83,7 +87,8 @@ async def test_form_offers_exactly_the_allowed_values(client: TestClient[Any, An
     assert re.findall(r'<option value="([^"]*)"', eqf.group(0)) == ["", *map(str, range(1, 9))]
     for key in ("name", "description", "learningOutcomes", "ects", "eqfLevel", "typeOfAssessment"):
         assert f'data-key="{key}"' in html
-    assert 'data-key="typeOfQualityAssurance"' in html and 'data-key="grading.name"' in html
+    assert 'data-key="typeOfQualityAssurance"' in html
+    assert 'data-key="grading.name"' in html
 
 
 async def test_profile_name_is_escaped_in_registrar_pages(client: TestClient[Any, Any]) -> None:
@@ -127,6 +132,7 @@ async def test_programme_problem_prefixes_certificate_fields(client: TestClient[
 async def test_admin_pages_link_to_each_other(client: TestClient[Any, Any]) -> None:
     for path in ("/admin", "/admin/achievements", "/admin/programmes", "/admin/credentials"):
         html = await (await client.get(path)).text()
-        assert 'href="/admin/achievements"' in html and 'href="/admin/programmes"' in html
+        assert 'href="/admin/achievements"' in html
+        assert 'href="/admin/programmes"' in html
         assert 'href="/admin/credentials"' in html
         assert f'<a href="{path}" aria-current="page">' in html

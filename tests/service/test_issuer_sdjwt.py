@@ -48,7 +48,8 @@ async def _verifier(client: TestClient[Any, Any]) -> SdJwtVerifier:
     async def fetch(uri: str) -> str:
         assert uri.startswith(PUBLIC_URL + "/status-lists/token/")
         resp = await client.get(uri.removeprefix(PUBLIC_URL))
-        assert resp.status == 200 and resp.content_type == "application/statuslist+jwt"
+        assert resp.status == 200
+        assert resp.content_type == "application/statuslist+jwt"
         return await resp.text()
 
     return SdJwtVerifier(DidResolver(static={did_doc["id"]: did_doc}), status_fetcher=fetch)
@@ -62,7 +63,8 @@ async def test_metadata_offers_a_dc_sd_jwt_configuration_with_vct_and_claim_path
     configs = meta["credential_configurations_supported"]
     assert "OpenBadgeCredential_ldp_vc" in configs
     config = configs[CONFIG]
-    assert config["format"] == "dc+sd-jwt" and config["vct"].startswith("https://")
+    assert config["format"] == "dc+sd-jwt"
+    assert config["vct"].startswith("https://")
     claims = {tuple(c["path"]): c for c in config["credential_metadata"]["claims"]}
     assert claims[("title",)]["mandatory"] is True
     assert "mandatory" not in claims[("grade",)]
@@ -76,7 +78,8 @@ async def test_sd_jwt_offer_issues_a_credential_bound_to_the_key_proof_and_it_ve
     offer, sd_jwt = await _issue(client, uuid, holder)
     parsed = parse_sd_jwt(sd_jwt)
     did_doc = await (await client.get("/.well-known/did.json")).json()
-    assert parsed.payload["iss"] == PUBLIC_URL and issuer_did(PUBLIC_URL) == did_doc["id"]
+    assert parsed.payload["iss"] == PUBLIC_URL
+    assert issuer_did(PUBLIC_URL) == did_doc["id"]
     assert parsed.header["kid"] in did_doc["assertionMethod"]
     assert parsed.payload["cnf"]["jwk"] == holder_jwk(holder.key)
     assert parsed.payload["status"]["status_list"]["uri"] == f"{PUBLIC_URL}/status-lists/token/1"
@@ -88,7 +91,8 @@ async def test_sd_jwt_offer_issues_a_credential_bound_to_the_key_proof_and_it_ve
     assert result.disclosed["name"] == "Anna Kowalska"
     assert "grade" in result.undisclosed
     status = await (await client.get(f"/api/offers/{offer['id']}", headers=AUTH)).json()
-    assert status["state"] == "issued" and status["credentialId"].startswith("urn:uuid:")
+    assert status["state"] == "issued"
+    assert status["credentialId"].startswith("urn:uuid:")
 
 
 async def test_revoking_an_sd_jwt_vc_shows_in_the_token_status_list(
@@ -108,7 +112,9 @@ async def test_revoking_an_sd_jwt_vc_shows_in_the_token_status_list(
         presentation = present(sd_jwt, [], holder_key=holder.key, nonce="n", audience=VERIFIER)
         result = await (await _verifier(client)).verify(presentation, nonce="n", audience=VERIFIER)
         check = result.check("status")
-        assert check is not None and check.outcome is Outcome.FAILED and check.details["status"] == expected
+        assert check is not None
+        assert check.outcome is Outcome.FAILED
+        assert check.details["status"] == expected
 
 
 async def test_sd_jwt_credential_request_is_refused_for_an_unknown_configuration(
@@ -122,14 +128,16 @@ async def test_sd_jwt_credential_request_is_refused_for_an_unknown_configuration
         "proofs": {"jwt": [Holder().proof(await nonce(client))]},
     }
     resp = await client.post("/credential", json=body, headers={"Authorization": f"Bearer {access}"})
-    assert resp.status == 400 and (await resp.json())["error"] == "unknown_credential_configuration"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "unknown_credential_configuration"
 
 
 async def test_offer_refuses_an_unknown_format(issuer: tuple[TestClient[Any, Any], str]) -> None:
     client, uuid = issuer
     body = {"learner": {"name": "Anna"}, "format": "jwt_vc_json"}
     resp = await client.post(f"/api/achievements/{uuid}/offers", json=body, headers=AUTH)
-    assert resp.status == 422 and "format" in await resp.text()
+    assert resp.status == 422
+    assert "format" in await resp.text()
 
 
 async def test_unknown_token_status_list_is_404(issuer: tuple[TestClient[Any, Any], str]) -> None:
@@ -151,7 +159,8 @@ async def test_a_did_key_issuer_signs_sd_jwt_vcs_as_its_p256_did_key(
     assert parsed.header["kid"].startswith(parsed.payload["iss"] + "#")
     presentation = present(sd_jwt, ["grade"], holder_key=holder.key, nonce="n", audience=VERIFIER)
     result = await SdJwtVerifier(DidResolver()).verify(presentation, nonce="n", audience=VERIFIER)
-    assert result.verified and result.disclosed["grade"] == "4.0"
+    assert result.verified
+    assert result.disclosed["grade"] == "4.0"
 
 
 async def test_concurrent_sd_jwt_credential_requests_with_one_token_issue_one_credential(
@@ -175,7 +184,8 @@ async def test_concurrent_sd_jwt_credential_requests_with_one_token_issue_one_cr
     issued = [body for status, body in answers if status == 200]
     assert len(issued) == 1, answers
     refused = [body for status, body in answers if status != 200]
-    assert len(refused) == 9 and all(b["error"] == "invalid_token" for b in refused)
+    assert len(refused) == 9
+    assert all(b["error"] == "invalid_token" for b in refused)
     assert int(await redis_client.get("issuer:status:next") or 0) == before + 1
     assert await redis_client.zcard("issuer:{records}:credentials") == 1
     status = await (await client.get(f"/api/offers/{offer['id']}", headers=AUTH)).json()

@@ -53,11 +53,13 @@ async def test_jwt_vc_issuer_metadata_holds_the_key_named_by_the_kid(
     client = await _client(aiohttp_client, redis_url, tmp_path)
     parsed = parse_sd_jwt(await _sd_jwt(client))
     resp = await client.get("/.well-known/jwt-vc-issuer")
-    assert resp.status == 200 and resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert resp.status == 200
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
     metadata = await resp.json()
     assert metadata["issuer"] == parsed.payload["iss"] == PUBLIC_URL
     (key,) = [k for k in metadata["jwks"]["keys"] if k["kid"] == parsed.header["kid"]]
-    assert key["alg"] == "ES256" and "d" not in key
+    assert key["alg"] == "ES256"
+    assert "d" not in key
     import jwt
 
     jwt.api_jws.PyJWS().decode_complete(parsed.issuer_jwt, key=public_key_from_jwk(key), algorithms=["ES256"])
@@ -72,7 +74,8 @@ async def test_did_key_issuer_publishes_no_jwt_vc_issuer_metadata(
     client = await _client(aiohttp_client, redis_url, tmp_path, did_method="key")
     assert parse_sd_jwt(await _sd_jwt(client)).payload["iss"].startswith("did:key:")
     resp = await client.get("/.well-known/jwt-vc-issuer")
-    assert resp.status == 404 and resp.content_type == "application/problem+json"
+    assert resp.status == 404
+    assert resp.content_type == "application/problem+json"
 
 
 async def test_type_metadata_has_en_pl_display_and_every_annex_i_claim(
@@ -80,7 +83,8 @@ async def test_type_metadata_has_en_pl_display_and_every_annex_i_claim(
 ) -> None:
     client = await _client(aiohttp_client, redis_url, tmp_path)
     resp = await client.get("/vct/micro-credential/v1")
-    assert resp.status == 200 and resp.headers["Access-Control-Allow-Origin"] == "*"
+    assert resp.status == 200
+    assert resp.headers["Access-Control-Allow-Origin"] == "*"
     meta = await resp.json()
     assert meta["vct"] == VCT_MICRO_CREDENTIAL
     assert {d["locale"]: d["name"] for d in meta["display"]} == {
@@ -94,7 +98,8 @@ async def test_type_metadata_has_en_pl_display_and_every_annex_i_claim(
         assert {d["locale"] for d in claim["display"]} == {"en", "pl"}
         assert claim["sd"] == ("always" if name in SELECTIVELY_DISCLOSABLE else "never")
         assert name in SELECTIVELY_DISCLOSABLE or name in ALWAYS_DISCLOSED
-    assert claims["title"]["mandatory"] is True and "mandatory" not in claims["grade"]
+    assert claims["title"]["mandatory"] is True
+    assert "mandatory" not in claims["grade"]
 
 
 async def test_hosted_vct_resolves_to_the_issuers_type_metadata_and_is_still_our_type(
@@ -106,7 +111,8 @@ async def test_hosted_vct_resolves_to_the_issuers_type_metadata_and_is_still_our
     meta = await (await client.get("/.well-known/openid-credential-issuer")).json()
     assert meta["credential_configurations_supported"]["MicroCredential_dc+sd-jwt"]["vct"] == HOSTED
     assert (await (await client.get(HOSTED.removeprefix(PUBLIC_URL))).json())["vct"] == HOSTED
-    assert is_micro_credential_vct(HOSTED) and is_micro_credential_vct(VCT_MICRO_CREDENTIAL)
+    assert is_micro_credential_vct(HOSTED)
+    assert is_micro_credential_vct(VCT_MICRO_CREDENTIAL)
     assert not is_micro_credential_vct("https://evil.example/vct/other/v1")
     asked = CredentialQuery(id="mc", format="dc+sd-jwt", vct_values=[VCT_MICRO_CREDENTIAL])
     assert credential_matches(asked, envelope(sd_jwt))

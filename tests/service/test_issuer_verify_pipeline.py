@@ -72,7 +72,9 @@ async def test_revoked_credential_fails_status_check(
     result = await verifier.verify(vc)
     assert not result.verified
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.FAILED and "revoked" in status.message
+    assert status is not None
+    assert status.outcome is Outcome.FAILED
+    assert "revoked" in status.message
 
 
 async def test_unreachable_status_list_is_unknown_not_ok(
@@ -86,8 +88,10 @@ async def test_unreachable_status_list_is_unknown_not_ok(
     verifier.status_fetcher = down
     result = await verifier.verify(vc)
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.UNKNOWN
-    assert not result.verified and result.verdict == "warnings"
+    assert status is not None
+    assert status.outcome is Outcome.UNKNOWN
+    assert not result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_tampered_credential_fails_proof_and_untrusted_issuer_warns(
@@ -99,7 +103,8 @@ async def test_tampered_credential_fails_proof_and_untrusted_issuer_warns(
     verifier.trust = Registry({})
     result = await verifier.verify(vc)
     assert result.check("issuer").outcome is Outcome.WARNING  # type: ignore[union-attr]
-    assert result.verified and result.verdict == "warnings"
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_validity_window_is_enforced(
@@ -108,4 +113,6 @@ async def test_validity_window_is_enforced(
     _, vc, verifier = await _setup(aiohttp_client, redis_url, tmp_path)
     verifier.now = lambda: utc_now() - timedelta(days=1)
     check = (await verifier.verify(vc)).check("validity")
-    assert check is not None and check.outcome is Outcome.FAILED and "not valid yet" in check.message
+    assert check is not None
+    assert check.outcome is Outcome.FAILED
+    assert "not valid yet" in check.message

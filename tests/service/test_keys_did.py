@@ -154,7 +154,7 @@ def test_type_errors_and_public_only_key() -> None:
 
 
 def test_key_errors_are_value_errors() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not an Ed25519 Multikey public key"):
         decode_multikey_public("zzz")
 
 
@@ -189,7 +189,8 @@ def test_ecdsa_did_key_resolves_to_its_multikey(curve: str) -> None:
     method = doc["verificationMethod"][0]
     assert method["publicKeyMultibase"] == pair.public_multibase
     decoded = decode_multikey(method["publicKeyMultibase"])
-    assert isinstance(decoded, EcdsaKeyPair) and decoded.public_bytes == pair.public_bytes
+    assert isinstance(decoded, EcdsaKeyPair)
+    assert decoded.public_bytes == pair.public_bytes
     assert decoded.verify(pair.sign(b"data"), b"data")
     assert not decoded.verify(pair.sign(b"data"), b"other")
 
@@ -493,10 +494,12 @@ def test_decode_multikey_public_rejects_non_strings() -> None:
 def test_decode_multikey_remembers_keys_and_refuses_bad_values_every_time() -> None:
     first = decode_multikey(VECTOR_PUBLIC)
     assert first is decode_multikey(VECTOR_PUBLIC)  # remembered: the same immutable key pair
-    assert isinstance(first, Ed25519KeyPair) and first.public_multibase == VECTOR_PUBLIC
+    assert isinstance(first, Ed25519KeyPair)
+    assert first.public_multibase == VECTOR_PUBLIC
     p256 = EcdsaKeyPair.generate("P-256")
     again = decode_multikey(p256.public_multibase)
-    assert isinstance(again, EcdsaKeyPair) and again.public_multibase == p256.public_multibase
+    assert isinstance(again, EcdsaKeyPair)
+    assert again.public_multibase == p256.public_multibase
     bad = "z" + "1" * 40
     for _ in range(2):
         with pytest.raises(KeyFormatError):

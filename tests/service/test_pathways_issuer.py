@@ -260,7 +260,8 @@ async def test_claim_data_literacy_issues_a_certificate_citing_its_parts(world: 
     assert result.verified, result.to_json()
     # A second claim returns the same certificate instead of issuing another.
     status, again = await claim(world, uuid, creds, key)
-    assert status == 200 and again["verifiableCredential"]["id"] == cert["id"]
+    assert status == 200
+    assert again["verifiableCredential"]["id"] == cert["id"]
 
 
 async def test_claim_without_an_elective_answers_what_is_missing(world: World) -> None:
@@ -291,7 +292,8 @@ async def test_claim_with_a_revoked_component_is_refused(world: World) -> None:
     assert status == 422
     assert body["evaluation"]["missing"] == ["Mandatory: Statistics for Decisions: missing"]
     (excluded,) = body["evaluation"]["excluded"]
-    assert excluded["credentialId"] == creds[1]["id"] and "revoked" in excluded["reason"]
+    assert excluded["credentialId"] == creds[1]["id"]
+    assert "revoked" in excluded["reason"]
 
 
 async def test_claim_with_a_component_held_by_someone_else_is_refused(world: World) -> None:
@@ -328,11 +330,13 @@ async def test_claim_rejects_a_replayed_or_unknown_challenge(world: World) -> No
     key = _key("anna")
     creds = [await world.issue(s, did_key(key)) for s in ("dl-basics", "dl-stats", "dl-viz")]
     status, body = await claim(world, uuid, creds, key, challenge="made-up")
-    assert status == 422 and body["title"] == "Presentation refused"
+    assert status == 422
+    assert body["title"] == "Presentation refused"
     nonce = (await (await world.pw.post(f"/programmes/{uuid}/claim-nonce")).json())["challenge"]
     assert (await claim(world, uuid, creds, key, challenge=nonce))[0] == 201
     status, body = await claim(world, uuid, creds, key, challenge=nonce)
-    assert status == 422 and "already used" in body["detail"]
+    assert status == 422
+    assert "already used" in body["detail"]
 
 
 async def test_claim_with_a_presentation_signed_by_another_key_is_refused(world: World) -> None:
@@ -439,7 +443,8 @@ async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, 
     store = ProgrammeStore(redis_client)
     assert await store.begin_claim(uuid, did_key(key))  # as if another request were issuing right now
     status, body = await claim(world, uuid, creds, key)
-    assert status == 409 and body["title"] == "Claim in progress"
+    assert status == 409
+    assert body["title"] == "Claim in progress"
     await store.end_claim(uuid, did_key(key))
     status, body = await claim(world, uuid, creds, key)
     assert status == 201, body
@@ -449,13 +454,15 @@ async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, 
 async def test_programme_update_bumps_version_and_warns_about_untrusted_components(world: World) -> None:
     resp = await world.pw.post("/api/programmes", json=climate(world), headers=AUTH)
     record = await resp.json()
-    assert len(record["warnings"]) == 2 and all(world.tum_did in w for w in record["warnings"])
+    assert len(record["warnings"]) == 2
+    assert all(world.tum_did in w for w in record["warnings"])
     await trust_tum(world)
     programme = climate(world, mini=True)
     resp = await world.pw.put(f"/api/programmes/{record['uuid']}", json=programme, headers=AUTH)
     assert resp.status == 200
     updated = await resp.json()
-    assert updated["version"] == 2 and updated["warnings"] == []
+    assert updated["version"] == 2
+    assert updated["warnings"] == []
     assert updated["achievement"]["name"] == "Mini-certificate in Climate Action"
     assert (await world.pw.get("/programmes/no-such-programme")).status == 404
     resp = await world.pw.put("/api/programmes/no-such-programme", json=programme, headers=AUTH)
@@ -482,9 +489,11 @@ async def test_programme_link_opened_in_a_browser_shows_a_page_with_a_follow_lin
     }
     uuid = (await (await client.post("/api/programmes", json=programme, headers=AUTH)).json())["uuid"]
     resp = await client.get(f"/programmes/{uuid}", headers={"Accept": "text/html,application/xhtml+xml"})
-    assert resp.status == 200 and resp.content_type == "text/html"
+    assert resp.status == 200
+    assert resp.content_type == "text/html"
     page = await resp.text()
-    assert "Certificate &lt;script&gt;" in page and "<script>" not in page.split("</head>")[1]
+    assert "Certificate &lt;script&gt;" in page
+    assert "<script>" not in page.split("</head>")[1]
     assert "&lt;b&gt;Basics&lt;/b&gt;" in page
     url = quote(f"https://issuer.example/programmes/{uuid}", safe="")
     assert f'href="https://wallet.example/pathways?url={url}"' in page

@@ -51,10 +51,12 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
     assert "Certificate received: Certificate in Data Literacy." in text
     assert re.search(r"/credentials/[0-9a-f]{32}$", browser.last_url)
     assert "Parts this certificate cites" in text
-    assert text.count("in your wallet") == 3 and "not in your wallet" not in text
+    assert text.count("in your wallet") == 3
+    assert "not in your wallet" not in text
     assert "claimed from its parts (Pathways)" in text
     _, text = await browser.get(f"/pathways/{key}")
-    assert "Certificate held" in text and 'id="claim"' not in text
+    assert "Certificate held" in text
+    assert 'id="claim"' not in text
 
 
 async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Servers) -> None:
@@ -71,10 +73,12 @@ async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Ser
     key = await _follow(servers, url)
     _, text = await browser.get(f"/pathways/{key}")
     assert "2 of 3 requirements met" in text
-    assert "Credentials that do not count" in text and "revoked" in text
+    assert "Credentials that do not count" in text
+    assert "revoked" in text
     assert 'id="claim"' not in text
     status, text = await browser.post(f"/pathways/{key}/claim")
-    assert status == 400 and "The requirements are not met yet." in text
+    assert status == 400
+    assert "The requirements are not met yet." in text
 
 
 async def test_following_something_that_is_not_a_programme_is_refused(servers: Servers) -> None:
@@ -83,9 +87,11 @@ async def test_following_something_that_is_not_a_programme_is_refused(servers: S
     status, text = await browser.post(
         "/pathways/follow", {"url": f"{servers.issuer.url}/.well-known/did.json"}
     )
-    assert status == 400 and "does not lead to a programme definition" in text
+    assert status == 400
+    assert "does not lead to a programme definition" in text
     status, text = await browser.post("/pathways/follow", {"url": "ftp://example.org/programmes/x"})
-    assert status == 400 and "could not be loaded" in text
+    assert status == 400
+    assert "could not be loaded" in text
     _, text = await browser.get("/pathways")
     assert "You do not follow any programme yet." in text
 
@@ -165,7 +171,8 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
         assert resp.status == 200, await resp.text()
     status, text = await browser.post(f"/pathways/{key}/claim")
     assert status == 400
-    assert "The requirements are not met yet." in text and "Mandatory: Data Ethics: missing" in text
+    assert "The requirements are not met yet." in text
+    assert "Mandatory: Data Ethics: missing" in text
 
 
 async def test_claim_presents_a_selective_disclosure_credential_in_full(servers: Servers) -> None:

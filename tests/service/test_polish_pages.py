@@ -157,7 +157,9 @@ async def test_polish_shows_the_plural_form_of_each_count(servers: Servers) -> N
     await browser.post("/add", {"json": json.dumps(await servers.issuer.issue(did))})
     _, page = await browser.get("/share")
     options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', page))
-    assert options["1"] == "1 dniu" and options["7"] == "7 dniach" and options["30"] == "30 dniach"
+    assert options["1"] == "1 dniu"
+    assert options["7"] == "7 dniach"
+    assert options["30"] == "30 dniach"
     cid = re.search(r'name="c" value="([0-9a-f]+)"', page)
     assert cid
     _, shared = await browser.post("/share", {"c": cid.group(1), "days": "7"})
@@ -216,5 +218,6 @@ async def test_verifier_says_why_a_pasted_text_is_not_json_in_polish(stack: Stac
             "/verify", data={"csrf_token": token, "credential": text}, headers=POLISH
         )
         page = await resp.text()
-        assert resp.status == 400 and expected in page
+        assert resp.status == 400
+        assert expected in page
         assert not ENGLISH.findall(visible(page)), visible(page)

@@ -121,12 +121,16 @@ async def test_valid_signed_presentation_with_challenge_and_domain_is_verified(
     )
     assert [c.name for c in result.checks] == ["presentation", "holder", "replay", "binding"]
     assert all(c.outcome is Outcome.PASSED for c in result.checks), result.to_json()
-    assert len(result.credentials) == 1 and result.credentials[0].verdict == "verified"
-    assert result.verified and result.verdict == "verified"
+    assert len(result.credentials) == 1
+    assert result.credentials[0].verdict == "verified"
+    assert result.verified
+    assert result.verdict == "verified"
     holder = result.check("holder")
-    assert holder is not None and holder.details == {"holder": HOLDER}
+    assert holder is not None
+    assert holder.details == {"holder": HOLDER}
     report = result.to_json()
-    assert report["verified"] is True and len(report["credentialResults"]) == 1
+    assert report["verified"] is True
+    assert len(report["credentialResults"]) == 1
 
 
 async def test_presentation_with_several_credentials_verifies_each(verifier: Verifier) -> None:
@@ -141,7 +145,8 @@ async def test_one_unbound_credential_among_bound_ones_keeps_the_verdict_amber(v
     vp = present([credential(number=1), credential(None, number=3)])
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     binding = result.check("binding")
-    assert binding is not None and binding.outcome is Outcome.WARNING
+    assert binding is not None
+    assert binding.outcome is Outcome.WARNING
     assert binding.details["credentials"] == ["urn:uuid:5d0c1e8a-9f3b-4e27-a1c4-000000000003"]
     assert result.verdict == "warnings"
 
@@ -169,11 +174,14 @@ async def test_wrong_challenge_fails_holder_and_does_not_use_up_the_challenge(
         vp, verifier, challenge=CHALLENGE, domain=DOMAIN, challenges=challenges
     )
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED and "challenge" in holder.message
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
+    assert "challenge" in holder.message
     assert "replay" not in outcomes(result)
     # Nobody proved control of the learner's DID: binding is not checked, never "passed".
     assert outcomes(result)["binding"] is Outcome.UNKNOWN
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
     assert await keys_matching(redis_client, "test:challenge:*") == []
     good = await verify_presentation(
         present(), verifier, challenge=CHALLENGE, domain=DOMAIN, challenges=challenges
@@ -183,14 +191,17 @@ async def test_wrong_challenge_fails_holder_and_does_not_use_up_the_challenge(
 
 async def test_missing_challenge_fails_when_one_was_requested(verifier: Verifier) -> None:
     result = await verify_presentation(present(challenge=None), verifier, challenge=CHALLENGE, domain=DOMAIN)
-    assert outcomes(result)["holder"] is Outcome.FAILED and result.verdict == "failed"
+    assert outcomes(result)["holder"] is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_wrong_domain_fails_holder(verifier: Verifier) -> None:
     vp = present(domain="https://evil.example")
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED and "domain" in holder.message
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
+    assert "domain" in holder.message
     assert result.verdict == "failed"
 
 
@@ -199,7 +210,8 @@ async def test_changed_challenge_in_the_proof_fails_the_signature(verifier: Veri
     vp["proof"]["challenge"] = CHALLENGE
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
     assert "signature does not match" in holder.message
 
 
@@ -211,9 +223,12 @@ async def test_replayed_presentation_fails_replay(
     assert first.verdict == "verified"
     again = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN, challenges=challenges)
     replay = again.check("replay")
-    assert replay is not None and replay.outcome is Outcome.FAILED and "already used" in replay.message
+    assert replay is not None
+    assert replay.outcome is Outcome.FAILED
+    assert "already used" in replay.message
     assert outcomes(again)["holder"] is Outcome.PASSED
-    assert not again.verified and again.verdict == "failed"
+    assert not again.verified
+    assert again.verdict == "failed"
     assert await redis_client.exists(f"test:challenge:{DOMAIN}:{CHALLENGE}") == 1
 
 
@@ -234,7 +249,8 @@ async def test_without_a_challenge_store_there_is_no_replay_check(verifier: Veri
     vp = present()
     for _ in range(2):
         result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
-        assert "replay" not in outcomes(result) and result.verdict == "verified"
+        assert "replay" not in outcomes(result)
+        assert result.verdict == "verified"
 
 
 # --- holder proof ---------------------------------------------------------------------------------
@@ -245,19 +261,24 @@ async def test_unsigned_presentation_warns_but_verifies(verifier: Verifier) -> N
     del vp["proof"]
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.WARNING and "not signed" in holder.message
+    assert holder is not None
+    assert holder.outcome is Outcome.WARNING
+    assert "not signed" in holder.message
     binding = result.check("binding")  # nobody proved who presents it
-    assert binding is not None and binding.outcome is Outcome.WARNING
+    assert binding is not None
+    assert binding.outcome is Outcome.WARNING
     assert binding.details == {"bound": False, "reason": "unsigned"}
     assert "could not be tied to the learner" in binding.message
-    assert result.verified and result.verdict == "warnings"
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_unsigned_presentation_fails_when_a_holder_proof_is_required(verifier: Verifier) -> None:
     vp = {k: v for k, v in present().items() if k != "proof"}
     result = await verify_presentation(vp, verifier, require_holder_proof=True)
     assert outcomes(result)["holder"] is Outcome.FAILED
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_presentation_signed_by_someone_other_than_its_holder_fails_holder(
@@ -266,7 +287,8 @@ async def test_presentation_signed_by_someone_other_than_its_holder_fails_holder
     vp = present(key=STRANGER_KEY, vm=STRANGER_VM, holder=HOLDER)
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
     assert f"signed by {STRANGER}, not by its holder {HOLDER}" in holder.message
     assert result.verdict == "failed"
 
@@ -284,21 +306,26 @@ async def test_presentation_proof_with_assertion_purpose_fails_holder(verifier: 
     vp = add_proof(unsigned, HOLDER_KEY, HOLDER_VM, challenge=CHALLENGE, domain=DOMAIN)
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED and "proofPurpose" in holder.message
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
+    assert "proofPurpose" in holder.message
 
 
 async def test_credential_added_after_the_holder_signed_fails_holder(verifier: Verifier) -> None:
     vp = present()
     vp["verifiableCredential"].append(credential(number=2))
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
-    assert outcomes(result)["holder"] is Outcome.FAILED and result.verdict == "failed"
+    assert outcomes(result)["holder"] is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_empty_proof_list_fails_holder_without_raising(verifier: Verifier) -> None:
     vp = {**present(), "proof": []}
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     holder = result.check("holder")
-    assert holder is not None and holder.outcome is Outcome.FAILED and "empty" in holder.message
+    assert holder is not None
+    assert holder.outcome is Outcome.FAILED
+    assert "empty" in holder.message
     assert result.verdict == "failed"
 
 
@@ -310,21 +337,27 @@ async def test_credential_issued_to_another_did_fails_binding(verifier: Verifier
     vp = present([credential(number=1), theirs])
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     binding = result.check("binding")
-    assert binding is not None and binding.outcome is Outcome.FAILED and theirs["id"] in binding.message
+    assert binding is not None
+    assert binding.outcome is Outcome.FAILED
+    assert theirs["id"] in binding.message
     assert outcomes(result)["holder"] is Outcome.PASSED
     assert all(r.verdict == "verified" for r in result.credentials)  # each credential is itself fine
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_credential_without_subject_id_is_not_bound_to_the_presenter(verifier: Verifier) -> None:
     """Issue 15: a credential issued by name only, presented by someone else, never passes binding."""
     result = await verify_presentation(present([credential(None)]), verifier, challenge=CHALLENGE)
     binding = result.check("binding")
-    assert binding is not None and binding.outcome is Outcome.WARNING
-    assert binding.details["bound"] is False and binding.details["reason"] == "no_subject_id"
+    assert binding is not None
+    assert binding.outcome is Outcome.WARNING
+    assert binding.details["bound"] is False
+    assert binding.details["reason"] == "no_subject_id"
     assert "could not be tied to the learner" in binding.message
     assert "Anyone who holds a copy" in binding.message
-    assert result.verdict == "warnings" and "binding" not in result.to_json()["checks"]
+    assert result.verdict == "warnings"
+    assert "binding" not in result.to_json()["checks"]
 
 
 async def test_forged_credential_fails_the_presentation_though_the_holder_signed_it(
@@ -335,7 +368,8 @@ async def test_forged_credential_fails_the_presentation_though_the_holder_signed
     result = await verify_presentation(present([forged]), verifier, challenge=CHALLENGE, domain=DOMAIN)
     assert outcomes(result)["holder"] is Outcome.PASSED
     assert result.credentials[0].check("proof").outcome is Outcome.FAILED  # type: ignore[union-attr]
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_credential_with_a_warning_makes_the_presentation_amber(verifier: Verifier) -> None:
@@ -345,14 +379,16 @@ async def test_credential_with_a_warning_makes_the_presentation_amber(verifier: 
 
     verifier.trust = NobodyTrusted()
     result = await verify_presentation(present(), verifier, challenge=CHALLENGE, domain=DOMAIN)
-    assert result.verified and result.verdict == "warnings"
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_presentation_without_credentials_warns(verifier: Verifier) -> None:
     result = await verify_presentation(present([]), verifier, challenge=CHALLENGE, domain=DOMAIN)
     assert outcomes(result)["holder"] is Outcome.PASSED
     assert any(c.name == "presentation" and c.outcome is Outcome.WARNING for c in result.checks)
-    assert result.credentials == [] and result.verdict == "warnings"
+    assert result.credentials == []
+    assert result.verdict == "warnings"
 
 
 # --- malformed presentations ----------------------------------------------------------------------
@@ -387,15 +423,19 @@ async def test_malformed_presentation_fails_presentation_check(
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE)
     assert [c.name for c in result.checks] == ["presentation"]
     check = result.checks[0]
-    assert check.outcome is Outcome.FAILED and problem in check.message
-    assert result.credentials == [] and not result.verified and result.verdict == "failed"
+    assert check.outcome is Outcome.FAILED
+    assert problem in check.message
+    assert result.credentials == []
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 @pytest.mark.parametrize("proof", ["z3FXQ", 42, {}, [{}], [None], {"type": "DataIntegrityProof"}])
 async def test_malformed_holder_proof_fails_holder_without_raising(verifier: Verifier, proof: Any) -> None:
     vp = {**_valid_shape(), "proof": proof}
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE)
-    assert outcomes(result)["holder"] is Outcome.FAILED and result.verdict == "failed"
+    assert outcomes(result)["holder"] is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_malformed_credential_inside_fails_that_credential(verifier: Verifier) -> None:
@@ -404,6 +444,7 @@ async def test_malformed_credential_inside_fails_that_credential(verifier: Verif
     result = await verify_presentation(vp, verifier, challenge=CHALLENGE, domain=DOMAIN)
     assert outcomes(result)["holder"] is Outcome.PASSED
     format_check = result.credentials[0].check("format")
-    assert format_check is not None and format_check.outcome is Outcome.FAILED
+    assert format_check is not None
+    assert format_check.outcome is Outcome.FAILED
     assert "issuer is missing" in format_check.message
     assert result.verdict == "failed"

@@ -55,7 +55,8 @@ def test_data_survives_a_clean_restart(tmp_path: Path) -> None:
             assert client.config_get("appendonly") == {"appendonly": "yes"}
             assert client.config_get("port") == {"port": "0"}
         first_pid = server.pid
-    assert first_pid is not None and _wait_gone(first_pid)
+    assert first_pid is not None
+    assert _wait_gone(first_pid)
     assert not (data / "redis.sock").exists()
     assert (data / "appendonly.aof").stat().st_size > 0
 
@@ -131,7 +132,8 @@ def test_long_socket_path_falls_back_to_loopback_tcp_with_a_password(tmp_path: P
     with EmbeddedRedis(data) as server:
         assert not server.uses_unix_socket
         url = server.url or ""
-        assert url.startswith("redis://:") and "@127.0.0.1:" in url
+        assert url.startswith("redis://:")
+        assert "@127.0.0.1:" in url
         port = int(url.rsplit(":", 1)[1].split("/")[0])
         with (
             redis.Redis(host="127.0.0.1", port=port) as anonymous,
@@ -169,9 +171,9 @@ def test_start_timeout_names_the_wait(tmp_path: Path) -> None:
 async def test_storage_connect_and_keys(redis_url: str, redis_client: Redis) -> None:
     keys = Keys("wallet")
     assert keys("user", 42) == "wallet:user:42"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="a key prefix is a non-empty name"):
         Keys("wallet:")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="key parts must not be empty"):
         keys("user", "")
     client = connect(redis_url)
     try:

@@ -135,7 +135,8 @@ async def test_fresh_list_is_served_from_cache_until_max_age_passes(
         first = await client.fetch(url(server, "/list"))
         clock.advance(59)
         second = await client.fetch(url(server, "/list"))
-        assert first == LIST and second is first
+        assert first == LIST
+        assert second is first
         assert state.hits["list"] == 1
         clock.advance(2)
         await client.fetch(url(server, "/list"))
@@ -552,7 +553,8 @@ async def test_one_session_is_shared_and_close_releases_it(
     await client.fetch(url(server, "/other/2"))
     assert client._session is session
     await client.close()
-    assert session is not None and session.closed
+    assert session is not None
+    assert session.closed
     await client.close()  # idempotent
     assert await client.fetch(url(server, "/other/3")) == {"n": "3"}  # a new session
     await client.close()

@@ -56,7 +56,8 @@ async def test_valid_credential_is_verified(stack: Stack) -> None:
     status, body = await stack.verify(await stack.issue())
     assert status == 200, body
     # Genuine (verified), but nobody presented it, so the verdict is not green.
-    assert body["verified"] is True and body["verdict"] == "warnings"
+    assert body["verified"] is True
+    assert body["verdict"] == "warnings"
     assert outcomes(body) == {
         "format": "passed",
         "proof": "passed",
@@ -66,7 +67,8 @@ async def test_valid_credential_is_verified(stack: Stack) -> None:
         "binding": "warning",
     }
     assert body["warnings"][0]["details"] == {"bound": False, "reason": "not_presented"}
-    assert body["problemDetails"] == [] and body["errors"] == []
+    assert body["problemDetails"] == []
+    assert body["errors"] == []
 
 
 async def test_tampered_claim_fails_the_proof(stack: Stack) -> None:
@@ -74,7 +76,8 @@ async def test_tampered_claim_fails_the_proof(stack: Stack) -> None:
     credential["credentialSubject"]["name"] = "Mallory Impostor"
     status, body = await stack.verify(credential)
     assert status == 422
-    assert body["verified"] is False and body["verdict"] == "failed"
+    assert body["verified"] is False
+    assert body["verdict"] == "failed"
     assert outcomes(body)["proof"] == "failed"
     assert VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR" in problem_types(body)
 
@@ -83,7 +86,8 @@ async def test_tampered_ects_fails_the_proof(stack: Stack) -> None:
     credential = await stack.issue()
     credential["credentialSubject"]["achievement"]["creditPoint"][0]["point"] = "30"
     status, body = await stack.verify(credential)
-    assert status == 422 and outcomes(body)["proof"] == "failed"
+    assert status == 422
+    assert outcomes(body)["proof"] == "failed"
 
 
 async def test_tampered_proof_value_fails(stack: Stack) -> None:
@@ -91,7 +95,8 @@ async def test_tampered_proof_value_fails(stack: Stack) -> None:
     value = credential["proof"]["proofValue"]
     credential["proof"]["proofValue"] = value[:-4] + ("1111" if not value.endswith("1111") else "2222")
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["proof"] == "failed"
     assert VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR" in problem_types(body)
 
@@ -102,7 +107,8 @@ async def test_signed_with_the_wrong_key_fails(stack: Stack) -> None:
     method = credential["proof"]["verificationMethod"]
     forged = add_proof(unsigned(credential), Ed25519KeyPair.generate(), method)
     status, body = await stack.verify(forged)
-    assert status == 422 and outcomes(body)["proof"] == "failed"
+    assert status == 422
+    assert outcomes(body)["proof"] == "failed"
     assert "signature" in body["errors"][0]["message"]
 
 
@@ -112,7 +118,8 @@ async def test_signed_by_someone_else_than_the_issuer_fails(stack: Stack) -> Non
     key = Ed25519KeyPair.generate()
     forged = add_proof(unsigned(credential), key, f"{did_key(key)}#{key.public_multibase}")
     status, body = await stack.verify(forged)
-    assert status == 422 and outcomes(body)["proof"] == "failed"
+    assert status == 422
+    assert outcomes(body)["proof"] == "failed"
     assert "not sealed by its issuer" in body["errors"][0]["message"]
 
 
@@ -131,9 +138,11 @@ async def test_expired_credential_fails_validity(stack: Stack) -> None:
         _dated(stack, validFrom="2020-01-01T00:00:00Z", validUntil="2021-01-01T00:00:00Z")
     )
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     results = outcomes(body)
-    assert results["proof"] == "passed" and results["validity"] == "failed"
+    assert results["proof"] == "passed"
+    assert results["validity"] == "failed"
     assert "expired" in body["errors"][0]["message"]
     assert VCDM + "RANGE_ERROR" in problem_types(body)
 
@@ -141,7 +150,8 @@ async def test_expired_credential_fails_validity(stack: Stack) -> None:
 async def test_not_yet_valid_credential_fails_validity(stack: Stack) -> None:
     credential = await stack.issue_vcapi(_dated(stack, validFrom="2099-01-01T00:00:00Z"))
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["validity"] == "failed"
     assert "not valid yet" in body["errors"][0]["message"]
 
@@ -150,7 +160,8 @@ async def test_revoked_credential_fails_status(stack: Stack) -> None:
     credential = await stack.issue()
     await stack.set_status(credential, "revocation")
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["status"] == "failed"
     assert "https://w3id.org/plecak/problems#revoked" in problem_types(body)
 
@@ -159,7 +170,8 @@ async def test_suspended_credential_fails_status(stack: Stack) -> None:
     credential = await stack.issue()
     await stack.set_status(credential, "suspension")
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["status"] == "failed"
     assert "https://w3id.org/plecak/problems#suspended" in problem_types(body)
     assert "suspended" in body["errors"][0]["message"]
@@ -176,9 +188,11 @@ async def test_unreachable_status_list_is_unknown_never_ok(
     await stack.trust(did, name="Self-hosted test issuer")
     status, body = await stack.verify(credential)
     assert status == 422
-    assert body["verified"] is False and body["verdict"] == "warnings"  # amber, never green
+    assert body["verified"] is False
+    assert body["verdict"] == "warnings"
     results = outcomes(body)
-    assert results["proof"] == "passed" and results["issuer"] == "passed"
+    assert results["proof"] == "passed"
+    assert results["issuer"] == "passed"
     assert results["status"] == "unknown"
     assert "https://www.w3.org/ns/credentials/status-list#STATUS_RETRIEVAL_ERROR" in problem_types(body)
 
@@ -189,7 +203,8 @@ async def test_issuer_not_in_registry_is_a_warning(
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
     status, body = await stack.verify(await stack.issue())
     assert status == 200
-    assert body["verified"] is True and body["verdict"] == "warnings"
+    assert body["verified"] is True
+    assert body["verdict"] == "warnings"
     assert outcomes(body)["issuer"] == "warning"
     assert "not in your trusted list" in body["warnings"][0]["message"]
     assert body["problemDetails"] == []
@@ -199,7 +214,8 @@ async def test_undefined_term_fails_format(stack: Stack) -> None:
     credential = await stack.issue()
     credential["credentialSubject"]["favouriteColour"] = "blue"
     status, body = await stack.verify(credential)
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body) == {"format": "failed"}
     assert "favouriteColour" in body["errors"][0]["message"]
     assert VCDM + "PARSING_ERROR" in problem_types(body)
@@ -209,14 +225,16 @@ async def test_unknown_context_fails_format_without_fetching(stack: Stack) -> No
     credential = await stack.issue()
     credential["@context"].append("https://contexts.example/never-fetched/v1")
     status, body = await stack.verify(credential)
-    assert status == 422 and outcomes(body) == {"format": "failed"}
+    assert status == 422
+    assert outcomes(body) == {"format": "failed"}
     assert "https://contexts.example/never-fetched/v1" in body["errors"][0]["message"]
 
 
 async def test_not_a_credential_is_422_not_400(stack: Stack) -> None:
     """Well-formed request, but the credential itself is nonsense: a verification failure."""
     status, body = await stack.verify({"hello": "world"})
-    assert status == 422 and body["verdict"] == "failed"
+    assert status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body) == {"format": "failed"}
     assert VCDM + "MALFORMED_VALUE_ERROR" in problem_types(body)
 
@@ -227,7 +245,8 @@ async def test_unknown_option_keys_are_ignored(stack: Stack) -> None:
         "/credentials/verify",
         json={"verifiableCredential": credential, "options": {"checks": ["proof"], "frobnicate": True}},
     )
-    assert resp.status == 200 and (await resp.json())["verified"] is True
+    assert resp.status == 200
+    assert (await resp.json())["verified"] is True
 
 
 # -- malformed requests ----------------------------------------------------------------------
@@ -266,7 +285,8 @@ async def test_malformed_request_is_4xx_with_problem_details(
     answer = await resp.json()
     assert answer["verified"] is False
     problem = answer["problemDetails"][0]
-    assert problem["type"].startswith(VCDM) and problem["title"]
+    assert problem["type"].startswith(VCDM)
+    assert problem["title"]
     assert fragment in problem["detail"]
 
 
@@ -277,7 +297,8 @@ async def test_oversized_body_is_413(stack: Stack) -> None:
     )
     assert resp.status == 413
     answer = await resp.json()
-    assert answer["verified"] is False and "at most 1000000 bytes" in answer["problemDetails"][0]["detail"]
+    assert answer["verified"] is False
+    assert "at most 1000000 bytes" in answer["problemDetails"][0]["detail"]
     resp = await stack.verifier.post(
         "/presentations/verify", data=big, headers={"Content-Type": "application/json"}
     )
@@ -298,7 +319,8 @@ async def test_presentation_with_challenge_is_verified(stack: Stack) -> None:
     )
     body = await resp.json()
     assert resp.status == 200, body
-    assert body["verified"] is True and body["verdict"] == "verified"
+    assert body["verified"] is True
+    assert body["verdict"] == "verified"
     assert {"presentation", "holder", "replay", "binding"} <= set(body["checks"])
     assert body["credentialResults"][0]["verified"] is True
 
@@ -311,7 +333,8 @@ async def test_presentation_with_wrong_challenge_fails(stack: Stack) -> None:
         json={"verifiablePresentation": vp, "options": {"challenge": "fresh-challenge"}},
     )
     body = await resp.json()
-    assert resp.status == 422 and body["verdict"] == "failed"
+    assert resp.status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["holder"] == "failed"
     assert "challenge" in body["errors"][0]["message"]
 
@@ -324,7 +347,8 @@ async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
     assert first.status == 200
     second = await stack.verifier.post("/presentations/verify", json=request)
     body = await second.json()
-    assert second.status == 422 and body["verdict"] == "failed"
+    assert second.status == 422
+    assert body["verdict"] == "failed"
     assert outcomes(body)["replay"] == "failed"
     assert "https://w3id.org/plecak/problems#replay" in problem_types(body)
 
@@ -338,10 +362,12 @@ async def test_unsigned_presentation_fails_when_a_challenge_is_given(stack: Stac
     resp = await stack.verifier.post(
         "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "abc"}}
     )
-    assert resp.status == 422 and outcomes(await resp.json())["holder"] == "failed"
+    assert resp.status == 422
+    assert outcomes(await resp.json())["holder"] == "failed"
     resp = await stack.verifier.post("/presentations/verify", json={"verifiablePresentation": vp})
     body = await resp.json()
-    assert resp.status == 200 and body["verdict"] == "warnings"  # unsigned: not proven, only warned
+    assert resp.status == 200
+    assert body["verdict"] == "warnings"
     assert outcomes(body)["holder"] == "warning"
 
 
@@ -352,7 +378,8 @@ async def test_presentation_of_someone_elses_credential_fails_binding(stack: Sta
         "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "c-1"}}
     )
     body = await resp.json()
-    assert resp.status == 422 and outcomes(body)["binding"] == "failed"
+    assert resp.status == 422
+    assert outcomes(body)["binding"] == "failed"
 
 
 async def test_presentation_with_a_revoked_credential_fails(stack: Stack) -> None:
@@ -364,7 +391,8 @@ async def test_presentation_with_a_revoked_credential_fails(stack: Stack) -> Non
         "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "c-2"}}
     )
     body = await resp.json()
-    assert resp.status == 422 and body["verdict"] == "failed"
+    assert resp.status == 422
+    assert body["verdict"] == "failed"
     assert body["credentialResults"][0]["verdict"] == "failed"
     assert any(p.get("credential") == 1 for p in body["problemDetails"])
 
@@ -398,16 +426,19 @@ async def test_trust_registry_crud(stack: Stack) -> None:
     assert [e["did"] for e in listed["trustedIssuers"]] == [stack.issuer_did]
     path = "/api/trusted-issuers/" + quote(stack.issuer_did, safe=":")
     entry = await (await stack.verifier.get(path, headers=AUTH)).json()
-    assert entry["did"] == stack.issuer_did and entry["country"] == "PL"
+    assert entry["did"] == stack.issuer_did
+    assert entry["country"] == "PL"
 
     other = "/api/trusted-issuers/did:web:college.example"
     body = {"name": "Example College", "country": "ie", "accreditation": "QQI", "region": "Leinster"}
     resp = await stack.verifier.put(other, json=body, headers=AUTH)
     assert resp.status == 201
     created = await resp.json()
-    assert created["country"] == "IE" and created["accreditation"] == "QQI"
+    assert created["country"] == "IE"
+    assert created["accreditation"] == "QQI"
     resp = await stack.verifier.put(other, json={**body, "accreditation": "QQI (2024)"}, headers=AUTH)
-    assert resp.status == 200 and (await resp.json())["addedAt"] == created["addedAt"]
+    assert resp.status == 200
+    assert (await resp.json())["addedAt"] == created["addedAt"]
 
     resp = await stack.verifier.put(other, json={"country": "Ireland", "colour": "green"}, headers=AUTH)
     assert resp.status == 422
@@ -452,4 +483,5 @@ async def test_trusted_issuers_file_seeds_the_registry(
 
 async def test_health(stack: Stack) -> None:
     resp = await stack.verifier.get("/health")
-    assert resp.status == 200 and (await resp.json()) == {"status": "ok", "service": "verifier"}
+    assert resp.status == 200
+    assert (await resp.json()) == {"status": "ok", "service": "verifier"}

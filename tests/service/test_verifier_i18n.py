@@ -84,13 +84,16 @@ def test_switch_returns_only_to_a_page_of_this_site(target: str | None, expected
 async def test_home_follows_accept_language(stack: Stack) -> None:
     resp = await stack.verifier.get("/")
     page = await resp.text()
-    assert '<html lang="en">' in page and "Check a micro-credential" in page
+    assert '<html lang="en">' in page
+    assert "Check a micro-credential" in page
     resp = await stack.verifier.get("/", headers=POLISH)
     page = await resp.text()
-    assert resp.status == 200 and resp.headers["Content-Language"] == "pl"
+    assert resp.status == 200
+    assert resp.headers["Content-Language"] == "pl"
     assert "Accept-Language" in resp.headers["Vary"]
     assert '<html lang="pl">' in page
-    assert "Sprawdź mikropoświadczenie" in page and "Check a micro-credential" not in page
+    assert "Sprawdź mikropoświadczenie" in page
+    assert "Check a micro-credential" not in page
     assert 'href="/lang/en?next=/"' in page
     assert 'href="/lang/pl?next=/" lang="pl" hreflang="pl" aria-current="true"' in page
     assert "Nakład pracy w godzinach" in page  # the elements an employer may ask for, too
@@ -102,18 +105,24 @@ async def test_switch_sets_a_cookie_that_wins_over_accept_language(stack: Stack)
     location, page = await result_page(stack, await paste(stack, credential))
     assert f'href="/lang/pl?next={location}"' in page
     resp = await stack.verifier.get(f"/lang/pl?next={location}", allow_redirects=False)
-    assert resp.status == 303 and resp.headers["Location"] == location
+    assert resp.status == 303
+    assert resp.headers["Location"] == location
     cookie = resp.cookies[LANG_COOKIE]
-    assert cookie.value == "pl" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie.value == "pl"
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
     assert set(resp.cookies) == {LANG_COOKIE}  # the switch touches nothing but the language
     page = await (await stack.verifier.get(location, headers={"Accept-Language": "en"})).text()
     assert '<html lang="pl">' in page
-    assert verdict(page) == "warnings" and ">Autentyczne, ale posiadacza nie sprawdzono<" in page
-    assert check(page, "proof") == "passed" and check(page, "binding") == "warning"
+    assert verdict(page) == "warnings"
+    assert ">Autentyczne, ale posiadacza nie sprawdzono<" in page
+    assert check(page, "proof") == "passed"
+    assert check(page, "binding") == "warning"
     assert "każdy, kto ma ten plik, może je pokazać" in page
     assert "Pieczęć wystawcy jest nienaruszona: od wydania niczego nie zmieniono." in page
     assert "Wystawca jest na Twojej liście zaufanych." in page
-    assert ">Nakład pracy (punkty ECTS)<" in page and ">Forma uczestnictwa<" in page
+    assert ">Nakład pracy (punkty ECTS)<" in page
+    assert ">Forma uczestnictwa<" in page
     assert element(page, "workload_hours") == "75 godzin"
     assert element(page, "qf_ehea") == "pierwszy cykl (poziom licencjacki)"
     assert element(page, "participation") == "hybrydowo (online i stacjonarnie)"
@@ -126,7 +135,8 @@ async def test_switch_sets_a_cookie_that_wins_over_accept_language(stack: Stack)
 
 async def test_unknown_language_or_foreign_next_is_ignored(stack: Stack) -> None:
     resp = await stack.verifier.get("/lang/xx?next=https://evil.example/", allow_redirects=False)
-    assert resp.status == 303 and resp.headers["Location"] == "/"
+    assert resp.status == 303
+    assert resp.headers["Location"] == "/"
     assert LANG_COOKIE not in resp.cookies
 
 
@@ -138,13 +148,16 @@ async def test_revoked_and_failed_results_in_polish(stack: Stack) -> None:
     assert verdict(page) == "failed"
     assert re.search(r">Unieważnione przez wystawcę najpóźniej \d{4}-\d{2}-\d{2}<", page)
     assert "co najmniej jedno sprawdzenie" not in page
-    assert "Unieważnione przez wystawcę." in page and ">Negatywnie<" in page
+    assert "Unieważnione przez wystawcę." in page
+    assert ">Negatywnie<" in page
     tampered = await stack.issue()
     tampered["credentialSubject"]["achievement"]["name"] = "Changed"
     location, _ = await result_page(stack, await paste(stack, tampered))
     page = await (await stack.verifier.get(location, headers=POLISH)).text()
-    assert "Pieczęć jest naruszona" in page and ">Treść została zmieniona<" in page
-    assert "Treść niepotwierdzona." in page and "Nie sprawdzono, bo pieczęć jest naruszona." in page
+    assert "Pieczęć jest naruszona" in page
+    assert ">Treść została zmieniona<" in page
+    assert "Treść niepotwierdzona." in page
+    assert "Nie sprawdzono, bo pieczęć jest naruszona." in page
     assert "Pieczęć jest ważna" not in page
 
 
@@ -152,21 +165,27 @@ async def test_errors_and_the_request_page_in_polish(stack: Stack) -> None:
     await stack.verifier.get("/lang/pl")
     resp = await paste(stack, "{not json")
     page = html.unescape(await resp.text())
-    assert resp.status == 400 and '<html lang="pl">' in page
-    assert "Nie udało się tego sprawdzić" in page and "Ten tekst nie jest poświadczeniem" in page
+    assert resp.status == 400
+    assert '<html lang="pl">' in page
+    assert "Nie udało się tego sprawdzić" in page
+    assert "Ten tekst nie jest poświadczeniem" in page
     assert "Coś poszło nie tak" not in page
     assert 'href="/lang/en?next=/"' in page  # after a form post the switch goes home
     resp = await stack.verifier.post("/verify", data={"credential": "{}"})
-    assert resp.status == 403 and "Ten formularz wygasł" in await resp.text()
+    assert resp.status == 403
+    assert "Ten formularz wygasł" in await resp.text()
     missing = await stack.verifier.get("/results/" + "A" * 32)
-    assert missing.status == 404 and "albo wynik już wygasł" in await missing.text()
+    assert missing.status == 404
+    assert "albo wynik już wygasł" in await missing.text()
     token = await stack.csrf()
     resp = await stack.verifier.post(
         "/requests", data={"csrf_token": token, "what": "any", "element_workload_hours": "1"}
     )
     page = await resp.text()
-    assert resp.status == 200 and "/requests/" in str(resp.url)
-    assert "<h1>Poproś o poświadczenie</h1>" in page and "Dowolne europejskie mikropoświadczenie" in page
+    assert resp.status == 200
+    assert "/requests/" in str(resp.url)
+    assert "<h1>Poproś o poświadczenie</h1>" in page
+    assert "Dowolne europejskie mikropoświadczenie" in page
     assert 'data-waiting="Czekam na odpowiedź osoby uczącej się…"' in page
     assert 'alt="Kod QR z prośbą o poświadczenie"' in page
     assert "Prośba obejmuje też (posiadacz może odmówić): Nakład pracy w godzinach" in page
@@ -181,20 +200,24 @@ async def test_json_answers_stay_english_whatever_the_language(stack: Stack) -> 
     )
     body = await resp.json()
     status = next(r for r in body["results"] if r["check"] == "status")
-    assert status["outcome"] == "failed" and "revoked" in status["message"].lower()
+    assert status["outcome"] == "failed"
+    assert "revoked" in status["message"].lower()
     assert "Unieważ" not in await resp.text()
     location, _ = await result_page(stack, await paste(stack, credential))
     report = await (await stack.verifier.get(f"{location}/report.json", headers=POLISH)).text()
-    assert '"outcome": "failed"' in report and "Unieważ" not in report
+    assert '"outcome": "failed"' in report
+    assert "Unieważ" not in report
     unknown = await stack.verifier.get("/requests/no-such-request/status", headers=POLISH)
-    assert unknown.status == 404 and "does not exist" in (await unknown.json())["detail"]
+    assert unknown.status == 404
+    assert "does not exist" in (await unknown.json())["detail"]
 
 
 def test_every_check_sentence_has_both_languages() -> None:
     for language in ("en", "pl"):
         table = messages(language)
         for name in ("format", "proof", "status", "validity", "holder", "replay", "binding", "request"):
-            assert table[f"check_{name}"] and table[f"check.{name}.passed"]
+            assert table[f"check_{name}"]
+            assert table[f"check.{name}.passed"]
 
 
 async def test_report_can_add_polish_summaries_beside_the_codes(stack: Stack) -> None:
@@ -202,11 +225,13 @@ async def test_report_can_add_polish_summaries_beside_the_codes(stack: Stack) ->
     await stack.set_status(credential, "revocation")
     location, _ = await result_page(stack, await paste(stack, credential))
     plain = await (await stack.verifier.get(f"{location}/report.json")).json()
-    assert "language" not in plain and all("summary" not in r for r in plain["results"])
+    assert "language" not in plain
+    assert all("summary" not in r for r in plain["results"])
     report = await (await stack.verifier.get(f"{location}/report.json?lang=pl")).json()
     assert report["language"] == "pl"
     status = next(r for r in report["results"] if r["check"] == "status")
-    assert status["outcome"] == "failed" and status["message"] == next(
+    assert status["outcome"] == "failed"
+    assert status["message"] == next(
         r["message"] for r in plain["results"] if r["check"] == "status"
     )
     assert status["label"] == "Unieważnienie i zawieszenie"

@@ -76,7 +76,8 @@ async def test_link_checks_are_limited_per_client_before_anything_is_fetched_or_
     assert resp.status == 429
     assert 0 < int(resp.headers["Retry-After"]) <= 600
     assert "many checks from your network" in await resp.text()
-    assert shared.hits == 3 and len(await _results(redis_client)) == 3
+    assert shared.hits == 3
+    assert len(await _results(redis_client)) == 3
     # pasting is the same budget
     token = await stack.csrf()
     resp = await stack.verifier.post(
@@ -86,7 +87,8 @@ async def test_link_checks_are_limited_per_client_before_anything_is_fetched_or_
     )
     assert resp.status == 429
     resp = await stack.verifier.get("/verify", params={"url": url}, headers={"Accept-Language": "pl"})
-    assert resp.status == 429 and "wiele sprawdzeń" in await resp.text()
+    assert resp.status == 429
+    assert "wiele sprawdzeń" in await resp.text()
     assert len(await _results(redis_client)) == 3
 
 
@@ -148,13 +150,15 @@ async def test_results_are_stored_compressed_and_expire_within_hours(
     result_id = resp.headers["Location"].rsplit("/", 1)[1]
     key = f"verifier:result:{result_id}"
     raw = await redis_client.get(key)
-    assert raw is not None and raw.startswith(b"z1:")
+    assert raw is not None
+    assert raw.startswith(b"z1:")
     record = json.loads(zlib.decompress(raw[3:]))
     assert record["document"] == shared.document
     assert len(raw) < len(json.dumps(record).encode()) / 2
     assert 0 < await redis_client.ttl(key) <= 8 * 3600
     page = await stack.verifier.get(f"/results/{result_id}")
-    assert page.status == 200 and "for 8 hours" in await page.text()
+    assert page.status == 200
+    assert "for 8 hours" in await page.text()
 
 
 async def test_results_stored_before_compression_still_open(redis_client: Redis) -> None:
@@ -174,7 +178,8 @@ def test_limit_settings_come_from_the_environment() -> None:
         "PLECAK_TRUSTED_PROXIES": "10.0.0.0/8",
     }
     settings = VerifierSettings.from_env(env)
-    assert settings.verify_per_client == 5 and settings.result_seconds == 7200
+    assert settings.verify_per_client == 5
+    assert settings.result_seconds == 7200
     assert settings.trusted_proxies.client_of("10.1.1.1", ["192.0.2.4"]) == "192.0.2.4"
     with pytest.raises(ValueError, match="PLECAK_TRUSTED_PROXIES"):
         VerifierSettings.from_env({**env, "PLECAK_TRUSTED_PROXIES": "proxy"})

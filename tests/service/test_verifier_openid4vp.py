@@ -40,11 +40,14 @@ async def test_request_answer_status_result(stack: Stack) -> None:
     assert request.client_id.startswith("decentralized_identifier:did:key:zDn")
     claims = await fetch_request(stack, request)
     assert claims["client_id"] == request.client_id
-    assert claims["response_type"] == "vp_token" and claims["response_mode"] == "direct_post"
+    assert claims["response_type"] == "vp_token"
+    assert claims["response_mode"] == "direct_post"
     assert claims["response_uri"] == f"{stack.verifier_url}/openid4vp/response/" + request.request_uri.rsplit("/", 1)[1]
-    assert len(claims["nonce"]) >= 22 and claims["state"]
+    assert len(claims["nonce"]) >= 22
+    assert claims["state"]
     query = claims["dcql_query"]["credentials"][0]
-    assert query["id"] == "micro_credential" and query["format"] == "ldp_vc"
+    assert query["id"] == "micro_credential"
+    assert query["format"] == "ldp_vc"
     assert query["meta"] == {"type_values": [[OB_TYPE]]}
     assert query["claims"][0]["values"] == ["MicroCredential"]
     assert (await status(stack, request))["status"] == "pending"
@@ -54,7 +57,8 @@ async def test_request_answer_status_result(stack: Stack) -> None:
         [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
     )
     resp = await answer(stack, claims, vp)
-    assert resp.status == 200 and resp.headers["Cache-Control"] == "no-store"
+    assert resp.status == 200
+    assert resp.headers["Cache-Control"] == "no-store"
     redirect = (await resp.json())["redirect_uri"]
     assert redirect.startswith(f"{stack.verifier_url}/openid4vp/done/")
 
@@ -66,7 +70,8 @@ async def test_request_answer_status_result(stack: Stack) -> None:
     assert "answer to your request" in page
     # the request page now leads straight to the result
     resp = await stack.verifier.get(request.page_url, allow_redirects=False)
-    assert resp.status == 303 and resp.headers["Location"] == (await status(stack, request))["resultUrl"]
+    assert resp.status == 303
+    assert resp.headers["Location"] == (await status(stack, request))["resultUrl"]
 
 
 def _jwt_part(token: str, index: int) -> Any:
@@ -79,10 +84,12 @@ async def test_request_object_is_a_signed_jar_never_alg_none(stack: Stack) -> No
     assert "request_uri_method=post" in request.link
     for accept in ("application/oauth-authz-req+jwt", "application/json", "*/*"):
         resp = await stack.verifier.get(urlsplit(request.request_uri).path, headers={"Accept": accept})
-        assert resp.status == 200 and resp.content_type == "application/oauth-authz-req+jwt"
+        assert resp.status == 200
+        assert resp.content_type == "application/oauth-authz-req+jwt"
         token = await resp.text()
         header = _jwt_part(token, 0)
-        assert header["alg"] == "ES256" and header["typ"] == "oauth-authz-req+jwt"
+        assert header["alg"] == "ES256"
+        assert header["typ"] == "oauth-authz-req+jwt"
         assert header["kid"].split("#")[0] == request.client_id.removeprefix("decentralized_identifier:")
         assert token.split(".")[2]
     # a tampered payload no longer verifies
@@ -103,11 +110,13 @@ async def test_request_uri_method_post_binds_the_wallet_nonce(stack: Stack) -> N
         data={"wallet_nonce": "wallet-nonce-123", "wallet_metadata": json.dumps({"vp_formats_supported": {}})},
         headers={"Accept": "application/oauth-authz-req+jwt"},
     )
-    assert resp.status == 200 and resp.content_type == "application/oauth-authz-req+jwt"
+    assert resp.status == 200
+    assert resp.content_type == "application/oauth-authz-req+jwt"
     verified = await verify_request_object(await resp.text(), resolve_did=DidResolver().resolve, now=datetime.now(UTC))
     assert verified.claims["wallet_nonce"] == "wallet-nonce-123"
     resp = await stack.verifier.post(urlsplit(request.request_uri).path, json={"wallet_nonce": "x"})
-    assert resp.status == 400 and (await resp.json())["error"] == "invalid_request"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "invalid_request"
 
 
 async def test_client_metadata_advertises_every_cryptosuite_the_verifier_verifies(stack: Stack) -> None:
@@ -138,9 +147,11 @@ async def test_same_device_redirect_shows_the_result_only_to_the_asking_browser(
     done = f"{redirect.path}?{redirect.query}"
     stranger = await aiohttp_client(stack.verifier.server)  # another browser: no transaction cookie
     resp = await stranger.get(done, allow_redirects=False)
-    assert resp.status == 200 and "Answer sent" in await resp.text()
+    assert resp.status == 200
+    assert "Answer sent" in await resp.text()
     resp = await stack.verifier.get(done, allow_redirects=False)  # the browser that asked
-    assert resp.status == 303 and resp.headers["Location"].startswith("/results/")
+    assert resp.status == 303
+    assert resp.headers["Location"].startswith("/results/")
     wrong_code = done.rsplit("=", 1)[0] + "=not-the-code"
     assert (await stack.verifier.get(wrong_code, allow_redirects=False)).status == 200
 
@@ -157,7 +168,8 @@ async def test_specific_achievement_from_a_trusted_issuer(stack: Stack) -> None:
     )
     assert (await answer(stack, claims, vp)).status == 200
     verdict, page = await result(stack, request)
-    assert verdict == "verified" and checks_of(page)["request"] == "passed"
+    assert verdict == "verified"
+    assert checks_of(page)["request"] == "passed"
 
 
 # -- answers that fail -------------------------------------------------------------------------
@@ -186,7 +198,8 @@ async def test_wrong_audience_fails(stack: Stack) -> None:
     )
     assert (await answer(stack, claims, vp)).status == 200
     verdict, page = await result(stack, request)
-    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+    assert verdict == "failed"
+    assert checks_of(page)["holder"] == "failed"
 
 
 async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
@@ -205,7 +218,8 @@ async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
     claims2 = await fetch_request(stack, second)
     assert (await answer(stack, claims2, vp)).status == 200
     verdict, page = await result(stack, second)
-    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+    assert verdict == "failed"
+    assert checks_of(page)["holder"] == "failed"
 
 
 async def test_credential_not_matching_the_query_fails(stack: Stack) -> None:
@@ -221,7 +235,9 @@ async def test_credential_not_matching_the_query_fails(stack: Stack) -> None:
     verdict, page = await result(stack, request)
     assert verdict == "failed"
     checks = checks_of(page)
-    assert checks["request"] == "failed" and checks["proof"] == "passed" and checks["holder"] == "passed"
+    assert checks["request"] == "failed"
+    assert checks["proof"] == "passed"
+    assert checks["holder"] == "passed"
     assert "not for the achievement" in html.unescape(page)
 
 
@@ -237,7 +253,8 @@ async def test_untrusted_issuer_fails_a_trusted_only_request(
     )
     assert (await answer(stack, claims, vp)).status == 200
     verdict, page = await result(stack, request)
-    assert verdict == "failed" and checks_of(page)["request"] == "failed"
+    assert verdict == "failed"
+    assert checks_of(page)["request"] == "failed"
     assert "not on your trusted list" in page
 
 
@@ -251,7 +268,8 @@ async def test_unsigned_presentation_fails_holder_binding(stack: Stack) -> None:
     }
     assert (await answer(stack, claims, vp)).status == 200
     verdict, page = await result(stack, request)
-    assert verdict == "failed" and checks_of(page)["holder"] == "failed"
+    assert verdict == "failed"
+    assert checks_of(page)["holder"] == "failed"
 
 
 # -- malformed answers, unknown and expired requests -------------------------------------------
@@ -278,7 +296,8 @@ async def test_malformed_answers_are_400_and_leave_the_request_open(
     resp = await stack.verifier.post(urlsplit(claims["response_uri"]).path, data=data)
     assert resp.status == 400
     body = await resp.json()
-    assert body["error"] == "invalid_request" and fragment in body["error_description"]
+    assert body["error"] == "invalid_request"
+    assert fragment in body["error_description"]
     assert (await status(stack, request))["status"] == "pending"
 
 
@@ -286,7 +305,8 @@ async def test_answer_must_be_form_encoded(stack: Stack) -> None:
     request = await ask(stack)
     claims = await fetch_request(stack, request)
     resp = await stack.verifier.post(urlsplit(claims["response_uri"]).path, json={"vp_token": {}})
-    assert resp.status == 400 and (await resp.json())["error"] == "invalid_request"
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "invalid_request"
 
 
 async def test_wallet_declining_is_shown(stack: Stack) -> None:
@@ -296,21 +316,26 @@ async def test_wallet_declining_is_shown(stack: Stack) -> None:
         urlsplit(claims["response_uri"]).path,
         data={"error": "access_denied", "error_description": "the user said no", "state": claims["state"]},
     )
-    assert resp.status == 200 and await resp.json() == {}
+    assert resp.status == 200
+    assert await resp.json() == {}
     assert (await status(stack, request))["status"] == "declined"
 
 
 async def test_unknown_request_ids_are_404(stack: Stack) -> None:
     resp = await stack.verifier.get("/openid4vp/request/no-such-request")
-    assert resp.status == 404 and (await resp.json())["error"] == "invalid_request"
+    assert resp.status == 404
+    assert (await resp.json())["error"] == "invalid_request"
     resp = await stack.verifier.post(
         "/openid4vp/response/no-such-request", data={"vp_token": "{}", "state": "x"}
     )
-    assert resp.status == 404 and (await resp.json())["error"] == "invalid_request"
+    assert resp.status == 404
+    assert (await resp.json())["error"] == "invalid_request"
     resp = await stack.verifier.get("/requests/no-such-request/status")
-    assert resp.status == 404 and resp.content_type == "application/problem+json"
+    assert resp.status == 404
+    assert resp.content_type == "application/problem+json"
     resp = await stack.verifier.get("/requests/no-such-request")
-    assert resp.status == 404 and resp.content_type == "text/html"
+    assert resp.status == 404
+    assert resp.content_type == "text/html"
     assert "does not exist or has expired" in await resp.text()
 
 
@@ -331,9 +356,11 @@ async def test_expired_request_cannot_be_answered(
     )
     await asyncio.sleep(max(0.0, asked + lifetime + 0.3 - loop.time()))
     resp = await stack.verifier.get(urlsplit(request.request_uri).path)
-    assert resp.status == 410 and (await resp.json())["error"] == "invalid_request"
+    assert resp.status == 410
+    assert (await resp.json())["error"] == "invalid_request"
     resp = await answer(stack, claims, vp)
-    assert resp.status == 410 and "expired" in (await resp.json())["error_description"]
+    assert resp.status == 410
+    assert "expired" in (await resp.json())["error_description"]
     assert (await status(stack, request))["status"] == "expired"
     page = await (await stack.verifier.get(request.page_url)).text()
     assert "This request has expired" in page
@@ -346,7 +373,8 @@ async def test_request_form_needs_its_token_and_a_url_for_a_specific_achievement
     resp = await stack.verifier.post(
         "/requests", data={"csrf_token": token, "what": "specific", "achievement": "not a url"}
     )
-    assert resp.status == 400 and "must be a URL" in await resp.text()
+    assert resp.status == 400
+    assert "must be a URL" in await resp.text()
 
 
 async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key(
@@ -359,20 +387,23 @@ async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key
     claims = await fetch_request(stack, request)
     assert claims["response_mode"] == "direct_post.jwt"
     metadata = claims["client_metadata"]
-    assert metadata["jwks"]["keys"][0]["alg"] == "ECDH-ES" and "d" not in metadata["jwks"]["keys"][0]
+    assert metadata["jwks"]["keys"][0]["alg"] == "ECDH-ES"
+    assert "d" not in metadata["jwks"]["keys"][0]
     assert metadata["encrypted_response_enc_values_supported"] == ["A128GCM", "A256GCM"]
     holder = Holder()
     vp = holder.present([await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"])
     path = urlsplit(claims["response_uri"]).path
     # in the clear: refused, the request stays open
     resp = await answer(stack, claims, vp)
-    assert resp.status == 400 and "encrypted" in (await resp.json())["error_description"]
+    assert resp.status == 400
+    assert "encrypted" in (await resp.json())["error_description"]
     # encrypted to another request's key: refused
     other = await fetch_request(stack, await ask(stack))
     params = {"vp_token": {"micro_credential": [vp]}, "state": claims["state"]}
     wrong = encrypt_response(params, other["client_metadata"])
     resp = await stack.verifier.post(path, data={"response": wrong})
-    assert resp.status == 400 and (await status(stack, request))["status"] == "pending"
+    assert resp.status == 400
+    assert (await status(stack, request))["status"] == "pending"
     token = encrypt_response(
         {"vp_token": {"micro_credential": [vp]}, "state": claims["state"]}, metadata, apv=claims["nonce"]
     )
@@ -393,4 +424,5 @@ async def test_direct_post_jwt_request_may_be_declined_in_the_clear(
     resp = await stack.verifier.post(
         urlsplit(claims["response_uri"]).path, data={"error": "access_denied", "state": claims["state"]}
     )
-    assert resp.status == 200 and (await status(stack, request))["status"] == "declined"
+    assert resp.status == 200
+    assert (await status(stack, request))["status"] == "declined"

@@ -40,7 +40,9 @@ __all__ = ["share", "stack"]  # fixtures used by the tests below
 
 def assert_no_inline_code(page: str) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script"
-    assert "<style" not in page and " style=" not in page and " on" + "click=" not in page
+    assert "<style" not in page
+    assert " style=" not in page
+    assert " on" + "click=" not in page
 
 
 # -- home --------------------------------------------------------------------------------------
@@ -49,13 +51,15 @@ async def test_home_offers_four_ways_in_with_strict_csp(stack: Stack) -> None:
     page = await resp.text()
     assert resp.status == 200
     csp = resp.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     for way in ("scan", "link", "paste", "upload", "ask"):
         assert f'id="{way}"' in page
     assert '<script src="/static/scan.js" defer></script>' in page
     assert_no_inline_code(page)
     cookie = resp.cookies["plecak_verifier_csrf"]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Strict"
     for asset in ("/static/scan.js", "/static/request.js", "/static/verifier.css"):
         assert (await stack.verifier.get(asset)).status == 200
 
@@ -66,7 +70,8 @@ async def test_pasted_valid_credential_shows_green_verdict_and_every_eu_element(
     location, page = await result_page(stack, await paste(stack, credential))
     # Genuine, but a pasted file proves nothing about who shows it: amber, never "every check passed".
     assert verdict(page) == "warnings"
-    assert ">Genuine, but the holder was not checked<" in page and "Every check passed" not in page
+    assert ">Genuine, but the holder was not checked<" in page
+    assert "Every check passed" not in page
     for name in ("format", "proof", "issuer", "status", "validity"):
         assert check(page, name) == "passed"
     assert check(page, "binding") == "warning"
@@ -99,7 +104,8 @@ async def test_pasted_valid_credential_shows_green_verdict_and_every_eu_element(
 async def test_issuer_api_answer_can_be_pasted_as_is(stack: Stack) -> None:
     credential = await stack.issue()
     _, page = await result_page(stack, await paste(stack, {"verifiableCredential": credential}))
-    assert verdict(page) == "warnings" and check(page, "proof") == "passed"
+    assert verdict(page) == "warnings"
+    assert check(page, "proof") == "passed"
 
 
 async def test_revoked_credential_shows_red_verdict(stack: Stack) -> None:
@@ -119,7 +125,8 @@ async def test_untrusted_issuer_shows_amber_verified_with_warnings(
 ) -> None:
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
     _, page = await result_page(stack, await paste(stack, await stack.issue()))
-    assert verdict(page) == "warnings" and "Verified with warnings" in page
+    assert verdict(page) == "warnings"
+    assert "Verified with warnings" in page
     assert check(page, "issuer") == "warning"
     assert "not on your trusted list" in page
 
@@ -134,8 +141,10 @@ async def test_unchecked_status_shows_amber_could_not_check_everything(
     credential, did = credential_with_unreachable_status(port)
     await stack.trust(did, name="Self-hosted test issuer")
     _, page = await result_page(stack, await paste(stack, credential))
-    assert verdict(page) == "incomplete" and "Could not check everything" in page
-    assert check(page, "status") == "unknown" and check(page, "proof") == "passed"
+    assert verdict(page) == "incomplete"
+    assert "Could not check everything" in page
+    assert check(page, "status") == "unknown"
+    assert check(page, "proof") == "passed"
 
 
 async def test_missing_elements_are_not_stated(stack: Stack) -> None:
@@ -161,7 +170,9 @@ async def test_everything_from_the_credential_is_escaped(stack: Stack) -> None:
     credential["credentialSubject"]["achievement"]["name"] = "</dd><script>steal()</script>"
     _, page = await result_page(stack, await paste(stack, credential))
     assert verdict(page) == "failed"  # the edit breaks the seal …
-    assert "<script>alert" not in page and "<script>steal" not in page and "<img src=x" not in page
+    assert "<script>alert" not in page
+    assert "<script>steal" not in page
+    assert "<img src=x" not in page
     assert html.escape(evil, quote=False) in page.replace("&#34;", '"')
     assert element(page, "learner") == evil  # … and what it says is shown as text
     assert_no_inline_code(page)
@@ -171,7 +182,8 @@ async def test_paste_without_or_with_a_wrong_form_token_is_refused(stack: Stack)
     credential = await stack.issue()
     await stack.csrf()  # the browser has the cookie …
     resp = await stack.verifier.post("/verify", data={"credential": json.dumps(credential)})
-    assert resp.status == 403 and "This form has expired" in await resp.text()
+    assert resp.status == 403
+    assert "This form has expired" in await resp.text()
     resp = await paste(stack, credential, token="forged-token")
     assert resp.status == 403
     assert resp.content_type == "text/html"
@@ -202,7 +214,8 @@ async def test_paste_errors_are_readable_pages(stack: Stack, text: str, status: 
 
 async def test_pasted_text_over_the_limit_is_413(stack: Stack) -> None:
     resp = await paste(stack, json.dumps({"padding": "x" * 1_100_000}))
-    assert resp.status == 413 and "at most 1 MB" in await resp.text()
+    assert resp.status == 413
+    assert "at most 1 MB" in await resp.text()
 
 
 # -- upload ------------------------------------------------------------------------------------
@@ -218,15 +231,18 @@ async def test_uploaded_file_is_verified(stack: Stack) -> None:
     form = upload_form(await stack.csrf(), json.dumps(credential).encode())
     resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
     _, page = await result_page(stack, resp)
-    assert verdict(page) == "warnings" and "uploaded file" in page
-    assert check(page, "binding") == "warning" and "Every check passed" not in page
+    assert verdict(page) == "warnings"
+    assert "uploaded file" in page
+    assert check(page, "binding") == "warning"
+    assert "Every check passed" not in page
 
 
 async def test_upload_over_the_limit_or_without_token_is_refused(stack: Stack) -> None:
     token = await stack.csrf()
     big = upload_form(token, b'{"x": "' + b"x" * 1_100_000 + b'"}')
     resp = await stack.verifier.post("/verify/upload", data=big)
-    assert resp.status == 413 and resp.content_type == "text/html"
+    assert resp.status == 413
+    assert resp.content_type == "text/html"
     form = aiohttp.FormData()
     form.add_field("file", b"{}", filename="c.json", content_type="application/json")
     assert (await stack.verifier.post("/verify/upload", data=form)).status == 403
@@ -239,7 +255,8 @@ async def test_link_to_a_credential_is_fetched_and_verified(stack: Stack, share:
     url = f"{share.url}/share/valid"
     resp = await stack.verifier.get("/verify", params={"url": url}, allow_redirects=False)
     _, page = await result_page(stack, resp)
-    assert verdict(page) == "warnings" and check(page, "proof") == "passed"  # a bare credential
+    assert verdict(page) == "warnings"
+    assert check(page, "proof") == "passed"
     assert url in page
     moved = await stack.verifier.get("/verify", params={"url": f"{share.url}/moved"}, allow_redirects=False)
     assert moved.status == 303
@@ -254,7 +271,8 @@ async def test_link_to_a_presentation_verifies_each_credential(stack: Stack, sha
     resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/share/vp"}, allow_redirects=False)
     _, page = await result_page(stack, resp)
     assert verdict(page) == "failed"
-    assert check(page, "presentation") == "passed" and check(page, "holder") == "passed"
+    assert check(page, "presentation") == "passed"
+    assert check(page, "holder") == "passed"
     assert page.count('data-element="ects"') == 2
     assert element(page, "learner-1") == "Ola Nowak"
     assert "Suspended by the issuer." in page
@@ -280,10 +298,13 @@ async def test_links_that_are_refused(stack: Stack, url: str, status: int, fragm
 async def test_links_that_fail(stack: Stack, share: ShareServer) -> None:
     resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/share/nothing-here"})
     text = html.unescape(await resp.text())
-    assert resp.status == 404 and "This link does not exist or has expired" in text
-    assert "HTTP 404" not in text and "Something went wrong" not in text
+    assert resp.status == 404
+    assert "This link does not exist or has expired" in text
+    assert "HTTP 404" not in text
+    assert "Something went wrong" not in text
     resp = await stack.verifier.get("/verify", params={"url": f"{share.url}/page"})
-    assert resp.status == 422 and "web page, not to a credential" in await resp.text()
+    assert resp.status == 422
+    assert "web page, not to a credential" in await resp.text()
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -294,7 +315,8 @@ async def test_json_report_downloads_the_full_result(stack: Stack) -> None:
     assert resp.status == 200
     assert resp.headers["Content-Disposition"].startswith('attachment; filename="verification-')
     report = json.loads(await resp.text())
-    assert report["verified"] is True and report["verdict"] == "warnings"
+    assert report["verified"] is True
+    assert report["verdict"] == "warnings"
     assert report["reportId"] == location.rsplit("/", 1)[1]
     checks = {"format", "proof", "issuer", "status", "validity", "binding"}
     assert {r["check"] for r in report["results"]} == checks
@@ -304,7 +326,8 @@ async def test_json_report_downloads_the_full_result(stack: Stack) -> None:
 
 async def test_unknown_result_is_a_404_page(stack: Stack) -> None:
     resp = await stack.verifier.get("/results/not-a-real-result-id")
-    assert resp.status == 404 and resp.content_type == "text/html"
+    assert resp.status == 404
+    assert resp.content_type == "text/html"
     assert "has expired" in await resp.text()
     resp = await stack.verifier.get("/results/not-a-real-result-id/report.json")
     assert resp.status == 404
@@ -312,9 +335,11 @@ async def test_unknown_result_is_a_404_page(stack: Stack) -> None:
 
 async def test_unknown_page_in_a_browser_is_html_and_api_errors_stay_json(stack: Stack) -> None:
     resp = await stack.verifier.get("/nowhere", headers={"Accept": "text/html"})
-    assert resp.status == 404 and resp.content_type == "text/html"
+    assert resp.status == 404
+    assert resp.content_type == "text/html"
     resp = await stack.verifier.get("/nowhere")
-    assert resp.status == 404 and resp.content_type == "application/problem+json"
+    assert resp.status == 404
+    assert resp.content_type == "application/problem+json"
     resp = await stack.verifier.get("/api/trusted-issuers/did:example:none", headers=AUTH)
     assert resp.content_type == "application/problem+json"
 
@@ -339,7 +364,8 @@ async def test_selective_disclosure_shows_hidden_elements_as_not_shared(stack: S
     derived = EcdsaSdAdapter().disclose(credential, ["workload_hours", "learner"])
     _, page = await result_page(stack, await paste(stack, derived))
     assert verdict(page) == "warnings"  # pasted, not presented
-    assert check(page, "format") == "passed" and check(page, "proof") == "passed"
+    assert check(page, "format") == "passed"
+    assert check(page, "proof") == "passed"
     assert "shared selectively" in page
     assert element(page, "title") == "Data Literacy Compact Course"
     assert element(page, "learner") == "Zofia Wiśniewska"

@@ -30,7 +30,8 @@ async def test_snapshot_is_reused_within_its_lifetime_and_read_again_after(redis
     assert (await registry.snapshot()).lookup(UNI) is None  # still this process's second-old read
     clock.now += 0.6
     entry = (await registry.snapshot()).lookup(UNI)
-    assert entry is not None and entry["name"] == "University"
+    assert entry is not None
+    assert entry["name"] == "University"
 
 
 async def test_a_change_through_this_process_is_seen_by_the_next_verification(
@@ -41,10 +42,12 @@ async def test_a_change_through_this_process_is_seen_by_the_next_verification(
     assert (await registry.snapshot()).lookup(COLLEGE) is None
     await registry.put(COLLEGE, {"name": "College"})
     entry = (await registry.snapshot()).lookup(COLLEGE)
-    assert entry is not None and entry["name"] == "College"
+    assert entry is not None
+    assert entry["name"] == "College"
     await registry.put(COLLEGE, {"name": "College of Arts"})
     entry = (await registry.snapshot()).lookup(COLLEGE)
-    assert entry is not None and entry["name"] == "College of Arts"
+    assert entry is not None
+    assert entry["name"] == "College of Arts"
     assert await registry.delete(COLLEGE)
     assert (await registry.snapshot()).lookup(COLLEGE) is None
     await registry.seed({UNI: {"name": "University"}})

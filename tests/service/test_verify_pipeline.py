@@ -227,11 +227,13 @@ async def test_valid_credential_passes_every_check(verifier: Verifier, status_ho
     result = await verifier.verify(vc)
     assert [c.name for c in result.checks] == ["format", "proof", "issuer", "status", "validity"]
     assert all(c.outcome is Outcome.PASSED for c in result.checks), result.to_json()
-    assert result.verified and result.verdict == "verified"
+    assert result.verified
+    assert result.verdict == "verified"
     status = result.check("status")
     assert status is not None
     assert status.details == {"status": "ok", "checked": ["revocation", "suspension"]}
-    assert result.to_json()["errors"] == [] and result.to_json()["warnings"] == []
+    assert result.to_json()["errors"] == []
+    assert result.to_json()["warnings"] == []
 
 
 async def test_valid_credential_with_ed25519signature2020_passes(
@@ -246,7 +248,9 @@ async def test_credential_without_status_passes_with_no_status_published(verifie
     result = await verifier.verify(sign(ob_credential()))
     assert result.verdict == "verified"
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.PASSED and status.details == {"status": "none"}
+    assert status is not None
+    assert status.outcome is Outcome.PASSED
+    assert status.details == {"status": "none"}
 
 
 async def test_verifier_without_fetcher_or_registry_skips_those_checks(status_host: StatusHost) -> None:
@@ -268,17 +272,20 @@ async def test_tampered_claim_fails_proof(verifier: Verifier, status_host: Statu
     assert "signature does not match" in message(result, "proof")
     # A list is never fetched for a forged credential, but the row stays and says why.
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.UNKNOWN
+    assert status is not None
+    assert status.outcome is Outcome.UNKNOWN
     assert status.message.startswith("Not checked because the seal failed")
     assert status_host.hits == Counter()
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_tampered_issuer_name_fails_proof(verifier: Verifier) -> None:
     vc = sign(ob_credential())
     vc["issuer"]["name"] = "Harvard"
     result = await verifier.verify(vc)
-    assert outcome(result, "proof") is Outcome.FAILED and result.verdict == "failed"
+    assert outcome(result, "proof") is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_tampered_proof_value_fails_proof(verifier: Verifier) -> None:
@@ -329,12 +336,14 @@ async def test_proof_for_another_purpose_fails_proof(verifier: Verifier) -> None
 async def test_unsigned_credential_fails_format(verifier: Verifier) -> None:
     result = await verifier.verify(ob_credential())
     assert [c.name for c in result.checks] == ["format"]
-    assert outcome(result, "format") is Outcome.FAILED and "no proof" in message(result, "format")
+    assert outcome(result, "format") is Outcome.FAILED
+    assert "no proof" in message(result, "format")
 
 
 async def test_empty_proof_list_fails_proof(verifier: Verifier) -> None:
     result = await verifier.verify({**ob_credential(), "proof": []})
-    assert outcome(result, "proof") is Outcome.FAILED and "not signed" in message(result, "proof")
+    assert outcome(result, "proof") is Outcome.FAILED
+    assert "not signed" in message(result, "proof")
 
 
 # --- validity -------------------------------------------------------------------------------------
@@ -345,15 +354,18 @@ async def test_expired_credential_fails_validity(verifier: Verifier) -> None:
     vc["validUntil"] = format_datetime(utc_now() - timedelta(days=1))
     result = await verifier.verify(sign(vc))
     assert outcome(result, "proof") is Outcome.PASSED
-    assert outcome(result, "validity") is Outcome.FAILED and "expired" in message(result, "validity")
-    assert not result.verified and result.verdict == "failed"
+    assert outcome(result, "validity") is Outcome.FAILED
+    assert "expired" in message(result, "validity")
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_credential_not_yet_valid_fails_validity(verifier: Verifier) -> None:
     vc = ob_credential()
     vc["validFrom"] = format_datetime(utc_now() + timedelta(days=1))
     result = await verifier.verify(sign(vc))
-    assert outcome(result, "validity") is Outcome.FAILED and "not valid yet" in message(result, "validity")
+    assert outcome(result, "validity") is Outcome.FAILED
+    assert "not valid yet" in message(result, "validity")
     assert result.verdict == "failed"
 
 
@@ -373,7 +385,8 @@ async def test_credential_in_its_validity_window_names_its_end(verifier: Verifie
     vc = ob_credential()
     vc["validUntil"] = "2999-12-31T00:00:00Z"
     result = await verifier.verify(sign(vc))
-    assert outcome(result, "validity") is Outcome.PASSED and "2999-12-31" in message(result, "validity")
+    assert outcome(result, "validity") is Outcome.PASSED
+    assert "2999-12-31" in message(result, "validity")
 
 
 async def test_vc11_credential_past_its_expiration_date_fails_validity(verifier: Verifier) -> None:
@@ -381,9 +394,11 @@ async def test_vc11_credential_past_its_expiration_date_fails_validity(verifier:
     vc["expirationDate"] = format_datetime(utc_now() - timedelta(days=1))
     result = await verifier.verify(sign(vc, suite="Ed25519Signature2020"))
     format_check = result.check("format")
-    assert format_check is not None and format_check.details["dataModel"] == "1.1"
+    assert format_check is not None
+    assert format_check.details["dataModel"] == "1.1"
     assert outcome(result, "proof") is Outcome.PASSED
-    assert outcome(result, "validity") is Outcome.FAILED and "expired" in message(result, "validity")
+    assert outcome(result, "validity") is Outcome.FAILED
+    assert "expired" in message(result, "validity")
     assert result.verdict == "failed"
 
 
@@ -407,17 +422,22 @@ async def test_vc11_credential_issued_in_the_future_fails_validity(verifier: Ver
 async def test_revoked_credential_fails_status(verifier: Verifier, status_host: StatusHost) -> None:
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.FAILED
-    assert status.details["status"] == "revoked" and "revoked" in status.message
+    assert status is not None
+    assert status.outcome is Outcome.FAILED
+    assert status.details["status"] == "revoked"
+    assert "revoked" in status.message
     assert status.details["statusListValidFrom"] in status.message  # the list that says so, dated
-    assert not result.verified and result.verdict == "failed"
+    assert not result.verified
+    assert result.verdict == "failed"
 
 
 async def test_suspended_credential_fails_status(verifier: Verifier, status_host: StatusHost) -> None:
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, SUSPENDED_INDEX)))
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.FAILED
-    assert status.details["status"] == "suspended" and "suspended" in status.message
+    assert status is not None
+    assert status.outcome is Outcome.FAILED
+    assert status.details["status"] == "suspended"
+    assert "suspended" in status.message
     assert result.verdict == "failed"
 
 
@@ -435,13 +455,15 @@ async def test_unreachable_status_list_makes_status_unknown(
     assert outcome(result, "proof") is Outcome.PASSED
     assert outcome(result, "status") is Outcome.UNKNOWN
     assert "could not be checked" in message(result, "status")
-    assert not result.verified and result.verdict == "warnings"
+    assert not result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_missing_status_list_makes_status_unknown(verifier: Verifier, status_host: StatusHost) -> None:
     vc = sign(with_status(ob_credential(), status_host, VALID_INDEX, revocation="/status/nowhere"))
     result = await verifier.verify(vc)
-    assert outcome(result, "status") is Outcome.UNKNOWN and "HTTP 404" in message(result, "status")
+    assert outcome(result, "status") is Outcome.UNKNOWN
+    assert "HTTP 404" in message(result, "status")
     assert not result.verified
 
 
@@ -451,7 +473,8 @@ async def test_status_list_that_is_not_json_makes_status_unknown(
     status_host.lists["/status/html"] = "<html>maintenance</html>"
     vc = sign(with_status(ob_credential(), status_host, VALID_INDEX, revocation="/status/html"))
     result = await verifier.verify(vc)
-    assert outcome(result, "status") is Outcome.UNKNOWN and not result.verified
+    assert outcome(result, "status") is Outcome.UNKNOWN
+    assert not result.verified
 
 
 async def test_status_list_issued_and_signed_by_someone_else_makes_status_unknown(
@@ -464,7 +487,8 @@ async def test_status_list_issued_and_signed_by_someone_else_makes_status_unknow
     result = await verifier.verify(vc)
     assert outcome(result, "status") is Outcome.UNKNOWN
     assert "not published by the credential's issuer" in message(result, "status")
-    assert not result.verified and result.verdict == "warnings"
+    assert not result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_status_list_naming_the_issuer_but_signed_by_another_key_makes_status_unknown(
@@ -486,7 +510,8 @@ async def test_status_list_with_bits_changed_after_signing_makes_status_unknown(
     forged["credentialSubject"]["encodedList"] = Bitstring(MIN_LIST_LENGTH).encode()  # "nobody revoked"
     status_host.lists["/status/revocation"] = forged
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
-    assert outcome(result, "status") is Outcome.UNKNOWN and not result.verified
+    assert outcome(result, "status") is Outcome.UNKNOWN
+    assert not result.verified
 
 
 async def test_revocation_is_reported_even_when_the_suspension_list_is_unreachable(
@@ -495,7 +520,9 @@ async def test_revocation_is_reported_even_when_the_suspension_list_is_unreachab
     del status_host.lists["/status/suspension"]
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
     status = result.check("status")
-    assert status is not None and status.outcome is Outcome.FAILED and status.details["status"] == "revoked"
+    assert status is not None
+    assert status.outcome is Outcome.FAILED
+    assert status.details["status"] == "revoked"
     assert result.verdict == "failed"
 
 
@@ -508,14 +535,16 @@ async def test_revocation_in_any_of_several_revocation_entries_counts(
     for entries in ([revoked, not_revoked], [not_revoked, revoked]):
         result = await verifier.verify(sign({**ob_credential(), "credentialStatus": entries}))
         status = result.check("status")
-        assert status is not None and status.details["status"] == "revoked", result.to_json()
+        assert status is not None, result.to_json()
+        assert status.details["status"] == "revoked", result.to_json()
 
 
 async def test_unsupported_status_type_makes_status_unknown(verifier: Verifier) -> None:
     vc = ob_credential()
     vc["credentialStatus"] = {"id": "https://status.example/1#5", "type": "https://status.example/Revocation"}
     result = await verifier.verify(sign(vc))
-    assert outcome(result, "status") is Outcome.UNKNOWN and "unsupported status type" in message(
+    assert outcome(result, "status") is Outcome.UNKNOWN
+    assert "unsupported status type" in message(
         result, "status"
     )
 
@@ -539,15 +568,19 @@ async def test_issuer_not_in_trust_registry_warns_but_still_verifies(
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, VALID_INDEX)))
     assert outcome(result, "issuer") is Outcome.WARNING
     assert "not in your trusted list" in message(result, "issuer")
-    assert outcome(result, "proof") is Outcome.PASSED and outcome(result, "status") is Outcome.PASSED
-    assert result.verified and result.verdict == "warnings"
+    assert outcome(result, "proof") is Outcome.PASSED
+    assert outcome(result, "status") is Outcome.PASSED
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_trusted_issuer_check_names_the_registry_entry(verifier: Verifier) -> None:
     result = await verifier.verify(sign(ob_credential()))
     issuer = result.check("issuer")
-    assert issuer is not None and issuer.outcome is Outcome.PASSED
-    assert "Test University of Technology" in issuer.message and issuer.details["country"] == "PL"
+    assert issuer is not None
+    assert issuer.outcome is Outcome.PASSED
+    assert "Test University of Technology" in issuer.message
+    assert issuer.details["country"] == "PL"
 
 
 # --- format ---------------------------------------------------------------------------------------
@@ -559,8 +592,10 @@ async def test_undefined_term_fails_format_and_names_it(verifier: Verifier) -> N
     result = await verifier.verify(vc)
     assert [c.name for c in result.checks] == ["format"]
     format_check = result.check("format")
-    assert format_check is not None and format_check.outcome is Outcome.FAILED
-    assert format_check.details == {"term": "grade"} and "grade" in format_check.message
+    assert format_check is not None
+    assert format_check.outcome is Outcome.FAILED
+    assert format_check.details == {"term": "grade"}
+    assert "grade" in format_check.message
     assert result.verdict == "failed"
 
 
@@ -568,7 +603,8 @@ async def test_undefined_type_fails_format(verifier: Verifier) -> None:
     vc = sign(ob_credential())
     vc["credentialSubject"]["achievement"]["type"] = ["Achievment"]
     result = await verifier.verify(vc)
-    assert outcome(result, "format") is Outcome.FAILED and result.verdict == "failed"
+    assert outcome(result, "format") is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_unknown_context_fails_format_and_names_it(verifier: Verifier) -> None:
@@ -577,8 +613,10 @@ async def test_unknown_context_fails_format_and_names_it(verifier: Verifier) -> 
     vc["@context"] = [*vc["@context"], unknown]
     result = await verifier.verify({**vc, "proof": sign(ob_credential())["proof"]})
     format_check = result.check("format")
-    assert format_check is not None and format_check.outcome is Outcome.FAILED
-    assert format_check.details == {"url": unknown} and unknown in format_check.message
+    assert format_check is not None
+    assert format_check.outcome is Outcome.FAILED
+    assert format_check.details == {"url": unknown}
+    assert unknown in format_check.message
     assert result.verdict == "failed"
 
 
@@ -598,19 +636,22 @@ async def test_malformed_credential_fails_format(
 ) -> None:
     result = await verifier.verify({**sign(ob_credential()), **change})
     assert [c.name for c in result.checks] == ["format"]
-    assert outcome(result, "format") is Outcome.FAILED and problem in message(result, "format")
+    assert outcome(result, "format") is Outcome.FAILED
+    assert problem in message(result, "format")
 
 
 @pytest.mark.parametrize("value", [None, "a string", ["a", "list"], 42])
 async def test_non_object_fails_format(verifier: Verifier, value: Any) -> None:
     result = await verifier.verify(value)
-    assert outcome(result, "format") is Outcome.FAILED and result.verdict == "failed"
+    assert outcome(result, "format") is Outcome.FAILED
+    assert result.verdict == "failed"
 
 
 async def test_complete_microcredential_passes_format(verifier: Verifier) -> None:
     result = await verifier.verify(sign(microcredential()))
     format_check = result.check("format")
-    assert format_check is not None and format_check.outcome is Outcome.PASSED
+    assert format_check is not None
+    assert format_check.outcome is Outcome.PASSED
     assert format_check.details["microCredential"] is True
     assert result.verdict == "verified", result.to_json()
 
@@ -622,7 +663,8 @@ async def test_microcredential_missing_eu_elements_warns_incomplete(verifier: Ve
     del vc["issuer"]["address"]
     result = await verifier.verify(sign(vc))
     format_check = result.check("format")
-    assert format_check is not None and format_check.outcome is Outcome.WARNING
+    assert format_check is not None
+    assert format_check.outcome is Outcome.WARNING
     assert format_check.message.lower().startswith("incomplete micro-credential")
     assert format_check.details["missingElements"] == [
         "EQF level",
@@ -630,7 +672,8 @@ async def test_microcredential_missing_eu_elements_warns_incomplete(verifier: Ve
         "issuer country",
     ]
     assert outcome(result, "proof") is Outcome.PASSED
-    assert result.verified and result.verdict == "warnings"
+    assert result.verified
+    assert result.verdict == "warnings"
 
 
 async def test_microcredential_without_learner_identification_warns(verifier: Verifier) -> None:
@@ -639,7 +682,8 @@ async def test_microcredential_without_learner_identification_warns(verifier: Ve
     del subject["id"], subject["identifier"]
     result = await verifier.verify(sign(vc))
     format_check = result.check("format")
-    assert format_check is not None and format_check.outcome is Outcome.WARNING
+    assert format_check is not None
+    assert format_check.outcome is Outcome.WARNING
     assert format_check.details["missingElements"] == ["learner identification"]
 
 
@@ -757,7 +801,8 @@ async def test_a_changed_status_list_is_verified_afresh_and_a_forged_one_still_f
     async with fresh_client:
         verifier = Verifier(DidResolver(), status_fetcher=fresh_client.fetch, verified_lists=cache)
         result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
-    assert outcome(result, "status") is Outcome.UNKNOWN and not result.verified
+    assert outcome(result, "status") is Outcome.UNKNOWN
+    assert not result.verified
 
 
 def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> None:
@@ -765,13 +810,16 @@ def test_verified_list_cache_forgets_after_its_time_and_beyond_its_size() -> Non
     cache = VerifiedListCache(seconds=10, size=2, clock=lambda: now[0])
     a, b, c = {"id": "a"}, {"id": "b"}, {"id": "c"}
     cache.remember(a, ["did:example:signer"])
-    assert cache.signers(a) == ["did:example:signer"] and cache.signers({"id": "a"}) == ["did:example:signer"]
+    assert cache.signers(a) == ["did:example:signer"]
+    assert cache.signers({"id": "a"}) == ["did:example:signer"]
     assert cache.signers(b) is None
     now[0] = 10.0
     assert cache.signers(a) is None
     for doc in (a, b, c):
         cache.remember(doc, [])
-    assert cache.signers(a) is None and cache.signers(b) == [] and cache.signers(c) == []
+    assert cache.signers(a) is None
+    assert cache.signers(b) == []
+    assert cache.signers(c) == []
 
 
 # --- one conversion of the credential for the format and proof checks -----------------------------
@@ -800,7 +848,8 @@ async def test_format_and_proof_checks_convert_the_credential_once(monkeypatch: 
     result = await Verifier(DidResolver()).verify(vc)
     assert outcome(result, "format") is Outcome.PASSED
     proof = result.check("proof")
-    assert proof is not None and proof.outcome is Outcome.PASSED
+    assert proof is not None
+    assert proof.outcome is Outcome.PASSED
     assert [p["verified"] for p in proof.details["proofs"]] == [True, True]
     assert sum(calls.values()) == 1, calls
 

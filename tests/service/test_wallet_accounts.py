@@ -40,15 +40,18 @@ async def test_sign_up_problems_are_explained(servers: Servers) -> None:
     status, text = await browser.post(
         "/signup", {"email": "anna@example.org", "password": "short", "password_again": "short"}
     )
-    assert status == 400 and "too short" in text
+    assert status == 400
+    assert "too short" in text
     status, text = await browser.post(
         "/signup", {"email": "not-an-email", "password": PASSWORD, "password_again": PASSWORD}
     )
-    assert status == 400 and "valid e-mail" in text
+    assert status == 400
+    assert "valid e-mail" in text
     status, text = await browser.post(
         "/signup", {"email": "anna@example.org", "password": PASSWORD, "password_again": PASSWORD + "x"}
     )
-    assert status == 400 and "not the same" in text
+    assert status == 400
+    assert "not the same" in text
     await browser.sign_up()
     other = Browser(servers.wallet_url)
     try:
@@ -56,7 +59,8 @@ async def test_sign_up_problems_are_explained(servers: Servers) -> None:
         status, text = await other.post(
             "/signup", {"email": " Anna@Example.org ", "password": PASSWORD, "password_again": PASSWORD}
         )
-        assert status == 400 and "already exists" in text
+        assert status == 400
+        assert "already exists" in text
     finally:
         await other.close()
 
@@ -73,12 +77,14 @@ async def test_sign_in_and_out_replace_the_session(servers: Servers, redis_clien
     status, text = await browser.post(
         "/signin", {"email": "anna@example.org", "password": PASSWORD, "next": "/add"}
     )
-    assert status == 200 and browser.last_url.endswith("/add"), text
+    assert status == 200, text
+    assert browser.last_url.endswith("/add"), text
     after = {c.key: c.value for c in browser.session.cookie_jar}
     assert after["wallet_session"] != before["wallet_session"]
     # Redis keeps only the SHA-256 of a session id
     keys = [k.decode() for k in await keys_matching(redis_client, "wallet:session:*")]
-    assert keys and all(after["wallet_session"] not in k for k in keys)
+    assert keys
+    assert all(after["wallet_session"] not in k for k in keys)
     old = Browser(servers.wallet_url)
     try:
         old.session.cookie_jar.update_cookies({"wallet_session": before["wallet_session"]})
@@ -104,7 +110,8 @@ async def test_forms_need_the_session_csrf_token_and_same_origin(servers: Server
     browser = servers.browser
     await browser.sign_up()
     status, text = await browser.post("/signout", csrf=False)
-    assert status == 403 and "expired" in text
+    assert status == 403
+    assert "expired" in text
     status, _ = await browser.post("/signout", {"csrf": "forged"}, csrf=False)
     assert status == 403
     async with browser.session.post(
@@ -119,7 +126,8 @@ async def test_forms_need_the_session_csrf_token_and_same_origin(servers: Server
     async with browser.session.post(
         servers.wallet_url + "/signout", data={"csrf": browser.csrf or ""}, headers={"Origin": "null"}
     ) as resp:
-        assert resp.status == 200 and "You are signed out" in await resp.text()
+        assert resp.status == 200
+        assert "You are signed out" in await resp.text()
         assert resp.headers["Referrer-Policy"] == "same-origin"
 
 
@@ -130,9 +138,11 @@ async def test_sign_in_is_rate_limited_per_email(servers: Servers) -> None:
     await browser.get("/signin")
     for _ in range(5):
         status, text = await browser.post("/signin", {"email": "anna@example.org", "password": "wrong one!"})
-        assert status == 400 and "wrong" in text
+        assert status == 400
+        assert "wrong" in text
     status, text = await browser.post("/signin", {"email": "anna@example.org", "password": PASSWORD})
-    assert status == 429 and "Too many sign-in attempts" in text
+    assert status == 429
+    assert "Too many sign-in attempts" in text
     status, text = await browser.post("/signin", {"email": "nobody@example.org", "password": "x" * 12})
     assert status == 400  # other addresses are not locked out
 
@@ -172,7 +182,8 @@ async def test_cookies_are_httponly_lax_and_secure_on_https(redis_url: str, tmp_
             for attribute in ("HttpOnly", "SameSite=Lax", "Secure", "Path=/"):
                 assert attribute in cookie
             csp = resp.headers["Content-Security-Policy"]
-            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "script-src 'self'" in csp
+            assert "unsafe-inline" not in csp
     finally:
         await server.close()
 
@@ -187,7 +198,8 @@ async def test_wallet_key_comes_from_the_environment_or_the_data_directory(
     await server.start_server()
     await server.close()
     kek = tmp_path / "wallet-kek"
-    assert kek.exists() and kek.stat().st_mode & 0o077 == 0
+    assert kek.exists()
+    assert kek.stat().st_mode & 0o077 == 0
 
 
 def test_language_comes_from_the_cookie_then_accept_language() -> None:

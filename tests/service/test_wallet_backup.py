@@ -32,21 +32,28 @@ async def test_export_then_import_on_another_wallet(servers: Servers, second_wal
     status, data = await _export(browser)
     assert status == 200
     document = json.loads(data)
-    assert document["format"] == "plecak-wallet-backup" and document["version"] == 1
-    assert document["kdf"]["name"] == "argon2id" and document["cipher"]["name"] == "AES-256-GCM"
-    assert b"Data Literacy" not in data and did.encode() not in data
+    assert document["format"] == "plecak-wallet-backup"
+    assert document["version"] == 1
+    assert document["kdf"]["name"] == "argon2id"
+    assert document["cipher"]["name"] == "AES-256-GCM"
+    assert b"Data Literacy" not in data
+    assert did.encode() not in data
 
     new_did = await second_wallet.sign_up("anna.moved@example.org")
     assert new_did != did
     status, text = await _import(second_wallet, data)
-    assert status == 200 and "Imported 2 credentials" in text, text
+    assert status == 200, text
+    assert "Imported 2 credentials" in text, text
     assert len(_titles(text)) == 2
-    assert "status-valid" in text and "status-revoked" in text
+    assert "status-valid" in text
+    assert "status-revoked" in text
     _, page = await second_wallet.get("/backup")
     assert did in page  # the wallet now uses the moved key
     # importing again adds nothing twice
     status, text = await _import(second_wallet, data)
-    assert status == 200 and "Imported 0 credentials" in text and len(_titles(text)) == 2
+    assert status == 200
+    assert "Imported 0 credentials" in text
+    assert len(_titles(text)) == 2
 
 
 async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Browser) -> None:
@@ -62,35 +69,42 @@ async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Br
         _, listing = await second_wallet.get("/")
         assert len(_titles(listing)) == 1
         _, page = await second_wallet.get("/backup")
-        assert other_did in page and did not in page
+        assert other_did in page
+        assert did not in page
 
     status, text = await _import(second_wallet, data, "wrong passphrase!")
-    assert status == 400 and "passphrase is wrong" in text
+    assert status == 400
+    assert "passphrase is wrong" in text
     await unchanged()
 
     status, text = await _import(second_wallet, data)
-    assert status == 400 and "already holds 1 credential issued to another key" in text
+    assert status == 400
+    assert "already holds 1 credential issued to another key" in text
     await unchanged()
 
     tampered = json.loads(data)
     tampered["kdf"]["timeCost"] = 2
     status, text = await _import(second_wallet, json.dumps(tampered).encode())
-    assert status == 400 and "passphrase is wrong, or the file was changed" in text
+    assert status == 400
+    assert "passphrase is wrong, or the file was changed" in text
 
     broken = json.loads(data)
     raw = bytearray(base64.b64decode(broken["ciphertext"]))
     raw[10] ^= 1
     broken["ciphertext"] = base64.b64encode(bytes(raw)).decode()
     status, text = await _import(second_wallet, json.dumps(broken).encode())
-    assert status == 400 and "passphrase is wrong" in text
+    assert status == 400
+    assert "passphrase is wrong" in text
 
     for junk in (b"not json", b'{"format": "something else"}', b"[]"):
         status, text = await _import(second_wallet, junk)
-        assert status == 400 and "not a Plecak wallet backup" in text
+        assert status == 400
+        assert "not a Plecak wallet backup" in text
     newer = json.loads(data)
     newer["version"] = 2
     status, text = await _import(second_wallet, json.dumps(newer).encode())
-    assert status == 400 and "newer wallet" in text
+    assert status == 400
+    assert "newer wallet" in text
     await unchanged()
 
 
@@ -110,7 +124,9 @@ async def test_a_backup_with_a_forged_credential_is_refused_whole(
     )
     await second_wallet.sign_up("fresh@example.org")
     status, text = await _import(second_wallet, data)
-    assert status == 400 and "does not verify" in text and "signature" in text
+    assert status == 400
+    assert "does not verify" in text
+    assert "signature" in text
     _, listing = await second_wallet.get("/")
     assert _titles(listing) == []
     _, page = await second_wallet.get("/backup")
@@ -121,7 +137,8 @@ def test_backup_round_trip_and_passphrase_rules() -> None:
     holder = HolderKey.generate()
     data = write_backup(PASSPHRASE, holder, [], time_cost=1, memory_kib=1024)
     restored = read_backup(data, PASSPHRASE)
-    assert restored.holder.did == holder.did and restored.credentials == []
+    assert restored.holder.did == holder.did
+    assert restored.credentials == []
     with pytest.raises(UserError) as err:
         write_backup("short", holder, [])
     assert err.value.key == "backup.passphrase_short"
@@ -170,16 +187,20 @@ async def test_uploading_a_backup_with_a_huge_memory_cost_is_answered_4xx_at_onc
     crafted["kdf"]["memoryKiB"] = 1 << 20
     status, text = await _import(second_wallet, json.dumps(crafted).encode())
     assert status == 400
-    assert "stronger than this wallet accepts" in text and "kdf.memoryKiB 1048576, at most 81920" in text
+    assert "stronger than this wallet accepts" in text
+    assert "kdf.memoryKiB 1048576, at most 81920" in text
     await second_wallet.get("/lang/pl?next=/backup")
     status, text = await _import(second_wallet, json.dumps(crafted).encode())
-    assert status == 400 and "większym koszcie" in text
+    assert status == 400
+    assert "większym koszcie" in text
 
 
 async def test_export_passphrase_problems(servers: Servers) -> None:
     browser = servers.browser
     await browser.sign_up()
     status, body = await _export(browser, "short")
-    assert status == 400 and b"at least 10 characters" in body
+    assert status == 400
+    assert b"at least 10 characters" in body
     status, body = await _export(browser, PASSPHRASE, PASSPHRASE + "!")
-    assert status == 400 and b"not the same" in body
+    assert status == 400
+    assert b"not the same" in body

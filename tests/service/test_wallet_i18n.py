@@ -28,10 +28,13 @@ def test_polish_has_every_message_with_the_same_placeholders() -> None:
 async def test_language_follows_accept_language_then_the_switch(servers: Servers) -> None:
     browser = servers.browser
     status, text = await browser.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"})
-    assert '<html lang="pl">' in text and "Załóż konto" in text
+    assert '<html lang="pl">' in text
+    assert "Załóż konto" in text
     status, text = await browser.get("/lang/en?next=/signin", headers={"Accept-Language": "pl"})
-    assert status == 200 and browser.last_url.endswith("/signin")
-    assert '<html lang="en">' in text and "Sign in" in text
+    assert status == 200
+    assert browser.last_url.endswith("/signin")
+    assert '<html lang="en">' in text
+    assert "Sign in" in text
     await browser.sign_up()
     _, text = await browser.get("/lang/pl?next=/")
     assert "Twój portfel jest pusty" in text
@@ -46,7 +49,8 @@ async def test_error_messages_are_translated(servers: Servers) -> None:
     status, text = await browser.post(
         "/signup", {"email": "anna@example.org", "password": "short", "password_again": "short"}
     )
-    assert status == 400 and "Hasło jest za krótkie: użyj co najmniej 10 znaków." in text
+    assert status == 400
+    assert "Hasło jest za krótkie: użyj co najmniej 10 znaków." in text
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,8 @@ async def test_error_messages_are_translated(servers: Servers) -> None:
 )
 def test_polish_counts_take_the_plural_form_of_their_number(n: int, days: str, uses: str) -> None:
     t = translator("pl")
-    assert t("share.days", n=n) == days and t("share.uses", n=n) == uses
+    assert t("share.days", n=n) == days
+    assert t("share.uses", n=n) == uses
 
 
 def test_polish_plural_categories_follow_cldr() -> None:
@@ -80,7 +85,9 @@ def test_counted_messages_agree_with_their_number_in_both_languages() -> None:
     assert pl("flash.imported", count=5) == "Zaimportowano 5 poświadczeń i klucz portfela."
     assert pl("pathways.uses", uses=2, total=5).startswith("Liczą się 2 Twoje poświadczenia")
     assert pl("pathways.uses", uses=5, total=6).startswith("Liczy się 5 Twoich poświadczeń")
-    assert en("share.days", n=1) == "1 day" and en("share.days", n=7) == "7 days"
-    assert en("share.uses", n=1) == "Opened 1 time" and en("flash.imported", count=1).startswith(
+    assert en("share.days", n=1) == "1 day"
+    assert en("share.days", n=7) == "7 days"
+    assert en("share.uses", n=1) == "Opened 1 time"
+    assert en("flash.imported", count=1).startswith(
         "Imported 1 credential "
     )

@@ -33,14 +33,17 @@ async def test_list_shows_status_refreshed_from_the_issuer(servers: Servers) -> 
     await _add(browser, second)
     _, text = await browser.get("/")
     assert text.count("status-valid") == 2
-    assert "Demo University of Technology" in text and "Issued 20" in text
+    assert "Demo University of Technology" in text
+    assert "Issued 20" in text
     await servers.issuer.set_status(first["id"], "suspension", True)
     _, text = await browser.get("/")
-    assert text.count("status-valid") == 1 and text.count("status-suspended") == 1
+    assert text.count("status-valid") == 1
+    assert text.count("status-suspended") == 1
     await servers.issuer.set_status(first["id"], "suspension", False)
     await servers.issuer.set_status(second["id"], "revocation", True)
     _, text = await browser.get("/")
-    assert text.count("status-valid") == 1 and text.count("status-revoked") == 1
+    assert text.count("status-valid") == 1
+    assert text.count("status-revoked") == 1
 
 
 async def test_status_is_unknown_when_the_issuer_cannot_be_reached(servers: Servers) -> None:
@@ -49,7 +52,8 @@ async def test_status_is_unknown_when_the_issuer_cannot_be_reached(servers: Serv
     cid = await _add(browser, await servers.issuer.issue(did))
     await servers.issuer_server.close()
     _, text = await browser.get("/")
-    assert "status-unknown" in text and "Status unknown" in text
+    assert "status-unknown" in text
+    assert "Status unknown" in text
     _, text = await browser.get(f"/credentials/{cid}")
     assert "it is unknown whether the credential was revoked" in text
 
@@ -105,7 +109,8 @@ async def test_hostile_text_from_a_credential_is_escaped_on_the_pages(servers: S
     cid = await _add(browser, await servers.issuer.issue(did, achievement_uuid=uuid))
     for page in ("/", f"/credentials/{cid}"):
         _, text = await browser.get(page)
-        assert "<script>alert" not in text and "<img src=x" not in text
+        assert "<script>alert" not in text
+        assert "<img src=x" not in text
         assert "&lt;script&gt;alert(" in text
 
 
@@ -117,7 +122,8 @@ async def test_search_finds_by_title_issuer_and_outcome(servers: Servers) -> Non
         _, text = await browser.get(f"/?q={query}")
         assert text.count('class="card-title"') == hits, query
     _, text = await browser.get("/?q=welding")
-    assert "No credential matches" in text and "welding" in text
+    assert "No credential matches" in text
+    assert "welding" in text
 
 
 async def test_delete_asks_first_and_removes_only_that_credential(servers: Servers) -> None:
@@ -126,9 +132,11 @@ async def test_delete_asks_first_and_removes_only_that_credential(servers: Serve
     keep = await _add(browser, await servers.issuer.issue(did))
     gone = await _add(browser, await servers.issuer.issue(did))
     status, text = await browser.get(f"/credentials/{gone}/delete")
-    assert status == 200 and "Delete this credential?" in text
+    assert status == 200
+    assert "Delete this credential?" in text
     status, text = await browser.post(f"/credentials/{gone}/delete")
-    assert status == 200 and "was deleted" in text
+    assert status == 200
+    assert "was deleted" in text
     assert (await browser.get(f"/credentials/{gone}"))[0] == 404
     assert (await browser.get(f"/credentials/{keep}"))[0] == 200
     status, _ = await browser.post(f"/credentials/{gone}/delete")
@@ -144,7 +152,9 @@ async def test_credentials_are_encrypted_at_rest_and_private_to_their_owner(
     dump = b""
     for key in await keys_matching(redis_client, "wallet:cred:*"):
         dump += b"".join(await redis_client.hvals(key))
-    assert dump and b"Data Literacy" not in dump and b"Anna" not in dump
+    assert dump
+    assert b"Data Literacy" not in dump
+    assert b"Anna" not in dump
     other = Browser(servers.wallet_url)
     try:
         await other.sign_up("eve@example.org")

@@ -79,4 +79,5 @@ async def test_sd_jwt_is_bound_to_the_wallets_p256_key_with_a_jwk_proof(servers:
     async with servers.issuer.client.get(f"{servers.issuer.url}/api/credentials/{credential_id}", headers=AUTH) as resp:
         record = await resp.json()
     cnf = parse_sd_jwt(record["credential"]).payload["cnf"]["jwk"]
-    assert cnf["kty"] == "EC" and cnf["crv"] == "P-256"
+    assert cnf["kty"] == "EC"
+    assert cnf["crv"] == "P-256"

@@ -61,7 +61,7 @@ class Wallet:
 
 
 @pytest.fixture
-async def wallet(redis_client: Redis) -> AsyncIterator[Wallet]:
+async def wallet(redis_client: Redis) -> Wallet:
     store = WalletStore(redis_client)
     accounts = AccountService(
         store,
@@ -76,7 +76,7 @@ async def wallet(redis_client: Redis) -> AsyncIterator[Wallet]:
     )
     account = await accounts.sign_up("anna@example.org", PASSWORD, PASSWORD)
     passkeys = PasskeyService(PasskeyStore(redis_client), accounts, RP, challenge_seconds=180)
-    yield Wallet(passkeys, accounts, redis_client, account, secrets.token_urlsafe(32))
+    return Wallet(passkeys, accounts, redis_client, account, secrets.token_urlsafe(32))
 
 
 # -- the relying party -----------------------------------------------------------------------
@@ -97,13 +97,17 @@ def test_relying_party_comes_from_the_public_url_and_refuses_ip_addresses() -> N
 async def test_passkey_registers_and_signs_in_without_a_password(wallet: Wallet) -> None:
     authenticator = SoftAuthenticator()
     added = await wallet.add(authenticator, "My phone")
-    assert added["name"] == "My phone" and added["last_used"] is None and added["sign_count"] == 0
+    assert added["name"] == "My phone"
+    assert added["last_used"] is None
+    assert added["sign_count"] == 0
     listed = await wallet.passkeys.list(wallet.account.uid)
     assert [p["id"] for p in listed] == [b64url(authenticator.credentials[0].credential_id)]
     account = await wallet.sign_in(authenticator)
-    assert account.uid == wallet.account.uid and account.email == "anna@example.org"
+    assert account.uid == wallet.account.uid
+    assert account.email == "anna@example.org"
     after = (await wallet.passkeys.list(wallet.account.uid))[0]
-    assert after["sign_count"] == 1 and after["last_used"] is not None
+    assert after["sign_count"] == 1
+    assert after["last_used"] is not None
     # a second sign-in with a higher counter works too
     assert (await wallet.sign_in(authenticator)).uid == wallet.account.uid
 
@@ -118,7 +122,8 @@ async def test_registration_options_ask_for_a_discoverable_credential(wallet: Wa
     assert options["user"]["id"] == b64url(bytes.fromhex(wallet.account.uid))  # no personal data
     # the challenge waits in Redis under the session, briefly
     keys = [k.decode() for k in await keys_matching(wallet.redis, "wallet:ceremony:*")]
-    assert len(keys) == 1 and keys[0].endswith(":register")
+    assert len(keys) == 1
+    assert keys[0].endswith(":register")
     assert 0 < await wallet.redis.ttl(keys[0]) <= 180
     await wallet.add(SoftAuthenticator())
     options = json.loads(await wallet.passkeys.registration_options(wallet.sid, wallet.account))
@@ -147,17 +152,20 @@ async def test_registration_rejects_a_wrong_challenge(wallet: Wallet) -> None:
     response = SoftAuthenticator().create(options, ORIGIN)
     with pytest.raises(UserError) as caught:
         await wallet.passkeys.register(wallet.sid, wallet.account, json.dumps(response), "x")
-    assert caught.value.key == "passkey.rejected" and "challenge" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "challenge" in (caught.value.detail or "")
     assert await wallet.passkeys.list(wallet.account.uid) == []
 
 
 async def test_registration_rejects_a_wrong_origin_and_a_wrong_rp_id(wallet: Wallet) -> None:
     with pytest.raises(UserError) as caught:
         await wallet.add(SoftAuthenticator(), origin="https://evil.example")
-    assert caught.value.key == "passkey.rejected" and "origin" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "origin" in (caught.value.detail or "")
     with pytest.raises(UserError) as caught:
         await wallet.add(SoftAuthenticator(), rp_id="evil.example")
-    assert caught.value.key == "passkey.rejected" and "RP ID" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "RP ID" in (caught.value.detail or "")
     assert await wallet.passkeys.list(wallet.account.uid) == []
 
 
@@ -212,7 +220,8 @@ async def test_sign_in_rejects_a_wrong_challenge(wallet: Wallet) -> None:
     response = json.dumps(authenticator.get(options, ORIGIN))
     with pytest.raises(UserError) as caught:
         await wallet.passkeys.sign_in(wallet.sid, response, "", "192.0.2.1")
-    assert caught.value.key == "passkey.rejected" and "challenge" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "challenge" in (caught.value.detail or "")
 
 
 async def test_sign_in_rejects_a_wrong_origin_and_a_wrong_rp_id(wallet: Wallet) -> None:
@@ -220,10 +229,12 @@ async def test_sign_in_rejects_a_wrong_origin_and_a_wrong_rp_id(wallet: Wallet) 
     await wallet.add(authenticator)
     with pytest.raises(UserError) as caught:
         await wallet.sign_in(authenticator, origin="http://localhost:9999")
-    assert caught.value.key == "passkey.rejected" and "origin" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "origin" in (caught.value.detail or "")
     with pytest.raises(UserError) as caught:
         await wallet.sign_in(authenticator, rp_id="evil.example")
-    assert caught.value.key == "passkey.rejected" and "RP ID" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "RP ID" in (caught.value.detail or "")
     # the failures did not move the stored counter
     assert (await wallet.passkeys.list(wallet.account.uid))[0]["sign_count"] == 0
 
@@ -247,7 +258,8 @@ async def test_sign_in_rejects_another_keys_signature(wallet: Wallet) -> None:
     )
     with pytest.raises(UserError) as caught:
         await wallet.sign_in(forger)
-    assert caught.value.key == "passkey.rejected" and "signature" in (caught.value.detail or "")
+    assert caught.value.key == "passkey.rejected"
+    assert "signature" in (caught.value.detail or "")
 
 
 async def test_sign_in_rejects_a_foreign_user_handle(wallet: Wallet) -> None:
@@ -277,7 +289,8 @@ async def test_sign_in_rejects_a_signature_counter_that_goes_back(wallet: Wallet
     for count in (7, 3):  # the same value again (a replayed or cloned authenticator), then a lower one
         with pytest.raises(UserError) as caught:
             await wallet.sign_in(authenticator, sign_count=count)
-        assert caught.value.key == "passkey.rejected" and "sign count" in (caught.value.detail or "")
+        assert caught.value.key == "passkey.rejected"
+        assert "sign count" in (caught.value.detail or "")
     assert (await wallet.passkeys.list(wallet.account.uid))[0]["sign_count"] == 7
     assert (await wallet.sign_in(authenticator, sign_count=8)).uid == wallet.account.uid
 
@@ -336,7 +349,8 @@ async def test_concurrent_passkey_sign_ins_for_one_email_are_checked_at_most_the
         return "signed in"
 
     results = await asyncio.gather(*(attempt(secrets.token_urlsafe(32)) for _ in range(12)))
-    assert results.count("checked") == 5 and results.count("limited") == 7
+    assert results.count("checked") == 5
+    assert results.count("limited") == 7
 
 
 async def test_removing_a_passkey_keeps_the_last_way_to_sign_in(wallet: Wallet) -> None:
@@ -400,21 +414,27 @@ async def test_passkey_over_http_add_list_sign_out_sign_in(local_wallet: LocalWa
     authenticator = SoftAuthenticator()
     await browser.sign_up()
     status, text = await browser.get("/account")
-    assert status == 200 and "You have no passkeys yet" in text and 'id="passkey-add"' in text
+    assert status == 200
+    assert "You have no passkeys yet" in text
+    assert 'id="passkey-add"' in text
     assert '<script src="/static/passkeys.js" defer></script>' in text
     status, options = await _post_json(browser, "/passkeys/register/options")
-    assert status == 200 and options["rp"]["id"] == "localhost"
+    assert status == 200
+    assert options["rp"]["id"] == "localhost"
     response = authenticator.create(options, local_wallet.origin)
     status, body = await _post_json(
         browser, "/passkeys/register", {"credential": json.dumps(response), "name": "Laptop <b>"}
     )
-    assert status == 201 and body == {"redirect": "/account"}
+    assert status == 201
+    assert body == {"redirect": "/account"}
     status, text = await browser.get("/account")
-    assert "Passkey “Laptop &lt;b&gt;” added" in text and "Not used yet" in text
+    assert "Passkey “Laptop &lt;b&gt;” added" in text
+    assert "Not used yet" in text
     await browser.post("/signout")
     before = {c.key: c.value for c in browser.session.cookie_jar}
     status, text = await browser.get("/signin?next=/shares")
-    assert 'id="passkey-signin"' in text and "Sign in with a passkey" in text
+    assert 'id="passkey-signin"' in text
+    assert "Sign in with a passkey" in text
     status, options = await _post_json(browser, "/passkeys/signin/options")
     assert status == 200
     status, body = await _post_json(
@@ -422,12 +442,16 @@ async def test_passkey_over_http_add_list_sign_out_sign_in(local_wallet: LocalWa
         "/passkeys/signin",
         {"credential": json.dumps(authenticator.get(options, local_wallet.origin)), "next": "/shares"},
     )
-    assert status == 200 and body == {"redirect": "/shares"}
+    assert status == 200
+    assert body == {"redirect": "/shares"}
     cookies = {c.key: c for c in browser.session.cookie_jar}
     assert cookies["wallet_session"].value != before["wallet_session"]  # a new session, as with a password
-    assert cookies["wallet_session"]["httponly"] and cookies["wallet_session"]["samesite"] == "Lax"
+    assert cookies["wallet_session"]["httponly"]
+    assert cookies["wallet_session"]["samesite"] == "Lax"
     status, text = await browser.get("/account")
-    assert status == 200 and "Signed in as anna@example.org" in text and "Last used" in text
+    assert status == 200
+    assert "Signed in as anna@example.org" in text
+    assert "Last used" in text
 
 
 async def test_passkey_endpoints_need_the_csrf_token_and_answer_problem_details(
@@ -436,19 +460,23 @@ async def test_passkey_endpoints_need_the_csrf_token_and_answer_problem_details(
     browser = local_wallet.browser
     await browser.get("/signin")
     async with browser.session.post(local_wallet.url + "/passkeys/signin/options", data={}) as resp:
-        assert resp.status == 403 and resp.content_type == "application/problem+json"
+        assert resp.status == 403
+        assert resp.content_type == "application/problem+json"
         assert "expired" in (await resp.json())["title"]
     status, problem = await _post_json(browser, "/passkeys/register/options")
-    assert status == 401 and "signed out" in problem["title"]
+    assert status == 401
+    assert "signed out" in problem["title"]
     status, problem = await _post_json(browser, "/passkeys/signin", {"credential": "{}"})
-    assert status == 400 and "expired" in problem["title"]  # no challenge was asked for
+    assert status == 400
+    assert "expired" in problem["title"]
 
 
 async def test_passkey_errors_are_translated(local_wallet: LocalWallet) -> None:
     browser = local_wallet.browser
     await browser.get("/lang/pl?next=/signin")
     status, problem = await _post_json(browser, "/passkeys/signin", {"credential": "{}"})
-    assert status == 400 and "wygasło" in problem["title"]
+    assert status == 400
+    assert "wygasło" in problem["title"]
 
 
 async def test_removing_a_passkey_over_http(local_wallet: LocalWallet) -> None:
@@ -458,7 +486,9 @@ async def test_removing_a_passkey_over_http(local_wallet: LocalWallet) -> None:
     response = SoftAuthenticator().create(options, local_wallet.origin)
     await _post_json(browser, "/passkeys/register", {"credential": json.dumps(response), "name": "Phone"})
     status, text = await browser.post(f"/account/passkeys/{response['id']}/delete")
-    assert status == 200 and "The passkey was removed" in text and "You have no passkeys yet" in text
+    assert status == 200
+    assert "The passkey was removed" in text
+    assert "You have no passkeys yet" in text
     status, text = await browser.post(f"/account/passkeys/{response['id']}/delete")
     assert status == 404
 
@@ -466,12 +496,15 @@ async def test_removing_a_passkey_over_http(local_wallet: LocalWallet) -> None:
 async def test_passkeys_are_off_when_the_wallet_is_at_an_ip_address(servers: Servers) -> None:
     browser = servers.browser
     status, text = await browser.get("/signin")
-    assert status == 200 and "passkey-signin" not in text
+    assert status == 200
+    assert "passkey-signin" not in text
     status, problem = await _post_json(browser, "/passkeys/signin/options")
-    assert status == 400 and "not available" in problem["title"]
+    assert status == 400
+    assert "not available" in problem["title"]
     await browser.sign_up()
     status, text = await browser.get("/account")
-    assert "not on an IP address such as 127.0.0.1" in text and "passkey-add" not in text
+    assert "not on an IP address such as 127.0.0.1" in text
+    assert "passkey-add" not in text
 
 
 # -- sign-up with a passkey only ---------------------------------------------------------------
@@ -482,10 +515,12 @@ async def test_sign_up_with_a_passkey_only_creates_a_passwordless_account(wallet
     assert options["user"]["name"] == "celina@example.org"
     response = authenticator.create(options, ORIGIN)
     account = await wallet.passkeys.sign_up(sid, json.dumps(response), "Laptop")
-    assert account.email == "celina@example.org" and account.did.startswith("did:key:z6Mk")
+    assert account.email == "celina@example.org"
+    assert account.did.startswith("did:key:z6Mk")
     assert options["user"]["id"] == b64url(bytes.fromhex(account.uid))
     user = await wallet.accounts.store.get_user(account.uid)
-    assert user is not None and "password" not in user
+    assert user is not None
+    assert "password" not in user
     assert [p["name"] for p in await wallet.passkeys.list(account.uid)] == ["Laptop"]
     # it signs in with the passkey; a password sign-in is refused (no password to match), not a crash
     assert (await wallet.sign_in(authenticator)).uid == account.uid
@@ -536,23 +571,29 @@ async def test_sign_up_with_a_passkey_rejects_a_replayed_or_foreign_answer(walle
 async def test_passkey_sign_up_over_http_signs_the_new_account_in(local_wallet: LocalWallet) -> None:
     browser = local_wallet.browser
     status, text = await browser.get("/signup")
-    assert 'id="passkey-signup"' in text and "Create the account with a passkey" in text
+    assert 'id="passkey-signup"' in text
+    assert "Create the account with a passkey" in text
     status, options = await _post_json(browser, "/passkeys/signup/options", {"email": "filip@example.org"})
     assert status == 200
     response = SoftAuthenticator().create(options, local_wallet.origin)
     status, body = await _post_json(
         browser, "/passkeys/signup", {"credential": json.dumps(response), "name": "", "next": "/account"}
     )
-    assert status == 201 and body == {"redirect": "/account"}
+    assert status == 201
+    assert body == {"redirect": "/account"}
     status, text = await browser.get("/account")
-    assert "Welcome! Your wallet is ready" in text and "This account has no password" in text
-    assert "Passkey 1" in text and "Signed in as filip@example.org" in text
+    assert "Welcome! Your wallet is ready" in text
+    assert "This account has no password" in text
+    assert "Passkey 1" in text
+    assert "Signed in as filip@example.org" in text
     status, text = await browser.post(f"/account/passkeys/{response['id']}/delete")
-    assert status == 400 and "your only way to sign in" in text
+    assert status == 400
+    assert "your only way to sign in" in text
 
 
 async def test_registration_rejects_a_credential_id_of_too_few_bytes(wallet: Wallet) -> None:
     with pytest.raises(UserError) as caught:
         await wallet.add(SoftAuthenticator(), credential_id=b"short")
-    assert caught.value.key == "passkey.rejected" and caught.value.detail == "credential id length"
+    assert caught.value.key == "passkey.rejected"
+    assert caught.value.detail == "credential id length"
     assert await keys_matching(wallet.redis, "wallet:passkey:*") == []

@@ -59,7 +59,8 @@ async def test_request_shows_who_asks_and_sends_only_the_chosen_credential(
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
     assert status == 200, text
     assert verifier.url.removeprefix("http://") in text  # who asks
-    assert "OpenBadgeCredential" in text and "MicroCredential" in text  # what is asked
+    assert "OpenBadgeCredential" in text
+    assert "MicroCredential" in text
     assert text.count('name="q.micro_credential"') == 2
     action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
     assert action
@@ -74,7 +75,8 @@ async def test_request_shows_who_asks_and_sends_only_the_chosen_credential(
     assert len(sent) == 1
     # the request can be answered once: the pending page is gone
     status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
-    assert status == 400 and "expired" in text
+    assert status == 400
+    assert "expired" in text
 
 
 async def test_request_for_something_not_held(servers: Servers, verifier: ContractVerifier) -> None:
@@ -97,10 +99,12 @@ async def test_request_for_something_not_held(servers: Servers, verifier: Contra
     action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
     assert action
     status, text = await browser.post(action.group(1), {"action": "send"})
-    assert status == 400 and "no credential that matches" in text
+    assert status == 400
+    assert "no credential that matches" in text
     assert verifier.answers == []  # nothing was sent
     status, text = await browser.post(action.group(1), {"action": "decline"})
-    assert status == 200 and "You declined" in text
+    assert status == 200
+    assert "You declined" in text
     assert verifier.answers == [{"declined": "access_denied"}]
     _, listing = await browser.get("/")
     assert listing.count('class="card-title"') == 2  # nothing stored changed
@@ -115,7 +119,8 @@ async def test_verifier_error_is_shown(servers: Servers, verifier: ContractVerif
     action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
     assert action
     status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
-    assert status == 400 and "did not accept the answer" in text
+    assert status == 400
+    assert "did not accept the answer" in text
 
 
 async def test_bad_requests_are_refused(servers: Servers, verifier: ContractVerifier) -> None:
@@ -124,11 +129,15 @@ async def test_bad_requests_are_refused(servers: Servers, verifier: ContractVeri
     rid = next(iter(verifier.requests))
     verifier.requests[rid]["client_id"] = "redirect_uri:https://elsewhere.example/cb"
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
-    assert status == 400 and "not valid" in text and "client_id" in text
+    assert status == 400
+    assert "not valid" in text
+    assert "client_id" in text
     status, text = await browser.get("/present?request_uri=" + quote("http://evil.example/r", safe=""))
-    assert status == 400 and "could not fetch the presentation request" in text
+    assert status == 400
+    assert "could not fetch the presentation request" in text
     status, text = await browser.get("/present?request_uri=" + quote(f"{verifier.url}/nope", safe=""))
-    assert status == 410 and "could not fetch the presentation request" in text
+    assert status == 410
+    assert "could not fetch the presentation request" in text
 
 
 async def test_request_passed_by_value_is_answered(servers: Servers, verifier: ContractVerifier) -> None:
@@ -139,12 +148,14 @@ async def test_request_passed_by_value_is_answered(servers: Servers, verifier: C
     link = "openid4vp://?" + urlencode(params)
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
     assert status == 200, text
-    assert 'data-verified="unsigned"' in text and text.count('name="q.micro_credential"') == 2
+    assert 'data-verified="unsigned"' in text
+    assert text.count('name="q.micro_credential"') == 2
     assert verifier.accepts == []  # nothing fetched: the request came in the link
     action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
     assert action
     status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
-    assert status == 200 and "The verifier accepted your credentials" in text
+    assert status == 200
+    assert "The verifier accepted your credentials" in text
     assert verifier.answers[-1]["verified"] == {"micro_credential": True}
 
 
@@ -158,10 +169,12 @@ async def test_unsigned_request_with_a_signed_client_id_prefix_is_refused(
     link = "openid4vp://?" + urlencode({"request_uri": f"{verifier.url}/request/{rid}"})
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
     assert status == 400
-    assert "signature or certificate does not match" in text and "must be signed" in text
+    assert "signature or certificate does not match" in text
+    assert "must be signed" in text
     params = {k: json.dumps(v) if isinstance(v, dict) else v for k, v in req.items()}
     status, text = await browser.get("/open?link=" + quote("openid4vp://?" + urlencode(params), safe=""))
-    assert status == 400 and "must be signed" in text
+    assert status == 400
+    assert "must be signed" in text
     assert verifier.answers == []
 
 
@@ -175,14 +188,17 @@ async def test_request_honours_the_cryptosuites_the_verifier_accepts(
     # our credentials are sealed with eddsa-rdfc-2022; a verifier that takes only ECDSA gets no match
     req["client_metadata"] = {"vp_formats_supported": {"ldp_vc": {"cryptosuite_values": ["ecdsa-rdfc-2019"]}}}
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
-    assert status == 200 and "You hold no credential that matches" in text
+    assert status == 200
+    assert "You hold no credential that matches" in text
     req["client_metadata"] = {"vp_formats_supported": {"ldp_vc": {"cryptosuite_values": ["eddsa-rdfc-2022"]}}}
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
-    assert status == 200 and text.count('name="q.micro_credential"') == 2
+    assert status == 200
+    assert text.count('name="q.micro_credential"') == 2
     # DCQL meta narrows it too
     req["dcql_query"]["credentials"][0]["meta"]["cryptosuite_values"] = ["ecdsa-sd-2023"]
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
-    assert status == 200 and "You hold no credential that matches" in text
+    assert status == 200
+    assert "You hold no credential that matches" in text
 
 
 async def test_signed_request_by_value_shows_the_verifiers_did_and_is_answered(
@@ -199,11 +215,13 @@ async def test_signed_request_by_value_shows_the_verifiers_did_and_is_answered(
     link = "openid4vp://?" + urlencode({"client_id": req["client_id"], "request": token})
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
     assert status == 200, text
-    assert 'data-verified="did"' in text and did in text
+    assert 'data-verified="did"' in text
+    assert did in text
     action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
     assert action
     status, text = await browser.post(action.group(1), {"q.micro_credential": cids[0], "action": "send"})
-    assert status == 200 and "The verifier accepted your credentials" in text
+    assert status == 200
+    assert "The verifier accepted your credentials" in text
     assert verifier.answers[-1]["verified"] == {"micro_credential": True}
     # the same request signed by a key that is not the DID's: refused before anything is shown
     other = EcdsaKeyPair.generate("P-256")
@@ -211,5 +229,6 @@ async def test_signed_request_by_value_shows_the_verifiers_did_and_is_answered(
     forged = sign_request_object(req, other.private_key, kid=f"{did}#{pair.public_multibase}")
     link = "openid4vp://?" + urlencode({"client_id": req["client_id"], "request": forged})
     status, text = await browser.get("/open?link=" + quote(link, safe=""))
-    assert status == 400 and "signature or certificate does not match" in text
+    assert status == 400
+    assert "signature or certificate does not match" in text
     assert len(verifier.answers) == 1

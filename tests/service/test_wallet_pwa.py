@@ -21,7 +21,8 @@ async def test_manifest_and_service_worker_are_served(servers: Servers) -> None:
         assert resp.status == 200
         assert resp.headers["Content-Type"].startswith("application/manifest+json")
         manifest = json.loads(await resp.text())
-    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/"
+    assert manifest["display"] == "standalone"
     for icon in manifest["icons"]:
         async with session.get(servers.wallet_url + icon["src"]) as resp:
             assert resp.status == 200
@@ -42,7 +43,9 @@ async def test_pages_carry_a_strict_csp_and_register_the_worker_externally(serve
     async with browser.session.get(servers.wallet_url + "/") as resp:
         csp = resp.headers["Content-Security-Policy"]
         text = await resp.text()
-    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert '<script src="/static/app.js" defer></script>' in text
     assert '<link rel="manifest" href="/manifest.webmanifest">' in text
 

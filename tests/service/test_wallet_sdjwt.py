@@ -22,10 +22,12 @@ def _cards(text: str) -> list[str]:
 async def test_sd_jwt_offer_is_received_verified_and_shown_with_every_element(servers: Servers) -> None:
     _, text = await _receive(servers)
     assert "/credentials/" in servers.browser.last_url
-    assert "Data Literacy Compact Course" in text and "was received" in text
+    assert "Data Literacy Compact Course" in text
+    assert "was received" in text
     assert 'class="badge status-valid"' in text
     # the holder sees every disclosure, including the grade and its own name
-    assert "Anna Nowak" in text and "4.5" in text
+    assert "Anna Nowak" in text
+    assert "4.5" in text
     _, listing = await servers.browser.get("/")
     assert _cards(listing) == ["Data Literacy Compact Course"]
 
@@ -55,7 +57,8 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
     # the same switch list as for JSON-LD credentials: mandatory elements always shared, no switch
     assert re.search(r'data-field="title">\s*<input type="checkbox" checked disabled>', text)
     assert f'name="fields.{cid}" value="title"' not in text
-    assert "always shared" in text and f'data-preview="{cid}:grade"' in text
+    assert "always shared" in text
+    assert f'data-preview="{cid}:grade"' in text
     assert f'data-alone="{cid}"' in text  # why it cannot share a link with W3C credentials
     assert '<script src="/static/share.js" defer></script>' in text
     # the learner switches the grade off: everything else stays on
@@ -75,7 +78,8 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
     result = await SdJwtVerifier(resolver).verify(shown, nonce=None, audience=None)
     assert result.verified, result.to_json()
     assert result.disclosed["name"] == "Anna Nowak"
-    assert "grade" not in result.disclosed and "grade" in result.undisclosed
+    assert "grade" not in result.disclosed
+    assert "grade" in result.undisclosed
 
 
 async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> None:
@@ -90,7 +94,8 @@ async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> No
     assert status == 200
     w3c_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
     status, text = await _share(browser, [sd_cid, w3c_cid], days="7")
-    assert status == 400 and "on its own" in text
+    assert status == 400
+    assert "on its own" in text
 
 
 async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_requested_claims(
@@ -139,7 +144,8 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
         assert status == 200, text
         action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
         choice = re.search(r'name="(q\.[a-z_]+)" value="([0-9a-f]+)"', text)
-        assert action and choice, text
+        assert action, text
+        assert choice, text
         status, text = await servers.browser.post(
             action.group(1), {choice.group(1): choice.group(2), "action": "send"}
         )
@@ -147,7 +153,8 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
         tx = request_page.rsplit("/", 1)[1]
         async with employer.get(f"{verifier_url}/requests/{tx}/status") as resp:
             state = await resp.json()
-        assert state["status"] == "answered" and state["verdict"] in ("verified", "warnings"), state
+        assert state["status"] == "answered", state
+        assert state["verdict"] in ("verified", "warnings"), state
         async with employer.get(f"{verifier_url}{state['resultUrl']}") as resp:
             result = await resp.text()
         assert 'data-check="key_binding" data-outcome="passed"' in result
@@ -186,7 +193,8 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     try:
         await second.sign_up("anna.moved@example.org")
         status, text = await _import(second, data)
-        assert status == 200 and "Imported 1 credential and" in text, text
+        assert status == 200, text
+        assert "Imported 1 credential and" in text, text
         assert _titles(text) == ["Data Literacy Compact Course"]
         assert "status-valid" in text
     finally:

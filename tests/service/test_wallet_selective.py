@@ -38,10 +38,12 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
         assert mandatory not in free, mandatory
     assert page.count("always shared") >= 10
     assert f'name="sd.{cid}" value="1"' in page
-    assert f'data-preview="{cid}:grade"' in page and "4.5" in page
+    assert f'data-preview="{cid}:grade"' in page
+    assert "4.5" in page
     assert "What the employer will see" in page
     assert '<script src="/static/share.js" defer></script>' in page
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) and " style=" not in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert " style=" not in page
     status, _ = await browser.get("/static/share.js")
     assert status == 200
 
@@ -86,9 +88,12 @@ async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: 
     mandatory |= {"creditsAvailable", "typeOfAssessment", "formOfParticipation", "typeOfQualityAssurance"}
     assert {"id", "type", "name", "achievementType", "creditPoint", "eqfLevel"} <= set(achievement)
     assert set(achievement) <= mandatory
-    assert "alignment" not in achievement and "volumeOfLearning" not in achievement
-    assert "identifier" not in sent["credentialSubject"] and "creditsEarned" not in sent["credentialSubject"]
-    assert sent["credentialStatus"] and sent["issuer"]["name"]
+    assert "alignment" not in achievement
+    assert "volumeOfLearning" not in achievement
+    assert "identifier" not in sent["credentialSubject"]
+    assert "creditsEarned" not in sent["credentialSubject"]
+    assert sent["credentialStatus"]
+    assert sent["issuer"]["name"]
 
 
 async def test_share_form_without_field_list_shares_every_field(servers: Servers) -> None:
@@ -146,7 +151,8 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
     assert answer["verified"] == {"mc": True}
     sent = answer["token"]["mc"][0]["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
-    assert sent["credentialSubject"]["creditsEarned"] and achievement["volumeOfLearning"]
+    assert sent["credentialSubject"]["creditsEarned"]
+    assert achievement["volumeOfLearning"]
     assert achievement["eqfLevel"] == "http://data.europa.eu/snb/eqf/6"  # mandatory: always there
     assert "result" not in sent["credentialSubject"]
     assert "alignment" not in achievement
@@ -162,7 +168,8 @@ async def test_sd_credential_survives_a_backup_into_another_wallet(
     assert status == 200
     await second_wallet.sign_up("anna.moved@example.org")
     status, text = await _import(second_wallet, data)
-    assert status == 200 and "Imported 1 credential and" in text, text
+    assert status == 200, text
+    assert "Imported 1 credential and" in text, text
     assert "status-valid" in text
 
 
@@ -192,8 +199,10 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
     status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
     assert status == 200, text
     states = dict(re.findall(r'data-field="([a-z_]+)" data-state="([a-z_]+)"', text))
-    assert states["credits_earned"] == "required" and states["title"] == "mandatory"
-    assert states["grade"] == "optional" and states["workload_hours"] == "optional"
+    assert states["credits_earned"] == "required"
+    assert states["title"] == "mandatory"
+    assert states["grade"] == "optional"
+    assert states["workload_hours"] == "optional"
     assert "learner" not in states  # nobody asked for the name: no switch, never sent
     assert f'name="fields.mc.{cid}" value="grade"' in text
     assert f'name="fields.mc.{cid}" value="credits_earned"' not in text  # required: no switch
@@ -216,9 +225,12 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
     assert answer["verified"] == {"mc": True}
     sent = answer["token"]["mc"][0]["verifiableCredential"][0]
     subject = sent["credentialSubject"]
-    assert subject["creditsEarned"] and subject["achievement"]["volumeOfLearning"]
-    assert "result" not in subject and "resultDescription" not in subject["achievement"]  # declined
-    assert "name" not in subject and "identifier" not in subject  # never asked
+    assert subject["creditsEarned"]
+    assert subject["achievement"]["volumeOfLearning"]
+    assert "result" not in subject
+    assert "resultDescription" not in subject["achievement"]
+    assert "name" not in subject
+    assert "identifier" not in subject
     assert subject["achievement"]["eqfLevel"]  # the issuer's mandatory elements always go
 
 

@@ -105,7 +105,8 @@ async def test_the_owner_signs_in_from_another_address_after_someone_elses_failu
     assert statuses == [400] * 5 + [429] * 3
     owner = await behind_proxy.client("198.51.100.7")
     status, text = await owner.post("/signin", {"email": EMAIL, "password": PASSWORD})
-    assert status == 200 and owner.last_url == behind_proxy.url + "/", text  # signed in, at home
+    assert status == 200, text
+    assert owner.last_url == behind_proxy.url + "/", text  # signed in, at home
 
 
 async def test_forwarded_for_from_an_untrusted_peer_is_ignored(redis_url: str, tmp_path: Path) -> None:
@@ -239,7 +240,8 @@ async def test_health_answers_while_sign_ups_are_hashing(redis_url: str, tmp_pat
         ):
             assert resp.status == 200
         # health answered while every hash was still waiting at the gate, and at most two ran at once
-        assert hasher.finished == 0 and not any(task.done() for task in signups)
+        assert hasher.finished == 0
+        assert not any(task.done() for task in signups)
         assert hasher.entered == 2
         gate.set()
         results = await asyncio.gather(*signups)

@@ -14,7 +14,8 @@ async def _receive(servers: Servers) -> tuple[dict[str, Any], str]:
     offer = await servers.issuer.offer(format="dc+sd-jwt", grade="4.5")
     status, text = await browser.get(offer["walletLink"])
     assert status == 200, text
-    assert "offers you" in text and "selective disclosure" in text
+    assert "offers you" in text
+    assert "selective disclosure" in text
     action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', text)
     assert action, text
     status, text = await browser.post(action.group(1), {})

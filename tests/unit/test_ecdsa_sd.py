@@ -82,7 +82,8 @@ async def test_tampered_mandatory_value_fails(signed: dict[str, Any]) -> None:
     derived = sd.derive(signed, [])
     derived["credentialSubject"]["achievement"]["name"] = "Advanced Data Science"
     errors = await verified(derived)
-    assert errors and "altered" in errors[0]
+    assert errors
+    assert "altered" in errors[0]
 
 
 async def test_base_proof_is_refused_by_verifier(signed: dict[str, Any]) -> None:

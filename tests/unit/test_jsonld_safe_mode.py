@@ -243,7 +243,7 @@ def test_protected_term_cannot_be_redefined(mc: dict[str, Any]) -> None:
 def test_errors_are_value_errors(mc: dict[str, Any]) -> None:
     """Callers can catch every safe-mode failure as ValueError."""
     mc["favouriteColour"] = "blue"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="undefined term 'favouriteColour'"):
         canonicalize(mc)
 
 
@@ -270,7 +270,8 @@ def test_check_safe_refuses_what_expand_safe_refuses(mc: dict[str, Any], how: st
         expand_safe(copy.deepcopy(broken))
     with pytest.raises(VCError) as got:
         check_safe(broken)
-    assert type(got.value) is type(expected.value) and str(got.value) == str(expected.value)
+    assert type(got.value) is type(expected.value)
+    assert str(got.value) == str(expected.value)
 
 
 def test_check_safe_accepts_the_micro_credential_and_its_signed_copy(mc: dict[str, Any]) -> None:

@@ -81,10 +81,14 @@ async def test_x509_san_dns_request_verifies_and_a_self_signed_certificate_is_un
     cert = self_signed_certificate(key, "verifier.example", name="Plecak verifier", now=NOW)
     token = sign_request_object(claims("x509_san_dns:verifier.example"), key, x5c=[cert])
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    assert header["alg"] == "ES256" and header["typ"] == "oauth-authz-req+jwt" and len(header["x5c"]) == 1
+    assert header["alg"] == "ES256"
+    assert header["typ"] == "oauth-authz-req+jwt"
+    assert len(header["x5c"]) == 1
     verified = await verify(token)
-    assert verified.prefix == "x509_san_dns" and verified.identifier == "verifier.example"
-    assert verified.name == "Plecak verifier" and verified.trusted is False
+    assert verified.prefix == "x509_san_dns"
+    assert verified.identifier == "verifier.example"
+    assert verified.name == "Plecak verifier"
+    assert verified.trusted is False
     assert verified.claims["nonce"] == "n-0S6_WzA2Mj"
 
 
@@ -168,7 +172,9 @@ async def test_decentralized_identifier_request_verifies_against_the_did_key() -
     kid = f"{did}#{pair.public_multibase}"
     token = sign_request_object(claims(f"decentralized_identifier:{did}"), pair.private_key, kid=kid)
     verified = await verify(token)
-    assert verified.prefix == "decentralized_identifier" and verified.identifier == did and verified.trusted is None
+    assert verified.prefix == "decentralized_identifier"
+    assert verified.identifier == did
+    assert verified.trusted is None
     # a kid of another DID than the client identifier
     other = EcdsaKeyPair.generate("P-256")
     assert other.private_key is not None
@@ -191,7 +197,9 @@ async def test_x509_hash_request_names_the_certificate_by_its_hash() -> None:
     thumb = base64.urlsafe_b64encode(digest.finalize()).rstrip(b"=").decode()
     token = sign_request_object(claims(f"x509_hash:{thumb}"), key, x5c=[cert])
     verified = await verify(token)
-    assert verified.prefix == "x509_hash" and verified.name == "Hashed" and verified.trusted is False
+    assert verified.prefix == "x509_hash"
+    assert verified.name == "Hashed"
+    assert verified.trusted is False
     other = self_signed_certificate(key, "anything.example", name="Hashed", now=NOW - datetime.timedelta(hours=1))
     with pytest.raises(JarError, match="hash"):
         await verify(sign_request_object(claims(f"x509_hash:{thumb}"), key, x5c=[other]))
@@ -206,11 +214,15 @@ async def test_unknown_prefix_is_refused_for_signed_requests() -> None:
 
 def test_encrypted_response_round_trip_and_wrong_key() -> None:
     public, private = ephemeral_encryption_key()
-    assert public["alg"] == "ECDH-ES" and public["use"] == "enc" and "d" not in public
+    assert public["alg"] == "ECDH-ES"
+    assert public["use"] == "enc"
+    assert "d" not in public
     metadata = {"jwks": {"keys": [public]}, "encrypted_response_enc_values_supported": ["A256GCM"]}
     token = encrypt_response({"vp_token": {"q": ["x"]}, "state": "s"}, metadata, apv="nonce")
     header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    assert header["alg"] == "ECDH-ES" and header["enc"] == "A256GCM" and header["kid"] == public["kid"]
+    assert header["alg"] == "ECDH-ES"
+    assert header["enc"] == "A256GCM"
+    assert header["kid"] == public["kid"]
     assert decrypt_response(token, private) == {"vp_token": {"q": ["x"]}, "state": "s"}
     _, other = ephemeral_encryption_key()
     with pytest.raises(JarError):

@@ -61,7 +61,8 @@ def test_data_literacy_elective_under_3_ects_does_not_count() -> None:
     assert not result.met
     (missing,) = result.missing
     assert "electives of at least 3 ECTS 0 of 1" in missing
-    assert "Data Ethics" not in missing and "dl-ethics (2)" in missing
+    assert "Data Ethics" not in missing
+    assert "dl-ethics (2)" in missing
 
 
 def test_elective_ects_total_reports_ects_of_required() -> None:
@@ -196,7 +197,8 @@ def test_evaluation_is_deterministic_whatever_the_order() -> None:
 
 def test_empty_holding_meets_nothing() -> None:
     result = run(data_literacy_rule(), [])
-    assert not result.met and result.progress == (0, 3)
+    assert not result.met
+    assert result.progress == (0, 3)
 
 
 # -- facts ----------------------------------------------------------------------------------
@@ -208,7 +210,8 @@ def test_part_reads_ects_country_issuer_and_date() -> None:
         TUM,
         "2026-03-01T10:00:00Z",
     )
-    assert part.digest is not None and part.digest.startswith("u")
+    assert part.digest is not None
+    assert part.digest.startswith("u")
 
 
 def test_digest_changes_when_the_credential_changes() -> None:
@@ -221,7 +224,8 @@ def test_digest_changes_when_the_credential_changes() -> None:
 
 def test_part_from_garbage_matches_nothing() -> None:
     part = part_from_credential({"credentialSubject": "x", "issuer": 5})
-    assert part.achievement is None and part.issuer is None
+    assert part.achievement is None
+    assert part.issuer is None
     assert not run(data_literacy_rule(), [part]).met
 
 

@@ -79,7 +79,8 @@ def test_key_checks() -> None:
         SecretBox("0" * 32)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         SecretBox(KEY).seal("text")  # type: ignore[arg-type]
-    assert "00010203" not in repr(SecretBox(KEY)) and str(KEY) not in repr(SecretBox(KEY))
+    assert "00010203" not in repr(SecretBox(KEY))
+    assert str(KEY) not in repr(SecretBox(KEY))
 
 
 def test_key_file_created_with_mode_0600_and_reused(tmp_path: Path) -> None:

@@ -110,7 +110,9 @@ def test_round_trip_through_encoding() -> None:
         bits.set(i, True)
     encoded = bits.encode()
     assert encoded.startswith("u")
-    assert "=" not in encoded and "+" not in encoded and "/" not in encoded
+    assert "=" not in encoded
+    assert "+" not in encoded
+    assert "/" not in encoded
     decoded = Bitstring.decode(encoded)
     assert decoded == bits
     assert [i for i in range(len(decoded)) if decoded.get(i)] == [0, 1, 3, 1000, 94567, MIN_LIST_LENGTH - 1]
@@ -157,7 +159,9 @@ def test_decodes_output_of_another_gzip_implementation() -> None:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31, 9, zlib.Z_FILTERED)
     foreign = compressor.compress(bytes(raw)) + compressor.flush()
     bits = Bitstring.decode("u" + b64url(foreign))
-    assert bits.get(0) and bits.get(807) and not bits.get(1)
+    assert bits.get(0)
+    assert bits.get(807)
+    assert not bits.get(1)
     assert bits.count() == 2
     # Python's gzip module (a non-zero mtime and a file name in the header) and padded base64.
     buffer = io.BytesIO()
@@ -173,7 +177,8 @@ def test_decodes_concatenated_gzip_members() -> None:
     second = gzip.compress(b"\x80" + bytes(8191))
     bits = Bitstring.decode("u" + b64url(first + second))
     assert len(bits) == MIN_LIST_LENGTH
-    assert bits.count() == 1 and bits.get(65536)
+    assert bits.count() == 1
+    assert bits.get(65536)
 
 
 @pytest.mark.parametrize(
@@ -233,7 +238,8 @@ def test_index_rules() -> None:
 def test_from_bytes_pads_a_short_redis_value() -> None:
     bits = Bitstring.from_bytes(b"\x00\x10", length=MIN_LIST_LENGTH)  # Redis SETBIT key 11 1
     assert len(bits) == MIN_LIST_LENGTH
-    assert bits.get(11) and bits.count() == 1
+    assert bits.get(11)
+    assert bits.count() == 1
     assert Bitstring.from_bytes(b"", length=MIN_LIST_LENGTH) == Bitstring()
     with pytest.raises(StatusListError, match="do not fit"):
         Bitstring.from_bytes(bytes(16385), length=MIN_LIST_LENGTH)
@@ -251,7 +257,9 @@ def test_million_entry_list() -> None:
     decoded = Bitstring.decode(bits.encode())
     assert len(decoded) == 1_000_000
     assert decoded.count() == bits.count() == len(range(0, 1_000_000, 9973)) + 1
-    assert decoded.get(999_999) and decoded.get(9973 * 50) and not decoded.get(9973 * 50 + 1)
+    assert decoded.get(999_999)
+    assert decoded.get(9973 * 50)
+    assert not decoded.get(9973 * 50 + 1)
     entry = parse_status_entry(entry_json(statusListIndex="999999"))
     vc = status_list_credential(
         list_url=LIST_URL,
@@ -273,7 +281,8 @@ def test_parse_bitstring_entry() -> None:
 
 def test_parse_status_list_2021_entry() -> None:
     entry = parse_status_entry(entry_json(type="StatusList2021Entry", statusPurpose="suspension"))
-    assert entry.type == "StatusList2021Entry" and entry.status_purpose == "suspension"
+    assert entry.type == "StatusList2021Entry"
+    assert entry.status_purpose == "suspension"
 
 
 def test_parse_entry_with_status_size() -> None:
@@ -468,12 +477,15 @@ def test_decoded_lists_are_reused_and_bounded() -> None:
     cache = _DecodedLists(budget=weight + len(text_two) + MIN_LIST_LENGTH // 8)
     first = cache.get(text_one)
     assert cache.get(text_one) is first  # decoded once, then looked up
-    assert first.get(7) and not first.get(8)
+    assert first.get(7)
+    assert not first.get(8)
     second = cache.get(text_two)
-    assert second.get(8) and not second.get(7)
+    assert second.get(8)
+    assert not second.get(7)
     assert cache.size <= cache.budget
     third = Bitstring(MIN_LIST_LENGTH)
     cache.get(third.encode())  # over budget: the least recently used list goes
     assert cache.get(text_one) is not first
     tiny = _DecodedLists(budget=10)
-    assert tiny.get(text_one).get(7) and tiny.size == 0  # too big to keep, still answered
+    assert tiny.get(text_one).get(7)
+    assert tiny.size == 0

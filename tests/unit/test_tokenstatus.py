@@ -70,7 +70,8 @@ def test_status_list_token_round_trip_and_claims() -> None:
     token = _token(key, pack_statuses(_w3c(3), _w3c(4), 64))
     assert jwt.get_unverified_header(token)["typ"] == "statuslist+jwt"
     claims = jwt.decode(token, key.public_key(), algorithms=["ES256"])
-    assert claims["sub"] == URI and claims["status_list"]["bits"] == 2
+    assert claims["sub"] == URI
+    assert claims["status_list"]["bits"] == 2
     raw = zlib.decompress(base64.urlsafe_b64decode(claims["status_list"]["lst"] + "=="))
     assert len(raw) == 16
     read = [read_status_list_token(token, key=key.public_key(), uri=URI, index=i) for i in (2, 3, 4)]
@@ -119,7 +120,9 @@ async def test_sd_jwt_verifier_reads_the_token_status_list(
         presentation, nonce="n", audience=VERIFIER
     )
     check = result.check("status")
-    assert check is not None and check.outcome is outcome and check.details["status"] == status
+    assert check is not None
+    assert check.outcome is outcome
+    assert check.details["status"] == status
     assert result.verified is (outcome is Outcome.PASSED)
 
 
@@ -141,5 +144,7 @@ async def test_sd_jwt_status_is_unknown_never_ok_when_the_list_cannot_be_trusted
             presentation, nonce="n", audience=VERIFIER
         )
         check = result.check("status")
-        assert check is not None and check.outcome is Outcome.UNKNOWN
-        assert not result.verified and result.verdict == "warnings"
+        assert check is not None
+        assert check.outcome is Outcome.UNKNOWN
+        assert not result.verified
+        assert result.verdict == "warnings"

@@ -22,21 +22,25 @@ NOW = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC)
 def test_development_identity_is_made_once_and_kept(tmp_path: Path) -> None:
     settings = Settings(admin_token=TOKEN, public_url="https://verifier.example", data_dir=tmp_path)
     first = load_identity(settings, NOW)
-    assert first.prefix == "x509_san_dns" and first.client_id == "x509_san_dns:verifier.example"
+    assert first.prefix == "x509_san_dns"
+    assert first.client_id == "x509_san_dns:verifier.example"
     names = first.chain[0].extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert names.get_values_for_type(x509.DNSName) == ["verifier.example"]
     assert (tmp_path / "oid4vp-key.pem").stat().st_mode & 0o777 == 0o600
     again = load_identity(settings, NOW + datetime.timedelta(days=1))
-    assert again.did == first.did and again.chain[0] == first.chain[0]
+    assert again.did == first.did
+    assert again.chain[0] == first.chain[0]
     # another host name: same key, a new certificate for the new name
     moved = load_identity(Settings(admin_token=TOKEN, public_url="https://jobs.example", data_dir=tmp_path), NOW)
-    assert moved.did == first.did and moved.client_id == "x509_san_dns:jobs.example"
+    assert moved.did == first.did
+    assert moved.client_id == "x509_san_dns:jobs.example"
 
 
 def test_ip_address_public_url_signs_with_the_did_key(tmp_path: Path) -> None:
     identity = load_identity(Settings(admin_token=TOKEN, public_url="http://127.0.0.1:8003", data_dir=tmp_path), NOW)
     assert identity.prefix == "decentralized_identifier"
-    assert identity.client_id == f"decentralized_identifier:{identity.did}" and identity.did.startswith("did:key:zDn")
+    assert identity.client_id == f"decentralized_identifier:{identity.did}"
+    assert identity.did.startswith("did:key:zDn")
     assert identity.kid.startswith(identity.did + "#")
     with pytest.raises(ValueError, match="host name"):
         load_identity(
@@ -66,7 +70,8 @@ def test_configured_certificate_is_used_and_must_match_its_key(tmp_path: Path) -
         "PLECAK_OID4VP_KEY": str(tmp_path / "key.pem"),
     }
     identity = load_identity(Settings.from_env(env), NOW)
-    assert identity.chain == (cert,) and not (tmp_path / "data").exists()
+    assert identity.chain == (cert,)
+    assert not (tmp_path / "data").exists()
     with pytest.raises(ValueError, match="must start with the certificate"):
         load_identity(Settings.from_env({**env, "PLECAK_OID4VP_KEY": str(tmp_path / "other.pem")}), NOW)
 
