@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pytest
 
 from support.axe_js import require_axe
-from support.browser_passkeys import _authenticator, wallet_url
+from support.browser_passkeys import virtual_authenticator, wallet_url
 from support.browser_pathways import PASSWORD, System, system
 from support.issuer import AUTH, TOKEN
 
@@ -359,7 +359,7 @@ async def test_wallet_passkey_pages_have_no_serious_accessibility_violations(
 ) -> None:
     """Passkeys need a host name (``localhost``), so these pages run on a wallet of their own."""
     audit = Audit(audit_page, axe, "wallet-passkeys")
-    await _authenticator(audit_page)
+    await virtual_authenticator(audit_page)
     await audit.open("sign in with a passkey", wallet_url + "/signin")
     await audit.open("sign up", wallet_url + "/signup")
     await audit.page.fill("#email", "zofia@example.org")

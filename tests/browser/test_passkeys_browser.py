@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from support.browser_passkeys import _authenticator, wallet_url
+from support.browser_passkeys import virtual_authenticator, wallet_url
 
 __all__ = ["wallet_url"]  # fixtures used by the tests below
 
@@ -28,7 +28,7 @@ async def _message(page: Any, text: str) -> None:
 
 async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    cdp, authenticator = await _authenticator(page)
+    cdp, authenticator = await virtual_authenticator(page)
 
     await page.goto(f"{wallet_url}/signup")
     await page.fill("#email", "zofia@example.org")
@@ -91,7 +91,7 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
 
 async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    await _authenticator(page)
+    await virtual_authenticator(page)
     await page.goto(wallet_url.replace("localhost", "127.0.0.1") + "/signin")
     # the wallet's RP id is localhost: opened at 127.0.0.1 its button explains instead of failing
     await page.click("#passkey-signin-button")
@@ -107,7 +107,7 @@ async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, walle
 
 async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    cdp, authenticator = await _authenticator(page)
+    cdp, authenticator = await virtual_authenticator(page)
     await page.goto(f"{wallet_url}/signup")
     await page.click("#passkey-signup-button")  # no e-mail address yet: the wallet says so
     await _message(page, "valid e-mail")

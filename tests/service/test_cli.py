@@ -30,7 +30,7 @@ from plecak.issuer.service import _request_hash
 from plecak.issuer.store import PENDING_TTL
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import connect_sync
-from support.cli import PLECAK, _env, _results, _run_cli
+from support.cli import PLECAK, cli_env, read_results, run_cli
 from support.issuer import AUTH, TOKEN, issuer_settings
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -142,7 +142,7 @@ def test_help_lists_the_commands() -> None:
 def test_up_runs_three_services_and_stops_cleanly_on_sigint(tmp_path: Path, up_ports: list[int]) -> None:
     data = tmp_path / "data"
     token = "cli-test-admin-token-0123456789"
-    running = _Running(_up_args(data, up_ports), _env(PLECAK_ADMIN_TOKEN=token))
+    running = _Running(_up_args(data, up_ports), cli_env(PLECAK_ADMIN_TOKEN=token))
     try:
         banner = running.wait_for("Ctrl-C to stop")
         for port in up_ports:
@@ -195,7 +195,7 @@ def test_up_generates_an_admin_token_and_stops_everything_when_a_service_dies(
     blocker.listen()
     try:
         done = subprocess.run(
-            _up_args(data, up_ports), env=_env(), capture_output=True, text=True, timeout=120, check=False
+            _up_args(data, up_ports), env=cli_env(), capture_output=True, text=True, timeout=120, check=False
         )
     finally:
         blocker.close()
@@ -213,7 +213,7 @@ def test_up_generates_an_admin_token_and_stops_everything_when_a_service_dies(
 
 def test_up_uses_redis_url_when_set(tmp_path: Path, up_ports: list[int], redis_url: str) -> None:
     data = tmp_path / "data"
-    running = _Running(_up_args(data, up_ports), _env(REDIS_URL=redis_url))
+    running = _Running(_up_args(data, up_ports), cli_env(REDIS_URL=redis_url))
     try:
         banner = running.wait_for("Ctrl-C to stop")
         assert "Redis: REDIS_URL" in banner
@@ -299,7 +299,7 @@ def test_up_restarts_its_embedded_redis_after_kill_9_and_keeps_the_data(
     data = tmp_path / "data"
     token = "cli-test-admin-token-0123456789"
     running = _Running(
-        [*_up_args(data, up_ports), "--watch-interval", "0.05"], _env(PLECAK_ADMIN_TOKEN=token)
+        [*_up_args(data, up_ports), "--watch-interval", "0.05"], cli_env(PLECAK_ADMIN_TOKEN=token)
     )
     issuer = f"http://127.0.0.1:{up_ports[0]}"
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -400,7 +400,7 @@ def test_issue_batch_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # subprocess: the exit code reaches the shell
     done = subprocess.run(
         [*PLECAK, "issue-batch", "--achievement", "x", str(tmp_path / "missing.csv")],
-        env=_env(),
+        env=cli_env(),
         capture_output=True,
         text=True,
         timeout=60,
@@ -490,10 +490,10 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
             f"Piotr Wiśniewski,,,{allowed[0]}\n"
         )
         args = ["issue-batch", "--achievement", graded["uuid"], "--issuer-url", base, "--token", TOKEN]
-        code, err = await _run_cli(*args, str(learners))
+        code, err = await run_cli(*args, str(learners))
         assert code == 1, err
         assert "issued 3 of 4" in err
-        first = _results(tmp_path / "learners.results.csv")
+        first = read_results(tmp_path / "learners.results.csv")
         assert [r["status"] for r in first] == ["issued", "issued", "error", "issued"]
         assert [r["row"] for r in first] == ["1", "2", "3", "4"]
         assert first[2]["credential_id"] == ""
@@ -512,9 +512,9 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
             f"Piotr Wiśniewski,,,{allowed[0]}\n"
         )
         out = tmp_path / "second.csv"
-        code, err = await _run_cli(*args, "--output", str(out), "--concurrency", "2", str(learners))
+        code, err = await run_cli(*args, "--output", str(out), "--concurrency", "2", str(learners))
         assert code == 0, err
-        second = _results(out)
+        second = read_results(out)
         assert [r["status"] for r in second] == ["issued"] * 5
         before = {r["name"]: r["credential_id"] for r in first if r["status"] == "issued"}
         after = {r["name"]: r["credential_id"] for r in second}
@@ -522,10 +522,10 @@ async def test_issue_batch_against_a_real_issuer_is_idempotent(
             assert after[name] == credential_id
         assert await redis_client.zcard("issuer:{records}:credentials") == issued + 2
 
-        code, err = await _run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
+        code, err = await run_cli(*[a if a != TOKEN else "x" * 20 for a in args], str(learners))
         assert code == 2
         assert "refused the admin token" in err
-        code, err = await _run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
+        code, err = await run_cli(*[a if a != graded["uuid"] else "no-such-id" for a in args], str(learners))
         assert code == 2
         assert "no achievement" in err
     finally:
@@ -698,7 +698,7 @@ def test_up_workers_share_each_port_and_keep_no_state_of_their_own(
     data = tmp_path / "data"
     token = "cli-test-admin-token-0123456789"
     args = [*_up_args(data, up_ports), "--workers", "2"]
-    running = _Running(args, _env(REDIS_URL=redis_url, PLECAK_ADMIN_TOKEN=token))
+    running = _Running(args, cli_env(REDIS_URL=redis_url, PLECAK_ADMIN_TOKEN=token))
     try:
         banner = running.wait_for("Ctrl-C to stop")
         assert banner.count("(2 workers)") == 3
@@ -731,7 +731,7 @@ def test_up_refuses_a_bad_worker_count(tmp_path: Path, up_ports: list[int]) -> N
     for bad in ("0", "65"):
         done = subprocess.run(
             [*_up_args(tmp_path / "data", up_ports), "--workers", bad],
-            env=_env(),
+            env=cli_env(),
             capture_output=True,
             text=True,
             timeout=60,
@@ -757,10 +757,10 @@ async def test_issue_batch_offers_writes_wallet_links_codes_and_email_texts(
         learners = tmp_path / "cohort.csv"
         learners.write_text("name,email\nAnna Nowak,anna@example.org\nEwa Zła,not-an-email\nJan Kos,\n")
         args = ["issue-batch", "--offers", "--achievement", achievement["uuid"], "--issuer-url", base]
-        code, err = await _run_cli(*args, "--token", TOKEN, str(learners))
+        code, err = await run_cli(*args, "--token", TOKEN, str(learners))
         assert code == 1, err
         assert "offered 2 of 3 offer(s)" in err
-        rows = _results(tmp_path / "cohort.results.csv")
+        rows = read_results(tmp_path / "cohort.results.csv")
         assert [r["status"] for r in rows] == ["offered", "error", "offered"]
         assert "learner.email" in rows[1]["error"]
         assert rows[1]["link"] == ""

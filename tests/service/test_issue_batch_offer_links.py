@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from plecak.issuer.app import create_app
-from support.cli import _results, _run_cli
+from support.cli import read_results, run_cli
 from support.issuer import AUTH, TOKEN, issuer_settings
 
 
@@ -26,9 +26,9 @@ async def _offers(tmp_path: Path, redis_url: str, **settings: str) -> tuple[str,
         learners = tmp_path / "cohort.csv"
         learners.write_text("name,email\nAnna Nowak,anna@example.org\n")
         args = ["issue-batch", "--offers", "--achievement", uuid, "--issuer-url", base, "--token", TOKEN]
-        code, err = await _run_cli(*args, str(learners))
+        code, err = await run_cli(*args, str(learners))
         assert code == 0, err
-        return err, _results(tmp_path / "cohort.results.csv")
+        return err, read_results(tmp_path / "cohort.results.csv")
     finally:
         await server.close()
 

@@ -9,7 +9,7 @@ from typing import Any
 from plecak.wallet.handlers import route_link
 from support.issuer import AUTH
 from support.wallet import Servers, servers
-from support.wallet_pathways import _course, _programme
+from support.wallet_pathways import course, data_literacy_programme
 
 __all__ = ["servers"]
 
@@ -34,7 +34,7 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await _programme(servers)
+    url, uuids = await data_literacy_programme(servers)
     await _add(servers, await servers.issuer.issue(did))
     key = await _follow(servers, url)
     _, text = await browser.get(f"/pathways/{key}")
@@ -62,7 +62,7 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
 async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await _programme(servers)
+    url, uuids = await data_literacy_programme(servers)
     basics = await servers.issuer.issue(did)
     for cred in (
         basics,
@@ -118,7 +118,7 @@ async def test_discovery_finds_programmes_that_use_held_credentials(servers: Ser
     assert 'id="discover"' in text
     _, text = await browser.get("/pathways?discover=1")
     assert "publishes a programme that uses them" in text  # nothing held yet
-    url, _ = await _programme(servers)
+    url, _ = await data_literacy_programme(servers)
     await _add(servers, await servers.issuer.issue(did))
     _, text = await browser.get("/pathways?discover=1")
     assert "Certificate in Data Literacy" in text
@@ -132,7 +132,7 @@ async def test_discovery_finds_programmes_that_use_held_credentials(servers: Ser
 async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await _programme(servers)
+    url, uuids = await data_literacy_programme(servers)
     await _add(servers, await servers.issuer.issue(None))  # issued to a name only, no DID
     for k in ("stats", "viz"):
         await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
@@ -146,7 +146,7 @@ async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Se
 async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await _programme(servers)
+    url, uuids = await data_literacy_programme(servers)
     for k in ("basics", "stats", "viz"):
         await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
     key = await _follow(servers, url)
@@ -154,7 +154,7 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     assert 'id="claim"' in text
     # the coordinator adds a mandatory course afterwards
     issuer = servers.issuer
-    extra = await issuer.add_achievement(_course("Data Ethics", 2))
+    extra = await issuer.add_achievement(course("Data Ethics", 2))
     async with issuer.client.get(url.replace("/programmes/", "/api/programmes/"), headers=AUTH) as resp:
         record = await resp.json()
     rule = record["rule"]
@@ -178,7 +178,7 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
 async def test_claim_presents_a_selective_disclosure_credential_in_full(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await _programme(servers)
+    url, uuids = await data_literacy_programme(servers)
     async with servers.issuer.client.post(
         f"{servers.issuer.url}/api/achievements/{uuids['basics']}/credentials",
         json={"learner": {"name": "Anna Nowak", "did": did}, "options": {"cryptosuite": "ecdsa-sd-2023"}},

@@ -20,7 +20,7 @@ from support.qr_pictures import blank_png
 from support.verifier import Holder, Stack
 from support.verifier_pages import ShareServer, share, stack
 from support.wallet import Servers, servers
-from support.wallet_pathways import _programme
+from support.wallet_pathways import data_literacy_programme
 
 __all__ = ["servers", "share", "stack"]
 
@@ -70,7 +70,7 @@ async def test_wallet_pages_in_polish_hold_no_english(servers: Servers) -> None:
     browser, issuer = servers.browser, servers.issuer
     did = await browser.sign_up()
     await browser.get("/lang/pl?next=/")
-    programme_url, uuids = await _programme(servers)
+    programme_url, uuids = await data_literacy_programme(servers)
     offer = await issuer.offer()
     _, preview = await browser.get(offer["walletLink"])
     action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', preview)

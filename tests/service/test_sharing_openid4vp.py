@@ -18,9 +18,9 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from support.issuer import TOKEN
 from support.wallet import Servers, servers
-from support.wallet_sdjwt import _receive
+from support.wallet_sdjwt import receive_sd_jwt
 from support.wallet_selective import issue_sd
-from support.wallet_share import _add
+from support.wallet_share import add_credential
 
 __all__ = ["servers"]
 
@@ -129,7 +129,7 @@ async def test_employer_asks_ldp_elements_and_the_learner_declines_the_grade(
     servers: Servers, employer: Employer
 ) -> None:
     did = await servers.browser.sign_up()
-    cid = await _add(servers.browser, await issue_sd(servers, did))
+    cid = await add_credential(servers.browser, await issue_sd(servers, did))
     request_page = await employer.ask(format="ldp_vc", element_grade="1", element_workload_hours="1")
     await _answer_declining_grade(servers, await employer.wallet_link(request_page), cid)
     verdict, page = await employer.result(request_page)
@@ -146,7 +146,7 @@ async def test_employer_asks_ldp_elements_and_the_learner_declines_the_grade(
 async def test_employer_asks_sd_jwt_elements_and_the_learner_declines_the_grade(
     servers: Servers, employer: Employer
 ) -> None:
-    await _receive(servers)
+    await receive_sd_jwt(servers)
     cid = re.search(r"/credentials/([0-9a-f]{32})", servers.browser.last_url)
     assert cid
     request_page = await employer.ask(format="dc+sd-jwt", element_grade="1", element_workload_hours="1")
@@ -163,7 +163,7 @@ async def test_our_wallet_answers_our_verifier_encrypted_with_direct_post_jwt(se
     """The verifier asks for an encrypted answer (HAIP's direct_post.jwt): the wallet encrypts it to
     the request's ephemeral key, the verifier decrypts and verifies it; the wallet showed the
     request as signed by the verifier's DID (its public URL is an IP address)."""
-    await _receive(servers)
+    await receive_sd_jwt(servers)
     cid = re.search(r"/credentials/([0-9a-f]{32})", servers.browser.last_url)
     assert cid
     async with _employer(servers, oid4vp_response_mode="direct_post.jwt") as employer:

@@ -44,7 +44,7 @@ def test_cluster_url_names_nodes_password_and_tls() -> None:
     ],
 )
 def test_cluster_url_rejects_bad_nodes(url: str) -> None:
-    with pytest.raises(ValueError, match="a Redis Cluster node is host:port"):
+    with pytest.raises(ValueError, match=r"Redis Cluster (node is host:port|URL)"):
         cluster_nodes(url)
 
 

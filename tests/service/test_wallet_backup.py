@@ -11,7 +11,7 @@ from plecak.wallet.backup import KdfLimits, read_backup, write_backup
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.vault import HolderKey
 from support.wallet import Browser, Servers, servers
-from support.wallet_backup import PASSPHRASE, _export, _import, _titles, second_wallet
+from support.wallet_backup import PASSPHRASE, credential_titles, export_backup, import_backup, second_wallet
 
 __all__ = ["second_wallet", "servers"]
 
@@ -29,7 +29,7 @@ async def test_export_then_import_on_another_wallet(servers: Servers, second_wal
     await _add(browser, await servers.issuer.issue(did))
     await _add(browser, revoked)
     await servers.issuer.set_status(revoked["id"], "revocation", True)
-    status, data = await _export(browser)
+    status, data = await export_backup(browser)
     assert status == 200
     document = json.loads(data)
     assert document["format"] == "plecak-wallet-backup"
@@ -41,50 +41,50 @@ async def test_export_then_import_on_another_wallet(servers: Servers, second_wal
 
     new_did = await second_wallet.sign_up("anna.moved@example.org")
     assert new_did != did
-    status, text = await _import(second_wallet, data)
+    status, text = await import_backup(second_wallet, data)
     assert status == 200, text
     assert "Imported 2 credentials" in text, text
-    assert len(_titles(text)) == 2
+    assert len(credential_titles(text)) == 2
     assert "status-valid" in text
     assert "status-revoked" in text
     _, page = await second_wallet.get("/backup")
     assert did in page  # the wallet now uses the moved key
     # importing again adds nothing twice
-    status, text = await _import(second_wallet, data)
+    status, text = await import_backup(second_wallet, data)
     assert status == 200
     assert "Imported 0 credentials" in text
-    assert len(_titles(text)) == 2
+    assert len(credential_titles(text)) == 2
 
 
 async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Browser) -> None:
     browser = servers.browser
     did = await browser.sign_up()
     await _add(browser, await servers.issuer.issue(did))
-    _, data = await _export(browser)
+    _, data = await export_backup(browser)
 
     other_did = await second_wallet.sign_up("someone@example.org")
     await _add(second_wallet, await servers.issuer.issue(other_did))
 
     async def unchanged() -> None:
         _, listing = await second_wallet.get("/")
-        assert len(_titles(listing)) == 1
+        assert len(credential_titles(listing)) == 1
         _, page = await second_wallet.get("/backup")
         assert other_did in page
         assert did not in page
 
-    status, text = await _import(second_wallet, data, "wrong passphrase!")
+    status, text = await import_backup(second_wallet, data, "wrong passphrase!")
     assert status == 400
     assert "passphrase is wrong" in text
     await unchanged()
 
-    status, text = await _import(second_wallet, data)
+    status, text = await import_backup(second_wallet, data)
     assert status == 400
     assert "already holds 1 credential issued to another key" in text
     await unchanged()
 
     tampered = json.loads(data)
     tampered["kdf"]["timeCost"] = 2
-    status, text = await _import(second_wallet, json.dumps(tampered).encode())
+    status, text = await import_backup(second_wallet, json.dumps(tampered).encode())
     assert status == 400
     assert "passphrase is wrong, or the file was changed" in text
 
@@ -92,17 +92,17 @@ async def test_failed_imports_change_nothing(servers: Servers, second_wallet: Br
     raw = bytearray(base64.b64decode(broken["ciphertext"]))
     raw[10] ^= 1
     broken["ciphertext"] = base64.b64encode(bytes(raw)).decode()
-    status, text = await _import(second_wallet, json.dumps(broken).encode())
+    status, text = await import_backup(second_wallet, json.dumps(broken).encode())
     assert status == 400
     assert "passphrase is wrong" in text
 
     for junk in (b"not json", b'{"format": "something else"}', b"[]"):
-        status, text = await _import(second_wallet, junk)
+        status, text = await import_backup(second_wallet, junk)
         assert status == 400
         assert "not a Plecak wallet backup" in text
     newer = json.loads(data)
     newer["version"] = 2
-    status, text = await _import(second_wallet, json.dumps(newer).encode())
+    status, text = await import_backup(second_wallet, json.dumps(newer).encode())
     assert status == 400
     assert "newer wallet" in text
     await unchanged()
@@ -123,12 +123,12 @@ async def test_a_backup_with_a_forged_credential_is_refused_whole(
         memory_kib=1024,
     )
     await second_wallet.sign_up("fresh@example.org")
-    status, text = await _import(second_wallet, data)
+    status, text = await import_backup(second_wallet, data)
     assert status == 400
     assert "does not verify" in text
     assert "signature" in text
     _, listing = await second_wallet.get("/")
-    assert _titles(listing) == []
+    assert credential_titles(listing) == []
     _, page = await second_wallet.get("/backup")
     assert holder.did not in page
 
@@ -185,12 +185,12 @@ async def test_uploading_a_backup_with_a_huge_memory_cost_is_answered_4xx_at_onc
     await second_wallet.sign_up()
     crafted = json.loads(write_backup(PASSPHRASE, HolderKey.generate(), [], time_cost=1, memory_kib=1024))
     crafted["kdf"]["memoryKiB"] = 1 << 20
-    status, text = await _import(second_wallet, json.dumps(crafted).encode())
+    status, text = await import_backup(second_wallet, json.dumps(crafted).encode())
     assert status == 400
     assert "stronger than this wallet accepts" in text
     assert "kdf.memoryKiB 1048576, at most 81920" in text
     await second_wallet.get("/lang/pl?next=/backup")
-    status, text = await _import(second_wallet, json.dumps(crafted).encode())
+    status, text = await import_backup(second_wallet, json.dumps(crafted).encode())
     assert status == 400
     assert "większym koszcie" in text
 
@@ -198,9 +198,9 @@ async def test_uploading_a_backup_with_a_huge_memory_cost_is_answered_4xx_at_onc
 async def test_export_passphrase_problems(servers: Servers) -> None:
     browser = servers.browser
     await browser.sign_up()
-    status, body = await _export(browser, "short")
+    status, body = await export_backup(browser, "short")
     assert status == 400
     assert b"at least 10 characters" in body
-    status, body = await _export(browser, PASSPHRASE, PASSPHRASE + "!")
+    status, body = await export_backup(browser, PASSPHRASE, PASSPHRASE + "!")
     assert status == 400
     assert b"not the same" in body

@@ -13,7 +13,7 @@ from plecak.wallet.exceptions import UserError
 from plecak.wallet.oid4vci import _proof_alg
 from plecak.wallet.vault import HolderKey
 from support.wallet import AUTH, Servers, servers
-from support.wallet_sdjwt import _receive
+from support.wallet_sdjwt import receive_sd_jwt
 
 __all__ = ["servers"]
 
@@ -72,7 +72,7 @@ def test_wallet_refuses_an_offer_whose_key_proofs_it_cannot_make() -> None:
 
 
 async def test_sd_jwt_is_bound_to_the_wallets_p256_key_with_a_jwk_proof(servers: Servers) -> None:
-    offer, text = await _receive(servers)
+    offer, text = await receive_sd_jwt(servers)
     assert "was received" in text
     async with servers.issuer.client.get(f"{servers.issuer.url}/api/offers/{offer['id']}", headers=AUTH) as resp:
         credential_id = (await resp.json())["credentialId"]

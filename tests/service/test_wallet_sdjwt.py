@@ -10,7 +10,7 @@ from urllib.parse import quote
 import aiohttp
 
 from support.wallet import AUTH, Servers, servers
-from support.wallet_sdjwt import _receive
+from support.wallet_sdjwt import receive_sd_jwt
 
 __all__ = ["servers"]
 
@@ -20,7 +20,7 @@ def _cards(text: str) -> list[str]:
 
 
 async def test_sd_jwt_offer_is_received_verified_and_shown_with_every_element(servers: Servers) -> None:
-    _, text = await _receive(servers)
+    _, text = await receive_sd_jwt(servers)
     assert "/credentials/" in servers.browser.last_url
     assert "Data Literacy Compact Course" in text
     assert "was received" in text
@@ -33,7 +33,7 @@ async def test_sd_jwt_offer_is_received_verified_and_shown_with_every_element(se
 
 
 async def test_sd_jwt_credential_shows_revoked_after_the_issuer_revokes_it(servers: Servers) -> None:
-    offer, _ = await _receive(servers)
+    offer, _ = await receive_sd_jwt(servers)
     async with servers.issuer.client.get(
         f"{servers.issuer.url}/api/offers/{offer['id']}", headers=AUTH
     ) as resp:
@@ -46,9 +46,9 @@ async def test_sd_jwt_credential_shows_revoked_after_the_issuer_revokes_it(serve
 async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hides_the_grade(
     servers: Servers,
 ) -> None:
-    from support.wallet_share import _raw_link, _share
+    from support.wallet_share import raw_share_link, share_credentials
 
-    await _receive(servers)
+    await receive_sd_jwt(servers)
     browser = servers.browser
     cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
     _, text = await browser.get(f"/share?c={cid}")
@@ -62,9 +62,10 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
     assert f'data-alone="{cid}"' in text  # why it cannot share a link with W3C credentials
     assert '<script src="/static/share.js" defer></script>' in text
     # the learner switches the grade off: everything else stays on
-    status, created = await _share(browser, [cid], days="7", **{f"sd.{cid}": "1", f"fields.{cid}": "learner"})
+    fields = {f"sd.{cid}": "1", f"fields.{cid}": "learner"}
+    status, created = await share_credentials(browser, [cid], days="7", **fields)
     assert status == 201, created
-    raw = _raw_link(created)
+    raw = raw_share_link(created)
     async with servers.issuer.client.get(raw) as resp:
         document = await resp.json(content_type=None)
     assert document["type"] == "EnvelopedVerifiableCredential"
@@ -83,9 +84,9 @@ async def test_share_screen_has_a_switch_per_disclosable_field_and_the_link_hide
 
 
 async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> None:
-    from support.wallet_share import _share
+    from support.wallet_share import share_credentials
 
-    await _receive(servers)
+    await receive_sd_jwt(servers)
     browser = servers.browser
     sd_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
     other = await servers.issuer.issue()  # a W3C credential with no subject DID
@@ -93,7 +94,7 @@ async def test_an_sd_jwt_credential_is_shared_on_its_own(servers: Servers) -> No
     status, _ = await browser.post("/add", {"json": json.dumps(other)})
     assert status == 200
     w3c_cid = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url).group(1)  # type: ignore[union-attr]
-    status, text = await _share(browser, [sd_cid, w3c_cid], days="7")
+    status, text = await share_credentials(browser, [sd_cid, w3c_cid], days="7")
     assert status == 400
     assert "on its own" in text
 
@@ -122,7 +123,7 @@ async def test_wallet_answers_a_real_verifiers_dcql_request_with_only_the_reques
     await verifier.start_server()
     employer = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
     try:
-        await _receive(servers)
+        await receive_sd_jwt(servers)
         async with employer.get(f"{verifier_url}/") as resp:
             page = await resp.text()
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -172,10 +173,10 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     from plecak.wallet.app import create_app
     from support.ports import Listener
     from support.wallet import Browser, wallet_settings
-    from support.wallet_backup import _export, _import, _titles
+    from support.wallet_backup import credential_titles, export_backup, import_backup
 
-    await _receive(servers)
-    status, data = await _export(servers.browser)
+    await receive_sd_jwt(servers)
+    status, data = await export_backup(servers.browser)
     assert status == 200
     port_listener = Listener()
     port = port_listener.port
@@ -192,10 +193,10 @@ async def test_an_sd_jwt_credential_survives_a_backup_into_another_wallet(
     second = Browser(f"http://127.0.0.1:{port}")
     try:
         await second.sign_up("anna.moved@example.org")
-        status, text = await _import(second, data)
+        status, text = await import_backup(second, data)
         assert status == 200, text
         assert "Imported 1 credential and" in text, text
-        assert _titles(text) == ["Data Literacy Compact Course"]
+        assert credential_titles(text) == ["Data Literacy Compact Course"]
         assert "status-valid" in text
     finally:
         await second.close()

@@ -11,10 +11,10 @@ from urllib.parse import quote
 from plecak.core.disclosure import is_derived_disclosure
 from plecak.core.verify.presentation import verify_presentation
 from support.wallet import Browser, Servers, servers
-from support.wallet_backup import _export, _import, second_wallet
+from support.wallet_backup import export_backup, import_backup, second_wallet
 from support.wallet_present import OB_TYPE, ContractVerifier, verifier
 from support.wallet_selective import issue_sd
-from support.wallet_share import _add, _raw_link, _share, _verifier
+from support.wallet_share import add_credential, link_verifier, raw_share_link, share_credentials
 
 __all__ = ["second_wallet", "servers", "verifier"]
 
@@ -30,7 +30,7 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
+    cid = await add_credential(browser, await issue_sd(servers, did))
     _, page = await browser.get(f"/share?c={cid}")
     free = switches(page, cid)
     assert {"grade", "credits_earned", "learner", "workload_hours"} <= set(free)
@@ -51,7 +51,7 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
 async def test_share_link_without_grade_carries_a_derived_credential_that_verifies(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
+    cid = await add_credential(browser, await issue_sd(servers, did))
     _, page = await browser.get(f"/share?c={cid}")
     kept = [k for k in switches(page, cid) if k != "grade"]
     await browser.get("/share")
@@ -64,24 +64,24 @@ async def test_share_link_without_grade_carries_a_derived_credential_that_verifi
     async with browser.session.post(browser.base + "/share", data=data) as resp:
         text = await resp.text()
         assert resp.status == 201, text
-    async with browser.session.get(_raw_link(text)) as resp:
+    async with browser.session.get(raw_share_link(text)) as resp:
         vp = await resp.json()
     sent = vp["verifiableCredential"][0]
     assert is_derived_disclosure(sent)
     assert "result" not in sent["credentialSubject"]
     assert "resultDescription" not in sent["credentialSubject"]["achievement"]
     assert sent["credentialSubject"]["achievement"]["creditPoint"]
-    result = await verify_presentation(vp, await _verifier(servers), require_holder_proof=True)
+    result = await verify_presentation(vp, await link_verifier(servers), require_holder_proof=True)
     assert result.verified, result.to_json()
 
 
 async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
-    status, text = await _share(browser, [cid], **{f"sd.{cid}": "1"})
+    cid = await add_credential(browser, await issue_sd(servers, did))
+    status, text = await share_credentials(browser, [cid], **{f"sd.{cid}": "1"})
     assert status == 201, text
-    async with browser.session.get(_raw_link(text)) as resp:
+    async with browser.session.get(raw_share_link(text)) as resp:
         sent = (await resp.json())["verifiableCredential"][0]
     achievement = sent["credentialSubject"]["achievement"]
     mandatory = {"id", "type", "name", "achievementType", "learningOutcome", "creditPoint", "eqfLevel"}
@@ -100,10 +100,10 @@ async def test_share_form_without_field_list_shares_every_field(servers: Servers
     browser = servers.browser
     did = await browser.sign_up()
     credential = await issue_sd(servers, did)
-    cid = await _add(browser, credential)
-    status, text = await _share(browser, [cid])
+    cid = await add_credential(browser, credential)
+    status, text = await share_credentials(browser, [cid])
     assert status == 201, text
-    async with browser.session.get(_raw_link(text)) as resp:
+    async with browser.session.get(raw_share_link(text)) as resp:
         sent = (await resp.json())["verifiableCredential"][0]
     assert is_derived_disclosure(sent)
     assert sent["credentialSubject"]["result"][0]["value"] == "4.5"
@@ -126,7 +126,7 @@ async def test_openid4vp_answer_discloses_only_requested_claims(
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
+    cid = await add_credential(browser, await issue_sd(servers, did))
     query = {
         "credentials": [
             {
@@ -163,11 +163,11 @@ async def test_sd_credential_survives_a_backup_into_another_wallet(
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    await _add(browser, await issue_sd(servers, did))
-    status, data = await _export(browser)
+    await add_credential(browser, await issue_sd(servers, did))
+    status, data = await export_backup(browser)
     assert status == 200
     await second_wallet.sign_up("anna.moved@example.org")
-    status, text = await _import(second_wallet, data)
+    status, text = await import_backup(second_wallet, data)
     assert status == 200, text
     assert "Imported 1 credential and" in text, text
     assert "status-valid" in text
@@ -178,7 +178,7 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
+    cid = await add_credential(browser, await issue_sd(servers, did))
     achievement = ["credentialSubject", "achievement"]
     query = {
         "credentials": [
@@ -239,7 +239,7 @@ async def test_openid4vp_without_claim_sets_sends_every_requested_claim(
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await issue_sd(servers, did))
+    cid = await add_credential(browser, await issue_sd(servers, did))
     query = {
         "credentials": [
             {

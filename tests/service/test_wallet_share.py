@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from plecak.core.verify.presentation import verify_presentation
 from support.redis_keys import keys_matching
 from support.wallet import VERIFIER_URL, Browser, Servers, servers
-from support.wallet_share import _add, _raw_link, _share, _verifier
+from support.wallet_share import add_credential, link_verifier, raw_share_link, share_credentials
 
 __all__ = ["servers"]
 
@@ -22,14 +22,14 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    first = await _add(browser, await servers.issuer.issue(did))
-    second = await _add(browser, await servers.issuer.issue(did))
+    first = await add_credential(browser, await servers.issuer.issue(did))
+    second = await add_credential(browser, await servers.issuer.issue(did))
     status, text = await browser.get(f"/share?c={first}")
     assert f'value="{first}" checked' in text
     assert "shared whole" in text
-    status, text = await _share(browser, [first, second], days="7")
+    status, text = await share_credentials(browser, [first, second], days="7")
     assert status == 201, text
-    raw = _raw_link(text)
+    raw = raw_share_link(text)
     token = raw.rsplit("/s/", 1)[1]
     assert len(token) >= 43  # 256 bits, base64url
     verify = f"{VERIFIER_URL}/verify?url={quote(raw, safe='')}"
@@ -47,7 +47,7 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
         vp = await resp.json()
     assert vp["holder"] == did
     assert len(vp["verifiableCredential"]) == 2
-    result = await verify_presentation(vp, await _verifier(servers), require_holder_proof=True)
+    result = await verify_presentation(vp, await link_verifier(servers), require_holder_proof=True)
     assert result.verified, result.to_json()
     assert result.check("binding") is not None
 
@@ -60,12 +60,12 @@ async def test_revoked_credential_shows_in_the_shared_presentation(servers: Serv
     browser = servers.browser
     did = await browser.sign_up()
     credential = await servers.issuer.issue(did)
-    cid = await _add(browser, credential)
-    _, text = await _share(browser, [cid])
+    cid = await add_credential(browser, credential)
+    _, text = await share_credentials(browser, [cid])
     await servers.issuer.set_status(credential["id"], "revocation", True)
-    async with browser.session.get(_raw_link(text)) as resp:
+    async with browser.session.get(raw_share_link(text)) as resp:
         vp = await resp.json()
-    result = await verify_presentation(vp, await _verifier(servers))
+    result = await verify_presentation(vp, await link_verifier(servers))
     assert not result.verified
     assert "revoked" in json.dumps(result.to_json())
 
@@ -73,9 +73,9 @@ async def test_revoked_credential_shows_in_the_shared_presentation(servers: Serv
 async def test_one_time_link_works_once(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await servers.issuer.issue(did))
-    _, text = await _share(browser, [cid], one_time="1")
-    raw = _raw_link(text)
+    cid = await add_credential(browser, await servers.issuer.issue(did))
+    _, text = await share_credentials(browser, [cid], one_time="1")
+    raw = raw_share_link(text)
     async with browser.session.head(raw) as resp:
         assert resp.status == 200  # a link preview does not use it up
     async with browser.session.get(raw) as resp:
@@ -91,9 +91,9 @@ async def test_one_time_link_works_once(servers: Servers) -> None:
 async def test_revoke_and_expiry(servers: Servers, redis_client: Redis) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await servers.issuer.issue(did))
-    _, text = await _share(browser, [cid])
-    raw = _raw_link(text)
+    cid = await add_credential(browser, await servers.issuer.issue(did))
+    _, text = await share_credentials(browser, [cid])
+    raw = raw_share_link(text)
     _, listing = await browser.get("/shares")
     action = re.search(r'action="(/shares/[0-9a-f]{64}/revoke)"', listing)
     assert action
@@ -114,8 +114,8 @@ async def test_revoke_and_expiry(servers: Servers, redis_client: Redis) -> None:
         assert resp.status == 410
         assert "revoked" in (await resp.json())["title"]
 
-    _, text = await _share(browser, [cid], days="1")
-    raw = _raw_link(text)
+    _, text = await share_credentials(browser, [cid], days="1")
+    raw = raw_share_link(text)
     key = "wallet:share:" + hashlib.sha256(raw.rsplit("/s/", 1)[1].encode()).hexdigest()
     await redis_client.hset(key, "expires", "1000")
     async with browser.session.get(raw) as resp:
@@ -128,12 +128,12 @@ async def test_revoke_and_expiry(servers: Servers, redis_client: Redis) -> None:
 async def test_share_form_problems(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    cid = await _add(browser, await servers.issuer.issue(did))
-    status, text = await _share(browser, [])
+    cid = await add_credential(browser, await servers.issuer.issue(did))
+    status, text = await share_credentials(browser, [])
     assert status == 400
     assert "Choose at least one credential" in text
-    status, text = await _share(browser, [cid], days="3650")
+    status, text = await share_credentials(browser, [cid], days="3650")
     assert status == 400
     assert "how long" in text
-    status, text = await _share(browser, ["f" * 32])
+    status, text = await share_credentials(browser, ["f" * 32])
     assert status == 400  # not a credential of this learner

@@ -20,8 +20,6 @@ from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
 from support.ports import Listener
 
 SHOTS = Path("/tmp")
-
-
 PASSWORD = "a phone-friendly passphrase"
 
 

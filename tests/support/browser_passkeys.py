@@ -33,7 +33,7 @@ async def wallet_url(redis_url: str, tmp_path: Path) -> AsyncIterator[str]:
         await server.close()
 
 
-async def _authenticator(page: Any) -> tuple[Any, str]:
+async def virtual_authenticator(page: Any) -> tuple[Any, str]:
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("WebAuthn.enable")
     added = await cdp.send(

@@ -20,8 +20,6 @@ from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
 from support.ports import Listener
 
 PASSWORD = "a phone-friendly passphrase"
-
-
 COURSES = [("Data Literacy Basics", 3), ("Statistics for Decisions", 4), ("Data Visualisation", 4)]
 
 

@@ -12,21 +12,21 @@ from typing import Any
 PLECAK = [sys.executable, "-m", "plecak.cli"]
 
 
-def _env(**extra: str) -> dict[str, str]:
+def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLECAK_") and k != "REDIS_URL"}
     env.update(extra)
     return env
 
 
-async def _run_cli(*args: str) -> tuple[int, str]:
+async def run_cli(*args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(
-        *PLECAK, *args, env=_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        *PLECAK, *args, env=cli_env(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
     _, err = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode is not None
     return proc.returncode, err.decode()
 
 
-def _results(path: Path) -> list[dict[str, Any]]:
+def read_results(path: Path) -> list[dict[str, Any]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))

@@ -14,8 +14,6 @@ from plecak.core.did import did_key
 from support.issuer import AUTH, PUBLIC_URL
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
-
-
 GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 
 

@@ -20,8 +20,6 @@ from plecak.core.jar import verify_request_object
 from support.verifier import Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
-
-
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 

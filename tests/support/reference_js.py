@@ -44,7 +44,7 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "plecak" / "jsref"
 
 
-def _tool(name: str) -> str:
+def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         raise ReferenceUnavailable(
@@ -54,7 +54,7 @@ def _tool(name: str) -> str:
 
 
 @contextmanager
-def _locked(directory: Path) -> Iterator[None]:
+def locked(directory: Path) -> Iterator[None]:
     """Serialise installs between concurrent test processes."""
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / ".install.lock", "w") as handle:
@@ -65,7 +65,7 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
+def copy_if_changed(source: Path, target: Path) -> None:
     data = source.read_bytes()
     if not target.is_file() or target.read_bytes() != data:
         tmp = target.with_suffix(target.suffix + ".tmp")
@@ -75,15 +75,15 @@ def _copy_if_changed(source: Path, target: Path) -> None:
 
 def ensure_installed() -> Path:
     """The cache directory with ``node_modules`` matching ``package.json`` and ``verify.mjs``."""
-    _tool("node")
-    npm = _tool("npm")
+    tool("node")
+    npm = tool("npm")
     target = cache_dir()
     wanted = hashlib.sha256(PACKAGE_JSON.read_bytes()).hexdigest()
     stamp = target / ".package.sha256"
-    with _locked(target):
+    with locked(target):
         current = stamp.read_text().strip() if stamp.is_file() else None
         if current != wanted or not (target / "node_modules").is_dir():
-            _copy_if_changed(PACKAGE_JSON, target / "package.json")
+            copy_if_changed(PACKAGE_JSON, target / "package.json")
             command = [
                 npm,
                 "install",
@@ -112,7 +112,7 @@ def ensure_installed() -> Path:
                     f"npm install failed in {target} (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"
                 )
             stamp.write_text(wanted + "\n")
-        _copy_if_changed(SCRIPT, target / "verify.mjs")
+        copy_if_changed(SCRIPT, target / "verify.mjs")
     return target
 
 
@@ -138,7 +138,7 @@ def verify_with_reference(
     }
     try:
         proc = subprocess.run(
-            [_tool("node"), str(target / "verify.mjs")],
+            [tool("node"), str(target / "verify.mjs")],
             cwd=target,
             input=json.dumps(request),
             capture_output=True,

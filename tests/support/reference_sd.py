@@ -16,7 +16,7 @@ from typing import Any
 
 from plecak.core.jsonld.loader import find_contexts_dir
 from support import TESTS
-from support.reference_js import ReferenceUnavailable, _copy_if_changed, _locked, _tool
+from support.reference_js import ReferenceUnavailable, copy_if_changed, locked, tool
 
 __all__ = ["ReferenceUnavailable", "require_sd_reference", "run_sd_reference"]
 
@@ -31,16 +31,16 @@ def cache_dir() -> Path:
 
 
 def ensure_installed() -> Path:
-    _tool("node")
-    npm = _tool("npm")
+    tool("node")
+    npm = tool("npm")
     target = cache_dir()
     package = DIRECTORY / "package.json"
     wanted = hashlib.sha256(package.read_bytes()).hexdigest()
     stamp = target / ".package.sha256"
-    with _locked(target):
+    with locked(target):
         current = stamp.read_text().strip() if stamp.is_file() else None
         if current != wanted or not (target / "node_modules").is_dir():
-            _copy_if_changed(package, target / "package.json")
+            copy_if_changed(package, target / "package.json")
             command = [npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--ignore-scripts"]
             try:
                 proc = subprocess.run(
@@ -58,7 +58,7 @@ def ensure_installed() -> Path:
             if proc.returncode != 0:
                 raise ReferenceUnavailable(f"npm install failed in {target}: {proc.stderr.strip()[-2000:]}")
             stamp.write_text(wanted + "\n")
-        _copy_if_changed(DIRECTORY / "sd.mjs", target / "sd.mjs")
+        copy_if_changed(DIRECTORY / "sd.mjs", target / "sd.mjs")
     return target
 
 
@@ -72,7 +72,7 @@ def run_sd_reference(action: str, document: Any, **fields: Any) -> dict[str, Any
         **fields,
     }
     proc = subprocess.run(
-        [_tool("node"), str(target / "sd.mjs")],
+        [tool("node"), str(target / "sd.mjs")],
         cwd=target,
         input=json.dumps(request),
         capture_output=True,

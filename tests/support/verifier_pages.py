@@ -21,8 +21,6 @@ from support.verifier import (
 )
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
-
-
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
 

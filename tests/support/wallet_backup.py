@@ -40,7 +40,7 @@ async def second_wallet(servers: Servers, tmp_path: Path, second_redis_url: str)
         await server.close()
 
 
-async def _export(
+async def export_backup(
     browser: Browser, passphrase: str = PASSPHRASE, again: str | None = None
 ) -> tuple[int, bytes]:
     await browser.get("/backup")
@@ -51,7 +51,7 @@ async def _export(
         return resp.status, await resp.read()
 
 
-async def _import(browser: Browser, data: bytes, passphrase: str = PASSPHRASE) -> tuple[int, str]:
+async def import_backup(browser: Browser, data: bytes, passphrase: str = PASSPHRASE) -> tuple[int, str]:
     await browser.get("/backup")
     form = aiohttp.FormData()
     form.add_field("passphrase", passphrase)
@@ -59,5 +59,5 @@ async def _import(browser: Browser, data: bytes, passphrase: str = PASSPHRASE) -
     return await browser.post("/backup/import", form)
 
 
-def _titles(text: str) -> list[str]:
+def credential_titles(text: str) -> list[str]:
     return re.findall(r'class="card-title">([^<]+)<', text)

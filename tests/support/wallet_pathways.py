@@ -8,20 +8,20 @@ from support.issuer import AUTH, achievement
 from support.wallet import Servers
 
 
-def _course(name: str, ects: int) -> dict[str, Any]:
+def course(name: str, ects: int) -> dict[str, Any]:
     data = achievement(0)
     data.update(name=name, ects=ects)
     del data["humanCode"]
     return data
 
 
-async def _programme(servers: Servers) -> tuple[str, dict[str, str]]:
+async def data_literacy_programme(servers: Servers) -> tuple[str, dict[str, str]]:
     """A Data Literacy programme on the test issuer: two mandatory courses and one elective of 3+ ECTS."""
     issuer = servers.issuer
     uuids = {
         "basics": issuer.achievement_uuid,
-        "stats": await issuer.add_achievement(_course("Statistics for Decisions", 4)),
-        "viz": await issuer.add_achievement(_course("Data Visualisation", 4)),
+        "stats": await issuer.add_achievement(course("Statistics for Decisions", 4)),
+        "viz": await issuer.add_achievement(course("Data Visualisation", 4)),
     }
     async with issuer.client.get(f"{issuer.url}/api/issuer/profile", headers=AUTH) as resp:
         did = (await resp.json())["did"]
@@ -31,7 +31,7 @@ async def _programme(servers: Servers) -> tuple[str, dict[str, str]]:
         "stats": "Statistics for Decisions",
         "viz": "Data Visualisation",
     }
-    cert = _course("Certificate in Data Literacy", 11)
+    cert = course("Certificate in Data Literacy", 11)
     cert["achievementType"] = "Certificate"
     programme = {
         "achievement": cert,

@@ -8,7 +8,7 @@ from typing import Any
 from support.wallet import Servers
 
 
-async def _receive(servers: Servers) -> tuple[dict[str, Any], str]:
+async def receive_sd_jwt(servers: Servers) -> tuple[dict[str, Any], str]:
     browser = servers.browser
     await browser.sign_up()
     offer = await servers.issuer.offer(format="dc+sd-jwt", grade="4.5")

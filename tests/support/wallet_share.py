@@ -10,7 +10,7 @@ from plecak.core.verify.credential import Verifier
 from support.wallet import Browser, Servers
 
 
-async def _add(browser: Browser, credential: dict[str, object]) -> str:
+async def add_credential(browser: Browser, credential: dict[str, object]) -> str:
     await browser.get("/add")
     status, text = await browser.post("/add", {"json": json.dumps(credential)})
     assert status == 200, text
@@ -19,7 +19,7 @@ async def _add(browser: Browser, credential: dict[str, object]) -> str:
     return found.group(1)
 
 
-async def _share(browser: Browser, cids: list[str], **fields: str) -> tuple[int, str]:
+async def share_credentials(browser: Browser, cids: list[str], **fields: str) -> tuple[int, str]:
     await browser.get("/share")
     data = [("c", cid) for cid in cids] + list(fields.items()) + [("csrf", browser.csrf or "")]
     async with browser.session.post(browser.base + "/share", data=data) as resp:
@@ -28,13 +28,13 @@ async def _share(browser: Browser, cids: list[str], **fields: str) -> tuple[int,
         return resp.status, text
 
 
-def _raw_link(text: str) -> str:
+def raw_share_link(text: str) -> str:
     found = re.search(r'id="raw-link" href="([^"]+)"', text)
     assert found, text
     return found.group(1)
 
 
-async def _verifier(servers: Servers) -> Verifier:
+async def link_verifier(servers: Servers) -> Verifier:
     host = servers.issuer.url.removeprefix("http://")
 
     async def fetch(url: str) -> dict[str, object]:
