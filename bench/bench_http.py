@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -112,10 +113,8 @@ def serve(port: int, status_port: int, redis_url: str, status_file: Path) -> Non
             await runner.cleanup()
             await status_runner.cleanup()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
 
 
 # --- the load generator ---------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pathway_programmes import PW, TUM, UW, ach, climate_rule, credential  # noqa: E402
 from plecak.core.pathways import evaluate, normalise_rule, part_from_credential  # noqa: E402
+from support.pathway_programmes import PW, TUM, UW, ach, climate_rule, credential  # noqa: E402
 
 FULL = ROOT / "tests" / "vectors" / "examples" / "microcredential-data-literacy.json"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

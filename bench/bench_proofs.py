@@ -21,8 +21,8 @@ from typing import Any
 
 from credentials import LABELS, SUITES, key_and_method, signed, unsigned
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
 from plecak.core.did import DidResolver
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 
 
 def rate(fn: Callable[[], Any], seconds: float, rounds: int = 5) -> float:

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.did import DidResolver, did_key
 from plecak.core.disclosure import EcdsaSdAdapter, default_mandatory_pointers
 from plecak.core.integrity.ecdsa_sd import derive
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "vectors" / "vc-di-ecdsa" / "TestVectors"
@@ -52,7 +52,8 @@ def main() -> None:
 
     def verify(document: dict[str, Any]) -> None:
         checks = loop.run_until_complete(verify_proofs(document, resolver))
-        assert checks and checks[0].verified, checks
+        assert checks, checks
+        assert checks[0].verified, checks
 
     small = json.loads((VECTORS / "employmentAuth.json").read_text())
     full = json.loads(FULL.read_text())

@@ -24,9 +24,9 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.integrity.proofs import add_proof, verify_proofs
-from plecak.core.did import DidResolver, did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import DidResolver, did_key
+from plecak.core.integrity.proofs import add_proof, verify_proofs
 from plecak.core.sdjwt import (
     SdJwtVerifier,
     ec_public_jwk,

@@ -28,17 +28,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from plecak.core.crypto.secretbox import SecretBox
+from plecak.core.did import DidResolver
+from plecak.core.integrity.proofs import add_proof
+from plecak.core.status.bitstring import Bitstring, parse_status_entry, read_status, status_list_credential
+from plecak.core.verify.credential import Verifier
 from plecak.issuer.service import IssuerService
 from plecak.issuer.signing import load_or_create_keys
 from plecak.issuer.store import IssuerStore
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import DidResolver
 from plecak.runtime.redis_cluster_embedded import EmbeddedRedisCluster
 from plecak.runtime.redis_embedded import EmbeddedRedis
-from plecak.core.crypto.secretbox import SecretBox
-from plecak.core.status.bitstring import Bitstring, parse_status_entry, read_status, status_list_credential
 from plecak.runtime.storage import connect
-from plecak.core.verify.credential import Verifier
 
 PUBLIC = "https://issuer.example"
 

@@ -17,9 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from plecak.core.integrity.proofs import add_proof
-from plecak.core.did import did_key
 from plecak.core.crypto.keys import Ed25519KeyPair
+from plecak.core.did import did_key
+from plecak.core.integrity.proofs import add_proof
 
 __all__ = ["CREATED", "KEY_SEED", "LABELS", "ROOT", "key_and_method", "signed", "unsigned"]
 

@@ -5,7 +5,7 @@
 
 Every measurement runs in its own process pinned to one core (``taskset``, when there are two or
 more cores): ``bench_proofs.py`` (ours), ``peers/js_bench.mjs`` (Digital Bazaar's
-``@digitalbazaar/vc`` 7.3 stack, from the npm cache of tests/reference_js.py) and
+``@digitalbazaar/vc`` 7.3 stack, from the npm cache of tests/support/reference_js.py) and
 ``peers/didkit_bench.py`` (didkit 0.3.3, VC 1.1 only). Rounds are interleaved: each round runs
 every implementation once (rotating the order), and the median over rounds is reported, so that
 load from other processes on a shared machine falls on all implementations alike. The HTTP

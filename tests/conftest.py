@@ -14,14 +14,19 @@ Redis Cluster instead: three masters of that same ``redis-server`` in cluster mo
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from plecak.runtime.redis_cluster_embedded import EmbeddedRedisCluster
 from plecak.runtime.redis_embedded import EmbeddedRedis
 from plecak.runtime.storage import RedisClient, connect, connect_sync, is_cluster_url
+from support.ports import Listener, refused_port
 
 TEST_REDIS = os.environ.get("PLECAK_TEST_REDIS", "single").strip().lower() or "single"
 if TEST_REDIS not in ("single", "cluster"):
@@ -91,9 +96,28 @@ async def redis_client(redis_url: str) -> AsyncIterator[RedisClient]:
         await client.aclose()
 
 
+TESTS = Path(__file__).resolve().parent
+# tests/<kind>/... is marked <kind> (markers registered in pyproject.toml), so `pytest -m unit` and
+# `pytest -m "not browser"` select by kind as well as by directory.
+KINDS = ("unit", "service", "browser", "interop")
+
+
+def _kind(item: pytest.Item) -> str | None:
+    try:
+        first = item.path.resolve().relative_to(TESTS).parts[0]
+    except (ValueError, IndexError):
+        return None
+    return first if first in KINDS else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a cluster run only the tests that use the session's Redis: the others would repeat
-    ``make test`` exactly (tests/test_storage_cluster.py starts clusters of its own there)."""
+    """Mark each test by its directory; on a cluster run keep only the tests that use the session's
+    Redis: the others would repeat ``make test`` exactly (tests/service/test_storage_cluster.py starts
+    clusters of its own there)."""
+    for item in items:
+        kind = _kind(item)
+        if kind is not None:
+            item.add_marker(kind)
     if TEST_REDIS != "cluster":
         return
     uses_redis = [item for item in items if "redis_server_url" in getattr(item, "fixturenames", ())]
@@ -101,3 +125,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if others:
         config.hook.pytest_deselected(items=others)
         items[:] = uses_redis
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections for the whole test (bound, never listening)."""
+    with refused_port() as port:
+        yield port
+
+
+@pytest.fixture
+async def aiohttp_server(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+) -> AsyncIterator[Callable[..., Awaitable[TestServer]]]:
+    """pytest-aiohttp's ``aiohttp_server``, which can also start the server on a held port:
+    ``aiohttp_server(app, listener=Listener())`` (tests/support/ports.py) for an app that must know
+    its own URL before it starts, instead of a port picked free and released."""
+    started: list[TestServer] = []
+
+    async def start(app: web.Application, *, listener: Listener | None = None, **kwargs: Any) -> TestServer:
+        if listener is None:
+            return await aiohttp_server(app, **kwargs)
+        kwargs.pop("host", None)
+        server = listener.server(app)
+        await server.start_server(**kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    while started:
+        await started.pop().close()

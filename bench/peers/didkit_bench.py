@@ -4,7 +4,7 @@ Reads ``{"seconds": 3, "rounds": 5, "credentials": [{"label": ..., "credential":
 and prints one JSON line ``{"version": ..., "results": {label: {"ops": median, "rounds": [...]}}}``.
 didkit only takes VC 1.1 with its built-in contexts (Ed25519Signature2018/2020), so the runner
 sends it the VC 1.1 credential only. The process leaves with ``os._exit``: didkit's Tokio runtime
-can crash while the interpreter finalises (see tests/test_didkit_oracle.py).
+can crash while the interpreter finalises (see tests/interop/test_didkit_oracle.py).
 """
 
 from __future__ import annotations

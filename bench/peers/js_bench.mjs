@@ -9,7 +9,7 @@
 // Same loader rules as tests/reference/verify.mjs: only the bundled contexts (contexts/index.json)
 // and did:key (resolved locally) are served, nothing is fetched. Each credential is verified once
 // first (it must verify), warmed up for one round, then in a loop for `seconds / rounds` per round; the median round counts.
-// The script is copied next to the node_modules installed by tests/reference_js.py.
+// The script is copied next to the node_modules installed by tests/support/reference_js.py.
 
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 """Run ``bench/peers/js_bench.mjs`` with Digital Bazaar's reference stack.
 
 The npm packages are the ones pinned in ``tests/reference/package.json``, installed outside the
-repository (``$PLECAK_JS_CACHE`` or ``~/.cache/plecak/jsref``) by ``tests/reference_js.py``; the
+repository (``$PLECAK_JS_CACHE`` or ``~/.cache/plecak/jsref``) by ``tests/support/reference_js.py``; the
 bench script is copied next to their ``node_modules`` so Node resolves them.
 """
 
@@ -31,7 +31,7 @@ def run_js(
     """``{"node": version, "results": {label: {...}}}`` or ``{"error": why}``."""
     sys.path.insert(0, str(ROOT / "tests"))
     try:
-        from reference_js import ReferenceUnavailable, ensure_installed
+        from support.reference_js import ReferenceUnavailable, ensure_installed
     finally:
         sys.path.pop(0)
     try:

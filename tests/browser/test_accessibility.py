@@ -1,7 +1,7 @@
 """Automated WCAG checks: axe-core in real Chromium on every page of the three services.
 
 axe-core (npm, pinned in tests/axe/package.json, installed outside the repository by
-tests/axe_js.py) is injected into each page and ``axe.run()`` checks the rendered page (WCAG 2.0,
+tests/support/axe_js.py) is injected into each page and ``axe.run()`` checks the rendered page (WCAG 2.0,
 2.1 and 2.2 A/AA rules plus axe's best practices). The pages are reached the way a person reaches
 them: the same issuer, wallet and verifier test servers as the Pathways journey (real Redis).
 A "serious" or "critical" violation fails the test; all findings, moderate and minor included,
@@ -22,11 +22,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from test_passkeys_browser import _authenticator, wallet_url
-from test_pathways_browser import PASSWORD, System, system
 
-from axe_js import require_axe
-from issuer_helpers import AUTH, TOKEN
+from support.axe_js import require_axe
+from support.browser_passkeys import virtual_authenticator, wallet_url
+from support.browser_pathways import PASSWORD, System, system
+from support.issuer import AUTH, TOKEN
 
 __all__ = ["system", "wallet_url"]
 
@@ -359,7 +359,7 @@ async def test_wallet_passkey_pages_have_no_serious_accessibility_violations(
 ) -> None:
     """Passkeys need a host name (``localhost``), so these pages run on a wallet of their own."""
     audit = Audit(audit_page, axe, "wallet-passkeys")
-    await _authenticator(audit_page)
+    await virtual_authenticator(audit_page)
     await audit.open("sign in with a passkey", wallet_url + "/signin")
     await audit.open("sign up", wallet_url + "/signup")
     await audit.page.fill("#email", "zofia@example.org")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from travel_support import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, system
+from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, system
 
 __all__ = ["system"]
 
@@ -68,12 +68,15 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     reader = pdf_reader(data)
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
-    assert POLISH_TITLE in text and "Podmiot przyznający" in text and "Sprawdź to poświadczenie" in text
+    assert POLISH_TITLE in text
+    assert "Podmiot przyznający" in text
+    assert "Sprawdź to poświadczenie" in text
     (SHOTS / "credential-pdf-2-page.png").write_bytes(pdf_page_png(data, tmp_path, dpi=100))
 
     # its QR code opens the verifier: verified
     codes = pdf_qr_texts(data, tmp_path)
-    assert len(codes) == 1 and codes[0].startswith(f"{system.verifier_url}/verify?url=")
+    assert len(codes) == 1
+    assert codes[0].startswith(f"{system.verifier_url}/verify?url=")
     assert await _verdict(page, codes[0]) == "verified"
     await page.screenshot(path=str(SHOTS / "credential-pdf-3-verified.png"), full_page=True)
 
@@ -103,8 +106,10 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     await page.click("#linkedin-link")
     await page.wait_for_url(re.compile(r"^https://www\.linkedin\.com/profile/add\?"))
     query = parse_qs(urlsplit(linkedin_pages[0]).query)
-    assert query["startTask"] == ["CERTIFICATION_NAME"] and query["name"] == [POLISH_TITLE]
-    assert query["certUrl"] == [cert_url] and query["certId"] == [credential["id"]]
+    assert query["startTask"] == ["CERTIFICATION_NAME"]
+    assert query["name"] == [POLISH_TITLE]
+    assert query["certUrl"] == [cert_url]
+    assert query["certId"] == [credential["id"]]
     assert await _verdict(page, cert_url) == "verified"
 
     # the issuer revokes the credential: the same QR code now shows it revoked

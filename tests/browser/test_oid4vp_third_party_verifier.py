@@ -26,18 +26,18 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from test_wallet_journey import PASSWORD
 
-from interop.oid4vp_peer import PeerError, start_peer
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.core.jar import self_signed_certificate
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from support.browser_journey import PASSWORD
+from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.oid4vp_peer import PeerError, start_peer
+from support.ports import Listener
 
 
 @dataclass
@@ -61,14 +61,13 @@ class Setup:
 
 @pytest.fixture
 async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
-    issuer_port, wallet_port, peer_port = unused_port(), unused_port(), unused_port()
+    issuer_port_listener, wallet_port_listener, peer_port_listener = Listener(), Listener(), Listener()
+    issuer_port, wallet_port, peer_port = issuer_port_listener.port, wallet_port_listener.port, peer_port_listener.port
     issuer_url, wallet_url = f"http://127.0.0.1:{issuer_port}", f"http://127.0.0.1:{wallet_port}"
-    issuer = TestServer(
-        create_issuer(issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)),
-        host="127.0.0.1",
-        port=issuer_port,
+    issuer = issuer_port_listener.server(
+        create_issuer(issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url))
     )
-    wallet = TestServer(
+    wallet = wallet_port_listener.server(
         create_wallet(
             WalletSettings(
                 port=wallet_port,
@@ -81,9 +80,7 @@ async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
                 password_memory_kib=8 * 1024,
                 status_cache_seconds=0,
             )
-        ),
-        host="127.0.0.1",
-        port=wallet_port,
+        )
     )
     for server in (issuer, wallet):
         await server.start_server()
@@ -182,7 +179,9 @@ async def test_wallet_answers_a_third_party_dcql_request_by_value_with_an_sd_jwt
     peer, link = await start_verifier(
         setup, peers, tmp_path, mode="value", format="dc+sd-jwt", responseMode="direct_post"
     )
-    assert link.startswith("openid4vp://?") and "dcql_query=" in link and "request_uri" not in link
+    assert link.startswith("openid4vp://?")
+    assert "dcql_query=" in link
+    assert "request_uri" not in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unsigned"
@@ -192,9 +191,11 @@ async def test_wallet_answers_a_third_party_dcql_request_by_value_with_an_sd_jwt
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["queryIds"] == ["learning"] and not answer["encrypted"]
+    assert answer["queryIds"] == ["learning"]
+    assert not answer["encrypted"]
     detail = answer["details"]["learning"]
-    assert detail["kind"] == "sd-jwt" and {"title", "ects"} <= set(detail["claims"])
+    assert detail["kind"] == "sd-jwt"
+    assert {"title", "ects"} <= set(detail["claims"])
     assert "grade" not in detail["claims"]  # not asked, not sent
     assert phone.errors == []
 
@@ -213,7 +214,8 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
         responseMode="direct_post.jwt",
         **certificate_for("localhost", "Peer Verifier Ltd"),
     )
-    assert "request_uri=" in link and "client_id=x509_san_dns%3Alocalhost" in link
+    assert "request_uri=" in link
+    assert "client_id=x509_san_dns%3Alocalhost" in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     fetched = await peer.next("fetched")
@@ -221,14 +223,17 @@ async def test_wallet_answers_a_third_party_signed_request_encrypted(
     signed = page.locator("#verifier-signed")
     assert await signed.get_attribute("data-verified") == "unverified-certificate"
     text = await signed.inner_text()
-    assert "Peer Verifier Ltd" in text and "localhost" in text and "unverified certificate" in text
+    assert "Peer Verifier Ltd" in text
+    assert "localhost" in text
+    assert "unverified certificate" in text
     assert await page.locator(f'input[value="{cid}"]').count() == 1
     await page.click('main button[name="action"][value="send"]')
     await page.wait_for_selector("#present-sent")
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["encrypted"] and answer["details"]["learning"]["kind"] == "ldp_vp"
+    assert answer["encrypted"]
+    assert answer["details"]["learning"]["kind"] == "ldp_vp"
     assert phone.errors == []
 
 
@@ -247,7 +252,9 @@ async def test_wallet_answers_a_third_party_x509_hash_request_passed_by_value(
         responseMode="direct_post",
         **certificate_for("localhost", "Peer Verifier Ltd"),
     )
-    assert "request=" in link and "request_uri" not in link and "client_id=x509_hash%3A" in link
+    assert "request=" in link
+    assert "request_uri" not in link
+    assert "client_id=x509_hash%3A" in link
 
     await page.goto(f"{setup.wallet_url}/open?link={quote(link, safe='')}")
     assert await page.locator("#verifier-signed").get_attribute("data-verified") == "unverified-certificate"
@@ -258,7 +265,8 @@ async def test_wallet_answers_a_third_party_x509_hash_request_passed_by_value(
 
     answer = await peer.next("answer")
     assert answer["ok"], answer
-    assert answer["details"]["learning"]["kind"] == "sd-jwt" and not answer["encrypted"]
+    assert answer["details"]["learning"]["kind"] == "sd-jwt"
+    assert not answer["encrypted"]
     assert not [e for e in peer.events if e.get("event") == "fetched"]  # nothing fetched: all in the link
     assert phone.errors == []
 
@@ -281,5 +289,6 @@ async def test_wallet_refuses_a_third_party_request_signed_for_another_host(
     await peer.next("fetched")
     main = await page.inner_text("main")
     assert "signature or certificate does not match" in main
-    assert "verifier.example" in main and "not for localhost" in main
+    assert "verifier.example" in main
+    assert "not for localhost" in main
     assert await page.locator('button[value="send"]').count() == 0

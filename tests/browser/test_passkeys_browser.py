@@ -10,56 +10,15 @@ passkey is then refused, in Polish. Screenshots go to /tmp (wallet-passkeys-*.pn
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestServer, unused_port
+from support.browser_passkeys import virtual_authenticator, wallet_url
 
-from plecak.wallet.app import create_app
-from plecak.wallet.config import Settings
+__all__ = ["wallet_url"]  # fixtures used by the tests below
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
-
-
-@pytest.fixture
-async def wallet_url(redis_url: str, tmp_path: Path) -> AsyncIterator[str]:
-    port = unused_port()
-    settings = Settings(
-        port=port,
-        public_url=f"http://localhost:{port}",
-        redis_url=redis_url,
-        data_dir=tmp_path,
-        password_time_cost=1,
-        password_memory_kib=8 * 1024,
-    )
-    server = TestServer(create_app(settings), host="127.0.0.1", port=port)
-    await server.start_server()
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        await server.close()
-
-
-async def _authenticator(page: Any) -> tuple[Any, str]:
-    cdp = await page.context.new_cdp_session(page)
-    await cdp.send("WebAuthn.enable")
-    added = await cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return cdp, added["authenticatorId"]
 
 
 async def _message(page: Any, text: str) -> None:
@@ -69,7 +28,7 @@ async def _message(page: Any, text: str) -> None:
 
 async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    cdp, authenticator = await _authenticator(page)
+    cdp, authenticator = await virtual_authenticator(page)
 
     await page.goto(f"{wallet_url}/signup")
     await page.fill("#email", "zofia@example.org")
@@ -85,9 +44,12 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
     await page.click("#passkey-add-button")
     await page.wait_for_selector("#passkey-list")
     main = await page.inner_text("main")
-    assert "Passkey “Zofia's phone” added" in main and "Not used yet" in main
+    assert "Passkey “Zofia's phone” added" in main
+    assert "Not used yet" in main
     stored = (await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator}))["credentials"]
-    assert len(stored) == 1 and stored[0]["isResidentCredential"] and stored[0]["rpId"] == "localhost"
+    assert len(stored) == 1
+    assert stored[0]["isResidentCredential"]
+    assert stored[0]["rpId"] == "localhost"
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-1-added.png"), full_page=True)
 
     # sign out, then sign in with the passkey alone (discoverable: no e-mail, no password)
@@ -98,10 +60,12 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
     await page.click("#passkey-signin-button")
     await page.wait_for_url(f"{wallet_url}/account")
     main = await page.inner_text("main")
-    assert "Zofia's phone" in main and "Last used" in main
+    assert "Zofia's phone" in main
+    assert "Last used" in main
     assert "Signed in as zofia@example.org" in await page.inner_text("footer")
     cookies = {c["name"]: c for c in await page.context.cookies()}
-    assert cookies["wallet_session"]["httpOnly"] and cookies["wallet_session"]["sameSite"] == "Lax"
+    assert cookies["wallet_session"]["httpOnly"]
+    assert cookies["wallet_session"]["sameSite"] == "Lax"
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-3-signed-in.png"), full_page=True)
     assert phone.errors == []
 
@@ -127,7 +91,7 @@ async def test_add_a_passkey_sign_out_and_sign_in_with_it(phone: Any, wallet_url
 
 async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    await _authenticator(page)
+    await virtual_authenticator(page)
     await page.goto(wallet_url.replace("localhost", "127.0.0.1") + "/signin")
     # the wallet's RP id is localhost: opened at 127.0.0.1 its button explains instead of failing
     await page.click("#passkey-signin-button")
@@ -143,7 +107,7 @@ async def test_chromium_refuses_an_ip_address_as_relying_party(phone: Any, walle
 
 async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     page = phone.page
-    cdp, authenticator = await _authenticator(page)
+    cdp, authenticator = await virtual_authenticator(page)
     await page.goto(f"{wallet_url}/signup")
     await page.click("#passkey-signup-button")  # no e-mail address yet: the wallet says so
     await _message(page, "valid e-mail")
@@ -151,12 +115,15 @@ async def test_sign_up_with_a_passkey_only(phone: Any, wallet_url: str) -> None:
     await page.click("#passkey-signup-button")
     await page.wait_for_url(f"{wallet_url}/")
     main = await page.inner_text("main")
-    assert "Welcome! Your wallet is ready" in main and "Your wallet is empty" in main
+    assert "Welcome! Your wallet is ready" in main
+    assert "Your wallet is empty" in main
     await page.click('nav.main-nav a[href="/account"]')
     main = await page.inner_text("main")
-    assert "This account has no password" in main and "Passkey 1" in main
+    assert "This account has no password" in main
+    assert "Passkey 1" in main
     stored = (await cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator}))["credentials"]
-    assert len(stored) == 1 and stored[0]["isResidentCredential"]
+    assert len(stored) == 1
+    assert stored[0]["isResidentCredential"]
     await page.screenshot(path=str(SHOTS / "wallet-passkeys-5-passkey-only.png"), full_page=True)
     # the device already holds this wallet's passkey: adding another on it is refused, clearly
     await page.click("#passkey-add-button")

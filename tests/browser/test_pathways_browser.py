@@ -10,145 +10,15 @@ real test servers on 127.0.0.1 with a real Redis. Screenshots go to /tmp (pathwa
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
-import pytest
-from aiohttp.test_utils import TestServer, unused_port
+from support.browser_pathways import PASSWORD, System, system
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
-from plecak.issuer.app import create_app as create_issuer
-from plecak.verifier.app import create_app as create_verifier
-from plecak.verifier.config import Settings as VerifierSettings
-from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.config import Settings as WalletSettings
+__all__ = ["system"]  # fixtures used by the tests below
 
 SHOTS = Path("/tmp")
-PASSWORD = "a phone-friendly passphrase"
-COURSES = [("Data Literacy Basics", 3), ("Statistics for Decisions", 4), ("Data Visualisation", 4)]
-
-
-@dataclass
-class System:
-    issuer_url: str
-    wallet_url: str
-    verifier_url: str
-    achievements: list[str]
-    programme_url: str
-    admin: aiohttp.ClientSession
-
-    async def offer(self, uuid: str) -> str:
-        async with self.admin.post(
-            f"{self.issuer_url}/api/achievements/{uuid}/offers",
-            json={"learner": {"name": "Zofia Mazur"}},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 201, await resp.text()
-            link: str = (await resp.json())["walletLink"]
-            return link
-
-
-def _course(name: str, ects: int, kind: str = "MicroCredential") -> dict[str, Any]:
-    data = achievement(0)
-    data.update(name=name, ects=ects, achievementType=kind)
-    del data["humanCode"], data["grading"]
-    return data
-
-
-@pytest.fixture
-async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
-    ports = [unused_port() for _ in range(3)]
-    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
-    hosts = frozenset(f"127.0.0.1:{p}" for p in ports)
-    servers = [
-        TestServer(
-            create_issuer(
-                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
-            ),
-            host="127.0.0.1",
-            port=ports[0],
-        ),
-        TestServer(
-            create_wallet(
-                WalletSettings(
-                    port=ports[1],
-                    public_url=wallet_url,
-                    redis_url=redis_url,
-                    data_dir=tmp_path / "wallet",
-                    issuer_url=issuer_url,
-                    verifier_url=verifier_url,
-                    insecure_hosts=hosts,
-                    password_time_cost=1,
-                    password_memory_kib=8 * 1024,
-                    status_cache_seconds=0,
-                )
-            ),
-            host="127.0.0.1",
-            port=ports[1],
-        ),
-        TestServer(
-            create_verifier(
-                VerifierSettings(
-                    admin_token=TOKEN,
-                    port=ports[2],
-                    public_url=verifier_url,
-                    redis_url=redis_url,
-                    data_dir=tmp_path / "verifier",
-                    insecure_hosts=hosts,
-                )
-            ),
-            host="127.0.0.1",
-            port=ports[2],
-        ),
-    ]
-    for server in servers:
-        await server.start_server()
-    admin = aiohttp.ClientSession()
-    try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
-        uuids, ids = [], []
-        for name, ects in COURSES:
-            async with admin.post(
-                f"{issuer_url}/api/achievements", json=_course(name, ects), headers=AUTH
-            ) as resp:
-                assert resp.status == 201, await resp.text()
-                record = await resp.json()
-                uuids.append(record["uuid"])
-                ids.append(record["id"])
-        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
-            did = (await resp.json())["id"]
-        programme = {
-            "achievement": _course("Certificate in Data Literacy", 11, "Certificate"),
-            "rule": {
-                "components": [
-                    {"achievement": a, "issuer": did, "name": n}
-                    for a, (n, _) in zip(ids, COURSES, strict=True)
-                ],
-                "mandatory": ids[:2],
-                "electiveGroups": [
-                    {"name": "Electives", "components": ids[2:], "minCount": 1, "minEctsEach": 3}
-                ],
-            },
-        }
-        async with admin.post(f"{issuer_url}/api/programmes", json=programme, headers=AUTH) as resp:
-            assert resp.status == 201, await resp.text()
-            programme_url = (await resp.json())["id"]
-        async with admin.put(
-            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
-            json={"name": "Demo University of Technology", "country": "PL"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status in (200, 201), await resp.text()
-        yield System(issuer_url, wallet_url, verifier_url, uuids, programme_url, admin)
-    finally:
-        await admin.close()
-        for server in reversed(servers):
-            await server.close()
 
 
 async def test_learner_completes_a_programme_claims_and_shares_the_certificate(

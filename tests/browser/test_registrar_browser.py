@@ -17,10 +17,10 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer, unused_port
 
-from issuer_helpers import AUTH, TOKEN, achievement, issuer_settings, profile
 from plecak.issuer.app import create_app as create_issuer
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.ports import Listener
 
 SHOTS = Path("/tmp")
 
@@ -45,18 +45,11 @@ class Issuer:
 
 @pytest.fixture
 async def issuer(redis_url: str, tmp_path: Path) -> AsyncIterator[Issuer]:
-    for attempt in range(5):  # another process on this shared machine may take the free port first
-        port = unused_port()
-        url = f"http://127.0.0.1:{port}"
-        app = create_issuer(issuer_settings(redis_url, tmp_path / str(attempt), public_url=url))
-        server = TestServer(app, host="127.0.0.1", port=port)
-        try:
-            await server.start_server()
-            break
-        except OSError:
-            await server.close()
-    else:
-        pytest.fail("no free port for the issuer")
+    listener = Listener()  # held from the start: no other process can take the port meanwhile
+    url = listener.url
+    app = create_issuer(issuer_settings(redis_url, tmp_path, public_url=url))
+    server = listener.server(app)
+    await server.start_server()
     admin = aiohttp.ClientSession()
     try:
         async with admin.put(f"{url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
@@ -144,14 +137,16 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     assert await page.is_hidden("#a-typeOfQualityAssurance-error")
     sheet = await page.inner_text("#preview-body")
     assert "Notional workload: 4 ECTS (100 hours)" in sheet
-    assert "Choose a suitable chart." in sheet and "Quality assurance: Internal QA (ESG Part 1)." in sheet
+    assert "Choose a suitable chart." in sheet
+    assert "Quality assurance: Internal QA (ESG Part 1)." in sheet
     await page.wait_for_url(re.compile(r"/admin/achievements/[0-9a-f-]+/edit$"))
 
     [record] = (await issuer.get("/api/achievements"))["achievements"]
     data = record["input"]
     assert data["learningOutcomes"] == ["Clean a tabular dataset.", "Choose a suitable chart."]
     assert (data["ects"], data["workloadHours"], data["eqfLevel"]) == (4, 100, 6)
-    assert data["formOfParticipation"] == "Blended" and data["qfEheaLevel"] == "FirstCycle"
+    assert data["formOfParticipation"] == "Blended"
+    assert data["qfEheaLevel"] == "FirstCycle"
     assert data["grading"] == {
         "name": "Final grade (2.0-5.0)",
         "allowedValues": ["3.0", "4.0", "5.0"],
@@ -165,7 +160,8 @@ async def test_registrar_creates_an_achievement_with_the_form_and_sees_server_er
     await page.click("#save")
     await page.wait_for_selector("#save-status:has-text('version 2')")
     listing = (await issuer.get("/api/achievements"))["achievements"]
-    assert len(listing) == 1 and listing[0]["input"]["ects"] == 5
+    assert len(listing) == 1
+    assert listing[0]["input"]["ects"] == 5
 
     await page.goto(f"{issuer.url}/admin/achievements")
     row = page.locator("#achievement-rows tr").first
@@ -257,7 +253,8 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await page.click("#trusted-add")
     item = page.locator("#trusted-list li[data-did='did:web:tum.example']")
     await item.wait_for()
-    assert "TU Example" in await item.inner_text() and "DE" in await item.inner_text()
+    assert "TU Example" in await item.inner_text()
+    assert "DE" in await item.inner_text()
     assert (await issuer.get("/api/trusted-issuers"))["trustedIssuers"] == [
         {"did": "did:web:tum.example", "name": "TU Example", "country": "DE"}
     ]
@@ -332,7 +329,8 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await page.click("#save")
     await page.wait_for_selector("#save-status:has-text('version 2')")
     stored = await issuer.get(f"/api/programmes/{record['uuid']}")
-    assert stored["rule"] == rule and stored["achievement"]["name"] == "Certificate in Data Literacy (2026)"
+    assert stored["rule"] == rule
+    assert stored["achievement"]["name"] == "Certificate in Data Literacy (2026)"
     assert _real_errors(phone.errors) == []
 
 

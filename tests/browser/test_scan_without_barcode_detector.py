@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 
-from qr_pictures import png_of_svg, qr_png, qr_y4m
-from test_verifier_pages import ShareServer
-from test_verifier_support import start_stack
-from test_wallet_support import PASSWORD, Servers, servers
+from support.qr_pictures import png_of_svg, qr_png, qr_y4m
+from support.verifier import start_stack
+from support.verifier_pages import ShareServer
+from support.wallet import PASSWORD, Servers, servers
 
 __all__ = ["servers"]
 
@@ -59,7 +59,7 @@ async def test_verifier_scan_section_reads_a_photo_of_a_share_qr_without_barcode
     phone: Any, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
     share = ShareServer()
-    share_server = await aiohttp_server(share.app, host="127.0.0.1", port=unused_port())
+    share_server = await aiohttp_server(share.app, host="127.0.0.1")
     share.url = str(share_server.make_url("")).rstrip("/")
     insecure = {share.url.removeprefix("http://")}
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure=insecure)
@@ -82,7 +82,7 @@ async def fake_camera_phone(tmp_path: Path, text: str) -> Any:
     """A Chromium whose camera shows the QR code of ``text`` (and says yes to the camera prompt)."""
     from playwright.async_api import async_playwright
 
-    from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from support.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE
 
     video = tmp_path / "camera.y4m"
     video.write_bytes(qr_y4m(text))
@@ -143,7 +143,7 @@ async def verifier_with_a_share(
 ) -> tuple[Any, str]:
     """A verifier (and issuer) and what a wallet's share QR code of a valid credential holds."""
     share = ShareServer()
-    share_server = await aiohttp_server(share.app, host="127.0.0.1", port=unused_port())
+    share_server = await aiohttp_server(share.app, host="127.0.0.1")
     share.url = str(share_server.make_url("")).rstrip("/")
     insecure = {share.url.removeprefix("http://")}
     stack = await start_stack(

@@ -14,9 +14,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from test_wallet_journey import PASSWORD, SHOTS, System, system
-
-from issuer_helpers import AUTH
+from support.browser_journey import PASSWORD, SHOTS, System, system
+from support.issuer import AUTH
 
 __all__ = ["system"]
 

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from test_wallet_journey import PASSWORD, SHOTS, System, system
 
-from issuer_helpers import AUTH
+from support.browser_journey import PASSWORD, SHOTS, System, system
+from support.issuer import AUTH
 
 __all__ = ["system"]
 
@@ -58,7 +58,8 @@ async def test_learner_hides_grade_and_verifier_shows_it_not_shared(phone: Any, 
     grade_switch = page.locator('input[data-sd-field$=":grade"]')
     assert await grade_switch.is_checked()
     title_switch = page.locator("label.switch", has_text="Title").locator("input")
-    assert await title_switch.is_disabled() and await title_switch.is_checked()
+    assert await title_switch.is_disabled()
+    assert await title_switch.is_checked()
     preview_grade = page.locator('[data-preview$=":grade"]').first
     assert "4.5" in await preview_grade.inner_text()
     await grade_switch.uncheck()
@@ -122,7 +123,8 @@ async def test_employer_asks_for_elements_and_the_learner_declines_the_grade_ove
     await page.check("#ask-workload_hours")
     await page.locator("#ask button[type=submit]").click()
     link = await page.get_attribute("#same-device", "href")
-    assert link is not None and link.startswith("openid4vp://")
+    assert link is not None
+    assert link.startswith("openid4vp://")
 
     # the learner's answer page: a switch per asked element, the rest always or never shared
     await page.goto(f"{wallet}/open?link={quote(link, safe='')}")
@@ -136,7 +138,8 @@ async def test_employer_asks_for_elements_and_the_learner_declines_the_grade_ove
     assert "4.5" in await preview.inner_text()
     assert "not shared" in await page.locator(f'[data-preview="q1-{cid}:learner"]').inner_text()
     await grade.uncheck()
-    assert "not shared" in await preview.inner_text() and "4.5" not in await preview.inner_text()
+    assert "not shared" in await preview.inner_text()
+    assert "4.5" not in await preview.inner_text()
     await page.screenshot(path=str(SHOTS / "sd-4-openid4vp-answer.png"), full_page=True)
     await page.click('main button[name="action"][value="send"]')
     await page.wait_for_selector("#present-sent")

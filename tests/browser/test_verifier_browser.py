@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.did import DidResolver
 from plecak.core.jar import verify_request_object
-from test_verifier_support import Holder, Stack, start_stack
+from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -86,7 +86,8 @@ async def test_request_page_follows_the_wallet_answer_by_itself(
     assert await page.locator("#request-qr").is_visible()
     await page.screenshot(path=str(SHOTS / "verifier-request.png"), full_page=True)
     link = await page.get_attribute("#same-device", "href")
-    assert link is not None and link.startswith("openid4vp://")
+    assert link is not None
+    assert link.startswith("openid4vp://")
     request_uri = parse_qs(urlsplit(link).query)["request_uri"][0]
 
     # the learner's wallet (this test) fetches the request and answers it

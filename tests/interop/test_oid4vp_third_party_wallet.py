@@ -22,22 +22,23 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer, unused_port
+from aiohttp.test_utils import TestClient, TestServer
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from oid4vp_peer import PeerError, run_peer
 
-from issuer_helpers import AUTH, achievement, issuer_settings, profile
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.jar import self_signed_certificate
 from plecak.core.sdjwt import present
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
-from sdjwt_helpers import issue_over_oid4vci
-from test_verifier_openid4vp import ask, result
-from test_verifier_support import Holder, Stack, verifier_settings
+from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.oid4vp_peer import PeerError, run_peer
+from support.openid4vp import ask, result
+from support.ports import Listener
+from support.sdjwt import issue_over_oid4vci
+from support.verifier import Holder, Stack, verifier_settings
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -79,14 +80,12 @@ async def https_stack(
     **verifier_overrides: Any,
 ) -> tuple[Stack, Path]:
     """Issuer (loopback http) and verifier (https://localhost:PORT); the TLS certificate to trust."""
-    issuer_port = unused_port()
+    issuer_port_listener = Listener()
+    issuer_port = issuer_port_listener.port
     issuer_url = f"http://127.0.0.1:{issuer_port}"
     issuer = await aiohttp_client(
         await aiohttp_server(
-            create_issuer(issuer_settings(redis_url, tmp_path, public_url=issuer_url)),
-            host="127.0.0.1",
-            port=issuer_port,
-        )
+            create_issuer(issuer_settings(redis_url, tmp_path, public_url=issuer_url)), listener=issuer_port_listener)
     )
     assert (await issuer.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
     resp = await issuer.post("/api/achievements", json=achievement(0), headers=AUTH)
@@ -98,7 +97,8 @@ async def https_stack(
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     client_tls = ssl.create_default_context(cafile=str(cert))
-    port = unused_port()
+    port_listener = Listener()
+    port = port_listener.port
     settings = verifier_settings(
         redis_url,
         port,
@@ -107,7 +107,7 @@ async def https_stack(
         data_dir=tmp_path / "verifier",
         **verifier_overrides,
     )
-    server = await aiohttp_server(create_verifier(settings), host="127.0.0.1", port=port, ssl=server_tls)
+    server = await aiohttp_server(create_verifier(settings), listener=port_listener, ssl=server_tls)
     verifier = await aiohttp_client(server, connector=aiohttp.TCPConnector(ssl=client_tls))
     stack = Stack(issuer, verifier, issuer_url, f"https://localhost:{port}", did, record["uuid"], record["id"])
     await stack.trust()
@@ -135,15 +135,19 @@ async def test_third_party_wallet_resolves_an_x509_san_dns_request_and_our_verif
     assert request.client_id == "x509_san_dns:localhost"
     outcome = await answer_with_the_peer(stack, tmp_path, cert, request.link)
     resolved = outcome["resolved"]
-    assert resolved["client"]["prefix"] == "x509_san_dns" and resolved["client"]["identifier"] == "localhost"
+    assert resolved["client"]["prefix"] == "x509_san_dns"
+    assert resolved["client"]["identifier"] == "localhost"
     assert resolved["jar"]["sendBy"] == "reference"
-    assert resolved["jar"]["header"]["alg"] == "ES256" and resolved["jar"]["header"]["typ"] == "oauth-authz-req+jwt"
+    assert resolved["jar"]["header"]["alg"] == "ES256"
+    assert resolved["jar"]["header"]["typ"] == "oauth-authz-req+jwt"
     # (the link says request_uri_method=post; oid4vc-ts 0.4.6 POSTs its wallet metadata but not
     # wallet_nonce, so the request object carries none)
     assert resolved["version"] == 100  # OpenID4VP 1.0 final
     assert resolved["dcql"]["query"]["credentials"][0]["id"] == "micro_credential"
     answered = outcome["answered"]
-    assert answered["status"] == 200 and answered["responseMode"] == "direct_post" and not answered["encrypted"]
+    assert answered["status"] == 200
+    assert answered["responseMode"] == "direct_post"
+    assert not answered["encrypted"]
     assert answered["body"]["redirect_uri"].startswith(f"{stack.verifier_url}/openid4vp/done/")
     verdict, _ = await result(stack, request)
     assert verdict == "verified"
@@ -169,7 +173,9 @@ async def test_third_party_wallet_resolves_a_did_signed_request_and_answers_encr
     assert resolved["payload"]["response_mode"] == "direct_post.jwt"
     assert resolved["payload"]["client_metadata"]["jwks"]["keys"][0]["alg"] == "ECDH-ES"
     answered = outcome["answered"]
-    assert answered["status"] == 200 and answered["encrypted"] and answered["responseMode"] == "direct_post.jwt"
+    assert answered["status"] == 200
+    assert answered["encrypted"]
+    assert answered["responseMode"] == "direct_post.jwt"
     verdict, _ = await result(stack, request)
     assert verdict == "verified"
 
@@ -188,14 +194,16 @@ async def test_third_party_wallet_answers_an_sd_jwt_request_encrypted_and_our_ve
     payload = resolved["payload"]
     assert resolved["client"]["prefix"] == "x509_san_dns"
     query = resolved["dcql"]["query"]["credentials"][0]
-    assert query["format"] == "dc+sd-jwt" and ["name"] in [c["path"] for c in query["claims"]]
+    assert query["format"] == "dc+sd-jwt"
+    assert ["name"] in [c["path"] for c in query["claims"]]
     formats = payload["client_metadata"]["vp_formats_supported"]["dc+sd-jwt"]
     assert formats == {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["EdDSA", "ES256"]}
     shown = present(sd_jwt, ["name"], holder_key=holder, nonce=payload["nonce"], audience=payload["client_id"])
     token_file = tmp_path / "vp_token.json"
     token_file.write_text(json.dumps({"micro_credential": [shown]}))
     answered = await run_peer("wallet.mjs", "respond", request.link, str(token_file), env=env)
-    assert answered["status"] == 200 and answered["encrypted"]
+    assert answered["status"] == 200
+    assert answered["encrypted"]
     verdict, page = await result(stack, request)
     assert verdict == "verified", page[:2000]
 

@@ -18,14 +18,14 @@ from typing import Any
 
 import aiohttp
 import pytest
-from vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
 
-from issuer_helpers import achievement, profile
 from plecak.core.did import DidResolver
 from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import find_contexts_dir
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt
+from support.issuer import achievement, profile
+from support.vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
 
 pytestmark = pytest.mark.interop
 
@@ -101,7 +101,8 @@ async def test_third_party_wallet_is_refused_a_second_credential_for_a_used_offe
     if offer["txCode"] == "000000":
         request["txCode"] = "111111"
     result = await run_peer("wallet.mjs", request, ca_file=served.ca_file)
-    assert result["ok"] is False and "invalid_grant" in result["error"]
+    assert result["ok"] is False
+    assert "invalid_grant" in result["error"]
 
 
 async def _demo_credential(http: aiohttp.ClientSession, served: HttpsIssuer, uuid: str) -> dict[str, Any]:
@@ -137,7 +138,8 @@ async def test_outside_verifier_with_only_https_access_verifies_a_demo_micro_cre
     )
     assert resp.status == 200, await resp.text()
     revoked = await run_peer("ldp_verify.mjs", request, ca_file=served.ca_file)
-    assert revoked["ok"] is False and revoked["status"]["revocation"] is True
+    assert revoked["ok"] is False
+    assert revoked["status"]["revocation"] is True
     forged = {**credential, "name": "Doctorate in everything"}
     result = await run_peer("ldp_verify.mjs", {**request, "credential": forged}, ca_file=served.ca_file)
     assert result["ok"] is False
@@ -165,7 +167,8 @@ async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer
         "sdjwt_verify.mjs", {"credential": sd_jwt, "typeMetadataUrl": type_url}, ca_file=served.ca_file
     )
     assert result["ok"] is True, result["error"]
-    assert result["claims"]["title"] and result["claims"]["name"] == "Anna Kowalska"
+    assert result["claims"]["title"]
+    assert result["claims"]["name"] == "Anna Kowalska"
     assert f"{served.url}/.well-known/jwt-vc-issuer" in result["fetched"]
     assert payload["status"]["status_list"]["uri"] in result["fetched"]
     assert f"{served.url}/vct/micro-credential/v1" in result["fetched"]
@@ -173,7 +176,8 @@ async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer
     assert meta["vct"] == payload["vct"]
     assert {d["locale"] for d in meta["display"]} == {"en", "pl"}
     labels = {tuple(c["path"]): {d["locale"]: d["label"] for d in c["display"]} for c in meta["claims"]}
-    assert labels[("ects",)]["pl"] == "Nakład pracy (punkty ECTS)" and ("grade",) in labels
+    assert labels[("ects",)]["pl"] == "Nakład pracy (punkty ECTS)"
+    assert ("grade",) in labels
 
     # a forged disclosure and a revoked credential are refused by the same library
     issuer_jwt, *disclosures = sd_jwt.rstrip("~").split("~")
@@ -196,4 +200,5 @@ async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer
     result = await run_peer(
         "sdjwt_verify.mjs", {"credential": sd_jwt, "typeMetadataUrl": type_url}, ca_file=served.ca_file
     )
-    assert result["ok"] is False and "Status is not valid" in result["error"]
+    assert result["ok"] is False
+    assert "Status is not valid" in result["error"]

@@ -16,6 +16,7 @@ Both sides of OpenID4VP 1.0 use this module:
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import ipaddress
 import itertools
@@ -102,10 +103,8 @@ def self_signed_certificate(
     """A self-signed verifier certificate whose SAN names ``dns_name`` (for development)."""
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name[:64] or dns_name)])
     san: list[x509.GeneralName] = [x509.DNSName(dns_name)]
-    try:
+    with contextlib.suppress(ValueError):
         san = [x509.IPAddress(ipaddress.ip_address(dns_name))]
-    except ValueError:
-        pass
     return (
         x509.CertificateBuilder()
         .subject_name(subject)

@@ -42,10 +42,13 @@ def sd_jwt_text(document: Any) -> str | None:
         types = document.get("type")
         types = types if isinstance(types, list) else [types]
         ident = document.get("id")
-        if "EnvelopedVerifiableCredential" in types and isinstance(ident, str):
-            if ident.startswith(ENVELOPED_PREFIX):
-                text = unquote(ident[len(ENVELOPED_PREFIX) :]).strip()
-                return text if looks_like_sd_jwt(text) else None
+        if (
+            "EnvelopedVerifiableCredential" in types
+            and isinstance(ident, str)
+            and ident.startswith(ENVELOPED_PREFIX)
+        ):
+            text = unquote(ident[len(ENVELOPED_PREFIX) :]).strip()
+            return text if looks_like_sd_jwt(text) else None
     return None
 
 

@@ -25,6 +25,7 @@ The cache is an LRU of at most ``max_entries`` URLs; a fresh hit is a dictionary
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -281,10 +282,8 @@ class StatusListClient:
             seconds = float(int(max_age))
         except ValueError:
             return _Policy(True, 0.0)  # malformed: keep for revalidation, never fresh
-        try:
+        with contextlib.suppress(ValueError):
             seconds -= int(headers.get("Age", "0"))
-        except ValueError:
-            pass
         return _Policy(True, max(0.0, min(seconds, self._max_ttl)))
 
     def _store(

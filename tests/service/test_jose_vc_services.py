@@ -1,0 +1,216 @@
+"""vc+jwt over real HTTP: the issuer secures an achievement with JOSE (learner API and VC-API), the
+verifier checks it through the same pipeline (VC-API, paste, upload), revocation reaches it, and an
+independent JOSE implementation accepts what the issuer published. Real Redis, real servers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from plecak.core.integrity.proofs import public_key_of_method
+from plecak.core.jose_vc import envelope, parse_jws
+from support.issuer import simple_credential_v2
+from support.reference_jose import jose_peer, public_jwk, require_jose_peer
+from support.verifier import AUTH, Stack, start_stack
+
+ServerFactory = Callable[..., Awaitable[TestServer]]
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+PREFIX = "data:application/vc+jwt,"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def stack(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> Stack:
+    return await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path)
+
+
+async def issue_jwt(stack: Stack, **options: Any) -> dict[str, Any]:
+    body = {"learner": {"name": "Zofia Wiśniewska"}, "options": {"format": "vc+jwt", **options}}
+    resp = await stack.issuer.post(f"/api/achievements/{stack.achievement_uuid}/credentials", json=body, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    enveloped: dict[str, Any] = (await resp.json())["verifiableCredential"]
+    return enveloped
+
+
+def outcomes(body: dict[str, Any]) -> dict[str, str]:
+    return {r["check"]: r["outcome"] for r in body["results"]}
+
+
+@pytest.mark.parametrize(("alg", "key_type"), [("ES256", "P-256"), ("EdDSA", "Ed25519")])
+async def test_learner_credential_secured_as_vc_jwt_verifies_with_every_check(
+    stack: Stack, alg: str, key_type: str
+) -> None:
+    enveloped = await issue_jwt(stack, alg=alg)
+    assert enveloped["type"] == "EnvelopedVerifiableCredential"
+    assert enveloped["id"].startswith(PREFIX)
+    secured = parse_jws(enveloped["id"].removeprefix(PREFIX))
+    assert secured.header["alg"] == alg
+    assert secured.header["typ"] == "vc+jwt"
+    assert secured.header["cty"] == "vc"
+    assert secured.header["kid"].startswith(stack.issuer_did + "#")
+    credential = secured.payload
+    assert credential["issuer"]["id"] == stack.issuer_did
+    assert "proof" not in credential
+    assert credential["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
+    # the kid names a key of the issuer's DID document of the wanted type
+    did_doc = await (await stack.issuer.get("/.well-known/did.json")).json()
+    method = next(m for m in did_doc["verificationMethod"] if secured.header["kid"].endswith(m["id"]))
+    assert public_key_of_method(method).key_type == key_type
+
+    status, body = await stack.verify(enveloped)
+    assert status == 200, body
+    assert outcomes(body) == {
+        "format": "passed",
+        "proof": "passed",
+        "issuer": "passed",
+        "status": "passed",
+        "validity": "passed",
+        "binding": "warning",
+    }
+    format_check = body["results"][0]
+    assert format_check["details"]["microCredential"] is True
+    assert format_check["details"]["securedAs"] == "vc+jwt"
+    assert body["results"][1]["details"]["alg"] == alg
+
+
+async def test_bare_compact_jws_can_be_posted_to_the_vc_api(stack: Stack) -> None:
+    enveloped = await issue_jwt(stack)
+    status, body = await stack.verify(enveloped["id"].removeprefix(PREFIX))
+    assert status == 200, body
+    assert body["verified"] is True, body
+
+
+async def test_revoking_a_vc_jwt_credential_is_seen_by_the_verifier(stack: Stack) -> None:
+    enveloped = await issue_jwt(stack)
+    credential = parse_jws(enveloped["id"].removeprefix(PREFIX)).payload
+    await stack.set_status(credential, "revocation")
+    status, body = await stack.verify(enveloped)
+    assert status == 422
+    assert outcomes(body)["status"] == "failed"
+    assert body["results"][3]["details"]["status"] == "revoked"
+
+
+async def test_tampered_vc_jwt_fails_with_a_cryptographic_problem(stack: Stack) -> None:
+    enveloped = await issue_jwt(stack)
+    head, body_part, signature = enveloped["id"].removeprefix(PREFIX).split(".")
+    other = await issue_jwt(stack)  # a payload signed for someone else, under the first signature
+    forged = f"{head}.{other['id'].removeprefix(PREFIX).split('.')[1]}.{signature}"
+    assert forged.split(".")[1] != body_part
+    status, body = await stack.verify(envelope(forged))
+    assert status == 422
+    assert outcomes(body)["proof"] == "failed"
+    assert any(p["type"].endswith("CRYPTOGRAPHIC_SECURITY_ERROR") for p in body["problemDetails"])
+
+
+async def test_vc_api_issue_secures_a_callers_credential_as_vc_jwt(stack: Stack) -> None:
+    resp = await stack.issuer.post(
+        "/credentials/issue",
+        json={"credential": simple_credential_v2(), "options": {"format": "vc+jwt", "alg": "EdDSA"}},
+        headers=AUTH,
+    )
+    assert resp.status == 201, await resp.text()
+    enveloped = (await resp.json())["verifiableCredential"]
+    secured = parse_jws(enveloped["id"].removeprefix(PREFIX))
+    assert secured.header["alg"] == "EdDSA"
+    assert secured.payload["issuer"] == stack.issuer_did
+    assert secured.payload["credentialStatus"][0]["type"] == "BitstringStatusListEntry"
+    status, body = await stack.verify(enveloped)
+    assert status == 200, body
+    assert body["verified"] is True, body
+
+
+async def test_idempotent_repeat_returns_the_same_envelope(stack: Stack) -> None:
+    body = {"learner": {"name": "Jan Kowalski"}, "options": {"format": "vc+jwt"}}
+    headers = {**AUTH, "Idempotency-Key": "jose-once-1"}
+    path = f"/api/achievements/{stack.achievement_uuid}/credentials"
+    first = await stack.issuer.post(path, json=body, headers=headers)
+    again = await stack.issuer.post(path, json=body, headers=headers)
+    assert first.status == again.status == 201
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert (await again.json()) == (await first.json())
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"format": "vc+jwt", "alg": "RS256"}, "options.alg must be one of ES256, EdDSA"),
+        ({"format": "vc+jwt", "alg": "none"}, "options.alg must be one of"),
+        ({"format": "vc+cwt"}, "options.format must be vc+jwt or ldp_vc"),
+        ({"format": "vc+jwt", "cryptosuite": "eddsa-rdfc-2022"}, "options.cryptosuite is for Data Integrity"),
+        ({"alg": "ES256"}, "options.alg is for vc+jwt credentials"),
+        ({"securingMechanism": 5}, "options.securingMechanism must be"),
+    ],
+)
+async def test_bad_jose_options_are_refused(stack: Stack, options: dict[str, Any], named: str) -> None:
+    resp = await stack.issuer.post(
+        "/credentials/issue", json={"credential": simple_credential_v2(), "options": options}, headers=AUTH
+    )
+    assert resp.status == 422, await resp.text()
+    assert named in json.dumps(await resp.json())
+
+
+async def _csrf(stack: Stack) -> str:
+    match = CSRF.search(await (await stack.verifier.get("/")).text())
+    assert match
+    return match.group(1)
+
+
+async def test_pasted_vc_jwt_shows_its_micro_credential_on_the_result_page(stack: Stack) -> None:
+    jws = (await issue_jwt(stack))["id"].removeprefix(PREFIX)
+    resp = await stack.verifier.post(
+        "/verify", data={"csrf_token": await _csrf(stack), "credential": jws}, allow_redirects=False
+    )
+    assert resp.status == 303, await resp.text()
+    page = await (await stack.verifier.get(resp.headers["Location"])).text()
+    assert re.search(r'data-check="proof" data-outcome="passed"', page)
+    assert "Data Literacy Compact Course" in page
+    assert "Zofia Wiśniewska" in page
+
+
+async def test_uploaded_vc_jwt_file_is_verified(stack: Stack) -> None:
+    enveloped = await issue_jwt(stack)
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", await _csrf(stack))
+    form.add_field("file", json.dumps(enveloped).encode(), filename="credential.json", content_type="application/json")
+    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
+    assert resp.status == 303, await resp.text()
+    report = await (await stack.verifier.get(resp.headers["Location"] + "/report.json")).json()
+    assert report["verdict"] == "warnings"
+    assert report["errors"] == []
+    assert "proof" in report["checks"]
+    assert "status" in report["checks"]
+
+
+async def test_presentation_carrying_a_vc_jwt_is_verified_over_the_vc_api(stack: Stack) -> None:
+    enveloped = await issue_jwt(stack)
+    vp = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [enveloped],
+    }
+    resp = await stack.verifier.post("/presentations/verify", json={"verifiablePresentation": vp, "options": {}})
+    body = await resp.json()
+    assert body["credentialResults"][0]["verified"] is True, body
+    assert {r["check"]: r["outcome"] for r in body["credentialResults"][0]["results"]}["proof"] == "passed"
+
+
+async def test_independent_jose_accepts_what_the_issuer_published(stack: Stack) -> None:
+    require_jose_peer()
+    jws = (await issue_jwt(stack))["id"].removeprefix(PREFIX)
+    kid = parse_jws(jws).header["kid"]
+    did_doc = await (await stack.issuer.get("/.well-known/did.json")).json()
+    method = next(m for m in did_doc["verificationMethod"] if kid.endswith(m["id"]))
+    key = public_key_of_method({**method, "id": kid})
+    answer = jose_peer({"action": "verify", "jws": jws, "jwk": public_jwk(key), "alg": "ES256"})
+    assert answer["verified"] is True, answer
+    assert answer["payload"]["credentialSubject"]["name"] == "Zofia Wiśniewska"

@@ -1,0 +1,93 @@
+"""English and Polish: complete catalogues, language from Accept-Language or a cookie switch."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from plecak.runtime.plural import plural_category
+from plecak.wallet.i18n import translator
+from plecak.wallet.messages_en import EN
+from plecak.wallet.messages_pl import PL
+from support.wallet import Servers, servers
+
+__all__ = ["servers"]
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_polish_has_every_message_with_the_same_placeholders() -> None:
+    assert set(PL) == set(EN)
+    for key, text in EN.items():
+        assert _placeholders(PL[key]) == _placeholders(text), key
+
+
+async def test_language_follows_accept_language_then_the_switch(servers: Servers) -> None:
+    browser = servers.browser
+    status, text = await browser.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"})
+    assert '<html lang="pl">' in text
+    assert "Załóż konto" in text
+    status, text = await browser.get("/lang/en?next=/signin", headers={"Accept-Language": "pl"})
+    assert status == 200
+    assert browser.last_url.endswith("/signin")
+    assert '<html lang="en">' in text
+    assert "Sign in" in text
+    await browser.sign_up()
+    _, text = await browser.get("/lang/pl?next=/")
+    assert "Twój portfel jest pusty" in text
+    _, text = await browser.get("/lang/xx?next=https://evil.example/")
+    assert browser.last_url == servers.wallet_url + "/"  # unknown language ignored, no open redirect
+    assert "Twój portfel jest pusty" in text
+
+
+async def test_error_messages_are_translated(servers: Servers) -> None:
+    browser = servers.browser
+    await browser.get("/lang/pl?next=/signup")
+    status, text = await browser.post(
+        "/signup", {"email": "anna@example.org", "password": "short", "password_again": "short"}
+    )
+    assert status == 400
+    assert "Hasło jest za krótkie: użyj co najmniej 10 znaków." in text
+
+
+@pytest.mark.parametrize(
+    ("n", "days", "uses"),
+    [
+        (1, "1 dniu", "Otwarto 1 raz"),
+        (2, "2 dniach", "Otwarto 2 razy"),
+        (5, "5 dniach", "Otwarto 5 razy"),
+        (12, "12 dniach", "Otwarto 12 razy"),
+        (22, "22 dniach", "Otwarto 22 razy"),
+    ],
+)
+def test_polish_counts_take_the_plural_form_of_their_number(n: int, days: str, uses: str) -> None:
+    t = translator("pl")
+    assert t("share.days", n=n) == days
+    assert t("share.uses", n=n) == uses
+
+
+def test_polish_plural_categories_follow_cldr() -> None:
+    assert [plural_category("pl", n) for n in (0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 102, 112)] == [
+        "many", "one", "few", "few", "many", "many", "many", "many", "many", "few", "many", "few", "many",
+    ]  # fmt: skip
+    assert [plural_category("en", n) for n in (0, 1, 2)] == ["other", "one", "other"]
+
+
+def test_counted_messages_agree_with_their_number_in_both_languages() -> None:
+    pl, en = translator("pl"), translator("en")
+    assert pl("error.too_many_attempts", minutes=1).endswith("Odczekaj 1 minutę i spróbuj ponownie.")
+    assert pl("error.too_many_attempts", minutes=3).endswith("Odczekaj 3 minuty i spróbuj ponownie.")
+    assert pl("error.too_many_attempts", minutes=15).endswith("Odczekaj 15 minut i spróbuj ponownie.")
+    assert pl("flash.imported", count=1) == "Zaimportowano 1 poświadczenie i klucz portfela."
+    assert pl("flash.imported", count=5) == "Zaimportowano 5 poświadczeń i klucz portfela."
+    assert pl("pathways.uses", uses=2, total=5).startswith("Liczą się 2 Twoje poświadczenia")
+    assert pl("pathways.uses", uses=5, total=6).startswith("Liczy się 5 Twoich poświadczeń")
+    assert en("share.days", n=1) == "1 day"
+    assert en("share.days", n=7) == "7 days"
+    assert en("share.uses", n=1) == "Opened 1 time"
+    assert en("flash.imported", count=1).startswith(
+        "Imported 1 credential "
+    )

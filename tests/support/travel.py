@@ -1,0 +1,202 @@
+"""Shared set-up for the "credentials that travel" tests (no tests here): a real issuer, wallet and
+verifier on loopback ports with a real Redis, the issuer trusted by the verifier, and helpers to read
+a PDF the way a person and a verifier would (pypdf for text and attachments, pdftoppm + our QR reader
+for the printed code).
+
+pdftoppm comes from Debian's poppler-utils (``.ci/run`` installs it): missing, the tests that need it
+fail in CI and are skipped, with the reason, on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer, unused_port
+from pypdf import PdfReader
+
+from plecak.issuer.app import create_app as create_issuer
+from plecak.runtime.qr import read_qr
+from plecak.verifier.app import create_app as create_verifier
+from plecak.verifier.config import Settings as VerifierSettings
+from plecak.wallet.app import create_app as create_wallet
+from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.wallet import wallet_settings
+
+__all__ = [
+    "POLISH_TITLE",
+    "System",
+    "attached_credential",
+    "pdf_page_png",
+    "pdf_qr_texts",
+    "pdf_reader",
+    "system",
+    "upload_to_verifier",
+    "verdict_of",
+]
+
+POLISH_TITLE = "Analiza danych: zwięzły kurs źródeł i łączeń"
+"""An achievement name with Polish letters (ę, ź, ł, ą, ó …) to find in the PDF's text."""
+
+
+@dataclass
+class System:
+    issuer_url: str
+    wallet_url: str
+    verifier_url: str
+    achievement_uuid: str
+    admin: aiohttp.ClientSession
+
+    async def issue(self, did: str) -> dict[str, Any]:
+        async with self.admin.post(
+            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/credentials",
+            json={"learner": {"name": "Zofia Żółkiewska", "did": did}, "grade": "4.5"},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 201, await resp.text()
+            credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
+            return credential
+
+    async def revoke(self, credential_id: str) -> None:
+        async with self.admin.post(
+            f"{self.issuer_url}/credentials/status",
+            json={"credentialId": credential_id, "credentialStatus": {"statusPurpose": "revocation"}, "status": True},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 200, await resp.text()
+
+
+@pytest.fixture
+async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
+    ports = [unused_port() for _ in range(3)]
+    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
+    hosts = frozenset(f"127.0.0.1:{p}" for p in ports)
+    servers = [
+        TestServer(
+            create_issuer(
+                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+            ),
+            host="127.0.0.1",
+            port=ports[0],
+        ),
+        TestServer(
+            create_wallet(
+                wallet_settings(
+                    redis_url,
+                    tmp_path / "wallet",
+                    ports[1],
+                    issuer_url=issuer_url,
+                    verifier_url=verifier_url,
+                    insecure_hosts=hosts,
+                )
+            ),
+            host="127.0.0.1",
+            port=ports[1],
+        ),
+        TestServer(
+            create_verifier(
+                VerifierSettings(
+                    admin_token=TOKEN,
+                    port=ports[2],
+                    public_url=verifier_url,
+                    redis_url=redis_url,
+                    data_dir=tmp_path / "verifier",
+                    insecure_hosts=hosts,
+                    status_cache_seconds=0,
+                )
+            ),
+            host="127.0.0.1",
+            port=ports[2],
+        ),
+    ]
+    for server in servers:
+        await server.start_server()
+    admin = aiohttp.ClientSession()
+    try:
+        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
+            assert resp.status == 200
+        polish = achievement(0)
+        polish["name"] = POLISH_TITLE
+        async with admin.post(f"{issuer_url}/api/achievements", json=polish, headers=AUTH) as resp:
+            assert resp.status == 201, await resp.text()
+            uuid = (await resp.json())["uuid"]
+        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
+            did = (await resp.json())["id"]
+        async with admin.put(
+            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
+            json={"name": "Demo University of Technology", "country": "PL"},
+            headers=AUTH,
+        ) as resp:
+            assert resp.status in (200, 201), await resp.text()
+        yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
+    finally:
+        await admin.close()
+        for server in reversed(servers):
+            await server.close()
+
+
+def pdf_reader(data: bytes) -> PdfReader:
+    assert data.startswith(b"%PDF-"), data[:20]
+    return PdfReader(io.BytesIO(data))
+
+
+def _pdftoppm() -> str:
+    found = shutil.which("pdftoppm")
+    if found is None:
+        reason = "pdftoppm is missing (Debian: apt-get install poppler-utils; .ci/run does it)"
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def pdf_page_png(data: bytes, tmp: Path, *, dpi: int = 150) -> bytes:
+    """The PDF's first page drawn as a PNG by poppler's pdftoppm (what a printer or viewer shows)."""
+    source = tmp / "printout.pdf"
+    source.write_bytes(data)
+    subprocess.run(
+        [_pdftoppm(), "-png", "-r", str(dpi), "-singlefile", str(source), str(tmp / "page")],
+        check=True,
+        timeout=60,
+    )
+    return (tmp / "page.png").read_bytes()
+
+
+def pdf_qr_texts(data: bytes, tmp: Path) -> list[str]:
+    """The texts of the QR codes printed on the PDF's page (rendered, then read from the picture)."""
+    return read_qr(pdf_page_png(data, tmp))
+
+
+async def upload_to_verifier(
+    employer: aiohttp.ClientSession, verifier_url: str, content: bytes, name: str, content_type: str
+) -> aiohttp.ClientResponse:
+    """The employer's upload form: a file posted with the page's CSRF token (no redirects followed)."""
+    async with employer.get(f"{verifier_url}/") as resp:
+        page = await resp.text()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf, page[:300]
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", html.unescape(csrf.group(1)))
+    form.add_field("file", content, filename=name, content_type=content_type)
+    return await employer.post(f"{verifier_url}/verify/upload", data=form, allow_redirects=False)
+
+
+def verdict_of(page: str) -> str | None:
+    found = re.search(r'id="verdict" data-verdict="([a-z]+)"', page)
+    return found.group(1) if found else None
+
+
+def attached_credential(reader: PdfReader) -> Any:
+    return json.loads(reader.attachments["credential.json"][0])
