@@ -13,9 +13,8 @@ from plecak.core.encoding import b64url_encode
 from plecak.core.errors import ProofError
 from plecak.core.integrity.ecdsa_sd import base_signature_of
 from plecak.core.model.datamodel import issuer_id
+from plecak.core.model.micro_credential import ECTS_FRAMEWORK
 from plecak.core.timeutil import format_datetime, parse_datetime
-
-from .rules import ECTS_FRAMEWORK
 
 __all__ = ["SD_DIGEST_PREFIX", "Part", "credential_digest", "part_from_credential"]
 
