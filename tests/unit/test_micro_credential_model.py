@@ -246,3 +246,29 @@ def test_the_eu_vocabulary_iris_are_defined_once_in_the_source() -> None:
         if "6fcec5c5af" in path.read_text(encoding="utf-8")
     ]
     assert hits == ["core/model/micro_credential.py"]
+
+
+def test_lenient_reading_leaves_out_what_is_ill_shaped_and_keeps_the_rest() -> None:
+    achievement = {
+        "name": {"en": "A language map"},
+        "formOfParticipation": "Hybrid",
+        "learningOutcome": ["kept", 3],
+        "creditPoint": [
+            {"framework": ECTS_FRAMEWORK, "point": "many"},
+            {"framework": ECTS_FRAMEWORK, "point": 10**400},
+            {"framework": ECTS_FRAMEWORK, "point": "0"},
+            {"framework": ECTS_FRAMEWORK, "point": "4"},
+        ],
+        "awardingBody": [7, {"name": "Kept body"}],
+        "creditsAvailable": 10**400,
+    }
+    with pytest.raises(TypeError):
+        Achievement.from_open_badges(achievement)
+    ach = Achievement.from_open_badges(achievement, lenient=True)
+    assert ach.title is None
+    assert ach.form_of_participation is None
+    assert ach.learning_outcomes == ("kept",)
+    assert [p.point for p in ach.credit_points] == ["0", "4"]
+    assert ach.ects == 4.0  # a credit point of 0 credits says nothing about the workload
+    assert ach.credits_available is None
+    assert [b.name for b in ach.awarding_bodies] == ["Kept body"]

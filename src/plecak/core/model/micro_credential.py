@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "ECTS_FRAMEWORK",
@@ -83,6 +83,7 @@ EXTENSION_ENUMERATIONS: dict[str, tuple[str, ...]] = {
 """The terms of our extension context whose value is one of a closed list (the context maps each
 value to an IRI; any other value would expand to a relative IRI and fail to sign)."""
 
+_T = TypeVar("_T")
 _HOURS = re.compile(r"PT(\d+)H")
 
 
@@ -110,13 +111,18 @@ def number_text(value: float) -> str:
 
 # -- reading JSON with the member named in every error ------------------------------------
 class _Reader:
-    """Reads members of one JSON object, remembering which ones the model took."""
+    """Reads members of one JSON object, remembering which ones the model took.
 
-    def __init__(self, document: Any, where: str) -> None:
+    Strict (the default), a member of the wrong shape raises; ``lenient``, it is left out (an item
+    of a list is skipped) and reading goes on: for code that must make the best of foreign data.
+    """
+
+    def __init__(self, document: Any, where: str, lenient: bool = False) -> None:
         if not isinstance(document, Mapping):
             raise TypeError(f"{where} must be a JSON object, not {_kind(document)}")
         self.document: Mapping[str, Any] = document
         self.where = where
+        self.lenient = lenient
         self.taken: set[str] = set()
 
     def name(self, key: str) -> str:
@@ -126,14 +132,20 @@ class _Reader:
         self.taken.add(key)
         return self.document.get(key)
 
+    def _bad(self, error: Exception) -> None:
+        if not self.lenient:
+            raise error
+
     def text(self, key: str, choices: tuple[str, ...] | None = None) -> str | None:
         value = self.raw(key)
         if value is None:
             return None
         if not isinstance(value, str):
-            raise TypeError(f"{self.name(key)} must be a string, not {_kind(value)}")
+            self._bad(TypeError(f"{self.name(key)} must be a string, not {_kind(value)}"))
+            return None
         if choices is not None and value not in choices:
-            raise ValueError(f"{self.name(key)} must be one of {', '.join(choices)}, not {value!r}")
+            self._bad(ValueError(f"{self.name(key)} must be one of {', '.join(choices)}, not {value!r}"))
+            return None
         return value
 
     def number(self, key: str) -> int | float | None:
@@ -141,15 +153,18 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{self.name(key)} must be a number, not {_kind(value)}")
-        if not math.isfinite(value):
-            raise ValueError(f"{self.name(key)} must be a finite number")
+            self._bad(TypeError(f"{self.name(key)} must be a number, not {_kind(value)}"))
+            return None
+        if not _finite(value):
+            self._bad(ValueError(f"{self.name(key)} must be a finite number"))
+            return None
         return value
 
     def flag(self, key: str) -> bool | None:
         value = self.raw(key)
         if value is not None and not isinstance(value, bool):
-            raise TypeError(f"{self.name(key)} must be true or false, not {_kind(value)}")
+            self._bad(TypeError(f"{self.name(key)} must be true or false, not {_kind(value)}"))
+            return None
         return value
 
     def items(self, key: str) -> list[Any]:
@@ -158,18 +173,44 @@ class _Reader:
         return [] if value is None else list(value) if isinstance(value, list) else [value]
 
     def texts(self, key: str) -> tuple[str, ...]:
-        values = self.items(key)
-        for i, value in enumerate(values):
-            if not isinstance(value, str):
-                raise TypeError(f"{self.name(key)}[{i}] must be a string, not {_kind(value)}")
+        values = []
+        for i, value in enumerate(self.items(key)):
+            if isinstance(value, str):
+                values.append(value)
+            else:
+                self._bad(TypeError(f"{self.name(key)}[{i}] must be a string, not {_kind(value)}"))
         return tuple(values)
 
-    def objects(self, key: str) -> list[tuple[Any, str]]:
-        """The items of a set with the name each error about them should use."""
-        return [(value, f"{self.name(key)}[{i}]") for i, value in enumerate(self.items(key))]
+    def each(self, key: str, read: Callable[..., _T]) -> tuple[_T, ...]:
+        """Each item of a set, read by ``read`` (a ``from_open_badges``)."""
+        out = []
+        for i, value in enumerate(self.items(key)):
+            try:
+                out.append(read(value, f"{self.name(key)}[{i}]", lenient=self.lenient))
+            except (TypeError, ValueError) as error:
+                self._bad(error)
+        return tuple(out)
+
+    def one(self, key: str, read: Callable[..., _T]) -> _T | None:
+        """The object (or IRI) in one member, read by ``read`` (a ``from_open_badges``)."""
+        value = self.raw(key)
+        if value is None:
+            return None
+        try:
+            return read(value, self.name(key), lenient=self.lenient)
+        except (TypeError, ValueError) as error:
+            self._bad(error)
+            return None
 
     def extra(self) -> dict[str, Any]:
         return {k: v for k, v in self.document.items() if k not in self.taken}
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _kind(value: Any) -> str:
@@ -212,11 +253,11 @@ class CreditPoint:
         return float(self.point)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str = "creditPoint") -> CreditPoint:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str = "creditPoint", *, lenient: bool = False) -> CreditPoint:
+        r = _Reader(document, where, lenient)
         framework = r.text("framework")
         point = r.raw("point")
-        if isinstance(point, int | float) and not isinstance(point, bool):
+        if isinstance(point, int | float) and not isinstance(point, bool) and _finite(point):
             point = number_text(point)
         if not isinstance(point, str):
             raise TypeError(f"{r.name('point')} must be a decimal number as a string, not {_kind(point)}")
@@ -249,10 +290,10 @@ class Organisation:
     """Given as a bare IRI (``id`` only) rather than as an object."""
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str) -> Organisation:
+    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Organisation:
         if isinstance(document, str):
             return cls(id=document, reference=True)
-        r = _Reader(document, where)
+        r = _Reader(document, where, lenient)
         return cls(r.text("id"), r.text("name"), r.text("url"), r.extra())
 
     def to_open_badges(self) -> str | dict[str, Any]:
@@ -273,8 +314,8 @@ class Address:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str) -> Address:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Address:
+        r = _Reader(document, where, lenient)
         return cls(
             r.text("addressCountry"), r.text("addressCountryCode"), r.text("addressRegion"),
             r.text("addressLocality"), r.extra(),
@@ -312,16 +353,15 @@ class Issuer:
         return self.address.country_code or self.address.country
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str = "issuer") -> Issuer:
+    def from_open_badges(cls, document: Any, where: str = "issuer", *, lenient: bool = False) -> Issuer:
         if isinstance(document, str):
             return cls(id=document, reference=True)
-        r = _Reader(document, where)
-        address = r.raw("address")
+        r = _Reader(document, where, lenient)
         return cls(
             r.text("id"),
             r.text("name"),
             r.text("url"),
-            None if address is None else Address.from_open_badges(address, r.name("address")),
+            r.one("address", Address.from_open_badges),
             r.extra(),
         )
 
@@ -348,8 +388,8 @@ class GradingScheme:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str) -> GradingScheme:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> GradingScheme:
+        r = _Reader(document, where, lenient)
         return cls(
             r.text("id"), r.text("name"), r.text("resultType"), r.texts("allowedValue"),
             r.text("requiredValue"), r.extra(),
@@ -416,9 +456,9 @@ class Achievement:
 
     @property
     def ects(self) -> float | None:
-        """ECTS credits: the ECTS credit point, else ``creditsAvailable``."""
+        """ECTS credits: the first ECTS credit point of more than 0 credits, else ``creditsAvailable``."""
         for point in self.credit_points:
-            if point.framework == ECTS_FRAMEWORK:
+            if point.framework == ECTS_FRAMEWORK and point.value > 0:
                 return point.value
         return None if self.credits_available is None else float(self.credits_available)
 
@@ -431,8 +471,8 @@ class Achievement:
         return hours_of(self.volume_of_learning)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str = "achievement") -> Achievement:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str = "achievement", *, lenient: bool = False) -> Achievement:
+        r = _Reader(document, where, lenient)
         enum = EXTENSION_ENUMERATIONS
         return cls(
             id=r.text("id"),
@@ -441,7 +481,7 @@ class Achievement:
             description=r.text("description"),
             learning_outcomes=r.texts("learningOutcome"),
             credits_available=r.number("creditsAvailable"),
-            credit_points=tuple(CreditPoint.from_open_badges(v, w) for v, w in r.objects("creditPoint")),
+            credit_points=r.each("creditPoint", CreditPoint.from_open_badges),
             volume_of_learning=r.text("volumeOfLearning"),
             eqf_level=r.text("eqfLevel"),
             nqf_level=r.text("nqfLevel"),
@@ -453,11 +493,11 @@ class Achievement:
             ),
             type_of_quality_assurance=r.text("typeOfQualityAssurance"),
             prerequisites=r.text("prerequisites"),
-            grading=tuple(GradingScheme.from_open_badges(v, w) for v, w in r.objects("resultDescription")),
+            grading=r.each("resultDescription", GradingScheme.from_open_badges),
             integration_stackability=r.text("integrationStackability", enum["integrationStackability"]),
             is_part_of=r.texts("isPartOf"),
             further_information=r.text("furtherInformation"),
-            awarding_bodies=tuple(Organisation.from_open_badges(v, w) for v, w in r.objects("awardingBody")),
+            awarding_bodies=r.each("awardingBody", Organisation.from_open_badges),
             extra=r.extra(),
         )
 
@@ -502,8 +542,8 @@ class IdentityObject:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str) -> IdentityObject:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> IdentityObject:
+        r = _Reader(document, where, lenient)
         return cls(r.text("identityType"), r.flag("hashed"), r.text("identityHash"), r.text("salt"), r.extra())
 
     def to_open_badges(self) -> dict[str, Any]:
@@ -529,8 +569,8 @@ class Result:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str) -> Result:
-        r = _Reader(document, where)
+    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Result:
+        r = _Reader(document, where, lenient)
         return cls(r.text("value"), r.text("resultDescription"), r.text("achievedLevel"), r.extra())
 
     def to_open_badges(self) -> dict[str, Any]:
@@ -574,19 +614,18 @@ class LearnerResult:
         return self.results[0].value if self.results else None
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str = "credentialSubject") -> LearnerResult:
-        r = _Reader(document, where)
-        achievement = r.raw("achievement")
+    def from_open_badges(
+        cls, document: Any, where: str = "credentialSubject", *, lenient: bool = False
+    ) -> LearnerResult:
+        r = _Reader(document, where, lenient)
         return cls(
             id=r.text("id"),
             name=r.text("name"),
-            identifiers=tuple(IdentityObject.from_open_badges(v, w) for v, w in r.objects("identifier")),
+            identifiers=r.each("identifier", IdentityObject.from_open_badges),
             credits_earned=r.number("creditsEarned"),
-            results=tuple(Result.from_open_badges(v, w) for v, w in r.objects("result")),
+            results=r.each("result", Result.from_open_badges),
             supervision_and_id_verification=r.text("supervisionAndIdVerification", SUPERVISION_AND_ID_VERIFICATION),
-            achievement=None
-            if achievement is None
-            else Achievement.from_open_badges(achievement, r.name("achievement")),
+            achievement=r.one("achievement", Achievement.from_open_badges),
             extra=r.extra(),
         )
 
@@ -624,14 +663,15 @@ class MicroCredential:
         return self.subject.achievement
 
     @classmethod
-    def from_open_badges(cls, document: Any, where: str = "credential") -> MicroCredential:
-        r = _Reader(document, where)
-        issuer = r.raw("issuer")
+    def from_open_badges(cls, document: Any, where: str = "credential", *, lenient: bool = False) -> MicroCredential:
+        r = _Reader(document, where, lenient)
         return cls(
-            subject=LearnerResult.from_open_badges(r.raw("credentialSubject"), r.name("credentialSubject")),
+            subject=LearnerResult.from_open_badges(
+                r.raw("credentialSubject"), r.name("credentialSubject"), lenient=lenient
+            ),
             id=r.text("id"),
             name=r.text("name"),
-            issuer=None if issuer is None else Issuer.from_open_badges(issuer, r.name("issuer")),
+            issuer=r.one("issuer", Issuer.from_open_badges),
             valid_from=r.text("validFrom"),
             awarded_date=r.text("awardedDate"),
             valid_until=r.text("validUntil"),
@@ -673,13 +713,13 @@ def _body(org: Organisation | Issuer | None) -> dict[str, str]:
 
 
 def _achievement_claims(ach: Achievement) -> dict[str, Any]:
-    ects = ach.credit_points[0].value if ach.credit_points else ach.credits_available
+    ects = ach.ects
     claims: dict[str, Any] = {
         "achievement_id": ach.id,
         "title": ach.title,
         "achievement_type": ach.kind,
         "learning_outcomes": list(ach.learning_outcomes) or None,
-        "ects": int(ects) if isinstance(ects, float) and ects.is_integer() else ects,
+        "ects": int(ects) if ects is not None and ects.is_integer() else ects,
         "eqf_level": ach.eqf,
         "type_of_assessment": ach.type_of_assessment,
         "form_of_participation": ach.form_of_participation,
