@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plecak.core.model.datamodel import is_image, is_link, is_safe_id, is_url
-from plecak.core.model.micro_credential import EXTENSION_ENUMERATIONS
+from plecak.core.model.vocabulary import EXTENSION_ENUMERATIONS
 
 from .achievement_json import _READABLE as _READABLE
 from .achievement_json import build_achievement

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
-from plecak.core.model.micro_credential import ECTS_FRAMEWORK, EQF_PREFIX
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name
 from plecak.runtime.plural import plural_text

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plecak.core.model.micro_credential import ECTS_FRAMEWORK, EQF_PREFIX
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name, language_name
 
