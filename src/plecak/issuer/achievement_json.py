@@ -6,11 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ECTS_FRAMEWORK", "EQF_IRI", "build_achievement", "fact_sheet"]
+from plecak.core.model.micro_credential import (
+    ECTS_FRAMEWORK,
+    EQF_ALIGNMENT_TYPE,
+    EQF_FRAMEWORK_NAME,
+    Achievement,
+    CreditPoint,
+    GradingScheme,
+    Organisation,
+    eqf_iri,
+    number_text,
+)
 
-
-ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
-EQF_IRI = "http://data.europa.eu/snb/eqf/{}"
+__all__ = ["achievement_model", "build_achievement", "fact_sheet"]
 
 _READABLE = {
     "Online": "online",
@@ -29,10 +37,6 @@ _READABLE = {
     "StandAlone": "stand-alone",
     "Stackable": "stackable towards a larger credential",
 }
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def fact_sheet(data: Mapping[str, Any], issuer: Mapping[str, Any]) -> str:
@@ -55,7 +59,7 @@ def fact_sheet(data: Mapping[str, Any], issuer: Mapping[str, Any]) -> str:
     lines.append(
         f"- Awarding body: {'; '.join(str(b['name']) for b in bodies)}" + (f" ({place})" if place else "")
     )
-    workload = f"{_number(data['ects'])} ECTS"
+    workload = f"{number_text(data['ects'])} ECTS"
     if data.get("workloadHours"):
         workload += f" ({data['workloadHours']} hours)"
     lines.append(f"- Notional workload: {workload}")
@@ -83,79 +87,83 @@ def fact_sheet(data: Mapping[str, Any], issuer: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# long: one statement per Open Badges property, in the order of the issued JSON
-def build_achievement(
-    achievement_id: str, data: Mapping[str, Any], issuer: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The Open Badges 3.0 ``Achievement`` (with Plecak extension terms) for validated input."""
-    ach: dict[str, Any] = {
-        "id": achievement_id,
-        "type": ["Achievement"],
-        "achievementType": data.get("achievementType", "MicroCredential"),
-        "name": data["name"],
-        "description": data["description"],
-        "criteria": {"narrative": fact_sheet(data, issuer)},
-    }
-    if data.get("image"):
-        ach["image"] = {"id": data["image"], "type": "Image"}
-    for key in ("inLanguage", "fieldOfStudy", "humanCode"):
-        if data.get(key):
-            ach[key] = data[key]
-    ach["creditsAvailable"] = data["ects"]
+def _alignments(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The registrar's alignments (ESCO skills…) and the EQF level as an alignment, for displayers
+    that show alignments but not our extension terms."""
     alignments = [dict(a, type=["Alignment"]) for a in data.get("alignments", [])]
     alignments.append(
         {
             "type": ["Alignment"],
             "targetName": f"EQF level {data['eqfLevel']}",
-            "targetUrl": EQF_IRI.format(data["eqfLevel"]),
+            "targetUrl": eqf_iri(data["eqfLevel"]),
             "targetCode": str(data["eqfLevel"]),
-            "targetFramework": "European Qualifications Framework (EQF)",
-            "targetType": "ext:EQFLevel",
+            "targetFramework": EQF_FRAMEWORK_NAME,
+            "targetType": EQF_ALIGNMENT_TYPE,
         }
     )
-    ach["alignment"] = alignments
-    grading = data.get("grading")
-    if grading:
-        rd: dict[str, Any] = {
-            "id": f"{achievement_id}#grade",
-            "type": ["ResultDescription"],
-            "name": grading["name"],
-            "resultType": "Result",
-        }
-        if grading.get("allowedValues"):
-            rd["allowedValue"] = grading["allowedValues"]
-        if grading.get("requiredValue"):
-            rd["requiredValue"] = grading["requiredValue"]
-        ach["resultDescription"] = [rd]
-    ach["learningOutcome"] = list(data["learningOutcomes"])
-    if data.get("workloadHours"):
-        ach["volumeOfLearning"] = f"PT{data['workloadHours']}H"
-    ach["creditPoint"] = [
-        {"type": "CreditPoint", "framework": ECTS_FRAMEWORK, "point": _number(data["ects"])}
-    ]
-    ach["eqfLevel"] = EQF_IRI.format(data["eqfLevel"])
-    for key in (
-        "nqfLevel",
-        "qfEheaLevel",
-        "typeOfAssessment",
-        "formOfParticipation",
-        "supervisionAndIdVerification",
-        "typeOfQualityAssurance",
-        "prerequisites",
-        "integrationStackability",
-        "isPartOf",
-        "furtherInformation",
-    ):
+    return alignments
+
+
+def _grading(achievement_id: str, grading: Mapping[str, Any] | None) -> tuple[GradingScheme, ...]:
+    if not grading:
+        return ()
+    return (
+        GradingScheme(
+            id=f"{achievement_id}#grade",
+            name=grading["name"],
+            result_type="Result",
+            allowed_values=tuple(grading.get("allowedValues") or ()),
+            required_value=grading.get("requiredValue") or None,
+            extra={"type": ["ResultDescription"]},
+        ),
+    )
+
+
+def achievement_model(achievement_id: str, data: Mapping[str, Any], issuer: Mapping[str, Any]) -> Achievement:
+    """The typed :class:`Achievement` for validated registrar input (``issuer``: the profile, for
+    the fact sheet)."""
+    extra: dict[str, Any] = {
+        "type": ["Achievement"],
+        "criteria": {"narrative": fact_sheet(data, issuer)},
+    }
+    if data.get("image"):
+        extra["image"] = {"id": data["image"], "type": "Image"}
+    for key in ("inLanguage", "fieldOfStudy", "humanCode"):
         if data.get(key):
-            ach[key] = data[key]
-    if data.get("awardingBodies"):
-        ach["awardingBody"] = [
-            {
-                "id": b["id"],
-                "type": ["Profile"],
-                "name": b["name"],
-                **({"url": b["url"]} if b.get("url") else {}),
-            }
-            for b in data["awardingBodies"]
-        ]
-    return ach
+            extra[key] = data[key]
+    extra["alignment"] = _alignments(data)
+    bodies = tuple(
+        Organisation(id=b["id"], name=b["name"], url=b.get("url") or None, extra={"type": ["Profile"]})
+        for b in data.get("awardingBodies") or ()
+    )
+    return Achievement(
+        id=achievement_id,
+        title=data["name"],
+        kind=data.get("achievementType", "MicroCredential"),
+        description=data["description"],
+        learning_outcomes=tuple(data["learningOutcomes"]),
+        credits_available=data["ects"],
+        credit_points=(CreditPoint(ECTS_FRAMEWORK, number_text(data["ects"])),),
+        volume_of_learning=f"PT{data['workloadHours']}H" if data.get("workloadHours") else None,
+        eqf_level=eqf_iri(data["eqfLevel"]),
+        nqf_level=data.get("nqfLevel") or None,
+        qf_ehea_level=data.get("qfEheaLevel") or None,
+        type_of_assessment=data.get("typeOfAssessment") or None,
+        form_of_participation=data.get("formOfParticipation") or None,
+        supervision_and_id_verification=data.get("supervisionAndIdVerification") or None,
+        type_of_quality_assurance=data.get("typeOfQualityAssurance") or None,
+        prerequisites=data.get("prerequisites") or None,
+        grading=_grading(achievement_id, data.get("grading")),
+        integration_stackability=data.get("integrationStackability") or None,
+        is_part_of=tuple(data.get("isPartOf") or ()),
+        further_information=data.get("furtherInformation") or None,
+        awarding_bodies=bodies,
+        extra=extra,
+    )
+
+
+def build_achievement(
+    achievement_id: str, data: Mapping[str, Any], issuer: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The Open Badges 3.0 ``Achievement`` (with Plecak extension terms) for validated input."""
+    return achievement_model(achievement_id, data, issuer).to_open_badges()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plecak.core.model.datamodel import is_image, is_link, is_safe_id, is_url
+from plecak.core.model.vocabulary import EXTENSION_ENUMERATIONS
 
 from .achievement_json import _READABLE as _READABLE
 from .achievement_json import build_achievement
@@ -41,15 +42,7 @@ MANDATORY_ELEMENTS: dict[str, str] = {
 }
 
 ENUMERATIONS: dict[str, tuple[str, ...]] = {
-    "formOfParticipation": ("Online", "Onsite", "Blended", "Volunteering", "WorkExperience"),
-    "qfEheaLevel": ("ShortCycle", "FirstCycle", "SecondCycle", "ThirdCycle"),
-    "supervisionAndIdVerification": (
-        "UnsupervisedNoIdVerification",
-        "SupervisedNoIdVerification",
-        "SupervisedOnlineWithIdVerification",
-        "SupervisedOnsiteWithIdVerification",
-    ),
-    "integrationStackability": ("StandAlone", "Stackable"),
+    **EXTENSION_ENUMERATIONS,
     "achievementType": ("MicroCredential", "Certificate", "Course", "Badge"),
 }
 

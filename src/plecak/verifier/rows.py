@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name
 from plecak.runtime.plural import plural_text
@@ -25,8 +26,6 @@ __all__ = [
 ]
 
 
-ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
-EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
 MAX_TEXT = 4000
 MAX_ITEMS = 50
 _DURATION_HOURS = re.compile(r"^PT(\d{1,6})H$")

@@ -11,13 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name, language_name
 
 __all__ = ["CredentialView", "matches", "subject_ids", "types_of", "view"]
-
-ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
-EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +12,8 @@ from plecak.core.encoding import b64url_encode
 from plecak.core.errors import ProofError
 from plecak.core.integrity.ecdsa_sd import base_signature_of
 from plecak.core.model.datamodel import issuer_id
+from plecak.core.model.micro_credential import Achievement
 from plecak.core.timeutil import format_datetime, parse_datetime
-
-from .rules import ECTS_FRAMEWORK
 
 __all__ = ["SD_DIGEST_PREFIX", "Part", "credential_digest", "part_from_credential"]
 
@@ -78,19 +76,9 @@ def _first(value: Any) -> Any:
 
 
 def _ects_of(achievement: Mapping[str, Any]) -> float | None:
-    points = achievement.get("creditPoint")
-    for point in points if isinstance(points, list) else [points]:
-        if isinstance(point, Mapping) and point.get("framework") == ECTS_FRAMEWORK:
-            try:
-                value = float(str(point.get("point")))
-            except ValueError:
-                continue
-            if math.isfinite(value) and value > 0:
-                return value
-    credits = achievement.get("creditsAvailable")
-    if isinstance(credits, int | float) and not isinstance(credits, bool) and math.isfinite(credits):
-        return float(credits) if credits > 0 else None
-    return None
+    """ECTS credits as the model reads them (:attr:`Achievement.ects`), when there are some."""
+    ects = Achievement.from_open_badges(achievement, lenient=True).ects
+    return ects if ects is not None and ects > 0 else None
 
 
 def part_from_credential(credential: Mapping[str, Any], *, rejected: str | None = None) -> Part:

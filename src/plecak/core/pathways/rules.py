@@ -8,12 +8,12 @@ from typing import Any
 
 from plecak.core.errors import RuleError
 from plecak.core.model.datamodel import is_url
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK
 from plecak.core.timeutil import format_datetime, parse_datetime
 
 __all__ = ["ECTS_FRAMEWORK", "MAX_COMPONENTS", "describe_rule", "normalise_rule"]
 
 
-ECTS_FRAMEWORK = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 MAX_COMPONENTS = 100
 _RULE_FIELDS = {
     "components",

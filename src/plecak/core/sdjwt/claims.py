@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from plecak.core.model.elements import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
+from plecak.core.model.micro_credential import MicroCredential, eqf_iri, to_sd_jwt_claims
 
 from .common import SdJwtError
 
@@ -81,105 +82,19 @@ _TECHNICAL = frozenset({"iss", "iat", "nbf", "exp", "vct", "cnf", "status", "_sd
 
 
 # -- issuing -----------------------------------------------------------------------------
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-# long: one mapping per Annex I element, read top to bottom against docs/sd-jwt-vc.md
 def micro_credential_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """The flat SD-JWT VC claim set for an (unsigned) Open Badges micro-credential of ours.
+    """The flat SD-JWT VC claim set for an (unsigned) Open Badges micro-credential of ours: read
+    into the typed model and mapped by :func:`plecak.core.model.micro_credential.to_sd_jwt_claims`.
 
     Registered claims (``iss``, ``iat``, ``cnf``, ``status``…) are added by :func:`issue_sd_jwt_vc`.
     """
-    subject = credential.get("credentialSubject")
-    if not isinstance(subject, Mapping) or not isinstance(subject.get("achievement"), Mapping):
-        raise SdJwtError("the credential has no credentialSubject.achievement")
-    ach: Mapping[str, Any] = subject["achievement"]
-    issuer = credential.get("issuer")
-    issuer_obj: Mapping[str, Any] = issuer if isinstance(issuer, Mapping) else {}
-    address = issuer_obj.get("address") if isinstance(issuer_obj.get("address"), Mapping) else {}
-    assert isinstance(address, Mapping)
-    claims: dict[str, Any] = {
-        "achievement_id": ach.get("id"),
-        "title": ach.get("name"),
-        "achievement_type": ach.get("achievementType"),
-    }
-    bodies = ach.get("awardingBody")
-    if isinstance(bodies, list) and bodies:
-        claims["awarding_body"] = [
-            {k: v for k, v in (("id", b.get("id")), ("name", b.get("name"))) if v}
-            for b in bodies
-            if isinstance(b, Mapping)
-        ]
-    else:
-        claims["awarding_body"] = [
-            {k: v for k, v in (("id", issuer_obj.get("id")), ("name", issuer_obj.get("name"))) if v}
-        ]
-    country = address.get("addressCountryCode") or address.get("addressCountry")
-    if country:
-        claims["issuer_country"] = country
-    date = _text(credential.get("awardedDate")) or _text(credential.get("validFrom"))
-    if date:
-        claims["awarding_date"] = date[:10]
-    if isinstance(ach.get("learningOutcome"), list):
-        claims["learning_outcomes"] = list(ach["learningOutcome"])
-    points = ach.get("creditPoint")
-    if isinstance(points, list) and points and isinstance(points[0], Mapping):
-        try:
-            claims["ects"] = float(points[0]["point"])
-        except (KeyError, TypeError, ValueError):
-            pass
-    elif isinstance(ach.get("creditsAvailable"), int | float):
-        claims["ects"] = float(ach["creditsAvailable"])
-    if isinstance(claims.get("ects"), float) and claims["ects"].is_integer():
-        claims["ects"] = int(claims["ects"])
-    eqf = _text(ach.get("eqfLevel"))
-    if eqf and eqf.rsplit("/", 1)[-1].isdigit():
-        claims["eqf_level"] = int(eqf.rsplit("/", 1)[-1])
-    for source, target in (
-        ("typeOfAssessment", "type_of_assessment"),
-        ("formOfParticipation", "form_of_participation"),
-        ("typeOfQualityAssurance", "type_of_quality_assurance"),
-        # selectively disclosable
-        ("description", "description"),
-        ("qfEheaLevel", "qf_ehea_level"),
-        ("nqfLevel", "nqf_level"),
-        ("supervisionAndIdVerification", "supervision_and_id_verification"),
-        ("prerequisites", "prerequisites"),
-        ("integrationStackability", "integration_stackability"),
-        ("furtherInformation", "further_information"),
-    ):
-        if ach.get(source):
-            claims[target] = ach[source]
-    if isinstance(ach.get("isPartOf"), list) and ach["isPartOf"]:
-        claims["is_part_of"] = list(ach["isPartOf"])
-    volume = _text(ach.get("volumeOfLearning"))
-    if volume and volume.startswith("PT") and volume.endswith("H") and volume[2:-1].isdigit():
-        claims["workload_hours"] = int(volume[2:-1])
-    if _text(subject.get("name")):
-        claims["name"] = subject["name"]
-    else:
-        for ident in subject.get("identifier") or []:
-            if (
-                isinstance(ident, Mapping)
-                and ident.get("identityType") == "name"
-                and ident.get("hashed") is False
-                and _text(ident.get("identityHash"))
-            ):
-                claims["name"] = ident["identityHash"]
-                break
-    earned = subject.get("creditsEarned")
-    if isinstance(earned, int | float) and not isinstance(earned, bool):
-        claims["credits_earned"] = earned
-    results = subject.get("result")
-    if isinstance(results, list) and results and isinstance(results[0], Mapping):
-        if results[0].get("value") is not None:
-            claims["grade"] = str(results[0]["value"])
-    descriptions = ach.get("resultDescription")
-    if isinstance(descriptions, list) and descriptions and isinstance(descriptions[0], Mapping):
-        if _text(descriptions[0].get("name")):
-            claims["grading_scheme"] = descriptions[0]["name"]
-    return {k: v for k, v in claims.items() if v is not None}
+    try:
+        model = MicroCredential.from_open_badges(credential)
+        if model.achievement is None:
+            raise ValueError("the credential has no credentialSubject.achievement")
+        return to_sd_jwt_claims(model)
+    except (TypeError, ValueError) as exc:
+        raise SdJwtError(str(exc)) from exc
 
 
 def open_badges_form(c: Mapping[str, Any], issuer_id: str) -> dict[str, Any]:
@@ -214,7 +129,7 @@ def open_badges_form(c: Mapping[str, Any], issuer_id: str) -> dict[str, Any]:
     if c.get("ects") is not None:
         achievement["creditsAvailable"] = c["ects"]
     if c.get("eqf_level") is not None:
-        achievement["eqfLevel"] = f"http://data.europa.eu/snb/eqf/{c['eqf_level']}"
+        achievement["eqfLevel"] = eqf_iri(c["eqf_level"])
     if isinstance(c.get("workload_hours"), int):
         achievement["volumeOfLearning"] = f"PT{c['workload_hours']}H"
     if isinstance(bodies, list) and bodies:
