@@ -18,6 +18,7 @@ __all__ = [
     "DidResolver",
     "did_document",
     "did_key",
+    "did_web_base_url",
     "did_web_document_url",
     "did_web_from_url",
     "find_verification_method",
@@ -81,6 +82,34 @@ def did_web_from_url(base_url: str) -> str:
     host = parts.hostname + (f"%3A{parts.port}" if parts.port else "")
     segments = [quote(s, safe="") for s in parts.path.split("/") if s]
     return ":".join(["did:web", host, *segments])
+
+
+def did_web_base_url(did: str, *, scheme: str = "https") -> str:
+    """The URL a ``did:web`` names, the inverse of :func:`did_web_from_url`:
+    ``did:web:uni.example%3A8443:wut`` → ``https://uni.example:8443/wut`` (path segments stay
+    percent-encoded, as in the DID)."""
+    if not isinstance(did, str) or not did.startswith("did:web:"):
+        raise DIDError(f"not a did:web: {did!r}")
+    host, *segments = did.split("#", 1)[0][len("did:web:") :].split(":")
+    host = unquote(host)
+    url = f"{scheme}://{host}" + "".join(f"/{s}" for s in segments)
+    if not _plain_host(host) or "" in segments or any(c in url for c in _NOT_IN_URLS):
+        raise DIDError(f"malformed did:web: {did!r}")
+    return url
+
+
+_NOT_IN_URLS = frozenset(" \\<>\"{}|^`?#@")
+
+
+def _plain_host(host: str) -> bool:
+    """``host`` or ``host:port`` (a name or an address; no user, path, query or fragment)."""
+    if not host or any(c in host for c in "/?#@"):
+        return False
+    try:
+        parts = urlsplit(f"//{host}")
+        return bool(parts.hostname) and (parts.port is not None or ":" not in host.removeprefix(f"[{parts.hostname}]"))
+    except ValueError:
+        return False
 
 
 def did_web_document_url(did: str, *, scheme: str = "https") -> str:
