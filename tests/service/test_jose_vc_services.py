@@ -327,3 +327,25 @@ async def test_rs256_is_refused_for_a_did_key_issuer(
     assert _rsa_methods(did_doc) == []
     credentials = await (await client.get("/api/credentials", headers=AUTH)).json()
     assert credentials.get("credentials", credentials) in ([], {"credentials": []})
+
+
+async def test_a_resolver_with_an_older_copy_of_the_did_document_fetches_it_again_for_the_new_rsa_key(
+    stack: Stack,
+) -> None:
+    from plecak.core.did import DidResolver
+    from plecak.core.jose_vc import verify_jose
+
+    host = stack.issuer_url.removeprefix("http://")
+    cached = DidResolver(insecure_hosts={host}, refetch_after=0)
+    never = DidResolver(insecure_hosts={host}, refetch_after=3600)
+    first = (await issue_jwt(stack, alg="ES256"))["id"].removeprefix(PREFIX)
+    for resolver in (cached, never):  # both now hold the document without an RSA key
+        assert (await verify_jose(first, resolver, kind="vc", subject_id=stack.issuer_did)).verified
+        assert _rsa_methods(await resolver.resolve(stack.issuer_did)) == []
+    jws = (await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX)
+    result = await verify_jose(jws, cached, kind="vc", subject_id=stack.issuer_did)
+    assert result.verified, result.error
+    # a copy younger than refetch_after is not fetched again: the key stays unknown to it
+    stale = await verify_jose(jws, never, kind="vc", subject_id=stack.issuer_did)
+    assert not stale.verified
+    assert stale.reason == "key"

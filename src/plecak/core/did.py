@@ -158,6 +158,8 @@ class DidResolver:
 
     ``static`` documents (tests, the issuer's own DID) are answered first. ``insecure_hosts``
     lists hosts (e.g. ``127.0.0.1:8001`` for local development) whose did:web is fetched over http.
+    :meth:`resolve_again` fetches a cached did:web document anew when it names no key a signature
+    needs (a key the issuer added since) and the copy is at least ``refetch_after`` seconds old.
     """
 
     def __init__(
@@ -168,8 +170,10 @@ class DidResolver:
         timeout: float = 5.0,
         max_bytes: int = 256 * 1024,
         cache_seconds: float = 300.0,
+        refetch_after: float = 10.0,
     ) -> None:
         self._static = dict(static or {})
+        self._refetch_after = refetch_after
         self._insecure = set(insecure_hosts)
         self._timeout = timeout
         self._max_bytes = max_bytes
@@ -217,6 +221,16 @@ class DidResolver:
             raise
         finally:
             del self._inflight[did]
+
+    async def resolve_again(self, did: str) -> dict[str, Any]:
+        """:meth:`resolve`, but a cached did:web document at least ``refetch_after`` seconds old is
+        fetched anew (so a key made after it was cached is found; a newer copy is never refetched,
+        so a stream of unknown key ids cannot turn into a stream of fetches)."""
+        did = did.split("#", 1)[0] if isinstance(did, str) else did
+        hit = self._cache.get(did) if isinstance(did, str) else None
+        if hit is not None and hit[0] - self._cache_seconds + self._refetch_after <= time.monotonic():
+            del self._cache[did]
+        return await self.resolve(did)
 
     async def _fetch_web(self, did: str) -> dict[str, Any]:
         import aiohttp

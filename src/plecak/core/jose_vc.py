@@ -38,7 +38,7 @@ from jwt.api_jws import PyJWS
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair
 from plecak.core.did import find_verification_method
 from plecak.core.encoding import b64url_decode
-from plecak.core.errors import VCError
+from plecak.core.errors import DIDError, VCError
 from plecak.core.integrity.proofs import DidDocumentResolver, public_key_of_method
 from plecak.core.safejson import UnsafeJson, loads
 from plecak.core.timeutil import utc_now
@@ -300,6 +300,19 @@ def _public_key(method: Mapping[str, Any]) -> tuple[Any, str]:
     return pair.public_key, pair.key_type
 
 
+async def _method(resolver: DidDocumentResolver, did: str, kid: str, relationship: str) -> dict[str, Any]:
+    """The verification method ``kid``; a resolver that can (``resolve_again``) is asked once more
+    when its copy of the DID document lacks it (e.g. the issuer's RSA key, made on first use)."""
+    doc = await resolver.resolve(did)
+    try:
+        return find_verification_method(doc, kid, relationship)
+    except DIDError:
+        again = getattr(resolver, "resolve_again", None)
+        if again is None:
+            raise
+        return find_verification_method(await again(did), kid, relationship)
+
+
 def _seconds(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -355,8 +368,7 @@ async def verify_jose(
         return _fail(result, "kid", f"the kid {kid!r} is not a DID URL naming a verification method")
     relationship = "assertionMethod" if kind == "vc" else "authentication"
     try:
-        doc = await resolver.resolve(did)
-        method = find_verification_method(doc, kid, relationship)
+        method = await _method(resolver, did, kid, relationship)
         public_key, key_type = _public_key(method)
     except Exception as exc:  # unresolvable DIDs, unknown methods, bad keys: the seal cannot be checked
         return _fail(result, "key", f"the key {kid} cannot be used: {exc}")
