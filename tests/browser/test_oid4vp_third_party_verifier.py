@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from plecak.core.jar import self_signed_certificate
-from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
+from plecak.core.sdjwt import VCT_HOSTED_PATH
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
@@ -139,7 +139,9 @@ async def peers() -> AsyncIterator[list[Peer]]:
 
 
 async def start_verifier(setup: Setup, peers: list[Peer], tmp_path: Path, **config: Any) -> tuple[Peer, str]:
-    config = {"port": setup.peer_port, "host": "localhost", "vct": VCT_MICRO_CREDENTIAL, **config}
+    # the issuer names its SD-JWT VCs by its own resolvable vct (the default): a DCQL verifier asks
+    # for that exact value
+    config = {"port": setup.peer_port, "host": "localhost", "vct": setup.issuer_url + VCT_HOSTED_PATH, **config}
     path = tmp_path / "peer-verifier.json"
     path.write_text(json.dumps(config))
     peer = Peer(await start_peer("verifier.mjs", str(path)))

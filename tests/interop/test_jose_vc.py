@@ -428,7 +428,7 @@ async def test_unsigned_presentation_without_credentials_fails() -> None:
     assert "nothing to verify" in result.checks[-1].message
 
 
-# -- RS256 (verified only: Open Badges 3.0's minimum) -----------------------------------------------
+# -- RS256 (Open Badges 3.0's minimum; the issuer signs it on request: tests/service/test_jose_vc_services.py) --
 RSA_DID = "did:example:rsa-issuer"
 
 

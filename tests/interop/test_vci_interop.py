@@ -24,6 +24,7 @@ from plecak.core.integrity.ecdsa_sd import derive
 from plecak.core.integrity.proofs import verify_proofs
 from plecak.core.jsonld.loader import find_contexts_dir
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt
+from plecak.issuer.app import SETTINGS
 from support.issuer import achievement, profile
 from support.vci_peers import ADMIN_TOKEN, HttpsIssuer, https_issuer, require_peers, run_peer
 
@@ -146,7 +147,7 @@ async def test_outside_verifier_with_only_https_access_verifies_a_demo_micro_cre
 
 
 @pytest.mark.parametrize(
-    "issuer", [{"sdjwt_vct": "hosted"}, {"sdjwt_vct": "shared"}], ids=["vct-hosted", "vct-shared"], indirect=True
+    "issuer", [{}, {"sdjwt_vct": "shared"}], ids=["vct-hosted-by-default", "vct-shared"], indirect=True
 )
 async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer_and_type_metadata(
     issuer: tuple[HttpsIssuer, aiohttp.ClientSession, str],
@@ -160,6 +161,7 @@ async def test_third_party_sd_jwt_vc_library_verifies_our_credential_with_issuer
     payload = parse_sd_jwt(sd_jwt).payload
     assert payload["iss"] == served.url
     hosted = payload["vct"] == f"{served.url}/vct/micro-credential/v1"
+    assert hosted == (served.app[SETTINGS].sdjwt_vct == "hosted")
     assert hosted or payload["vct"] == VCT_MICRO_CREDENTIAL
     type_url = None if hosted else f"{served.url}/vct/micro-credential/v1"
 

@@ -86,7 +86,7 @@ async def test_type_metadata_has_en_pl_display_and_every_annex_i_claim(
     assert resp.status == 200
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     meta = await resp.json()
-    assert meta["vct"] == VCT_MICRO_CREDENTIAL
+    assert meta["vct"] == HOSTED
     assert {d["locale"]: d["name"] for d in meta["display"]} == {
         "en": "EU micro-credential",
         "pl": "Europejskie mikropoświadczenie",
@@ -102,15 +102,19 @@ async def test_type_metadata_has_en_pl_display_and_every_annex_i_claim(
     assert "mandatory" not in claims["grade"]
 
 
-async def test_hosted_vct_resolves_to_the_issuers_type_metadata_and_is_still_our_type(
+async def test_by_default_the_vct_is_the_issuers_own_url_and_resolves_to_its_type_metadata(
     aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
-    client = await _client(aiohttp_client, redis_url, tmp_path, sdjwt_vct="hosted")
+    client = await _client(aiohttp_client, redis_url, tmp_path)
     sd_jwt = await _sd_jwt(client)
     assert parse_sd_jwt(sd_jwt).payload["vct"] == HOSTED
     meta = await (await client.get("/.well-known/openid-credential-issuer")).json()
     assert meta["credential_configurations_supported"]["MicroCredential_dc+sd-jwt"]["vct"] == HOSTED
-    assert (await (await client.get(HOSTED.removeprefix(PUBLIC_URL))).json())["vct"] == HOSTED
+    resp = await client.get(HOSTED.removeprefix(PUBLIC_URL))
+    assert resp.status == 200
+    type_metadata = await resp.json()
+    assert type_metadata["vct"] == HOSTED
+    assert {d["locale"] for d in type_metadata["display"]} == {"en", "pl"}
     assert is_micro_credential_vct(HOSTED)
     assert is_micro_credential_vct(VCT_MICRO_CREDENTIAL)
     assert not is_micro_credential_vct("https://evil.example/vct/other/v1")
@@ -118,3 +122,14 @@ async def test_hosted_vct_resolves_to_the_issuers_type_metadata_and_is_still_our
     assert credential_matches(asked, envelope(sd_jwt))
     other = CredentialQuery(id="pid", format="dc+sd-jwt", vct_values=["urn:eudi:pid:1"])
     assert not credential_matches(other, envelope(sd_jwt))
+
+
+async def test_shared_vct_is_still_issued_when_configured(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    client = await _client(aiohttp_client, redis_url, tmp_path, sdjwt_vct="shared")
+    assert parse_sd_jwt(await _sd_jwt(client)).payload["vct"] == VCT_MICRO_CREDENTIAL
+    meta = await (await client.get("/.well-known/openid-credential-issuer")).json()
+    assert meta["credential_configurations_supported"]["MicroCredential_dc+sd-jwt"]["vct"] == VCT_MICRO_CREDENTIAL
+    assert (await (await client.get("/vct/micro-credential/v1")).json())["vct"] == VCT_MICRO_CREDENTIAL
+

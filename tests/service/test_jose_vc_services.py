@@ -17,7 +17,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.integrity.proofs import public_key_of_method
 from plecak.core.jose_vc import envelope, parse_jws
-from support.issuer import simple_credential_v2
+from plecak.issuer.app import create_app as create_issuer
+from support.issuer import issuer_settings, simple_credential_v2
 from support.reference_jose import jose_peer, public_jwk, require_jose_peer
 from support.verifier import AUTH, Stack, start_stack
 
@@ -143,7 +144,7 @@ async def test_idempotent_repeat_returns_the_same_envelope(stack: Stack) -> None
 @pytest.mark.parametrize(
     ("options", "named"),
     [
-        ({"format": "vc+jwt", "alg": "RS256"}, "options.alg must be one of ES256, EdDSA"),
+        ({"format": "vc+jwt", "alg": "HS256"}, "options.alg must be one of ES256, EdDSA, RS256"),
         ({"format": "vc+jwt", "alg": "none"}, "options.alg must be one of"),
         ({"format": "vc+cwt"}, "options.format must be vc+jwt or ldp_vc"),
         ({"format": "vc+jwt", "cryptosuite": "eddsa-rdfc-2022"}, "options.cryptosuite is for Data Integrity"),
@@ -214,3 +215,137 @@ async def test_independent_jose_accepts_what_the_issuer_published(stack: Stack) 
     answer = jose_peer({"action": "verify", "jws": jws, "jwk": public_jwk(key), "alg": "ES256"})
     assert answer["verified"] is True, answer
     assert answer["payload"]["credentialSubject"]["name"] == "Zofia Wiśniewska"
+
+
+# -- RS256 on request (Open Badges 3.0's minimum) ----------------------------------------------------
+def _rsa_methods(did_doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in did_doc["verificationMethod"] if m["type"] == "JsonWebKey"]
+
+
+async def test_rs256_vc_jwt_is_signed_by_a_sealed_rsa_key_the_did_document_lists_and_verifies(
+    stack: Stack, redis_url: str
+) -> None:
+    before = await (await stack.issuer.get("/.well-known/did.json")).json()
+    assert _rsa_methods(before) == []  # made on first use, not before
+    enveloped = await issue_jwt(stack, alg="RS256")
+    secured = parse_jws(enveloped["id"].removeprefix(PREFIX))
+    assert secured.header["alg"] == "RS256"
+    assert secured.header["typ"] == "vc+jwt"
+    kid = secured.header["kid"]
+    assert kid.startswith(stack.issuer_did + "#")
+
+    did_doc = await (await stack.issuer.get("/.well-known/did.json")).json()
+    (method,) = _rsa_methods(did_doc)
+    assert method["id"] == kid
+    assert method["controller"] == stack.issuer_did
+    jwk = method["publicKeyJwk"]
+    assert jwk["kty"] == "RSA"
+    assert jwk["e"] == "AQAB"
+    assert "d" not in jwk
+    assert len(base64_bytes(jwk["n"])) * 8 >= 3072
+    assert kid in did_doc["assertionMethod"]
+    assert kid not in did_doc["authentication"]
+    assert "https://w3id.org/security/jwk/v1" in did_doc["@context"]
+
+    status, body = await stack.verify(enveloped)
+    assert status == 200, body
+    assert body["verified"] is True, body
+    assert outcomes(body)["proof"] == "passed"
+    assert outcomes(body)["issuer"] == "passed"
+    assert body["results"][1]["details"]["alg"] == "RS256"
+
+    # the key is made once and kept sealed in Redis: no private part in the clear
+    again = parse_jws((await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX))
+    assert again.header["kid"] == kid
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url(redis_url)
+    try:
+        record = json.loads(await client.hget("issuer:keys", kid.split("#", 1)[1]))
+    finally:
+        await client.aclose()
+    assert set(record) == {"type", "publicKeyJwk", "sealed", "created"}
+    assert record["type"] == "RSA"
+    assert record["publicKeyJwk"] == jwk
+
+
+def base64_bytes(text: str) -> bytes:
+    import base64
+
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+async def test_rsa_key_made_by_one_issuer_process_is_listed_and_used_by_another(
+    stack: Stack, redis_url: str, tmp_path: Path, aiohttp_client: ClientFactory
+) -> None:
+    other = await aiohttp_client(create_issuer(issuer_settings(redis_url, tmp_path, public_url=stack.issuer_url)))
+    assert _rsa_methods(await (await other.get("/.well-known/did.json")).json()) == []
+    kid = parse_jws((await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX)).header["kid"]
+    # the other process (started before the key existed) publishes it and signs with the same key
+    assert [m["id"] for m in _rsa_methods(await (await other.get("/.well-known/did.json")).json())] == [kid]
+    body = {"learner": {"name": "Jan Kowalski"}, "options": {"format": "vc+jwt", "alg": "RS256"}}
+    resp = await other.post(f"/api/achievements/{stack.achievement_uuid}/credentials", json=body, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    enveloped = (await resp.json())["verifiableCredential"]
+    assert parse_jws(enveloped["id"].removeprefix(PREFIX)).header["kid"] == kid
+    status, report = await stack.verify(enveloped)
+    assert status == 200, report
+
+
+async def test_independent_jose_verifies_an_rs256_vc_jwt_with_the_key_from_the_did_document(stack: Stack) -> None:
+    require_jose_peer()
+    jws = (await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX)
+    did_doc = await (await stack.issuer.get("/.well-known/did.json")).json()
+    (method,) = _rsa_methods(did_doc)
+    assert method["id"] == parse_jws(jws).header["kid"]
+    answer = jose_peer({"action": "verify", "jws": jws, "jwk": method["publicKeyJwk"], "alg": "RS256"})
+    assert answer["verified"] is True, answer
+    assert answer["header"]["alg"] == "RS256"
+    assert answer["payload"]["credentialSubject"]["name"] == "Zofia Wiśniewska"
+    head, _, signature = jws.split(".")
+    forged = parse_jws((await issue_jwt(stack, alg="ES256"))["id"].removeprefix(PREFIX)).text.split(".")[1]
+    refused = jose_peer(
+        {"action": "verify", "jws": f"{head}.{forged}.{signature}", "jwk": method["publicKeyJwk"], "alg": "RS256"}
+    )
+    assert refused["verified"] is False
+
+
+async def test_rs256_is_refused_for_a_did_key_issuer(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    from support.issuer import achievement, profile
+
+    client = await aiohttp_client(create_issuer(issuer_settings(redis_url, tmp_path, did_method="key")))
+    assert (await client.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
+    uuid = (await (await client.post("/api/achievements", json=achievement(0), headers=AUTH)).json())["uuid"]
+    body = {"learner": {"name": "Jan Kowalski"}, "options": {"format": "vc+jwt", "alg": "RS256"}}
+    resp = await client.post(f"/api/achievements/{uuid}/credentials", json=body, headers=AUTH)
+    assert resp.status == 422, await resp.text()
+    assert resp.content_type == "application/problem+json"
+    assert "did:web" in await resp.text()
+    did_doc = await (await client.get("/.well-known/did.json")).json()
+    assert _rsa_methods(did_doc) == []
+    credentials = await (await client.get("/api/credentials", headers=AUTH)).json()
+    assert credentials.get("credentials", credentials) in ([], {"credentials": []})
+
+
+async def test_a_resolver_with_an_older_copy_of_the_did_document_fetches_it_again_for_the_new_rsa_key(
+    stack: Stack,
+) -> None:
+    from plecak.core.did import DidResolver
+    from plecak.core.jose_vc import verify_jose
+
+    host = stack.issuer_url.removeprefix("http://")
+    cached = DidResolver(insecure_hosts={host}, refetch_after=0)
+    never = DidResolver(insecure_hosts={host}, refetch_after=3600)
+    first = (await issue_jwt(stack, alg="ES256"))["id"].removeprefix(PREFIX)
+    for resolver in (cached, never):  # both now hold the document without an RSA key
+        assert (await verify_jose(first, resolver, kind="vc", subject_id=stack.issuer_did)).verified
+        assert _rsa_methods(await resolver.resolve(stack.issuer_did)) == []
+    jws = (await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX)
+    result = await verify_jose(jws, cached, kind="vc", subject_id=stack.issuer_did)
+    assert result.verified, result.error
+    # a copy younger than refetch_after is not fetched again: the key stays unknown to it
+    stale = await verify_jose(jws, never, kind="vc", subject_id=stack.issuer_did)
+    assert not stale.verified
+    assert stale.reason == "key"

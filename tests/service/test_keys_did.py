@@ -28,6 +28,7 @@ from plecak.core.did import (
     DidResolver,
     did_document,
     did_key,
+    did_web_base_url,
     did_web_document_url,
     did_web_from_url,
     find_verification_method,
@@ -261,6 +262,8 @@ def test_did_web_names(url: str, did: str, document_url: str) -> None:
     base = document_url.removesuffix("/did.json").removesuffix("/.well-known")
     assert did_web_from_url(base) == did
     assert did_web_document_url(did, scheme="http") == "http" + document_url.removeprefix("https")
+    assert did_web_base_url(did) == base.lower().rstrip("/")  # the URL the did:web names
+    assert did_web_base_url(f"{did}#key-1", scheme="http") == "http" + base.lower().rstrip("/").removeprefix("https")
 
 
 @pytest.mark.parametrize("url", ["ftp://issuer.example.org", "issuer.example.org", "https://", "did:web:x"])
@@ -273,6 +276,24 @@ def test_did_web_from_bad_url(url: str) -> None:
 def test_did_web_document_url_rejects(did: str) -> None:
     with pytest.raises(DIDError):
         did_web_document_url(did)
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:key:z6Mkabc",
+        "did:web:",
+        "did:web:%2Fetc:passwd",
+        "did:web:user%40evil.example",
+        "did:web:x.example%3Anotaport",
+        "did:web:x.example%3A99999",
+        "did:web:x.example::wut",
+        "did:web:x.example:a b",
+    ],
+)
+def test_did_web_base_url_rejects_what_names_no_plain_url(did: str) -> None:
+    with pytest.raises(DIDError):
+        did_web_base_url(did)
 
 
 # --- the resolver: local methods -------------------------------------------------------------------

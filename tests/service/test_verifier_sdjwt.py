@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.sdjwt import present
+from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, parse_sd_jwt, present
 from support.sdjwt import issue_over_oid4vci
 from support.verifier import AUTH, Stack, start_stack
 from support.verifier_pages import ClientFactory, ServerFactory, check, element, paste, result_page, verdict
@@ -133,7 +133,10 @@ async def test_openid4vp_dcql_request_for_chosen_claims_is_answered_with_only_th
     claims = await fetch_request(stack, request)
     query = claims["dcql_query"]["credentials"][0]
     assert query["format"] == "dc+sd-jwt"
-    assert query["meta"] == {"vct_values": ["https://w3id.org/plecak/vct/micro-credential/v1"]}
+    # the shared type name and the trusted issuer's own (default) vct, which the credential carries
+    hosted = f"{stack.issuer_url}/vct/micro-credential/v1"
+    assert query["meta"] == {"vct_values": ["https://w3id.org/plecak/vct/micro-credential/v1", hosted]}
+    assert parse_sd_jwt(sd_jwt).payload["vct"] == hosted
     paths = [c["path"] for c in query["claims"]]
     assert ["name"] in paths
     assert ["credits_earned"] in paths
@@ -149,6 +152,44 @@ async def test_openid4vp_dcql_request_for_chosen_claims_is_answered_with_only_th
     assert element(page, "grade") == "not shared by the holder"
     assert element(page, "learner") == "Anna Kowalska"
     assert check(page, "request") == "passed"
+
+
+async def test_sd_jwt_request_lists_the_shared_vct_and_the_hosted_vct_of_every_trusted_did_web_issuer(
+    stack: Stack,
+) -> None:
+    from support.openid4vp import ask, fetch_request
+
+    await stack.trust("did:web:uni.example%3A8443:wut")
+    await stack.trust("did:web:college.example")
+    await stack.trust("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")  # no URL: no hosted vct
+    claims = await fetch_request(stack, await ask(stack, format="dc+sd-jwt"))
+    vct_values = claims["dcql_query"]["credentials"][0]["meta"]["vct_values"]
+    assert sorted(vct_values) == sorted(
+        [
+            VCT_MICRO_CREDENTIAL,
+            f"{stack.issuer_url}/vct/micro-credential/v1",  # an insecure (development) host: http
+            "https://uni.example:8443/wut/vct/micro-credential/v1",
+            "https://college.example/vct/micro-credential/v1",
+        ]
+    )
+    # DCQL matches vct exactly: a credential with either form is one the request asks for
+    holder = Ed25519KeyPair.generate()
+    _, hosted = await issue_over_oid4vci(stack.issuer, stack.issuer_url, stack.achievement_uuid, holder)
+    assert parse_sd_jwt(hosted).payload["vct"] in vct_values
+    assert VCT_MICRO_CREDENTIAL in vct_values
+    # a W3C credential request carries no vct
+    ldp = await fetch_request(stack, await ask(stack))
+    assert "vct_values" not in ldp["dcql_query"]["credentials"][0]["meta"]
+
+
+async def test_sd_jwt_request_lists_only_the_shared_vct_when_no_did_web_issuer_is_trusted(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    from support.openid4vp import ask, fetch_request
+
+    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
+    claims = await fetch_request(stack, await ask(stack, format="dc+sd-jwt"))
+    assert claims["dcql_query"]["credentials"][0]["meta"]["vct_values"] == [VCT_MICRO_CREDENTIAL]
 
 
 async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack) -> None:

@@ -111,3 +111,10 @@ def test_numbers_refuse_nan_infinity_and_negatives() -> None:
 
 def test_settings_error_is_a_value_error() -> None:
     assert issubclass(SettingsError, ValueError)
+
+
+def test_issuer_sd_jwt_vct_defaults_to_hosted_and_may_be_shared(tmp_path: Path) -> None:
+    assert IssuerSettings.from_env(_env(tmp_path)).sdjwt_vct == "hosted"
+    assert IssuerSettings.from_env(_env(tmp_path, PLECAK_SDJWT_VCT="shared")).sdjwt_vct == "shared"
+    with pytest.raises(SettingsError, match="PLECAK_SDJWT_VCT"):
+        IssuerSettings.from_env(_env(tmp_path, PLECAK_SDJWT_VCT="elsewhere"))

@@ -18,6 +18,7 @@ __all__ = [
     "DidResolver",
     "did_document",
     "did_key",
+    "did_web_base_url",
     "did_web_document_url",
     "did_web_from_url",
     "find_verification_method",
@@ -83,6 +84,34 @@ def did_web_from_url(base_url: str) -> str:
     return ":".join(["did:web", host, *segments])
 
 
+def did_web_base_url(did: str, *, scheme: str = "https") -> str:
+    """The URL a ``did:web`` names, the inverse of :func:`did_web_from_url`:
+    ``did:web:uni.example%3A8443:wut`` → ``https://uni.example:8443/wut`` (path segments stay
+    percent-encoded, as in the DID)."""
+    if not isinstance(did, str) or not did.startswith("did:web:"):
+        raise DIDError(f"not a did:web: {did!r}")
+    host, *segments = did.split("#", 1)[0][len("did:web:") :].split(":")
+    host = unquote(host)
+    url = f"{scheme}://{host}" + "".join(f"/{s}" for s in segments)
+    if not _plain_host(host) or "" in segments or any(c in url for c in _NOT_IN_URLS):
+        raise DIDError(f"malformed did:web: {did!r}")
+    return url
+
+
+_NOT_IN_URLS = frozenset(" \\<>\"{}|^`?#@")
+
+
+def _plain_host(host: str) -> bool:
+    """``host`` or ``host:port`` (a name or an address; no user, path, query or fragment)."""
+    if not host or any(c in host for c in "/?#@"):
+        return False
+    try:
+        parts = urlsplit(f"//{host}")
+        return bool(parts.hostname) and (parts.port is not None or ":" not in host.removeprefix(f"[{parts.hostname}]"))
+    except ValueError:
+        return False
+
+
 def did_web_document_url(did: str, *, scheme: str = "https") -> str:
     """Where a ``did:web`` document lives (``/.well-known/did.json`` when there is no path)."""
     if not did.startswith("did:web:"):
@@ -129,6 +158,8 @@ class DidResolver:
 
     ``static`` documents (tests, the issuer's own DID) are answered first. ``insecure_hosts``
     lists hosts (e.g. ``127.0.0.1:8001`` for local development) whose did:web is fetched over http.
+    :meth:`resolve_again` fetches a cached did:web document anew when it names no key a signature
+    needs (a key the issuer added since) and the copy is at least ``refetch_after`` seconds old.
     """
 
     def __init__(
@@ -139,8 +170,10 @@ class DidResolver:
         timeout: float = 5.0,
         max_bytes: int = 256 * 1024,
         cache_seconds: float = 300.0,
+        refetch_after: float = 10.0,
     ) -> None:
         self._static = dict(static or {})
+        self._refetch_after = refetch_after
         self._insecure = set(insecure_hosts)
         self._timeout = timeout
         self._max_bytes = max_bytes
@@ -188,6 +221,16 @@ class DidResolver:
             raise
         finally:
             del self._inflight[did]
+
+    async def resolve_again(self, did: str) -> dict[str, Any]:
+        """:meth:`resolve`, but a cached did:web document at least ``refetch_after`` seconds old is
+        fetched anew (so a key made after it was cached is found; a newer copy is never refetched,
+        so a stream of unknown key ids cannot turn into a stream of fetches)."""
+        did = did.split("#", 1)[0] if isinstance(did, str) else did
+        hit = self._cache.get(did) if isinstance(did, str) else None
+        if hit is not None and hit[0] - self._cache_seconds + self._refetch_after <= time.monotonic():
+            del self._cache[did]
+        return await self.resolve(did)
 
     async def _fetch_web(self, did: str) -> dict[str, Any]:
         import aiohttp

@@ -35,10 +35,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from jwt.api_jws import PyJWS
 
-from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair
+from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair
 from plecak.core.did import find_verification_method
 from plecak.core.encoding import b64url_decode
-from plecak.core.errors import VCError
+from plecak.core.errors import DIDError, VCError
 from plecak.core.integrity.proofs import DidDocumentResolver, public_key_of_method
 from plecak.core.safejson import UnsafeJson, loads
 from plecak.core.timeutil import utc_now
@@ -50,6 +50,7 @@ __all__ = [
     "JoseError",
     "JoseVerification",
     "SecuredJws",
+    "SigningKey",
     "alg_for",
     "envelope",
     "envelope_of_text",
@@ -73,7 +74,9 @@ MAX_JWS_CHARS = 2 * 1024 * 1024
 
 ALGORITHMS: Mapping[str, str] = {"EdDSA": "Ed25519", "ES256": "P-256", "ES384": "P-384", "RS256": "RSA"}
 """The JWS algorithms accepted, each with the one key type it may be used with. RS256 (Open Badges
-3.0's minimum for VC-JWT) is verified only, with an RSA ``publicKeyJwk`` of at least 2048 bits."""
+3.0's minimum for VC-JWT) needs an RSA ``publicKeyJwk`` of at least 2048 bits."""
+SigningKey = KeyPair | RsaKeyPair
+"""What :func:`sign_jose` signs with: one of our key pairs or an RSA key (RS256)."""
 MIN_RSA_BITS = 2048
 
 
@@ -81,21 +84,21 @@ class JoseError(VCError, ValueError):
     """The text is not a compact JWS of a credential or presentation."""
 
 
-def alg_for(key: KeyPair) -> str:
-    """The JWS ``alg`` of ``key``: EdDSA (Ed25519), ES256 (P-256) or ES384 (P-384)."""
+def alg_for(key: SigningKey) -> str:
+    """The JWS ``alg`` of ``key``: EdDSA (Ed25519), ES256 (P-256), ES384 (P-384) or RS256 (RSA)."""
     for alg, key_type in ALGORITHMS.items():
         if key.key_type == key_type:
             return alg
     raise JoseError(f"no JWS algorithm for a {key.key_type} key")  # pragma: no cover - all types mapped
 
 
-def _private(key: KeyPair) -> Any:
+def _private(key: SigningKey) -> Any:
     if key.private_key is None:
         raise JoseError("cannot sign with a public-only key")
     return key.private_key
 
 
-def sign_jose(document: Mapping[str, Any], key: KeyPair, kid: str, *, kind: str = "vc") -> str:
+def sign_jose(document: Mapping[str, Any], key: SigningKey, kid: str, *, kind: str = "vc") -> str:
     """``document`` (a credential, ``kind="vc"``, or a presentation, ``"vp"``) as a compact JWS."""
     if kind not in MEDIA:
         raise ValueError("kind is vc or vp")
@@ -297,6 +300,19 @@ def _public_key(method: Mapping[str, Any]) -> tuple[Any, str]:
     return pair.public_key, pair.key_type
 
 
+async def _method(resolver: DidDocumentResolver, did: str, kid: str, relationship: str) -> dict[str, Any]:
+    """The verification method ``kid``; a resolver that can (``resolve_again``) is asked once more
+    when its copy of the DID document lacks it (e.g. the issuer's RSA key, made on first use)."""
+    doc = await resolver.resolve(did)
+    try:
+        return find_verification_method(doc, kid, relationship)
+    except DIDError:
+        again = getattr(resolver, "resolve_again", None)
+        if again is None:
+            raise
+        return find_verification_method(await again(did), kid, relationship)
+
+
 def _seconds(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -352,8 +368,7 @@ async def verify_jose(
         return _fail(result, "kid", f"the kid {kid!r} is not a DID URL naming a verification method")
     relationship = "assertionMethod" if kind == "vc" else "authentication"
     try:
-        doc = await resolver.resolve(did)
-        method = find_verification_method(doc, kid, relationship)
+        method = await _method(resolver, did, kid, relationship)
         public_key, key_type = _public_key(method)
     except Exception as exc:  # unresolvable DIDs, unknown methods, bad keys: the seal cannot be checked
         return _fail(result, "key", f"the key {kid} cannot be used: {exc}")

@@ -46,13 +46,15 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             env_value=settings.key_encryption_key, key_file=Path(settings.data_dir) / "issuer-kek"
         )
         did = did_web_from_url(settings.public_url) if settings.did_method == "web" else None
-        keys = await load_or_create_keys(store, SecretBox(kek), did)
+        box = SecretBox(kek)
+        keys = await load_or_create_keys(store, box, did)
         service = IssuerService(
             store,
             keys,
             public_url=settings.public_url,
             list_length=settings.status_list_length,
             email_key=email_index_key(kek),
+            box=box,
         )
         app[SERVICE] = service
         sdjwt = SdJwtIssuing(service, hosted_vct=settings.sdjwt_vct == "hosted")

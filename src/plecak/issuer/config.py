@@ -30,9 +30,10 @@ class Settings:
     """``Cache-Control: max-age`` of the status lists (``PLECAK_STATUS_LIST_MAX_AGE``): how long
     others may use a copy before revalidating it with its ETag; a revocation shows after this long."""
     wallet_url: str | None = None
-    #: ``vct`` of SD-JWT VCs: "shared" (the common type name) or "hosted" (this issuer's own URL,
+    #: ``vct`` of SD-JWT VCs: "hosted" (the default: this issuer's own URL,
     #: ``{public_url}/vct/micro-credential/v1``, where the type metadata is served: the vct resolves)
-    sdjwt_vct: str = "shared"
+    #: or "shared" (the common, not resolvable type name ``https://w3id.org/plecak/vct/…``)
+    sdjwt_vct: str = "hosted"
     #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
 
@@ -53,7 +54,7 @@ class Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_ISSUER_URL``, ``PLECAK_DATA_DIR``, ``REDIS_URL``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_KEY_ENCRYPTION_KEY``,
         ``PLECAK_ISSUER_DID_METHOD``, ``PLECAK_STATUS_LIST_LENGTH``, ``PLECAK_SEED_DEMO``,
-        ``PLECAK_STATUS_LIST_MAX_AGE``, ``PLECAK_WALLET_URL``, ``PLECAK_INSECURE_HOSTS``
+        ``PLECAK_STATUS_LIST_MAX_AGE``, ``PLECAK_WALLET_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_SDJWT_VCT``
         (read by :mod:`plecak.runtime.settings`)."""
         e = Environment(env)
         basics = service_basics(e, url_variable="PLECAK_ISSUER_URL", default_port=8001)
@@ -71,5 +72,5 @@ class Settings:
             status_list_max_age=cache_seconds(e.mapping, "PLECAK_STATUS_LIST_MAX_AGE"),
             wallet_url=e.url("PLECAK_WALLET_URL"),
             insecure_hosts=e.host_ports("PLECAK_INSECURE_HOSTS"),
-            sdjwt_vct=e.choice("PLECAK_SDJWT_VCT", "shared", ("shared", "hosted")),
+            sdjwt_vct=e.choice("PLECAK_SDJWT_VCT", "hosted", ("hosted", "shared")),
         )

@@ -92,7 +92,7 @@ health = redis_health("issuer", REDIS)
 
 
 async def did_document(request: web.Request) -> web.Response:
-    doc = request.app[SERVICE].keys.did_document()
+    doc = await request.app[SERVICE].did_document()
     resp = json_response(doc, content_type="application/did+json")
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Cache-Control"] = "public, max-age=300"

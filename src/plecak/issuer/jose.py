@@ -3,7 +3,8 @@ Integrity proof: which request options ask for it, and with which algorithm.
 
 ``options.format: "vc+jwt"`` (or ``"application/vc+jwt"``), or ``options.securingMechanism:
 "vc-jose-cose"``, asks for an enveloped credential; ``options.alg`` picks ``ES256`` (the issuer's
-P-256 key, the default) or ``EdDSA`` (its Ed25519 key). The answer is an
+P-256 key, the default), ``EdDSA`` (its Ed25519 key) or ``RS256`` (its RSA key, made on first use;
+Open Badges 3.0's minimum; ``did:web`` issuers only). The answer is an
 ``EnvelopedVerifiableCredential`` whose ``id`` is ``data:application/vc+jwt,<compact JWS>``.
 """
 
@@ -16,7 +17,7 @@ from plecak.core.errors import DataModelError
 
 __all__ = ["DEFAULT_ALG", "ISSUED_ALGORITHMS", "jose_alg"]
 
-ISSUED_ALGORITHMS = {"ES256": "P-256", "EdDSA": "Ed25519"}
+ISSUED_ALGORITHMS = {"ES256": "P-256", "EdDSA": "Ed25519", "RS256": "RSA"}
 """What the issuer signs vc+jwt with, and the key type each takes."""
 DEFAULT_ALG = "ES256"
 _FORMATS = ("vc+jwt", "application/vc+jwt")

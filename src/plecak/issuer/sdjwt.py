@@ -34,7 +34,7 @@ __all__ = ["SdJwtIssuing"]
 
 
 class SdJwtIssuing:
-    def __init__(self, issuer: IssuerService, *, hosted_vct: bool = False) -> None:
+    def __init__(self, issuer: IssuerService, *, hosted_vct: bool = True) -> None:
         self.issuer = issuer
         self.hosted_vct = hosted_vct
 

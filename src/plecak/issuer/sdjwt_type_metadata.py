@@ -24,8 +24,8 @@ from plecak.core.sdjwt import (
 __all__ = ["TYPE_METADATA_PATH", "jwt_vc_issuer_metadata", "type_metadata"]
 
 TYPE_METADATA_PATH = VCT_HOSTED_PATH
-"""Where the issuer serves the type metadata of :data:`VCT_MICRO_CREDENTIAL` (the URL is the ``vct``
-itself with ``PLECAK_SDJWT_VCT=hosted``)."""
+"""Where the issuer serves the type metadata of its micro-credential ``vct`` (the URL is the ``vct``
+itself by default, ``PLECAK_SDJWT_VCT=hosted``; with ``shared`` it is :data:`VCT_MICRO_CREDENTIAL`'s)."""
 
 _PL_LABELS: dict[str, str] = {
     "achievement_id": "Osiągnięcie",

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from plecak.core.crypto.keys import RsaKeyPair
+from plecak.core.crypto.secretbox import SecretBox
 from plecak.core.disclosure import default_mandatory_pointers
 from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
@@ -36,7 +38,7 @@ from .inputs import _request_hash as _request_hash
 from .issued import STATUS_PURPOSES, Conflict, IssuedCredentials, NotFound
 from .jose import ISSUED_ALGORITHMS, jose_alg
 from .profile import issuer_object, normalise_profile
-from .signing import IssuerKeys, Signer
+from .signing import IssuerKeys, Signer, with_rsa_key
 from .store import IssuerStore
 from .subject import achievement_subject
 
@@ -80,12 +82,32 @@ class IssuerService(IssuedCredentials):
         public_url: str,
         list_length: int,
         email_key: bytes | None = None,
+        box: SecretBox | None = None,
     ) -> None:
         self.store = store
         self.keys = keys
+        self._box = box
+        """Seals keys made after start (the RSA key of RS256, on first use)."""
         self.public_url = public_url.rstrip("/")
         self.list_length = list_length
         self._email_key = email_key if email_key is not None else secrets.token_bytes(32)
+
+    async def did_document(self) -> dict[str, Any]:
+        """The issuer's DID document, with the RSA key another process may have made since start."""
+        if self._box is not None:
+            self.keys = await with_rsa_key(self.keys, self.store, self._box, create=False)
+        return self.keys.did_document()
+
+    async def _jose_signer(self, alg: str, issuer: str | None = None) -> Signer:
+        """The key that signs a ``vc+jwt`` with ``alg`` (the RSA key is made on first use)."""
+        if ISSUED_ALGORITHMS[alg] == "RSA":
+            if self.keys.did.startswith("did:key:") or self._box is None:
+                raise DataModelError(["options.alg RS256 needs a did:web issuer (no did:key names an RSA key)"])
+            self.keys = await with_rsa_key(self.keys, self.store, self._box, create=True)
+        key_types = (ISSUED_ALGORITHMS[alg],)
+        signer = self.keys.signer_for(key_types, issuer) or self.keys.signer_for(key_types)
+        assert signer is not None  # every issued algorithm has its key (RSA made just above)
+        return signer
 
     def stored_learner(self, learner: Mapping[str, Any]) -> dict[str, Any]:
         """``learner`` as kept in Redis: the clear ``email`` becomes its salted hash (the identifier
@@ -261,7 +283,7 @@ class IssuerService(IssuedCredentials):
             suite_options=suite_options,
             learner=self.learner_index(learner),
             legacy_request_hash=legacy_request_hash,
-            signer=self.keys.signer_for((ISSUED_ALGORITHMS[alg],)) if alg else None,
+            signer=await self._jose_signer(alg) if alg else None,
             jose=alg is not None,
         )
 
@@ -298,11 +320,14 @@ class IssuerService(IssuedCredentials):
         request_hash = _request_hash("credentials/issue", {"credential": credential, "options": options})
         alg = jose_alg(options)
         suite, suite_options = _suite_choice({} if alg else options or {}, self.keys)
-        key_types = (ISSUED_ALGORITHMS[alg],) if alg else suite.key_types
         # With did:key the credential's issuer picks the key (e.g. the P-384 did:key for ECDSA).
         wanted = issuer_id(credential) if "issuer" in credential else None
-        signer = self.keys.signer_for(key_types, wanted) or self.keys.signer_for(key_types)
-        assert signer is not None  # _suite_choice made sure
+        if alg:
+            signer = await self._jose_signer(alg, wanted)
+        else:
+            found = self.keys.signer_for(suite.key_types, wanted) or self.keys.signer_for(suite.key_types)
+            assert found is not None  # _suite_choice made sure
+            signer = found
         doc = dict(credential)
         if "proof" in doc:
             raise DataModelError(["the credential already has a proof; send it unsigned"])
@@ -383,6 +408,8 @@ class IssuerService(IssuedCredentials):
             if jose:  # VC-JOSE-COSE: the credential itself is the JWS payload, no proof inside
                 enveloped = envelope(sign_jose(credential, signer.key, signer.verification_method))
                 signed = credential
+            elif isinstance(signer.key, RsaKeyPair):  # pragma: no cover - only vc+jwt picks the RSA key
+                raise DataModelError(["an RSA key signs vc+jwt credentials only"])
             else:
                 try:
                     signed = add_proof(

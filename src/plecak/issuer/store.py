@@ -10,7 +10,7 @@ issuer:profile                          JSON of the institution's profile
 issuer:{records}:achievement:<uuid>     JSON record of one achievement
 issuer:{records}:achievements           sorted set of achievement uuids by creation time
 issuer:keys                             hash kid -> JSON (public key, sealed private key)
-issuer:keys:active                      kid of the signing key
+issuer:keys:active[:p256|:p384|:rsa]    kid of the active key of each type (Ed25519; P-256, P-384, RSA)
 issuer:status:next                      counter; status index n is list n // L, position n % L
 issuer:status:{<P>:<N>}                 bitmap of status list N of purpose P (SETBIT order = spec order)
 issuer:status:{<P>:<N>}:version         bumped on every change of that list

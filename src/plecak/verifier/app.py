@@ -96,6 +96,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             identity=identity,
             response_mode=settings.oid4vp_response_mode,
             sd_jwt=sd_jwt,
+            trust=trust,
+            insecure_hosts=settings.insecure_hosts,
         )
         app[CSRF] = CsrfGuard(await store.csrf_key(), secure=settings.secure_cookies)
         app[LIMITER] = RateLimiter(redis, "verifier:limit:checks:")

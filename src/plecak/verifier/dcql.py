@@ -3,16 +3,18 @@ against what was asked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from plecak.core import safejson
+from plecak.core.did import did_web_base_url
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS, pointer_exists
-from plecak.core.errors import VCError
+from plecak.core.errors import DIDError, VCError
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.datamodel import is_url, issuer_id
-from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
+from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE, VCT_HOSTED_PATH, VCT_MICRO_CREDENTIAL, looks_like_sd_jwt
 from plecak.runtime.oauth import OpenIdError
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Ask",
     "dcql_query",
     "elements_shared",
+    "hosted_vcts",
     "mismatches",
     "sd_jwt_claims_of",
     "sd_jwt_dcql_query",
@@ -94,9 +97,33 @@ def sd_jwt_claims_of(elements: Any) -> tuple[str, ...]:
     return tuple(c for key in elements for c in SD_JWT_ELEMENT_CLAIMS.get(key, ()) if c in SELECTIVELY_DISCLOSABLE)
 
 
-def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
+def hosted_vcts(dids: Iterable[str], insecure_hosts: Iterable[str] = ()) -> list[str]:
+    """The ``vct`` each ``did:web`` issuer names its SD-JWT VC micro-credentials by by default: its own
+    URL of the type metadata (``https://uni.example/vct/micro-credential/v1`` for
+    ``did:web:uni.example``; ``http`` for the development ``insecure_hosts``, as the DID resolver
+    fetches them). Other DIDs (``did:key``) name no URL and are left out."""
+    insecure = set(insecure_hosts)
+    found: list[str] = []
+    for did in dids:
+        if not did.startswith("did:web:"):
+            continue
+        host = unquote(did[len("did:web:") :].split(":", 1)[0])  # host%3Aport, as the resolver reads it
+        try:
+            scheme = "http" if host in insecure else "https"
+            vct = did_web_base_url(did, scheme=scheme) + VCT_HOSTED_PATH
+        except DIDError:
+            continue
+        if vct not in found:
+            found.append(vct)
+    return found
+
+
+def sd_jwt_dcql_query(ask: Ask, hosted: Sequence[str] = ()) -> dict[str, Any]:
     """One ``dc+sd-jwt`` micro-credential: claim paths for the always-shared title (and the named
-    achievement) and for each selectively disclosable claim asked for, so a wallet discloses only those."""
+    achievement) and for each selectively disclosable claim asked for, so a wallet discloses only those.
+
+    ``vct_values`` lists the shared type name and the ``hosted`` names (:func:`hosted_vcts`): DCQL
+    matches ``vct`` exactly, and issuers name the type by their own resolvable URL by default."""
     claims: list[dict[str, Any]] = [{"id": "title", "path": ["title"]}]
     if ask.achievement_id:
         claims.append({"id": "achievement", "path": ["achievement_id"], "values": [ask.achievement_id]})
@@ -105,7 +132,7 @@ def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
     query: dict[str, Any] = {
         "id": QUERY_ID,
         "format": "dc+sd-jwt",
-        "meta": {"vct_values": [VCT_MICRO_CREDENTIAL]},
+        "meta": {"vct_values": [VCT_MICRO_CREDENTIAL, *(v for v in hosted if v != VCT_MICRO_CREDENTIAL)]},
         "claims": claims,
     }
     if ask.claims:  # what the holder may withhold: any of it, none of it
@@ -113,10 +140,11 @@ def sd_jwt_dcql_query(ask: Ask) -> dict[str, Any]:
     return {"credentials": [query]}
 
 
-def dcql_query(ask: Ask) -> dict[str, Any]:
-    """One ``ldp_vc`` Open Badges credential: a micro-credential, or the named achievement."""
+def dcql_query(ask: Ask, *, hosted_vcts: Sequence[str] = ()) -> dict[str, Any]:
+    """One ``ldp_vc`` Open Badges credential: a micro-credential, or the named achievement (or, for
+    ``dc+sd-jwt``, :func:`sd_jwt_dcql_query` with the ``hosted_vcts``)."""
     if ask.format == "dc+sd-jwt":
-        return sd_jwt_dcql_query(ask)
+        return sd_jwt_dcql_query(ask, hosted_vcts)
     claim: dict[str, Any]
     if ask.achievement_id:
         claim = {"path": ["credentialSubject", "achievement", "id"], "values": [ask.achievement_id]}

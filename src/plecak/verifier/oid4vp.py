@@ -21,7 +21,7 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -47,6 +47,7 @@ from .dcql import (
     _presentations,
     dcql_query,
     elements_shared,
+    hosted_vcts,
     mismatches,
     sd_jwt_claims_of,
 )
@@ -56,6 +57,7 @@ from .store import VerifierStore, new_id
 
 if TYPE_CHECKING:
     from .sdjwt import SdJwtVerification
+    from .trust import TrustRegistry
 
 __all__ = [
     "ASKABLE_ELEMENTS",
@@ -101,8 +103,13 @@ class PresentationRequests:
         response_mode: str = "direct_post",
         now: Callable[[], datetime] = utc_now,
         sd_jwt: SdJwtVerification | None = None,
+        trust: TrustRegistry | None = None,
+        insecure_hosts: Iterable[str] = (),
     ) -> None:
         self.identity = identity
+        self.trust = trust
+        """Whose hosted ``vct`` an SD-JWT request lists (every ``did:web`` issuer in the registry)."""
+        self.insecure_hosts = frozenset(insecure_hosts)
         self.response_mode = response_mode
         self.store = store
         self.verification = verification
@@ -126,7 +133,7 @@ class PresentationRequests:
             "responseMode": self.response_mode,
             "requestUri": f"{self.public_url}/openid4vp/request/{rid}",
             "ask": ask.to_json(),
-            "dcqlQuery": dcql_query(ask),
+            "dcqlQuery": dcql_query(ask, hosted_vcts=await self._hosted_vcts(ask)),
             "createdAt": format_datetime(created),
             "expiresAt": format_datetime(created + timedelta(seconds=self.seconds)),
         }
@@ -134,6 +141,11 @@ class PresentationRequests:
             record["encryptionJwk"], record["decryptionJwk"] = ephemeral_encryption_key()
         await self.store.save_request(record, self.seconds + KEEP_EXPIRED_SECONDS)
         return record
+
+    async def _hosted_vcts(self, ask: Ask) -> list[str]:
+        if ask.format != "dc+sd-jwt" or self.trust is None:
+            return []
+        return hosted_vcts((await self.trust.snapshot()).dids(), self.insecure_hosts)
 
     def expired(self, record: Mapping[str, Any]) -> bool:
         end = parse_datetime(record.get("expiresAt"))

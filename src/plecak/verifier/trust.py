@@ -121,6 +121,10 @@ class TrustSnapshot:
     def lookup(self, issuer: str) -> Mapping[str, Any] | None:
         return self._entries.get(issuer)
 
+    def dids(self) -> list[str]:
+        """The trusted issuers' DIDs, sorted."""
+        return sorted(self._entries)
+
 
 class TrustRegistry:
     def __init__(

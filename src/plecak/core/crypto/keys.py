@@ -4,6 +4,9 @@ Ed25519 (``z6Mk…``) for the EdDSA suites; ECDSA P-256 (``zDna…``) and P-384 
 compressed points, for the ECDSA suites and JOSE (ES256). Every key pair has ``key_type``,
 ``public_multibase``, ``sign(data)`` and ``verify(signature, data)``; ECDSA signatures are the
 fixed-size ``r || s`` form (IEEE P1363) that Data Integrity and JOSE use.
+
+:class:`RsaKeyPair` (RS256 for VC-JOSE-COSE only, Open Badges 3.0's minimum) is no Multikey and
+no :data:`KeyPair`: it is published as a ``publicKeyJwk`` and signs through the JOSE library.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
@@ -27,6 +30,7 @@ __all__ = [
     "EcdsaKeyPair",
     "Ed25519KeyPair",
     "KeyPair",
+    "RsaKeyPair",
     "decode_multibase",
     "decode_multikey",
     "decode_multikey_public",
@@ -263,6 +267,63 @@ class EcdsaKeyPair:
 
 
 KeyPair = Ed25519KeyPair | EcdsaKeyPair
+
+
+RSA_KEY_SIZES = (2048, 3072, 4096)
+
+
+@dataclass(frozen=True, eq=False)
+class RsaKeyPair:
+    """An RSA key pair (public exponent 65537) for RS256; ``private_key`` is ``None`` for a
+    public-only key. The secret travels as PKCS#8 DER (what the issuer seals at rest)."""
+
+    public_key: rsa.RSAPublicKey
+    private_key: rsa.RSAPrivateKey | None = None
+    key_type = "RSA"
+
+    @classmethod
+    def generate(cls, bits: int = 3072) -> RsaKeyPair:
+        if bits not in RSA_KEY_SIZES:
+            raise KeyFormatError(f"RSA keys here are {', '.join(map(str, RSA_KEY_SIZES))} bits, not {bits}")
+        private = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        return cls(private.public_key(), private)
+
+    @classmethod
+    def from_secret_bytes(cls, secret: bytes) -> RsaKeyPair:
+        """From the PKCS#8 DER of :attr:`secret_bytes`."""
+        try:
+            private = serialization.load_der_private_key(bytes(secret), password=None)
+        except (ValueError, TypeError) as exc:
+            raise KeyFormatError(f"not an RSA private key: {exc}") from None
+        if not isinstance(private, rsa.RSAPrivateKey) or private.key_size not in RSA_KEY_SIZES:
+            raise KeyFormatError("not an RSA private key of 2048, 3072 or 4096 bits")
+        return cls(private.public_key(), private)
+
+    @property
+    def secret_bytes(self) -> bytes:
+        if self.private_key is None:
+            raise KeyFormatError("public-only key")
+        return self.private_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    def public_jwk(self) -> dict[str, str]:
+        """``{"kty": "RSA", "n": …, "e": …}`` (base64url, no padding, no leading zero bytes)."""
+        numbers = self.public_key.public_numbers()
+
+        def unsigned(value: int) -> str:
+            return _b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+        return {"kty": "RSA", "n": unsigned(numbers.n), "e": unsigned(numbers.e)}
+
+    @property
+    def thumbprint(self) -> str:
+        """The RFC 7638 JWK thumbprint (SHA-256, base64url): a stable name for the key."""
+        jwk = self.public_jwk()
+        canonical = '{"e":"%s","kty":"RSA","n":"%s"}' % (jwk["e"], jwk["n"])  # noqa: UP031 (RFC 7638 order)
+        digest = hashes.Hash(hashes.SHA256())
+        digest.update(canonical.encode("ascii"))
+        return _b64url(digest.finalize())
 
 
 _b64url = b64url_encode
