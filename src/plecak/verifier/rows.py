@@ -10,7 +10,7 @@ from typing import Any
 from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_derived_disclosure
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name
-from plecak.runtime.plural import plural_text
+from plecak.runtime.i18n import Texts
 
 __all__ = [
     "ECTS_FRAMEWORK",
@@ -145,7 +145,8 @@ def _eqf(achievement: Mapping[str, Any]) -> str | None:
 def _hours(value: Any, t: Mapping[str, str]) -> str | None:
     if isinstance(value, str) and (match := _DURATION_HOURS.match(value)):
         n = int(match.group(1))
-        return (plural_text(t, "hours", t.get("lang_code", "en"), n) or t["hours"]).format(n=n)
+        text = t.plural("hours", n) if isinstance(t, Texts) else t["hours"]
+        return text.format(n=n)
     return text_of(value)
 
 
