@@ -125,8 +125,12 @@ class Catalogue:
         self._translations: dict[str, Translations] = {}
         for language in languages:
             path = directory / language / "LC_MESSAGES" / f"{domain}.po"
-            with path.open("rb") as source:
-                self.catalogs[language] = read_po(source, locale=language, domain=domain)
+            if language == DEFAULT_LANGUAGE and not path.exists():
+                # English source text as msgids (the registrar screens): English needs no file
+                self.catalogs[language] = Catalog(locale=language, domain=domain)
+            else:
+                with path.open("rb") as source:
+                    self.catalogs[language] = read_po(source, locale=language, domain=domain)
             self._translations[language] = _compile(self.catalogs[language])
         default = self._translations[DEFAULT_LANGUAGE]
         for language, translations in self._translations.items():
@@ -173,6 +177,18 @@ class Catalogue:
             return text.format_map(_Keep(params)) if params else text
 
         return t
+
+    def translations(self, language: str) -> Translations:
+        """The compiled gettext catalogue of ``language`` (English behind it), e.g. for Jinja's i18n extension."""
+        return self._translations[self._language(language)]
+
+    def as_dict(self, language: str) -> dict[str, str]:
+        """Every translated singular message of ``language`` (msgid to msgstr), e.g. for a page's scripts."""
+        return {
+            str(message.id): str(message.string)
+            for message in self.catalogs[self._language(language)]
+            if message.id and message.string and not message.pluralizable
+        }
 
     def texts(self, language: str) -> Texts:
         return Texts(self, self._language(language))
