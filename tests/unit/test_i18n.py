@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.plurals import get_plural
 
+from plecak.runtime.countries import country_name, language_name
 from plecak.runtime.i18n import Catalogue, negotiate, parse_accept_language, plural_category
 from plecak.verifier.messages import CATALOGUE as VERIFIER
 from plecak.wallet.i18n import CATALOGUE as WALLET
@@ -104,3 +105,17 @@ def test_a_message_missing_in_polish_falls_back_to_english_and_an_unknown_key_sh
     assert catalogue.translator("xx")("greet", name="Al") == "Hello Al"
     assert catalogue.keys("pl") == {"greet"}
     assert dict(catalogue.texts("pl")) == {"greet": "Cześć {name}", "only.en": "English only"}
+
+
+def test_country_and_language_names_come_from_cldr_in_the_readers_language() -> None:
+    assert [country_name(code, "pl") for code in ("DE", "pl", "GB", "BR")] == [
+        "Niemcy", "Polska", "Wielka Brytania", "Brazylia",
+    ]  # fmt: skip
+    assert country_name("Czech Republic", "pl") == "Czechy"  # an English alias
+    assert country_name("Germany", "en") == "Germany"
+    assert country_name("Narnia", "pl") == "Narnia"  # unknown: as the issuer wrote it
+    assert country_name("ZZ", "pl") == "ZZ"  # CLDR's "unknown region" is no country
+    assert country_name("  ", "pl") is None
+    assert [language_name(tag, "pl") for tag in ("pl-PL", "de", "EN")] == ["polski", "niemiecki", "angielski"]
+    assert language_name("de", "en") == "German"
+    assert language_name("x-klingon", "pl") == "x-klingon"
