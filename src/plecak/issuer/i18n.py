@@ -23,6 +23,7 @@ __all__ = [
     "LANG_COOKIE",
     "PAGES",
     "SCRIPTS",
+    "is_language",
     "language_of",
     "render_page",
     "setup_i18n",
