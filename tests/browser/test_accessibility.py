@@ -236,6 +236,15 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
             await audit.page.locator("button[data-action=history]").first.click()
             await audit.page.wait_for_selector("#history", state="visible")
             await audit.check("registrar: a credential's history")
+    for name, path in (
+        ("registrar in Polish: new achievement", "/admin/achievements/new"),
+        ("registrar in Polish: issued credentials", "/admin/credentials"),
+    ):
+        await audit.page.goto(f"{system.issuer_url}/lang/pl?next={path}")
+        await audit.page.wait_for_selector("#app", state="visible")
+        assert await audit.page.get_attribute("html", "lang") == "pl"
+        await audit.check(name)
+    await audit.page.goto(f"{system.issuer_url}/lang/en?next=/admin")
     await audit.open("public programme page", system.programme_url)
     audit.assert_clean()
 

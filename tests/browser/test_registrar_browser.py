@@ -462,3 +462,36 @@ async def test_registrar_finds_a_credential_by_email_suspends_and_revokes_it_wit
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390  # fits the phone
     await page.screenshot(path=str(SHOTS / "registrar-credentials.png"), full_page=True)
     assert _real_errors(phone.errors) == []
+
+
+async def test_registrar_credentials_screen_speaks_polish_after_the_switch_scripts_included(
+    issuer: Issuer, phone: Any
+) -> None:
+    page = phone.page
+    record = await issuer.create(achievement(0))
+    anna = await _issue_to(issuer, record["uuid"], "Anna Kowalska")
+    await page.goto(f"{issuer.url}/lang/pl?next=/admin/credentials")
+    assert page.url == f"{issuer.url}/admin/credentials"
+    await page.wait_for_selector("#token-form", state="visible")
+    assert await page.get_attribute("html", "lang") == "pl"
+    assert await page.inner_text("#token-form button[type=submit]") == "Dalej"
+    await page.fill("#token", TOKEN)
+    await page.click("#token-form button[type=submit]")
+    await page.wait_for_selector("#app", state="visible")
+    # texts the script writes come from the catalogue the page handed it
+    await page.wait_for_selector("#search-status:has-text('Znalezione poświadczenia: 1.')")
+    row = page.locator(f'li[data-id="{anna}"]')
+    assert await row.locator(".state").inner_text() == "Ważne"
+    assert await page.inner_text("#search-achievement option[value='']") == "Wszystkie osiągnięcia"
+    await row.locator("button[data-action=suspend]").click()
+    await page.wait_for_selector("#confirm", state="visible")
+    assert (await page.inner_text("#confirm-text")).startswith("Zawieś: „")
+    assert await page.inner_text("#confirm-yes") == "Tak, zawieś"
+    await page.click("#confirm-no")
+    assert await page.inner_text("#action-status") == "Nic nie zmieniono."
+    # and back to English with the switch
+    await page.click("nav a[hreflang=en]")
+    await page.wait_for_selector("#app", state="visible")
+    assert await page.get_attribute("html", "lang") == "en"
+    await page.wait_for_selector("#search-status:has-text('1 credential(s) found.')")
+    assert _real_errors(phone.errors) == []

@@ -17,8 +17,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import aiohttp
 from fpdf import FPDF
 
-from plecak.wallet.messages_en import EN
-from plecak.wallet.messages_pl import PL
+from plecak.wallet.i18n import EN, PL
 from plecak.wallet.printout import find_fonts
 from support.travel import (
     POLISH_TITLE,

@@ -16,8 +16,7 @@ from markupsafe import escape
 
 from plecak.issuer.handlers import offer_qr_payload
 from plecak.runtime.qr import qr_svg, read_qr
-from plecak.wallet.messages_en import EN
-from plecak.wallet.messages_pl import PL
+from plecak.wallet.i18n import EN, PL
 from support.qr_pictures import blank_png, png_of_svg, qr_photo, qr_png
 from support.wallet import Browser, Servers, servers
 

@@ -199,8 +199,7 @@ async def test_verifier_pages_in_polish_hold_no_english(stack: Stack, share: Sha
 
 def test_verifier_workload_hours_agree_with_their_number() -> None:
     from plecak.verifier.display import _hours
-    from plecak.verifier.messages import EN
-    from plecak.verifier.messages_pl import PL
+    from plecak.verifier.messages import EN, PL
 
     assert [_hours(f"PT{n}H", PL) for n in (1, 2, 5, 22, 75)] == [
         "1 godzina", "2 godziny", "5 godzin", "22 godziny", "75 godzin",

@@ -22,10 +22,10 @@ from aiohttp.test_utils import TestClient, TestServer, unused_port
 from plecak.runtime.qr import MAX_FRAME_BYTES, QrReader, ReaderBusy
 from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.messages import EN as VERIFIER_EN
-from plecak.verifier.messages_pl import PL as VERIFIER_PL
+from plecak.verifier.messages import PL as VERIFIER_PL
 from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.messages_en import EN as WALLET_EN
-from plecak.wallet.messages_pl import PL as WALLET_PL
+from plecak.wallet.i18n import EN as WALLET_EN
+from plecak.wallet.i18n import PL as WALLET_PL
 from support.qr_pictures import qr_frame, qr_png
 from support.verifier import verifier_settings
 from support.wallet import Browser, wallet_settings

@@ -11,8 +11,7 @@ import aiohttp
 import pytest
 from markupsafe import escape
 
-from plecak.verifier.messages import EN
-from plecak.verifier.messages_pl import PL
+from plecak.verifier.messages import EN, PL
 from support.qr_pictures import blank_png, qr_photo, qr_png
 from support.verifier import Stack
 from support.verifier_pages import ShareServer, result_page, share, stack, verdict

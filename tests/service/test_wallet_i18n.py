@@ -6,10 +6,8 @@ import string
 
 import pytest
 
-from plecak.runtime.plural import plural_category
-from plecak.wallet.i18n import translator
-from plecak.wallet.messages_en import EN
-from plecak.wallet.messages_pl import PL
+from plecak.runtime.i18n import plural_category
+from plecak.wallet.i18n import CATALOGUE, translator
 from support.wallet import Servers, servers
 
 __all__ = ["servers"]
@@ -20,9 +18,11 @@ def _placeholders(text: str) -> set[str]:
 
 
 def test_polish_has_every_message_with_the_same_placeholders() -> None:
-    assert set(PL) == set(EN)
-    for key, text in EN.items():
-        assert _placeholders(PL[key]) == _placeholders(text), key
+    assert CATALOGUE.keys("pl") == CATALOGUE.keys("en")
+    for key in CATALOGUE.keys("en"):
+        (english, *_) = CATALOGUE.forms("en", key)
+        for text in CATALOGUE.forms("pl", key):
+            assert _placeholders(text) == _placeholders(english), key
 
 
 async def test_language_follows_accept_language_then_the_switch(servers: Servers) -> None:

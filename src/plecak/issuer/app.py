@@ -18,6 +18,7 @@ from .claims import ClaimService
 from .config import Settings
 from .demo import seed_demo
 from .errors import domain_errors_middleware
+from .i18n import setup_i18n
 from .oid4vci import OfferService
 from .programmes import ProgrammeService
 from .programmes_store import ProgrammeStore
@@ -74,6 +75,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     admin = bearer_auth_middleware(settings.admin_token, _is_admin)
     middlewares = [problem_middleware, domain_errors_middleware, admin]
-    return service_app(
+    app = service_app(
         "plecak.issuer", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
+    setup_i18n(app)
+    return app

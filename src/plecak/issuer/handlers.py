@@ -10,6 +10,7 @@ from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
 from plecak.runtime.health import redis_health
+from plecak.runtime.language import local_path, remember_language
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import Problem, json_response, read_form, read_json
@@ -17,6 +18,7 @@ from plecak.runtime.web import Problem, json_response, read_form, read_json
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
+from .i18n import LANG_COOKIE, is_language, render_page
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
 
@@ -49,11 +51,10 @@ async def home(request: web.Request) -> dict[str, Any]:
     }
 
 
-@aiohttp_jinja2.template("admin.html")
-async def admin_page(request: web.Request) -> dict[str, Any]:
+async def admin_page(request: web.Request) -> web.Response:
     """The "issue to learner" screen; its script calls the admin API with the token the admin types."""
     service = request.app[SERVICE]
-    return {"profile": await service.profile(), "did": service.keys.did}
+    return render_page(request, "admin.html", {"profile": await service.profile(), "did": service.keys.did})
 
 
 async def _registrar_context(request: web.Request) -> dict[str, Any]:
@@ -70,22 +71,32 @@ async def _registrar_context(request: web.Request) -> dict[str, Any]:
     }
 
 
-@aiohttp_jinja2.template("admin_achievements.html")
-async def admin_achievements_page(request: web.Request) -> dict[str, Any]:
+async def admin_achievements_page(request: web.Request) -> web.Response:
     """Registrar screen: list, create and edit achievements (data comes from the admin API)."""
-    return await _registrar_context(request)
+    return render_page(request, "admin_achievements.html", await _registrar_context(request))
 
 
-@aiohttp_jinja2.template("admin_credentials.html")
-async def admin_credentials_page(request: web.Request) -> dict[str, Any]:
+async def admin_credentials_page(request: web.Request) -> web.Response:
     """Registrar screen: find issued credentials, revoke/suspend them, see their history."""
-    return await _registrar_context(request)
+    return render_page(request, "admin_credentials.html", await _registrar_context(request))
 
 
-@aiohttp_jinja2.template("admin_programmes.html")
-async def admin_programmes_page(request: web.Request) -> dict[str, Any]:
+async def admin_programmes_page(request: web.Request) -> web.Response:
     """Registrar screen: list, create and edit programmes; trusted institutions."""
-    return await _registrar_context(request)
+    return render_page(request, "admin_programmes.html", await _registrar_context(request))
+
+
+async def set_language(request: web.Request) -> web.StreamResponse:
+    """``GET /lang/{lang}?next=/path``: remember the registrar screens' language in a cookie and go back
+    (a link, not a form: it changes only the wording; ``next`` must be a path on this site)."""
+    language = request.match_info["lang"]
+    response = web.Response(
+        status=303, headers={"Location": local_path(request.query.get("next")), "Cache-Control": "no-store"}
+    )
+    if is_language(language):
+        secure = request.app[SETTINGS].public_url.startswith("https://")
+        remember_language(response, LANG_COOKIE, language, secure=secure)
+    return response
 
 
 health = redis_health("issuer", REDIS)

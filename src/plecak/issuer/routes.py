@@ -26,6 +26,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/admin/programmes", handlers.admin_programmes_page)
     r.add_get("/admin/programmes/new", handlers.admin_programmes_page)
     r.add_get("/admin/programmes/{uuid}/edit", handlers.admin_programmes_page)
+    r.add_get("/lang/{lang}", handlers.set_language)  # the registrar screens' EN | PL switch
     r.add_get("/.well-known/did.json", handlers.did_document)
     r.add_get("/did.json", handlers.did_document)
     r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-__all__ = ["remember_language"]
+__all__ = ["local_path", "remember_language"]
 
 LANGUAGE_COOKIE_SECONDS = 365 * 86400
 
@@ -20,3 +20,12 @@ def remember_language(response: web.StreamResponse, cookie: str, language: str, 
         httponly=True,
         secure=secure,
     )
+
+
+def local_path(target: str | None) -> str:
+    """``target`` if it is a path on this site, else ``/`` (a language switch is no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ord(c) < 0x20 or c == "\\" for c in target):
+        return "/"
+    return target

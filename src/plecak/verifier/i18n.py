@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from plecak.runtime.language import local_path
+
 from .messages import LANGUAGES, messages, pick_language
 
 __all__ = [
@@ -38,15 +40,6 @@ def texts_of(request: web.Request) -> Mapping[str, str]:
 def page_path(request: web.Request) -> str:
     """Where the language switch returns to: this page, or home after a form post."""
     return request.path_qs if request.method == "GET" else "/"
-
-
-def local_path(target: str | None) -> str:
-    """``target`` if it is a path on this site, else ``/`` (the switch is no open redirect)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    if any(ord(c) < 0x20 or c == "\\" for c in target):
-        return "/"
-    return target
 
 
 @web.middleware

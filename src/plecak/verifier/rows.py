@@ -11,7 +11,7 @@ from plecak.core.disclosure import ELEMENT_POINTERS, MANDATORY_ELEMENTS, is_deri
 from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name
-from plecak.runtime.plural import plural_text
+from plecak.runtime.i18n import Texts
 
 __all__ = [
     "ECTS_FRAMEWORK",
@@ -144,7 +144,8 @@ def _eqf(achievement: Mapping[str, Any]) -> str | None:
 def _hours(value: Any, t: Mapping[str, str]) -> str | None:
     if isinstance(value, str) and (match := _DURATION_HOURS.match(value)):
         n = int(match.group(1))
-        return (plural_text(t, "hours", t.get("lang_code", "en"), n) or t["hours"]).format(n=n)
+        text = t.plural("hours", n) if isinstance(t, Texts) else t["hours"]
+        return text.format(n=n)
     return text_of(value)
 
 

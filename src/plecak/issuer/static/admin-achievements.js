@@ -4,7 +4,7 @@
 
 import {
   $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, showSummary, signIn, wireRows,
+  renderFactSheet, showSummary, signIn, t, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
@@ -22,7 +22,7 @@ async function showList() {
   for (const record of list.achievements) {
     const input = record.input || {};
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, "Edit");
+    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
     edit.append(el("span", { class: "visually-hidden" }, " " + title));
     body.append(
       el(
@@ -31,14 +31,14 @@ async function showList() {
         el("th", { scope: "row" }, title),
         el("td", { "data-label": "ECTS" }, numberText(input.ects)),
         el("td", { "data-label": "EQF" }, numberText(input.eqfLevel)),
-        el("td", { "data-label": "Last updated" }, formatDate(record.updated)),
+        el("td", { "data-label": t("Last updated") }, formatDate(record.updated)),
         el("td", {}, edit),
       ),
     );
   }
   $("list-status").textContent = list.achievements.length
-    ? list.achievements.length + " achievement(s)."
-    : "No achievements yet: create the first one.";
+    ? t("{n} achievement(s).", { n: list.achievements.length })
+    : t("No achievements yet: create the first one.");
 }
 
 function showPreview(record) {
@@ -73,7 +73,7 @@ function showProblem(form, error) {
       entries.push({ message: prefix + message, control });
     }
   }
-  const title = error instanceof ApiError ? error.data.title || "The achievement was not saved" : "The achievement was not saved";
+  const title = error instanceof ApiError ? error.data.title || t("The achievement was not saved") : t("The achievement was not saved");
   showSummary(summary, title, entries.length ? "" : error.message, entries);
 }
 
@@ -94,11 +94,11 @@ async function save(event) {
       history.replaceState(null, "", "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit");
       mode = "edit";
       editing = record.uuid;
-      $("save").textContent = "Save changes";
+      $("save").textContent = t("Save changes");
     }
     $("save-status").replaceChildren(
-      "Saved “" + record.achievement.name + "” (version " + record.version + "). ",
-      el("a", { href: "/admin/achievements" }, "Back to the list"),
+      t("Saved \u201c{name}\u201d (version {version}).", { name: record.achievement.name, version: record.version }) + " ",
+      el("a", { href: "/admin/achievements" }, t("Back to the list")),
     );
   } catch (error) {
     showProblem(form, error);

@@ -8,13 +8,22 @@ const TOKEN_KEY = "plecak-issuer-admin-token";
 
 export const $ = (id) => document.getElementById(id);
 
+// The page's language: its sentences come in the catalogue the page hands over in <body data-texts>
+// (empty in English); a sentence without an entry is shown as written. {name} placeholders are filled
+// from params.
+const TEXTS = JSON.parse(document.body.dataset.texts || "{}");
+export function t(text, params = {}) {
+  const template = Object.hasOwn(TEXTS, text) ? TEXTS[text] : text;
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
 export function token() {
   return sessionStorage.getItem(TOKEN_KEY) || "";
 }
 
 export class ApiError extends Error {
   constructor(status, data) {
-    super(data.detail || data.title || "Request failed (" + status + ")");
+    super(data.detail || data.title || t("Request failed ({status})", { status }));
     this.status = status;
     this.data = data;
   }
@@ -112,7 +121,7 @@ function readControl(control) {
     return lines.length ? lines : undefined;
   }
   if (kind === "number") {
-    if (control.validity && control.validity.badInput) return "not a number";
+    if (control.validity && control.validity.badInput) return t("not a number");
     if (raw.trim() === "") return undefined;
     const number = Number(raw);
     return Number.isNaN(number) ? raw : number;
@@ -263,7 +272,7 @@ export function showSummary(summary, title, detail, entries) {
 /** The field messages of a 422 problem: ``fields`` when the server sent them, else missing/invalid. */
 export function problemMessages(data) {
   if (data.fields && typeof data.fields === "object") return Object.entries(data.fields);
-  const out = (data.missing || []).map((name) => [name, "missing"]);
+  const out = (data.missing || []).map((name) => [name, t("missing")]);
   return out.concat(Object.entries(data.invalid || {}));
 }
 

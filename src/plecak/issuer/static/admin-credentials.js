@@ -3,40 +3,43 @@
 // Every value is put into the page with textContent (el()), never as HTML.
 "use strict";
 
-import { $, api, el, formatDate, signIn } from "./admin-common.js";
+import { $, api, el, formatDate, signIn, t } from "./admin-common.js";
 
 const ACTIONS = {
   suspend: {
-    purpose: "suspension", status: true, button: "Suspend", confirm: "Yes, suspend", done: "Suspended",
-    warning: "Verifiers will see it as suspended until you lift the suspension.",
+    purpose: "suspension", status: true, button: t("Suspend"), confirm: t("Yes, suspend"),
+    done: t("Suspended {credential}."), warning: t("Verifiers will see it as suspended until you lift the suspension."),
   },
   unsuspend: {
-    purpose: "suspension", status: false, button: "Lift suspension", confirm: "Yes, lift the suspension",
-    done: "Suspension lifted for", warning: "Verifiers will see it as valid again.",
+    purpose: "suspension", status: false, button: t("Lift suspension"), confirm: t("Yes, lift the suspension"),
+    done: t("Suspension lifted for {credential}."), warning: t("Verifiers will see it as valid again."),
   },
   revoke: {
-    purpose: "revocation", status: true, button: "Revoke", confirm: "Yes, revoke", done: "Revoked",
-    warning: "Revocation is permanent: the credential can never be valid again.",
+    purpose: "revocation", status: true, button: t("Revoke"), confirm: t("Yes, revoke"), done: t("Revoked {credential}."),
+    warning: t("Revocation is permanent: the credential can never be valid again."),
   },
 };
 const EVENTS = {
-  issued: "Issued",
-  suspended: "Suspended",
-  unsuspended: "Suspension lifted",
-  revoked: "Revoked",
+  issued: t("Issued"),
+  suspended: t("Suspended"),
+  unsuspended: t("Suspension lifted"),
+  revoked: t("Revoked"),
 };
 const STATES = {
-  active: "Valid",
-  suspended: "Suspended",
-  revoked: "Revoked",
-  "not managed here": "Status not managed here",
+  active: t("Valid"),
+  suspended: t("Suspended"),
+  revoked: t("Revoked"),
+  "not managed here": t("Status not managed here"),
 };
 
 let pending = null; // {credential, action} awaiting confirmation
 let lastQuery = { q: "", achievement: "" };
 
 function describe(credential) {
-  return "“" + (credential.title || "credential") + "” of " + (credential.learner || "an unnamed learner");
+  return t("\u201c{title}\u201d of {learner}", {
+    title: credential.title || t("credential"),
+    learner: credential.learner || t("an unnamed learner"),
+  });
 }
 
 function actionsFor(credential) {
@@ -58,16 +61,16 @@ function card(credential) {
     button.addEventListener("click", () => askToConfirm(credential, name));
     buttons.append(button, " ");
   }
-  const history = el("button", { type: "button", class: "secondary", "data-action": "history" }, "History");
-  history.append(el("span", { class: "visually-hidden" }, " of " + describe(credential)));
+  const history = el("button", { type: "button", class: "secondary", "data-action": "history" }, t("History"));
+  history.append(el("span", { class: "visually-hidden" }, " " + t("of {credential}", { credential: describe(credential) })));
   history.addEventListener("click", () => showHistory(credential.id));
   buttons.append(history);
   return el(
     "li",
     { "data-id": credential.id, "data-status": credential.status },
-    el("strong", { class: "learner" }, credential.learner || "(no name)"),
+    el("strong", { class: "learner" }, credential.learner || t("(no name)")),
     el("span", { class: "title" }, credential.title),
-    el("span", { class: "muted" }, "Issued " + formatDate(credential.issuedAt)),
+    el("span", { class: "muted" }, t("Issued {date}", { date: formatDate(credential.issuedAt) })),
     el("span", { class: "state state-" + credential.status.replaceAll(" ", "-") }, STATES[credential.status] || credential.status),
     buttons,
   );
@@ -83,15 +86,15 @@ async function search(query) {
   list.replaceChildren(...found.credentials.map(card));
   $("search-status").textContent = found.total
     ? found.total === found.shown
-      ? found.total + " credential(s) found."
-      : found.total + " credential(s) found; the newest " + found.shown + " are shown."
-    : "No credentials found.";
+      ? t("{n} credential(s) found.", { n: found.total })
+      : t("{n} credential(s) found; the newest {shown} are shown.", { n: found.total, shown: found.shown })
+    : t("No credentials found.");
 }
 
 function askToConfirm(credential, name) {
   const action = ACTIONS[name];
   pending = { credential, name };
-  $("confirm-text").textContent = action.button + " " + describe(credential) + "?";
+  $("confirm-text").textContent = t("{action} {credential}?", { action: action.button, credential: describe(credential) });
   $("confirm-warning").textContent = action.warning;
   $("confirm-yes").textContent = action.confirm;
   $("action-status").textContent = "";
@@ -115,7 +118,7 @@ async function confirmAction() {
       credentialStatus: { statusPurpose: action.purpose },
       status: action.status,
     });
-    $("action-status").textContent = action.done + " " + describe(credential) + ".";
+    $("action-status").textContent = t(action.done, { credential: describe(credential) });
   } catch (error) {
     $("action-status").textContent = error.message;
   }
@@ -127,7 +130,7 @@ async function confirmAction() {
 async function showHistory(id) {
   const data = await api("GET", "/api/credentials/" + encodeURIComponent(id) + "/history");
   $("history").dataset.id = id;
-  $("history-title").textContent = "History of " + describe(data.credential);
+  $("history-title").textContent = t("History of {credential}", { credential: describe(data.credential) });
   $("history-id").textContent = id;
   $("history-events").replaceChildren(
     ...data.events.map((event) =>
@@ -141,7 +144,7 @@ async function showHistory(id) {
 async function ready() {
   const list = await api("GET", "/api/achievements");
   const select = $("search-achievement");
-  select.replaceChildren(el("option", { value: "" }, "All achievements"));
+  select.replaceChildren(el("option", { value: "" }, t("All achievements")));
   for (const record of list.achievements) select.append(el("option", { value: record.uuid }, record.achievement.name));
   await search({ q: "", achievement: "" });
 }
@@ -158,7 +161,7 @@ $("search-form").addEventListener("submit", async (event) => {
 $("confirm-yes").addEventListener("click", confirmAction);
 $("confirm-no").addEventListener("click", () => {
   closeConfirm();
-  $("action-status").textContent = "Nothing was changed.";
+  $("action-status").textContent = t("Nothing was changed.");
 });
 
 signIn(ready);

@@ -5,7 +5,7 @@
 
 import {
   $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, showSummary, signIn, wireRows,
+  renderFactSheet, showSummary, signIn, t, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
@@ -22,9 +22,9 @@ async function showList() {
   body.replaceChildren();
   for (const record of list.programmes) {
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, "Edit");
+    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
     edit.append(el("span", { class: "visually-hidden" }, " " + title));
-    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, "Public page");
+    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"));
     view.append(el("span", { class: "visually-hidden" }, " of " + title));
     body.append(
       el(
@@ -32,15 +32,15 @@ async function showList() {
         { "data-uuid": record.uuid },
         el("th", { scope: "row" }, title),
         el("td", { "data-label": "ECTS" }, String(record.input.ects ?? "")),
-        el("td", { "data-label": "Rule" }, record.achievement.compositionRule || ""),
-        el("td", { "data-label": "Last updated" }, formatDate(record.updated)),
+        el("td", { "data-label": t("Rule") }, record.achievement.compositionRule || ""),
+        el("td", { "data-label": t("Last updated") }, formatDate(record.updated)),
         el("td", {}, edit, " · ", view),
       ),
     );
   }
   $("list-status").textContent = list.programmes.length
-    ? list.programmes.length + " programme(s)."
-    : "No programmes yet: create the first one.";
+    ? t("{n} programme(s).", { n: list.programmes.length })
+    : t("No programmes yet: create the first one.");
 }
 
 async function showTrusted() {
@@ -48,12 +48,12 @@ async function showTrusted() {
   const list = $("trusted-list");
   list.replaceChildren();
   for (const entry of data.trustedIssuers) {
-    const remove = el("button", { type: "button", class: "danger" }, "Remove");
+    const remove = el("button", { type: "button", class: "danger" }, t("Remove"));
     remove.append(el("span", { class: "visually-hidden" }, " " + entry.name));
     remove.addEventListener("click", async () => {
       try {
         await api("DELETE", "/api/trusted-issuers/" + encodeURIComponent(entry.did));
-        $("trusted-status").textContent = "Removed " + entry.name + ".";
+        $("trusted-status").textContent = t("Removed {name}.", { name: entry.name });
         await showTrusted();
         $("trusted-title").focus();
       } catch (error) {
@@ -65,13 +65,13 @@ async function showTrusted() {
         "li",
         { "data-did": entry.did },
         el("strong", {}, entry.name),
-        el("span", { class: "muted" }, entry.country ? "Country: " + entry.country : "Country not stated"),
+        el("span", { class: "muted" }, entry.country ? t("Country: {country}", { country: entry.country }) : t("Country not stated")),
         el("code", {}, entry.did),
         remove,
       ),
     );
   }
-  if (!data.trustedIssuers.length) list.append(el("li", {}, "None yet: only your own achievements count."));
+  if (!data.trustedIssuers.length) list.append(el("li", {}, t("None yet: only your own achievements count.")));
 }
 
 async function addTrusted(event) {
@@ -84,7 +84,7 @@ async function addTrusted(event) {
   if (fields.country) body.country = fields.country;
   try {
     const entry = await api("PUT", "/api/trusted-issuers/" + encodeURIComponent(fields.did || "-"), body);
-    $("trusted-status").textContent = "Saved " + entry.name + ".";
+    $("trusted-status").textContent = t("Saved {name}.", { name: entry.name });
     form.reset();
     await showTrusted();
   } catch (error) {
@@ -95,7 +95,7 @@ async function addTrusted(event) {
         entries.push({ message: name + ": " + message, control: wrapper ? markField(wrapper, message) : null });
       }
     }
-    showSummary(summary, "The institution was not saved", entries.length ? "" : error.message, entries);
+    showSummary(summary, t("The institution was not saved"), entries.length ? "" : error.message, entries);
   }
 }
 
@@ -141,7 +141,7 @@ function addGroup(kind, group, components) {
   const fieldset = $("group-template").content.firstElementChild.cloneNode(true);
   fieldset.dataset.kind = kind;
   const number = container.children.length + 1;
-  fieldset.querySelector("legend").textContent = (kind === "elective" ? "Elective group " : "Module ") + number;
+  fieldset.querySelector("legend").textContent = kind === "elective" ? t("Elective group {n}", { n: number }) : t("Module {n}", { n: number });
   for (const label of fieldset.querySelectorAll("[data-only]")) {
     if (label.dataset.only !== kind) label.remove();
   }
@@ -290,20 +290,20 @@ function showProblem(error, read) {
           const targets = ruleTargets(text, read);
           const controls = targets.map((target) => markField(target, text));
           if (!targets.length) markField($("rule"), text);
-          entries.push({ message: "Rule: " + text, control: controls[0] || $("mandatory").querySelector("button") });
+          entries.push({ message: t("Rule: {problem}", { problem: text }), control: controls[0] || $("mandatory").querySelector("button") });
         }
       } else if (name.startsWith("achievement.")) {
         const key = name.slice("achievement.".length);
         const wrapper = $("certificate").querySelector('[data-field="' + CSS.escape(key) + '"]');
         const control = wrapper ? markField(wrapper, message) : null;
         const label = wrapper ? wrapper.querySelector("label, legend").firstChild.textContent.trim() : key;
-        entries.push({ message: "Certificate, " + label + ": " + message, control });
+        entries.push({ message: t("Certificate, {field}: {problem}", { field: label, problem: message }), control });
       } else {
         entries.push({ message: name + ": " + message, control: null });
       }
     }
   }
-  const title = error instanceof ApiError ? error.data.title || "Not saved" : "Not saved";
+  const title = error instanceof ApiError ? error.data.title || t("Not saved") : t("Not saved");
   showSummary($("error-summary"), title, entries.length ? "" : error.message, entries);
 }
 
@@ -324,12 +324,12 @@ async function save(event) {
       history.replaceState(null, "", "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit");
       mode = "edit";
       editing = record.uuid;
-      $("save").textContent = "Save changes";
+      $("save").textContent = t("Save changes");
     }
     showResult(record);
     $("save-status").replaceChildren(
-      "Saved “" + record.achievement.name + "” (version " + record.version + "). ",
-      el("a", { href: "/admin/programmes" }, "Back to the list"),
+      t("Saved \u201c{name}\u201d (version {version}).", { name: record.achievement.name, version: record.version }) + " ",
+      el("a", { href: "/admin/programmes" }, t("Back to the list")),
     );
   } catch (error) {
     showProblem(error, read);

@@ -5,6 +5,15 @@
 const TOKEN_KEY = "plecak-issuer-admin-token";
 const $ = (id) => document.getElementById(id);
 
+// The page's language: its sentences come in the catalogue the page hands over in <body data-texts>
+// (empty in English); a sentence without an entry is shown as written. {name} placeholders are filled
+// from params.
+const TEXTS = JSON.parse(document.body.dataset.texts || "{}");
+function t(text, params = {}) {
+  const template = Object.hasOwn(TEXTS, text) ? TEXTS[text] : text;
+  return template.replace(/\{(\w+)\}/g, (whole, name) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
 function token() {
   return sessionStorage.getItem(TOKEN_KEY) || "";
 }
@@ -21,7 +30,7 @@ async function api(method, path, body) {
       sessionStorage.removeItem(TOKEN_KEY);
       showLogin();
     }
-    const problem = new Error(data.detail || data.title || "Request failed (" + response.status + ")");
+    const problem = new Error(data.detail || data.title || t("Request failed ({status})", { status: response.status }));
     problem.data = data;
     throw problem;
   }
@@ -82,10 +91,12 @@ $("offer-form").addEventListener("submit", async (event) => {
     $("offer-tx-code").textContent = offer.txCode || "";
     $("offer-expires").textContent = offer.expiresAt;
     $("offer-email").value =
-      "Dear " + learner.name + ",\n\nyour micro-credential \"" + offer.achievementName + "\" is ready. " +
-      "Open this link on your phone to add it to your wallet:\n" + link + "\n\n" +
-      (offer.txCode ? "You will be asked for a code, which we send in a separate message.\n\n" : "") +
-      "The link expires on " + offer.expiresAt.slice(0, 10) + ".";
+      t("Dear {name},", { name: learner.name }) + "\n\n" +
+      t("your micro-credential \u201c{title}\u201d is ready. Open this link on your phone to add it to your wallet:", {
+        title: offer.achievementName,
+      }) + "\n" + link + "\n\n" +
+      (offer.txCode ? t("You will be asked for a code, which we send in a separate message.") + "\n\n" : "") +
+      t("The link expires on {date}.", { date: offer.expiresAt.slice(0, 10) });
     $("offer-result").hidden = false;
   } catch (error) {
     $("offer-error").textContent = error.message;
@@ -102,7 +113,7 @@ $("status-form").addEventListener("submit", async (event) => {
       credentialStatus: { type: "BitstringStatusListCredential", statusPurpose: purpose },
       status: value === "true",
     });
-    $("status-result").textContent = result.changed ? "Done." : "No change: it already had that status.";
+    $("status-result").textContent = result.changed ? t("Done.") : t("No change: it already had that status.");
   } catch (error) {
     $("status-result").textContent = error.message;
   }
