@@ -17,7 +17,7 @@ from plecak.core.integrity.proofs import verify_proofs
 from plecak.issuer.app import create_app
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from support.oid4vci import GRANT, ClientFactory, Holder, code_of, make_offer, nonce, token
-from support.redis_keys import keys_matching
+from support.redis_keys import keys_matching, stored_value
 
 
 @pytest.fixture
@@ -171,15 +171,16 @@ async def _all_redis_text(redis: Redis) -> str:
     """Every string, hash, set and stream value in Redis, as text (to look for a clear address)."""
     parts: list[str] = []
     async for key in redis.scan_iter(count=1000):
-        kind = (await redis.type(key)).decode()
-        if kind == "string":
-            parts.append((await redis.get(key) or b"").decode("utf-8", "replace"))
-        elif kind == "hash":
+        kind = await redis.type(key)
+        assert isinstance(kind, bytes)  # else no branch below would match and nothing would be searched
+        if kind == b"string":
+            parts.append((await stored_value(redis, key)).decode("utf-8", "replace"))
+        elif kind == b"hash":
             parts.extend(str(v) for v in (await redis.hgetall(key)).values())
-        elif kind == "zset":
+        elif kind == b"zset":
             parts.extend(str(m) for m in await redis.zrange(key, 0, -1))
-        elif kind == "stream":
-            parts.extend(str(e) for e in await redis.xrange(key))
+        elif kind == b"stream":
+            parts.extend(str(e) for e in await redis.xrange(key) or [])
     return "\n".join(parts)
 
 

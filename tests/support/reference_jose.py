@@ -2,7 +2,7 @@
 ``tests/reference_jose/package.json``) against our ``vc+jwt`` credentials.
 
 Installed outside the repository, in ``$PLECAK_JOSE_CACHE`` or ``~/.cache/plecak/jose-peer``, the first
-time it is needed and again when ``package.json`` changes (like ``tests/reference_js.py``). Without
+time it is needed and again when ``package.json`` changes (like ``support/reference_js.py``). Without
 ``node``/``npm`` the tests skip on a developer machine and fail in CI.
 """
 
@@ -15,11 +15,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from support.reference_js import INSTALL_TIMEOUT, ReferenceUnavailable, _copy_if_changed, _locked, _tool
+from support import TESTS
+from support.reference_js import INSTALL_TIMEOUT, ReferenceUnavailable, copy_if_changed, locked, tool
 
 __all__ = ["jose_peer", "private_jwk", "public_jwk", "require_jose_peer"]
 
-PEER_DIR = Path(__file__).resolve().parent / "reference_jose"
+PEER_DIR = TESTS / "reference_jose"
 PACKAGE_JSON = PEER_DIR / "package.json"
 SCRIPT = PEER_DIR / "jose.mjs"
 RUN_TIMEOUT = 60.0
@@ -31,15 +32,15 @@ def _cache_dir() -> Path:
 
 
 def ensure_installed() -> Path:
-    _tool("node")
-    npm = _tool("npm")
+    tool("node")
+    npm = tool("npm")
     target = _cache_dir()
     wanted = hashlib.sha256(PACKAGE_JSON.read_bytes()).hexdigest()
     stamp = target / ".package.sha256"
-    with _locked(target):
+    with locked(target):
         current = stamp.read_text().strip() if stamp.is_file() else None
         if current != wanted or not (target / "node_modules").is_dir():
-            _copy_if_changed(PACKAGE_JSON, target / "package.json")
+            copy_if_changed(PACKAGE_JSON, target / "package.json")
             command = [npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--ignore-scripts"]
             try:
                 proc = subprocess.run(
@@ -50,7 +51,7 @@ def ensure_installed() -> Path:
             if proc.returncode != 0:
                 raise ReferenceUnavailable(f"npm install failed in {target}: {proc.stderr.strip()[-2000:]}")
             stamp.write_text(wanted + "\n")
-        _copy_if_changed(SCRIPT, target / "jose.mjs")
+        copy_if_changed(SCRIPT, target / "jose.mjs")
     return target
 
 
@@ -70,7 +71,7 @@ def jose_peer(request: dict[str, Any]) -> dict[str, Any]:
     """One request to ``jose.mjs`` (see its header), its JSON answer."""
     target = ensure_installed()
     proc = subprocess.run(
-        [_tool("node"), str(target / "jose.mjs")],
+        [tool("node"), str(target / "jose.mjs")],
         cwd=target,
         input=json.dumps(request),
         capture_output=True,
