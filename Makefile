@@ -19,7 +19,7 @@ help:
 	@echo "make test          ruff, mypy, import layers and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
 	@echo "make test-unit     the unit tests only (tests/unit: no server, no Redis, no lint), in seconds"
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
-	@echo "make lint          ruff, mypy and the import layers (lint-imports) only"
+	@echo "make lint          ruff, mypy (src and tests) and the import layers (lint-imports) only"
 	@echo "make bench         proofs in-process and over HTTP, beside didkit and the JS reference (BENCH_ARGS=...)"
 	@echo "make browser-deps  install Debian's chromium, fonts-dejavu-core and poppler-utils for the tests (root or sudo)"
 	@echo "make clean         remove caches and build output (keeps .venv and data/)"
@@ -49,6 +49,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 up: $(VENV)/.installed
 	$(BIN)/plecak up $(UP_ARGS)
 
+# mypy checks src/ and tests/ (pyproject.toml [tool.mypy] says which levels and why).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy

@@ -80,6 +80,7 @@ async def test_request_page_follows_the_wallet_answer_by_itself(
 ) -> None:
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path)
     page = phone.page
+    await page.clock.install()  # the page's timers run on the test's clock (see run_for below)
     await page.goto(f"{stack.verifier_url}/")
     async with page.expect_navigation(url=re.compile(r"/requests/")):
         await page.click("#ask button[type=submit]")
@@ -104,7 +105,8 @@ async def test_request_page_follows_the_wallet_answer_by_itself(
         async with wallet.post(claims["response_uri"], data=form) as resp:
             assert resp.status == 200
 
-    await page.wait_for_url(re.compile(r"/results/"), timeout=15_000)  # request.js polls every 2 s
+    await page.clock.run_for(2000)  # request.js asks for the request's status every 2 s: now
+    await page.wait_for_url(re.compile(r"/results/"), timeout=15_000)
     assert await page.locator("#verdict").get_attribute("data-verdict") == "verified"
     assert (await page.inner_text("#el-learner dd")).strip() == "Marta Lis"
     assert phone.errors == []

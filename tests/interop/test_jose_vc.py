@@ -205,7 +205,9 @@ async def test_hmac_made_with_the_public_key_is_refused() -> None:
     mac = hmac.new(key.public_multibase.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
     result = await verifier().verify(f"{head}.{body}.{b64url_encode(mac)}")
     assert result.verdict == "failed"
-    assert result.check("proof").details["reason"] == "alg"
+    proof = result.check("proof")
+    assert proof is not None
+    assert proof.details["reason"] == "alg"
 
 
 @pytest.mark.parametrize(

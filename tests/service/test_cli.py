@@ -33,6 +33,7 @@ from plecak.runtime.storage import connect_sync
 from support.cli import PLECAK, cli_env, read_results, run_cli
 from support.issuer import AUTH, TOKEN, issuer_settings
 from support.ports import ports_for_children
+from support.redis_keys import stored_value
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -576,7 +577,7 @@ async def test_issue_batch_waits_for_a_row_left_in_flight_by_a_crash_and_finishe
         assert [r.status for r in sorted(results, key=lambda r: r.number)] == ["issued"] * 3, results
         assert PENDING_TTL - 30 <= sum(slept) <= IN_FLIGHT_WAIT
         assert await redis_client.zcard("issuer:{records}:credentials") == 3
-        assert int(await redis_client.get("issuer:status:next")) == 3
+        assert int(await stored_value(redis_client, "issuer:status:next")) == 3
 
         # a claim that outlasts the row's wait budget ends as an error that says to run again
         rows2 = [*read_batch(learners, achievement)[0]]

@@ -111,7 +111,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
 
         # the credential rides along, exactly as the wallet keeps it
         assert attached_credential(reader) == credential
-        assert "/AF" in reader.trailer["/Root"]
+        assert "/AF" in reader.root_object
 
         # the printed QR code opens the verifier on a share link: verified
         codes = pdf_qr_texts(data, tmp_path)
@@ -265,7 +265,7 @@ def test_only_a_file_that_starts_as_a_pdf_is_read_as_one() -> None:
 async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_checks_it(
     system: System, tmp_path: Path
 ) -> None:
-    from support.wallet import AUTH
+    from support.issuer import AUTH
 
     browser = Browser(system.wallet_url)
     try:

@@ -185,7 +185,7 @@ WRONG_TYPES: tuple[Any, ...] = (
 def _same_kind(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
-    if isinstance(a, int | float) and isinstance(b, int | float) and b != BIG:
+    if isinstance(a, int | float) and isinstance(b, int | float):
         return True
     return type(a) is type(b) and a == b
 
@@ -467,11 +467,11 @@ async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory)
     for server in servers:
         await server.start_server()
     jar = aiohttp.CookieJar(unsafe=True)
-    sessions = [
+    sessions = (
         aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()),
         aiohttp.ClientSession(cookie_jar=jar),
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)),
-    ]
+    )
     try:
         stack = Stack(base, settings, *sessions, wallet_csrf="", verifier_csrf="", values={}, bodies={})
         await _wallet_sign_in(stack, sign_up=True)
@@ -597,8 +597,8 @@ def attempts(route: Route, stack: Stack) -> Iterator[Attempt]:
     if route.params or route.is_static():
         for label, value in HOSTILE_TEXT:
             yield Attempt(f"path {label}", base + _fill(route, stack.values, value), route.method)
-    for label, value in HOSTILE_HEADERS:
-        yield Attempt(f"headers {label}", url, route.method, headers=value)
+    for label, headers in HOSTILE_HEADERS:
+        yield Attempt(f"headers {label}", url, route.method, headers=headers)
     names = route.fields() or ["q"]
     for label, value in HOSTILE_TEXT if route.method == "GET" else HOSTILE_TEXT[:3]:
         query = "&".join(f"{name}={value}" for name in names)[:6000]  # aiohttp reads lines up to 8 KiB

@@ -23,6 +23,7 @@ from plecak.issuer.app_keys import SERVICE
 from plecak.issuer.service import _request_hash
 from support import REPO
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile, simple_credential_v2
+from support.redis_keys import stored_value
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 
@@ -397,7 +398,7 @@ async def test_idempotency_key_returns_same_credential_and_uses_one_index(
     assert first.status == second.status == 201
     assert second.headers.get("Idempotent-Replayed") == "true"
     assert (await first.json()) == (await second.json())
-    assert int(await redis_client.get("issuer:status:next")) == 1
+    assert int(await stored_value(redis_client, "issuer:status:next")) == 1
     other = {"credential": {**simple_credential_v2(), "name": "Other"}}
     await assert_problem(await client.post("/credentials/issue", json=other, headers=headers), 422)
 
@@ -419,14 +420,14 @@ async def test_vcapi_issue_retry_with_own_id_and_same_key_returns_same_credentia
     assert [e["statusListIndex"] for e in one["credentialStatus"]] == [
         e["statusListIndex"] for e in two["credentialStatus"]
     ]
-    assert int(await redis_client.get("issuer:status:next")) == 1
+    assert int(await stored_value(redis_client, "issuer:status:next")) == 1
     changed = {"credential": {**credential, "name": "Other"}}
     await assert_problem(await client.post("/credentials/issue", json=changed, headers=headers), 422)
     # the same id without the key (or under another key) is still refused as already issued
     await assert_problem(await client.post("/credentials/issue", json=body, headers=AUTH), 409)
     other_key = {**AUTH, "Idempotency-Key": "another-key"}
     await assert_problem(await client.post("/credentials/issue", json=body, headers=other_key), 409)
-    assert int(await redis_client.get("issuer:status:next")) == 1
+    assert int(await stored_value(redis_client, "issuer:status:next")) == 1
 
 
 async def test_idempotency_record_holds_no_digest_of_the_clear_email_and_old_records_still_replay(
@@ -438,7 +439,7 @@ async def test_idempotency_record_holds_no_digest_of_the_clear_email_and_old_rec
     first = await client.post(f"/api/achievements/{uuid}/credentials", json=body, headers=headers)
     assert first.status == 201
     key = "issuer:{records}:idem:" + hashlib.sha256(b"row-1").hexdigest()
-    record = json.loads(await redis_client.get(key))
+    record = json.loads(await stored_value(redis_client, key))
     clear_digest = _request_hash(f"achievement:{uuid}", body)
     assert record["state"] == "done"
     assert record["request"] != clear_digest

@@ -261,7 +261,9 @@ async def test_rs256_vc_jwt_is_signed_by_a_sealed_rsa_key_the_did_document_lists
 
     client = aioredis.from_url(redis_url)
     try:
-        record = json.loads(await client.hget("issuer:keys", kid.split("#", 1)[1]))
+        stored = await client.hget("issuer:keys", kid.split("#", 1)[1])
+        assert isinstance(stored, bytes)
+        record = json.loads(stored)
     finally:
         await client.aclose()
     assert set(record) == {"type", "publicKeyJwk", "sealed", "created"}

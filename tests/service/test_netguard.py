@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import aiohttp
 import pytest
 
-from plecak.core.did import DIDError, DidResolver
+from plecak.core.did import DidResolver
+from plecak.core.errors import DIDError
 from plecak.core.netguard import AllowList, guarded_session, host_allowed, is_public_address, literal_address
 from plecak.core.status.client import StatusListClient, StatusListFetchError
 from plecak.verifier.fetch import FetchError, LinkFetcher

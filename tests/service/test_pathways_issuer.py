@@ -367,7 +367,7 @@ async def test_claim_climate_action_with_a_trusted_german_university(world: Worl
     status, body = await claim(world, uuid, creds, key)
     assert status == 201, body
     assert len(body["verifiableCredential"]["evidence"]) == 4
-    assert len(world.pw.server.app[CLAIMS].status_client) == 2  # TUM's revocation and suspension lists
+    assert len(world.pw.app[CLAIMS].status_client) == 2  # TUM's revocation and suspension lists
 
 
 async def test_climate_component_from_an_untrusted_university_does_not_count(world: World) -> None:
@@ -383,7 +383,7 @@ async def test_climate_component_from_an_untrusted_university_does_not_count(wor
     assert "Countries: 1 country (PL) of 2" in missing
     (excluded,) = body["evaluation"]["excluded"]
     assert "not in this issuer's list of trusted institutions" in excluded["reason"]
-    assert len(world.pw.server.app[CLAIMS].status_client) == 0  # its status lists were not fetched
+    assert len(world.pw.app[CLAIMS].status_client) == 0  # its status lists were not fetched
 
 
 async def test_climate_revoked_component_at_the_other_university_is_seen(world: World) -> None:

@@ -199,7 +199,7 @@ def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() ->
         {"elements": ("grade",), "format": "dc+sd-jwt"},
     ):
         with pytest.raises(ValueError, match="elements can be asked only of a W3C credential"):
-            Ask(**bad)  # type: ignore[arg-type]
+            Ask(**bad)
 
 
 def test_sd_jwt_ask_marks_asked_claims_optional_with_claim_sets() -> None:

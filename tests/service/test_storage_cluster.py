@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from redis.cluster import key_slot
+from redis.crc import key_slot
 from redis.exceptions import CrossSlotTransactionError, RedisClusterException
 
 from plecak.issuer.oid4vci import OFFER_P
@@ -128,13 +128,15 @@ async def test_transaction_runs_on_the_slot_owner_and_follows_a_moved_slot(tmp_p
         client = connect(cluster.url)
         try:
             async with transaction(client) as pipe:
-                pipe.set("a:{t}", "1").zadd("b:{t}", {"m": 1.0})
+                pipe.set("a:{t}", "1")
+                pipe.zadd("b:{t}", {"m": 1.0})
                 assert await pipe.execute() == [True, 1]
             assert await client.get("a:{t}") == b"1"
             # the whole transaction is the act: the refusal may come when queueing or at EXEC
             with pytest.raises(CrossSlotTransactionError):  # noqa: PT012
                 async with transaction(client) as pipe:
-                    pipe.set("c:{t}", "1").set("d:{u}", "2")
+                    pipe.set("c:{t}", "1")
+                    pipe.set("d:{u}", "2")
                     await pipe.execute()
             assert await client.exists("c:{t}", "d:{u}") == 0  # nothing half-written
 
@@ -150,7 +152,8 @@ async def test_transaction_runs_on_the_slot_owner_and_follows_a_moved_slot(tmp_p
                         "CLUSTER SETSLOT", slot, "NODE", target_id, target_nodes=nodes[port]
                     )
             async with transaction(client) as pipe:  # the client still thinks the old owner has it
-                pipe.set("e:{v}", "moved").set("f:{v}", "too")
+                pipe.set("e:{v}", "moved")
+                pipe.set("f:{v}", "too")
                 await pipe.execute()
             with connect_sync(cluster.url) as fresh:
                 assert fresh.get_node_from_key("{v}").port == target

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from plecak.runtime.clientaddr import TrustedProxies
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.verifier.store import VerifierStore
+from support.redis_keys import stored_value
 from support.verifier import ClientFactory, ServerFactory, Stack, start_stack
 
 
@@ -149,8 +150,7 @@ async def test_results_are_stored_compressed_and_expire_within_hours(
     assert resp.status == 303
     result_id = resp.headers["Location"].rsplit("/", 1)[1]
     key = f"verifier:result:{result_id}"
-    raw = await redis_client.get(key)
-    assert raw is not None
+    raw = await stored_value(redis_client, key)
     assert raw.startswith(b"z1:")
     record = json.loads(zlib.decompress(raw[3:]))
     assert record["document"] == shared.document

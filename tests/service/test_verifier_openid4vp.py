@@ -6,12 +6,11 @@ did:key and signing presentations with ``plecak.core.verify.presentation`` exact
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ import pytest
 
 from plecak.core.did import DidResolver
 from plecak.core.jar import JarError, encrypt_response, verify_request_object
+from plecak.verifier.app_keys import REQUESTS
 from support.issuer import achievement
 from support.openid4vp import ClientFactory, ServerFactory, answer, ask, fetch_request, result, stack, status
 from support.verifier import AUTH, Holder, Stack, start_stack
@@ -342,19 +342,20 @@ async def test_unknown_request_ids_are_404(stack: Stack) -> None:
 async def test_expired_request_cannot_be_answered(
     aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
-    # A lifetime long enough for the steps before expiry even on a loaded machine; the test then
-    # waits only for what is left of it.
-    lifetime = 4
+    lifetime = 60
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, request_seconds=lifetime)
-    loop = asyncio.get_running_loop()
+    # The requests' clock is the test's: the lifetime passes without waiting for it.
+    clock = [datetime.now(UTC)]
+    stack.verifier.app[REQUESTS].now = lambda: clock[0]
     request = await ask(stack)
-    asked = loop.time()
     claims = await fetch_request(stack, request)
     holder = Holder()
     vp = holder.present(
         [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
     )
-    await asyncio.sleep(max(0.0, asked + lifetime + 0.3 - loop.time()))
+    clock[0] += timedelta(seconds=lifetime - 1)
+    assert (await status(stack, request))["status"] == "pending"
+    clock[0] += timedelta(seconds=1)
     resp = await stack.verifier.get(urlsplit(request.request_uri).path)
     assert resp.status == 410
     assert (await resp.json())["error"] == "invalid_request"

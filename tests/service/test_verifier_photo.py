@@ -5,7 +5,7 @@ Real issuer, verifier and share-link server (real Redis), as in ``test_verifier_
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
@@ -47,7 +47,7 @@ async def test_screenshot_of_a_share_link_qr_checks_the_linked_credential(
     link = f"{share.url}/share/valid"
     resp = await upload(stack, qr_png(link))
     assert resp.status == 303, await resp.text()
-    assert resp.headers["Location"] == "/verify?url=" + aiohttp.helpers.quote(link, safe="")
+    assert resp.headers["Location"] == "/verify?url=" + quote(link, safe="")
     checked = await stack.verifier.get(resp.headers["Location"], allow_redirects=False)
     _, page = await result_page(stack, checked)
     assert verdict(page) != "failed"

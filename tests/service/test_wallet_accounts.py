@@ -11,7 +11,7 @@ from plecak.core.did import resolve_did_key
 from plecak.wallet.app import create_app
 from plecak.wallet.i18n import pick_language, translator
 from support.ports import Listener
-from support.redis_keys import keys_matching
+from support.redis_keys import keys_matching, stored_hash, stored_value
 from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
 
 __all__ = ["servers"]
@@ -26,8 +26,8 @@ async def test_sign_up_gives_a_did_key_and_an_empty_wallet(servers: Servers, red
     assert "Your wallet is empty" in text
     assert "anna@example.org" in text
     # at rest: an argon2id hash and a sealed key, never the seed or the password
-    uid = (await redis_client.get(next(iter(await keys_matching(redis_client, "wallet:email:*"))))).decode()
-    user = {k.decode(): v.decode() for k, v in (await redis_client.hgetall(f"wallet:user:{{{uid}}}")).items()}
+    uid = (await stored_value(redis_client, next(iter(await keys_matching(redis_client, "wallet:email:*"))))).decode()
+    user = {k.decode(): v.decode() for k, v in (await stored_hash(redis_client, f"wallet:user:{{{uid}}}")).items()}
     assert user["password"].startswith("$argon2id$")
     assert PASSWORD not in str(user)
     assert user["did"] == did

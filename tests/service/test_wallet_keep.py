@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from plecak.wallet.credentials import view
 from support.issuer import achievement
-from support.redis_keys import keys_matching
+from support.redis_keys import keys_matching, stored_hash
 from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]
@@ -151,7 +151,7 @@ async def test_credentials_are_encrypted_at_rest_and_private_to_their_owner(
     cid = await _add(browser, await servers.issuer.issue(did))
     dump = b""
     for key in await keys_matching(redis_client, "wallet:cred:*"):
-        dump += b"".join(await redis_client.hvals(key))
+        dump += b"".join((await stored_hash(redis_client, key)).values())
     assert dump
     assert b"Data Literacy" not in dump
     assert b"Anna" not in dump

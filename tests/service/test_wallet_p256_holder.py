@@ -12,7 +12,8 @@ from plecak.core.sdjwt import parse_sd_jwt
 from plecak.wallet.exceptions import UserError
 from plecak.wallet.oid4vci import _proof_alg
 from plecak.wallet.vault import HolderKey
-from support.wallet import AUTH, Servers, servers
+from support.issuer import AUTH
+from support.wallet import Servers, servers
 from support.wallet_sdjwt import receive_sd_jwt
 
 __all__ = ["servers"]

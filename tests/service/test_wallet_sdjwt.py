@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import aiohttp
 
-from support.wallet import AUTH, Servers, servers
+from support.issuer import AUTH
+from support.wallet import Servers, servers
 from support.wallet_sdjwt import receive_sd_jwt
 
 __all__ = ["servers"]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from redis.asyncio import Redis
 
 from plecak.core.verify.presentation import verify_presentation
-from support.redis_keys import keys_matching
+from support.redis_keys import keys_matching, stored_hash
 from support.wallet import VERIFIER_URL, Browser, Servers, servers
 from support.wallet_share import add_credential, link_verifier, raw_share_link, share_credentials
 
@@ -39,7 +39,7 @@ async def test_share_link_serves_a_presentation_signed_by_the_learner(
     keys = [k.decode() for k in await keys_matching(redis_client, "wallet:share:*")]
     assert len(keys) == 1
     assert token not in keys[0]
-    assert token.encode() not in b"".join((await redis_client.hgetall(keys[0])).values())
+    assert token.encode() not in b"".join((await stored_hash(redis_client, keys[0])).values())
 
     async with browser.session.get(raw) as resp:
         assert resp.status == 200

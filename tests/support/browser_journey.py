@@ -90,6 +90,7 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
                 redis_url=redis_url,
                 data_dir=tmp_path / "verifier",
                 insecure_hosts=frozenset(hosts),
+                status_cache_seconds=0,  # a revocation shows at the next check, without waiting
             )
         )
     )

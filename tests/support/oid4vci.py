@@ -32,7 +32,9 @@ class Holder:
     ) -> str:
         headers = {"typ": typ, "kid": f"{self.did}#{self.key.public_multibase}"}
         payload = {"aud": aud, "iat": int(time.time()), "nonce": nonce}
-        return jwt.encode(payload, (signer or self.key).private_key, algorithm="EdDSA", headers=headers)
+        private_key = (signer or self.key).private_key
+        assert private_key is not None, "the signer has no private key"
+        return jwt.encode(payload, private_key, algorithm="EdDSA", headers=headers)
 
 
 async def make_offer(client: TestClient[Any, Any], uuid: str, **extra: Any) -> dict[str, Any]:

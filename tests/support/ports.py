@@ -12,6 +12,8 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from socket import AddressFamily
+from socket import socket as Socket
 from typing import Any
 
 from aiohttp import web
@@ -46,7 +48,8 @@ class Listener:
         ``aiohttp_client``, which starts and closes it)."""
         return TestServer(app, host=self.host, port=self.port, socket_factory=self._take, **kwargs)
 
-    def _take(self, host: str, port: int, family: socket.AddressFamily) -> socket.socket:
+    # `socket` in this class body is the property above, so the annotations name the types directly.
+    def _take(self, host: str, port: int, family: AddressFamily) -> Socket:
         assert (host, port) == (self.host, self.port)
         return self._socket
 

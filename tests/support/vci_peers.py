@@ -19,7 +19,6 @@ import os
 import shutil
 import ssl
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from support import TESTS
 from support.ports import Listener
 
 HERE = TESTS / "interop" / "vci"
-W3C_DIR = TESTS / "w3c"
 PACKAGE_JSON = HERE / "package.json"
 SCRIPTS = ("wallet.mjs", "ldp_verify.mjs", "sdjwt_verify.mjs")
 INSTALL_TIMEOUT = 300.0
@@ -144,13 +142,9 @@ async def https_issuer(redis_url: str, work: Path, **settings: Any) -> AsyncIter
     """Our issuer app served over https on 127.0.0.1 with a fresh self-signed certificate."""
     from aiohttp import web
 
-    sys.path.insert(0, str(W3C_DIR))
-    try:
-        from serve import make_certificate  # tests/w3c/serve.py
-    finally:
-        sys.path.pop(0)
     from plecak.issuer.app import create_app
     from plecak.issuer.config import Settings
+    from w3c.serve import make_certificate  # tests/w3c/serve.py (tests/ is on the path, as `support` is)
 
     cert, key = make_certificate(work)
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -305,13 +305,13 @@ _SCALARS: list[Any] = [
 def _mutate(node: Any, rng: random.Random, rate: float = 1.0) -> Any:
     """Random edits that push at the edges of the direct path (values, ids, keywords, contexts)."""
     if isinstance(node, list):
-        out = [_mutate(x, rng, rate) for x in node]
-        if out and rng.random() < 0.1 * rate:
-            out.append(copy.deepcopy(rng.choice(out)))  # a duplicate value
-        return out
+        items = [_mutate(x, rng, rate) for x in node]
+        if items and rng.random() < 0.1 * rate:
+            items.append(copy.deepcopy(rng.choice(items)))  # a duplicate value
+        return items
     if not isinstance(node, dict):
         return node
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         roll = rng.random() / rate
         if key == "@context":

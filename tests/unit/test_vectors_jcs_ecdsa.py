@@ -282,7 +282,7 @@ def test_eddsa_jcs_refuses_p256_key() -> None:
 
 
 def test_jcs_suites_add_data_integrity_context_to_vc11() -> None:
-    vc11 = {
+    vc11: dict[str, Any] = {
         "@context": ["https://www.w3.org/2018/credentials/v1"],
         "type": ["VerifiableCredential"],
         "issuer": "did:example:1",

@@ -48,6 +48,7 @@ def test_claim_sets_must_name_the_querys_claim_ids() -> None:
         "claim_sets": [["a", "b"], ["a"]],
     }
     assert _queries({"credentials": [item]})[0].claim_sets == [["a", "b"], ["a"]]
-    for bad in ([["a", "zzz"]], [[]], "a", [[1]]):
+    bad_claim_sets: list[Any] = [[["a", "zzz"]], [[]], "a", [[1]]]
+    for bad in bad_claim_sets:
         with pytest.raises(UserError):
             _queries({"credentials": [{**item, "claim_sets": bad}]})

@@ -21,7 +21,6 @@ import json
 import os
 import signal
 import ssl
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +107,7 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
             )
         )
         if os.environ.get("PLECAK_W3C_TRACE"):
-            trace = _tracer(work / "trace.jsonl", web)
+            trace = _tracer(work / "trace.jsonl")
             issuer_app.middlewares.insert(0, trace)
             verifier_app.middlewares.insert(0, trace)
         for app, port in ((issuer_app, issuer_port), (verifier_app, verifier_port)):
@@ -138,10 +137,12 @@ async def serve(work: Path, cert: Path, key: Path, issuer_port: int, verifier_po
         redis.stop()
 
 
-def _tracer(path: Path, web: Any) -> Any:
+def _tracer(path: Path) -> Any:
     """With PLECAK_W3C_TRACE=1: every request's path and the answer that left the service (refusals
     and 500s included: this middleware is the outermost), one JSON line each, to debug a suite (the
     request body is left unread: the handlers read it as a stream)."""
+    from aiohttp import web  # imported late like in serve(), which has imported it already
+
 
     def write(request: Any, status: int, text: Any) -> None:
         with path.open("a", encoding="utf-8") as out:
@@ -175,4 +176,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
