@@ -58,10 +58,10 @@ def test_polish_plural_categories_come_from_babels_cldr_data() -> None:
 
 @pytest.mark.parametrize(("language", "forms"), [("pl", ("one", "few", "many")), ("en", ("one", "other"))])
 def test_gettext_plural_header_agrees_with_cldr_for_whole_numbers(language: str, forms: tuple[str, ...]) -> None:
-    """The .po files' Plural-Forms (written by Babel) pick form i where CLDR says forms[i]."""
+    """The .po files' Plural-Forms (written by Babel) pick form i where CLDR says forms[i]. The
+    header's wording differs between Babel releases; what it selects must not."""
     catalog = WALLET.catalogs[language]
-    assert catalog.plural_forms == get_plural(language).plural_forms
-    assert catalog.num_plurals == len(forms)
+    assert catalog.num_plurals == len(forms) == get_plural(language).num_plurals
     count = "share.days"
     for n in range(0, 1200):
         expected = WALLET.forms(language, count)[forms.index(plural_category(language, n))]
