@@ -23,7 +23,9 @@ class VerifiedListCache:
     resolver's cache, so a rotated key is noticed no later than it would be anyway.
     """
 
-    def __init__(self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, seconds: float = 300.0, size: int = 256, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.seconds = seconds
         self.size = size
         self._clock = clock
