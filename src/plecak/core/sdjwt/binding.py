@@ -203,7 +203,7 @@ def check_key_binding(
             f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): "
             "ask for a fresh presentation.",
             code="key_binding.stale",
-            params={"made": made.isoformat()},
+            params={"made": f"{made:%Y-%m-%d %H:%M}"},
         )
     if nonce is None:
         return Check(
@@ -214,7 +214,7 @@ def check_key_binding(
             "before.",
             {"aud": claims.get("aud"), "iat": iat, "fresh": False},
             "key_binding.not_fresh",
-            {"made": made.isoformat(), "audience": repr(claims.get("aud"))},
+            {"made": f"{made:%Y-%m-%d %H:%M}", "audience": repr(claims.get("aud"))},
         )
     return Check(
         "key_binding",

@@ -68,7 +68,7 @@ def validity_check(start: datetime | None, end: datetime | None, now: datetime, 
             Outcome.FAILED,
             f"The credential is not valid yet (from {start:%Y-%m-%d %H:%M} UTC).",
             code="validity.not_yet_valid",
-            params={"start": start.isoformat()},
+            params={"start": f"{start:%Y-%m-%d %H:%M}"},
         )
     if end and end + clock_skew < now:
         return Check(
@@ -76,7 +76,7 @@ def validity_check(start: datetime | None, end: datetime | None, now: datetime, 
             Outcome.FAILED,
             f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.",
             code="validity.expired",
-            params={"end": end.isoformat()},
+            params={"end": f"{end:%Y-%m-%d %H:%M}"},
         )
     if end:
         return Check(
@@ -84,7 +84,7 @@ def validity_check(start: datetime | None, end: datetime | None, now: datetime, 
             Outcome.PASSED,
             f"The credential is in date (valid until {end:%Y-%m-%d}).",
             code="validity.until",
-            params={"end": end.isoformat()},
+            params={"end": f"{end:%Y-%m-%d}"},
         )
     return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).", code="validity.open")
 
