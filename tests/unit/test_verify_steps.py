@@ -28,7 +28,7 @@ from plecak.core.status.bitstring import MIN_LIST_LENGTH, Bitstring, status_list
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.checks import Check, Outcome
 from plecak.core.verify.credential import Verifier
-from plecak.core.verify.credential_steps import EnvelopeStep, FormatStep, ProofStep, StatusStep
+from plecak.core.verify.credential_steps import EnvelopeStep, FormatStep, ProofStep
 from plecak.core.verify.pipeline import Context, Pipeline
 from plecak.core.verify.presentation import (
     ContentsStep,
@@ -38,6 +38,7 @@ from plecak.core.verify.presentation import (
     create_presentation,
     verify_presentation,
 )
+from plecak.core.verify.status_step import StatusStep
 from plecak.core.verify.steps import BindingStep, ReplayStep, TrustStep, ValidityStep
 from support.sdjwt import VERIFIER, Issuer
 

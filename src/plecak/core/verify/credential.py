@@ -28,13 +28,10 @@ from plecak.core.verify.checks import (
     trust_check,
 )
 from plecak.core.verify.credential_steps import (
-    EDTECH_REVOCATION_LIST,
     EnvelopeStep,
     FormatStep,
     JoseProofStep,
     ProofStep,
-    StatusListFetcher,
-    StatusStep,
     credential_window,
     format_check,
     missing_micro_credential_elements,
@@ -42,6 +39,7 @@ from plecak.core.verify.credential_steps import (
 )
 from plecak.core.verify.pipeline import Context, Pipeline, Step
 from plecak.core.verify.status_cache import VerifiedListCache
+from plecak.core.verify.status_step import EDTECH_REVOCATION_LIST, StatusListFetcher, StatusStep
 from plecak.core.verify.steps import TrustStep, ValidityStep, validity_check
 
 __all__ = [
