@@ -17,14 +17,14 @@ from plecak.verifier import messages
 from plecak.verifier.display import check_view
 from plecak.wallet import i18n as wallet_i18n
 
-CORE = Path(messages.__file__).resolve().parents[1] / "core"
+SOURCES = [Path(messages.__file__).resolve().parents[1] / part for part in ("core", "verifier")]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def literal_codes() -> set[str]:
-    """The string constants the core passes as a Check's code (fifth argument or ``code=``)."""
+    """The string constants the core and the verifier pass as a Check's code (fifth argument or ``code=``)."""
     found: set[str] = set()
-    for path in CORE.rglob("*.py"):
+    for path in (p for source in SOURCES for p in source.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Check"):
                 continue
@@ -56,6 +56,7 @@ def test_the_core_finds_codes_to_check() -> None:
 
 def test_every_code_the_core_emits_is_listed() -> None:
     assert (literal_codes() | dynamic_codes()) - set(CODES) == set()
+    assert {"request.empty", "request.mismatch", "binding.not_presented"} <= literal_codes()
 
 
 @pytest.mark.parametrize(

@@ -98,4 +98,10 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "key_binding.no_iat": (),
     "key_binding.future": (),
     "key_binding.stale": ("made",),
+    # added by the verifier service: a credential shown on its own, and an OpenID4VP answer against its request
+    "binding.not_presented": (),
+    "request.matches": (),
+    "request.matches_not_shared": ("not_shared",),
+    "request.mismatch": ("problems",),
+    "request.empty": (),
 }
