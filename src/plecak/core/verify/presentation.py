@@ -8,6 +8,10 @@ Verification adds presentation-level checks to each credential's own pipeline:
 * ``binding`` – passes only when the presenter proved control of the DID each credential's subject
   names (the presentation is signed with that DID's key); a subject without a DID or an unsigned
   presentation is a warning saying the presenter is not tied to the learner.
+
+They are steps of :class:`plecak.core.verify.pipeline.Pipeline` (``presentation``, ``holder``,
+``replay``, ``credentials``, ``binding``, ``contents``), each replaceable by name through ``steps``;
+replay and binding are the shared steps of :mod:`plecak.core.verify.steps`.
 """
 
 from __future__ import annotations
