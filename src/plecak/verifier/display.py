@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from plecak.core.jose_vc import secured_content
 from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
@@ -40,6 +42,8 @@ class CheckView:
     label: str
     summary: str
     detail: str
+    detail_lang: str = "en"
+    """``""``: the detail is in the page's language (translated from the check's code)."""
 
 
 @dataclass
@@ -127,7 +131,7 @@ def _failed_reason(check: Mapping[str, Any]) -> str:
     if name == "status":
         return str(details["status"]) if details.get("status") in ("revoked", "suspended") else "status"
     if name == "validity":
-        return "expired" if "expired" in str(check.get("message", "")) else "not_yet_valid"
+        return "expired" if check.get("code") == "validity.expired" else "not_yet_valid"
     if name == "binding":
         return "other_subject"
     return name
@@ -178,13 +182,50 @@ def _check_key(name: str, outcome: str, details: Mapping[str, Any]) -> str:
     return f"check.{name}.{outcome}"
 
 
+class _Keep(dict[str, str]):
+    """A placeholder the check's params do not fill stays as it is."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+_FOREIGN = frozenset({"error", "problems"})
+"""Params that carry English text from the libraries below (a parser's or a signature's error)."""
+
+
+def code_text(check: Mapping[str, Any], t: Mapping[str, str], *, markup: bool = False) -> str | None:
+    """The check's code (``code.<code>`` in the catalogue) in the reader's language, filled with its
+    params; ``None`` for a check without a code the catalogue knows. ``markup``: escaped HTML in which
+    the English params are marked ``lang="en"``."""
+    code = check.get("code")
+    text = t.get(f"code.{code}") if isinstance(code, str) and code else None
+    if text is None:
+        return None
+    params = {str(k): str(v) for k, v in _mapping(check.get("params")).items()}
+    if not markup:
+        return text.format_map(_Keep(params))
+    english = Markup('<span lang="en">{}</span>')
+    marked = {k: english.format(v) if k in _FOREIGN else escape(v) for k, v in params.items()}
+    return escape(text).format_map(_Keep(marked))  # escape() gives Markup: the params are escaped too
+
+
+def _detail(translated: str | None, message: str, summary: str) -> str:
+    """The row's detail: its code in the reader's language, else the English sentence when it adds
+    something to the summary."""
+    if translated is not None:
+        return translated
+    return message if message != summary else ""
+
+
 def check_view(check: Mapping[str, Any], t: Mapping[str, str]) -> CheckView:
     name = str(check.get("check", ""))
     outcome = str(check.get("outcome", "unknown"))
     message = str(check.get("message", ""))
     details = _mapping(check.get("details"))
     key = _check_key(name, outcome, details)
-    summary = t.get(key, message)
+    plain = code_text(check, t)
+    translated = code_text(check, t, markup=True)
+    summary = t.get(key, plain or message)
     if name == "issuer" and outcome == "passed":
         trusted = ", ".join(p for p in (text_of(details.get("name")), text_of(details.get("country"))) if p)
         accreditation = text_of(details.get("accreditation"))
@@ -194,7 +235,8 @@ def check_view(check: Mapping[str, Any], t: Mapping[str, str]) -> CheckView:
         outcome=outcome,
         label=t.get(f"check_{name}", name),
         summary=summary,
-        detail=message if message != summary else "",
+        detail=_detail(translated if plain != summary else "", message, summary),
+        detail_lang="" if translated is not None else "en",
     )
 
 

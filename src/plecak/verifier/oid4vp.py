@@ -78,6 +78,13 @@ KEEP_EXPIRED_SECONDS = 3600
 """How long an expired request is remembered (to answer "expired" rather than "unknown")."""
 
 
+def _matched(missing: list[str]) -> tuple[str, dict[str, Any]]:
+    """The code and params of a ``request`` check that passed (``missing``: what the holder withheld)."""
+    if missing:
+        return "request.matches_not_shared", {"not_shared": ", ".join(missing)}
+    return "request.matches", {}
+
+
 class RequestNotFound(LookupError):
     """No such presentation request (never created, or expired long ago)."""
 
@@ -344,13 +351,15 @@ class PresentationRequests:
                     Outcome.FAILED,
                     "The answer does not match what you asked for: " + "; ".join(problems) + ".",
                     {**details, "problems": problems},
+                    "request.mismatch",
+                    {"problems": "; ".join(problems)},
                 )
             )
         else:
             message = "The answer is the kind of credential you asked for."
             if missing:
                 message += " The holder chose not to share: " + ", ".join(missing) + "."
-            result.checks.append(Check("request", Outcome.PASSED, message, details))
+            result.checks.append(Check("request", Outcome.PASSED, message, details, *_matched(missing)))
         report = result.to_json()
         request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
         result_id = await self.verification.save(
@@ -363,7 +372,7 @@ class PresentationRequests:
         creds = presentation.get("verifiableCredential")
         items = creds if isinstance(creds, list) else [] if creds is None else [creds]
         if not items:
-            return Check("request", Outcome.FAILED, "The answer holds no credential.")
+            return Check("request", Outcome.FAILED, "The answer holds no credential.", code="request.empty")
         problems = []
         for number, credential in enumerate(items, 1):
             for problem in mismatches(credential, ask, lambda did: snapshot.lookup(did) is not None):
@@ -374,13 +383,17 @@ class PresentationRequests:
                 Outcome.FAILED,
                 "The answer does not match what you asked for: " + "; ".join(problems) + ".",
                 {"asked": ask.to_json(), "problems": problems},
+                "request.mismatch",
+                {"problems": "; ".join(problems)},
             )
         shared = {k for c in items if isinstance(c, Mapping) for k in elements_shared(c, ask.elements)}
         missing = [k for k in ask.elements if k not in shared]
         message = "The answer is the kind of credential you asked for."
         if missing:
             message += " The holder chose not to share: " + ", ".join(missing) + "."
-        return Check("request", Outcome.PASSED, message, {"asked": ask.to_json(), "notShared": missing})
+        return Check(
+            "request", Outcome.PASSED, message, {"asked": ask.to_json(), "notShared": missing}, *_matched(missing)
+        )
 
     async def finish(self, rid: str, response_code: str, transaction: str | None) -> str | None:
         """The result id, if ``response_code`` is this request's and the browser started it."""

@@ -32,7 +32,7 @@ from plecak.runtime.web import FORM_ERRORS, Problem, json_response, read_form
 
 from .app_keys import CSRF, FRAME_LIMITER, LIMITER, LINKS, REQUESTS, SDJWT, SETTINGS, VERIFICATION
 from .csrf import FIELD
-from .display import check_view, result_view
+from .display import check_view, code_text, result_view
 from .errors import page
 from .fetch import FetchError, parse_json
 from .i18n import LANG_COOKIE, language_of, local_path, page_path, texts_of
@@ -431,12 +431,15 @@ async def result_report(request: web.Request) -> web.StreamResponse:
 
 
 def _add_summaries(report: dict[str, Any], t: Mapping[str, str]) -> None:
-    """``?lang=pl``: each check also gets the page's ``label`` and ``summary`` in that language
-    (codes and the English ``message`` stay as they are)."""
+    """``?lang=pl``: each check also gets the page's ``label`` and ``summary`` in that language, and
+    ``text``, its code translated with its params (codes and the English ``message`` stay as they are)."""
     for check in report.get("results") or []:
         if isinstance(check, dict):
             view = check_view(check, t)
             check["label"], check["summary"] = view.label, view.summary
+            text = code_text(check, t)
+            if text is not None:
+                check["text"] = text
     for sub in report.get("credentialResults") or []:
         if isinstance(sub, dict):
             _add_summaries(sub, t)

@@ -147,6 +147,7 @@ BARE_CREDENTIAL = Check(
     " person showing it is the learner; ask for it through a presentation request, or check their"
     " identity another way.",
     {"bound": False, "reason": "not_presented"},
+    "binding.not_presented",
 )
 """The ``binding`` row of a credential checked on its own (pasted, uploaded, linked, VC-API)."""
 

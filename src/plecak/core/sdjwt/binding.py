@@ -78,6 +78,8 @@ def check_disclosures(parsed: ParsedSdJwt, result: SdJwtVerificationResult) -> C
             Outcome.FAILED,
             "The shared fields do not match what the issuer signed: " + "; ".join(problems),
             {"problems": problems},
+            "disclosures.mismatch",
+            {"problems": "; ".join(problems)},
         )
     result.disclosed = {k: v for k, v in claims.items() if k not in _TECHNICAL}
     digests = payload.get("_sd") or []
@@ -94,6 +96,8 @@ def check_disclosures(parsed: ParsedSdJwt, result: SdJwtVerificationResult) -> C
         Outcome.PASSED,
         message,
         {"shared": shared, "notShared": result.undisclosed, "hiddenCount": result.hidden_count},
+        "disclosures.match",
+        {"disclosed": len(parsed.disclosures), "hidden": result.hidden_count},
     )
 
 
@@ -116,23 +120,35 @@ def check_key_binding(
                 "key_binding",
                 Outcome.FAILED,
                 "The presentation has no key-binding JWT, so nothing shows that the holder sent it.",
+                code="key_binding.missing",
             )
-        return Check("key_binding", Outcome.WARNING, "No key binding was asked for or given.")
+        return Check("key_binding", Outcome.WARNING, "No key binding was asked for or given.", code="key_binding.none")
     if not isinstance(cnf, Mapping):
         return Check(
-            "key_binding", Outcome.FAILED, "The credential names no holder key (cnf) to check binding."
+            "key_binding",
+            Outcome.FAILED,
+            "The credential names no holder key (cnf) to check binding.",
+            code="key_binding.no_holder_key",
         )
     try:
         key = public_key_from_jwk(cnf.get("jwk"))
         header = jwt.get_unverified_header(parsed.key_binding_jwt)
     except (SdJwtError, jwt.PyJWTError) as exc:
-        return Check("key_binding", Outcome.FAILED, f"The key binding cannot be checked: {exc}")
+        return Check(
+            "key_binding",
+            Outcome.FAILED,
+            f"The key binding cannot be checked: {exc}",
+            code="key_binding.unreadable",
+            params={"error": str(exc)},
+        )
     alg = "EdDSA" if isinstance(key, Ed25519PublicKey) else "ES256"
     if header.get("typ") != KB_JWT_TYP or header.get("alg") != alg or alg not in _HOLDER_ALGS:
         return Check(
             "key_binding",
             Outcome.FAILED,
             f'The key-binding JWT must have typ "{KB_JWT_TYP}" and alg {alg} (the holder key\'s).',
+            code="key_binding.header",
+            params={"typ": KB_JWT_TYP, "alg": alg},
         )
     try:
         claims = jwt.decode(
@@ -146,6 +162,7 @@ def check_key_binding(
             "key_binding",
             Outcome.FAILED,
             "The key-binding signature is not valid: this was not sent by the holder of the credential.",
+            code="key_binding.signature",
         )
     if claims.get("sd_hash") != _digest(parsed.presented_part):
         return Check(
@@ -153,32 +170,40 @@ def check_key_binding(
             Outcome.FAILED,
             "The key-binding JWT does not cover these disclosures (sd_hash differs): fields were "
             "added or removed after the holder signed.",
+            code="key_binding.sd_hash",
         )
     if nonce is not None and claims.get("nonce") != nonce:
         return Check(
             "key_binding",
             Outcome.FAILED,
             "The key-binding JWT was made for another request (wrong nonce): it may be a replay.",
+            code="key_binding.nonce",
         )
     if audience is not None and claims.get("aud") != audience:
         return Check(
             "key_binding",
             Outcome.FAILED,
             f"The key-binding JWT was made for another verifier ({claims.get('aud')!r}).",
+            code="key_binding.audience",
+            params={"audience": repr(claims.get("aud"))},
         )
     iat = _as_int(claims.get("iat"))
     now_ = now()
     if iat is None:
-        return Check("key_binding", Outcome.FAILED, "The key-binding JWT has no iat.")
+        return Check("key_binding", Outcome.FAILED, "The key-binding JWT has no iat.", code="key_binding.no_iat")
     made = datetime.fromtimestamp(iat, UTC)
     if made > now_ + clock_skew:
-        return Check("key_binding", Outcome.FAILED, "The key-binding JWT was made in the future.")
+        return Check(
+            "key_binding", Outcome.FAILED, "The key-binding JWT was made in the future.", code="key_binding.future"
+        )
     if nonce is not None and made < now_ - max_kb_age - clock_skew:
         return Check(
             "key_binding",
             Outcome.FAILED,
             f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): "
             "ask for a fresh presentation.",
+            code="key_binding.stale",
+            params={"made": f"{made:%Y-%m-%d %H:%M}"},
         )
     if nonce is None:
         return Check(
@@ -188,10 +213,13 @@ def check_key_binding(
             f"{claims.get('aud')!r}; it does not answer a request of yours, so it may have been shown "
             "before.",
             {"aud": claims.get("aud"), "iat": iat, "fresh": False},
+            "key_binding.not_fresh",
+            {"made": f"{made:%Y-%m-%d %H:%M}", "audience": repr(claims.get("aud"))},
         )
     return Check(
         "key_binding",
         Outcome.PASSED,
         "The holder of the credential made this presentation for you, just now.",
         {"aud": claims.get("aud"), "iat": iat, "fresh": True},
+        "key_binding.fresh",
     )

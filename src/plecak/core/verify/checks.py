@@ -32,13 +32,19 @@ class Check:
     name: str
     outcome: Outcome
     message: str
+    """The English sentence (kept for API clients); pages translate :attr:`code` instead."""
     details: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    """What the check found, as a stable code (``proof.issuer_key``): the catalogues translate
+    ``check.<code>`` with :attr:`params`. See :data:`plecak.core.verify.codes.CODES`."""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "check": self.name,
             "outcome": self.outcome.value,
             "message": self.message,
+            **({"code": self.code, "params": self.params} if self.code else {}),
             **({"details": self.details} if self.details else {}),
         }
 
@@ -90,12 +96,16 @@ def trust_check(trust: TrustRegistry, issuer: str) -> Check:
             Outcome.WARNING,
             "The signature is valid, but the issuer is not in your trusted list.",
             {"issuer": issuer, "trusted": False},
+            "issuer.untrusted",
+            {"issuer": issuer},
         )
     return Check(
         "issuer",
         Outcome.PASSED,
         f"The issuer is in your trusted list: {entry.get('name', issuer)}.",
         {"issuer": issuer, **dict(entry)},
+        "issuer.trusted",
+        {"issuer": issuer, "name": str(entry.get("name", issuer))},
     )
 
 
@@ -111,6 +121,8 @@ def not_checked_after_seal(name: str) -> Check:
         Outcome.UNKNOWN,
         f"Not checked because the seal failed: {what} cannot be known for content the issuer did not seal.",
         {"notChecked": "seal_failed"},
+        f"not_checked.{name}" if name in ("issuer", "status") else "not_checked.other",
+        {"check": name},
     )
 
 
@@ -121,4 +133,5 @@ def seal_passed(details: dict[str, Any]) -> Check:
         Outcome.PASSED,
         "The signature is valid and was made by the issuer: the content has not been changed.",
         details,
+        "proof.passed",
     )

@@ -10,19 +10,25 @@ JWT presentations have carried them since VC 1.1). Each credential inside (usual
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.jose_vc import JoseError, enveloped_jws, parse_jws, verify_jose
 from plecak.core.verify.credential import Check, Outcome, Verifier
+from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.presentation import (
-    ChallengeStore,
+    ContentsStep,
+    CredentialsStep,
     PresentationResult,
-    binding_check,
+    accept_presentation,
     presentation_shape_problems,
 )
+from plecak.core.verify.steps import BindingStep, ChallengeStore, ReplayStep
 
-__all__ = ["is_enveloped_presentation", "verify_enveloped_presentation"]
+__all__ = ["EnvelopedShapeStep", "JoseHolderStep", "is_enveloped_presentation", "verify_enveloped_presentation"]
 
 
 def is_enveloped_presentation(document: Any) -> bool:
@@ -42,6 +48,112 @@ def _audiences(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+@dataclass
+class EnvelopedShapeStep:
+    """``presentation`` (structure): the compact JWS, then the data model shape of the presentation in it."""
+
+    name: str = "presentation"
+    role: StepRole = "structure"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        found = enveloped_jws(context.document)
+        try:
+            if found is None:
+                raise JoseError("this is not a presentation secured with JOSE (vp+jwt)")
+            secured = parse_jws(found[1])
+        except JoseError as exc:
+            return Check(
+                "presentation",
+                Outcome.FAILED,
+                f"This is not a well-formed presentation: {exc}",
+                code="presentation.invalid",
+                params={"problems": str(exc)},
+            )
+        vp = secured.document("vp")
+        problems = presentation_shape_problems(vp)
+        if problems:
+            return Check(
+                "presentation",
+                Outcome.FAILED,
+                "This is not a well-formed presentation: " + "; ".join(problems),
+                {"problems": problems, "securedAs": "vp+jwt"},
+                "presentation.invalid",
+                {"problems": "; ".join(problems)},
+            )
+        context.values["jws"] = secured
+        accept_presentation(context, vp)
+        return Check(
+            "presentation",
+            Outcome.PASSED,
+            "A well-formed verifiable presentation (vp+jwt).",
+            code="presentation.valid_jose",
+        )
+
+
+@dataclass
+class JoseHolderStep:
+    """``holder``: the JWS is the holder's proof; the request's challenge and domain are its ``nonce``
+    and ``aud``. Leaves ``values["presenter"]`` when it passed."""
+
+    resolver: DidDocumentResolver
+    now: Callable[[], datetime]
+    clock_skew: timedelta
+    challenge: str | None = None
+    domain: str | None = None
+    name: str = "holder"
+    role: StepRole = "check"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        secured = context.values["jws"]
+        holder = context.values.get("holder")
+        jose = await verify_jose(
+            secured.text, self.resolver, kind="vp", subject_id=holder, now=self.now, clock_skew=self.clock_skew
+        )
+        if not jose.verified:
+            return Check(
+                "holder",
+                Outcome.FAILED,
+                "The holder's signature is not valid: " + jose.error,
+                jose.details(),
+                "holder.signature",
+                {"error": jose.error},
+            )
+        if holder is not None and jose.controller != holder:
+            return Check(
+                "holder",
+                Outcome.FAILED,
+                f"The presentation was signed by {jose.controller}, not by its holder {holder}.",
+                jose.details(),
+                "holder.other_signer",
+                {"signer": str(jose.controller), "holder": holder},
+            )
+        if self.challenge is not None and secured.payload.get("nonce") != self.challenge:
+            return Check(
+                "holder",
+                Outcome.FAILED,
+                "The presentation does not answer this request: its nonce is not the challenge.",
+                code="holder.nonce",
+            )
+        if self.domain is not None and self.domain not in _audiences(secured.payload.get("aud")):
+            return Check(
+                "holder",
+                Outcome.FAILED,
+                "The presentation was made for another verifier: its aud is not this domain.",
+                code="holder.audience",
+            )
+        context.values["presenter"] = jose.controller
+        return Check(
+            "holder",
+            Outcome.PASSED,
+            "The holder signed this presentation (vp+jwt).",
+            {"holder": jose.controller, **jose.details()},
+            "holder.signed",
+            {"holder": str(jose.controller)},
+        )
+
+
 async def verify_enveloped_presentation(
     document: Any,
     verifier: Verifier,
@@ -50,95 +162,19 @@ async def verify_enveloped_presentation(
     domain: str | None = None,
     challenges: ChallengeStore | None = None,
     require_binding: bool = True,
+    steps: Mapping[str, Step] | None = None,
 ) -> PresentationResult:
-    """Verify a JOSE-secured presentation and every credential in it; never raises for bad input."""
-    found = enveloped_jws(document)
-    try:
-        if found is None:
-            raise JoseError("this is not a presentation secured with JOSE (vp+jwt)")
-        secured = parse_jws(found[1])
-    except JoseError as exc:
-        return PresentationResult(
-            [Check("presentation", Outcome.FAILED, f"This is not a well-formed presentation: {exc}")]
-        )
-    vp = secured.document("vp")
-    problems = presentation_shape_problems(vp)
-    if problems:
-        return PresentationResult(
-            [
-                Check(
-                    "presentation",
-                    Outcome.FAILED,
-                    "This is not a well-formed presentation: " + "; ".join(problems),
-                    {"problems": problems, "securedAs": "vp+jwt"},
-                )
-            ]
-        )
-    checks = [Check("presentation", Outcome.PASSED, "A well-formed verifiable presentation (vp+jwt).")]
-    holder = vp.get("holder")
-    holder = holder.get("id") if isinstance(holder, Mapping) else holder
-    holder = holder if isinstance(holder, str) else None
-    jose = await verify_jose(
-        secured.text, verifier.resolver, kind="vp", subject_id=holder, now=verifier.now, clock_skew=verifier.clock_skew
-    )
-    presenter: str | None = None
-    if not jose.verified:
-        checks.append(
-            Check("holder", Outcome.FAILED, "The holder's signature is not valid: " + jose.error, jose.details())
-        )
-    elif holder is not None and jose.controller != holder:
-        checks.append(
-            Check(
-                "holder",
-                Outcome.FAILED,
-                f"The presentation was signed by {jose.controller}, not by its holder {holder}.",
-                jose.details(),
-            )
-        )
-    elif challenge is not None and secured.payload.get("nonce") != challenge:
-        checks.append(
-            Check(
-                "holder",
-                Outcome.FAILED,
-                "The presentation does not answer this request: its nonce is not the challenge.",
-            )
-        )
-    elif domain is not None and domain not in _audiences(secured.payload.get("aud")):
-        checks.append(
-            Check(
-                "holder", Outcome.FAILED, "The presentation was made for another verifier: its aud is not this domain."
-            )
-        )
-    else:
-        presenter = jose.controller
-        checks.append(
-            Check(
-                "holder",
-                Outcome.PASSED,
-                "The holder signed this presentation (vp+jwt).",
-                {"holder": presenter, **jose.details()},
-            )
-        )
-        if challenge is not None and challenges is not None:
-            fresh = await challenges.consume(challenge, domain)
-            checks.append(
-                Check("replay", Outcome.PASSED, "This presentation answers a fresh request (not replayed).")
-                if fresh
-                else Check(
-                    "replay", Outcome.FAILED, "This presentation was already used: a replayed answer is not accepted."
-                )
-            )
-    creds = vp.get("verifiableCredential")
-    items = creds if isinstance(creds, list) else [] if creds is None else [creds]
-    results = [await verifier.verify(c) for c in items]
-    if items:
-        holder_failed = any(c.name == "holder" and c.outcome is Outcome.FAILED for c in checks)
-        decoded = [r.credential if r.credential is not None else c for c, r in zip(items, results, strict=True)]
-        checks.append(
-            binding_check(
-                decoded, None if holder_failed else presenter, holder_failed=holder_failed, strict=require_binding
-            )
-        )
-    else:
-        checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
-    return PresentationResult(checks, results)
+    """Verify a JOSE-secured presentation and every credential in it; never raises for bad input.
+    ``steps``: injected steps by name, as for :func:`~plecak.core.verify.presentation.verify_presentation`."""
+    pipeline = Pipeline(
+        [
+            EnvelopedShapeStep(),
+            JoseHolderStep(verifier.resolver, verifier.now, verifier.clock_skew, challenge, domain),
+            ReplayStep(challenges, challenge, domain),
+            CredentialsStep(verifier),
+            BindingStep(strict=require_binding),
+            ContentsStep(unsigned_fails=False),
+        ]
+    ).customised(steps)
+    context = await pipeline.run(Context(document))
+    return PresentationResult(context.checks, context.values.get("results", []))

@@ -8,33 +8,49 @@ Verification adds presentation-level checks to each credential's own pipeline:
 * ``binding`` – passes only when the presenter proved control of the DID each credential's subject
   names (the presentation is signed with that DID's key); a subject without a DID or an unsigned
   presentation is a warning saying the presenter is not tied to the learner.
+
+They are steps of :class:`plecak.core.verify.pipeline.Pipeline` (``presentation``, ``holder``,
+``replay``, ``credentials``, ``binding``, ``contents``), each replaceable by name through ``steps``;
+replay and binding are the shared steps of :mod:`plecak.core.verify.steps`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.integrity.proofs import add_proof, verify_proofs
+from plecak.core.integrity.proofs import DidDocumentResolver, add_proof, verify_proofs
+from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.model.datamodel import VC_V2_CONTEXT, is_url
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
+from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
+from plecak.core.verify.steps import (
+    UNBOUND_MESSAGE,
+    BindingStep,
+    ChallengeStore,
+    ReplayStep,
+    binding_check,
+    subject_ids,
+)
 
 __all__ = [
+    "UNBOUND_MESSAGE",
     "ChallengeStore",
+    "ContentsStep",
+    "CredentialsStep",
+    "HolderProofStep",
     "PresentationResult",
+    "ShapeStep",
+    "accept_presentation",
+    "binding_check",
     "create_presentation",
+    "subject_ids",
     "verify_presentation",
 ]
 
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-
-
-class ChallengeStore(Protocol):
-    async def consume(self, challenge: str, domain: str | None) -> bool:
-        """Record a use of ``challenge``; ``True`` the first time, ``False`` on any later use."""
-        ...
 
 
 def create_presentation(
@@ -123,76 +139,139 @@ def _shape_problems(vp: Any) -> list[str]:
 presentation_shape_problems = _shape_problems
 """The data-model problems of a presentation (empty: well formed); the JOSE pipeline uses it too."""
 
-UNBOUND_MESSAGE = (
-    "The presenter could not be tied to the learner: {what}. Anyone who holds a copy of the credential"
-    " can show it, so it proves what was awarded, not that the person showing it is the learner; check"
-    " their identity another way (for example their name against an identity document)."
-)
 
+@dataclass
+class ShapeStep:
+    """``presentation`` (structure): the data model shape of a Data Integrity presentation."""
 
-def _holder_failed(checks: Sequence[Check]) -> bool:
-    return any(c.name == "holder" and c.outcome is Outcome.FAILED for c in checks)
+    name: str = "presentation"
+    role: StepRole = "structure"
+    if_unsealed: Unsealed = "run"
 
-
-def subject_ids(credential: Mapping[str, Any]) -> list[str | None]:
-    """Each ``credentialSubject``'s id when it is a DID (``None`` for a subject without one)."""
-    subjects = credential.get("credentialSubject")
-    out: list[str | None] = []
-    for subject in subjects if isinstance(subjects, list) else [subjects]:
-        sid = subject.get("id") if isinstance(subject, Mapping) else None
-        out.append(sid if isinstance(sid, str) and sid.startswith("did:") else None)
-    return out
-
-
-def binding_check(
-    credentials: Sequence[Any], presenter: str | None, *, holder_failed: bool = False, strict: bool = True
-) -> Check:
-    """Holder binding: passes only when the presenter proved control (signed the presentation) of
-    the DID every credential's subject names. A subject without a DID, or an unsigned presentation,
-    is a warning (``bound: false``) that says what it means; a subject that is someone else fails
-    (a warning when not ``strict``)."""
-    strangers, unbound = [], []
-    for cred in credentials:
-        if not isinstance(cred, Mapping):
-            continue
-        name = str(cred.get("id", "a credential"))
-        ids = subject_ids(cred)
-        if any(sid is None for sid in ids):
-            unbound.append(name)
-        if presenter is not None and any(sid is not None and sid != presenter for sid in ids):
-            strangers.append(name)
-    if strangers:
+    async def run(self, context: Context) -> Check | None:
+        vp = context.document
+        problems = _shape_problems(vp)
+        if problems:
+            return Check(
+                "presentation",
+                Outcome.FAILED,
+                "This is not a well-formed presentation: " + "; ".join(problems),
+                {"problems": problems},
+                "presentation.invalid",
+                {"problems": "; ".join(problems)},
+            )
+        accept_presentation(context, vp)
         return Check(
-            "binding",
-            Outcome.FAILED if strict else Outcome.WARNING,
-            "Presented by someone other than the learner it was issued to: " + ", ".join(strangers) + ".",
-            {"bound": False, "reason": "other_subject", "credentials": strangers},
+            "presentation", Outcome.PASSED, "A well-formed verifiable presentation.", code="presentation.valid"
         )
-    if unbound:
+
+
+def accept_presentation(context: Context, vp: Mapping[str, Any]) -> None:
+    """What the later steps of a well-formed presentation read: it, its holder and its credentials."""
+    context.subject = vp
+    context.values["holder"] = _holder_id(vp)
+    creds = vp.get("verifiableCredential")
+    context.values["items"] = creds if isinstance(creds, list) else [] if creds is None else [creds]
+
+
+def _holder_check(outcome: Outcome, message: str, code: str, params: dict[str, Any] | None = None) -> Check:
+    return Check("holder", outcome, message, code=code, params=params or {})
+
+
+@dataclass
+class HolderProofStep:
+    """``holder``: the holder's ``authentication`` proof for this ``challenge`` and ``domain``; leaves
+    ``values["presenter"]`` (the DID that signed) when it passed."""
+
+    resolver: DidDocumentResolver
+    loader: DocumentLoader | None = None
+    challenge: str | None = None
+    domain: str | None = None
+    required: bool = False
+    name: str = "holder"
+    role: StepRole = "check"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        vp = context.subject
+        holder = context.values.get("holder")
+        if "proof" not in vp or vp.get("proof") is None:
+            return _holder_check(
+                Outcome.FAILED if self.required else Outcome.WARNING,
+                "The presentation is not signed, so it does not prove who is presenting it.",
+                "holder.unsigned",
+            )
+        results = await verify_proofs(
+            dict(vp),
+            self.resolver,
+            expected_purpose="authentication",
+            challenge=self.challenge,
+            domain=self.domain,
+            loader=self.loader,
+        )
+        bad = [r for r in results if not r.verified]
+        if bad or not results:  # "proof": [] holds no signature at all
+            reason = "; ".join(bad[0].errors) if bad else "the proof is empty"
+            return _holder_check(
+                Outcome.FAILED, "The holder's signature is not valid: " + reason, "holder.signature", {"error": reason}
+            )
+        presenter = results[0].controller
+        if holder is not None and presenter != holder:
+            return _holder_check(
+                Outcome.FAILED,
+                f"The presentation was signed by {presenter}, not by its holder {holder}.",
+                "holder.other_signer",
+                {"signer": str(presenter), "holder": holder},
+            )
+        context.values["presenter"] = presenter
         return Check(
-            "binding",
-            Outcome.WARNING,
-            UNBOUND_MESSAGE.format(
-                what="the credential names no learner identifier (DID) that the presenter could prove"
-                " control of (" + ", ".join(unbound) + ")"
-            ),
-            {"bound": False, "reason": "no_subject_id", "credentials": unbound},
+            "holder",
+            Outcome.PASSED,
+            "The holder signed this presentation for this request.",
+            {"holder": presenter},
+            "holder.signed",
+            {"holder": str(presenter)},
         )
-    if presenter is None:
-        why = "the presenter's signature is not valid" if holder_failed else "the presentation is not signed"
+
+
+@dataclass
+class CredentialsStep:
+    """Each credential a presentation holds, through the credential pipeline (``values["results"]``).
+    Adds no row of its own: each credential's result lists its checks."""
+
+    verifier: Verifier
+    name: str = "credentials"
+    role: StepRole = "check"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        context.values["results"] = [await self.verifier.verify(c) for c in context.values.get("items", [])]
+        return None
+
+
+@dataclass
+class ContentsStep:
+    """A presentation that holds no credential: a warning, or (``unsigned_fails``) a failure when
+    nobody signed it either, since then there is nothing to verify."""
+
+    unsigned_fails: bool = True
+    name: str = "contents"
+    role: StepRole = "check"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        if context.values.get("items"):
+            return None
+        if self.unsigned_fails and context.values.get("presenter") is None:
+            return Check(
+                "presentation",
+                Outcome.FAILED,
+                "The presentation is not signed and holds no credentials: there is nothing to verify.",
+                code="presentation.nothing",
+            )
         return Check(
-            "binding",
-            Outcome.UNKNOWN if holder_failed else Outcome.WARNING,
-            UNBOUND_MESSAGE.format(what=why + ", so nobody proved control of the learner's identifier"),
-            {"bound": False, "reason": "invalid_holder_proof" if holder_failed else "unsigned"},
+            "presentation", Outcome.WARNING, "The presentation holds no credentials.", code="presentation.empty"
         )
-    return Check(
-        "binding",
-        Outcome.PASSED,
-        "Presented by the learner the credentials were issued to: the presenter signed with the key"
-        " of the learner's identifier.",
-        {"bound": True, "holder": presenter},
-    )
 
 
 def _holder_id(vp: Mapping[str, Any]) -> str | None:
@@ -202,7 +281,6 @@ def _holder_id(vp: Mapping[str, Any]) -> str | None:
     return holder if isinstance(holder, str) else None
 
 
-# long: the presentation's checks in the order the result lists them; each step decides whether the next runs
 async def verify_presentation(
     vp: Any,
     verifier: Verifier,
@@ -212,110 +290,22 @@ async def verify_presentation(
     challenges: ChallengeStore | None = None,
     require_holder_proof: bool = False,
     require_binding: bool = True,
+    steps: Mapping[str, Step] | None = None,
 ) -> PresentationResult:
     """Verify a presentation and every credential in it; never raises for bad input.
 
-    ``require_binding=False``: a credential whose subject is not the presenter is a warning."""
-    problems = _shape_problems(vp)
-    if problems:
-        return PresentationResult(
-            [
-                Check(
-                    "presentation",
-                    Outcome.FAILED,
-                    "This is not a well-formed presentation: " + "; ".join(problems),
-                    {"problems": problems},
-                )
-            ]
-        )
-    assert isinstance(vp, Mapping)
-    checks = [Check("presentation", Outcome.PASSED, "A well-formed verifiable presentation.")]
-    holder = _holder_id(vp)
-    presenter: str | None = None
-    if "proof" not in vp or vp.get("proof") is None:
-        outcome = Outcome.FAILED if require_holder_proof else Outcome.WARNING
-        checks.append(
-            Check(
-                "holder",
-                outcome,
-                "The presentation is not signed, so it does not prove who is presenting it.",
-            )
-        )
-    else:
-        results = await verify_proofs(
-            dict(vp),
-            verifier.resolver,
-            expected_purpose="authentication",
-            challenge=challenge,
-            domain=domain,
-            loader=verifier.loader,
-        )
-        bad = [r for r in results if not r.verified]
-        if bad or not results:  # "proof": [] holds no signature at all
-            reason = "; ".join(bad[0].errors) if bad else "the proof is empty"
-            checks.append(Check("holder", Outcome.FAILED, "The holder's signature is not valid: " + reason))
-        else:
-            presenter = results[0].controller
-            if holder is not None and presenter != holder:
-                checks.append(
-                    Check(
-                        "holder",
-                        Outcome.FAILED,
-                        f"The presentation was signed by {presenter}, not by its holder {holder}.",
-                    )
-                )
-            else:
-                checks.append(
-                    Check(
-                        "holder",
-                        Outcome.PASSED,
-                        "The holder signed this presentation for this request.",
-                        {"holder": presenter},
-                    )
-                )
-                if challenge is not None and challenges is not None:
-                    if await challenges.consume(challenge, domain):
-                        checks.append(
-                            Check(
-                                "replay",
-                                Outcome.PASSED,
-                                "This presentation answers a fresh request (not replayed).",
-                            )
-                        )
-                    else:
-                        checks.append(
-                            Check(
-                                "replay",
-                                Outcome.FAILED,
-                                "This presentation was already used: a replayed answer is not accepted.",
-                            )
-                        )
-    creds = vp.get("verifiableCredential")
-    items = creds if isinstance(creds, list) else [] if creds is None else [creds]
-    results_per_credential = [await verifier.verify(c) for c in items]
-    if items:
-        holder_failed = _holder_failed(checks)
-        # enveloped (vc+jwt) credentials are bound by the subject they secure
-        secured = [
-            r.credential if r.credential is not None else c for c, r in zip(items, results_per_credential, strict=True)
+    ``require_binding=False``: a credential whose subject is not the presenter is a warning.
+    ``steps``: injected steps by name (``presentation``, ``holder``, ``replay``, ``credentials``,
+    ``binding``, ``contents``, or a new one added at the end)."""
+    pipeline = Pipeline(
+        [
+            ShapeStep(),
+            HolderProofStep(verifier.resolver, verifier.loader, challenge, domain, require_holder_proof),
+            ReplayStep(challenges, challenge, domain),
+            CredentialsStep(verifier),
+            BindingStep(strict=require_binding),
+            ContentsStep(),
         ]
-        checks.append(
-            binding_check(
-                secured,
-                None if holder_failed else presenter,
-                holder_failed=holder_failed,
-                strict=require_binding,
-            )
-        )
-    if not items:
-        if presenter is None:  # neither a holder's proof nor a credential: there is nothing to verify
-            checks.append(
-                Check(
-                    "presentation",
-                    Outcome.FAILED,
-                    "The presentation is not signed and holds no credentials: there is nothing to verify.",
-                )
-            )
-        else:
-            checks.append(Check("presentation", Outcome.WARNING, "The presentation holds no credentials."))
-    return PresentationResult(checks, results_per_credential)
+    ).customised(steps)
+    context = await pipeline.run(Context(vp))
+    return PresentationResult(context.checks, context.values.get("results", []))

@@ -1,0 +1,107 @@
+"""Every code a verification check can carry (:attr:`plecak.core.verify.checks.Check.code`) and the
+parameters it comes with. Pages translate a row as the catalogue entry ``code.<code>`` filled with the
+parameters (the verifier's and the wallet's ``.po`` files hold one per code, in English and Polish);
+``tests/unit/test_check_codes.py`` checks that every code the core emits is listed here and translated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["CODES"]
+
+CODES: Mapping[str, tuple[str, ...]] = {
+    # structure
+    "format.credential": ("version",),
+    "format.micro_credential": (),
+    "format.incomplete": ("missing",),
+    "format.selective": ("not_shared",),
+    "format.selective_incomplete": ("missing", "not_shared"),
+    "format.invalid": ("problems",),
+    "format.undefined_term": ("term",),
+    "format.unknown_context": ("url",),
+    "format.jsonld": ("error",),
+    "format.jws": ("error",),
+    "format.presentation_not_credential": (),
+    "format.sd_jwt": ("vct",),
+    "format.sd_jwt_micro_credential": (),
+    "format.sd_jwt_invalid": ("problems",),
+    "format.sd_jwt_parse": ("error",),
+    "presentation.valid": (),
+    "presentation.valid_jose": (),
+    "presentation.invalid": ("problems",),
+    "presentation.empty": (),
+    "presentation.nothing": (),
+    # seal
+    "proof.passed": (),
+    "proof.passed_jose": (),
+    "proof.unsigned": (),
+    "proof.signature": ("error",),
+    "proof.issuer_key": ("issuer", "signers"),
+    "proof.issuer_not_did": ("issuer", "signers"),
+    "proof.issuer_unconfirmed": ("issuer", "signers"),
+    "proof.algorithm": ("alg",),
+    "proof.kid": (),
+    "proof.kid_not_issuer": ("kid", "issuer"),
+    "proof.key_not_found": ("error",),
+    "proof.unresolved": ("error",),
+    "proof.sd_jwt_signature": (),
+    "disclosures.match": ("disclosed", "hidden"),
+    "disclosures.mismatch": ("problems",),
+    # trust
+    "issuer.trusted": ("issuer", "name"),
+    "issuer.untrusted": ("issuer",),
+    "issuer.unconfirmed": ("issuer",),
+    "not_checked.issuer": ("check",),
+    "not_checked.status": ("check",),
+    "not_checked.other": ("check",),
+    # status
+    "status.none": (),
+    "status.ok": (),
+    "status.revoked": (),
+    "status.suspended": (),
+    "status.revoked_since": ("since",),
+    "status.suspended_since": ("since",),
+    "status.unreadable": ("error",),
+    "status.unsupported": ("type",),
+    "status.malformed": (),
+    "status.unknown_value": ("value",),
+    # validity
+    "validity.until": ("end",),
+    "validity.open": (),
+    "validity.expired": ("end",),
+    "validity.not_yet_valid": ("start",),
+    # holder binding
+    "holder.signed": ("holder",),
+    "holder.unsigned": (),
+    "holder.signature": ("error",),
+    "holder.other_signer": ("signer", "holder"),
+    "holder.nonce": (),
+    "holder.audience": (),
+    "replay.fresh": (),
+    "replay.replayed": (),
+    "binding.bound": ("holder",),
+    "binding.other_subject": ("credentials",),
+    "binding.no_subject_id": ("credentials",),
+    "binding.unsigned": (),
+    "binding.invalid_holder_proof": (),
+    "key_binding.fresh": (),
+    "key_binding.not_fresh": ("made", "audience"),
+    "key_binding.none": (),
+    "key_binding.missing": (),
+    "key_binding.no_holder_key": (),
+    "key_binding.unreadable": ("error",),
+    "key_binding.header": ("typ", "alg"),
+    "key_binding.signature": (),
+    "key_binding.sd_hash": (),
+    "key_binding.nonce": (),
+    "key_binding.audience": ("audience",),
+    "key_binding.no_iat": (),
+    "key_binding.future": (),
+    "key_binding.stale": ("made",),
+    # added by the verifier service: a credential shown on its own, and an OpenID4VP answer against its request
+    "binding.not_presented": (),
+    "request.matches": (),
+    "request.matches_not_shared": ("not_shared",),
+    "request.mismatch": ("problems",),
+    "request.empty": (),
+}

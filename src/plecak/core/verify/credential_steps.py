@@ -1,0 +1,390 @@
+"""The steps of a credential's pipeline: structure (``format``), seal (``proof``, Data Integrity or
+JOSE) and status . Trust and validity
+are the shared steps of :mod:`plecak.core.verify.steps`, status is :mod:`plecak.core.verify.status_step`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from plecak.core.errors import DocumentLoaderError, UndefinedTermError, VCError
+from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
+from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
+from plecak.core.jose_vc import enveloped_jws, parse_jws, verify_jose
+from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.jsonld.rdf import check_safe
+from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
+from plecak.core.model.relatedresource import digest_problems
+from plecak.core.timeutil import parse_datetime
+from plecak.core.verify.checks import Check, Outcome, seal_passed
+from plecak.core.verify.pipeline import Context, StepRole, Unsealed
+
+__all__ = [
+    "EnvelopeStep",
+    "FormatStep",
+    "JoseProofStep",
+    "ProofStep",
+    "credential_window",
+    "format_check",
+    "missing_micro_credential_elements",
+    "signer_is_issuer",
+]
+
+
+_MC_ELEMENTS = {
+    "name": "title",
+    "learningOutcome": "learning outcomes",
+    "creditPoint": "workload (ECTS)",
+    "eqfLevel": "EQF level",
+    "typeOfAssessment": "type of assessment",
+    "formOfParticipation": "form of participation",
+    "typeOfQualityAssurance": "type of quality assurance",
+}
+
+
+def _subjects(credential: Mapping[str, Any]) -> list[Any]:
+    subject = credential.get("credentialSubject")
+    return subject if isinstance(subject, list) else [subject]
+
+
+def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str] | None:
+    """Annex I elements missing from a micro-credential; ``None`` when it is not one."""
+    for subject in _subjects(credential):
+        achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+        if isinstance(achievement, Mapping) and achievement.get("achievementType") == "MicroCredential":
+            missing = [label for key, label in _MC_ELEMENTS.items() if not achievement.get(key)]
+            issuer = credential.get("issuer")
+            address = issuer.get("address") if isinstance(issuer, Mapping) else None
+            if not isinstance(address, Mapping) or not (
+                address.get("addressCountryCode") or address.get("addressCountry")
+            ):
+                missing.append("issuer country")
+            if not subject.get("identifier") and not subject.get("id") and not subject.get("name"):
+                missing.append("learner identification")
+            return missing
+    return None
+
+
+# -- structure --------------------------------------------------------------------------------------
+def _structure_problem(credential: Any, loader: DocumentLoader | None, require_proof: bool) -> Check | None:
+    """The failed ``format`` row of a credential that breaks the data model or JSON-LD safe mode."""
+    problems = validate_credential(credential, require_proof=require_proof)
+    if not problems:
+        problems = digest_problems(credential)
+    if problems:
+        return Check(
+            "format",
+            Outcome.FAILED,
+            "This is not a well-formed verifiable credential: " + "; ".join(problems),
+            {"problems": problems},
+            "format.invalid",
+            {"problems": "; ".join(problems)},
+        )
+    try:
+        check_safe(credential, loader)
+    except UndefinedTermError as exc:
+        return Check(
+            "format",
+            Outcome.FAILED,
+            f"The credential uses a term its contexts do not define: {exc.term}.",
+            {"term": exc.term},
+            "format.undefined_term",
+            {"term": exc.term},
+        )
+    except DocumentLoaderError as exc:
+        return Check(
+            "format",
+            Outcome.FAILED,
+            f"The credential uses a context this verifier does not know: {exc.url}.",
+            {"url": exc.url},
+            "format.unknown_context",
+            {"url": exc.url},
+        )
+    except VCError as exc:
+        return Check(
+            "format",
+            Outcome.FAILED,
+            f"The credential is not valid JSON-LD: {exc}",
+            code="format.jsonld",
+            params={"error": str(exc)},
+        )
+    return None
+
+
+def _selective_check(missing: list[str], details: dict[str, Any]) -> Check:
+    # A selective disclosure: the holder chose not to share what is missing; the proof check says
+    # whether what was shared is what the issuer signed. Annex I course elements are mandatory
+    # disclosures (plecak.core.disclosure.MANDATORY_ELEMENTS): missing, the issuer never stated them.
+    # Only the learner may have been withheld.
+    details["microCredential"] = True
+    details["selectiveDisclosure"] = True
+    withheld = [m for m in missing if m == "learner identification"]
+    absent = [m for m in missing if m not in withheld]
+    details["notShared"] = withheld
+    message = "A selective disclosure of an EU micro-credential"
+    message += f"; not shared by the holder: {', '.join(withheld)}." if withheld else "."
+    params = {"not_shared": ", ".join(withheld)}
+    if absent:
+        details["missingElements"] = absent
+        return Check(
+            "format",
+            Outcome.WARNING,
+            "Incomplete micro-credential: the issuer did not state " + ", ".join(absent) + ". " + message,
+            details,
+            "format.selective_incomplete",
+            {**params, "missing": ", ".join(absent)},
+        )
+    return Check("format", Outcome.PASSED, message, details, "format.selective", params)
+
+
+def format_check(credential: Any, loader: DocumentLoader | None = None, *, require_proof: bool = True) -> Check:
+    """The ``format`` row. ``require_proof=False``: the credential is secured by an envelope (JOSE)."""
+    problem = _structure_problem(credential, loader, require_proof)
+    if problem is not None:
+        return problem
+    version = credential_version(credential)
+    details: dict[str, Any] = {"dataModel": "2.0" if version == 2 else "1.1"}
+    missing = missing_micro_credential_elements(credential)
+    if missing is not None and is_derived_disclosure(credential):
+        return _selective_check(missing, details)
+    if missing:
+        details["missingElements"] = missing
+        return Check(
+            "format",
+            Outcome.WARNING,
+            "Incomplete micro-credential: it lacks " + ", ".join(missing) + ".",
+            details,
+            "format.incomplete",
+            {"missing": ", ".join(missing)},
+        )
+    if missing is not None:
+        details["microCredential"] = True
+        return Check(
+            "format",
+            Outcome.PASSED,
+            "A complete EU micro-credential (all mandatory elements present).",
+            details,
+            "format.micro_credential",
+        )
+    return Check(
+        "format",
+        Outcome.PASSED,
+        f"A well-formed VC Data Model {details['dataModel']} credential.",
+        details,
+        "format.credential",
+        {"version": details["dataModel"]},
+    )
+
+
+@dataclass
+class FormatStep:
+    """``format`` of a credential secured with embedded proofs (Data Integrity)."""
+
+    loader: DocumentLoader | None = None
+    name: str = "format"
+    role: StepRole = "structure"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        check = format_check(context.document, self.loader)
+        if check.outcome is not Outcome.FAILED:
+            context.subject = context.document
+            context.values["issuer"] = issuer_id(context.document) or ""
+        return check
+
+
+@dataclass
+class EnvelopeStep:
+    """``format`` of a credential secured with JOSE (``vc+jwt``): the JWS, then the credential it holds
+    (``context.subject``; ``values["jws"]`` keeps the parsed JWS for the proof step)."""
+
+    loader: DocumentLoader | None = None
+    name: str = "format"
+    role: StepRole = "structure"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        found = enveloped_jws(context.document)
+        try:
+            if found is None:
+                raise VCError("this is not a credential secured with JOSE")
+            secured = parse_jws(found[1])
+        except VCError as exc:
+            return Check(
+                "format",
+                Outcome.FAILED,
+                f"This is not a well-formed secured credential (vc+jwt): {exc}",
+                code="format.jws",
+                params={"error": str(exc)},
+            )
+        if "vp" in (found[0], secured.kind):
+            return Check(
+                "format",
+                Outcome.FAILED,
+                "This is a secured presentation (vp+jwt), not a credential.",
+                code="format.presentation_not_credential",
+            )
+        credential = secured.document("vc")
+        context.subject = credential
+        context.values["jws"] = secured
+        context.values["issuer"] = issuer_id(credential) or ""
+        check = format_check(credential, self.loader, require_proof=False)
+        check.details["securedAs"] = "jwt" if secured.legacy("vc") else "vc+jwt"
+        return check
+
+
+# -- seal -------------------------------------------------------------------------------------------
+def signer_is_issuer(
+    issuer: str | None, signers: list[str], details: dict[str, Any], *, url_issuers: bool = False
+) -> Check | None:
+    """``None`` when ``issuer`` is among ``signers``; else the failed (or, for URL issuers with
+    ``url_issuers``, warning) proof check that says why the seal does not speak for the issuer."""
+    if issuer in signers:
+        return None
+    details["issuerConfirmed"] = False
+    params = {"issuer": str(issuer), "signers": ", ".join(signers)}
+    if issuer and not issuer.startswith("did:"):
+        if url_issuers:
+            return Check(
+                "proof",
+                Outcome.WARNING,
+                f"The signature is valid, but the issuer {issuer} is not a DID, so nothing ties it"
+                f" to the signer {', '.join(signers)}: the issuer is unconfirmed.",
+                details,
+                "proof.issuer_unconfirmed",
+                params,
+            )
+        details["reason"] = "issuer_not_did"
+        return Check(
+            "proof",
+            Outcome.FAILED,
+            f"The issuer {issuer} is not a DID, so nothing ties it to the key that signed"
+            f" ({', '.join(signers)}): anyone can sign a credential naming that issuer.",
+            details,
+            "proof.issuer_not_did",
+            params,
+        )
+    details["reason"] = "issuer_key"
+    return Check(
+        "proof",
+        Outcome.FAILED,
+        f"The credential was not sealed by its issuer {issuer}: it was signed with a key of {', '.join(signers)}.",
+        details,
+        "proof.issuer_key",
+        params,
+    )
+
+
+async def proof_check(
+    credential: Mapping[str, Any],
+    resolver: DidDocumentResolver,
+    loader: DocumentLoader | None = None,
+    *,
+    url_issuers: bool = False,
+) -> Check:
+    """The ``proof`` row of a credential's embedded proofs: valid, and made by the issuer."""
+    results = await verify_proofs(credential, resolver, loader=loader)
+    if not results:
+        return Check("proof", Outcome.FAILED, "The credential is not signed.", {"reason": "unsigned"}, "proof.unsigned")
+    details: dict[str, Any] = {
+        "proofs": [
+            {
+                "type": r.proof_type,
+                "cryptosuite": r.cryptosuite,
+                "verificationMethod": r.verification_method,
+                "verified": r.verified,
+                "errors": r.errors,
+            }
+            for r in results
+        ]
+    }
+    bad = [r for r in results if not r.verified]
+    if bad:
+        details["reason"] = "signature"
+        error = "; ".join(bad[0].errors)
+        return Check(
+            "proof",
+            Outcome.FAILED,
+            "The signature is not valid: " + error,
+            details,
+            "proof.signature",
+            {"error": error},
+        )
+    signers = sorted({str(r.controller) for r in results if r.controller})
+    details["signers"] = signers
+    refused = signer_is_issuer(issuer_id(credential), signers, details, url_issuers=url_issuers)
+    return refused or seal_passed(details)
+
+
+@dataclass
+class ProofStep:
+    """``proof`` (the seal): the embedded Data Integrity proofs; leaves ``values["signers"]``."""
+
+    resolver: DidDocumentResolver
+    loader: DocumentLoader | None = None
+    url_issuers: bool = False
+    name: str = "proof"
+    role: StepRole = "seal"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        check = await proof_check(context.subject, self.resolver, self.loader, url_issuers=self.url_issuers)
+        context.values["signers"] = check.details.get("signers", [])
+        return check
+
+
+@dataclass
+class JoseProofStep:
+    """``proof`` (the seal) of a ``vc+jwt``: the JWS signature, by a key of the issuer."""
+
+    resolver: DidDocumentResolver
+    now: Callable[[], datetime]
+    clock_skew: timedelta = timedelta(minutes=5)
+    url_issuers: bool = False
+    name: str = "proof"
+    role: StepRole = "seal"
+    if_unsealed: Unsealed = "run"
+
+    async def run(self, context: Context) -> Check | None:
+        issuer = issuer_id(context.subject)
+        jose = await verify_jose(
+            context.values["jws"].text,
+            self.resolver,
+            kind="vc",
+            subject_id=issuer,
+            now=self.now,
+            clock_skew=self.clock_skew,
+        )
+        details = jose.details()
+        if not jose.verified:
+            return Check(
+                "proof",
+                Outcome.FAILED,
+                "The signature is not valid: " + jose.error,
+                details,
+                "proof.signature",
+                {"error": jose.error},
+            )
+        details["signers"] = [jose.controller]
+        context.values["signers"] = details["signers"]
+        refused = signer_is_issuer(issuer, [str(jose.controller)], details, url_issuers=self.url_issuers)
+        return refused or Check(
+            "proof",
+            Outcome.PASSED,
+            "The signature (JOSE) is valid and was made by the issuer: the content has not been changed.",
+            details,
+            "proof.passed_jose",
+        )
+
+
+# -- validity ---------------------------------------------------------------------------------------
+def credential_window(credential: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """A credential's ``(validFrom, validUntil)`` (VC 1.1: ``issuanceDate``, ``expirationDate``)."""
+    v2 = credential_version(credential) == 2
+    start = parse_datetime(credential.get("validFrom" if v2 else "issuanceDate"))
+    end = parse_datetime(credential.get("validUntil" if v2 else "expirationDate"))
+    if not v2 and start is None:
+        start = parse_datetime(credential.get("validFrom"))
+    return start, end
