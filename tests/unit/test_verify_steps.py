@@ -565,7 +565,7 @@ async def test_sd_jwt_signature_step_passes_fails_and_halts_when_the_did_cannot_
             raise OSError("network down")
 
     context = sd_context(token)
-    unknown = await SdJwtSignatureStep(Down()).run(context)  # type: ignore[arg-type]
+    unknown = await SdJwtSignatureStep(Down()).run(context)
     assert good is not None
     assert forged is not None
     assert unknown is not None
