@@ -4,7 +4,7 @@
 
 import {
   $, ApiError, api, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, saveRecord, showSummary, signIn, t, wireRows,
+  renderFactSheet, saveRecord, showSummary, signIn, t, unseen, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
@@ -21,8 +21,7 @@ async function showList() {
   for (const record of list.achievements) {
     const input = record.input || {};
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
-    edit.append(el("span", { class: "visually-hidden" }, " " + title));
+    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
     body.append(
       el(
         "tr",

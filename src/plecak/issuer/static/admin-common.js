@@ -46,6 +46,11 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** Words for screen readers only (naming what a button or link of a row acts on). */
+export function unseen(text) {
+  return el("span", { class: "visually-hidden" }, text);
+}
+
 /** An element with attributes and children; strings become text nodes (never parsed as HTML). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -5,7 +5,7 @@
 
 import {
   $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, saveRecord, showSummary, signIn, t, wireRows,
+  renderFactSheet, saveRecord, showSummary, signIn, t, unseen, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
@@ -21,10 +21,8 @@ async function showList() {
   body.replaceChildren();
   for (const record of list.programmes) {
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
-    edit.append(el("span", { class: "visually-hidden" }, " " + title));
-    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"));
-    view.append(el("span", { class: "visually-hidden" }, " of " + title));
+    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
+    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"), unseen(" of " + title));
     body.append(
       el(
         "tr",
@@ -47,8 +45,7 @@ async function showTrusted() {
   const list = $("trusted-list");
   list.replaceChildren();
   for (const entry of data.trustedIssuers) {
-    const remove = el("button", { type: "button", class: "danger" }, t("Remove"));
-    remove.append(el("span", { class: "visually-hidden" }, " " + entry.name));
+    const remove = el("button", { type: "button", class: "danger" }, t("Remove"), unseen(" " + entry.name));
     remove.addEventListener("click", async () => {
       try {
         await api("DELETE", "/api/trusted-issuers/" + encodeURIComponent(entry.did));
