@@ -10,7 +10,7 @@ from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
 from plecak.runtime.health import redis_health
-from plecak.runtime.language import local_path, remember_language
+from plecak.runtime.language import language_switch
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import Problem, json_response, read_form, read_json
@@ -18,7 +18,7 @@ from plecak.runtime.web import Problem, json_response, read_form, read_json
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
-from .i18n import LANG_COOKIE, is_language, render_page
+from .i18n import LANG_COOKIE, render_page
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
 
@@ -86,17 +86,8 @@ async def admin_programmes_page(request: web.Request) -> web.Response:
     return render_page(request, "admin_programmes.html", await _registrar_context(request))
 
 
-async def set_language(request: web.Request) -> web.StreamResponse:
-    """``GET /lang/{lang}?next=/path``: remember the registrar screens' language in a cookie and go back
-    (a link, not a form: it changes only the wording; ``next`` must be a path on this site)."""
-    language = request.match_info["lang"]
-    response = web.Response(
-        status=303, headers={"Location": local_path(request.query.get("next")), "Cache-Control": "no-store"}
-    )
-    if is_language(language):
-        secure = request.app[SETTINGS].public_url.startswith("https://")
-        remember_language(response, LANG_COOKIE, language, secure=secure)
-    return response
+set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].public_url.startswith("https://"))
+"""``GET /lang/{lang}?next=/path``: the registrar screens' language."""
 
 
 health = redis_health("issuer", REDIS)

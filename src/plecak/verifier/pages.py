@@ -17,7 +17,7 @@ from plecak.core.jose_vc import envelope_of_text
 from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
-from plecak.runtime.language import remember_language
+from plecak.runtime.language import language_switch
 from plecak.runtime.qr import (
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
@@ -156,17 +156,7 @@ def _reason(exc: ValueError, t: Mapping[str, str]) -> str:
 
 
 # -- language switch --------------------------------------------------------------------------
-async def set_language(request: web.Request) -> web.StreamResponse:
-    """``GET /lang/{lang}?next=/path``: remember the language in a cookie and go back.
-
-    A GET link, not a form: it changes only how pages are worded (no data, no account), so a
-    forged request can do no more than switch the language; ``next`` must be a path on this site.
-    """
-    language = request.match_info["lang"]
-    response = _redirect(local_path(request.query.get("next")))
-    if language in LANGUAGES:
-        remember_language(response, LANG_COOKIE, language, secure=request.app[SETTINGS].secure_cookies)
-    return response
+set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].secure_cookies)
 
 
 # -- home and the four ways in ---------------------------------------------------------------
