@@ -23,7 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plecak.core.crypto.jwk import public_key_of_jwk
+from plecak.core.crypto.jwk import public_jwk, public_key_of_jwk
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
 from plecak.core.errors import KeyFormatError, VCError
 
@@ -77,21 +77,6 @@ def _b64d(value: str) -> bytes:
 
 def _b64e(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def public_jwk(key: PublicKey) -> dict[str, str]:
-    """The public JWK of an Ed25519 or P-256 key (members in RFC 7638 order)."""
-    if isinstance(key, Ed25519PublicKey):
-        return {"crv": "Ed25519", "kty": "OKP", "x": _b64e(key.public_bytes_raw())}
-    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
-        numbers = key.public_numbers()
-        return {
-            "crv": "P-256",
-            "kty": "EC",
-            "x": _b64e(numbers.x.to_bytes(32, "big")),
-            "y": _b64e(numbers.y.to_bytes(32, "big")),
-        }
-    raise KeyFormatError("only Ed25519 and P-256 keys are supported")
 
 
 def _key_from_jwk(jwk: Any) -> PublicKey:

@@ -1,4 +1,4 @@
-"""Public keys from JWKs, for the two curves the JOSE code accepts: Ed25519 (OKP) and P-256 (EC).
+"""Public keys to and from JWKs, for the two curves the JOSE code accepts: Ed25519 (OKP) and P-256 (EC).
 
 Shared by the OpenID4VCI key proofs (:mod:`plecak.core.keyproof`) and SD-JWT (:mod:`plecak.core.sdjwt.keys`),
 which turn the ``ValueError`` raised here into their own error type, its text unchanged."""
@@ -11,9 +11,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plecak.core.encoding import b64url_decode
+from plecak.core.encoding import b64url_decode, b64url_encode
+from plecak.core.errors import KeyFormatError
 
-__all__ = ["PRIVATE_MEMBERS", "public_key_of_jwk"]
+__all__ = ["PRIVATE_MEMBERS", "public_jwk", "public_key_of_jwk"]
 
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k")
 """The JWK members that carry private or symmetric key material (RFC 7518 §6)."""
@@ -48,3 +49,19 @@ def public_key_of_jwk(
         except ValueError:
             raise ValueError("the P-256 JWK is not a point on the curve") from None
     raise ValueError("only Ed25519 (OKP) and P-256 (EC) JWKs are supported")
+
+
+def public_jwk(key: Ed25519PublicKey | ec.EllipticCurvePublicKey) -> dict[str, str]:
+    """The public JWK of an Ed25519 or P-256 key (for ``cnf.jwk``, key proofs, issuer metadata);
+    :class:`KeyFormatError` for another curve."""
+    if isinstance(key, Ed25519PublicKey):
+        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(key.public_bytes_raw())}
+    if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
+        numbers = key.public_numbers()
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url_encode(numbers.x.to_bytes(32, "big")),
+            "y": b64url_encode(numbers.y.to_bytes(32, "big")),
+        }
+    raise KeyFormatError("only Ed25519 and P-256 keys are supported")

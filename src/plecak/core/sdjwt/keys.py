@@ -8,11 +8,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plecak.core.crypto.jwk import public_key_of_jwk
+from plecak.core.crypto.jwk import public_jwk, public_key_of_jwk
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
-from plecak.core.errors import KeyFormatError
 
-from .common import SdJwtError, _b64e
+from .common import SdJwtError
 
 __all__ = ["ec_public_jwk", "holder_jwk", "public_key_from_jwk"]
 
@@ -22,23 +21,14 @@ def holder_jwk(key: Ed25519KeyPair | Ed25519PublicKey | ec.EllipticCurvePublicKe
     """The public JWK for ``cnf.jwk``: OKP/Ed25519 for our wallet, EC/P-256 also allowed."""
     if isinstance(key, Ed25519KeyPair):
         key = key.public_key
-    if isinstance(key, Ed25519PublicKey):
-        return {"kty": "OKP", "crv": "Ed25519", "x": _b64e(key.public_bytes_raw())}
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return ec_public_jwk(key)
+    if isinstance(key, Ed25519PublicKey | ec.EllipticCurvePublicKey):
+        return public_jwk(key)
     raise TypeError("a holder key is an Ed25519 or P-256 public key")
 
 
 def ec_public_jwk(key: ec.EllipticCurvePublicKey) -> dict[str, str]:
-    if not isinstance(key.curve, ec.SECP256R1):
-        raise KeyFormatError("only P-256 EC keys are supported")
-    numbers = key.public_numbers()
-    return {
-        "kty": "EC",
-        "crv": "P-256",
-        "x": _b64e(numbers.x.to_bytes(32, "big")),
-        "y": _b64e(numbers.y.to_bytes(32, "big")),
-    }
+    """The public JWK of a P-256 key; :class:`KeyFormatError` for another curve."""
+    return public_jwk(key)
 
 
 def public_key_from_jwk(jwk: Any) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
