@@ -26,7 +26,8 @@ PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
 
 
-async def _body(request: web.Request) -> Any:
+async def json_body(request: web.Request) -> Any:
+    """The request's JSON body, within the issuer's size and depth limits (problem details otherwise)."""
     settings = request.app[SETTINGS]
     return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
 
@@ -178,7 +179,7 @@ async def get_profile(request: web.Request) -> web.Response:
 
 
 async def put_profile(request: web.Request) -> web.Response:
-    profile = await request.app[SERVICE].set_profile(await _body(request))
+    profile = await request.app[SERVICE].set_profile(await json_body(request))
     return json_response({"did": request.app[SERVICE].keys.did, "profile": profile})
 
 
@@ -187,7 +188,7 @@ async def list_achievements(request: web.Request) -> web.Response:
 
 
 async def create_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].create_achievement(await _body(request))
+    record = await request.app[SERVICE].create_achievement(await json_body(request))
     return json_response(record, status=201, headers={"Location": f"/api/achievements/{record['uuid']}"})
 
 
@@ -196,7 +197,7 @@ async def get_achievement(request: web.Request) -> web.Response:
 
 
 async def update_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await _body(request))
+    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await json_body(request))
     return json_response(record)
 
 
@@ -209,7 +210,7 @@ def _issued(result: Any) -> web.Response:
 
 async def issue_for_learner(request: web.Request) -> web.Response:
     key = _idempotency_key(request)
-    body = await _body(request)
+    body = await json_body(request)
     result = await request.app[SERVICE].issue_for_learner(request.match_info["uuid"], body, key)
     return _issued(result)
 
@@ -248,7 +249,7 @@ async def get_credential(request: web.Request) -> web.Response:
 # -- VC-API ------------------------------------------------------------------------------
 async def vcapi_issue(request: web.Request) -> web.Response:
     key = _idempotency_key(request)
-    body = await _body(request)
+    body = await json_body(request)
     if not isinstance(body, dict) or "credential" not in body:
         raise web.HTTPBadRequest(reason='the body must be {"credential": {...}, "options": {...}}')
     result = await request.app[SERVICE].issue_credential(body["credential"], body.get("options"), key)
@@ -256,7 +257,7 @@ async def vcapi_issue(request: web.Request) -> web.Response:
 
 
 async def vcapi_status(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(reason="the body must be a JSON object")
     status = body.get("credentialStatus")
@@ -278,7 +279,7 @@ def offer_qr_payload(offer: Mapping[str, Any]) -> str:
 
 
 async def create_offer(request: web.Request) -> web.Response:
-    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await _body(request))
+    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await json_body(request))
     # A phone's camera app opens https links, not openid-credential-offer:// (no handler on most
     # phones): the main QR code opens the web wallet, which reads the offer; native wallets get
     # their own QR code of the custom-scheme link.
@@ -334,5 +335,5 @@ async def oid4vci_credential(request: web.Request) -> web.Response:
     auth = request.headers.get("Authorization", "")
     scheme, _, token = auth.partition(" ")
     access_token = token.strip() if scheme.lower() in ("bearer", "dpop") else None
-    body = await _body(request)
+    body = await json_body(request)
     return _no_store(json_response(await request.app[OFFERS].credential(access_token, body)))
