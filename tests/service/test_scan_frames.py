@@ -228,8 +228,13 @@ async def test_scan_pages_load_no_third_party_script(wallet: Browser, verifier: 
     home = await (await verifier.client.get("/")).text()
     for page in (scan, home):
         scripts = re.findall(r'<script src="([^"]+)"', page)
-        assert "/static/scan.js" in scripts, scripts
-        assert all(src.startswith("/static/") for src in scripts), scripts
+        # the camera reader both services share comes first, then the page's own script
+        assert scripts.index("/shared/scan-camera.js") < scripts.index("/static/scan.js"), scripts
+        assert all(src.startswith(("/static/", "/shared/")) for src in scripts), scripts
+    status, shared = await wallet.get("/shared/scan-camera.js")
+    assert status == 200
+    assert "PlecakScan" in shared
+    assert (await verifier.client.get("/shared/scan-camera.js")).status == 200
     status, _ = await wallet.get("/vendor/jsQR-1.4.0.js")
     assert status == 404
     assert (await verifier.client.get("/vendor/jsQR-1.4.0.js")).status == 404

@@ -60,7 +60,7 @@ async def test_home_offers_four_ways_in_with_strict_csp(stack: Stack) -> None:
     cookie = resp.cookies["plecak_verifier_csrf"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Strict"
-    for asset in ("/static/scan.js", "/static/request.js", "/static/verifier.css"):
+    for asset in ("/shared/scan-camera.js", "/static/scan.js", "/static/request.js", "/static/verifier.css"):
         assert (await stack.verifier.get(asset)).status == 200
 
 

@@ -31,7 +31,7 @@ async def test_manifest_and_service_worker_are_served(servers: Servers) -> None:
         assert resp.headers["Content-Type"].startswith("text/javascript")
         assert resp.headers["Service-Worker-Allowed"] == "/"
         worker = await resp.text()
-    for url in re.findall(r'"(/static/[^"]+)"', worker):
+    for url in re.findall(r'"(/(?:static|shared)/[^"]+)"', worker):  # the shell the worker caches
         async with session.get(servers.wallet_url + url) as resp:
             assert resp.status == 200, url
     assert "/s\\/" in worker or "s\\/" in worker  # share links are never cached

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from plecak.core.errors import DataModelError, DocumentLoaderError, JsonLdError, UndefinedTermError, VCError
+from plecak.core.errors import DataModelError, DocumentLoaderError, UndefinedTermError, VCError
 from plecak.runtime.oauth import OpenIdError, openid_error_response
 from plecak.runtime.web import problem_response
 
@@ -57,29 +59,19 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
                 retryAfter=exc.retry_after,
             )
         return problem_response(422, "Idempotency-Key conflict", exc.reason)
-    except DataModelError as exc:
-        return problem_response(
-            422,
-            "Invalid credential",
-            str(exc),
-            type_="https://w3id.org/plecak/problems#data-model",
-            problems=exc.problems,
-        )
-    except UndefinedTermError as exc:
-        return problem_response(
-            422,
-            "Undefined JSON-LD term",
-            str(exc),
-            type_="https://w3id.org/plecak/problems#undefined-term",
-            term=exc.term,
-        )
-    except DocumentLoaderError as exc:
-        return problem_response(
-            422,
-            "Unsupported context",
-            str(exc),
-            type_="https://w3id.org/plecak/problems#unsupported-context",
-            url=exc.url,
-        )
-    except (JsonLdError, VCError) as exc:
+    except VCError as exc:
+        return _credential_problem(exc)
+
+
+def _credential_problem(exc: VCError) -> web.Response:
+    """A 422 for a credential or JSON-LD error: three kinds have a problem type and a member of their own."""
+    extra: dict[str, Any]
+    if isinstance(exc, DataModelError):
+        title, kind, extra = "Invalid credential", "data-model", {"problems": exc.problems}
+    elif isinstance(exc, UndefinedTermError):
+        title, kind, extra = "Undefined JSON-LD term", "undefined-term", {"term": exc.term}
+    elif isinstance(exc, DocumentLoaderError):
+        title, kind, extra = "Unsupported context", "unsupported-context", {"url": exc.url}
+    else:
         return problem_response(422, "Invalid JSON-LD", str(exc))
+    return problem_response(422, title, str(exc), type_=f"https://w3id.org/plecak/problems#{kind}", **extra)

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
 from plecak.runtime.health import redis_health
-from plecak.runtime.language import local_path, remember_language
+from plecak.runtime.language import language_switch
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import Problem, json_response, read_form, read_json
@@ -18,7 +18,7 @@ from plecak.runtime.web import Problem, json_response, read_form, read_json
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
-from .i18n import LANG_COOKIE, is_language, render_page
+from .i18n import LANG_COOKIE, render_page
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
 
@@ -26,7 +26,8 @@ PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
 
 
-async def _body(request: web.Request) -> Any:
+async def json_body(request: web.Request) -> Any:
+    """The request's JSON body, within the issuer's size and depth limits (problem details otherwise)."""
     settings = request.app[SETTINGS]
     return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
 
@@ -86,17 +87,8 @@ async def admin_programmes_page(request: web.Request) -> web.Response:
     return render_page(request, "admin_programmes.html", await _registrar_context(request))
 
 
-async def set_language(request: web.Request) -> web.StreamResponse:
-    """``GET /lang/{lang}?next=/path``: remember the registrar screens' language in a cookie and go back
-    (a link, not a form: it changes only the wording; ``next`` must be a path on this site)."""
-    language = request.match_info["lang"]
-    response = web.Response(
-        status=303, headers={"Location": local_path(request.query.get("next")), "Cache-Control": "no-store"}
-    )
-    if is_language(language):
-        secure = request.app[SETTINGS].public_url.startswith("https://")
-        remember_language(response, LANG_COOKIE, language, secure=secure)
-    return response
+set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].public_url.startswith("https://"))
+"""``GET /lang/{lang}?next=/path``: the registrar screens' language."""
 
 
 health = redis_health("issuer", REDIS)
@@ -187,7 +179,7 @@ async def get_profile(request: web.Request) -> web.Response:
 
 
 async def put_profile(request: web.Request) -> web.Response:
-    profile = await request.app[SERVICE].set_profile(await _body(request))
+    profile = await request.app[SERVICE].set_profile(await json_body(request))
     return json_response({"did": request.app[SERVICE].keys.did, "profile": profile})
 
 
@@ -196,7 +188,7 @@ async def list_achievements(request: web.Request) -> web.Response:
 
 
 async def create_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].create_achievement(await _body(request))
+    record = await request.app[SERVICE].create_achievement(await json_body(request))
     return json_response(record, status=201, headers={"Location": f"/api/achievements/{record['uuid']}"})
 
 
@@ -205,7 +197,7 @@ async def get_achievement(request: web.Request) -> web.Response:
 
 
 async def update_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await _body(request))
+    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await json_body(request))
     return json_response(record)
 
 
@@ -218,7 +210,7 @@ def _issued(result: Any) -> web.Response:
 
 async def issue_for_learner(request: web.Request) -> web.Response:
     key = _idempotency_key(request)
-    body = await _body(request)
+    body = await json_body(request)
     result = await request.app[SERVICE].issue_for_learner(request.match_info["uuid"], body, key)
     return _issued(result)
 
@@ -257,7 +249,7 @@ async def get_credential(request: web.Request) -> web.Response:
 # -- VC-API ------------------------------------------------------------------------------
 async def vcapi_issue(request: web.Request) -> web.Response:
     key = _idempotency_key(request)
-    body = await _body(request)
+    body = await json_body(request)
     if not isinstance(body, dict) or "credential" not in body:
         raise web.HTTPBadRequest(reason='the body must be {"credential": {...}, "options": {...}}')
     result = await request.app[SERVICE].issue_credential(body["credential"], body.get("options"), key)
@@ -265,7 +257,7 @@ async def vcapi_issue(request: web.Request) -> web.Response:
 
 
 async def vcapi_status(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(reason="the body must be a JSON object")
     status = body.get("credentialStatus")
@@ -287,7 +279,7 @@ def offer_qr_payload(offer: Mapping[str, Any]) -> str:
 
 
 async def create_offer(request: web.Request) -> web.Response:
-    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await _body(request))
+    offer = await request.app[OFFERS].create_offer(request.match_info["uuid"], await json_body(request))
     # A phone's camera app opens https links, not openid-credential-offer:// (no handler on most
     # phones): the main QR code opens the web wallet, which reads the offer; native wallets get
     # their own QR code of the custom-scheme link.
@@ -343,5 +335,5 @@ async def oid4vci_credential(request: web.Request) -> web.Response:
     auth = request.headers.get("Authorization", "")
     scheme, _, token = auth.partition(" ")
     access_token = token.strip() if scheme.lower() in ("bearer", "dpop") else None
-    body = await _body(request)
+    body = await json_body(request)
     return _no_store(json_response(await request.app[OFFERS].credential(access_token, body)))

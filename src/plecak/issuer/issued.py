@@ -20,7 +20,7 @@ from plecak.core.timeutil import format_datetime, utc_now
 from .signing import IssuerKeys
 from .store import IssuerStore, index_entry
 
-__all__ = ["STATUS_PURPOSES", "Conflict", "IssuedCredentials", "NotFound"]
+__all__ = ["STATUS_PURPOSES", "Conflict", "IssuedCredentials", "NotFound", "found", "next_version"]
 
 
 SL2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
@@ -29,6 +29,24 @@ STATUS_PURPOSES = ("revocation", "suspension")
 
 class NotFound(LookupError):
     """The named achievement, credential or status list does not exist."""
+
+
+def found(record: dict[str, Any] | None, what: str) -> dict[str, Any]:
+    """``record``, or :class:`NotFound` saying there is ``no {what}``."""
+    if record is None:
+        raise NotFound(f"no {what}")
+    return record
+
+
+def next_version(existing: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The version members of an edited record (achievement, programme): one more than ``existing``'s
+    version, its creation time kept (now for a new record), and the time of this change."""
+    now = format_datetime(utc_now())
+    return {
+        "version": (existing or {}).get("version", 0) + 1,
+        "created": (existing or {}).get("created", now),
+        "updated": now,
+    }
 
 
 class Conflict(Exception):
@@ -82,9 +100,7 @@ class IssuedCredentials:
         return f"{self.public_url}/status-lists/{'2021/' if legacy else ''}{purpose}-{list_no}"
 
     async def credential_record(self, credential_id: str) -> dict[str, Any]:
-        record = await self.store.get_credential(credential_id)
-        if record is None:
-            raise NotFound(f"no credential {credential_id} was issued here")
+        record = found(await self.store.get_credential(credential_id), f"credential {credential_id} was issued here")
         status = record.get("status")
         if status:
             record["currentStatus"] = {
@@ -104,9 +120,7 @@ class IssuedCredentials:
         if problems:
             raise DataModelError(problems)
         assert isinstance(credential_id, str) and isinstance(purpose, str) and isinstance(value, bool)
-        record = await self.store.get_credential(credential_id)
-        if record is None:
-            raise NotFound(f"no credential {credential_id} was issued here")
+        record = found(await self.store.get_credential(credential_id), f"credential {credential_id} was issued here")
         status = record.get("status")
         if not status:
             raise Conflict("this credential carries its own credentialStatus; its status is not managed here")

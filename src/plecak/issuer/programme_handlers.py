@@ -7,10 +7,11 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import web
 
-from plecak.runtime.web import json_response, problem_response, read_json
+from plecak.runtime.web import json_response, problem_response
 
 from .app_keys import CLAIMS, PROGRAMMES, SERVICE, SETTINGS
 from .claims import ClaimRefused
+from .handlers import json_body
 
 __all__ = [
     "claim",
@@ -30,11 +31,6 @@ __all__ = [
 def _cors(resp: web.Response) -> web.Response:
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
-
-
-async def _body(request: web.Request) -> object:
-    settings = request.app[SETTINGS]
-    return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
 
 
 # -- public ------------------------------------------------------------------------------
@@ -73,7 +69,7 @@ async def claim_nonce(request: web.Request) -> web.Response:
 
 
 async def claim(request: web.Request) -> web.Response:
-    body = await _body(request)
+    body = await json_body(request)
     try:
         credential, new = await request.app[CLAIMS].claim(request.match_info["uuid"], body)
     except ClaimRefused as exc:
@@ -91,7 +87,7 @@ async def list_programmes(request: web.Request) -> web.Response:
 
 
 async def create_programme(request: web.Request) -> web.Response:
-    record = await request.app[PROGRAMMES].create(await _body(request))
+    record = await request.app[PROGRAMMES].create(await json_body(request))
     return json_response(record, status=201, headers={"Location": f"/api/programmes/{record['uuid']}"})
 
 
@@ -101,7 +97,7 @@ async def get_programme(request: web.Request) -> web.Response:
 
 async def update_programme(request: web.Request) -> web.Response:
     service = request.app[PROGRAMMES]
-    return json_response(await service.update(request.match_info["uuid"], await _body(request)))
+    return json_response(await service.update(request.match_info["uuid"], await json_body(request)))
 
 
 async def list_trusted(request: web.Request) -> web.Response:
@@ -110,7 +106,7 @@ async def list_trusted(request: web.Request) -> web.Response:
 
 
 async def put_trusted(request: web.Request) -> web.Response:
-    entry = await request.app[PROGRAMMES].trust(request.match_info["did"], await _body(request))
+    entry = await request.app[PROGRAMMES].trust(request.match_info["did"], await json_body(request))
     return json_response(entry)
 
 

@@ -21,11 +21,11 @@ from plecak.core.errors import RuleError
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.datamodel import is_url
 from plecak.core.pathways import describe_rule, normalise_rule
-from plecak.core.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
+from .issued import NotFound, found, next_version
 from .programmes_store import ProgrammeStore
-from .service import IssuerService, NotFound
+from .service import IssuerService
 
 __all__ = ["ProgrammeService", "normalise_programme"]
 
@@ -74,9 +74,7 @@ class ProgrammeService:
         return await self._save(str(uuid.uuid4()), data, existing=None)
 
     async def update(self, programme_uuid: str, data: Any) -> dict[str, Any]:
-        existing = await self.store.get(programme_uuid)
-        if existing is None:
-            raise NotFound(f"no programme {programme_uuid}")
+        existing = found(await self.store.get(programme_uuid), f"programme {programme_uuid}")
         return await self._save(programme_uuid, data, existing=existing)
 
     async def _save(
@@ -102,7 +100,6 @@ class ProgrammeService:
         ]
         sample = self.issuer._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
         expand_safe(sample)
-        now = format_datetime(utc_now())
         record = {
             "uuid": programme_uuid,
             "id": url,
@@ -110,18 +107,13 @@ class ProgrammeService:
             "rule": rule,
             "achievement": achievement,
             "warnings": warnings,
-            "version": (existing or {}).get("version", 0) + 1,
-            "created": (existing or {}).get("created", now),
-            "updated": now,
+            **next_version(existing),
         }
         await self.store.save(programme_uuid, record)
         return record
 
     async def get(self, programme_uuid: str) -> dict[str, Any]:
-        record = await self.store.get(programme_uuid)
-        if record is None:
-            raise NotFound(f"no programme {programme_uuid}")
-        return record
+        return found(await self.store.get(programme_uuid), f"programme {programme_uuid}")
 
     async def all(self) -> list[dict[str, Any]]:
         return await self.store.all()

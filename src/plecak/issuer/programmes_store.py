@@ -17,7 +17,7 @@ import json
 import time
 from typing import Any
 
-from plecak.runtime.storage import RedisClient, transaction
+from plecak.runtime.storage import RedisClient, indexed_json, reply_text, transaction
 
 __all__ = ["ProgrammeStore"]
 
@@ -27,10 +27,6 @@ NONCE_TTL = 300
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class ProgrammeStore:
@@ -48,16 +44,12 @@ class ProgrammeStore:
         return None if raw is None else dict(json.loads(raw))
 
     async def all(self) -> list[dict[str, Any]]:
-        uuids = await self.redis.zrange(P + "programmes", 0, -1)
-        if not uuids:
-            return []
-        raws = await self.redis.mget([f"{P}programme:{_text(u)}" for u in uuids])
-        return [json.loads(r) for r in raws if r is not None]
+        return await indexed_json(self.redis, P + "programmes", P + "programme:")
 
     # -- trusted institutions ---------------------------------------------------------------
     async def trusted(self) -> dict[str, dict[str, Any]]:
         raw = await self.redis.hgetall(P + "trusted")
-        return {_text(k): json.loads(v) for k, v in raw.items()}
+        return {reply_text(k): json.loads(v) for k, v in raw.items()}
 
     async def trust(self, did: str, entry: dict[str, Any]) -> None:
         await self.redis.hset(P + "trusted", did, _dumps(entry))
@@ -72,7 +64,7 @@ class ProgrammeStore:
     async def consume_nonce(self, nonce: str) -> str | None:
         """The programme a challenge was issued for, once; ``None`` if unknown, expired or used."""
         raw = await self.redis.getdel(f"{P}claim-nonce:{nonce}")
-        return None if raw is None else _text(raw)
+        return None if raw is None else reply_text(raw)
 
     @staticmethod
     def _claimed_key(programme_uuid: str, holder: str) -> str:
@@ -80,7 +72,7 @@ class ProgrammeStore:
 
     async def claimed(self, programme_uuid: str, holder: str) -> str | None:
         raw = await self.redis.get(self._claimed_key(programme_uuid, holder))
-        return None if raw is None else _text(raw)
+        return None if raw is None else reply_text(raw)
 
     async def begin_claim(self, programme_uuid: str, holder: str) -> bool:
         """Take the holder's claim lock for a programme; ``False`` if another claim holds it."""

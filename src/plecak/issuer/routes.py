@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
+
+from plecak.runtime.assets import add_static_routes
 
 from . import handlers, programme_handlers
 from .sdjwt_type_metadata import TYPE_METADATA_PATH
@@ -44,7 +44,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/token", handlers.oid4vci_token)
     r.add_post("/nonce", handlers.oid4vci_nonce)
     r.add_post("/credential", handlers.oid4vci_credential)
-    r.add_static("/static", Path(__file__).parent / "static")
+    add_static_routes(r, __file__)
     # programmes (learning pathways): public definitions and claims
     r.add_get("/programmes", programme_handlers.public_programmes)
     r.add_get("/programmes/{uuid}", programme_handlers.public_programme)

@@ -35,7 +35,7 @@ from .inputs import _hash_email, _status_choice, _suite_choice
 from .inputs import _key_hash as _key_hash
 from .inputs import _learner as _learner
 from .inputs import _request_hash as _request_hash
-from .issued import STATUS_PURPOSES, Conflict, IssuedCredentials, NotFound
+from .issued import STATUS_PURPOSES, Conflict, IssuedCredentials, NotFound, found, next_version
 from .jose import ISSUED_ALGORITHMS, jose_alg
 from .profile import issuer_object, normalise_profile
 from .signing import IssuerKeys, Signer, with_rsa_key
@@ -165,9 +165,7 @@ class IssuerService(IssuedCredentials):
         return await self._save_achievement(str(uuid.uuid4()), data, existing=None)
 
     async def update_achievement(self, achievement_uuid: str, data: Any) -> dict[str, Any]:
-        existing = await self.store.get_achievement(achievement_uuid)
-        if existing is None:
-            raise NotFound(f"no achievement {achievement_uuid}")
+        existing = found(await self.store.get_achievement(achievement_uuid), f"achievement {achievement_uuid}")
         return await self._save_achievement(achievement_uuid, data, existing=existing)
 
     async def _save_achievement(
@@ -185,18 +183,13 @@ class IssuerService(IssuedCredentials):
             "id": achievement["id"],
             "input": clean,
             "achievement": achievement,
-            "version": (existing or {}).get("version", 0) + 1,
-            "created": (existing or {}).get("created", format_datetime(utc_now())),
-            "updated": format_datetime(utc_now()),
+            **next_version(existing),
         }
         await self.store.save_achievement(achievement_uuid, record, created=now)
         return record
 
     async def achievement(self, achievement_uuid: str) -> dict[str, Any]:
-        record = await self.store.get_achievement(achievement_uuid)
-        if record is None:
-            raise NotFound(f"no achievement {achievement_uuid}")
-        return record
+        return found(await self.store.get_achievement(achievement_uuid), f"achievement {achievement_uuid}")
 
     async def achievements(self) -> list[dict[str, Any]]:
         return await self.store.list_achievements()

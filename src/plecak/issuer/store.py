@@ -37,7 +37,7 @@ import math
 import time
 from typing import Any
 
-from plecak.runtime.storage import RedisClient, transaction
+from plecak.runtime.storage import RedisClient, indexed_json, reply_text, transaction
 
 __all__ = ["IdempotencyConflict", "IssuerStore", "RevocationIsPermanent"]
 
@@ -74,10 +74,6 @@ class IdempotencyConflict(Exception):
         #: seconds until the key is free again, when another request holds it (the one in flight,
         #: or one a crash left behind: its claim expires after ``PENDING_TTL``)
         self.retry_after = retry_after
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def _dumps(value: Any) -> str:
@@ -135,11 +131,7 @@ class IssuerStore:
         return result
 
     async def list_achievements(self) -> list[dict[str, Any]]:
-        uuids = await self.redis.zrange(T + "achievements", 0, -1)
-        if not uuids:
-            return []
-        raws = await self.redis.mget([f"{T}achievement:{_text(u)}" for u in uuids])
-        return [json.loads(r) for r in raws if r is not None]
+        return await indexed_json(self.redis, T + "achievements", T + "achievement:")
 
     async def count_achievements(self) -> int:
         return int(await self.redis.zcard(T + "achievements"))
@@ -149,8 +141,8 @@ class IssuerStore:
         """The kid active in ``slot`` (``active``: Ed25519, ``active:p256``: ECDSA) and every key record."""
         active = await self.redis.get(P + "keys:" + slot)
         raw = await self.redis.hgetall(P + "keys")
-        keys = {_text(k): json.loads(v) for k, v in raw.items()}
-        return (_text(active) if active else None), keys
+        keys = {reply_text(k): json.loads(v) for k, v in raw.items()}
+        return (reply_text(active) if active else None), keys
 
     async def add_signing_key(self, kid: str, record: dict[str, Any], slot: str = "active") -> bool:
         """Store a new key and make it active in ``slot`` unless another process won the race (then False)."""
@@ -268,7 +260,7 @@ class IssuerStore:
     async def _backfill_index(self, batch: int = 500) -> None:
         if int(await self.redis.hlen(T + "credential-index")) >= await self.count_credentials():
             return
-        ids = [_text(i) for i in await self.redis.zrange(T + "credentials", 0, -1)]
+        ids = [reply_text(i) for i in await self.redis.zrange(T + "credentials", 0, -1)]
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             present = await self.redis.hmget(T + "credential-index", chunk)

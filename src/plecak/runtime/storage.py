@@ -24,6 +24,7 @@ script carry the same hash tag ``{…}``, so on a cluster they live in one slot.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any, TypeAlias
@@ -47,8 +48,10 @@ __all__ = [
     "cluster_nodes",
     "connect",
     "connect_sync",
+    "indexed_json",
     "is_cluster_url",
     "redis_url_from_env",
+    "reply_text",
     "transaction",
 ]
 
@@ -135,6 +138,21 @@ def connect_sync(url: str, *, timeout: float = 5.0) -> SyncRedisClient:
             socket_timeout=timeout,
         )
     return sync_redis.Redis.from_url(url.strip(), socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+def reply_text(value: Any) -> str:
+    """A Redis reply (bytes, or text from a decoding client) as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def indexed_json(client: RedisClient, index: str, prefix: str) -> list[dict[str, Any]]:
+    """The JSON documents at ``prefix`` + member for the members of the sorted set ``index``, in its
+    order; a member whose document is gone is left out. On a cluster, give both one hash tag."""
+    members = await client.zrange(index, 0, -1)
+    if not members:
+        return []
+    raws = await client.mget([prefix + reply_text(m) for m in members])
+    return [json.loads(r) for r in raws if r is not None]
 
 
 def transaction(client: RedisClient) -> Pipeline:

@@ -313,12 +313,7 @@ class PresentationRequests:
         )
         ask = Ask.from_json(record["ask"])
         result.checks.append(await self._request_check(presentation, ask))
-        report = result.to_json()
-        request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
-        result_id = await self.verification.save(
-            "presentation", presentation, report, source="openid4vp", request=request_info
-        )
-        return result_id, str(report["verdict"])
+        return await self._save(record, "presentation", presentation, result.to_json())
 
     async def _verify_sd_jwt(self, record: Mapping[str, Any], presentation: str) -> tuple[str, str]:
         """An SD-JWT VC answer: its KB-JWT must carry this request's nonce and client_id."""
@@ -344,27 +339,15 @@ class PresentationRequests:
         missing = [c for c in ask.claims if c not in result.disclosed]
         extra = sorted(set(result.disclosed) & set(SELECTIVELY_DISCLOSABLE) - set(ask.claims))
         details = {"asked": ask.to_json(), "notShared": missing, "notAskedButShared": extra}
-        if problems:
-            result.checks.append(
-                Check(
-                    "request",
-                    Outcome.FAILED,
-                    "The answer does not match what you asked for: " + "; ".join(problems) + ".",
-                    {**details, "problems": problems},
-                    "request.mismatch",
-                    {"problems": "; ".join(problems)},
-                )
-            )
-        else:
-            message = "The answer is the kind of credential you asked for."
-            if missing:
-                message += " The holder chose not to share: " + ", ".join(missing) + "."
-            result.checks.append(Check("request", Outcome.PASSED, message, details, *_matched(missing)))
-        report = result.to_json()
+        result.checks.append(_request_outcome(problems, missing, details))
+        return await self._save(record, "sd-jwt", presentation, result.to_json())
+
+    async def _save(
+        self, record: Mapping[str, Any], kind: str, presentation: dict[str, Any] | str, report: dict[str, Any]
+    ) -> tuple[str, str]:
+        """Keep the checked answer with the request it answers; its result id and verdict."""
         request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
-        result_id = await self.verification.save(
-            "sd-jwt", presentation, report, source="openid4vp", request=request_info
-        )
+        result_id = await self.verification.save(kind, presentation, report, source="openid4vp", request=request_info)
         return result_id, str(report["verdict"])
 
     async def _request_check(self, presentation: Mapping[str, Any], ask: Ask) -> Check:
@@ -378,22 +361,10 @@ class PresentationRequests:
             for problem in mismatches(credential, ask, lambda did: snapshot.lookup(did) is not None):
                 problems.append(f"credential {number}: {problem}" if len(items) > 1 else problem)
         if problems:
-            return Check(
-                "request",
-                Outcome.FAILED,
-                "The answer does not match what you asked for: " + "; ".join(problems) + ".",
-                {"asked": ask.to_json(), "problems": problems},
-                "request.mismatch",
-                {"problems": "; ".join(problems)},
-            )
+            return _request_outcome(problems, [], {"asked": ask.to_json()})
         shared = {k for c in items if isinstance(c, Mapping) for k in elements_shared(c, ask.elements)}
         missing = [k for k in ask.elements if k not in shared]
-        message = "The answer is the kind of credential you asked for."
-        if missing:
-            message += " The holder chose not to share: " + ", ".join(missing) + "."
-        return Check(
-            "request", Outcome.PASSED, message, {"asked": ask.to_json(), "notShared": missing}, *_matched(missing)
-        )
+        return _request_outcome([], missing, {"asked": ask.to_json(), "notShared": missing})
 
     async def finish(self, rid: str, response_code: str, transaction: str | None) -> str | None:
         """The result id, if ``response_code`` is this request's and the browser started it."""
@@ -410,3 +381,22 @@ class PresentationRequests:
         if not hmac.compare_digest(str(record["transaction"]).encode(), transaction.encode()):
             return None
         return str(answer["resultId"])
+
+
+def _request_outcome(problems: list[str], missing: list[str], details: dict[str, Any]) -> Check:
+    """The ``request`` check of an answer: failed naming its ``problems``, or passed naming the
+    elements asked for that the holder chose not to share (``missing``)."""
+    if problems:
+        message = "The answer does not match what you asked for: " + "; ".join(problems) + "."
+        return Check(
+            "request",
+            Outcome.FAILED,
+            message,
+            {**details, "problems": problems},
+            "request.mismatch",
+            {"problems": "; ".join(problems)},
+        )
+    message = "The answer is the kind of credential you asked for."
+    if missing:
+        message += " The holder chose not to share: " + ", ".join(missing) + "."
+    return Check("request", Outcome.PASSED, message, details, *_matched(missing))

@@ -17,7 +17,7 @@ from plecak.core.jose_vc import envelope_of_text
 from plecak.core.safejson import UnsafeJson
 from plecak.core.sdjwt import SELECTIVELY_DISCLOSABLE
 from plecak.runtime.clientaddr import client_address
-from plecak.runtime.language import remember_language
+from plecak.runtime.language import language_switch
 from plecak.runtime.qr import (
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
@@ -156,17 +156,7 @@ def _reason(exc: ValueError, t: Mapping[str, str]) -> str:
 
 
 # -- language switch --------------------------------------------------------------------------
-async def set_language(request: web.Request) -> web.StreamResponse:
-    """``GET /lang/{lang}?next=/path``: remember the language in a cookie and go back.
-
-    A GET link, not a form: it changes only how pages are worded (no data, no account), so a
-    forged request can do no more than switch the language; ``next`` must be a path on this site.
-    """
-    language = request.match_info["lang"]
-    response = _redirect(local_path(request.query.get("next")))
-    if language in LANGUAGES:
-        remember_language(response, LANG_COOKIE, language, secure=request.app[SETTINGS].secure_cookies)
-    return response
+set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].secure_cookies)
 
 
 # -- home and the four ways in ---------------------------------------------------------------
@@ -238,6 +228,31 @@ async def _read_part(part: BodyPartReader, limit: int) -> bytes | None:
     return bytes(data)
 
 
+async def _read_upload(
+    request: web.Request, file_field: str, file_limit: int, *, not_upload: Problem, too_large: Problem
+) -> tuple[str | None, bytes]:
+    """The form token and the file of a multipart upload (``b""`` without one), read part by part:
+    ``too_large`` as soon as the file passes ``file_limit`` (another field, 4 KiB), ``not_upload`` for
+    a part that is not a body part, 400 for a malformed form."""
+    token: str | None = None
+    data = b""
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                raise not_upload
+            content = await _read_part(part, file_limit if part.name == file_field else 4096)
+            if content is None:
+                raise too_large
+            if part.name == FIELD:
+                token = content.decode("utf-8", "replace")
+            elif part.name == file_field:
+                data = content
+    except FORM_ERRORS:
+        raise Problem(400, "Malformed form", texts_of(request)["error_bad_form"]) from None
+    return token, data
+
+
 _PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
 """At most two pictures are searched for QR codes at once (CPU-bound), off the event loop."""
 
@@ -307,22 +322,13 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         raise Problem(413, "Too large", t["upload_photo_too_large"].format(limit=_size(photo_limit)))
     if not request.content_type.startswith("multipart/"):
         raise Problem(400, "Not a file upload", t["error_empty"])
-    token: str | None = None
-    data: bytes | None = None
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise Problem(400, "Not a file upload", t["error_empty"])
-            content = await _read_part(part, photo_limit if part.name == "file" else 4096)
-            if content is None:
-                raise Problem(413, "Too large", t["upload_photo_too_large"].format(limit=_size(photo_limit)))
-            if part.name == FIELD:
-                token = content.decode("utf-8", "replace")
-            elif part.name == "file":
-                data = content
-    except FORM_ERRORS:
-        raise Problem(400, "Malformed form", t["error_bad_form"]) from None
+    token, data = await _read_upload(
+        request,
+        "file",
+        photo_limit,
+        not_upload=Problem(400, "Not a file upload", t["error_empty"]),
+        too_large=Problem(413, "Too large", t["upload_photo_too_large"].format(limit=_size(photo_limit))),
+    )
     if not request.app[CSRF].valid(request, token):
         raise _forbidden(request)
     if not data:
@@ -362,22 +368,8 @@ async def scan_frame(request: web.Request) -> web.Response:
         raise too_large
     if not request.content_type.startswith("multipart/"):
         raise Problem(400, "Not a frame upload", t["scan_frame_missing"])
-    token: str | None = None
-    data = b""
-    try:
-        reader = await request.multipart()
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader):
-                raise Problem(400, "Not a frame upload", t["scan_frame_missing"])
-            content = await _read_part(part, MAX_FRAME_BYTES if part.name == "frame" else 4096)
-            if content is None:
-                raise too_large
-            if part.name == FIELD:
-                token = content.decode("utf-8", "replace")
-            elif part.name == "frame":
-                data = content
-    except FORM_ERRORS:
-        raise Problem(400, "Malformed form", t["error_bad_form"]) from None
+    not_upload = Problem(400, "Not a frame upload", t["scan_frame_missing"])
+    token, data = await _read_upload(request, "frame", MAX_FRAME_BYTES, not_upload=not_upload, too_large=too_large)
     if not request.app[CSRF].valid(request, token):
         raise Problem(403, "Form expired", t["scan_frame_expired"])
     if not data:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
+
+from plecak.runtime.assets import add_static_routes
 
 from . import handlers, pages
 
@@ -25,7 +25,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/requests", pages.create_request)
     r.add_get("/requests/{tx}", pages.request_page)
     r.add_get("/requests/{tx}/status", handlers.request_status)
-    r.add_static("/static", Path(__file__).parent / "static")
+    add_static_routes(r, __file__)
     # OpenID4VP (the wallet's side)
     r.add_get("/openid4vp/request/{rid}", handlers.openid4vp_request)
     r.add_post("/openid4vp/request/{rid}", handlers.openid4vp_request)

@@ -14,7 +14,7 @@ from aiohttp import web
 from plecak.core.jose_vc import secured_content
 from plecak.runtime import clientaddr
 from plecak.runtime.health import redis_health
-from plecak.runtime.language import remember_language
+from plecak.runtime.language import language_switch, local_path
 from plecak.runtime.qr import (
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
@@ -30,7 +30,6 @@ from .app_keys import ACCOUNTS, FRAME_LIMITER, REDIS, SERVICE, SETTINGS
 from .credentials import subject_ids
 from .derive import derive_request
 from .exceptions import Refused, TooLarge, Unauthorized, UserError
-from .i18n import LANGUAGES
 from .middleware import LANG_COOKIE, LANG_KEY, SESSION_KEY, account_of, add_flash, render, set_session, tr
 from .oid4vci import offer_params
 from .pathways import cited_parts
@@ -71,13 +70,6 @@ def redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
-def local_path(value: Any, default: str = "/") -> str:
-    """``value`` if it is a path on this site (never another origin), else ``default``."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value
-    return default
-
-
 def require_account(request: web.Request) -> Account:
     account = account_of(request)
     if account is None:
@@ -99,12 +91,7 @@ async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str
 health = redis_health("wallet", REDIS)
 
 
-async def set_language(request: web.Request) -> web.Response:
-    lang = request.match_info["lang"]
-    response = redirect(local_path(request.query.get("next")))
-    if lang in LANGUAGES:
-        remember_language(response, LANG_COOKIE, lang, secure=request.app[SETTINGS].secure_cookies)
-    return response
+set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].secure_cookies)
 
 
 async def derive_credential(request: web.Request) -> web.Response:

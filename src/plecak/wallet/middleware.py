@@ -41,6 +41,7 @@ __all__ = [
 LANG_COOKIE = "lang"
 _NO_SESSION_PREFIXES = (
     "/static/",
+    "/shared/",
     "/s/",
     "/health",
     "/sw.js",

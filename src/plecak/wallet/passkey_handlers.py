@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from plecak.runtime.language import local_path
 from plecak.runtime.web import json_response
 
 from .app_keys import ACCOUNTS, PASSKEYS
 from .exceptions import Unauthorized
-from .handlers import client_address, form_text, local_path, redirect, require_account
+from .handlers import client_address, form_text, redirect, require_account
 from .middleware import SESSION_KEY, account_of, add_flash, ensure_session, render, set_session
 from .passkeys import MAX_CREDENTIAL_JSON
 

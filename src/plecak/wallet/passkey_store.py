@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.runtime.storage import Keys, RedisClient
+from plecak.runtime.storage import Keys, RedisClient, reply_text
 
 __all__ = ["PasskeyStore", "StoredPasskey"]
 
@@ -41,10 +41,6 @@ if ARGV[2] ~= '1' and redis.call('HLEN', KEYS[1]) <= 3 then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. ':count', ARGV[1] .. ':used')
 return 1
 """
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class StoredPasskey(dict[str, Any]):
@@ -78,7 +74,7 @@ class PasskeyStore:
 
     async def owner(self, cred: str) -> str | None:
         raw = await self.redis.get(K("passkey", cred))
-        return None if raw is None else _text(raw)
+        return None if raw is None else reply_text(raw)
 
     async def add(self, uid: str, cred: str, record: Mapping[str, Any], sign_count: int) -> None:
         """Store a passkey (one HSET: all three fields or none); call :meth:`claim` first."""
@@ -88,7 +84,7 @@ class PasskeyStore:
         )
 
     async def list(self, uid: str) -> list[StoredPasskey]:
-        raw = {_text(k): _text(v) for k, v in (await self.redis.hgetall(K.tagged("passkeys", uid))).items()}
+        raw = {reply_text(k): reply_text(v) for k, v in (await self.redis.hgetall(K.tagged("passkeys", uid))).items()}
         out = []
         for name, value in raw.items():
             if ":" in name:
@@ -110,8 +106,8 @@ class PasskeyStore:
             return None
         item = StoredPasskey(json.loads(record))
         item["id"] = cred
-        item["sign_count"] = int(_text(count or b"0") or 0)
-        used_text = _text(used or b"")
+        item["sign_count"] = int(reply_text(count or b"0") or 0)
+        used_text = reply_text(used or b"")
         item["last_used"] = int(used_text) if used_text else None
         return item
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiohttp import web
+
+from plecak.runtime.assets import add_static_routes
 
 from . import (
     backup_handlers,
@@ -80,4 +80,4 @@ def setup_routes(app: web.Application) -> None:
     # installable app (PWA)
     r.add_get("/sw.js", handlers.service_worker)
     r.add_get("/manifest.webmanifest", handlers.manifest)
-    r.add_static("/static", Path(__file__).parent / "static")
+    add_static_routes(r, __file__)

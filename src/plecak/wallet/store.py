@@ -41,7 +41,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.runtime.storage import Keys, RedisClient, transaction
+from plecak.runtime.storage import Keys, RedisClient, reply_text, transaction
 
 __all__ = ["PENDING_SECONDS", "SHARE_GRACE_SECONDS", "WalletStore", "digest"]
 
@@ -53,10 +53,6 @@ SHARE_GRACE_SECONDS = 30 * 86400
 
 def digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
-
-
-def _text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 # INCR, and start the window on the first hit (works on Redis 6, which lacks EXPIRE … NX).
@@ -107,14 +103,14 @@ class WalletStore:
 
     async def uid_for_email(self, email_hash: str) -> str | None:
         raw = await self.redis.get(K("email", email_hash))
-        return None if raw is None else _text(raw)
+        return None if raw is None else reply_text(raw)
 
     async def save_user(self, uid: str, fields: Mapping[str, str]) -> None:
         await self.redis.hset(K.tagged("user", uid), mapping=_mapping(fields))
 
     async def get_user(self, uid: str) -> dict[str, str] | None:
         raw = await self.redis.hgetall(K.tagged("user", uid))
-        return {_text(k): _text(v) for k, v in raw.items()} if raw else None
+        return {reply_text(k): reply_text(v) for k, v in raw.items()} if raw else None
 
     async def set_user_field(self, uid: str, name: str, value: str) -> None:
         await self.redis.hset(K.tagged("user", uid), name, value)
@@ -150,7 +146,7 @@ class WalletStore:
     async def take_slot(self, who: str, now: float, every: float, keep: int) -> float:
         """0 if an attempt for ``who`` may go ahead now (at most one per ``every`` seconds), else the wait."""
         wait = await self._slot(keys=[K("limit", "slot", who)], args=[repr(now), repr(every), keep])
-        return float(_text(wait))
+        return float(reply_text(wait))
 
     # -- credentials ---------------------------------------------------------------------
     async def add_credentials(self, uid: str, sealed: Mapping[str, tuple[bytes, float]]) -> None:
@@ -166,7 +162,7 @@ class WalletStore:
 
     async def credential_blobs(self, uid: str) -> list[tuple[str, bytes]]:
         """Every sealed credential of ``uid``, newest first."""
-        ids = [_text(i) for i in await self.redis.zrevrange(K.tagged("creds", uid), 0, -1)]
+        ids = [reply_text(i) for i in await self.redis.zrevrange(K.tagged("creds", uid), 0, -1)]
         if not ids:
             return []
         blobs = await self.redis.hmget(K.tagged("cred", uid), ids)
@@ -244,7 +240,7 @@ class WalletStore:
         raw = await self.redis.hgetall(K("share", share_hash))
         if not raw:
             return None
-        return {_text(k): (_bytes(v) if _text(k) == "sealed" else _text(v)) for k, v in raw.items()}
+        return {reply_text(k): (_bytes(v) if reply_text(k) == "sealed" else reply_text(v)) for k, v in raw.items()}
 
     async def use_share(self, share_hash: str) -> int:
         """Count one use of a share; returns the number of uses including this one."""
@@ -253,13 +249,13 @@ class WalletStore:
     async def revoke_share(self, uid: str, share_hash: str) -> bool:
         key = K("share", share_hash)
         owner = await self.redis.hget(key, "uid")
-        if owner is None or _text(owner) != uid:
+        if owner is None or reply_text(owner) != uid:
             return False
         await self.redis.hset(key, "revoked", "1")
         return True
 
     async def share_hashes(self, uid: str) -> list[str]:
-        hashes = [_text(h) for h in await self.redis.zrevrange(K.tagged("shares", uid), 0, -1)]
+        hashes = [reply_text(h) for h in await self.redis.zrevrange(K.tagged("shares", uid), 0, -1)]
         return hashes
 
     async def forget_shares(self, uid: str, hashes: list[str]) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from plecak.core.crypto.jwk import public_jwk, public_key_of_jwk
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, decode_multikey
-from plecak.core.errors import KeyFormatError
 
-from .common import SdJwtError, _b64d, _b64e
+from .common import SdJwtError
 
 __all__ = ["ec_public_jwk", "holder_jwk", "public_key_from_jwk"]
 
@@ -21,47 +21,24 @@ def holder_jwk(key: Ed25519KeyPair | Ed25519PublicKey | ec.EllipticCurvePublicKe
     """The public JWK for ``cnf.jwk``: OKP/Ed25519 for our wallet, EC/P-256 also allowed."""
     if isinstance(key, Ed25519KeyPair):
         key = key.public_key
-    if isinstance(key, Ed25519PublicKey):
-        return {"kty": "OKP", "crv": "Ed25519", "x": _b64e(key.public_bytes_raw())}
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return ec_public_jwk(key)
+    if isinstance(key, Ed25519PublicKey | ec.EllipticCurvePublicKey):
+        return public_jwk(key)
     raise TypeError("a holder key is an Ed25519 or P-256 public key")
 
 
 def ec_public_jwk(key: ec.EllipticCurvePublicKey) -> dict[str, str]:
-    if not isinstance(key.curve, ec.SECP256R1):
-        raise KeyFormatError("only P-256 EC keys are supported")
-    numbers = key.public_numbers()
-    return {
-        "kty": "EC",
-        "crv": "P-256",
-        "x": _b64e(numbers.x.to_bytes(32, "big")),
-        "y": _b64e(numbers.y.to_bytes(32, "big")),
-    }
+    """The public JWK of a P-256 key; :class:`KeyFormatError` for another curve."""
+    return public_jwk(key)
 
 
 def public_key_from_jwk(jwk: Any) -> Ed25519PublicKey | ec.EllipticCurvePublicKey:
-    """An Ed25519 or P-256 public key from a JWK (private members are refused)."""
+    """An Ed25519 or P-256 public key from a JWK (a private ``d`` is refused)."""
     if not isinstance(jwk, Mapping):
         raise SdJwtError("the key is not a JWK object")
-    if "d" in jwk:
-        raise SdJwtError("the JWK contains a private key")
-    if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-        raw = _b64d(str(jwk.get("x", "")))
-        if len(raw) != 32:
-            raise SdJwtError("the Ed25519 JWK's x is not 32 bytes")
-        return Ed25519PublicKey.from_public_bytes(raw)
-    if jwk.get("kty") == "EC" and jwk.get("crv") == "P-256":
-        x, y = _b64d(str(jwk.get("x", ""))), _b64d(str(jwk.get("y", "")))
-        if len(x) != 32 or len(y) != 32:
-            raise SdJwtError("the P-256 JWK's coordinates are not 32 bytes")
-        try:
-            return ec.EllipticCurvePublicNumbers(
-                int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
-            ).public_key()
-        except ValueError:
-            raise SdJwtError("the P-256 JWK is not a point on the curve") from None
-    raise SdJwtError("only Ed25519 (OKP) and P-256 (EC) JWKs are supported")
+    try:
+        return public_key_of_jwk(jwk, refused=("d",))
+    except ValueError as exc:
+        raise SdJwtError(str(exc)) from None
 
 
 def _p256_key_of_method(method: Mapping[str, Any]) -> ec.EllipticCurvePublicKey:

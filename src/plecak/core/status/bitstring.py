@@ -201,25 +201,22 @@ def status_list_credential(
     return credential
 
 
+_LIST_ENDS = ("validUntil", "expirationDate")
+_LIST_STARTS = ("validFrom", "issuanceDate")
+
+
 def _check_list_validity(list_credential: Mapping[str, Any], now: datetime) -> None:
-    for name in ("validUntil", "expirationDate"):
+    for name in (*_LIST_ENDS, *_LIST_STARTS):  # the ends first, as a list may have both wrong
         value = list_credential.get(name)
         if value is None:
             continue
-        end = parse_datetime(value)
-        if end is None:
+        moment = parse_datetime(value)
+        if moment is None:
             raise StatusListError(f"the status list's {name} is not an XML Schema dateTime")
-        if end + _CLOCK_SKEW < now:
-            raise StatusListError(f"the status list expired at {format_datetime(end)}")
-    for name in ("validFrom", "issuanceDate"):
-        value = list_credential.get(name)
-        if value is None:
-            continue
-        start = parse_datetime(value)
-        if start is None:
-            raise StatusListError(f"the status list's {name} is not an XML Schema dateTime")
-        if start - _CLOCK_SKEW > now:
-            raise StatusListError(f"the status list is not valid before {format_datetime(start)}")
+        if name in _LIST_ENDS and moment + _CLOCK_SKEW < now:
+            raise StatusListError(f"the status list expired at {format_datetime(moment)}")
+        if name in _LIST_STARTS and moment - _CLOCK_SKEW > now:
+            raise StatusListError(f"the status list is not valid before {format_datetime(moment)}")
 
 
 def read_status_value(

@@ -3,13 +3,12 @@
 "use strict";
 
 import {
-  $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, showSummary, signIn, t, wireRows,
+  $, ApiError, api, el, fillFields, formatDate, markField, problemMessages, readFields,
+  renderFactSheet, saveRecord, showSummary, signIn, t, unseen, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
-let mode = main.dataset.mode;
-let editing = main.dataset.editing;
+const editor = { mode: main.dataset.mode, editing: main.dataset.editing };
 
 function numberText(value) {
   return value === undefined || value === null ? "" : String(value);
@@ -22,8 +21,7 @@ async function showList() {
   for (const record of list.achievements) {
     const input = record.input || {};
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
-    edit.append(el("span", { class: "visually-hidden" }, " " + title));
+    const edit = el("a", { href: "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
     body.append(
       el(
         "tr",
@@ -54,8 +52,8 @@ function showPreview(record) {
 }
 
 async function showForm() {
-  if (mode === "edit") {
-    const record = await api("GET", "/api/achievements/" + encodeURIComponent(editing));
+  if (editor.mode === "edit") {
+    const record = await api("GET", "/api/achievements/" + encodeURIComponent(editor.editing));
     fillFields($("achievement-form"), record.input);
     showPreview(record);
   }
@@ -77,37 +75,18 @@ function showProblem(form, error) {
   showSummary(summary, title, entries.length ? "" : error.message, entries);
 }
 
-async function save(event) {
-  event.preventDefault();
+function save(event) {
   const form = $("achievement-form");
-  clearErrors(form, $("error-summary"));
-  $("save-status").textContent = "";
-  const body = readFields(form);
-  $("save").disabled = true;
-  try {
-    const record =
-      mode === "edit"
-        ? await api("PUT", "/api/achievements/" + encodeURIComponent(editing), body)
-        : await api("POST", "/api/achievements", body);
-    showPreview(record);
-    if (mode === "new") {
-      history.replaceState(null, "", "/admin/achievements/" + encodeURIComponent(record.uuid) + "/edit");
-      mode = "edit";
-      editing = record.uuid;
-      $("save").textContent = t("Save changes");
-    }
-    $("save-status").replaceChildren(
-      t("Saved \u201c{name}\u201d (version {version}).", { name: record.achievement.name, version: record.version }) + " ",
-      el("a", { href: "/admin/achievements" }, t("Back to the list")),
-    );
-  } catch (error) {
-    showProblem(form, error);
-  } finally {
-    $("save").disabled = false;
-  }
+  return saveRecord(event, editor, {
+    form,
+    collection: "achievements",
+    body: () => readFields(form),
+    shown: showPreview,
+    failed: (error) => showProblem(form, error),
+  });
 }
 
-if (mode === "list") {
+if (editor.mode === "list") {
   signIn(showList);
 } else {
   wireRows($("achievement-form"));

@@ -46,6 +46,11 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** Words for screen readers only (naming what a button or link of a row acts on). */
+export function unseen(text) {
+  return el("span", { class: "visually-hidden" }, text);
+}
+
 /** An element with attributes and children; strings become text nodes (never parsed as HTML). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -310,4 +315,39 @@ export function renderFactSheet(markdown) {
 
 export function formatDate(iso) {
   return typeof iso === "string" ? iso.slice(0, 16).replace("T", " ") + " UTC" : "";
+}
+
+/**
+ * The edit screen's Save: clears the last problems, creates (POST) or updates (PUT) the record of
+ * /api/{collection}, and after a creation moves the screen to the new record's edit address.
+ * editor: {mode: "new" | "edit", editing: uuid}, updated here; body() reads the form (after the
+ * problems are cleared); shown(record) shows the saved record; failed(error) shows the problem.
+ */
+export async function saveRecord(event, editor, { form, collection, body, shown, failed }) {
+  event.preventDefault();
+  clearErrors(form, $("error-summary"));
+  $("save-status").textContent = "";
+  const payload = body();
+  $("save").disabled = true;
+  try {
+    const record =
+      editor.mode === "edit"
+        ? await api("PUT", "/api/" + collection + "/" + encodeURIComponent(editor.editing), payload)
+        : await api("POST", "/api/" + collection, payload);
+    if (editor.mode === "new") {
+      history.replaceState(null, "", "/admin/" + collection + "/" + encodeURIComponent(record.uuid) + "/edit");
+      editor.mode = "edit";
+      editor.editing = record.uuid;
+      $("save").textContent = t("Save changes");
+    }
+    shown(record);
+    $("save-status").replaceChildren(
+      t("Saved \u201c{name}\u201d (version {version}).", { name: record.achievement.name, version: record.version }) + " ",
+      el("a", { href: "/admin/" + collection }, t("Back to the list")),
+    );
+  } catch (error) {
+    failed(error);
+  } finally {
+    $("save").disabled = false;
+  }
 }

@@ -3,7 +3,7 @@
 // Every value is put into the page with textContent (el()), never as HTML.
 "use strict";
 
-import { $, api, el, formatDate, signIn, t } from "./admin-common.js";
+import { $, api, el, formatDate, signIn, t, unseen } from "./admin-common.js";
 
 const ACTIONS = {
   suspend: {
@@ -56,13 +56,17 @@ function card(credential) {
       "button",
       { type: "button", class: name === "revoke" ? "danger" : "secondary", "data-action": name },
       action.button,
+      unseen(" " + describe(credential)),
     );
-    button.append(el("span", { class: "visually-hidden" }, " " + describe(credential)));
     button.addEventListener("click", () => askToConfirm(credential, name));
     buttons.append(button, " ");
   }
-  const history = el("button", { type: "button", class: "secondary", "data-action": "history" }, t("History"));
-  history.append(el("span", { class: "visually-hidden" }, " " + t("of {credential}", { credential: describe(credential) })));
+  const history = el(
+    "button",
+    { type: "button", class: "secondary", "data-action": "history" },
+    t("History"),
+    unseen(" " + t("of {credential}", { credential: describe(credential) })),
+  );
   history.addEventListener("click", () => showHistory(credential.id));
   buttons.append(history);
   return el(

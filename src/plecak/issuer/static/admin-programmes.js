@@ -5,13 +5,12 @@
 
 import {
   $, ApiError, api, clearErrors, el, fillFields, formatDate, markField, problemMessages, readFields,
-  renderFactSheet, showSummary, signIn, t, wireRows,
+  renderFactSheet, saveRecord, showSummary, signIn, t, unseen, wireRows,
 } from "./admin-common.js";
 
 const main = $("main");
 const ownDid = main.dataset.did;
-let mode = main.dataset.mode;
-let editing = main.dataset.editing;
+const editor = { mode: main.dataset.mode, editing: main.dataset.editing };
 let ownAchievements = []; // records from GET /api/achievements
 let rowCount = 0;
 
@@ -22,10 +21,8 @@ async function showList() {
   body.replaceChildren();
   for (const record of list.programmes) {
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"));
-    edit.append(el("span", { class: "visually-hidden" }, " " + title));
-    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"));
-    view.append(el("span", { class: "visually-hidden" }, " of " + title));
+    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
+    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"), unseen(" of " + title));
     body.append(
       el(
         "tr",
@@ -48,8 +45,7 @@ async function showTrusted() {
   const list = $("trusted-list");
   list.replaceChildren();
   for (const entry of data.trustedIssuers) {
-    const remove = el("button", { type: "button", class: "danger" }, t("Remove"));
-    remove.append(el("span", { class: "visually-hidden" }, " " + entry.name));
+    const remove = el("button", { type: "button", class: "danger" }, t("Remove"), unseen(" " + entry.name));
     remove.addEventListener("click", async () => {
       try {
         await api("DELETE", "/api/trusted-issuers/" + encodeURIComponent(entry.did));
@@ -250,8 +246,8 @@ function showResult(record) {
 
 async function showForm() {
   ownAchievements = (await api("GET", "/api/achievements")).achievements;
-  if (mode === "edit") {
-    const record = await api("GET", "/api/programmes/" + encodeURIComponent(editing));
+  if (editor.mode === "edit") {
+    const record = await api("GET", "/api/programmes/" + encodeURIComponent(editor.editing));
     fillFields($("certificate"), record.input);
     fillRule(record.rule);
     showResult(record);
@@ -307,35 +303,18 @@ function showProblem(error, read) {
   showSummary($("error-summary"), title, entries.length ? "" : error.message, entries);
 }
 
-async function save(event) {
-  event.preventDefault();
-  const form = $("programme-form");
-  clearErrors(form, $("error-summary"));
-  $("save-status").textContent = "";
-  const read = readRule();
-  const body = { achievement: readFields($("certificate")), rule: read.rule };
-  $("save").disabled = true;
-  try {
-    const record =
-      mode === "edit"
-        ? await api("PUT", "/api/programmes/" + encodeURIComponent(editing), body)
-        : await api("POST", "/api/programmes", body);
-    if (mode === "new") {
-      history.replaceState(null, "", "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit");
-      mode = "edit";
-      editing = record.uuid;
-      $("save").textContent = t("Save changes");
-    }
-    showResult(record);
-    $("save-status").replaceChildren(
-      t("Saved \u201c{name}\u201d (version {version}).", { name: record.achievement.name, version: record.version }) + " ",
-      el("a", { href: "/admin/programmes" }, t("Back to the list")),
-    );
-  } catch (error) {
-    showProblem(error, read);
-  } finally {
-    $("save").disabled = false;
-  }
+function save(event) {
+  let read = null; // the rule as read from the form, and where each of its parts is
+  return saveRecord(event, editor, {
+    form: $("programme-form"),
+    collection: "programmes",
+    body: () => {
+      read = readRule();
+      return { achievement: readFields($("certificate")), rule: read.rule };
+    },
+    shown: showResult,
+    failed: (error) => showProblem(error, read),
+  });
 }
 
 function wireForm() {
@@ -367,7 +346,7 @@ function wireForm() {
   });
 }
 
-if (mode === "list") {
+if (editor.mode === "list") {
   $("trusted-form").addEventListener("submit", (event) => {
     addTrusted(event).catch(() => {});
   });

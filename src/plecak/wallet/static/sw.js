@@ -2,11 +2,11 @@
 // Only GET requests of this origin are handled; sharing, receiving, presenting and backups
 // always go to the network, and nothing is cached for them.
 "use strict";
-var SHELL = "plecak-shell-v5";  // bump when a shell file changes (v5: scan.js sends frames to /scan/frame)
+var SHELL = "plecak-shell-v6";  // bump when a shell file changes (v6: scan.js reads the camera through /shared/scan-camera.js)
 var PAGES = "plecak-pages-v1";
 var SHELL_URLS = [
   "/static/wallet.css", "/static/app.js", "/static/scan.js", "/static/share.js", "/static/passkeys.js",
-  "/static/icon.svg",
+  "/static/icon.svg", "/shared/scan-camera.js",
   "/static/offline.html", "/manifest.webmanifest"
 ];
 var NEVER = /^\/(s\/|receive|present|open|backup|account|passkeys|signin|signup|signout|signed-out|lang\/|share$|sw\.js)/;
@@ -33,7 +33,8 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin || NEVER.test(url.pathname)) return;
-  if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/shared/") === 0 ||
+      url.pathname === "/manifest.webmanifest") {
     event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
     return;
   }
