@@ -68,6 +68,11 @@ def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str
 
 
 # -- structure --------------------------------------------------------------------------------------
+def _unusable(key: str, value: Any, what: str, code: str) -> Check:
+    """The failed ``format`` row of a credential that uses ``what`` (``value``, kept as ``key``)."""
+    return Check("format", Outcome.FAILED, f"The credential uses {what}: {value}.", {key: value}, code, {key: value})
+
+
 def _structure_problem(credential: Any, loader: DocumentLoader | None, require_proof: bool) -> Check | None:
     """The failed ``format`` row of a credential that breaks the data model or JSON-LD safe mode."""
     problems = validate_credential(credential, require_proof=require_proof)
@@ -78,23 +83,9 @@ def _structure_problem(credential: Any, loader: DocumentLoader | None, require_p
     try:
         check_safe(credential, loader)
     except UndefinedTermError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The credential uses a term its contexts do not define: {exc.term}.",
-            {"term": exc.term},
-            "format.undefined_term",
-            {"term": exc.term},
-        )
+        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term")
     except DocumentLoaderError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The credential uses a context this verifier does not know: {exc.url}.",
-            {"url": exc.url},
-            "format.unknown_context",
-            {"url": exc.url},
-        )
+        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context")
     except VCError as exc:
         return error_check("format", "The credential is not valid JSON-LD", exc, "format.jsonld")
     return None
