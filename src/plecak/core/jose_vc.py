@@ -56,6 +56,7 @@ __all__ = [
     "envelope_of_text",
     "enveloped_jws",
     "looks_like_jws",
+    "open_envelope",
     "parse_jws",
     "secured_content",
     "sign_jose",
@@ -205,6 +206,15 @@ def _json_part(text: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise JoseError(f"the JWS {what} is not a JSON object")
     return value
+
+
+def open_envelope(document: Any, not_enveloped: str) -> tuple[str | None, SecuredJws]:
+    """``(kind, parsed JWS)`` of an enveloped or bare JOSE-secured document (see :func:`enveloped_jws`);
+    :class:`JoseError` (``not_enveloped`` when it is no such document) if it cannot be read."""
+    found = enveloped_jws(document)
+    if found is None:
+        raise JoseError(not_enveloped)
+    return found[0], parse_jws(found[1])
 
 
 def parse_jws(text: Any) -> SecuredJws:

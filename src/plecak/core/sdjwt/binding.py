@@ -10,6 +10,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from plecak.core.verify.checks import error_check, problems_failed
 from plecak.core.verify.credential import Check, Outcome
 
 from .claims import _TECHNICAL, SELECTIVELY_DISCLOSABLE
@@ -73,13 +74,8 @@ def check_disclosures(parsed: ParsedSdJwt, result: SdJwtVerificationResult) -> C
             f"({', '.join(str(d.name) for d in stray)}): they were changed or added"
         )
     if problems:
-        return Check(
-            "disclosures",
-            Outcome.FAILED,
-            "The shared fields do not match what the issuer signed: " + "; ".join(problems),
-            {"problems": problems},
-            "disclosures.mismatch",
-            {"problems": "; ".join(problems)},
+        return problems_failed(
+            "disclosures", "The shared fields do not match what the issuer signed", problems, "disclosures.mismatch"
         )
     result.disclosed = {k: v for k, v in claims.items() if k not in _TECHNICAL}
     digests = payload.get("_sd") or []
@@ -134,13 +130,7 @@ def check_key_binding(
         key = public_key_from_jwk(cnf.get("jwk"))
         header = jwt.get_unverified_header(parsed.key_binding_jwt)
     except (SdJwtError, jwt.PyJWTError) as exc:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
-            f"The key binding cannot be checked: {exc}",
-            code="key_binding.unreadable",
-            params={"error": str(exc)},
-        )
+        return error_check("key_binding", "The key binding cannot be checked", exc, "key_binding.unreadable")
     alg = "EdDSA" if isinstance(key, Ed25519PublicKey) else "ES256"
     if header.get("typ") != KB_JWT_TYP or header.get("alg") != alg or alg not in _HOLDER_ALGS:
         return Check(
@@ -200,8 +190,7 @@ def check_key_binding(
         return Check(
             "key_binding",
             Outcome.FAILED,
-            f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): "
-            "ask for a fresh presentation.",
+            f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): ask for a fresh presentation.",
             code="key_binding.stale",
             params={"made": f"{made:%Y-%m-%d %H:%M}"},
         )

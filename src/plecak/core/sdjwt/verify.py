@@ -15,7 +15,7 @@ from plecak.core.errors import VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.status.token import TokenStatus, read_status_list_token
 from plecak.core.timeutil import utc_now
-from plecak.core.verify.checks import Check, Outcome, TrustRegistry, seal_passed
+from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, problems_failed, seal_passed
 from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.steps import (
     TrustStep,
@@ -136,14 +136,7 @@ def _format_check(parsed: ParsedSdJwt) -> Check:
         if name in payload and _as_int(payload[name]) is None:
             problems.append(f"{name} must be a number (seconds since 1970)")
     if problems:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            "This is not a well-formed SD-JWT VC: " + "; ".join(problems),
-            {"problems": problems},
-            "format.sd_jwt_invalid",
-            {"problems": "; ".join(problems)},
-        )
+        return problems_failed("format", "This is not a well-formed SD-JWT VC", problems, "format.sd_jwt_invalid")
     details = {"format": SD_JWT_VC_TYP, "vct": payload["vct"]}
     if is_micro_credential_vct(payload["vct"]):
         return Check(
@@ -175,13 +168,7 @@ class SdJwtFormatStep:
         try:
             parsed = parse_sd_jwt(context.document)
         except (SdJwtError, TypeError) as exc:
-            return Check(
-                "format",
-                Outcome.FAILED,
-                f"This is not a well-formed SD-JWT: {exc}",
-                code="format.sd_jwt_parse",
-                params={"error": str(exc)},
-            )
+            return error_check("format", "This is not a well-formed SD-JWT", exc, "format.sd_jwt_parse")
         result = context.values.get("result")
         if isinstance(result, SdJwtVerificationResult):
             result.issuer, result.vct = parsed.payload.get("iss"), parsed.payload.get("vct")

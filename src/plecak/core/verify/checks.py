@@ -14,7 +14,9 @@ __all__ = [
     "Outcome",
     "TrustRegistry",
     "VerificationResult",
+    "error_check",
     "not_checked_after_seal",
+    "problems_failed",
     "seal_passed",
     "trust_check",
 ]
@@ -124,6 +126,21 @@ def not_checked_after_seal(name: str) -> Check:
         f"not_checked.{name}" if name in ("issuer", "status") else "not_checked.other",
         {"check": name},
     )
+
+
+def problems_failed(name: str, what: str, problems: list[str], code: str, **details: Any) -> Check:
+    """The failed ``name`` row of a document with ``problems``: ``"<what>: p1; p2"``, the list in
+    ``details["problems"]`` (with any further ``details``), joined in ``params["problems"]``."""
+    joined = "; ".join(problems)
+    return Check(
+        name, Outcome.FAILED, f"{what}: {joined}", {"problems": problems, **details}, code, {"problems": joined}
+    )
+
+
+def error_check(name: str, what: str, error: object, code: str, outcome: Outcome = Outcome.FAILED) -> Check:
+    """The ``name`` row (failed unless ``outcome`` says otherwise) of a check an ``error`` stopped:
+    ``"<what>: <error>"``, the error in ``params["error"]``."""
+    return Check(name, outcome, f"{what}: {error}", code=code, params={"error": str(error)})
 
 
 def seal_passed(details: dict[str, Any]) -> Check:

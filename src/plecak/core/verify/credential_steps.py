@@ -12,13 +12,13 @@ from typing import Any
 from plecak.core.errors import DocumentLoaderError, UndefinedTermError, VCError
 from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
 from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
-from plecak.core.jose_vc import enveloped_jws, parse_jws, verify_jose
+from plecak.core.jose_vc import open_envelope, verify_jose
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import check_safe
 from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
 from plecak.core.model.relatedresource import digest_problems
 from plecak.core.timeutil import parse_datetime
-from plecak.core.verify.checks import Check, Outcome, seal_passed
+from plecak.core.verify.checks import Check, Outcome, error_check, problems_failed, seal_passed
 from plecak.core.verify.pipeline import Context, StepRole, Unsealed
 
 __all__ = [
@@ -68,48 +68,26 @@ def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str
 
 
 # -- structure --------------------------------------------------------------------------------------
+def _unusable(key: str, value: Any, what: str, code: str) -> Check:
+    """The failed ``format`` row of a credential that uses ``what`` (``value``, kept as ``key``)."""
+    return Check("format", Outcome.FAILED, f"The credential uses {what}: {value}.", {key: value}, code, {key: value})
+
+
 def _structure_problem(credential: Any, loader: DocumentLoader | None, require_proof: bool) -> Check | None:
     """The failed ``format`` row of a credential that breaks the data model or JSON-LD safe mode."""
     problems = validate_credential(credential, require_proof=require_proof)
     if not problems:
         problems = digest_problems(credential)
     if problems:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            "This is not a well-formed verifiable credential: " + "; ".join(problems),
-            {"problems": problems},
-            "format.invalid",
-            {"problems": "; ".join(problems)},
-        )
+        return problems_failed("format", "This is not a well-formed verifiable credential", problems, "format.invalid")
     try:
         check_safe(credential, loader)
     except UndefinedTermError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The credential uses a term its contexts do not define: {exc.term}.",
-            {"term": exc.term},
-            "format.undefined_term",
-            {"term": exc.term},
-        )
+        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term")
     except DocumentLoaderError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The credential uses a context this verifier does not know: {exc.url}.",
-            {"url": exc.url},
-            "format.unknown_context",
-            {"url": exc.url},
-        )
+        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context")
     except VCError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The credential is not valid JSON-LD: {exc}",
-            code="format.jsonld",
-            params={"error": str(exc)},
-        )
+        return error_check("format", "The credential is not valid JSON-LD", exc, "format.jsonld")
     return None
 
 
@@ -206,20 +184,11 @@ class EnvelopeStep:
     if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
-        found = enveloped_jws(context.document)
         try:
-            if found is None:
-                raise VCError("this is not a credential secured with JOSE")
-            secured = parse_jws(found[1])
+            kind, secured = open_envelope(context.document, "this is not a credential secured with JOSE")
         except VCError as exc:
-            return Check(
-                "format",
-                Outcome.FAILED,
-                f"This is not a well-formed secured credential (vc+jwt): {exc}",
-                code="format.jws",
-                params={"error": str(exc)},
-            )
-        if "vp" in (found[0], secured.kind):
+            return error_check("format", "This is not a well-formed secured credential (vc+jwt)", exc, "format.jws")
+        if "vp" in (kind, secured.kind):
             return Check(
                 "format",
                 Outcome.FAILED,

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.jose_vc import JoseError, enveloped_jws, parse_jws, verify_jose
+from plecak.core.jose_vc import JoseError, enveloped_jws, open_envelope, parse_jws, verify_jose
+from plecak.core.verify.checks import problems_failed
 from plecak.core.verify.credential import Check, Outcome, Verifier
 from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.presentation import (
@@ -57,11 +58,8 @@ class EnvelopedShapeStep:
     if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
-        found = enveloped_jws(context.document)
         try:
-            if found is None:
-                raise JoseError("this is not a presentation secured with JOSE (vp+jwt)")
-            secured = parse_jws(found[1])
+            _, secured = open_envelope(context.document, "this is not a presentation secured with JOSE (vp+jwt)")
         except JoseError as exc:
             return Check(
                 "presentation",
@@ -73,13 +71,12 @@ class EnvelopedShapeStep:
         vp = secured.document("vp")
         problems = presentation_shape_problems(vp)
         if problems:
-            return Check(
+            return problems_failed(
                 "presentation",
-                Outcome.FAILED,
-                "This is not a well-formed presentation: " + "; ".join(problems),
-                {"problems": problems, "securedAs": "vp+jwt"},
+                "This is not a well-formed presentation",
+                problems,
                 "presentation.invalid",
-                {"problems": "; ".join(problems)},
+                securedAs="vp+jwt",
             )
         context.values["jws"] = secured
         accept_presentation(context, vp)

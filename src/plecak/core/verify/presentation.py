@@ -24,6 +24,7 @@ from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.integrity.proofs import DidDocumentResolver, add_proof, verify_proofs
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.model.datamodel import VC_V2_CONTEXT, is_url
+from plecak.core.verify.checks import problems_failed
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
 from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.steps import (
@@ -152,13 +153,8 @@ class ShapeStep:
         vp = context.document
         problems = _shape_problems(vp)
         if problems:
-            return Check(
-                "presentation",
-                Outcome.FAILED,
-                "This is not a well-formed presentation: " + "; ".join(problems),
-                {"problems": problems},
-                "presentation.invalid",
-                {"problems": "; ".join(problems)},
+            return problems_failed(
+                "presentation", "This is not a well-formed presentation", problems, "presentation.invalid"
             )
         accept_presentation(context, vp)
         return Check(

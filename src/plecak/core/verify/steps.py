@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from plecak.core.verify.checks import Check, Outcome, TrustRegistry, trust_check
+from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, trust_check
 from plecak.core.verify.pipeline import Context, StepRole, Unsealed
 
 __all__ = [
@@ -144,12 +144,12 @@ def status_withdrawn(status: str, as_of: str | None = None) -> Check:
 
 
 def status_unreadable(error: object) -> Check:
-    return Check(
+    return error_check(
         "status",
+        "The status could not be checked, so it is unknown whether the credential was revoked",
+        error,
+        "status.unreadable",
         Outcome.UNKNOWN,
-        f"The status could not be checked, so it is unknown whether the credential was revoked: {error}",
-        code="status.unreadable",
-        params={"error": str(error)},
     )
 
 
