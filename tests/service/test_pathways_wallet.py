@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from plecak.wallet.handlers import route_link
+from plecak.wallet.scan_handlers import route_link
 from support.issuer import AUTH
 from support.wallet import Servers, servers
 from support.wallet_pathways import course, data_literacy_programme

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from plecak.wallet.handlers import route_link
+from plecak.wallet.scan_handlers import route_link
 from support.wallet import Browser, Servers, servers
 
 __all__ = ["servers"]

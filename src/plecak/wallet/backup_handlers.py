@@ -9,7 +9,7 @@ from aiohttp import web
 from .app_keys import ACCOUNTS, SERVICE
 from .backup import MAX_BACKUP_BYTES
 from .exceptions import UserError
-from .handlers import redirect, require_account
+from .handler_tools import redirect, require_account
 from .middleware import add_flash, render, tr
 
 __all__ = ["backup_page", "export_backup", "import_backup"]

@@ -15,7 +15,7 @@ from plecak.runtime.web import json_response
 
 from .app_keys import ACCOUNTS, PASSKEYS
 from .exceptions import Unauthorized
-from .handlers import client_address, form_text, redirect, require_account
+from .handler_tools import client_address, form_text, redirect, require_account
 from .middleware import SESSION_KEY, account_of, add_flash, ensure_session, render, set_session
 from .passkeys import MAX_CREDENTIAL_JSON
 

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from .app_keys import ACCOUNTS, PATHWAYS
 from .exceptions import UserError
-from .handlers import form_text, redirect, require_account
+from .handler_tools import form_text, redirect, require_account
 from .middleware import add_flash, render, tr
 
 __all__ = ["claim", "follow", "pathway", "pathways", "unfollow"]

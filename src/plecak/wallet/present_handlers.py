@@ -9,8 +9,9 @@ from aiohttp import web
 
 from .app_keys import ACCOUNTS, SERVICE
 from .exceptions import UserError
-from .handlers import PRESENT_PARAMS, redirect, require_account
+from .handler_tools import redirect, require_account
 from .middleware import LANG_KEY, render, tr
+from .scan_handlers import PRESENT_PARAMS
 from .selective import request_fields
 
 __all__ = ["answer_fields", "answer_request", "approved_fields", "present"]

@@ -7,11 +7,13 @@ from aiohttp import web
 from plecak.runtime.assets import add_static_routes
 
 from . import (
+    account_handlers,
     backup_handlers,
     handlers,
     passkey_handlers,
     pathway_handlers,
     present_handlers,
+    scan_handlers,
     share_handlers,
     travel_handlers,
 )
@@ -25,12 +27,12 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/health", handlers.health)
     r.add_get("/lang/{lang}", handlers.set_language)
     # accounts
-    r.add_get("/signup", handlers.signup_form)
-    r.add_post("/signup", handlers.signup)
-    r.add_get("/signin", handlers.signin_form)
-    r.add_post("/signin", handlers.signin)
-    r.add_post("/signout", handlers.signout)
-    r.add_get("/signed-out", handlers.signed_out)
+    r.add_get("/signup", account_handlers.signup_form)
+    r.add_post("/signup", account_handlers.signup)
+    r.add_get("/signin", account_handlers.signin_form)
+    r.add_post("/signin", account_handlers.signin)
+    r.add_post("/signout", account_handlers.signout)
+    r.add_get("/signed-out", account_handlers.signed_out)
     # passkeys (WebAuthn): the account page, and the ceremonies' JSON endpoints (form posts with CSRF)
     r.add_get("/account", passkey_handlers.account_page)
     r.add_post("/account/passkeys/{cred}/delete", passkey_handlers.remove_passkey)
@@ -54,10 +56,10 @@ def setup_routes(app: web.Application) -> None:
     # receive
     r.add_get("/receive", handlers.receive)
     r.add_post("/receive/{pid}", handlers.accept_offer)
-    r.add_get("/scan", handlers.scan)
-    r.add_post("/scan/photo", handlers.scan_photo)
-    r.add_post("/scan/frame", handlers.scan_frame)  # camera frames of browsers without BarcodeDetector
-    r.add_get("/open", handlers.open_link)
+    r.add_get("/scan", scan_handlers.scan)
+    r.add_post("/scan/photo", scan_handlers.scan_photo)
+    r.add_post("/scan/frame", scan_handlers.scan_frame)  # camera frames of browsers without BarcodeDetector
+    r.add_get("/open", scan_handlers.open_link)
     # share
     r.add_get("/share", share_handlers.share_form)
     r.add_post("/share", share_handlers.create_share)

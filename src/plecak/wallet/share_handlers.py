@@ -13,7 +13,7 @@ from plecak.runtime.web import json_response
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
-from .handlers import redirect, require_account
+from .handler_tools import redirect, require_account
 from .middleware import LANG_KEY, add_flash, render, tr
 from .sdjwt import sd_jwt_of
 from .selective import disclose as disclose_selected

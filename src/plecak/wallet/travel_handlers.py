@@ -13,7 +13,7 @@ from aiohttp import web
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
-from .handlers import require_account
+from .handler_tools import require_account
 from .middleware import LANG_KEY, render, tr
 from .printout import find_fonts
 from .selective import disclose

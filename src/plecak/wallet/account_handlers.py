@@ -1,0 +1,77 @@
+"""Sign-up, sign-in and sign-out with a password (passkeys are in ``passkey_handlers``)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from plecak.runtime.language import local_path
+
+from .app_keys import ACCOUNTS
+from .exceptions import UserError
+from .handler_tools import client_address, redirect
+from .middleware import SESSION_KEY, account_of, add_flash, render, set_session, tr
+
+__all__ = [
+    "signed_out",
+    "signin",
+    "signin_form",
+    "signout",
+    "signup",
+    "signup_form",
+]
+
+
+async def signup_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect("/")
+    return await render(request, "signup.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signup(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    try:
+        account = await request.app[ACCOUNTS].sign_up(
+            email, str(form.get("password", "")), str(form.get("password_again", ""))
+        )
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signup.html", context, status=exc.status)
+    session = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    await add_flash(request, "flash.welcome", did=account.did)
+    return redirect(next_path)
+
+
+async def signin_form(request: web.Request) -> web.Response:
+    if account_of(request):
+        return redirect(local_path(request.query.get("next")))
+    return await render(request, "signin.html", {"next": local_path(request.query.get("next")), "email": ""})
+
+
+async def signin(request: web.Request) -> web.Response:
+    form = await request.post()
+    next_path = local_path(form.get("next"))
+    email = str(form.get("email", ""))[:320]
+    accounts = request.app[ACCOUNTS]
+    try:
+        account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_address(request))
+    except UserError as exc:
+        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
+        return await render(request, "signin.html", context, status=exc.status)
+    session = await accounts.start_session(request.get(SESSION_KEY), account.uid)
+    set_session(request, session, account)
+    return redirect(next_path)
+
+
+async def signout(request: web.Request) -> web.Response:
+    session = request.get(SESSION_KEY)
+    if session is not None:
+        await request.app[ACCOUNTS].end_session(session)
+    set_session(request, None, None)
+    return redirect("/signed-out")
+
+
+async def signed_out(request: web.Request) -> web.Response:
+    return await render(request, "signed_out.html", {})

@@ -1,0 +1,41 @@
+"""What the wallet's handlers share: redirect, the signed-in account, the client's address, a form field."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from aiohttp import web
+
+from plecak.runtime import clientaddr
+
+from .accounts import Account
+from .app_keys import SETTINGS
+from .middleware import account_of
+
+__all__ = [
+    "client_address",
+    "form_text",
+    "redirect",
+    "require_account",
+]
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def require_account(request: web.Request) -> Account:
+    account = account_of(request)
+    if account is None:
+        raise web.HTTPSeeOther(f"/signin?next={quote(request.path_qs, safe='')}")
+    return account
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address for rate limits (behind a trusted proxy: the forwarded client)."""
+    return clientaddr.client_address(request, request.app[SETTINGS].trusted_proxies)
+
+
+async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str:
+    value = (await request.post()).get(name)
+    return value[:limit] if isinstance(value, str) else ""
