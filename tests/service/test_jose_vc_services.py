@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from plecak.core.integrity.proofs import public_key_of_method
 from plecak.core.jose_vc import envelope, parse_jws
 from plecak.issuer.app import create_app as create_issuer
+from plecak.runtime.storage import connect
 from support.issuer import issuer_settings, simple_credential_v2
 from support.reference_jose import jose_peer, public_jwk, require_jose_peer
 from support.verifier import AUTH, Stack, start_stack
@@ -257,9 +258,7 @@ async def test_rs256_vc_jwt_is_signed_by_a_sealed_rsa_key_the_did_document_lists
     # the key is made once and kept sealed in Redis: no private part in the clear
     again = parse_jws((await issue_jwt(stack, alg="RS256"))["id"].removeprefix(PREFIX))
     assert again.header["kid"] == kid
-    import redis.asyncio as aioredis
-
-    client = aioredis.from_url(redis_url)
+    client = connect(redis_url)  # one server or a cluster, as the services connect
     try:
         stored = await client.hget("issuer:keys", kid.split("#", 1)[1])
         assert isinstance(stored, bytes)
