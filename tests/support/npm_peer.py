@@ -142,8 +142,8 @@ class NpmPeer:
             return self.ensure_installed()
         except NpmUnavailable as exc:
             if in_ci():
-                pytest.fail(f"{self.label} unavailable in CI: {exc}")
-            pytest.skip(f"{self.label} unavailable: {exc}")
+                pytest.fail(f"{self.label} is unavailable in CI: {exc}")
+            pytest.skip(f"{self.label} is unavailable: {exc}")
 
     def _answer(self, script: str, returncode: int, out: str, err: str) -> ScriptAnswer:
         lines = [line for line in out.splitlines() if line.strip()]
