@@ -8,81 +8,38 @@ time it is needed and again when ``package.json`` changes (like ``tests/referenc
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
-from support.reference_js import INSTALL_TIMEOUT, ReferenceUnavailable, copy_if_changed, locked, tool
+from support import TESTS
+from support.npm_peer import NpmPeer
+from support.reference_js import ReferenceUnavailable
 
 __all__ = ["jose_peer", "private_jwk", "public_jwk", "require_jose_peer"]
 
-PEER_DIR = Path(__file__).resolve().parents[1] / "reference_jose"
-PACKAGE_JSON = PEER_DIR / "package.json"
-SCRIPT = PEER_DIR / "jose.mjs"
 RUN_TIMEOUT = 60.0
 
-
-def _cache_dir() -> Path:
-    env = os.environ.get("PLECAK_JOSE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "plecak" / "jose-peer"
-
-
-def ensure_installed() -> Path:
-    tool("node")
-    npm = tool("npm")
-    target = _cache_dir()
-    wanted = hashlib.sha256(PACKAGE_JSON.read_bytes()).hexdigest()
-    stamp = target / ".package.sha256"
-    with locked(target):
-        current = stamp.read_text().strip() if stamp.is_file() else None
-        if current != wanted or not (target / "node_modules").is_dir():
-            copy_if_changed(PACKAGE_JSON, target / "package.json")
-            command = [npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--ignore-scripts"]
-            try:
-                proc = subprocess.run(
-                    command, cwd=target, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
-                )
-            except subprocess.TimeoutExpired:
-                raise ReferenceUnavailable(f"npm install did not finish within {INSTALL_TIMEOUT:.0f}s") from None
-            if proc.returncode != 0:
-                raise ReferenceUnavailable(f"npm install failed in {target}: {proc.stderr.strip()[-2000:]}")
-            stamp.write_text(wanted + "\n")
-        copy_if_changed(SCRIPT, target / "jose.mjs")
-    return target
+PEER = NpmPeer(
+    name="jose-peer",
+    label="the jose peer",
+    package_dir=TESTS / "reference_jose",
+    cache_env="PLECAK_JOSE_CACHE",
+    scripts=("jose.mjs",),
+    install_timeout=180.0,
+    unavailable=ReferenceUnavailable,
+)
 
 
 def require_jose_peer() -> None:
     """Install the peer or end the test: a skip on a developer machine, a failure in CI."""
-    import pytest
-
-    try:
-        ensure_installed()
-    except ReferenceUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"the jose peer is unavailable in CI: {exc}")
-        pytest.skip(f"the jose peer is unavailable: {exc}")
+    PEER.require()
 
 
 def jose_peer(request: dict[str, Any]) -> dict[str, Any]:
     """One request to ``jose.mjs`` (see its header), its JSON answer."""
-    target = ensure_installed()
-    proc = subprocess.run(
-        [tool("node"), str(target / "jose.mjs")],
-        cwd=target,
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"the jose peer failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-    answer: dict[str, Any] = json.loads(lines[-1])
-    return answer
+    answer = PEER.run_script("jose.mjs", request, RUN_TIMEOUT)
+    if answer.returncode != 0:
+        raise RuntimeError(f"the jose peer failed (exit {answer.returncode}): {answer.stderr}")
+    return answer.json
 
 
 def public_jwk(key: Any) -> dict[str, str]:
