@@ -193,6 +193,12 @@ async def test_verifier_pages_in_polish_hold_no_english(stack: Stack, share: Sha
     form.add_field("file", blank_png(), filename="qr.png", content_type="image/png")
     pages["photo"] = await (await stack.verifier.post("/verify/upload", data=form, headers=POLISH)).text()
     assert "Polska, Mazowieckie, Warszawa" in pages["valid"]
+    # a detail translated from its check code is not labelled as English; only English ones are
+    details = re.findall(r"<summary>([^<]*)</summary><p class=\"detail\"( lang=\"en\")?>", pages["valid"])
+    assert details
+    for summary, english in details:
+        assert summary == ("Szczegóły techniczne (po angielsku)" if english else "Szczegóły techniczne")
+    assert ("Szczegóły techniczne", "") in details
     content = [*strings(list(documents.values())), "Demo University of Technology"]
     assert english_in(pages, content) == {}
 
