@@ -11,6 +11,7 @@ import jinja2
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from plecak.runtime.template_cache import COMPILED_TEMPLATES
 from plecak.runtime.web import security_headers_middleware
 
 __all__ = ["serve", "service_app"]
@@ -35,7 +36,8 @@ def service_app(
     setup_routes: Callable[[web.Application], None],
 ) -> web.Application:
     """A service's application: its settings under ``settings_key``, the security headers and then its
-    own middlewares, its Jinja templates (``<package>/templates``, escaped), its resources (opened on
+    own middlewares, its Jinja templates (``<package>/templates``, escaped, compiled once per process:
+    plecak.runtime.template_cache), its resources (opened on
     start-up, closed on clean-up) and its routes."""
     app = web.Application(client_max_size=client_max_size, middlewares=[security_headers_middleware, *middlewares])
     app[settings_key] = settings
@@ -43,6 +45,7 @@ def service_app(
         app,
         loader=jinja2.PackageLoader(package, "templates"),
         autoescape=jinja2.select_autoescape(default=True),
+        bytecode_cache=COMPILED_TEMPLATES,  # compiled once per process, not once per app
     )
     app.cleanup_ctx.append(resources)
     setup_routes(app)
