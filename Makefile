@@ -8,10 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
-# pytest-xdist: one worker per core; the browser tests run in one worker, one Chromium at a time, and each
-# other test module stays whole in one worker (groups set in tests/conftest.py). Scheduled in file order,
-# so the browser tests (the longest group) start first. PYTEST_ARGS='-n 0' runs everything in one process.
-PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
+# pytest-xdist: one worker per core, each with its own Redis; a test module runs whole in one worker (its
+# module-scoped fixtures are set up once), modules in file order, so the slow browser modules start first.
+# PYTEST_ARGS='-n 0' runs everything in one process (needed with REDIS_URL).
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 BENCH_ARGS ?=
 UP_ARGS ?=
 

@@ -119,31 +119,14 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def _xdist_group(item: pytest.Item, kind: str | None) -> str:
-    """The pytest-xdist group of a test (``--dist loadgroup``): the browser tests all run in one worker,
-    one Chromium at a time as without xdist; any other test stays with its module, whose module-scoped
-    fixtures (npm peers, the hostile-input stack) are then set up once."""
-    if kind == "browser":
-        return "browser"
-    try:
-        return item.path.resolve().relative_to(TESTS).as_posix()
-    except ValueError:
-        return item.path.as_posix()
-
-
-# tryfirst: the groups must be in place before pytest-xdist's own hook reads them.
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each test by its directory (and its pytest-xdist group); on a cluster run keep only the tests
-    that use the session's Redis: the others would repeat ``make test`` exactly
-    (tests/service/test_storage_cluster.py starts clusters of its own there)."""
-    grouped = config.pluginmanager.hasplugin("xdist")
+    """Mark each test by its directory; on a cluster run keep only the tests that use the session's
+    Redis: the others would repeat ``make test`` exactly (tests/service/test_storage_cluster.py starts
+    clusters of its own there)."""
     for item in items:
         kind = _kind(item)
         if kind is not None:
             item.add_marker(kind)
-        if grouped:
-            item.add_marker(pytest.mark.xdist_group(_xdist_group(item, kind)))
     if TEST_REDIS != "cluster":
         return
     uses_redis = [item for item in items if "redis_server_url" in getattr(item, "fixturenames", ())]
