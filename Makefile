@@ -20,7 +20,7 @@ UP_ARGS ?=
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
-	@echo "make test          ruff, mypy, import layers and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test          ruff, mypy, import layers and the whole pytest suite on every core (PYTEST_ARGS='-k cli -x' to narrow, '-n 0' for one process)"
 	@echo "make test-unit     the unit tests only (tests/unit: no server, no Redis, no lint), in seconds"
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff, mypy (src and tests) and the import layers (lint-imports) only"
