@@ -24,9 +24,9 @@ from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.integrity.proofs import DidDocumentResolver, add_proof, verify_proofs
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.model.datamodel import VC_V2_CONTEXT, is_url
-from plecak.core.verify.checks import problems_failed
+from plecak.core.verify.checks import failed, passed, problems_failed
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
-from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
+from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole
 from plecak.core.verify.steps import (
     UNBOUND_MESSAGE,
     BindingStep,
@@ -147,7 +147,6 @@ class ShapeStep:
 
     name: str = "presentation"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         vp = context.document
@@ -157,9 +156,7 @@ class ShapeStep:
                 "presentation", "This is not a well-formed presentation", problems, "presentation.invalid"
             )
         accept_presentation(context, vp)
-        return Check(
-            "presentation", Outcome.PASSED, "A well-formed verifiable presentation.", code="presentation.valid"
-        )
+        return passed("presentation.valid", "A well-formed verifiable presentation.")
 
 
 def accept_presentation(context: Context, vp: Mapping[str, Any]) -> None:
@@ -185,8 +182,6 @@ class HolderProofStep:
     domain: str | None = None
     required: bool = False
     name: str = "holder"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         vp = context.subject
@@ -220,13 +215,11 @@ class HolderProofStep:
                 {"signer": str(presenter), "holder": holder},
             )
         context.values["presenter"] = presenter
-        return Check(
-            "holder",
-            Outcome.PASSED,
+        return passed(
+            "holder.signed",
             "The holder signed this presentation for this request.",
             {"holder": presenter},
-            "holder.signed",
-            {"holder": str(presenter)},
+            holder=str(presenter),
         )
 
 
@@ -237,8 +230,6 @@ class CredentialsStep:
 
     verifier: Verifier
     name: str = "credentials"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         context.values["results"] = [await self.verifier.verify(c) for c in context.values.get("items", [])]
@@ -252,18 +243,14 @@ class ContentsStep:
 
     unsigned_fails: bool = True
     name: str = "contents"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         if context.values.get("items"):
             return None
         if self.unsigned_fails and context.values.get("presenter") is None:
-            return Check(
-                "presentation",
-                Outcome.FAILED,
+            return failed(
+                "presentation.nothing",
                 "The presentation is not signed and holds no credentials: there is nothing to verify.",
-                code="presentation.nothing",
             )
         return Check(
             "presentation", Outcome.WARNING, "The presentation holds no credentials.", code="presentation.empty"
