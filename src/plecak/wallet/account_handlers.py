@@ -21,10 +21,20 @@ __all__ = [
 ]
 
 
+async def _account_form(
+    request: web.Request, kind: str, next_path: str, email: str = "", error: UserError | None = None
+) -> web.Response:
+    """The sign-in or sign-up page (``kind``), empty or showing why the form was refused."""
+    context = {"kind": kind, "next": next_path, "email": email}
+    if error is not None:
+        context["error"] = tr(request)(error.key, **error.params)
+    return await render(request, "account_form.html", context, status=200 if error is None else error.status)
+
+
 async def signup_form(request: web.Request) -> web.Response:
     if account_of(request):
         return redirect("/")
-    return await render(request, "signup.html", {"next": local_path(request.query.get("next")), "email": ""})
+    return await _account_form(request, "signup", local_path(request.query.get("next")))
 
 
 async def signup(request: web.Request) -> web.Response:
@@ -36,8 +46,7 @@ async def signup(request: web.Request) -> web.Response:
             email, str(form.get("password", "")), str(form.get("password_again", ""))
         )
     except UserError as exc:
-        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
-        return await render(request, "signup.html", context, status=exc.status)
+        return await _account_form(request, "signup", next_path, email, exc)
     session = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, session, account)
     await add_flash(request, "flash.welcome", did=account.did)
@@ -47,7 +56,7 @@ async def signup(request: web.Request) -> web.Response:
 async def signin_form(request: web.Request) -> web.Response:
     if account_of(request):
         return redirect(local_path(request.query.get("next")))
-    return await render(request, "signin.html", {"next": local_path(request.query.get("next")), "email": ""})
+    return await _account_form(request, "signin", local_path(request.query.get("next")))
 
 
 async def signin(request: web.Request) -> web.Response:
@@ -58,8 +67,7 @@ async def signin(request: web.Request) -> web.Response:
     try:
         account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_address(request))
     except UserError as exc:
-        context = {"next": next_path, "email": email, "error": tr(request)(exc.key, **exc.params)}
-        return await render(request, "signin.html", context, status=exc.status)
+        return await _account_form(request, "signin", next_path, email, exc)
     session = await accounts.start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, session, account)
     return redirect(next_path)
