@@ -9,11 +9,12 @@ from typing import TypeVar
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from aiohttp.typedefs import Middleware
+from aiohttp.typedefs import Handler, Middleware
 
+from plecak.runtime.assets import add_static_routes
 from plecak.runtime.web import security_headers_middleware
 
-__all__ = ["serve", "service_app"]
+__all__ = ["add_service_routes", "serve", "service_app"]
 
 S = TypeVar("S")
 
@@ -47,3 +48,19 @@ def service_app(
     app.cleanup_ctx.append(resources)
     setup_routes(app)
     return app
+
+
+def add_service_routes(
+    app: web.Application,
+    service_package_file: str,
+    table: Iterable[web.AbstractRouteDef],
+    *,
+    health: Handler,
+    set_language: Handler,
+) -> None:
+    """The routes every service has (``GET /health``, the language switch ``GET /lang/{lang}``, its static
+    files, see :func:`~plecak.runtime.assets.add_static_routes`), then the service's own ``table``."""
+    app.router.add_get("/health", health)
+    app.router.add_get("/lang/{lang}", set_language)
+    add_static_routes(app.router, service_package_file)
+    app.router.add_routes(table)

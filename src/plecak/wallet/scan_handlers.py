@@ -26,6 +26,7 @@ from .exceptions import TooLarge, Unauthorized, UserError
 from .handler_tools import client_address, redirect, require_account
 from .middleware import account_of, render, tr
 from .oid4vci import offer_params
+from .route_table import routes
 
 __all__ = [
     "PRESENT_PARAMS",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 
+@routes.get("/scan")
 async def scan(request: web.Request) -> web.Response:
     require_account(request)
     return await render(request, "scan.html", {"link": ""})
@@ -88,6 +90,7 @@ _PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo"
 """At most two photos are searched for QR codes at once (CPU-bound), off the event loop."""
 
 
+@routes.post("/scan/photo")
 async def scan_photo(request: web.Request) -> web.Response:
     """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed)."""
     require_account(request)
@@ -111,6 +114,8 @@ _FRAME_READER = QrReader(workers=2, waiting=6, name="qr-frame")
 """Camera frames are read two at a time; more than six waiting are refused (503) at once."""
 
 
+# camera frames of browsers without BarcodeDetector
+@routes.post("/scan/frame")
 async def scan_frame(request: web.Request) -> web.Response:
     """``POST /scan/frame``: one camera frame (a small JPEG) from the scan page of a browser without
     ``BarcodeDetector``; answers ``{"text": …}`` (``null``: no QR code in it) and problem details.
@@ -144,6 +149,7 @@ async def scan_frame(request: web.Request) -> web.Response:
     return json_response({"text": texts[0] if texts else None}, headers={"Cache-Control": "no-store"})
 
 
+@routes.get("/open")
 async def open_link(request: web.Request) -> web.Response:
     require_account(request)
     link = request.query.get("link", "")[:8192]
