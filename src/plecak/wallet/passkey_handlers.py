@@ -13,7 +13,7 @@ from aiohttp import web
 from plecak.runtime.language import local_path
 from plecak.runtime.web import json_response
 
-from .accounts import Account
+from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS
 from .exceptions import Unauthorized
 from .handler_tools import client_address, form_text, redirect_with_flash, require_account
@@ -100,12 +100,18 @@ async def signin_options(request: web.Request) -> web.Response:
     return _json_text(await request.app[PASSKEYS].signin_options(session.sid))
 
 
-@routes.post("/passkeys/signin")
-async def signin_finish(request: web.Request) -> web.Response:
+async def _ceremony_answer(request: web.Request) -> tuple[Session, str, str]:
+    """What a signing-in or signing-up page posts: its session, the authenticator's answer (JSON) and
+    the safe return path."""
     session = await ensure_session(request)
     data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    return session, data, local_path(await form_text(request, "next", 2000))
+
+
+@routes.post("/passkeys/signin")
+async def signin_finish(request: web.Request) -> web.Response:
+    session, data, next_path = await _ceremony_answer(request)
     email = await form_text(request, "email", 320)
-    next_path = local_path(await form_text(request, "next", 2000))
     accounts = request.app[ACCOUNTS]
     account = await request.app[PASSKEYS].sign_in(session.sid, data, email, client_address(request))
     # Exactly as a password sign-in: a new session (id and CSRF token) replaces the old one.
@@ -124,10 +130,8 @@ async def signup_options(request: web.Request) -> web.Response:
 @routes.post("/passkeys/signup")
 async def signup_finish(request: web.Request) -> web.Response:
     """A new account with a passkey and no password; signed in like after a password sign-up."""
-    session = await ensure_session(request)
-    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    session, data, next_path = await _ceremony_answer(request)
     name = await form_text(request, "name", 200)
-    next_path = local_path(await form_text(request, "next", 2000))
     account = await request.app[PASSKEYS].sign_up(session.sid, data, name)
     new = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, new, account)
