@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.timeutil import format_datetime, utc_now
@@ -152,6 +152,15 @@ BARE_CREDENTIAL = Check(
 """The ``binding`` row of a credential checked on its own (pasted, uploaded, linked, VC-API)."""
 
 
+class _PresentationOptions(TypedDict):
+    """What both kinds of presentation (Data Integrity and ``vp+jwt``) are verified with."""
+
+    challenge: str | None
+    domain: str | None
+    challenges: RedisChallenges | None
+    require_binding: bool
+
+
 class VerificationService:
     def __init__(
         self,
@@ -208,23 +217,18 @@ class VerificationService:
         forced holder proof) and a subject other than the presenter is a warning.
 
         An ``EnvelopedVerifiablePresentation`` (``vp+jwt``) is always signed by its holder (the JWS)."""
+        single_use = challenge is not None and strict
+        options: _PresentationOptions = {
+            "challenge": challenge,
+            "domain": domain,
+            "challenges": self.challenges if single_use else None,
+            "require_binding": strict,
+        }
         if is_enveloped_presentation(presentation):
-            return await verify_enveloped_presentation(
-                presentation,
-                await self.verifier(),
-                challenge=challenge,
-                domain=domain,
-                challenges=self.challenges if challenge is not None and strict else None,
-                require_binding=strict,
-            )
+            return await verify_enveloped_presentation(presentation, await self.verifier(), **options)
+        holder_proof = require_holder_proof or single_use
         return await verify_presentation(
-            presentation,
-            await self.verifier(),
-            challenge=challenge,
-            domain=domain,
-            challenges=self.challenges if challenge is not None and strict else None,
-            require_holder_proof=require_holder_proof or (challenge is not None and strict),
-            require_binding=strict,
+            presentation, await self.verifier(), **options, require_holder_proof=holder_proof
         )
 
     async def verify_document(self, document: Any) -> tuple[str, VerificationResult | PresentationResult]:
