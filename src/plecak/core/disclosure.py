@@ -46,6 +46,7 @@ __all__ = [
     "ELEMENT_POINTERS",
     "MANDATORY_ELEMENTS",
     "SD_JWT_ELEMENT_CLAIMS",
+    "ClaimPaths",
     "DisclosableField",
     "DisclosureAdapter",
     "EcdsaSdAdapter",
@@ -57,6 +58,10 @@ __all__ = [
     "pointers_for_claim_paths",
     "register_adapter",
 ]
+
+ClaimPaths = Sequence[Sequence[Any]]
+"""DCQL claim paths (OpenID4VP): each a list of member names and array indexes, ``["credentialSubject", "name"]``."""
+
 
 @dataclass(frozen=True)
 class DisclosableField:
@@ -79,16 +84,14 @@ class DisclosureAdapter(Protocol):
 
     def fields(self, credential: Mapping[str, Any]) -> list[DisclosableField]: ...
 
-    def disclose(
-        self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None
-    ) -> Any:
+    def disclose(self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None) -> Any:
         """The credential to send when the learner keeps the element keys ``keep``."""
         ...
 
     def disclose_paths(
         self,
         credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
+        paths: ClaimPaths,
         loader: DocumentLoader | None = None,
     ) -> Any:
         """The credential to send for DCQL claim paths (none: only what the issuer made mandatory)."""
@@ -154,7 +157,7 @@ class EcdsaSdAdapter:
     def disclose_paths(
         self,
         credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
+        paths: ClaimPaths,
         loader: DocumentLoader | None = None,
     ) -> dict[str, Any]:
         return ecdsa_sd.derive(credential, pointers_for_claim_paths(credential, paths), loader)
@@ -228,7 +231,7 @@ class SdJwtAdapter:
     def disclose_paths(
         self,
         credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
+        paths: ClaimPaths,
         loader: DocumentLoader | None = None,
     ) -> dict[str, Any]:
         return self._reduced(credential, {str(p[0]) for p in paths if p and isinstance(p[0], str)})
@@ -254,7 +257,7 @@ def adapter_for(credential: Any) -> DisclosureAdapter | None:
     return next((a for a in _ADAPTERS if a.handles(credential)), None)
 
 
-def pointers_for_claim_paths(credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]) -> list[str]:
+def pointers_for_claim_paths(credential: Mapping[str, Any], paths: ClaimPaths) -> list[str]:
     """JSON pointers for DCQL claim paths (lists of keys, indexes, or ``None`` for every element),
     keeping only the pointers that select something in ``credential``."""
     pointers: list[str] = []

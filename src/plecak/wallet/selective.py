@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from plecak.core.disclosure import ELEMENT_POINTERS, EcdsaSdAdapter, adapter_for
+from plecak.core.disclosure import ELEMENT_POINTERS, ClaimPaths, EcdsaSdAdapter, adapter_for
 from plecak.core.errors import VCError
 from plecak.core.integrity.ecdsa_sd import disclose_all
 
@@ -207,9 +207,7 @@ async def disclose(credential: Mapping[str, Any], keep: Sequence[str] | None) ->
     return disclosed
 
 
-async def disclose_for_claims(
-    credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]
-) -> dict[str, Any]:
+async def disclose_for_claims(credential: Mapping[str, Any], paths: ClaimPaths) -> dict[str, Any]:
     """For an OpenID4VP answer: the mandatory elements plus the DCQL claim ``paths`` (none: only
     the mandatory ones, as DCQL asks when a query names no claims)."""
     adapter = adapter_for(credential)
