@@ -89,10 +89,7 @@ class DisclosureAdapter(Protocol):
         ...
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: ClaimPaths,
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> Any:
         """The credential to send for DCQL claim paths (none: only what the issuer made mandatory)."""
         ...
@@ -104,6 +101,15 @@ class DisclosureAdapter(Protocol):
     def element_of_path(self, credential: Mapping[str, Any], path: Sequence[Any]) -> str | None:
         """The EU element a DCQL claim path asks for in ``credential`` (``None``: none of them)."""
         ...
+
+
+def _known_elements(keep: Sequence[str]) -> set[str]:
+    """The element keys ``keep``, each one an EU element (:data:`ELEMENT_POINTERS`)."""
+    wanted = set(keep)
+    unknown = wanted - set(ELEMENT_POINTERS)
+    if unknown:
+        raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+    return wanted
 
 
 def _sd_proof(credential: Any) -> dict[str, Any] | None:
@@ -143,10 +149,7 @@ class EcdsaSdAdapter:
         return out
 
     def pointers(self, credential: Mapping[str, Any], keep: Sequence[str]) -> list[str]:
-        wanted = set(keep)
-        unknown = wanted - set(ELEMENT_POINTERS)
-        if unknown:
-            raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+        wanted = _known_elements(keep)
         return [p for f in self.fields(credential) if f.key in wanted and not f.mandatory for p in f.pointers]
 
     def disclose(
@@ -155,10 +158,7 @@ class EcdsaSdAdapter:
         return ecdsa_sd.derive(credential, self.pointers(credential, keep), loader)
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: ClaimPaths,
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
         return ecdsa_sd.derive(credential, pointers_for_claim_paths(credential, paths), loader)
 
@@ -220,19 +220,13 @@ class SdJwtAdapter:
     def disclose(
         self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
-        wanted = set(keep)
-        unknown = wanted - set(ELEMENT_POINTERS)
-        if unknown:
-            raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+        wanted = _known_elements(keep)
         fields = self.fields(credential)
         names = {c for f in fields if f.key in wanted and not f.mandatory for c in f.pointers}
         return self._reduced(credential, names)
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: ClaimPaths,
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
         return self._reduced(credential, {str(p[0]) for p in paths if p and isinstance(p[0], str)})
 
