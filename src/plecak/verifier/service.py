@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any
 
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.timeutil import format_datetime, utc_now
@@ -20,7 +20,7 @@ from plecak.core.verify.credential import (
     Verifier,
 )
 from plecak.core.verify.enveloped import is_enveloped_presentation, verify_enveloped_presentation
-from plecak.core.verify.presentation import PresentationResult, verify_presentation
+from plecak.core.verify.presentation import PresentationOptions, PresentationResult, verify_presentation
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry
@@ -152,15 +152,6 @@ BARE_CREDENTIAL = Check(
 """The ``binding`` row of a credential checked on its own (pasted, uploaded, linked, VC-API)."""
 
 
-class _PresentationOptions(TypedDict):
-    """What both kinds of presentation (Data Integrity and ``vp+jwt``) are verified with."""
-
-    challenge: str | None
-    domain: str | None
-    challenges: RedisChallenges | None
-    require_binding: bool
-
-
 class VerificationService:
     def __init__(
         self,
@@ -218,7 +209,7 @@ class VerificationService:
 
         An ``EnvelopedVerifiablePresentation`` (``vp+jwt``) is always signed by its holder (the JWS)."""
         single_use = challenge is not None and strict
-        options: _PresentationOptions = {
+        options: PresentationOptions = {
             "challenge": challenge,
             "domain": domain,
             "challenges": self.challenges if single_use else None,

@@ -10,24 +10,25 @@ JWT presentations have carried them since VC 1.1). Each credential inside (usual
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.jose_vc import JoseError, enveloped_jws, open_envelope, parse_jws, verify_jose
 from plecak.core.verify.checks import failed, passed, problems_failed
 from plecak.core.verify.credential import Check, Verifier
-from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole
+from plecak.core.verify.pipeline import Context, Pipeline, StepRole
 from plecak.core.verify.presentation import (
     ContentsStep,
     CredentialsStep,
+    PresentationOptions,
     PresentationResult,
     accept_presentation,
     presentation_shape_problems,
 )
-from plecak.core.verify.steps import BindingStep, ChallengeStore, ReplayStep
+from plecak.core.verify.steps import BindingStep, ReplayStep
 
 __all__ = ["EnvelopedShapeStep", "JoseHolderStep", "is_enveloped_presentation", "verify_enveloped_presentation"]
 
@@ -127,26 +128,20 @@ class JoseHolderStep:
 
 
 async def verify_enveloped_presentation(
-    document: Any,
-    verifier: Verifier,
-    *,
-    challenge: str | None = None,
-    domain: str | None = None,
-    challenges: ChallengeStore | None = None,
-    require_binding: bool = True,
-    steps: Mapping[str, Step] | None = None,
+    document: Any, verifier: Verifier, **options: Unpack[PresentationOptions]
 ) -> PresentationResult:
     """Verify a JOSE-secured presentation and every credential in it; never raises for bad input.
-    ``steps``: injected steps by name, as for :func:`~plecak.core.verify.presentation.verify_presentation`."""
+    The options are those of :func:`~plecak.core.verify.presentation.verify_presentation`."""
+    challenge, domain = options.get("challenge"), options.get("domain")
     pipeline = Pipeline(
         [
             EnvelopedShapeStep(),
             JoseHolderStep(verifier.resolver, verifier.now, verifier.clock_skew, challenge, domain),
-            ReplayStep(challenges, challenge, domain),
+            ReplayStep(options.get("challenges"), challenge, domain),
             CredentialsStep(verifier),
-            BindingStep(strict=require_binding),
+            BindingStep(strict=options.get("require_binding", True)),
             ContentsStep(unsigned_fails=False),
         ]
-    ).customised(steps)
+    ).customised(options.get("steps"))
     context = await pipeline.run(Context(document))
     return PresentationResult(context.checks, context.values.get("results", []))

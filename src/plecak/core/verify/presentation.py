@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.integrity.proofs import DidDocumentResolver, add_proof, verify_proofs
@@ -41,7 +41,9 @@ __all__ = [
     "ChallengeStore",
     "ContentsStep",
     "CredentialsStep",
+    "DataIntegrityPresentationOptions",
     "HolderProofStep",
+    "PresentationOptions",
     "PresentationResult",
     "ShapeStep",
     "accept_presentation",
@@ -264,31 +266,44 @@ def _holder_id(vp: Mapping[str, Any]) -> str | None:
     return holder if isinstance(holder, str) else None
 
 
-async def verify_presentation(
-    vp: Any,
-    verifier: Verifier,
-    *,
-    challenge: str | None = None,
-    domain: str | None = None,
-    challenges: ChallengeStore | None = None,
-    require_holder_proof: bool = False,
-    require_binding: bool = True,
-    steps: Mapping[str, Step] | None = None,
-) -> PresentationResult:
-    """Verify a presentation and every credential in it; never raises for bad input.
+class PresentationOptions(TypedDict, total=False):
+    """How a presentation is verified, whatever secures it (Data Integrity or ``vp+jwt``)."""
 
-    ``require_binding=False``: a credential whose subject is not the presenter is a warning.
-    ``steps``: injected steps by name (``presentation``, ``holder``, ``replay``, ``credentials``,
-    ``binding``, ``contents``, or a new one added at the end)."""
+    challenge: str | None
+    """The request's challenge (the proof's ``challenge``, the JWS's ``nonce``)."""
+    domain: str | None
+    """The request's domain (the proof's ``domain``, the JWS's ``aud``)."""
+    challenges: ChallengeStore | None
+    """Remembers the challenges already answered (each is accepted once)."""
+    require_binding: bool
+    """``True`` (the default): a credential whose subject is not the presenter fails; ``False``: a warning."""
+    steps: Mapping[str, Step] | None
+    """Injected steps by name (``presentation``, ``holder``, ``replay``, ``credentials``, ``binding``,
+    ``contents``, or a new one added at the end)."""
+
+
+class DataIntegrityPresentationOptions(PresentationOptions, total=False):
+    require_holder_proof: bool
+    """A presentation without the holder's proof fails (default ``False``: a warning)."""
+
+
+async def verify_presentation(
+    vp: Any, verifier: Verifier, **options: Unpack[DataIntegrityPresentationOptions]
+) -> PresentationResult:
+    """Verify a presentation and every credential in it; never raises for bad input."""
+    challenge, domain = options.get("challenge"), options.get("domain")
+    holder_proof = HolderProofStep(
+        verifier.resolver, verifier.loader, challenge, domain, options.get("require_holder_proof", False)
+    )
     pipeline = Pipeline(
         [
             ShapeStep(),
-            HolderProofStep(verifier.resolver, verifier.loader, challenge, domain, require_holder_proof),
-            ReplayStep(challenges, challenge, domain),
+            holder_proof,
+            ReplayStep(options.get("challenges"), challenge, domain),
             CredentialsStep(verifier),
-            BindingStep(strict=require_binding),
+            BindingStep(strict=options.get("require_binding", True)),
             ContentsStep(),
         ]
-    ).customised(steps)
+    ).customised(options.get("steps"))
     context = await pipeline.run(Context(vp))
     return PresentationResult(context.checks, context.values.get("results", []))
