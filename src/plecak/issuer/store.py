@@ -24,6 +24,8 @@ issuer:{records}:credential-index       hash id -> JSON of what the registrar se
 issuer:{records}:history:<id>           list of JSON status changes of one credential (registrar's view;
                                         the per-list streams above stay the complete audit trail)
 issuer:demo-seeded                      set once demo data was created
+issuer:limit:<bucket>:<client>          requests from that client address this minute (``credential`` or
+                                        ``read`` endpoints; plecak.issuer.limits), with a TTL
 
 Renamed in 0.x for Redis Cluster (data written before is not migrated): ``issuer:achievement*``,
 ``issuer:credential*`` and ``issuer:idem:*`` gained the ``{records}`` tag; ``issuer:status:P:N*``
