@@ -139,6 +139,11 @@ class IssuerStore:
         return int(await self.redis.zcard(T + "achievements"))
 
     # -- signing keys --------------------------------------------------------------------
+    async def active_kid(self, slot: str = "active") -> str | None:
+        """The kid active in ``slot``, if any: one read (the key records are not fetched)."""
+        active = await self.redis.get(P + "keys:" + slot)
+        return reply_text(active) if active else None
+
     async def signing_keys(self, slot: str = "active") -> tuple[str | None, dict[str, dict[str, Any]]]:
         """The kid active in ``slot`` (``active``: Ed25519, ``active:p256``: ECDSA) and every key record."""
         active = await self.redis.get(P + "keys:" + slot)
