@@ -47,34 +47,33 @@ def test_trusted_proxies_setting_refuses_what_is_not_an_address_or_range() -> No
 
 
 # -- RFC 7239 Forwarded ---------------------------------------------------------------------------
-def test_forwarded_names_the_client_behind_a_trusted_proxy() -> None:
-    proxies = TrustedProxies("10.0.0.0/8, 2001:db8::1")
-    assert proxies.client_of("10.0.0.5", forwarded=["for=203.0.113.9;proto=https"]) == "203.0.113.9"
-    assert proxies.client_of("10.0.0.5", forwarded=['For="203.0.113.9:4711"']) == "203.0.113.9"
-    assert proxies.client_of("2001:db8::1", forwarded=['for="[2001:db8:1::7]:4711"']) == "2001:db8:1::7"
-    assert proxies.client_of("10.0.0.5", forwarded=['for="[2001:db8:1::7]"']) == "2001:db8:1::7"
-    assert proxies.client_of("10.0.0.5", forwarded=['proto=https;for="[::ffff:192.0.2.1]:_port"']) == "192.0.2.1"
-
-
-def test_forwarded_walks_elements_and_lines_to_the_rightmost_untrusted_hop() -> None:
-    proxies = TrustedProxies("10.0.0.0/8")
+FORWARDED_CASES = [
+    # (peer, Forwarded header lines, the client), behind proxies 10.0.0.0/8 and 2001:db8::1
+    pytest.param("10.0.0.5", ["for=203.0.113.9;proto=https"], "203.0.113.9", id="token"),
+    pytest.param("10.0.0.5", ['For="203.0.113.9:4711"'], "203.0.113.9", id="quoted-with-port"),
+    pytest.param("2001:db8::1", ['for="[2001:db8:1::7]:4711"'], "2001:db8:1::7", id="ipv6-with-port"),
+    pytest.param("10.0.0.5", ['for="[2001:db8:1::7]"'], "2001:db8:1::7", id="ipv6"),
+    pytest.param("10.0.0.5", ['proto=https;for="[::ffff:192.0.2.1]:_p"'], "192.0.2.1", id="mapped-hidden-port"),
     # the client forged the first element; the proxy appended the one it saw
-    assert proxies.client_of("10.0.0.5", forwarded=["for=1.2.3.4, for=203.0.113.9"]) == "203.0.113.9"
-    # two trusted proxies, one element per header line
-    assert proxies.client_of("10.0.0.5", forwarded=["for=203.0.113.9", 'for="10.1.1.1"']) == "203.0.113.9"
+    pytest.param("10.0.0.5", ["for=1.2.3.4, for=203.0.113.9"], "203.0.113.9", id="forged-left"),
+    pytest.param("10.0.0.5", ["for=203.0.113.9", 'for="10.1.1.1"'], "203.0.113.9", id="two-proxies-two-lines"),
     # a quoted comma or semicolon does not split an element
-    forged = 'for="1.2.3.4, for=5.6.7.8;x", for=198.51.100.1'
-    assert proxies.client_of("10.0.0.5", forwarded=[forged]) == "198.51.100.1"
+    pytest.param("10.0.0.5", ['for="1.2.3.4, for=5.6.7.8;x", for=198.51.100.1'], "198.51.100.1", id="quoted-comma"),
+    # a hidden or unknown client: the nearest trusted hop; nothing left of it is believed
+    pytest.param("10.0.0.5", ["for=unknown"], "10.0.0.5", id="unknown"),
+    pytest.param("10.0.0.5", ["for=_hidden"], "10.0.0.5", id="obfuscated"),
+    pytest.param("10.0.0.5", ['for="_hidden:_port"'], "10.0.0.5", id="obfuscated-port"),
+    pytest.param("10.0.0.5", ["for=203.0.113.9, for=_gw, for=10.0.0.6"], "10.0.0.6", id="left-of-hidden"),
+    pytest.param("10.0.0.5", ["for=203.0.113.9, for=unknown"], "10.0.0.5", id="left-of-unknown"),
+]
 
 
-def test_forwarded_hidden_or_unknown_client_ends_at_the_nearest_trusted_hop() -> None:
-    proxies = TrustedProxies("10.0.0.0/8")
-    assert proxies.client_of("10.0.0.5", forwarded=["for=unknown"]) == "10.0.0.5"
-    assert proxies.client_of("10.0.0.5", forwarded=["for=_hidden"]) == "10.0.0.5"
-    assert proxies.client_of("10.0.0.5", forwarded=['for="_hidden:_port"']) == "10.0.0.5"
-    # an address left of a hidden hop was not written by a trusted proxy
-    assert proxies.client_of("10.0.0.5", forwarded=["for=203.0.113.9, for=_gw, for=10.0.0.6"]) == "10.0.0.6"
-    assert proxies.client_of("10.0.0.5", forwarded=["for=203.0.113.9, for=unknown"]) == "10.0.0.5"
+@pytest.mark.parametrize(("peer", "lines", "client"), FORWARDED_CASES)
+def test_forwarded_from_a_trusted_proxy_names_the_rightmost_untrusted_hop(
+    peer: str, lines: list[str], client: str
+) -> None:
+    proxies = TrustedProxies("10.0.0.0/8, 2001:db8::1")
+    assert proxies.client_of(peer, forwarded=lines) == client
 
 
 @pytest.mark.parametrize(
