@@ -9,6 +9,7 @@ from aiohttp import web
 
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import did_web_from_url
+from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware
@@ -19,6 +20,7 @@ from .config import Settings
 from .demo import seed_demo
 from .errors import domain_errors_middleware
 from .i18n import setup_i18n
+from .limits import LIMITER, client_limit_middleware
 from .oid4vci import OfferService
 from .programmes import ProgrammeService
 from .programmes_store import ProgrammeStore
@@ -41,6 +43,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     redis = connect(settings.redis_url)
     app[REDIS] = redis
+    app[LIMITER] = RateLimiter(redis, "issuer:limit:")
     try:
         store = IssuerStore(redis)
         kek = load_or_create_key(
@@ -74,7 +77,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     admin = bearer_auth_middleware(settings.admin_token, _is_admin)
-    middlewares = [problem_middleware, domain_errors_middleware, admin]
+    middlewares = [problem_middleware, client_limit_middleware, domain_errors_middleware, admin]
     app = service_app(
         "plecak.issuer", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plecak.core.status.client import DEFAULT_CACHE_SECONDS, cache_seconds
+from plecak.runtime.clientaddr import TrustedProxies
 from plecak.runtime.settings import Environment, service_basics
 
 __all__ = ["Settings"]
@@ -36,6 +37,12 @@ class Settings:
     sdjwt_vct: str = "hosted"
     #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
+    issuer_per_client: int = 120
+    """Requests to the credential endpoints (OpenID4VCI offer, token, nonce, credential; programme
+    claims) one client address may make per minute (``PLECAK_ISSUER_PER_CLIENT``, 0 = no limit);
+    public reads (did.json, status lists, metadata) are limited to ten times as many."""
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``Forwarded`` or ``X-Forwarded-For`` names the client."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -48,14 +55,16 @@ class Settings:
             raise ValueError("PLECAK_SDJWT_VCT must be 'shared' or 'hosted'")
         if self.status_list_length < 131072 or self.status_list_length % 8:
             raise ValueError("status lists hold at least 131072 entries, in whole bytes")
+        if self.issuer_per_client < 0:
+            raise ValueError("PLECAK_ISSUER_PER_CLIENT must not be negative")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """``PLECAK_HOST``, ``PLECAK_PORT``, ``PLECAK_ISSUER_URL``, ``PLECAK_DATA_DIR``, ``REDIS_URL``,
         ``PLECAK_ADMIN_TOKEN`` (else ``DATA/admin-token``), ``PLECAK_KEY_ENCRYPTION_KEY``,
         ``PLECAK_ISSUER_DID_METHOD``, ``PLECAK_STATUS_LIST_LENGTH``, ``PLECAK_SEED_DEMO``,
-        ``PLECAK_STATUS_LIST_MAX_AGE``, ``PLECAK_WALLET_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_SDJWT_VCT``
-        (read by :mod:`plecak.runtime.settings`)."""
+        ``PLECAK_STATUS_LIST_MAX_AGE``, ``PLECAK_WALLET_URL``, ``PLECAK_INSECURE_HOSTS``, ``PLECAK_SDJWT_VCT``,
+        ``PLECAK_ISSUER_PER_CLIENT``, ``PLECAK_TRUSTED_PROXIES`` (read by :mod:`plecak.runtime.settings`)."""
         e = Environment(env)
         basics = service_basics(e, url_variable="PLECAK_ISSUER_URL", default_port=8001)
         return cls(
@@ -73,4 +82,6 @@ class Settings:
             wallet_url=e.url("PLECAK_WALLET_URL"),
             insecure_hosts=e.host_ports("PLECAK_INSECURE_HOSTS"),
             sdjwt_vct=e.choice("PLECAK_SDJWT_VCT", "hosted", ("hosted", "shared")),
+            issuer_per_client=e.integer("PLECAK_ISSUER_PER_CLIENT", 120, minimum=0),
+            trusted_proxies=TrustedProxies(e.optional("PLECAK_TRUSTED_PROXIES")),
         )
