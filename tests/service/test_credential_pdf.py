@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import aiohttp
 from fpdf import FPDF
 
+from plecak.runtime.printout import find_fonts
 from plecak.wallet.i18n import EN, PL
-from plecak.wallet.printout import find_fonts
 from support.travel import (
     POLISH_TITLE,
     System,
@@ -309,7 +309,7 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
 
 
 def test_hostile_credential_text_still_makes_one_page_with_the_verification_block() -> None:
-    from plecak.wallet.printout import Printout, render_pdf
+    from plecak.runtime.printout import Printout, render_pdf
 
     fonts = find_fonts()
     assert fonts is not None
