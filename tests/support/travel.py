@@ -86,7 +86,13 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
     servers = [
         TestServer(
             create_issuer(
-                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+                issuer_settings(
+                    redis_url,
+                    tmp_path / "issuer",
+                    public_url=issuer_url,
+                    wallet_url=wallet_url,
+                    verifier_url=verifier_url,
+                )
             ),
             host="127.0.0.1",
             port=ports[0],
