@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, system
+from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, saved_download, system
 
 __all__ = ["system"]
 
@@ -60,11 +60,9 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     assert width <= 390, "the credential page scrolls sideways on a phone"
     async with page.expect_download() as info:
         await page.click("#pdf-form button[type=submit]")
-    download = await info.value
-    assert download.suggested_filename == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
-    saved = tmp_path / download.suggested_filename
-    await download.save_as(str(saved))
-    data = saved.read_bytes()
+    name, data = await saved_download(info, tmp_path)
+    assert name == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
+    saved = tmp_path / name
     reader = pdf_reader(data)
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
@@ -143,11 +141,8 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_and_withdraws_
     await page.fill("#pdf-days", "30")
     async with page.expect_download() as info:
         await page.click("#pdf-pl")
-    download = await info.value
-    assert download.suggested_filename == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
-    saved = tmp_path / download.suggested_filename
-    await download.save_as(str(saved))
-    data = saved.read_bytes()
+    name, data = await saved_download(info, tmp_path)
+    assert name == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
     text = " ".join(pdf_reader(data).pages[0].extract_text().split())
     assert POLISH_TITLE in text
     assert "Podmiot przyznający" in text

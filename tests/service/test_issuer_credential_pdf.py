@@ -21,17 +21,9 @@ import pytest
 from plecak.issuer.printout import PDF_TEXTS, printout_rows
 from plecak.issuer.shared_links import GRACE_SECONDS
 from plecak.runtime.storage import connect
+from support import travel
 from support.issuer import AUTH
-from support.travel import (
-    POLISH_TITLE,
-    System,
-    attached_credential,
-    pdf_qr_texts,
-    pdf_reader,
-    system,
-    upload_to_verifier,
-    verdict_of,
-)
+from support.travel import POLISH_TITLE, System, system
 
 __all__ = ["system"]
 
@@ -43,14 +35,19 @@ async def _issue(system: System, options: dict[str, Any] | None = None) -> tuple
     body: dict[str, Any] = {"learner": {"name": "Zofia Żółkiewska"}, "grade": "4.5"}
     if options:
         body["options"] = options
+    before = await _issued_ids(system)
     async with system.admin.post(
         f"{system.issuer_url}/api/achievements/{system.achievement_uuid}/credentials", json=body, headers=AUTH
     ) as resp:
         assert resp.status == 201, await resp.text()
         issued: dict[str, Any] = (await resp.json())["verifiableCredential"]
+    [new] = await _issued_ids(system) - before  # a vc+jwt envelope's id is a data: URL, not the credential's
+    return new, issued
+
+
+async def _issued_ids(system: System) -> set[str]:
     async with system.admin.get(f"{system.issuer_url}/api/credentials", headers=AUTH) as resp:
-        newest = (await resp.json())["credentials"][0]
-    return str(newest["id"]), issued
+        return {str(c["id"]) for c in (await resp.json())["credentials"]}
 
 
 def _api(system: System, credential_id: str, tail: str) -> str:
@@ -71,16 +68,10 @@ async def _json(system: System, method: str, url: str, **kwargs: Any) -> tuple[i
         return resp.status, await resp.json(content_type=None)
 
 
-async def _verdict_at(url: str) -> tuple[int, str | None, str]:
-    async with aiohttp.ClientSession() as employer, employer.get(url) as resp:
-        text = await resp.text()
-        return resp.status, verdict_of(text), text
-
-
 def _genuine(page: str) -> None:
     """The verifier's page of a credential the issuer's link served: sealed by the trusted issuer, not
     revoked, in date; "warnings" only because no holder presented it (the issuer cannot speak for one)."""
-    assert verdict_of(page) == "warnings", page[:2000]
+    assert travel.verdict_of(page) == "warnings", page[:2000]
     for check in ("format", "proof", "issuer", "status", "validity"):
         assert f'data-check="{check}" data-outcome="passed"' in page, check
     assert 'data-outcome="failed"' not in page
@@ -104,10 +95,8 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_until_the_link
     assert headers["Content-Type"] == "application/pdf"
     assert headers["Content-Disposition"] == 'attachment; filename="analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"'
     assert headers["Cache-Control"] == "no-store"
-    reader = pdf_reader(data)
-    assert len(reader.pages) == 1
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)  # A4
+    reader = travel.pdf_reader(data)
+    assert travel.page_size_mm(reader) == [(210, 297)]  # one A4 page
     text = " ".join(reader.pages[0].extract_text().split())
     assert POLISH_TITLE in text
     for label in ("Awarding body", "Date of issue", "Learner", "Learning outcomes", "EQF level", "Grade"):
@@ -118,15 +107,15 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_until_the_link
     assert "Demo University of Technology" in text
     assert "Link działa do" in text
     assert "wystawca może go wcześniej unieważnić" in text
-    assert attached_credential(reader) == credential
+    assert travel.attached_credential(reader) == credential
     assert reader.metadata is not None
     assert reader.metadata.creator == "Plecak issuer"
 
     # the QR code opens the verifier on the issuer's link: genuine
-    codes = pdf_qr_texts(data, tmp_path)
+    codes = travel.pdf_qr_texts(data, tmp_path)
     assert len(codes) == 1
     link = _link_in(codes[0], system)
-    status, _, page = await _verdict_at(codes[0])
+    status, _, page = await travel.verdict_at(codes[0])
     assert status == 200, page[:2000]
     _genuine(page)
 
@@ -155,7 +144,7 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_until_the_link
     assert answer["changed"] is True
     status, answer = await _json(system, "DELETE", _api(system, credential_id, f"links/{entry['id']}"))
     assert (status, answer["changed"]) == (200, False)
-    status, verdict, page = await _verdict_at(codes[0])
+    status, verdict, page = await travel.verdict_at(codes[0])
     assert status == 410
     assert verdict is None
     async with system.admin.get(link) as resp:
@@ -174,7 +163,7 @@ async def test_english_pdf_has_english_labels_and_the_uploaded_pdf_verifies_by_i
     credential_id, _ = await _issue(system)
     status, data, _ = await _pdf(system, credential_id, {"language": "en"})
     assert status == 200
-    text = " ".join(pdf_reader(data).pages[0].extract_text().split())
+    text = " ".join(travel.pdf_reader(data).pages[0].extract_text().split())
     assert "Awarding body" in text
     assert "Learning outcomes" in text
     assert "blended (online and onsite)" in text  # the demo achievement's form of participation, named
@@ -186,7 +175,8 @@ async def test_english_pdf_has_english_labels_and_the_uploaded_pdf_verifies_by_i
     days = (time.mktime(time.strptime(entry["expires"], "%Y-%m-%dT%H:%M:%SZ")) - time.time()) / 86400
     assert 89.9 < days <= 90
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as employer:
-        resp = await upload_to_verifier(employer, system.verifier_url, data, "certificate.pdf", "application/pdf")
+        upload = travel.upload_to_verifier
+        resp = await upload(employer, system.verifier_url, data, "certificate.pdf", "application/pdf")
         assert resp.status == 303, await resp.text()
         async with employer.get(system.verifier_url + resp.headers["Location"]) as page:
             uploaded = await page.text()
@@ -196,9 +186,9 @@ async def test_english_pdf_has_english_labels_and_the_uploaded_pdf_verifies_by_i
 async def test_revoking_the_credential_makes_the_pdfs_qr_show_it_revoked(system: System, tmp_path: Path) -> None:
     credential_id, credential = await _issue(system)
     _, data, _ = await _pdf(system, credential_id, {"language": "en", "days": 7})
-    [qr] = pdf_qr_texts(data, tmp_path)
+    [qr] = travel.pdf_qr_texts(data, tmp_path)
     await system.revoke(str(credential["id"]))
-    status, verdict, page = await _verdict_at(qr)
+    status, verdict, page = await travel.verdict_at(qr)
     assert status == 200, page[:2000]
     assert verdict == "failed", page[:2000]
     assert 'data-check="status" data-outcome="failed"' in page
@@ -209,11 +199,11 @@ async def test_a_vc_jwt_credential_gets_its_envelope_attached_and_served(system:
     assert envelope["type"] == "EnvelopedVerifiableCredential"
     status, data, _ = await _pdf(system, credential_id, {"language": "pl"})
     assert status == 200, data[:500]
-    reader = pdf_reader(data)
-    assert attached_credential(reader) == envelope
+    reader = travel.pdf_reader(data)
+    assert travel.attached_credential(reader) == envelope
     assert POLISH_TITLE in reader.pages[0].extract_text()
-    [qr] = pdf_qr_texts(data, tmp_path)
-    status, _, page = await _verdict_at(qr)
+    [qr] = travel.pdf_qr_texts(data, tmp_path)
+    status, _, page = await travel.verdict_at(qr)
     assert status == 200, page[:2000]
     _genuine(page)
 
@@ -238,7 +228,7 @@ async def test_an_expired_link_answers_410_and_an_unknown_one_404(
         assert resp.status == 410
         assert resp.content_type == "application/problem+json"
         assert (await resp.json())["title"] == "Link expired"
-    status, verdict, _ = await _verdict_at(made["verifyUrl"])
+    status, verdict, _ = await travel.verdict_at(made["verifyUrl"])
     assert (status, verdict) == (410, None)
     status, listed = await _json(system, "GET", _api(system, credential_id, "links"))
     assert [e["state"] for e in listed["links"]] == ["expired"]
