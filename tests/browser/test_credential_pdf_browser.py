@@ -168,6 +168,7 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_and_withdraws_
     await page.locator("#results li button[data-action=history]").click()
     await page.locator("#links li[data-state=active] button[data-action=withdraw]").click()
     await page.wait_for_selector("#links li[data-state=revoked]")
+    assert "jego kod QR nie otwiera już poświadczenia" in await page.inner_text("#pdf-status")
     assert "Wycofano link do weryfikacji" in await page.inner_text("#history-events")
     response = await page.goto(qr)
     assert response is not None

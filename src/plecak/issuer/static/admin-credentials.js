@@ -153,7 +153,7 @@ async function showHistory(id, { focus = true } = {}) {
   $("history-events").replaceChildren(
     ...data.events.map((event) => el("li", { "data-event": event.event }, eventText(event))),
   );
-  if (!focus) $("pdf-status").textContent = "";
+  if (focus) $("pdf-status").textContent = ""; // opened anew (not refreshed after an action of its own)
   await showLinks(id);
   $("history").hidden = false;
   if (focus) $("history").focus();
@@ -187,15 +187,15 @@ async function showLinks(id) {
 }
 
 async function withdraw(id, link) {
+  let message;
   try {
     await api("DELETE", credentialPath(id) + "/links/" + link.id);
-    $("pdf-status").textContent = t("Link {short}… withdrawn: its QR code no longer opens the credential.", {
-      short: link.id.slice(0, 8),
-    });
+    message = t("Link {short}… withdrawn: its QR code no longer opens the credential.", { short: link.id.slice(0, 8) });
   } catch (error) {
-    $("pdf-status").textContent = error.message;
+    message = error.message;
   }
   await showHistory(id, { focus: false });
+  $("pdf-status").textContent = message;
 }
 
 async function downloadPdf(language) {
