@@ -324,3 +324,17 @@ def test_every_label_and_enumeration_of_the_pdf_has_polish() -> None:
     assert untranslated == []
     assert ("Kraj podmiotu przyznającego", "Polska") in rows
     assert ("Język nauczania", "polski") in rows
+
+
+def test_link_days_and_verifier_url_come_from_the_environment() -> None:
+    from plecak.issuer.config import Settings
+    from plecak.runtime.settings import SettingsError
+
+    base = {"PLECAK_ADMIN_TOKEN": "t" * 20, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    default = Settings.from_env(base)
+    assert (default.shared_link_days, default.verifier_url) == (90, None)
+    chosen = Settings.from_env({**base, "PLECAK_SHARED_LINK_DAYS": "30", "PLECAK_VERIFIER_URL": "https://v.example/"})
+    assert (chosen.shared_link_days, chosen.verifier_url) == (30, "https://v.example")
+    for wrong in ("0", "3651", "ninety"):
+        with pytest.raises(SettingsError, match="PLECAK_SHARED_LINK_DAYS"):
+            Settings.from_env({**base, "PLECAK_SHARED_LINK_DAYS": wrong})
