@@ -14,7 +14,7 @@ from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
 from plecak.runtime.web import bearer_auth_middleware, problem_middleware
 
-from .app_keys import CLAIMS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
+from .app_keys import CLAIMS, LINKS, OFFERS, PROGRAMMES, REDIS, SDJWT, SERVICE, SETTINGS
 from .claims import ClaimService
 from .config import Settings
 from .demo import seed_demo
@@ -27,6 +27,7 @@ from .programmes_store import ProgrammeStore
 from .routes import setup_routes
 from .sdjwt import SdJwtIssuing
 from .service import IssuerService, email_index_key
+from .shared_links import SharedLinks
 from .signing import load_or_create_keys
 from .store import IssuerStore
 
@@ -61,6 +62,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             box=box,
         )
         app[SERVICE] = service
+        app[LINKS] = SharedLinks(redis)
         sdjwt = SdJwtIssuing(service, hosted_vct=settings.sdjwt_vct == "hosted")
         app[SDJWT] = sdjwt
         app[OFFERS] = OfferService(service, redis, wallet_url=settings.wallet_url, sdjwt=sdjwt)

@@ -22,7 +22,10 @@ issuer:{records}:idem:<sha256(key)>     JSON idempotency record (pending or done
 issuer:{records}:credential-index       hash id -> JSON of what the registrar searches by (learner name,
                                         keyed e-mail index, achievement, title, issue time, status slot)
 issuer:{records}:history:<id>           list of JSON status changes of one credential (registrar's view;
-                                        the per-list streams above stay the complete audit trail)
+                                        the per-list streams above stay the complete audit trail), and
+                                        its verification links made and withdrawn
+issuer:{records}:link:<sha256(token)>   hash of one verification link (``shared_links.py``), expiring
+issuer:{records}:links:<id>             sorted set of one credential's verification links by expiry
 issuer:demo-seeded                      set once demo data was created
 issuer:limit:<bucket>:<client>          requests from that client address this minute (``credential`` or
                                         ``read`` endpoints; plecak.issuer.limits), with a TTL
