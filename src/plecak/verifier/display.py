@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from plecak.core.jose_vc import secured_content
 from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
+from plecak.core.verify.elm import is_elm_credential
 
 from .rows import MAX_ITEMS, Row, _as_list, _date, _mapping, _subject, credential_rows, text_of
 from .rows import _hours as _hours
@@ -67,6 +68,8 @@ class CredentialView:
     composition_rule: str | None = None
     unverified: bool = False
     """The seal failed: the rows are what the document says, not what the issuer sealed."""
+    elm: bool = False
+    """A European Digital Credential (:mod:`.elm_rows`): its seal was not checked."""
 
 
 @dataclass
@@ -147,6 +150,8 @@ def verdict_reason(report: Mapping[str, Any]) -> str | None:
                 if check.get("check") == name and check.get("outcome") == "failed":
                     return _failed_reason(check)
         return None
+    if any(_mapping(c.get("details")).get("notChecked") == "eseal" for c in checks):
+        return "elm"  # a European Digital Credential: read, its eIDAS seal not checked
     if verdict == "warnings":
         for check in checks:
             details = _mapping(check.get("details"))
@@ -279,6 +284,7 @@ def credential_view(
         composition=composition(doc, presented or {}),
         composition_rule=text_of(achievement.get("compositionRule")),
         unverified=not sealed(report),
+        elm=is_elm_credential(doc),
     )
 
 
@@ -295,9 +301,7 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
         view.credentials.append(sd_jwt_credential_view(report, t))
         return view
     if kind == "presentation":
-        view.presentation_checks = [
-            check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)
-        ]
+        view.presentation_checks = [check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)]
         credentials: Sequence[Any] = _as_list(_mapping(secured_content(document)).get("verifiableCredential"))
         sub_reports = _as_list(report.get("credentialResults"))
         pairs = list(zip(credentials, sub_reports, strict=False))
