@@ -18,6 +18,7 @@ from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
 from plecak.core.verify.elm import is_elm_credential
 
+from .elm_rows import elm_rows
 from .rows import MAX_ITEMS, Row, _as_list, _date, _mapping, _subject, credential_rows, text_of
 from .rows import _hours as _hours
 
@@ -273,7 +274,8 @@ def credential_view(
     credential: Any, report: Mapping[str, Any], t: Mapping[str, str], presented: Presented | None = None
 ) -> CredentialView:
     doc = _mapping(secured_content(credential))  # an enveloped (vc+jwt) credential: what it secures
-    rows = credential_rows(doc, t)
+    elm = is_elm_credential(doc)  # a European Digital Credential: its elements read by the ELM reader
+    rows = elm_rows(doc, t) if elm else credential_rows(doc, t)
     title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
     achievement = _mapping(_subject(doc).get("achievement"))
     return CredentialView(
@@ -284,7 +286,7 @@ def credential_view(
         composition=composition(doc, presented or {}),
         composition_rule=text_of(achievement.get("compositionRule")),
         unverified=not sealed(report),
-        elm=is_elm_credential(doc),
+        elm=elm,
     )
 
 
@@ -301,7 +303,9 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
         view.credentials.append(sd_jwt_credential_view(report, t))
         return view
     if kind == "presentation":
-        view.presentation_checks = [check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)]
+        view.presentation_checks = [
+            check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)
+        ]
         credentials: Sequence[Any] = _as_list(_mapping(secured_content(document)).get("verifiableCredential"))
         sub_reports = _as_list(report.get("credentialResults"))
         pairs = list(zip(credentials, sub_reports, strict=False))

@@ -22,15 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from plecak.core.errors import DocumentLoaderError, UndefinedTermError, VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.integrity.suites import registered_proofs
 from plecak.core.jsonld.loader import DocumentLoader
-from plecak.core.jsonld.rdf import check_safe
-from plecak.core.model.datamodel import VC_V1_CONTEXT, credential_version, issuer_id, validate_credential
+from plecak.core.model.datamodel import VC_V1_CONTEXT, credential_version, validate_credential
 from plecak.core.timeutil import parse_datetime
-from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, problems_failed
-from plecak.core.verify.credential_steps import proof_check
+from plecak.core.verify.checks import Check, Outcome, TrustRegistry, problems_failed
+from plecak.core.verify.credential_steps import FormatStep, ProofStep, safe_mode_problem
 from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.steps import TrustStep, ValidityStep
 
@@ -96,30 +94,10 @@ def elm_format_check(document: Any, loader: DocumentLoader | None = None) -> Che
         return problems_failed(
             "format", "This is not a well-formed European Digital Credential", problems, "format.invalid", profile="elm"
         )
-    try:
-        check_safe(document, loader)
-    except UndefinedTermError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The European Digital Credential uses a term its contexts do not define: {exc.term}.",
-            {"term": exc.term, "profile": "elm"},
-            "format.undefined_term",
-            {"term": exc.term},
-        )
-    except DocumentLoaderError as exc:
-        return Check(
-            "format",
-            Outcome.FAILED,
-            f"The European Digital Credential uses a context this verifier does not know: {exc.url}.",
-            {"url": exc.url, "profile": "elm"},
-            "format.unknown_context",
-            {"url": exc.url},
-        )
-    except VCError as exc:
-        check = error_check("format", "The European Digital Credential is not valid JSON-LD", exc, "format.jsonld")
-        check.details["profile"] = "elm"
-        return check
+    refused = safe_mode_problem(document, loader, "European Digital Credential")
+    if refused is not None:
+        refused.details["profile"] = "elm"
+        return refused
     return Check(
         "format",
         Outcome.PASSED,
@@ -131,20 +109,11 @@ def elm_format_check(document: Any, loader: DocumentLoader | None = None) -> Che
 
 
 @dataclass
-class ElmStructureStep:
+class ElmStructureStep(FormatStep):
     """``format`` of a European Digital Credential."""
 
-    loader: DocumentLoader | None = None
-    name: str = "format"
-    role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
-
-    async def run(self, context: Context) -> Check | None:
-        check = elm_format_check(context.document, self.loader)
-        if check.outcome is not Outcome.FAILED:
-            context.subject = context.document
-            context.values["issuer"] = issuer_id(context.document) or ""
-        return check
+    def check(self, document: Any) -> Check:
+        return elm_format_check(document, self.loader)
 
 
 # -- seal -------------------------------------------------------------------------------------------
@@ -181,21 +150,15 @@ def eseal_not_checked(data_integrity: Check | None = None) -> Check:
 
 
 @dataclass
-class ElmSealStep:
+class ElmSealStep(ProofStep):
     """``proof`` (the seal) of a European Digital Credential: reported as not checked."""
-
-    resolver: DidDocumentResolver
-    loader: DocumentLoader | None = None
-    url_issuers: bool = False
-    name: str = "proof"
-    role: StepRole = "seal"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         document = context.subject
         if not isinstance(document, Mapping) or not _data_integrity(document):
             return eseal_not_checked()
-        check = await proof_check(document, self.resolver, self.loader, url_issuers=self.url_issuers)
+        check = await super().run(context)
+        assert check is not None
         if check.outcome is Outcome.FAILED:
             check.details["profile"] = "elm"
             return check  # a proof that does not verify: the content was changed, or not sealed by its issuer
