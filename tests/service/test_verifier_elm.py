@@ -87,6 +87,7 @@ async def test_pasted_commission_sample_shows_its_elements_and_says_its_seal_was
     assert check(page, "format") == "passed"
     assert check(page, "proof") == "unknown"
     assert check(page, "status") == "unknown"
+    assert check(page, "issuer") == "warning"  # nothing ties an unchecked seal to the issuer
     assert "sealed with an eIDAS qualified electronic seal (JAdES or XAdES), which this verifier does not check" in page
     assert 'id="elm-note"' in page
     assert shown(page, ENGLISH) == ENGLISH
