@@ -167,3 +167,17 @@ async def test_our_own_credential_still_takes_the_usual_path(stack: Stack) -> No
     assert status == 200
     assert body["verified"] is True
     assert next(r for r in body["results"] if r["check"] == "format")["code"] == "format.micro_credential"
+
+
+async def test_an_elm_credential_inside_a_presentation_is_read_the_same_way(stack: Stack) -> None:
+    presentation = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [sample()],
+    }
+    _, page = await result_page(stack, await paste(stack, presentation))
+    assert verdict(page) == "incomplete"
+    assert headline(page) == "Readable European Digital Credential — its seal was not checked"
+    assert 'data-check="proof" data-outcome="unknown"' in page
+    assert element(page, "learner") == "Ana Andromeda"
+    assert 'id="elm-note"' in page
