@@ -5,6 +5,8 @@ Pure: no I/O (contexts come from the offline document loader)."""
 
 from __future__ import annotations
 
+from .export import UNSEALED_NOTICE, export_elm_credential
+from .nodes import DisplayImage
 from .reader import (
     ElmAccreditation,
     ElmConcept,
@@ -17,6 +19,8 @@ from .reader import (
 )
 
 __all__ = [
+    "UNSEALED_NOTICE",
+    "DisplayImage",
     "ElmAccreditation",
     "ElmConcept",
     "ElmCredentialView",
@@ -24,5 +28,6 @@ __all__ = [
     "ElmError",
     "ElmNote",
     "ElmOrganisation",
+    "export_elm_credential",
     "read_elm_credential",
 ]

@@ -249,7 +249,7 @@ class _Reader:
         return tuple(out)
 
     def assessment_type(self, assessment: Node | None, spec: Node | None) -> str | None:
-        for node in (self.g.node(assessment, f"{ELM}specifiedBy"), assessment, self.g.node(spec, f"{ELM}provenBy")):
+        for node in (self.g.node(assessment, f"{ELM}specifiedBy"), self.g.node(spec, f"{ELM}provenBy")):
             kind = self.concept(self.g.node(node, f"{DC}type"))
             found = (kind.label if kind else None) or self.text(node, f"{DC}title")
             if found:

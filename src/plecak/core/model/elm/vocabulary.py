@@ -14,6 +14,7 @@ from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
 
 __all__ = [
     "ADMS",
+    "COUNTRIES",
     "COUNTRY_AUTHORITY",
     "COUNTRY_SCHEME",
     "CRED",
@@ -25,11 +26,17 @@ __all__ = [
     "EDC_SHACL_VALIDATOR",
     "EDUCATION_CREDIT_SCHEME",
     "ELM",
+    "ENCODING_BASE64",
+    "ENCODING_SCHEME",
+    "ENUMERATION_LABELS",
     "EQF_PREFIX",
     "EQF_SCHEME",
+    "FILE_TYPE_AUTHORITY",
+    "FILE_TYPE_SCHEME",
     "FOAF",
     "KNOWN_MODES",
     "KNOWN_SUPERVISION",
+    "LANGUAGES",
     "LANGUAGE_AUTHORITY",
     "LANGUAGE_SCHEME",
     "LEARNING_SETTING_NON_FORMAL",
@@ -108,3 +115,58 @@ NOTE_SUBJECTS: dict[str, tuple[str, str]] = {
 }
 """Element key -> (IRI, English label) of the concept an ``elm:Note`` carrying that element has as its
 ``dc:subject``. The IRIs are our extension context's (the same meaning as its terms)."""
+
+ENCODING_SCHEME = "http://data.europa.eu/snb/encoding/25831c2"
+ENCODING_BASE64 = "http://data.europa.eu/snb/encoding/6146cde7dd"
+FILE_TYPE_AUTHORITY = "http://publications.europa.eu/resource/authority/file-type/"
+FILE_TYPE_SCHEME = "http://publications.europa.eu/resource/authority/file-type"
+
+# -- EU authority tables (Publications Office): only the rows the export needs ----------------
+COUNTRIES: dict[str, tuple[str, str]] = {
+    "AT": ("AUT", "Austria"), "BE": ("BEL", "Belgium"), "BG": ("BGR", "Bulgaria"),
+    "HR": ("HRV", "Croatia"), "CY": ("CYP", "Cyprus"), "CZ": ("CZE", "Czechia"),
+    "DK": ("DNK", "Denmark"), "EE": ("EST", "Estonia"), "FI": ("FIN", "Finland"),
+    "FR": ("FRA", "France"), "DE": ("DEU", "Germany"), "GR": ("GRC", "Greece"),
+    "HU": ("HUN", "Hungary"), "IE": ("IRL", "Ireland"), "IT": ("ITA", "Italy"),
+    "LV": ("LVA", "Latvia"), "LT": ("LTU", "Lithuania"), "LU": ("LUX", "Luxembourg"),
+    "MT": ("MLT", "Malta"), "NL": ("NLD", "Netherlands"), "PL": ("POL", "Poland"),
+    "PT": ("PRT", "Portugal"), "RO": ("ROU", "Romania"), "SK": ("SVK", "Slovakia"),
+    "SI": ("SVN", "Slovenia"), "ES": ("ESP", "Spain"), "SE": ("SWE", "Sweden"),
+    "IS": ("ISL", "Iceland"), "LI": ("LIE", "Liechtenstein"), "NO": ("NOR", "Norway"),
+    "CH": ("CHE", "Switzerland"), "GB": ("GBR", "United Kingdom"),
+}  # fmt: skip
+"""ISO 3166-1 alpha-2 -> (the country authority code, English name) for the EU and EEA countries,
+Switzerland and the United Kingdom. The authority codes are the ISO alpha-3 codes; IRL, BEL and ITA
+are confirmed by the Commission's sample, the others were not checked against the table offline."""
+
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "bg": ("BUL", "Bulgarian"), "cs": ("CES", "Czech"), "da": ("DAN", "Danish"),
+    "de": ("DEU", "German"), "el": ("ELL", "Greek"), "en": ("ENG", "English"),
+    "es": ("SPA", "Spanish"), "et": ("EST", "Estonian"), "fi": ("FIN", "Finnish"),
+    "fr": ("FRA", "French"), "ga": ("GLE", "Irish"), "hr": ("HRV", "Croatian"),
+    "hu": ("HUN", "Hungarian"), "it": ("ITA", "Italian"), "lt": ("LIT", "Lithuanian"),
+    "lv": ("LAV", "Latvian"), "mt": ("MLT", "Maltese"), "nl": ("NLD", "Dutch"),
+    "pl": ("POL", "Polish"), "pt": ("POR", "Portuguese"), "ro": ("RON", "Romanian"),
+    "sk": ("SLK", "Slovak"), "sl": ("SLV", "Slovenian"), "sv": ("SWE", "Swedish"),
+}  # fmt: skip
+"""ISO 639-1 -> (the language authority code, English name) for the 24 official EU languages. The
+authority codes are ISO 639-2/T; ENG is confirmed by the Commission's sample."""
+
+# -- English wording of our extension enumerations (as the notes write them) -----------------
+ENUMERATION_LABELS: dict[str, str] = {
+    "Online": "Online",
+    "Onsite": "On-site",
+    "Blended": "Blended",
+    "Volunteering": "Volunteering",
+    "WorkExperience": "Work experience",
+    "ShortCycle": "Short cycle",
+    "FirstCycle": "First cycle",
+    "SecondCycle": "Second cycle",
+    "ThirdCycle": "Third cycle",
+    "UnsupervisedNoIdVerification": "Unsupervised without ID Verification",
+    "SupervisedNoIdVerification": "Supervised without ID verification",
+    "SupervisedOnlineWithIdVerification": "Supervised online with ID verification",
+    "SupervisedOnsiteWithIdVerification": "Supervised on-site with ID verification",
+    "StandAlone": "Stand-alone",
+    "Stackable": "Stackable",
+}
