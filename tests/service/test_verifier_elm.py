@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from plecak.core.model.elm import export_elm_credential
 from support.verifier import Stack
 from support.verifier_pages import ShareServer, check, element, paste, result_page, share, stack, verdict
 
@@ -181,3 +182,22 @@ async def test_an_elm_credential_inside_a_presentation_is_read_the_same_way(stac
     assert 'data-check="proof" data-outcome="unknown"' in page
     assert element(page, "learner") == "Ana Andromeda"
     assert 'id="elm-note"' in page
+
+
+async def test_our_micro_credential_exported_to_elm_shows_every_annex_i_element(stack: Stack) -> None:
+    credential = await stack.issue("Zofia Wiśniewska", grade="4.5")
+    _, page = await result_page(stack, await paste(stack, export_elm_credential(credential)))
+    assert verdict(page) == "incomplete"
+    assert check(page, "proof") == "unknown"  # the export is unsealed: the original carries the seal
+    rows = re.findall(r'id="el-([a-z_]+)"', page)
+    assert {"title", "learner", "qf_ehea", "quality", "stackability", "further", "grade"} <= set(rows)
+    assert {key: element(page, key) for key in rows if element(page, key) == "not stated"} == {}
+    assert shown(page, ["title", "learner", "ects", "workload_hours", "eqf", "qf_ehea", "stackability"]) == {
+        "title": "Data Literacy Compact Course",
+        "learner": "Zofia Wiśniewska",
+        "ects": "3",
+        "workload_hours": "75 hours",
+        "eqf": "6",
+        "qf_ehea": "First cycle",
+        "stackability": "Stackable",
+    }
