@@ -20,17 +20,11 @@ from plecak.core.model.elm import (
     export_elm_credential,
     read_elm_credential,
 )
+from plecak.core.model.elm.vocabulary import ADMS, CRED, DC, ELM, FOAF, PMC, SKOS
 from plecak.core.model.micro_credential import MicroCredential
 from support import VECTORS
 
 EXAMPLE = VECTORS / "examples" / "microcredential-data-literacy.json"
-ELM = "http://data.europa.eu/snb/model/elm/"
-CRED = "https://www.w3.org/2018/credentials#"
-DC = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ADMS = "http://www.w3.org/ns/adms#"
-PMC = "https://w3id.org/plecak/mc#"
 CLAIM = (f"{CRED}credentialSubject", f"{ELM}hasClaim")
 SPEC = (*CLAIM, f"{ELM}specifiedBy")
 
