@@ -23,6 +23,7 @@ from support.travel import (
     POLISH_TITLE,
     System,
     attached_credential,
+    learner_with_credential,
     pdf_qr_texts,
     pdf_reader,
     system,
@@ -33,20 +34,6 @@ from support.travel import (
 from support.wallet import Browser
 
 __all__ = ["system"]
-
-
-async def _learner_with_credential(system: System, lang: str = "pl") -> tuple[Browser, str, dict[str, object]]:
-    """A signed-up learner (reading in ``lang``) who keeps one credential issued to their DID."""
-    browser = Browser(system.wallet_url)
-    did = await browser.sign_up("zofia@example.org")
-    await browser.get(f"/lang/{lang}?next=/")
-    credential = await system.issue(did)
-    await browser.get("/add")
-    status, text = await browser.post("/add", {"json": json.dumps(credential)})
-    assert status == 200, text
-    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
-    assert found, browser.last_url
-    return browser, found.group(1), credential
 
 
 async def _download_pdf(browser: Browser, cid: str, days: str = "30") -> tuple[int, bytes, dict[str, str]]:
@@ -60,7 +47,7 @@ async def _download_pdf(browser: Browser, cid: str, days: str = "30") -> tuple[i
 async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and_a_qr_that_verifies(
     system: System, tmp_path: Path
 ) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "pl")
+    browser, cid, credential = await learner_with_credential(system, "pl")
     try:
         _, page = await browser.get(f"/credentials/{cid}")
         assert PL["travel.pdf"] in page
@@ -136,7 +123,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
 
 
 async def test_english_reader_gets_an_english_pdf(system: System) -> None:
-    browser, cid, _ = await _learner_with_credential(system, "en")
+    browser, cid, _ = await learner_with_credential(system, "en")
     try:
         status, data, _ = await _download_pdf(browser, cid, days="365")
         assert status == 200
@@ -151,7 +138,7 @@ async def test_english_reader_gets_an_english_pdf(system: System) -> None:
 
 
 async def test_pdf_needs_a_valid_expiry_a_csrf_token_and_the_learners_own_credential(system: System) -> None:
-    browser, cid, _ = await _learner_with_credential(system, "en")
+    browser, cid, _ = await learner_with_credential(system, "en")
     try:
         status, body, _ = await _download_pdf(browser, cid, days="3650")
         assert status == 400
@@ -167,7 +154,7 @@ async def test_pdf_needs_a_valid_expiry_a_csrf_token_and_the_learners_own_creden
 
 
 async def test_verifier_checks_an_uploaded_pdf_by_its_attached_credential(system: System) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "en")
+    browser, cid, credential = await learner_with_credential(system, "en")
     try:
         _, data, _ = await _download_pdf(browser, cid)
     finally:
@@ -212,7 +199,7 @@ async def test_pdf_without_a_credential_or_broken_gets_a_clear_422(system: Syste
 
 
 async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_that_verifies(system: System) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "en")
+    browser, cid, credential = await learner_with_credential(system, "en")
     try:
         _, page = await browser.get(f"/credentials/{cid}")
         assert EN["travel.linkedin"] in page

@@ -33,12 +33,13 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
-from support.wallet import wallet_settings
+from support.wallet import Browser, wallet_settings
 
 __all__ = [
     "POLISH_TITLE",
     "System",
     "attached_credential",
+    "learner_with_credential",
     "page_size_mm",
     "pdf_page_png",
     "pdf_qr_texts",
@@ -79,6 +80,23 @@ class System:
             headers=AUTH,
         ) as resp:
             assert resp.status == 200, await resp.text()
+
+
+async def learner_with_credential(
+    system: System, lang: str = "pl", email: str = "zofia@example.org"
+) -> tuple[Browser, str, dict[str, Any]]:
+    """A signed-up learner (reading in ``lang``) who keeps one credential issued to their DID: the
+    learner's browser, the credential's id in the wallet, and the credential."""
+    browser = Browser(system.wallet_url)
+    did = await browser.sign_up(email)
+    await browser.get(f"/lang/{lang}?next=/")
+    credential = await system.issue(did)
+    await browser.get("/add")
+    status, text = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, text
+    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
+    assert found, browser.last_url
+    return browser, found.group(1), credential
 
 
 @pytest.fixture

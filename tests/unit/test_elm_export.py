@@ -20,17 +20,11 @@ from plecak.core.model.elm import (
     export_elm_credential,
     read_elm_credential,
 )
+from plecak.core.model.elm.vocabulary import ADMS, CRED, DC, ELM, FOAF, PMC, SKOS
 from plecak.core.model.micro_credential import MicroCredential
 from support import VECTORS
 
 EXAMPLE = VECTORS / "examples" / "microcredential-data-literacy.json"
-ELM = "http://data.europa.eu/snb/model/elm/"
-CRED = "https://www.w3.org/2018/credentials#"
-DC = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ADMS = "http://www.w3.org/ns/adms#"
-PMC = "https://w3id.org/plecak/mc#"
 CLAIM = (f"{CRED}credentialSubject", f"{ELM}hasClaim")
 SPEC = (*CLAIM, f"{ELM}specifiedBy")
 
@@ -156,11 +150,21 @@ def _iris(node: Any) -> list[str]:
     return found
 
 
+def _nodes_without_id(node: Any) -> int:
+    if isinstance(node, list):
+        return sum(_nodes_without_id(item) for item in node)
+    if not isinstance(node, Mapping) or "@value" in node:
+        return 0
+    own = 0 if isinstance(node.get("@id"), str) else 1
+    return own + sum(_nodes_without_id(v) for k, v in node.items() if not k.startswith("@"))
+
+
 def test_the_export_has_no_relative_iri_and_no_blank_node(expanded: dict[str, Any]) -> None:
     iris = _iris([expanded])
     assert len(iris) > 100
     assert [i for i in iris if not i.split(":", 1)[0].isalpha() or ":" not in i] == []
     assert [i for i in iris if i.startswith("_:")] == []
+    assert _nodes_without_id([expanded]) == 0
 
 
 def test_the_export_is_the_elm_envelope_and_says_it_is_an_unsealed_copy(exported: dict[str, Any]) -> None:
@@ -302,3 +306,13 @@ def test_safe_mode_refuses_the_export_with_a_term_the_edc_context_lacks(exported
 def test_a_display_image_must_be_png_or_jpeg() -> None:
     with pytest.raises(ValueError, match="image/png or image/jpeg"):
         DisplayImage(b"GIF89a", "image/gif")
+
+
+def test_an_enveloped_credential_has_nothing_to_export() -> None:
+    envelope = {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "type": "EnvelopedVerifiableCredential",
+        "id": "data:application/dc+sd-jwt,eyJhbGciOiJFUzI1NiJ9.e30.c2ln~",
+    }
+    with pytest.raises((TypeError, ValueError)):
+        export_elm_credential(envelope)

@@ -9,6 +9,7 @@ from plecak.runtime.assets import add_static_routes
 from . import (
     account_handlers,
     backup_handlers,
+    europass,
     handlers,
     passkey_handlers,
     pathway_handlers,
@@ -51,6 +52,7 @@ def setup_routes(app: web.Application) -> None:
     # take it with you: a PDF with a verification QR code, an entry on LinkedIn (each makes a share link)
     r.add_post("/credentials/{cid}/pdf", travel_handlers.credential_pdf)
     r.add_post("/credentials/{cid}/linkedin", travel_handlers.credential_linkedin)
+    r.add_get("/credentials/{cid}/europass", europass.credential_europass)  # an unsealed ELM copy (no share link)
     r.add_get("/add", handlers.add_form)
     r.add_post("/add", handlers.add_credential)
     # receive
