@@ -27,8 +27,8 @@ REGISTRAR_PAGES = [
     "/admin/achievements",
     "/admin/achievements/new",
     "/admin/achievements/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
-    "/admin/programmes",
-    "/admin/programmes/new",
+    "/admin/pathways",
+    "/admin/pathways/new",
     "/admin/credentials",
 ]
 REGISTRAR_TEMPLATES = [
@@ -39,13 +39,13 @@ REGISTRAR_TEMPLATES = [
     "admin.html",
     "admin_achievements.html",
     "admin_credentials.html",
-    "admin_programmes.html",
+    "admin_pathways.html",
 ]
 POLISH = {"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}
 # Words of the registrar screens' English that no Polish sentence contains (whole words).
 ENGLISH = re.compile(
     r"\b(?:the|The|and|of|is|not|your|Your|with|from|for|Add|Remove|Save|Edit|Sign|Issue|Issued|Search|"
-    r"Cancel|Please|There|Achievements?|achievements?|Programmes?|Learner|learner|credentials?|"
+    r"Cancel|Please|There|Achievements?|achievements?|Pathways?|Learner|learner|credentials?|"
     r"Credential|Title|Name|Country|Group|Component|Rule|Optional|required|Choose|Back|New|Create|Revoke|"
     r"Suspend|Apply|Action|Grade|Continue|token|Skip|Language|Registrar|level|Workload|hours|stated)\b"
 )

@@ -1,4 +1,9 @@
-"""Thin HTTP handlers of programmes, trusted institutions and certificate claims."""
+"""Thin HTTP handlers of pathways, trusted institutions and certificate claims.
+
+Every pathway URL also answers under its older name, ``programmes`` (``/programmes/…``,
+``/api/programmes/…``), so wallets and scripts written before the rename keep working: those URLs
+keep the older JSON names too (``"type": "Programme"``, a ``programmes`` list).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +14,25 @@ from aiohttp import web
 
 from plecak.runtime.web import json_response, problem_response
 
-from .app_keys import CLAIMS, PROGRAMMES, SERVICE, SETTINGS
-from .claims import ClaimRefused
-from .handlers import json_body
+from .app_keys import CERTIFICATE_CLAIMS, PATHWAYS, SERVICE, SETTINGS
+from .certificate_claims import ClaimRefused
+from .record_handlers import RecordApi, json_body
 
 __all__ = [
+    "LEGACY_API",
+    "PATHWAY_API",
     "claim",
     "claim_nonce",
-    "create_programme",
     "delete_trusted",
-    "get_programme",
-    "list_programmes",
     "list_trusted",
-    "public_programme",
-    "public_programmes",
+    "public_pathway",
+    "public_pathways",
     "put_trusted",
-    "update_programme",
 ]
+
+PATHWAY_API = RecordApi("pathways", lambda request: request.app[PATHWAYS])
+LEGACY_API = RecordApi("programmes", lambda request: request.app[PATHWAYS])
+"""``/api/programmes``: the admin API under the name pathways had before."""
 
 
 def _cors(resp: web.Response) -> web.Response:
@@ -33,11 +40,17 @@ def _cors(resp: web.Response) -> web.Response:
     return resp
 
 
+def _legacy(request: web.Request) -> bool:
+    """Whether the request came in under the older name, ``/programmes``."""
+    return request.path.startswith("/programmes")
+
+
 # -- public ------------------------------------------------------------------------------
-async def public_programmes(request: web.Request) -> web.Response:
-    service = request.app[PROGRAMMES]
-    items = [service.public(r) for r in await service.all()]
-    return _cors(json_response({"programmes": items}))
+async def public_pathways(request: web.Request) -> web.Response:
+    service = request.app[PATHWAYS]
+    legacy = _legacy(request)
+    items = [service.public(r, legacy=legacy) for r in await service.all()]
+    return _cors(json_response({"programmes" if legacy else "pathways": items}))
 
 
 def _wants_html(request: web.Request) -> bool:
@@ -45,24 +58,24 @@ def _wants_html(request: web.Request) -> bool:
     return "text/html" in accept and "application/json" not in accept
 
 
-async def public_programme(request: web.Request) -> web.Response:
+async def public_pathway(request: web.Request) -> web.Response:
     """The definition as JSON (wallets), or a page for a person who opened the link in a browser."""
-    service = request.app[PROGRAMMES]
+    service = request.app[PATHWAYS]
     record = await service.get(request.match_info["uuid"])
     if _wants_html(request):
         wallet = request.app[SETTINGS].wallet_url
         follow = f"{wallet}/pathways?url={quote(str(record['id']), safe='')}" if wallet else None
         context = {"p": record, "profile": await request.app[SERVICE].profile(), "follow_link": follow}
-        resp = aiohttp_jinja2.render_template("programme.html", request, context)
+        resp = aiohttp_jinja2.render_template("pathway.html", request, context)
         resp.headers["Vary"] = "Accept"
         return resp
-    resp = json_response(service.public(record))
+    resp = json_response(service.public(record, legacy=_legacy(request)))
     resp.headers["Vary"] = "Accept"
     return _cors(resp)
 
 
 async def claim_nonce(request: web.Request) -> web.Response:
-    result = await request.app[CLAIMS].nonce(request.match_info["uuid"])
+    result = await request.app[CERTIFICATE_CLAIMS].nonce(request.match_info["uuid"])
     resp = json_response(result, status=201)
     resp.headers["Cache-Control"] = "no-store"
     return _cors(resp)
@@ -71,7 +84,7 @@ async def claim_nonce(request: web.Request) -> web.Response:
 async def claim(request: web.Request) -> web.Response:
     body = await json_body(request)
     try:
-        credential, new = await request.app[CLAIMS].claim(request.match_info["uuid"], body)
+        credential, new = await request.app[CERTIFICATE_CLAIMS].claim(request.match_info["uuid"], body)
     except ClaimRefused as exc:
         return _cors(
             problem_response(
@@ -81,35 +94,17 @@ async def claim(request: web.Request) -> web.Response:
     return _cors(json_response({"verifiableCredential": credential}, status=201 if new else 200))
 
 
-# -- admin -------------------------------------------------------------------------------
-async def list_programmes(request: web.Request) -> web.Response:
-    return json_response({"programmes": await request.app[PROGRAMMES].all()})
-
-
-async def create_programme(request: web.Request) -> web.Response:
-    record = await request.app[PROGRAMMES].create(await json_body(request))
-    return json_response(record, status=201, headers={"Location": f"/api/programmes/{record['uuid']}"})
-
-
-async def get_programme(request: web.Request) -> web.Response:
-    return json_response(await request.app[PROGRAMMES].get(request.match_info["uuid"]))
-
-
-async def update_programme(request: web.Request) -> web.Response:
-    service = request.app[PROGRAMMES]
-    return json_response(await service.update(request.match_info["uuid"], await json_body(request)))
-
-
+# -- admin: trusted institutions ------------------------------------------------------------
 async def list_trusted(request: web.Request) -> web.Response:
-    trusted = await request.app[PROGRAMMES].trusted()
+    trusted = await request.app[PATHWAYS].trusted()
     return json_response({"trustedIssuers": [{"did": k, **v} for k, v in sorted(trusted.items())]})
 
 
 async def put_trusted(request: web.Request) -> web.Response:
-    entry = await request.app[PROGRAMMES].trust(request.match_info["did"], await json_body(request))
+    entry = await request.app[PATHWAYS].trust(request.match_info["did"], await json_body(request))
     return json_response(entry)
 
 
 async def delete_trusted(request: web.Request) -> web.Response:
-    await request.app[PROGRAMMES].distrust(request.match_info["did"])
+    await request.app[PATHWAYS].distrust(request.match_info["did"])
     return web.Response(status=204)
