@@ -7,7 +7,7 @@ issuer:{prog}:claim-nonce:{nonce}        pathway uuid a claim challenge was issu
 issuer:{prog}:claimed:{uuid}:{sha256}    id of the certificate issued to a holder DID for a pathway
 issuer:{prog}:claiming:{uuid}:{sha256}   set while a claim of that holder is being issued (expires)
 
-The key strings keep the names they had before pathways were called pathways ("programme"), so data
+The key strings keep the name pathways had before ("programme"), so data
 written by earlier versions is read as it is; only the helpers below use the new name.
 The ``{prog}`` hash tag keeps keys written in one transaction in one Redis Cluster slot.
 """
