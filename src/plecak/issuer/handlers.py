@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
@@ -37,14 +36,16 @@ def _idempotency_key(request: web.Request) -> str | None:
 
 
 # -- public ------------------------------------------------------------------------------
-@aiohttp_jinja2.template("home.html")
-async def home(request: web.Request) -> dict[str, Any]:
+async def home(request: web.Request) -> web.Response:
+    """The public home page, in the reader's language (the institution's own texts as written)."""
     service = request.app[SERVICE]
-    return {
+    context = {
         "profile": await service.profile(),
         "did": service.keys.did,
         "achievements": await service.achievements(),
+        "readable": READABLE,
     }
+    return render_page(request, "home.html", context)
 
 
 async def admin_page(request: web.Request) -> web.Response:

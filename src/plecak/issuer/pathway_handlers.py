@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from plecak.runtime.web import json_response, problem_response
 
 from .app_keys import CERTIFICATE_CLAIMS, PATHWAYS, SERVICE, SETTINGS
 from .certificate_claims import ClaimRefused
+from .i18n import render_page
 from .record_handlers import RecordApi, json_body
 
 __all__ = [
@@ -66,8 +66,8 @@ async def public_pathway(request: web.Request) -> web.Response:
         wallet = request.app[SETTINGS].wallet_url
         follow = f"{wallet}/pathways?url={quote(str(record['id']), safe='')}" if wallet else None
         context = {"p": record, "profile": await request.app[SERVICE].profile(), "follow_link": follow}
-        resp = aiohttp_jinja2.render_template("pathway.html", request, context)
-        resp.headers["Vary"] = "Accept"
+        resp = render_page(request, "pathway.html", context)  # in the reader's language
+        resp.headers.add("Vary", "Accept")
         return resp
     resp = json_response(service.public(record, legacy=_legacy(request)))
     resp.headers["Vary"] = "Accept"
