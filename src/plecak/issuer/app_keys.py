@@ -12,8 +12,9 @@ from .oid4vci import OfferService
 from .pathways import PathwayService
 from .sdjwt import SdJwtIssuing
 from .service import IssuerService
+from .shared_links import SharedLinks
 
-__all__ = ["CERTIFICATE_CLAIMS", "OFFERS", "PATHWAYS", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
+__all__ = ["CERTIFICATE_CLAIMS", "LINKS", "OFFERS", "PATHWAYS", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
@@ -22,3 +23,4 @@ OFFERS = web.AppKey("offers", OfferService)
 PATHWAYS = web.AppKey("pathways", PathwayService)
 CERTIFICATE_CLAIMS = web.AppKey("certificate_claims", CertificateClaimService)
 SDJWT = web.AppKey("sdjwt", SdJwtIssuing)
+LINKS = web.AppKey("links", SharedLinks)
