@@ -1,5 +1,5 @@
-"""Per-client limits on the issuer's public endpoints: the credential endpoints (OpenID4VCI, programme
-claims) and, ten times more generous, the public reads. Real issuer, real Redis; low limits."""
+"""Per-client limits on the issuer's public endpoints: the credential endpoints (OpenID4VCI, certificate
+claims of pathways) and, ten times more generous, the public reads. Real issuer, real Redis; low limits."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ async def test_credential_endpoints_share_one_budget_per_client_then_429_with_re
     assert (problem["status"], problem["title"], problem["retryAfter"]) == (429, "Too many requests", wait)
     assert f"{wait} seconds" in problem["detail"]
     assert resp.headers["Cache-Control"] == "no-store"
-    assert (await client.post("/programmes/x/claim-nonce")).status == 429
+    assert (await client.post("/pathways/x/claim-nonce")).status == 429
+    assert (await client.post("/programmes/x/claim-nonce")).status == 429  # the older URL: same budget
     # reads have their own budget, and the admin API and health check are not limited
     assert (await client.get("/.well-known/did.json")).status == 200
     assert (await client.get("/api/achievements", headers=AUTH)).status == 200

@@ -46,8 +46,8 @@ class Settings:
     #: host:port pairs whose did:web and status lists may be fetched over http (development, tests)
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     issuer_per_client: int = 120
-    """Requests to the credential endpoints (OpenID4VCI offer, token, nonce, credential; programme
-    claims) one client address may make per minute (``PLECAK_ISSUER_PER_CLIENT``, 0 = no limit);
+    """Requests to the credential endpoints (OpenID4VCI offer, token, nonce, credential; certificate
+    claims of pathways) one client address may make per minute (``PLECAK_ISSUER_PER_CLIENT``, 0 = no limit);
     public reads (did.json, status lists, metadata) are limited to ten times as many."""
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
     """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``Forwarded`` or ``X-Forwarded-For`` names the client."""

@@ -39,7 +39,7 @@ def found(record: dict[str, Any] | None, what: str) -> dict[str, Any]:
 
 
 def next_version(existing: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The version members of an edited record (achievement, programme): one more than ``existing``'s
+    """The version members of an edited record (achievement, pathway): one more than ``existing``'s
     version, its creation time kept (now for a new record), and the time of this change."""
     now = format_datetime(utc_now())
     return {

@@ -4,9 +4,9 @@ Two budgets per client address (:func:`plecak.runtime.clientaddr.client_address`
 trusted proxy each forwarded client has its own), counted per minute in Redis before the handler runs:
 
 * the credential endpoints, which sign, verify, or spend one-time codes: OpenID4VCI offer, token,
-  nonce and credential, and the programme claims. ``PLECAK_ISSUER_PER_CLIENT`` (120) requests.
+  nonce and credential, and the certificate claims of pathways. ``PLECAK_ISSUER_PER_CLIENT`` (120) requests.
 * public reads that wallets and verifiers fetch (did.json, status lists, metadata, contexts,
-  achievement and programme pages): cheap, so ten times as many.
+  achievement and pathway pages): cheap, so ten times as many.
 
 Over a budget the answer is 429 problem details with ``Retry-After``. Every route is listed in one of
 :data:`CREDENTIAL_PATHS`, :data:`READ_PATHS` or :data:`UNLIMITED_PATHS`: a test keeps new routes from
@@ -46,7 +46,9 @@ CREDENTIAL_PATHS = frozenset(
         "/token",
         "/nonce",
         "/credential",
-        "/programmes/{uuid}/claim-nonce",
+        "/pathways/{uuid}/claim-nonce",
+        "/pathways/{uuid}/claim",
+        "/programmes/{uuid}/claim-nonce",  # the pathways' older URLs, in the same budgets
         "/programmes/{uuid}/claim",
     }
 )
@@ -64,6 +66,8 @@ READ_PATHS = frozenset(
         "/status-lists/token/{list_id}",
         "/.well-known/openid-credential-issuer",
         "/.well-known/oauth-authorization-server",
+        "/pathways",
+        "/pathways/{uuid}",
         "/programmes",
         "/programmes/{uuid}",
     }

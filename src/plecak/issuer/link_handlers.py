@@ -25,9 +25,9 @@ from plecak.runtime.web import Problem, json_response
 
 from .app_keys import LINKS, SERVICE, SETTINGS
 from .config import MAX_SHARED_LINK_DAYS
-from .handlers import json_body
 from .issued import Conflict
 from .printout import credential_printout
+from .record_handlers import json_body
 from .shared_links import SharedLink
 
 __all__ = ["create_link", "credential_pdf", "list_links", "revoke_link", "shared_credential"]

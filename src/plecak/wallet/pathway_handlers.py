@@ -1,4 +1,4 @@
-"""Thin handlers of the Pathways pages: follow a programme, see progress, claim the certificate."""
+"""Thin handlers of the Pathways pages: follow a pathway, see progress, claim the certificate."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ async def follow(request: web.Request) -> web.Response:
     url = await form_text(request, "url", 2048)
     service = request.app[PATHWAYS]
     try:
-        programme = await service.follow(account.uid, url)
+        pathway = await service.follow(account.uid, url)
     except UserError as exc:
         items = await service.progress(account.uid, account.did)
         context = {
@@ -37,7 +37,7 @@ async def follow(request: web.Request) -> web.Response:
             "detail": exc.detail,
         }
         return await render(request, "pathways.html", context, status=exc.status)
-    await add_flash(request, "flash.following", name=programme["name"])
+    await add_flash(request, "flash.following", name=pathway["name"])
     return redirect("/pathways")
 
 

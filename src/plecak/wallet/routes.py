@@ -71,7 +71,7 @@ def setup_routes(app: web.Application) -> None:
     # present (OpenID4VP)
     r.add_get("/present", present_handlers.present)
     r.add_post("/present/{pid}", present_handlers.answer_request)
-    # pathways (programmes the learner follows) and claiming their certificates
+    # pathways the learner follows, and claiming their certificates
     r.add_get("/pathways", pathway_handlers.pathways)
     r.add_post("/pathways/follow", pathway_handlers.follow)
     r.add_get("/pathways/{key}", pathway_handlers.pathway)

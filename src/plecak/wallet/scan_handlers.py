@@ -68,7 +68,7 @@ def route_link(link: str, public_url: str) -> str | None:
         return "/present?" + urlencode(keep) if "request_uri" in keep or by_value else None
     if "credential_offer_uri" in query or "credential_offer" in query:
         return "/receive?" + urlencode(offer_params(link))
-    if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
+    if parts.scheme in ("https", "http") and re.fullmatch(r"/(?:pathways|programmes)/[A-Za-z0-9-]+", parts.path):
         return "/pathways?" + urlencode({"url": link})
     own = urlsplit(public_url)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:

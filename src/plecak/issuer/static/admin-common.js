@@ -1,4 +1,4 @@
-// Shared by the registrar screens (achievements, programmes): the admin token, calls to the admin
+// Shared by the registrar screens (achievements, pathways): the admin token, calls to the admin
 // API, reading and filling form fields, and showing the server's 422 problems next to the fields
 // they name. The token is the same bearer token, kept in sessionStorage under the same key as
 // /admin (admin.js). Every value is put into the page with textContent or .value, never as HTML.
