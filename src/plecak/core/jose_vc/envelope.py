@@ -13,25 +13,6 @@ from plecak.core.encoding import b64url_decode
 from plecak.core.errors import VCError
 from plecak.core.safejson import UnsafeJson, loads
 
-__all__ = [
-    "DATA_PREFIX",
-    "ENVELOPED_VC",
-    "ENVELOPED_VP",
-    "LEGACY_PREFIX",
-    "MAX_JWS_CHARS",
-    "MEDIA",
-    "VC_V2_CONTEXT",
-    "JoseError",
-    "SecuredJws",
-    "envelope",
-    "envelope_of_text",
-    "enveloped_jws",
-    "looks_like_jws",
-    "open_envelope",
-    "parse_jws",
-    "secured_content",
-]
-
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 ENVELOPED_VC = "EnvelopedVerifiableCredential"
 ENVELOPED_VP = "EnvelopedVerifiablePresentation"
