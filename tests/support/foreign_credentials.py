@@ -1,11 +1,11 @@
 """Credentials not made by our issuer, as the wallet's card and the verifier's rows meet them.
 
 Each entry is the document the display code reads: other issuers' Open Badges 3.0 (the signed
-fixtures in ``tests/fixtures``), plain VCs (VC 2.0 with an unknown subject, VC 1.1), odd but
-readable shapes (language maps, numbers where text is expected, lists, several subjects), an
-SD-JWT VC's claims in the Open Badges shape the pages read, a ``vc+jwt`` credential (what its
-envelope secures) and an ecdsa-sd-2023 disclosure. ``tests/unit/test_foreign_display.py`` pins what
-is shown for each.
+fixtures in ``tests/fixtures``), the data-model examples (``tests/vectors/examples``), plain VCs
+(VC 2.0 with an unknown subject, VC 1.1), odd but readable shapes (language maps, numbers where
+text is expected, lists), an SD-JWT VC's claims in the Open Badges shape the pages read, a
+``vc+jwt`` credential (what its envelope secures) and an ecdsa-sd-2023 disclosure.
+``tests/unit/test_foreign_display.py`` pins what is shown for each.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from plecak.core.did import did_key
 from plecak.core.jose_vc import envelope, secured_content, sign_jose
 from plecak.core.sdjwt import open_badges_form
 
-from . import FIXTURES
+from . import FIXTURES, VECTORS
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 V1 = "https://www.w3.org/2018/credentials/v1"
@@ -234,6 +234,8 @@ def foreign_credentials() -> dict[str, Any]:
     found: dict[str, Any] = {
         name.removesuffix(".json"): json.loads((FIXTURES / name).read_text(encoding="utf-8")) for name in FIXTURE_FILES
     }
+    for path in sorted((VECTORS / "examples").glob("*.json")):  # the data-model examples (shared/examples)
+        found[f"example-{path.stem}"] = json.loads(path.read_text(encoding="utf-8"))
     found.update(
         {
             "vc2-unknown-subject": unknown_subject(),

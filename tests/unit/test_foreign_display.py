@@ -3,7 +3,9 @@ our issuer, in English and Polish.
 
 ``tests/fixtures/foreign-display.json`` holds what both showed before they read through the typed
 model (:mod:`plecak.core.model.shown`): each value shown then must still be shown, the same, so the
-switch loses nothing (values may be added where the old readers showed nothing or less).
+switch loses nothing (values may be added where the old readers showed nothing or less). One
+recorded value was changed on purpose: a JSON ``true`` showed as English "yes" on the Polish page,
+and now shows as "tak".
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from plecak.verifier.display import credential_view
 from plecak.verifier.messages import messages
 from plecak.wallet.credentials import view
 from support import FIXTURES
-from support.foreign_credentials import foreign_credentials
+from support.foreign_credentials import foreign_credentials, two_subjects
 
 EXPECTED = FIXTURES / "foreign-display.json"
 FOREIGN = foreign_credentials()
@@ -153,6 +155,8 @@ def test_odd_shapes_are_shown_as_text_on_both_pages() -> None:
     assert rows["skills"] == ["manage data", "curate data"]
     assert rows["awarding_body"] == "did:web:partner.example; Body B"
     assert rows["valid_until"] == "not a date"
+    assert rows["prerequisites"] == "yes"  # a JSON true
+    assert {r[0]: r[2] for r in verifier_shows(odd, "pl")["rows"]}["prerequisites"] == "tak"
 
 
 def test_an_eqf_level_given_only_as_an_alignment_is_shown_by_the_verifier() -> None:
@@ -160,3 +164,12 @@ def test_an_eqf_level_given_only_as_an_alignment_is_shown_by_the_verifier() -> N
     assert rows["eqf"] == "EQF 4"
     assert rows["workload_hours"] == "40 godzin"
     assert rows["country"] == "Polska"
+
+
+def test_of_two_subjects_both_pages_show_the_one_with_an_achievement() -> None:
+    # The wallet used to show the first subject; both pages now read the same subject.
+    for lang in LANGUAGES:
+        wallet = wallet_shows(two_subjects(), lang)
+        assert wallet["title"] == "Second course"
+        assert dict(wallet["fields"])["field.learner"] == "Ewa Maj"
+        assert verifier_shows(two_subjects(), lang)["title"] == "Second course"
