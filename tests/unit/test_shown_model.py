@@ -96,13 +96,13 @@ def test_our_credential_reads_as_the_strict_model_reads_it() -> None:
     assert strict is not None
     assert shown.title == strict.title
     assert ach.kind == strict.kind
-    assert ach.learning_outcomes == strict.learning_outcomes
+    assert ach.outcomes == strict.learning_outcomes
     assert strict.ects is not None
     assert shown.ects == number_text(strict.ects)
     assert ach.eqf == str(strict.eqf)
-    assert ach.volume_of_learning == strict.volume_of_learning
-    assert ach.form_of_participation == strict.form_of_participation
-    assert ach.is_part_of == strict.is_part_of
+    assert ach.workload == strict.volume_of_learning
+    assert ach.participation == strict.form_of_participation
+    assert ach.part_of == strict.is_part_of
     assert shown.learner == model.subject.learner_name
     assert shown.place.country_code == (
         model.issuer.address.country_code if model.issuer and model.issuer.address else None
@@ -136,4 +136,4 @@ def test_odd_shapes_become_text_and_keep_their_structure() -> None:
     assert [(g.text, g.scheme) for g in shown.grades] == [("Distinction", "Honours"), ("5", "Marks 1-5")]
     assert shown.elements()["grade"] == "Distinction (Honours); 5 (Marks 1-5)"
     assert shown.supervision == "SupervisedOnsiteWithIdVerification"
-    assert shown.achievement.further_information is None  # blank: not stated
+    assert shown.achievement.further is None  # blank: not stated

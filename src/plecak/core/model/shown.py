@@ -126,25 +126,25 @@ class ShownAchievement:
     title: str | None = None
     kind: str | None = None
     description: str | None = None
-    learning_outcomes: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
     ects_points: tuple[str, ...] = ()
     """The ``point`` of each ECTS ``creditPoint``."""
     credits_available: str | None = None
-    volume_of_learning: str | None = None
+    workload: str | None = None
     eqf_level: str | None = None
     """``eqfLevel`` as written (an EQF concept IRI, or anything else)."""
-    nqf_level: str | None = None
-    qf_ehea_level: str | None = None
-    type_of_assessment: str | None = None
-    form_of_participation: str | None = None
-    supervision_and_id_verification: str | None = None
-    type_of_quality_assurance: str | None = None
+    nqf: str | None = None
+    qf_ehea: str | None = None
+    assessment: str | None = None
+    participation: str | None = None
+    supervision: str | None = None
+    quality: str | None = None
     prerequisites: str | None = None
     grading_schemes: tuple[tuple[str | None, str | None], ...] = ()
     """``(id, name)`` of each ``resultDescription``."""
-    integration_stackability: str | None = None
-    is_part_of: tuple[str, ...] = ()
-    further_information: str | None = None
+    stackability: str | None = None
+    part_of: tuple[str, ...] = ()
+    further: str | None = None
     awarding_bodies: tuple[Body, ...] = ()
     alignments: tuple[Alignment, ...] = ()
     code: str | None = None
@@ -178,7 +178,7 @@ class ShownAchievement:
             title=text_of(a.get("name")),
             kind=text_of(a.get("achievementType")),
             description=text_of(a.get("description")),
-            learning_outcomes=texts_of(a.get("learningOutcome")),
+            outcomes=texts_of(a.get("learningOutcome")),
             ects_points=tuple(
                 t
                 for p in as_list(a.get("creditPoint"))
@@ -187,23 +187,23 @@ class ShownAchievement:
                 if t
             ),
             credits_available=text_of(a.get("creditsAvailable")),
-            volume_of_learning=text_of(a.get("volumeOfLearning")),
+            workload=text_of(a.get("volumeOfLearning")),
             eqf_level=text_of(a.get("eqfLevel")),
-            nqf_level=text_of(a.get("nqfLevel")),
-            qf_ehea_level=text_of(a.get("qfEheaLevel")),
-            type_of_assessment=text_of(a.get("typeOfAssessment")),
-            form_of_participation=text_of(a.get("formOfParticipation")),
-            supervision_and_id_verification=text_of(a.get("supervisionAndIdVerification")),
-            type_of_quality_assurance=text_of(a.get("typeOfQualityAssurance")),
+            nqf=text_of(a.get("nqfLevel")),
+            qf_ehea=text_of(a.get("qfEheaLevel")),
+            assessment=text_of(a.get("typeOfAssessment")),
+            participation=text_of(a.get("formOfParticipation")),
+            supervision=text_of(a.get("supervisionAndIdVerification")),
+            quality=text_of(a.get("typeOfQualityAssurance")),
             prerequisites=text_of(a.get("prerequisites")),
             grading_schemes=tuple(
                 (text_of(d.get("id")), text_of(d.get("name")))
                 for d in as_list(a.get("resultDescription"))
                 if isinstance(d, Mapping)
             ),
-            integration_stackability=text_of(a.get("integrationStackability")),
-            is_part_of=texts_of(a.get("isPartOf")),
-            further_information=text_of(a.get("furtherInformation")),
+            stackability=text_of(a.get("integrationStackability")),
+            part_of=texts_of(a.get("isPartOf")),
+            further=text_of(a.get("furtherInformation")),
             awarding_bodies=tuple(b for b in map(Body.read, as_list(a.get("awardingBody"))) if b.label),
             alignments=tuple(Alignment.read(x) for x in as_list(a.get("alignment")) if isinstance(x, Mapping)),
             code=text_of(a.get("humanCode")),
@@ -297,7 +297,7 @@ class ShownCredential:
     @property
     def supervision(self) -> str | None:
         """On the achievement, else on the learner's result."""
-        return self.achievement.supervision_and_id_verification or self.supervision_of_learner
+        return self.achievement.supervision or self.supervision_of_learner
 
     def elements(self) -> dict[str, Value]:
         """Every EU element key of :data:`~.elements.ELEMENT_POINTERS` → its value, ``None`` when the
@@ -313,23 +313,23 @@ class ShownCredential:
             "issued": self.issued,
             "valid_until": self.until,
             "description": a.description,
-            "outcomes": a.learning_outcomes,
+            "outcomes": a.outcomes,
             "ects": self.ects,
             "credits_earned": self.credits_earned,
-            "workload_hours": a.volume_of_learning,
+            "workload_hours": a.workload,
             "eqf": a.eqf,
-            "qf_ehea": a.qf_ehea_level,
-            "nqf": a.nqf_level,
-            "assessment": a.type_of_assessment,
-            "participation": a.form_of_participation,
+            "qf_ehea": a.qf_ehea,
+            "nqf": a.nqf,
+            "assessment": a.assessment,
+            "participation": a.participation,
             "supervision": self.supervision,
-            "quality": a.type_of_quality_assurance,
+            "quality": a.quality,
             "prerequisites": a.prerequisites,
-            "stackability": a.integration_stackability,
-            "part_of": a.is_part_of,
+            "stackability": a.stackability,
+            "part_of": a.part_of,
             "skills": a.skills,
             "grade": grades or None,
-            "further": a.further_information,
+            "further": a.further,
             "code": a.code,
             "language": a.language,
         }
