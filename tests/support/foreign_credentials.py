@@ -129,6 +129,25 @@ def odd_shapes() -> dict[str, Any]:
     }
 
 
+def stacked() -> dict[str, Any]:
+    """Another issuer's stacked certificate citing its parts in ``evidence`` (some of them oddly)."""
+    return {
+        "@context": [V2, OB],
+        "id": "urn:uuid:3d2c1b0a-1111-4222-8333-444455556666",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": ISSUER, "name": "Stacking College"},
+        "validFrom": "2025-10-10T10:00:00Z",
+        "credentialSubject": {"achievement": {"name": "Certificate in data work", "compositionRule": "all"}},
+        "evidence": [
+            {"id": "urn:uuid:part-1", "name": "Part one", "digestMultibase": "uEiD1"},
+            {"id": "urn:uuid:part-2", "digestMultibase": "uEiD2"},
+            {"id": "urn:uuid:part-3", "name": "Digest not text", "digestMultibase": 7},
+            {"name": "No id", "digestMultibase": "uEiD4"},
+            {"id": "urn:uuid:not-a-part", "name": "No digest"},
+        ],
+    }
+
+
 def two_subjects() -> dict[str, Any]:
     """A credential of two subjects, only the second with an achievement."""
     return {
@@ -242,6 +261,7 @@ def foreign_credentials() -> dict[str, Any]:
             "vc11-plain": vc11_plain(),
             "ob3-odd-shapes": odd_shapes(),
             "ob3-eqf-alignment-only": eqf_alignment_only(),
+            "ob3-stacked": stacked(),
             "sd-jwt-vc-claims": sd_jwt_claims_form(),
             "vc-jwt": vc_jwt(),
             "ecdsa-sd-disclosure": derived_disclosure(),

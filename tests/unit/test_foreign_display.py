@@ -18,6 +18,7 @@ import pytest
 from plecak.verifier.display import credential_view
 from plecak.verifier.messages import messages
 from plecak.wallet.credentials import view
+from plecak.wallet.pathways import cited_parts
 from support import FIXTURES
 from support.foreign_credentials import foreign_credentials, two_subjects
 
@@ -39,6 +40,7 @@ def wallet_shows(document: Any, lang: str) -> dict[str, Any]:
         "issuer_id": v.issuer_id,
         "subject_id": v.subject_id,
         "credential_id": v.credential_id,
+        "parts": [list(part) for part in cited_parts(document)],
     }
 
 
@@ -48,6 +50,7 @@ def verifier_shows(document: Any, lang: str) -> dict[str, Any]:
     return {
         "title": shown.title,
         "composition_rule": shown.composition_rule,
+        "composition": [[p.name, p.credential_id, p.state] for p in shown.composition],
         "rows": [[r.key, r.label, r.value, r.not_shared, r.maybe_not_stated] for r in shown.rows],
     }
 
@@ -84,7 +87,7 @@ def test_every_foreign_credential_has_what_it_showed_recorded() -> None:
 def test_the_wallet_page_still_shows_every_element_it_showed(name: str, lang: str) -> None:
     before = expected()[f"{name}/{lang}"]["wallet"]
     now = wallet_shows(FOREIGN[name], lang)
-    for key in ("title", "micro_credential", "issuer_id", "subject_id", "credential_id"):
+    for key in ("title", "micro_credential", "issuer_id", "subject_id", "credential_id", "parts"):
         assert now[key] == before[key], key
     for key in ("issuer_name", "issued", "country"):
         if before[key] is not None:
@@ -102,6 +105,7 @@ def test_the_verifier_rows_still_show_every_element_they_showed(name: str, lang:
     now = verifier_shows(FOREIGN[name], lang)
     assert now["title"] == before["title"]
     assert now["composition_rule"] == before["composition_rule"]
+    assert now["composition"] == before["composition"]
     rows = {row[0]: row for row in now["rows"]}
     for key, label, value, not_shared, maybe in before["rows"]:
         assert key in rows, key

@@ -137,3 +137,14 @@ def test_odd_shapes_become_text_and_keep_their_structure() -> None:
     assert shown.elements()["grade"] == "Distinction (Honours); 5 (Marks 1-5)"
     assert shown.supervision == "SupervisedOnsiteWithIdVerification"
     assert shown.achievement.further is None  # blank: not stated
+
+
+def test_evidence_names_the_parts_a_stacked_certificate_cites() -> None:
+    evidence = read_shown(foreign_credentials()["ob3-stacked"]).evidence
+    assert [(e.id, e.name, e.digest, e.cites) for e in evidence] == [
+        ("urn:uuid:part-1", "Part one", "uEiD1", True),
+        ("urn:uuid:part-2", None, "uEiD2", True),
+        ("urn:uuid:part-3", "Digest not text", None, True),
+        (None, "No id", "uEiD4", True),
+        ("urn:uuid:not-a-part", "No digest", None, False),
+    ]

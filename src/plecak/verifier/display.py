@@ -249,10 +249,9 @@ def composition(credential: Mapping[str, Any], presented: Presented) -> list[Par
     """The parts a stacked certificate cites (``evidence`` entries with a ``digestMultibase``),
     each checked against a credential presented alongside it, when there is one."""
     parts = []
-    for item in _as_list(credential.get("evidence"))[:MAX_ITEMS]:
-        evidence = _mapping(item)
-        cid, digest = text_of(evidence.get("id")), evidence.get("digestMultibase")
-        if not cid or not isinstance(digest, str):
+    for evidence in read_shown(credential).evidence[:MAX_ITEMS]:
+        cid, digest = text_of(evidence.id), evidence.digest
+        if not cid or digest is None:
             continue
         state = "not_presented"
         if cid in presented:
@@ -261,7 +260,7 @@ def composition(credential: Mapping[str, Any], presented: Presented) -> list[Par
                 state = "changed"
             else:
                 state = "verified" if report.get("verified") is True else "failed"
-        parts.append(PartView(text_of(evidence.get("name")) or cid, cid, state))
+        parts.append(PartView(text_of(evidence.name) or cid, cid, state))
     return parts
 
 

@@ -26,6 +26,7 @@ from .vocabulary import ECTS_FRAMEWORK, EQF_ALIGNMENT_TYPE, EQF_PREFIX, ESCO_ALI
 __all__ = [
     "Alignment",
     "Body",
+    "Evidence",
     "Grade",
     "Place",
     "ShownAchievement",
@@ -115,6 +116,30 @@ class Alignment:
             a.get("targetType") if isinstance(a.get("targetType"), str) else None,
             text_of(a.get("targetCode")),
             a.get("targetFramework") if isinstance(a.get("targetFramework"), str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An ``evidence`` entry; a stacked certificate cites each part it was built from by the part's
+    credential id and ``digestMultibase``."""
+
+    id: str | None = None
+    name: str | None = None
+    digest: str | None = None
+    """``digestMultibase`` when it is a string."""
+    cites: bool = False
+    """It has a ``digestMultibase`` member (of any value)."""
+
+    @classmethod
+    def read(cls, value: Any) -> Evidence:
+        e = mapping(value)
+        digest = e.get("digestMultibase")
+        return cls(
+            text_of(e.get("id")),
+            text_of(e.get("name")),
+            digest if isinstance(digest, str) else None,
+            "digestMultibase" in e,
         )
 
 
@@ -268,6 +293,7 @@ class ShownCredential:
     """The subject's ``supervisionAndIdVerification`` (when it varied per learner)."""
     grades: tuple[Grade, ...] = ()
     achievement: ShownAchievement = field(default_factory=ShownAchievement)
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def title(self) -> str | None:
@@ -369,4 +395,5 @@ def read_shown(document: Any) -> ShownCredential:
         supervision_of_learner=text_of(subject.get("supervisionAndIdVerification")),
         grades=_grades(subject, achievement.grading_schemes),
         achievement=achievement,
+        evidence=tuple(Evidence.read(e) for e in as_list(credential.get("evidence")) if isinstance(e, Mapping)),
     )
