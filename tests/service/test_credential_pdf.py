@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import aiohttp
 from fpdf import FPDF
 
+from plecak.runtime.printout import find_fonts
 from plecak.wallet.i18n import EN, PL
-from plecak.wallet.printout import find_fonts
 from support.travel import (
     POLISH_TITLE,
     System,
@@ -27,6 +27,7 @@ from support.travel import (
     pdf_reader,
     system,
     upload_to_verifier,
+    verdict_at,
     verdict_of,
 )
 from support.wallet import Browser
@@ -54,12 +55,6 @@ async def _download_pdf(browser: Browser, cid: str, days: str = "30") -> tuple[i
         f"{browser.base}/credentials/{cid}/pdf", data={"csrf": browser.csrf or "", "days": days}
     ) as resp:
         return resp.status, await resp.read(), dict(resp.headers)
-
-
-async def _verdict_at(url: str) -> tuple[int, str | None, str]:
-    async with aiohttp.ClientSession() as employer, employer.get(url) as resp:
-        text = await resp.text()
-        return resp.status, verdict_of(text), text
 
 
 async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and_a_qr_that_verifies(
@@ -117,7 +112,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
         codes = pdf_qr_texts(data, tmp_path)
         assert len(codes) == 1
         assert codes[0].startswith(f"{system.verifier_url}/verify?url=")
-        status, verdict, result = await _verdict_at(codes[0])
+        status, verdict, result = await verdict_at(codes[0])
         assert status == 200, result[:2000]
         assert verdict == "verified", result[:2000]
 
@@ -132,7 +127,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
         # the learner withdraws it: the same QR code no longer verifies
         status, _ = await browser.post(action.group(1))
         assert status == 200
-        status, verdict, result = await _verdict_at(codes[0])
+        status, verdict, result = await verdict_at(codes[0])
         assert status == 410
         assert verdict is None
         assert "The learner withdrew this link" in result
@@ -244,7 +239,7 @@ async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_t
         assert query["certId"] == credential["id"]
         assert query["certUrl"].startswith(f"{system.verifier_url}/verify?url={quote(system.wallet_url, safe='')}")
         assert f'id="cert-url" href="{html.escape(query["certUrl"])}"' in made
-        status, verdict, result = await _verdict_at(query["certUrl"])
+        status, verdict, result = await verdict_at(query["certUrl"])
         assert status == 200, result[:2000]
         assert verdict == "verified", result[:2000]
         _, shares = await browser.get("/shares")
@@ -295,7 +290,7 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
     assert attached["id"].startswith("data:application/dc+sd-jwt,")
     assert "Jan Kowalski" in reader.pages[0].extract_text()
     codes = pdf_qr_texts(data, tmp_path)
-    status, verdict, result = await _verdict_at(codes[0])
+    status, verdict, result = await verdict_at(codes[0])
     assert status == 200, result[:2000]
     assert verdict == "verified", result[:2000]  # the share link carries the key binding
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as employer:
@@ -309,7 +304,7 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
 
 
 def test_hostile_credential_text_still_makes_one_page_with_the_verification_block() -> None:
-    from plecak.wallet.printout import Printout, render_pdf
+    from plecak.runtime.printout import Printout, render_pdf
 
     fonts = find_fonts()
     assert fonts is not None

@@ -439,7 +439,11 @@ async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory)
     base = {s: listener.url for s, listener in listeners.items()}
     settings: dict[str, Any] = {
         "issuer": issuer_settings(
-            redis_server_url, tmp / "issuer", public_url=base["issuer"], wallet_url=base["wallet"]
+            redis_server_url,
+            tmp / "issuer",
+            public_url=base["issuer"],
+            wallet_url=base["wallet"],
+            issuer_per_client=0,  # every hostile request reaches its handler
         ),
         "wallet": wallet_settings(
             redis_server_url,

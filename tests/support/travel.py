@@ -39,11 +39,14 @@ __all__ = [
     "POLISH_TITLE",
     "System",
     "attached_credential",
+    "page_size_mm",
     "pdf_page_png",
     "pdf_qr_texts",
     "pdf_reader",
+    "saved_download",
     "system",
     "upload_to_verifier",
+    "verdict_at",
     "verdict_of",
 ]
 
@@ -86,7 +89,13 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
     servers = [
         TestServer(
             create_issuer(
-                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+                issuer_settings(
+                    redis_url,
+                    tmp_path / "issuer",
+                    public_url=issuer_url,
+                    wallet_url=wallet_url,
+                    verifier_url=verifier_url,
+                )
             ),
             host="127.0.0.1",
             port=ports[0],
@@ -152,6 +161,14 @@ def pdf_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+def page_size_mm(reader: PdfReader) -> list[tuple[int, int]]:
+    """Width and height of each page in whole millimetres (A4: 210 × 297)."""
+    return [
+        (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72))
+        for page in reader.pages
+    ]
+
+
 def _pdftoppm() -> str:
     found = shutil.which("pdftoppm")
     if found is None:
@@ -191,6 +208,21 @@ async def upload_to_verifier(
     form.add_field("csrf_token", html.unescape(csrf.group(1)))
     form.add_field("file", content, filename=name, content_type=content_type)
     return await employer.post(f"{verifier_url}/verify/upload", data=form, allow_redirects=False)
+
+
+async def verdict_at(url: str) -> tuple[int, str | None, str]:
+    """What an employer sees opening ``url`` (a QR code's link): the status, the verdict and the page."""
+    async with aiohttp.ClientSession() as employer, employer.get(url) as resp:
+        text = await resp.text()
+        return resp.status, verdict_of(text), text
+
+
+async def saved_download(info: Any, folder: Path) -> tuple[str, bytes]:
+    """A browser download (Playwright's ``expect_download`` value) saved in ``folder``: its name and bytes."""
+    download = await info.value
+    saved = folder / download.suggested_filename
+    await download.save_as(str(saved))
+    return str(download.suggested_filename), saved.read_bytes()
 
 
 def verdict_of(page: str) -> str | None:

@@ -12,8 +12,9 @@ from .oid4vci import OfferService
 from .programmes import ProgrammeService
 from .sdjwt import SdJwtIssuing
 from .service import IssuerService
+from .shared_links import SharedLinks
 
-__all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
+__all__ = ["CLAIMS", "LINKS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
@@ -22,3 +23,4 @@ OFFERS = web.AppKey("offers", OfferService)
 PROGRAMMES = web.AppKey("programmes", ProgrammeService)
 CLAIMS = web.AppKey("claims", ClaimService)
 SDJWT = web.AppKey("sdjwt", SdJwtIssuing)
+LINKS = web.AppKey("links", SharedLinks)

@@ -18,6 +18,7 @@ from plecak.runtime.web import Problem, json_response, read_form, read_json
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
+from .config import MAX_SHARED_LINK_DAYS
 from .i18n import LANG_COOKIE, render_page
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
@@ -79,7 +80,9 @@ async def admin_achievements_page(request: web.Request) -> web.Response:
 
 async def admin_credentials_page(request: web.Request) -> web.Response:
     """Registrar screen: find issued credentials, revoke/suspend them, see their history."""
-    return render_page(request, "admin_credentials.html", await _registrar_context(request))
+    context = await _registrar_context(request)
+    context.update(link_days=request.app[SETTINGS].shared_link_days, max_link_days=MAX_SHARED_LINK_DAYS)
+    return render_page(request, "admin_credentials.html", context)
 
 
 async def admin_programmes_page(request: web.Request) -> web.Response:

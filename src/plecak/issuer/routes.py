@@ -6,7 +6,7 @@ from aiohttp import web
 
 from plecak.runtime.assets import add_static_routes
 
-from . import handlers, programme_handlers
+from . import handlers, link_handlers, programme_handlers
 from .sdjwt_type_metadata import TYPE_METADATA_PATH
 
 __all__ = ["setup_routes"]
@@ -34,6 +34,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/.well-known/jwt-vc-issuer", handlers.jwt_vc_issuer)
     r.add_get(TYPE_METADATA_PATH, handlers.sdjwt_type_metadata)
     r.add_get("/achievements/{uuid}", handlers.public_achievement)
+    r.add_get("/credentials/shared/{token}", link_handlers.shared_credential)  # a PDF's verification link
     r.add_get("/status-lists/{list_id}", handlers.status_list)
     r.add_get("/status-lists/2021/{list_id}", handlers.legacy_status_list)
     r.add_get("/status-lists/token/{list_id}", handlers.token_status_list)
@@ -61,6 +62,10 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/api/credentials", handlers.list_credentials)
     r.add_get("/api/credentials/{credential_id}", handlers.get_credential)
     r.add_get("/api/credentials/{credential_id}/history", handlers.credential_history)
+    r.add_post("/api/credentials/{credential_id}/pdf", link_handlers.credential_pdf)
+    r.add_get("/api/credentials/{credential_id}/links", link_handlers.list_links)
+    r.add_post("/api/credentials/{credential_id}/links", link_handlers.create_link)
+    r.add_delete("/api/credentials/{credential_id}/links/{link_id}", link_handlers.revoke_link)
     r.add_post("/api/achievements/{uuid}/offers", handlers.create_offer)
     r.add_get("/api/offers/{offer_id}", handlers.get_offer)
     r.add_get("/api/programmes", programme_handlers.list_programmes)

@@ -17,7 +17,9 @@ from plecak.core.jose_vc import secured_content
 from plecak.core.model.shown import read_shown
 from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
+from plecak.core.verify.elm import is_elm_credential
 
+from .elm_rows import elm_rows
 from .rows import MAX_ITEMS, Row, _as_list, _date, _mapping, credential_rows, text_of
 from .rows import _hours as _hours
 
@@ -68,6 +70,8 @@ class CredentialView:
     composition_rule: str | None = None
     unverified: bool = False
     """The seal failed: the rows are what the document says, not what the issuer sealed."""
+    elm: bool = False
+    """A European Digital Credential (:mod:`.elm_rows`): its seal was not checked."""
 
 
 @dataclass
@@ -148,6 +152,8 @@ def verdict_reason(report: Mapping[str, Any]) -> str | None:
                 if check.get("check") == name and check.get("outcome") == "failed":
                     return _failed_reason(check)
         return None
+    if any(_mapping(c.get("details")).get("notChecked") == "eseal" for c in checks):
+        return "elm"  # a European Digital Credential: read, its eIDAS seal not checked
     if verdict == "warnings":
         for check in checks:
             details = _mapping(check.get("details"))
@@ -268,7 +274,8 @@ def credential_view(
     credential: Any, report: Mapping[str, Any], t: Mapping[str, str], presented: Presented | None = None
 ) -> CredentialView:
     doc = _mapping(secured_content(credential))  # an enveloped (vc+jwt) credential: what it secures
-    rows = credential_rows(doc, t)
+    elm = is_elm_credential(doc)  # a European Digital Credential: its elements read by the ELM reader
+    rows = elm_rows(doc, t) if elm else credential_rows(doc, t)
     title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
     return CredentialView(
         title=title or t["result_title"],
@@ -278,6 +285,7 @@ def credential_view(
         composition=composition(doc, presented or {}),
         composition_rule=text_of(read_shown(doc).achievement.composition_rule),
         unverified=not sealed(report),
+        elm=elm,
     )
 
 
