@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from plecak.core.errors import RuleError
+from plecak.core.model.shown import read_shown
 from plecak.core.pathways import Evaluation, Phrase, evaluate, normalise_rule, part_from_credential
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.presentation import create_presentation
@@ -68,12 +69,7 @@ def _achievement_id(credential: Mapping[str, Any]) -> str | None:
 
 def cited_parts(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(name, credential id)`` of each part a stacked certificate cites in ``evidence``."""
-    evidence = credential.get("evidence")
-    parts = []
-    for item in evidence if isinstance(evidence, list) else []:
-        if isinstance(item, Mapping) and isinstance(item.get("id"), str) and "digestMultibase" in item:
-            name = item.get("name")
-            parts.append((str(name) if isinstance(name, str) else item["id"], item["id"]))
+    parts = [(e.name or e.id, e.id) for e in read_shown(credential).evidence if e.id and e.cites]
     return parts[:MAX_PATHWAYS]
 
 
