@@ -13,8 +13,8 @@ import json
 
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.elm import UNSEALED_NOTICE, read_elm_credential
+from plecak.runtime.printout import find_fonts
 from plecak.wallet.i18n import EN, PL
-from plecak.wallet.printout import find_fonts
 from support.elm_shacl import shacl_violations
 from support.travel import POLISH_TITLE, System, learner_with_credential, system
 from support.wallet import Browser

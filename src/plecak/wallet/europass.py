@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from plecak.core.model.elm import DisplayImage, export_elm_credential
 from plecak.core.model.micro_credential import MicroCredential
+from plecak.runtime.printout import find_fonts
 
 from .app_keys import SERVICE
 from .credentials import CredentialView
@@ -28,7 +29,6 @@ from .exceptions import UserError
 from .handler_tools import require_account
 from .i18n import Translate
 from .middleware import tr
-from .printout import find_fonts
 from .travel import pdf_filename
 
 __all__ = ["credential_europass", "credential_picture", "europass_filename"]
