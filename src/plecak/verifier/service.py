@@ -50,6 +50,7 @@ PROBLEM_TYPES: Mapping[str, str] = {
     "binding": PLECAK + "holder-binding",
     "request": PLECAK + "request-mismatch",
     "untrusted": PLECAK + "untrusted-issuer",
+    "not_checked": PLECAK + "not-checked",
 }
 """Problem types: VC Data Model 2.0 §7.1 and Bitstring Status List where they fit, else ours."""
 
@@ -69,10 +70,16 @@ _TITLES = {
 }
 
 
+def _details_of(check: Mapping[str, Any]) -> Mapping[str, Any]:
+    details = check.get("details")
+    return details if isinstance(details, Mapping) else {}
+
+
 def _problem_type(check: Mapping[str, Any]) -> str:
     name = check.get("check")
-    details = check.get("details") if isinstance(check.get("details"), Mapping) else {}
-    assert isinstance(details, Mapping)
+    details = _details_of(check)
+    if details.get("notChecked") == "eseal":  # a European Digital Credential's eIDAS seal: not run, not invalid
+        return PROBLEM_TYPES["not_checked"]
     if name in ("format", "presentation"):
         return PROBLEM_TYPES["malformed" if "problems" in details else "parsing"]
     if name in ("proof", "holder", "disclosures", "key_binding"):
@@ -87,12 +94,18 @@ def _problem_type(check: Mapping[str, Any]) -> str:
     return PROBLEM_TYPES.get(str(name), PLECAK + "verification")
 
 
+def _title(check: Mapping[str, Any]) -> str:
+    if _details_of(check).get("notChecked") == "eseal":
+        return "Seal not checked" if check.get("check") == "proof" else "Not checked"
+    return _TITLES.get(str(check.get("check")), "Verification failed")
+
+
 def problem_details(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The failed and unknown checks of a result (and of each presented credential) as problem details."""
     problems = [
         {
             "type": _problem_type(check),
-            "title": _TITLES.get(str(check.get("check")), "Verification failed"),
+            "title": _title(check),
             "detail": str(check.get("message", "")),
             "check": check.get("check"),
             "outcome": check.get("outcome"),

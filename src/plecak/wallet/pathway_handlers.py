@@ -1,4 +1,4 @@
-"""Thin handlers of the Pathways pages: follow a programme, see progress, claim the certificate."""
+"""Thin handlers of the Pathways pages: follow a pathway, see progress, claim the certificate."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ async def follow(request: web.Request) -> web.Response:
     url = await form_text(request, "url", 2048)
     service = request.app[PATHWAYS]
     try:
-        programme = await service.follow(account.uid, url)
+        pathway = await service.follow(account.uid, url)
     except UserError as exc:
         items = await service.progress(account.uid, account.did)
         context = {
@@ -40,7 +40,7 @@ async def follow(request: web.Request) -> web.Response:
             "detail": exc.detail,
         }
         return await render(request, "pathways.html", context, status=exc.status)
-    return await redirect_with_flash(request, "/pathways", "flash.following", name=programme["name"])
+    return await redirect_with_flash(request, "/pathways", "flash.following", name=pathway["name"])
 
 
 @routes.get("/pathways/{key}")

@@ -10,6 +10,7 @@ from plecak.runtime.serve import add_service_routes
 from . import (
     account_handlers,
     backup_handlers,
+    europass,
     handlers,
     passkey_handlers,
     pathway_handlers,
@@ -27,10 +28,11 @@ HANDLER_MODULES = (
     account_handlers,
     passkey_handlers,  # WebAuthn: the account page and the ceremonies' JSON endpoints
     travel_handlers,  # a PDF with a verification QR code, an entry on LinkedIn
+    europass,  # an unsealed ELM copy (no share link)
     scan_handlers,
     share_handlers,
     present_handlers,  # OpenID4VP
-    pathway_handlers,  # programmes the learner follows, and claiming their certificates
+    pathway_handlers,  # pathways the learner follows, and claiming their certificates
     backup_handlers,
 )
 """Importing them fills the route table."""

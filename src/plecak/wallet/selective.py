@@ -221,7 +221,7 @@ async def disclose_for_claims(credential: Mapping[str, Any], paths: ClaimPaths) 
 
 
 async def full_disclosure(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """What to present when everything is shown (e.g. claiming a programme certificate): an
+    """What to present when everything is shown (e.g. claiming a pathway's certificate): an
     ecdsa-sd-2023 credential as a derived proof disclosing every field (a verifier refuses base
     proofs); any other credential unchanged."""
     if not EcdsaSdAdapter().handles(credential):

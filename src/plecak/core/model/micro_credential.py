@@ -11,10 +11,10 @@ one mapping to the flat claims of our SD-JWT VC type.
 Reading is tolerant of missing elements (they stay ``None`` or empty) and strict about shapes: a
 value of the wrong JSON type raises :class:`TypeError`, a value outside its vocabulary
 :class:`ValueError`, both naming the member (``achievement.eqfLevel``). Code that shows untrusted
-credentials to people keeps its own forgiving readers and uses only the vocabulary from here.
+credentials to people reads them with the tolerant :func:`.shown.read_shown` instead.
 
-The EU controlled-vocabulary IRIs (:mod:`.vocabulary`) and the parts (:mod:`.credential_parts`)
-are re-exported here, so that users import the model from one place.
+The parts (:mod:`.credential_parts`) are re-exported here, so that users import the model from one
+place; the EU controlled-vocabulary IRIs are in :mod:`.vocabulary`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Programme rules: :func:`normalise_rule` validates one, :func:`describe_rule` says it in words."""
+"""Pathway rules: :func:`normalise_rule` validates one, :func:`describe_rule` says it in words."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _refs(value: Any, name: str, known: Mapping[str, Any], problems: list[str]) 
     out: list[str] = []
     for ref in value:
         if not isinstance(ref, str) or ref not in known:
-            problems.append(f"{name} names {ref!r}, which is not one of the programme's components")
+            problems.append(f"{name} names {ref!r}, which is not one of the pathway's components")
         elif ref in out:
             problems.append(f"{name} names {ref} twice")
         else:

@@ -29,6 +29,7 @@ __all__ = [
     "credential_window",
     "format_check",
     "missing_micro_credential_elements",
+    "safe_mode_problem",
     "signer_is_issuer",
 ]
 
@@ -68,9 +69,23 @@ def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str
 
 
 # -- structure --------------------------------------------------------------------------------------
-def _unusable(key: str, value: Any, what: str, code: str) -> Check:
+def _unusable(key: str, value: Any, what: str, code: str, noun: str = "credential") -> Check:
     """The failed ``format`` row of a credential that uses ``what`` (``value``, kept as ``key``)."""
-    return Check("format", Outcome.FAILED, f"The credential uses {what}: {value}.", {key: value}, code, {key: value})
+    return Check("format", Outcome.FAILED, f"The {noun} uses {what}: {value}.", {key: value}, code, {key: value})
+
+
+def safe_mode_problem(document: Any, loader: DocumentLoader | None, noun: str = "credential") -> Check | None:
+    """The failed ``format`` row of a document JSON-LD safe mode refuses (an undefined term, an unknown
+    context); ``None`` when it is accepted. ``noun`` names the document in the message."""
+    try:
+        check_safe(document, loader)
+    except UndefinedTermError as exc:
+        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term", noun)
+    except DocumentLoaderError as exc:
+        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context", noun)
+    except VCError as exc:
+        return error_check("format", f"The {noun} is not valid JSON-LD", exc, "format.jsonld")
+    return None
 
 
 def _structure_problem(credential: Any, loader: DocumentLoader | None, require_proof: bool) -> Check | None:
@@ -80,15 +95,7 @@ def _structure_problem(credential: Any, loader: DocumentLoader | None, require_p
         problems = digest_problems(credential)
     if problems:
         return problems_failed("format", "This is not a well-formed verifiable credential", problems, "format.invalid")
-    try:
-        check_safe(credential, loader)
-    except UndefinedTermError as exc:
-        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term")
-    except DocumentLoaderError as exc:
-        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context")
-    except VCError as exc:
-        return error_check("format", "The credential is not valid JSON-LD", exc, "format.jsonld")
-    return None
+    return safe_mode_problem(credential, loader)
 
 
 def _selective_check(missing: list[str], details: dict[str, Any]) -> Check:
@@ -158,8 +165,11 @@ class FormatStep:
     name: str = "format"
     role: StepRole = "structure"
 
+    def check(self, document: Any) -> Check:
+        return format_check(document, self.loader)
+
     async def run(self, context: Context) -> Check | None:
-        check = format_check(context.document, self.loader)
+        check = self.check(context.document)
         if check.outcome is not Outcome.FAILED:
             context.subject = context.document
             context.values["issuer"] = issuer_id(context.document) or ""
