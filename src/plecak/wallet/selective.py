@@ -75,6 +75,11 @@ class ShareField:
     """``(message key, value)`` rows the employer sees when it is shared."""
     mandatory: bool
 
+    @property
+    def sent(self) -> bool:
+        """Shared unless the learner switches it off (the preview starts with every field)."""
+        return True
+
 
 def share_fields(
     credential: Mapping[str, Any], view: CredentialView, lang: str = "en"
@@ -122,6 +127,10 @@ class RequestField:
     @property
     def key(self) -> str:
         return self.field.key
+
+    @property
+    def values(self) -> list[tuple[str, Any]]:
+        return self.field.values
 
     @property
     def sent(self) -> bool:
