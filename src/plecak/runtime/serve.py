@@ -36,13 +36,16 @@ def service_app(
     setup_routes: Callable[[web.Application], None],
 ) -> web.Application:
     """A service's application: its settings under ``settings_key``, the security headers and then its
-    own middlewares, its Jinja templates (``<package>/templates``, escaped), its resources (opened on
+    own middlewares, its Jinja templates (``<package>/templates``, then the shared ``plecak/runtime/templates``
+    such as the page frame ``_page.html``; escaped), its resources (opened on
     start-up, closed on clean-up) and its routes."""
     app = web.Application(client_max_size=client_max_size, middlewares=[security_headers_middleware, *middlewares])
     app[settings_key] = settings
     aiohttp_jinja2.setup(
         app,
-        loader=jinja2.PackageLoader(package, "templates"),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader(package, "templates"), jinja2.PackageLoader("plecak.runtime", "templates")]
+        ),
         autoescape=jinja2.select_autoescape(default=True),
     )
     app.cleanup_ctx.append(resources)
