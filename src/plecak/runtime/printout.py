@@ -181,8 +181,24 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.set_title(_clean(printout.title, MAX_TITLE_CHARS, 1))
     pdf.set_creator(printout.creator)
     pdf.add_page()
-    width = _PAGE_W - 2 * _MARGIN
+    _draw_heading(pdf, printout)
+    foot_top = _PAGE_H - _MARGIN - _FOOT_H
+    _draw_rows(pdf, printout, foot_top)
+    _draw_verification(pdf, printout, foot_top)
+    pdf.embed_file(
+        bytes=attachment_bytes(printout.credential),
+        basename=ATTACHMENT_NAME,
+        desc="The verifiable credential shown on this page",
+        mime_type="application/json",
+        modification_date=moment,
+        associated_file_relationship=AssociatedFileRelationship.DATA.value,
+    )
+    return bytes(pdf.output())
 
+
+def _draw_heading(pdf: _Page, printout: Printout) -> None:
+    """The kind of credential (small, grey), its title (large) and a rule under them."""
+    width = _PAGE_W - 2 * _MARGIN
     if printout.kind:
         pdf.set_font("body", "", 9)
         pdf.set_text_color(70, 70, 70)
@@ -199,11 +215,13 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.line(_MARGIN, pdf.get_y(), _PAGE_W - _MARGIN, pdf.get_y())
     pdf.ln(3)
 
-    foot_top = _PAGE_H - _MARGIN - _FOOT_H
+
+def _draw_rows(pdf: _Page, printout: Printout, foot_top: float) -> None:
+    """The label/value rows, in the largest font size that fits above the verification block."""
     rows = [(_clean(label, 200, 2), _clean(value)) for label, value in printout.rows]
     rows, size = _fit(pdf, rows, foot_top - 4 - pdf.get_y())
     line = size * 0.45
-    value_w = width - _LABEL_W
+    value_w = _PAGE_W - 2 * _MARGIN - _LABEL_W
     for label, value in rows:
         top = pdf.get_y()
         pdf.set_font("body", "B", size)
@@ -215,7 +233,10 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
         pdf.multi_cell(value_w, line, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_y(max(label_end, pdf.get_y()) + size * 0.18)
 
-    # the verification block: text on the left, the QR code on the right
+
+def _draw_verification(pdf: _Page, printout: Printout, foot_top: float) -> None:
+    """The verification block: text and link on the left, the QR code on the right; the footer."""
+    width = _PAGE_W - 2 * _MARGIN
     pdf.line(_MARGIN, foot_top, _PAGE_W - _MARGIN, foot_top)
     _draw_qr(pdf, printout.link, _PAGE_W - _MARGIN - _QR_SIDE, foot_top + 3, _QR_SIDE)
     text_w = width - _QR_SIDE - 4
@@ -235,16 +256,6 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.set_font("body", "", 6.5)
     pdf.set_text_color(90, 90, 90)
     pdf.cell(width, 3, _clean(printout.footer, 300))
-
-    pdf.embed_file(
-        bytes=attachment_bytes(printout.credential),
-        basename=ATTACHMENT_NAME,
-        desc="The verifiable credential shown on this page",
-        mime_type="application/json",
-        modification_date=moment,
-        associated_file_relationship=AssociatedFileRelationship.DATA.value,
-    )
-    return bytes(pdf.output())
 
 
 _PDF_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")

@@ -303,6 +303,7 @@ def read_elm_credential(
     not a JSON object, and :class:`ElmError` when it is not a European Digital Credential. All are
     ``ValueError`` except ``TypeError``.
     """
+    # long: one keyword per element of the view, each read where ELM puts it; splitting it would scatter the map
     graph = ExpandedGraph(expand_safe(document, loader))
     cred = _credential_node(graph)
     r = _Reader(graph, language)
