@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from plecak.core.model.elements import ELEMENT_POINTERS
-from plecak.core.model.micro_credential import MicroCredential, number_text
+from plecak.core.model.micro_credential import MicroCredential
 from plecak.core.model.reading import text_of, texts_of
 from plecak.core.model.shown import ShownCredential, read_shown
+from plecak.core.model.vocabulary import number_text
 from support import VECTORS
 from support.foreign_credentials import foreign_credentials, two_subjects
 

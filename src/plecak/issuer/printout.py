@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from plecak.core.model.micro_credential import MicroCredential, number_text
+from plecak.core.model.micro_credential import MicroCredential
+from plecak.core.model.vocabulary import number_text
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_name, language_name
 from plecak.runtime.i18n import Catalogue

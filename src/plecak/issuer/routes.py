@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from plecak.runtime.assets import add_static_routes
+from plecak.runtime.serve import add_service_routes
 
 from . import handlers, link_handlers, pathway_handlers
 from .sdjwt_type_metadata import TYPE_METADATA_PATH
@@ -13,10 +13,10 @@ __all__ = ["setup_routes"]
 
 
 def setup_routes(app: web.Application) -> None:
+    add_service_routes(app, __file__, (), health=handlers.health, set_language=handlers.set_language)
     r = app.router
     # public
     r.add_get("/", handlers.home)
-    r.add_get("/health", handlers.health)
     r.add_get("/admin", handlers.admin_page)
     # registrar screens: HTML only, every datum is fetched from the admin API with the bearer token
     r.add_get("/admin/achievements", handlers.admin_achievements_page)
@@ -27,7 +27,6 @@ def setup_routes(app: web.Application) -> None:
         r.add_get(base, handlers.admin_pathways_page)
         r.add_get(base + "/new", handlers.admin_pathways_page)
         r.add_get(base + "/{uuid}/edit", handlers.admin_pathways_page)
-    r.add_get("/lang/{lang}", handlers.set_language)  # the registrar screens' EN | PL switch
     r.add_get("/.well-known/did.json", handlers.did_document)
     r.add_get("/did.json", handlers.did_document)
     r.add_get("/contexts/plecak/mc/v1", handlers.extension_context)
@@ -46,7 +45,6 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/token", handlers.oid4vci_token)
     r.add_post("/nonce", handlers.oid4vci_nonce)
     r.add_post("/credential", handlers.oid4vci_credential)
-    add_static_routes(r, __file__)
     # pathways: public definitions and certificate claims (also under their older name, programmes)
     for base in ("/pathways", "/programmes"):
         r.add_get(base, pathway_handlers.public_pathways)

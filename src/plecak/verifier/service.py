@@ -20,7 +20,7 @@ from plecak.core.verify.credential import (
     Verifier,
 )
 from plecak.core.verify.enveloped import is_enveloped_presentation, verify_enveloped_presentation
-from plecak.core.verify.presentation import PresentationResult, verify_presentation
+from plecak.core.verify.presentation import PresentationOptions, PresentationResult, verify_presentation
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry
@@ -221,23 +221,18 @@ class VerificationService:
         forced holder proof) and a subject other than the presenter is a warning.
 
         An ``EnvelopedVerifiablePresentation`` (``vp+jwt``) is always signed by its holder (the JWS)."""
+        single_use = challenge is not None and strict
+        options: PresentationOptions = {
+            "challenge": challenge,
+            "domain": domain,
+            "challenges": self.challenges if single_use else None,
+            "require_binding": strict,
+        }
         if is_enveloped_presentation(presentation):
-            return await verify_enveloped_presentation(
-                presentation,
-                await self.verifier(),
-                challenge=challenge,
-                domain=domain,
-                challenges=self.challenges if challenge is not None and strict else None,
-                require_binding=strict,
-            )
+            return await verify_enveloped_presentation(presentation, await self.verifier(), **options)
+        holder_proof = require_holder_proof or single_use
         return await verify_presentation(
-            presentation,
-            await self.verifier(),
-            challenge=challenge,
-            domain=domain,
-            challenges=self.challenges if challenge is not None and strict else None,
-            require_holder_proof=require_holder_proof or (challenge is not None and strict),
-            require_binding=strict,
+            presentation, await self.verifier(), **options, require_holder_proof=holder_proof
         )
 
     async def verify_document(self, document: Any) -> tuple[str, VerificationResult | PresentationResult]:

@@ -33,6 +33,7 @@ from .page_tools import (
     verify_and_show,
 )
 from .pdf import NoCredentialInPdf, UnreadablePdf, credential_in_pdf, looks_like_pdf
+from .route_table import routes
 from .sdjwt import sd_jwt_text
 
 __all__ = [
@@ -105,6 +106,7 @@ async def _credential_of_pdf(data: bytes, limit: int, t: Mapping[str, str]) -> b
 
 
 @page
+@routes.post("/verify/upload")
 async def verify_upload(request: web.Request) -> web.StreamResponse:
     """A credential file (JSON, SD-JWT text, a wallet's PDF with the credential attached) or a
     picture of a QR code (photo or screenshot)."""
@@ -148,6 +150,8 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
 
 
 
+# camera frames of browsers without BarcodeDetector
+@routes.post("/scan/frame")
 async def scan_frame(request: web.Request) -> web.Response:
     """``POST /scan/frame``: one camera frame (a small JPEG, multipart field ``frame``, with the form
     token) from the scan section of a browser without ``BarcodeDetector``. Answers ``{"text": …}``

@@ -29,6 +29,7 @@ from .exceptions import UserError
 from .handler_tools import require_account
 from .i18n import Translate
 from .middleware import tr
+from .route_table import routes
 from .travel import pdf_filename
 
 __all__ = ["credential_europass", "credential_picture", "europass_filename"]
@@ -111,6 +112,7 @@ def _picture_lines(credential: MicroCredential, t: Translate) -> list[str]:
     return lines
 
 
+@routes.get("/credentials/{cid}/europass")
 async def credential_europass(request: web.Request) -> web.Response:
     """``GET /credentials/{cid}/europass``: the learner's credential as an unsealed EDC file."""
     account = require_account(request)

@@ -18,6 +18,7 @@ from .exceptions import TooLarge, Unauthorized, UserError
 from .handler_tools import client_address, redirect, require_account
 from .middleware import account_of, render, tr
 from .oid4vci import offer_params
+from .route_table import routes
 
 __all__ = [
     "PRESENT_PARAMS",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 
+@routes.get("/scan")
 async def scan(request: web.Request) -> web.Response:
     require_account(request)
     return await render(request, "scan.html", {"link": ""})
@@ -79,6 +81,7 @@ def route_link(link: str, public_url: str) -> str | None:
 _BUSY_HEADERS = {"Retry-After": str(BUSY_RETRY_SECONDS), "Cache-Control": "no-store"}
 
 
+@routes.post("/scan/photo")
 async def scan_photo(request: web.Request) -> web.Response:
     """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed).
 
@@ -106,6 +109,8 @@ async def scan_photo(request: web.Request) -> web.Response:
     return response
 
 
+# camera frames of browsers without BarcodeDetector
+@routes.post("/scan/frame")
 async def scan_frame(request: web.Request) -> web.Response:
     """``POST /scan/frame``: one camera frame (a small JPEG) from the scan page of a browser without
     ``BarcodeDetector``; answers ``{"text": …}`` (``null``: no QR code in it) and problem details.
@@ -138,6 +143,7 @@ async def scan_frame(request: web.Request) -> web.Response:
     return json_response({"text": texts[0] if texts else None}, headers={"Cache-Control": "no-store"})
 
 
+@routes.get("/open")
 async def open_link(request: web.Request) -> web.Response:
     require_account(request)
     link = request.query.get("link", "")[:8192]

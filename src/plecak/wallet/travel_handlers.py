@@ -14,6 +14,7 @@ from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
 from .handler_tools import require_account
 from .middleware import LANG_KEY, render, tr
+from .route_table import routes
 from .selective import disclose
 from .service import StoredCredential
 from .share_handlers import share_links
@@ -55,6 +56,7 @@ async def _share_one(request: web.Request) -> tuple[StoredCredential, Share, str
     return stored, share, verify or raw
 
 
+@routes.post("/credentials/{cid}/pdf")
 async def credential_pdf(request: web.Request) -> web.Response:
     """``POST /credentials/{cid}/pdf``: a one-page PDF of the credential, in the reader's language."""
     fonts = find_fonts()
@@ -73,6 +75,7 @@ async def credential_pdf(request: web.Request) -> web.Response:
     )
 
 
+@routes.post("/credentials/{cid}/linkedin")
 async def credential_linkedin(request: web.Request) -> web.Response:
     """``POST /credentials/{cid}/linkedin``: a share link for LinkedIn, and a page whose button opens
     LinkedIn's add form filled in (a link, not a redirect: the pages' CSP keeps forms on this site)."""
