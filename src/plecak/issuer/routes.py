@@ -14,8 +14,12 @@ __all__ = ["setup_routes"]
 
 def setup_routes(app: web.Application) -> None:
     add_service_routes(app, __file__, (), health=handlers.health, set_language=handlers.set_language)
-    r = app.router
-    # public
+    _add_public_routes(app.router)
+    _add_admin_routes(app.router)
+
+
+def _add_public_routes(r: web.UrlDispatcher) -> None:
+    """Pages (the registrar screens fetch their data from the admin API), documents and protocol endpoints."""
     r.add_get("/", handlers.home)
     r.add_get("/admin", handlers.admin_page)
     # registrar screens: HTML only, every datum is fetched from the admin API with the bearer token
@@ -51,7 +55,10 @@ def setup_routes(app: web.Application) -> None:
         r.add_get(base + "/{uuid}", pathway_handlers.public_pathway)
         r.add_post(base + "/{uuid}/claim-nonce", pathway_handlers.claim_nonce)
         r.add_post(base + "/{uuid}/claim", pathway_handlers.claim)
-    # admin (bearer token)
+
+
+def _add_admin_routes(r: web.UrlDispatcher) -> None:
+    """The admin API (bearer token) and the W3C VC-API issue/status endpoints."""
     r.add_get("/api/issuer/profile", handlers.get_profile)
     r.add_put("/api/issuer/profile", handlers.put_profile)
     # /api/achievements, /api/pathways and /api/programmes (the pathways' older name)
