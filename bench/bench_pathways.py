@@ -1,4 +1,4 @@
-"""In-process speed of programme rule evaluation (plecak.core.pathways).
+"""In-process speed of pathway rule evaluation (plecak.core.pathways).
 
     .venv/bin/python bench/bench_pathways.py [--seconds 2]
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from plecak.core.pathways import evaluate, normalise_rule, part_from_credential  # noqa: E402
-from support.pathway_programmes import PW, TUM, UW, ach, climate_rule, credential  # noqa: E402
+from support.pathway_examples import PW, TUM, UW, ach, climate_rule, credential  # noqa: E402
 
 FULL = ROOT / "tests" / "vectors" / "examples" / "microcredential-data-literacy.json"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -213,8 +213,8 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
     for name, path in (
         ("registrar: achievements", "/admin/achievements"),
         ("registrar: new achievement", "/admin/achievements/new"),
-        ("registrar: programmes", "/admin/programmes"),
-        ("registrar: new programme", "/admin/programmes/new"),
+        ("registrar: pathways", "/admin/pathways"),
+        ("registrar: new pathway", "/admin/pathways/new"),
         ("registrar: issued credentials", "/admin/credentials"),
     ):
         await audit.page.goto(system.issuer_url + path)
@@ -245,7 +245,7 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
         assert await audit.page.get_attribute("html", "lang") == "pl"
         await audit.check(name)
     await audit.page.goto(f"{system.issuer_url}/lang/en?next=/admin")
-    await audit.open("public programme page", system.programme_url)
+    await audit.open("public pathway page", system.pathway_url)
     audit.assert_clean()
 
 
@@ -316,7 +316,7 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
     await audit.page.wait_for_load_state("load")
     await audit.check("OpenID4VP answer sent")
 
-    await audit.page.goto(f"{wallet}/open?link={quote(system.programme_url, safe='')}")
+    await audit.page.goto(f"{wallet}/open?link={quote(system.pathway_url, safe='')}")
     await audit.page.click("main form[action='/pathways/follow'] button[type=submit]")
     await audit.open("pathways", wallet + "/pathways")
     await audit.page.locator("#pathway-list li a").first.click()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, system
+from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, saved_download, system
 
 __all__ = ["system"]
 
@@ -60,11 +60,9 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     assert width <= 390, "the credential page scrolls sideways on a phone"
     async with page.expect_download() as info:
         await page.click("#pdf-form button[type=submit]")
-    download = await info.value
-    assert download.suggested_filename == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
-    saved = tmp_path / download.suggested_filename
-    await download.save_as(str(saved))
-    data = saved.read_bytes()
+    name, data = await saved_download(info, tmp_path)
+    assert name == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
+    saved = tmp_path / name
     reader = pdf_reader(data)
     assert len(reader.pages) == 1
     text = " ".join(reader.pages[0].extract_text().split())
@@ -119,3 +117,61 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
     await page.screenshot(path=str(SHOTS / "credential-pdf-6-revoked.png"), full_page=True)
 
     assert phone.errors == []
+
+
+async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_and_withdraws_its_link(
+    phone: Any, system: System, tmp_path: Path
+) -> None:
+    from support.issuer import AUTH, TOKEN
+
+    async with system.admin.post(
+        f"{system.issuer_url}/api/achievements/{system.achievement_uuid}/credentials",
+        json={"learner": {"name": "Zofia Żółkiewska"}, "grade": "4.5"},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201
+    page = phone.page
+    await page.goto(f"{system.issuer_url}/lang/pl?next=/admin/credentials")
+    await page.fill("#token", TOKEN)
+    await page.click("#token-form button[type=submit]")
+    await page.wait_for_selector("#results li")
+    await page.locator("#results li button[data-action=history]").click()
+    await page.wait_for_selector("#history", state="visible")
+    await page.wait_for_selector("#links li.muted")  # no links yet
+    await page.fill("#pdf-days", "30")
+    async with page.expect_download() as info:
+        await page.click("#pdf-pl")
+    name, data = await saved_download(info, tmp_path)
+    assert name == "analiza-danych-zwiezly-kurs-zrodel-i-laczen.pdf"
+    text = " ".join(pdf_reader(data).pages[0].extract_text().split())
+    assert POLISH_TITLE in text
+    assert "Podmiot przyznający" in text
+    (SHOTS / "registrar-pdf-1-page.png").write_bytes(pdf_page_png(data, tmp_path, dpi=100))
+
+    # the screen lists the new link and the PDF in the history, in Polish
+    link = page.locator("#links li[data-state=active]")
+    await link.wait_for()
+    assert "Działa" in await link.inner_text()
+    assert "Utworzono link do weryfikacji (PDF po polsku)" in await page.inner_text("#history-events")
+    await page.screenshot(path=str(SHOTS / "registrar-pdf-2-links.png"), full_page=True)
+
+    # its QR code opens the verifier: the issuer's seal is intact (no holder presented it: warnings)
+    [qr] = pdf_qr_texts(data, tmp_path)
+    registrar_screen = page.url
+    assert await _verdict(page, qr) == "warnings"
+    assert await page.locator("[data-check=proof]").get_attribute("data-outcome") == "passed"
+    assert await page.locator("[data-check=status]").get_attribute("data-outcome") == "passed"
+
+    # the registrar withdraws the link: the same QR code no longer opens the credential
+    await page.goto(registrar_screen)
+    await page.wait_for_selector("#results li")
+    await page.locator("#results li button[data-action=history]").click()
+    await page.locator("#links li[data-state=active] button[data-action=withdraw]").click()
+    await page.wait_for_selector("#links li[data-state=revoked]")
+    assert "jego kod QR nie otwiera już poświadczenia" in await page.inner_text("#pdf-status")
+    assert "Wycofano link do weryfikacji" in await page.inner_text("#history-events")
+    response = await page.goto(qr)
+    assert response is not None
+    assert response.status == 410
+    # the browser notes the 410 above and the registrar screens' missing favicon (404), nothing else
+    assert [e for e in phone.errors if not re.search(r"Failed to load resource: .*status of (404|410)", e)] == []

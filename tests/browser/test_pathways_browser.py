@@ -1,7 +1,7 @@
 """Pathways in real Chromium on a phone (issue 6's done-criterion).
 
 A learner receives the three parts of the Certificate in Data Literacy through offer links, opens
-the programme link, sees the programme complete in the wallet's Pathways view, claims the
+the pathway link, sees the pathway complete in the wallet's Pathways view, claims the
 certificate, finds it among their credentials, and shares it with its parts: the verifier says
 verified and shows every cited part as presented and verified. Issuer, wallet and verifier are
 real test servers on 127.0.0.1 with a real Redis. Screenshots go to /tmp (pathways-*.png).
@@ -21,7 +21,7 @@ __all__ = ["system"]  # fixtures used by the tests below
 SHOTS = Path("/tmp")
 
 
-async def test_learner_completes_a_programme_claims_and_shares_the_certificate(
+async def test_learner_completes_a_pathway_claims_and_shares_the_certificate(
     phone: Any, system: System
 ) -> None:
     page = phone.page
@@ -33,9 +33,9 @@ async def test_learner_completes_a_programme_claims_and_shares_the_certificate(
     await page.fill("#password_again", PASSWORD)
     await page.click("main button[type=submit]")
 
-    # the learner follows the programme before holding all parts: in progress
-    await page.goto(f"{wallet}/open?link={quote(system.programme_url, safe='')}")
-    assert await page.input_value("#url") == system.programme_url
+    # the learner follows the pathway before holding all parts: in progress
+    await page.goto(f"{wallet}/open?link={quote(system.pathway_url, safe='')}")
+    assert await page.input_value("#url") == system.pathway_url
     await page.click("main form[action='/pathways/follow'] button[type=submit]")
     card = page.locator("#pathway-list li").first
     assert "Certificate in Data Literacy" in await card.inner_text()
@@ -48,7 +48,7 @@ async def test_learner_completes_a_programme_claims_and_shares_the_certificate(
         await page.click("main form button[type=submit]")
         await page.wait_for_url(re.compile(r"/credentials/[0-9a-f]+$"))
 
-    # the Pathways view shows the programme complete
+    # the Pathways view shows the pathway complete
     await page.goto(f"{wallet}/pathways")
     card = page.locator("#pathway-list li").first
     assert await card.get_attribute("data-met") == "yes"

@@ -2,8 +2,8 @@
 
 A registrar (not a developer) signs in with the admin token, creates an achievement through the
 form (a missing EU element shows the server's message at that field), edits it, sees a title
-containing ``<script>`` as plain text, manages trusted institutions and creates a programme from
-two achievements, which then appears at the public ``/programmes``. The issuer is a real test
+containing ``<script>`` as plain text, manages trusted institutions and creates a pathway from
+two achievements, which then appears at the public ``/pathways``. The issuer is a real test
 server with a real Redis; every check of what was stored goes through the admin API.
 """
 
@@ -233,14 +233,14 @@ async def test_achievement_title_with_script_is_shown_as_text(issuer: Issuer, ph
     assert _real_errors(phone.errors) == []
 
 
-async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issuer, phone: Any) -> None:
+async def test_registrar_creates_a_pathway_from_two_achievements(issuer: Issuer, phone: Any) -> None:
     first = achievement(0)
     first.update(name="Data Literacy Basics", ects=3)
     second = achievement(1)
     second.update(name="Statistics for Decisions", ects=4)
     a, b = await issuer.create(first), await issuer.create(second)
     page = phone.page
-    await _sign_in(page, f"{issuer.url}/admin/programmes")
+    await _sign_in(page, f"{issuer.url}/admin/pathways")
 
     # trusted institutions: add one (a bad DID first), then remove it
     await page.fill("#t-did", "tum.example")
@@ -262,9 +262,9 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await item.wait_for(state="detached")
     assert (await issuer.get("/api/trusted-issuers"))["trustedIssuers"] == []
 
-    await page.click("text=New programme")
-    await page.wait_for_url(re.compile(r"/admin/programmes/new$"))
-    await page.wait_for_selector("#programme-form", state="visible")
+    await page.click("text=New pathway")
+    await page.wait_for_url(re.compile(r"/admin/pathways/new$"))
+    await page.wait_for_selector("#pathway-form", state="visible")
     await page.fill("#c-name", "Certificate in Data Literacy")
     await page.fill("#c-description", "Data literacy for decision makers.")
     await page.fill("#c-learningOutcomes", "Analyse data.\nDecide with statistics.")
@@ -284,8 +284,8 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     group_error = await group.locator("> .field-error").inner_text()
     assert "asks for 2 components but offers only 1" in group_error
     assert "asks for 2 components" in await page.inner_text("#error-summary")
-    assert (await issuer.get("/api/programmes"))["programmes"] == []
-    await page.screenshot(path=str(SHOTS / "registrar-programme-error.png"), full_page=True)
+    assert (await issuer.get("/api/pathways"))["pathways"] == []
+    await page.screenshot(path=str(SHOTS / "registrar-pathway-error.png"), full_page=True)
 
     await group.locator("> label > [data-sub=minCount]").fill("1")
     await page.fill("#r-minInstitutions", "1")
@@ -298,9 +298,9 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
         "components from at least 1 institutions; awarded after 2025-01-01."
     )
     assert await page.is_hidden("#error-summary")
-    await page.screenshot(path=str(SHOTS / "registrar-programme.png"), full_page=True)
+    await page.screenshot(path=str(SHOTS / "registrar-pathway.png"), full_page=True)
 
-    [record] = (await issuer.get("/api/programmes"))["programmes"]
+    [record] = (await issuer.get("/api/pathways"))["pathways"]
     rule = record["rule"]
     assert rule["mandatory"] == [a["id"]]
     assert rule["electiveGroups"] == [{"name": "Statistics", "components": [b["id"]], "minCount": 1}]
@@ -310,14 +310,14 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     }
     assert rule["validity"] == {"awardedAfter": "2025-01-01T00:00:00Z"}
 
-    async with issuer.admin.get(f"{issuer.url}/programmes") as resp:
-        public = (await resp.json())["programmes"]
+    async with issuer.admin.get(f"{issuer.url}/pathways") as resp:
+        public = (await resp.json())["pathways"]
     assert [p["name"] for p in public] == ["Certificate in Data Literacy"]
     assert public[0]["id"].endswith(record["uuid"])
 
     # the list shows it; editing fills the form back from the stored rule
-    await page.goto(f"{issuer.url}/admin/programmes")
-    row = page.locator(f"#programme-rows tr[data-uuid='{record['uuid']}']")
+    await page.goto(f"{issuer.url}/admin/pathways")
+    row = page.locator(f"#pathway-rows tr[data-uuid='{record['uuid']}']")
     await row.wait_for()
     assert sentence in await row.inner_text()
     await row.locator("a", has_text="Edit").click()
@@ -328,18 +328,18 @@ async def test_registrar_creates_a_programme_from_two_achievements(issuer: Issue
     await page.fill("#c-name", "Certificate in Data Literacy (2026)")
     await page.click("#save")
     await page.wait_for_selector("#save-status:has-text('version 2')")
-    stored = await issuer.get(f"/api/programmes/{record['uuid']}")
+    stored = await issuer.get(f"/api/pathways/{record['uuid']}")
     assert stored["rule"] == rule
     assert stored["achievement"]["name"] == "Certificate in Data Literacy (2026)"
     assert _real_errors(phone.errors) == []
 
 
-async def test_programme_component_from_another_institution_is_warned_until_trusted(
+async def test_pathway_component_from_another_institution_is_warned_until_trusted(
     issuer: Issuer, phone: Any
 ) -> None:
     own = await issuer.create(achievement(0))
     page = phone.page
-    await _sign_in(page, f"{issuer.url}/admin/programmes/new")
+    await _sign_in(page, f"{issuer.url}/admin/pathways/new")
     await page.fill("#c-name", "Joint Certificate")
     await page.fill("#c-description", "Two universities.")
     await page.fill("#c-learningOutcomes", "Work across borders.")
@@ -367,7 +367,7 @@ async def test_programme_component_from_another_institution_is_warned_until_trus
     await page.click("#save")
     await page.wait_for_selector("#result", state="visible")
     assert "not in the trusted list" in await page.inner_text("#warnings")
-    [record] = (await issuer.get("/api/programmes"))["programmes"]
+    [record] = (await issuer.get("/api/pathways"))["pathways"]
     assert {
         "achievement": "https://tum.example/achievements/python",
         "issuer": "did:web:tum.example",

@@ -19,7 +19,7 @@ from plecak.core.did import DidResolver
 from plecak.core.errors import UndefinedTermError
 from plecak.core.integrity import sd_primitives
 from plecak.core.integrity.proofs import verify_proofs
-from plecak.core.jsonld import rdf
+from plecak.core.jsonld import processor, rdf
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.model.relatedresource import digest_problems, related_resource_problems, unchecked_resources
 from plecak.core.verify.credential import Outcome, Verifier
@@ -365,7 +365,7 @@ def cold_jsonld_caches(monkeypatch: pytest.MonkeyPatch) -> None:
     from pyld import jsonld as pyld_jsonld
 
     monkeypatch.setattr(pyld_jsonld, "_resolved_context_cache", LRUCache(maxsize=100))
-    monkeypatch.setattr(rdf._MemoProcessor, "_memo", OrderedDict())
+    monkeypatch.setattr(processor.MemoProcessor, "_memo", OrderedDict())
 
 
 @pytest.mark.usefixtures("cold_jsonld_caches")

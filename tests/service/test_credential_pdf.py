@@ -17,35 +17,23 @@ from urllib.parse import parse_qs, quote, urlsplit
 import aiohttp
 from fpdf import FPDF
 
+from plecak.runtime.printout import find_fonts
 from plecak.wallet.i18n import EN, PL
-from plecak.wallet.printout import find_fonts
 from support.travel import (
     POLISH_TITLE,
     System,
     attached_credential,
+    learner_with_credential,
     pdf_qr_texts,
     pdf_reader,
     system,
     upload_to_verifier,
+    verdict_at,
     verdict_of,
 )
 from support.wallet import Browser
 
 __all__ = ["system"]
-
-
-async def _learner_with_credential(system: System, lang: str = "pl") -> tuple[Browser, str, dict[str, object]]:
-    """A signed-up learner (reading in ``lang``) who keeps one credential issued to their DID."""
-    browser = Browser(system.wallet_url)
-    did = await browser.sign_up("zofia@example.org")
-    await browser.get(f"/lang/{lang}?next=/")
-    credential = await system.issue(did)
-    await browser.get("/add")
-    status, text = await browser.post("/add", {"json": json.dumps(credential)})
-    assert status == 200, text
-    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
-    assert found, browser.last_url
-    return browser, found.group(1), credential
 
 
 async def _download_pdf(browser: Browser, cid: str, days: str = "30") -> tuple[int, bytes, dict[str, str]]:
@@ -56,16 +44,10 @@ async def _download_pdf(browser: Browser, cid: str, days: str = "30") -> tuple[i
         return resp.status, await resp.read(), dict(resp.headers)
 
 
-async def _verdict_at(url: str) -> tuple[int, str | None, str]:
-    async with aiohttp.ClientSession() as employer, employer.get(url) as resp:
-        text = await resp.text()
-        return resp.status, verdict_of(text), text
-
-
 async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and_a_qr_that_verifies(
     system: System, tmp_path: Path
 ) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "pl")
+    browser, cid, credential = await learner_with_credential(system, "pl")
     try:
         _, page = await browser.get(f"/credentials/{cid}")
         assert PL["travel.pdf"] in page
@@ -117,7 +99,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
         codes = pdf_qr_texts(data, tmp_path)
         assert len(codes) == 1
         assert codes[0].startswith(f"{system.verifier_url}/verify?url=")
-        status, verdict, result = await _verdict_at(codes[0])
+        status, verdict, result = await verdict_at(codes[0])
         assert status == 200, result[:2000]
         assert verdict == "verified", result[:2000]
 
@@ -132,7 +114,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
         # the learner withdraws it: the same QR code no longer verifies
         status, _ = await browser.post(action.group(1))
         assert status == 200
-        status, verdict, result = await _verdict_at(codes[0])
+        status, verdict, result = await verdict_at(codes[0])
         assert status == 410
         assert verdict is None
         assert "The learner withdrew this link" in result
@@ -141,7 +123,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
 
 
 async def test_english_reader_gets_an_english_pdf(system: System) -> None:
-    browser, cid, _ = await _learner_with_credential(system, "en")
+    browser, cid, _ = await learner_with_credential(system, "en")
     try:
         status, data, _ = await _download_pdf(browser, cid, days="365")
         assert status == 200
@@ -156,7 +138,7 @@ async def test_english_reader_gets_an_english_pdf(system: System) -> None:
 
 
 async def test_pdf_needs_a_valid_expiry_a_csrf_token_and_the_learners_own_credential(system: System) -> None:
-    browser, cid, _ = await _learner_with_credential(system, "en")
+    browser, cid, _ = await learner_with_credential(system, "en")
     try:
         status, body, _ = await _download_pdf(browser, cid, days="3650")
         assert status == 400
@@ -172,7 +154,7 @@ async def test_pdf_needs_a_valid_expiry_a_csrf_token_and_the_learners_own_creden
 
 
 async def test_verifier_checks_an_uploaded_pdf_by_its_attached_credential(system: System) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "en")
+    browser, cid, credential = await learner_with_credential(system, "en")
     try:
         _, data, _ = await _download_pdf(browser, cid)
     finally:
@@ -217,7 +199,7 @@ async def test_pdf_without_a_credential_or_broken_gets_a_clear_422(system: Syste
 
 
 async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_that_verifies(system: System) -> None:
-    browser, cid, credential = await _learner_with_credential(system, "en")
+    browser, cid, credential = await learner_with_credential(system, "en")
     try:
         _, page = await browser.get(f"/credentials/{cid}")
         assert EN["travel.linkedin"] in page
@@ -244,7 +226,7 @@ async def test_linkedin_link_is_made_on_the_learners_request_with_a_share_link_t
         assert query["certId"] == credential["id"]
         assert query["certUrl"].startswith(f"{system.verifier_url}/verify?url={quote(system.wallet_url, safe='')}")
         assert f'id="cert-url" href="{html.escape(query["certUrl"])}"' in made
-        status, verdict, result = await _verdict_at(query["certUrl"])
+        status, verdict, result = await verdict_at(query["certUrl"])
         assert status == 200, result[:2000]
         assert verdict == "verified", result[:2000]
         _, shares = await browser.get("/shares")
@@ -295,7 +277,7 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
     assert attached["id"].startswith("data:application/dc+sd-jwt,")
     assert "Jan Kowalski" in reader.pages[0].extract_text()
     codes = pdf_qr_texts(data, tmp_path)
-    status, verdict, result = await _verdict_at(codes[0])
+    status, verdict, result = await verdict_at(codes[0])
     assert status == 200, result[:2000]
     assert verdict == "verified", result[:2000]  # the share link carries the key binding
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as employer:
@@ -309,7 +291,7 @@ async def test_sd_jwt_credential_pdf_attaches_the_envelope_and_the_verifier_chec
 
 
 def test_hostile_credential_text_still_makes_one_page_with_the_verification_block() -> None:
-    from plecak.wallet.printout import Printout, render_pdf
+    from plecak.runtime.printout import Printout, render_pdf
 
     fonts = find_fonts()
     assert fonts is not None

@@ -46,7 +46,7 @@ from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
 from support import REPO
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile, simple_credential_v2
-from support.pathway_programmes import data_literacy_rule
+from support.pathway_examples import data_literacy_rule
 from support.ports import Listener
 from support.wallet import PASSWORD, wallet_settings
 
@@ -300,12 +300,12 @@ def _achievement() -> dict[str, Any]:
             "countryCode": "PL",
         }
     ]
-    data["isPartOf"] = ["https://issuer.example/programmes/1"]
+    data["isPartOf"] = ["https://issuer.example/pathways/1"]
     data["nqfLevel"] = "https://nqf.example/6"
     return data
 
 
-def _programme() -> dict[str, Any]:
+def _pathway() -> dict[str, Any]:
     return {"achievement": achievement(), "rule": data_literacy_rule()}
 
 
@@ -372,8 +372,8 @@ async def _prepare_issuer(stack: Stack, client: aiohttp.ClientSession) -> None:
     ) as resp:
         assert resp.status == 201, await resp.text()
         offer_id = (await resp.json()).get("offerId", "x")
-    async with client.post(base + "/api/programmes", json=_programme(), headers=AUTH) as resp:
-        programme = (await resp.json()).get("uuid", "x") if resp.status == 201 else "x"
+    async with client.post(base + "/api/pathways", json=_pathway(), headers=AUTH) as resp:
+        pathway = (await resp.json()).get("uuid", "x") if resp.status == 201 else "x"
     list_url = credential["credentialStatus"][0]["statusListCredential"]
     stack.values.update(
         uuid=ach_uuid,
@@ -404,8 +404,10 @@ async def _prepare_issuer(stack: Stack, client: aiohttp.ClientSession) -> None:
             "issuer POST /api/achievements/{uuid}/offers": {
                 "learner": {"name": "Anna", "email": "anna@example.org"}
             },
-            "issuer POST /api/programmes": _programme(),
-            "issuer PUT /api/programmes/{uuid}": _programme(),
+            "issuer POST /api/pathways": _pathway(),
+            "issuer PUT /api/pathways/{uuid}": _pathway(),
+            "issuer POST /api/programmes": _pathway(),  # the older name of /api/pathways
+            "issuer PUT /api/programmes/{uuid}": _pathway(),
             "issuer PUT /api/trusted-issuers/{did}": {"name": "TU Example", "country": "DE"},
             "issuer POST /credentials/issue": {"credential": vc_api, "options": issue_options},
             "issuer POST /credentials/status": {
@@ -425,8 +427,8 @@ async def _prepare_issuer(stack: Stack, client: aiohttp.ClientSession) -> None:
             "verifier PUT /api/trusted-issuers/{did}": {"name": "Example", "country": "PL"},
         }
     )
-    if programme != "x":
-        stack.values["programme"] = programme
+    if pathway != "x":
+        stack.values["pathway"] = pathway
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -439,7 +441,11 @@ async def stack(redis_server_url: str, tmp_path_factory: pytest.TempPathFactory)
     base = {s: listener.url for s, listener in listeners.items()}
     settings: dict[str, Any] = {
         "issuer": issuer_settings(
-            redis_server_url, tmp / "issuer", public_url=base["issuer"], wallet_url=base["wallet"]
+            redis_server_url,
+            tmp / "issuer",
+            public_url=base["issuer"],
+            wallet_url=base["wallet"],
+            issuer_per_client=0,  # every hostile request reaches its handler
         ),
         "wallet": wallet_settings(
             redis_server_url,
@@ -503,7 +509,8 @@ class Attempt:
 def _fill(route: Route, values: dict[str, str], hostile: str | None = None) -> str:
     path = route.path.replace("/*", "/" + (hostile or "app.css"))
     for name in route.params:
-        real = values.get("programme" if route.path.startswith(("/api/programmes", "/programmes")) else name)
+        pathway_route = route.path.startswith(("/api/pathways", "/pathways", "/api/programmes", "/programmes"))
+        real = values.get("pathway" if pathway_route else name)
         path = path.replace("{" + name + "}", hostile or real or "x")
     return path
 

@@ -1,5 +1,5 @@
-"""The registrar screens in Polish: the EN | PL switch, Accept-Language, no English left on the pages, and
-a complete Polish catalogue for the templates and for the texts the scripts show."""
+"""The registrar screens and the public pages in Polish: the EN | PL switch, Accept-Language, no English
+left on the pages, and a complete Polish catalogue for the templates and for the texts the scripts show."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from jinja2.ext import babel_extract
 
 from plecak.issuer.app import create_app
 from plecak.issuer.i18n import LANG_COOKIE, PAGES, SCRIPTS
-from support.issuer import issuer_settings
+from support.issuer import AUTH, achievement, issuer_settings, profile
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ISSUER = Path(__file__).resolve().parents[2] / "src" / "plecak" / "issuer"
@@ -27,8 +27,8 @@ REGISTRAR_PAGES = [
     "/admin/achievements",
     "/admin/achievements/new",
     "/admin/achievements/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
-    "/admin/programmes",
-    "/admin/programmes/new",
+    "/admin/pathways",
+    "/admin/pathways/new",
     "/admin/credentials",
 ]
 REGISTRAR_TEMPLATES = [
@@ -39,13 +39,16 @@ REGISTRAR_TEMPLATES = [
     "admin.html",
     "admin_achievements.html",
     "admin_credentials.html",
-    "admin_programmes.html",
+    "admin_pathways.html",
+    "_registrar.html",
+    "_languages.html",
 ]
+PUBLIC_TEMPLATES = ["_public_base.html", "home.html", "pathway.html"]
 POLISH = {"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}
 # Words of the registrar screens' English that no Polish sentence contains (whole words).
 ENGLISH = re.compile(
     r"\b(?:the|The|and|of|is|not|your|Your|with|from|for|Add|Remove|Save|Edit|Sign|Issue|Issued|Search|"
-    r"Cancel|Please|There|Achievements?|achievements?|Programmes?|Learner|learner|credentials?|"
+    r"Cancel|Please|There|Achievements?|achievements?|Pathways?|Learner|learner|credentials?|"
     r"Credential|Title|Name|Country|Group|Component|Rule|Optional|required|Choose|Back|New|Create|Revoke|"
     r"Suspend|Apply|Action|Grade|Continue|token|Skip|Language|Registrar|level|Workload|hours|stated)\b"
 )
@@ -143,7 +146,7 @@ async def test_language_switch_is_no_open_redirect_and_ignores_unknown_languages
     assert LANG_COOKIE not in response.cookies
 
 
-@pytest.mark.parametrize("template", REGISTRAR_TEMPLATES)
+@pytest.mark.parametrize("template", REGISTRAR_TEMPLATES + PUBLIC_TEMPLATES)
 def test_every_template_sentence_has_polish_with_the_same_placeholders(template: str) -> None:
     polish = PAGES.catalogs["pl"]
     found = extract_from_file(babel_extract, ISSUER / "templates" / template)  # type: ignore[arg-type]  # Jinja's extractor predates babel's stubs
@@ -169,3 +172,60 @@ def test_every_script_sentence_has_polish_with_the_same_placeholders() -> None:
         assert message in polish, message
         assert _placeholders(polish[message]) == _placeholders(message), message
     assert set(polish) <= set(found)  # no sentence left over from an older script
+
+
+async def _public_pathway(client: TestClient[Any, Any]) -> dict[str, Any]:
+    await client.put("/api/issuer/profile", json=profile(), headers=AUTH)
+    part = await (await client.post("/api/achievements", json=achievement(0), headers=AUTH)).json()
+    did = (await (await client.get("/api/issuer/profile", headers=AUTH)).json())["did"]
+    cert = {k: v for k, v in achievement(1).items() if k != "grading"} | {"achievementType": "Certificate"}
+    rule = {"components": [{"achievement": part["id"], "issuer": did, "name": "Basics"}], "mandatory": [part["id"]]}
+    resp = await client.post("/api/pathways", json={"achievement": cert, "rule": rule}, headers=AUTH)
+    assert resp.status == 201, await resp.text()
+    record: dict[str, Any] = await resp.json()
+    return record
+
+
+async def test_public_pages_in_polish_hold_no_english_but_the_institutions_own_texts(
+    client: TestClient[Any, Any],
+) -> None:
+    record = await _public_pathway(client)
+    own = [
+        profile()["name"],
+        record["achievement"]["name"],
+        record["achievement"]["description"],
+        record["achievement"]["compositionRule"],
+        achievement(0)["name"],
+        "Basics",
+        "Accept: application/json",
+    ]
+    html_accept = {**POLISH, "Accept": "text/html"}
+    for path in ("/", f"/pathways/{record['uuid']}"):
+        response = await client.get(path, headers=html_accept)
+        page = await response.text()
+        assert response.status == 200
+        assert '<html lang="pl">' in page
+        assert response.headers["Content-Language"] == "pl"
+        assert 'aria-current="true">PL</a>' in page
+        visible = _visible(page)
+        for text in own:
+            visible = visible.replace(text, " ")
+        assert ENGLISH.findall(visible) == [], path
+    pathway = await (await client.get(f"/pathways/{record['uuid']}", headers=html_accept)).text()
+    assert "Jak go zdobyć" in pathway  # the certificate (certyfikat) is masculine
+    assert '<p id="rule" lang="en">' in pathway  # the certificate's own sentence is marked as English
+    home = await (await client.get("/", headers=html_accept)).text()
+    assert "Mikropoświadczenia" in home
+
+
+async def test_public_pages_stay_english_for_english_readers(client: TestClient[Any, Any]) -> None:
+    record = await _public_pathway(client)
+    english = {"Accept-Language": "en", "Accept": "text/html"}
+    home = await client.get("/", headers=english)
+    assert '<html lang="en">' in await home.text()
+    assert "Micro-credentials" in await home.text()
+    response = await client.get(f"/pathways/{record['uuid']}", headers=english)
+    page = await response.text()
+    assert "How to earn it" in page
+    assert '<p id="rule">' in page
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in ",".join(response.headers.getall("Vary")).split(",")}

@@ -1,4 +1,4 @@
-"""The registrar screens (achievements, programmes) without a browser: served under a strict CSP,
+"""The registrar screens (achievements, pathways) without a browser: served under a strict CSP,
 scripts only from static files, no data rendered into the HTML unescaped, and 422 problems that
 name each field with a message the form shows beside it."""
 
@@ -21,15 +21,15 @@ PAGES = [
     "/admin/achievements",
     "/admin/achievements/new",
     "/admin/achievements/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
-    "/admin/programmes",
-    "/admin/programmes/new",
-    "/admin/programmes/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
+    "/admin/pathways",
+    "/admin/pathways/new",
+    "/admin/pathways/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a/edit",
     "/admin/credentials",
 ]
 STATIC = [
     "admin-common.js",
     "admin-achievements.js",
-    "admin-programmes.js",
+    "admin-pathways.js",
     "admin.js",
     "admin-credentials.js",
 ]
@@ -95,7 +95,7 @@ async def test_profile_name_is_escaped_in_registrar_pages(client: TestClient[Any
     evil = profile()
     evil["name"] = '<script>alert("x")</script> University'
     assert (await client.put("/api/issuer/profile", json=evil, headers=AUTH)).status == 200
-    for path in ("/admin/achievements", "/admin/programmes/new"):
+    for path in ("/admin/achievements", "/admin/pathways/new"):
         html = await (await client.get(path)).text()
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; University" in html
@@ -118,11 +118,11 @@ async def test_missing_element_problem_names_the_field_with_a_message(client: Te
     }
 
 
-async def test_programme_problem_prefixes_certificate_fields(client: TestClient[Any, Any]) -> None:
+async def test_pathway_problem_prefixes_certificate_fields(client: TestClient[Any, Any]) -> None:
     assert (await client.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
     cert = achievement(0)
     del cert["name"]
-    resp = await client.post("/api/programmes", json={"achievement": cert, "rule": {}}, headers=AUTH)
+    resp = await client.post("/api/pathways", json={"achievement": cert, "rule": {}}, headers=AUTH)
     assert resp.status == 422
     fields = (await resp.json())["fields"]
     assert fields["achievement.name"].startswith("missing: title of the micro-credential")
@@ -130,9 +130,9 @@ async def test_programme_problem_prefixes_certificate_fields(client: TestClient[
 
 
 async def test_admin_pages_link_to_each_other(client: TestClient[Any, Any]) -> None:
-    for path in ("/admin", "/admin/achievements", "/admin/programmes", "/admin/credentials"):
+    for path in ("/admin", "/admin/achievements", "/admin/pathways", "/admin/credentials"):
         html = await (await client.get(path)).text()
         assert 'href="/admin/achievements"' in html
-        assert 'href="/admin/programmes"' in html
+        assert 'href="/admin/pathways"' in html
         assert 'href="/admin/credentials"' in html
         assert f'<a href="{path}" aria-current="page">' in html

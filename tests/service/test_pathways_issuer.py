@@ -1,4 +1,4 @@
-"""Issuer programmes: definition with validation, public listing, and claims verified end to end.
+"""Issuer pathways: definition with validation, public listing, and claims verified end to end.
 
 Two real issuers: the Polish university (did:web, the claim endpoint) and a German one (did:key, a
 real HTTP server whose status lists the first fetches). Credentials are really issued, revoked and
@@ -24,8 +24,8 @@ from plecak.core.pathways import credential_digest
 from plecak.core.verify.credential import Verifier
 from plecak.core.verify.presentation import create_presentation
 from plecak.issuer.app import create_app
-from plecak.issuer.app_keys import CLAIMS
-from plecak.issuer.programmes_store import ProgrammeStore
+from plecak.issuer.app_keys import CERTIFICATE_CLAIMS
+from plecak.issuer.pathways_store import PathwayStore
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.ports import Listener
 
@@ -53,7 +53,7 @@ def certificate(name: str, ects: int = 10) -> dict[str, Any]:
 
 @dataclass
 class World:
-    pw: TestClient[Any, Any]  # Polish university: defines programmes, answers claims
+    pw: TestClient[Any, Any]  # Polish university: defines pathways, answers claims
     tum: TestClient[Any, Any]  # German university (did:key)
     pw_did: str
     tum_did: str
@@ -174,8 +174,8 @@ def climate(w: World, *, mini: bool = False) -> dict[str, Any]:
     return {"achievement": certificate(name, 6 if mini else 15), "rule": rule}
 
 
-async def define(w: World, programme: dict[str, Any]) -> str:
-    resp = await w.pw.post("/api/programmes", json=programme, headers=AUTH)
+async def define(w: World, pathway: dict[str, Any]) -> str:
+    resp = await w.pw.post("/api/pathways", json=pathway, headers=AUTH)
     assert resp.status == 201, await resp.text()
     uuid: str = (await resp.json())["uuid"]
     return uuid
@@ -192,7 +192,7 @@ async def claim(
     w: World, uuid: str, creds: list[dict[str, Any]], key: Ed25519KeyPair, *, challenge: str | None = None
 ) -> tuple[int, dict[str, Any]]:
     if challenge is None:
-        nonce = await (await w.pw.post(f"/programmes/{uuid}/claim-nonce")).json()
+        nonce = await (await w.pw.post(f"/pathways/{uuid}/claim-nonce")).json()
         challenge = nonce["challenge"]
         assert nonce["domain"] == "https://issuer.example"
     holder = did_key(key)
@@ -204,15 +204,15 @@ async def claim(
         challenge=challenge,
         domain="https://issuer.example",
     )
-    resp = await w.pw.post(f"/programmes/{uuid}/claim", json={"presentation": vp})
+    resp = await w.pw.post(f"/pathways/{uuid}/claim", json={"presentation": vp})
     body: dict[str, Any] = await resp.json(content_type=None)
     return resp.status, body
 
 
-# -- programme definitions ------------------------------------------------------------------
-async def test_programme_is_saved_and_published_with_its_rule(world: World) -> None:
+# -- pathway definitions ------------------------------------------------------------------
+async def test_pathway_is_saved_and_published_with_its_rule(world: World) -> None:
     uuid = await define(world, data_literacy(world))
-    public = await (await world.pw.get(f"/programmes/{uuid}")).json()
+    public = await (await world.pw.get(f"/pathways/{uuid}")).json()
     assert public["achievement"]["achievementType"] == "Certificate"
     assert public["achievement"]["mandatoryComponent"] == [
         world.courses["dl-basics"][1],
@@ -220,25 +220,25 @@ async def test_programme_is_saved_and_published_with_its_rule(world: World) -> N
     ]
     assert len(public["achievement"]["hasPart"]) == 4
     assert "Data Literacy Basics" in public["achievement"]["compositionRule"]
-    assert public["claim"]["endpoint"] == f"https://issuer.example/programmes/{uuid}/claim"
-    listing = await (await world.pw.get("/programmes")).json()
-    assert [p["id"] for p in listing["programmes"]] == [public["id"]]
+    assert public["claim"]["endpoint"] == f"https://issuer.example/pathways/{uuid}/claim"
+    listing = await (await world.pw.get("/pathways")).json()
+    assert [p["id"] for p in listing["pathways"]] == [public["id"]]
 
 
-async def test_programme_with_bad_rule_is_rejected_naming_the_problem(world: World) -> None:
-    programme = data_literacy(world)
-    programme["rule"]["mandatory"].append("https://elsewhere.example/achievements/x")
-    programme["achievement"].pop("learningOutcomes")
-    resp = await world.pw.post("/api/programmes", json=programme, headers=AUTH)
+async def test_pathway_with_bad_rule_is_rejected_naming_the_problem(world: World) -> None:
+    pathway = data_literacy(world)
+    pathway["rule"]["mandatory"].append("https://elsewhere.example/achievements/x")
+    pathway["achievement"].pop("learningOutcomes")
+    resp = await world.pw.post("/api/pathways", json=pathway, headers=AUTH)
     assert resp.status == 422
     body = await resp.json()
-    assert "not one of the programme's components" in body["invalid"]["rule"]
+    assert "not one of the pathway's components" in body["invalid"]["rule"]
     assert "achievement.learningOutcomes" in body["missing"]
-    assert (await (await world.pw.get("/programmes")).json())["programmes"] == []
+    assert (await (await world.pw.get("/pathways")).json())["pathways"] == []
 
 
-async def test_programme_admin_api_needs_the_token(world: World) -> None:
-    resp = await world.pw.post("/api/programmes", json=data_literacy(world))
+async def test_pathway_admin_api_needs_the_token(world: World) -> None:
+    resp = await world.pw.post("/api/pathways", json=data_literacy(world))
     assert resp.status == 401
 
 
@@ -270,7 +270,7 @@ async def test_claim_without_an_elective_answers_what_is_missing(world: World) -
     creds = [await world.issue(s, did_key(key)) for s in ("dl-basics", "dl-stats", "dl-ethics")]
     status, body = await claim(world, uuid, creds, key)
     assert status == 422
-    assert body["title"] == "Programme requirements not met"
+    assert body["title"] == "Pathway requirements not met"
     assert body["evaluation"]["missing"][0].startswith("Electives: electives of at least 3 ECTS 0 of 1")
 
 
@@ -309,10 +309,10 @@ async def test_claim_with_a_component_held_by_someone_else_is_refused(world: Wor
 
 
 async def test_claim_with_duplicate_components_counts_them_once(world: World) -> None:
-    programme = data_literacy(world)
-    programme["rule"]["electiveGroups"][0].update(minCount=2, minEctsEach=None)
-    del programme["rule"]["electiveGroups"][0]["minEctsEach"]
-    uuid = await define(world, programme)
+    pathway = data_literacy(world)
+    pathway["rule"]["electiveGroups"][0].update(minCount=2, minEctsEach=None)
+    del pathway["rule"]["electiveGroups"][0]["minEctsEach"]
+    uuid = await define(world, pathway)
     key = _key("anna")
     holder = did_key(key)
     creds = [await world.issue(s, holder) for s in ("dl-basics", "dl-stats", "dl-viz")]
@@ -332,7 +332,7 @@ async def test_claim_rejects_a_replayed_or_unknown_challenge(world: World) -> No
     status, body = await claim(world, uuid, creds, key, challenge="made-up")
     assert status == 422
     assert body["title"] == "Presentation refused"
-    nonce = (await (await world.pw.post(f"/programmes/{uuid}/claim-nonce")).json())["challenge"]
+    nonce = (await (await world.pw.post(f"/pathways/{uuid}/claim-nonce")).json())["challenge"]
     assert (await claim(world, uuid, creds, key, challenge=nonce))[0] == 201
     status, body = await claim(world, uuid, creds, key, challenge=nonce)
     assert status == 422
@@ -351,9 +351,9 @@ async def test_claim_with_a_presentation_signed_by_another_key_is_refused(world:
 
 async def test_claim_with_garbage_is_a_client_error(world: World) -> None:
     uuid = await define(world, data_literacy(world))
-    resp = await world.pw.post(f"/programmes/{uuid}/claim", json={"presentation": [1, 2]})
+    resp = await world.pw.post(f"/pathways/{uuid}/claim", json={"presentation": [1, 2]})
     assert resp.status == 400
-    resp = await world.pw.post("/programmes/nope/claim-nonce")
+    resp = await world.pw.post("/pathways/nope/claim-nonce")
     assert resp.status == 404
 
 
@@ -367,7 +367,7 @@ async def test_claim_climate_action_with_a_trusted_german_university(world: Worl
     status, body = await claim(world, uuid, creds, key)
     assert status == 201, body
     assert len(body["verifiableCredential"]["evidence"]) == 4
-    assert len(world.pw.app[CLAIMS].status_client) == 2  # TUM's revocation and suspension lists
+    assert len(world.pw.app[CERTIFICATE_CLAIMS].status_client) == 2  # TUM's revocation and suspension lists
 
 
 async def test_climate_component_from_an_untrusted_university_does_not_count(world: World) -> None:
@@ -383,7 +383,7 @@ async def test_climate_component_from_an_untrusted_university_does_not_count(wor
     assert "Countries: 1 country (PL) of 2" in missing
     (excluded,) = body["evaluation"]["excluded"]
     assert "not in this issuer's list of trusted institutions" in excluded["reason"]
-    assert len(world.pw.app[CLAIMS].status_client) == 0  # its status lists were not fetched
+    assert len(world.pw.app[CERTIFICATE_CLAIMS].status_client) == 0  # its status lists were not fetched
 
 
 async def test_climate_revoked_component_at_the_other_university_is_seen(world: World) -> None:
@@ -440,7 +440,7 @@ async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, 
     uuid = await define(world, data_literacy(world))
     key = _key("anna")
     creds = [await world.issue(s, did_key(key)) for s in ("dl-basics", "dl-stats", "dl-viz")]
-    store = ProgrammeStore(redis_client)
+    store = PathwayStore(redis_client)
     assert await store.begin_claim(uuid, did_key(key))  # as if another request were issuing right now
     status, body = await claim(world, uuid, creds, key)
     assert status == 409
@@ -451,25 +451,25 @@ async def test_claim_while_another_claim_is_issuing_is_a_conflict(world: World, 
     assert await store.begin_claim(uuid, "did:key:z6MkOther")  # other holders are independent
 
 
-async def test_programme_update_bumps_version_and_warns_about_untrusted_components(world: World) -> None:
-    resp = await world.pw.post("/api/programmes", json=climate(world), headers=AUTH)
+async def test_pathway_update_bumps_version_and_warns_about_untrusted_components(world: World) -> None:
+    resp = await world.pw.post("/api/pathways", json=climate(world), headers=AUTH)
     record = await resp.json()
     assert len(record["warnings"]) == 2
     assert all(world.tum_did in w for w in record["warnings"])
     await trust_tum(world)
-    programme = climate(world, mini=True)
-    resp = await world.pw.put(f"/api/programmes/{record['uuid']}", json=programme, headers=AUTH)
+    pathway = climate(world, mini=True)
+    resp = await world.pw.put(f"/api/pathways/{record['uuid']}", json=pathway, headers=AUTH)
     assert resp.status == 200
     updated = await resp.json()
     assert updated["version"] == 2
     assert updated["warnings"] == []
     assert updated["achievement"]["name"] == "Mini-certificate in Climate Action"
-    assert (await world.pw.get("/programmes/no-such-programme")).status == 404
-    resp = await world.pw.put("/api/programmes/no-such-programme", json=programme, headers=AUTH)
+    assert (await world.pw.get("/pathways/no-such-pathway")).status == 404
+    resp = await world.pw.put("/api/pathways/no-such-pathway", json=pathway, headers=AUTH)
     assert resp.status == 404
 
 
-async def test_programme_link_opened_in_a_browser_shows_a_page_with_a_follow_link(
+async def test_pathway_link_opened_in_a_browser_shows_a_page_with_a_follow_link(
     aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
 ) -> None:
     client = await aiohttp_client(
@@ -480,23 +480,23 @@ async def test_programme_link_opened_in_a_browser_shows_a_page_with_a_follow_lin
         await client.post("/api/achievements", json=course("<b>Basics</b>", 3), headers=AUTH)
     ).json()
     did = (await (await client.get("/api/issuer/profile", headers=AUTH)).json())["did"]
-    programme = {
+    pathway = {
         "achievement": certificate("Certificate <script>"),
         "rule": {
             "components": [{"achievement": record["id"], "issuer": did, "name": "<b>Basics</b>"}],
             "mandatory": [record["id"]],
         },
     }
-    uuid = (await (await client.post("/api/programmes", json=programme, headers=AUTH)).json())["uuid"]
-    resp = await client.get(f"/programmes/{uuid}", headers={"Accept": "text/html,application/xhtml+xml"})
+    uuid = (await (await client.post("/api/pathways", json=pathway, headers=AUTH)).json())["uuid"]
+    resp = await client.get(f"/pathways/{uuid}", headers={"Accept": "text/html,application/xhtml+xml"})
     assert resp.status == 200
     assert resp.content_type == "text/html"
     page = await resp.text()
     assert "Certificate &lt;script&gt;" in page
     assert "<script>" not in page.split("</head>")[1]
     assert "&lt;b&gt;Basics&lt;/b&gt;" in page
-    url = quote(f"https://issuer.example/programmes/{uuid}", safe="")
+    url = quote(f"https://issuer.example/pathways/{uuid}", safe="")
     assert f'href="https://wallet.example/pathways?url={url}"' in page
-    resp = await client.get(f"/programmes/{uuid}")
+    resp = await client.get(f"/pathways/{uuid}")
     assert resp.content_type == "application/json"
-    assert (await resp.json())["type"] == "Programme"
+    assert (await resp.json())["type"] == "Pathway"

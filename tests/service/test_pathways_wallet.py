@@ -1,4 +1,4 @@
-"""Wallet Pathways: follow a programme by link, see progress from held credentials, claim the certificate."""
+"""Wallet Pathways: follow a pathway by link, see progress from held credentials, claim the certificate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from plecak.wallet.scan_handlers import route_link
 from support.issuer import AUTH
 from support.wallet import Servers, servers
-from support.wallet_pathways import course, data_literacy_programme
+from support.wallet_pathways import course, data_literacy_pathway
 
 __all__ = ["servers"]
 
@@ -34,7 +34,7 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
 ) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await data_literacy_programme(servers)
+    url, uuids = await data_literacy_pathway(servers)
     await _add(servers, await servers.issuer.issue(did))
     key = await _follow(servers, url)
     _, text = await browser.get(f"/pathways/{key}")
@@ -62,7 +62,7 @@ async def test_progress_shows_what_is_missing_then_complete_and_claim_stores_cer
 async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await data_literacy_programme(servers)
+    url, uuids = await data_literacy_pathway(servers)
     basics = await servers.issuer.issue(did)
     for cred in (
         basics,
@@ -81,19 +81,28 @@ async def test_revoked_part_does_not_count_and_claim_is_not_offered(servers: Ser
     assert "The requirements are not met yet." in text
 
 
-async def test_following_something_that_is_not_a_programme_is_refused(servers: Servers) -> None:
+async def test_following_something_that_is_not_a_pathway_is_refused(servers: Servers) -> None:
     browser = servers.browser
     await browser.sign_up()
     status, text = await browser.post(
         "/pathways/follow", {"url": f"{servers.issuer.url}/.well-known/did.json"}
     )
     assert status == 400
-    assert "does not lead to a programme definition" in text
-    status, text = await browser.post("/pathways/follow", {"url": "ftp://example.org/programmes/x"})
+    assert "does not lead to a pathway definition" in text
+    status, text = await browser.post("/pathways/follow", {"url": "ftp://example.org/pathways/x"})
     assert status == 400
     assert "could not be loaded" in text
     _, text = await browser.get("/pathways")
-    assert "You do not follow any programme yet." in text
+    assert "You do not follow any pathway yet." in text
+
+
+async def test_pathway_link_under_the_older_programmes_name_is_followed(servers: Servers) -> None:
+    did = await servers.browser.sign_up()
+    url, _ = await data_literacy_pathway(servers)
+    await _add(servers, await servers.issuer.issue(did))
+    key = await _follow(servers, url.replace("/pathways/", "/programmes/"))  # answers "type": "Programme"
+    _, text = await servers.browser.get(f"/pathways/{key}")
+    assert "1 of 3 requirements met" in text
 
 
 async def test_pathways_need_an_account_and_csrf(servers: Servers) -> None:
@@ -101,24 +110,26 @@ async def test_pathways_need_an_account_and_csrf(servers: Servers) -> None:
     _, _ = await browser.get("/pathways")
     assert "/signin" in browser.last_url
     await browser.sign_up()
-    status, _ = await browser.post("/pathways/follow", {"url": "https://x.example/programmes/1"}, csrf=False)
+    status, _ = await browser.post("/pathways/follow", {"url": "https://x.example/pathways/1"}, csrf=False)
     assert status == 403
 
 
-def test_programme_link_is_routed_to_pathways() -> None:
-    target = route_link("https://uni.example/programmes/abc-123", "https://wallet.example")
-    assert target == "/pathways?url=https%3A%2F%2Funi.example%2Fprogrammes%2Fabc-123"
+def test_pathway_link_is_routed_to_pathways() -> None:
+    target = route_link("https://uni.example/pathways/abc-123", "https://wallet.example")
+    assert target == "/pathways?url=https%3A%2F%2Funi.example%2Fpathways%2Fabc-123"
+    older = route_link("https://uni.example/programmes/abc-123", "https://wallet.example")
+    assert older == "/pathways?url=https%3A%2F%2Funi.example%2Fprogrammes%2Fabc-123"
     assert route_link("https://uni.example/other/abc", "https://wallet.example") is None
 
 
-async def test_discovery_finds_programmes_that_use_held_credentials(servers: Servers) -> None:
+async def test_discovery_finds_pathways_that_use_held_credentials(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
     _, text = await browser.get("/pathways")
     assert 'id="discover"' in text
     _, text = await browser.get("/pathways?discover=1")
-    assert "publishes a programme that uses them" in text  # nothing held yet
-    url, _ = await data_literacy_programme(servers)
+    assert "publishes a pathway that uses them" in text  # nothing held yet
+    url, _ = await data_literacy_pathway(servers)
     await _add(servers, await servers.issuer.issue(did))
     _, text = await browser.get("/pathways?discover=1")
     assert "Certificate in Data Literacy" in text
@@ -132,7 +143,7 @@ async def test_discovery_finds_programmes_that_use_held_credentials(servers: Ser
 async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await data_literacy_programme(servers)
+    url, uuids = await data_literacy_pathway(servers)
     await _add(servers, await servers.issuer.issue(None))  # issued to a name only, no DID
     for k in ("stats", "viz"):
         await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
@@ -146,7 +157,7 @@ async def test_credential_not_bound_to_the_wallet_did_does_not_count(servers: Se
 async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await data_literacy_programme(servers)
+    url, uuids = await data_literacy_pathway(servers)
     for k in ("basics", "stats", "viz"):
         await _add(servers, await servers.issuer.issue(did, achievement_uuid=uuids[k]))
     key = await _follow(servers, url)
@@ -155,7 +166,7 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     # the coordinator adds a mandatory course afterwards
     issuer = servers.issuer
     extra = await issuer.add_achievement(course("Data Ethics", 2))
-    async with issuer.client.get(url.replace("/programmes/", "/api/programmes/"), headers=AUTH) as resp:
+    async with issuer.client.get(url.replace("/pathways/", "/api/pathways/"), headers=AUTH) as resp:
         record = await resp.json()
     rule = record["rule"]
     extra_id = f"{issuer.url}/achievements/{extra}"
@@ -164,7 +175,7 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
     )
     rule["mandatory"].append(extra_id)
     async with issuer.client.put(
-        url.replace("/programmes/", "/api/programmes/"),
+        url.replace("/pathways/", "/api/pathways/"),
         json={"achievement": record["input"], "rule": rule},
         headers=AUTH,
     ) as resp:
@@ -178,7 +189,7 @@ async def test_claim_uses_the_issuers_current_rule(servers: Servers) -> None:
 async def test_claim_presents_a_selective_disclosure_credential_in_full(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
-    url, uuids = await data_literacy_programme(servers)
+    url, uuids = await data_literacy_pathway(servers)
     async with servers.issuer.client.post(
         f"{servers.issuer.url}/api/achievements/{uuids['basics']}/credentials",
         json={"learner": {"name": "Anna Nowak", "did": did}, "options": {"cryptosuite": "ecdsa-sd-2023"}},

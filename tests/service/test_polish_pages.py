@@ -1,7 +1,7 @@
 """The main wallet and verifier pages rendered in Polish hold no English interface text.
 
 Real issuer, wallet and verifier (real Redis). Each page's visible text is searched for English
-words a Polish reader should not meet; what the issuer wrote (the credential's and programme's own
+words a Polish reader should not meet; what the issuer wrote (the credential's and pathway's own
 words, in English here), identifiers, and text explicitly marked ``lang="en"`` (technical details
 behind a "po angielsku" disclosure) are taken out first.
 """
@@ -20,7 +20,7 @@ from support.qr_pictures import blank_png
 from support.verifier import Holder, Stack
 from support.verifier_pages import ShareServer, share, stack
 from support.wallet import Servers, servers
-from support.wallet_pathways import data_literacy_programme
+from support.wallet_pathways import data_literacy_pathway
 
 __all__ = ["servers", "share", "stack"]
 
@@ -70,7 +70,7 @@ async def test_wallet_pages_in_polish_hold_no_english(servers: Servers) -> None:
     browser, issuer = servers.browser, servers.issuer
     did = await browser.sign_up()
     await browser.get("/lang/pl?next=/")
-    programme_url, uuids = await data_literacy_programme(servers)
+    pathway_url, uuids = await data_literacy_pathway(servers)
     offer = await issuer.offer()
     _, preview = await browser.get(offer["walletLink"])
     action = re.search(r'action="(/receive/[A-Za-z0-9_-]+)"', preview)
@@ -89,7 +89,7 @@ async def test_wallet_pages_in_polish_hold_no_english(servers: Servers) -> None:
     tampered["credentialSubject"]["achievement"]["name"] = "Forged Course"
     await browser.get("/add")
     _, refused = await browser.post("/add", {"json": json.dumps(tampered)})
-    _, followed = await browser.post("/pathways/follow", {"url": programme_url})
+    _, followed = await browser.post("/pathways/follow", {"url": pathway_url})
     key = re.search(r'href="/pathways/([0-9a-f]{32})"', followed)
     assert key, followed
     await browser.get("/share")
@@ -117,8 +117,8 @@ async def test_wallet_pages_in_polish_hold_no_english(servers: Servers) -> None:
         status, page = await browser.get(path)
         assert status == 200, (path, page[:300])
         pages[path] = page
-    programme = await (await issuer.client.get(programme_url, headers={"Accept": "application/json"})).json()
-    content = [*strings([offer, stats, viz, unbound, tampered, programme]), "Demo University of Technology"]
+    pathway = await (await issuer.client.get(pathway_url, headers={"Accept": "application/json"})).json()
+    content = [*strings([offer, stats, viz, unbound, tampered, pathway]), "Demo University of Technology"]
     assert english_in(pages, content) == {}
     # the words this test looks for are really there in English
     await browser.get("/lang/en?next=/")

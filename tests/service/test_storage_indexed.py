@@ -1,4 +1,4 @@
-"""plecak.runtime.storage.indexed_json: the issuer's achievement and programme lists read through it."""
+"""plecak.runtime.storage.indexed_json: the issuer's achievement and pathway lists read through it."""
 
 from __future__ import annotations
 

@@ -123,14 +123,14 @@ async def test_presentation_request_uri_on_loopback_is_not_fetched(
     assert "could not fetch the presentation request" in page
 
 
-async def test_following_a_programme_on_loopback_is_not_fetched(servers: Servers, listener: Listener) -> None:
+async def test_following_a_pathway_on_loopback_is_not_fetched(servers: Servers, listener: Listener) -> None:
     await servers.browser.sign_up()
 
     async def ask(url: str) -> tuple[int, str]:
         return await servers.browser.post("/pathways/follow", {"url": url})
 
     page = await _same_answer_for_open_and_closed(listener, ask)
-    assert "The programme could not be loaded." in page
+    assert "The pathway could not be loaded." in page
 
 
 async def test_status_lists_on_loopback_are_not_fetched(

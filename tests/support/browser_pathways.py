@@ -29,7 +29,7 @@ class System:
     wallet_url: str
     verifier_url: str
     achievements: list[str]
-    programme_url: str
+    pathway_url: str
     admin: aiohttp.ClientSession
 
     async def offer(self, uuid: str) -> str:
@@ -108,7 +108,7 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
                 ids.append(record["id"])
         async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
             did = (await resp.json())["id"]
-        programme = {
+        pathway = {
             "achievement": _course("Certificate in Data Literacy", 11, "Certificate"),
             "rule": {
                 "components": [
@@ -121,16 +121,16 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
                 ],
             },
         }
-        async with admin.post(f"{issuer_url}/api/programmes", json=programme, headers=AUTH) as resp:
+        async with admin.post(f"{issuer_url}/api/pathways", json=pathway, headers=AUTH) as resp:
             assert resp.status == 201, await resp.text()
-            programme_url = (await resp.json())["id"]
+            pathway_url = (await resp.json())["id"]
         async with admin.put(
             f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
             json={"name": "Demo University of Technology", "country": "PL"},
             headers=AUTH,
         ) as resp:
             assert resp.status in (200, 201), await resp.text()
-        yield System(issuer_url, wallet_url, verifier_url, uuids, programme_url, admin)
+        yield System(issuer_url, wallet_url, verifier_url, uuids, pathway_url, admin)
     finally:
         await admin.close()
         for server in reversed(servers):

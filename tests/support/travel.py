@@ -33,17 +33,21 @@ from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
 from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
-from support.wallet import wallet_settings
+from support.wallet import Browser, wallet_settings
 
 __all__ = [
     "POLISH_TITLE",
     "System",
     "attached_credential",
+    "learner_with_credential",
+    "page_size_mm",
     "pdf_page_png",
     "pdf_qr_texts",
     "pdf_reader",
+    "saved_download",
     "system",
     "upload_to_verifier",
+    "verdict_at",
     "verdict_of",
 ]
 
@@ -78,6 +82,23 @@ class System:
             assert resp.status == 200, await resp.text()
 
 
+async def learner_with_credential(
+    system: System, lang: str = "pl", email: str = "zofia@example.org"
+) -> tuple[Browser, str, dict[str, Any]]:
+    """A signed-up learner (reading in ``lang``) who keeps one credential issued to their DID: the
+    learner's browser, the credential's id in the wallet, and the credential."""
+    browser = Browser(system.wallet_url)
+    did = await browser.sign_up(email)
+    await browser.get(f"/lang/{lang}?next=/")
+    credential = await system.issue(did)
+    await browser.get("/add")
+    status, text = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, text
+    found = re.search(r"/credentials/([0-9a-f]{32})", browser.last_url)
+    assert found, browser.last_url
+    return browser, found.group(1), credential
+
+
 @pytest.fixture
 async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
     ports = [unused_port() for _ in range(3)]
@@ -86,7 +107,13 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
     servers = [
         TestServer(
             create_issuer(
-                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+                issuer_settings(
+                    redis_url,
+                    tmp_path / "issuer",
+                    public_url=issuer_url,
+                    wallet_url=wallet_url,
+                    verifier_url=verifier_url,
+                )
             ),
             host="127.0.0.1",
             port=ports[0],
@@ -152,6 +179,14 @@ def pdf_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
 
 
+def page_size_mm(reader: PdfReader) -> list[tuple[int, int]]:
+    """Width and height of each page in whole millimetres (A4: 210 × 297)."""
+    return [
+        (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72))
+        for page in reader.pages
+    ]
+
+
 def _pdftoppm() -> str:
     found = shutil.which("pdftoppm")
     if found is None:
@@ -191,6 +226,21 @@ async def upload_to_verifier(
     form.add_field("csrf_token", html.unescape(csrf.group(1)))
     form.add_field("file", content, filename=name, content_type=content_type)
     return await employer.post(f"{verifier_url}/verify/upload", data=form, allow_redirects=False)
+
+
+async def verdict_at(url: str) -> tuple[int, str | None, str]:
+    """What an employer sees opening ``url`` (a QR code's link): the status, the verdict and the page."""
+    async with aiohttp.ClientSession() as employer, employer.get(url) as resp:
+        text = await resp.text()
+        return resp.status, verdict_of(text), text
+
+
+async def saved_download(info: Any, folder: Path) -> tuple[str, bytes]:
+    """A browser download (Playwright's ``expect_download`` value) saved in ``folder``: its name and bytes."""
+    download = await info.value
+    saved = folder / download.suggested_filename
+    await download.save_as(str(saved))
+    return str(download.suggested_filename), saved.read_bytes()
 
 
 def verdict_of(page: str) -> str | None:

@@ -1,4 +1,4 @@
-"""A pathway programme set up on the issuer for the wallet's pathway screens."""
+"""A pathway set up on the issuer for the wallet's pathway screens."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def course(name: str, ects: int) -> dict[str, Any]:
     return data
 
 
-async def data_literacy_programme(servers: Servers) -> tuple[str, dict[str, str]]:
-    """A Data Literacy programme on the test issuer: two mandatory courses and one elective of 3+ ECTS."""
+async def data_literacy_pathway(servers: Servers) -> tuple[str, dict[str, str]]:
+    """A Data Literacy pathway on the test issuer: two mandatory courses and one elective of 3+ ECTS."""
     issuer = servers.issuer
     uuids = {
         "basics": issuer.achievement_uuid,
@@ -33,7 +33,7 @@ async def data_literacy_programme(servers: Servers) -> tuple[str, dict[str, str]
     }
     cert = course("Certificate in Data Literacy", 11)
     cert["achievementType"] = "Certificate"
-    programme = {
+    pathway = {
         "achievement": cert,
         "rule": {
             "components": [{"achievement": ids[k], "issuer": did, "name": names[k]} for k in ids],
@@ -43,7 +43,7 @@ async def data_literacy_programme(servers: Servers) -> tuple[str, dict[str, str]
             ],
         },
     }
-    async with issuer.client.post(f"{issuer.url}/api/programmes", json=programme, headers=AUTH) as resp:
+    async with issuer.client.post(f"{issuer.url}/api/pathways", json=pathway, headers=AUTH) as resp:
         assert resp.status == 201, await resp.text()
         record = await resp.json()
     return str(record["id"]), uuids

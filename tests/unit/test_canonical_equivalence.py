@@ -19,11 +19,11 @@ from plecak.core.jsonld.fastrdf import (
     flat_node_nquads,
 )
 from plecak.core.jsonld.loader import default_loader
+from plecak.core.jsonld.processor import MemoProcessor
 from plecak.core.jsonld.rdf import (
     _canonicalize_direct,
     _canonicalize_pyld,
     _direct_options,
-    _MemoProcessor,
     canonicalize,
     check_safe,
     sharing_quads,
@@ -357,7 +357,7 @@ def test_direct_path_agrees_with_the_safe_pyld_path_on_mutated_credentials(seed:
 
 
 def _quads(doc: dict[str, Any]) -> Any:
-    return document_quads(copy.deepcopy(doc), _MemoProcessor(), _direct_options(default_loader()))
+    return document_quads(copy.deepcopy(doc), MemoProcessor(), _direct_options(default_loader()))
 
 
 def test_rdfc_shortcut_labels_the_micro_credential_like_pyld() -> None:
@@ -469,6 +469,6 @@ def test_shared_quads_decline_a_proof_member_that_is_not_a_property() -> None:
         "name": "A node whose identifier is written as proof",
     }
     options = _direct_options(default_loader())
-    assert document_quads_split(doc, _MemoProcessor(), options, "proof") is None
-    assert document_quads(doc, _MemoProcessor(), options) is not None
+    assert document_quads_split(doc, MemoProcessor(), options, "proof") is None
+    assert document_quads(doc, MemoProcessor(), options) is not None
     assert _shared_unsecured(doc) == reference(unsecured(doc))  # without the @id: another graph

@@ -22,13 +22,19 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def literal_codes() -> set[str]:
-    """The string constants the core and the verifier pass as a Check's code (fifth argument or ``code=``)."""
+    """The string constants the core and the verifier pass as a Check's code (fifth argument or ``code=``),
+    or as the code of ``failed(...)`` and ``passed(...)`` (first argument)."""
     found: set[str] = set()
     for path in (p for source in SOURCES for p in source.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Check"):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
-            args = [*node.args[4:5], *(k.value for k in node.keywords if k.arg == "code")]
+            if node.func.id in ("failed", "passed"):
+                args = node.args[:1]
+            elif node.func.id == "Check":
+                args = [*node.args[4:5], *(k.value for k in node.keywords if k.arg == "code")]
+            else:
+                continue
             found |= {a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     return found
 

@@ -25,7 +25,10 @@ from support import REPO
 
 CONTEXTS = REPO / "contexts"
 SHARED_CONTEXTS = REPO.parent / "shared" / "contexts"
-INDEX: dict[str, dict[str, Any]] = json.loads((CONTEXTS / "index.json").read_text(encoding="utf-8"))
+SHARED_INDEX: dict[str, dict[str, Any]] = json.loads((CONTEXTS / "index.json").read_text(encoding="utf-8"))
+#: Official contexts taken from their publisher because shared/ does not have them yet (docs/elm.md).
+ADOPTED: dict[str, dict[str, Any]] = json.loads((CONTEXTS / "adopted.json").read_text(encoding="utf-8"))
+INDEX: dict[str, dict[str, Any]] = {**SHARED_INDEX, **ADOPTED}
 DID_KEY = "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
 
 
@@ -72,23 +75,46 @@ def test_store_detects_a_changed_file(tmp_path: Path) -> None:
 
 
 def test_every_file_is_indexed_and_every_entry_exists() -> None:
-    on_disk = {p.name for p in CONTEXTS.iterdir() if p.is_file()} - {"index.json"}
+    on_disk = {p.name for p in CONTEXTS.iterdir() if p.is_file()} - {"index.json", "adopted.json"}
     indexed = {entry["file"] for entry in INDEX.values()}
     assert on_disk == indexed
 
 
 def test_index_entries_are_complete() -> None:
     for url, entry in INDEX.items():
-        assert url.startswith("https://"), url
+        # The EU publishes its ELM context under http://data.europa.eu; every other URL is https.
+        assert url.startswith("https://") or url in ADOPTED, url
         assert set(entry) >= {"file", "sha256", "source", "official", "verification"}, url
         assert len(entry["sha256"]) == 64
 
 
+def test_adopted_contexts_name_their_publisher_and_commit() -> None:
+    for url, entry in ADOPTED.items():
+        assert entry["official"] is True, url
+        assert entry["publisher"], url
+        assert re.fullmatch(r"github:[\w.-]+/[\w.-]+@[0-9a-f]{40}:\S+", entry["source"]), url
+
+
+def test_an_adopted_url_is_not_also_in_the_shared_index() -> None:
+    assert not set(ADOPTED) & set(SHARED_INDEX)
+
+
+def test_a_url_listed_twice_is_refused(tmp_path: Path) -> None:
+    for name in ("index.json", "adopted.json"):
+        (tmp_path / name).write_bytes((CONTEXTS / "index.json").read_bytes())
+    with pytest.raises(ValueError, match="listed twice"):
+        ContextStore(tmp_path)
+
+
 @pytest.mark.skipif(not SHARED_CONTEXTS.is_dir(), reason="../shared/contexts is not present")
 def test_contexts_are_byte_identical_to_shared() -> None:
-    ours = sorted(p.name for p in CONTEXTS.iterdir() if p.is_file())
+    adopted = {"adopted.json"} | {entry["file"] for entry in ADOPTED.values()}
+    ours = sorted(p.name for p in CONTEXTS.iterdir() if p.is_file() and p.name not in adopted)
     theirs = sorted(p.name for p in SHARED_CONTEXTS.iterdir() if p.is_file())
     assert ours == theirs
+    shared_urls = json.loads((SHARED_CONTEXTS / "index.json").read_bytes())
+    # when shared/ gets an adopted context, take shared's copy and drop ours from adopted.json
+    assert not set(ADOPTED) & set(shared_urls)
     for name in ours:
         assert (CONTEXTS / name).read_bytes() == (SHARED_CONTEXTS / name).read_bytes(), name
 

@@ -10,17 +10,16 @@ from typing import Any
 import pytest
 
 from plecak.core.model.micro_credential import (
-    ECTS_FRAMEWORK,
     Achievement,
     CreditPoint,
     Issuer,
     LearnerResult,
     MicroCredential,
-    eqf_iri,
     from_open_badges,
     to_open_badges,
     to_sd_jwt_claims,
 )
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, eqf_iri
 from plecak.core.sdjwt import SdJwtError, micro_credential_claims
 from plecak.issuer.achievements import build_achievement, normalise_input
 from plecak.issuer.demo import DEMO_ACHIEVEMENTS, DEMO_PROFILE

@@ -1,4 +1,4 @@
-"""plecak.core.pathways: rule validation and deterministic evaluation of the two example programmes."""
+"""plecak.core.pathways: rule validation and deterministic evaluation of the two example pathways."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from plecak.core.pathways import (
     normalise_rule,
     part_from_credential,
 )
-from support.pathway_programmes import (
+from support.pathway_examples import (
     DL_ECTS,
     PW,
     TUM,
@@ -240,7 +240,7 @@ def test_valid_rules_normalise() -> None:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        ({"mandatory": [ach("nope")]}, "not one of the programme's components"),
+        ({"mandatory": [ach("nope")]}, "not one of the pathway's components"),
         ({"components": []}, "rule.components must be a non-empty list"),
         ({"minCountries": 0}, "rule.minCountries must be a whole number from 1"),
         ({"validity": {"awardedAfter": "yesterday"}}, "rule.validity.awardedAfter must be a date-time"),

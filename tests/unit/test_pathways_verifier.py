@@ -8,7 +8,7 @@ from typing import Any
 from plecak.core.pathways import credential_digest
 from plecak.verifier.display import composition, result_view
 from plecak.verifier.messages import EN
-from support.pathway_programmes import PW, credential
+from support.pathway_examples import PW, credential
 
 
 def _certificate(parts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -77,7 +77,7 @@ class RedisWatch:
         )
         now = self.clock()
         self.restarts = [t for t in self.restarts if now - t < self.window]
-        log = self.server.log_path
+        log = self.server.path("log")
         if len(self.restarts) >= self.max_restarts:
             raise Failure(
                 f"the embedded Redis stopped ({how}) after {len(self.restarts)} restart(s) within "

@@ -46,6 +46,7 @@ __all__ = [
     "ELEMENT_POINTERS",
     "MANDATORY_ELEMENTS",
     "SD_JWT_ELEMENT_CLAIMS",
+    "ClaimPaths",
     "DisclosableField",
     "DisclosureAdapter",
     "EcdsaSdAdapter",
@@ -57,6 +58,10 @@ __all__ = [
     "pointers_for_claim_paths",
     "register_adapter",
 ]
+
+ClaimPaths = Sequence[Sequence[Any]]
+"""DCQL claim paths (OpenID4VP): each a list of member names and array indexes, ``["credentialSubject", "name"]``."""
+
 
 @dataclass(frozen=True)
 class DisclosableField:
@@ -79,17 +84,12 @@ class DisclosureAdapter(Protocol):
 
     def fields(self, credential: Mapping[str, Any]) -> list[DisclosableField]: ...
 
-    def disclose(
-        self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None
-    ) -> Any:
+    def disclose(self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None) -> Any:
         """The credential to send when the learner keeps the element keys ``keep``."""
         ...
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> Any:
         """The credential to send for DCQL claim paths (none: only what the issuer made mandatory)."""
         ...
@@ -101,6 +101,15 @@ class DisclosureAdapter(Protocol):
     def element_of_path(self, credential: Mapping[str, Any], path: Sequence[Any]) -> str | None:
         """The EU element a DCQL claim path asks for in ``credential`` (``None``: none of them)."""
         ...
+
+
+def _known_elements(keep: Sequence[str]) -> set[str]:
+    """The element keys ``keep``, each one an EU element (:data:`ELEMENT_POINTERS`)."""
+    wanted = set(keep)
+    unknown = wanted - set(ELEMENT_POINTERS)
+    if unknown:
+        raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+    return wanted
 
 
 def _sd_proof(credential: Any) -> dict[str, Any] | None:
@@ -140,10 +149,7 @@ class EcdsaSdAdapter:
         return out
 
     def pointers(self, credential: Mapping[str, Any], keep: Sequence[str]) -> list[str]:
-        wanted = set(keep)
-        unknown = wanted - set(ELEMENT_POINTERS)
-        if unknown:
-            raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+        wanted = _known_elements(keep)
         return [p for f in self.fields(credential) if f.key in wanted and not f.mandatory for p in f.pointers]
 
     def disclose(
@@ -152,10 +158,7 @@ class EcdsaSdAdapter:
         return ecdsa_sd.derive(credential, self.pointers(credential, keep), loader)
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
         return ecdsa_sd.derive(credential, pointers_for_claim_paths(credential, paths), loader)
 
@@ -217,19 +220,13 @@ class SdJwtAdapter:
     def disclose(
         self, credential: Mapping[str, Any], keep: Sequence[str], loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
-        wanted = set(keep)
-        unknown = wanted - set(ELEMENT_POINTERS)
-        if unknown:
-            raise ProofError(f"unknown element {sorted(unknown)[0]!r}")
+        wanted = _known_elements(keep)
         fields = self.fields(credential)
         names = {c for f in fields if f.key in wanted and not f.mandatory for c in f.pointers}
         return self._reduced(credential, names)
 
     def disclose_paths(
-        self,
-        credential: Mapping[str, Any],
-        paths: Sequence[Sequence[Any]],
-        loader: DocumentLoader | None = None,
+        self, credential: Mapping[str, Any], paths: ClaimPaths, loader: DocumentLoader | None = None
     ) -> dict[str, Any]:
         return self._reduced(credential, {str(p[0]) for p in paths if p and isinstance(p[0], str)})
 
@@ -254,7 +251,7 @@ def adapter_for(credential: Any) -> DisclosureAdapter | None:
     return next((a for a in _ADAPTERS if a.handles(credential)), None)
 
 
-def pointers_for_claim_paths(credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]) -> list[str]:
+def pointers_for_claim_paths(credential: Mapping[str, Any], paths: ClaimPaths) -> list[str]:
     """JSON pointers for DCQL claim paths (lists of keys, indexes, or ``None`` for every element),
     keeping only the pointers that select something in ``credential``."""
     pointers: list[str] = []

@@ -13,7 +13,7 @@ types raise plain :class:`TypeError`), following pyca/cryptography.
     ├── DIDError                   a DID is malformed or cannot be resolved
     ├── ProofError                 a proof cannot be created (bad options, unsupported suite)
     ├── StatusListError            a status list or entry is malformed
-    ├── RuleError                  a programme (stacking) rule is malformed
+    ├── RuleError                  a pathway (stacking) rule is malformed
     └── SecretBoxError             encrypted-at-rest data cannot be decrypted
 
 Verification never raises for an invalid credential: :func:`plecak.core.verify.credential.verify_credential`
@@ -90,7 +90,7 @@ class SecretBoxError(VCError, ValueError):
 
 
 class RuleError(VCError, ValueError):
-    """A programme's stacking rule is malformed; ``problems`` lists every issue found."""
+    """A pathway's stacking rule is malformed; ``problems`` lists every issue found."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))

@@ -1,7 +1,7 @@
 """Outgoing requests to URLs found in credentials, QR codes and links only reach the public internet.
 
 A verifier fetches what a credential names (``statusListCredential``, a ``did:web`` document, a
-shared link); a wallet fetches what a QR code names (an offer, a request object, a programme). Anyone
+shared link); a wallet fetches what a QR code names (an offer, a request object, a pathway). Anyone
 can write those URLs, so without a guard a service could be made to request
 ``http://169.254.169.254/…`` or a service on its own private network (server-side request forgery).
 

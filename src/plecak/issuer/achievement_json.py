@@ -6,17 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from plecak.core.model.micro_credential import (
-    ECTS_FRAMEWORK,
-    EQF_ALIGNMENT_TYPE,
-    EQF_FRAMEWORK_NAME,
-    Achievement,
-    CreditPoint,
-    GradingScheme,
-    Organisation,
-    eqf_iri,
-    number_text,
-)
+from plecak.core.model.micro_credential import Achievement, CreditPoint, GradingScheme, Organisation
+from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_ALIGNMENT_TYPE, EQF_FRAMEWORK_NAME, eqf_iri, number_text
 
 __all__ = ["achievement_model", "build_achievement", "fact_sheet"]
 

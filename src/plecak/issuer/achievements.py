@@ -10,7 +10,7 @@ never disagree.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,31 +197,50 @@ def normalise_input(data: Any) -> dict[str, Any]:
     return out
 
 
-def _normalise_bodies(bodies: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
-    if _blank(bodies):
+def _normalise_list(
+    items: Any,
+    field: str,
+    out: dict[str, Any],
+    problems: AchievementProblems,
+    entry: Callable[[Mapping[str, Any]], dict[str, Any] | str],
+    *,
+    expected: str = "must be a list",
+) -> None:
+    """``out[field]``: each object of the list ``items`` cleaned by ``entry``, which returns the clean
+    entry or what is wrong with it (after ``field[index]``); the first problem is recorded."""
+    if _blank(items):
         return
-    if not isinstance(bodies, list):
-        problems.invalid["awardingBodies"] = "must be a list of organisations"
+    if not isinstance(items, list):
+        problems.invalid[field] = expected
         return
     clean = []
-    for index, body in enumerate(bodies):
-        if not isinstance(body, Mapping) or not is_safe_id(body.get("id")) or not _text(body.get("name")):
-            problems.invalid["awardingBodies"] = (
-                f"awardingBodies[{index}]: each awarding body needs an id (an http(s) URL, urn: or did:)"
-                " and a name"
-            )
+    for index, item in enumerate(items):
+        result = entry(item if isinstance(item, Mapping) else {})
+        if isinstance(result, str):
+            problems.invalid[field] = f"{field}[{index}]{result}"
             return
-        url = body.get("url")
-        if url is not None and not is_link(url):
-            problems.invalid["awardingBodies"] = f"awardingBodies[{index}].url must be an http(s) URL"
-            return
-        entry = {"id": body["id"], "name": body["name"].strip()}
-        if url is not None:
-            entry["url"] = url
-        if isinstance(body.get("countryCode"), str) and len(body["countryCode"]) == 2:
-            entry["countryCode"] = body["countryCode"].upper()
-        clean.append(entry)
-    out["awardingBodies"] = clean
+        clean.append(result)
+    out[field] = clean
+
+
+def _awarding_body(body: Mapping[str, Any]) -> dict[str, Any] | str:
+    if not is_safe_id(body.get("id")) or not _text(body.get("name")):
+        return ": each awarding body needs an id (an http(s) URL, urn: or did:) and a name"
+    url = body.get("url")
+    if url is not None and not is_link(url):
+        return ".url must be an http(s) URL"
+    entry = {"id": body["id"], "name": body["name"].strip()}
+    if url is not None:
+        entry["url"] = url
+    if isinstance(body.get("countryCode"), str) and len(body["countryCode"]) == 2:
+        entry["countryCode"] = body["countryCode"].upper()
+    return entry
+
+
+def _normalise_bodies(bodies: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
+    _normalise_list(
+        bodies, "awardingBodies", out, problems, _awarding_body, expected="must be a list of organisations"
+    )
 
 
 def _normalise_grading(grading: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
@@ -246,32 +265,15 @@ def _normalise_grading(grading: Any, out: dict[str, Any], problems: AchievementP
     out["grading"] = clean
 
 
+def _alignment(item: Mapping[str, Any]) -> dict[str, Any] | str:
+    if not _text(item.get("targetName")) or not is_link(item.get("targetUrl")):
+        return ": each alignment needs a targetName (text) and a targetUrl (an http(s) URL)"
+    entry = {"targetName": item["targetName"], "targetUrl": item["targetUrl"]}
+    for key in ("targetCode", "targetFramework", "targetDescription", "targetType"):
+        if isinstance(item.get(key), str) and item[key]:
+            entry[key] = item[key]
+    return entry
+
+
 def _normalise_alignments(alignments: Any, out: dict[str, Any], problems: AchievementProblems) -> None:
-    if _blank(alignments):
-        return
-    if not isinstance(alignments, list):
-        problems.invalid["alignments"] = "must be a list"
-        return
-    clean = []
-    for index, item in enumerate(alignments):
-        if (
-            not isinstance(item, Mapping)
-            or not _text(item.get("targetName"))
-            or not is_link(item.get("targetUrl"))
-        ):
-            problems.invalid["alignments"] = (
-                f"alignments[{index}]: each alignment needs a targetName (text)"
-                " and a targetUrl (an http(s) URL)"
-            )
-            return
-        entry = {"targetName": item["targetName"], "targetUrl": item["targetUrl"]}
-        for key in ("targetCode", "targetFramework", "targetDescription"):
-            if isinstance(item.get(key), str) and item[key]:
-                entry[key] = item[key]
-        target_type = item.get("targetType")
-        if isinstance(target_type, str) and target_type:
-            entry["targetType"] = target_type
-        clean.append(entry)
-    out["alignments"] = clean
-
-
+    _normalise_list(alignments, "alignments", out, problems, _alignment)

@@ -6,19 +6,21 @@ from aiohttp import web
 
 from plecak.runtime.storage import RedisClient
 
-from .claims import ClaimService
+from .certificate_claims import CertificateClaimService
 from .config import Settings
 from .oid4vci import OfferService
-from .programmes import ProgrammeService
+from .pathways import PathwayService
 from .sdjwt import SdJwtIssuing
 from .service import IssuerService
+from .shared_links import SharedLinks
 
-__all__ = ["CLAIMS", "OFFERS", "PROGRAMMES", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
+__all__ = ["CERTIFICATE_CLAIMS", "LINKS", "OFFERS", "PATHWAYS", "REDIS", "SDJWT", "SERVICE", "SETTINGS"]
 
 SETTINGS = web.AppKey("settings", Settings)
 REDIS = web.AppKey[RedisClient]("redis")
 SERVICE = web.AppKey("service", IssuerService)
 OFFERS = web.AppKey("offers", OfferService)
-PROGRAMMES = web.AppKey("programmes", ProgrammeService)
-CLAIMS = web.AppKey("claims", ClaimService)
+PATHWAYS = web.AppKey("pathways", PathwayService)
+CERTIFICATE_CLAIMS = web.AppKey("certificate_claims", CertificateClaimService)
 SDJWT = web.AppKey("sdjwt", SdJwtIssuing)
+LINKS = web.AppKey("links", SharedLinks)

@@ -24,14 +24,22 @@ from plecak.core.timeutil import format_datetime, utc_now
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
 from .inputs import _hash_email
-from .issued import IssuedCredentials, found, next_version
+from .issued import IssuedCredentials, next_version
 from .jose import ISSUED_ALGORITHMS
 from .profile import issuer_object, normalise_profile
+from .records import EditedRecords
 from .signing import IssuerKeys, Signer, with_rsa_key
 from .store import IssuerStore
 from .subject import achievement_subject
 
-__all__ = ["OB_CONTEXT", "PLECAK_CONTEXT", "PLECAK_CONTEXT_PATH", "IssuerCatalogue", "email_index_key"]
+__all__ = [
+    "OB_CONTEXT",
+    "PLECAK_CONTEXT",
+    "PLECAK_CONTEXT_PATH",
+    "AchievementRecords",
+    "IssuerCatalogue",
+    "email_index_key",
+]
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 PLECAK_CONTEXT = "https://w3id.org/plecak/mc/v1"
@@ -68,6 +76,7 @@ class IssuerCatalogue(IssuedCredentials):
         self.public_url = public_url.rstrip("/")
         self.list_length = list_length
         self._email_key = email_key if email_key is not None else secrets.token_bytes(32)
+        self.achievement_records = AchievementRecords(self)
 
     async def did_document(self) -> dict[str, Any]:
         """The issuer's DID document, with the RSA key another process may have made since start."""
@@ -138,38 +147,17 @@ class IssuerCatalogue(IssuedCredentials):
         digest = base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).rstrip(b"=").decode()
         return {"id": self.context_url, "digestMultibase": "u" + digest}
 
-    async def create_achievement(self, data: Any) -> dict[str, Any]:
-        return await self._save_achievement(str(uuid.uuid4()), data, existing=None)
-
-    async def update_achievement(self, achievement_uuid: str, data: Any) -> dict[str, Any]:
-        existing = found(await self.store.get_achievement(achievement_uuid), f"achievement {achievement_uuid}")
-        return await self._save_achievement(achievement_uuid, data, existing=existing)
-
-    async def _save_achievement(
-        self, achievement_uuid: str, data: Any, *, existing: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        clean = normalise_input(data)
-        profile = await self._require_profile()
-        achievement = build_achievement(self.achievement_url(achievement_uuid), clean, profile)
-        # Prove now, not at issuing time, that every term is defined by our contexts.
-        sample = self._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
-        expand_safe(sample)
-        now = time.time()
-        record = {
-            "uuid": achievement_uuid,
-            "id": achievement["id"],
-            "input": clean,
-            "achievement": achievement,
-            **next_version(existing),
-        }
-        await self.store.save_achievement(achievement_uuid, record, created=now)
-        return record
-
     async def achievement(self, achievement_uuid: str) -> dict[str, Any]:
-        return found(await self.store.get_achievement(achievement_uuid), f"achievement {achievement_uuid}")
+        return await self.achievement_records.get(achievement_uuid)
 
     async def achievements(self) -> list[dict[str, Any]]:
-        return await self.store.list_achievements()
+        return await self.achievement_records.all()
+
+    async def check_terms(self, achievement: Mapping[str, Any], profile: Mapping[str, Any]) -> None:
+        """Prove now, not at issuing time, that every term of a credential of ``achievement`` is
+        defined by our contexts (:class:`DataModelError` otherwise)."""
+        sample = self._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
+        expand_safe(sample)
 
     def _credential_skeleton(
         self,
@@ -192,3 +180,33 @@ class IssuerCatalogue(IssuedCredentials):
             "credentialSubject": subject,
             "relatedResource": [self.context_resource()],
         }
+
+
+class AchievementRecords(EditedRecords):
+    """The achievements an admin defines (``/api/achievements``)."""
+
+    what = "achievement"
+
+    def __init__(self, catalogue: IssuerCatalogue) -> None:
+        self.catalogue = catalogue
+
+    async def load(self, record_uuid: str) -> dict[str, Any] | None:
+        return await self.catalogue.store.get_achievement(record_uuid)
+
+    async def all(self) -> list[dict[str, Any]]:
+        return await self.catalogue.store.list_achievements()
+
+    async def save(self, record_uuid: str, data: Any, *, existing: dict[str, Any] | None) -> dict[str, Any]:
+        clean = normalise_input(data)
+        profile = await self.catalogue._require_profile()
+        achievement = build_achievement(self.catalogue.achievement_url(record_uuid), clean, profile)
+        await self.catalogue.check_terms(achievement, profile)
+        record = {
+            "uuid": record_uuid,
+            "id": achievement["id"],
+            "input": clean,
+            "achievement": achievement,
+            **next_version(existing),
+        }
+        await self.catalogue.store.save_achievement(record_uuid, record, created=time.time())
+        return record

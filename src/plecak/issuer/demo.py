@@ -88,5 +88,5 @@ async def seed_demo(service: IssuerService) -> bool:
     if not await service.store.get_profile():
         await service.set_profile(DEMO_PROFILE)
     for achievement in DEMO_ACHIEVEMENTS:
-        await service.create_achievement(achievement)
+        await service.achievement_records.create(achievement)
     return True

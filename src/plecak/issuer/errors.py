@@ -13,6 +13,7 @@ from plecak.runtime.web import problem_response
 
 from .achievements import MANDATORY_ELEMENTS, AchievementProblems
 from .service import Conflict, NotFound
+from .shared_links import LinkGone
 from .store import IdempotencyConflict
 
 __all__ = ["domain_errors_middleware", "field_messages"]
@@ -47,6 +48,9 @@ async def domain_errors_middleware(request: web.Request, handler: Handler) -> we
         )
     except NotFound as exc:
         return problem_response(404, "Not found", str(exc))
+    except LinkGone as exc:
+        title = "Link withdrawn" if exc.reason == "revoked" else "Link expired"
+        return problem_response(410, title, str(exc), state=exc.reason)
     except Conflict as exc:
         return problem_response(409, "Conflict", str(exc))
     except IdempotencyConflict as exc:

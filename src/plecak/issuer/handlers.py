@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
@@ -13,23 +12,19 @@ from plecak.runtime.health import redis_health
 from plecak.runtime.language import language_switch
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.qr import qr_data_uri
-from plecak.runtime.web import Problem, json_response, read_form, read_json
+from plecak.runtime.web import Problem, json_response, read_form
 
 from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
+from .config import MAX_SHARED_LINK_DAYS
 from .i18n import LANG_COOKIE, render_page
+from .record_handlers import RecordApi, json_body
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
-
-
-async def json_body(request: web.Request) -> Any:
-    """The request's JSON body, within the issuer's size and depth limits (problem details otherwise)."""
-    settings = request.app[SETTINGS]
-    return await read_json(request, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth)
 
 
 def _idempotency_key(request: web.Request) -> str | None:
@@ -42,14 +37,16 @@ def _idempotency_key(request: web.Request) -> str | None:
 
 
 # -- public ------------------------------------------------------------------------------
-@aiohttp_jinja2.template("home.html")
-async def home(request: web.Request) -> dict[str, Any]:
+async def home(request: web.Request) -> web.Response:
+    """The public home page, in the reader's language (the institution's own texts as written)."""
     service = request.app[SERVICE]
-    return {
+    context = {
         "profile": await service.profile(),
         "did": service.keys.did,
         "achievements": await service.achievements(),
+        "readable": READABLE,
     }
+    return render_page(request, "home.html", context)
 
 
 async def admin_page(request: web.Request) -> web.Response:
@@ -79,12 +76,14 @@ async def admin_achievements_page(request: web.Request) -> web.Response:
 
 async def admin_credentials_page(request: web.Request) -> web.Response:
     """Registrar screen: find issued credentials, revoke/suspend them, see their history."""
-    return render_page(request, "admin_credentials.html", await _registrar_context(request))
+    context = await _registrar_context(request)
+    context.update(link_days=request.app[SETTINGS].shared_link_days, max_link_days=MAX_SHARED_LINK_DAYS)
+    return render_page(request, "admin_credentials.html", context)
 
 
-async def admin_programmes_page(request: web.Request) -> web.Response:
-    """Registrar screen: list, create and edit programmes; trusted institutions."""
-    return render_page(request, "admin_programmes.html", await _registrar_context(request))
+async def admin_pathways_page(request: web.Request) -> web.Response:
+    """Registrar screen: list, create and edit pathways; trusted institutions."""
+    return render_page(request, "admin_pathways.html", await _registrar_context(request))
 
 
 set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].public_url.startswith("https://"))
@@ -183,22 +182,7 @@ async def put_profile(request: web.Request) -> web.Response:
     return json_response({"did": request.app[SERVICE].keys.did, "profile": profile})
 
 
-async def list_achievements(request: web.Request) -> web.Response:
-    return json_response({"achievements": await request.app[SERVICE].achievements()})
-
-
-async def create_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].create_achievement(await json_body(request))
-    return json_response(record, status=201, headers={"Location": f"/api/achievements/{record['uuid']}"})
-
-
-async def get_achievement(request: web.Request) -> web.Response:
-    return json_response(await request.app[SERVICE].achievement(request.match_info["uuid"]))
-
-
-async def update_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].update_achievement(request.match_info["uuid"], await json_body(request))
-    return json_response(record)
+ACHIEVEMENT_API = RecordApi("achievements", lambda request: request.app[SERVICE].achievement_records)
 
 
 def _issued(result: Any) -> web.Response:

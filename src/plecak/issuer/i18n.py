@@ -1,4 +1,5 @@
-"""The registrar screens in English and Polish, through Jinja's i18n extension and :mod:`plecak.runtime.i18n`.
+"""The registrar screens and the public pages (home, a pathway) in English and Polish, through Jinja's
+i18n extension and :mod:`plecak.runtime.i18n`.
 
 Templates mark sentences with ``{{ _("…") }}`` and ``{% trans %}``; the English text is the msgid and
 ``locale/pl/LC_MESSAGES/issuer.po`` holds the Polish. The scripts' sentences (``t("…")`` in

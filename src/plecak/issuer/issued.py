@@ -39,7 +39,7 @@ def found(record: dict[str, Any] | None, what: str) -> dict[str, Any]:
 
 
 def next_version(existing: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The version members of an edited record (achievement, programme): one more than ``existing``'s
+    """The version members of an edited record (achievement, pathway): one more than ``existing``'s
     version, its creation time kept (now for a new record), and the time of this change."""
     now = format_datetime(utc_now())
     return {
@@ -194,6 +194,9 @@ class IssuedCredentials:
         summary = _summary(index_entry(record), record.get("currentStatus"))
         events: list[dict[str, Any]] = [{"at": record.get("issuedAt", ""), "event": "issued"}]
         for change in await self.store.history(credential_id):
+            if "event" in change:  # verification links: made (for a PDF, in a language, or alone), withdrawn
+                events.append({k: change[k] for k in ("at", "event", "link", "pdf", "expires") if k in change})
+                continue
             purpose, value = change.get("purpose"), change.get("status")
             kind = "revoked" if purpose == "revocation" else "suspended" if value else "unsuspended"
             events.append({"at": change.get("at", ""), "event": kind})

@@ -125,7 +125,7 @@ class IssuerService(IssuerCatalogue):
         evidence: list[dict[str, Any]],
         profile: Mapping[str, Any],
     ) -> dict[str, Any]:
-        """An unsigned stacked certificate: the programme's achievement, citing its parts in ``evidence``."""
+        """An unsigned stacked certificate: the pathway's achievement, citing its parts in ``evidence``."""
         credential = self._credential_skeleton(achievement, profile, learner, None)
         credential["evidence"] = evidence
         return credential

@@ -173,10 +173,8 @@ async def with_rsa_key(keys: IssuerKeys, store: IssuerStore, box: SecretBox, *, 
     (``create``); a ``did:key`` issuer gets none. Unchanged when there is nothing to add."""
     if keys.rsa is not None or keys.did.startswith("did:key:"):
         return keys
-    if not create:
-        active, _ = await store.signing_keys(RSA_SLOT)
-        if active is None:
-            return keys
+    if not create and await store.active_kid(RSA_SLOT) is None:
+        return keys  # one read (did.json asks on every request until some process makes the key)
     kid, secret = await _load_or_create(store, box, RSA_SLOT, "RSA", _fresh_rsa)
     _, records = await store.signing_keys()
     jwks = {k: rec["publicKeyJwk"] for k, rec in records.items() if isinstance(rec.get("publicKeyJwk"), dict)}

@@ -22,8 +22,13 @@ issuer:{records}:idem:<sha256(key)>     JSON idempotency record (pending or done
 issuer:{records}:credential-index       hash id -> JSON of what the registrar searches by (learner name,
                                         keyed e-mail index, achievement, title, issue time, status slot)
 issuer:{records}:history:<id>           list of JSON status changes of one credential (registrar's view;
-                                        the per-list streams above stay the complete audit trail)
+                                        the per-list streams above stay the complete audit trail), and
+                                        its verification links made and withdrawn
+issuer:{records}:link:<sha256(token)>   hash of one verification link (``shared_links.py``), expiring
+issuer:{records}:links:<id>             sorted set of one credential's verification links by expiry
 issuer:demo-seeded                      set once demo data was created
+issuer:limit:<bucket>:<client>          requests from that client address this minute (``credential`` or
+                                        ``read`` endpoints; plecak.issuer.limits), with a TTL
 
 Renamed in 0.x for Redis Cluster (data written before is not migrated): ``issuer:achievement*``,
 ``issuer:credential*`` and ``issuer:idem:*`` gained the ``{records}`` tag; ``issuer:status:P:N*``
@@ -137,6 +142,11 @@ class IssuerStore:
         return int(await self.redis.zcard(T + "achievements"))
 
     # -- signing keys --------------------------------------------------------------------
+    async def active_kid(self, slot: str = "active") -> str | None:
+        """The kid active in ``slot``, if any: one read (the key records are not fetched)."""
+        active = await self.redis.get(P + "keys:" + slot)
+        return reply_text(active) if active else None
+
     async def signing_keys(self, slot: str = "active") -> tuple[str | None, dict[str, dict[str, Any]]]:
         """The kid active in ``slot`` (``active``: Ed25519, ``active:p256``: ECDSA) and every key record."""
         active = await self.redis.get(P + "keys:" + slot)

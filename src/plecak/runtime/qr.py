@@ -4,26 +4,29 @@ sends from a browser without ``BarcodeDetector`` (Firefox, Safari)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import io
-import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from typing import Protocol
 
 import qrcode
 import qrcode.image.svg
 import zxingcpp
+from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
+from plecak.runtime.workers import BoundedWorkers, WorkersBusy
+
 __all__ = [
+    "FRAME_READER",
     "IMAGE_FORMATS",
     "MAX_FRAME_BYTES",
     "MAX_FRAME_PIXELS",
+    "PHOTO_READER",
     "NotAnImage",
     "QrReader",
     "ReaderBusy",
+    "add_qr_readers",
     "looks_like_image",
     "qr_data_uri",
     "qr_svg",
@@ -56,8 +59,12 @@ class NotAnImage(ValueError):
     """The bytes are not a picture in one of :data:`IMAGE_FORMATS` (or it is too large to read)."""
 
 
-class ReaderBusy(RuntimeError):
-    """A :class:`QrReader` already has as many pictures as it may hold (reading or waiting)."""
+ReaderBusy = WorkersBusy
+"""A :class:`QrReader` already has as many pictures as it may hold (reading or waiting)."""
+
+
+class Decoder(Protocol):
+    def __call__(self, data: bytes, *, max_pixels: int = ...) -> list[str]: ...
 
 
 def qr_svg(data: str) -> str:
@@ -112,30 +119,37 @@ def read_qr(data: bytes, *, max_pixels: int = MAX_PIXELS) -> list[str]:
     return [code.text for code in found if code.valid and code.text]
 
 
-class QrReader:
+class QrReader(BoundedWorkers):
     """:func:`read_qr` off the event loop: ``workers`` threads, and at most ``waiting`` more pictures
     queued behind them. Beyond that :meth:`read` raises :class:`ReaderBusy` at once, so a flood of
-    camera frames never builds an unbounded queue (a frame is worth nothing a few seconds later).
+    uploads or camera frames never builds an unbounded queue (a frame is worth nothing a few seconds
+    later). ``decode`` stands in for :func:`read_qr` (tests hold the threads with it).
     """
 
-    def __init__(self, workers: int = 2, waiting: int = 6, *, name: str = "qr") -> None:
-        if workers < 1 or waiting < 0:
-            raise ValueError("a QR reader needs at least one worker and a non-negative queue")
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._slots = threading.BoundedSemaphore(workers + waiting)
+    def __init__(
+        self, workers: int = 2, waiting: int = 6, *, name: str = "qr", decode: Decoder = read_qr
+    ) -> None:
+        super().__init__(workers, waiting, name=name)
+        self._decode = decode
 
     async def read(self, data: bytes, *, max_pixels: int = MAX_PIXELS) -> list[str]:
-        """The texts of the QR codes in ``data`` (:func:`read_qr`); :class:`ReaderBusy` when full.
+        """The texts of the QR codes in ``data`` (:func:`read_qr`); :class:`ReaderBusy` when full."""
+        return await self.run(self._decode, data, max_pixels=max_pixels)
 
-        A slot is given back when the thread has finished with the picture, not when the caller
-        stops waiting (a client that goes away does not free the CPU its frame still uses).
-        """
-        if not self._slots.acquire(blocking=False):
-            raise ReaderBusy("too many pictures are being read")
-        try:
-            future = self._pool.submit(partial(read_qr, data, max_pixels=max_pixels))
-        except BaseException:
-            self._slots.release()
-            raise
-        future.add_done_callback(lambda _: self._slots.release())
-        return await asyncio.wrap_future(future)
+
+PHOTO_READER = web.AppKey("qr_photo_reader", QrReader)
+"""Photos and screenshots of QR codes (uploads): two at a time, four more waiting, then 503."""
+FRAME_READER = web.AppKey("qr_frame_reader", QrReader)
+"""Live camera frames (``POST /scan/frame``): two at a time, six more waiting, then 503."""
+
+
+def add_qr_readers(app: web.Application) -> None:
+    """Give ``app`` its :data:`PHOTO_READER` and :data:`FRAME_READER`, closed when the app is."""
+    app[PHOTO_READER] = QrReader(workers=2, waiting=4, name="qr-photo")
+    app[FRAME_READER] = QrReader(workers=2, waiting=6, name="qr-frame")
+
+    async def close(app: web.Application) -> None:
+        app[PHOTO_READER].close()
+        app[FRAME_READER].close()
+
+    app.on_cleanup.append(close)

@@ -30,6 +30,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Literal
 
 import redis
 import redis.exceptions
@@ -45,7 +46,10 @@ from plecak.runtime.redis_process import (
     stop_orphan,
 )
 
-__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "StartStop", "redis_server_binary"]
+__all__ = ["MAX_SOCKET_PATH", "EmbeddedRedis", "EmbeddedRedisError", "RedisFile", "StartStop", "redis_server_binary"]
+
+RedisFile = Literal["sock", "conf", "pid", "log", "lock"]
+"""The files of an embedded server in its data directory, by their ending."""
 
 MAX_SOCKET_PATH = 100
 """Longest unix socket path used; ``sun_path`` holds 108 bytes on Linux and 104 on macOS."""
@@ -89,29 +93,13 @@ class EmbeddedRedis(StartStop):
         self._password_in_use: str | None = None
 
     # -- paths -------------------------------------------------------------------------------
-    @property
-    def socket_path(self) -> Path:
-        return self.data_dir / "redis.sock"
-
-    @property
-    def conf_path(self) -> Path:
-        return self.data_dir / "redis.conf"
-
-    @property
-    def pid_path(self) -> Path:
-        return self.data_dir / "redis.pid"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir / "redis.log"
-
-    @property
-    def lock_path(self) -> Path:
-        return self.data_dir / "redis.lock"
+    def path(self, kind: RedisFile) -> Path:
+        """The server's file of this ``kind`` in the data directory (``redis.sock``, ``redis.log``…)."""
+        return self.data_dir / f"redis.{kind}"
 
     @property
     def uses_unix_socket(self) -> bool:
-        return not self.cluster and len(os.fsencode(self.socket_path)) <= MAX_SOCKET_PATH
+        return not self.cluster and len(os.fsencode(self.path("sock"))) <= MAX_SOCKET_PATH
 
     @property
     def pid(self) -> int | None:
@@ -203,7 +191,7 @@ class EmbeddedRedis(StartStop):
                     proc.kill()
                     proc.wait()
             if proc is not None and proc.returncode not in (0, None):
-                _log.warning("redis-server exited with code %s; see %s", proc.returncode, self.log_path)
+                _log.warning("redis-server exited with code %s; see %s", proc.returncode, self.path("log"))
         finally:
             self._proc = None
             self.url = None
@@ -211,7 +199,7 @@ class EmbeddedRedis(StartStop):
 
     # -- internals ---------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path("lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -231,13 +219,13 @@ class EmbeddedRedis(StartStop):
 
     def _clear_leftovers(self) -> None:
         """With the lock held, anything still here belongs to a crashed owner."""
-        orphan = orphan_pid(self.pid_path, self.data_dir)
+        orphan = orphan_pid(self.path("pid"), self.data_dir)
         if orphan is not None:
             _log.warning(
                 "stopping redis-server %d left running by a previous owner of %s", orphan, self.data_dir
             )
             stop_orphan(orphan, self.stop_timeout)
-        for path in (self.socket_path, self.pid_path):
+        for path in (self.path("sock"), self.path("pid")):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
@@ -247,8 +235,8 @@ class EmbeddedRedis(StartStop):
             "daemonize no",
             "supervised no",
             f"dir {_quote(str(self.data_dir))}",
-            f"pidfile {_quote(str(self.pid_path))}",
-            f"logfile {_quote(str(self.log_path))}",
+            f"pidfile {_quote(str(self.path('pid')))}",
+            f"logfile {_quote(str(self.path('log')))}",
             "loglevel notice",
             "always-show-logo no",
             "appendonly yes",
@@ -258,8 +246,8 @@ class EmbeddedRedis(StartStop):
             'save ""',
         ]
         if self.uses_unix_socket:
-            lines += ["port 0", f"unixsocket {_quote(str(self.socket_path))}", "unixsocketperm 700"]
-            url = f"unix://{self.socket_path}"
+            lines += ["port 0", f"unixsocket {_quote(str(self.path('sock')))}", "unixsocketperm 700"]
+            url = f"unix://{self.path('sock')}"
         else:
             if port is None:
                 port = _free_cluster_port() if self.cluster else _free_loopback_port()
@@ -276,19 +264,19 @@ class EmbeddedRedis(StartStop):
                 ]
             self.port = port
             url = f"redis://:{password}@127.0.0.1:{port}/0"
-        tmp = self.conf_path.with_name(f".redis.conf.{secrets.token_hex(4)}.tmp")
+        tmp = self.path('conf').with_name(f".redis.conf.{secrets.token_hex(4)}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("\n".join(lines) + "\n")
-        os.replace(tmp, self.conf_path)
+        os.replace(tmp, self.path('conf'))
         return url
 
     def _spawn(self, binary: Path) -> None:
-        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self._log_offset = self.path("log").stat().st_size if self.path("log").exists() else 0
         # Early errors (a bad config) go to stderr before the log file is open: keep them too.
-        with open(self.log_path, "ab") as log:
+        with open(self.path("log"), "ab") as log:
             self._proc = subprocess.Popen(  # noqa: S603 - a fixed binary and our own config file
-                [str(binary), str(self.conf_path)],
+                [str(binary), str(self.path('conf'))],
                 cwd=self.data_dir,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -324,15 +312,15 @@ class EmbeddedRedis(StartStop):
 
     def _log_tail(self, lines: int = 20) -> str:
         try:
-            with open(self.log_path, "rb") as log:
+            with open(self.path("log"), "rb") as log:
                 log.seek(self._log_offset)
                 text = log.read().decode("utf-8", "replace")
         except OSError:
             return ""
         tail = [line for line in text.splitlines() if line.strip()][-lines:]
         if not tail:
-            return f"; {self.log_path} is empty"
-        return f"; last lines of {self.log_path}:\n  " + "\n  ".join(tail)
+            return f"; {self.path('log')} is empty"
+        return f"; last lines of {self.path('log')}:\n  " + "\n  ".join(tail)
 
     def _reap(self) -> None:
         proc, self._proc = self._proc, None

@@ -9,12 +9,13 @@ from typing import TypeVar
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from aiohttp.typedefs import Middleware
+from aiohttp.typedefs import Handler, Middleware
 
+from plecak.runtime.assets import add_static_routes
 from plecak.runtime.template_cache import COMPILED_TEMPLATES
 from plecak.runtime.web import security_headers_middleware
 
-__all__ = ["serve", "service_app"]
+__all__ = ["add_service_routes", "serve", "service_app"]
 
 S = TypeVar("S")
 
@@ -36,17 +37,36 @@ def service_app(
     setup_routes: Callable[[web.Application], None],
 ) -> web.Application:
     """A service's application: its settings under ``settings_key``, the security headers and then its
-    own middlewares, its Jinja templates (``<package>/templates``, escaped, compiled once per process:
-    plecak.runtime.template_cache), its resources (opened on
+    own middlewares, its Jinja templates (``<package>/templates``, then the shared ``plecak/runtime/templates``
+    such as the page frame ``_page.html``; escaped; compiled once per process, plecak.runtime.template_cache),
+    its resources (opened on
     start-up, closed on clean-up) and its routes."""
     app = web.Application(client_max_size=client_max_size, middlewares=[security_headers_middleware, *middlewares])
     app[settings_key] = settings
     aiohttp_jinja2.setup(
         app,
-        loader=jinja2.PackageLoader(package, "templates"),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.PackageLoader(package, "templates"), jinja2.PackageLoader("plecak.runtime", "templates")]
+        ),
         autoescape=jinja2.select_autoescape(default=True),
         bytecode_cache=COMPILED_TEMPLATES,  # compiled once per process, not once per app
     )
     app.cleanup_ctx.append(resources)
     setup_routes(app)
     return app
+
+
+def add_service_routes(
+    app: web.Application,
+    service_package_file: str,
+    table: Iterable[web.AbstractRouteDef],
+    *,
+    health: Handler,
+    set_language: Handler,
+) -> None:
+    """The routes every service has (``GET /health``, the language switch ``GET /lang/{lang}``, its static
+    files, see :func:`~plecak.runtime.assets.add_static_routes`), then the service's own ``table``."""
+    app.router.add_get("/health", health)
+    app.router.add_get("/lang/{lang}", set_language)
+    add_static_routes(app.router, service_package_file)
+    app.router.add_routes(table)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from plecak.core.did import DidResolver
 from plecak.core.status.client import StatusListClient
+from plecak.runtime.qr import add_qr_readers
 from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
@@ -112,6 +113,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     admin = bearer_auth_middleware(settings.admin_token, _is_admin)
     middlewares = [language_middleware, problem_middleware, page_errors_middleware, domain_errors_middleware, admin]
-    return service_app(
+    app = service_app(
         "plecak.verifier", SETTINGS, settings, settings.max_form_bytes, middlewares, _resources, setup_routes
     )
+    add_qr_readers(app)  # photos and camera frames: bounded queues
+    return app

@@ -27,7 +27,7 @@ class Settings:
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     """``host:port`` pairs reachable over plain http and on private addresses (development only)."""
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
-    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``Forwarded`` or ``X-Forwarded-For`` names the client."""
     trusted_issuers_file: Path | None = None
     """JSON file whose issuers are written into the trust registry at every start."""
     max_body_bytes: int = 1_000_000

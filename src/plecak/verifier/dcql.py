@@ -220,6 +220,14 @@ def mismatches(credential: Any, ask: Ask, trusted: Callable[[str], bool]) -> lis
     return problems
 
 
+def _json(text: str, refusal: str) -> Any:
+    """``text`` parsed as JSON; not JSON, an ``invalid_request`` saying ``refusal``."""
+    try:
+        return safejson.loads(text)
+    except ValueError:
+        raise OpenIdError("invalid_request", refusal) from None
+
+
 def _presentations(fields: Mapping[str, str]) -> list[Any]:
     """The one presentation in ``vp_token``: a JSON object (``ldp_vc``) or an SD-JWT string."""
     raw = fields.get("vp_token")
@@ -227,10 +235,7 @@ def _presentations(fields: Mapping[str, str]) -> list[Any]:
         raise OpenIdError("invalid_request", "vp_token is missing")
     if len(raw) > MAX_VP_TOKEN:
         raise OpenIdError("invalid_request", "vp_token is too large")
-    try:
-        token = safejson.loads(raw)
-    except ValueError:
-        raise OpenIdError("invalid_request", "vp_token must be a JSON object") from None
+    token = _json(raw, "vp_token must be a JSON object")
     if not isinstance(token, dict):
         raise OpenIdError("invalid_request", "vp_token must be a JSON object keyed by credential query id")
     items = token.get(QUERY_ID)
@@ -240,10 +245,7 @@ def _presentations(fields: Mapping[str, str]) -> list[Any]:
     if isinstance(presentation, str) and looks_like_sd_jwt(presentation):
         return [presentation.strip()]
     if isinstance(presentation, str):
-        try:
-            presentation = safejson.loads(presentation)
-        except ValueError:
-            raise OpenIdError("invalid_request", "the presentation is not JSON") from None
+        presentation = _json(presentation, "the presentation is not JSON")
     if not isinstance(presentation, dict):
         raise OpenIdError("invalid_request", "an ldp_vc presentation must be a JSON object")
     return [presentation]

@@ -14,10 +14,13 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from plecak.core.jose_vc import secured_content
+from plecak.core.model.shown import read_shown
 from plecak.core.pathways import credential_digest
 from plecak.core.sdjwt import open_badges_form
+from plecak.core.verify.elm import is_elm_credential
 
-from .rows import MAX_ITEMS, Row, _as_list, _date, _mapping, _subject, credential_rows, text_of
+from .elm_rows import elm_rows
+from .rows import MAX_ITEMS, Row, _as_list, _date, _mapping, credential_rows, text_of
 from .rows import _hours as _hours
 
 __all__ = [
@@ -67,6 +70,8 @@ class CredentialView:
     composition_rule: str | None = None
     unverified: bool = False
     """The seal failed: the rows are what the document says, not what the issuer sealed."""
+    elm: bool = False
+    """A European Digital Credential (:mod:`.elm_rows`): its seal was not checked."""
 
 
 @dataclass
@@ -147,6 +152,8 @@ def verdict_reason(report: Mapping[str, Any]) -> str | None:
                 if check.get("check") == name and check.get("outcome") == "failed":
                     return _failed_reason(check)
         return None
+    if any(_mapping(c.get("details")).get("notChecked") == "eseal" for c in checks):
+        return "elm"  # a European Digital Credential: read, its eIDAS seal not checked
     if verdict == "warnings":
         for check in checks:
             details = _mapping(check.get("details"))
@@ -248,10 +255,9 @@ def composition(credential: Mapping[str, Any], presented: Presented) -> list[Par
     """The parts a stacked certificate cites (``evidence`` entries with a ``digestMultibase``),
     each checked against a credential presented alongside it, when there is one."""
     parts = []
-    for item in _as_list(credential.get("evidence"))[:MAX_ITEMS]:
-        evidence = _mapping(item)
-        cid, digest = text_of(evidence.get("id")), evidence.get("digestMultibase")
-        if not cid or not isinstance(digest, str):
+    for evidence in read_shown(credential).evidence[:MAX_ITEMS]:
+        cid, digest = text_of(evidence.id), evidence.digest
+        if not cid or digest is None:
             continue
         state = "not_presented"
         if cid in presented:
@@ -260,7 +266,7 @@ def composition(credential: Mapping[str, Any], presented: Presented) -> list[Par
                 state = "changed"
             else:
                 state = "verified" if report.get("verified") is True else "failed"
-        parts.append(PartView(text_of(evidence.get("name")) or cid, cid, state))
+        parts.append(PartView(text_of(evidence.name) or cid, cid, state))
     return parts
 
 
@@ -268,17 +274,18 @@ def credential_view(
     credential: Any, report: Mapping[str, Any], t: Mapping[str, str], presented: Presented | None = None
 ) -> CredentialView:
     doc = _mapping(secured_content(credential))  # an enveloped (vc+jwt) credential: what it secures
-    rows = credential_rows(doc, t)
+    elm = is_elm_credential(doc)  # a European Digital Credential: its elements read by the ELM reader
+    rows = elm_rows(doc, t) if elm else credential_rows(doc, t)
     title = next((r.value for r in rows if r.key == "title" and isinstance(r.value, str)), None)
-    achievement = _mapping(_subject(doc).get("achievement"))
     return CredentialView(
         title=title or t["result_title"],
         verdict=verdict_key(report),
         checks=[check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)],
         rows=rows,
         composition=composition(doc, presented or {}),
-        composition_rule=text_of(achievement.get("compositionRule")),
+        composition_rule=text_of(read_shown(doc).achievement.composition_rule),
         unverified=not sealed(report),
+        elm=elm,
     )
 
 
@@ -295,9 +302,7 @@ def result_view(record: Mapping[str, Any], t: Mapping[str, str]) -> ResultView:
         view.credentials.append(sd_jwt_credential_view(report, t))
         return view
     if kind == "presentation":
-        view.presentation_checks = [
-            check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)
-        ]
+        view.presentation_checks = [check_view(c, t) for c in _as_list(report.get("results")) if isinstance(c, Mapping)]
         credentials: Sequence[Any] = _as_list(_mapping(secured_content(document)).get("verifiableCredential"))
         sub_reports = _as_list(report.get("credentialResults"))
         pairs = list(zip(credentials, sub_reports, strict=False))
@@ -336,13 +341,10 @@ def _as_document(report: Mapping[str, Any]) -> dict[str, Any]:
 def sd_jwt_credential_view(report: Mapping[str, Any], t: Mapping[str, str]) -> CredentialView:
     """The result page's view of a verified (or failed) SD-JWT VC presentation."""
     rows = [r for r in credential_rows(_as_document(report), t) if r.key != "credential_id"]
-    disclosed = report.get("disclosed") if isinstance(report.get("disclosed"), Mapping) else {}
-    assert isinstance(disclosed, Mapping)
-    if disclosed.get("credits_earned") is not None:
-        rows.insert(
-            [r.key for r in rows].index("ects") + 1,
-            Row("credits_earned", t["el_credits_earned"], text_of(disclosed["credits_earned"])),
-        )
+    disclosed = _mapping(report.get("disclosed"))
+    if disclosed.get("credits_earned") is not None:  # a claim beside the Open Badges shape
+        earned = Row("credits_earned", t["el_credits_earned"], text_of(disclosed["credits_earned"]))
+        rows.insert([r.key for r in rows].index("ects") + 1, earned)
     not_shared = report.get("undisclosed")
     hidden = {_ROW_OF_CLAIM[n] for n in not_shared or [] if n in _ROW_OF_CLAIM} - {
         _ROW_OF_CLAIM[n] for n in disclosed if n in _ROW_OF_CLAIM

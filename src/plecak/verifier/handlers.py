@@ -13,6 +13,7 @@ from plecak.runtime.web import FORM_ERRORS, Problem, json_response, raise_proble
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
 from .oid4vp import RequestExpired, RequestNotFound
+from .route_table import routes
 from .sdjwt import sd_jwt_text
 from .service import PROBLEM_TYPES, problem_details
 
@@ -86,6 +87,7 @@ def _verification_response(report: dict[str, Any]) -> web.Response:
     return _no_store(json_response(body, status=200 if body["verified"] else 422))
 
 
+@routes.post("/credentials/verify")
 async def verify_credential(request: web.Request) -> web.Response:
     """``POST /credentials/verify`` ``{verifiableCredential, options}`` (unknown options are ignored).
 
@@ -113,6 +115,7 @@ async def verify_credential(request: web.Request) -> web.Response:
     return _verification_response(result.to_json())
 
 
+@routes.post("/presentations/verify")
 async def verify_presentation(request: web.Request) -> web.Response:
     """``POST /presentations/verify`` ``{verifiablePresentation, options: {challenge, domain}}``."""
     try:
@@ -133,10 +136,12 @@ async def verify_presentation(request: web.Request) -> web.Response:
 
 
 # -- trust registry (admin, bearer token) ----------------------------------------------------
+@routes.get("/api/trusted-issuers")
 async def list_trusted_issuers(request: web.Request) -> web.Response:
     return json_response({"trustedIssuers": await request.app[TRUST].entries()})
 
 
+@routes.get("/api/trusted-issuers/{did}")
 async def get_trusted_issuer(request: web.Request) -> web.Response:
     did = request.match_info["did"]
     entry = await request.app[TRUST].lookup(did)
@@ -145,6 +150,7 @@ async def get_trusted_issuer(request: web.Request) -> web.Response:
     return json_response({"did": did, **entry})
 
 
+@routes.put("/api/trusted-issuers/{did}")
 async def put_trusted_issuer(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body = await read_json(request, max_bytes=64 * 1024, max_depth=settings.max_json_depth)
@@ -152,6 +158,7 @@ async def put_trusted_issuer(request: web.Request) -> web.Response:
     return json_response(entry, status=201 if created else 200)
 
 
+@routes.delete("/api/trusted-issuers/{did}")
 async def delete_trusted_issuer(request: web.Request) -> web.Response:
     did = request.match_info["did"]
     if not await request.app[TRUST].delete(did):
@@ -180,6 +187,8 @@ async def _wallet_nonce(request: web.Request) -> str | None:
     return nonce
 
 
+@routes.get("/openid4vp/request/{rid}")
+@routes.post("/openid4vp/request/{rid}")
 async def openid4vp_request(request: web.Request) -> web.Response:
     """``GET`` or ``POST request_uri``: the Authorization Request as a signed JAR
     (``application/oauth-authz-req+jwt``), whatever the wallet asks for."""
@@ -197,6 +206,7 @@ async def openid4vp_request(request: web.Request) -> web.Response:
     return _no_store(response)
 
 
+@routes.post("/openid4vp/response/{rid}")
 async def openid4vp_response(request: web.Request) -> web.Response:
     """``POST response_uri`` (``direct_post``): form-encoded ``vp_token`` and ``state``."""
     if request.content_type != "application/x-www-form-urlencoded":
@@ -214,6 +224,7 @@ async def openid4vp_response(request: web.Request) -> web.Response:
     return _no_store(json_response(answer))
 
 
+@routes.get("/requests/{tx}/status")
 async def request_status(request: web.Request) -> web.Response:
     """``GET /requests/{tx}/status``: what the employer's page polls."""
     return _no_store(json_response(await request.app[REQUESTS].status(request.match_info["tx"])))

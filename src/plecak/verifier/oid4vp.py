@@ -34,9 +34,8 @@ from plecak.core.jar import (
     ephemeral_encryption_key,
     sign_request_object,
 )
-from plecak.core.sdjwt import HOLDER_ALGS, ISSUER_ALG, SELECTIVELY_DISCLOSABLE, is_micro_credential_vct
+from plecak.core.sdjwt import HOLDER_ALGS, ISSUER_ALG
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
-from plecak.core.verify.credential import Check, Outcome
 from plecak.runtime.oauth import OpenIdError
 
 from .dcql import (
@@ -46,12 +45,12 @@ from .dcql import (
     Ask,
     _presentations,
     dcql_query,
-    elements_shared,
     hosted_vcts,
     mismatches,
     sd_jwt_claims_of,
 )
 from .identity import NAME, VerifierIdentity
+from .request_check import presentation_request_check, sd_jwt_request_check
 from .service import VerificationService
 from .store import VerifierStore, new_id
 
@@ -76,13 +75,6 @@ __all__ = [
 STATIC_AUDIENCE = "https://self-issued.me/v2"
 KEEP_EXPIRED_SECONDS = 3600
 """How long an expired request is remembered (to answer "expired" rather than "unknown")."""
-
-
-def _matched(missing: list[str]) -> tuple[str, dict[str, Any]]:
-    """The code and params of a ``request`` check that passed (``missing``: what the holder withheld)."""
-    if missing:
-        return "request.matches_not_shared", {"not_shared": ", ".join(missing)}
-    return "request.matches", {}
 
 
 class RequestNotFound(LookupError):
@@ -303,44 +295,26 @@ class PresentationRequests:
         return {}
 
     async def _verify(self, record: Mapping[str, Any], presentation: dict[str, Any] | str) -> tuple[str, str]:
-        if isinstance(presentation, str):
-            return await self._verify_sd_jwt(record, presentation)
-        result = await self.verification.verify_presentation(
-            presentation,
-            challenge=str(record["nonce"]),
-            domain=str(record["clientId"]),
-            require_holder_proof=True,
-        )
+        """Verify the answer bound to this request (its nonce and client id), add the ``request``
+        check (is it what was asked for?) and keep it; its result id and verdict."""
+        nonce, client_id = str(record["nonce"]), str(record["clientId"])
         ask = Ask.from_json(record["ask"])
-        result.checks.append(await self._request_check(presentation, ask))
-        return await self._save(record, "presentation", presentation, result.to_json())
-
-    async def _verify_sd_jwt(self, record: Mapping[str, Any], presentation: str) -> tuple[str, str]:
-        """An SD-JWT VC answer: its KB-JWT must carry this request's nonce and client_id."""
-        if self.sd_jwt is None:
-            raise OpenIdError("invalid_request", "this verifier does not accept SD-JWT VCs")
-        result = await self.sd_jwt.verify(
-            presentation,
-            nonce=str(record["nonce"]),
-            audience=str(record["clientId"]),
-            require_key_binding=True,
-        )
-        ask = Ask.from_json(record["ask"])
-        problems = []
-        if ask.format != "dc+sd-jwt":
-            problems.append("you asked for a W3C credential, not an SD-JWT VC")
-        if not is_micro_credential_vct(result.vct):
-            problems.append("it is not an EU micro-credential")
-        if ask.achievement_id and result.disclosed.get("achievement_id") != ask.achievement_id:
-            problems.append(f"it is not for the achievement {ask.achievement_id}")
         snapshot = await self.verification.trust.snapshot()
-        if ask.trusted_only and snapshot.lookup(str(result.issuer or "")) is None:
-            problems.append("its issuer is not on your trusted list")
-        missing = [c for c in ask.claims if c not in result.disclosed]
-        extra = sorted(set(result.disclosed) & set(SELECTIVELY_DISCLOSABLE) - set(ask.claims))
-        details = {"asked": ask.to_json(), "notShared": missing, "notAskedButShared": extra}
-        result.checks.append(_request_outcome(problems, missing, details))
-        return await self._save(record, "sd-jwt", presentation, result.to_json())
+
+        def trusted(did: str) -> bool:
+            return snapshot.lookup(did) is not None
+
+        if isinstance(presentation, str):  # an SD-JWT VC: its KB-JWT carries the nonce and client id
+            if self.sd_jwt is None:
+                raise OpenIdError("invalid_request", "this verifier does not accept SD-JWT VCs")
+            sd_jwt = await self.sd_jwt.verify(presentation, nonce=nonce, audience=client_id, require_key_binding=True)
+            sd_jwt.checks.append(sd_jwt_request_check(sd_jwt, ask, trusted))
+            return await self._save(record, "sd-jwt", presentation, sd_jwt.to_json())
+        result = await self.verification.verify_presentation(
+            presentation, challenge=nonce, domain=client_id, require_holder_proof=True
+        )
+        result.checks.append(presentation_request_check(presentation, ask, trusted))
+        return await self._save(record, "presentation", presentation, result.to_json())
 
     async def _save(
         self, record: Mapping[str, Any], kind: str, presentation: dict[str, Any] | str, report: dict[str, Any]
@@ -349,22 +323,6 @@ class PresentationRequests:
         request_info = {"id": record["id"], "ask": record["ask"], "createdAt": record["createdAt"]}
         result_id = await self.verification.save(kind, presentation, report, source="openid4vp", request=request_info)
         return result_id, str(report["verdict"])
-
-    async def _request_check(self, presentation: Mapping[str, Any], ask: Ask) -> Check:
-        snapshot = await self.verification.trust.snapshot()
-        creds = presentation.get("verifiableCredential")
-        items = creds if isinstance(creds, list) else [] if creds is None else [creds]
-        if not items:
-            return Check("request", Outcome.FAILED, "The answer holds no credential.", code="request.empty")
-        problems = []
-        for number, credential in enumerate(items, 1):
-            for problem in mismatches(credential, ask, lambda did: snapshot.lookup(did) is not None):
-                problems.append(f"credential {number}: {problem}" if len(items) > 1 else problem)
-        if problems:
-            return _request_outcome(problems, [], {"asked": ask.to_json()})
-        shared = {k for c in items if isinstance(c, Mapping) for k in elements_shared(c, ask.elements)}
-        missing = [k for k in ask.elements if k not in shared]
-        return _request_outcome([], missing, {"asked": ask.to_json(), "notShared": missing})
 
     async def finish(self, rid: str, response_code: str, transaction: str | None) -> str | None:
         """The result id, if ``response_code`` is this request's and the browser started it."""
@@ -381,22 +339,3 @@ class PresentationRequests:
         if not hmac.compare_digest(str(record["transaction"]).encode(), transaction.encode()):
             return None
         return str(answer["resultId"])
-
-
-def _request_outcome(problems: list[str], missing: list[str], details: dict[str, Any]) -> Check:
-    """The ``request`` check of an answer: failed naming its ``problems``, or passed naming the
-    elements asked for that the holder chose not to share (``missing``)."""
-    if problems:
-        message = "The answer does not match what you asked for: " + "; ".join(problems) + "."
-        return Check(
-            "request",
-            Outcome.FAILED,
-            message,
-            {**details, "problems": problems},
-            "request.mismatch",
-            {"problems": "; ".join(problems)},
-        )
-    message = "The answer is the kind of credential you asked for."
-    if missing:
-        message += " The holder chose not to share: " + ", ".join(missing) + "."
-    return Check("request", Outcome.PASSED, message, details, *_matched(missing))

@@ -32,6 +32,7 @@ from .page_tools import (
     size,
     verify_and_show,
 )
+from .route_table import routes
 from .sdjwt import sd_jwt_text
 
 __all__ = [
@@ -50,6 +51,7 @@ set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS
 
 # -- home and the four ways in ---------------------------------------------------------------
 @page
+@routes.get("/")
 async def home(request: web.Request) -> web.StreamResponse:
     cookies: dict[str, str] = {}
     guard = request.app[CSRF]
@@ -64,6 +66,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 
 @page
+@routes.get("/verify")
 async def verify_link(request: web.Request) -> web.StreamResponse:
     """``GET /verify?url=…``: fetch a credential or presentation (wallet share links, QR codes)."""
     t = texts_of(request)
@@ -93,6 +96,7 @@ def _link_problem(exc: FetchError, t: Mapping[str, str]) -> Problem:
 
 
 @page
+@routes.post("/verify")
 async def verify_paste(request: web.Request) -> web.StreamResponse:
     fields = await read_fields(request)
     await limit_checks(request)
@@ -116,6 +120,7 @@ async def _record(request: web.Request) -> dict[str, Any]:
 
 
 @page
+@routes.get("/results/{result_id}")
 async def result_page(request: web.Request) -> web.StreamResponse:
     t = texts_of(request)
     record = await _record(request)
@@ -125,6 +130,7 @@ async def result_page(request: web.Request) -> web.StreamResponse:
 
 
 @page
+@routes.get("/results/{result_id}/report.json")
 async def result_report(request: web.Request) -> web.StreamResponse:
     record = await _record(request)
     report = request.app[VERIFICATION].json_report(record)

@@ -20,6 +20,7 @@ from .page_tools import (
     redirect,
     render,
 )
+from .route_table import routes
 
 __all__ = [
     "TRANSACTION_COOKIE",
@@ -34,6 +35,7 @@ TRANSACTION_COOKIE = "plecak_verifier_tx"
 
 
 @page
+@routes.post("/requests")
 async def create_request(request: web.Request) -> web.StreamResponse:
     fields = await read_fields(request)
     achievement = fields.get("achievement", "").strip() if fields.get("what") == "specific" else ""
@@ -69,6 +71,7 @@ async def create_request(request: web.Request) -> web.StreamResponse:
 
 
 @page
+@routes.get("/requests/{tx}")
 async def request_page(request: web.Request) -> web.StreamResponse:
     requests = request.app[REQUESTS]
     tx = request.match_info["tx"]
@@ -91,6 +94,7 @@ async def request_page(request: web.Request) -> web.StreamResponse:
 
 
 @page
+@routes.get("/openid4vp/done/{rid}")
 async def request_done(request: web.Request) -> web.StreamResponse:
     """Where the wallet sends the holder after answering; the result only for the asking browser."""
     result_id = await request.app[REQUESTS].finish(

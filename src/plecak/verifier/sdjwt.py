@@ -12,7 +12,7 @@ the selectively disclosable ones the holder withheld as "not shared by the holde
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import unquote
 
 from plecak.core.sdjwt import SdJwtVerificationResult, SdJwtVerifier, looks_like_sd_jwt
@@ -24,6 +24,7 @@ from .service import VerificationService
 __all__ = [
     "ENVELOPED_PREFIX",
     "SD_JWT_KIND",
+    "KeyBinding",
     "SdJwtVerification",
     "sd_jwt_credential_view",
     "sd_jwt_text",
@@ -52,6 +53,14 @@ def sd_jwt_text(document: Any) -> str | None:
     return None
 
 
+class KeyBinding(TypedDict, total=False):
+    """What a presentation's key-binding JWT must answer (nothing by default: pasted text and share links)."""
+
+    nonce: str | None
+    audience: str | None
+    require_key_binding: bool
+
+
 class SdJwtVerification:
     def __init__(self, service: VerificationService, fetcher: LinkFetcher) -> None:
         self.service = service
@@ -68,14 +77,9 @@ class SdJwtVerification:
             now=self.service.now,
         )
 
-    async def verify(
-        self,
-        text: str,
-        *,
-        nonce: str | None = None,
-        audience: str | None = None,
-        require_key_binding: bool = False,
-    ) -> SdJwtVerificationResult:
+    async def verify(self, text: str, **binding: Unpack[KeyBinding]) -> SdJwtVerificationResult:
+        """Verify an SD-JWT VC or presentation; a key-binding JWT is required only when ``binding`` says so."""
+        required = binding.get("require_key_binding", False)
         return await (await self.verifier()).verify(
-            text, nonce=nonce, audience=audience, require_key_binding=require_key_binding
+            text, nonce=binding.get("nonce"), audience=binding.get("audience"), require_key_binding=required
         )

@@ -20,7 +20,7 @@ from plecak.core.verify.credential import (
     Verifier,
 )
 from plecak.core.verify.enveloped import is_enveloped_presentation, verify_enveloped_presentation
-from plecak.core.verify.presentation import PresentationResult, verify_presentation
+from plecak.core.verify.presentation import PresentationOptions, PresentationResult, verify_presentation
 
 from .store import VerifierStore, new_id
 from .trust import TrustRegistry
@@ -50,6 +50,7 @@ PROBLEM_TYPES: Mapping[str, str] = {
     "binding": PLECAK + "holder-binding",
     "request": PLECAK + "request-mismatch",
     "untrusted": PLECAK + "untrusted-issuer",
+    "not_checked": PLECAK + "not-checked",
 }
 """Problem types: VC Data Model 2.0 §7.1 and Bitstring Status List where they fit, else ours."""
 
@@ -69,10 +70,16 @@ _TITLES = {
 }
 
 
+def _details_of(check: Mapping[str, Any]) -> Mapping[str, Any]:
+    details = check.get("details")
+    return details if isinstance(details, Mapping) else {}
+
+
 def _problem_type(check: Mapping[str, Any]) -> str:
     name = check.get("check")
-    details = check.get("details") if isinstance(check.get("details"), Mapping) else {}
-    assert isinstance(details, Mapping)
+    details = _details_of(check)
+    if details.get("notChecked") == "eseal":  # a European Digital Credential's eIDAS seal: not run, not invalid
+        return PROBLEM_TYPES["not_checked"]
     if name in ("format", "presentation"):
         return PROBLEM_TYPES["malformed" if "problems" in details else "parsing"]
     if name in ("proof", "holder", "disclosures", "key_binding"):
@@ -87,12 +94,18 @@ def _problem_type(check: Mapping[str, Any]) -> str:
     return PROBLEM_TYPES.get(str(name), PLECAK + "verification")
 
 
+def _title(check: Mapping[str, Any]) -> str:
+    if _details_of(check).get("notChecked") == "eseal":
+        return "Seal not checked" if check.get("check") == "proof" else "Not checked"
+    return _TITLES.get(str(check.get("check")), "Verification failed")
+
+
 def problem_details(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The failed and unknown checks of a result (and of each presented credential) as problem details."""
     problems = [
         {
             "type": _problem_type(check),
-            "title": _TITLES.get(str(check.get("check")), "Verification failed"),
+            "title": _title(check),
             "detail": str(check.get("message", "")),
             "check": check.get("check"),
             "outcome": check.get("outcome"),
@@ -208,23 +221,18 @@ class VerificationService:
         forced holder proof) and a subject other than the presenter is a warning.
 
         An ``EnvelopedVerifiablePresentation`` (``vp+jwt``) is always signed by its holder (the JWS)."""
+        single_use = challenge is not None and strict
+        options: PresentationOptions = {
+            "challenge": challenge,
+            "domain": domain,
+            "challenges": self.challenges if single_use else None,
+            "require_binding": strict,
+        }
         if is_enveloped_presentation(presentation):
-            return await verify_enveloped_presentation(
-                presentation,
-                await self.verifier(),
-                challenge=challenge,
-                domain=domain,
-                challenges=self.challenges if challenge is not None and strict else None,
-                require_binding=strict,
-            )
+            return await verify_enveloped_presentation(presentation, await self.verifier(), **options)
+        holder_proof = require_holder_proof or single_use
         return await verify_presentation(
-            presentation,
-            await self.verifier(),
-            challenge=challenge,
-            domain=domain,
-            challenges=self.challenges if challenge is not None and strict else None,
-            require_holder_proof=require_holder_proof or (challenge is not None and strict),
-            require_binding=strict,
+            presentation, await self.verifier(), **options, require_holder_proof=holder_proof
         )
 
     async def verify_document(self, document: Any) -> tuple[str, VerificationResult | PresentationResult]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aiohttp import web
@@ -12,15 +10,15 @@ from aiohttp import web
 from plecak.core.jose_vc import envelope_of_text
 from plecak.runtime.clientaddr import client_address
 from plecak.runtime.qr import (
+    FRAME_READER,
     MAX_FRAME_BYTES,
     MAX_FRAME_PIXELS,
+    PHOTO_READER,
     NotAnImage,
-    QrReader,
-    ReaderBusy,
     looks_like_image,
-    read_qr,
 )
 from plecak.runtime.web import Problem, json_response
+from plecak.runtime.workers import BUSY_RETRY_SECONDS, BoundedWorkers, WorkersBusy
 
 from .app_keys import CSRF, FRAME_LIMITER, SETTINGS
 from .errors import page
@@ -35,6 +33,7 @@ from .page_tools import (
     verify_and_show,
 )
 from .pdf import NoCredentialInPdf, UnreadablePdf, credential_in_pdf, looks_like_pdf
+from .route_table import routes
 from .sdjwt import sd_jwt_text
 
 __all__ = [
@@ -43,8 +42,13 @@ __all__ = [
 ]
 
 
-_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
-"""At most two pictures are searched for QR codes at once (CPU-bound), off the event loop."""
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _busy(t: Mapping[str, str], key: str) -> Problem:
+    """503 at once when the threads reading pictures or PDFs are full, rather than queueing more."""
+    headers = {"Retry-After": str(BUSY_RETRY_SECONDS), **_NO_STORE}
+    return Problem(503, "Busy", t[key], headers=headers)
 
 
 def _not_accepted(t: Mapping[str, str]) -> Problem:
@@ -55,9 +59,11 @@ async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse
     """A photo or screenshot of a QR code: check what the code holds (a link, or the credential itself)."""
     t = texts_of(request)
     try:
-        texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+        texts = await request.app[PHOTO_READER].read(data)
     except NotAnImage:
         raise _not_accepted(t) from None
+    except WorkersBusy:
+        raise _busy(t, "upload_busy") from None
     if not texts:
         raise Problem(422, "No QR code found", t["upload_no_qr"])
     text = texts[0].strip()
@@ -83,16 +89,16 @@ async def _verify_photo(request: web.Request, data: bytes) -> web.StreamResponse
     raise Problem(422, "Nothing to check in this QR code", t["upload_qr_unknown"])
 
 
-_PDF_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
-"""At most two uploaded PDFs are read at once (parsing and decompressing), off the event loop."""
+_PDF_READERS = BoundedWorkers(workers=2, waiting=4, name="pdf")
+"""At most two uploaded PDFs are read at once (parsing and decompressing), four more waiting."""
 
 
 async def _credential_of_pdf(data: bytes, limit: int, t: Mapping[str, str]) -> bytes:
     """The credential file attached to an uploaded PDF (a wallet's printout), else a 422 saying why."""
     try:
-        return await asyncio.get_running_loop().run_in_executor(
-            _PDF_READERS, lambda: credential_in_pdf(data, max_bytes=limit)
-        )
+        return await _PDF_READERS.run(credential_in_pdf, data, max_bytes=limit)
+    except WorkersBusy:
+        raise _busy(t, "upload_busy") from None
     except UnreadablePdf:
         raise Problem(422, "Unreadable PDF", t["upload_pdf_unreadable"]) from None
     except NoCredentialInPdf:
@@ -100,6 +106,7 @@ async def _credential_of_pdf(data: bytes, limit: int, t: Mapping[str, str]) -> b
 
 
 @page
+@routes.post("/verify/upload")
 async def verify_upload(request: web.Request) -> web.StreamResponse:
     """A credential file (JSON, SD-JWT text, a wallet's PDF with the credential attached) or a
     picture of a QR code (photo or screenshot)."""
@@ -141,11 +148,10 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
     return await verify_and_show(request, parse_text(data, request), source="upload")
 
 
-_FRAME_READER = QrReader(workers=2, waiting=6, name="qr-frame")
-"""Camera frames are read two at a time; more than six waiting are refused (503) at once."""
-_NO_STORE = {"Cache-Control": "no-store"}
 
 
+# camera frames of browsers without BarcodeDetector
+@routes.post("/scan/frame")
 async def scan_frame(request: web.Request) -> web.Response:
     """``POST /scan/frame``: one camera frame (a small JPEG, multipart field ``frame``, with the form
     token) from the scan section of a browser without ``BarcodeDetector``. Answers ``{"text": …}``
@@ -171,10 +177,9 @@ async def scan_frame(request: web.Request) -> web.Response:
         detail = t["scan_frame_too_many"].format(seconds=wait)
         raise Problem(429, "Too many frames", detail, headers={"Retry-After": str(wait), **_NO_STORE})
     try:
-        texts = await _FRAME_READER.read(data, max_pixels=MAX_FRAME_PIXELS)
+        texts = await request.app[FRAME_READER].read(data, max_pixels=MAX_FRAME_PIXELS)
     except NotAnImage:
         raise Problem(415, "Not a picture", t["scan_frame_not_image"], headers=_NO_STORE) from None
-    except ReaderBusy:
-        detail = t["scan_frame_busy"]
-        raise Problem(503, "Busy", detail, headers={"Retry-After": "2", **_NO_STORE}) from None
+    except WorkersBusy:
+        raise _busy(t, "scan_frame_busy") from None
     return json_response({"text": texts[0] if texts else None}, headers=_NO_STORE)

@@ -11,6 +11,7 @@ from cryptography import x509
 from plecak.core.crypto.secretbox import SecretBox, load_or_create_key
 from plecak.core.did import DidResolver
 from plecak.core.netguard import guarded_session
+from plecak.runtime.qr import add_qr_readers
 from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.serve import service_app
 from plecak.runtime.storage import connect
@@ -98,6 +99,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     middlewares = [problem_middleware, session_middleware, user_errors_middleware, csrf_middleware]
-    return service_app(
+    app = service_app(
         "plecak.wallet", SETTINGS, settings, settings.max_body_bytes + 1, middlewares, _resources, setup_routes
     )
+    add_qr_readers(app)  # photos and camera frames: bounded queues
+    return app

@@ -9,18 +9,21 @@ from aiohttp import web
 from .app_keys import ACCOUNTS, SERVICE
 from .backup import MAX_BACKUP_BYTES
 from .exceptions import UserError
-from .handler_tools import redirect, require_account
-from .middleware import add_flash, render, tr
+from .handler_tools import redirect_with_flash, require_account
+from .middleware import render, tr
+from .route_table import routes
 
 __all__ = ["backup_page", "export_backup", "import_backup"]
 
 
 # -- backup ------------------------------------------------------------------------------
+@routes.get("/backup")
 async def backup_page(request: web.Request) -> web.Response:
     require_account(request)
     return await render(request, "backup.html", {})
 
 
+@routes.post("/backup/export")
 async def export_backup(request: web.Request) -> web.Response:
     account = require_account(request)
     form = await request.post()
@@ -40,6 +43,7 @@ async def export_backup(request: web.Request) -> web.Response:
     )
 
 
+@routes.post("/backup/import")
 async def import_backup(request: web.Request) -> web.Response:
     account = require_account(request)
     form = await request.post()
@@ -54,5 +58,4 @@ async def import_backup(request: web.Request) -> web.Response:
     except UserError as exc:
         context = {"import_error": tr(request)(exc.key, **exc.params), "import_detail": exc.detail}
         return await render(request, "backup.html", context, status=exc.status)
-    await add_flash(request, "flash.imported", count=count)
-    return redirect("/")
+    return await redirect_with_flash(request, "/", "flash.imported", count=count)

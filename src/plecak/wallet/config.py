@@ -38,7 +38,7 @@ class Settings:
     insecure_hosts: frozenset[str] = field(default_factory=frozenset)
     """``host:port`` pairs the wallet may reach over plain http (local development only)."""
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
-    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``X-Forwarded-For`` names the client."""
+    """``PLECAK_TRUSTED_PROXIES``: reverse proxies whose ``Forwarded`` or ``X-Forwarded-For`` names the client."""
     verifier_trust_anchors_file: Path | None = None
     """``PLECAK_VERIFIER_TRUST_ANCHORS``: PEM certificates of the authorities whose verifier certificates
     (OpenID4VP ``x509_san_dns``) the wallet shows as verified; others are shown as unverified."""

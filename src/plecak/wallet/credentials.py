@@ -1,7 +1,8 @@
 """Reading a stored credential for people: title, awarding body and every EU micro-credential element.
 
-Credentials are untrusted data: everything here returns plain strings and lists that templates
-escape. Unknown shapes give ``None`` rather than errors, so a foreign credential still shows what it has.
+The credential is read through the model's tolerant reading (:func:`plecak.core.model.shown.read_shown`),
+so a foreign credential shows what it has; this module only arranges it for the card and the detail
+page. Credentials are untrusted data: everything here is plain strings and lists that templates escape.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from plecak.core.model.vocabulary import ECTS_FRAMEWORK, EQF_PREFIX
+from plecak.core.model.shown import ShownCredential, read_shown
+from plecak.core.model.vocabulary import EQF_PREFIX
 from plecak.core.timeutil import parse_datetime
 from plecak.runtime.countries import country_code, country_name, language_name
 
 __all__ = ["CredentialView", "matches", "subject_ids", "types_of", "view"]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -105,131 +109,74 @@ class CredentialView:
         return [(k, v) for k, v in rows if v]
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(int(value)) if float(value).is_integer() else str(value)
-    if isinstance(value, Mapping):  # a JSON-LD language map or value object
-        for key in ("@value", "en", "pl"):
-            if isinstance(value.get(key), str):
-                return str(value[key])
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _texts(value: Any) -> list[str]:
-    return [t for t in (_text(v) for v in _list(value)) if t]
-
-
 def _duration(value: str | None) -> str | None:
     """``PT75H`` → ``75 h``; other ISO 8601 durations are shown as they are."""
     found = re.fullmatch(r"PT(\d+)H", value or "")
     return f"{found.group(1)} h" if found else value
 
 
-def _date(value: Any) -> str | None:
+def _date(value: str | None) -> str | None:
+    """The day of an ``xsd:dateTime`` (or of a bare ``xsd:date``), else ``None``."""
     moment = parse_datetime(value)
-    return moment.date().isoformat() if moment else None
+    if moment:
+        return moment.date().isoformat()
+    return value if value and _DAY.fullmatch(value) else None
 
 
 def types_of(document: Mapping[str, Any]) -> list[str]:
-    return [t for t in _list(document.get("type")) if isinstance(t, str)]
-
-
-def _subjects(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [s for s in _list(credential.get("credentialSubject")) if isinstance(s, Mapping)]
+    return list(read_shown(document).types)
 
 
 def subject_ids(credential: Mapping[str, Any]) -> list[str]:
-    return [str(s["id"]) for s in _subjects(credential) if isinstance(s.get("id"), str)]
+    return list(read_shown(credential).subject_ids)
 
 
-def _name_of(value: Any) -> str | None:
-    if isinstance(value, Mapping):
-        return _text(value.get("name")) or _text(value.get("id"))
-    return _text(value)
-
-
-# long: one block per element shown on the card, in the order the page shows them
-def view(credential: Mapping[str, Any]) -> CredentialView:
-    subject = next(iter(_subjects(credential)), {})
-    achievement = subject.get("achievement")
-    ach: Mapping[str, Any] = achievement if isinstance(achievement, Mapping) else {}
-    issuer = credential.get("issuer")
-    iss: Mapping[str, Any] = issuer if isinstance(issuer, Mapping) else {"id": issuer}
-    address = iss.get("address") if isinstance(iss.get("address"), Mapping) else {}
-    assert isinstance(address, Mapping)
-    title = _text(ach.get("name")) or _text(credential.get("name")) or ", ".join(types_of(credential))
-    v = CredentialView(title=title or "Credential")
-    v.issuer_name = _text(iss.get("name")) or _text(iss.get("id"))
-    v.issuer_id = _text(iss.get("id"))
-    v.issuer_url = _text(iss.get("url"))
-    v.issuer_country = _text(address.get("addressCountry")) or _text(address.get("addressCountryCode"))
-    place = [_text(address.get(k)) for k in ("addressLocality", "addressRegion", "addressCountry")] + (
-        [None] if address.get("addressCountry") else [_text(address.get("addressCountryCode"))]
-    )
-    v.issuer_place = ", ".join(p for p in place if p) or None
-    v.issuer_locality = [
-        p for p in (_text(address.get(k)) for k in ("addressLocality", "addressRegion")) if p
-    ]
+def _issuer(v: CredentialView, shown: ShownCredential) -> None:
+    place = shown.place
+    v.issuer_name = shown.issuer.label
+    v.issuer_id = shown.issuer.id
+    v.issuer_url = shown.issuer.url
     # a country code we know is shown in the reader's language; any other name as the issuer wrote it
-    v.issuer_country = country_code(_text(address.get("addressCountryCode"))) or v.issuer_country
-    v.issued = _date(credential.get("awardedDate")) or _date(
-        credential.get("validFrom") or credential.get("issuanceDate")
-    )
-    v.valid_until = _date(credential.get("validUntil") or credential.get("expirationDate"))
-    v.description = _text(ach.get("description")) or _text(credential.get("description"))
-    v.achievement_type = _text(ach.get("achievementType"))
-    v.learner_name = _text(subject.get("name"))
-    if not v.learner_name:
-        for ident in _list(subject.get("identifier")):
-            if isinstance(ident, Mapping) and ident.get("identityType") == "name" and not ident.get("hashed"):
-                v.learner_name = _text(ident.get("identityHash"))
-    v.subject_id = _text(subject.get("id"))
-    v.credential_id = _text(credential.get("id"))
-    v.learning_outcomes = _texts(ach.get("learningOutcome"))
-    for point in _list(ach.get("creditPoint")):
-        if isinstance(point, Mapping) and point.get("framework") == ECTS_FRAMEWORK:
-            v.ects = _text(point.get("point"))
-    v.ects = v.ects or _text(subject.get("creditsEarned")) or _text(ach.get("creditsAvailable"))
-    v.credits_earned = _text(subject.get("creditsEarned"))
-    v.workload = _duration(_text(ach.get("volumeOfLearning")))
-    eqf = _text(ach.get("eqfLevel"))
-    if eqf and eqf.startswith(EQF_PREFIX):
-        eqf = eqf[len(EQF_PREFIX) :]
-    v.eqf_level = eqf
-    v.nqf_level = _text(ach.get("nqfLevel"))
-    v.qf_ehea_level = _text(ach.get("qfEheaLevel"))
-    v.assessment = _text(ach.get("typeOfAssessment"))
-    v.participation = _text(ach.get("formOfParticipation"))
-    v.supervision = _text(subject.get("supervisionAndIdVerification")) or _text(
-        ach.get("supervisionAndIdVerification")
-    )
-    v.quality_assurance = _text(ach.get("typeOfQualityAssurance"))
-    v.prerequisites = _text(ach.get("prerequisites"))
-    results = [r for r in _list(subject.get("result")) if isinstance(r, Mapping)]
-    if results:
-        v.grade = _text(results[0].get("value")) or _text(results[0].get("achievedLevel"))
-    descriptions = [d for d in _list(ach.get("resultDescription")) if isinstance(d, Mapping)]
-    if descriptions:
-        v.grading_scheme = _text(descriptions[0].get("name"))
-    v.stackability = _text(ach.get("integrationStackability"))
-    v.part_of = _texts(ach.get("isPartOf"))
-    v.further_information = _text(ach.get("furtherInformation"))
-    v.awarding_bodies = [n for n in (_name_of(b) for b in _list(ach.get("awardingBody"))) if n]
-    for alignment in _list(ach.get("alignment")):
-        if isinstance(alignment, Mapping) and alignment.get("targetType") != "ext:EQFLevel":
-            name = _text(alignment.get("targetName"))
-            if name:
-                v.skills.append(name)
-    v.code = _text(ach.get("humanCode"))
-    v.language = _text(ach.get("inLanguage"))
+    v.issuer_country = country_code(place.country_code) or place.country or place.country_code
+    parts = [place.locality, place.region, place.country or place.country_code]
+    v.issuer_place = ", ".join(p for p in parts if p) or None
+    v.issuer_locality = [p for p in (place.locality, place.region) if p]
+
+
+def view(credential: Mapping[str, Any]) -> CredentialView:
+    """The card and detail page of any credential, read through the model's tolerant reading."""
+    shown = read_shown(credential)
+    ach = shown.achievement
+    v = CredentialView(title=shown.title or ", ".join(shown.types) or "Credential")
+    _issuer(v, shown)
+    v.issued = _date(shown.awarded_date) or _date(shown.valid_from or shown.issuance_date)
+    v.valid_until = _date(shown.until)
+    v.description = ach.description or shown.description
+    v.achievement_type = ach.kind
+    v.learner_name = shown.learner
+    v.subject_id = shown.subject_id
+    v.credential_id = shown.id
+    v.learning_outcomes = list(ach.outcomes)
+    v.ects = shown.ects
+    v.credits_earned = shown.credits_earned
+    v.workload = _duration(ach.workload)
+    v.eqf_level = ach.eqf_level.removeprefix(EQF_PREFIX) if ach.eqf_level else None
+    v.nqf_level = ach.nqf
+    v.qf_ehea_level = ach.qf_ehea
+    v.assessment = ach.assessment
+    v.participation = ach.participation
+    v.supervision = shown.supervision_of_learner or ach.supervision
+    v.quality_assurance = ach.quality
+    v.prerequisites = ach.prerequisites
+    v.grade = shown.grades[0].text if shown.grades else None
+    v.grading_scheme = ach.grading_schemes[0][1] if ach.grading_schemes else None
+    v.stackability = ach.stackability
+    v.part_of = list(ach.part_of)
+    v.further_information = ach.further
+    v.awarding_bodies = [b.label for b in ach.awarding_bodies if b.label]
+    v.skills = [a.name for a in ach.alignments if not a.is_eqf and a.name]
+    v.code = ach.code
+    v.language = ach.language
     return v
 
 

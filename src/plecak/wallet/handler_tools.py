@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -10,18 +11,25 @@ from plecak.runtime import clientaddr
 
 from .accounts import Account
 from .app_keys import SETTINGS
-from .middleware import account_of
+from .middleware import account_of, add_flash
 
 __all__ = [
     "client_address",
     "form_text",
     "redirect",
+    "redirect_with_flash",
     "require_account",
 ]
 
 
 def redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
+
+
+async def redirect_with_flash(request: web.Request, location: str, key: str, **params: Any) -> web.Response:
+    """After a form post: the message ``key`` (with ``params``) shown on the next page, and a redirect there."""
+    await add_flash(request, key, **params)
+    return redirect(location)
 
 
 def require_account(request: web.Request) -> Account:

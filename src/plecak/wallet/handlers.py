@@ -19,9 +19,10 @@ from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
 from .credentials import subject_ids
 from .derive import derive_request
 from .exceptions import Refused, UserError
-from .handler_tools import form_text, redirect, require_account
+from .handler_tools import form_text, redirect, redirect_with_flash, require_account
 from .middleware import LANG_COOKIE, LANG_KEY, account_of, add_flash, render, tr
 from .pathways import cited_parts
+from .route_table import routes
 from .sdjwt import sd_jwt_of
 from .service import MAX_CREDENTIAL_BYTES
 from .shares import EXPIRY_DAYS
@@ -51,6 +52,7 @@ health = redis_health("wallet", REDIS)
 set_language = language_switch(LANG_COOKIE, lambda request: request.app[SETTINGS].secure_cookies)
 
 
+@routes.post("/credentials/derive")
 async def derive_credential(request: web.Request) -> web.Response:
     """VC-API holder ``POST /credentials/derive`` (ecdsa-sd-2023); stateless, for machine clients."""
     body = await read_json(request, max_bytes=MAX_CREDENTIAL_BYTES, max_depth=64)
@@ -58,6 +60,7 @@ async def derive_credential(request: web.Request) -> web.Response:
 
 
 # -- keep --------------------------------------------------------------------------------
+@routes.get("/")
 async def home(request: web.Request) -> web.Response:
     account = account_of(request)
     if account is None:
@@ -70,6 +73,7 @@ async def home(request: web.Request) -> web.Response:
     return await render(request, "credentials.html", {"items": items, "q": query, "total": total})
 
 
+@routes.get("/credentials/{cid}")
 async def credential_detail(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]
@@ -87,26 +91,29 @@ async def credential_detail(request: web.Request) -> web.Response:
     return await render(request, "credential.html", context)
 
 
+@routes.get("/credentials/{cid}/delete")
 async def delete_confirm(request: web.Request) -> web.Response:
     account = require_account(request)
     stored = await request.app[SERVICE].credential(account.uid, request.match_info["cid"])
     return await render(request, "delete.html", {"c": stored})
 
 
+@routes.post("/credentials/{cid}/delete")
 async def delete_credential(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]
     stored = await service.credential(account.uid, request.match_info["cid"])
     await service.delete_credential(account.uid, stored.cid)
-    await add_flash(request, "flash.deleted", title=stored.view.title)
-    return redirect("/")
+    return await redirect_with_flash(request, "/", "flash.deleted", title=stored.view.title)
 
 
+@routes.get("/add")
 async def add_form(request: web.Request) -> web.Response:
     require_account(request)
     return await render(request, "add.html", {"text": ""})
 
 
+@routes.post("/add")
 async def add_credential(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]
@@ -150,6 +157,7 @@ def holder_bound(credential: Any, did: str) -> bool:
 
 
 # -- receive -----------------------------------------------------------------------------
+@routes.get("/receive")
 async def receive(request: web.Request) -> web.Response:
     account = require_account(request)
     params = {k: request.query[k] for k in ("credential_offer_uri", "credential_offer") if k in request.query}
@@ -159,6 +167,7 @@ async def receive(request: web.Request) -> web.Response:
     return await render(request, "receive.html", {"offer": offer, "pid": pid})
 
 
+@routes.post("/receive/{pid}")
 async def accept_offer(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]
@@ -188,6 +197,7 @@ async def accept_offer(request: web.Request) -> web.Response:
 _STATIC = Path(__file__).parent / "static"
 
 
+@routes.get("/sw.js")
 async def service_worker(request: web.Request) -> web.FileResponse:
     """``/sw.js`` at the root, so the worker may control every page (scope ``/``)."""
     return web.FileResponse(
@@ -200,6 +210,7 @@ async def service_worker(request: web.Request) -> web.FileResponse:
     )
 
 
+@routes.get("/manifest.webmanifest")
 async def manifest(request: web.Request) -> web.FileResponse:
     return web.FileResponse(
         _STATIC / "manifest.webmanifest",

@@ -33,7 +33,7 @@ def pick_language(cookie: str | None, accept_language: str | None) -> str:
 
 
 def say(t: Translate, lang: str, value: Any) -> str:
-    """A programme evaluation's phrase (:class:`plecak.core.pathways.Phrase`) in the reader's language:
+    """A pathway evaluation's phrase (:class:`plecak.core.pathways.Phrase`) in the reader's language:
     its ``phrase.<code>`` message when the catalogue has one, else the English text as it is."""
     if not isinstance(value, Phrase):
         return str(value)

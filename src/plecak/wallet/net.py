@@ -12,7 +12,7 @@ is closed, open but silent, or refused by the guard is never told (the wallet is
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -20,7 +20,7 @@ import aiohttp
 from plecak.core import safejson
 from plecak.core.netguard import AllowList, host_allowed
 
-from .ports import FetchError, HttpReply
+from .ports import FetchError, HttpReply, PostOptions
 
 __all__ = ["Http"]
 
@@ -91,16 +91,10 @@ class Http:
             raise FetchError(f"{url} did not answer with JSON")
         return reply.body
 
-    async def post(
-        self,
-        url: str,
-        *,
-        form: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> HttpReply:
+    async def post(self, url: str, **options: Unpack[PostOptions]) -> HttpReply:
         self.check_url(url)
-        kwargs: dict[str, Any] = {"allow_redirects": False, "headers": dict(headers or {})}
+        form, json_body = options.get("form"), options.get("json_body")
+        kwargs: dict[str, Any] = {"allow_redirects": False, "headers": dict(options.get("headers") or {})}
         if form is not None:
             kwargs["data"] = dict(form)
         elif json_body is not None:

@@ -13,11 +13,13 @@ from aiohttp import web
 from plecak.runtime.language import local_path
 from plecak.runtime.web import json_response
 
+from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS
 from .exceptions import Unauthorized
-from .handler_tools import client_address, form_text, redirect, require_account
+from .handler_tools import client_address, form_text, redirect_with_flash, require_account
 from .middleware import SESSION_KEY, account_of, add_flash, ensure_session, render, set_session
 from .passkeys import MAX_CREDENTIAL_JSON
+from .route_table import routes
 
 __all__ = [
     "account_page",
@@ -41,6 +43,7 @@ def _json_text(text: str) -> web.Response:
     return response
 
 
+@routes.get("/account")
 async def account_page(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[PASSKEYS]
@@ -58,18 +61,24 @@ async def account_page(request: web.Request) -> web.Response:
     return await render(request, "account.html", context)
 
 
-async def register_options(request: web.Request) -> web.Response:
+def _signed_in(request: web.Request) -> Account:
+    """The account adding a passkey; signed out, a 401 for the page's script (not a redirect)."""
     account = account_of(request)
     if account is None:
         raise Unauthorized("passkey.signed_out")
+    return account
+
+
+@routes.post("/passkeys/register/options")
+async def register_options(request: web.Request) -> web.Response:
+    account = _signed_in(request)
     session = await ensure_session(request)
     return _json_text(await request.app[PASSKEYS].registration_options(session.sid, account))
 
 
+@routes.post("/passkeys/register")
 async def register_finish(request: web.Request) -> web.Response:
-    account = account_of(request)
-    if account is None:
-        raise Unauthorized("passkey.signed_out")
+    account = _signed_in(request)
     session = await ensure_session(request)
     data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
     name = await form_text(request, "name", 200)
@@ -78,23 +87,31 @@ async def register_finish(request: web.Request) -> web.Response:
     return json_response({"redirect": "/account"}, status=201)
 
 
+@routes.post("/account/passkeys/{cred}/delete")
 async def remove_passkey(request: web.Request) -> web.Response:
     account = require_account(request)
     await request.app[PASSKEYS].remove(account.uid, request.match_info["cred"])
-    await add_flash(request, "flash.passkey_removed")
-    return redirect("/account")
+    return await redirect_with_flash(request, "/account", "flash.passkey_removed")
 
 
+@routes.post("/passkeys/signin/options")
 async def signin_options(request: web.Request) -> web.Response:
     session = await ensure_session(request)
     return _json_text(await request.app[PASSKEYS].signin_options(session.sid))
 
 
-async def signin_finish(request: web.Request) -> web.Response:
+async def _ceremony_answer(request: web.Request) -> tuple[Session, str, str]:
+    """What a signing-in or signing-up page posts: its session, the authenticator's answer (JSON) and
+    the safe return path."""
     session = await ensure_session(request)
     data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    return session, data, local_path(await form_text(request, "next", 2000))
+
+
+@routes.post("/passkeys/signin")
+async def signin_finish(request: web.Request) -> web.Response:
+    session, data, next_path = await _ceremony_answer(request)
     email = await form_text(request, "email", 320)
-    next_path = local_path(await form_text(request, "next", 2000))
     accounts = request.app[ACCOUNTS]
     account = await request.app[PASSKEYS].sign_in(session.sid, data, email, client_address(request))
     # Exactly as a password sign-in: a new session (id and CSRF token) replaces the old one.
@@ -103,18 +120,18 @@ async def signin_finish(request: web.Request) -> web.Response:
     return json_response({"redirect": next_path})
 
 
+@routes.post("/passkeys/signup/options")
 async def signup_options(request: web.Request) -> web.Response:
     session = await ensure_session(request)
     email = await form_text(request, "email", 320)
     return _json_text(await request.app[PASSKEYS].signup_options(session.sid, email))
 
 
+@routes.post("/passkeys/signup")
 async def signup_finish(request: web.Request) -> web.Response:
     """A new account with a passkey and no password; signed in like after a password sign-up."""
-    session = await ensure_session(request)
-    data = await form_text(request, "credential", MAX_CREDENTIAL_JSON + 1)
+    session, data, next_path = await _ceremony_answer(request)
     name = await form_text(request, "name", 200)
-    next_path = local_path(await form_text(request, "next", 2000))
     account = await request.app[PASSKEYS].sign_up(session.sid, data, name)
     new = await request.app[ACCOUNTS].start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, new, account)

@@ -181,17 +181,21 @@ class PasskeyService:
             raise UserError("passkey.already_registered")
         return await self._keep(account.uid, cred, credential, verified, name)
 
-    def _verify_new(self, ceremony: dict[str, Any], data: str) -> tuple[dict[str, Any], VerifiedRegistration]:
+    def _expected(self, ceremony: dict[str, Any], credential: dict[str, Any]) -> dict[str, Any]:
+        """What every answer is checked against: this ceremony's challenge, our relying party and origin."""
         rp = self._rp()
+        return {
+            "credential": credential,
+            "expected_challenge": base64url_to_bytes(ceremony["challenge"]),
+            "expected_rp_id": rp.id,
+            "expected_origin": rp.origin,
+        }
+
+    def _verify_new(self, ceremony: dict[str, Any], data: str) -> tuple[dict[str, Any], VerifiedRegistration]:
+        self._rp()  # unavailable passkeys are said before anything about the answer
         credential = _credential(data)
         try:
-            verified = verify_registration_response(
-                credential=credential,
-                expected_challenge=base64url_to_bytes(ceremony["challenge"]),
-                expected_rp_id=rp.id,
-                expected_origin=rp.origin,
-                require_user_presence=True,
-            )
+            verified = verify_registration_response(**self._expected(ceremony, credential), require_user_presence=True)
         except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
             raise UserError("passkey.rejected", detail=str(exc)[:300]) from None
         if not 16 <= len(verified.credential_id) <= 1023:  # WebAuthn: at most 1023 bytes; we want 128 bits
@@ -303,7 +307,7 @@ class PasskeyService:
 
     async def sign_in(self, sid: str, data: str, email: str, client: str) -> Account:
         """Check the browser's answer to :meth:`signin_options`; the account it signs in to."""
-        rp = self._rp()
+        self._rp()  # unavailable passkeys are said before anything about the answer
         accounts = self.accounts
         email = normalise_email(email)
         email_hash = digest(email) if email else None
@@ -324,10 +328,7 @@ class PasskeyService:
                 raise UserError("passkey.unknown")
             try:
                 verified = verify_authentication_response(
-                    credential=credential,
-                    expected_challenge=base64url_to_bytes(ceremony["challenge"]),
-                    expected_rp_id=rp.id,
-                    expected_origin=rp.origin,
+                    **self._expected(ceremony, credential),
                     credential_public_key=base64url_to_bytes(passkey["public_key"]),
                     credential_current_sign_count=passkey["sign_count"],
                 )

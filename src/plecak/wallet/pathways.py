@@ -1,8 +1,10 @@
-"""Pathways: programmes the learner follows, progress from the credentials held, and claiming.
+"""Pathways the learner follows, progress from the credentials held, and certificate claims.
 
-A programme is followed by its public URL (``https://issuer.example/programmes/{uuid}``): the
-wallet fetches the definition once, checks its rule with :func:`plecak.core.pathways.normalise_rule`, and
-keeps it sealed like the credentials (``wallet:programmes:{uid}``: hash sha256(url) -> sealed JSON).
+A pathway is followed by its public URL (``https://issuer.example/pathways/{uuid}``, or
+``…/programmes/{uuid}`` from issuers of before the rename): the wallet fetches the definition once,
+checks its rule with :func:`plecak.core.pathways.normalise_rule`, and keeps it sealed like the
+credentials (``wallet:programmes:{uid}``: hash sha256(url) -> sealed JSON; the key and the sealing
+label keep the name "programme" they had before the rename, so followed pathways stay readable).
 Progress is evaluated locally with :func:`plecak.core.pathways.evaluate`; revoked, suspended or expired
 credentials do not count. Claiming asks the issuer for a challenge, signs a presentation of the
 credentials that count with the holder key, posts it, and keeps the certificate that comes back
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from plecak.core.errors import RuleError
+from plecak.core.model.shown import read_shown
 from plecak.core.pathways import Evaluation, Phrase, evaluate, normalise_rule, part_from_credential
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.presentation import create_presentation
@@ -30,25 +33,27 @@ from .vault import HolderKey
 
 __all__ = ["PathwayService", "Progress", "cited_parts"]
 
-MAX_PROGRAMMES = 50
+MAX_PATHWAYS = 50
+PATHWAY_TYPES = ("Pathway", "Programme")  # Programme: what issuers published before the rename
+LISTINGS = (("/pathways", "pathways"), ("/programmes", "programmes"))  # newer issuers first
 MAX_DISCOVERY_ORIGINS = 10
 
 
 @dataclass
 class Progress:
     key: str
-    programme: dict[str, Any]
+    pathway: dict[str, Any]
     evaluation: Evaluation
     certificate: StoredCredential | None
     titles: dict[str, str]
 
     @property
     def name(self) -> str:
-        return str(self.programme["name"])
+        return str(self.pathway["name"])
 
 
 def _what(key: str) -> str:
-    return f"programme:{key}"
+    return f"programme:{key}"  # the sealing label: unchanged, or followed pathways could not be opened
 
 
 def _same_origin(a: str, b: Any) -> bool:
@@ -64,13 +69,8 @@ def _achievement_id(credential: Mapping[str, Any]) -> str | None:
 
 def cited_parts(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(name, credential id)`` of each part a stacked certificate cites in ``evidence``."""
-    evidence = credential.get("evidence")
-    parts = []
-    for item in evidence if isinstance(evidence, list) else []:
-        if isinstance(item, Mapping) and isinstance(item.get("id"), str) and "digestMultibase" in item:
-            name = item.get("name")
-            parts.append((str(name) if isinstance(name, str) else item["id"], item["id"]))
-    return parts[:MAX_PROGRAMMES]
+    parts = [(e.name or e.id, e.id) for e in read_shown(credential).evidence if e.id and e.cites]
+    return parts[:MAX_PATHWAYS]
 
 
 class PathwayService:
@@ -79,33 +79,33 @@ class PathwayService:
         self.redis = service.store.redis
 
     def _key(self, uid: str) -> str:
-        return f"wallet:programmes:{{{uid}}}"  # the user's hash tag, as in wallet.store
+        return f"wallet:programmes:{{{uid}}}"  # stored name kept; the user's hash tag, as in wallet.store
 
     async def follow(self, uid: str, url: str) -> dict[str, Any]:
-        """Fetch a programme definition and remember it; :class:`UserError` if it is not one."""
+        """Fetch a pathway definition and remember it; :class:`UserError` if it is not one."""
         url = url.strip()
         try:
             self.service.http.check_url(url)
             data = await self.service.http.get_json(url)
         except FetchError as exc:
             raise UserError("pathways.fetch_failed", detail=str(exc)) from None
-        programme = self._check(url, data)
-        key = digest(programme["id"])[:32]
+        pathway = self._check(url, data)
+        key = digest(pathway["id"])[:32]
         known = await self.redis.hexists(self._key(uid), key)
-        if not known and await self.redis.hlen(self._key(uid)) >= MAX_PROGRAMMES:
-            raise UserError("pathways.too_many", max=MAX_PROGRAMMES)
-        sealed = self.service.vault.seal_json(uid, _what(key), programme)
+        if not known and await self.redis.hlen(self._key(uid)) >= MAX_PATHWAYS:
+            raise UserError("pathways.too_many", max=MAX_PATHWAYS)
+        sealed = self.service.vault.seal_json(uid, _what(key), pathway)
         await self.redis.hset(self._key(uid), key, sealed)
-        return programme
+        return pathway
 
     @staticmethod
     def _check(url: str, data: Any) -> dict[str, Any]:
-        if not isinstance(data, Mapping) or data.get("type") != "Programme":
-            raise UserError("pathways.not_a_programme")
+        if not isinstance(data, Mapping) or data.get("type") not in PATHWAY_TYPES:
+            raise UserError("pathways.not_a_pathway")
         try:
             rule = normalise_rule(data.get("rule"))
         except RuleError as exc:
-            raise UserError("pathways.not_a_programme", detail=str(exc)) from None
+            raise UserError("pathways.not_a_pathway", detail=str(exc)) from None
         claim = data.get("claim")
         achievement = data.get("achievement")
         if (
@@ -117,7 +117,7 @@ class PathwayService:
             or not isinstance(achievement, Mapping)
             or not _same_origin(url, achievement.get("id"))
         ):
-            raise UserError("pathways.not_a_programme")
+            raise UserError("pathways.not_a_pathway")
         return {
             "id": str(data["id"]),
             "name": str(data["name"])[:300],
@@ -129,8 +129,9 @@ class PathwayService:
         }
 
     async def discover(self, uid: str) -> list[dict[str, Any]]:
-        """Programmes published by the issuers of held credentials (``{origin}/programmes``) that use
-        at least one held credential and are not followed yet; unreachable issuers are skipped."""
+        """Pathways published by the issuers of held credentials (``{origin}/pathways``, else the older
+        ``{origin}/programmes``) that use at least one held credential and are not followed yet;
+        unreachable issuers are skipped."""
         held: set[tuple[str, str]] = set()
         origins: list[str] = []
         for stored in await self.service.credentials(uid):
@@ -142,35 +143,41 @@ class PathwayService:
             origin = f"{pieces.scheme}://{pieces.netloc}"
             if pieces.scheme in ("https", "http") and origin not in origins:
                 origins.append(origin)
-        followed = {p["id"] for p in (await self.programmes(uid)).values()}
+        followed = {p["id"] for p in (await self.pathways(uid)).values()}
         found: list[dict[str, Any]] = []
         for origin in origins[:MAX_DISCOVERY_ORIGINS]:
-            try:
-                listing = await self.service.http.get_json(f"{origin}/programmes")
-            except FetchError:
-                continue
-            items = listing.get("programmes") if isinstance(listing, Mapping) else None
-            for item in items if isinstance(items, list) else []:
+            for item in await self._listing(origin):
                 url = item.get("id") if isinstance(item, Mapping) else None
                 if not isinstance(url, str) or not _same_origin(origin, url) or url in followed:
                     continue
                 try:
-                    programme = self._check(url, item)
+                    pathway = self._check(url, item)
                 except UserError:
                     continue
-                components = {(c["achievement"], c["issuer"]) for c in programme["rule"]["components"]}
+                components = {(c["achievement"], c["issuer"]) for c in pathway["rule"]["components"]}
                 uses = len(components & held)
                 if uses:
                     found.append(
-                        {"url": url, "name": programme["name"], "uses": uses, "total": len(components)}
+                        {"url": url, "name": pathway["name"], "uses": uses, "total": len(components)}
                     )
         return found
+
+    async def _listing(self, origin: str) -> list[Any]:
+        """The pathways an issuer publishes; ``[]`` if it publishes none or cannot be reached."""
+        for path, member in LISTINGS:
+            try:
+                listing = await self.service.http.get_json(origin + path)
+            except FetchError:
+                continue
+            items = listing.get(member) if isinstance(listing, Mapping) else None
+            return items if isinstance(items, list) else []
+        return []
 
     async def unfollow(self, uid: str, key: str) -> None:
         if not key.isalnum() or not await self.redis.hdel(self._key(uid), key):
             raise NotFound("pathways.not_found")
 
-    async def programmes(self, uid: str) -> dict[str, dict[str, Any]]:
+    async def pathways(self, uid: str) -> dict[str, dict[str, Any]]:
         raw = await self.redis.hgetall(self._key(uid))
         out = {}
         for k, blob in raw.items():
@@ -181,8 +188,8 @@ class PathwayService:
         return dict(sorted(out.items(), key=lambda item: str(item[1]["name"])))
 
     async def progress(self, uid: str, holder_did: str) -> list[Progress]:
-        programmes = await self.programmes(uid)
-        if not programmes:
+        pathways = await self.pathways(uid)
+        if not pathways:
             return []
         items = await self.service.credentials(uid)
         await self.service.refresh_status(uid, items)
@@ -201,18 +208,18 @@ class PathwayService:
         titles = {str(s.credential.get("id")): s.view.title for s in items}
         now = utc_now()
         result = []
-        for key, programme in programmes.items():
-            evaluation = evaluate(programme["rule"], parts, now=now, holder=holder_did)
+        for key, pathway in pathways.items():
+            evaluation = evaluate(pathway["rule"], parts, now=now, holder=holder_did)
             certificate = next(
                 (
                     s
                     for s in items
-                    if _achievement_id(s.credential) == programme["achievementId"]
+                    if _achievement_id(s.credential) == pathway["achievementId"]
                     and s.status not in ("revoked", "suspended", "expired")
                 ),
                 None,
             )
-            result.append(Progress(key, programme, evaluation, certificate, titles))
+            result.append(Progress(key, pathway, evaluation, certificate, titles))
         return result
 
     async def one(self, uid: str, holder_did: str, key: str) -> Progress:
@@ -225,7 +232,7 @@ class PathwayService:
         """Present the counting credentials to the issuer and keep the certificate it returns."""
         item = await self.one(uid, holder.did, key)
         try:  # the issuer evaluates its current rule: refresh our copy first
-            await self.follow(uid, item.programme["id"])
+            await self.follow(uid, item.pathway["id"])
             item = await self.one(uid, holder.did, key)
         except UserError:
             pass
@@ -238,7 +245,7 @@ class PathwayService:
             if str(s.credential.get("id")) in ids
         ]
         http = self.service.http
-        claim = item.programme["claim"]
+        claim = item.pathway["claim"]
         try:
             reply = await http.post(claim["nonce"], json_body={})
             body = reply.body if isinstance(reply.body, Mapping) else {}

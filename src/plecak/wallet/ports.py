@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
-__all__ = ["FetchError", "HttpClient", "HttpReply"]
+__all__ = ["FetchError", "HttpClient", "HttpReply", "PostOptions"]
 
 
 class FetchError(Exception):
@@ -23,6 +23,16 @@ class HttpReply:
     """The body as received (for answers that are not JSON, such as a status list token)."""
 
 
+class PostOptions(TypedDict, total=False):
+    """What a POST sends besides its URL."""
+
+    form: Mapping[str, str] | None
+    """Sent form-encoded (``application/x-www-form-urlencoded``)."""
+    json_body: Any
+    """Sent as JSON when there is no ``form``."""
+    headers: Mapping[str, str] | None
+
+
 class HttpClient(Protocol):
     def check_url(self, url: Any) -> str:
         """``url`` if the wallet may fetch it (https, or http to an allowed development host)."""
@@ -34,11 +44,6 @@ class HttpClient(Protocol):
 
     async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> HttpReply: ...
 
-    async def post(
-        self,
-        url: str,
-        *,
-        form: Mapping[str, str] | None = None,
-        json_body: Any = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> HttpReply: ...
+    async def post(self, url: str, **options: Unpack[PostOptions]) -> HttpReply:
+        """POST a form (or a JSON body, or nothing) with ``headers``; redirects are not followed."""
+        ...

@@ -11,6 +11,7 @@ from .app_keys import ACCOUNTS, SERVICE
 from .exceptions import UserError
 from .handler_tools import redirect, require_account
 from .middleware import LANG_KEY, render, tr
+from .route_table import routes
 from .scan_handlers import PRESENT_PARAMS
 from .selective import request_fields
 
@@ -18,6 +19,7 @@ __all__ = ["answer_fields", "answer_request", "approved_fields", "present"]
 
 
 # -- present -----------------------------------------------------------------------------
+@routes.get("/present")
 async def present(request: web.Request) -> web.Response:
     account = require_account(request)
     params = {k: request.query[k] for k in PRESENT_PARAMS if k in request.query}
@@ -58,6 +60,7 @@ def approved_fields(form: Any, presentation_request: Any, matches: dict[str, lis
     return out
 
 
+@routes.post("/present/{pid}")
 async def answer_request(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]

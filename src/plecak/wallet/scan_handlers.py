@@ -3,29 +3,22 @@ a credential to check; QR codes from photos and camera frames."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aiohttp import web
 
 from plecak.runtime.language import local_path
-from plecak.runtime.qr import (
-    MAX_FRAME_BYTES,
-    MAX_FRAME_PIXELS,
-    NotAnImage,
-    QrReader,
-    ReaderBusy,
-    read_qr,
-)
+from plecak.runtime.qr import FRAME_READER, MAX_FRAME_BYTES, MAX_FRAME_PIXELS, PHOTO_READER, NotAnImage
 from plecak.runtime.web import json_response, problem_response
+from plecak.runtime.workers import BUSY_RETRY_SECONDS, WorkersBusy
 
 from .app_keys import FRAME_LIMITER, SETTINGS
 from .exceptions import TooLarge, Unauthorized, UserError
 from .handler_tools import client_address, redirect, require_account
 from .middleware import account_of, render, tr
 from .oid4vci import offer_params
+from .route_table import routes
 
 __all__ = [
     "PRESENT_PARAMS",
@@ -37,6 +30,7 @@ __all__ = [
 ]
 
 
+@routes.get("/scan")
 async def scan(request: web.Request) -> web.Response:
     require_account(request)
     return await render(request, "scan.html", {"link": ""})
@@ -76,7 +70,7 @@ def route_link(link: str, public_url: str) -> str | None:
         return "/present?" + urlencode(keep) if "request_uri" in keep or by_value else None
     if "credential_offer_uri" in query or "credential_offer" in query:
         return "/receive?" + urlencode(offer_params(link))
-    if parts.scheme in ("https", "http") and re.fullmatch(r"/programmes/[A-Za-z0-9-]+", parts.path):
+    if parts.scheme in ("https", "http") and re.fullmatch(r"/(?:pathways|programmes)/[A-Za-z0-9-]+", parts.path):
         return "/pathways?" + urlencode({"url": link})
     own = urlsplit(public_url)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
@@ -84,33 +78,39 @@ def route_link(link: str, public_url: str) -> str | None:
     return None
 
 
-_PHOTO_READERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qr-photo")
-"""At most two photos are searched for QR codes at once (CPU-bound), off the event loop."""
+_BUSY_HEADERS = {"Retry-After": str(BUSY_RETRY_SECONDS), "Cache-Control": "no-store"}
 
 
+@routes.post("/scan/photo")
 async def scan_photo(request: web.Request) -> web.Response:
-    """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed)."""
+    """``POST /scan/photo``: a photo or screenshot of a QR code, read here (no camera API needed).
+
+    When the threads reading pictures are full, the page says so at once (503, ``Retry-After``).
+    """
     require_account(request)
     upload = (await request.post()).get("photo")
     data = upload.file.read() if isinstance(upload, web.FileField) else b""
-    error = "scan.photo_missing"
+    error, status = "scan.photo_missing", 422
     if data:
         try:
-            texts = await asyncio.get_running_loop().run_in_executor(_PHOTO_READERS, read_qr, data)
+            texts = await request.app[PHOTO_READER].read(data)
         except NotAnImage:
             error = "scan.photo_not_image"
+        except WorkersBusy:
+            error, status = "scan.photo_busy", 503
         else:
             targets = [route_link(text, request.app[SETTINGS].public_url) for text in texts]
             if found := next((target for target in targets if target), None):
                 return redirect(found)
             error = "scan.unknown" if texts else "scan.photo_no_qr"
-    return await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=422)
+    response = await render(request, "scan.html", {"link": "", "error": tr(request)(error)}, status=status)
+    if status == 503:
+        response.headers.update(_BUSY_HEADERS)
+    return response
 
 
-_FRAME_READER = QrReader(workers=2, waiting=6, name="qr-frame")
-"""Camera frames are read two at a time; more than six waiting are refused (503) at once."""
-
-
+# camera frames of browsers without BarcodeDetector
+@routes.post("/scan/frame")
 async def scan_frame(request: web.Request) -> web.Response:
     """``POST /scan/frame``: one camera frame (a small JPEG) from the scan page of a browser without
     ``BarcodeDetector``; answers ``{"text": …}`` (``null``: no QR code in it) and problem details.
@@ -135,15 +135,15 @@ async def scan_frame(request: web.Request) -> web.Response:
         title = t("scan.frame_too_many", seconds=wait)
         return problem_response(429, title, headers={"Retry-After": str(wait), "Cache-Control": "no-store"})
     try:
-        texts = await _FRAME_READER.read(data, max_pixels=MAX_FRAME_PIXELS)
+        texts = await request.app[FRAME_READER].read(data, max_pixels=MAX_FRAME_PIXELS)
     except NotAnImage:
         return problem_response(415, t("scan.frame_not_image"), headers={"Cache-Control": "no-store"})
-    except ReaderBusy:
-        headers = {"Retry-After": "2", "Cache-Control": "no-store"}
-        return problem_response(503, t("scan.frame_busy"), headers=headers)
+    except WorkersBusy:
+        return problem_response(503, t("scan.frame_busy"), headers=_BUSY_HEADERS)
     return json_response({"text": texts[0] if texts else None}, headers={"Cache-Control": "no-store"})
 
 
+@routes.get("/open")
 async def open_link(request: web.Request) -> web.Response:
     require_account(request)
     link = request.query.get("link", "")[:8192]

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from plecak.core.disclosure import ELEMENT_POINTERS, EcdsaSdAdapter, adapter_for
+from plecak.core.disclosure import ELEMENT_POINTERS, ClaimPaths, EcdsaSdAdapter, adapter_for
 from plecak.core.errors import VCError
 from plecak.core.integrity.ecdsa_sd import disclose_all
 
@@ -75,6 +75,11 @@ class ShareField:
     """``(message key, value)`` rows the employer sees when it is shared."""
     mandatory: bool
 
+    @property
+    def sent(self) -> bool:
+        """Shared unless the learner switches it off (the preview starts with every field)."""
+        return True
+
 
 def share_fields(
     credential: Mapping[str, Any], view: CredentialView, lang: str = "en"
@@ -122,6 +127,10 @@ class RequestField:
     @property
     def key(self) -> str:
         return self.field.key
+
+    @property
+    def values(self) -> list[tuple[str, Any]]:
+        return self.field.values
 
     @property
     def sent(self) -> bool:
@@ -207,9 +216,7 @@ async def disclose(credential: Mapping[str, Any], keep: Sequence[str] | None) ->
     return disclosed
 
 
-async def disclose_for_claims(
-    credential: Mapping[str, Any], paths: Sequence[Sequence[Any]]
-) -> dict[str, Any]:
+async def disclose_for_claims(credential: Mapping[str, Any], paths: ClaimPaths) -> dict[str, Any]:
     """For an OpenID4VP answer: the mandatory elements plus the DCQL claim ``paths`` (none: only
     the mandatory ones, as DCQL asks when a query names no claims)."""
     adapter = adapter_for(credential)
@@ -223,7 +230,7 @@ async def disclose_for_claims(
 
 
 async def full_disclosure(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """What to present when everything is shown (e.g. claiming a programme certificate): an
+    """What to present when everything is shown (e.g. claiming a pathway's certificate): an
     ecdsa-sd-2023 credential as a derived proof disclosing every field (a verifier refuses base
     proofs); any other credential unchanged."""
     if not EcdsaSdAdapter().handles(credential):

@@ -13,8 +13,9 @@ from plecak.runtime.web import json_response
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
-from .handler_tools import redirect, require_account
-from .middleware import LANG_KEY, add_flash, render, tr
+from .handler_tools import redirect_with_flash, require_account
+from .middleware import LANG_KEY, render, tr
+from .route_table import routes
 from .sdjwt import sd_jwt_of
 from .selective import disclose as disclose_selected
 from .selective import share_fields
@@ -32,6 +33,7 @@ __all__ = [
 
 
 # -- share -------------------------------------------------------------------------------
+@routes.get("/share")
 async def share_form(request: web.Request) -> web.Response:
     account = require_account(request)
     items = await request.app[SERVICE].credentials(account.uid)
@@ -63,6 +65,7 @@ def share_links(public_url: str, verifier_url: str | None, token: str) -> tuple[
     return raw, (f"{verifier_url}/verify?url={quote(raw, safe='')}" if verifier_url else None)
 
 
+@routes.post("/share")
 async def create_share(request: web.Request) -> web.Response:
     account = require_account(request)
     service = request.app[SERVICE]
@@ -115,18 +118,20 @@ async def create_share(request: web.Request) -> web.Response:
     return response
 
 
+@routes.get("/shares")
 async def shares_list(request: web.Request) -> web.Response:
     account = require_account(request)
     return await render(request, "shares.html", {"shares": await request.app[SHARES].list(account.uid)})
 
 
+@routes.post("/shares/{share}/revoke")
 async def revoke_share(request: web.Request) -> web.Response:
     account = require_account(request)
     await request.app[SHARES].revoke(account.uid, request.match_info["share"])
-    await add_flash(request, "flash.share_revoked")
-    return redirect("/shares")
+    return await redirect_with_flash(request, "/shares", "flash.share_revoked")
 
 
+@routes.get("/s/{token}")
 async def serve_share(request: web.Request) -> web.Response:
     """``GET /s/{token}``: the signed presentation, for a verifier (public, CORS open, never cached)."""
     vp = await request.app[SHARES].open(request.match_info["token"], count=request.method != "HEAD")

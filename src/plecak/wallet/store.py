@@ -19,8 +19,8 @@ wallet:share:<sha256(token)>       hash: uid, created, expires, one_time, uses, 
                                    sealed (JSON {vp, titles}) – the share link's token is never stored
 wallet:shares:{<uid>}              sorted set of share hashes by creation time (may name shares
                                    that are gone: readers skip and forget those)
-wallet:programmes:{<uid>}          hash sha256(programme URL)[:32] -> sealed JSON of a followed programme
-                                   (see wallet.pathways)
+wallet:programmes:{<uid>}          hash sha256(pathway URL)[:32] -> sealed JSON of a followed pathway
+                                   (see wallet.pathways; the key keeps its older name)
 wallet:pending:{<uid>}:<id>        JSON of an offer or presentation request the learner is looking at;
                                    TTL 15 minutes
 wallet:limit:email:<sha256(email)> failed sign-ins for that e-mail (from any client) in the window

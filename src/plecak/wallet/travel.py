@@ -8,18 +8,19 @@ link expires and the learner can withdraw it under "My shares", like any other.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from plecak.runtime.printout import ATTACHMENT_NAME, Printout
+from plecak.runtime.printout import pdf_filename as _filename
+
 from .credentials import CredentialView
 from .i18n import Translate
-from .printout import ATTACHMENT_NAME, Printout, printout_rows, render_pdf
 from .shares import Share
 
-__all__ = ["LINKEDIN_ADD", "TRAVEL_DEFAULT_DAYS", "linkedin_url", "make_pdf", "pdf_filename"]
+__all__ = ["LINKEDIN_ADD", "TRAVEL_DEFAULT_DAYS", "linkedin_url", "pdf_filename", "pdf_printout", "printout_rows"]
 
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 """LinkedIn's "add a licence or certification" form, filled in from its query parameters."""
@@ -51,23 +52,30 @@ def linkedin_url(view: CredentialView, cert_url: str) -> str:
 
 def pdf_filename(view: CredentialView) -> str:
     """An ASCII file name from the title (``Kurs łączenia danych`` → ``kurs-laczenia-danych.pdf``)."""
-    ascii_title = unicodedata.normalize("NFKD", view.title.replace("ł", "l").replace("Ł", "L"))
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.encode("ascii", "ignore").decode().lower()).strip("-")
-    return f"{slug[:60].rstrip('-') or 'credential'}.pdf"
+    return _filename(view.title)
 
 
-def make_pdf(
-    view: CredentialView,
-    credential: Any,
-    share: Share,
-    link: str,
-    t: Translate,
-    lang: str,
-    fonts: tuple[Path, Path],
-) -> bytes:
-    """The credential's one-page PDF in ``lang``, its QR code ``link`` (which expires with ``share``)."""
+def printout_rows(
+    fields: Sequence[tuple[str, Any]], t: Callable[..., str], *, bullet: str = "• "
+) -> list[tuple[str, str]]:
+    """The credential's ``(message key, value)`` rows as ``(label, text)``, enum values named in
+    the reader's language (as the detail page's ``value`` macro does) and lists one item a line."""
+    out = []
+    for key, value in fields:
+        if isinstance(value, str):
+            label = t("enum." + value)
+            text = value if label.startswith("enum.") else label
+        else:
+            text = "\n".join(bullet + str(item) for item in value)
+        out.append((t(key), text))
+    return out
+
+
+def pdf_printout(view: CredentialView, credential: Any, share: Share, link: str, t: Translate, lang: str) -> Printout:
+    """What the credential's one-page PDF in ``lang`` shows, its QR code ``link`` (which expires with ``share``);
+    :func:`plecak.runtime.printout.draw_pdf` draws it."""
     now = datetime.now(UTC)
-    printout = Printout(
+    return Printout(
         lang=lang,
         title=view.title,
         kind=t("detail.eu_micro_credential") if view.is_micro_credential else None,
@@ -79,4 +87,3 @@ def make_pdf(
         footer=t("pdf.footer", date=now.strftime("%Y-%m-%d")),
         credential=credential,
     )
-    return render_pdf(printout, fonts, now=now)

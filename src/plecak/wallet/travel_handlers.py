@@ -6,26 +6,22 @@ link it makes. The link shows under "My shares", where it can be withdrawn.
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from aiohttp import web
+
+from plecak.runtime.printout import draw_pdf, find_fonts
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .exceptions import UserError
 from .handler_tools import require_account
 from .middleware import LANG_KEY, render, tr
-from .printout import find_fonts
+from .route_table import routes
 from .selective import disclose
 from .service import StoredCredential
 from .share_handlers import share_links
 from .shares import EXPIRY_DAYS, Share
-from .travel import TRAVEL_DEFAULT_DAYS, linkedin_url, make_pdf, pdf_filename
+from .travel import TRAVEL_DEFAULT_DAYS, linkedin_url, pdf_filename, pdf_printout
 
 __all__ = ["credential_linkedin", "credential_pdf"]
-
-_PDF_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
-"""At most two PDFs are drawn at once (CPU-bound), off the event loop."""
 
 
 class NoFont(UserError):
@@ -60,16 +56,15 @@ async def _share_one(request: web.Request) -> tuple[StoredCredential, Share, str
     return stored, share, verify or raw
 
 
+@routes.post("/credentials/{cid}/pdf")
 async def credential_pdf(request: web.Request) -> web.Response:
     """``POST /credentials/{cid}/pdf``: a one-page PDF of the credential, in the reader's language."""
     fonts = find_fonts()
     if fonts is None:
         raise NoFont("pdf.no_font")
     stored, share, link = await _share_one(request)
-    lang = request[LANG_KEY]
-    data = await asyncio.get_running_loop().run_in_executor(
-        _PDF_MAKERS, make_pdf, stored.view, stored.credential, share, link, tr(request), lang, fonts
-    )
+    printout = pdf_printout(stored.view, stored.credential, share, link, tr(request), request[LANG_KEY])
+    data = await draw_pdf(printout, fonts)
     return web.Response(
         body=data,
         content_type="application/pdf",
@@ -80,6 +75,7 @@ async def credential_pdf(request: web.Request) -> web.Response:
     )
 
 
+@routes.post("/credentials/{cid}/linkedin")
 async def credential_linkedin(request: web.Request) -> web.Response:
     """``POST /credentials/{cid}/linkedin``: a share link for LinkedIn, and a page whose button opens
     LinkedIn's add form filled in (a link, not a redirect: the pages' CSP keeps forms on this site)."""

@@ -100,6 +100,17 @@ def verify_ed25519(public_key: Ed25519PublicKey, signature: bytes, data: bytes) 
     return True
 
 
+
+def _private_bytes(
+    key: Ed25519PrivateKey | rsa.RSAPrivateKey | None,
+    encoding: serialization.Encoding,
+    form: serialization.PrivateFormat,
+) -> bytes:
+    """The private key, unencrypted, in ``encoding`` and ``form``; a public-only key pair has none."""
+    if key is None:
+        raise KeyFormatError("this key pair has no private key")
+    return key.private_bytes(encoding, form, serialization.NoEncryption())
+
 @dataclass(frozen=True, eq=False)
 class Ed25519KeyPair:
     """An Ed25519 key pair; ``private_key`` is ``None`` for a public-only key."""
@@ -146,11 +157,7 @@ class Ed25519KeyPair:
 
     @property
     def seed(self) -> bytes:
-        if self.private_key is None:
-            raise KeyFormatError("this key pair has no private key")
-        return self.private_key.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-        )
+        return _private_bytes(self.private_key, serialization.Encoding.Raw, serialization.PrivateFormat.Raw)
 
     @property
     def secret_multibase(self) -> str:
@@ -301,11 +308,7 @@ class RsaKeyPair:
 
     @property
     def secret_bytes(self) -> bytes:
-        if self.private_key is None:
-            raise KeyFormatError("public-only key")
-        return self.private_key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        return _private_bytes(self.private_key, serialization.Encoding.DER, serialization.PrivateFormat.PKCS8)
 
     def public_jwk(self) -> dict[str, str]:
         """``{"kty": "RSA", "n": …, "e": …}`` (base64url, no padding, no leading zero bytes)."""

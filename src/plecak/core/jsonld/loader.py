@@ -1,8 +1,10 @@
 """An offline JSON-LD document loader.
 
-It serves the context files bundled in ``contexts/`` (mapped by ``contexts/index.json``)
-and DID documents that were resolved before canonicalisation. It never touches the
-network: any other URL raises :class:`plecak.core.errors.DocumentLoaderError`.
+It serves the context files bundled in ``contexts/`` (mapped by ``contexts/index.json``, a
+byte-exact copy of the project's official index in shared/, and ``contexts/adopted.json``, the
+official contexts the project took from their publisher before shared/ had them) and DID
+documents that were resolved before canonicalisation. It never touches the network: any other
+URL raises :class:`plecak.core.errors.DocumentLoaderError`.
 
 A context that issuers publish themselves (our extension context) has a path in
 :data:`PUBLISHED_CONTEXTS`: ``https://<any issuer>/contexts/plecak/mc/v1`` is then the same bundled, hash-pinned file. A
@@ -24,6 +26,7 @@ from urllib.parse import urlsplit
 from plecak.core.errors import DocumentLoaderError
 
 __all__ = [
+    "INDEX_FILES",
     "PUBLISHED_CONTEXTS",
     "ContextStore",
     "DocumentLoader",
@@ -56,6 +59,11 @@ def find_contexts_dir() -> Path:
 PUBLISHED_CONTEXTS: dict[str, str] = {"https://w3id.org/plecak/mc/v1": "/contexts/plecak/mc/v1"}
 
 
+#: The index files read, in order: the copy of shared/'s index, then the contexts adopted from
+#: their publisher (each entry names its source commit and digest; see docs/elm.md).
+INDEX_FILES = ("index.json", "adopted.json")
+
+
 @dataclass(frozen=True)
 class ContextEntry:
     url: str
@@ -69,11 +77,16 @@ class ContextStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        index = json.loads((directory / "index.json").read_text(encoding="utf-8"))
-        self.entries: dict[str, ContextEntry] = {
-            url: ContextEntry(url, directory / meta["file"], meta["sha256"], bool(meta.get("official")))
-            for url, meta in index.items()
-        }
+        self.entries: dict[str, ContextEntry] = {}
+        for name in INDEX_FILES:
+            index_file = directory / name
+            if not index_file.is_file():
+                continue
+            for url, meta in json.loads(index_file.read_text(encoding="utf-8")).items():
+                if url in self.entries:
+                    raise ValueError(f"context {url} is listed twice ({name})")
+                path = directory / meta["file"]
+                self.entries[url] = ContextEntry(url, path, meta["sha256"], bool(meta.get("official")))
         self._served_at: dict[str, str] = {
             path: url for url, path in PUBLISHED_CONTEXTS.items() if url in self.entries
         }

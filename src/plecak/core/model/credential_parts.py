@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .members import OpenBadgesObject, OpenBadgesProfile, member, part
 from .reading import JsonReader, finite, json_object, kind_of
 from .vocabulary import number_text
 
@@ -53,71 +54,28 @@ class CreditPoint:
 
 
 @dataclass(frozen=True)
-class Organisation:
+class Organisation(OpenBadgesProfile):
     """An awarding body (an OB ``Profile``): given as an IRI only, or as an object."""
 
-    id: str | None = None
-    name: str | None = None
-    url: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    reference: bool = False
-    """Given as a bare IRI (``id`` only) rather than as an object."""
-
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Organisation:
-        if isinstance(document, str):
-            return cls(id=document, reference=True)
-        r = JsonReader(document, where, lenient)
-        return cls(r.text("id"), r.text("name"), r.text("url"), r.extra())
-
-    def to_open_badges(self) -> str | dict[str, Any]:
-        if self.reference and self.id is not None:
-            return self.id
-        return json_object(
-            (("id", self.id), ("name", self.name), ("url", self.url)), self.extra, ("id", "type", "name", "url")
-        )
+    where = "awardingBody"
 
 
 @dataclass(frozen=True)
-class Address:
-    country: str | None = None
-    country_code: str | None = None
+class Address(OpenBadgesObject):
+    country: str | None = member("addressCountry")
+    country_code: str | None = member("addressCountryCode")
     """ISO 3166-1 alpha-2, as the issuer wrote it."""
-    region: str | None = None
-    locality: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Address:
-        r = JsonReader(document, where, lenient)
-        return cls(
-            r.text("addressCountry"), r.text("addressCountryCode"), r.text("addressRegion"),
-            r.text("addressLocality"), r.extra(),
-        )  # fmt: skip
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("addressCountry", self.country),
-                ("addressCountryCode", self.country_code),
-                ("addressRegion", self.region),
-                ("addressLocality", self.locality),
-            ),
-            self.extra,
-            ("type", "addressCountry", "addressCountryCode", "addressRegion", "addressLocality"),
-        )
+    region: str | None = member("addressRegion")
+    locality: str | None = member("addressLocality")
 
 
 @dataclass(frozen=True)
-class Issuer:
+class Issuer(Organisation):
     """The issuer (an OB ``Profile``), by IRI only or as an object with its address."""
 
-    id: str | None = None
-    name: str | None = None
-    url: str | None = None
-    address: Address | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    reference: bool = False
+    where = "issuer"
+
+    address: Address | None = part("address", Address)
 
     @property
     def country(self) -> str | None:
@@ -126,112 +84,34 @@ class Issuer:
             return None
         return self.address.country_code or self.address.country
 
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str = "issuer", *, lenient: bool = False) -> Issuer:
-        if isinstance(document, str):
-            return cls(id=document, reference=True)
-        r = JsonReader(document, where, lenient)
-        return cls(
-            r.text("id"),
-            r.text("name"),
-            r.text("url"),
-            r.one("address", Address.from_open_badges),
-            r.extra(),
-        )
-
-    def to_open_badges(self) -> str | dict[str, Any]:
-        if self.reference and self.id is not None:
-            return self.id
-        address = self.address.to_open_badges() if self.address else None
-        return json_object(
-            (("id", self.id), ("name", self.name), ("url", self.url), ("address", address)),
-            self.extra,
-            ("id", "type", "name", "url", "address"),
-        )
-
 
 @dataclass(frozen=True)
-class GradingScheme:
+class GradingScheme(OpenBadgesObject):
     """An OB ``ResultDescription``: how the grade is given."""
 
-    id: str | None = None
-    name: str | None = None
-    result_type: str | None = None
-    allowed_values: tuple[str, ...] = ()
-    required_value: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> GradingScheme:
-        r = JsonReader(document, where, lenient)
-        return cls(
-            r.text("id"), r.text("name"), r.text("resultType"), r.texts("allowedValue"),
-            r.text("requiredValue"), r.extra(),
-        )  # fmt: skip
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("id", self.id),
-                ("name", self.name),
-                ("resultType", self.result_type),
-                ("allowedValue", self.allowed_values),
-                ("requiredValue", self.required_value),
-            ),
-            self.extra,
-            ("id", "type", "name", "resultType", "allowedValue", "requiredValue"),
-        )
+    id: str | None = member("id")
+    name: str | None = member("name")
+    result_type: str | None = member("resultType")
+    allowed_values: tuple[str, ...] = member("allowedValue", "texts")
+    required_value: str | None = member("requiredValue")
 
 
 @dataclass(frozen=True)
-class IdentityObject:
+class IdentityObject(OpenBadgesObject):
     """An OB ``IdentityObject`` naming the learner (``identityType`` ``name``, ``emailAddress``…)."""
 
-    identity_type: str | None = None
-    hashed: bool | None = None
-    identity_hash: str | None = None
-    salt: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> IdentityObject:
-        r = JsonReader(document, where, lenient)
-        return cls(r.text("identityType"), r.flag("hashed"), r.text("identityHash"), r.text("salt"), r.extra())
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("identityType", self.identity_type),
-                ("hashed", self.hashed),
-                ("identityHash", self.identity_hash),
-                ("salt", self.salt),
-            ),
-            self.extra,
-            ("type", "identityType", "hashed", "identityHash", "salt"),
-        )
+    identity_type: str | None = member("identityType")
+    hashed: bool | None = member("hashed", "flag")
+    identity_hash: str | None = member("identityHash")
+    salt: str | None = member("salt")
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(OpenBadgesObject):
     """An OB ``Result``: the grade, pointing at its :class:`GradingScheme` by id."""
 
-    value: str | None = None
-    result_description: str | None = None
-    achieved_level: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    order = ("type", "resultDescription", "value", "achievedLevel")
 
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str, *, lenient: bool = False) -> Result:
-        r = JsonReader(document, where, lenient)
-        return cls(r.text("value"), r.text("resultDescription"), r.text("achievedLevel"), r.extra())
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("resultDescription", self.result_description),
-                ("value", self.value),
-                ("achievedLevel", self.achieved_level),
-            ),
-            self.extra,
-            ("type", "resultDescription", "value", "achievedLevel"),
-        )
+    value: str | None = member("value")
+    result_description: str | None = member("resultDescription")
+    achieved_level: str | None = member("achievedLevel")

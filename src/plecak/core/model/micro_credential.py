@@ -11,48 +11,29 @@ one mapping to the flat claims of our SD-JWT VC type.
 Reading is tolerant of missing elements (they stay ``None`` or empty) and strict about shapes: a
 value of the wrong JSON type raises :class:`TypeError`, a value outside its vocabulary
 :class:`ValueError`, both naming the member (``achievement.eqfLevel``). Code that shows untrusted
-credentials to people keeps its own forgiving readers and uses only the vocabulary from here.
+credentials to people reads them with the tolerant :func:`.shown.read_shown` instead.
 
-The EU controlled-vocabulary IRIs (:mod:`.vocabulary`) and the parts (:mod:`.credential_parts`)
-are re-exported here, so that users import the model from one place.
+The parts (:mod:`.credential_parts`) are re-exported here, so that users import the model from one
+place; the EU controlled-vocabulary IRIs are in :mod:`.vocabulary`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .credential_parts import Address, CreditPoint, GradingScheme, IdentityObject, Issuer, Organisation, Result
-from .reading import JsonReader, json_object
+from .members import OpenBadgesObject, member, part, parts
 from .vocabulary import (
     ECTS_FRAMEWORK,
-    EQF_ALIGNMENT_TYPE,
-    EQF_FRAMEWORK_NAME,
-    EQF_PREFIX,
-    ESCO_ALIGNMENT_TYPE,
     EXTENSION_ENUMERATIONS,
-    FORMS_OF_PARTICIPATION,
-    INTEGRATION_STACKABILITY,
-    QF_EHEA_CYCLES,
     SUPERVISION_AND_ID_VERIFICATION,
-    eqf_iri,
     eqf_level_of,
     hours_of,
-    number_text,
 )
 
 __all__ = [
-    "ECTS_FRAMEWORK",
-    "EQF_ALIGNMENT_TYPE",
-    "EQF_FRAMEWORK_NAME",
-    "EQF_PREFIX",
-    "ESCO_ALIGNMENT_TYPE",
-    "EXTENSION_ENUMERATIONS",
-    "FORMS_OF_PARTICIPATION",
-    "INTEGRATION_STACKABILITY",
-    "QF_EHEA_CYCLES",
-    "SUPERVISION_AND_ID_VERIFICATION",
     "Achievement",
     "Address",
     "CreditPoint",
@@ -63,14 +44,12 @@ __all__ = [
     "MicroCredential",
     "Organisation",
     "Result",
-    "eqf_iri",
-    "eqf_level_of",
     "from_open_badges",
-    "hours_of",
-    "number_text",
     "to_open_badges",
     "to_sd_jwt_claims",
 ]
+
+_ENUM = EXTENSION_ENUMERATIONS
 
 # The Achievement's members in the order the issuer writes them (extras not named here go last).
 _ACHIEVEMENT_ORDER = (
@@ -84,38 +63,41 @@ _ACHIEVEMENT_ORDER = (
 
 
 @dataclass(frozen=True)
-class Achievement:
+class Achievement(OpenBadgesObject):
     """The micro-credential as a course: an OB ``Achievement`` with the Annex I elements."""
 
-    id: str | None = None
-    title: str | None = None
-    """``name``."""
-    kind: str | None = None
+    where = "achievement"
+    order = _ACHIEVEMENT_ORDER
+
+    id: str | None = member("id")
+    title: str | None = member("name")
+    kind: str | None = member("achievementType")
     """``achievementType`` (``MicroCredential``, ``Certificate``…)."""
-    description: str | None = None
-    learning_outcomes: tuple[str, ...] = ()
-    credits_available: int | float | None = None
+    description: str | None = member("description")
+    learning_outcomes: tuple[str, ...] = member("learningOutcome", "texts")
+    credits_available: int | float | None = member("creditsAvailable", "number")
     """OB ``creditsAvailable`` (our issuer writes the ECTS number there too, for OB consumers)."""
-    credit_points: tuple[CreditPoint, ...] = ()
-    volume_of_learning: str | None = None
+    credit_points: tuple[CreditPoint, ...] = parts("creditPoint", CreditPoint)
+    volume_of_learning: str | None = member("volumeOfLearning")
     """Notional workload as an ``xsd:duration`` (``PT75H``)."""
-    eqf_level: str | None = None
-    """An EQF concept IRI (:func:`eqf_iri`)."""
-    nqf_level: str | None = None
-    qf_ehea_level: str | None = None
-    type_of_assessment: str | None = None
-    form_of_participation: str | None = None
-    supervision_and_id_verification: str | None = None
-    type_of_quality_assurance: str | None = None
-    prerequisites: str | None = None
-    grading: tuple[GradingScheme, ...] = ()
-    integration_stackability: str | None = None
-    is_part_of: tuple[str, ...] = ()
+    eqf_level: str | None = member("eqfLevel")
+    """An EQF concept IRI (:func:`~plecak.core.model.vocabulary.eqf_iri`)."""
+    nqf_level: str | None = member("nqfLevel")
+    qf_ehea_level: str | None = member("qfEheaLevel", choices=_ENUM["qfEheaLevel"])
+    type_of_assessment: str | None = member("typeOfAssessment")
+    form_of_participation: str | None = member("formOfParticipation", choices=_ENUM["formOfParticipation"])
+    supervision_and_id_verification: str | None = member(
+        "supervisionAndIdVerification", choices=_ENUM["supervisionAndIdVerification"]
+    )
+    type_of_quality_assurance: str | None = member("typeOfQualityAssurance")
+    prerequisites: str | None = member("prerequisites")
+    grading: tuple[GradingScheme, ...] = parts("resultDescription", GradingScheme)
+    integration_stackability: str | None = member("integrationStackability", choices=_ENUM["integrationStackability"])
+    is_part_of: tuple[str, ...] = member("isPartOf", "texts")
     """Ids of the achievements this one stacks towards."""
-    further_information: str | None = None
-    awarding_bodies: tuple[Organisation, ...] = ()
+    further_information: str | None = member("furtherInformation")
+    awarding_bodies: tuple[Organisation, ...] = parts("awardingBody", Organisation)
     """Only when they differ from the issuer or are several (otherwise the issuer awards it)."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def ects(self) -> float | None:
@@ -133,80 +115,24 @@ class Achievement:
     def workload_hours(self) -> int | None:
         return hours_of(self.volume_of_learning)
 
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str = "achievement", *, lenient: bool = False) -> Achievement:
-        r = JsonReader(document, where, lenient)
-        enum = EXTENSION_ENUMERATIONS
-        return cls(
-            id=r.text("id"),
-            title=r.text("name"),
-            kind=r.text("achievementType"),
-            description=r.text("description"),
-            learning_outcomes=r.texts("learningOutcome"),
-            credits_available=r.number("creditsAvailable"),
-            credit_points=r.each("creditPoint", CreditPoint.from_open_badges),
-            volume_of_learning=r.text("volumeOfLearning"),
-            eqf_level=r.text("eqfLevel"),
-            nqf_level=r.text("nqfLevel"),
-            qf_ehea_level=r.text("qfEheaLevel", enum["qfEheaLevel"]),
-            type_of_assessment=r.text("typeOfAssessment"),
-            form_of_participation=r.text("formOfParticipation", enum["formOfParticipation"]),
-            supervision_and_id_verification=r.text(
-                "supervisionAndIdVerification", enum["supervisionAndIdVerification"]
-            ),
-            type_of_quality_assurance=r.text("typeOfQualityAssurance"),
-            prerequisites=r.text("prerequisites"),
-            grading=r.each("resultDescription", GradingScheme.from_open_badges),
-            integration_stackability=r.text("integrationStackability", enum["integrationStackability"]),
-            is_part_of=r.texts("isPartOf"),
-            further_information=r.text("furtherInformation"),
-            awarding_bodies=r.each("awardingBody", Organisation.from_open_badges),
-            extra=r.extra(),
-        )
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("id", self.id),
-                ("achievementType", self.kind),
-                ("name", self.title),
-                ("description", self.description),
-                ("creditsAvailable", self.credits_available),
-                ("resultDescription", tuple(g.to_open_badges() for g in self.grading)),
-                ("learningOutcome", self.learning_outcomes),
-                ("volumeOfLearning", self.volume_of_learning),
-                ("creditPoint", tuple(p.to_open_badges() for p in self.credit_points)),
-                ("eqfLevel", self.eqf_level),
-                ("nqfLevel", self.nqf_level),
-                ("qfEheaLevel", self.qf_ehea_level),
-                ("typeOfAssessment", self.type_of_assessment),
-                ("formOfParticipation", self.form_of_participation),
-                ("supervisionAndIdVerification", self.supervision_and_id_verification),
-                ("typeOfQualityAssurance", self.type_of_quality_assurance),
-                ("prerequisites", self.prerequisites),
-                ("integrationStackability", self.integration_stackability),
-                ("isPartOf", self.is_part_of),
-                ("furtherInformation", self.further_information),
-                ("awardingBody", tuple(b.to_open_badges() for b in self.awarding_bodies)),
-            ),
-            self.extra,
-            _ACHIEVEMENT_ORDER,
-        )
-
 
 @dataclass(frozen=True)
-class LearnerResult:
+class LearnerResult(OpenBadgesObject):
     """The credential's subject (an OB ``AchievementSubject``): who, with what grade and credits."""
 
-    id: str | None = None
-    name: str | None = None
-    identifiers: tuple[IdentityObject, ...] = ()
-    credits_earned: int | float | None = None
-    results: tuple[Result, ...] = ()
-    supervision_and_id_verification: str | None = None
+    where = "credentialSubject"
+    order = ("id", "type", "name", "identifier", "creditsEarned", "result", "achievement")
+
+    id: str | None = member("id")
+    name: str | None = member("name")
+    identifiers: tuple[IdentityObject, ...] = parts("identifier", IdentityObject)
+    credits_earned: int | float | None = member("creditsEarned", "number")
+    results: tuple[Result, ...] = parts("result", Result)
+    supervision_and_id_verification: str | None = member(
+        "supervisionAndIdVerification", choices=SUPERVISION_AND_ID_VERIFICATION
+    )
     """When the supervision of the assessment varied per learner (else it is on the achievement)."""
-    achievement: Achievement | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    achievement: Achievement | None = part("achievement", Achievement)
 
     @property
     def learner_name(self) -> str | None:
@@ -222,85 +148,25 @@ class LearnerResult:
     def grade(self) -> str | None:
         return self.results[0].value if self.results else None
 
-    @classmethod
-    def from_open_badges(
-        cls, document: Any, where: str = "credentialSubject", *, lenient: bool = False
-    ) -> LearnerResult:
-        r = JsonReader(document, where, lenient)
-        return cls(
-            id=r.text("id"),
-            name=r.text("name"),
-            identifiers=r.each("identifier", IdentityObject.from_open_badges),
-            credits_earned=r.number("creditsEarned"),
-            results=r.each("result", Result.from_open_badges),
-            supervision_and_id_verification=r.text("supervisionAndIdVerification", SUPERVISION_AND_ID_VERIFICATION),
-            achievement=r.one("achievement", Achievement.from_open_badges),
-            extra=r.extra(),
-        )
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("id", self.id),
-                ("name", self.name),
-                ("identifier", tuple(i.to_open_badges() for i in self.identifiers)),
-                ("creditsEarned", self.credits_earned),
-                ("result", tuple(r.to_open_badges() for r in self.results)),
-                ("supervisionAndIdVerification", self.supervision_and_id_verification),
-                ("achievement", self.achievement.to_open_badges() if self.achievement else None),
-            ),
-            self.extra,
-            ("id", "type", "name", "identifier", "creditsEarned", "result", "achievement"),
-        )
-
 
 @dataclass(frozen=True)
-class MicroCredential:
+class MicroCredential(OpenBadgesObject):
     """An Open Badges 3.0 credential of one achievement (unsigned; a proof is kept in ``extra``)."""
 
-    subject: LearnerResult
-    id: str | None = None
-    name: str | None = None
-    issuer: Issuer | None = None
-    valid_from: str | None = None
-    awarded_date: str | None = None
-    valid_until: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    where = "credential"
+    order = ("@context", "id", "type", "name", "description", "issuer", "validFrom", "awardedDate", "validUntil")
+
+    subject: LearnerResult = part("credentialSubject", LearnerResult, required=True)
+    id: str | None = member("id")
+    name: str | None = member("name")
+    issuer: Issuer | None = part("issuer", Issuer)
+    valid_from: str | None = member("validFrom")
+    awarded_date: str | None = member("awardedDate")
+    valid_until: str | None = member("validUntil")
 
     @property
     def achievement(self) -> Achievement | None:
         return self.subject.achievement
-
-    @classmethod
-    def from_open_badges(cls, document: Any, where: str = "credential", *, lenient: bool = False) -> MicroCredential:
-        r = JsonReader(document, where, lenient)
-        return cls(
-            subject=LearnerResult.from_open_badges(
-                r.raw("credentialSubject"), r.name("credentialSubject"), lenient=lenient
-            ),
-            id=r.text("id"),
-            name=r.text("name"),
-            issuer=r.one("issuer", Issuer.from_open_badges),
-            valid_from=r.text("validFrom"),
-            awarded_date=r.text("awardedDate"),
-            valid_until=r.text("validUntil"),
-            extra=r.extra(),
-        )
-
-    def to_open_badges(self) -> dict[str, Any]:
-        return json_object(
-            (
-                ("id", self.id),
-                ("name", self.name),
-                ("issuer", self.issuer.to_open_badges() if self.issuer else None),
-                ("validFrom", self.valid_from),
-                ("awardedDate", self.awarded_date),
-                ("validUntil", self.valid_until),
-                ("credentialSubject", self.subject.to_open_badges()),
-            ),
-            self.extra,
-            ("@context", "id", "type", "name", "description", "issuer", "validFrom", "awardedDate", "validUntil"),
-        )
 
 
 def from_open_badges(document: Mapping[str, Any]) -> MicroCredential | Achievement:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["JsonReader", "finite", "json_object", "kind_of"]
+__all__ = ["JsonReader", "as_list", "finite", "json_object", "kind_of", "mapping", "text_of", "texts_of"]
 
 _T = TypeVar("_T")
 
@@ -142,3 +142,46 @@ def json_object(
         out[key] = list(value) if isinstance(value, tuple) else value
     rank = {key: i for i, key in enumerate(order)}
     return dict(sorted(out.items(), key=lambda kv: rank.get(kv[0], len(order))))
+
+
+# -- tolerant reading, for showing any credential (:mod:`.shown`) --------------------------
+_TEXT_KEYS = ("@value", "en", "pl", "name", "value", "id", "@id")
+"""Where an object keeps its text: a JSON-LD value object, a language map (English, then Polish), an
+object with a name, a value or an id."""
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON-LD set: a list, one value standing for a list of one, or nothing."""
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def text_of(value: Any) -> str | None:
+    """Some readable text for any JSON value, or ``None`` when there is none: a string stripped, a
+    number's digits (``3``, ``2.5``), ``true``/``false``, an object's text (:data:`_TEXT_KEYS`), a
+    list's texts joined with ``; ``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, Mapping):
+        for key in _TEXT_KEYS:
+            text = text_of(value.get(key))
+            if text:
+                return text
+        return None
+    if isinstance(value, list):
+        return "; ".join(texts_of(value)) or None
+    return None
+
+
+def texts_of(value: Any) -> tuple[str, ...]:
+    """The text of each item of a JSON-LD set (items without any left out)."""
+    return tuple(t for t in map(text_of, as_list(value)) if t)

@@ -1,6 +1,6 @@
-"""Learning pathways: does a set of micro-credentials stack into a programme's certificate?
+"""Learning pathways: does a set of micro-credentials stack into a pathway's certificate?
 
-Pure and deterministic: no I/O, no clock (the caller passes ``now``). A programme *rule* is data:
+Pure and deterministic: no I/O, no clock (the caller passes ``now``). A pathway *rule* is data:
 
 .. code-block:: json
 

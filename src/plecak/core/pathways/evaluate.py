@@ -144,10 +144,10 @@ def _held_parts(
             continue
         seen_ids.add(part.credential_id)
         if comp is None:
-            excluded.append((part, Phrase("not a component of this programme", "not_component")))
+            excluded.append((part, Phrase("not a component of this pathway", "not_component")))
             continue
         if part.issuer != comp["issuer"]:
-            why = f"issued by {part.issuer}, but the programme accepts it only from {comp['issuer']}"
+            why = f"issued by {part.issuer}, but the pathway accepts it only from {comp['issuer']}"
             excluded.append((part, Phrase(why, "wrong_issuer", issuer=part.issuer, accepted=comp["issuer"])))
             continue
         if part.rejected:

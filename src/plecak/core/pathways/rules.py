@@ -1,4 +1,4 @@
-"""Programme rules: :func:`normalise_rule` validates one, :func:`describe_rule` says it in words."""
+"""Pathway rules: :func:`normalise_rule` validates one, :func:`describe_rule` says it in words."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _refs(value: Any, name: str, known: Mapping[str, Any], problems: list[str]) 
     out: list[str] = []
     for ref in value:
         if not isinstance(ref, str) or ref not in known:
-            problems.append(f"{name} names {ref!r}, which is not one of the programme's components")
+            problems.append(f"{name} names {ref!r}, which is not one of the pathway's components")
         elif ref in out:
             problems.append(f"{name} names {ref} twice")
         else:
@@ -223,6 +223,16 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+_LIMIT_TEXTS = (
+    ("rule", "minInstitutions", "components from at least {} institutions"),
+    ("rule", "minCountries", "in at least {} countries"),
+    ("validity", "awardedAfter", "awarded after {:.10}"),
+    ("validity", "awardedBefore", "awarded before {:.10}"),
+    ("validity", "maxAgeDays", "awarded within the last {} days"),
+)
+"""How :func:`describe_rule` words the rule's limits, and the validity's (dates by their day)."""
+
+
 def describe_rule(rule: Mapping[str, Any]) -> str:
     """One readable sentence for ``compositionRule`` (generated, so it never disagrees with the rule)."""
     names = {c["achievement"]: c["name"] for c in rule["components"]}
@@ -242,16 +252,10 @@ def describe_rule(rule: Mapping[str, Any]) -> str:
         parts.append(text)
     for m in rule.get("modules", []):
         parts.append(f"at least {m['minCount']} from module {m['name']}")
-    if rule.get("minInstitutions"):
-        parts.append(f"components from at least {rule['minInstitutions']} institutions")
-    if rule.get("minCountries"):
-        parts.append(f"in at least {rule['minCountries']} countries")
     validity = rule.get("validity") or {}
-    if validity.get("awardedAfter"):
-        parts.append(f"awarded after {validity['awardedAfter'][:10]}")
-    if validity.get("awardedBefore"):
-        parts.append(f"awarded before {validity['awardedBefore'][:10]}")
-    if validity.get("maxAgeDays"):
-        parts.append(f"awarded within the last {validity['maxAgeDays']} days")
+    for source, key, text in _LIMIT_TEXTS:
+        value = (validity if source == "validity" else rule).get(key)
+        if value:
+            parts.append(text.format(value))
     return "Requires " + "; ".join(parts) + "."
 

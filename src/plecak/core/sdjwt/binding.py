@@ -10,7 +10,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plecak.core.verify.checks import error_check, problems_failed
+from plecak.core.verify.checks import error_check, failed, passed, problems_failed
 from plecak.core.verify.credential import Check, Outcome
 
 from .claims import _TECHNICAL, SELECTIVELY_DISCLOSABLE
@@ -87,13 +87,12 @@ def check_disclosures(parsed: ParsedSdJwt, result: SdJwtVerificationResult) -> C
         f"Every shared field matches what the issuer signed ({len(parsed.disclosures)} selectively "
         f"disclosed; {result.hidden_count} not shared by the holder)."
     )
-    return Check(
-        "disclosures",
-        Outcome.PASSED,
+    return passed(
+        "disclosures.match",
         message,
         {"shared": shared, "notShared": result.undisclosed, "hiddenCount": result.hidden_count},
-        "disclosures.match",
-        {"disclosed": len(parsed.disclosures), "hidden": result.hidden_count},
+        disclosed=len(parsed.disclosures),
+        hidden=result.hidden_count,
     )
 
 
@@ -112,20 +111,13 @@ def check_key_binding(
     cnf = parsed.payload.get("cnf")
     if parsed.key_binding_jwt is None:
         if required:
-            return Check(
-                "key_binding",
-                Outcome.FAILED,
+            return failed(
+                "key_binding.missing",
                 "The presentation has no key-binding JWT, so nothing shows that the holder sent it.",
-                code="key_binding.missing",
             )
         return Check("key_binding", Outcome.WARNING, "No key binding was asked for or given.", code="key_binding.none")
     if not isinstance(cnf, Mapping):
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
-            "The credential names no holder key (cnf) to check binding.",
-            code="key_binding.no_holder_key",
-        )
+        return failed("key_binding.no_holder_key", "The credential names no holder key (cnf) to check binding.")
     try:
         key = public_key_from_jwk(cnf.get("jwk"))
         header = jwt.get_unverified_header(parsed.key_binding_jwt)
@@ -133,12 +125,11 @@ def check_key_binding(
         return error_check("key_binding", "The key binding cannot be checked", exc, "key_binding.unreadable")
     alg = "EdDSA" if isinstance(key, Ed25519PublicKey) else "ES256"
     if header.get("typ") != KB_JWT_TYP or header.get("alg") != alg or alg not in _HOLDER_ALGS:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
+        return failed(
+            "key_binding.header",
             f'The key-binding JWT must have typ "{KB_JWT_TYP}" and alg {alg} (the holder key\'s).',
-            code="key_binding.header",
-            params={"typ": KB_JWT_TYP, "alg": alg},
+            typ=KB_JWT_TYP,
+            alg=alg,
         )
     try:
         claims = jwt.decode(
@@ -148,67 +139,51 @@ def check_key_binding(
             options={"verify_aud": False, "verify_exp": False, "verify_iat": False, "verify_nbf": False},
         )
     except jwt.PyJWTError:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
+        return failed(
+            "key_binding.signature",
             "The key-binding signature is not valid: this was not sent by the holder of the credential.",
-            code="key_binding.signature",
         )
     if claims.get("sd_hash") != _digest(parsed.presented_part):
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
+        return failed(
+            "key_binding.sd_hash",
             "The key-binding JWT does not cover these disclosures (sd_hash differs): fields were "
             "added or removed after the holder signed.",
-            code="key_binding.sd_hash",
         )
     if nonce is not None and claims.get("nonce") != nonce:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
-            "The key-binding JWT was made for another request (wrong nonce): it may be a replay.",
-            code="key_binding.nonce",
+        return failed(
+            "key_binding.nonce", "The key-binding JWT was made for another request (wrong nonce): it may be a replay."
         )
     if audience is not None and claims.get("aud") != audience:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
+        return failed(
+            "key_binding.audience",
             f"The key-binding JWT was made for another verifier ({claims.get('aud')!r}).",
-            code="key_binding.audience",
-            params={"audience": repr(claims.get("aud"))},
+            audience=repr(claims.get("aud")),
         )
     iat = _as_int(claims.get("iat"))
     now_ = now()
     if iat is None:
-        return Check("key_binding", Outcome.FAILED, "The key-binding JWT has no iat.", code="key_binding.no_iat")
+        return failed("key_binding.no_iat", "The key-binding JWT has no iat.")
     made = datetime.fromtimestamp(iat, UTC)
     if made > now_ + clock_skew:
-        return Check(
-            "key_binding", Outcome.FAILED, "The key-binding JWT was made in the future.", code="key_binding.future"
-        )
+        return failed("key_binding.future", "The key-binding JWT was made in the future.")
     if nonce is not None and made < now_ - max_kb_age - clock_skew:
-        return Check(
-            "key_binding",
-            Outcome.FAILED,
+        return failed(
+            "key_binding.stale",
             f"The key-binding JWT is stale (made {made:%Y-%m-%d %H:%M} UTC): ask for a fresh presentation.",
-            code="key_binding.stale",
-            params={"made": f"{made:%Y-%m-%d %H:%M}"},
+            made=f"{made:%Y-%m-%d %H:%M}",
         )
     if nonce is None:
-        return Check(
-            "key_binding",
-            Outcome.PASSED,
+        return passed(
+            "key_binding.not_fresh",
             f"The holder of the credential signed this presentation (on {made:%Y-%m-%d %H:%M} UTC) for "
             f"{claims.get('aud')!r}; it does not answer a request of yours, so it may have been shown "
             "before.",
             {"aud": claims.get("aud"), "iat": iat, "fresh": False},
-            "key_binding.not_fresh",
-            {"made": f"{made:%Y-%m-%d %H:%M}", "audience": repr(claims.get("aud"))},
+            made=f"{made:%Y-%m-%d %H:%M}",
+            audience=repr(claims.get("aud")),
         )
-    return Check(
-        "key_binding",
-        Outcome.PASSED,
+    return passed(
+        "key_binding.fresh",
         "The holder of the credential made this presentation for you, just now.",
         {"aud": claims.get("aud"), "iat": iat, "fresh": True},
-        "key_binding.fresh",
     )

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from plecak.core.model.elements import MANDATORY_ELEMENTS, SD_JWT_ELEMENT_CLAIMS
-from plecak.core.model.micro_credential import MicroCredential, eqf_iri, to_sd_jwt_claims
+from plecak.core.model.micro_credential import MicroCredential, to_sd_jwt_claims
+from plecak.core.model.vocabulary import eqf_iri
 
 from .common import SdJwtError
 

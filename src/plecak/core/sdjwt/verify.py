@@ -15,7 +15,15 @@ from plecak.core.errors import VCError
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.status.token import TokenStatus, read_status_list_token
 from plecak.core.timeutil import utc_now
-from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, problems_failed, seal_passed
+from plecak.core.verify.checks import (
+    Check,
+    Outcome,
+    TrustRegistry,
+    error_check,
+    passed,
+    problems_failed,
+    seal_passed,
+)
 from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
 from plecak.core.verify.steps import (
     TrustStep,
@@ -139,20 +147,9 @@ def _format_check(parsed: ParsedSdJwt) -> Check:
         return problems_failed("format", "This is not a well-formed SD-JWT VC", problems, "format.sd_jwt_invalid")
     details = {"format": SD_JWT_VC_TYP, "vct": payload["vct"]}
     if is_micro_credential_vct(payload["vct"]):
-        return Check(
-            "format",
-            Outcome.PASSED,
-            "A well-formed SD-JWT VC: an EU micro-credential.",
-            details,
-            "format.sd_jwt_micro_credential",
-        )
-    return Check(
-        "format",
-        Outcome.PASSED,
-        f"A well-formed SD-JWT VC of type {payload['vct']}.",
-        details,
-        "format.sd_jwt",
-        {"vct": str(payload["vct"])},
+        return passed("format.sd_jwt_micro_credential", "A well-formed SD-JWT VC: an EU micro-credential.", details)
+    return passed(
+        "format.sd_jwt", f"A well-formed SD-JWT VC of type {payload['vct']}.", details, vct=str(payload["vct"])
     )
 
 
@@ -162,7 +159,6 @@ class SdJwtFormatStep:
 
     name: str = "format"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         try:
@@ -187,7 +183,6 @@ class DisclosuresStep:
     shared and withheld fields)."""
 
     name: str = "disclosures"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "skip"
 
     async def run(self, context: Context) -> Check | None:
@@ -208,7 +203,6 @@ class KeyBindingStep:
     clock_skew: timedelta
     max_kb_age: timedelta
     name: str = "key_binding"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "skip"
 
     async def run(self, context: Context) -> Check | None:
@@ -247,7 +241,6 @@ class SdJwtSignatureStep:
     resolver: DidDocumentResolver
     name: str = "proof"
     role: StepRole = "seal"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         check = await self.check(context.subject)
@@ -308,7 +301,6 @@ class TokenStatusStep:
     resolver: DidDocumentResolver
     now: Callable[[], datetime]
     name: str = "status"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "row"
 
     async def run(self, context: Context) -> Check | None:

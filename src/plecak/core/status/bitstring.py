@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from plecak.core.errors import StatusListError
@@ -34,6 +34,7 @@ __all__ = [
     "MIN_LIST_LENGTH",
     "STATUS_PURPOSES",
     "Bitstring",
+    "ListChecks",
     "StatusEntry",
     "parse_status_entry",
     "read_status",
@@ -219,19 +220,23 @@ def _check_list_validity(list_credential: Mapping[str, Any], now: datetime) -> N
             raise StatusListError(f"the status list is not valid before {format_datetime(moment)}")
 
 
-def read_status_value(
-    list_credential: Mapping[str, Any],
-    entry: StatusEntry,
-    *,
-    min_entries: int = MIN_LIST_LENGTH,
-    now: datetime | None = None,
-) -> int:
+class ListChecks(TypedDict, total=False):
+    """How strictly a status list is read."""
+
+    min_entries: int
+    """The fewest entries a list may have (default :data:`MIN_LIST_LENGTH`)."""
+    now: datetime | None
+    """When the list's validity period is checked against (default: now)."""
+
+
+def read_status_value(list_credential: Mapping[str, Any], entry: StatusEntry, **checks: Unpack[ListChecks]) -> int:
     """The ``statusSize``-bit value of ``entry`` in ``list_credential`` (most significant bit first).
 
     Checks the list's type, ``id`` (when present it must be the entry's URL), validity period,
     ``statusPurpose`` (a string or a list), length (at least ``min_entries`` entries) and the
     index range, raising ``StatusListError``. The list's proof is not checked here.
     """
+    min_entries = checks.get("min_entries", MIN_LIST_LENGTH)
     if not isinstance(list_credential, Mapping):
         raise TypeError("a status list credential must be a JSON object")
     if not isinstance(entry, StatusEntry):
@@ -245,7 +250,7 @@ def read_status_value(
         raise StatusListError(
             f"the status list's id {list_id!r} is not the statusListCredential {entry.list_url!r}"
         )
-    _check_list_validity(list_credential, now or utc_now())
+    _check_list_validity(list_credential, checks.get("now") or utc_now())
     subject = list_credential.get("credentialSubject")
     if not isinstance(subject, Mapping):
         raise StatusListError("the status list's credentialSubject must be a JSON object")
@@ -278,15 +283,9 @@ def read_status_value(
     return value
 
 
-def read_status(
-    list_credential: Mapping[str, Any],
-    entry: StatusEntry,
-    *,
-    min_entries: int = MIN_LIST_LENGTH,
-    now: datetime | None = None,
-) -> bool:
+def read_status(list_credential: Mapping[str, Any], entry: StatusEntry, **checks: Unpack[ListChecks]) -> bool:
     """Whether ``entry``'s status is set (revoked, suspended …); see :func:`read_status_value`."""
-    return read_status_value(list_credential, entry, min_entries=min_entries, now=now) != 0
+    return read_status_value(list_credential, entry, **checks) != 0
 
 
 _DECODED = _DecodedLists(DECODED_CACHE_BYTES)

@@ -15,7 +15,9 @@ __all__ = [
     "TrustRegistry",
     "VerificationResult",
     "error_check",
+    "failed",
     "not_checked_after_seal",
+    "passed",
     "problems_failed",
     "seal_passed",
     "trust_check",
@@ -83,6 +85,21 @@ class VerificationResult:
             "errors": [c.to_json() for c in self.checks if c.outcome in (Outcome.FAILED, Outcome.UNKNOWN)],
             "results": [c.to_json() for c in self.checks],
         }
+
+
+def _coded(outcome: Outcome, code: str, message: str, details: dict[str, Any] | None, params: dict[str, Any]) -> Check:
+    return Check(code.partition(".")[0], outcome, message, details if details is not None else {}, code, params)
+
+
+def failed(code: str, message: str, details: dict[str, Any] | None = None, **params: Any) -> Check:
+    """A failed row named by the part of ``code`` before the dot (``holder.nonce`` is a ``holder`` row);
+    ``params`` fill the catalogues' translation of the code."""
+    return _coded(Outcome.FAILED, code, message, details, params)
+
+
+def passed(code: str, message: str, details: dict[str, Any] | None = None, **params: Any) -> Check:
+    """A passed row, named like :func:`failed`'s."""
+    return _coded(Outcome.PASSED, code, message, details, params)
 
 
 class TrustRegistry(Protocol):

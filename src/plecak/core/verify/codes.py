@@ -13,6 +13,7 @@ CODES: Mapping[str, tuple[str, ...]] = {
     # structure
     "format.credential": ("version",),
     "format.micro_credential": (),
+    "format.elm": (),
     "format.incomplete": ("missing",),
     "format.selective": ("not_shared",),
     "format.selective_incomplete": ("missing", "not_shared"),
@@ -35,6 +36,8 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "proof.passed": (),
     "proof.passed_jose": (),
     "proof.unsigned": (),
+    "proof.elm_not_checked": (),
+    "proof.elm_data_integrity": ("signers",),
     "proof.signature": ("error",),
     "proof.issuer_key": ("issuer", "signers"),
     "proof.issuer_not_did": ("issuer", "signers"),
@@ -56,6 +59,7 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "not_checked.other": ("check",),
     # status
     "status.none": (),
+    "status.elm_not_checked": (),
     "status.ok": (),
     "status.revoked": (),
     "status.suspended": (),

@@ -37,6 +37,7 @@ from plecak.core.verify.credential_steps import (
     missing_micro_credential_elements,
     proof_check,
 )
+from plecak.core.verify.elm import elm_pipeline, is_elm_credential
 from plecak.core.verify.pipeline import Context, Pipeline, Step
 from plecak.core.verify.status_cache import VerifiedListCache
 from plecak.core.verify.status_step import EDTECH_REVOCATION_LIST, StatusListFetcher, StatusStep
@@ -88,8 +89,18 @@ class Verifier:
         tail.append(ValidityStep(credential_window, self.now, self.clock_skew))
         return tail
 
-    def pipeline(self, *, enveloped: bool = False) -> Pipeline:
-        """The steps :meth:`verify` runs, with the injected ones in place."""
+    def pipeline(self, *, enveloped: bool = False, elm: bool = False) -> Pipeline:
+        """The steps :meth:`verify` runs, with the injected ones in place. ``elm``: a European Digital
+        Credential (:mod:`plecak.core.verify.elm`: read, its eIDAS seal reported as not checked)."""
+        if elm:
+            return elm_pipeline(
+                self.resolver,
+                loader=self.loader,
+                trust=self.trust,
+                now=self.now,
+                clock_skew=self.clock_skew,
+                url_issuers=self.url_issuers,
+            ).customised(self.steps)
         first: Sequence[Step] = (
             [EnvelopeStep(self.loader), JoseProofStep(self.resolver, self.now, self.clock_skew, self.url_issuers)]
             if enveloped
@@ -103,7 +114,7 @@ class Verifier:
         # The format check's safe-mode conversion and the proof check both need the credential's
         # RDF quads: built once (plecak.core.jsonld.rdf.sharing_quads); no step changes the credential.
         with sharing_quads():
-            await self.pipeline(enveloped=enveloped).run(context)
+            await self.pipeline(enveloped=enveloped, elm=is_elm_credential(credential)).run(context)
         return VerificationResult(context.checks, context.subject if enveloped else None)
 
     # -- single steps, for callers that need one row (the wallet) ----------------------------------

@@ -18,8 +18,8 @@ from plecak.core.jsonld.rdf import check_safe
 from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
 from plecak.core.model.relatedresource import digest_problems
 from plecak.core.timeutil import parse_datetime
-from plecak.core.verify.checks import Check, Outcome, error_check, problems_failed, seal_passed
-from plecak.core.verify.pipeline import Context, StepRole, Unsealed
+from plecak.core.verify.checks import Check, Outcome, error_check, failed, passed, problems_failed, seal_passed
+from plecak.core.verify.pipeline import Context, StepRole
 
 __all__ = [
     "EnvelopeStep",
@@ -29,6 +29,7 @@ __all__ = [
     "credential_window",
     "format_check",
     "missing_micro_credential_elements",
+    "safe_mode_problem",
     "signer_is_issuer",
 ]
 
@@ -68,9 +69,23 @@ def missing_micro_credential_elements(credential: Mapping[str, Any]) -> list[str
 
 
 # -- structure --------------------------------------------------------------------------------------
-def _unusable(key: str, value: Any, what: str, code: str) -> Check:
+def _unusable(key: str, value: Any, what: str, code: str, noun: str = "credential") -> Check:
     """The failed ``format`` row of a credential that uses ``what`` (``value``, kept as ``key``)."""
-    return Check("format", Outcome.FAILED, f"The credential uses {what}: {value}.", {key: value}, code, {key: value})
+    return Check("format", Outcome.FAILED, f"The {noun} uses {what}: {value}.", {key: value}, code, {key: value})
+
+
+def safe_mode_problem(document: Any, loader: DocumentLoader | None, noun: str = "credential") -> Check | None:
+    """The failed ``format`` row of a document JSON-LD safe mode refuses (an undefined term, an unknown
+    context); ``None`` when it is accepted. ``noun`` names the document in the message."""
+    try:
+        check_safe(document, loader)
+    except UndefinedTermError as exc:
+        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term", noun)
+    except DocumentLoaderError as exc:
+        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context", noun)
+    except VCError as exc:
+        return error_check("format", f"The {noun} is not valid JSON-LD", exc, "format.jsonld")
+    return None
 
 
 def _structure_problem(credential: Any, loader: DocumentLoader | None, require_proof: bool) -> Check | None:
@@ -80,15 +95,7 @@ def _structure_problem(credential: Any, loader: DocumentLoader | None, require_p
         problems = digest_problems(credential)
     if problems:
         return problems_failed("format", "This is not a well-formed verifiable credential", problems, "format.invalid")
-    try:
-        check_safe(credential, loader)
-    except UndefinedTermError as exc:
-        return _unusable("term", exc.term, "a term its contexts do not define", "format.undefined_term")
-    except DocumentLoaderError as exc:
-        return _unusable("url", exc.url, "a context this verifier does not know", "format.unknown_context")
-    except VCError as exc:
-        return error_check("format", "The credential is not valid JSON-LD", exc, "format.jsonld")
-    return None
+    return safe_mode_problem(credential, loader)
 
 
 def _selective_check(missing: list[str], details: dict[str, Any]) -> Check:
@@ -139,20 +146,14 @@ def format_check(credential: Any, loader: DocumentLoader | None = None, *, requi
         )
     if missing is not None:
         details["microCredential"] = True
-        return Check(
-            "format",
-            Outcome.PASSED,
-            "A complete EU micro-credential (all mandatory elements present).",
-            details,
-            "format.micro_credential",
+        return passed(
+            "format.micro_credential", "A complete EU micro-credential (all mandatory elements present).", details
         )
-    return Check(
-        "format",
-        Outcome.PASSED,
+    return passed(
+        "format.credential",
         f"A well-formed VC Data Model {details['dataModel']} credential.",
         details,
-        "format.credential",
-        {"version": details["dataModel"]},
+        version=details["dataModel"],
     )
 
 
@@ -163,10 +164,12 @@ class FormatStep:
     loader: DocumentLoader | None = None
     name: str = "format"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
+
+    def check(self, document: Any) -> Check:
+        return format_check(document, self.loader)
 
     async def run(self, context: Context) -> Check | None:
-        check = format_check(context.document, self.loader)
+        check = self.check(context.document)
         if check.outcome is not Outcome.FAILED:
             context.subject = context.document
             context.values["issuer"] = issuer_id(context.document) or ""
@@ -181,7 +184,6 @@ class EnvelopeStep:
     loader: DocumentLoader | None = None
     name: str = "format"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         try:
@@ -189,11 +191,8 @@ class EnvelopeStep:
         except VCError as exc:
             return error_check("format", "This is not a well-formed secured credential (vc+jwt)", exc, "format.jws")
         if "vp" in (kind, secured.kind):
-            return Check(
-                "format",
-                Outcome.FAILED,
-                "This is a secured presentation (vp+jwt), not a credential.",
-                code="format.presentation_not_credential",
+            return failed(
+                "format.presentation_not_credential", "This is a secured presentation (vp+jwt), not a credential."
             )
         credential = secured.document("vc")
         context.subject = credential
@@ -256,7 +255,7 @@ async def proof_check(
     """The ``proof`` row of a credential's embedded proofs: valid, and made by the issuer."""
     results = await verify_proofs(credential, resolver, loader=loader)
     if not results:
-        return Check("proof", Outcome.FAILED, "The credential is not signed.", {"reason": "unsigned"}, "proof.unsigned")
+        return failed("proof.unsigned", "The credential is not signed.", {"reason": "unsigned"})
     details: dict[str, Any] = {
         "proofs": [
             {
@@ -273,14 +272,7 @@ async def proof_check(
     if bad:
         details["reason"] = "signature"
         error = "; ".join(bad[0].errors)
-        return Check(
-            "proof",
-            Outcome.FAILED,
-            "The signature is not valid: " + error,
-            details,
-            "proof.signature",
-            {"error": error},
-        )
+        return failed("proof.signature", "The signature is not valid: " + error, details, error=error)
     signers = sorted({str(r.controller) for r in results if r.controller})
     details["signers"] = signers
     refused = signer_is_issuer(issuer_id(credential), signers, details, url_issuers=url_issuers)
@@ -296,7 +288,6 @@ class ProofStep:
     url_issuers: bool = False
     name: str = "proof"
     role: StepRole = "seal"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         check = await proof_check(context.subject, self.resolver, self.loader, url_issuers=self.url_issuers)
@@ -314,7 +305,6 @@ class JoseProofStep:
     url_issuers: bool = False
     name: str = "proof"
     role: StepRole = "seal"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         issuer = issuer_id(context.subject)
@@ -328,23 +318,14 @@ class JoseProofStep:
         )
         details = jose.details()
         if not jose.verified:
-            return Check(
-                "proof",
-                Outcome.FAILED,
-                "The signature is not valid: " + jose.error,
-                details,
-                "proof.signature",
-                {"error": jose.error},
-            )
+            return failed("proof.signature", "The signature is not valid: " + jose.error, details, error=jose.error)
         details["signers"] = [jose.controller]
         context.values["signers"] = details["signers"]
         refused = signer_is_issuer(issuer, [str(jose.controller)], details, url_issuers=self.url_issuers)
-        return refused or Check(
-            "proof",
-            Outcome.PASSED,
+        return refused or passed(
+            "proof.passed_jose",
             "The signature (JOSE) is valid and was made by the issuer: the content has not been changed.",
             details,
-            "proof.passed_jose",
         )
 
 

@@ -10,24 +10,25 @@ JWT presentations have carried them since VC 1.1). Each credential inside (usual
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from plecak.core.integrity.proofs import DidDocumentResolver
 from plecak.core.jose_vc import JoseError, enveloped_jws, open_envelope, parse_jws, verify_jose
-from plecak.core.verify.checks import problems_failed
-from plecak.core.verify.credential import Check, Outcome, Verifier
-from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
+from plecak.core.verify.checks import failed, passed, problems_failed
+from plecak.core.verify.credential import Check, Verifier
+from plecak.core.verify.pipeline import Context, Pipeline, StepRole
 from plecak.core.verify.presentation import (
     ContentsStep,
     CredentialsStep,
+    PresentationOptions,
     PresentationResult,
     accept_presentation,
     presentation_shape_problems,
 )
-from plecak.core.verify.steps import BindingStep, ChallengeStore, ReplayStep
+from plecak.core.verify.steps import BindingStep, ReplayStep
 
 __all__ = ["EnvelopedShapeStep", "JoseHolderStep", "is_enveloped_presentation", "verify_enveloped_presentation"]
 
@@ -55,19 +56,12 @@ class EnvelopedShapeStep:
 
     name: str = "presentation"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         try:
             _, secured = open_envelope(context.document, "this is not a presentation secured with JOSE (vp+jwt)")
         except JoseError as exc:
-            return Check(
-                "presentation",
-                Outcome.FAILED,
-                f"This is not a well-formed presentation: {exc}",
-                code="presentation.invalid",
-                params={"problems": str(exc)},
-            )
+            return failed("presentation.invalid", f"This is not a well-formed presentation: {exc}", problems=str(exc))
         vp = secured.document("vp")
         problems = presentation_shape_problems(vp)
         if problems:
@@ -80,12 +74,7 @@ class EnvelopedShapeStep:
             )
         context.values["jws"] = secured
         accept_presentation(context, vp)
-        return Check(
-            "presentation",
-            Outcome.PASSED,
-            "A well-formed verifiable presentation (vp+jwt).",
-            code="presentation.valid_jose",
-        )
+        return passed("presentation.valid_jose", "A well-formed verifiable presentation (vp+jwt).")
 
 
 @dataclass
@@ -99,8 +88,6 @@ class JoseHolderStep:
     challenge: str | None = None
     domain: str | None = None
     name: str = "holder"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         secured = context.values["jws"]
@@ -109,69 +96,52 @@ class JoseHolderStep:
             secured.text, self.resolver, kind="vp", subject_id=holder, now=self.now, clock_skew=self.clock_skew
         )
         if not jose.verified:
-            return Check(
-                "holder",
-                Outcome.FAILED,
+            return failed(
+                "holder.signature",
                 "The holder's signature is not valid: " + jose.error,
                 jose.details(),
-                "holder.signature",
-                {"error": jose.error},
+                error=jose.error,
             )
         if holder is not None and jose.controller != holder:
-            return Check(
-                "holder",
-                Outcome.FAILED,
+            return failed(
+                "holder.other_signer",
                 f"The presentation was signed by {jose.controller}, not by its holder {holder}.",
                 jose.details(),
-                "holder.other_signer",
-                {"signer": str(jose.controller), "holder": holder},
+                signer=str(jose.controller),
+                holder=holder,
             )
         if self.challenge is not None and secured.payload.get("nonce") != self.challenge:
-            return Check(
-                "holder",
-                Outcome.FAILED,
-                "The presentation does not answer this request: its nonce is not the challenge.",
-                code="holder.nonce",
+            return failed(
+                "holder.nonce", "The presentation does not answer this request: its nonce is not the challenge."
             )
         if self.domain is not None and self.domain not in _audiences(secured.payload.get("aud")):
-            return Check(
-                "holder",
-                Outcome.FAILED,
-                "The presentation was made for another verifier: its aud is not this domain.",
-                code="holder.audience",
+            return failed(
+                "holder.audience", "The presentation was made for another verifier: its aud is not this domain."
             )
         context.values["presenter"] = jose.controller
-        return Check(
-            "holder",
-            Outcome.PASSED,
+        return passed(
+            "holder.signed",
             "The holder signed this presentation (vp+jwt).",
             {"holder": jose.controller, **jose.details()},
-            "holder.signed",
-            {"holder": str(jose.controller)},
+            holder=str(jose.controller),
         )
 
 
 async def verify_enveloped_presentation(
-    document: Any,
-    verifier: Verifier,
-    *,
-    challenge: str | None = None,
-    domain: str | None = None,
-    challenges: ChallengeStore | None = None,
-    require_binding: bool = True,
-    steps: Mapping[str, Step] | None = None,
+    document: Any, verifier: Verifier, **options: Unpack[PresentationOptions]
 ) -> PresentationResult:
     """Verify a JOSE-secured presentation and every credential in it; never raises for bad input.
-    ``steps``: injected steps by name, as for :func:`~plecak.core.verify.presentation.verify_presentation`."""
+    The options are those of :func:`~plecak.core.verify.presentation.verify_presentation`."""
+    challenge, domain = options.get("challenge"), options.get("domain")
     pipeline = Pipeline(
         [
             EnvelopedShapeStep(),
             JoseHolderStep(verifier.resolver, verifier.now, verifier.clock_skew, challenge, domain),
-            ReplayStep(challenges, challenge, domain),
+            ReplayStep(options.get("challenges"), challenge, domain),
             CredentialsStep(verifier),
-            BindingStep(strict=require_binding),
+            BindingStep(strict=options.get("require_binding", True)),
             ContentsStep(unsigned_fails=False),
         ]
-    ).customised(steps)
+    ).customised(options.get("steps"))
     context = await pipeline.run(Context(document))
     return PresentationResult(context.checks, context.values.get("results", []))

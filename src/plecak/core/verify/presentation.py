@@ -18,15 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.integrity.proofs import DidDocumentResolver, add_proof, verify_proofs
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.model.datamodel import VC_V2_CONTEXT, is_url
-from plecak.core.verify.checks import problems_failed
+from plecak.core.verify.checks import failed, passed, problems_failed
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
-from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole, Unsealed
+from plecak.core.verify.pipeline import Context, Pipeline, Step, StepRole
 from plecak.core.verify.steps import (
     UNBOUND_MESSAGE,
     BindingStep,
@@ -41,7 +41,9 @@ __all__ = [
     "ChallengeStore",
     "ContentsStep",
     "CredentialsStep",
+    "DataIntegrityPresentationOptions",
     "HolderProofStep",
+    "PresentationOptions",
     "PresentationResult",
     "ShapeStep",
     "accept_presentation",
@@ -147,7 +149,6 @@ class ShapeStep:
 
     name: str = "presentation"
     role: StepRole = "structure"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         vp = context.document
@@ -157,9 +158,7 @@ class ShapeStep:
                 "presentation", "This is not a well-formed presentation", problems, "presentation.invalid"
             )
         accept_presentation(context, vp)
-        return Check(
-            "presentation", Outcome.PASSED, "A well-formed verifiable presentation.", code="presentation.valid"
-        )
+        return passed("presentation.valid", "A well-formed verifiable presentation.")
 
 
 def accept_presentation(context: Context, vp: Mapping[str, Any]) -> None:
@@ -185,8 +184,6 @@ class HolderProofStep:
     domain: str | None = None
     required: bool = False
     name: str = "holder"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         vp = context.subject
@@ -220,13 +217,11 @@ class HolderProofStep:
                 {"signer": str(presenter), "holder": holder},
             )
         context.values["presenter"] = presenter
-        return Check(
-            "holder",
-            Outcome.PASSED,
+        return passed(
+            "holder.signed",
             "The holder signed this presentation for this request.",
             {"holder": presenter},
-            "holder.signed",
-            {"holder": str(presenter)},
+            holder=str(presenter),
         )
 
 
@@ -237,8 +232,6 @@ class CredentialsStep:
 
     verifier: Verifier
     name: str = "credentials"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         context.values["results"] = [await self.verifier.verify(c) for c in context.values.get("items", [])]
@@ -252,18 +245,14 @@ class ContentsStep:
 
     unsigned_fails: bool = True
     name: str = "contents"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         if context.values.get("items"):
             return None
         if self.unsigned_fails and context.values.get("presenter") is None:
-            return Check(
-                "presentation",
-                Outcome.FAILED,
+            return failed(
+                "presentation.nothing",
                 "The presentation is not signed and holds no credentials: there is nothing to verify.",
-                code="presentation.nothing",
             )
         return Check(
             "presentation", Outcome.WARNING, "The presentation holds no credentials.", code="presentation.empty"
@@ -277,31 +266,44 @@ def _holder_id(vp: Mapping[str, Any]) -> str | None:
     return holder if isinstance(holder, str) else None
 
 
-async def verify_presentation(
-    vp: Any,
-    verifier: Verifier,
-    *,
-    challenge: str | None = None,
-    domain: str | None = None,
-    challenges: ChallengeStore | None = None,
-    require_holder_proof: bool = False,
-    require_binding: bool = True,
-    steps: Mapping[str, Step] | None = None,
-) -> PresentationResult:
-    """Verify a presentation and every credential in it; never raises for bad input.
+class PresentationOptions(TypedDict, total=False):
+    """How a presentation is verified, whatever secures it (Data Integrity or ``vp+jwt``)."""
 
-    ``require_binding=False``: a credential whose subject is not the presenter is a warning.
-    ``steps``: injected steps by name (``presentation``, ``holder``, ``replay``, ``credentials``,
-    ``binding``, ``contents``, or a new one added at the end)."""
+    challenge: str | None
+    """The request's challenge (the proof's ``challenge``, the JWS's ``nonce``)."""
+    domain: str | None
+    """The request's domain (the proof's ``domain``, the JWS's ``aud``)."""
+    challenges: ChallengeStore | None
+    """Remembers the challenges already answered (each is accepted once)."""
+    require_binding: bool
+    """``True`` (the default): a credential whose subject is not the presenter fails; ``False``: a warning."""
+    steps: Mapping[str, Step] | None
+    """Injected steps by name (``presentation``, ``holder``, ``replay``, ``credentials``, ``binding``,
+    ``contents``, or a new one added at the end)."""
+
+
+class DataIntegrityPresentationOptions(PresentationOptions, total=False):
+    require_holder_proof: bool
+    """A presentation without the holder's proof fails (default ``False``: a warning)."""
+
+
+async def verify_presentation(
+    vp: Any, verifier: Verifier, **options: Unpack[DataIntegrityPresentationOptions]
+) -> PresentationResult:
+    """Verify a presentation and every credential in it; never raises for bad input."""
+    challenge, domain = options.get("challenge"), options.get("domain")
+    holder_proof = HolderProofStep(
+        verifier.resolver, verifier.loader, challenge, domain, options.get("require_holder_proof", False)
+    )
     pipeline = Pipeline(
         [
             ShapeStep(),
-            HolderProofStep(verifier.resolver, verifier.loader, challenge, domain, require_holder_proof),
-            ReplayStep(challenges, challenge, domain),
+            holder_proof,
+            ReplayStep(options.get("challenges"), challenge, domain),
             CredentialsStep(verifier),
-            BindingStep(strict=require_binding),
+            BindingStep(strict=options.get("require_binding", True)),
             ContentsStep(),
         ]
-    ).customised(steps)
+    ).customised(options.get("steps"))
     context = await pipeline.run(Context(vp))
     return PresentationResult(context.checks, context.values.get("results", []))

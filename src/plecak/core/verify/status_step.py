@@ -11,7 +11,7 @@ from plecak.core.errors import StatusListError
 from plecak.core.model.datamodel import issuer_id
 from plecak.core.status.bitstring import parse_status_entry, read_status
 from plecak.core.verify.checks import Check, Outcome
-from plecak.core.verify.pipeline import Context, StepRole, Unsealed
+from plecak.core.verify.pipeline import Context, Unsealed
 from plecak.core.verify.status_cache import VerifiedListCache
 from plecak.core.verify.steps import status_none, status_ok, status_unreadable, status_withdrawn
 
@@ -31,7 +31,6 @@ class StatusStep:
     """Checks a status list's own proof (the list must be signed by one of the credential's signers)."""
     verified_lists: VerifiedListCache | None = None
     name: str = "status"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "row"
 
     async def run(self, context: Context) -> Check | None:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, trust_check
-from plecak.core.verify.pipeline import Context, StepRole, Unsealed
+from plecak.core.verify.checks import Check, Outcome, TrustRegistry, error_check, failed, passed, trust_check
+from plecak.core.verify.pipeline import Context, Unsealed
 
 __all__ = [
     "UNBOUND_MESSAGE",
@@ -42,7 +42,6 @@ class TrustStep:
 
     trust: TrustRegistry
     name: str = "issuer"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "row"
 
     async def run(self, context: Context) -> Check | None:
@@ -63,30 +62,20 @@ class TrustStep:
 def validity_check(start: datetime | None, end: datetime | None, now: datetime, clock_skew: timedelta) -> Check:
     """The ``validity`` row of a credential valid from ``start`` until ``end`` (either may be open)."""
     if start and start - clock_skew > now:
-        return Check(
-            "validity",
-            Outcome.FAILED,
+        return failed(
+            "validity.not_yet_valid",
             f"The credential is not valid yet (from {start:%Y-%m-%d %H:%M} UTC).",
-            code="validity.not_yet_valid",
-            params={"start": f"{start:%Y-%m-%d %H:%M}"},
+            start=f"{start:%Y-%m-%d %H:%M}",
         )
     if end and end + clock_skew < now:
-        return Check(
-            "validity",
-            Outcome.FAILED,
-            f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.",
-            code="validity.expired",
-            params={"end": f"{end:%Y-%m-%d %H:%M}"},
+        return failed(
+            "validity.expired", f"The credential expired on {end:%Y-%m-%d %H:%M} UTC.", end=f"{end:%Y-%m-%d %H:%M}"
         )
     if end:
-        return Check(
-            "validity",
-            Outcome.PASSED,
-            f"The credential is in date (valid until {end:%Y-%m-%d}).",
-            code="validity.until",
-            params={"end": f"{end:%Y-%m-%d}"},
+        return passed(
+            "validity.until", f"The credential is in date (valid until {end:%Y-%m-%d}).", end=f"{end:%Y-%m-%d}"
         )
-    return Check("validity", Outcome.PASSED, "The credential is in date (it does not expire).", code="validity.open")
+    return passed("validity.open", "The credential is in date (it does not expire).")
 
 
 Window = Callable[[Any], tuple[datetime | None, datetime | None]]
@@ -101,7 +90,6 @@ class ValidityStep:
     now: Callable[[], datetime]
     clock_skew: timedelta = timedelta(minutes=5)
     name: str = "validity"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
@@ -111,23 +99,11 @@ class ValidityStep:
 
 # -- status outcomes (the lists differ by format, what they mean does not) -------------------------
 def status_none() -> Check:
-    return Check(
-        "status",
-        Outcome.PASSED,
-        "The issuer publishes no revocation status for this credential.",
-        {"status": "none"},
-        "status.none",
-    )
+    return passed("status.none", "The issuer publishes no revocation status for this credential.", {"status": "none"})
 
 
 def status_ok(details: dict[str, Any]) -> Check:
-    return Check(
-        "status",
-        Outcome.PASSED,
-        "The issuer has not revoked or suspended this credential.",
-        {"status": "ok", **details},
-        "status.ok",
-    )
+    return passed("status.ok", "The issuer has not revoked or suspended this credential.", {"status": "ok", **details})
 
 
 def status_withdrawn(status: str, as_of: str | None = None) -> Check:
@@ -163,25 +139,14 @@ class ReplayStep:
     challenge: str | None
     domain: str | None = None
     name: str = "replay"
-    role: StepRole = "check"
     if_unsealed: Unsealed = "skip"
 
     async def run(self, context: Context) -> Check | None:
         if self.challenge is None or self.challenges is None or context.values.get("presenter") is None:
             return None
         if await self.challenges.consume(self.challenge, self.domain):
-            return Check(
-                "replay",
-                Outcome.PASSED,
-                "This presentation answers a fresh request (not replayed).",
-                code="replay.fresh",
-            )
-        return Check(
-            "replay",
-            Outcome.FAILED,
-            "This presentation was already used: a replayed answer is not accepted.",
-            code="replay.replayed",
-        )
+            return passed("replay.fresh", "This presentation answers a fresh request (not replayed).")
+        return failed("replay.replayed", "This presentation was already used: a replayed answer is not accepted.")
 
 
 UNBOUND_MESSAGE = (
@@ -250,14 +215,12 @@ def binding_check(
         if holder_failed:
             return _unbound(what, "invalid_holder_proof", Outcome.UNKNOWN, {})
         return _unbound(what, "unsigned", Outcome.WARNING, {})
-    return Check(
-        "binding",
-        Outcome.PASSED,
+    return passed(
+        "binding.bound",
         "Presented by the learner the credentials were issued to: the presenter signed with the key"
         " of the learner's identifier.",
         {"bound": True, "holder": presenter},
-        "binding.bound",
-        {"holder": presenter},
+        holder=presenter,
     )
 
 
@@ -268,8 +231,6 @@ class BindingStep:
 
     strict: bool = True
     name: str = "binding"
-    role: StepRole = "check"
-    if_unsealed: Unsealed = "run"
 
     async def run(self, context: Context) -> Check | None:
         items: list[Any] = context.values.get("items", [])

@@ -1,4 +1,4 @@
-// Shared by the registrar screens (achievements, programmes): the admin token, calls to the admin
+// Shared by the registrar screens (achievements, pathways): the admin token, calls to the admin
 // API, reading and filling form fields, and showing the server's 422 problems next to the fields
 // they name. The token is the same bearer token, kept in sessionStorage under the same key as
 // /admin (admin.js). Every value is put into the page with textContent or .value, never as HTML.
@@ -29,21 +29,27 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+/** A call to the admin API: the response when it succeeded (any body), else an ApiError (401: sign in again). */
+export async function request(method, path, body) {
   const response = await fetch(path, {
     method,
     headers: { Authorization: "Bearer " + token(), "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const data = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
     if (response.status === 401) {
       sessionStorage.removeItem(TOKEN_KEY);
       showLogin();
     }
     throw new ApiError(response.status, data);
   }
-  return data;
+  return response;
+}
+
+export async function api(method, path, body) {
+  const response = await request(method, path, body);
+  return response.status === 204 ? {} : await response.json().catch(() => ({}));
 }
 
 /** Words for screen readers only (naming what a button or link of a row acts on). */

@@ -1,9 +1,10 @@
 // Registrar screen: find issued credentials (learner name, e-mail address, title, achievement),
-// suspend, lift a suspension or revoke one after a confirmation step, and read its history.
+// suspend, lift a suspension or revoke one after a confirmation step, read its history, download
+// it as a PDF (English or Polish) with a verification QR code, and withdraw the links those PDFs carry.
 // Every value is put into the page with textContent (el()), never as HTML.
 "use strict";
 
-import { $, api, el, formatDate, signIn, t, unseen } from "./admin-common.js";
+import { $, api, el, formatDate, request, signIn, t, unseen } from "./admin-common.js";
 
 const ACTIONS = {
   suspend: {
@@ -24,7 +25,11 @@ const EVENTS = {
   suspended: t("Suspended"),
   unsuspended: t("Suspension lifted"),
   revoked: t("Revoked"),
+  "link-made": t("Verification link made"),
+  "link-revoked": t("Verification link withdrawn"),
 };
+const PDF_LANGUAGES = { en: t("PDF in English"), pl: t("PDF in Polish") };
+const LINK_STATES = { active: t("Works"), expired: t("Expired"), revoked: t("Withdrawn") };
 const STATES = {
   active: t("Valid"),
   suspended: t("Suspended"),
@@ -131,18 +136,86 @@ async function confirmAction() {
   $("action-status").focus();
 }
 
-async function showHistory(id) {
-  const data = await api("GET", "/api/credentials/" + encodeURIComponent(id) + "/history");
+function eventText(event) {
+  const what = EVENTS[event.event] || event.event;
+  return formatDate(event.at) + ": " + what + (event.pdf ? " (" + (PDF_LANGUAGES[event.pdf] || event.pdf) + ")" : "");
+}
+
+function credentialPath(id) {
+  return "/api/credentials/" + encodeURIComponent(id);
+}
+
+async function showHistory(id, { focus = true } = {}) {
+  const data = await api("GET", credentialPath(id) + "/history");
   $("history").dataset.id = id;
   $("history-title").textContent = t("History of {credential}", { credential: describe(data.credential) });
   $("history-id").textContent = id;
   $("history-events").replaceChildren(
-    ...data.events.map((event) =>
-      el("li", { "data-event": event.event }, formatDate(event.at) + ": " + (EVENTS[event.event] || event.event)),
-    ),
+    ...data.events.map((event) => el("li", { "data-event": event.event }, eventText(event))),
   );
+  if (focus) $("pdf-status").textContent = ""; // opened anew (not refreshed after an action of its own)
+  await showLinks(id);
   $("history").hidden = false;
-  $("history").focus();
+  if (focus) $("history").focus();
+}
+
+// -- the credential's PDF and the verification links the PDFs carry ------------------------------
+function linkItem(id, link) {
+  const item = el(
+    "li",
+    { "data-link": link.id, "data-state": link.state },
+    t("Link {short}…, made {made}, works until {expires}: {state}", {
+      short: link.id.slice(0, 8),
+      made: formatDate(link.created),
+      expires: formatDate(link.expires),
+      state: LINK_STATES[link.state] || link.state,
+    }),
+  );
+  if (link.state === "active") {
+    const button = el("button", { type: "button", class: "secondary", "data-action": "withdraw" }, t("Withdraw"),
+      unseen(" " + t("link {short}", { short: link.id.slice(0, 8) })));
+    button.addEventListener("click", () => withdraw(id, link));
+    item.append(" ", button);
+  }
+  return item;
+}
+
+async function showLinks(id) {
+  const data = await api("GET", credentialPath(id) + "/links");
+  $("links").replaceChildren(...data.links.map((link) => linkItem(id, link)));
+  if (!data.links.length) $("links").append(el("li", { class: "muted" }, t("No links yet.")));
+}
+
+async function withdraw(id, link) {
+  let message;
+  try {
+    await api("DELETE", credentialPath(id) + "/links/" + link.id);
+    message = t("Link {short}… withdrawn: its QR code no longer opens the credential.", { short: link.id.slice(0, 8) });
+  } catch (error) {
+    message = error.message;
+  }
+  await showHistory(id, { focus: false });
+  $("pdf-status").textContent = message;
+}
+
+async function downloadPdf(language) {
+  const id = $("history").dataset.id;
+  const days = Number($("pdf-days").value);
+  $("pdf-status").textContent = t("Making the PDF…");
+  try {
+    const response = await request("POST", credentialPath(id) + "/pdf", { language, days });
+    const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    const address = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: address, download: named ? named[1] : "credential.pdf", hidden: "" });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(address), 60000);
+    await showHistory(id, { focus: false });
+    $("pdf-status").textContent = t("PDF downloaded. Its link is listed below.");
+  } catch (error) {
+    $("pdf-status").textContent = error.message;
+  }
 }
 
 async function ready() {
@@ -163,6 +236,9 @@ $("search-form").addEventListener("submit", async (event) => {
   }
 });
 $("confirm-yes").addEventListener("click", confirmAction);
+for (const button of [$("pdf-en"), $("pdf-pl")]) {
+  button.addEventListener("click", () => downloadPdf(button.dataset.language));
+}
 $("confirm-no").addEventListener("click", () => {
   closeConfirm();
   $("action-status").textContent = t("Nothing was changed.");

@@ -1,12 +1,15 @@
-"""Claiming a programme's certificate with a verifiable presentation of its component credentials.
+"""Certificate claims: a learner asks for a pathway's certificate with a presentation of its components.
 
-1. The wallet asks for a challenge (``POST /programmes/{uuid}/claim-nonce``): a single-use nonce,
-   bound to the programme, valid five minutes; the ``domain`` is this issuer's public URL.
+("Claim" here is the learner's request for the certificate; the claims of an SD-JWT VC are something
+else and live in :mod:`plecak.core.sdjwt.claims`.)
+
+1. The wallet asks for a challenge (``POST /pathways/{uuid}/claim-nonce``): a single-use nonce,
+   bound to the pathway, valid five minutes; the ``domain`` is this issuer's public URL.
 2. It posts a presentation signed by the holder key over that challenge and domain.
 3. We verify the presentation (holder signature, challenge used once) and **each** component fully:
    format, signature, issuer (this issuer or a trusted institution), status (our own lists are read
    from Redis, other institutions' lists over HTTP), validity, and that it was issued to the holder.
-4. The programme rule (:mod:`plecak.core.pathways`) is evaluated over the parts that passed. If it is met we
+4. The pathway rule (:mod:`plecak.core.pathways`) is evaluated over the parts that passed. If it is met we
    issue the certificate to the holder's DID, citing each part in ``evidence`` by credential id with
    its ``digestMultibase``; otherwise :class:`ClaimRefused` says what is missing and why.
 """
@@ -26,10 +29,10 @@ from plecak.core.timeutil import utc_now
 from plecak.core.verify.credential import Check, Outcome, VerificationResult, Verifier
 from plecak.core.verify.presentation import verify_presentation
 
-from .programmes import ProgrammeService
+from .pathways import PathwayService
 from .service import IssuerService
 
-__all__ = ["ClaimRefused", "ClaimService"]
+__all__ = ["CertificateClaimService", "ClaimRefused"]
 
 
 class ClaimRefused(Exception):
@@ -44,14 +47,14 @@ class ClaimRefused(Exception):
 
 
 class _Nonces:
-    """ChallengeStore for :func:`verify_presentation`: a challenge counts once, for one programme."""
+    """ChallengeStore for :func:`verify_presentation`: a challenge counts once, for one pathway."""
 
-    def __init__(self, programmes: ProgrammeService, programme_uuid: str) -> None:
-        self.programmes = programmes
-        self.programme_uuid = programme_uuid
+    def __init__(self, pathways: PathwayService, pathway_uuid: str) -> None:
+        self.pathways = pathways
+        self.pathway_uuid = pathway_uuid
 
     async def consume(self, challenge: str, domain: str | None) -> bool:
-        return await self.programmes.store.consume_nonce(challenge) == self.programme_uuid
+        return await self.pathways.store.consume_nonce(challenge) == self.pathway_uuid
 
 
 class _Trusted:
@@ -98,17 +101,17 @@ def _learner_name(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
-class ClaimService:
+class CertificateClaimService:
     def __init__(
         self,
         issuer: IssuerService,
-        programmes: ProgrammeService,
+        pathways: PathwayService,
         *,
         insecure_hosts: frozenset[str] = frozenset(),
         timeout: float = 5.0,
     ) -> None:
         self.issuer = issuer
-        self.programmes = programmes
+        self.pathways = pathways
         self.resolver = DidResolver(
             static={issuer.keys.did: issuer.keys.did_document()},
             insecure_hosts=insecure_hosts,
@@ -129,16 +132,16 @@ class ClaimService:
             return result
         return await self.status_client.fetch(url)
 
-    async def nonce(self, programme_uuid: str) -> dict[str, Any]:
-        await self.programmes.get(programme_uuid)
+    async def nonce(self, pathway_uuid: str) -> dict[str, Any]:
+        await self.pathways.get(pathway_uuid)
         challenge = secrets.token_urlsafe(24)
-        await self.programmes.store.new_nonce(challenge, programme_uuid)
+        await self.pathways.store.new_nonce(challenge, pathway_uuid)
         return {"challenge": challenge, "domain": self.issuer.public_url, "expiresIn": 300}
 
     # long: one refusal per reason a claim fails (challenge, presentation, trust, rule), in the order they are checked
-    async def claim(self, programme_uuid: str, body: Any) -> tuple[dict[str, Any], bool]:
+    async def claim(self, pathway_uuid: str, body: Any) -> tuple[dict[str, Any], bool]:
         """``(certificate credential, newly issued)``; raises :class:`ClaimRefused`."""
-        record = await self.programmes.get(programme_uuid)
+        record = await self.pathways.get(pathway_uuid)
         vp = body.get("presentation") if isinstance(body, Mapping) and "presentation" in body else body
         proof = vp.get("proof") if isinstance(vp, Mapping) else None
         proof = proof[0] if isinstance(proof, list) and proof else proof
@@ -146,11 +149,11 @@ class ClaimService:
         if not isinstance(challenge, str) or not challenge:
             raise ClaimRefused(
                 "Presentation refused",
-                "send a presentation signed over a challenge from this programme's claim-nonce endpoint",
+                "send a presentation signed over a challenge from this pathway's claim-nonce endpoint",
                 {},
                 status=400,
             )
-        trusted = await self.programmes.trusted()
+        trusted = await self.pathways.trusted()
         trusted[self.issuer.keys.did] = {"name": (await self.issuer.profile()).get("name", "this issuer")}
         # Status lists are fetched only for credentials of trusted issuers: a stranger's credential
         # must not make this issuer fetch URLs of the stranger's choosing.
@@ -167,7 +170,7 @@ class ClaimService:
             verifier,
             challenge=challenge,
             domain=self.issuer.public_url,
-            challenges=_Nonces(self.programmes, programme_uuid),
+            challenges=_Nonces(self.pathways, pathway_uuid),
             require_holder_proof=True,
         )
         own = [c for c in result.checks if c.name in ("presentation", "holder", "replay")]
@@ -194,29 +197,29 @@ class ClaimService:
         evaluation = evaluate(record["rule"], parts, now=utc_now(), holder=holder)
         if not evaluation.met:
             raise ClaimRefused(
-                "Programme requirements not met",
+                "Pathway requirements not met",
                 "Missing: " + "; ".join(evaluation.missing),
                 {"evaluation": evaluation.to_json()},
             )
-        store = self.programmes.store
-        if not await store.begin_claim(programme_uuid, holder):
+        store = self.pathways.store
+        if not await store.begin_claim(pathway_uuid, holder):
             raise ClaimRefused(
                 "Claim in progress", "another claim of this certificate is being issued", {}, 409
             )
         try:
-            return await self._issue_once(record, programme_uuid, evaluation, holder, creds)
+            return await self._issue_once(record, pathway_uuid, evaluation, holder, creds)
         finally:
-            await store.end_claim(programme_uuid, holder)
+            await store.end_claim(pathway_uuid, holder)
 
     async def _issue_once(
         self,
         record: Mapping[str, Any],
-        programme_uuid: str,
+        pathway_uuid: str,
         evaluation: Evaluation,
         holder: str,
         creds: list[Mapping[str, Any]],
     ) -> tuple[dict[str, Any], bool]:
-        existing = await self.programmes.store.claimed(programme_uuid, holder)
+        existing = await self.pathways.store.claimed(pathway_uuid, holder)
         if existing is not None:
             stored = await self.issuer.store.get_credential(existing)
             if stored is not None:
@@ -228,8 +231,10 @@ class ClaimService:
         )
         profile = await self.issuer.profile()
         credential = self._certificate(record, evaluation, holder, name, profile)
-        issued = await self.issuer.issue_prepared(credential, f"programme:{programme_uuid}")
-        await self.programmes.store.mark_claimed(programme_uuid, holder, str(issued["id"]))
+        # "programme:" is the stored label of certificates in the credential index (kept from before
+        # the rename, so old and new certificates are found by the same filter).
+        issued = await self.issuer.issue_prepared(credential, f"programme:{pathway_uuid}")
+        await self.pathways.store.mark_claimed(pathway_uuid, holder, str(issued["id"]))
         return issued, True
 
     def _certificate(

@@ -1,39 +1,38 @@
-"""Programmes (learning pathways): a certificate achievement plus a rule over component achievements.
+"""Pathways: a certificate achievement plus a rule over component achievements (stackable credentials).
 
-An admin defines a programme as data::
+An admin defines a pathway as data::
 
     {"achievement": {<every EU element, as for a micro-credential>},
      "rule": {<see plecak.core.pathways>}}
 
 The certificate achievement gets ``achievementType: Certificate``, ``hasPart`` (every component
 achievement id), ``mandatoryComponent`` / ``electiveComponent`` and a generated ``compositionRule``
-sentence. Programmes are public (``GET /programmes``) so wallets can show progress towards them.
+sentence. Pathways are public (``GET /pathways``) so wallets can show progress towards them.
 Also here: the list of other institutions whose components this issuer accepts (trusted issuers).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from plecak.core.errors import RuleError
-from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.model.datamodel import is_url
 from plecak.core.pathways import describe_rule, normalise_rule
 
 from .achievements import AchievementProblems, build_achievement, normalise_input
-from .issued import NotFound, found, next_version
-from .programmes_store import ProgrammeStore
+from .issued import NotFound, next_version
+from .pathways_store import PathwayStore
+from .records import EditedRecords
 from .service import IssuerService
 
-__all__ = ["ProgrammeService", "normalise_programme"]
+__all__ = ["PathwayService", "normalise_pathway"]
 
 
-def normalise_programme(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def normalise_pathway(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(achievement input, rule)`` validated; raises :class:`AchievementProblems` naming every problem."""
     if not isinstance(data, Mapping):
-        raise AchievementProblems(invalid={"$": "the programme must be a JSON object"})
+        raise AchievementProblems(invalid={"$": "the pathway must be a JSON object"})
     problems = AchievementProblems()
     for key in sorted(set(data) - {"achievement", "rule"}):
         problems.invalid[key] = "unknown field"
@@ -43,7 +42,7 @@ def normalise_programme(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         problems.missing.append("achievement")
     else:
         if raw.get("achievementType", "Certificate") != "Certificate":
-            problems.invalid["achievement.achievementType"] = "a programme awards a Certificate"
+            problems.invalid["achievement.achievementType"] = "a pathway awards a Certificate"
         try:
             clean = normalise_input({**raw, "achievementType": "Certificate"})
         except AchievementProblems as exc:
@@ -62,27 +61,30 @@ def normalise_programme(data: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return clean, rule
 
 
-class ProgrammeService:
-    def __init__(self, issuer: IssuerService, store: ProgrammeStore) -> None:
+class PathwayService(EditedRecords):
+    """The pathways an admin defines (``/api/pathways``), their public form and the trusted institutions."""
+
+    what = "pathway"
+
+    def __init__(self, issuer: IssuerService, store: PathwayStore) -> None:
         self.issuer = issuer
         self.store = store
 
-    def programme_url(self, programme_uuid: str) -> str:
-        return f"{self.issuer.public_url}/programmes/{programme_uuid}"
+    def pathway_url(self, pathway_uuid: str) -> str:
+        return f"{self.issuer.public_url}/pathways/{pathway_uuid}"
 
-    async def create(self, data: Any) -> dict[str, Any]:
-        return await self._save(str(uuid.uuid4()), data, existing=None)
+    async def load(self, record_uuid: str) -> dict[str, Any] | None:
+        return await self.store.get(record_uuid)
 
-    async def update(self, programme_uuid: str, data: Any) -> dict[str, Any]:
-        existing = found(await self.store.get(programme_uuid), f"programme {programme_uuid}")
-        return await self._save(programme_uuid, data, existing=existing)
+    async def all(self) -> list[dict[str, Any]]:
+        return await self.store.all()
 
-    async def _save(
-        self, programme_uuid: str, data: Any, *, existing: dict[str, Any] | None
-    ) -> dict[str, Any]:
-        clean, rule = normalise_programme(data)
+    async def save(self, record_uuid: str, data: Any, *, existing: dict[str, Any] | None) -> dict[str, Any]:
+        clean, rule = normalise_pathway(data)
         profile = await self.issuer._require_profile()
-        url = self.programme_url(programme_uuid)
+        # A pathway keeps the id it was created with: pathways made before the rename live under
+        # /programmes/{uuid}, and that URL is in the certificates already issued.
+        url = str(existing["id"]) if existing else self.pathway_url(record_uuid)
         achievement = build_achievement(url, clean, profile)
         achievement["compositionRule"] = describe_rule(rule)
         achievement["hasPart"] = [c["achievement"] for c in rule["components"]]
@@ -98,10 +100,9 @@ class ProgrammeService:
             for c in rule["components"]
             if c["issuer"] != self.issuer.keys.did and c["issuer"] not in trusted
         ]
-        sample = self.issuer._credential_skeleton(achievement, profile, {"name": "Sample Learner"}, None)
-        expand_safe(sample)
+        await self.issuer.check_terms(achievement, profile)
         record = {
-            "uuid": programme_uuid,
+            "uuid": record_uuid,
             "id": url,
             "input": clean,
             "rule": rule,
@@ -109,21 +110,18 @@ class ProgrammeService:
             "warnings": warnings,
             **next_version(existing),
         }
-        await self.store.save(programme_uuid, record)
+        await self.store.save(record_uuid, record)
         return record
 
-    async def get(self, programme_uuid: str) -> dict[str, Any]:
-        return found(await self.store.get(programme_uuid), f"programme {programme_uuid}")
+    def public(self, record: Mapping[str, Any], *, legacy: bool = False) -> dict[str, Any]:
+        """What a wallet needs: the certificate, the rule, the issuer and where to claim.
 
-    async def all(self) -> list[dict[str, Any]]:
-        return await self.store.all()
-
-    def public(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """What a wallet needs: the certificate, the rule, the issuer and where to claim."""
+        ``legacy`` (the ``/programmes`` URLs) keeps the type older wallets look for, ``Programme``.
+        """
         url = str(record["id"])
         return {
             "id": url,
-            "type": "Programme",
+            "type": "Programme" if legacy else "Pathway",
             "name": record["achievement"]["name"],
             "description": record["achievement"].get("description"),
             "issuer": self.issuer.keys.did,

@@ -1,4 +1,4 @@
-// Registrar screen: programmes (a certificate plus a rule over component achievements) and the
+// Registrar screen: pathways (a certificate plus a rule over component achievements) and the
 // institutions whose credentials count. The rule is built from the form as the admin API's JSON
 // (docs/pathways.md); the server validates it and its 422 problems are shown where they belong.
 "use strict";
@@ -16,13 +16,13 @@ let rowCount = 0;
 
 // -- list and trusted institutions -----------------------------------------------------------
 async function showList() {
-  const [list] = await Promise.all([api("GET", "/api/programmes"), showTrusted()]);
-  const body = $("programme-rows");
+  const [list] = await Promise.all([api("GET", "/api/pathways"), showTrusted()]);
+  const body = $("pathway-rows");
   body.replaceChildren();
-  for (const record of list.programmes) {
+  for (const record of list.pathways) {
     const title = record.achievement.name;
-    const edit = el("a", { href: "/admin/programmes/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
-    const view = el("a", { href: "/programmes/" + encodeURIComponent(record.uuid) }, t("Public page"), unseen(" of " + title));
+    const edit = el("a", { href: "/admin/pathways/" + encodeURIComponent(record.uuid) + "/edit" }, t("Edit"), unseen(" " + title));
+    const view = el("a", { href: "/pathways/" + encodeURIComponent(record.uuid) }, t("Public page"), unseen(" of " + title));
     body.append(
       el(
         "tr",
@@ -35,9 +35,9 @@ async function showList() {
       ),
     );
   }
-  $("list-status").textContent = list.programmes.length
-    ? t("{n} programme(s).", { n: list.programmes.length })
-    : t("No programmes yet: create the first one.");
+  $("list-status").textContent = list.pathways.length
+    ? t("{n} pathway(s).", { n: list.pathways.length })
+    : t("No pathways yet: create the first one.");
 }
 
 async function showTrusted() {
@@ -95,7 +95,7 @@ async function addTrusted(event) {
   }
 }
 
-// -- programme form ----------------------------------------------------------------------------
+// -- pathway form ----------------------------------------------------------------------------
 function ownOptions(select) {
   const group = select.querySelector("optgroup[data-own]");
   group.replaceChildren();
@@ -238,7 +238,7 @@ function showResult(record) {
   $("rule-description").textContent = record.achievement.compositionRule || "";
   const warnings = $("warnings");
   warnings.replaceChildren(...(record.warnings || []).map((text) => el("li", {}, text)));
-  $("public-link").href = "/programmes/" + encodeURIComponent(record.uuid);
+  $("public-link").href = "/pathways/" + encodeURIComponent(record.uuid);
   const narrative = record.achievement.criteria && record.achievement.criteria.narrative;
   $("preview-body").replaceChildren(narrative ? renderFactSheet(narrative) : "");
   $("result").hidden = false;
@@ -247,7 +247,7 @@ function showResult(record) {
 async function showForm() {
   ownAchievements = (await api("GET", "/api/achievements")).achievements;
   if (editor.mode === "edit") {
-    const record = await api("GET", "/api/programmes/" + encodeURIComponent(editor.editing));
+    const record = await api("GET", "/api/pathways/" + encodeURIComponent(editor.editing));
     fillFields($("certificate"), record.input);
     fillRule(record.rule);
     showResult(record);
@@ -306,8 +306,8 @@ function showProblem(error, read) {
 function save(event) {
   let read = null; // the rule as read from the form, and where each of its parts is
   return saveRecord(event, editor, {
-    form: $("programme-form"),
-    collection: "programmes",
+    form: $("pathway-form"),
+    collection: "pathways",
     body: () => {
       read = readRule();
       return { achievement: readFields($("certificate")), rule: read.rule };
@@ -318,7 +318,7 @@ function save(event) {
 }
 
 function wireForm() {
-  const form = $("programme-form");
+  const form = $("pathway-form");
   wireRows(form);
   form.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");

@@ -1,4 +1,4 @@
-"""The two example programmes of issue 6 as rules, and unsigned credentials that fit them."""
+"""The two example pathways of issue 6 as rules, and unsigned credentials that fit them."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """A credential on paper: a one-page A4 PDF with every element, a verification QR code and the
-credential itself attached (``credential.json``), for the learner to print or send.
+credential itself attached (``credential.json``). The wallet draws it for the learner, the issuer's
+registrar screens for the registrar; each service fills in a :class:`Printout` in its reader's
+language, and this module only lays it out.
 
 The page is drawn with fpdf2 in a TrueType font found on the machine (DejaVu Sans from Debian's
 ``fonts-dejavu-core`` and its usual places elsewhere), embedded as a subset, so the text is
@@ -12,9 +14,12 @@ Everything on the page comes from the credential (untrusted): it is only ever te
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +34,9 @@ __all__ = [
     "FONT_PLACES",
     "Printout",
     "attachment_bytes",
+    "draw_pdf",
     "find_fonts",
-    "printout_rows",
+    "pdf_filename",
     "render_pdf",
 ]
 
@@ -78,7 +84,9 @@ class Printout:
     attachment_note: str
     footer: str
     credential: Any
-    """The credential, attached as ``credential.json`` exactly as the wallet keeps it."""
+    """The credential, attached as ``credential.json`` exactly as it is kept (never cut)."""
+    creator: str = "Plecak wallet"
+    """The PDF's ``Creator`` (the program that made it)."""
 
 
 def find_fonts(places: Sequence[tuple[str, str]] = FONT_PLACES) -> tuple[Path, Path] | None:
@@ -171,10 +179,26 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.set_creation_date(moment)
     pdf.set_lang(printout.lang)
     pdf.set_title(_clean(printout.title, MAX_TITLE_CHARS, 1))
-    pdf.set_creator("Plecak wallet")
+    pdf.set_creator(printout.creator)
     pdf.add_page()
-    width = _PAGE_W - 2 * _MARGIN
+    _draw_heading(pdf, printout)
+    foot_top = _PAGE_H - _MARGIN - _FOOT_H
+    _draw_rows(pdf, printout, foot_top)
+    _draw_verification(pdf, printout, foot_top)
+    pdf.embed_file(
+        bytes=attachment_bytes(printout.credential),
+        basename=ATTACHMENT_NAME,
+        desc="The verifiable credential shown on this page",
+        mime_type="application/json",
+        modification_date=moment,
+        associated_file_relationship=AssociatedFileRelationship.DATA.value,
+    )
+    return bytes(pdf.output())
 
+
+def _draw_heading(pdf: _Page, printout: Printout) -> None:
+    """The kind of credential (small, grey), its title (large) and a rule under them."""
+    width = _PAGE_W - 2 * _MARGIN
     if printout.kind:
         pdf.set_font("body", "", 9)
         pdf.set_text_color(70, 70, 70)
@@ -191,11 +215,13 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.line(_MARGIN, pdf.get_y(), _PAGE_W - _MARGIN, pdf.get_y())
     pdf.ln(3)
 
-    foot_top = _PAGE_H - _MARGIN - _FOOT_H
+
+def _draw_rows(pdf: _Page, printout: Printout, foot_top: float) -> None:
+    """The label/value rows, in the largest font size that fits above the verification block."""
     rows = [(_clean(label, 200, 2), _clean(value)) for label, value in printout.rows]
     rows, size = _fit(pdf, rows, foot_top - 4 - pdf.get_y())
     line = size * 0.45
-    value_w = width - _LABEL_W
+    value_w = _PAGE_W - 2 * _MARGIN - _LABEL_W
     for label, value in rows:
         top = pdf.get_y()
         pdf.set_font("body", "B", size)
@@ -207,7 +233,10 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
         pdf.multi_cell(value_w, line, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_y(max(label_end, pdf.get_y()) + size * 0.18)
 
-    # the verification block: text on the left, the QR code on the right
+
+def _draw_verification(pdf: _Page, printout: Printout, foot_top: float) -> None:
+    """The verification block: text and link on the left, the QR code on the right; the footer."""
+    width = _PAGE_W - 2 * _MARGIN
     pdf.line(_MARGIN, foot_top, _PAGE_W - _MARGIN, foot_top)
     _draw_qr(pdf, printout.link, _PAGE_W - _MARGIN - _QR_SIDE, foot_top + 3, _QR_SIDE)
     text_w = width - _QR_SIDE - 4
@@ -228,28 +257,18 @@ def render_pdf(printout: Printout, fonts: tuple[Path, Path], *, now: datetime | 
     pdf.set_text_color(90, 90, 90)
     pdf.cell(width, 3, _clean(printout.footer, 300))
 
-    pdf.embed_file(
-        bytes=attachment_bytes(printout.credential),
-        basename=ATTACHMENT_NAME,
-        desc="The verifiable credential shown on this page",
-        mime_type="application/json",
-        modification_date=moment,
-        associated_file_relationship=AssociatedFileRelationship.DATA.value,
-    )
-    return bytes(pdf.output())
+
+_PDF_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
+"""At most two PDFs are drawn at once in a process (CPU-bound), off the event loop."""
 
 
-def printout_rows(
-    fields: Sequence[tuple[str, Any]], t: Callable[..., str], *, bullet: str = "• "
-) -> list[tuple[str, str]]:
-    """The credential's ``(message key, value)`` rows as ``(label, text)``, enum values named in
-    the reader's language (as the detail page's ``value`` macro does) and lists one item a line."""
-    out = []
-    for key, value in fields:
-        if isinstance(value, str):
-            label = t("enum." + value)
-            text = value if label.startswith("enum.") else label
-        else:
-            text = "\n".join(bullet + str(item) for item in value)
-        out.append((t(key), text))
-    return out
+async def draw_pdf(printout: Printout, fonts: tuple[Path, Path]) -> bytes:
+    """:func:`render_pdf` in a worker thread (a page takes tens of milliseconds of CPU)."""
+    return await asyncio.get_running_loop().run_in_executor(_PDF_MAKERS, render_pdf, printout, fonts)
+
+
+def pdf_filename(title: str) -> str:
+    """An ASCII file name from a title (``Kurs łączenia danych`` → ``kurs-laczenia-danych.pdf``)."""
+    ascii_title = unicodedata.normalize("NFKD", title.replace("ł", "l").replace("Ł", "L"))
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.encode("ascii", "ignore").decode().lower()).strip("-")
+    return f"{slug[:60].rstrip('-') or 'credential'}.pdf"
