@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.jar import self_signed_certificate
+from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.verifier.config import Settings
 from plecak.verifier.identity import load_identity
 

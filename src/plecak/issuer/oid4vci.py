@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from plecak.core.keyproof import (
+from plecak.core.oid4vci.keyproof import (
     KeyProof,
     KeyProofError,
     verify_key_proof,

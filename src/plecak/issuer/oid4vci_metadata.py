@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from plecak.core.integrity.suites import suite_named
-from plecak.core.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, PROOF_ALGORITHMS
+from plecak.core.oid4vci.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, PROOF_ALGORITHMS
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
 
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration

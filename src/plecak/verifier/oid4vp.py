@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from plecak.core.integrity.suites import registered_proofs
-from plecak.core.jar import (
+from plecak.core.oid4vp.jar import (
     RESPONSE_ENC_VALUES,
     JarError,
     decrypt_response,

@@ -9,7 +9,7 @@ A verifier's QR code or link carries the request in one of three ways:
 * by value as plain parameters (``client_id``, ``response_type``, ``dcql_query``, ``nonce``, …).
 
 A signed request is checked against its client identifier prefix before anything is shown
-(:func:`plecak.core.jar.verify_request_object`): ``x509_san_dns`` (certificate chain in ``x5c``;
+(:func:`plecak.core.oid4vp.jar.verify_request_object`): ``x509_san_dns`` (certificate chain in ``x5c``;
 a certificate that does not end at a configured trust anchor is shown as unverified) or
 ``decentralized_identifier`` (the verifier's DID). Unsigned requests (plain JSON or parameters) are
 accepted only with ``redirect_uri:`` client identifiers, which *are* the address the answer goes to.
@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
-from plecak.core.jar import JAR_MEDIA_TYPE, JarError, encrypt_response, split_client_id, verify_request_object
+from plecak.core.oid4vp.jar import JAR_MEDIA_TYPE, JarError, encrypt_response, split_client_id, verify_request_object
 from plecak.core.verify.presentation import create_presentation
 
 from .dcql import CredentialQuery, _invalid, credential_matches
