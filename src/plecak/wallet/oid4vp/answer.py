@@ -36,12 +36,12 @@ from cryptography import x509
 from plecak.core.oid4vp.jar import JAR_MEDIA_TYPE, JarError, encrypt_response, split_client_id, verify_request_object
 from plecak.core.verify.presentation import create_presentation
 
+from ..exceptions import Gone, UserError
+from ..ports import FetchError, HttpClient
+from ..sdjwt import bind, sd_jwt_of
+from ..vault import HolderKey
 from .dcql import CredentialQuery, _invalid, credential_matches
 from .dcql import _queries as _queries
-from .exceptions import Gone, UserError
-from .ports import FetchError, HttpClient
-from .sdjwt import bind, sd_jwt_of
-from .vault import HolderKey
 
 __all__ = [
     "CredentialQuery",
