@@ -25,7 +25,7 @@ from plecak.core.did import did_key
 from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.core.timeutil import utc_now
 
-from .config import Settings
+from ..config import Settings
 
 __all__ = ["VerifierIdentity", "load_identity"]
 

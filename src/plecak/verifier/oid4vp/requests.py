@@ -38,6 +38,8 @@ from plecak.core.sdjwt import HOLDER_ALGS, ISSUER_ALG
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.runtime.oauth import OpenIdError
 
+from ..service import VerificationService
+from ..store import VerifierStore, new_id
 from .dcql import (
     ASKABLE_ELEMENTS,
     OB_CREDENTIAL_TYPE,
@@ -51,12 +53,10 @@ from .dcql import (
 )
 from .identity import NAME, VerifierIdentity
 from .request_check import presentation_request_check, sd_jwt_request_check
-from .service import VerificationService
-from .store import VerifierStore, new_id
 
 if TYPE_CHECKING:
-    from .sdjwt import SdJwtVerification
-    from .trust import TrustRegistry
+    from ..sdjwt import SdJwtVerification
+    from ..trust import TrustRegistry
 
 __all__ = [
     "ASKABLE_ELEMENTS",
