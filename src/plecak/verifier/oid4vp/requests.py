@@ -4,7 +4,7 @@ The employer's page creates a request; the wallet fetches it from ``request_uri`
 ``POST`` with ``wallet_nonce`` when the link says ``request_uri_method=post``) as a signed Request
 Object (JAR, ``application/oauth-authz-req+jwt``, ES256): signed with the verifier certificate
 (client identifier prefix ``x509_san_dns``) or the verifier's did:key (``decentralized_identifier``),
-see :mod:`verifier.identity`. The wallet posts ``vp_token`` and ``state`` to ``response_uri``
+see :mod:`.identity`. The wallet posts ``vp_token`` and ``state`` to ``response_uri``
 (``direct_post``), or the same encrypted to the request's ephemeral key as ``response``
 (``direct_post.jwt``, ECDH-ES). Two ids keep the sides apart:
 

@@ -236,7 +236,7 @@ def vp_token(
 ) -> dict[str, list[Any]]:
     """One holder-signed presentation per credential query, bound to the request's nonce and client.
 
-    ``chosen`` holds the credentials as disclosed (:func:`wallet.selective.disclose_for_claims`).
+    ``chosen`` holds the credentials as disclosed (:func:`wallet.disclosure.selective.disclose_for_claims`).
     A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, with the disclosures
     it kept and a key-binding JWT for the request's nonce and ``client_id``.
     """
