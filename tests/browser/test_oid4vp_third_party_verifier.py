@@ -29,7 +29,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.jar import self_signed_certificate
+from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.core.sdjwt import VCT_HOSTED_PATH
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet

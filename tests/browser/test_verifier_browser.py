@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.did import DidResolver
-from plecak.core.jar import verify_request_object
+from plecak.core.oid4vp.jar import verify_request_object
 from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]

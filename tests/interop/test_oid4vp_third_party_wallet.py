@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from plecak.core.crypto.keys import Ed25519KeyPair
-from plecak.core.jar import self_signed_certificate
+from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.core.sdjwt import present
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier

@@ -117,7 +117,7 @@ async def test_polish_pdf_has_one_page_every_element_the_credential_attached_and
         status, verdict, result = await verdict_at(codes[0])
         assert status == 410
         assert verdict is None
-        assert "The learner withdrew this link" in result
+        assert "This link was withdrawn by whoever made it" in result
     finally:
         await browser.close()
 

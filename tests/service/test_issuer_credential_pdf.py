@@ -147,6 +147,7 @@ async def test_registrar_downloads_a_polish_pdf_whose_qr_verifies_until_the_link
     status, verdict, page = await travel.verdict_at(codes[0])
     assert status == 410
     assert verdict is None
+    assert "the learner or the issuer" in page  # not "the learner withdrew": the registrar did
     async with system.admin.get(link) as resp:
         assert resp.status == 410
         assert resp.content_type == "application/problem+json"

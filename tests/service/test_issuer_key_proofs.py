@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.did import did_key
-from plecak.core.keyproof import did_jwk, public_jwk
+from plecak.core.oid4vci.keyproof import did_jwk, public_jwk
 from plecak.core.sdjwt import parse_sd_jwt
 from plecak.issuer.app import create_app
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile

@@ -20,7 +20,7 @@ from plecak.core.sdjwt import (
     public_key_from_jwk,
 )
 from plecak.issuer.app import create_app
-from plecak.wallet.oid4vp import CredentialQuery, credential_matches
+from plecak.wallet.oid4vp.answer import CredentialQuery, credential_matches
 from support.issuer import AUTH, PUBLIC_URL, achievement, issuer_settings, profile
 from support.oid4vci import ClientFactory, Holder, code_of, make_offer, nonce, token
 

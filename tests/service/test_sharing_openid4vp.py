@@ -181,7 +181,7 @@ async def test_our_wallet_answers_our_verifier_encrypted_with_direct_post_jwt(se
 
 
 def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() -> None:
-    from plecak.verifier.oid4vp import Ask, dcql_query
+    from plecak.verifier.oid4vp.requests import Ask, dcql_query
 
     ask = Ask(elements=("grade", "learner"))
     assert Ask.from_json(ask.to_json()) == ask
@@ -203,7 +203,7 @@ def test_ask_for_ldp_elements_gives_dcql_claim_paths_the_holder_may_decline() ->
 
 
 def test_sd_jwt_ask_marks_asked_claims_optional_with_claim_sets() -> None:
-    from plecak.verifier.oid4vp import Ask, dcql_query, sd_jwt_claims_of
+    from plecak.verifier.oid4vp.requests import Ask, dcql_query, sd_jwt_claims_of
 
     assert sd_jwt_claims_of(["grade", "learner", "skills"]) == ("grade", "grading_scheme", "name")
     query = dcql_query(Ask(format="dc+sd-jwt", claims=("grade",)))["credentials"][0]

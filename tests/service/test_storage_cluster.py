@@ -9,7 +9,7 @@ import pytest
 from redis.crc import key_slot
 from redis.exceptions import CrossSlotTransactionError, RedisClusterException
 
-from plecak.issuer.oid4vci import OFFER_P
+from plecak.issuer.oid4vci.offers import OFFER_P
 from plecak.issuer.store import IssuerStore
 from plecak.runtime.redis_cluster_embedded import SLOTS, EmbeddedRedisCluster
 from plecak.runtime.storage import (

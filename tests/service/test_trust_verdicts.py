@@ -184,13 +184,13 @@ async def test_withdrawn_and_unknown_share_links_are_said_in_words(
     status, _, page = await employer.open_link(link)
     text = html.unescape(page)
     assert status == 410
-    assert "The learner withdrew this link" in text
+    assert "This link was withdrawn by whoever made it" in text
     assert "HTTP 410" not in text
     assert "Something went wrong" not in text
     assert "<h1>No longer available</h1>" in text
     status, _, page = await employer.open_link(link, POLISH)
     assert status == 410
-    assert "Osoba ucząca się wycofała ten link" in html.unescape(page)
+    assert "Ten link wycofał ten, kto go utworzył" in html.unescape(page)
 
     status, _, page = await employer.open_link(servers.wallet_url + "/s/" + "x" * 43)
     text = html.unescape(page)

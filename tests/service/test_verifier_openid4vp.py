@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from plecak.core.did import DidResolver
-from plecak.core.jar import JarError, encrypt_response, verify_request_object
+from plecak.core.oid4vp.jar import JarError, encrypt_response, verify_request_object
 from plecak.verifier.app_keys import REQUESTS
 from support.issuer import achievement
 from support.openid4vp import ClientFactory, ServerFactory, answer, ask, fetch_request, result, stack, status

@@ -224,7 +224,7 @@ async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: S
 
 
 def test_ask_accepts_claims_only_for_sd_jwt_and_only_disclosable_ones() -> None:
-    from plecak.verifier.oid4vp import Ask, dcql_query
+    from plecak.verifier.oid4vp.requests import Ask, dcql_query
 
     with pytest.raises(ValueError, match="claims can be asked only of an SD-JWT VC"):
         Ask(format="ldp_vc", claims=("grade",))

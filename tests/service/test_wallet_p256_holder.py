@@ -10,7 +10,7 @@ import pytest
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.sdjwt import parse_sd_jwt
 from plecak.wallet.exceptions import UserError
-from plecak.wallet.oid4vci import _proof_alg
+from plecak.wallet.oid4vci.client import _proof_alg
 from plecak.wallet.vault import HolderKey
 from support.issuer import AUTH
 from support.wallet import Servers, servers

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from plecak.core.crypto.keys import EcdsaKeyPair
 from plecak.core.did import did_key
-from plecak.core.jar import sign_request_object
+from plecak.core.oid4vp.jar import sign_request_object
 from support.wallet import Browser, Servers, servers
 from support.wallet_present import OB_TYPE, ContractVerifier, verifier
 

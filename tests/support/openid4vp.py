@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.did import DidResolver
-from plecak.core.jar import verify_request_object
+from plecak.core.oid4vp.jar import verify_request_object
 from support.verifier import Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from plecak.core.crypto.jwk import public_key_of_jwk
 from plecak.core.encoding import b64url_encode
-from plecak.core.keyproof import KeyProofError, _key_from_jwk, public_jwk
+from plecak.core.oid4vci.keyproof import KeyProofError, _key_from_jwk, public_jwk
 from plecak.core.sdjwt.common import SdJwtError
 from plecak.core.sdjwt.keys import public_key_from_jwk
 

@@ -1,4 +1,4 @@
-"""Signed OpenID4VP Request Objects and encrypted answers (``plecak.core.jar``): what a wallet accepts
+"""Signed OpenID4VP Request Objects and encrypted answers (``plecak.core.oid4vp.jar``): what a wallet accepts
 and refuses, checked with real keys and certificates (no network: did:key resolves locally)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 
 from plecak.core.crypto.keys import EcdsaKeyPair
 from plecak.core.did import DidResolver, did_key
-from plecak.core.jar import (
+from plecak.core.oid4vp.jar import (
     JarError,
     decrypt_response,
     encrypt_response,

@@ -11,9 +11,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from plecak.core.jar import self_signed_certificate
+from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.verifier.config import Settings
-from plecak.verifier.identity import load_identity
+from plecak.verifier.oid4vp.identity import load_identity
 
 TOKEN = "t" * 32
 NOW = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC)

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from plecak.wallet.disclosure.selective import claim_is_required
 from plecak.wallet.exceptions import UserError
-from plecak.wallet.oid4vp import CredentialQuery, _queries, credential_matches
-from plecak.wallet.selective import claim_is_required
+from plecak.wallet.oid4vp.answer import CredentialQuery, _queries, credential_matches
 
 CREDENTIAL: dict[str, Any] = {
     "type": ["VerifiableCredential"],

@@ -21,7 +21,7 @@ from .demo import seed_demo
 from .errors import domain_errors_middleware
 from .i18n import setup_i18n
 from .limits import LIMITER, client_limit_middleware
-from .oid4vci import OfferService
+from .oid4vci.offers import OfferService
 from .pathways import PathwayService
 from .pathways_store import PathwayStore
 from .routes import setup_routes

@@ -8,7 +8,7 @@ from plecak.runtime.storage import RedisClient
 
 from .certificate_claims import CertificateClaimService
 from .config import Settings
-from .oid4vci import OfferService
+from .oid4vci.offers import OfferService
 from .pathways import PathwayService
 from .sdjwt import SdJwtIssuing
 from .service import IssuerService

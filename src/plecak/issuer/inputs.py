@@ -17,7 +17,7 @@ from plecak.core.model.datamodel import is_url
 from .achievements import AchievementProblems
 from .signing import IssuerKeys
 
-__all__: list[str] = []  # shared by plecak.issuer.service and plecak.issuer.oid4vci
+__all__: list[str] = []  # shared by plecak.issuer.service and plecak.issuer.oid4vci.offers
 
 
 def _request_hash(route: str, body: Any) -> str:

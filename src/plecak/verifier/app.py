@@ -33,8 +33,8 @@ from .csrf import CsrfGuard
 from .errors import domain_errors_middleware, page_errors_middleware
 from .fetch import LinkFetcher
 from .i18n import language_middleware
-from .identity import load_identity
-from .oid4vp import PresentationRequests
+from .oid4vp.identity import load_identity
+from .oid4vp.requests import PresentationRequests
 from .routes import setup_routes
 from .sdjwt import SdJwtVerification
 from .service import VerificationService

@@ -11,7 +11,7 @@ from plecak.runtime.storage import RedisClient
 from .config import Settings
 from .csrf import CsrfGuard
 from .fetch import LinkFetcher
-from .oid4vp import PresentationRequests
+from .oid4vp.requests import PresentationRequests
 from .sdjwt import SdJwtVerification
 from .service import VerificationService
 from .trust import TrustRegistry

@@ -16,7 +16,7 @@ from plecak.runtime.web import Problem
 
 from .i18n import language_of, page_path, texts_of
 from .messages import messages
-from .oid4vp import RequestExpired, RequestNotFound
+from .oid4vp.requests import RequestExpired, RequestNotFound
 from .trust import InvalidEntry
 
 __all__ = ["domain_errors_middleware", "is_page", "page", "page_errors_middleware"]

@@ -12,7 +12,7 @@ from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.web import FORM_ERRORS, Problem, json_response, raise_problem, read_form, read_json
 
 from .app_keys import REDIS, REQUESTS, SDJWT, SETTINGS, TRUST, VERIFICATION
-from .oid4vp import RequestExpired, RequestNotFound
+from .oid4vp.requests import RequestExpired, RequestNotFound
 from .route_table import routes
 from .sdjwt import sd_jwt_text
 from .service import PROBLEM_TYPES, problem_details

@@ -23,7 +23,7 @@ from .errors import page
 from .fetch import FetchError
 from .i18n import LANG_COOKIE, texts_of
 from .messages import LANGUAGES, messages
-from .oid4vp import ASKABLE_ELEMENTS
+from .oid4vp.requests import ASKABLE_ELEMENTS
 from .page_tools import (
     limit_checks,
     parse_text,

@@ -13,7 +13,7 @@ from plecak.runtime.web import Problem
 from .app_keys import REQUESTS, SETTINGS
 from .errors import page
 from .i18n import texts_of
-from .oid4vp import ASKABLE_ELEMENTS, Ask, PresentationRequests, sd_jwt_claims_of
+from .oid4vp.requests import ASKABLE_ELEMENTS, Ask, PresentationRequests, sd_jwt_claims_of
 from .page_tools import (
     limit_checks,
     read_fields,

@@ -17,7 +17,7 @@ from plecak.runtime.web import json_response, read_json
 
 from .app_keys import ACCOUNTS, REDIS, SERVICE, SETTINGS
 from .credentials import subject_ids
-from .derive import derive_request
+from .disclosure.derive import derive_request
 from .exceptions import Refused, UserError
 from .handler_tools import form_text, redirect, redirect_with_flash, require_account
 from .middleware import LANG_COOKIE, LANG_KEY, account_of, add_flash, render, tr

@@ -24,9 +24,9 @@ from plecak.core.pathways import Evaluation, Phrase, evaluate, normalise_rule, p
 from plecak.core.timeutil import utc_now
 from plecak.core.verify.presentation import create_presentation
 
+from .disclosure.selective import full_disclosure
 from .exceptions import NotFound, UserError
 from .ports import FetchError
-from .selective import full_disclosure
 from .service import StoredCredential, WalletService
 from .store import digest
 from .vault import HolderKey

@@ -8,12 +8,12 @@ from typing import Any
 from aiohttp import web
 
 from .app_keys import ACCOUNTS, SERVICE
+from .disclosure.selective import request_fields
 from .exceptions import UserError
 from .handler_tools import redirect, require_account
 from .middleware import LANG_KEY, render, tr
 from .route_table import routes
 from .scan_handlers import PRESENT_PARAMS
-from .selective import request_fields
 
 __all__ = ["answer_fields", "answer_request", "approved_fields", "present"]
 

@@ -17,7 +17,7 @@ from .app_keys import FRAME_LIMITER, SETTINGS
 from .exceptions import TooLarge, Unauthorized, UserError
 from .handler_tools import client_address, redirect, require_account
 from .middleware import account_of, render, tr
-from .oid4vci import offer_params
+from .oid4vci.client import offer_params
 from .route_table import routes
 
 __all__ = [

@@ -21,14 +21,16 @@ from plecak.core.integrity.ecdsa_sd import disclose_all
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult
 
-from . import backup, oid4vci, oid4vp, sdjwt
+from . import backup, sdjwt
 from .credentials import subject_ids, view
+from .disclosure.selective import disclose_for_request
 from .exceptions import UserError
 from .keeping import MAX_CREDENTIAL_BYTES, CredentialKeeper, StoredCredential, credential_label
-from .oid4vci import OfferPreview
-from .oid4vp import PresentationRequest
+from .oid4vci import client as oid4vci
+from .oid4vci.client import OfferPreview
+from .oid4vp import answer as oid4vp
+from .oid4vp.answer import PresentationRequest
 from .ports import FetchError
-from .selective import disclose_for_request
 from .vault import HolderKey
 
 __all__ = ["MAX_CREDENTIAL_BYTES", "StoredCredential", "WalletService"]

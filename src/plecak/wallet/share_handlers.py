@@ -12,13 +12,13 @@ from plecak.runtime.qr import qr_data_uri
 from plecak.runtime.web import json_response
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
+from .disclosure.selective import disclose as disclose_selected
+from .disclosure.selective import share_fields
 from .exceptions import UserError
 from .handler_tools import redirect_with_flash, require_account
 from .middleware import LANG_KEY, render, tr
 from .route_table import routes
 from .sdjwt import sd_jwt_of
-from .selective import disclose as disclose_selected
-from .selective import share_fields
 from .shares import DEFAULT_DAYS, EXPIRY_DAYS
 
 __all__ = [

@@ -85,7 +85,7 @@ class ShareService:
         one_time: bool = False,
         audience: str = "",
     ) -> tuple[str, Share]:
-        """Present ``credentials`` (already disclosed: see :func:`wallet.selective.disclose`) and
+        """Present ``credentials`` (already disclosed: see :func:`wallet.disclosure.selective.disclose`) and
         store the presentation under a new token (returned once).
 
         W3C credentials go into one presentation signed by the holder key. An SD-JWT VC travels

@@ -11,11 +11,11 @@ from aiohttp import web
 from plecak.runtime.printout import draw_pdf, find_fonts
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
+from .disclosure.selective import disclose
 from .exceptions import UserError
 from .handler_tools import require_account
 from .middleware import LANG_KEY, render, tr
 from .route_table import routes
-from .selective import disclose
 from .service import StoredCredential
 from .share_handlers import share_links
 from .shares import EXPIRY_DAYS, Share

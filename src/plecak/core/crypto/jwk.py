@@ -1,6 +1,6 @@
 """Public keys to and from JWKs, for the two curves the JOSE code accepts: Ed25519 (OKP) and P-256 (EC).
 
-Shared by the OpenID4VCI key proofs (:mod:`plecak.core.keyproof`) and SD-JWT (:mod:`plecak.core.sdjwt.keys`),
+Shared by the OpenID4VCI key proofs (:mod:`plecak.core.oid4vci.keyproof`) and SD-JWT (:mod:`plecak.core.sdjwt.keys`),
 which turn the ``ValueError`` raised here into their own error type, its text unchanged."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ A verifier's QR code or link carries the request in one of three ways:
 * by value as plain parameters (``client_id``, ``response_type``, ``dcql_query``, ``nonce``, …).
 
 A signed request is checked against its client identifier prefix before anything is shown
-(:func:`plecak.core.jar.verify_request_object`): ``x509_san_dns`` (certificate chain in ``x5c``;
+(:func:`plecak.core.oid4vp.jar.verify_request_object`): ``x509_san_dns`` (certificate chain in ``x5c``;
 a certificate that does not end at a configured trust anchor is shown as unverified) or
 ``decentralized_identifier`` (the verifier's DID). Unsigned requests (plain JSON or parameters) are
 accepted only with ``redirect_uri:`` client identifiers, which *are* the address the answer goes to.
@@ -33,15 +33,15 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
-from plecak.core.jar import JAR_MEDIA_TYPE, JarError, encrypt_response, split_client_id, verify_request_object
+from plecak.core.oid4vp.jar import JAR_MEDIA_TYPE, JarError, encrypt_response, split_client_id, verify_request_object
 from plecak.core.verify.presentation import create_presentation
 
+from ..exceptions import Gone, UserError
+from ..ports import FetchError, HttpClient
+from ..sdjwt import bind, sd_jwt_of
+from ..vault import HolderKey
 from .dcql import CredentialQuery, _invalid, credential_matches
 from .dcql import _queries as _queries
-from .exceptions import Gone, UserError
-from .ports import FetchError, HttpClient
-from .sdjwt import bind, sd_jwt_of
-from .vault import HolderKey
 
 __all__ = [
     "CredentialQuery",
@@ -236,7 +236,7 @@ def vp_token(
 ) -> dict[str, list[Any]]:
     """One holder-signed presentation per credential query, bound to the request's nonce and client.
 
-    ``chosen`` holds the credentials as disclosed (:func:`wallet.selective.disclose_for_claims`).
+    ``chosen`` holds the credentials as disclosed (:func:`wallet.disclosure.selective.disclose_for_claims`).
     A ``dc+sd-jwt`` query is answered with one SD-JWT per chosen credential, with the disclosures
     it kept and a key-binding JWT for the request's nonce and ``client_id``.
     """

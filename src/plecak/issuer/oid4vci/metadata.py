@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from plecak.core.integrity.suites import suite_named
-from plecak.core.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, PROOF_ALGORITHMS
+from plecak.core.oid4vci.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, PROOF_ALGORITHMS
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL
 
+from ..service import OB_CONTEXT, IssuerService
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID, sdjwt_configuration
-from .service import OB_CONTEXT, IssuerService
 
 if TYPE_CHECKING:
-    from .sdjwt import SdJwtIssuing
+    from ..sdjwt import SdJwtIssuing
 
 __all__ = ["CONFIGURATION_ID", "CONFIGURATION_SUITES", "PRE_AUTH_GRANT", "SD_CONFIGURATION_ID", "IssuerMetadata"]
 
@@ -26,7 +26,7 @@ CONFIGURATION_SUITES = {CONFIGURATION_ID: "eddsa-rdfc-2022", SD_CONFIGURATION_ID
 
 
 class IssuerMetadata:
-    """The metadata endpoints' answers; :class:`plecak.issuer.oid4vci.OfferService` builds on it."""
+    """The metadata endpoints' answers; :class:`plecak.issuer.oid4vci.offers.OfferService` builds on it."""
 
     issuer: IssuerService
     sdjwt: SdJwtIssuing | None

@@ -17,8 +17,8 @@ from plecak.core.disclosure import ELEMENT_POINTERS, ClaimPaths, EcdsaSdAdapter,
 from plecak.core.errors import VCError
 from plecak.core.integrity.ecdsa_sd import disclose_all
 
-from .credentials import CredentialView
-from .exceptions import UserError
+from ..credentials import CredentialView
+from ..exceptions import UserError
 
 __all__ = [
     "RequestField",

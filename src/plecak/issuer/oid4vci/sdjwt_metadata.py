@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plecak.core.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, BINDING_JWK, PROOF_ALGORITHMS
+from plecak.core.oid4vci.keyproof import BINDING_DID_JWK, BINDING_DID_KEY, BINDING_JWK, PROOF_ALGORITHMS
 from plecak.core.sdjwt import ALWAYS_DISCLOSED, CLAIM_LABELS, SELECTIVELY_DISCLOSABLE, VCT_MICRO_CREDENTIAL
 
 __all__ = ["SDJWT_CONFIGURATION_ID", "sdjwt_configuration"]

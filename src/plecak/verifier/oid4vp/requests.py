@@ -4,7 +4,7 @@ The employer's page creates a request; the wallet fetches it from ``request_uri`
 ``POST`` with ``wallet_nonce`` when the link says ``request_uri_method=post``) as a signed Request
 Object (JAR, ``application/oauth-authz-req+jwt``, ES256): signed with the verifier certificate
 (client identifier prefix ``x509_san_dns``) or the verifier's did:key (``decentralized_identifier``),
-see :mod:`verifier.identity`. The wallet posts ``vp_token`` and ``state`` to ``response_uri``
+see :mod:`.identity`. The wallet posts ``vp_token`` and ``state`` to ``response_uri``
 (``direct_post``), or the same encrypted to the request's ephemeral key as ``response``
 (``direct_post.jwt``, ECDH-ES). Two ids keep the sides apart:
 
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from plecak.core.integrity.suites import registered_proofs
-from plecak.core.jar import (
+from plecak.core.oid4vp.jar import (
     RESPONSE_ENC_VALUES,
     JarError,
     decrypt_response,
@@ -38,6 +38,8 @@ from plecak.core.sdjwt import HOLDER_ALGS, ISSUER_ALG
 from plecak.core.timeutil import format_datetime, parse_datetime, utc_now
 from plecak.runtime.oauth import OpenIdError
 
+from ..service import VerificationService
+from ..store import VerifierStore, new_id
 from .dcql import (
     ASKABLE_ELEMENTS,
     OB_CREDENTIAL_TYPE,
@@ -51,12 +53,10 @@ from .dcql import (
 )
 from .identity import NAME, VerifierIdentity
 from .request_check import presentation_request_check, sd_jwt_request_check
-from .service import VerificationService
-from .store import VerifierStore, new_id
 
 if TYPE_CHECKING:
-    from .sdjwt import SdJwtVerification
-    from .trust import TrustRegistry
+    from ..sdjwt import SdJwtVerification
+    from ..trust import TrustRegistry
 
 __all__ = [
     "ASKABLE_ELEMENTS",

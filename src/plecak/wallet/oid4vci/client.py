@@ -22,9 +22,9 @@ import jwt
 
 from plecak.core import safejson
 
-from .exceptions import Gone, UserError
-from .ports import FetchError, HttpClient
-from .vault import HolderKey
+from ..exceptions import Gone, UserError
+from ..ports import FetchError, HttpClient
+from ..vault import HolderKey
 
 __all__ = ["PRE_AUTH_GRANT", "OfferPreview", "load_offer", "offer_params", "redeem"]
 

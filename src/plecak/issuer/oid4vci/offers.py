@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from plecak.core.keyproof import (
+from plecak.core.oid4vci.keyproof import (
     KeyProof,
     KeyProofError,
     verify_key_proof,
@@ -31,14 +31,14 @@ from plecak.core.timeutil import format_datetime
 from plecak.runtime.oauth import OpenIdError
 from plecak.runtime.storage import RedisClient, transaction
 
-from .achievements import AchievementProblems
-from .oid4vci_metadata import CONFIGURATION_ID, CONFIGURATION_SUITES, PRE_AUTH_GRANT, IssuerMetadata
+from ..achievements import AchievementProblems
+from ..service import IssuerService, _grade, _key_hash, _learner, _request_hash
+from ..store import IdempotencyConflict
+from .metadata import CONFIGURATION_ID, CONFIGURATION_SUITES, PRE_AUTH_GRANT, IssuerMetadata
 from .sdjwt_metadata import SDJWT_CONFIGURATION_ID
-from .service import IssuerService, _grade, _key_hash, _learner, _request_hash
-from .store import IdempotencyConflict
 
 if TYPE_CHECKING:
-    from .sdjwt import SdJwtIssuing
+    from ..sdjwt import SdJwtIssuing
 
 __all__ = ["CONFIGURATION_ID", "PRE_AUTH_GRANT", "SDJWT_CONFIGURATION_ID", "OfferService", "OpenIdError"]
 

@@ -11,8 +11,8 @@ from plecak.core.errors import VCError
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.sdjwt import VCT_MICRO_CREDENTIAL, SdJwtError, is_micro_credential_vct, parse_sd_jwt
 
-from .exceptions import UserError
-from .sdjwt import sd_jwt_of
+from ..exceptions import UserError
+from ..sdjwt import sd_jwt_of
 
 __all__ = ["SUPPORTED_FORMATS", "CredentialQuery", "credential_matches"]
 

@@ -22,10 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from plecak.core.crypto.keys import EcdsaKeyPair
 from plecak.core.did import did_key
-from plecak.core.jar import self_signed_certificate
+from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.core.timeutil import utc_now
 
-from .config import Settings
+from ..config import Settings
 
 __all__ = ["VerifierIdentity", "load_identity"]
 
