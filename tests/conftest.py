@@ -110,6 +110,15 @@ def _kind(item: pytest.Item) -> str | None:
     return first if first in KINDS else None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    workers = len(getattr(config.option, "tx", None) or [])  # pytest-xdist's -n, resolved
+    if os.environ.get("REDIS_URL") and workers > 1:
+        raise pytest.UsageError(
+            "REDIS_URL names one Redis that every test flushes, so the tests cannot share it in parallel:"
+            " run them in one process (-n 0, or make test PYTEST_ARGS='-n 0')"
+        )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test by its directory; on a cluster run keep only the tests that use the session's
     Redis: the others would repeat ``make test`` exactly (tests/service/test_storage_cluster.py starts

@@ -3,14 +3,22 @@
 Chromium is Debian's ``/usr/bin/chromium`` (or ``PLECAK_CHROMIUM``); ``.ci/run`` installs it.
 When it or Playwright is missing the browser tests fail in CI (``CI=true``) and are skipped,
 with the reason, on a developer's machine.
+
+One Chromium process serves the whole session (each pytest-xdist worker has its own): a test's
+``browser`` is a fresh Playwright connected to it over the DevTools protocol, and each test works in
+browser contexts of its own (new cookies, storage and permissions), closed when it ends. Launching
+Chromium for every test cost about half a second each. A Chromium that has died is started again.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import AsyncIterator
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,21 +38,76 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
+class SharedChromium:
+    """A Chromium listening for DevTools clients on a loopback port it chose itself."""
+
+    def __init__(self, profile: Path) -> None:
+        self.profile = profile
+        self._process: subprocess.Popen[bytes] | None = None
+        self._url = ""
+
+    def url(self) -> str:
+        """The DevTools WebSocket URL, (re)starting Chromium when it is not running."""
+        if self._process is None or self._process.poll() is not None:
+            self._start()
+        return self._url
+
+    def _start(self) -> None:
+        self.stop()
+        port_file = self.profile / "DevToolsActivePort"
+        port_file.unlink(missing_ok=True)
+        args = [*CHROMIUM_ARGS, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+        self._process = subprocess.Popen(
+            [str(CHROMIUM), *args, f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self._process.poll() is None:
+            lines = port_file.read_text().split() if port_file.is_file() else []
+            if len(lines) == 2:  # Chromium writes the port, then the browser's path
+                self._url = f"ws://127.0.0.1:{lines[0]}{lines[1]}"
+                return
+            time.sleep(0.02)
+        self.stop()
+        pytest.fail(f"{CHROMIUM} did not open its DevTools port within 30 s")
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+
+@pytest.fixture(scope="session")
+def shared_chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedChromium]:
     reason = _missing()
     if reason is not None:
         if _in_ci():
             pytest.fail(f"browser tests cannot run in CI: {reason}")
         pytest.skip(reason)
+    chromium = SharedChromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield chromium
+    finally:
+        chromium.stop()
+
+
+@pytest.fixture
+async def browser(shared_chromium: SharedChromium) -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = await playwright.chromium.connect_over_cdp(shared_chromium.url())
         try:
             yield chromium
         finally:
-            await chromium.close()
+            await chromium.close()  # closes this test's contexts; Chromium keeps running
 
 
 @dataclass

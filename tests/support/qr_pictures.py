@@ -36,10 +36,17 @@ def qr_png(text: str) -> bytes:
     return out.getvalue()
 
 
+def _noise(rng: random.Random, size: int, low: int, high: int) -> bytes:
+    """``size`` seeded random bytes spread evenly over ``low``..``high - 1`` (one call to the generator,
+    not one per pixel: a photo has millions of them)."""
+    spread = bytes(low + value * (high - low) // 256 for value in range(256))
+    return rng.randbytes(size).translate(spread)
+
+
 def qr_photo(text: str, *, side: int = 1400, seed: int = 7) -> bytes:
     """A noisy 'photo' (JPEG) with the QR code small, tilted and off-centre, like a phone picture."""
     rng = random.Random(seed)
-    noise = bytes(rng.randrange(90, 200) for _ in range(side * side * 3))
+    noise = _noise(rng, side * side * 3, 90, 200)
     photo = Image.frombytes("RGB", (side, side), noise)
     code = (
         Image.open(io.BytesIO(qr_png(text)))
@@ -63,7 +70,7 @@ def qr_frame(text: str | None, width: int = 800, height: int = 600) -> bytes:
     """What a scan page sends to ``POST /scan/frame``: a camera picture as a JPEG, with the QR code of
     ``text`` in the middle (``None``: only a grey, noisy background)."""
     rng = random.Random(3)
-    frame = Image.frombytes("L", (width, height), bytes(rng.randrange(150, 230) for _ in range(width * height)))
+    frame = Image.frombytes("L", (width, height), _noise(rng, width * height, 150, 230))
     if text is not None:
         side = min(width, height) * 2 // 3
         code = Image.open(io.BytesIO(qr_png(text))).convert("L").resize((side, side), Image.Resampling.NEAREST)

@@ -42,7 +42,10 @@ def setup_i18n(app: web.Application) -> None:
     english.add_extension("jinja2.ext.i18n")
     english.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     polish = jinja2.Environment(
-        loader=english.loader, autoescape=jinja2.select_autoescape(default=True), extensions=["jinja2.ext.i18n"]
+        loader=english.loader,
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        bytecode_cache=english.bytecode_cache,
     )
     polish.globals.update({k: v for k, v in english.globals.items() if k not in ("gettext", "ngettext", "_")})
     polish.filters.update(english.filters)

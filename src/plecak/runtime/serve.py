@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from plecak.runtime.assets import add_static_routes
+from plecak.runtime.template_cache import COMPILED_TEMPLATES
 from plecak.runtime.web import security_headers_middleware
 
 __all__ = ["add_service_routes", "serve", "service_app"]
@@ -37,7 +38,8 @@ def service_app(
 ) -> web.Application:
     """A service's application: its settings under ``settings_key``, the security headers and then its
     own middlewares, its Jinja templates (``<package>/templates``, then the shared ``plecak/runtime/templates``
-    such as the page frame ``_page.html``; escaped), its resources (opened on
+    such as the page frame ``_page.html``; escaped; compiled once per process, plecak.runtime.template_cache),
+    its resources (opened on
     start-up, closed on clean-up) and its routes."""
     app = web.Application(client_max_size=client_max_size, middlewares=[security_headers_middleware, *middlewares])
     app[settings_key] = settings
@@ -47,6 +49,7 @@ def service_app(
             [jinja2.PackageLoader(package, "templates"), jinja2.PackageLoader("plecak.runtime", "templates")]
         ),
         autoescape=jinja2.select_autoescape(default=True),
+        bytecode_cache=COMPILED_TEMPLATES,  # compiled once per process, not once per app
     )
     app.cleanup_ctx.append(resources)
     setup_routes(app)
