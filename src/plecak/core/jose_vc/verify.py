@@ -42,9 +42,10 @@ class JoseVerification:
     alg: str | None = None
     controller: str | None = None
     legacy: bool = False
+    secured_with: str = "jose"
 
     def details(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"securedWith": "jose", "alg": self.alg, "kid": self.kid}
+        out: dict[str, Any] = {"securedWith": self.secured_with, "alg": self.alg, "kid": self.kid}
         if self.legacy:
             out["encoding"] = "VC Data Model 1.1 JWT"
         if self.header.get("typ") is not None:
