@@ -147,9 +147,9 @@ async def test_idempotent_repeat_returns_the_same_envelope(stack: Stack) -> None
     [
         ({"format": "vc+jwt", "alg": "HS256"}, "options.alg must be one of ES256, EdDSA, RS256"),
         ({"format": "vc+jwt", "alg": "none"}, "options.alg must be one of"),
-        ({"format": "vc+cwt"}, "options.format must be vc+jwt or ldp_vc"),
+        ({"format": "vc+cwt"}, "options.format must be vc+jwt, vc+cose or ldp_vc"),
         ({"format": "vc+jwt", "cryptosuite": "eddsa-rdfc-2022"}, "options.cryptosuite is for Data Integrity"),
-        ({"alg": "ES256"}, "options.alg is for vc+jwt credentials"),
+        ({"alg": "ES256"}, "options.alg is for vc+jwt and vc+cose credentials"),
         ({"securingMechanism": 5}, "options.securingMechanism must be"),
     ],
 )
