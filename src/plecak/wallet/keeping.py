@@ -195,7 +195,7 @@ class CredentialKeeper:
             if sdjwt.sd_jwt_of(raw) is not None:
                 return raw.strip()  # an SD-JWT VC (compact serialisation)
             if (enveloped := envelope_of_text(raw)) is not None:
-                return enveloped  # a vc+jwt (compact JWS), kept as an EnvelopedVerifiableCredential
+                return enveloped  # a vc+jwt (compact JWS) or vc+cose, kept as an EnvelopedVerifiableCredential
             data = safejson.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Refused("refused.not_json", [], detail=str(exc)) from None

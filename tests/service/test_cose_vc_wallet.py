@@ -1,0 +1,71 @@
+"""The wallet keeps a vc+cose credential: pasted as its data URL, as the bare base64 COSE_Sign1 or
+as its envelope, verified before storing (bound to the learner), listed and shown with its elements;
+a tampered one is refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+import pytest
+
+from support.issuer import AUTH
+from support.wallet import Browser, Servers, servers
+
+__all__ = ["servers"]
+
+PREFIX = "data:application/vc+cose;base64,"
+
+
+async def issue_cose(servers: Servers, did: str, alg: str = "ES256") -> dict[str, Any]:
+    issuer = servers.issuer
+    body = {"learner": {"name": "Anna Nowak", "did": did}, "options": {"format": "vc+cose", "alg": alg}}
+    async with issuer.client.post(
+        f"{issuer.url}/api/achievements/{issuer.achievement_uuid}/credentials", json=body, headers=AUTH
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        enveloped: dict[str, Any] = (await resp.json())["verifiableCredential"]
+        return enveloped
+
+
+async def paste(browser: Browser, credential: Any) -> tuple[int, str]:
+    await browser.get("/add")
+    text = credential if isinstance(credential, str) else json.dumps(credential)
+    return await browser.post("/add", {"json": text})
+
+
+def cards(text: str) -> list[tuple[str, str]]:
+    return re.findall(r'<a href="/credentials/([0-9a-f]+)" class="card-title">([^<]+)</a>', text)
+
+
+@pytest.mark.parametrize("form", ["data_url", "base64", "envelope"])
+async def test_pasted_vc_cose_is_kept_and_shown_with_its_elements(servers: Servers, form: str) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    enveloped = await issue_cose(servers, did, alg="EdDSA")
+    pasted = {"data_url": enveloped["id"], "base64": enveloped["id"].removeprefix(PREFIX), "envelope": enveloped}
+    status, text = await paste(browser, pasted[form])
+    assert status == 200, text[:3000]
+    assert "was added to your wallet" in text, text[:3000]
+    assert "not bound to your DID" not in text
+    _, home = await browser.get("/")
+    [(cid, title)] = cards(home)
+    assert title == "Data Literacy Compact Course"
+    status, page = await browser.get(f"/credentials/{cid}")
+    assert status == 200
+    assert "Anna Nowak" in page
+
+
+async def test_tampered_vc_cose_is_refused(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    message = base64.b64decode((await issue_cose(servers, did))["id"].removeprefix(PREFIX))
+    forged = message.replace(b"Anna Nowak", b"Anna Nowik")
+    assert forged != message
+    status, text = await paste(browser, PREFIX + base64.b64encode(forged).decode())
+    assert status == 422
+    assert "does not verify" in text
+    _, home = await browser.get("/")
+    assert cards(home) == []
