@@ -42,7 +42,11 @@ __all__ = [
 
 COSE_MEDIA = {"vc": "vc+cose", "vp": "vp+cose"}
 CONTENT_TYPES = {"vc": "application/vc", "vp": "application/vp"}
-COSE_ALGORITHMS: Mapping[int, tuple[str, str]] = {-7: ("ES256", "P-256"), -35: ("ES384", "P-384"), -8: ("EdDSA", "Ed25519")}
+COSE_ALGORITHMS: Mapping[int, tuple[str, str]] = {
+    -7: ("ES256", "P-256"),
+    -35: ("ES384", "P-384"),
+    -8: ("EdDSA", "Ed25519"),
+}
 """The COSE algorithms accepted (RFC 9053 identifiers), with their name and the one key type each fits."""
 ALG, CRIT, CTY, KID, CWT_CLAIMS, TYP = 1, 2, 3, 4, 15, 16
 """Header labels (IANA "COSE Header Parameters")."""
@@ -138,11 +142,11 @@ class SecuredCose:
                         return kind
         return None
 
-    def legacy(self, kind: str) -> bool:  # noqa: ARG002 - the same questions as a SecuredJws answers
+    def legacy(self, kind: str) -> bool:
         """COSE has no older encoding."""
         return False
 
-    def document(self, kind: str) -> dict[str, Any]:  # noqa: ARG002 - as SecuredJws.document
+    def document(self, kind: str) -> dict[str, Any]:
         """The credential (presentation) secured: the payload."""
         return self.payload
 

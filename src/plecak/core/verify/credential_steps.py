@@ -190,7 +190,8 @@ class EnvelopeStep:
             kind, secured = open_envelope(context.document, "this is not a credential secured with JOSE")
         except VCError as exc:
             if enveloped_cose(context.document) is not None:
-                return error_check("format", "This is not a well-formed secured credential (vc+cose)", exc, "format.cose")
+                what = "This is not a well-formed secured credential (vc+cose)"
+                return error_check("format", what, exc, "format.cose")
             return error_check("format", "This is not a well-formed secured credential (vc+jwt)", exc, "format.jws")
         if "vp" in (kind, secured.kind):
             return failed(
@@ -313,15 +314,11 @@ class JoseProofStep:
     async def run(self, context: Context) -> Check | None:
         issuer = issuer_id(context.subject)
         secured = context.values["jws"]
-        check = verify_cose if isinstance(secured, SecuredCose) else verify_jose
-        jose = await check(
-            secured if isinstance(secured, SecuredCose) else secured.text,
-            self.resolver,
-            kind="vc",
-            subject_id=issuer,
-            now=self.now,
-            clock_skew=self.clock_skew,
-        )
+        options: dict[str, Any] = {"kind": "vc", "subject_id": issuer, "now": self.now, "clock_skew": self.clock_skew}
+        if isinstance(secured, SecuredCose):
+            jose = await verify_cose(secured, self.resolver, **options)
+        else:
+            jose = await verify_jose(secured.text, self.resolver, **options)
         details = jose.details()
         if not jose.verified:
             return failed("proof.signature", "The signature is not valid: " + jose.error, details, error=jose.error)
