@@ -5,14 +5,12 @@ a tampered one is refused."""
 from __future__ import annotations
 
 import base64
-import json
-import re
 from typing import Any
 
 import pytest
 
-from support.issuer import AUTH
-from support.wallet import Browser, Servers, servers
+from support.secured_vc import wallet_cards, wallet_kept, wallet_paste
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 
@@ -20,24 +18,10 @@ PREFIX = "data:application/vc+cose;base64,"
 
 
 async def issue_cose(servers: Servers, did: str, alg: str = "ES256") -> dict[str, Any]:
-    issuer = servers.issuer
-    body = {"learner": {"name": "Anna Nowak", "did": did}, "options": {"format": "vc+cose", "alg": alg}}
-    async with issuer.client.post(
-        f"{issuer.url}/api/achievements/{issuer.achievement_uuid}/credentials", json=body, headers=AUTH
-    ) as resp:
-        assert resp.status == 201, await resp.text()
-        enveloped: dict[str, Any] = (await resp.json())["verifiableCredential"]
-        return enveloped
+    return await servers.issuer.issue(did, options={"format": "vc+cose", "alg": alg})
 
 
-async def paste(browser: Browser, credential: Any) -> tuple[int, str]:
-    await browser.get("/add")
-    text = credential if isinstance(credential, str) else json.dumps(credential)
-    return await browser.post("/add", {"json": text})
-
-
-def cards(text: str) -> list[tuple[str, str]]:
-    return re.findall(r'<a href="/credentials/([0-9a-f]+)" class="card-title">([^<]+)</a>', text)
+paste, cards = wallet_paste, wallet_cards
 
 
 @pytest.mark.parametrize("form", ["data_url", "base64", "envelope"])
@@ -50,11 +34,8 @@ async def test_pasted_vc_cose_is_kept_and_shown_with_its_elements(servers: Serve
     assert status == 200, text[:3000]
     assert "was added to your wallet" in text, text[:3000]
     assert "not bound to your DID" not in text
-    _, home = await browser.get("/")
-    [(cid, title)] = cards(home)
+    title, page = await wallet_kept(browser)
     assert title == "Data Literacy Compact Course"
-    status, page = await browser.get(f"/credentials/{cid}")
-    assert status == 200
     assert "Anna Nowak" in page
 
 

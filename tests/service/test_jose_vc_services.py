@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -22,6 +21,7 @@ from plecak.runtime.storage import connect
 from support.issuer import issuer_settings, simple_credential_v2
 from support.reference_jose import jose_peer, public_jwk, require_jose_peer
 from support.verifier import AUTH, Stack, start_stack
+from support.verifier_pages import upload_report
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -180,13 +180,7 @@ async def test_pasted_vc_jwt_shows_its_micro_credential_on_the_result_page(stack
 
 
 async def test_uploaded_vc_jwt_file_is_verified(stack: Stack) -> None:
-    enveloped = await issue_jwt(stack)
-    form = aiohttp.FormData()
-    form.add_field("csrf_token", await _csrf(stack))
-    form.add_field("file", json.dumps(enveloped).encode(), filename="credential.json", content_type="application/json")
-    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
-    assert resp.status == 303, await resp.text()
-    report = await (await stack.verifier.get(resp.headers["Location"] + "/report.json")).json()
+    report = await upload_report(stack, await issue_jwt(stack))
     assert report["verdict"] == "warnings"
     assert report["errors"] == []
     assert "proof" in report["checks"]

@@ -3,12 +3,12 @@ before storing (bound to the learner, not revoked), listed and shown with its EU
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from support.issuer import AUTH
-from support.wallet import Browser, Servers, servers
+from support.secured_vc import wallet_cards, wallet_paste
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 
@@ -26,14 +26,7 @@ async def issue_jwt(servers: Servers, did: str, alg: str = "ES256") -> dict[str,
         return enveloped
 
 
-async def paste(browser: Browser, credential: Any) -> tuple[int, str]:
-    await browser.get("/add")
-    text = credential if isinstance(credential, str) else json.dumps(credential)
-    return await browser.post("/add", {"json": text})
-
-
-def cards(text: str) -> list[tuple[str, str]]:
-    return re.findall(r'<a href="/credentials/([0-9a-f]+)" class="card-title">([^<]+)</a>', text)
+paste, cards = wallet_paste, wallet_cards
 
 
 async def test_pasted_compact_vc_jwt_is_kept_and_shown_with_its_elements(servers: Servers) -> None:

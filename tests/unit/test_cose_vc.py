@@ -16,7 +16,7 @@ import cbor2
 import pytest
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair
-from plecak.core.did import did_key, resolve_did_key
+from plecak.core.did import did_key
 from plecak.core.jose_vc import (
     envelope_cose,
     envelope_of_text,
@@ -28,30 +28,9 @@ from plecak.core.jose_vc import (
     verify_cose,
 )
 from plecak.core.verify.credential import Outcome, Verifier
+from support.secured_vc import V2, KeyResolver, credential, key_for, kid_of
 
-V2 = "https://www.w3.org/ns/credentials/v2"
 ALG = {"ES256": -7, "EdDSA": -8, "ES384": -35}
-
-
-class KeyResolver:
-    async def resolve(self, did: str) -> dict[str, Any]:
-        return resolve_did_key(did)
-
-
-def kid_of(key: KeyPair) -> str:
-    return f"{did_key(key)}#{key.public_multibase}"
-
-
-def credential(issuer: str, subject: str = "did:example:learner", **extra: Any) -> dict[str, Any]:
-    return {
-        "@context": [V2],
-        "id": "urn:uuid:0d7e3f5a-2b1c-4d8e-9f6a-7b8c9d0e1f2a",
-        "type": ["VerifiableCredential"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": subject},
-        **extra,
-    }
 
 
 def hand_made(
@@ -96,7 +75,7 @@ def outcomes(result: Any) -> dict[str, str]:
 
 @pytest.fixture(params=["ES256", "EdDSA"])
 def issuer_key(request: pytest.FixtureRequest) -> KeyPair:
-    return EcdsaKeyPair.generate("P-256") if request.param == "ES256" else Ed25519KeyPair.generate()
+    return key_for(request.param)
 
 
 # -- signing ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
 from plecak.core.integrity.proofs import DidDocumentResolver, public_key_of_method
@@ -31,9 +31,9 @@ from .cose import (
     parse_cose,
     sig_structure,
 )
-from .verify import JoseVerification, Problem, _fail, _method, _time_problem
+from .verify import JoseVerification, Problem, _fail, _method, _time_problem, absolute_kid
 
-__all__ = ["verify_cose"]
+__all__ = ["CoseOptions", "verify_cose"]
 
 _CWT_NAMES = {1: "iss", 4: "exp", 5: "nbf", 6: "iat"}
 
@@ -72,11 +72,7 @@ def _kid_of(secured: SecuredCose, subject_id: str | None) -> tuple[str | None, P
         return None, ("kid", "the COSE kid is not UTF-8 text naming a key")
     if not isinstance(kid, str) or not kid:
         return None, ("kid", "the COSE message has no kid, so nothing names the key that signed")
-    if kid.startswith("#") and subject_id:
-        kid = subject_id + kid
-    if not kid.split("#", 1)[0].startswith("did:") or "#" not in kid:
-        return kid, ("kid", f"the kid {kid!r} is not a DID URL naming a verification method")
-    return kid, None
+    return absolute_kid(kid, subject_id)
 
 
 async def _signature_problem(
@@ -108,18 +104,24 @@ def _claims(secured: SecuredCose) -> tuple[dict[str, Any], Problem | None]:
     return {_CWT_NAMES[k]: v for k, v in raw.items() if k in _CWT_NAMES}, None
 
 
+class CoseOptions(TypedDict, total=False):
+    """What :func:`verify_cose` checks against: ``kind`` (``vc``/``vp``) and ``subject_id`` (the
+    issuer or holder id) are required; ``now`` and ``clock_skew`` (5 minutes) time the CWT claims."""
+
+    kind: Required[str]
+    subject_id: Required[str | None]
+    now: Callable[[], datetime]
+    clock_skew: timedelta
+
+
 async def verify_cose(
-    data: bytes | SecuredCose,
-    resolver: DidDocumentResolver,
-    *,
-    kind: str,
-    subject_id: str | None,
-    now: Callable[[], datetime] = utc_now,
-    clock_skew: timedelta = timedelta(minutes=5),
+    data: bytes | SecuredCose, resolver: DidDocumentResolver, **options: Unpack[CoseOptions]
 ) -> JoseVerification:
     """Verify a COSE_Sign1 securing a credential (``kind="vc"``, key authorised for
     ``assertionMethod``) or presentation (``"vp"``, ``authentication``); never raises for bad input.
     ``subject_id`` is as for :func:`~.verify.verify_jose`."""
+    kind, subject_id = options["kind"], options["subject_id"]
+    now, clock_skew = options.get("now", utc_now), options.get("clock_skew", timedelta(minutes=5))
     result = JoseVerification(False, secured_with="cose")
     try:
         secured = data if isinstance(data, SecuredCose) else parse_cose(data)
