@@ -1,10 +1,13 @@
 """The wallet keeps a vc+jwt credential: pasted as the compact JWS or as its envelope, verified
-before storing (bound to the learner, not revoked), listed and shown with its EU elements."""
+before storing (bound to the learner, not revoked), listed and shown with its EU elements; a share
+link of an enveloped credential (vc+jwt or vc+cose) verifies with holder binding."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+import pytest
 
 from support.issuer import AUTH
 from support.secured_vc import wallet_cards, wallet_paste
@@ -67,14 +70,17 @@ async def test_vc_jwt_of_another_learner_or_tampered_is_refused(servers: Servers
     assert cards(home) == []
 
 
-async def test_shared_link_of_a_vc_jwt_holds_the_envelope_and_binds_the_learner(servers: Servers) -> None:
+@pytest.mark.parametrize("secured_as", ["vc+jwt", "vc+cose"])
+async def test_shared_link_of_an_enveloped_credential_holds_the_envelope_and_binds_the_learner(
+    servers: Servers, secured_as: str
+) -> None:
     from plecak.core.did import DidResolver
     from plecak.core.verify.credential import Verifier
     from plecak.core.verify.presentation import verify_presentation
 
     browser = servers.browser
     did = await browser.sign_up()
-    enveloped = await issue_jwt(servers, did)
+    enveloped = await servers.issuer.issue(did, options={"format": secured_as})
     await paste(browser, enveloped)
     _, home = await browser.get("/")
     [(cid, _)] = cards(home)
