@@ -10,6 +10,7 @@ import base64
 import json
 from typing import Any
 
+import aiohttp
 import pytest
 
 from plecak.core.integrity.proofs import public_key_of_method
@@ -134,6 +135,17 @@ async def test_uploaded_vc_cose_envelope_file_is_verified(stack: Stack) -> None:
     assert report["verdict"] == "warnings"
     assert report["errors"] == []
     assert "status" in report["checks"]
+
+
+async def test_uploaded_binary_cose_file_is_verified(stack: Stack) -> None:
+    message = message_of(await issue_cose(stack))
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", await stack.csrf())
+    form.add_field("file", message, filename="credential.cose", content_type="application/vc+cose")
+    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
+    _, page = await result_page(stack, resp)
+    assert check(page, "proof") == "passed"
+    assert "Zofia Wiśniewska" in page
 
 
 async def test_presentation_carrying_a_vc_cose_is_verified_over_the_vc_api(stack: Stack) -> None:

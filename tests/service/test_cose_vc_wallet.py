@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import aiohttp
 import pytest
 
 from support.secured_vc import wallet_cards, wallet_kept, wallet_paste
@@ -50,3 +51,18 @@ async def test_tampered_vc_cose_is_refused(servers: Servers) -> None:
     assert "does not verify" in text
     _, home = await browser.get("/")
     assert cards(home) == []
+
+
+async def test_uploaded_binary_cose_file_is_kept(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    message = base64.b64decode((await issue_cose(servers, did))["id"].removeprefix(PREFIX))
+    await browser.get("/add")
+    form = aiohttp.FormData()
+    form.add_field("json", "")
+    form.add_field("file", message, filename="credential.cose", content_type="application/vc+cose")
+    status, text = await browser.post("/add", form)
+    assert status == 200, text[:3000]
+    assert "was added" in text
+    title, _ = await wallet_kept(browser)
+    assert title == "Data Literacy Compact Course"

@@ -19,6 +19,7 @@ from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair, KeyPair
 from plecak.core.did import did_key
 from plecak.core.jose_vc import (
     envelope_cose,
+    envelope_of_bytes,
     envelope_of_text,
     enveloped_cose,
     is_enveloped,
@@ -109,6 +110,16 @@ def test_envelope_is_a_vc2_enveloped_credential_with_a_base64_data_url() -> None
     # pasted text: the data URL, or the bare base64 of the message
     assert envelope_of_text(wrapped["id"]) == wrapped
     assert envelope_of_text(base64.b64encode(message).decode() + "\n") == wrapped
+
+
+def test_binary_cose_tagged_or_untagged_is_read_as_its_envelope_and_other_bytes_are_not() -> None:
+    key = Ed25519KeyPair.generate()
+    message = sign_cose(credential(did_key(key)), key, kid_of(key))
+    assert envelope_of_bytes(message) == envelope_cose(message)
+    untagged = message[1:]
+    assert envelope_of_bytes(untagged) == envelope_cose(untagged)
+    assert envelope_of_bytes(b'{"@context": []}') is None
+    assert envelope_of_bytes(b"%PDF-1.7") is None
 
 
 def test_a_credential_with_a_data_integrity_proof_is_not_signed_again() -> None:

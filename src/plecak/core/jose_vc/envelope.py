@@ -221,6 +221,18 @@ def _cose_text_envelope(text: str) -> dict[str, Any] | None:
     return envelope_cose(message, kind=kind)
 
 
+def envelope_of_bytes(data: bytes) -> dict[str, Any] | None:
+    """An uploaded binary COSE_Sign1 (a ``.cose`` file: tagged ``0xd2 0x84…`` or an untagged array
+    of four, ``0x84…``, neither of which starts UTF-8 text) as its envelope; ``None`` for other bytes."""
+    if not data.startswith((b"\xd2\x84", b"\x84")):
+        return None
+    try:
+        kind = parse_cose(data).kind or "vc"
+    except CoseError:
+        kind = "vc"  # the credential pipeline says why it is not one
+    return envelope_cose(data, kind=kind)
+
+
 def envelope_of_text(text: Any) -> dict[str, Any] | None:
     """A bare compact JWS (pasted, uploaded, posted) as the envelope its ``typ`` names
     (``vp+jwt``: a presentation, else a credential), or a COSE-secured one (a data URL or the
