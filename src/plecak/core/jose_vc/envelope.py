@@ -210,7 +210,7 @@ def _cose_text_envelope(text: str) -> dict[str, Any] | None:
     text = text.strip()
     for kind, prefix in COSE_PREFIX.items():
         if text.startswith(prefix):
-            return {**envelope(text[len(prefix) :], kind=kind), "id": text}
+            return {"@context": VC_V2_CONTEXT, "type": ENVELOPED_VC if kind == "vc" else ENVELOPED_VP, "id": text}
     if not looks_like_cose_text(text):
         return None
     try:
