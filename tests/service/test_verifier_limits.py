@@ -119,6 +119,31 @@ async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(
     assert await check("10.9.9.9, 203.0.113.9") == 429  # a forged left hop does not reset the budget
 
 
+async def test_ipv6_clients_in_one_64_network_share_one_budget_of_checks(
+    aiohttp_server: ServerFactory,
+    aiohttp_client: ClientFactory,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    stack, _, url = await _setup(
+        aiohttp_server,
+        aiohttp_client,
+        redis_url,
+        tmp_path,
+        verify_per_client=2,
+        trusted_proxies=TrustedProxies("127.0.0.1"),
+    )
+
+    async def check(client: str) -> int:
+        resp = await stack.verifier.get(
+            "/verify", params={"url": url}, headers={"X-Forwarded-For": client}, allow_redirects=False
+        )
+        return resp.status
+
+    assert [await check(a) for a in ("2001:db8:9:1::1", "2001:db8:9:1::2", "2001:db8:9:1:1::3")] == [303, 303, 429]
+    assert await check("2001:db8:9:2::1") == 303  # another /64: another client
+
+
 async def test_without_trusted_proxies_a_forwarded_header_does_not_buy_more_checks(
     aiohttp_server: ServerFactory,
     aiohttp_client: ClientFactory,

@@ -143,6 +143,24 @@ async def test_per_client_limit_behind_a_proxy_counts_each_client_not_the_proxy(
         await wallet.close()
 
 
+async def test_ipv6_addresses_in_one_64_network_share_the_sign_in_budget(redis_url: str, tmp_path: Path) -> None:
+    wallet = await _start(
+        redis_url, tmp_path, trusted_proxies=TrustedProxies("127.0.0.0/8"), signin_attempts_per_ip=2
+    )
+    try:
+
+        async def attempt(address: str, n: int) -> int:
+            browser = await wallet.client(address)
+            status, _ = await browser.post("/signin", {"email": f"v{n}@example.org", "password": WRONG})
+            return status
+
+        same_64 = ["2001:db8:7:8::1", "2001:db8:7:8:1::1", "2001:db8:7:8:ffff::ffff"]
+        assert [await attempt(address, n) for n, address in enumerate(same_64)] == [400, 400, 429]
+        assert await attempt("2001:db8:7:9::1", 9) == 400  # the next /64 has its own budget
+    finally:
+        await wallet.close()
+
+
 # -- many failures from many addresses: a delay, not a lock-out --------------------------------
 class Clock:
     def __init__(self) -> None:
