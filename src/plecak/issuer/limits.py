@@ -1,7 +1,8 @@
 """Per-client limits on the issuer's public endpoints (the admin API has its bearer token instead).
 
 Two budgets per client (:func:`plecak.runtime.clientaddr.client_limit_key`, so behind a trusted
-proxy each forwarded client has its own, and an IPv6 client is counted by its /64 network), counted per minute in Redis before the handler runs:
+proxy each forwarded client has its own, and an IPv6 client is counted by its /64 network), counted
+per minute in Redis before the handler runs:
 
 * the credential endpoints, which sign, verify, or spend one-time codes: OpenID4VCI offer, token,
   nonce and credential, and the certificate claims of pathways. ``PLECAK_ISSUER_PER_CLIENT`` (120) requests.
