@@ -37,7 +37,10 @@ async def _account_form(
     context = {"kind": kind, "next": next_path, "email": email}
     if error is not None:
         context["error"] = tr(request)(error.key, **error.params)
-    return await render(request, "account_form.html", context, status=200 if error is None else error.status)
+    response = await render(request, "account_form.html", context, status=200 if error is None else error.status)
+    if error is not None and error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @routes.get("/signup")
