@@ -1,7 +1,8 @@
 """What the W3C VC test suites expect of our issuer and verifier, checked here without the suites
 (docs/conformance.md runs the suites themselves): data-model validation at issue time
 (relatedResource, credentialSchema), options.credentialStatus, the P-384 did:key, URL issuers,
-the ``spec`` presentation policy, and contexts resetting ``@vocab`` to null."""
+the ``spec`` presentation policy, contexts resetting ``@vocab`` to null, and JSON-LD errors reported
+in one line."""
 
 from __future__ import annotations
 
@@ -406,3 +407,63 @@ async def test_verifier_judges_a_vocab_reset_credential_without_crashing(spec_st
     status, body = await spec_stack.verify(signed)
     assert status == 422, body
     assert "ExampleTestCredential" in json.dumps(body), body
+
+
+# --- pyld's errors in our answers (vc2.0 suite: a VP whose @context holds a number) --------------
+# pyld's str() of its errors is a multi-line dump ("('message',)\nType: …\nCode: …\nDetails: …"),
+# which reached the issuer's problem details and the verifier's check messages word for word.
+def assert_one_line_jsonld_error(text: str, expected: str) -> None:
+    assert expected in text, text
+    assert "\n" not in text, text
+    assert "Type:" not in text, text
+    assert "('" not in text, text
+
+
+async def test_issuer_reports_a_jsonld_syntax_error_in_one_line(client: TestClient[Any, Any]) -> None:
+    cred = simple_credential_v2(did_of(client, "Ed25519"))
+    cred["@context"] = [V2, 123192875]
+    status, body = await issue(client, cred)
+    assert status == 422, body
+    assert_one_line_jsonld_error(body["detail"], "@context must be an object (invalid local context)")
+
+
+async def test_verifier_reports_a_jsonld_syntax_error_in_the_holder_proof_in_one_line(spec_stack: Stack) -> None:
+    holder = Holder()
+    vp = holder.present([await spec_stack.issue(did=holder.did)], challenge="c")
+    vp["@context"] = [*vp["@context"], {"@vocab": 5}]
+    resp = await spec_stack.verifier.post(
+        "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "c"}}
+    )
+    body = await resp.json()
+    assert resp.status == 422, body
+    holder_errors = [e for e in body["errors"] if e["check"] == "holder"]
+    assert holder_errors, body
+    assert_one_line_jsonld_error(holder_errors[0]["message"], "must be a string or null (invalid vocab mapping)")
+
+
+# An unsigned presentation is never expanded as JSON-LD, so a number in its @context went unnoticed
+# (the suite's own test of this signs the presentation, where the holder proof fails instead).
+@pytest.mark.parametrize("extra", [123, None, "not a url", ["https://example.org/ctx"]])
+async def test_unsigned_presentation_with_a_context_that_is_no_url_or_object_fails(
+    spec_stack: Stack, extra: Any
+) -> None:
+    credential = await spec_stack.issue(did=Holder().did)
+    vp = {"@context": [V2, extra], "type": ["VerifiablePresentation"], "verifiableCredential": [credential]}
+    resp = await spec_stack.verifier.post(
+        "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "c"}}
+    )
+    body = await resp.json()
+    assert resp.status == 422, body
+    assert [e["code"] for e in body["errors"]] == ["presentation.invalid"], body
+    assert "@context may list only URLs and objects" in body["errors"][0]["message"]
+
+
+async def test_unsigned_presentation_with_more_context_urls_and_objects_verifies(spec_stack: Stack) -> None:
+    credential = await spec_stack.issue(did=Holder().did)
+    context = [V2, "https://www.w3.org/ns/credentials/examples/v2", {"note": "https://example.org/vocab#note"}]
+    vp = {"@context": context, "type": ["VerifiablePresentation"], "verifiableCredential": [credential]}
+    resp = await spec_stack.verifier.post(
+        "/presentations/verify", json={"verifiablePresentation": vp, "options": {"challenge": "c"}}
+    )
+    body = await resp.json()
+    assert resp.status == 200, body

@@ -90,6 +90,21 @@ async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(
     assert await _nonce(client, {"Forwarded": "for=unknown"}) == 429
 
 
+async def test_ipv6_clients_in_one_64_network_share_a_budget_and_other_networks_do_not(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    client = await _issuer(
+        aiohttp_client, redis_url, tmp_path, issuer_per_client=2, trusted_proxies=TrustedProxies("127.0.0.1, ::1")
+    )
+    one_network = ["2001:db8:5:6::1", "2001:db8:5:6:aaaa::2", "2001:db8:5:6:ffff:ffff:ffff:ffff"]
+    statuses = [await _nonce(client, {"X-Forwarded-For": address}) for address in one_network]
+    assert statuses == [200, 200, 429]
+    assert await _nonce(client, {"Forwarded": 'for="[2001:db8:5:7::1]"'}) == 200  # the next /64
+    # an IPv4-mapped IPv6 address is its IPv4 address
+    assert [await _nonce(client, {"X-Forwarded-For": a}) for a in ("::ffff:192.0.2.50", "192.0.2.50")] == [200, 200]
+    assert await _nonce(client, {"X-Forwarded-For": "::ffff:192.0.2.50"}) == 429
+
+
 @pytest.mark.parametrize(
     "header",
     [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +94,17 @@ async def test_link_checks_are_limited_per_client_before_anything_is_fetched_or_
     assert len(await _results(redis_client)) == 3
 
 
-async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(
+Check = Callable[[str], Awaitable[int]]
+
+
+@pytest.fixture
+async def check_from(
     aiohttp_server: ServerFactory,
     aiohttp_client: ClientFactory,
     redis_url: str,
     tmp_path: Path,
-) -> None:
+) -> Check:
+    """Starts a link check for the client a trusted proxy (the test client) names; two per client."""
     stack, _, url = await _setup(
         aiohttp_server,
         aiohttp_client,
@@ -114,9 +120,19 @@ async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(
         )
         return resp.status
 
-    assert [await check("203.0.113.9") for _ in range(3)] == [303, 303, 429]
-    assert await check("198.51.100.7") == 303  # another employer behind the same proxy
-    assert await check("10.9.9.9, 203.0.113.9") == 429  # a forged left hop does not reset the budget
+    return check
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget(check_from: Check) -> None:
+    assert [await check_from("203.0.113.9") for _ in range(3)] == [303, 303, 429]
+    assert await check_from("198.51.100.7") == 303  # another employer behind the same proxy
+    assert await check_from("10.9.9.9, 203.0.113.9") == 429  # a forged left hop does not reset the budget
+
+
+async def test_ipv6_clients_in_one_64_network_share_one_budget_of_checks(check_from: Check) -> None:
+    one_network = ("2001:db8:9:1::1", "2001:db8:9:1::2", "2001:db8:9:1:1::3")
+    assert [await check_from(address) for address in one_network] == [303, 303, 429]
+    assert await check_from("2001:db8:9:2::1") == 303  # another /64: another client
 
 
 async def test_without_trusted_proxies_a_forwarded_header_does_not_buy_more_checks(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from plecak.runtime.clientaddr import TrustedProxies, parse_trusted_proxies
+from plecak.runtime.clientaddr import TrustedProxies, limit_key, parse_trusted_proxies
 
 
 def test_without_trusted_proxies_the_peer_is_the_client_whatever_the_header_says() -> None:
@@ -114,3 +114,12 @@ def test_forwarded_is_read_first_and_both_headers_must_agree() -> None:
     # the proxy appends one header and passes the client's other one through: neither is believed
     assert proxies.client_of("10.0.0.5", ["203.0.113.9"], ["for=198.51.100.1"]) == "10.0.0.5"
     assert proxies.client_of("10.0.0.5", ["198.51.100.1"], ["for=203.0.113.9"]) == "10.0.0.5"
+
+
+def test_rate_limits_count_an_ipv6_client_by_its_64_network_and_ipv4_by_its_address() -> None:
+    assert limit_key("2001:db8:1:2::7") == limit_key("2001:db8:1:2:ffff:ffff:ffff:1") == "2001:db8:1:2::/64"
+    assert limit_key("2001:db8:1:3::7") == "2001:db8:1:3::/64"  # the next /64 is someone else
+    assert limit_key("[2001:db8:1:2::9]:4711") == "2001:db8:1:2::/64"
+    assert limit_key("::ffff:192.0.2.1") == limit_key("192.0.2.1") == "192.0.2.1"
+    assert limit_key("192.0.2.2") != limit_key("192.0.2.1")
+    assert limit_key("unknown") == "unknown"

@@ -240,6 +240,34 @@ def test_protected_term_cannot_be_redefined(mc: dict[str, Any]) -> None:
         canonicalize(mc)
 
 
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        (123, "@context must be an object (invalid local context): {'context': 123}"),
+        ({"@version": 1.0}, "Unsupported JSON-LD version: 1.0 (invalid @version value)"),
+        ({"@vocab": 5}, "must be a string or null (invalid vocab mapping)"),
+    ],
+)
+def test_jsonld_syntax_errors_read_as_one_line_with_pyld_code(context: Any, expected: str) -> None:
+    with pytest.raises(JsonLdError) as info:
+        expand_safe({"@context": [VC_V2, context], "type": "VerifiableCredential"})
+    message = str(info.value)
+    assert expected in message
+    assert "\n" not in message
+    assert "Type:" not in message
+
+
+def test_jsonld_error_details_are_shortened() -> None:
+    """pyld's details echo the input: a huge context must not make a huge message."""
+    context = {"@version": 1.0, "x": "https://example.org/" + "a" * 5000}
+    with pytest.raises(JsonLdError) as info:
+        expand_safe({"@context": [VC_V2, context], "type": "VerifiableCredential"})
+    message = str(info.value)
+    assert message.startswith("Unsupported JSON-LD version")
+    assert message.endswith("…")
+    assert len(message) < 400
+
+
 def test_errors_are_value_errors(mc: dict[str, Any]) -> None:
     """Callers can catch every safe-mode failure as ValueError."""
     mc["favouriteColour"] = "blue"

@@ -66,6 +66,20 @@ def _fail(message: str) -> None:
     raise ValueError(message)
 
 
+async def test_a_reserved_place_counts_as_taken_until_its_job_ends_or_it_is_given_back() -> None:
+    workers = BoundedWorkers(workers=1, waiting=0, name="test")
+    with workers.reserve() as place:
+        with pytest.raises(WorkersBusy):
+            workers.reserve()  # taken before any job runs in it
+        assert await place.run(str.upper, "x") == "X"
+        with pytest.raises(RuntimeError, match="one job"):
+            await place.run(str.upper, "twice")
+    with workers.reserve():
+        pass  # left without a job: given back
+    assert await workers.run(str.upper, "y") == "Y"
+    workers.close()
+
+
 def test_workers_need_a_thread_and_a_non_negative_queue() -> None:
     with pytest.raises(ValueError, match="thread"):
         BoundedWorkers(workers=0)

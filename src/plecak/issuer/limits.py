@@ -1,7 +1,8 @@
 """Per-client limits on the issuer's public endpoints (the admin API has its bearer token instead).
 
-Two budgets per client address (:func:`plecak.runtime.clientaddr.client_address`, so behind a
-trusted proxy each forwarded client has its own), counted per minute in Redis before the handler runs:
+Two budgets per client (:func:`plecak.runtime.clientaddr.client_limit_key`, so behind a trusted
+proxy each forwarded client has its own, and an IPv6 client is counted by its /64 network), counted
+per minute in Redis before the handler runs:
 
 * the credential endpoints, which sign, verify, or spend one-time codes: OpenID4VCI offer, token,
   nonce and credential, and the certificate claims of pathways. ``PLECAK_ISSUER_PER_CLIENT`` (120) requests.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from plecak.runtime.clientaddr import client_address
+from plecak.runtime.clientaddr import client_limit_key
 from plecak.runtime.ratelimit import RateLimiter
 from plecak.runtime.web import problem_response
 
@@ -94,7 +95,7 @@ async def client_limit_middleware(request: web.Request, handler: Handler) -> web
     budget = _budget(request)
     if budget is not None and budget[1] > 0:
         bucket, limit = budget
-        client = client_address(request, request.app[SETTINGS].trusted_proxies)
+        client = client_limit_key(request, request.app[SETTINGS].trusted_proxies)
         wait = await request.app[LIMITER].take(f"{bucket}:{client}", limit, WINDOW_SECONDS)
         if wait:
             detail = f"Too many requests from your address; try again in {wait} seconds."

@@ -22,6 +22,7 @@ from aiohttp import web
 from plecak.runtime.i18n import LANGUAGES
 from plecak.runtime.printout import draw_pdf, find_fonts, pdf_filename
 from plecak.runtime.web import Problem, json_response
+from plecak.runtime.workers import BUSY_RETRY_SECONDS, WorkersBusy
 
 from .app_keys import LINKS, SERVICE, SETTINGS
 from .config import MAX_SHARED_LINK_DAYS
@@ -87,7 +88,11 @@ async def credential_pdf(request: web.Request) -> web.Response:
     token, link = links.new(request.match_info["credential_id"], days=days, language=language)
     _, verify = _urls(request, token)
     printout = credential_printout(credential, attached, language=language, link=verify, expires=_expires_text(link))
-    data = await draw_pdf(printout, fonts)
+    try:
+        data = await draw_pdf(printout, fonts)
+    except WorkersBusy:
+        detail = "Other PDFs are being made; try again in a moment."
+        raise Problem(503, "Busy", detail, headers={"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
     await links.save(link, pdf=True)  # only a PDF that was drawn gets a working link
     return _no_store(
         web.Response(

@@ -15,6 +15,10 @@ one of them usually passes the other through from the client untouched (nginx do
 so when both name a client and the clients differ, neither is believed and the nearest trusted
 proxy (the peer) is the client. A client therefore never picks its own address by sending the
 header its proxy does not write.
+
+Rate limits count a client by :func:`limit_key`: an IPv4 address as itself, an IPv6 address by its
+/64 network. One subscriber or one server is usually given a whole /64 and may use any address in
+it, so counting each IPv6 address apart would give them an unlimited budget.
 """
 
 from __future__ import annotations
@@ -24,11 +28,21 @@ from collections.abc import Iterable
 
 from aiohttp import web
 
-__all__ = ["TrustedProxies", "client_address", "forwarded_hops", "parse_trusted_proxies"]
+__all__ = [
+    "IPV6_LIMIT_PREFIX",
+    "TrustedProxies",
+    "client_address",
+    "client_limit_key",
+    "forwarded_hops",
+    "limit_key",
+    "parse_trusted_proxies",
+]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_HOPS = 32
+IPV6_LIMIT_PREFIX = 64
+"""IPv6 clients are counted by the network of this prefix length (a /64 is what one site gets)."""
 
 
 def _address(value: str) -> Address | None:
@@ -182,3 +196,19 @@ def client_address(request: web.Request, proxies: TrustedProxies) -> str:
     return proxies.client_of(
         request.remote, headers.getall("X-Forwarded-For", []), headers.getall("Forwarded", [])
     )
+
+
+def limit_key(address: str) -> str:
+    """What rate limits count ``address`` as: an IPv4 address (also IPv4-mapped IPv6) as itself, an
+    IPv6 address as its /64 network (``2001:db8:1:2::/64``); anything else (``unknown``) unchanged."""
+    ip = _address(address)
+    if ip is None:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((ip, IPV6_LIMIT_PREFIX), strict=False))
+    return str(ip)
+
+
+def client_limit_key(request: web.Request, proxies: TrustedProxies) -> str:
+    """The key every per-client rate limit counts ``request`` under: :func:`limit_key` of its client."""
+    return limit_key(client_address(request, proxies))

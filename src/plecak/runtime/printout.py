@@ -14,12 +14,10 @@ Everything on the page comes from the credential (untrusted): it is only ever te
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +27,12 @@ import qrcode
 from fpdf import FPDF
 from fpdf.enums import AssociatedFileRelationship, WrapMode, XPos, YPos
 
+from plecak.runtime.workers import BoundedWorkers, Reservation
+
 __all__ = [
     "ATTACHMENT_NAME",
     "FONT_PLACES",
+    "PDF_MAKERS",
     "Printout",
     "attachment_bytes",
     "draw_pdf",
@@ -258,13 +259,17 @@ def _draw_verification(pdf: _Page, printout: Printout, foot_top: float) -> None:
     pdf.cell(width, 3, _clean(printout.footer, 300))
 
 
-_PDF_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
-"""At most two PDFs are drawn at once in a process (CPU-bound), off the event loop."""
+PDF_MAKERS = BoundedWorkers(workers=2, waiting=4, name="pdf")
+"""At most two PDFs are drawn at once in a process (CPU-bound), off the event loop, and four wait;
+one more is refused at once (:class:`plecak.runtime.workers.WorkersBusy`)."""
 
 
-async def draw_pdf(printout: Printout, fonts: tuple[Path, Path]) -> bytes:
-    """:func:`render_pdf` in a worker thread (a page takes tens of milliseconds of CPU)."""
-    return await asyncio.get_running_loop().run_in_executor(_PDF_MAKERS, render_pdf, printout, fonts)
+async def draw_pdf(printout: Printout, fonts: tuple[Path, Path], place: Reservation | None = None) -> bytes:
+    """:func:`render_pdf` in a worker thread (a page takes tens of milliseconds of CPU): in ``place``
+    (from ``PDF_MAKERS.reserve()``) or, without it, :class:`WorkersBusy` at once when the threads are full."""
+    if place is None:
+        return await PDF_MAKERS.run(render_pdf, printout, fonts)
+    return await place.run(render_pdf, printout, fonts)
 
 
 def pdf_filename(title: str) -> str:

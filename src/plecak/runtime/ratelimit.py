@@ -3,8 +3,8 @@
 ``await limiter.take(who, limit, window)`` counts one event for ``who`` and answers 0 when it is
 within ``limit`` events per ``window`` seconds, else the seconds until the window ends. Counting and
 starting the window are one Lua script, so concurrent requests cannot all pass a check made before
-the count (the race a read-then-increment limit has). ``who`` is usually a client address from
-:func:`plecak.runtime.clientaddr.client_address`.
+the count (the race a read-then-increment limit has). ``who`` is usually a client's key from
+:func:`plecak.runtime.clientaddr.client_limit_key` (an IPv6 client counted by its /64 network).
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from types import TracebackType
 from typing import ParamSpec, TypeVar
 
-__all__ = ["BUSY_RETRY_SECONDS", "BoundedWorkers", "WorkersBusy"]
+__all__ = ["BUSY_RETRY_SECONDS", "BoundedWorkers", "Reservation", "WorkersBusy"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -37,22 +38,64 @@ class BoundedWorkers:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
         self._slots = threading.BoundedSemaphore(workers + waiting)
 
+    def reserve(self) -> Reservation:
+        """A place for one job, taken now (:class:`WorkersBusy` at once when full) and run later.
+
+        For work that must know there is room before it starts something it cannot undo (a
+        sign-in attempt counted against a limit, say): ``with workers.reserve() as place: …
+        await place.run(fn)``. Leaving the ``with`` without running a job gives the place back.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise WorkersBusy("all workers are busy and the queue is full")
+        return Reservation(self)
+
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """``fn(*args, **kwargs)`` in a worker thread; :class:`WorkersBusy` at once when full.
 
         A slot is given back when the thread has finished the job, not when the caller stops
         waiting (a client that goes away does not free the CPU its upload still uses).
         """
-        if not self._slots.acquire(blocking=False):
-            raise WorkersBusy("all workers are busy and the queue is full")
+        with self.reserve() as place:
+            return await place.run(fn, *args, **kwargs)
+
+    def _submit(self, job: Callable[[], T]) -> asyncio.Future[T]:
+        """``job`` on a thread, holding a slot already taken until the thread has finished it."""
         try:
-            future = self._pool.submit(partial(fn, *args, **kwargs))
+            future = self._pool.submit(job)
         except BaseException:
             self._slots.release()
             raise
         future.add_done_callback(lambda _: self._slots.release())
-        return await asyncio.wrap_future(future)
+        return asyncio.wrap_future(future)
 
     def close(self) -> None:
         """Stop the threads once their current jobs end; queued jobs are dropped."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Reservation:
+    """A place in :class:`BoundedWorkers` for one job (from :meth:`BoundedWorkers.reserve`)."""
+
+    def __init__(self, workers: BoundedWorkers) -> None:
+        self._workers: BoundedWorkers | None = workers
+
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` in the reserved place (one job per reservation)."""
+        workers, self._workers = self._workers, None
+        if workers is None:
+            raise RuntimeError("a reservation runs one job")
+        return await workers._submit(partial(fn, *args, **kwargs))
+
+    def release(self) -> None:
+        """Give the place back if no job was run in it."""
+        workers, self._workers = self._workers, None
+        if workers is not None:
+            workers._slots.release()
+
+    def __enter__(self) -> Reservation:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.release()

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 from aiohttp import BodyPartReader, web
 
 from plecak.core.safejson import UnsafeJson
-from plecak.runtime.clientaddr import client_address
+from plecak.runtime.clientaddr import client_limit_key
 from plecak.runtime.web import FORM_ERRORS, Problem, read_form
 
 from .app_keys import CSRF, LIMITER, SDJWT, SETTINGS, VERIFICATION
@@ -59,7 +59,7 @@ async def limit_checks(request: web.Request) -> None:
     anonymous client may start only ``verify_per_client`` of them per ``verify_window_seconds``.
     """
     settings = request.app[SETTINGS]
-    client = client_address(request, settings.trusted_proxies)
+    client = client_limit_key(request, settings.trusted_proxies)
     wait = await request.app[LIMITER].take(client, settings.verify_per_client, settings.verify_window_seconds)
     if wait:
         minutes = max(1, -(-wait // 60))

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from aiohttp import web
 
 from plecak.core.jose_vc import envelope_of_bytes, envelope_of_text
-from plecak.runtime.clientaddr import client_address
+from plecak.runtime.clientaddr import client_limit_key
 from plecak.runtime.qr import (
     FRAME_READER,
     MAX_FRAME_BYTES,
@@ -173,7 +173,7 @@ async def scan_frame(request: web.Request) -> web.Response:
     if not data:
         raise Problem(400, "No frame", t["scan_frame_missing"])
     settings = request.app[SETTINGS]
-    client = client_address(request, settings.trusted_proxies)
+    client = client_limit_key(request, settings.trusted_proxies)
     wait = await request.app[FRAME_LIMITER].take(client, settings.scan_frames_per_minute, 60)
     if wait:
         detail = t["scan_frame_too_many"].format(seconds=wait)

@@ -10,7 +10,7 @@ from plecak.runtime.language import local_path
 
 from .app_keys import ACCOUNTS
 from .exceptions import UserError
-from .handler_tools import client_address, redirect, redirect_with_flash
+from .handler_tools import client_limit_key, redirect, redirect_with_flash
 from .middleware import SESSION_KEY, account_of, render, set_session, tr
 from .route_table import routes
 
@@ -37,7 +37,10 @@ async def _account_form(
     context = {"kind": kind, "next": next_path, "email": email}
     if error is not None:
         context["error"] = tr(request)(error.key, **error.params)
-    return await render(request, "account_form.html", context, status=200 if error is None else error.status)
+    response = await render(request, "account_form.html", context, status=200 if error is None else error.status)
+    if error is not None and error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @routes.get("/signup")
@@ -73,7 +76,7 @@ async def signin(request: web.Request) -> web.Response:
     form, next_path, email = await _posted_account_form(request)
     accounts = request.app[ACCOUNTS]
     try:
-        account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_address(request))
+        account = await accounts.sign_in(email, str(form.get("password", ""))[:2048], client_limit_key(request))
     except UserError as exc:
         return await _account_form(request, "signin", next_path, email, exc)
     session = await accounts.start_session(request.get(SESSION_KEY), account.uid)

@@ -15,12 +15,15 @@
     are evaluated at most once every ``throttle_seconds`` (a delay, not a lock-out).
 
 * argon2 hashing runs in a small thread pool (argon2-cffi releases the GIL), never on the event
-  loop: sign-ups and sign-ins do not stall other requests.
+  loop: sign-ups and sign-ins do not stall other requests. Its queue is bounded too: when it is
+  full, a sign-up or sign-in is refused at once (:class:`Busy`, 503) *before* any attempt is
+  counted or any account is looked up, so the answer is the same for every e-mail address and a
+  refused attempt never counts towards a limit.
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import hmac
 import math
 import re
@@ -28,14 +31,15 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .exceptions import RateLimited, UserError
+from plecak.runtime.workers import BoundedWorkers, Reservation, WorkersBusy
+
+from .exceptions import Busy, RateLimited, UserError
 from .store import WalletStore, digest
 from .vault import HolderKey, Vault
 
@@ -99,6 +103,7 @@ class AccountService:
         per_email_total: int | None = None,
         throttle_seconds: float = 5.0,
         hash_workers: int = 2,
+        hash_waiting: int = 8,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
@@ -112,22 +117,30 @@ class AccountService:
         self.per_email_total = per_email_total if per_email_total is not None else 10 * per_email
         self.throttle_seconds = throttle_seconds
         self.clock = clock
-        # Bounded: at most ``hash_workers`` hashes (each memory_kib of RAM) run at once; more wait.
-        self._hash_pool = ThreadPoolExecutor(max_workers=hash_workers, thread_name_prefix="argon2")
+        # Bounded: at most ``hash_workers`` hashes (each memory_kib of RAM) run at once, at most
+        # ``hash_waiting`` more wait; one more is refused at once.
+        self.hashing = BoundedWorkers(hash_workers, hash_waiting, name="argon2")
         # A hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
     def close(self) -> None:
         """Stop the hashing threads (after the last request)."""
-        self._hash_pool.shutdown(wait=False, cancel_futures=True)
+        self.hashing.close()
+
+    def hashing_place(self) -> Reservation:
+        """A place in the hashing threads, taken now; :class:`Busy` at once when they are full."""
+        try:
+            return self.hashing.reserve()
+        except WorkersBusy:
+            raise Busy("error.accounts_busy") from None
 
     async def hash_password(self, password: str) -> str:
-        """The argon2id hash of ``password``, computed off the event loop."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._hash_pool, self.hasher.hash, password)
+        """The argon2id hash of ``password``, computed off the event loop (:class:`Busy` when full)."""
+        with self.hashing_place() as place:
+            return await place.run(self.hasher.hash, password)
 
-    async def password_matches(self, stored_hash: str, password: str) -> bool:
-        """Whether ``password`` matches ``stored_hash``, checked off the event loop."""
+    async def password_matches(self, stored_hash: str, password: str, place: Reservation) -> bool:
+        """Whether ``password`` matches ``stored_hash``, checked off the event loop in ``place``."""
 
         def check() -> bool:
             try:
@@ -135,8 +148,7 @@ class AccountService:
             except (VerificationError, InvalidHashError):
                 return False
 
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._hash_pool, check)
+        return await place.run(check)
 
     # -- sign-in limits -------------------------------------------------------------------
     def _pair(self, email_hash: str, client: str) -> str:
@@ -202,19 +214,22 @@ class AccountService:
     async def sign_in(self, email: str, password: str, client: str) -> Account:
         email = normalise_email(email)
         email_hash = digest(email)
-        await self.reserve_attempt(email_hash, client)
-        uid = await self.store.uid_for_email(email_hash)
-        user = await self.store.get_user(uid) if uid else None
-        # A passkey-only account has no password: it is checked against the dummy hash and fails.
-        stored_hash = (user or {}).get("password") or self._dummy_hash
-        ok = await self.password_matches(stored_hash, password)
+        # Room to check the password first: when the threads are full nothing is counted or read.
+        with self.hashing_place() as place:
+            await self.reserve_attempt(email_hash, client)
+            uid = await self.store.uid_for_email(email_hash)
+            user = await self.store.get_user(uid) if uid else None
+            # A passkey-only account has no password: it is checked against the dummy hash and fails.
+            stored_hash = (user or {}).get("password") or self._dummy_hash
+            ok = await self.password_matches(stored_hash, password, place)
         ok = ok and user is not None and bool(user.get("password"))
         if not ok or uid is None or user is None:
             await self.attempt_failed(email_hash)
             raise UserError("error.signin_failed")
         await self.attempt_succeeded(email_hash, client)
         if self.hasher.check_needs_rehash(stored_hash):
-            await self.store.set_user_field(uid, "password", await self.hash_password(password))
+            with contextlib.suppress(Busy):  # when the threads are full: upgraded at a later sign-in
+                await self.store.set_user_field(uid, "password", await self.hash_password(password))
         return Account(uid, user["email"], user["did"], user.get("lang"))
 
     async def account(self, uid: str) -> Account | None:

@@ -21,12 +21,13 @@ async def user_errors_middleware(request: web.Request, handler: Handler) -> web.
         return await handler(request)
     except UserError as exc:
         message = tr(request)(exc.key, **exc.params)
+        response: web.Response
         if request.path.startswith(_MACHINE_PREFIXES):
-            return problem_response(exc.status, message, exc.detail)
-        checks = exc.checks if isinstance(exc, Refused) else []
-        return await render(
-            request,
-            "error.html",
-            {"message": message, "detail": exc.detail, "checks": checks},
-            status=exc.status,
-        )
+            response = problem_response(exc.status, message, exc.detail)
+        else:
+            checks = exc.checks if isinstance(exc, Refused) else []
+            context = {"message": message, "detail": exc.detail, "checks": checks}
+            response = await render(request, "error.html", context, status=exc.status)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response

@@ -9,11 +9,9 @@ whose ``id`` it names (docs/elm.md).
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
@@ -22,21 +20,23 @@ from PIL import Image, ImageDraw, ImageFont
 from plecak.core.model.elm import DisplayImage, export_elm_credential
 from plecak.core.model.micro_credential import MicroCredential
 from plecak.runtime.printout import find_fonts
+from plecak.runtime.workers import BoundedWorkers, WorkersBusy
 
 from .app_keys import SERVICE
 from .credentials import CredentialView
-from .exceptions import UserError
+from .exceptions import Busy, UserError
 from .handler_tools import require_account
 from .i18n import Translate
 from .middleware import tr
 from .route_table import routes
 from .travel import pdf_filename
 
-__all__ = ["credential_europass", "credential_picture", "europass_filename"]
+__all__ = ["PICTURE_MAKERS", "credential_europass", "credential_picture", "europass_filename"]
 
 _PICTURE_SIZE = (1240, 877)  # A4 landscape proportions
 _MARGIN = 80
-_PICTURE_MAKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="elm-picture")
+PICTURE_MAKERS = BoundedWorkers(workers=2, waiting=4, name="elm-picture")
+"""Two pictures drawn at once per process and four waiting; one more is refused at once (503)."""
 
 
 class NotExportable(UserError):
@@ -128,9 +128,12 @@ async def credential_europass(request: web.Request) -> web.Response:
     picture = None
     if fonts is not None:
         title = credential.achievement.title or credential.name or stored.view.title
-        picture = await asyncio.get_running_loop().run_in_executor(
-            _PICTURE_MAKERS, credential_picture, title, _picture_lines(credential, t), t("elm.picture_unsealed"), fonts
-        )
+        try:
+            picture = await PICTURE_MAKERS.run(
+                credential_picture, title, _picture_lines(credential, t), t("elm.picture_unsealed"), fonts
+            )
+        except WorkersBusy:
+            raise Busy("elm.busy") from None
     document = export_elm_credential(credential, display_image=DisplayImage(picture, "image/png") if picture else None)
     return web.Response(
         body=json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8"),

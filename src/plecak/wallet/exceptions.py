@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Gone", "NotFound", "RateLimited", "Refused", "TooLarge", "Unauthorized", "UserError"]
+from plecak.runtime.workers import BUSY_RETRY_SECONDS
+
+__all__ = ["Busy", "Gone", "NotFound", "RateLimited", "Refused", "TooLarge", "Unauthorized", "UserError"]
 
 
 class UserError(Exception):
@@ -18,6 +20,8 @@ class UserError(Exception):
     """
 
     status = 400
+    retry_after: int | None = None
+    """Seconds for a ``Retry-After`` header, when trying again later may help."""
 
     def __init__(self, key: str, *, detail: str | None = None, **params: Any) -> None:
         super().__init__(key if detail is None else f"{key}: {detail}")
@@ -42,6 +46,13 @@ class Gone(UserError):
 
 class RateLimited(UserError):
     status = 429
+
+
+class Busy(UserError):
+    """The threads for this kind of work are all taken (and their queue is full): try again soon."""
+
+    status = 503
+    retry_after = BUSY_RETRY_SECONDS
 
 
 class TooLarge(UserError):

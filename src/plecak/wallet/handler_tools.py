@@ -1,4 +1,4 @@
-"""What the wallet's handlers share: redirect, the signed-in account, the client's address, a form field."""
+"""What the wallet's handlers share: redirect, the signed-in account, the client's rate-limit key, a form field."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .app_keys import SETTINGS
 from .middleware import account_of, add_flash
 
 __all__ = [
-    "client_address",
+    "client_limit_key",
     "form_text",
     "redirect",
     "redirect_with_flash",
@@ -39,9 +39,9 @@ def require_account(request: web.Request) -> Account:
     return account
 
 
-def client_address(request: web.Request) -> str:
-    """The client's address for rate limits (behind a trusted proxy: the forwarded client)."""
-    return clientaddr.client_address(request, request.app[SETTINGS].trusted_proxies)
+def client_limit_key(request: web.Request) -> str:
+    """What rate limits count the client as (behind a trusted proxy: the forwarded client; IPv6 by /64)."""
+    return clientaddr.client_limit_key(request, request.app[SETTINGS].trusted_proxies)
 
 
 async def form_text(request: web.Request, name: str, limit: int = 10_000) -> str:

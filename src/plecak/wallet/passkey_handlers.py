@@ -16,7 +16,7 @@ from plecak.runtime.web import json_response
 from .accounts import Account, Session
 from .app_keys import ACCOUNTS, PASSKEYS
 from .exceptions import Unauthorized
-from .handler_tools import client_address, form_text, redirect_with_flash, require_account
+from .handler_tools import client_limit_key, form_text, redirect_with_flash, require_account
 from .middleware import SESSION_KEY, account_of, add_flash, ensure_session, render, set_session
 from .passkeys import MAX_CREDENTIAL_JSON
 from .route_table import routes
@@ -113,7 +113,7 @@ async def signin_finish(request: web.Request) -> web.Response:
     session, data, next_path = await _ceremony_answer(request)
     email = await form_text(request, "email", 320)
     accounts = request.app[ACCOUNTS]
-    account = await request.app[PASSKEYS].sign_in(session.sid, data, email, client_address(request))
+    account = await request.app[PASSKEYS].sign_in(session.sid, data, email, client_limit_key(request))
     # Exactly as a password sign-in: a new session (id and CSRF token) replaces the old one.
     new = await accounts.start_session(request.get(SESSION_KEY), account.uid)
     set_session(request, new, account)

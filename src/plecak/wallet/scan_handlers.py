@@ -15,7 +15,7 @@ from plecak.runtime.workers import BUSY_RETRY_SECONDS, WorkersBusy
 
 from .app_keys import FRAME_LIMITER, SETTINGS
 from .exceptions import TooLarge, Unauthorized, UserError
-from .handler_tools import client_address, redirect, require_account
+from .handler_tools import client_limit_key, redirect, require_account
 from .middleware import account_of, render, tr
 from .oid4vci.client import offer_params
 from .route_table import routes
@@ -130,7 +130,7 @@ async def scan_frame(request: web.Request) -> web.Response:
     if not data:
         raise UserError("scan.frame_missing")
     settings = request.app[SETTINGS]
-    wait = await request.app[FRAME_LIMITER].take(client_address(request), settings.scan_frames_per_minute, 60)
+    wait = await request.app[FRAME_LIMITER].take(client_limit_key(request), settings.scan_frames_per_minute, 60)
     if wait:
         title = t("scan.frame_too_many", seconds=wait)
         return problem_response(429, title, headers={"Retry-After": str(wait), "Cache-Control": "no-store"})

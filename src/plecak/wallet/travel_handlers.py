@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from plecak.runtime.printout import draw_pdf, find_fonts
+from plecak.runtime.printout import PDF_MAKERS, draw_pdf, find_fonts
+from plecak.runtime.workers import WorkersBusy
 
 from .app_keys import ACCOUNTS, SERVICE, SETTINGS, SHARES
 from .disclosure.selective import disclose
-from .exceptions import UserError
+from .exceptions import Busy, UserError
 from .handler_tools import require_account
 from .middleware import LANG_KEY, render, tr
 from .route_table import routes
@@ -62,9 +63,14 @@ async def credential_pdf(request: web.Request) -> web.Response:
     fonts = find_fonts()
     if fonts is None:
         raise NoFont("pdf.no_font")
-    stored, share, link = await _share_one(request)
-    printout = pdf_printout(stored.view, stored.credential, share, link, tr(request), request[LANG_KEY])
-    data = await draw_pdf(printout, fonts)
+    try:
+        place = PDF_MAKERS.reserve()  # before the share link is made: a refused PDF leaves no link
+    except WorkersBusy:
+        raise Busy("pdf.busy") from None
+    with place:
+        stored, share, link = await _share_one(request)
+        printout = pdf_printout(stored.view, stored.credential, share, link, tr(request), request[LANG_KEY])
+        data = await draw_pdf(printout, fonts, place)
     return web.Response(
         body=data,
         content_type="application/pdf",

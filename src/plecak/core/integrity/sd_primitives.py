@@ -28,6 +28,7 @@ from pyld.nquads import parse_nquads, serialize_nquad
 from plecak.core.encoding import b64url_encode
 from plecak.core.errors import JsonLdError, ProofError
 from plecak.core.jsonld.loader import DocumentLoader
+from plecak.core.jsonld.processor import translate_error
 from plecak.core.jsonld.rdf import compact as compact_jsonld
 from plecak.core.jsonld.rdf import expand_safe
 from plecak.core.jsonld.select import select_json_ld
@@ -110,7 +111,7 @@ def _dataset(expanded: list[Any], loader: DocumentLoader) -> list[dict[str, Any]
                     triple["name"] = {"type": "blank node" if name.startswith("_:") else "IRI", "value": name}
                 quads.append(triple)
     except _pyld.JsonLdError as exc:
-        raise JsonLdError(str(exc)) from exc
+        raise translate_error(exc) from exc
     return quads
 
 

@@ -135,16 +135,35 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
+_DETAILS_MAX = 200  # characters of pyld's details (they echo the input) kept in a message
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for a pyld error: its message, code and (shortened) details.
+
+    pyld's own ``str()`` is a multi-line dump (the message as a tuple, ``Type:``, ``Code:``,
+    ``Details:``) that ended up word for word in problem details and on the verifier's pages.
+    """
+    if not isinstance(exc, _pyld.JsonLdError) or not exc.args:
+        return str(exc)
+    message = str(exc.args[0]).rstrip(".")
+    if exc.code:
+        message = f"{message} ({exc.code})"
+    if exc.details:
+        details = repr(exc.details)
+        if len(details) > _DETAILS_MAX:
+            details = details[: _DETAILS_MAX - 1] + "…"
+        message = f"{message}: {details}"
+    return message
+
+
 def translate_error(exc: Exception) -> Exception:
     cause = _root_cause(exc)
     if isinstance(cause, DocumentLoaderError):
         return cause
-    message = str(exc)
-    details = getattr(exc, "details", None)
+    message = _describe(exc)
     inner = exc.__cause__
     while inner is not None and message.startswith("Could not"):
-        message = f"{message} {inner}"
+        message = f"{message}; {_describe(inner)}"
         inner = inner.__cause__
-    if details:
-        message = f"{message} ({details})"
     return JsonLdError(message)

@@ -123,6 +123,9 @@ def _shape_problems(vp: Any) -> list[str]:
     first = ctx[0] if isinstance(ctx, list) and ctx else ctx
     if first not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
         problems.append(f"the first @context must be {VC_V2_CONTEXT} or {VC_V1_CONTEXT}")
+    # An unsigned presentation is never expanded as JSON-LD: its other contexts are checked here.
+    if isinstance(ctx, list) and not all(isinstance(c, Mapping) or is_url(c) for c in ctx[1:]):
+        problems.append("@context may list only URLs and objects")
     types = vp.get("type")
     if "VerifiablePresentation" not in (types if isinstance(types, list) else [types]):
         problems.append("type must include VerifiablePresentation")
