@@ -30,29 +30,7 @@ from plecak.core.verify.credential import Outcome, Verifier
 from plecak.core.verify.enveloped import is_enveloped_presentation, verify_enveloped_presentation
 from plecak.core.verify.presentation import verify_presentation
 from support.reference_jose import jose_peer, private_jwk, public_jwk, require_jose_peer
-
-V2 = "https://www.w3.org/ns/credentials/v2"
-
-
-class KeyResolver:
-    async def resolve(self, did: str) -> dict[str, Any]:
-        return resolve_did_key(did)
-
-
-def kid_of(key: KeyPair) -> str:
-    return f"{did_key(key)}#{key.public_multibase}"
-
-
-def credential(issuer: str, subject: str = "did:example:learner", **extra: Any) -> dict[str, Any]:
-    return {
-        "@context": [V2],
-        "id": "urn:uuid:6a1f0c2e-8a6e-4c1b-9f7e-3d2b1a0c9e8f",
-        "type": ["VerifiableCredential"],
-        "issuer": issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": subject},
-        **extra,
-    }
+from support.secured_vc import V2, KeyResolver, credential, kid_of
 
 
 def hand_made(header: dict[str, Any], payload: Any, key: KeyPair | None) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -22,6 +21,7 @@ from plecak.runtime.storage import connect
 from support.issuer import issuer_settings, simple_credential_v2
 from support.reference_jose import jose_peer, public_jwk, require_jose_peer
 from support.verifier import AUTH, Stack, start_stack
+from support.verifier_pages import upload_report
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -147,9 +147,9 @@ async def test_idempotent_repeat_returns_the_same_envelope(stack: Stack) -> None
     [
         ({"format": "vc+jwt", "alg": "HS256"}, "options.alg must be one of ES256, EdDSA, RS256"),
         ({"format": "vc+jwt", "alg": "none"}, "options.alg must be one of"),
-        ({"format": "vc+cwt"}, "options.format must be vc+jwt or ldp_vc"),
+        ({"format": "vc+cwt"}, "options.format must be vc+jwt, vc+cose or ldp_vc"),
         ({"format": "vc+jwt", "cryptosuite": "eddsa-rdfc-2022"}, "options.cryptosuite is for Data Integrity"),
-        ({"alg": "ES256"}, "options.alg is for vc+jwt credentials"),
+        ({"alg": "ES256"}, "options.alg is for vc+jwt and vc+cose credentials"),
         ({"securingMechanism": 5}, "options.securingMechanism must be"),
     ],
 )
@@ -180,13 +180,7 @@ async def test_pasted_vc_jwt_shows_its_micro_credential_on_the_result_page(stack
 
 
 async def test_uploaded_vc_jwt_file_is_verified(stack: Stack) -> None:
-    enveloped = await issue_jwt(stack)
-    form = aiohttp.FormData()
-    form.add_field("csrf_token", await _csrf(stack))
-    form.add_field("file", json.dumps(enveloped).encode(), filename="credential.json", content_type="application/json")
-    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
-    assert resp.status == 303, await resp.text()
-    report = await (await stack.verifier.get(resp.headers["Location"] + "/report.json")).json()
+    report = await upload_report(stack, await issue_jwt(stack))
     assert report["verdict"] == "warnings"
     assert report["errors"] == []
     assert "proof" in report["checks"]

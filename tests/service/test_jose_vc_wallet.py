@@ -1,14 +1,17 @@
 """The wallet keeps a vc+jwt credential: pasted as the compact JWS or as its envelope, verified
-before storing (bound to the learner, not revoked), listed and shown with its EU elements."""
+before storing (bound to the learner, not revoked), listed and shown with its EU elements; a share
+link of an enveloped credential (vc+jwt or vc+cose) verifies with holder binding."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+import pytest
+
 from support.issuer import AUTH
-from support.wallet import Browser, Servers, servers
+from support.secured_vc import wallet_cards, wallet_paste
+from support.wallet import Servers, servers
 
 __all__ = ["servers"]
 
@@ -26,14 +29,7 @@ async def issue_jwt(servers: Servers, did: str, alg: str = "ES256") -> dict[str,
         return enveloped
 
 
-async def paste(browser: Browser, credential: Any) -> tuple[int, str]:
-    await browser.get("/add")
-    text = credential if isinstance(credential, str) else json.dumps(credential)
-    return await browser.post("/add", {"json": text})
-
-
-def cards(text: str) -> list[tuple[str, str]]:
-    return re.findall(r'<a href="/credentials/([0-9a-f]+)" class="card-title">([^<]+)</a>', text)
+paste, cards = wallet_paste, wallet_cards
 
 
 async def test_pasted_compact_vc_jwt_is_kept_and_shown_with_its_elements(servers: Servers) -> None:
@@ -74,14 +70,17 @@ async def test_vc_jwt_of_another_learner_or_tampered_is_refused(servers: Servers
     assert cards(home) == []
 
 
-async def test_shared_link_of_a_vc_jwt_holds_the_envelope_and_binds_the_learner(servers: Servers) -> None:
+@pytest.mark.parametrize("secured_as", ["vc+jwt", "vc+cose"])
+async def test_shared_link_of_an_enveloped_credential_holds_the_envelope_and_binds_the_learner(
+    servers: Servers, secured_as: str
+) -> None:
     from plecak.core.did import DidResolver
     from plecak.core.verify.credential import Verifier
     from plecak.core.verify.presentation import verify_presentation
 
     browser = servers.browser
     did = await browser.sign_up()
-    enveloped = await issue_jwt(servers, did)
+    enveloped = await servers.issuer.issue(did, options={"format": secured_as})
     await paste(browser, enveloped)
     _, home = await browser.get("/")
     [(cid, _)] = cards(home)

@@ -92,11 +92,19 @@ class Stack:
     achievement_id: str
 
     async def issue(
-        self, name: str = "Anna Nowak", *, grade: str | None = None, **learner: Any
+        self,
+        name: str = "Anna Nowak",
+        *,
+        grade: str | None = None,
+        options: dict[str, Any] | None = None,
+        **learner: Any,
     ) -> dict[str, Any]:
+        """``options``: the issuing options, e.g. ``{"format": "vc+cose"}``."""
         body: dict[str, Any] = {"learner": {"name": name, **learner}}
         if grade is not None:
             body["grade"] = grade
+        if options is not None:
+            body["options"] = options
         resp = await self.issuer.post(
             f"/api/achievements/{self.achievement_uuid}/credentials", json=body, headers=AUTH
         )

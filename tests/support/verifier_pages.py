@@ -105,3 +105,14 @@ async def result_page(stack: Stack, resp: aiohttp.ClientResponse) -> tuple[str, 
     assert page.status == 200
     assert page.headers["Cache-Control"] == "no-store"
     return location, await page.text()
+
+
+async def upload_report(stack: Stack, document: Any) -> dict[str, Any]:
+    """Upload ``document`` as a JSON file on the verifier's page; the result's ``report.json``."""
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", await stack.csrf())
+    form.add_field("file", json.dumps(document).encode(), filename="credential.json", content_type="application/json")
+    resp = await stack.verifier.post("/verify/upload", data=form, allow_redirects=False)
+    assert resp.status == 303, await resp.text()
+    report: dict[str, Any] = await (await stack.verifier.get(resp.headers["Location"] + "/report.json")).json()
+    return report

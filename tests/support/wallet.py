@@ -133,14 +133,19 @@ class Issuer:
             return uuid
 
     async def issue(
-        self, did: str | None = None, name: str = "Anna Nowak", achievement_uuid: str | None = None
+        self,
+        did: str | None = None,
+        name: str = "Anna Nowak",
+        achievement_uuid: str | None = None,
+        options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """``options``: the issuing options, e.g. ``{"format": "vc+cose"}``."""
         learner: dict[str, Any] = {"name": name}
         if did:
             learner["did"] = did
         async with self.client.post(
             f"{self.url}/api/achievements/{achievement_uuid or self.achievement_uuid}/credentials",
-            json={"learner": learner, "grade": "4.5"},
+            json={"learner": learner, "grade": "4.5", **({"options": options} if options else {})},
             headers=AUTH,
         ) as resp:
             assert resp.status == 201, await resp.text()

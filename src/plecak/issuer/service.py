@@ -17,7 +17,7 @@ from plecak.core.errors import DataModelError, ProofError
 from plecak.core.integrity.ecdsa_sd import ECDSA_SD_2023
 from plecak.core.integrity.proofs import EDDSA_RDFC_2022, add_proof
 from plecak.core.integrity.suites import suite_named
-from plecak.core.jose_vc import envelope, sign_jose
+from plecak.core.jose_vc import envelope, envelope_cose, sign_cose, sign_jose
 from plecak.core.jsonld.rdf import check_safe
 from plecak.core.model.datamodel import credential_version, issuer_id, link_problems, validate_credential
 from plecak.core.model.relatedresource import digest_problems
@@ -31,7 +31,7 @@ from .inputs import _learner as _learner
 from .inputs import _request_hash as _request_hash
 from .inputs import _status_choice, _suite_choice
 from .issued import STATUS_PURPOSES, Conflict, NotFound
-from .jose import jose_alg
+from .jose import jose_alg, secured_media
 from .signing import Signer
 
 __all__ = [
@@ -114,7 +114,7 @@ class IssuerService(IssuerCatalogue):
             learner=self.learner_index(learner),
             legacy_request_hash=legacy_request_hash,
             signer=await self._jose_signer(alg) if alg else None,
-            jose=alg is not None,
+            jose=secured_media(options) if alg else None,
         )
 
     def certificate_credential(
@@ -185,7 +185,7 @@ class IssuerService(IssuerCatalogue):
             status_format=status_format,
             signer=signer,
             new_id=str(doc["id"]) if given_id else None,
-            jose=alg is not None,
+            jose=secured_media(options) if alg else None,
         )
 
     # long: one try block from claiming the Idempotency-Key to storing, so any failure between releases it
@@ -203,7 +203,7 @@ class IssuerService(IssuerCatalogue):
         new_id: str | None = None,
         learner: Mapping[str, Any] | None = None,
         legacy_request_hash: str | None = None,
-        jose: bool = False,
+        jose: str | None = None,
     ) -> IssueResult:
         """Sign ``credential`` and store it. With an idempotency key, a repeat of a finished request
         returns the stored credential (checked before ``new_id``, the caller's own credential id,
@@ -233,7 +233,10 @@ class IssuerService(IssuerCatalogue):
                     "mandatoryPointers": default_mandatory_pointers(credential),
                 }
             enveloped: dict[str, Any] | None = None
-            if jose:  # VC-JOSE-COSE: the credential itself is the JWS payload, no proof inside
+            if jose == "vc+cose" and not isinstance(signer.key, RsaKeyPair):  # the payload of a COSE_Sign1
+                enveloped = envelope_cose(sign_cose(credential, signer.key, signer.verification_method))
+                signed = credential
+            elif jose:  # VC-JOSE-COSE: the credential itself is the JWS payload, no proof inside
                 enveloped = envelope(sign_jose(credential, signer.key, signer.verification_method))
                 signed = credential
             elif isinstance(signer.key, RsaKeyPair):  # pragma: no cover - only vc+jwt picks the RSA key

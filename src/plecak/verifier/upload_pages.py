@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aiohttp import web
 
-from plecak.core.jose_vc import envelope_of_text
+from plecak.core.jose_vc import envelope_of_bytes, envelope_of_text
 from plecak.runtime.clientaddr import client_limit_key
 from plecak.runtime.qr import (
     FRAME_READER,
@@ -137,6 +137,8 @@ async def verify_upload(request: web.Request) -> web.StreamResponse:
         raise too_large
     if looks_like_pdf(data):
         data = await _credential_of_pdf(data, limit, t)
+    if (cose := envelope_of_bytes(data)) is not None:  # a binary vc+cose file
+        return await verify_and_show(request, cose, source="upload")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -20,7 +20,7 @@ from plecak.core.disclosure import EcdsaSdAdapter, adapter_for
 from plecak.core.errors import VCError
 from plecak.core.integrity.ecdsa_sd import disclose_all
 from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.jose_vc import envelope_of_text, secured_content
+from plecak.core.jose_vc import envelope_of_bytes, envelope_of_text, secured_content
 from plecak.core.timeutil import format_datetime, utc_now
 from plecak.core.verify.credential import Outcome, VerificationResult, Verifier
 
@@ -190,12 +190,14 @@ class CredentialKeeper:
         """A pasted or uploaded credential; :class:`Refused` if it is not a JSON object."""
         if len(text) > MAX_CREDENTIAL_BYTES:
             raise Refused("refused.too_large", [], max=MAX_CREDENTIAL_BYTES)
+        if isinstance(text, bytes) and (cose := envelope_of_bytes(text)) is not None:
+            return cose  # a binary vc+cose file, kept as an EnvelopedVerifiableCredential
         try:
             raw = text.decode("utf-8-sig") if isinstance(text, bytes) else text
             if sdjwt.sd_jwt_of(raw) is not None:
                 return raw.strip()  # an SD-JWT VC (compact serialisation)
             if (enveloped := envelope_of_text(raw)) is not None:
-                return enveloped  # a vc+jwt (compact JWS), kept as an EnvelopedVerifiableCredential
+                return enveloped  # a vc+jwt (compact JWS) or vc+cose, kept as an EnvelopedVerifiableCredential
             data = safejson.loads(raw)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Refused("refused.not_json", [], detail=str(exc)) from None

@@ -20,20 +20,28 @@ an ``alg`` that belongs to that key's type. ``alg: none`` and unknown ``crit`` e
 accepted. Tying the signer to the document's ``issuer`` (or ``holder``) is the caller's check; the
 controller of the key is returned for it.
 
-The package: :mod:`.envelope` (envelopes, reading a JWS back), :mod:`.sign` (signing, the accepted
-algorithms), :mod:`.verify` (which key may verify, the signature, the claims).
+The package: :mod:`.envelope` (envelopes, reading a JWS or COSE_Sign1 back), :mod:`.sign` (signing,
+the accepted algorithms), :mod:`.verify` (which key may verify, the signature, the claims);
+:mod:`.cose` and :mod:`.cose_verify` do the same for ``application/vc+cose`` (COSE_Sign1).
 """
 
 from __future__ import annotations
 
+from .cose import COSE_ALGORITHMS, CoseError, SecuredCose, parse_cose, sign_cose
+from .cose_verify import verify_cose
 from .envelope import (
     ENVELOPED_VC,
     ENVELOPED_VP,
     JoseError,
+    Secured,
     SecuredJws,
     envelope,
+    envelope_cose,
+    envelope_of_bytes,
     envelope_of_text,
+    enveloped_cose,
     enveloped_jws,
+    is_enveloped,
     looks_like_jws,
     open_envelope,
     parse_jws,
@@ -44,20 +52,31 @@ from .verify import JoseVerification, verify_jose
 
 __all__ = [
     "ALGORITHMS",
+    "COSE_ALGORITHMS",
     "ENVELOPED_VC",
     "ENVELOPED_VP",
+    "CoseError",
     "JoseError",
     "JoseVerification",
+    "Secured",
+    "SecuredCose",
     "SecuredJws",
     "SigningKey",
     "alg_for",
     "envelope",
+    "envelope_cose",
+    "envelope_of_bytes",
     "envelope_of_text",
+    "enveloped_cose",
     "enveloped_jws",
+    "is_enveloped",
     "looks_like_jws",
     "open_envelope",
+    "parse_cose",
     "parse_jws",
     "secured_content",
+    "sign_cose",
     "sign_jose",
+    "verify_cose",
     "verify_jose",
 ]

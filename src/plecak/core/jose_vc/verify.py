@@ -42,9 +42,10 @@ class JoseVerification:
     alg: str | None = None
     controller: str | None = None
     legacy: bool = False
+    secured_with: str = "jose"
 
     def details(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"securedWith": "jose", "alg": self.alg, "kid": self.kid}
+        out: dict[str, Any] = {"securedWith": self.secured_with, "alg": self.alg, "kid": self.kid}
         if self.legacy:
             out["encoding"] = "VC Data Model 1.1 JWT"
         if self.header.get("typ") is not None:
@@ -128,6 +129,12 @@ def _kid_of(header: Mapping[str, Any], subject_id: str | None) -> tuple[str | No
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         return None, ("kid", "the JWS has no kid, so nothing names the key that signed")
+    return absolute_kid(kid, subject_id)
+
+
+def absolute_kid(kid: str, subject_id: str | None) -> tuple[str, Problem | None]:
+    """``kid`` as an absolute DID URL (a relative one, ``#key-1``, against ``subject_id``), or the
+    problem when it names no verification method of a DID."""
     if kid.startswith("#") and subject_id:
         kid = subject_id + kid
     if not kid.split("#", 1)[0].startswith("did:") or "#" not in kid:

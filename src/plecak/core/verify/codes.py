@@ -21,6 +21,7 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "format.undefined_term": ("term",),
     "format.unknown_context": ("url",),
     "format.jsonld": ("error",),
+    "format.cose": ("error",),
     "format.jws": ("error",),
     "format.presentation_not_credential": (),
     "format.sd_jwt": ("vct",),
@@ -34,6 +35,7 @@ CODES: Mapping[str, tuple[str, ...]] = {
     "presentation.nothing": (),
     # seal
     "proof.passed": (),
+    "proof.passed_cose": (),
     "proof.passed_jose": (),
     "proof.unsigned": (),
     "proof.elm_not_checked": (),

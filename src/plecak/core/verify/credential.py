@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from plecak.core.integrity.proofs import DidDocumentResolver
-from plecak.core.jose_vc import enveloped_jws
+from plecak.core.jose_vc import is_enveloped
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import sharing_quads
 from plecak.core.timeutil import utc_now
@@ -109,7 +109,7 @@ class Verifier:
         return Pipeline([*first, *self._tail()]).customised(self.steps)
 
     async def verify(self, credential: Any) -> VerificationResult:
-        enveloped = enveloped_jws(credential) is not None
+        enveloped = is_enveloped(credential)
         context = Context(credential)
         # The format check's safe-mode conversion and the proof check both need the credential's
         # RDF quads: built once (plecak.core.jsonld.rdf.sharing_quads); no step changes the credential.

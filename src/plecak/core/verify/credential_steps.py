@@ -12,7 +12,7 @@ from typing import Any
 from plecak.core.errors import DocumentLoaderError, UndefinedTermError, VCError
 from plecak.core.integrity.ecdsa_sd import is_derived_disclosure
 from plecak.core.integrity.proofs import DidDocumentResolver, verify_proofs
-from plecak.core.jose_vc import open_envelope, verify_jose
+from plecak.core.jose_vc import SecuredCose, enveloped_cose, open_envelope, verify_cose, verify_jose
 from plecak.core.jsonld.loader import DocumentLoader
 from plecak.core.jsonld.rdf import check_safe
 from plecak.core.model.datamodel import credential_version, issuer_id, validate_credential
@@ -189,6 +189,9 @@ class EnvelopeStep:
         try:
             kind, secured = open_envelope(context.document, "this is not a credential secured with JOSE")
         except VCError as exc:
+            if enveloped_cose(context.document) is not None:
+                what = "This is not a well-formed secured credential (vc+cose)"
+                return error_check("format", what, exc, "format.cose")
             return error_check("format", "This is not a well-formed secured credential (vc+jwt)", exc, "format.jws")
         if "vp" in (kind, secured.kind):
             return failed(
@@ -199,7 +202,8 @@ class EnvelopeStep:
         context.values["jws"] = secured
         context.values["issuer"] = issuer_id(credential) or ""
         check = format_check(credential, self.loader, require_proof=False)
-        check.details["securedAs"] = "jwt" if secured.legacy("vc") else "vc+jwt"
+        cose = isinstance(secured, SecuredCose)
+        check.details["securedAs"] = "vc+cose" if cose else "jwt" if secured.legacy("vc") else "vc+jwt"
         return check
 
 
@@ -297,7 +301,8 @@ class ProofStep:
 
 @dataclass
 class JoseProofStep:
-    """``proof`` (the seal) of a ``vc+jwt``: the JWS signature, by a key of the issuer."""
+    """``proof`` (the seal) of a ``vc+jwt`` or ``vc+cose``: the JWS (COSE_Sign1) signature, by a key
+    of the issuer."""
 
     resolver: DidDocumentResolver
     now: Callable[[], datetime]
@@ -308,20 +313,24 @@ class JoseProofStep:
 
     async def run(self, context: Context) -> Check | None:
         issuer = issuer_id(context.subject)
-        jose = await verify_jose(
-            context.values["jws"].text,
-            self.resolver,
-            kind="vc",
-            subject_id=issuer,
-            now=self.now,
-            clock_skew=self.clock_skew,
-        )
+        secured = context.values["jws"]
+        options: dict[str, Any] = {"kind": "vc", "subject_id": issuer, "now": self.now, "clock_skew": self.clock_skew}
+        if isinstance(secured, SecuredCose):
+            jose = await verify_cose(secured, self.resolver, **options)
+        else:
+            jose = await verify_jose(secured.text, self.resolver, **options)
         details = jose.details()
         if not jose.verified:
             return failed("proof.signature", "The signature is not valid: " + jose.error, details, error=jose.error)
         details["signers"] = [jose.controller]
         context.values["signers"] = details["signers"]
         refused = signer_is_issuer(issuer, [str(jose.controller)], details, url_issuers=self.url_issuers)
+        if isinstance(secured, SecuredCose):
+            return refused or passed(
+                "proof.passed_cose",
+                "The signature (COSE) is valid and was made by the issuer: the content has not been changed.",
+                details,
+            )
         return refused or passed(
             "proof.passed_jose",
             "The signature (JOSE) is valid and was made by the issuer: the content has not been changed.",
