@@ -195,7 +195,7 @@ class EnvelopeStep:
             return error_check("format", "This is not a well-formed secured credential (vc+jwt)", exc, "format.jws")
         if "vp" in (kind, secured.kind):
             return failed(
-                "format.presentation_not_credential", "This is a secured presentation (vp+jwt), not a credential."
+                "format.presentation_not_credential", "This is a secured presentation, not a credential."
             )
         credential = secured.document("vc")
         context.subject = credential
