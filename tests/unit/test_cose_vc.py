@@ -266,3 +266,27 @@ async def test_payload_that_is_no_credential_fails_the_format_check() -> None:
     result = await verifier().verify(envelope_cose(message))
     assert outcomes(result) == {"format": "failed"}
     assert result.checks[0].details["securedAs"] == "vc+cose"
+
+
+def _shared_bomb(levels: int = 40) -> list[Any]:
+    """A list whose text form doubles with each level: small as CBOR with shared values (tags 28/29)."""
+    bomb: list[Any] = []
+    for _ in range(levels):
+        bomb = [bomb, bomb]
+    return bomb
+
+
+@pytest.mark.parametrize("where", ["protected", "unprotected"])
+def test_cbor_shared_values_and_string_references_are_refused_before_any_use(where: str) -> None:
+    # Shared values (tags 28/29) and string references (256/25) expand a few hundred bytes into a
+    # structure whose text form or traversal is exponential: an error message naming it would hang.
+    key = EcdsaKeyPair.generate("P-256")
+    payload = body(credential(did_key(key)))
+    for options in ({"value_sharing": True}, {"string_referencing": True}):
+        hostile = _shared_bomb() if "value_sharing" in options else ["did:example:" + "x" * 1000] * 3
+        protected = {1: hostile} if where == "protected" else header(key)
+        head = cbor2.dumps(protected, **options)
+        unprotected = cbor2.dumps({16: hostile}, **options) if where == "unprotected" else b"\xa0"
+        message = b"\xd2\x84" + cbor2.dumps(head) + unprotected + cbor2.dumps(payload) + cbor2.dumps(b"")
+        with pytest.raises(ValueError, match="not well-formed CBOR"):
+            parse_cose(message)

@@ -155,9 +155,18 @@ class SecuredCose:
         return self.protected.get(label, self.unprotected.get(label))
 
 
+def _refuse_references(decoder: Any) -> Any:
+    raise CoseError("shared values and string references are not accepted")
+
+
+_NO_REFERENCES = dict.fromkeys((25, 28, 29, 256), _refuse_references)
+"""CBOR tags that reuse a value (shared values 28/29, string references 256/25): a few hundred
+bytes could stand for a structure whose text form is exponential. COSE needs none of them."""
+
+
 def _loads(data: bytes, what: str) -> Any:
     try:
-        return cbor2.loads(data)
+        return cbor2.loads(data, semantic_decoders=_NO_REFERENCES)
     except Exception as exc:  # cbor2 raises several types (and RecursionError for deep nesting)
         raise CoseError(f"the {what} is not well-formed CBOR: {type(exc).__name__}") from None
 
