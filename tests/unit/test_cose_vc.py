@@ -290,3 +290,14 @@ def test_cbor_shared_values_and_string_references_are_refused_before_any_use(whe
         message = b"\xd2\x84" + cbor2.dumps(head) + unprotected + cbor2.dumps(payload) + cbor2.dumps(b"")
         with pytest.raises(ValueError, match="not well-formed CBOR"):
             parse_cose(message)
+
+
+def test_cbor_big_integers_are_refused_so_map_keys_cannot_share_one_hash() -> None:
+    # Python hashes an integer modulo 2**61 - 1: big integers (tags 2/3) that differ by multiples
+    # of it all collide, and a map of some 100,000 of them takes minutes to build.
+    key = Ed25519KeyPair.generate()
+    colliding = {n * (2**61 - 1): 0 for n in range(1, 200)}
+    for protected in ({**header(key), 99: colliding}, {**header(key), 2**70: 0}):
+        message = hand_made(protected, body(credential(did_key(key))), key)
+        with pytest.raises(ValueError, match="not well-formed CBOR"):
+            parse_cose(message)

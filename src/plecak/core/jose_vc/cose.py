@@ -159,9 +159,18 @@ def _refuse_references(decoder: Any) -> Any:
     raise CoseError("shared values and string references are not accepted")
 
 
-_NO_REFERENCES = dict.fromkeys((25, 28, 29, 256), _refuse_references)
+def _refuse_big_integers(decoder: Any) -> Any:
+    raise CoseError("big integers are not accepted")
+
+
+_NO_REFERENCES = {
+    **dict.fromkeys((25, 28, 29, 256), _refuse_references),
+    **dict.fromkeys((2, 3), _refuse_big_integers),
+}
 """CBOR tags that reuse a value (shared values 28/29, string references 256/25): a few hundred
-bytes could stand for a structure whose text form is exponential. COSE needs none of them."""
+bytes could stand for a structure whose text form is exponential. Big integers (2/3): map keys
+that all share one hash (Python hashes integers modulo 2**61 - 1) make a map quadratic to build.
+COSE needs none of them."""
 
 
 def _loads(data: bytes, what: str) -> Any:
