@@ -29,6 +29,16 @@ DERIVED_PROOF_HEADER = b"\xd9\x5d\x01"
 _MAX_PROOF_VALUE = 1 << 20
 
 
+def _refused_tag(decoder: Any) -> Any:
+    raise ValueError("big integers, shared values and string references are not accepted")
+
+
+_REFUSED_TAGS = dict.fromkeys((2, 3, 25, 28, 29, 256), _refused_tag)
+"""CBOR tags an ecdsa-sd-2023 proofValue never uses and an attacker would: big integers (label map
+keys too long to write, or all sharing one hash so the map takes seconds to build), shared values
+and string references (a few bytes standing for a structure exponential to walk)."""
+
+
 @dataclass(frozen=True)
 class BaseProofValue:
     base_signature: bytes
@@ -74,7 +84,7 @@ def _decode(proof_value: str) -> tuple[bytes, Any]:
         raise ProofError("proofValue is not an ecdsa-sd-2023 base or derived proof (unknown header)")
     stream = io.BytesIO(raw[3:])
     try:
-        items = cbor2.CBORDecoder(stream).decode()
+        items = cbor2.CBORDecoder(stream, semantic_decoders=_REFUSED_TAGS).decode()
     except (cbor2.CBORDecodeError, ValueError, EOFError, RecursionError) as exc:
         raise ProofError(f"proofValue is not valid CBOR ({exc})") from None
     if stream.tell() != len(raw) - 3:
