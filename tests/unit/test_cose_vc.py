@@ -309,3 +309,29 @@ def test_cbor_big_integers_are_refused_so_map_keys_cannot_share_one_hash() -> No
         message = hand_made(protected, body(credential(did_key(key))), key)
         with pytest.raises(ValueError, match="not well-formed CBOR"):
             parse_cose(message)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        cbor2.CBORTag(35, "a|" * 1000),  # a regular expression, compiled while decoding (seconds when long)
+        cbor2.CBORTag(36, "Subject: x\n\nbody"),  # a MIME message, parsed while decoding
+        cbor2.CBORTag(4, [-1, 5]),  # a decimal fraction
+        cbor2.CBORTag(258, [1, 2]),  # a set
+        cbor2.CBORTag(1, 0),  # a date
+    ],
+    ids=["regex", "mime", "decimal", "set", "date"],
+)
+def test_cbor_tags_that_make_python_objects_are_refused_in_cose_headers(value: Any) -> None:
+    # COSE headers are ints, text, bytes, arrays and maps: a tag cbor2 would turn into another
+    # object (doing work to make it) has no place in them.
+    key = Ed25519KeyPair.generate()
+    message = hand_made({**header(key), 99: value}, body(credential(did_key(key))), key)
+    with pytest.raises(ValueError, match="not well-formed CBOR"):
+        parse_cose(message)
+
+
+def test_a_self_described_cose_message_is_still_read() -> None:
+    key = Ed25519KeyPair.generate()
+    message = hand_made(header(key), body(credential(did_key(key))), key)
+    assert parse_cose(cbor2.dumps(cbor2.CBORTag(55799, cbor2.loads(message)))).tagged is True
