@@ -232,3 +232,12 @@ async def test_a_derived_proof_with_big_integer_labels_fails_without_raising(
     derived["proof"]["proofValue"] = _derived_proof_value(label_map)
     errors = await verified(derived)
     assert any("not valid CBOR" in e for e in errors), errors
+
+
+async def test_a_derived_proof_holding_a_cbor_regex_fails_without_compiling_it(signed: dict[str, Any]) -> None:
+    derived = sd.derive(signed, [])
+    items = [b"\0" * 64, b"\x80\x24" + b"\2" * 33, [], {}, [cbor2.CBORTag(35, "a|" * 1000)]]
+    raw = b"\xd9\x5d\x01" + cbor2.dumps(items)
+    derived["proof"]["proofValue"] = "u" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    errors = await verified(derived)
+    assert any("not valid CBOR" in e for e in errors), errors

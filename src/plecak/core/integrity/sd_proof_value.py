@@ -30,13 +30,16 @@ _MAX_PROOF_VALUE = 1 << 20
 
 
 def _refused_tag(decoder: Any) -> Any:
-    raise ValueError("big integers, shared values and string references are not accepted")
+    raise ValueError("this CBOR tag is not accepted in an ecdsa-sd-2023 proofValue")
 
 
-_REFUSED_TAGS = dict.fromkeys((2, 3, 25, 28, 29, 256), _refused_tag)
-"""CBOR tags an ecdsa-sd-2023 proofValue never uses and an attacker would: big integers (label map
-keys too long to write, or all sharing one hash so the map takes seconds to build), shared values
-and string references (a few bytes standing for a structure exponential to walk)."""
+_REFUSED_TAGS = dict.fromkeys(
+    (0, 1, 2, 3, 4, 5, 25, 28, 29, 30, 35, 36, 37, 52, 54, 100, 256, 258, 260, 261, 1004, 55799), _refused_tag
+)
+"""Every tag cbor2 turns into a Python object: a proofValue is byte strings, integers, arrays and a
+map, and some tags are hostile: big integers (label map keys too long to write, or all sharing one
+hash so the map takes seconds to build), shared values and string references (a few bytes standing
+for a structure exponential to walk), a regular expression compiled or a MIME message parsed."""
 
 
 @dataclass(frozen=True)
