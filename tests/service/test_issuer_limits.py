@@ -136,12 +136,25 @@ async def test_without_trusted_proxies_forwarded_headers_buy_no_more_requests(
     assert statuses == [200, 200, 429]
 
 
+VC_API_PATHS = ("/credentials/issue", "/credentials/status")
+"""The W3C VC-API endpoints: admin (bearer token), unlike the rest of ``/credentials/``."""
+
+
+async def test_scans_of_verification_links_count_against_the_public_read_budget(
+    aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> None:
+    client = await _issuer(aiohttp_client, redis_url, tmp_path, issuer_per_client=1)
+    token = "x" * 43
+    statuses = [(await client.get(f"/credentials/shared/{token}")).status for _ in range(READ_FACTOR + 1)]
+    assert statuses == [404] * READ_FACTOR + [429]
+
+
 def test_every_issuer_route_has_a_limit_decision(tmp_path: Path) -> None:
     app = create_app(issuer_settings("redis://unused", tmp_path))
     undecided = set()
     for resource in app.router.resources():
         path = resource.canonical
-        admin = path.startswith(("/api/", "/admin", "/static", "/shared", "/credentials/"))
+        admin = path.startswith(("/api/", "/admin", "/static", "/shared")) or path in VC_API_PATHS
         if not admin and path not in CREDENTIAL_PATHS | READ_PATHS | UNLIMITED_PATHS:
             undecided.add(path)
     assert not undecided, f"add these issuer routes to plecak.issuer.limits: {sorted(undecided)}"

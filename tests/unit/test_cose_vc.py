@@ -266,3 +266,72 @@ async def test_payload_that_is_no_credential_fails_the_format_check() -> None:
     result = await verifier().verify(envelope_cose(message))
     assert outcomes(result) == {"format": "failed"}
     assert result.checks[0].details["securedAs"] == "vc+cose"
+
+
+def _shared_bomb(levels: int = 40) -> list[Any]:
+    """A list whose text form doubles with each level: small as CBOR with shared values (tags 28/29)."""
+    bomb: list[Any] = []
+    for _ in range(levels):
+        bomb = [bomb, bomb]
+    return bomb
+
+
+def _referencing(value: Any, kind: str) -> bytes:
+    """``value`` as CBOR with shared values (tags 28/29) or string references (tags 256/25)."""
+    if kind == "shared":
+        return cbor2.dumps(value, value_sharing=True)
+    return cbor2.dumps(value, string_referencing=True)
+
+
+@pytest.mark.parametrize("kind", ["shared", "string"])
+@pytest.mark.parametrize("where", ["protected", "unprotected"])
+def test_cbor_shared_values_and_string_references_are_refused_before_any_use(where: str, kind: str) -> None:
+    # Shared values (tags 28/29) and string references (256/25) expand a few hundred bytes into a
+    # structure whose text form or traversal is exponential: an error message naming it would hang.
+    key = EcdsaKeyPair.generate("P-256")
+    hostile = _shared_bomb() if kind == "shared" else ["did:example:" + "x" * 1000] * 3
+    if where == "protected":
+        head, unprotected = _referencing({1: hostile}, kind), b"\xa0"
+    else:
+        head, unprotected = cbor2.dumps(header(key)), _referencing({16: hostile}, kind)
+    payload = body(credential(did_key(key)))
+    message = b"\xd2\x84" + cbor2.dumps(head) + unprotected + cbor2.dumps(payload) + cbor2.dumps(b"")
+    with pytest.raises(ValueError, match="not well-formed CBOR"):
+        parse_cose(message)
+
+
+def test_cbor_big_integers_are_refused_so_map_keys_cannot_share_one_hash() -> None:
+    # Python hashes an integer modulo 2**61 - 1: big integers (tags 2/3) that differ by multiples
+    # of it all collide, and a map of some 100,000 of them takes minutes to build.
+    key = Ed25519KeyPair.generate()
+    colliding = {n * (2**61 - 1): 0 for n in range(1, 200)}
+    for protected in ({**header(key), 99: colliding}, {**header(key), 2**70: 0}):
+        message = hand_made(protected, body(credential(did_key(key))), key)
+        with pytest.raises(ValueError, match="not well-formed CBOR"):
+            parse_cose(message)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        cbor2.CBORTag(35, "a|" * 1000),  # a regular expression, compiled while decoding (seconds when long)
+        cbor2.CBORTag(36, "Subject: x\n\nbody"),  # a MIME message, parsed while decoding
+        cbor2.CBORTag(4, [-1, 5]),  # a decimal fraction
+        cbor2.CBORTag(258, [1, 2]),  # a set
+        cbor2.CBORTag(1, 0),  # a date
+    ],
+    ids=["regex", "mime", "decimal", "set", "date"],
+)
+def test_cbor_tags_that_make_python_objects_are_refused_in_cose_headers(value: Any) -> None:
+    # COSE headers are ints, text, bytes, arrays and maps: a tag cbor2 would turn into another
+    # object (doing work to make it) has no place in them.
+    key = Ed25519KeyPair.generate()
+    message = hand_made({**header(key), 99: value}, body(credential(did_key(key))), key)
+    with pytest.raises(ValueError, match="not well-formed CBOR"):
+        parse_cose(message)
+
+
+def test_a_self_described_cose_message_is_still_read() -> None:
+    key = Ed25519KeyPair.generate()
+    message = hand_made(header(key), body(credential(did_key(key))), key)
+    assert parse_cose(cbor2.dumps(cbor2.CBORTag(55799, cbor2.loads(message)))).tagged is True

@@ -7,10 +7,12 @@ mandatory or disclosed as a whole, or left out, but a pointer to one list elemen
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from typing import Any
 
+import cbor2
 import pytest
 
 from plecak.core.crypto.keys import EcdsaKeyPair, Ed25519KeyPair
@@ -208,3 +210,34 @@ def test_direct_skolemization_falls_back_for_json_literals_and_value_objects() -
     del document["credentialSchema"]
     expanded = expand_safe(document, default_loader())
     assert sd_primitives._skolemize_compact(document, expanded, "urn:t:", default_loader()) is not None
+
+
+def _derived_proof_value(label_map: dict[int, bytes]) -> str:
+    items = [b"\0" * 64, b"\x80\x24" + b"\2" * 33, [], label_map, []]
+    return "u" + base64.urlsafe_b64encode(b"\xd9\x5d\x01" + cbor2.dumps(items)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "label_map",
+    [
+        {10**5000: b"x"},  # too long to write as a label (Python refuses: ValueError)
+        {n * (2**61 - 1): b"" for n in range(1, 200)},  # keys sharing one hash: quadratic to build
+    ],
+    ids=["huge", "colliding"],
+)
+async def test_a_derived_proof_with_big_integer_labels_fails_without_raising(
+    signed: dict[str, Any], label_map: dict[int, bytes]
+) -> None:
+    derived = sd.derive(signed, [])
+    derived["proof"]["proofValue"] = _derived_proof_value(label_map)
+    errors = await verified(derived)
+    assert any("not valid CBOR" in e for e in errors), errors
+
+
+async def test_a_derived_proof_holding_a_cbor_regex_fails_without_compiling_it(signed: dict[str, Any]) -> None:
+    derived = sd.derive(signed, [])
+    items = [b"\0" * 64, b"\x80\x24" + b"\2" * 33, [], {}, [cbor2.CBORTag(35, "a|" * 1000)]]
+    raw = b"\xd9\x5d\x01" + cbor2.dumps(items)
+    derived["proof"]["proofValue"] = "u" + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    errors = await verified(derived)
+    assert any("not valid CBOR" in e for e in errors), errors

@@ -7,7 +7,7 @@ per minute in Redis before the handler runs:
 * the credential endpoints, which sign, verify, or spend one-time codes: OpenID4VCI offer, token,
   nonce and credential, and the certificate claims of pathways. ``PLECAK_ISSUER_PER_CLIENT`` (120) requests.
 * public reads that wallets and verifiers fetch (did.json, status lists, metadata, contexts,
-  achievement and pathway pages): cheap, so ten times as many.
+  achievement and pathway pages, verification links): cheap, so ten times as many.
 
 Over a budget the answer is 429 problem details with ``Retry-After``. Every route is listed in one of
 :data:`CREDENTIAL_PATHS`, :data:`READ_PATHS` or :data:`UNLIMITED_PATHS`: a test keeps new routes from
@@ -62,6 +62,7 @@ READ_PATHS = frozenset(
         "/.well-known/jwt-vc-issuer",
         TYPE_METADATA_PATH,
         "/achievements/{uuid}",
+        "/credentials/shared/{token}",  # a PDF's verification link (the rest of /credentials/ is the VC-API)
         "/status-lists/{list_id}",
         "/status-lists/2021/{list_id}",
         "/status-lists/token/{list_id}",

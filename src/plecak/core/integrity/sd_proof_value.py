@@ -29,6 +29,19 @@ DERIVED_PROOF_HEADER = b"\xd9\x5d\x01"
 _MAX_PROOF_VALUE = 1 << 20
 
 
+def _refused_tag(decoder: Any) -> Any:
+    raise ValueError("this CBOR tag is not accepted in an ecdsa-sd-2023 proofValue")
+
+
+_REFUSED_TAGS = dict.fromkeys(
+    (0, 1, 2, 3, 4, 5, 25, 28, 29, 30, 35, 36, 37, 52, 54, 100, 256, 258, 260, 261, 1004, 55799), _refused_tag
+)
+"""Every tag cbor2 turns into a Python object: a proofValue is byte strings, integers, arrays and a
+map, and some tags are hostile: big integers (label map keys too long to write, or all sharing one
+hash so the map takes seconds to build), shared values and string references (a few bytes standing
+for a structure exponential to walk), a regular expression compiled or a MIME message parsed."""
+
+
 @dataclass(frozen=True)
 class BaseProofValue:
     base_signature: bytes
@@ -74,7 +87,7 @@ def _decode(proof_value: str) -> tuple[bytes, Any]:
         raise ProofError("proofValue is not an ecdsa-sd-2023 base or derived proof (unknown header)")
     stream = io.BytesIO(raw[3:])
     try:
-        items = cbor2.CBORDecoder(stream).decode()
+        items = cbor2.CBORDecoder(stream, semantic_decoders=_REFUSED_TAGS).decode()
     except (cbor2.CBORDecodeError, ValueError, EOFError, RecursionError) as exc:
         raise ProofError(f"proofValue is not valid CBOR ({exc})") from None
     if stream.tell() != len(raw) - 3:

@@ -155,9 +155,24 @@ class SecuredCose:
         return self.protected.get(label, self.unprotected.get(label))
 
 
+def _refuse_tag(decoder: Any) -> Any:
+    raise CoseError("this CBOR tag is not accepted in a COSE message")
+
+
+_REFUSED_TAGS = dict.fromkeys(
+    (0, 1, 2, 3, 4, 5, 25, 28, 29, 30, 35, 36, 37, 52, 54, 100, 256, 258, 260, 261, 1004), _refuse_tag
+)
+"""The tags cbor2 turns into Python objects (all it knows but the self-describing 55799). COSE
+headers are integers, text, bytes, arrays and maps, so none belongs, and several are hostile:
+values reused by reference (shared values 28/29, string references 256/25), where a few hundred
+bytes stand for a structure whose text form is exponential; big integers (2/3), map keys that
+all share one hash (Python hashes integers modulo 2**61 - 1) so a map is quadratic to build; a
+regular expression (35) compiled or a MIME message (36) parsed while decoding."""
+
+
 def _loads(data: bytes, what: str) -> Any:
     try:
-        return cbor2.loads(data)
+        return cbor2.loads(data, semantic_decoders=_REFUSED_TAGS)
     except Exception as exc:  # cbor2 raises several types (and RecursionError for deep nesting)
         raise CoseError(f"the {what} is not well-formed CBOR: {type(exc).__name__}") from None
 
