@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -494,4 +495,30 @@ async def test_registrar_credentials_screen_speaks_polish_after_the_switch_scrip
     await page.wait_for_selector("#app", state="visible")
     assert await page.get_attribute("html", "lang") == "en"
     await page.wait_for_selector("#search-status:has-text('1 credential(s) found.')")
+    assert _real_errors(phone.errors) == []
+
+
+async def test_registrar_pdf_days_out_of_range_are_refused_in_polish_and_no_link_is_made(
+    issuer: Issuer, phone: Any
+) -> None:
+    """The PDF panel's number of days is checked on the screen, in the registrar's language: 0, nothing
+    or a fraction never reaches the server (whose answer is English) and makes no verification link."""
+    page = phone.page
+    record = await issuer.create(achievement(0))
+    anna = await _issue_to(issuer, record["uuid"], "Anna Kowalska")
+    await page.goto(f"{issuer.url}/lang/pl?next=/admin/credentials")
+    await page.wait_for_selector("#token-form", state="visible")
+    await page.fill("#token", TOKEN)
+    await page.click("#token-form button[type=submit]")
+    await page.wait_for_selector("#search-status:has-text('Znalezione poświadczenia: 1.')")
+    await page.locator(f'li[data-id="{anna}"] button[data-action=history]').click()
+    await page.wait_for_selector("#pdf-days", state="visible")
+    refused = "Liczba dni działania linku: liczba całkowita od 1 do 3650."
+    for days in ("0", "", "2.5", "3651"):
+        await page.evaluate("document.getElementById('pdf-status').textContent = ''")
+        await page.fill("#pdf-days", days)
+        await page.click("#pdf-pl")
+        await page.wait_for_selector(f"#pdf-status:has-text('{refused}')")
+        assert await page.evaluate("document.activeElement.id") == "pdf-days"
+    assert await issuer.get(f"/api/credentials/{quote(anna, safe='')}/links") == {"links": []}
     assert _real_errors(phone.errors) == []

@@ -229,3 +229,14 @@ async def test_public_pages_stay_english_for_english_readers(client: TestClient[
     assert "How to earn it" in page
     assert '<p id="rule">' in page
     assert {"Accept", "Accept-Language"} <= {v.strip() for v in ",".join(response.headers.getall("Vary")).split(",")}
+
+
+async def test_public_home_names_the_issuers_country_in_the_readers_language(client: TestClient[Any, Any]) -> None:
+    """The country is a code (``addressCountryCode``), so it is named in Polish for Polish readers, as the
+    issuer's own PDF, the wallet and the verifier name it; the region stays as the institution wrote it."""
+    assert (await client.put("/api/issuer/profile", json=profile(), headers=AUTH)).status == 200
+    polish = await (await client.get("/", headers={**POLISH, "Accept": "text/html"})).text()
+    assert "<dd>Polska, Mazowieckie</dd>" in polish
+    assert "Poland" not in polish
+    english = await (await client.get("/", headers={"Accept-Language": "en", "Accept": "text/html"})).text()
+    assert "<dd>Poland, Mazowieckie</dd>" in english

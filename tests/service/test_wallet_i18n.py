@@ -91,3 +91,17 @@ def test_counted_messages_agree_with_their_number_in_both_languages() -> None:
     assert en("flash.imported", count=1).startswith(
         "Imported 1 credential "
     )
+
+
+async def test_transaction_code_hint_is_in_the_page_language_not_the_issuers_english(servers: Servers) -> None:
+    """The issuer's ``tx_code.description`` is in a language the wallet cannot know (ours is English), so a
+    Polish page gives the wallet's own hint; an English page keeps the issuer's words."""
+    browser = servers.browser
+    await browser.sign_up()
+    offer = await servers.issuer.offer(txCode=True)
+    _, polish = await browser.get(offer["walletLink"], headers={"Accept-Language": "pl"})
+    assert '<html lang="pl">' in polish
+    assert "Wystawca wysłał Ci ten kod osobno (e-mailem lub SMS-em)." in polish
+    assert "sent you separately" not in polish
+    _, english = await browser.get(offer["walletLink"], headers={"Accept-Language": "en"})
+    assert "The 6-digit code your university sent you separately" in english

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
+from plecak.runtime.countries import country_name
 from plecak.runtime.health import redis_health
 from plecak.runtime.language import language_switch
 from plecak.runtime.oauth import OpenIdError
@@ -18,7 +19,7 @@ from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
 from .config import MAX_SHARED_LINK_DAYS
-from .i18n import LANG_COOKIE, render_page
+from .i18n import LANG_COOKIE, language_of, render_page
 from .record_handlers import RecordApi, json_body
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
@@ -40,8 +41,12 @@ def _idempotency_key(request: web.Request) -> str | None:
 async def home(request: web.Request) -> web.Response:
     """The public home page, in the reader's language (the institution's own texts as written)."""
     service = request.app[SERVICE]
+    profile = await service.profile()
+    code = profile.get("addressCountryCode")
     context = {
-        "profile": await service.profile(),
+        "profile": profile,
+        # the country in the reader's words (a code we know), else as the institution wrote it
+        "country": country_name(code, language_of(request)) if code else profile.get("addressCountry"),
         "did": service.keys.did,
         "achievements": await service.achievements(),
         "readable": READABLE,

@@ -200,7 +200,14 @@ async function withdraw(id, link) {
 
 async function downloadPdf(language) {
   const id = $("history").dataset.id;
-  const days = Number($("pdf-days").value);
+  const field = $("pdf-days");
+  const days = Number(field.value);
+  if (field.value.trim() === "" || !Number.isInteger(days) || days < Number(field.min) || days > Number(field.max)) {
+    // checked here, in the registrar's language (the server's answer would be in English)
+    $("pdf-status").textContent = t("Days the link works: a whole number from 1 to {max}.", { max: field.max });
+    field.focus();
+    return;
+  }
   $("pdf-status").textContent = t("Making the PDF…");
   try {
     const response = await request("POST", credentialPath(id) + "/pdf", { language, days });
