@@ -143,3 +143,15 @@ async def test_a_vc11_credential_that_is_not_an_elm_one_takes_the_usual_pipeline
     assert outcomes(result)["format"] == (Outcome.PASSED, "format.credential")
     assert outcomes(result)["proof"] == (Outcome.PASSED, "proof.passed")
     assert result.verified is True
+
+
+async def test_an_envelope_dressed_as_an_elm_credential_takes_the_envelope_pipeline() -> None:
+    envelope = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", EDC_CONTEXT],
+        "id": "data:application/vc+jwt,not-a-jws",
+        "type": ["EnvelopedVerifiableCredential", "EuropeanDigitalCredential"],
+    }
+    result = await verify(envelope)
+    assert outcomes(result)["format"] == (Outcome.FAILED, "format.jws")
+    assert not any(c.code.startswith(("proof.elm", "status.elm")) for c in result.checks)
+    assert result.verified is False

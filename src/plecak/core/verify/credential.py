@@ -114,7 +114,9 @@ class Verifier:
         # The format check's safe-mode conversion and the proof check both need the credential's
         # RDF quads: built once (plecak.core.jsonld.rdf.sharing_quads); no step changes the credential.
         with sharing_quads():
-            await self.pipeline(enveloped=enveloped, elm=is_elm_credential(credential)).run(context)
+            # an envelope is checked as one even when it also claims to be a European Digital Credential
+            elm = not enveloped and is_elm_credential(credential)
+            await self.pipeline(enveloped=enveloped, elm=elm).run(context)
         return VerificationResult(context.checks, context.subject if enveloped else None)
 
     # -- single steps, for callers that need one row (the wallet) ----------------------------------
