@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import string
 
 import pytest
+from babel.dates import get_month_names
 
 from plecak.runtime.i18n import plural_category
 from plecak.wallet.i18n import CATALOGUE, translator
@@ -105,3 +108,24 @@ async def test_transaction_code_hint_is_in_the_page_language_not_the_issuers_eng
     assert "sent you separately" not in polish
     _, english = await browser.get(offer["walletLink"], headers={"Accept-Language": "en"})
     assert "The 6-digit code your university sent you separately" in english
+
+
+async def test_credential_page_shows_when_it_was_added_as_a_date_in_the_page_language(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    credential = await servers.issuer.issue(did)
+    await browser.get("/add")
+    status, detail = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, detail
+    page = browser.last_url.removeprefix(servers.wallet_url)
+    shown = {}
+    for language, label in (("en", "Added to the wallet"), ("pl", "Dodano do portfela")):
+        await browser.get(f"/lang/{language}?next={page}")
+        _, text = await browser.get(page)
+        found = re.search(rf"<dt>{label}</dt><dd>([^(<]*) \(", text)
+        assert found, text
+        shown[language] = found.group(1)
+        months = "|".join(get_month_names("wide", locale=language).values())
+        assert re.fullmatch(rf"(?:(?:{months}) \d{{1,2}}|\d{{1,2}} (?:{months})),? \d{{4}}, .+ UTC", shown[language])
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}T", value) for value in shown.values()), shown
+    assert re.search(r"\d{2}:\d{2} UTC$", shown["pl"]), shown  # 24-hour clock in Polish
