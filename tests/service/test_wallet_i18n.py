@@ -129,3 +129,24 @@ async def test_credential_page_shows_when_it_was_added_as_a_date_in_the_page_lan
         assert re.fullmatch(rf"(?:(?:{months}) \d{{1,2}}|\d{{1,2}} (?:{months})),? \d{{4}}, .+ UTC", shown[language])
     assert not any(re.search(r"\d{4}-\d{2}-\d{2}T", value) for value in shown.values()), shown
     assert re.search(r"\d{2}:\d{2} UTC$", shown["pl"]), shown  # 24-hour clock in Polish
+
+
+def test_polish_addresses_the_learner_without_a_grammatical_gender() -> None:
+    """Past forms such as "udostępniłeś" / "udostępniłaś" assume the learner's gender: none is used."""
+    gendered = re.compile(r"\b\w+ł(?:eś|aś|byś|abyś)\b")
+    found = {key: text for key in CATALOGUE.keys("pl") for text in CATALOGUE.forms("pl", key) if gendered.search(text)}
+    assert found == {}
+    pl = translator("pl")
+    assert pl("share.list_empty") == "Nic jeszcze nie udostępniono."
+    assert pl("present.declined").startswith("Prośba odrzucona")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_why_a_field_is_always_shared_reads_without_nested_brackets(language: str) -> None:
+    """The answer page puts the reason in brackets after the field's name, so it holds none itself."""
+    t = translator(language)
+    for state in ("mandatory", "required"):
+        text = t(f"present.{state}")
+        assert "(" not in text
+        assert ")" not in text
+    assert "the issuer requires it" in translator("en")("present.mandatory")
