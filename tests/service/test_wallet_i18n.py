@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 import string
 
 import pytest
+from babel.dates import get_month_names
 
 from plecak.runtime.i18n import plural_category
 from plecak.wallet.i18n import CATALOGUE, translator
@@ -105,3 +108,45 @@ async def test_transaction_code_hint_is_in_the_page_language_not_the_issuers_eng
     assert "sent you separately" not in polish
     _, english = await browser.get(offer["walletLink"], headers={"Accept-Language": "en"})
     assert "The 6-digit code your university sent you separately" in english
+
+
+async def test_credential_page_shows_when_it_was_added_as_a_date_in_the_page_language(servers: Servers) -> None:
+    browser = servers.browser
+    did = await browser.sign_up()
+    credential = await servers.issuer.issue(did)
+    await browser.get("/add")
+    status, detail = await browser.post("/add", {"json": json.dumps(credential)})
+    assert status == 200, detail
+    page = browser.last_url.removeprefix(servers.wallet_url)
+    shown = {}
+    for language, label in (("en", "Added to the wallet"), ("pl", "Dodano do portfela")):
+        await browser.get(f"/lang/{language}?next={page}")
+        _, text = await browser.get(page)
+        found = re.search(rf"<dt>{label}</dt><dd>([^(<]*) \(", text)
+        assert found, text
+        shown[language] = found.group(1)
+        months = "|".join(get_month_names("wide", locale=language).values())
+        assert re.fullmatch(rf"(?:(?:{months}) \d{{1,2}}|\d{{1,2}} (?:{months})),? \d{{4}}, .+ UTC", shown[language])
+    assert not any(re.search(r"\d{4}-\d{2}-\d{2}T", value) for value in shown.values()), shown
+    assert re.search(r"\d{2}:\d{2} UTC$", shown["pl"]), shown  # 24-hour clock in Polish
+
+
+def test_polish_addresses_the_learner_without_a_grammatical_gender() -> None:
+    """Past forms such as "udostępniłeś" / "udostępniłaś" assume the learner's gender: none is used."""
+    gendered = re.compile(r"\b\w+ł(?:eś|aś|byś|abyś)\b")
+    found = {key: text for key in CATALOGUE.keys("pl") for text in CATALOGUE.forms("pl", key) if gendered.search(text)}
+    assert found == {}
+    pl = translator("pl")
+    assert pl("share.list_empty") == "Nic jeszcze nie udostępniono."
+    assert pl("present.declined").startswith("Prośba odrzucona")
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_why_a_field_is_always_shared_reads_without_nested_brackets(language: str) -> None:
+    """The answer page puts the reason in brackets after the field's name, so it holds none itself."""
+    t = translator(language)
+    for state in ("mandatory", "required"):
+        text = t(f"present.{state}")
+        assert "(" not in text
+        assert ")" not in text
+    assert "the issuer requires it" in translator("en")("present.mandatory")

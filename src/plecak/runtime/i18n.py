@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.core import negotiate_locale
+from babel.dates import format_date, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+from plecak.core.timeutil import parse_datetime
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -34,6 +38,7 @@ __all__ = [
     "Catalogue",
     "Texts",
     "Translate",
+    "moment_text",
     "negotiate",
     "parse_accept_language",
     "plural_category",
@@ -92,6 +97,18 @@ def _locale(language: str) -> Locale:
 def plural_category(language: str, n: float) -> str:
     """The CLDR plural category (``one``, ``few``, ``many``, ``other``) of ``n`` in ``language``."""
     return str(_locale(language).plural_form(abs(n)))
+
+
+def moment_text(language: str, value: str) -> str:
+    """An ``xsd:dateTime`` as a reader in ``language`` writes it, in UTC (``7 grudnia 2026, 17:48 UTC``).
+
+    Anything that is not a date and time is returned as it is."""
+    moment = parse_datetime(value)
+    if moment is None:
+        return value
+    locale = _locale(language)
+    day = format_date(moment.astimezone(UTC), "long", locale=locale)
+    return f"{day}, {format_time(moment, 'short', tzinfo=UTC, locale=locale)} UTC"
 
 
 def _count(params: Mapping[str, Any]) -> int | None:

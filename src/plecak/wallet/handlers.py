@@ -12,6 +12,7 @@ from aiohttp import web
 
 from plecak.core.jose_vc import secured_content
 from plecak.runtime.health import redis_health
+from plecak.runtime.i18n import moment_text
 from plecak.runtime.language import language_switch
 from plecak.runtime.web import json_response, read_json
 
@@ -83,6 +84,7 @@ async def credential_detail(request: web.Request) -> web.Response:
     held = {str(c.credential.get("id")) for c in await service.credentials(account.uid)} if parts else set()
     context = {
         "c": stored,
+        "added_text": moment_text(request[LANG_KEY], stored.added),
         "parts": parts,
         "held": held,
         "travel_days": EXPIRY_DAYS,
