@@ -106,7 +106,8 @@ def moment_text(language: str, value: str) -> str:
     moment = parse_datetime(value)
     if moment is None:
         return value
-    locale = _locale(language)
+    # English dates read the European way (7 December 2026, 17:48), as on the rest of our pages
+    locale = Locale.parse("en_GB") if language == "en" else _locale(language)
     day = format_date(moment.astimezone(UTC), "long", locale=locale)
     return f"{day}, {format_time(moment, 'short', tzinfo=UTC, locale=locale)} UTC"
 
