@@ -246,6 +246,10 @@ async def test_issuer_pages_have_no_serious_accessibility_violations(
         await audit.check(name)
     await audit.page.goto(f"{system.issuer_url}/lang/en?next=/admin")
     await audit.open("public pathway page", system.pathway_url)
+    achievement = f"/achievements/{system.achievements[0]}"
+    await audit.open("public achievement page", system.issuer_url + achievement)
+    await audit.open("public achievement page in Polish", f"{system.issuer_url}/lang/pl?next={achievement}")
+    assert await audit.page.inner_text("h2 >> nth=0") == "Efekty uczenia się"
     audit.assert_clean()
 
 
@@ -322,6 +326,8 @@ async def test_wallet_pages_have_no_serious_accessibility_violations(
     await audit.page.locator("#pathway-list li a").first.click()
     await audit.page.wait_for_selector("#requirements")
     await audit.check("pathway detail")
+    await audit.open("page not found", wallet + "/nope")
+    assert await audit.page.inner_text("h1") == "Page not found"
     await audit.open("credential list (Polish)", wallet + "/lang/pl?next=/")
     audit.assert_clean()
 

@@ -43,7 +43,7 @@ REGISTRAR_TEMPLATES = [
     "_registrar.html",
     "_languages.html",
 ]
-PUBLIC_TEMPLATES = ["_public_base.html", "home.html", "pathway.html"]
+PUBLIC_TEMPLATES = ["_public_base.html", "home.html", "pathway.html", "achievement.html"]
 POLISH = {"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.5"}
 # Words of the registrar screens' English that no Polish sentence contains (whole words).
 ENGLISH = re.compile(

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
+from plecak.core.model.micro_credential import Achievement
 from plecak.runtime.countries import country_name
 from plecak.runtime.health import redis_health
 from plecak.runtime.language import language_switch
@@ -19,13 +20,15 @@ from .achievements import _READABLE as READABLE
 from .achievements import ENUMERATIONS
 from .app_keys import OFFERS, REDIS, SDJWT, SERVICE, SETTINGS
 from .config import MAX_SHARED_LINK_DAYS
-from .i18n import LANG_COOKIE, language_of, render_page
+from .i18n import LANG_COOKIE, language_of, render_page, wants_html
 from .record_handlers import RecordApi, json_body
 from .sdjwt_type_metadata import type_metadata
 from .service import NotFound
 
 PLECAK_CONTEXT_URL = "https://w3id.org/plecak/mc/v1"
 MAX_IDEMPOTENCY_KEY = 255
+_PAGE_EXTRAS = ("humanCode", "fieldOfStudy", "inLanguage")
+"""Achievement members the typed model keeps in ``extra`` that its public page shows."""
 
 
 def _idempotency_key(request: web.Request) -> str | None:
@@ -116,9 +119,24 @@ async def extension_context(request: web.Request) -> web.Response:
 
 
 async def public_achievement(request: web.Request) -> web.Response:
-    record = await request.app[SERVICE].achievement(request.match_info["uuid"])
+    """The achievement as JSON (wallets, scripts), or a page for a person who opened it in a browser."""
+    service = request.app[SERVICE]
+    record = await service.achievement(request.match_info["uuid"])
+    if wants_html(request):
+        document = record["achievement"]
+        more = {key: document[key] for key in _PAGE_EXTRAS if isinstance(document.get(key), str)}
+        context = {
+            "a": Achievement.from_open_badges(document, lenient=True),
+            "more": more,
+            "profile": await service.profile(),
+            "readable": READABLE,
+        }
+        page = render_page(request, "achievement.html", context)  # in the reader's language
+        page.headers.add("Vary", "Accept")
+        return page
     resp = json_response(record["achievement"])
     resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["Vary"] = "Accept"
     return resp
 
 

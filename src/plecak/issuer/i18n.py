@@ -28,6 +28,7 @@ __all__ = [
     "language_of",
     "render_page",
     "setup_i18n",
+    "wants_html",
 ]
 
 LANG_COOKIE = "plecak_issuer_lang"
@@ -71,6 +72,12 @@ def render_page(request: web.Request, template: str, context: dict[str, Any]) ->
     response.headers["Content-Language"] = language
     response.headers.add("Vary", "Accept-Language, Cookie")
     return response
+
+
+def wants_html(request: web.Request) -> bool:
+    """Whether a browser asks (it names ``text/html`` and not JSON): machines and ``*/*`` get JSON."""
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept
 
 
 def is_language(language: str) -> bool:

@@ -15,7 +15,7 @@ from plecak.runtime.web import json_response, problem_response
 
 from .app_keys import CERTIFICATE_CLAIMS, PATHWAYS, SERVICE, SETTINGS
 from .certificate_claims import ClaimRefused
-from .i18n import render_page
+from .i18n import render_page, wants_html
 from .record_handlers import RecordApi, json_body
 
 __all__ = [
@@ -53,16 +53,11 @@ async def public_pathways(request: web.Request) -> web.Response:
     return _cors(json_response({"programmes" if legacy else "pathways": items}))
 
 
-def _wants_html(request: web.Request) -> bool:
-    accept = request.headers.get("Accept", "")
-    return "text/html" in accept and "application/json" not in accept
-
-
 async def public_pathway(request: web.Request) -> web.Response:
     """The definition as JSON (wallets), or a page for a person who opened the link in a browser."""
     service = request.app[PATHWAYS]
     record = await service.get(request.match_info["uuid"])
-    if _wants_html(request):
+    if wants_html(request):
         wallet = request.app[SETTINGS].wallet_url
         follow = f"{wallet}/pathways?url={quote(str(record['id']), safe='')}" if wallet else None
         context = {"p": record, "profile": await request.app[SERVICE].profile(), "follow_link": follow}

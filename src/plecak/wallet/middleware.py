@@ -24,6 +24,7 @@ __all__ = [
     "ACCOUNT_KEY",
     "LANG_COOKIE",
     "LANG_KEY",
+    "NO_SESSION_PREFIXES",
     "SESSION_KEY",
     "T_KEY",
     "account_of",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 LANG_COOKIE = "lang"
-_NO_SESSION_PREFIXES = (
+NO_SESSION_PREFIXES = (
     "/static/",
     "/shared/",
     "/s/",
@@ -130,7 +131,7 @@ async def session_middleware(request: web.Request, handler: Handler) -> web.Stre
     lang = pick_language(request.cookies.get(LANG_COOKIE), request.headers.get("Accept-Language"))
     request[LANG_KEY] = lang
     request[T_KEY] = translator(lang)
-    if request.path.startswith(_NO_SESSION_PREFIXES):
+    if request.path.startswith(NO_SESSION_PREFIXES):
         return await handler(request)
     settings = request.app[SETTINGS]
     accounts = request.app[ACCOUNTS]
@@ -163,7 +164,7 @@ def _origin(url: str) -> str:
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every state-changing request is a form from our own pages: same origin and the session's token."""
-    if request.method in _SAFE_METHODS or request.path.startswith(_NO_SESSION_PREFIXES):
+    if request.method in _SAFE_METHODS or request.path.startswith(NO_SESSION_PREFIXES):
         return await handler(request)
     origin = request.headers.get("Origin")
     allowed = {_origin(request.app[SETTINGS].public_url), _origin(str(request.url))}
