@@ -95,3 +95,13 @@ async def test_machines_still_get_the_same_json(client: TestClient[Any, Any], ac
 async def test_unknown_achievement_is_404_for_browsers_too(client: TestClient[Any, Any]) -> None:
     resp = await client.get("/achievements/0b7c3c1e-2d4f-4a8e-9a51-6f3e2b1c0d9a", headers={"Accept": BROWSER})
     assert resp.status == 404
+
+
+@pytest.mark.parametrize(("accept_language", "name"), [("en", "English"), ("pl", "angielski")])
+async def test_language_of_instruction_is_named_in_the_readers_language(
+    client: TestClient[Any, Any], accept_language: str, name: str
+) -> None:
+    record = await _create(client, inLanguage="en")
+    headers = {"Accept": BROWSER, "Accept-Language": accept_language}
+    page = await (await client.get(f"/achievements/{record['uuid']}", headers=headers)).text()
+    assert f'<dd id="language">{name}</dd>' in page

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from plecak.core.jsonld.loader import default_context_store
 from plecak.core.model.micro_credential import Achievement
-from plecak.runtime.countries import country_name
+from plecak.runtime.countries import country_name, language_name
 from plecak.runtime.health import redis_health
 from plecak.runtime.language import language_switch
 from plecak.runtime.oauth import OpenIdError
@@ -125,6 +125,8 @@ async def public_achievement(request: web.Request) -> web.Response:
     if wants_html(request):
         document = record["achievement"]
         more = {key: document[key] for key in _PAGE_EXTRAS if isinstance(document.get(key), str)}
+        if "inLanguage" in more:  # a BCP 47 tag: named in the reader's language ("en" -> "angielski")
+            more["inLanguage"] = language_name(more["inLanguage"], language_of(request)) or more["inLanguage"]
         context = {
             "a": Achievement.from_open_badges(document, lenient=True),
             "more": more,
