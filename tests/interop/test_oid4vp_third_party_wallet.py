@@ -13,7 +13,6 @@ then shows the answer as verified. Any error the library reports fails the test.
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import json
 import ssl
 from collections.abc import Awaitable, Callable
@@ -23,10 +22,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from plecak.core.crypto.keys import Ed25519KeyPair
 from plecak.core.oid4vp.jar import self_signed_certificate
@@ -38,38 +35,11 @@ from support.oid4vp_peer import PeerError, run_peer
 from support.openid4vp import ask, result
 from support.ports import Listener
 from support.sdjwt import issue_over_oid4vci
+from support.tls import loopback_certificate, server_tls
 from support.verifier import Holder, Stack, verifier_settings
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
-
-
-def tls_certificate(directory: Path) -> tuple[Path, Path]:
-    """A loopback TLS certificate (localhost, 127.0.0.1) for the verifier's https."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "tls-cert.pem", directory / "tls-key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
 
 
 async def https_stack(
@@ -93,9 +63,7 @@ async def https_stack(
     record = await resp.json()
     did = (await (await issuer.get("/.well-known/did.json")).json())["id"]
 
-    cert, key = tls_certificate(tmp_path)
-    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_tls.load_cert_chain(cert, key)
+    cert, key = loopback_certificate(tmp_path, prefix="tls-")
     client_tls = ssl.create_default_context(cafile=str(cert))
     port_listener = Listener()
     port = port_listener.port
@@ -107,7 +75,7 @@ async def https_stack(
         data_dir=tmp_path / "verifier",
         **verifier_overrides,
     )
-    server = await aiohttp_server(create_verifier(settings), listener=port_listener, ssl=server_tls)
+    server = await aiohttp_server(create_verifier(settings), listener=port_listener, ssl=server_tls(cert, key))
     verifier = await aiohttp_client(server, connector=aiohttp.TCPConnector(ssl=client_tls))
     stack = Stack(issuer, verifier, issuer_url, f"https://localhost:{port}", did, record["uuid"], record["id"])
     await stack.trust()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json
-import ssl
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -15,13 +13,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from plecak.core.errors import StatusListError
 from plecak.core.status.client import StatusListClient, StatusListFetchError
+from support.tls import loopback_certificate, server_tls
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 
@@ -122,6 +117,24 @@ def client_for(server: TestServer, **kwargs: Any) -> StatusListClient:
     return StatusListClient(insecure_hosts=[host_of(server)], **kwargs)
 
 
+async def list_hits_over_time(
+    status_server: tuple[StatusServer, TestServer], *waits: float, **client_options: Any
+) -> list[int]:
+    """Fetches /list with a hand-moved clock, then again after each wait: the server's count of /list
+    requests after each fetch."""
+    state, server = status_server
+    clock = Clock()
+    counts = []
+    async with client_for(server, clock=clock, **client_options) as client:
+        assert await client.fetch(url(server, "/list")) == state.document
+        counts.append(state.hits["list"])
+        for seconds in waits:
+            clock.advance(seconds)
+            await client.fetch(url(server, "/list"))
+            counts.append(state.hits["list"])
+    return counts
+
+
 # --- caching --------------------------------------------------------------------------------------
 
 
@@ -144,43 +157,21 @@ async def test_fresh_list_is_served_from_cache_until_max_age_passes(
 
 
 async def test_max_age_is_capped_by_max_ttl(status_server: tuple[StatusServer, TestServer]) -> None:
-    state, server = status_server
+    state, _ = status_server
     state.headers["Cache-Control"] = "max-age=86400"
-    clock = Clock()
-    async with client_for(server, clock=clock, max_ttl=30) as client:
-        await client.fetch(url(server, "/list"))
-        clock.advance(29)
-        await client.fetch(url(server, "/list"))
-        assert state.hits["list"] == 1
-        clock.advance(2)
-        await client.fetch(url(server, "/list"))
-        assert state.hits["list"] == 2
+    assert await list_hits_over_time(status_server, 29, 2, max_ttl=30) == [1, 1, 2]
 
 
 async def test_age_header_shortens_max_age(status_server: tuple[StatusServer, TestServer]) -> None:
-    state, server = status_server
+    state, _ = status_server
     state.headers.update({"Cache-Control": "max-age=60", "Age": "50"})
-    clock = Clock()
-    async with client_for(server, clock=clock) as client:
-        await client.fetch(url(server, "/list"))
-        clock.advance(11)
-        await client.fetch(url(server, "/list"))
-        assert state.hits["list"] == 2
+    assert await list_hits_over_time(status_server, 11) == [1, 2]
 
 
 async def test_without_cache_control_the_default_ttl_applies(
     status_server: tuple[StatusServer, TestServer],
 ) -> None:
-    state, server = status_server
-    clock = Clock()
-    async with client_for(server, clock=clock, default_ttl=120) as client:
-        await client.fetch(url(server, "/list"))
-        clock.advance(119)
-        await client.fetch(url(server, "/list"))
-        assert state.hits["list"] == 1
-        clock.advance(2)
-        await client.fetch(url(server, "/list"))
-        assert state.hits["list"] == 2
+    assert await list_hits_over_time(status_server, 119, 2, default_ttl=120) == [1, 1, 2]
 
 
 async def test_no_store_is_never_cached(status_server: tuple[StatusServer, TestServer]) -> None:
@@ -504,35 +495,9 @@ async def test_redirect_to_a_refused_url_is_not_followed(
         assert state.hits["other"] == 1
 
 
-def _self_signed(tmp_path: Path) -> ssl.SSLContext:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_file, key_file)
-    return context
-
-
 async def test_https_certificates_are_verified(aiohttp_server: ServerFactory, tmp_path: Path) -> None:
     state = StatusServer()
-    server = await aiohttp_server(state.app, ssl=_self_signed(tmp_path))
+    server = await aiohttp_server(state.app, ssl=server_tls(*loopback_certificate(tmp_path)))
     list_url = f"https://{server.host}:{server.port}/list"
     async with StatusListClient(insecure_hosts=[host_of(server)]) as client:
         with pytest.raises(StatusListFetchError, match="could not fetch"):

@@ -22,7 +22,7 @@ from support.verifier import (
     AUTH,
     Holder,
     Stack,
-    credential_with_unreachable_status,
+    stack_with_unreachable_status,
     start_stack,
 )
 
@@ -45,6 +45,20 @@ def outcomes(body: dict[str, Any]) -> dict[str, str]:
 
 def problem_types(body: dict[str, Any]) -> set[str]:
     return {p["type"] for p in body["problemDetails"]}
+
+
+async def refused(stack: Stack, credential: Any) -> dict[str, Any]:
+    """The VC-API's answer for CREDENTIAL, which must be 422 (not verified)."""
+    status, body = await stack.verify(credential)
+    assert status == 422, body
+    return body
+
+
+async def refused_once_set(stack: Stack, purpose: str) -> dict[str, Any]:
+    """The VC-API's 422 answer for a new credential whose status bit for PURPOSE the issuer has set."""
+    credential = await stack.issue()
+    await stack.set_status(credential, purpose)
+    return await refused(stack, credential)
 
 
 def unsigned(credential: dict[str, Any]) -> dict[str, Any]:
@@ -74,8 +88,7 @@ async def test_valid_credential_is_verified(stack: Stack) -> None:
 async def test_tampered_claim_fails_the_proof(stack: Stack) -> None:
     credential = await stack.issue()
     credential["credentialSubject"]["name"] = "Mallory Impostor"
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verified"] is False
     assert body["verdict"] == "failed"
     assert outcomes(body)["proof"] == "failed"
@@ -85,8 +98,7 @@ async def test_tampered_claim_fails_the_proof(stack: Stack) -> None:
 async def test_tampered_ects_fails_the_proof(stack: Stack) -> None:
     credential = await stack.issue()
     credential["credentialSubject"]["achievement"]["creditPoint"][0]["point"] = "30"
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert outcomes(body)["proof"] == "failed"
 
 
@@ -94,8 +106,7 @@ async def test_tampered_proof_value_fails(stack: Stack) -> None:
     credential = await stack.issue()
     value = credential["proof"]["proofValue"]
     credential["proof"]["proofValue"] = value[:-4] + ("1111" if not value.endswith("1111") else "2222")
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verdict"] == "failed"
     assert outcomes(body)["proof"] == "failed"
     assert VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR" in problem_types(body)
@@ -106,8 +117,7 @@ async def test_signed_with_the_wrong_key_fails(stack: Stack) -> None:
     credential = await stack.issue()
     method = credential["proof"]["verificationMethod"]
     forged = add_proof(unsigned(credential), Ed25519KeyPair.generate(), method)
-    status, body = await stack.verify(forged)
-    assert status == 422
+    body = await refused(stack, forged)
     assert outcomes(body)["proof"] == "failed"
     assert "signature" in body["errors"][0]["message"]
 
@@ -117,8 +127,7 @@ async def test_signed_by_someone_else_than_the_issuer_fails(stack: Stack) -> Non
     credential = await stack.issue()
     key = Ed25519KeyPair.generate()
     forged = add_proof(unsigned(credential), key, f"{did_key(key)}#{key.public_multibase}")
-    status, body = await stack.verify(forged)
-    assert status == 422
+    body = await refused(stack, forged)
     assert outcomes(body)["proof"] == "failed"
     assert "not sealed by its issuer" in body["errors"][0]["message"]
 
@@ -137,8 +146,7 @@ async def test_expired_credential_fails_validity(stack: Stack) -> None:
     credential = await stack.issue_vcapi(
         _dated(stack, validFrom="2020-01-01T00:00:00Z", validUntil="2021-01-01T00:00:00Z")
     )
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verdict"] == "failed"
     results = outcomes(body)
     assert results["proof"] == "passed"
@@ -149,28 +157,21 @@ async def test_expired_credential_fails_validity(stack: Stack) -> None:
 
 async def test_not_yet_valid_credential_fails_validity(stack: Stack) -> None:
     credential = await stack.issue_vcapi(_dated(stack, validFrom="2099-01-01T00:00:00Z"))
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verdict"] == "failed"
     assert outcomes(body)["validity"] == "failed"
     assert "not valid yet" in body["errors"][0]["message"]
 
 
 async def test_revoked_credential_fails_status(stack: Stack) -> None:
-    credential = await stack.issue()
-    await stack.set_status(credential, "revocation")
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused_once_set(stack, "revocation")
     assert body["verdict"] == "failed"
     assert outcomes(body)["status"] == "failed"
     assert "https://w3id.org/plecak/problems#revoked" in problem_types(body)
 
 
 async def test_suspended_credential_fails_status(stack: Stack) -> None:
-    credential = await stack.issue()
-    await stack.set_status(credential, "suspension")
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused_once_set(stack, "suspension")
     assert body["verdict"] == "failed"
     assert outcomes(body)["status"] == "failed"
     assert "https://w3id.org/plecak/problems#suspended" in problem_types(body)
@@ -180,14 +181,10 @@ async def test_suspended_credential_fails_status(stack: Stack) -> None:
 async def test_unreachable_status_list_is_unknown_never_ok(
     aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path, closed_port: int
 ) -> None:
-    port = closed_port
-    stack = await start_stack(
-        aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
+    stack, credential = await stack_with_unreachable_status(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, closed_port
     )
-    credential, did = credential_with_unreachable_status(port)
-    await stack.trust(did, name="Self-hosted test issuer")
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verified"] is False
     assert body["verdict"] == "warnings"
     results = outcomes(body)
@@ -213,8 +210,7 @@ async def test_issuer_not_in_registry_is_a_warning(
 async def test_undefined_term_fails_format(stack: Stack) -> None:
     credential = await stack.issue()
     credential["credentialSubject"]["favouriteColour"] = "blue"
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert body["verdict"] == "failed"
     assert outcomes(body) == {"format": "failed"}
     assert "favouriteColour" in body["errors"][0]["message"]
@@ -224,16 +220,14 @@ async def test_undefined_term_fails_format(stack: Stack) -> None:
 async def test_unknown_context_fails_format_without_fetching(stack: Stack) -> None:
     credential = await stack.issue()
     credential["@context"].append("https://contexts.example/never-fetched/v1")
-    status, body = await stack.verify(credential)
-    assert status == 422
+    body = await refused(stack, credential)
     assert outcomes(body) == {"format": "failed"}
     assert "https://contexts.example/never-fetched/v1" in body["errors"][0]["message"]
 
 
 async def test_not_a_credential_is_422_not_400(stack: Stack) -> None:
     """Well-formed request, but the credential itself is nonsense: a verification failure."""
-    status, body = await stack.verify({"hello": "world"})
-    assert status == 422
+    body = await refused(stack, {"hello": "world"})
     assert body["verdict"] == "failed"
     assert outcomes(body) == {"format": "failed"}
     assert VCDM + "MALFORMED_VALUE_ERROR" in problem_types(body)

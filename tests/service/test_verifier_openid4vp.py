@@ -21,8 +21,19 @@ from plecak.core.did import DidResolver
 from plecak.core.oid4vp.jar import JarError, encrypt_response, verify_request_object
 from plecak.verifier.app_keys import REQUESTS
 from support.issuer import achievement
-from support.openid4vp import ClientFactory, ServerFactory, answer, ask, fetch_request, result, stack, status
-from support.verifier import AUTH, Holder, Stack, start_stack
+from support.openid4vp import (
+    ClientFactory,
+    ServerFactory,
+    answer,
+    answered,
+    ask,
+    fetch_request,
+    own_credential_presented,
+    result,
+    stack,
+    status,
+)
+from support.verifier import AUTH, Stack, start_stack
 
 __all__ = ["stack"]  # fixtures used by the tests below
 
@@ -31,6 +42,25 @@ OB_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 
 def checks_of(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-check="([a-z]+)" data-outcome="([a-z]+)"', page))
+
+
+@pytest.fixture
+async def jwt_stack(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
+) -> Stack:
+    """A verifier whose requests ask for encrypted answers (direct_post.jwt)."""
+    return await start_stack(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
+    )
+
+
+async def asked_and_answered(stack: Stack, **presentation: str) -> tuple[str, str]:
+    """The employer asks for any micro-credential; a learner answers with their own, the presentation
+    signed with PRESENTATION's challenge or domain where given. The verdict and the result page."""
+    request = await ask(stack)
+    claims = await fetch_request(stack, request)
+    vp = await own_credential_presented(stack, claims, **presentation)
+    return await answered(stack, request, claims, vp)
 
 
 # -- the happy path ----------------------------------------------------------------------------
@@ -52,10 +82,7 @@ async def test_request_answer_status_result(stack: Stack) -> None:
     assert query["claims"][0]["values"] == ["MicroCredential"]
     assert (await status(stack, request))["status"] == "pending"
 
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
+    vp = await own_credential_presented(stack, claims)
     resp = await answer(stack, claims, vp)
     assert resp.status == 200
     assert resp.headers["Cache-Control"] == "no-store"
@@ -139,10 +166,7 @@ async def test_same_device_redirect_shows_the_result_only_to_the_asking_browser(
 ) -> None:
     request = await ask(stack)
     claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
+    vp = await own_credential_presented(stack, claims)
     redirect = urlsplit((await (await answer(stack, claims, vp)).json())["redirect_uri"])
     done = f"{redirect.path}?{redirect.query}"
     stranger = await aiohttp_client(stack.verifier.server)  # another browser: no transaction cookie
@@ -162,42 +186,22 @@ async def test_specific_achievement_from_a_trusted_issuer(stack: Stack) -> None:
     assert claims["dcql_query"]["credentials"][0]["claims"] == [
         {"path": ["credentialSubject", "achievement", "id"], "values": [stack.achievement_id]}
     ]
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    vp = await own_credential_presented(stack, claims)
+    verdict, page = await answered(stack, request, claims, vp)
     assert verdict == "verified"
     assert checks_of(page)["request"] == "passed"
 
 
 # -- answers that fail -------------------------------------------------------------------------
 async def test_wrong_nonce_fails(stack: Stack) -> None:
-    request = await ask(stack)
-    claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge="a-nonce-of-my-own", domain=claims["client_id"]
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    verdict, page = await asked_and_answered(stack, challenge="a-nonce-of-my-own")
     assert verdict == "failed"
     assert checks_of(page)["holder"] == "failed"
     assert "challenge does not match" in page
 
 
 async def test_wrong_audience_fails(stack: Stack) -> None:
-    request = await ask(stack)
-    claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)],
-        challenge=claims["nonce"],
-        domain="redirect_uri:https://other.example",
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    verdict, page = await asked_and_answered(stack, domain="redirect_uri:https://other.example")
     assert verdict == "failed"
     assert checks_of(page)["holder"] == "failed"
 
@@ -205,10 +209,7 @@ async def test_wrong_audience_fails(stack: Stack) -> None:
 async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
     first = await ask(stack)
     claims = await fetch_request(stack, first)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
+    vp = await own_credential_presented(stack, claims)
     assert (await answer(stack, claims, vp)).status == 200
     again = await answer(stack, claims, vp)  # the same answer to the same request
     assert again.status == 400
@@ -216,8 +217,7 @@ async def test_replayed_presentation_is_rejected(stack: Stack) -> None:
     # the same presentation sent to a new request: bound to the old nonce and audience
     second = await ask(stack)
     claims2 = await fetch_request(stack, second)
-    assert (await answer(stack, claims2, vp)).status == 200
-    verdict, page = await result(stack, second)
+    verdict, page = await answered(stack, second, claims2, vp)
     assert verdict == "failed"
     assert checks_of(page)["holder"] == "failed"
 
@@ -227,12 +227,8 @@ async def test_credential_not_matching_the_query_fails(stack: Stack) -> None:
     other = (await resp.json())["id"]
     request = await ask(stack, what="specific", achievement=other)
     claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(  # a valid credential, but of the first achievement
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    vp = await own_credential_presented(stack, claims)  # a valid credential, but of the first achievement
+    verdict, page = await answered(stack, request, claims, vp)
     assert verdict == "failed"
     checks = checks_of(page)
     assert checks["request"] == "failed"
@@ -247,12 +243,8 @@ async def test_untrusted_issuer_fails_a_trusted_only_request(
     stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, trusted=False)
     request = await ask(stack, trusted_only="1")
     claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    vp = await own_credential_presented(stack, claims)
+    verdict, page = await answered(stack, request, claims, vp)
     assert verdict == "failed"
     assert checks_of(page)["request"] == "failed"
     assert "not on your trusted list" in page
@@ -266,8 +258,7 @@ async def test_unsigned_presentation_fails_holder_binding(stack: Stack) -> None:
         "type": ["VerifiablePresentation"],
         "verifiableCredential": [await stack.issue()],
     }
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict, page = await result(stack, request)
+    verdict, page = await answered(stack, request, claims, vp)
     assert verdict == "failed"
     assert checks_of(page)["holder"] == "failed"
 
@@ -349,10 +340,7 @@ async def test_expired_request_cannot_be_answered(
     stack.verifier.app[REQUESTS].now = lambda: clock[0]
     request = await ask(stack)
     claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
+    vp = await own_credential_presented(stack, claims)
     clock[0] += timedelta(seconds=lifetime - 1)
     assert (await status(stack, request))["status"] == "pending"
     clock[0] += timedelta(seconds=1)
@@ -378,12 +366,8 @@ async def test_request_form_needs_its_token_and_a_url_for_a_specific_achievement
     assert "must be a URL" in await resp.text()
 
 
-async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key(
-    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
-) -> None:
-    stack = await start_stack(
-        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
-    )
+async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key(jwt_stack: Stack) -> None:
+    stack = jwt_stack
     request = await ask(stack)
     claims = await fetch_request(stack, request)
     assert claims["response_mode"] == "direct_post.jwt"
@@ -391,8 +375,7 @@ async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key
     assert metadata["jwks"]["keys"][0]["alg"] == "ECDH-ES"
     assert "d" not in metadata["jwks"]["keys"][0]
     assert metadata["encrypted_response_enc_values_supported"] == ["A128GCM", "A256GCM"]
-    holder = Holder()
-    vp = holder.present([await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"])
+    vp = await own_credential_presented(stack, claims)
     path = urlsplit(claims["response_uri"]).path
     # in the clear: refused, the request stays open
     resp = await answer(stack, claims, vp)
@@ -414,12 +397,8 @@ async def test_direct_post_jwt_takes_only_an_answer_encrypted_to_the_request_key
     assert verdict == "verified"
 
 
-async def test_direct_post_jwt_request_may_be_declined_in_the_clear(
-    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path
-) -> None:
-    stack = await start_stack(
-        aiohttp_server, aiohttp_client, redis_url, tmp_path, oid4vp_response_mode="direct_post.jwt"
-    )
+async def test_direct_post_jwt_request_may_be_declined_in_the_clear(jwt_stack: Stack) -> None:
+    stack = jwt_stack
     request = await ask(stack)
     claims = await fetch_request(stack, request)
     resp = await stack.verifier.post(

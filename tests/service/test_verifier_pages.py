@@ -19,7 +19,7 @@ from support.verifier import (
     AUTH,
     Holder,
     Stack,
-    credential_with_unreachable_status,
+    stack_with_unreachable_status,
     start_stack,
 )
 from support.verifier_pages import (
@@ -134,12 +134,9 @@ async def test_untrusted_issuer_shows_amber_verified_with_warnings(
 async def test_unchecked_status_shows_amber_could_not_check_everything(
     aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path, closed_port: int
 ) -> None:
-    port = closed_port
-    stack = await start_stack(
-        aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"}
+    stack, credential = await stack_with_unreachable_status(
+        aiohttp_server, aiohttp_client, redis_url, tmp_path, closed_port
     )
-    credential, did = credential_with_unreachable_status(port)
-    await stack.trust(did, name="Self-hosted test issuer")
     _, page = await result_page(stack, await paste(stack, credential))
     assert verdict(page) == "incomplete"
     assert "Could not check everything" in page

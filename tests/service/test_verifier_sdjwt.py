@@ -193,7 +193,7 @@ async def test_sd_jwt_request_lists_only_the_shared_vct_when_no_did_web_issuer_i
 
 
 async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack) -> None:
-    from support.openid4vp import answer, ask, fetch_request, result
+    from support.openid4vp import answered, ask, fetch_request
 
     holder, _, sd_jwt = await _issued(stack)
     request = await ask(stack, format="dc+sd-jwt", claim_grade="1")
@@ -201,24 +201,18 @@ async def test_openid4vp_rejects_an_sd_jwt_bound_to_another_request(stack: Stack
     replayed = present(
         sd_jwt, ["grade"], holder_key=holder, nonce="an-old-nonce", audience=claims["client_id"]
     )
-    assert (await answer(stack, claims, replayed)).status == 200
-    verdict_, page = await result(stack, request)
+    verdict_, page = await answered(stack, request, claims, replayed)
     assert verdict_ == "failed"
     assert check(page, "key_binding") == "failed"
 
 
 async def test_openid4vp_sd_jwt_request_refuses_a_w3c_credential_answer(stack: Stack) -> None:
-    from support.openid4vp import answer, ask, fetch_request, result
-    from support.verifier import Holder
+    from support.openid4vp import answered, ask, fetch_request, own_credential_presented
 
     request = await ask(stack, format="dc+sd-jwt")
     claims = await fetch_request(stack, request)
-    holder = Holder()
-    vp = holder.present(
-        [await stack.issue(did=holder.did)], challenge=claims["nonce"], domain=claims["client_id"]
-    )
-    assert (await answer(stack, claims, vp)).status == 200
-    verdict_, page = await result(stack, request)
+    vp = await own_credential_presented(stack, claims)
+    verdict_, page = await answered(stack, request, claims, vp)
     assert verdict_ == "failed"
     assert check(page, "request") == "failed"
 

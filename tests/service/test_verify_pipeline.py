@@ -26,6 +26,7 @@ from plecak.core.integrity.proofs import add_proof
 from plecak.core.status.bitstring import MIN_LIST_LENGTH, Bitstring, status_list_credential
 from plecak.core.status.client import StatusListClient
 from plecak.core.timeutil import format_datetime, utc_now
+from plecak.core.verify.checks import Check
 from plecak.core.verify.credential import Outcome, VerificationResult, VerifiedListCache, Verifier
 from support import TESTS
 
@@ -207,16 +208,19 @@ def with_status(credential: dict[str, Any], host: StatusHost, index: int, **kwar
     return {**credential, "credentialStatus": host.entries(index, **kwargs)}
 
 
-def outcome(result: VerificationResult, name: str) -> Outcome:
+def checked(result: VerificationResult, name: str) -> Check:
+    """The check NAME of RESULT (which must have one)."""
     check = result.check(name)
     assert check is not None, f"no {name} check in {result.to_json()}"
-    return check.outcome
+    return check
+
+
+def outcome(result: VerificationResult, name: str) -> Outcome:
+    return checked(result, name).outcome
 
 
 def message(result: VerificationResult, name: str) -> str:
-    check = result.check(name)
-    assert check is not None, f"no {name} check in {result.to_json()}"
-    return check.message
+    return checked(result, name).message
 
 
 # --- valid credentials ----------------------------------------------------------------------------
@@ -229,8 +233,7 @@ async def test_valid_credential_passes_every_check(verifier: Verifier, status_ho
     assert all(c.outcome is Outcome.PASSED for c in result.checks), result.to_json()
     assert result.verified
     assert result.verdict == "verified"
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.details == {"status": "ok", "checked": ["revocation", "suspension"]}
     assert result.to_json()["errors"] == []
     assert result.to_json()["warnings"] == []
@@ -247,8 +250,7 @@ async def test_valid_credential_with_ed25519signature2020_passes(
 async def test_credential_without_status_passes_with_no_status_published(verifier: Verifier) -> None:
     result = await verifier.verify(sign(ob_credential()))
     assert result.verdict == "verified"
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.outcome is Outcome.PASSED
     assert status.details == {"status": "none"}
 
@@ -271,8 +273,7 @@ async def test_tampered_claim_fails_proof(verifier: Verifier, status_host: Statu
     assert outcome(result, "proof") is Outcome.FAILED
     assert "signature does not match" in message(result, "proof")
     # A list is never fetched for a forged credential, but the row stays and says why.
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.outcome is Outcome.UNKNOWN
     assert status.message.startswith("Not checked because the seal failed")
     assert status_host.hits == Counter()
@@ -393,8 +394,7 @@ async def test_vc11_credential_past_its_expiration_date_fails_validity(verifier:
     vc = ob_credential(version=1)
     vc["expirationDate"] = format_datetime(utc_now() - timedelta(days=1))
     result = await verifier.verify(sign(vc, suite="Ed25519Signature2020"))
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.details["dataModel"] == "1.1"
     assert outcome(result, "proof") is Outcome.PASSED
     assert outcome(result, "validity") is Outcome.FAILED
@@ -421,8 +421,7 @@ async def test_vc11_credential_issued_in_the_future_fails_validity(verifier: Ver
 
 async def test_revoked_credential_fails_status(verifier: Verifier, status_host: StatusHost) -> None:
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.outcome is Outcome.FAILED
     assert status.details["status"] == "revoked"
     assert "revoked" in status.message
@@ -433,12 +432,19 @@ async def test_revoked_credential_fails_status(verifier: Verifier, status_host: 
 
 async def test_suspended_credential_fails_status(verifier: Verifier, status_host: StatusHost) -> None:
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, SUSPENDED_INDEX)))
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.outcome is Outcome.FAILED
     assert status.details["status"] == "suspended"
     assert "suspended" in status.message
     assert result.verdict == "failed"
+
+
+async def verify_against_revocation_list(
+    verifier: Verifier, status_host: StatusHost, path: str, document: Any, index: int = VALID_INDEX
+) -> VerificationResult:
+    """Verifies a credential whose revocation entry (at INDEX) names the list at PATH, served as DOCUMENT."""
+    status_host.lists[path] = document
+    return await verifier.verify(sign(with_status(ob_credential(), status_host, index, revocation=path)))
 
 
 async def test_unreachable_status_list_makes_status_unknown(
@@ -470,9 +476,7 @@ async def test_missing_status_list_makes_status_unknown(verifier: Verifier, stat
 async def test_status_list_that_is_not_json_makes_status_unknown(
     verifier: Verifier, status_host: StatusHost
 ) -> None:
-    status_host.lists["/status/html"] = "<html>maintenance</html>"
-    vc = sign(with_status(ob_credential(), status_host, VALID_INDEX, revocation="/status/html"))
-    result = await verifier.verify(vc)
+    result = await verify_against_revocation_list(verifier, status_host, "/status/html", "<html>maintenance</html>")
     assert outcome(result, "status") is Outcome.UNKNOWN
     assert not result.verified
 
@@ -480,11 +484,8 @@ async def test_status_list_that_is_not_json_makes_status_unknown(
 async def test_status_list_issued_and_signed_by_someone_else_makes_status_unknown(
     verifier: Verifier, status_host: StatusHost
 ) -> None:
-    status_host.lists["/status/foreign"] = status_host.status_list(
-        "/status/foreign", "revocation", (), issuer=OTHER, key=OTHER_KEY, vm=OTHER_VM
-    )
-    vc = sign(with_status(ob_credential(), status_host, VALID_INDEX, revocation="/status/foreign"))
-    result = await verifier.verify(vc)
+    foreign = status_host.status_list("/status/foreign", "revocation", (), issuer=OTHER, key=OTHER_KEY, vm=OTHER_VM)
+    result = await verify_against_revocation_list(verifier, status_host, "/status/foreign", foreign)
     assert outcome(result, "status") is Outcome.UNKNOWN
     assert "not published by the credential's issuer" in message(result, "status")
     assert not result.verified
@@ -494,11 +495,10 @@ async def test_status_list_issued_and_signed_by_someone_else_makes_status_unknow
 async def test_status_list_naming_the_issuer_but_signed_by_another_key_makes_status_unknown(
     verifier: Verifier, status_host: StatusHost
 ) -> None:
-    status_host.lists["/status/impostor"] = status_host.status_list(
+    impostor = status_host.status_list(
         "/status/impostor", "revocation", (), issuer=ISSUER, key=OTHER_KEY, vm=OTHER_VM
     )
-    vc = sign(with_status(ob_credential(), status_host, REVOKED_INDEX, revocation="/status/impostor"))
-    result = await verifier.verify(vc)
+    result = await verify_against_revocation_list(verifier, status_host, "/status/impostor", impostor, REVOKED_INDEX)
     assert outcome(result, "status") is Outcome.UNKNOWN
     assert "signature is not valid" in message(result, "status")
 
@@ -519,8 +519,7 @@ async def test_revocation_is_reported_even_when_the_suspension_list_is_unreachab
 ) -> None:
     del status_host.lists["/status/suspension"]
     result = await verifier.verify(sign(with_status(ob_credential(), status_host, REVOKED_INDEX)))
-    status = result.check("status")
-    assert status is not None
+    status = checked(result, "status")
     assert status.outcome is Outcome.FAILED
     assert status.details["status"] == "revoked"
     assert result.verdict == "failed"
@@ -576,8 +575,7 @@ async def test_issuer_not_in_trust_registry_warns_but_still_verifies(
 
 async def test_trusted_issuer_check_names_the_registry_entry(verifier: Verifier) -> None:
     result = await verifier.verify(sign(ob_credential()))
-    issuer = result.check("issuer")
-    assert issuer is not None
+    issuer = checked(result, "issuer")
     assert issuer.outcome is Outcome.PASSED
     assert "Test University of Technology" in issuer.message
     assert issuer.details["country"] == "PL"
@@ -591,8 +589,7 @@ async def test_undefined_term_fails_format_and_names_it(verifier: Verifier) -> N
     vc["credentialSubject"]["grade"] = "A+"
     result = await verifier.verify(vc)
     assert [c.name for c in result.checks] == ["format"]
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.outcome is Outcome.FAILED
     assert format_check.details == {"term": "grade"}
     assert "grade" in format_check.message
@@ -612,8 +609,7 @@ async def test_unknown_context_fails_format_and_names_it(verifier: Verifier) -> 
     unknown = "https://contexts.example.org/diplomas/v1"
     vc["@context"] = [*vc["@context"], unknown]
     result = await verifier.verify({**vc, "proof": sign(ob_credential())["proof"]})
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.outcome is Outcome.FAILED
     assert format_check.details == {"url": unknown}
     assert unknown in format_check.message
@@ -649,8 +645,7 @@ async def test_non_object_fails_format(verifier: Verifier, value: Any) -> None:
 
 async def test_complete_microcredential_passes_format(verifier: Verifier) -> None:
     result = await verifier.verify(sign(microcredential()))
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.outcome is Outcome.PASSED
     assert format_check.details["microCredential"] is True
     assert result.verdict == "verified", result.to_json()
@@ -662,8 +657,7 @@ async def test_microcredential_missing_eu_elements_warns_incomplete(verifier: Ve
     del achievement["eqfLevel"], achievement["typeOfQualityAssurance"]
     del vc["issuer"]["address"]
     result = await verifier.verify(sign(vc))
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.outcome is Outcome.WARNING
     assert format_check.message.lower().startswith("incomplete micro-credential")
     assert format_check.details["missingElements"] == [
@@ -681,8 +675,7 @@ async def test_microcredential_without_learner_identification_warns(verifier: Ve
     subject = vc["credentialSubject"]
     del subject["id"], subject["identifier"]
     result = await verifier.verify(sign(vc))
-    format_check = result.check("format")
-    assert format_check is not None
+    format_check = checked(result, "format")
     assert format_check.outcome is Outcome.WARNING
     assert format_check.details["missingElements"] == ["learner identification"]
 
@@ -706,8 +699,7 @@ async def test_credential_signed_by_another_implementation_verifies(name: str) -
     result = await Verifier(DidResolver()).verify(vc)
     assert outcome(result, "format") in (Outcome.PASSED, Outcome.WARNING), result.to_json()
     assert outcome(result, "proof") is Outcome.PASSED, result.to_json()
-    proof = result.check("proof")
-    assert proof is not None
+    proof = checked(result, "proof")
     (details,) = proof.details["proofs"]
     assert meta["suite"] in (details["type"], details["cryptosuite"])
     assert details["verificationMethod"] == signer["verificationMethod"]
@@ -847,8 +839,7 @@ async def test_format_and_proof_checks_convert_the_credential_once(monkeypatch: 
     calls = _count_conversions(monkeypatch)
     result = await Verifier(DidResolver()).verify(vc)
     assert outcome(result, "format") is Outcome.PASSED
-    proof = result.check("proof")
-    assert proof is not None
+    proof = checked(result, "proof")
     assert proof.outcome is Outcome.PASSED
     assert [p["verified"] for p in proof.details["proofs"]] == [True, True]
     assert sum(calls.values()) == 1, calls

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from plecak.core.did import DidResolver
 from plecak.core.oid4vp.jar import verify_request_object
-from support.verifier import Stack, start_stack
+from support.verifier import Holder, Stack, start_stack
 
 ServerFactory = Callable[..., Awaitable[TestServer]]
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -91,3 +91,22 @@ async def result(stack: Stack, request: Request) -> tuple[str, str]:
     found = re.search(r'data-verdict="([a-z]+)"', page)
     assert found
     return found.group(1), page
+
+
+async def own_credential_presented(
+    stack: Stack, claims: dict[str, Any], *, challenge: str | None = None, domain: str | None = None
+) -> dict[str, Any]:
+    """A new learner's presentation of a credential issued to their did:key, signed for the request's
+    nonce and client id (or for CHALLENGE and DOMAIN when given)."""
+    holder = Holder()
+    return holder.present(
+        [await stack.issue(did=holder.did)],
+        challenge=claims["nonce"] if challenge is None else challenge,
+        domain=claims["client_id"] if domain is None else domain,
+    )
+
+
+async def answered(stack: Stack, request: Request, claims: dict[str, Any], vp: Any) -> tuple[str, str]:
+    """The wallet posts VP (taken: 200); the verdict and the result page."""
+    assert (await answer(stack, claims, vp)).status == 200
+    return await result(stack, request)

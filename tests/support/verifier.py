@@ -212,3 +212,14 @@ async def start_stack(
     if trusted:
         await stack.trust()
     return stack
+
+
+async def stack_with_unreachable_status(
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, redis_url: str, tmp_path: Path, port: int
+) -> tuple[Stack, dict[str, Any]]:
+    """A stack whose verifier may fetch over http from 127.0.0.1:PORT, where nothing listens; and a
+    credential from an issuer it trusts whose status list is there."""
+    stack = await start_stack(aiohttp_server, aiohttp_client, redis_url, tmp_path, extra_insecure={f"127.0.0.1:{port}"})
+    credential, did = credential_with_unreachable_status(port)
+    await stack.trust(did, name="Self-hosted test issuer")
+    return stack, credential
