@@ -6,17 +6,22 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 import pytest
 
 from plecak.issuer.app import create_app as create_issuer
 from plecak.verifier.app import create_app as create_verifier
-from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.config import Settings as WalletSettings
-from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.browser_services import (
+    add_achievement,
+    browser_verifier_settings,
+    browser_wallet_settings,
+    issuer_did,
+    put_profile,
+    trust_issuer,
+)
+from support.issuer import AUTH, achievement, issuer_settings
 from support.ports import Listener
 
 SHOTS = Path("/tmp")
@@ -67,28 +72,24 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
     )
     wallet = listeners[1].server(
         create_wallet(
-            WalletSettings(
-                port=ports[1],
-                public_url=wallet_url,
-                redis_url=redis_url,
-                data_dir=tmp_path / "wallet",
+            browser_wallet_settings(
+                redis_url,
+                tmp_path / "wallet",
+                ports[1],
+                wallet_url,
                 issuer_url=issuer_url,
                 verifier_url=verifier_url,
                 insecure_hosts=frozenset(hosts),
-                password_time_cost=1,
-                password_memory_kib=8 * 1024,
-                status_cache_seconds=0,
             )
         )
     )
     verifier = listeners[2].server(
         create_verifier(
-            VerifierSettings(
-                admin_token=TOKEN,
-                port=ports[2],
-                public_url=verifier_url,
-                redis_url=redis_url,
-                data_dir=tmp_path / "verifier",
+            browser_verifier_settings(
+                redis_url,
+                tmp_path / "verifier",
+                ports[2],
+                verifier_url,
                 insecure_hosts=frozenset(hosts),
                 status_cache_seconds=0,  # a revocation shows at the next check, without waiting
             )
@@ -98,19 +99,9 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
         await server.start_server()
     admin = aiohttp.ClientSession()
     try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
-        async with admin.post(f"{issuer_url}/api/achievements", json=achievement(0), headers=AUTH) as resp:
-            assert resp.status == 201
-            uuid = (await resp.json())["uuid"]
-        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
-            did = (await resp.json())["id"]
-        async with admin.put(
-            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
-            json={"name": "Demo University of Technology", "country": "PL"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status in (200, 201), await resp.text()
+        await put_profile(admin, issuer_url)
+        uuid = (await add_achievement(admin, issuer_url, achievement(0)))["uuid"]
+        await trust_issuer(admin, verifier_url, await issuer_did(admin, issuer_url))
         yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
     finally:
         await admin.close()

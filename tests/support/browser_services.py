@@ -1,0 +1,83 @@
+"""Pieces shared by the browser tests' set-ups: the wallet's and verifier's settings for loopback
+services, the issuer's first requests, the verifier trusting the issuer, and a learner signing up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from plecak.verifier.config import Settings as VerifierSettings
+from plecak.wallet.config import Settings as WalletSettings
+from support.issuer import AUTH, TOKEN, profile
+
+
+def browser_wallet_settings(
+    redis_url: str, data_dir: Path, port: int, public_url: str, **overrides: Any
+) -> WalletSettings:
+    """A wallet whose password hashing is cheap and whose status checks are never cached."""
+    values: dict[str, Any] = {
+        "port": port,
+        "public_url": public_url,
+        "redis_url": redis_url,
+        "data_dir": data_dir,
+        "password_time_cost": 1,
+        "password_memory_kib": 8 * 1024,
+        "status_cache_seconds": 0,
+    }
+    values.update(overrides)
+    return WalletSettings(**values)
+
+
+def browser_verifier_settings(
+    redis_url: str, data_dir: Path, port: int, public_url: str, **overrides: Any
+) -> VerifierSettings:
+    values: dict[str, Any] = {
+        "admin_token": TOKEN,
+        "port": port,
+        "public_url": public_url,
+        "redis_url": redis_url,
+        "data_dir": data_dir,
+    }
+    values.update(overrides)
+    return VerifierSettings(**values)
+
+
+async def put_profile(admin: aiohttp.ClientSession, issuer_url: str) -> None:
+    async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
+        assert resp.status == 200
+
+
+async def add_achievement(admin: aiohttp.ClientSession, issuer_url: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Creates an achievement; returns the issuer's record of it (``uuid``, ``id`` …)."""
+    async with admin.post(f"{issuer_url}/api/achievements", json=body, headers=AUTH) as resp:
+        assert resp.status == 201, await resp.text()
+        record: dict[str, Any] = await resp.json()
+        return record
+
+
+async def issuer_did(admin: aiohttp.ClientSession, issuer_url: str) -> str:
+    async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
+        did: str = (await resp.json())["id"]
+        return did
+
+
+async def trust_issuer(admin: aiohttp.ClientSession, verifier_url: str, did: str) -> None:
+    """The verifier's administrator adds the demo university to the trusted issuers."""
+    async with admin.put(
+        f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
+        json={"name": "Demo University of Technology", "country": "PL"},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status in (200, 201), await resp.text()
+
+
+async def sign_up_in_browser(page: Any, wallet_url: str, password: str, email: str = "zofia@example.org") -> None:
+    """The learner fills in the wallet's sign-up form in the browser ``page``."""
+    await page.goto(f"{wallet_url}/signup")
+    await page.fill("#email", email)
+    await page.fill("#password", password)
+    await page.fill("#password_again", password)
+    await page.click("main button[type=submit]")
