@@ -10,19 +10,14 @@ from typing import Any
 import aiohttp
 import pytest
 
-from plecak.issuer.app import create_app as create_issuer
-from plecak.verifier.app import create_app as create_verifier
-from plecak.wallet.app import create_app as create_wallet
 from support.browser_services import (
     add_achievement,
-    browser_verifier_settings,
-    browser_wallet_settings,
     issuer_did,
     put_profile,
+    running_services,
     trust_issuer,
 )
-from support.issuer import AUTH, achievement, issuer_settings
-from support.ports import Listener
+from support.issuer import AUTH, achievement
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
@@ -61,49 +56,13 @@ class System:
 
 @pytest.fixture
 async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
-    listeners = [Listener() for _ in range(3)]
-    ports = [listener.port for listener in listeners]
-    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
-    hosts = {f"127.0.0.1:{p}" for p in ports}
-    issuer = listeners[0].server(
-        create_issuer(
-            issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
-        )
-    )
-    wallet = listeners[1].server(
-        create_wallet(
-            browser_wallet_settings(
-                redis_url,
-                tmp_path / "wallet",
-                ports[1],
-                wallet_url,
-                issuer_url=issuer_url,
-                verifier_url=verifier_url,
-                insecure_hosts=frozenset(hosts),
-            )
-        )
-    )
-    verifier = listeners[2].server(
-        create_verifier(
-            browser_verifier_settings(
-                redis_url,
-                tmp_path / "verifier",
-                ports[2],
-                verifier_url,
-                insecure_hosts=frozenset(hosts),
-                status_cache_seconds=0,  # a revocation shows at the next check, without waiting
-            )
-        )
-    )
-    for server in (issuer, wallet, verifier):
-        await server.start_server()
-    admin = aiohttp.ClientSession()
-    try:
-        await put_profile(admin, issuer_url)
-        uuid = (await add_achievement(admin, issuer_url, achievement(0)))["uuid"]
-        await trust_issuer(admin, verifier_url, await issuer_did(admin, issuer_url))
-        yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
-    finally:
-        await admin.close()
-        for server in (verifier, wallet, issuer):
-            await server.close()
+    # a revocation shows at the verifier's next check, without waiting
+    async with running_services(redis_url, tmp_path, status_cache_seconds=0) as (issuer_url, wallet_url, verifier_url):
+        admin = aiohttp.ClientSession()
+        try:
+            await put_profile(admin, issuer_url)
+            uuid = (await add_achievement(admin, issuer_url, achievement(0)))["uuid"]
+            await trust_issuer(admin, verifier_url, await issuer_did(admin, issuer_url))
+            yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
+        finally:
+            await admin.close()

@@ -3,15 +3,21 @@ services, the issuer's first requests, the verifier trusting the issuer, and a l
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 
+from plecak.issuer.app import create_app as create_issuer
+from plecak.verifier.app import create_app as create_verifier
 from plecak.verifier.config import Settings as VerifierSettings
+from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
-from support.issuer import AUTH, TOKEN, profile
+from support.issuer import AUTH, TOKEN, issuer_settings, profile
+from support.ports import Listener
 
 
 def browser_wallet_settings(
@@ -43,6 +49,52 @@ def browser_verifier_settings(
     }
     values.update(overrides)
     return VerifierSettings(**values)
+
+
+@asynccontextmanager
+async def running_services(
+    redis_url: str, tmp_path: Path, **verifier_overrides: Any
+) -> AsyncIterator[tuple[str, str, str]]:
+    """An issuer, a wallet and a verifier on loopback, each allowing the others over plain HTTP:
+    their URLs while they run; closed afterwards, the verifier first."""
+    listeners = [Listener() for _ in range(3)]
+    ports = [listener.port for listener in listeners]
+    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
+    hosts = frozenset(f"127.0.0.1:{p}" for p in ports)
+    servers = [
+        listeners[0].server(
+            create_issuer(
+                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
+            )
+        ),
+        listeners[1].server(
+            create_wallet(
+                browser_wallet_settings(
+                    redis_url,
+                    tmp_path / "wallet",
+                    ports[1],
+                    wallet_url,
+                    issuer_url=issuer_url,
+                    verifier_url=verifier_url,
+                    insecure_hosts=hosts,
+                )
+            )
+        ),
+        listeners[2].server(
+            create_verifier(
+                browser_verifier_settings(
+                    redis_url, tmp_path / "verifier", ports[2], verifier_url, insecure_hosts=hosts, **verifier_overrides
+                )
+            )
+        ),
+    ]
+    for server in servers:
+        await server.start_server()
+    try:
+        yield issuer_url, wallet_url, verifier_url
+    finally:
+        for server in reversed(servers):
+            await server.close()
 
 
 async def put_profile(admin: aiohttp.ClientSession, issuer_url: str) -> None:
