@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import aiohttp
 import pytest
 
 from support.browser_services import (
+    OneCourseSystem,
     add_achievement,
     issuer_did,
     put_profile,
@@ -23,13 +23,8 @@ SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
 
 
-@dataclass
-class System:
-    issuer_url: str
-    wallet_url: str
-    verifier_url: str
-    achievement_uuid: str
-    admin: aiohttp.ClientSession
+class System(OneCourseSystem):
+    """The browser journeys' services; the learner receives the course through an offer link."""
 
     async def offer(self) -> dict[str, Any]:
         async with self.admin.post(
@@ -40,18 +35,6 @@ class System:
             assert resp.status == 201, await resp.text()
             result: dict[str, Any] = await resp.json()
             return result
-
-    async def revoke(self, credential_id: str) -> None:
-        async with self.admin.post(
-            f"{self.issuer_url}/credentials/status",
-            json={
-                "credentialId": credential_id,
-                "credentialStatus": {"statusPurpose": "revocation"},
-                "status": True,
-            },
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 200, await resp.text()
 
 
 @pytest.fixture

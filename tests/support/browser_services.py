@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,29 @@ from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
 from support.issuer import AUTH, TOKEN, issuer_settings, profile
 from support.ports import Listener
+
+
+@dataclass
+class OneCourseSystem:
+    """Running services with one course (achievement) at the issuer, and the admin's HTTP session."""
+
+    issuer_url: str
+    wallet_url: str
+    verifier_url: str
+    achievement_uuid: str
+    admin: aiohttp.ClientSession
+
+    async def revoke(self, credential_id: str) -> None:
+        async with self.admin.post(
+            f"{self.issuer_url}/credentials/status",
+            json={
+                "credentialId": credential_id,
+                "credentialStatus": {"statusPurpose": "revocation"},
+                "status": True,
+            },
+            headers=AUTH,
+        ) as resp:
+            assert resp.status == 200, await resp.text()
 
 
 def browser_wallet_settings(

@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,14 @@ from plecak.issuer.app import create_app as create_issuer
 from plecak.runtime.qr import read_qr
 from plecak.verifier.app import create_app as create_verifier
 from plecak.wallet.app import create_app as create_wallet
-from support.browser_services import add_achievement, browser_verifier_settings, issuer_did, put_profile, trust_issuer
+from support.browser_services import (
+    OneCourseSystem,
+    add_achievement,
+    browser_verifier_settings,
+    issuer_did,
+    put_profile,
+    trust_issuer,
+)
 from support.issuer import AUTH, achievement, issuer_settings
 from support.wallet import Browser, wallet_settings
 
@@ -54,13 +60,8 @@ POLISH_TITLE = "Analiza danych: zwięzły kurs źródeł i łączeń"
 """An achievement name with Polish letters (ę, ź, ł, ą, ó …) to find in the PDF's text."""
 
 
-@dataclass
-class System:
-    issuer_url: str
-    wallet_url: str
-    verifier_url: str
-    achievement_uuid: str
-    admin: aiohttp.ClientSession
+class System(OneCourseSystem):
+    """The PDF tests' services; the course is issued straight to the learner's DID."""
 
     async def issue(self, did: str) -> dict[str, Any]:
         async with self.admin.post(
@@ -71,14 +72,6 @@ class System:
             assert resp.status == 201, await resp.text()
             credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
             return credential
-
-    async def revoke(self, credential_id: str) -> None:
-        async with self.admin.post(
-            f"{self.issuer_url}/credentials/status",
-            json={"credentialId": credential_id, "credentialStatus": {"statusPurpose": "revocation"}, "status": True},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 200, await resp.text()
 
 
 async def learner_with_credential(
