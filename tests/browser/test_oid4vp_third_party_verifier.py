@@ -34,8 +34,8 @@ from plecak.core.sdjwt import VCT_HOSTED_PATH
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
 from support.browser_journey import PASSWORD
-from support.browser_services import add_achievement, browser_wallet_settings, put_profile
-from support.issuer import AUTH, achievement, issuer_settings
+from support.browser_services import add_achievement, browser_wallet_settings, make_offer, put_profile
+from support.issuer import achievement, issuer_settings
 from support.oid4vp_peer import PeerError, start_peer
 from support.ports import Listener
 
@@ -49,14 +49,7 @@ class Setup:
     admin: aiohttp.ClientSession
 
     async def offer(self, **extra: Any) -> dict[str, Any]:
-        async with self.admin.post(
-            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/offers",
-            json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5", **extra},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 201, await resp.text()
-            result: dict[str, Any] = await resp.json()
-            return result
+        return await make_offer(self.admin, self.issuer_url, self.achievement_uuid, **extra)
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from support.browser_services import (
     OneCourseSystem,
     add_achievement,
     issuer_did,
+    make_offer,
     put_profile,
     running_services,
     trust_issuer,
 )
-from support.issuer import AUTH, achievement
+from support.issuer import achievement
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
@@ -27,14 +28,7 @@ class System(OneCourseSystem):
     """The browser journeys' services; the learner receives the course through an offer link."""
 
     async def offer(self) -> dict[str, Any]:
-        async with self.admin.post(
-            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/offers",
-            json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 201, await resp.text()
-            result: dict[str, Any] = await resp.json()
-            return result
+        return await make_offer(self.admin, self.issuer_url, self.achievement_uuid)
 
 
 @pytest.fixture

@@ -134,6 +134,18 @@ async def add_achievement(admin: aiohttp.ClientSession, issuer_url: str, body: d
         return record
 
 
+async def make_offer(admin: aiohttp.ClientSession, issuer_url: str, uuid: str, **extra: Any) -> dict[str, Any]:
+    """The issuer's offer of course ``uuid`` (grade 4.5) to Zofia Mazur, with ``extra`` request fields."""
+    async with admin.post(
+        f"{issuer_url}/api/achievements/{uuid}/offers",
+        json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5", **extra},
+        headers=AUTH,
+    ) as resp:
+        assert resp.status == 201, await resp.text()
+        result: dict[str, Any] = await resp.json()
+        return result
+
+
 async def issuer_did(admin: aiohttp.ClientSession, issuer_url: str) -> str:
     async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
         did: str = (await resp.json())["id"]
