@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from support.browser_services import sign_up_in_browser
 from support.travel import POLISH_TITLE, System, pdf_page_png, pdf_qr_texts, pdf_reader, saved_download, system
 
 __all__ = ["system"]
@@ -34,11 +35,7 @@ async def test_learner_downloads_the_pdf_on_a_phone_and_its_qr_and_file_verify(
 ) -> None:
     page = phone.page
     wallet = system.wallet_url
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
     did = re.search(r"did:key:z6Mk[1-9A-HJ-NP-Za-km-z]+", await page.content())
     assert did
     await page.goto(f"{wallet}/lang/pl?next=/")  # the learner reads Polish: the PDF is in Polish

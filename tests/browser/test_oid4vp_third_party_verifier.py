@@ -33,9 +33,9 @@ from plecak.core.oid4vp.jar import self_signed_certificate
 from plecak.core.sdjwt import VCT_HOSTED_PATH
 from plecak.issuer.app import create_app as create_issuer
 from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.config import Settings as WalletSettings
 from support.browser_journey import PASSWORD
-from support.issuer import AUTH, achievement, issuer_settings, profile
+from support.browser_services import add_achievement, browser_wallet_settings, make_offer, put_profile
+from support.issuer import achievement, issuer_settings
 from support.oid4vp_peer import PeerError, start_peer
 from support.ports import Listener
 
@@ -49,14 +49,7 @@ class Setup:
     admin: aiohttp.ClientSession
 
     async def offer(self, **extra: Any) -> dict[str, Any]:
-        async with self.admin.post(
-            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/offers",
-            json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5", **extra},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 201, await resp.text()
-            result: dict[str, Any] = await resp.json()
-            return result
+        return await make_offer(self.admin, self.issuer_url, self.achievement_uuid, **extra)
 
 
 @pytest.fixture
@@ -69,16 +62,13 @@ async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
     )
     wallet = wallet_port_listener.server(
         create_wallet(
-            WalletSettings(
-                port=wallet_port,
-                public_url=wallet_url,
-                redis_url=redis_url,
-                data_dir=tmp_path / "wallet",
+            browser_wallet_settings(
+                redis_url,
+                tmp_path / "wallet",
+                wallet_port,
+                wallet_url,
                 issuer_url=issuer_url,
                 insecure_hosts=frozenset({f"127.0.0.1:{issuer_port}", f"localhost:{peer_port}"}),
-                password_time_cost=1,
-                password_memory_kib=8 * 1024,
-                status_cache_seconds=0,
             )
         )
     )
@@ -86,11 +76,8 @@ async def setup(redis_url: str, tmp_path: Path) -> AsyncIterator[Setup]:
         await server.start_server()
     admin = aiohttp.ClientSession()
     try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
-        async with admin.post(f"{issuer_url}/api/achievements", json=achievement(0), headers=AUTH) as resp:
-            assert resp.status == 201
-            uuid = (await resp.json())["uuid"]
+        await put_profile(admin, issuer_url)
+        uuid = (await add_achievement(admin, issuer_url, achievement(0)))["uuid"]
         yield Setup(issuer_url, wallet_url, uuid, peer_port, admin)
     finally:
         await admin.close()

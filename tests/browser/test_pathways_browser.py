@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from support.browser_pathways import PASSWORD, System, system
+from support.browser_services import sign_up_in_browser
 
 __all__ = ["system"]  # fixtures used by the tests below
 
@@ -27,11 +28,7 @@ async def test_learner_completes_a_pathway_claims_and_shares_the_certificate(
     page = phone.page
     wallet = system.wallet_url
 
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
 
     # the learner follows the pathway before holding all parts: in progress
     await page.goto(f"{wallet}/open?link={quote(system.pathway_url, safe='')}")

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from support.browser_journey import PASSWORD, SHOTS, System, system
+from support.browser_services import sign_up_in_browser
 from support.issuer import AUTH
 
 __all__ = ["system"]
@@ -47,11 +48,7 @@ async def test_learner_hides_the_grade_and_the_verifier_shows_it_not_shared(
 ) -> None:
     page = phone.page
     wallet = system.wallet_url
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
 
     offer = await _sd_jwt_offer(system)
     await page.goto(offer["walletLink"])

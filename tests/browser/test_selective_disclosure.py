@@ -17,6 +17,7 @@ from urllib.parse import quote
 import aiohttp
 
 from support.browser_journey import PASSWORD, SHOTS, System, system
+from support.browser_services import sign_up_in_browser
 from support.issuer import AUTH
 
 __all__ = ["system"]
@@ -40,11 +41,7 @@ def element(text: str) -> str:
 async def test_learner_hides_grade_and_verifier_shows_it_not_shared(phone: Any, system: System) -> None:
     page = phone.page
     wallet = system.wallet_url
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
 
     offer = await sd_offer(system)
     assert offer["credentialOffer"]["credential_configuration_ids"] == ["OpenBadgeCredential_ldp_vc_sd"]
@@ -106,11 +103,7 @@ async def test_employer_asks_for_elements_and_the_learner_declines_the_grade_ove
 ) -> None:
     page = phone.page
     wallet = system.wallet_url
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
     offer = await sd_offer(system)
     await page.goto(offer["walletLink"])
     await page.click("main form button[type=submit]")

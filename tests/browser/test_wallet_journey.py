@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from support.browser_journey import PASSWORD, SHOTS, System, system
+from support.browser_services import sign_up_in_browser
 from support.issuer import AUTH
 
 __all__ = ["system"]  # fixtures used by the tests below
@@ -31,11 +32,7 @@ async def test_learner_journey_on_a_phone(phone: Any, system: System) -> None:
     wallet = system.wallet_url
 
     # sign up
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "zofia@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD)
     assert "Your wallet is empty" in await page.inner_text("main")
     await page.screenshot(path=str(SHOTS / "wallet-journey-1-signed-up.png"), full_page=True)
 
@@ -97,11 +94,7 @@ async def test_learner_b_shares_learner_a_credential_and_the_verifier_is_not_gre
 
     page = phone.page
     wallet = system.wallet_url
-    await page.goto(f"{wallet}/signup")
-    await page.fill("#email", "bartek@example.org")
-    await page.fill("#password", PASSWORD)
-    await page.fill("#password_again", PASSWORD)
-    await page.click("main button[type=submit]")
+    await sign_up_in_browser(page, wallet, PASSWORD, "bartek@example.org")
 
     await page.goto(f"{wallet}/add")
     await page.set_input_files("#file", str(file))

@@ -20,17 +20,15 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from plecak.core.crypto.secretbox import SecretBox
 from plecak.wallet.accounts import Account, AccountService
 from plecak.wallet.app import create_app
 from plecak.wallet.exceptions import NotFound, RateLimited, UserError
 from plecak.wallet.passkey_store import PasskeyStore
 from plecak.wallet.passkeys import PasskeyService, RelyingParty, relying_party
-from plecak.wallet.store import WalletStore, digest
-from plecak.wallet.vault import Vault
+from plecak.wallet.store import digest
 from support.ports import Listener
 from support.redis_keys import keys_matching
-from support.wallet import PASSWORD, Browser, Servers, servers, wallet_settings
+from support.wallet import PASSWORD, Browser, Servers, account_service, servers, wallet_settings
 from support.webauthn_authenticator import SoftAuthenticator, SoftCredential, b64url, unb64url
 
 __all__ = ["servers"]
@@ -62,18 +60,7 @@ class Wallet:
 
 @pytest.fixture
 async def wallet(redis_client: Redis) -> Wallet:
-    store = WalletStore(redis_client)
-    accounts = AccountService(
-        store,
-        Vault(SecretBox(secrets.token_bytes(32))),
-        session_seconds=3600,
-        anonymous_session_seconds=600,
-        time_cost=1,
-        memory_kib=1024,
-        window_seconds=900,
-        per_email=5,
-        per_ip=30,
-    )
+    accounts = account_service(redis_client)
     account = await accounts.sign_up("anna@example.org", PASSWORD, PASSWORD)
     passkeys = PasskeyService(PasskeyStore(redis_client), accounts, RP, challenge_seconds=180)
     return Wallet(passkeys, accounts, redis_client, account, secrets.token_urlsafe(32))

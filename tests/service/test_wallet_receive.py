@@ -16,6 +16,23 @@ from support.wallet import Browser, Servers, servers
 __all__ = ["servers"]
 
 
+def _says(result: tuple[int, str], status: int, phrase: str) -> str:
+    """Checks a page's HTTP status and that it says ``phrase``; returns the page."""
+    got, text = result
+    assert got == status, text
+    assert phrase in text
+    return text
+
+
+async def _signed_up_and_offered(servers: Servers) -> tuple[Browser, dict[str, Any], str]:
+    """A signed-up learner who has opened a fresh offer link: the browser, the offer and its preview page."""
+    browser = servers.browser
+    await browser.sign_up()
+    offer = await servers.issuer.offer()
+    _, preview = await browser.get(offer["walletLink"])
+    return browser, offer, preview
+
+
 def _cards(text: str) -> list[str]:
     return re.findall(r'<a href="/credentials/[0-9a-f]+" class="card-title">([^<]+)</a>', text)
 
@@ -84,29 +101,18 @@ async def test_transaction_code_wrong_then_right(servers: Servers) -> None:
     assert 'name="tx_code"' in preview
     assert 'inputmode="numeric"' in preview
     wrong = "000000" if offer["txCode"] != "000000" else "111111"
-    status, text = await _accept(browser, preview, tx_code=wrong)
-    assert status == 400
-    assert "code is wrong" in text
+    _says(await _accept(browser, preview, tx_code=wrong), 400, "code is wrong")
     assert await _count(browser) == 0
-    status, text = await _accept(browser, preview, tx_code=offer["txCode"])
-    assert status == 200
-    assert "was received" in text
+    _says(await _accept(browser, preview, tx_code=offer["txCode"]), 200, "was received")
     assert await _count(browser) == 1
 
 
 async def test_used_offer_is_explained_and_changes_nothing(servers: Servers) -> None:
-    browser = servers.browser
-    await browser.sign_up()
-    offer = await servers.issuer.offer()
-    _, preview = await browser.get(offer["walletLink"])
+    browser, offer, preview = await _signed_up_and_offered(servers)
     await _accept(browser, preview)
-    status, text = await browser.get(offer["walletLink"])
-    assert status == 410
-    assert "already been used or has expired" in text
+    _says(await browser.get(offer["walletLink"]), 410, "already been used or has expired")
     # the same pending page, submitted again (a double tap): the issuer refuses the spent code
-    status, text = await _accept(browser, preview)
-    assert status == 400
-    assert "This offer page has expired" in text
+    _says(await _accept(browser, preview), 400, "This offer page has expired")
     assert await _count(browser) == 1
 
 
@@ -114,24 +120,18 @@ async def test_unknown_or_expired_offer(servers: Servers) -> None:
     browser = servers.browser
     await browser.sign_up()
     uri = f"{servers.issuer.url}/credential-offers/no-such-offer"
-    status, text = await browser.get("/receive?credential_offer_uri=" + quote(uri, safe=""))
-    assert status == 410
-    assert "already been used or has expired" in text
+    page = await browser.get("/receive?credential_offer_uri=" + quote(uri, safe=""))
+    _says(page, 410, "already been used or has expired")
 
 
 async def test_wrong_pre_authorised_code_stores_nothing(servers: Servers) -> None:
-    browser = servers.browser
-    await browser.sign_up()
-    offer = await servers.issuer.offer()
-    _, preview = await browser.get(offer["walletLink"])
+    browser, offer, preview = await _signed_up_and_offered(servers)
     await _accept(browser, preview)
     forged = copy.deepcopy(offer["credentialOffer"])
     forged["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["pre-authorized_code"] = "guess"
     status, preview = await browser.get("/receive?credential_offer=" + quote(json.dumps(forged), safe=""))
     assert status == 200
-    status, text = await _accept(browser, preview)
-    assert status == 400
-    assert "code is wrong, already used or expired" in text
+    _says(await _accept(browser, preview), 400, "code is wrong, already used or expired")
     assert await _count(browser) == 1
 
 
@@ -142,21 +142,16 @@ async def test_offer_links_must_be_https_outside_development_hosts(servers: Serv
         status, text = await browser.get("/receive?credential_offer_uri=" + quote(uri, safe=""))
         assert status == 400, (uri, text)
         assert "could not fetch the credential offer" in text
-    status, text = await browser.get("/receive?credential_offer=" + quote('{"credential_issuer": 1}'))
-    assert status == 400
-    assert "not valid" in text
+    _says(await browser.get("/receive?credential_offer=" + quote('{"credential_issuer": 1}')), 400, "not valid")
 
 
 async def test_scanned_or_pasted_links_are_routed(servers: Servers) -> None:
     browser = servers.browser
     await browser.sign_up()
     offer = await servers.issuer.offer()
-    status, text = await browser.get("/open?link=" + quote(offer["offerLink"], safe=""))
-    assert status == 200
-    assert "offers you" in text
-    status, text = await browser.get("/open?link=" + quote("https://example.org/nothing", safe=""))
-    assert status == 400
-    assert "not a credential offer" in text
+    _says(await browser.get("/open?link=" + quote(offer["offerLink"], safe="")), 200, "offers you")
+    page = await browser.get("/open?link=" + quote("https://example.org/nothing", safe=""))
+    _says(page, 400, "not a credential offer")
     wallet = servers.wallet_url
     assert route_link("openid4vp://?client_id=x&request_uri=https%3A%2F%2Fv.example%2Fr%2F1", wallet) == (
         "/present?client_id=x&request_uri=https%3A%2F%2Fv.example%2Fr%2F1"
@@ -177,12 +172,8 @@ async def test_paste_a_credential_issued_to_me(servers: Servers) -> None:
     browser = servers.browser
     did = await browser.sign_up()
     credential = await servers.issuer.issue(did)
-    status, text = await _paste(browser, credential)
-    assert status == 200
-    assert "was added to your wallet" in text
-    status, text = await _paste(browser, credential)
-    assert status == 400
-    assert "already in your wallet" in text
+    _says(await _paste(browser, credential), 200, "was added to your wallet")
+    _says(await _paste(browser, credential), 400, "already in your wallet")
     assert await _count(browser) == 1
 
 
@@ -199,9 +190,7 @@ async def test_upload_a_credential_file(servers: Servers) -> None:
         filename="c.json",
         content_type="application/json",
     )
-    status, text = await browser.post("/add", form)
-    assert status == 200
-    assert "was added" in text
+    _says(await browser.post("/add", form), 200, "was added")
 
 
 async def test_refused_credentials_say_why_and_change_nothing(servers: Servers) -> None:
@@ -212,29 +201,17 @@ async def test_refused_credentials_say_why_and_change_nothing(servers: Servers) 
 
     tampered = await servers.issuer.issue(did)
     tampered["credentialSubject"]["result"][0]["value"] = "5.0"
-    status, text = await _paste(browser, tampered)
-    assert status == 422
-    assert "does not verify" in text
+    text = _says(await _paste(browser, tampered), 422, "does not verify")
     assert "signature" in text.lower()
 
     someone_else = await servers.issuer.issue("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
-    status, text = await _paste(browser, someone_else)
-    assert status == 422
-    assert "issued to did:key:z6MkhaXg" in text
+    _says(await _paste(browser, someone_else), 422, "issued to did:key:z6MkhaXg")
 
     revoked = await servers.issuer.issue(did)
     await servers.issuer.set_status(revoked["id"], "revocation", True)
-    status, text = await _paste(browser, revoked)
-    assert status == 422
-    assert "revoked" in text
+    _says(await _paste(browser, revoked), 422, "revoked")
 
-    status, text = await _paste(browser, "this is not json")
-    assert status == 422
-    assert "not JSON" in text
-    status, text = await _paste(browser, "[1, 2]")
-    assert status == 422
-    assert "not a credential" in text
-    status, text = await _paste(browser, "   ")
-    assert status == 422
-    assert "Paste a credential" in text
+    _says(await _paste(browser, "this is not json"), 422, "not JSON")
+    _says(await _paste(browser, "[1, 2]"), 422, "not a credential")
+    _says(await _paste(browser, "   "), 422, "Paste a credential")
     assert await _count(browser) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from urllib.parse import quote
 
 from plecak.core.disclosure import is_derived_disclosure
@@ -19,6 +20,38 @@ from support.wallet_share import add_credential, link_verifier, raw_share_link, 
 __all__ = ["second_wallet", "servers", "verifier"]
 
 
+async def _learner_with_sd_credential(servers: Servers) -> tuple[Browser, str]:
+    """The signed-up learner's browser and the wallet id of the ecdsa-sd-2023 credential they keep."""
+    browser = servers.browser
+    did = await browser.sign_up()
+    return browser, await add_credential(browser, await issue_sd(servers, did))
+
+
+def _mc_query(claims: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """A DCQL query for one Open Badge credential (id ``mc``) in ``ldp_vc``, asking for ``claims``."""
+    wanted = {"id": "mc", "format": "ldp_vc", "meta": {"type_values": [[OB_TYPE]]}, "claims": claims, **extra}
+    return {"credentials": [wanted]}
+
+
+async def _open_request(browser: Browser, verifier: ContractVerifier, query: dict[str, Any]) -> str:
+    """The learner opens the verifier's request link: the answer page's HTML."""
+    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
+    assert status == 200, text
+    return text
+
+
+def _present_action(text: str) -> str:
+    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
+    assert action
+    return action.group(1)
+
+
+async def _post_form(browser: Browser, path: str, data: list[tuple[str, str]]) -> None:
+    """Posts ``data`` as given (repeated names kept), with no CSRF token added."""
+    async with browser.session.post(browser.base + path, data=data) as resp:
+        assert resp.status == 200, await resp.text()
+
+
 def switches(page: str, cid: str) -> dict[str, bool]:
     """Field key -> whether its switch can be changed (False: mandatory, always shared)."""
     free = re.findall(rf'name="fields\.{cid}" value="([a-z_]+)"', page)
@@ -28,9 +61,7 @@ def switches(page: str, cid: str) -> dict[str, bool]:
 async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always_shared(
     servers: Servers,
 ) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
+    browser, cid = await _learner_with_sd_credential(servers)
     _, page = await browser.get(f"/share?c={cid}")
     free = switches(page, cid)
     assert {"grade", "credits_earned", "learner", "workload_hours"} <= set(free)
@@ -49,9 +80,7 @@ async def test_share_screen_lists_fields_with_switches_and_mandatory_ones_always
 
 
 async def test_share_link_without_grade_carries_a_derived_credential_that_verifies(servers: Servers) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
+    browser, cid = await _learner_with_sd_credential(servers)
     _, page = await browser.get(f"/share?c={cid}")
     kept = [k for k in switches(page, cid) if k != "grade"]
     await browser.get("/share")
@@ -76,9 +105,7 @@ async def test_share_link_without_grade_carries_a_derived_credential_that_verifi
 
 
 async def test_share_with_every_switch_off_sends_only_mandatory_fields(servers: Servers) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
+    browser, cid = await _learner_with_sd_credential(servers)
     status, text = await share_credentials(browser, [cid], **{f"sd.{cid}": "1"})
     assert status == 201, text
     async with browser.session.get(raw_share_link(text)) as resp:
@@ -124,28 +151,17 @@ async def test_wallet_refuses_sd_credential_with_broken_base_proof(servers: Serv
 async def test_openid4vp_answer_discloses_only_requested_claims(
     servers: Servers, verifier: ContractVerifier
 ) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
-    query = {
-        "credentials": [
-            {
-                "id": "mc",
-                "format": "ldp_vc",
-                "meta": {"type_values": [[OB_TYPE]]},
-                "claims": [
-                    {"path": ["credentialSubject", "creditsEarned"]},
-                    {"path": ["credentialSubject", "achievement", "volumeOfLearning"]},
-                ],
-            }
+    browser, cid = await _learner_with_sd_credential(servers)
+    query = _mc_query(
+        [
+            {"path": ["credentialSubject", "creditsEarned"]},
+            {"path": ["credentialSubject", "achievement", "volumeOfLearning"]},
         ]
-    }
-    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
-    assert status == 200, text
+    )
+    text = await _open_request(browser, verifier, query)
     assert f'data-selective="{cid}"' in text
-    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
-    assert action
-    status, text = await browser.post(action.group(1), {"q.mc": cid, "action": "send"})
+    action = _present_action(text)
+    status, text = await browser.post(action, {"q.mc": cid, "action": "send"})
     assert status == 200, text
     answer = verifier.answers[-1]
     assert answer["verified"] == {"mc": True}
@@ -176,28 +192,18 @@ async def test_sd_credential_survives_a_backup_into_another_wallet(
 async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_only(
     servers: Servers, verifier: ContractVerifier
 ) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
+    browser, cid = await _learner_with_sd_credential(servers)
     achievement = ["credentialSubject", "achievement"]
-    query = {
-        "credentials": [
-            {
-                "id": "mc",
-                "format": "ldp_vc",
-                "meta": {"type_values": [[OB_TYPE]]},
-                "claims": [
-                    {"id": "kind", "path": [*achievement, "achievementType"], "values": ["MicroCredential"]},
-                    {"id": "earned", "path": ["credentialSubject", "creditsEarned"]},
-                    {"id": "grade", "path": ["credentialSubject", "result"]},
-                    {"id": "hours", "path": [*achievement, "volumeOfLearning"]},
-                ],
-                "claim_sets": [["kind", "earned", "grade", "hours"], ["kind", "earned"]],
-            }
-        ]
-    }
-    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
-    assert status == 200, text
+    query = _mc_query(
+        [
+            {"id": "kind", "path": [*achievement, "achievementType"], "values": ["MicroCredential"]},
+            {"id": "earned", "path": ["credentialSubject", "creditsEarned"]},
+            {"id": "grade", "path": ["credentialSubject", "result"]},
+            {"id": "hours", "path": [*achievement, "volumeOfLearning"]},
+        ],
+        claim_sets=[["kind", "earned", "grade", "hours"], ["kind", "earned"]],
+    )
+    text = await _open_request(browser, verifier, query)
     states = dict(re.findall(r'data-field="([a-z_]+)" data-state="([a-z_]+)"', text))
     assert states["credits_earned"] == "required"
     assert states["title"] == "mandatory"
@@ -209,8 +215,7 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
     assert re.search(rf'data-preview="q1-{cid}:learner" class="sd-off"', text)
     assert "4.5" in text  # the preview shows the grade while its switch is on
     assert '<script src="/static/share.js" defer></script>' in text
-    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
-    assert action
+    action = _present_action(text)
     data = [
         ("q.mc", cid),
         (f"sd.mc.{cid}", "1"),
@@ -219,8 +224,7 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
         ("action", "send"),
         ("csrf", browser.csrf or ""),
     ]
-    async with browser.session.post(browser.base + action.group(1), data=data) as resp:
-        assert resp.status == 200, await resp.text()
+    await _post_form(browser, action, data)
     answer = verifier.answers[-1]
     assert answer["verified"] == {"mc": True}
     sent = answer["token"]["mc"][0]["verifiableCredential"][0]
@@ -237,27 +241,13 @@ async def test_openid4vp_answer_page_lets_the_learner_decline_optional_claims_on
 async def test_openid4vp_without_claim_sets_sends_every_requested_claim(
     servers: Servers, verifier: ContractVerifier
 ) -> None:
-    browser = servers.browser
-    did = await browser.sign_up()
-    cid = await add_credential(browser, await issue_sd(servers, did))
-    query = {
-        "credentials": [
-            {
-                "id": "mc",
-                "format": "ldp_vc",
-                "meta": {"type_values": [[OB_TYPE]]},
-                "claims": [{"id": "grade", "path": ["credentialSubject", "result"]}],
-            }
-        ]
-    }
-    status, text = await browser.get("/open?link=" + quote(verifier.ask(query), safe=""))
-    assert status == 200, text
+    browser, cid = await _learner_with_sd_credential(servers)
+    query = _mc_query([{"id": "grade", "path": ["credentialSubject", "result"]}])
+    text = await _open_request(browser, verifier, query)
     assert 'data-field="grade" data-state="required"' in text
-    action = re.search(r'action="(/present/[A-Za-z0-9_-]+)"', text)
-    assert action
+    action = _present_action(text)
     data = [("q.mc", cid), (f"sd.mc.{cid}", "1"), ("action", "send"), ("csrf", browser.csrf or "")]
-    async with browser.session.post(browser.base + action.group(1), data=data) as resp:
-        assert resp.status == 200, await resp.text()
+    await _post_form(browser, action, data)
     sent = verifier.answers[-1]["token"]["mc"][0]["verifiableCredential"][0]
     assert sent["credentialSubject"]["result"][0]["value"] == "4.5"
     assert sent["credentialSubject"]["achievement"]["resultDescription"]  # the element, whole

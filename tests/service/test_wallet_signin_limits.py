@@ -7,7 +7,6 @@ Real wallet servers and Redis. Different client addresses are real requests thro
 from __future__ import annotations
 
 import asyncio
-import secrets
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,20 +18,16 @@ from aiohttp.test_utils import TestServer
 from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
-from plecak.core.crypto.secretbox import SecretBox
 from plecak.runtime.clientaddr import TrustedProxies
 from plecak.runtime.workers import BUSY_RETRY_SECONDS
-from plecak.wallet.accounts import AccountService
 from plecak.wallet.app import create_app
 from plecak.wallet.app_keys import ACCOUNTS
 from plecak.wallet.config import Settings as WalletSettings
 from plecak.wallet.exceptions import RateLimited, UserError
 from plecak.wallet.i18n import EN, PL
-from plecak.wallet.store import WalletStore
-from plecak.wallet.vault import Vault
 from support.held_workers import HeldWorkers
 from support.ports import Listener
-from support.wallet import PASSWORD, Browser, wallet_settings
+from support.wallet import PASSWORD, Browser, account_service, wallet_settings
 
 EMAIL = "anna@example.org"
 WRONG = "not the password"
@@ -180,16 +175,9 @@ async def test_many_failures_from_many_addresses_slow_the_account_down_without_l
     redis_client: Redis,
 ) -> None:
     clock = Clock()
-    accounts = AccountService(
-        WalletStore(redis_client),
-        Vault(SecretBox(secrets.token_bytes(32))),
-        session_seconds=3600,
-        anonymous_session_seconds=600,
-        time_cost=1,
-        memory_kib=1024,
-        window_seconds=900,
+    accounts = account_service(
+        redis_client,
         per_email=2,
-        per_ip=30,
         per_email_total=4,
         throttle_seconds=5,
         clock=clock,

@@ -3,116 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 import pytest
 
-from plecak.issuer.app import create_app as create_issuer
-from plecak.verifier.app import create_app as create_verifier
-from plecak.verifier.config import Settings as VerifierSettings
-from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.config import Settings as WalletSettings
-from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
-from support.ports import Listener
+from support.browser_services import (
+    OneCourseSystem,
+    add_achievement,
+    issuer_did,
+    make_offer,
+    put_profile,
+    running_services,
+    trust_issuer,
+)
+from support.issuer import achievement
 
 SHOTS = Path("/tmp")
 PASSWORD = "a phone-friendly passphrase"
 
 
-@dataclass
-class System:
-    issuer_url: str
-    wallet_url: str
-    verifier_url: str
-    achievement_uuid: str
-    admin: aiohttp.ClientSession
+class System(OneCourseSystem):
+    """The browser journeys' services; the learner receives the course through an offer link."""
 
     async def offer(self) -> dict[str, Any]:
-        async with self.admin.post(
-            f"{self.issuer_url}/api/achievements/{self.achievement_uuid}/offers",
-            json={"learner": {"name": "Zofia Mazur"}, "grade": "4.5"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 201, await resp.text()
-            result: dict[str, Any] = await resp.json()
-            return result
-
-    async def revoke(self, credential_id: str) -> None:
-        async with self.admin.post(
-            f"{self.issuer_url}/credentials/status",
-            json={
-                "credentialId": credential_id,
-                "credentialStatus": {"statusPurpose": "revocation"},
-                "status": True,
-            },
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 200, await resp.text()
+        return await make_offer(self.admin, self.issuer_url, self.achievement_uuid)
 
 
 @pytest.fixture
 async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
-    listeners = [Listener() for _ in range(3)]
-    ports = [listener.port for listener in listeners]
-    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
-    hosts = {f"127.0.0.1:{p}" for p in ports}
-    issuer = listeners[0].server(
-        create_issuer(
-            issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
-        )
-    )
-    wallet = listeners[1].server(
-        create_wallet(
-            WalletSettings(
-                port=ports[1],
-                public_url=wallet_url,
-                redis_url=redis_url,
-                data_dir=tmp_path / "wallet",
-                issuer_url=issuer_url,
-                verifier_url=verifier_url,
-                insecure_hosts=frozenset(hosts),
-                password_time_cost=1,
-                password_memory_kib=8 * 1024,
-                status_cache_seconds=0,
-            )
-        )
-    )
-    verifier = listeners[2].server(
-        create_verifier(
-            VerifierSettings(
-                admin_token=TOKEN,
-                port=ports[2],
-                public_url=verifier_url,
-                redis_url=redis_url,
-                data_dir=tmp_path / "verifier",
-                insecure_hosts=frozenset(hosts),
-                status_cache_seconds=0,  # a revocation shows at the next check, without waiting
-            )
-        )
-    )
-    for server in (issuer, wallet, verifier):
-        await server.start_server()
-    admin = aiohttp.ClientSession()
-    try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
-        async with admin.post(f"{issuer_url}/api/achievements", json=achievement(0), headers=AUTH) as resp:
-            assert resp.status == 201
-            uuid = (await resp.json())["uuid"]
-        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
-            did = (await resp.json())["id"]
-        async with admin.put(
-            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
-            json={"name": "Demo University of Technology", "country": "PL"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status in (200, 201), await resp.text()
-        yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
-    finally:
-        await admin.close()
-        for server in (verifier, wallet, issuer):
-            await server.close()
+    # a revocation shows at the verifier's next check, without waiting
+    async with running_services(redis_url, tmp_path, status_cache_seconds=0) as (issuer_url, wallet_url, verifier_url):
+        admin = aiohttp.ClientSession()
+        try:
+            await put_profile(admin, issuer_url)
+            uuid = (await add_achievement(admin, issuer_url, achievement(0)))["uuid"]
+            await trust_issuer(admin, verifier_url, await issuer_did(admin, issuer_url))
+            yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
+        finally:
+            await admin.close()

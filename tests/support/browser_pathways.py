@@ -6,18 +6,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 import pytest
 
-from plecak.issuer.app import create_app as create_issuer
-from plecak.verifier.app import create_app as create_verifier
-from plecak.verifier.config import Settings as VerifierSettings
-from plecak.wallet.app import create_app as create_wallet
-from plecak.wallet.config import Settings as WalletSettings
-from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
-from support.ports import Listener
+from support.browser_services import (
+    add_achievement,
+    issuer_did,
+    put_profile,
+    running_services,
+    trust_issuer,
+)
+from support.issuer import AUTH, achievement
 
 PASSWORD = "a phone-friendly passphrase"
 COURSES = [("Data Literacy Basics", 3), ("Statistics for Decisions", 4), ("Data Visualisation", 4)]
@@ -52,86 +52,33 @@ def _course(name: str, ects: int, kind: str = "MicroCredential") -> dict[str, An
 
 @pytest.fixture
 async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
-    listeners = [Listener() for _ in range(3)]
-    ports = [listener.port for listener in listeners]
-    issuer_url, wallet_url, verifier_url = (f"http://127.0.0.1:{p}" for p in ports)
-    hosts = frozenset(f"127.0.0.1:{p}" for p in ports)
-    servers = [
-        listeners[0].server(
-            create_issuer(
-                issuer_settings(redis_url, tmp_path / "issuer", public_url=issuer_url, wallet_url=wallet_url)
-            )
-        ),
-        listeners[1].server(
-            create_wallet(
-                WalletSettings(
-                    port=ports[1],
-                    public_url=wallet_url,
-                    redis_url=redis_url,
-                    data_dir=tmp_path / "wallet",
-                    issuer_url=issuer_url,
-                    verifier_url=verifier_url,
-                    insecure_hosts=hosts,
-                    password_time_cost=1,
-                    password_memory_kib=8 * 1024,
-                    status_cache_seconds=0,
-                )
-            )
-        ),
-        listeners[2].server(
-            create_verifier(
-                VerifierSettings(
-                    admin_token=TOKEN,
-                    port=ports[2],
-                    public_url=verifier_url,
-                    redis_url=redis_url,
-                    data_dir=tmp_path / "verifier",
-                    insecure_hosts=hosts,
-                )
-            )
-        ),
-    ]
-    for server in servers:
-        await server.start_server()
-    admin = aiohttp.ClientSession()
-    try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
-        uuids, ids = [], []
-        for name, ects in COURSES:
-            async with admin.post(
-                f"{issuer_url}/api/achievements", json=_course(name, ects), headers=AUTH
-            ) as resp:
-                assert resp.status == 201, await resp.text()
-                record = await resp.json()
+    async with running_services(redis_url, tmp_path) as (issuer_url, wallet_url, verifier_url):
+        admin = aiohttp.ClientSession()
+        try:
+            await put_profile(admin, issuer_url)
+            uuids, ids = [], []
+            for name, ects in COURSES:
+                record = await add_achievement(admin, issuer_url, _course(name, ects))
                 uuids.append(record["uuid"])
                 ids.append(record["id"])
-        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
-            did = (await resp.json())["id"]
-        pathway = {
-            "achievement": _course("Certificate in Data Literacy", 11, "Certificate"),
-            "rule": {
-                "components": [
-                    {"achievement": a, "issuer": did, "name": n}
-                    for a, (n, _) in zip(ids, COURSES, strict=True)
-                ],
-                "mandatory": ids[:2],
-                "electiveGroups": [
-                    {"name": "Electives", "components": ids[2:], "minCount": 1, "minEctsEach": 3}
-                ],
-            },
-        }
-        async with admin.post(f"{issuer_url}/api/pathways", json=pathway, headers=AUTH) as resp:
-            assert resp.status == 201, await resp.text()
-            pathway_url = (await resp.json())["id"]
-        async with admin.put(
-            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
-            json={"name": "Demo University of Technology", "country": "PL"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status in (200, 201), await resp.text()
-        yield System(issuer_url, wallet_url, verifier_url, uuids, pathway_url, admin)
-    finally:
-        await admin.close()
-        for server in reversed(servers):
-            await server.close()
+            did = await issuer_did(admin, issuer_url)
+            pathway = {
+                "achievement": _course("Certificate in Data Literacy", 11, "Certificate"),
+                "rule": {
+                    "components": [
+                        {"achievement": a, "issuer": did, "name": n}
+                        for a, (n, _) in zip(ids, COURSES, strict=True)
+                    ],
+                    "mandatory": ids[:2],
+                    "electiveGroups": [
+                        {"name": "Electives", "components": ids[2:], "minCount": 1, "minEctsEach": 3}
+                    ],
+                },
+            }
+            async with admin.post(f"{issuer_url}/api/pathways", json=pathway, headers=AUTH) as resp:
+                assert resp.status == 201, await resp.text()
+                pathway_url = (await resp.json())["id"]
+            await trust_issuer(admin, verifier_url, did)
+            yield System(issuer_url, wallet_url, verifier_url, uuids, pathway_url, admin)
+        finally:
+            await admin.close()

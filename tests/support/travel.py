@@ -17,10 +17,8 @@ import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -30,9 +28,16 @@ from pypdf import PdfReader
 from plecak.issuer.app import create_app as create_issuer
 from plecak.runtime.qr import read_qr
 from plecak.verifier.app import create_app as create_verifier
-from plecak.verifier.config import Settings as VerifierSettings
 from plecak.wallet.app import create_app as create_wallet
-from support.issuer import AUTH, TOKEN, achievement, issuer_settings, profile
+from support.browser_services import (
+    OneCourseSystem,
+    add_achievement,
+    browser_verifier_settings,
+    issuer_did,
+    put_profile,
+    trust_issuer,
+)
+from support.issuer import AUTH, achievement, issuer_settings
 from support.wallet import Browser, wallet_settings
 
 __all__ = [
@@ -55,13 +60,8 @@ POLISH_TITLE = "Analiza danych: zwięzły kurs źródeł i łączeń"
 """An achievement name with Polish letters (ę, ź, ł, ą, ó …) to find in the PDF's text."""
 
 
-@dataclass
-class System:
-    issuer_url: str
-    wallet_url: str
-    verifier_url: str
-    achievement_uuid: str
-    admin: aiohttp.ClientSession
+class System(OneCourseSystem):
+    """The PDF tests' services; the course is issued straight to the learner's DID."""
 
     async def issue(self, did: str) -> dict[str, Any]:
         async with self.admin.post(
@@ -72,14 +72,6 @@ class System:
             assert resp.status == 201, await resp.text()
             credential: dict[str, Any] = (await resp.json())["verifiableCredential"]
             return credential
-
-    async def revoke(self, credential_id: str) -> None:
-        async with self.admin.post(
-            f"{self.issuer_url}/credentials/status",
-            json={"credentialId": credential_id, "credentialStatus": {"statusPurpose": "revocation"}, "status": True},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status == 200, await resp.text()
 
 
 async def learner_with_credential(
@@ -134,12 +126,11 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
         ),
         TestServer(
             create_verifier(
-                VerifierSettings(
-                    admin_token=TOKEN,
-                    port=ports[2],
-                    public_url=verifier_url,
-                    redis_url=redis_url,
-                    data_dir=tmp_path / "verifier",
+                browser_verifier_settings(
+                    redis_url,
+                    tmp_path / "verifier",
+                    ports[2],
+                    verifier_url,
                     insecure_hosts=hosts,
                     status_cache_seconds=0,
                 )
@@ -152,21 +143,11 @@ async def system(redis_url: str, tmp_path: Path) -> AsyncIterator[System]:
         await server.start_server()
     admin = aiohttp.ClientSession()
     try:
-        async with admin.put(f"{issuer_url}/api/issuer/profile", json=profile(), headers=AUTH) as resp:
-            assert resp.status == 200
+        await put_profile(admin, issuer_url)
         polish = achievement(0)
         polish["name"] = POLISH_TITLE
-        async with admin.post(f"{issuer_url}/api/achievements", json=polish, headers=AUTH) as resp:
-            assert resp.status == 201, await resp.text()
-            uuid = (await resp.json())["uuid"]
-        async with admin.get(f"{issuer_url}/.well-known/did.json") as resp:
-            did = (await resp.json())["id"]
-        async with admin.put(
-            f"{verifier_url}/api/trusted-issuers/{quote(did, safe=':')}",
-            json={"name": "Demo University of Technology", "country": "PL"},
-            headers=AUTH,
-        ) as resp:
-            assert resp.status in (200, 201), await resp.text()
+        uuid = (await add_achievement(admin, issuer_url, polish))["uuid"]
+        await trust_issuer(admin, verifier_url, await issuer_did(admin, issuer_url))
         yield System(issuer_url, wallet_url, verifier_url, uuid, admin)
     finally:
         await admin.close()

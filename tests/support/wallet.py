@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,15 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
+from redis.asyncio import Redis
 
+from plecak.core.crypto.secretbox import SecretBox
 from plecak.issuer.app import create_app as create_issuer
+from plecak.wallet.accounts import AccountService
 from plecak.wallet.app import create_app as create_wallet
 from plecak.wallet.config import Settings as WalletSettings
+from plecak.wallet.store import WalletStore
+from plecak.wallet.vault import Vault
 from support.issuer import AUTH, achievement, issuer_settings, profile
 from support.ports import Listener
 
@@ -54,6 +60,22 @@ def wallet_settings(redis_url: str, data_dir: Path, port: int, **overrides: Any)
     }
     values.update(overrides)
     return WalletSettings(**values)
+
+
+def account_service(redis_client: Redis, **overrides: Any) -> AccountService:
+    """The wallet's account service on ``redis_client`` with cheap hashing and a fresh vault key;
+    sign-in limits of 5 failures an address and 30 a client address in 15 minutes unless overridden."""
+    values: dict[str, Any] = {
+        "session_seconds": 3600,
+        "anonymous_session_seconds": 600,
+        "time_cost": 1,
+        "memory_kib": 1024,
+        "window_seconds": 900,
+        "per_email": 5,
+        "per_ip": 30,
+    }
+    values.update(overrides)
+    return AccountService(WalletStore(redis_client), Vault(SecretBox(secrets.token_bytes(32))), **values)
 
 
 class Browser:
